@@ -1,0 +1,46 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// What a running handler knows about its job, and the fenced transaction to finish it in.
+public struct JobContext: Sendable {
+    /// The job as claimed.
+    public let job: ClaimedJob
+    /// A logger carrying the job's id, kind, queue and attempt.
+    public let logger: Logger
+    /// The database client, for reads outside the completing transaction.
+    public let client: PostgresClient
+    let completion: CompletionFlag
+
+    /// Runs `body` in a transaction that also completes this job, fenced by its lease: if the lease
+    /// was lost (the job was rescued and may run elsewhere), the transaction rolls back, nothing
+    /// `body` wrote stays, and this throws `JobQueueError.leaseLost`.
+    public func withTransaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let result = try await client.withTransaction(logger: logger) { connection in
+            let value = try await body(connection)
+            let rows = try await connection.query("""
+                UPDATE jobs SET state = 'completed', finished_at = now(),
+                    lease_token = NULL, lease_deadline = NULL, leased_by = NULL
+                WHERE id = \(job.id) AND lease_token = \(job.leaseToken)
+                RETURNING id
+                """, logger: logger)
+            var completed = false
+            for try await _ in rows { completed = true }
+            guard completed else {
+                throw JobQueueError(code: .leaseLost, message: "job \(job.id) lost its lease; its work was rolled back")
+            }
+            return value
+        }
+        completion.set()
+        return result
+    }
+}
+
+/// Whether the handler already completed its job in its own transaction.
+final class CompletionFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Enqueues, inspects and cancels jobs. Knows jobs, not what they do.
+public struct JobQueueClient: Sendable {
+    /// The database client.
+    public let client: PostgresClient
+    let logger: Logger
+    /// Rows per INSERT statement of a bulk enqueue: large enough to amortise round trips, small
+    /// enough to keep one bind message a few megabytes.
+    static let insertChunk = 10_000
+
+    /// A queue client over a running `PostgresClient`.
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Enqueues one job on its own; it exists once this returns.
+    @discardableResult
+    public func enqueue<Args: JobArgs>(_ args: Args, options: EnqueueOptions = .init()) async throws -> EnqueuedJob {
+        try await enqueue([NewJob(args, options: options)])[0]
+    }
+
+    /// Enqueues one job inside the caller's transaction: it exists exactly when the caller commits.
+    @discardableResult
+    public func enqueue<Args: JobArgs>(
+        _ args: Args, options: EnqueueOptions = .init(), on connection: PostgresConnection
+    ) async throws -> EnqueuedJob {
+        try await enqueue([NewJob(args, options: options)], on: connection)[0]
+    }
+
+    /// Enqueues many jobs at once, all or none, in input order.
+    @discardableResult
+    public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueuedJob] {
+        if jobs.count <= Self.insertChunk {
+            return try await client.withConnection { try await insert(jobs, on: $0) }
+        }
+        return try await client.withTransaction(logger: logger) { try await enqueue(jobs, on: $0) }
+    }
+
+    /// Enqueues many jobs inside the caller's transaction, in input order.
+    @discardableResult
+    public func enqueue(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> [EnqueuedJob] {
+        var enqueued: [EnqueuedJob] = []
+        enqueued.reserveCapacity(jobs.count)
+        var start = 0
+        while start < jobs.count {
+            let end = min(start + Self.insertChunk, jobs.count)
+            enqueued += try await insert(Array(jobs[start..<end]), on: connection)
+            start = end
+        }
+        return enqueued
+    }
+
+    private func insert(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> [EnqueuedJob] {
+        guard !jobs.isEmpty else { return [] }
+        let now = Date()
+        let uniqueKeys = jobs.map { $0.options.storedUniqueKey(kind: $0.kind, now: now) }
+        let rows = try await connection.query("""
+            INSERT INTO jobs (queue, kind, args, priority, state, run_at, max_attempts, unique_key)
+            SELECT q, k, a::jsonb, p, (CASE WHEN r > now() THEN 'scheduled' ELSE 'available' END)::job_state,
+                   greatest(r, now()), m, nullif(u, '')
+            FROM unnest(\(jobs.map(\.options.queue)), \(jobs.map(\.kind)), \(jobs.map(\.argsJSON)),
+                        \(jobs.map { Int16($0.options.priority) }), \(jobs.map { $0.options.runAt ?? .distantPast }),
+                        \(jobs.map { Int16($0.options.maxAttempts) }), \(uniqueKeys.map { $0 ?? "" }))
+                 WITH ORDINALITY AS t(q, k, a, p, r, m, u, n)
+            ORDER BY n
+            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+            RETURNING id, coalesce(unique_key, '')
+            """, logger: logger)
+        // Identity values follow the ORDER BY, so fresh non-unique jobs come back in input order by id.
+        var plainIDs: [Int64] = []
+        var idByKey: [String: Int64] = [:]
+        for try await (id, key) in rows.decode((Int64, String).self) {
+            if key.isEmpty { plainIDs.append(id) } else { idByKey[key] = id }
+        }
+        plainIDs.sort()
+        let insertedKeys = Set(idByKey.keys)
+        let missingKeys = Set(uniqueKeys.compactMap { $0 }).subtracting(insertedKeys)
+        if !missingKeys.isEmpty {
+            let existing = try await connection.query(
+                "SELECT id, unique_key FROM jobs WHERE unique_key = ANY(\(Array(missingKeys)))", logger: logger)
+            for try await (id, key) in existing.decode((Int64, String).self) { idByKey[key] = id }
+        }
+        var nextPlain = plainIDs.makeIterator()
+        var firstUseOfKey = Set<String>()
+        return try uniqueKeys.map { key in
+            guard let key else { return EnqueuedJob(id: nextPlain.next()!, isDuplicate: false) }
+            guard let id = idByKey[key] else {
+                throw JobQueueError(code: .invalidState, message: "a job with unique key \(key) was removed while enqueuing; try again")
+            }
+            let isNew = insertedKeys.contains(key) && firstUseOfKey.insert(key).inserted
+            return EnqueuedJob(id: id, isDuplicate: !isNew)
+        }
+    }
+
+    /// The job with this id, or nil.
+    public func job(_ id: Int64) async throws -> JobRecord? {
+        let rows = try await client.query("\(unescaped: JobRecord.selectSQL) WHERE id = \(id)", logger: logger)
+        for try await row in rows { return try JobRecord(row: row) }
+        return nil
+    }
+
+    /// Cancels a job. A waiting job ends cancelled at once; a running one is told through task
+    /// cancellation and ends cancelled when its handler stops. Returns the state it is in now.
+    @discardableResult
+    public func cancel(_ id: Int64) async throws -> JobState {
+        let rows = try await client.query("""
+            WITH target AS (SELECT id, state AS before FROM jobs WHERE id = \(id) FOR UPDATE),
+            changed AS (
+                UPDATE jobs j SET
+                    state = CASE WHEN target.before = 'running' THEN j.state ELSE 'cancelled' END,
+                    finished_at = CASE WHEN target.before = 'running' THEN NULL ELSE now() END,
+                    cancel_requested_at = now()
+                FROM target
+                WHERE j.id = target.id AND target.before NOT IN ('completed', 'discarded', 'cancelled')
+                RETURNING j.state
+            )
+            SELECT target.before::text, changed.state::text,
+                   CASE WHEN changed.state = 'running' THEN pg_notify('jobqueue', 'c:' || target.id) END IS NULL
+            FROM target LEFT JOIN changed ON true
+            """, logger: logger)
+        for try await (before, after, _) in rows.decode((JobState, JobState?, Bool).self) {
+            guard let after else {
+                throw JobQueueError(code: .invalidState, message: "job \(id) is already \(before.rawValue) and cannot be cancelled")
+            }
+            return after
+        }
+        throw JobQueueError(code: .notFound, message: "no job has the id \(id)")
+    }
+
+    /// Makes due scheduled and retrying jobs available and wakes the workers of their queues.
+    /// Safe to run from many processes at once. Returns how many it made available.
+    @discardableResult
+    public func promoteDueJobs(limit: Int = 5_000) async throws -> Int {
+        let rows = try await client.query("""
+            WITH due AS (
+                SELECT id FROM jobs
+                WHERE state IN ('scheduled', 'retryable') AND run_at <= now()
+                ORDER BY run_at LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+            ), promoted AS (
+                UPDATE jobs j SET state = 'available' FROM due WHERE j.id = due.id RETURNING j.queue
+            )
+            SELECT n, pg_notify('jobqueue', 'q:' || queue) IS NULL
+            FROM (SELECT queue, count(*) AS n FROM promoted GROUP BY queue) AS per_queue
+            """, logger: logger)
+        var promoted = 0
+        for try await (count, _) in rows.decode((Int64, Bool).self) { promoted += Int(count) }
+        return promoted
+    }
+}

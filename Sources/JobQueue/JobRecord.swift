@@ -1,0 +1,44 @@
+import Foundation
+import PostgresNIO
+
+/// A stored job, for inspection.
+public struct JobRecord: Sendable {
+    /// The job's id.
+    public let id: Int64
+    /// Its queue.
+    public let queue: String
+    /// Its kind.
+    public let kind: String
+    /// Its arguments as JSON.
+    public let argsJSON: String
+    /// Its state.
+    public let state: JobState
+    /// Attempts so far.
+    public let attempt: Int
+    /// Attempts allowed.
+    public let maxAttempts: Int
+    /// 0 first, 9 last.
+    public let priority: Int
+    /// When it runs (or ran).
+    public let runAt: Date
+    /// When it was enqueued.
+    public let insertedAt: Date
+    /// When it finished, if it did.
+    public let finishedAt: Date?
+    /// The last errors, oldest first, as JSON objects with `attempt`, `at` and `error`.
+    public let errorsJSON: String
+
+    /// A constant SELECT over `jobs`, to be followed by a WHERE clause.
+    static let selectSQL = """
+        SELECT id, queue, kind, args::text, state::text, attempt::int, max_attempts::int, priority::int,
+               run_at, inserted_at, finished_at, errors::text FROM jobs
+        """
+
+    init(row: PostgresRow) throws {
+        let (id, queue, kind, args, state, attempt, maxAttempts, priority, runAt, insertedAt, finishedAt, errors) =
+            try row.decode((Int64, String, String, String, JobState, Int, Int, Int, Date, Date, Date?, String).self)
+        (self.id, self.queue, self.kind, self.argsJSON, self.state) = (id, queue, kind, args, state)
+        (self.attempt, self.maxAttempts, self.priority, self.runAt) = (attempt, maxAttempts, priority, runAt)
+        (self.insertedAt, self.finishedAt, self.errorsJSON) = (insertedAt, finishedAt, errors)
+    }
+}

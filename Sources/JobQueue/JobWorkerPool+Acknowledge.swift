@@ -1,0 +1,120 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+extension JobWorkerPool {
+    /// Writes outcomes in batches: whatever accumulated while the previous batch was written goes
+    /// in the next one, so the batch grows with the load. A failed write is retried, never dropped.
+    func acknowledge() async {
+        var failures = 0
+        while true {
+            let batch = runtime.takeAcknowledgements()
+            if batch.isEmpty {
+                if runtime.acknowledgerMayStop { return }
+                await runtime.acknowledgementSignal.wait()
+                continue
+            }
+            do {
+                try await write(batch)
+                runtime.acknowledged(batch)
+                failures = 0
+            } catch {
+                failures += 1
+                runtime.returnAcknowledgements(batch)
+                logger.warning("acknowledging \(batch.count) jobs failed; retrying", metadata: [
+                    "error": "\(DatabaseErrorSummary(error))",
+                ])
+                try? await Task.sleep(for: min(.milliseconds(100) * (1 << min(failures, 6)), .seconds(5)))
+            }
+        }
+    }
+
+    private func write(_ batch: [Acknowledgement]) async throws {
+        var completedIDs: [Int64] = []
+        var completedTokens: [UUID] = []
+        var others: [OutcomeRow] = []
+        for acknowledgement in batch {
+            switch acknowledgement.outcome {
+            case .completed:
+                completedIDs.append(acknowledgement.jobID)
+                completedTokens.append(acknowledgement.leaseToken)
+            case .completedInTransaction, .abandon:
+                continue
+            default:
+                others.append(OutcomeRow(acknowledgement))
+            }
+        }
+        if !completedIDs.isEmpty {
+            try await client.query("""
+                UPDATE jobs j SET state = 'completed', finished_at = now(),
+                    lease_token = NULL, lease_deadline = NULL, leased_by = NULL
+                FROM unnest(\(completedIDs), \(completedTokens)) AS a(id, token)
+                WHERE j.id = a.id AND j.lease_token = a.token
+                """, logger: logger)
+        }
+        if !others.isEmpty {
+            let json = String(decoding: try JSONEncoder().encode(others), as: UTF8.self)
+            let rows = try await client.query("""
+                WITH changed AS (
+                    UPDATE jobs j SET
+                        state = CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled' ELSE a.state END,
+                        run_at = CASE WHEN a.delay_ms IS NULL THEN j.run_at
+                                      ELSE now() + a.delay_ms * interval '1 millisecond' END,
+                        attempt = CASE WHEN a.uncount THEN j.attempt - 1 ELSE j.attempt END,
+                        errors = CASE WHEN a.error IS NULL THEN j.errors ELSE (
+                            SELECT jsonb_agg(x.e ORDER BY x.i)
+                            FROM jsonb_array_elements(j.errors || jsonb_build_array(jsonb_build_object(
+                                'attempt', j.attempt, 'at', now(), 'error', a.error))) WITH ORDINALITY AS x(e, i)
+                            WHERE x.i > jsonb_array_length(j.errors) + 1 - \(Self.keptErrors)) END,
+                        finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL
+                                            OR a.state IN ('discarded', 'cancelled') THEN now() END,
+                        lease_token = NULL, lease_deadline = NULL, leased_by = NULL
+                    FROM jsonb_to_recordset(\(json)::jsonb)
+                         AS a(id bigint, token uuid, state job_state, delay_ms bigint, uncount boolean, error text)
+                    WHERE j.id = a.id AND j.lease_token = a.token
+                    RETURNING j.queue, j.state
+                )
+                SELECT pg_notify('jobqueue', 'q:' || queue) IS NULL
+                FROM (SELECT DISTINCT queue FROM changed WHERE state = 'available') AS released
+                """, logger: logger)
+            for try await _ in rows {}
+        }
+    }
+
+    /// How many of a job's errors are kept.
+    static var keptErrors: Int { 10 }
+}
+
+/// One non-completion outcome as a JSON record for `jsonb_to_recordset`; a nil field is left out, which reads as NULL.
+private struct OutcomeRow: Encodable {
+    let id: Int64
+    let token: UUID
+    let state: String
+    let delayMs: Int64?
+    let uncount: Bool
+    let error: String?
+
+    init(_ acknowledgement: Acknowledgement) {
+        id = acknowledgement.jobID
+        token = acknowledgement.leaseToken
+        switch acknowledgement.outcome {
+        case .retry(let delay, let error):
+            (state, delayMs, uncount, self.error) = ("retryable", delay.milliseconds, false, error)
+        case .discard(let error):
+            (state, delayMs, uncount, self.error) = ("discarded", nil, false, error)
+        case .snooze(let delay):
+            (state, delayMs, uncount, error) = ("scheduled", delay.milliseconds, true, nil)
+        case .cancel(let reason):
+            (state, delayMs, uncount, error) = ("cancelled", nil, false, reason)
+        case .release:
+            (state, delayMs, uncount, error) = ("available", nil, true, nil)
+        case .completed, .completedInTransaction, .abandon:
+            preconditionFailure("completions are written by id, not as outcome rows")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, token, state, uncount, error
+        case delayMs = "delay_ms"
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+extension JobWorkerPool {
+    /// Listens for wake-ups (`q:<queue>`) and cancellations (`c:<job id>`) on one held connection,
+    /// reconnecting with backoff. Polling covers whatever is missed while it is down.
+    func listen() async {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: "jobqueue") { notifications in
+                        failures = 0
+                        // Whatever was enqueued while not listening is found by one poll now.
+                        runtime.requestPollOfAllQueues()
+                        for try await notification in notifications {
+                            route(notification.payload)
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                failures += 1
+                logger.warning("listening for job notifications failed; polling until reconnected", metadata: [
+                    "error": "\(DatabaseErrorSummary(error))",
+                ])
+            }
+            try? await Task.sleep(for: min(.milliseconds(100) * (1 << min(failures, 6)), .seconds(5)))
+        }
+    }
+
+    private func route(_ payload: String) {
+        if payload.hasPrefix("q:") {
+            runtime.requestPoll(String(payload.dropFirst(2)))
+        } else if payload.hasPrefix("c:"), let id = Int64(payload.dropFirst(2)) {
+            runtime.stop(id, reason: .cancelRequested)
+        }
+    }
+
+    /// Extends the leases this pool holds. A lease that could not be extended was lost (the job
+    /// was rescued): its handler is cancelled, and the fence keeps anything it writes from landing.
+    func heartbeat() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.heartbeatInterval)
+            let held = runtime.heldLeases()
+            guard !held.isEmpty else { continue }
+            do {
+                let rows = try await client.query("""
+                    UPDATE jobs j
+                    SET lease_deadline = now() + \(configuration.leaseDuration.milliseconds) * interval '1 millisecond'
+                    FROM unnest(\(held.map(\.id)), \(held.map(\.token))) AS a(id, token)
+                    WHERE j.id = a.id AND j.lease_token = a.token
+                    RETURNING j.id, j.cancel_requested_at IS NOT NULL
+                    """, logger: logger)
+                var extended = Set<Int64>()
+                for try await (id, cancelRequested) in rows.decode((Int64, Bool).self) {
+                    extended.insert(id)
+                    if cancelRequested { runtime.stop(id, reason: .cancelRequested) }
+                }
+                for lease in held where !extended.contains(lease.id) && runtime.isHeld(lease.id, token: lease.token) {
+                    logger.warning("lease lost", metadata: ["job": "\(lease.id)"])
+                    runtime.stop(lease.id, reason: .leaseLost)
+                }
+            } catch {
+                logger.warning("extending leases failed", metadata: ["error": "\(DatabaseErrorSummary(error))"])
+            }
+        }
+    }
+
+    /// The fallback to notifications: promotes due delayed and retrying jobs and asks every
+    /// queue to claim once per poll interval.
+    func poll() async {
+        while !Task.isCancelled {
+            do {
+                try await queue.promoteDueJobs()
+            } catch {
+                logger.warning("promoting due jobs failed", metadata: ["error": "\(DatabaseErrorSummary(error))"])
+            }
+            runtime.requestPollOfAllQueues()
+            try? await Task.sleep(for: configuration.pollInterval)
+        }
+    }
+
+    /// After a shutdown request, gives running jobs the drain timeout, then cancels them so they
+    /// are released to other workers.
+    func enforceDrainTimeout() async {
+        await runtime.shutdownSignal.wait()
+        guard !Task.isCancelled else { return }
+        do {
+            try await Task.sleep(for: configuration.drainTimeout)
+        } catch {
+            return
+        }
+        logger.notice("drain timeout reached; releasing the jobs still running")
+        runtime.stopAllRunning(reason: .shutdown)
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Claims jobs in batches, runs them with their handlers under a lease, and acknowledges their
+/// outcomes in batches. Stateless apart from the jobs it holds: run as many pools on as many
+/// machines as the load needs.
+///
+/// On graceful shutdown it stops claiming, lets running jobs finish within the drain timeout,
+/// then cancels the rest and releases them to other workers without counting their attempt.
+public struct JobWorkerPool: Service {
+    let client: PostgresClient
+    let queue: JobQueueClient
+    let registry: JobRegistry
+    let configuration: WorkerConfiguration
+    let logger: Logger
+    let runtime: WorkerRuntime
+
+    /// A pool that runs the handlers of `registry` on the queues of `configuration`.
+    public init(client: PostgresClient, registry: JobRegistry, configuration: WorkerConfiguration = .init(), logger: Logger) {
+        self.client = client
+        self.queue = JobQueueClient(client: client, logger: logger)
+        self.registry = registry
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(configuration.workerID)"
+        self.logger = logger
+        self.runtime = WorkerRuntime(queues: Array(configuration.queues.keys))
+    }
+
+    /// Runs until graceful shutdown (or cancellation), then drains.
+    public func run() async throws {
+        logger.info("worker pool started", metadata: ["queues": "\(configuration.queues.keys.sorted())"])
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await withTaskGroup(of: Void.self) { maintenance in
+                    maintenance.addTask { await listen() }
+                    maintenance.addTask { await heartbeat() }
+                    maintenance.addTask { await poll() }
+                    maintenance.addTask { await enforceDrainTimeout() }
+                    await withTaskGroup(of: Void.self) { work in
+                        work.addTask {
+                            await withTaskGroup(of: Void.self) { fetchers in
+                                for (name, concurrency) in configuration.queues {
+                                    fetchers.addTask { await fetch(queue: name, concurrency: concurrency) }
+                                }
+                            }
+                            runtime.fetchersFinished()
+                        }
+                        work.addTask { await acknowledge() }
+                    }
+                    maintenance.cancelAll()
+                }
+            } onCancel: {
+                runtime.beginShutdown()
+                runtime.stopAllRunning(reason: .shutdown)
+            }
+        } onGracefulShutdown: {
+            runtime.beginShutdown()
+        }
+        logger.info("worker pool stopped")
+    }
+
+    /// Claims whenever slots are free and the queue may hold work: after a full batch at once,
+    /// otherwise on a notification or a poll tick.
+    private func fetch(queue name: String, concurrency: Int) async {
+        let signal = runtime.queueSignals[name]!
+        var mayHaveMore = true
+        var failures = 0
+        await withDiscardingTaskGroup { jobs in
+            while !runtime.isShuttingDown {
+                let free = concurrency - runtime.inFlight(name)
+                guard free > 0, mayHaveMore || runtime.takePollRequest(name) else {
+                    await signal.wait()
+                    continue
+                }
+                let wanted = min(free, configuration.claimBatchSize)
+                do {
+                    let claimed = try await claim(queue: name, limit: wanted)
+                    failures = 0
+                    mayHaveMore = claimed.count == wanted
+                    runtime.started(claimed)
+                    for job in claimed {
+                        jobs.addTask { await execute(job) }
+                    }
+                } catch {
+                    failures += 1
+                    mayHaveMore = false
+                    logger.warning("claiming failed; retrying", metadata: [
+                        "queue": "\(name)", "error": "\(DatabaseErrorSummary(error))",
+                    ])
+                    try? await Task.sleep(for: min(.milliseconds(100) * (1 << min(failures, 6)), .seconds(5)))
+                }
+            }
+        }
+    }
+
+    private func claim(queue name: String, limit: Int) async throws -> [ClaimedJob] {
+        let rows = try await client.query("""
+            WITH picked AS (
+                SELECT id FROM jobs
+                WHERE state = 'available' AND queue = \(name)
+                ORDER BY priority, run_at, id
+                LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE jobs j SET state = 'running', attempt = j.attempt + 1, attempted_at = now(),
+                lease_token = gen_random_uuid(),
+                lease_deadline = now() + \(configuration.leaseDuration.milliseconds) * interval '1 millisecond',
+                leased_by = \(configuration.workerID)
+            FROM picked WHERE j.id = picked.id
+            RETURNING j.id, j.kind, j.args::text, j.attempt::int4, j.max_attempts::int4, j.lease_token,
+                      j.inserted_at, j.attempted_at
+            """, logger: logger)
+        var claimed: [ClaimedJob] = []
+        claimed.reserveCapacity(limit)
+        for try await (id, kind, args, attempt, maxAttempts, token, insertedAt, attemptedAt)
+            in rows.decode((Int64, String, String, Int, Int, UUID, Date, Date).self) {
+            claimed.append(ClaimedJob(
+                id: id, queue: name, kind: kind, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts,
+                leaseToken: token, insertedAt: insertedAt, attemptedAt: attemptedAt))
+        }
+        return claimed
+    }
+
+    /// Runs one handler in a task of its own, so that an outside cancellation, a lost lease or
+    /// the drain timeout can cancel just this job.
+    private func execute(_ job: ClaimedJob) async {
+        var jobLogger = logger
+        jobLogger[metadataKey: "job"] = "\(job.id)"
+        jobLogger[metadataKey: "kind"] = "\(job.kind)"
+        jobLogger[metadataKey: "attempt"] = "\(job.attempt)"
+        guard let handler = registry.handler(for: job.kind) else {
+            let message = "no handler is registered for kind \(job.kind); register one or cancel the job"
+            jobLogger.error("job discarded: \(message)")
+            runtime.finished(job, outcome: .discard(error: message))
+            return
+        }
+        let completion = CompletionFlag()
+        let context = JobContext(job: job, logger: jobLogger, client: client, completion: completion)
+        let handlerTask = Task { try await handler(job, context) }
+        runtime.setCancelHandler(job.id) { handlerTask.cancel() }
+        let result = await withTaskCancellationHandler {
+            await handlerTask.result
+        } onCancel: {
+            handlerTask.cancel()
+        }
+        let outcome = outcome(of: job, result: result, completedInTransaction: completion.isSet, logger: jobLogger)
+        runtime.finished(job, outcome: outcome)
+    }
+
+    private func outcome(
+        of job: ClaimedJob, result: Result<Void, any Error>, completedInTransaction: Bool, logger: Logger
+    ) -> JobOutcome {
+        if completedInTransaction { return .completedInTransaction }
+        switch result {
+        case .success:
+            return .completed
+        case .failure(let error):
+            switch (runtime.stopReason(job.id), error) {
+            case (.leaseLost, _), (_, JobQueueError.Code.leaseLost):
+                logger.warning("job lost its lease while running; it was rescued and its effects were not written")
+                return .abandon
+            case (.cancelRequested, _):
+                return .cancel(reason: "cancelled on request")
+            case (.shutdown, is CancellationError):
+                return .release
+            case (_, JobControl.snooze(let delay)):
+                return .snooze(after: delay)
+            case (_, JobControl.cancel(let reason)):
+                return .cancel(reason: reason)
+            case (_, let error as JobQueueError) where error.code == .undecodableArgs:
+                logger.error("job discarded: \(error.message)")
+                return .discard(error: error.message)
+            default:
+                let message = String(describing: error)
+                if job.attempt >= job.maxAttempts {
+                    logger.error("job discarded after its last attempt", metadata: ["error": "\(message)"])
+                    return .discard(error: message)
+                }
+                let delay = configuration.retryPolicy.delay(afterAttempt: job.attempt)
+                logger.notice("job failed; will retry", metadata: ["error": "\(message)", "retry_in": "\(delay)"])
+                return .retry(after: delay, error: message)
+            }
+        }
+    }
+}
+
+extension JobQueueError.Code {
+    /// Lets `case JobQueueError.Code.leaseLost` match any error of that code.
+    static func ~= (pattern: Self, error: any Error) -> Bool {
+        (error as? JobQueueError)?.code == pattern
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// A job to enqueue: its kind, its arguments as JSON, and its options.
+public struct NewJob: Sendable {
+    /// The kind that routes it to a handler.
+    public let kind: String
+    /// The arguments as JSON.
+    public let argsJSON: String
+    /// Where, when and how.
+    public let options: EnqueueOptions
+
+    /// Encodes typed arguments; throws when the options are out of range.
+    public init<Args: JobArgs>(_ args: Args, options: EnqueueOptions = .init()) throws {
+        try options.validate()
+        self.kind = Args.kind
+        self.argsJSON = String(decoding: try Self.encoder.encode(args), as: UTF8.self)
+        self.options = options
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+}
+
+/// The job an enqueue produced, or the existing one a unique key pointed to.
+public struct EnqueuedJob: Sendable, Equatable {
+    /// The job's id.
+    public let id: Int64
+    /// True when a job with the same unique key already existed and no new job was made.
+    public let isDuplicate: Bool
+}

@@ -1,0 +1,216 @@
+import Foundation
+
+/// A throwaway PostgreSQL cluster in a temporary folder, listening on 127.0.0.1 on a free port.
+///
+/// Serves the tests and the `demo` and `bench` commands when no `DATABASE_URL` is given.
+/// A watchdog process stops the cluster and removes its folder when the owning process exits,
+/// even when it is killed with SIGKILL, so no stray cluster outlives a crashed test run.
+public final class LocalPostgres: Sendable {
+    /// How the cluster trades durability for speed.
+    public enum Durability: Sendable {
+        /// PostgreSQL's defaults: fsync and synchronous commit on. Benchmarks use this.
+        case durable
+        /// No fsync: for tests, whose data is thrown away anyway.
+        case throwaway
+    }
+
+    /// The port the cluster listens on, on 127.0.0.1.
+    public let port: Int
+    /// The cluster's data folder.
+    public let dataDirectory: String
+    /// The superuser name.
+    public let user = "postgres"
+    private let binDirectory: String
+    private let runAsPostgresUser: Bool
+
+    /// A connection URL for `database` on this cluster.
+    public func url(database: String = "postgres") -> String {
+        "postgres://\(user)@127.0.0.1:\(port)/\(database)?sslmode=disable"
+    }
+
+    /// Creates and starts a cluster. Throws a `LocalPostgresError` that says what to install when
+    /// the PostgreSQL server programs are missing.
+    public static func start(durability: Durability = .throwaway, maxConnections: Int = 200) throws -> LocalPostgres {
+        let binDirectory = try findServerBinaries()
+        let runAsPostgresUser = getuid() == 0
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            let port = try freeTCPPort()
+            do {
+                return try LocalPostgres(
+                    binDirectory: binDirectory,
+                    port: port,
+                    durability: durability,
+                    maxConnections: maxConnections,
+                    runAsPostgresUser: runAsPostgresUser
+                )
+            } catch let error as LocalPostgresError where error.code == .startFailed {
+                lastError = error  // most likely the port was taken between probing and binding
+            }
+        }
+        throw lastError!
+    }
+
+    private init(binDirectory: String, port: Int, durability: Durability, maxConnections: Int, runAsPostgresUser: Bool) throws {
+        self.binDirectory = binDirectory
+        self.port = port
+        self.runAsPostgresUser = runAsPostgresUser
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("assess-pg-\(getpid())-\(UUID().uuidString.prefix(8))").path
+        self.dataDirectory = folder + "/data"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if runAsPostgresUser {
+            // initdb refuses to run as root, so the cluster belongs to the postgres user.
+            try Self.run("/bin/chown", ["postgres:postgres", folder])
+        }
+        try runServerProgram("initdb", [
+            "-D", dataDirectory, "-U", user, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync",
+        ], failure: .initdbFailed)
+
+        var settings = [
+            "listen_addresses='127.0.0.1'", "port=\(port)", "unix_socket_directories='\(folder)'",
+            "max_connections=\(maxConnections)", "shared_buffers=256MB", "log_min_messages=warning",
+        ]
+        if durability == .throwaway {
+            settings += ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]
+        }
+        let conf = settings.joined(separator: "\n") + "\n"
+        let confPath = dataDirectory + "/postgresql.auto.conf"
+        let existing = (try? String(contentsOfFile: confPath, encoding: .utf8)) ?? ""
+        try (existing + conf).write(toFile: confPath, atomically: false, encoding: .utf8)
+
+        try runServerProgram("pg_ctl", ["-D", dataDirectory, "-l", folder + "/server.log", "-w", "-t", "60", "start"],
+                             failure: .startFailed)
+        try startWatchdog(folder: folder)
+    }
+
+    /// Stops the cluster immediately and removes its folder.
+    public func stop() {
+        try? runServerProgram("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"], failure: .startFailed)
+        try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).deletingLastPathComponent)
+    }
+
+    /// Restarts the server (same data, same port): lets tests prove that clients reconnect.
+    public func restart() throws {
+        try runServerProgram("pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "restart"], failure: .startFailed)
+    }
+
+    private func startWatchdog(folder: String) throws {
+        let pgctl = binDirectory + "/pg_ctl"
+        let stopCommand = runAsPostgresUser
+            ? "runuser -u postgres -- \(pgctl) -D '\(dataDirectory)' -m immediate -w stop"
+            : "\(pgctl) -D '\(dataDirectory)' -m immediate -w stop"
+        let script = """
+            while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done
+            if [ -d '\(dataDirectory)' ]; then \(stopCommand) >/dev/null 2>&1; rm -rf '\(folder)'; fi
+            """
+        _ = try Self.spawn("/bin/sh", ["-c", script], outputPath: "/dev/null")
+    }
+
+    private func runServerProgram(_ name: String, _ arguments: [String], failure: LocalPostgresError.Code) throws {
+        let program = binDirectory + "/" + name
+        do {
+            if runAsPostgresUser {
+                try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", program] + arguments)
+            } else {
+                try Self.run(program, arguments)
+            }
+        } catch let error as CommandFailure {
+            throw LocalPostgresError(code: failure, detail: "\(name) failed: \(error.output)")
+        }
+    }
+
+    private struct CommandFailure: Error {
+        let output: String
+    }
+
+    private static func run(_ executable: String, _ arguments: [String]) throws {
+        // Output goes to a file, not a pipe: the server inherits the descriptors of pg_ctl, so a
+        // pipe would stay open for as long as the server runs.
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("assess-pg-cmd-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let pid = try spawn(executable, arguments, outputPath: outputPath)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exitedCleanly = (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0
+        guard exitedCleanly else {
+            throw CommandFailure(output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+        }
+    }
+
+    /// Starts a program with stdin from /dev/null and stdout and stderr into `outputPath`.
+    /// (Foundation's Process did not reap runuser reliably here, so this uses posix_spawn.)
+    private static func spawn(_ executable: String, _ arguments: [String], outputPath: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard result == 0 else {
+            throw CommandFailure(output: "cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+
+    private static func findServerBinaries() throws -> String {
+        var candidates: [String] = []
+        if let explicit = ProcessInfo.processInfo.environment["PG_BIN"] { candidates.append(explicit) }
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        candidates += versions.sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "/usr/lib/postgresql/\($0)/bin" }
+        candidates += ["/usr/local/bin", "/usr/bin", "/opt/homebrew/bin"]
+        for folder in candidates where FileManager.default.isExecutableFile(atPath: folder + "/initdb")
+            && FileManager.default.isExecutableFile(atPath: folder + "/pg_ctl") {
+            return folder
+        }
+        throw LocalPostgresError(
+            code: .serverNotInstalled,
+            detail: "no PostgreSQL server programs (initdb, pg_ctl) found. Install them with "
+                + "`apt-get install postgresql`, set PG_BIN to their folder, or set DATABASE_URL to an existing database."
+        )
+    }
+
+    private static func freeTCPPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LocalPostgresError(code: .startFailed, detail: "cannot open a socket") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw LocalPostgresError(code: .startFailed, detail: "cannot find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Why a local cluster could not be started.
+public struct LocalPostgresError: Error, CustomStringConvertible {
+    /// What went wrong, extensible.
+    public struct Code: Hashable, Sendable {
+        let name: String
+        /// The PostgreSQL server programs are not installed.
+        public static let serverNotInstalled = Code(name: "serverNotInstalled")
+        /// initdb failed.
+        public static let initdbFailed = Code(name: "initdbFailed")
+        /// The server did not start.
+        public static let startFailed = Code(name: "startFailed")
+    }
+
+    /// What went wrong.
+    public let code: Code
+    /// What to do about it.
+    public let detail: String
+
+    /// A message for the operator.
+    public var description: String { "Local PostgreSQL: \(detail)" }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The one executable: migrate, work, benchmark, demo.
+@main
+struct Assess: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assess",
+        abstract: "Professional title evaluation and vocational skills certification on a PostgreSQL job queue.",
+        subcommands: [DemoCommand.self, MigrateCommand.self, WorkerCommand.self, BenchCommand.self]
+    )
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `assess bench …`: reproducible benchmarks that print their figures.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmarks; each prints its figures, and one JSON line with --json.",
+        subcommands: [QueueBench.self, LatencyBench.self]
+    )
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Migrations
+import PostgresNIO
+import PostgresSupport
+
+/// Where the database is: `--database-url`, else `DATABASE_URL`, else (for commands that allow
+/// it) a throwaway local cluster that lives as long as the command.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "PostgreSQL URL; defaults to the DATABASE_URL environment variable.")
+    var databaseURL: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    /// A logger at `--log-level`, but never chattier than `quietest` allows.
+    func logger(label: String, quietest: Logger.Level = .trace) throws -> Logger {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        var logger = Logger(label: label)
+        logger.logLevel = max(level, quietest)
+        return logger
+    }
+
+    /// Runs `body` with a running client on a migrated database.
+    func withDatabase<Result: Sendable>(
+        allowEmbedded: Bool,
+        durability: LocalPostgres.Durability = .durable,
+        maximumConnections: Int = 40,
+        logger: Logger,
+        _ body: @Sendable (PostgresClient, DatabaseURL) async throws -> Result
+    ) async throws -> Result {
+        var embedded: LocalPostgres?
+        let url: DatabaseURL
+        if let given = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !given.isEmpty {
+            url = try DatabaseURL(given)
+        } else if allowEmbedded {
+            logger.info("DATABASE_URL is not set: starting a throwaway local PostgreSQL")
+            let local = try LocalPostgres.start(durability: durability)
+            embedded = local
+            url = try DatabaseURL(local.url())
+        } else {
+            throw ValidationError("set DATABASE_URL (or --database-url) to the PostgreSQL database to use, "
+                + "e.g. postgres://assess@127.0.0.1:5432/assess")
+        }
+        defer { embedded?.stop() }
+        let client = PostgresClient(
+            configuration: url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await Self.migrate(client, logger: logger)
+            return try await body(client, url)
+        }
+    }
+
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        try await SchemaMigrator(migrations: try BundledMigrations.load(), logger: logger).migrate(client)
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import JobQueue
+import Logging
+import ServiceLifecycle
+
+/// `assess worker`: a worker pool until SIGTERM or SIGINT, then a graceful drain.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Run a worker pool until SIGTERM/SIGINT, then drain.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, parsing: .upToNextOption,
+            help: "Queues to work, as name or name=concurrency (default: default=10).")
+    var queue: [String] = ["default=10"]
+
+    @Option(name: .long, help: "Most jobs claimed at once.")
+    var batchSize = 100
+
+    @Option(name: .long, help: "Seconds running jobs may finish after a shutdown request.")
+    var drainSeconds = 30
+
+    func run() async throws {
+        let logger = try database.logger(label: "assess.worker")
+        let configuration = WorkerConfiguration(
+            queues: try Self.parseQueues(queue), claimBatchSize: batchSize, drainTimeout: .seconds(drainSeconds))
+        try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
+            let pool = JobWorkerPool(client: client, registry: WorkerHandlers.registry(), configuration: configuration, logger: logger)
+            let group = ServiceGroup(services: [pool], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            try await group.run()
+        }
+    }
+
+    static func parseQueues(_ specs: [String]) throws -> [String: Int] {
+        var queues: [String: Int] = [:]
+        for spec in specs {
+            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+            guard let name = parts.first, !name.isEmpty else { throw ValidationError("--queue needs a name, like default=10") }
+            let concurrency = parts.count == 2 ? Int(parts[1]) : 10
+            guard let concurrency, concurrency > 0 else {
+                throw ValidationError("--queue \(spec): the concurrency after = must be a positive whole number")
+            }
+            queues[name] = concurrency
+        }
+        return queues
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import Migrations
+import PostgresNIO
+import PostgresSupport
+
+/// A database of its own for one test, cloned from a migrated template on the shared test
+/// cluster, so tests run in parallel without seeing each other's rows.
+///
+/// The cluster is `TEST_DATABASE_URL` when set, otherwise a throwaway local cluster started once
+/// per test process and removed when it exits.
+public struct TestDatabase: Sendable {
+    /// The database's URL, for clients and for child processes.
+    public let url: DatabaseURL
+    /// A logger for tests: warnings and worse, unless `TEST_LOG_LEVEL` says otherwise.
+    public let logger: Logger
+
+    /// Creates a fresh migrated database and runs `body` with a running client on it.
+    public static func with<Result: Sendable>(
+        maximumConnections: Int = 20,
+        _ body: @Sendable (PostgresClient, TestDatabase) async throws -> Result
+    ) async throws -> Result {
+        let database = try await TestCluster.shared.createDatabase()
+        let client = PostgresClient(
+            configuration: database.url.clientConfiguration(maximumConnections: maximumConnections),
+            backgroundLogger: database.logger
+        )
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client, database)
+        }
+    }
+
+    /// Creates a fresh empty (unmigrated) database, for migrator tests.
+    public static func empty() async throws -> TestDatabase {
+        try await TestCluster.shared.createDatabase(template: "template0")
+    }
+
+    /// The shared cluster itself, for tests that restart it.
+    public static func localCluster() async throws -> LocalPostgres? {
+        try await TestCluster.shared.local()
+    }
+}
+
+actor TestCluster {
+    static let shared = TestCluster()
+
+    private var server: (url: DatabaseURL, local: LocalPostgres?)?
+    private var templateReady = false
+    let logger: Logger = {
+        var logger = Logger(label: "test")
+        let level = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+        logger.logLevel = level ?? .warning
+        return logger
+    }()
+
+    func local() throws -> LocalPostgres? { try start().local }
+
+    private func start() throws -> (url: DatabaseURL, local: LocalPostgres?) {
+        if let server { return server }
+        let started: (url: DatabaseURL, local: LocalPostgres?)
+        if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"] {
+            started = (try DatabaseURL(url), nil)
+        } else {
+            let local = try LocalPostgres.start(durability: .throwaway, maxConnections: 500)
+            started = (try DatabaseURL(local.url()), local)
+        }
+        server = started
+        return started
+    }
+
+    func createDatabase(template: String? = nil) async throws -> TestDatabase {
+        let server = try start()
+        let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await withAdminClient(server.url) { admin in
+            if template == nil, !templateReady {
+                try await createTemplate(admin: admin, url: server.url)
+                templateReady = true
+            }
+            let source = template ?? "assess_template"
+            try await admin.query("CREATE DATABASE \(unescaped: name) TEMPLATE \(unescaped: source)", logger: logger)
+        }
+        return TestDatabase(url: server.url.with(database: name), logger: logger)
+    }
+
+    private func createTemplate(admin: PostgresClient, url: DatabaseURL) async throws {
+        // A template left by an earlier run against TEST_DATABASE_URL may be out of date.
+        try await admin.query("DROP DATABASE IF EXISTS assess_template", logger: logger)
+        try await admin.query("CREATE DATABASE assess_template", logger: logger)
+        let migrations = try BundledMigrations.load()
+        _ = try await withAdminClient(url.with(database: "assess_template")) { client in
+            try await SchemaMigrator(migrations: migrations, logger: logger).migrate(client)
+        }
+    }
+
+    private func withAdminClient<R: Sendable>(_ url: DatabaseURL, _ body: (PostgresClient) async throws -> R) async throws -> R {
+        let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: 2), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}
