@@ -15,10 +15,24 @@ public struct JobContext: Sendable {
     /// Runs `body` in a transaction that also completes this job, fenced by its lease: if the lease
     /// was lost (the job was rescued and may run elsewhere), the transaction rolls back, nothing
     /// `body` wrote stays, and this throws `JobQueueError.leaseLost`.
+    @discardableResult
     public func withTransaction<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let result = try await client.withTransaction(logger: logger) { connection in
+        let result: Result
+        do {
+            result = try await transaction(body)
+        } catch let error as PostgresTransactionError {
+            // The handler's own error (a snooze, a lost lease, its failure) must reach the pool as
+            // itself; only a failed BEGIN or COMMIT stays a transaction error.
+            throw error.closureError ?? error
+        }
+        completion.set()
+        return result
+    }
+
+    private func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withTransaction(logger: logger) { connection in
             let value = try await body(connection)
             let rows = try await connection.query("""
                 UPDATE jobs SET state = 'completed', finished_at = now(),
@@ -33,8 +47,6 @@ public struct JobContext: Sendable {
             }
             return value
         }
-        completion.set()
-        return result
     }
 }
 

@@ -97,22 +97,9 @@ public struct JobWorkerPool: Service {
     }
 
     private func claim(queue name: String, limit: Int) async throws -> [ClaimedJob] {
-        let rows = try await client.query("""
-            WITH picked AS (
-                SELECT id FROM jobs
-                WHERE state = 'available' AND queue = \(name)
-                ORDER BY priority, run_at, id
-                LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED
-            )
-            UPDATE jobs j SET state = 'running', attempt = j.attempt + 1, attempted_at = now(),
-                lease_token = gen_random_uuid(),
-                lease_deadline = now() + \(configuration.leaseDuration.milliseconds) * interval '1 millisecond',
-                leased_by = \(configuration.workerID)
-            FROM picked WHERE j.id = picked.id
-            RETURNING j.id, j.kind, j.args::text, j.attempt::int4, j.max_attempts::int4, j.lease_token,
-                      j.inserted_at, j.attempted_at
-            """, logger: logger)
+        let rows = try await client.query(
+            Self.claimQuery(queue: name, limit: limit, lease: configuration.leaseDuration, workerID: configuration.workerID),
+            logger: logger)
         var claimed: [ClaimedJob] = []
         claimed.reserveCapacity(limit)
         for try await (id, kind, args, attempt, maxAttempts, token, insertedAt, attemptedAt)
@@ -122,6 +109,27 @@ public struct JobWorkerPool: Service {
                 leaseToken: token, insertedAt: insertedAt, attemptedAt: attemptedAt))
         }
         return claimed
+    }
+
+    /// Claims up to `limit` ready jobs of a queue, best priority first, skipping jobs other workers
+    /// are claiming; each gets a fresh lease token and deadline.
+    static func claimQuery(queue name: String, limit: Int, lease: Duration, workerID: String) -> PostgresQuery {
+        """
+        WITH picked AS (
+            SELECT id FROM jobs
+            WHERE state = 'available' AND queue = \(name)
+            ORDER BY priority, run_at, id
+            LIMIT \(limit)
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE jobs j SET state = 'running', attempt = j.attempt + 1, attempted_at = now(),
+            lease_token = gen_random_uuid(),
+            lease_deadline = now() + \(lease.milliseconds) * interval '1 millisecond',
+            leased_by = \(workerID)
+        FROM picked WHERE j.id = picked.id
+        RETURNING j.id, j.kind, j.args::text, j.attempt::int4, j.max_attempts::int4, j.lease_token,
+                  j.inserted_at, j.attempted_at
+        """
     }
 
     /// Runs one handler in a task of its own, so that an outside cancellation, a lost lease or

@@ -55,8 +55,9 @@ public final class LocalPostgres: Sendable {
         self.binDirectory = binDirectory
         self.port = port
         self.runAsPostgresUser = runAsPostgresUser
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("assess-pg-\(getpid())-\(UUID().uuidString.prefix(8))").path
+        // The postgres user must reach the folder, which a root TMPDIR such as /root/tmp would not allow.
+        let base = runAsPostgresUser ? "/tmp" : FileManager.default.temporaryDirectory.path
+        let folder = base + "/assess-pg-\(getpid())-\(UUID().uuidString.prefix(8))"
         self.dataDirectory = folder + "/data"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         if runAsPostgresUser {

@@ -71,21 +71,28 @@ public struct SchemaMigrator: Sendable {
                 """, logger: logger)
         }
         for migration in pending {
+            try await apply(migration, on: connection)
+            logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
+            appliedNow.append(migration.name)
+        }
+        return appliedNow
+    }
+
+    private func apply(_ migration: Migration, on connection: PostgresConnection) async throws {
+        do {
             try await connection.withTransaction(logger: logger) { transaction in
-                do {
-                    try await transaction.query("SELECT pg_temp.assess_run_migration(\(migration.sql))", logger: logger)
-                } catch {
-                    throw MigrationError(reason: "migration \(migration.name) failed: \(ServerMessage(error)); nothing of it was applied")
-                }
+                // A server error arrives with the rows, so they must be read for it to be thrown here.
+                let rows = try await transaction.query("SELECT pg_temp.assess_run_migration(\(migration.sql))", logger: logger)
+                for try await _ in rows {}
                 try await transaction.query("""
                     INSERT INTO schema_migrations (version, name, checksum)
                     VALUES (\(migration.version), \(migration.name), \(migration.checksum))
                     """, logger: logger)
             }
-            logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
-            appliedNow.append(migration.name)
+        } catch let error as PostgresTransactionError {
+            let cause = error.closureError ?? error.commitError ?? error.beginError ?? error
+            throw MigrationError(reason: "migration \(migration.name) failed: \(ServerMessage(cause)); nothing of it was applied")
         }
-        return appliedNow
     }
 }
 

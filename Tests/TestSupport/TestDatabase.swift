@@ -47,7 +47,8 @@ actor TestCluster {
     static let shared = TestCluster()
 
     private var server: (url: DatabaseURL, local: LocalPostgres?)?
-    private var templateReady = false
+    /// Made once; callers arriving while it is made wait for the same task (the actor is reentrant).
+    private var template: Task<Void, any Error>?
     let logger: Logger = {
         var logger = Logger(label: "test")
         let level = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
@@ -71,15 +72,33 @@ actor TestCluster {
     }
 
     func createDatabase(template: String? = nil) async throws -> TestDatabase {
+        do {
+            return try await createDatabaseOrFail(template: template)
+        } catch let error as PSQLError {
+            // Test data only, so the full detail PostgresNIO hides by default is fine to show.
+            throw TestSetupError(description: "creating a test database failed: \(String(reflecting: error))")
+        }
+    }
+
+    private func createDatabaseOrFail(template source: String?) async throws -> TestDatabase {
         let server = try start()
         let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        if template == nil {
+            let templateTask = Task { try await self.withAdminClient(server.url) { try await self.createTemplate(admin: $0, url: server.url) } }
+            self.template = templateTask
+        }
+        try await self.template!.value
         try await withAdminClient(server.url) { admin in
-            if template == nil, !templateReady {
-                try await createTemplate(admin: admin, url: server.url)
-                templateReady = true
+            let source = source ?? "assess_template"
+            // The migrating connection to the template may still be closing; cloning waits for it.
+            for attempt in 1...100 {
+                do {
+                    try await admin.query("CREATE DATABASE \(unescaped: name) TEMPLATE \(unescaped: source)", logger: logger)
+                    break
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 100 {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
             }
-            let source = template ?? "assess_template"
-            try await admin.query("CREATE DATABASE \(unescaped: name) TEMPLATE \(unescaped: source)", logger: logger)
         }
         return TestDatabase(url: server.url.with(database: name), logger: logger)
     }
@@ -102,4 +121,9 @@ actor TestCluster {
             return try await body(client)
         }
     }
+}
+
+/// A test database could not be set up.
+struct TestSetupError: Error, CustomStringConvertible {
+    let description: String
 }

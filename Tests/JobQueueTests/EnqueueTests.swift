@@ -1,0 +1,146 @@
+import Foundation
+@testable import JobQueue
+import PostgresNIO
+import Testing
+import TestSupport
+
+@Suite("Enqueue")
+struct EnqueueTests {
+    @Test("many jobs in one call come back in input order with their options")
+    func bulkEnqueueKeepsOrder() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let jobs = try (0..<25_000).map { try NewJob(NumberedJob(n: $0), options: .init(priority: $0 % 10)) }
+            let enqueued = try await queue.enqueue(jobs)
+            #expect(enqueued.count == 25_000)
+            #expect(Set(enqueued.map(\.id)).count == 25_000)
+            for index in [0, 9_999, 10_000, 24_999] {
+                let record = try #require(try await queue.job(enqueued[index].id))
+                #expect(record.argsJSON.contains("\"n\": \(index)") || record.argsJSON.contains("\"n\":\(index)"))
+                #expect(record.priority == index % 10)
+                #expect(record.state == .available)
+            }
+        }
+    }
+
+    @Test("a job enqueued in a rolled-back transaction does not exist; a committed one does")
+    func transactionalEnqueue() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            struct Rollback: Error {}
+            await #expect {
+                try await client.withTransaction(logger: database.logger) { connection in
+                    try await queue.enqueue(NumberedJob(n: 1), on: connection)
+                    throw Rollback()
+                }
+            } throws: { error in
+                (error as? PostgresTransactionError)?.closureError is Rollback
+            }
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs") == 0)
+            let committed = try await client.withTransaction(logger: database.logger) { connection in
+                try await queue.enqueue(NumberedJob(n: 2), on: connection)
+            }
+            #expect(try await queue.job(committed.id)?.state == .available)
+        }
+    }
+
+    @Test("a future run time makes the job scheduled, with that run time")
+    func delayedJobIsScheduled() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let runAt = Date().addingTimeInterval(3600)
+            let job = try await queue.enqueue(NumberedJob(n: 1), options: .init(runAt: runAt))
+            let record = try #require(try await queue.job(job.id))
+            #expect(record.state == .scheduled)
+            #expect(abs(record.runAt.timeIntervalSince(runAt)) < 0.001)
+            #expect(try await queue.promoteDueJobs() == 0)
+        }
+    }
+
+    @Test("a second enqueue with the same unique key returns the existing job")
+    func uniqueKeyReturnsExisting() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let options = EnqueueOptions(uniqueKey: "case-42")
+            let first = try await queue.enqueue(NumberedJob(n: 1), options: options)
+            let second = try await queue.enqueue(NumberedJob(n: 2), options: options)
+            #expect(!first.isDuplicate)
+            #expect(second == EnqueuedJob(id: first.id, isDuplicate: true))
+            let batch = try await queue.enqueue([
+                try NewJob(NumberedJob(n: 3), options: .init(uniqueKey: "case-43")),
+                try NewJob(NumberedJob(n: 4), options: .init(uniqueKey: "case-43")),
+                try NewJob(NumberedJob(n: 5), options: options),
+            ])
+            #expect(!batch[0].isDuplicate && batch[1].isDuplicate && batch[0].id == batch[1].id)
+            #expect(batch[2] == EnqueuedJob(id: first.id, isDuplicate: true))
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs") == 2)
+        }
+    }
+
+    @Test("a unique key with a window allows a new job in the next window")
+    func uniqueWindow() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let options = EnqueueOptions(uniqueKey: "tick", uniqueWindow: .milliseconds(300))
+            let first = try await queue.enqueue(NumberedJob(n: 1), options: options)
+            try await Task.sleep(for: .milliseconds(650))
+            let later = try await queue.enqueue(NumberedJob(n: 2), options: options)
+            #expect(!later.isDuplicate)
+            #expect(later.id != first.id)
+        }
+    }
+
+    @Test("concurrent enqueues with one unique key make exactly one job")
+    func concurrentUniqueEnqueues() async throws {
+        try await TestDatabase.with(maximumConnections: 30) { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let results = try await withThrowingTaskGroup(of: EnqueuedJob.self) { group in
+                for n in 0..<40 {
+                    group.addTask {
+                        try await client.withTransaction(logger: database.logger) { connection in
+                            let job = try await queue.enqueue(NumberedJob(n: n), options: .init(uniqueKey: "same"), on: connection)
+                            try await connection.query("SELECT pg_sleep(0.01)", logger: database.logger)
+                            return job
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(results.map(\.id)).count == 1)
+            #expect(results.filter { !$0.isDuplicate }.count == 1)
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs") == 1)
+        }
+    }
+
+    @Test("options out of range are refused with what to fix")
+    func invalidOptions() throws {
+        #expect(throws: JobQueueError.self) { try NewJob(NumberedJob(n: 1), options: .init(priority: 10)) }
+        #expect(throws: JobQueueError.self) { try NewJob(NumberedJob(n: 1), options: .init(maxAttempts: 0)) }
+        #expect(throws: JobQueueError.self) { try NewJob(NumberedJob(n: 1), options: .init(queue: "")) }
+        #expect(throws: JobQueueError.self) { try NewJob(NumberedJob(n: 1), options: .init(uniqueWindow: .seconds(5))) }
+        do {
+            _ = try NewJob(NumberedJob(n: 1), options: .init(priority: 12))
+        } catch let error as JobQueueError {
+            #expect(error.message.contains("between 0 (first) and 9 (last)"))
+        }
+    }
+
+    @Test("the claim is an index scan over ready jobs, however many finished jobs there are")
+    func claimUsesReadyIndex() async throws {
+        try await TestDatabase.with { client, database in
+            try await client.query("""
+                INSERT INTO jobs (queue, kind, args, state, finished_at)
+                SELECT 'default', 'x', '{}', 'completed', now() FROM generate_series(1, 50000)
+                """)
+            try await client.query("""
+                INSERT INTO jobs (queue, kind, args, state) SELECT 'default', 'x', '{}', 'available' FROM generate_series(1, 20)
+                """)
+            try await client.query("ANALYZE jobs")
+            var plan = ""
+            let claim = JobWorkerPool.claimQuery(queue: "default", limit: 100, lease: .seconds(10), workerID: "w")
+            let explain = PostgresQuery(unsafeSQL: "EXPLAIN " + claim.sql, binds: claim.binds)
+            for try await line in try await client.query(explain).decode(String.self) { plan += line + "\n" }
+            #expect(plan.contains("Index Scan using jobs_ready_idx"), "plan was:\n\(plan)")
+        }
+    }
+}

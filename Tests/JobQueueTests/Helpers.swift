@@ -1,0 +1,81 @@
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+import Testing
+import TestSupport
+
+/// A job with a number, for tests that count what ran.
+struct NumberedJob: JobArgs {
+    static let kind = "test.numbered"
+    var n: Int
+}
+
+/// A handler made of a closure.
+struct ClosureHandler<Args: JobArgs>: JobHandler {
+    let body: @Sendable (Args, JobContext) async throws -> Void
+    init(_ type: Args.Type = Args.self, _ body: @escaping @Sendable (Args, JobContext) async throws -> Void) {
+        self.body = body
+    }
+    func handle(_ args: Args, context: JobContext) async throws { try await body(args, context) }
+}
+
+/// A counter per key, shared by handlers.
+final class Tally<Key: Hashable & Sendable>: Sendable {
+    private let counts = Mutex<[Key: Int]>([:])
+    func add(_ key: Key) { counts.withLock { $0[key, default: 0] += 1 } }
+    var snapshot: [Key: Int] { counts.withLock { $0 } }
+    var total: Int { counts.withLock { $0.values.reduce(0, +) } }
+}
+
+/// Settings that make tests quick: short poll, lease and backoff.
+func quickConfiguration(queues: [String: Int] = ["default": 10], workerID: String = "test-worker") -> WorkerConfiguration {
+    WorkerConfiguration(
+        queues: queues, claimBatchSize: 50, leaseDuration: .seconds(5), heartbeatInterval: .milliseconds(200),
+        pollInterval: .milliseconds(100), drainTimeout: .seconds(5),
+        retryPolicy: RetryPolicy(base: .milliseconds(100), cap: .seconds(2), jitter: 0.1), workerID: workerID)
+}
+
+/// Runs pools while `body` runs, then shuts them down gracefully and waits for them to drain.
+func withPools<Result: Sendable>(
+    _ pools: [JobWorkerPool], logger: Logger, _ body: () async throws -> Result
+) async throws -> Result {
+    let group = ServiceGroup(services: pools, gracefulShutdownSignals: [], logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        do {
+            let result = try await body()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            throw error
+        }
+    }
+}
+
+/// Waits until `condition` holds, failing the test after `timeout`.
+func eventually(
+    timeout: Duration = .seconds(15), _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+    throw CancellationError()
+}
+
+extension PostgresClient {
+    /// The single integer a query returns.
+    func scalar(_ query: PostgresQuery) async throws -> Int {
+        for try await value in try await self.query(query).decode(Int.self) { return value }
+        throw JobQueueError(code: .notFound, message: "no row")
+    }
+}

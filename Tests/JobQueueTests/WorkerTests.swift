@@ -1,0 +1,327 @@
+import Foundation
+import JobQueue
+import PostgresNIO
+import Synchronization
+import Testing
+import TestSupport
+
+@Suite("Worker pool")
+struct WorkerTests {
+    @Test("two pools competing for 1,000 jobs run each exactly once")
+    func competingPoolsRunEachOnce() async throws {
+        try await TestDatabase.with(maximumConnections: 30) { client, database in
+            try await client.query("CREATE TABLE effects (n int PRIMARY KEY)")
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let runs = Tally<Int>()
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { args, context in
+                runs.add(args.n)
+                try await context.withTransaction { connection in
+                    try await connection.query("INSERT INTO effects (n) VALUES (\(args.n))", logger: context.logger)
+                }
+            })
+            let pools = ["a", "b"].map {
+                JobWorkerPool(client: client, registry: registry,
+                              configuration: quickConfiguration(queues: ["default": 20], workerID: $0), logger: database.logger)
+            }
+            try await withPools(pools, logger: database.logger) {
+                try await queue.enqueue((0..<1_000).map { try NewJob(NumberedJob(n: $0)) })
+                try await eventually("all 1,000 jobs completed") {
+                    try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'completed'") == 1_000
+                }
+            }
+            #expect(runs.snapshot.count == 1_000)
+            #expect(runs.snapshot.values.allSatisfy { $0 == 1 })
+            #expect(try await client.scalar("SELECT count(*)::int FROM effects") == 1_000)
+            let perWorker = try await client.scalar("SELECT count(DISTINCT leased_by)::int FROM jobs")
+            #expect(perWorker == 0, "completed jobs keep no lease")
+        }
+    }
+
+    @Test("a failing job retries with growing backoff and ends discarded with its errors kept")
+    func retriesThenDiscards() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let starts = Mutex<[ContinuousClock.Instant]>([])
+            struct Flaky: Error, CustomStringConvertible { var description: String { "the receiver was down" } }
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { _, _ in
+                starts.withLock { $0.append(.now) }
+                throw Flaky()
+            })
+            let pool = JobWorkerPool(client: client, registry: registry, configuration: quickConfiguration(), logger: database.logger)
+            let job = try await withPools([pool], logger: database.logger) {
+                let job = try await queue.enqueue(NumberedJob(n: 1), options: .init(maxAttempts: 4))
+                try await eventually("the job is discarded") { try await queue.job(job.id)?.state == .discarded }
+                return job
+            }
+            let record = try #require(try await queue.job(job.id))
+            #expect(record.attempt == 4)
+            #expect(record.finishedAt != nil)
+            #expect(record.errorsJSON.components(separatedBy: "the receiver was down").count - 1 == 4)
+            let times = starts.withLock { $0 }
+            #expect(times.count == 4)
+            // Backoff 100 ms, 200 ms, 400 ms, each ±10 %.
+            for (index, pair) in zip(times, times.dropFirst()).enumerated() {
+                let expected = Duration.milliseconds(100) * (1 << index)
+                #expect(pair.1 - pair.0 >= expected * 0.9, "gap \(index + 1) was \(pair.1 - pair.0)")
+            }
+        }
+    }
+
+    @Test("a handler whose lease was lost writes nothing and the job stays with its new owner")
+    func staleLeaseWritesNothing() async throws {
+        try await TestDatabase.with { client, database in
+            try await client.query("CREATE TABLE effects (n int PRIMARY KEY)")
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let outcome = Mutex<(any Error)?>(nil)
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { args, context in
+                // Another worker rescued the job meanwhile: its lease token changed.
+                try await context.client.query(
+                    "UPDATE jobs SET lease_token = gen_random_uuid() WHERE id = \(context.job.id)", logger: context.logger)
+                do {
+                    try await context.withTransaction { connection in
+                        try await connection.query("INSERT INTO effects (n) VALUES (\(args.n))", logger: context.logger)
+                    }
+                } catch {
+                    outcome.withLock { $0 = error }
+                    throw error
+                }
+            })
+            // A slow heartbeat, so that the fence, not the heartbeat's cancellation, meets the stolen lease.
+            var configuration = quickConfiguration()
+            configuration.heartbeatInterval = .seconds(60)
+            let pool = JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: database.logger)
+            let job = try await withPools([pool], logger: database.logger) {
+                let job = try await queue.enqueue(NumberedJob(n: 7))
+                try await eventually("the handler ran") { outcome.withLock { $0 != nil } }
+                return job
+            }
+            let error = try #require(outcome.withLock { $0 } as? JobQueueError)
+            #expect(error.code == .leaseLost)
+            #expect(try await client.scalar("SELECT count(*)::int FROM effects") == 0)
+            // The new owner's lease is untouched by the old worker's acknowledgement.
+            #expect(try await queue.job(job.id)?.state == .running)
+        }
+    }
+
+    @Test("a snoozed job runs again later without counting the attempt")
+    func snooze() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let runs = Tally<Int>()
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { args, _ in
+                runs.add(args.n)
+                if runs.snapshot[args.n] == 1 { throw JobControl.snooze(.milliseconds(200)) }
+            })
+            let pool = JobWorkerPool(client: client, registry: registry, configuration: quickConfiguration(), logger: database.logger)
+            let job = try await withPools([pool], logger: database.logger) {
+                let job = try await queue.enqueue(NumberedJob(n: 1))
+                try await eventually("the job completes") { try await queue.job(job.id)?.state == .completed }
+                return job
+            }
+            #expect(runs.snapshot[1] == 2)
+            #expect(try await queue.job(job.id)?.attempt == 1)
+        }
+    }
+
+    @Test("a handler can cancel its job; an unknown kind and undecodable arguments are discarded, and the worker goes on")
+    func handlerCancelAndBadJobs() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            struct OtherJob: JobArgs { static let kind = "test.unregistered" }
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { args, _ in
+                if args.n == 0 { throw JobControl.cancel(reason: "applicant withdrew") }
+            })
+            let pool = JobWorkerPool(client: client, registry: registry, configuration: quickConfiguration(), logger: database.logger)
+            try await withPools([pool], logger: database.logger) {
+                let cancelled = try await queue.enqueue(NumberedJob(n: 0))
+                let unknown = try await queue.enqueue(OtherJob())
+                try await client.query("""
+                    INSERT INTO jobs (queue, kind, args, state) VALUES ('default', 'test.numbered', '{"n": "seven"}', 'available')
+                    """)
+                let fine = try await queue.enqueue(NumberedJob(n: 1))
+                try await eventually("every job ended") {
+                    try await client.scalar("SELECT count(*)::int FROM jobs WHERE finished_at IS NULL AND state <> 'completed'") == 0
+                }
+                #expect(try await queue.job(cancelled.id)?.state == .cancelled)
+                #expect(try await queue.job(cancelled.id)?.errorsJSON.contains("applicant withdrew") == true)
+                let unknownRecord = try #require(try await queue.job(unknown.id))
+                #expect(unknownRecord.state == .discarded)
+                #expect(unknownRecord.errorsJSON.contains("no handler is registered for kind test.unregistered"))
+                let undecodable = try await client.scalar("""
+                    SELECT count(*)::int FROM jobs WHERE state = 'discarded' AND errors::text LIKE '%n is not a Int%'
+                    """)
+                #expect(undecodable == 1)
+                #expect(try await queue.job(fine.id)?.state == .completed)
+            }
+        }
+    }
+
+    @Test("cancelling from outside: a waiting job at once, a running one through task cancellation")
+    func outsideCancel() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let sawCancellation = Mutex(false)
+            let started = Mutex(false)
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { _, _ in
+                started.withLock { $0 = true }
+                do {
+                    try await Task.sleep(for: .seconds(30))
+                } catch {
+                    sawCancellation.withLock { $0 = true }
+                    throw error
+                }
+            })
+            let pool = JobWorkerPool(client: client, registry: registry, configuration: quickConfiguration(), logger: database.logger)
+            let waiting = try await queue.enqueue(NumberedJob(n: 1), options: .init(runAt: Date().addingTimeInterval(3600)))
+            #expect(try await queue.cancel(waiting.id) == .cancelled)
+            await #expect(throws: JobQueueError.self) { try await queue.cancel(waiting.id) }
+            await #expect(throws: JobQueueError.self) { try await queue.cancel(999_999) }
+            try await withPools([pool], logger: database.logger) {
+                let running = try await queue.enqueue(NumberedJob(n: 2))
+                try await eventually("the handler started") { started.withLock { $0 } }
+                #expect(try await queue.cancel(running.id) == .running)
+                try await eventually("the job ends cancelled") { try await queue.job(running.id)?.state == .cancelled }
+            }
+            #expect(sawCancellation.withLock { $0 })
+        }
+    }
+
+    @Test("a notification wakes an idle worker at once; polling finds a job whose notification was lost")
+    func wakeUpAndPollingFallback() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let runs = Tally<Int>()
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { args, _ in runs.add(args.n) })
+            var slowPoll = quickConfiguration()
+            slowPoll.pollInterval = .seconds(3)
+            let pool = JobWorkerPool(client: client, registry: registry, configuration: slowPoll, logger: database.logger)
+            try await withPools([pool], logger: database.logger) {
+                try await Task.sleep(for: .milliseconds(500))  // the first poll has passed; only a notification helps now
+                let start = ContinuousClock.now
+                try await queue.enqueue(NumberedJob(n: 1))
+                try await eventually("the notified job ran") { runs.snapshot[1] == 1 }
+                #expect(ContinuousClock.now - start < .seconds(2), "a notification, not the 3 s poll, started it")
+                // Without the trigger no notification is sent: the next poll must find it.
+                try await client.withTransaction(logger: database.logger) { connection in
+                    try await connection.query("SET LOCAL session_replication_role = replica", logger: database.logger)
+                    try await connection.query("""
+                        INSERT INTO jobs (queue, kind, args, state) VALUES ('default', 'test.numbered', '{"n": 2}', 'available')
+                        """, logger: database.logger)
+                }
+                try await eventually(timeout: .seconds(8), "the silent job ran") { runs.snapshot[2] == 1 }
+            }
+        }
+    }
+
+    @Test("higher priority runs first")
+    func priorityOrder() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let order = Mutex<[Int]>([])
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { args, _ in order.withLock { $0.append(args.n) } })
+            try await queue.enqueue([
+                try NewJob(NumberedJob(n: 9), options: .init(priority: 9)),
+                try NewJob(NumberedJob(n: 5), options: .init(priority: 5)),
+                try NewJob(NumberedJob(n: 0), options: .init(priority: 0)),
+            ])
+            var one = quickConfiguration(queues: ["default": 1])
+            one.claimBatchSize = 1
+            let pool = JobWorkerPool(client: client, registry: registry, configuration: one, logger: database.logger)
+            try await withPools([pool], logger: database.logger) {
+                try await eventually("all ran") { order.withLock { $0.count } == 3 }
+            }
+            #expect(order.withLock { $0 } == [0, 5, 9])
+        }
+    }
+
+    @Test("shutdown lets running jobs finish and claims nothing more")
+    func shutdownDrains() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let started = Tally<Int>()
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { args, _ in
+                started.add(args.n)
+                try await Task.sleep(for: .milliseconds(500))
+            })
+            let pool = JobWorkerPool(client: client, registry: registry,
+                                     configuration: quickConfiguration(queues: ["default": 3]), logger: database.logger)
+            try await withPools([pool], logger: database.logger) {
+                try await queue.enqueue((0..<10).map { try NewJob(NumberedJob(n: $0)) })
+                try await eventually("three jobs are running") { started.total == 3 }
+            }
+            #expect(started.total == 3)
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'completed'") == 3)
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'available'") == 7)
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'running'") == 0)
+        }
+    }
+
+    @Test("jobs still running at the drain timeout are released without counting the attempt")
+    func drainTimeoutReleases() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let started = Tally<Int>()
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { args, _ in
+                started.add(args.n)
+                try await Task.sleep(for: .seconds(60))
+            })
+            var configuration = quickConfiguration(queues: ["default": 2])
+            configuration.drainTimeout = .milliseconds(300)
+            let pool = JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: database.logger)
+            let clock = ContinuousClock()
+            let stopStarted = try await withPools([pool], logger: database.logger) {
+                try await queue.enqueue((0..<2).map { try NewJob(NumberedJob(n: $0)) })
+                try await eventually("both jobs run") { started.total == 2 }
+                return clock.now
+            }
+            #expect(clock.now - stopStarted < .seconds(5))
+            #expect(try await client.scalar(
+                "SELECT count(*)::int FROM jobs WHERE state = 'available' AND attempt = 0 AND lease_token IS NULL") == 2)
+        }
+    }
+
+    @Test("heartbeats keep a long job's lease; a lost lease cancels the handler")
+    func heartbeatAndLostLease() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let cancelled = Mutex(false)
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { args, _ in
+                do {
+                    try await Task.sleep(for: args.n == 1 ? .milliseconds(2500) : .seconds(30))
+                } catch {
+                    cancelled.withLock { $0 = true }
+                    throw error
+                }
+            })
+            var configuration = quickConfiguration()
+            configuration.leaseDuration = .seconds(1)
+            let pool = JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: database.logger)
+            try await withPools([pool], logger: database.logger) {
+                let long = try await queue.enqueue(NumberedJob(n: 1))
+                try await Task.sleep(for: .milliseconds(1800))
+                let leaseLeft = try await client.scalar("""
+                    SELECT (extract(epoch FROM lease_deadline - now()) * 1000)::int FROM jobs WHERE id = \(long.id)
+                    """)
+                #expect(leaseLeft > 0, "the lease outlived its first second because heartbeats extended it")
+                try await eventually("the long job completes") { try await queue.job(long.id)?.state == .completed }
+                #expect(try await queue.job(long.id)?.attempt == 1)
+
+                let lost = try await queue.enqueue(NumberedJob(n: 2))
+                try await eventually("it runs") { try await queue.job(lost.id)?.state == .running }
+                try await client.query("UPDATE jobs SET lease_token = gen_random_uuid() WHERE id = \(lost.id)")
+                try await eventually("the handler was cancelled") { cancelled.withLock { $0 } }
+            }
+        }
+    }
+}
