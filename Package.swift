@@ -38,9 +38,21 @@ let package = Package(
         ),
         // The numbered SQL files, shipped as a resource bundle.
         .target(name: "Migrations", dependencies: ["PostgresSupport"], path: "Migrations", resources: [.copy("sql")]),
+        // The domain as values and pure functions: no I/O, imports nothing of ours.
+        .target(name: "Assessment"),
+        // The domain's tables, loaded and saved in a caller's transaction.
+        .target(name: "AssessmentStore", dependencies: ["Assessment"]),
+        // TLS-only notification delivery.
+        .target(name: "Notify"),
+        // The HTTP API.
+        .target(name: "AssessmentAPI", dependencies: ["AssessmentStore", "JobQueue", "Notify"]),
+        // The workflow's job handlers.
+        .target(name: "Workers", dependencies: ["AssessmentStore", "JobQueue", "Notify"], path: "Workers"),
         .executableTarget(
             name: "assess",
             dependencies: [
+                "AssessmentAPI",
+                "Workers",
                 "JobQueue",
                 "PostgresSupport",
                 "Migrations",

@@ -66,14 +66,21 @@ public struct JobWorkerPool: Service {
     /// otherwise on a notification or a poll tick.
     private func fetch(queue name: String, concurrency: Int) async {
         let signal = runtime.queueSignals[name]!
+        let worthwhileBatch = max(1, min(configuration.claimBatchSize, concurrency) / 2)
         var mayHaveMore = true
         var failures = 0
         await withDiscardingTaskGroup { jobs in
             while !runtime.isShuttingDown {
-                let free = concurrency - runtime.inFlight(name)
+                var free = concurrency - runtime.inFlight(name)
                 guard free > 0, mayHaveMore || runtime.takePollRequest(name) else {
                     await signal.wait()
                     continue
+                }
+                if free < worthwhileBatch && free < concurrency {
+                    // Under a backlog every finishing job frees a slot; a moment's wait lets many
+                    // finish, so one claim fetches many jobs instead of one claim per job.
+                    try? await Task.sleep(for: .milliseconds(1))
+                    free = concurrency - runtime.inFlight(name)
                 }
                 let wanted = min(free, configuration.claimBatchSize)
                 do {

@@ -58,6 +58,15 @@ func withPools<Result: Sendable>(
     }
 }
 
+/// Runs one pool of `registry` while `body` runs, then drains it.
+func withPool<Result: Sendable>(
+    _ registry: JobRegistry, _ configuration: WorkerConfiguration = quickConfiguration(),
+    client: PostgresClient, database: TestDatabase, _ body: () async throws -> Result
+) async throws -> Result {
+    let pool = JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: database.logger)
+    return try await withPools([pool], logger: database.logger, body)
+}
+
 /// Waits until `condition` holds, failing the test after `timeout`.
 func eventually(
     timeout: Duration = .seconds(15), _ what: String, sourceLocation: SourceLocation = #_sourceLocation,

@@ -49,8 +49,7 @@ struct WorkerTests {
                 starts.withLock { $0.append(.now) }
                 throw Flaky()
             })
-            let pool = JobWorkerPool(client: client, registry: registry, configuration: quickConfiguration(), logger: database.logger)
-            let job = try await withPools([pool], logger: database.logger) {
+            let job = try await withPool(registry, client: client, database: database) {
                 let job = try await queue.enqueue(NumberedJob(n: 1), options: .init(maxAttempts: 4))
                 try await eventually("the job is discarded") { try await queue.job(job.id)?.state == .discarded }
                 return job
@@ -92,8 +91,7 @@ struct WorkerTests {
             // A slow heartbeat, so that the fence, not the heartbeat's cancellation, meets the stolen lease.
             var configuration = quickConfiguration()
             configuration.heartbeatInterval = .seconds(60)
-            let pool = JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: database.logger)
-            let job = try await withPools([pool], logger: database.logger) {
+            let job = try await withPool(registry, configuration, client: client, database: database) {
                 let job = try await queue.enqueue(NumberedJob(n: 7))
                 try await eventually("the handler ran") { outcome.withLock { $0 != nil } }
                 return job
@@ -116,8 +114,7 @@ struct WorkerTests {
                 runs.add(args.n)
                 if runs.snapshot[args.n] == 1 { throw JobControl.snooze(.milliseconds(200)) }
             })
-            let pool = JobWorkerPool(client: client, registry: registry, configuration: quickConfiguration(), logger: database.logger)
-            let job = try await withPools([pool], logger: database.logger) {
+            let job = try await withPool(registry, client: client, database: database) {
                 let job = try await queue.enqueue(NumberedJob(n: 1))
                 try await eventually("the job completes") { try await queue.job(job.id)?.state == .completed }
                 return job
@@ -136,8 +133,7 @@ struct WorkerTests {
             registry.register(ClosureHandler(NumberedJob.self) { args, _ in
                 if args.n == 0 { throw JobControl.cancel(reason: "applicant withdrew") }
             })
-            let pool = JobWorkerPool(client: client, registry: registry, configuration: quickConfiguration(), logger: database.logger)
-            try await withPools([pool], logger: database.logger) {
+            try await withPool(registry, client: client, database: database) {
                 let cancelled = try await queue.enqueue(NumberedJob(n: 0))
                 let unknown = try await queue.enqueue(OtherJob())
                 try await client.query("""
@@ -177,12 +173,11 @@ struct WorkerTests {
                     throw error
                 }
             })
-            let pool = JobWorkerPool(client: client, registry: registry, configuration: quickConfiguration(), logger: database.logger)
             let waiting = try await queue.enqueue(NumberedJob(n: 1), options: .init(runAt: Date().addingTimeInterval(3600)))
             #expect(try await queue.cancel(waiting.id) == .cancelled)
             await #expect(throws: JobQueueError.self) { try await queue.cancel(waiting.id) }
             await #expect(throws: JobQueueError.self) { try await queue.cancel(999_999) }
-            try await withPools([pool], logger: database.logger) {
+            try await withPool(registry, client: client, database: database) {
                 let running = try await queue.enqueue(NumberedJob(n: 2))
                 try await eventually("the handler started") { started.withLock { $0 } }
                 #expect(try await queue.cancel(running.id) == .running)
@@ -201,8 +196,7 @@ struct WorkerTests {
             registry.register(ClosureHandler(NumberedJob.self) { args, _ in runs.add(args.n) })
             var slowPoll = quickConfiguration()
             slowPoll.pollInterval = .seconds(3)
-            let pool = JobWorkerPool(client: client, registry: registry, configuration: slowPoll, logger: database.logger)
-            try await withPools([pool], logger: database.logger) {
+            try await withPool(registry, slowPoll, client: client, database: database) {
                 try await Task.sleep(for: .milliseconds(500))  // the first poll has passed; only a notification helps now
                 let start = ContinuousClock.now
                 try await queue.enqueue(NumberedJob(n: 1))
@@ -234,8 +228,7 @@ struct WorkerTests {
             ])
             var one = quickConfiguration(queues: ["default": 1])
             one.claimBatchSize = 1
-            let pool = JobWorkerPool(client: client, registry: registry, configuration: one, logger: database.logger)
-            try await withPools([pool], logger: database.logger) {
+            try await withPool(registry, one, client: client, database: database) {
                 try await eventually("all ran") { order.withLock { $0.count } == 3 }
             }
             #expect(order.withLock { $0 } == [0, 5, 9])
@@ -252,9 +245,7 @@ struct WorkerTests {
                 started.add(args.n)
                 try await Task.sleep(for: .milliseconds(500))
             })
-            let pool = JobWorkerPool(client: client, registry: registry,
-                                     configuration: quickConfiguration(queues: ["default": 3]), logger: database.logger)
-            try await withPools([pool], logger: database.logger) {
+            try await withPool(registry, quickConfiguration(queues: ["default": 3]), client: client, database: database) {
                 try await queue.enqueue((0..<10).map { try NewJob(NumberedJob(n: $0)) })
                 try await eventually("three jobs are running") { started.total == 3 }
             }
@@ -277,9 +268,8 @@ struct WorkerTests {
             })
             var configuration = quickConfiguration(queues: ["default": 2])
             configuration.drainTimeout = .milliseconds(300)
-            let pool = JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: database.logger)
             let clock = ContinuousClock()
-            let stopStarted = try await withPools([pool], logger: database.logger) {
+            let stopStarted = try await withPool(registry, configuration, client: client, database: database) {
                 try await queue.enqueue((0..<2).map { try NewJob(NumberedJob(n: $0)) })
                 try await eventually("both jobs run") { started.total == 2 }
                 return clock.now
@@ -306,8 +296,7 @@ struct WorkerTests {
             })
             var configuration = quickConfiguration()
             configuration.leaseDuration = .seconds(1)
-            let pool = JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: database.logger)
-            try await withPools([pool], logger: database.logger) {
+            try await withPool(registry, configuration, client: client, database: database) {
                 let long = try await queue.enqueue(NumberedJob(n: 1))
                 try await Task.sleep(for: .milliseconds(1800))
                 let leaseLeft = try await client.scalar("""
