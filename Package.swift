@@ -76,6 +76,7 @@ let package = Package(
             name: "JobQueueTests",
             dependencies: ["JobQueue", "TestSupport", "PostgresSupport"]
         ),
+        .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
         .testTarget(
             name: "PostgresSupportTests",
             dependencies: ["PostgresSupport", "TestSupport"]

@@ -1,0 +1,99 @@
+import Assessment
+import Testing
+
+/// Builds a resident ID with a correct check character, computed here independently of the code under test.
+func residentID(region: String = "310104", birth: String, sequence: String = "123") -> String {
+    let body = region + birth + sequence
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    let sum = zip(body, weights).map { Int(String($0.0))! * $0.1 }.reduce(0, +)
+    return body + String(Array("10X98765432")[sum % 11])
+}
+
+func date(_ text: String) -> CalendarDate { CalendarDate(iso: text)! }
+
+@Suite("Identity documents")
+struct IdentityTests {
+    @Test("a resident ID with the right check character and matching birth date is accepted")
+    func validResidentID() throws {
+        // 11010519491231002X is the worked example of GB 11643, with X as its check character.
+        let example = try IdentityDocument(kind: .residentID, number: "11010519491231002x", declaredBirthDate: date("1949-12-31"))
+        #expect(example.number == "11010519491231002X")
+        #expect(example.masked == "**************002X")
+        let id = residentID(birth: "20080229")
+        _ = try IdentityDocument(kind: .residentID, number: id, declaredBirthDate: date("2008-02-29"))
+    }
+
+    @Test("each fault in a resident ID gets its own error, which never repeats the number")
+    func invalidResidentIDs() {
+        let good = residentID(birth: "19900315")
+        let wrongCheck = String(good.dropLast()) + (good.last == "0" ? "1" : "0")
+        let cases: [(String, CalendarDate, IdentityError.Code)] = [
+            (String(good.dropLast()), date("1990-03-15"), .wrongLength),
+            ("31010419900315A123", date("1990-03-15"), .malformed),
+            (wrongCheck, date("1990-03-15"), .checksumMismatch),
+            (residentID(birth: "19900230"), date("1990-03-15"), .birthDateInvalid),
+            (good, date("1990-03-16"), .birthDateMismatch),
+        ]
+        for (number, birth, code) in cases {
+            #expect {
+                try IdentityDocument(kind: .residentID, number: number, declaredBirthDate: birth)
+            } throws: { error in
+                guard let error = error as? IdentityError else { return false }
+                return error.code == code && !error.message.contains(number) && !error.message.contains(number.prefix(10))
+            }
+        }
+    }
+
+    @Test("foreign documents: passports need a country, permanent residence IDs start with 9, permits with 81/82/83")
+    func foreignDocuments() throws {
+        let birth = date("1985-06-01")
+        let passport = try IdentityDocument(kind: .passport, number: "p1234 5678", issuingCountry: "gbr", declaredBirthDate: birth)
+        #expect(passport.number == "P12345678" && passport.issuingCountry == "GBR")
+        #expect(throws: IdentityError.self) { try IdentityDocument(kind: .passport, number: "P12345678", declaredBirthDate: birth) }
+        #expect(throws: IdentityError.self) {
+            try IdentityDocument(kind: .passport, number: "P1-2345", issuingCountry: "USA", declaredBirthDate: birth)
+        }
+        _ = try IdentityDocument(kind: .foreignPermanentResidenceID, number: residentID(region: "931586", birth: "19850601"),
+                                 declaredBirthDate: birth)
+        #expect(throws: IdentityError.self) {
+            try IdentityDocument(kind: .foreignPermanentResidenceID, number: residentID(birth: "19850601"), declaredBirthDate: birth)
+        }
+        _ = try IdentityDocument(kind: .hongKongMacaoTaiwanResidencePermit, number: residentID(region: "810000", birth: "19850601"),
+                                 declaredBirthDate: birth)
+        #expect(throws: IdentityError.self) {
+            try IdentityDocument(kind: .hongKongMacaoTaiwanResidencePermit, number: residentID(region: "840000", birth: "19850601"),
+                                 declaredBirthDate: birth)
+        }
+    }
+}
+
+@Suite("Calendar dates")
+struct CalendarDateTests {
+    @Test("age turns on the birthday, also for those born on 29 February")
+    func ageAcrossLeapDays() {
+        let birth = date("2010-03-15")
+        #expect(birth.wholeYears(until: date("2026-03-14")) == 15)
+        #expect(birth.wholeYears(until: date("2026-03-15")) == 16)
+        let leapling = date("2008-02-29")
+        #expect(leapling.wholeYears(until: date("2024-02-28")) == 15)
+        #expect(leapling.wholeYears(until: date("2024-02-29")) == 16)
+        #expect(leapling.wholeYears(until: date("2025-02-28")) == 16)
+        #expect(leapling.wholeYears(until: date("2026-02-28")) == 17)
+        #expect(leapling.wholeYears(until: date("2025-03-01")) == 17)
+    }
+
+    @Test("day numbers, weekdays and parsing agree with the calendar")
+    func dayArithmetic() {
+        #expect(date("1970-01-01").dayNumber == 0)
+        #expect(date("2000-03-01").dayNumber - date("2000-02-28").dayNumber == 2)
+        #expect(date("1900-03-01").dayNumber - date("1900-02-28").dayNumber == 1)
+        #expect(date("2026-11-22").isoWeekday == 7)
+        #expect(date("2026-11-23").isoWeekday == 1)
+        for day in stride(from: -1000, to: 30_000, by: 37) {
+            #expect(CalendarDate(dayNumber: day).dayNumber == day)
+        }
+        #expect(CalendarDate(iso: "2025-02-29") == nil)
+        #expect(CalendarDate(iso: "2024-2-01") == nil)
+        #expect(date("2024-02-29").adding(years: 1) == date("2025-02-28"))
+    }
+}
