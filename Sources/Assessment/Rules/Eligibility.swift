@@ -1,0 +1,114 @@
+/// Eligible, or every reason why not.
+public enum Eligibility: Sendable, Hashable {
+    /// May apply.
+    case eligible
+    /// May not apply, for all of these reasons.
+    case ineligible([IneligibilityReason])
+
+    /// The decision for `applicant` applying for `target` on `date` under `policy`.
+    public static func decide(
+        _ applicant: Applicant, applyingFor target: ApplicationTarget, on date: CalendarDate, policy: Policy
+    ) -> Eligibility {
+        var reasons: [IneligibilityReason] = []
+        if let barredUntil = applicant.barredUntil, date < barredUntil {
+            reasons.append(.barred(until: barredUntil))
+        }
+        switch target {
+        case .title(let code, let grade, let specialty):
+            reasons += titleReasons(applicant, series: code, grade: grade, specialty: specialty, on: date, policy: policy)
+        case .skill(let code, let level, let direction):
+            reasons += skillReasons(applicant, occupation: code, level: level, direction: direction, on: date, policy: policy)
+        }
+        return reasons.isEmpty ? .eligible : .ineligible(reasons)
+    }
+
+    private static func titleReasons(
+        _ applicant: Applicant, series code: String, grade: TitleGrade, specialty: String?, on date: CalendarDate, policy: Policy
+    ) -> [IneligibilityReason] {
+        guard let series = TitleSeries.named(code) else { return [.unknownSeries(code)] }
+        guard series.titles[grade] != nil else { return [.gradeNotInSeries(series: code, grade: grade)] }
+        var reasons: [IneligibilityReason] = []
+        if applicant.isRetired { reasons.append(.retired) }
+        if series.needsSpecialty, (specialty ?? "").isEmpty { reasons.append(.specialtyMissing(series: code)) }
+        let held = applicant.titles.filter { $0.series == code }.max { $0.grade < $1.grade }
+        guard let required = series.grade(below: grade) else {
+            if let held { reasons.append(.notOneLevelUp(held: "\(held.grade)", applied: "\(grade)")) }
+            return reasons
+        }
+        guard let held, held.grade == required else {
+            reasons.append(.notOneLevelUp(held: held.map { "\($0.grade)" }, applied: "\(grade)"))
+            return reasons
+        }
+        let needed = policy.titleYears[grade]?[applicant.education] ?? 0
+        let has = held.obtained.wholeYears(until: date)
+        if has < needed { reasons.append(.tooFewYears(needed: needed, has: has)) }
+        return reasons
+    }
+
+    private static func skillReasons(
+        _ applicant: Applicant, occupation code: String, level: SkillLevel, direction: String, on date: CalendarDate, policy: Policy
+    ) -> [IneligibilityReason] {
+        guard let occupation = Occupation.named(code) else { return [.unknownOccupation(code)] }
+        guard occupation.levels.contains(level) else { return [.levelNotOffered(occupation: code, level: level.rawValue)] }
+        var reasons: [IneligibilityReason] = []
+        let age = applicant.birthDate.wholeYears(until: date)
+        if age < policy.minimumSkillsAge { reasons.append(.underMinimumAge(age: age, minimum: policy.minimumSkillsAge)) }
+        if !occupation.offers(direction: direction, at: level) {
+            reasons.append(.directionNotOffered(direction: direction, level: level.rawValue))
+        }
+        let entryLevel = occupation.levels.min()
+        guard level != entryLevel, let required = level.previous else { return reasons }
+        let held = applicant.skillLevels.filter { $0.occupation == code }.max { $0.level < $1.level }
+        guard let held, held.level == required else {
+            reasons.append(.notOneLevelUp(held: held.map { "level \($0.level.rawValue)" }, applied: "level \(level.rawValue)"))
+            return reasons
+        }
+        let needed = policy.skillYears[level.rawValue] ?? 0
+        let has = held.obtained.wholeYears(until: date)
+        if has < needed { reasons.append(.tooFewYears(needed: needed, has: has)) }
+        return reasons
+    }
+}
+
+/// One reason an applicant may not apply, with a message that says what is missing.
+public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
+    case underMinimumAge(age: Int, minimum: Int)
+    case notOneLevelUp(held: String?, applied: String)
+    case tooFewYears(needed: Int, has: Int)
+    case retired
+    case barred(until: CalendarDate)
+    case directionNotOffered(direction: String, level: Int)
+    case levelNotOffered(occupation: String, level: Int)
+    case gradeNotInSeries(series: String, grade: TitleGrade)
+    case specialtyMissing(series: String)
+    case unknownSeries(String)
+    case unknownOccupation(String)
+
+    /// What is wrong, for the applicant.
+    public var description: String {
+        switch self {
+        case .underMinimumAge(let age, let minimum):
+            "applicants must be at least \(minimum) on the application date; the applicant is \(age)"
+        case .notOneLevelUp(let held, let applied):
+            "one level at a time: applying for \(applied) needs the level directly below it, but the applicant holds \(held ?? "none")"
+        case .tooFewYears(let needed, let has):
+            "\(needed) years since the previous level are needed; the applicant has \(has)"
+        case .retired:
+            "retirees may not apply for professional titles"
+        case .barred(let until):
+            "barred after a revoked title obtained by fraud, until \(until)"
+        case .directionNotOffered(let direction, let level):
+            "the direction \(direction) is not offered at level \(level)"
+        case .levelNotOffered(let occupation, let level):
+            "occupation \(occupation) has no level \(level)"
+        case .gradeNotInSeries(let series, let grade):
+            "series \(series) has no \(grade) grade"
+        case .specialtyMissing(let series):
+            "titles of series \(series) name a specialty; give one"
+        case .unknownSeries(let code):
+            "no title series has the code \(code)"
+        case .unknownOccupation(let code):
+            "no occupation has the code \(code)"
+        }
+    }
+}
