@@ -39,8 +39,11 @@ CREATE INDEX jobs_ready_idx ON jobs (queue, priority, run_at, id) WHERE state = 
 CREATE INDEX jobs_waiting_idx ON jobs (run_at) WHERE state IN ('scheduled', 'retryable');
 -- Rescue of expired leases. lease_deadline is deliberately not a key, so heartbeats stay HOT updates.
 CREATE INDEX jobs_running_idx ON jobs (id) WHERE state = 'running';
--- Pruning of finished jobs by age.
-CREATE INDEX jobs_finished_idx ON jobs (finished_at) WHERE state IN ('completed', 'cancelled', 'discarded');
+-- Pruning of finished jobs by age. BRIN, not b-tree: every acknowledgement writes the newest
+-- timestamp, and concurrent acknowledgers all inserting into a b-tree's rightmost leaf page made
+-- completion ~25 % slower (measured with `assess bench queue`). Pruning is background work that
+-- can afford BRIN's coarser scan.
+CREATE INDEX jobs_finished_idx ON jobs USING brin (finished_at) WHERE state IN ('completed', 'cancelled', 'discarded');
 -- A unique key already carries its window bucket (see JobQueueClient), so a plain unique index enforces it.
 CREATE UNIQUE INDEX jobs_unique_key_idx ON jobs (unique_key) WHERE unique_key IS NOT NULL;
 

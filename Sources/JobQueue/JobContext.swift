@@ -6,11 +6,15 @@ import Synchronization
 public struct JobContext: Sendable {
     /// The job as claimed.
     public let job: ClaimedJob
-    /// A logger carrying the job's id, kind, queue and attempt.
-    public let logger: Logger
+    let workerLogger: Logger
     /// The database client, for reads outside the completing transaction.
     public let client: PostgresClient
     let completion: CompletionFlag
+
+    /// A logger carrying the job's id, kind and attempt. Built on each access, because setting
+    /// log metadata is costly with some handlers and most jobs never log: keep it in a local
+    /// when logging several times.
+    public var logger: Logger { workerLogger.forJob(job) }
 
     /// Runs `body` in a transaction that also completes this job, fenced by its lease: if the lease
     /// was lost (the job was rescued and may run elsewhere), the transaction rolls back, nothing

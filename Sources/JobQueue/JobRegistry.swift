@@ -10,10 +10,12 @@ public struct JobRegistry: Sendable {
 
     /// Registers a handler for its arguments' kind; a second handler for one kind replaces the first.
     public mutating func register<Handler: JobHandler>(_ handler: Handler) {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
         handlers[Handler.Args.kind] = { job, context in
             let args: Handler.Args
             do {
-                args = try JSONDecoder().decode(Handler.Args.self, from: Data(job.argsJSON.utf8))
+                args = try decoder.decode(Handler.Args.self, from: Data(job.argsJSON.utf8))
             } catch {
                 throw JobQueueError(
                     code: .undecodableArgs,

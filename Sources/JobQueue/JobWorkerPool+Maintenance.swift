@@ -46,11 +46,19 @@ extension JobWorkerPool {
             let held = runtime.heldLeases()
             guard !held.isEmpty else { continue }
             do {
+                let ids = held.map(\.id)
+                let tokens = held.map(\.token)
+                // SKIP LOCKED: a locked row is being acknowledged right now, and waiting for it
+                // while holding other rows' locks is how two statements deadlock.
                 let rows = try await client.query("""
+                    WITH held AS (
+                        SELECT j.id FROM jobs j JOIN unnest(\(ids), \(tokens)) AS a(id, token)
+                            ON j.id = a.id AND j.lease_token = a.token
+                        FOR UPDATE OF j SKIP LOCKED
+                    )
                     UPDATE jobs j
                     SET lease_deadline = now() + \(configuration.leaseDuration.milliseconds) * interval '1 millisecond'
-                    FROM unnest(\(held.map(\.id)), \(held.map(\.token))) AS a(id, token)
-                    WHERE j.id = a.id AND j.lease_token = a.token
+                    FROM held WHERE j.id = held.id
                     RETURNING j.id, j.cancel_requested_at IS NOT NULL
                     """, logger: logger)
                 var extended = Set<Int64>()
@@ -58,13 +66,26 @@ extension JobWorkerPool {
                     extended.insert(id)
                     if cancelRequested { runtime.stop(id, reason: .cancelRequested) }
                 }
-                for lease in held where !extended.contains(lease.id) && runtime.isHeld(lease.id, token: lease.token) {
-                    logger.warning("lease lost", metadata: ["job": "\(lease.id)"])
-                    runtime.stop(lease.id, reason: .leaseLost)
+                if extended.count < held.count {
+                    try await stopLostLeases(held.filter { !extended.contains($0.id) })
                 }
             } catch {
                 logger.warning("extending leases failed", metadata: ["error": "\(DatabaseErrorSummary(error))"])
             }
+        }
+    }
+
+    /// Of leases the heartbeat skipped, stops the handlers whose lease is really gone (the token
+    /// changed); the others were being acknowledged or are extended next time.
+    private func stopLostLeases(_ skipped: [(id: Int64, token: UUID)]) async throws {
+        let rows = try await client.query("""
+            SELECT a.id FROM unnest(\(skipped.map(\.id)), \(skipped.map(\.token))) AS a(id, token)
+            WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = a.id AND j.lease_token = a.token)
+            """, logger: logger)
+        for try await id in rows.decode(Int64.self) {
+            guard let lease = skipped.first(where: { $0.id == id }), runtime.isHeld(id, token: lease.token) else { continue }
+            logger.warning("lease lost", metadata: ["job": "\(id)"])
+            runtime.stop(id, reason: .leaseLost)
         }
     }
 

@@ -121,19 +121,20 @@ public struct JobWorkerPool: Service {
     /// Claims up to `limit` ready jobs of a queue, best priority first, skipping jobs other workers
     /// are claiming; each gets a fresh lease token and deadline.
     static func claimQuery(queue name: String, limit: Int, lease: Duration, workerID: String) -> PostgresQuery {
+        // The locked rows' ctids feed a TID scan: joining back by id cost a primary-key lookup
+        // per row. A locked row cannot move, and a row the update missed stays available and
+        // unclaimed, so the worst case is a smaller batch, never a job claimed twice.
         """
-        WITH picked AS (
-            SELECT id FROM jobs
-            WHERE state = 'available' AND queue = \(name)
-            ORDER BY priority, run_at, id
-            LIMIT \(limit)
-            FOR UPDATE SKIP LOCKED
-        )
         UPDATE jobs j SET state = 'running', attempt = j.attempt + 1, attempted_at = now(),
             lease_token = gen_random_uuid(),
             lease_deadline = now() + \(lease.milliseconds) * interval '1 millisecond',
             leased_by = \(workerID)
-        FROM picked WHERE j.id = picked.id
+        WHERE j.ctid = ANY(ARRAY(
+            SELECT ctid FROM jobs
+            WHERE state = 'available' AND queue = \(name)
+            ORDER BY priority, run_at, id
+            LIMIT \(limit)
+            FOR UPDATE SKIP LOCKED))
         RETURNING j.id, j.kind, j.args::text, j.attempt::int4, j.max_attempts::int4, j.lease_token,
                   j.inserted_at, j.attempted_at
         """
@@ -142,18 +143,14 @@ public struct JobWorkerPool: Service {
     /// Runs one handler in a task of its own, so that an outside cancellation, a lost lease or
     /// the drain timeout can cancel just this job.
     private func execute(_ job: ClaimedJob) async {
-        var jobLogger = logger
-        jobLogger[metadataKey: "job"] = "\(job.id)"
-        jobLogger[metadataKey: "kind"] = "\(job.kind)"
-        jobLogger[metadataKey: "attempt"] = "\(job.attempt)"
         guard let handler = registry.handler(for: job.kind) else {
             let message = "no handler is registered for kind \(job.kind); register one or cancel the job"
-            jobLogger.error("job discarded: \(message)")
+            logger.forJob(job).error("job discarded: \(message)")
             runtime.finished(job, outcome: .discard(error: message))
             return
         }
         let completion = CompletionFlag()
-        let context = JobContext(job: job, logger: jobLogger, client: client, completion: completion)
+        let context = JobContext(job: job, workerLogger: logger, client: client, completion: completion)
         let handlerTask = Task { try await handler(job, context) }
         runtime.setCancelHandler(job.id) { handlerTask.cancel() }
         let result = await withTaskCancellationHandler {
@@ -161,14 +158,13 @@ public struct JobWorkerPool: Service {
         } onCancel: {
             handlerTask.cancel()
         }
-        let outcome = outcome(of: job, result: result, completedInTransaction: completion.isSet, logger: jobLogger)
+        let outcome = outcome(of: job, result: result, completedInTransaction: completion.isSet)
         runtime.finished(job, outcome: outcome)
     }
 
-    private func outcome(
-        of job: ClaimedJob, result: Result<Void, any Error>, completedInTransaction: Bool, logger: Logger
-    ) -> JobOutcome {
+    private func outcome(of job: ClaimedJob, result: Result<Void, any Error>, completedInTransaction: Bool) -> JobOutcome {
         if completedInTransaction { return .completedInTransaction }
+        let logger = logger.forJob(job)
         switch result {
         case .success:
             return .completed
@@ -199,6 +195,17 @@ public struct JobWorkerPool: Service {
                 return .retry(after: delay, error: message)
             }
         }
+    }
+}
+
+extension Logger {
+    /// This logger with the job's id, kind and attempt as metadata.
+    func forJob(_ job: ClaimedJob) -> Logger {
+        var logger = self
+        logger[metadataKey: "job"] = "\(job.id)"
+        logger[metadataKey: "kind"] = "\(job.kind)"
+        logger[metadataKey: "attempt"] = "\(job.attempt)"
+        return logger
     }
 }
 

@@ -1,0 +1,40 @@
+/// A committee's secret ballot on one title case: only the counts exist.
+public struct CommitteeVote: Sendable, Hashable, Codable {
+    /// The outcome of a tally.
+    public enum Outcome: Sendable, Hashable {
+        /// Quorum present, enough yes votes.
+        case passed
+        /// Quorum present, too few yes votes.
+        case failed
+        /// Too few members present: the vote does not count.
+        case noQuorum
+    }
+
+    /// Members of the committee.
+    public let members: Int
+    /// Yes votes.
+    public let yes: Int
+    /// No votes.
+    public let no: Int
+    /// Abstentions, which count as present but not yes.
+    public let abstain: Int
+
+    /// Counts for a tally; refuses counts that cannot be.
+    public init(members: Int, yes: Int, no: Int, abstain: Int) throws(ScoringError) {
+        guard members > 0 else { throw ScoringError("a committee has at least one member") }
+        guard yes >= 0, no >= 0, abstain >= 0 else { throw ScoringError("vote counts cannot be negative") }
+        guard yes + no + abstain <= members else {
+            throw ScoringError("\(yes + no + abstain) ballots from a committee of \(members): more ballots than members")
+        }
+        (self.members, self.yes, self.no, self.abstain) = (members, yes, no, abstain)
+    }
+
+    /// Members present (who cast a ballot).
+    public var present: Int { yes + no + abstain }
+
+    /// Quorum first (of members), then the pass fraction (of those present).
+    public func outcome(policy: Policy) -> Outcome {
+        guard policy.quorum.isReached(by: present, of: members) else { return .noQuorum }
+        return policy.passFraction.isReached(by: yes, of: present) ? .passed : .failed
+    }
+}
