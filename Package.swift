@@ -39,7 +39,7 @@ let package = Package(
         // The numbered SQL files, shipped as a resource bundle.
         .target(name: "Migrations", dependencies: ["PostgresSupport"], path: "Migrations", resources: [.copy("sql")]),
         // The domain as values and pure functions: no I/O, imports nothing of ours.
-        .target(name: "Assessment"),
+        .target(name: "Assessment", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The domain's tables, loaded and saved in a caller's transaction.
         .target(name: "AssessmentStore", dependencies: ["Assessment"]),
         // TLS-only notification delivery.
@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "AssessmentAPI",
                 "Workers",
+                "Assessment",
                 "JobQueue",
                 "PostgresSupport",
                 "Migrations",

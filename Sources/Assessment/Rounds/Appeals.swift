@@ -1,0 +1,54 @@
+/// Appeals (复核): the window, the fresh panel, and the outcome that replaces the original.
+public enum Appeals {
+    /// The last day an applicant notified on `notified` may appeal.
+    public static func windowEnds(resultNotifiedOn notified: CalendarDate, policy: Policy) -> CalendarDate {
+        notified.adding(days: policy.appealWindowDays)
+    }
+
+    /// Refuses an appeal filed outside the window, saying until when it was open.
+    public static func checkFiling(on date: CalendarDate, resultNotifiedOn notified: CalendarDate, policy: Policy) throws(AppealError) {
+        guard date >= notified else { throw AppealError("an appeal can only be filed once the result is notified") }
+        let ends = windowEnds(resultNotifiedOn: notified, policy: policy)
+        guard date <= ends else { throw AppealError("the appeal window closed at the end of \(ends)") }
+    }
+
+    /// Reviewers an appeal's panel must not include: everyone who reviewed the case at any earlier stage.
+    public static func excludedReviewers(earlierPanels: [[ReviewerID]]) -> Set<ReviewerID> {
+        Set(earlierPanels.joined())
+    }
+
+    /// The result that stands after an appeal: the re-review's, whether it upholds or overturns.
+    public static func standingResult(original: CaseResult, reReview: CaseResult) -> (result: CaseResult, outcome: AppealOutcome) {
+        (reReview, reReview.passed == original.passed ? .upheld : .overturned)
+    }
+}
+
+/// What an appeal did to the original result.
+public enum AppealOutcome: String, Sendable, Hashable, Codable {
+    /// Same decision.
+    case upheld
+    /// The opposite decision.
+    case overturned
+}
+
+/// A case's decision.
+public struct CaseResult: Sendable, Hashable, Codable {
+    /// Passed or not.
+    public var passed: Bool
+    /// The aggregated score, where scores were given.
+    public var score: Double?
+    /// A result.
+    public init(passed: Bool, score: Double? = nil) {
+        self.passed = passed
+        self.score = score
+    }
+}
+
+/// An appeal that cannot be filed.
+public struct AppealError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong.
+    public let message: String
+    init(_ message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
+}
