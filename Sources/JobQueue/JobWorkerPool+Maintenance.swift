@@ -76,14 +76,18 @@ extension JobWorkerPool {
     }
 
     /// Of leases the heartbeat skipped, stops the handlers whose lease is really gone (the token
-    /// changed); the others were being acknowledged or are extended next time.
+    /// changed and the job was not completed meanwhile, by the acknowledger or the handler's own
+    /// transaction); the others are extended next time.
     private func stopLostLeases(_ skipped: [(id: Int64, token: UUID)]) async throws {
+        let running = skipped.filter { runtime.isRunning($0.id, token: $0.token) }
+        guard !running.isEmpty else { return }
         let rows = try await client.query("""
-            SELECT a.id FROM unnest(\(skipped.map(\.id)), \(skipped.map(\.token))) AS a(id, token)
-            WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = a.id AND j.lease_token = a.token)
+            SELECT a.id FROM unnest(\(running.map(\.id)), \(running.map(\.token))) AS a(id, token)
+            JOIN jobs j ON j.id = a.id
+            WHERE j.lease_token IS DISTINCT FROM a.token AND j.state <> 'completed'
             """, logger: logger)
         for try await id in rows.decode(Int64.self) {
-            guard let lease = skipped.first(where: { $0.id == id }), runtime.isHeld(id, token: lease.token) else { continue }
+            guard let lease = running.first(where: { $0.id == id }), runtime.isRunning(id, token: lease.token) else { continue }
             logger.warning("lease lost", metadata: ["job": "\(id)"])
             runtime.stop(id, reason: .leaseLost)
         }

@@ -132,7 +132,10 @@ final class WorkerRuntime: Sendable {
         state.withLock { state in state.leases.map { ($0.key, $0.value.token) } }
     }
 
-    func isHeld(_ jobID: Int64, token: UUID) -> Bool { state.withLock { $0.leases[jobID]?.token == token } }
+    /// Whether this pool holds the lease and the handler is still running.
+    func isRunning(_ jobID: Int64, token: UUID) -> Bool {
+        state.withLock { $0.leases[jobID].map { $0.token == token && $0.handlerRunning } ?? false }
+    }
 
     func fetchersFinished() {
         state.withLock { $0.fetchersDone = true }
