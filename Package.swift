@@ -78,6 +78,11 @@ let package = Package(
             dependencies: ["JobQueue", "TestSupport", "PostgresSupport"]
         ),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
+        // Real `assess` processes: crashes, stops, failover, database restarts.
+        .testTarget(
+            name: "assessTests",
+            dependencies: ["TestSupport", "PostgresSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         .testTarget(
             name: "PostgresSupportTests",
             dependencies: ["PostgresSupport", "TestSupport"]

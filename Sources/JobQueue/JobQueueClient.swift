@@ -10,6 +10,8 @@ public struct JobQueueClient: Sendable {
     /// Rows per INSERT statement of a bulk enqueue: large enough to amortise round trips, small
     /// enough to keep one bind message a few megabytes.
     static let insertChunk = 10_000
+    /// How many of a job's errors are kept.
+    static let keptErrors = 10
 
     /// A queue client over a running `PostgresClient`.
     public init(client: PostgresClient, logger: Logger) {
@@ -135,7 +137,13 @@ public struct JobQueueClient: Sendable {
     /// Safe to run from many processes at once. Returns how many it made available.
     @discardableResult
     public func promoteDueJobs(limit: Int = 5_000) async throws -> Int {
-        let rows = try await client.query("""
+        try await client.withConnection { try await promoteDueJobs(on: $0, limit: limit) }
+    }
+
+    /// The same, on the caller's connection (the coordinator's fenced transaction).
+    @discardableResult
+    public func promoteDueJobs(on connection: PostgresConnection, limit: Int = 5_000) async throws -> Int {
+        let rows = try await connection.query("""
             WITH due AS (
                 SELECT id FROM jobs
                 WHERE state IN ('scheduled', 'retryable') AND run_at <= now()
@@ -150,5 +158,64 @@ public struct JobQueueClient: Sendable {
         var promoted = 0
         for try await (count, _) in rows.decode((Int64, Bool).self) { promoted += Int(count) }
         return promoted
+    }
+
+    /// Pauses a queue: workers stop claiming from it within a poll interval; running jobs finish.
+    public func pause(queue: String) async throws {
+        try await client.query("INSERT INTO queue_pauses (queue) VALUES (\(queue)) ON CONFLICT DO NOTHING", logger: logger)
+    }
+
+    /// Resumes a paused queue and wakes its workers.
+    public func resume(queue: String) async throws {
+        let rows = try await client.query("""
+            WITH resumed AS (DELETE FROM queue_pauses WHERE queue = \(queue) RETURNING queue)
+            SELECT pg_notify('jobqueue', 'q:' || queue) IS NULL FROM resumed
+            """, logger: logger)
+        for try await _ in rows {}
+    }
+
+    /// The paused queues.
+    public func pausedQueues() async throws -> Set<String> {
+        var paused = Set<String>()
+        for try await name in try await client.query("SELECT queue FROM queue_pauses", logger: logger).decode(String.self) {
+            paused.insert(name)
+        }
+        return paused
+    }
+
+    /// Runs a failed, cancelled or waiting job again now, with one more attempt allowed if it
+    /// had used them all.
+    public func retry(_ id: Int64) async throws {
+        let rows = try await client.query("""
+            WITH target AS (SELECT id, state AS before FROM jobs WHERE id = \(id) FOR UPDATE),
+            changed AS (
+                UPDATE jobs j SET state = 'available', run_at = now(), finished_at = NULL, cancel_requested_at = NULL,
+                    max_attempts = greatest(j.max_attempts, j.attempt + 1)
+                FROM target
+                WHERE j.id = target.id AND target.before IN ('discarded', 'cancelled', 'retryable', 'scheduled')
+                RETURNING j.queue
+            )
+            SELECT target.before::text, (SELECT pg_notify('jobqueue', 'q:' || queue) IS NULL FROM changed) FROM target
+            """, logger: logger)
+        for try await (before, notified) in rows.decode((JobState, Bool?).self) {
+            guard notified != nil else {
+                throw JobQueueError(code: .invalidState, message: "job \(id) is \(before.rawValue); only discarded, cancelled or waiting jobs can be retried")
+            }
+            return
+        }
+        throw JobQueueError(code: .notFound, message: "no job has the id \(id)")
+    }
+
+    /// The newest jobs, optionally of one state and queue.
+    public func jobs(state: JobState? = nil, queue: String? = nil, limit: Int = 50) async throws -> [JobRecord] {
+        let rows = try await client.query("""
+            \(unescaped: JobRecord.selectSQL)
+            WHERE (\(state?.rawValue)::job_state IS NULL OR state = \(state?.rawValue)::job_state)
+              AND (\(queue)::text IS NULL OR queue = \(queue))
+            ORDER BY id DESC LIMIT \(limit)
+            """, logger: logger)
+        var records: [JobRecord] = []
+        for try await row in rows { records.append(try JobRecord(row: row)) }
+        return records
     }
 }

@@ -61,11 +61,8 @@ extension JobWorkerPool {
                         run_at = CASE WHEN a.delay_ms IS NULL THEN j.run_at
                                       ELSE now() + a.delay_ms * interval '1 millisecond' END,
                         attempt = CASE WHEN a.uncount THEN j.attempt - 1 ELSE j.attempt END,
-                        errors = CASE WHEN a.error IS NULL THEN j.errors ELSE (
-                            SELECT jsonb_agg(x.e ORDER BY x.i)
-                            FROM jsonb_array_elements(j.errors || jsonb_build_array(jsonb_build_object(
-                                'attempt', j.attempt, 'at', now(), 'error', a.error))) WITH ORDINALITY AS x(e, i)
-                            WHERE x.i > jsonb_array_length(j.errors) + 1 - \(Self.keptErrors)) END,
+                        errors = CASE WHEN a.error IS NULL THEN j.errors
+                                      ELSE jobs_append_error(j.errors, j.attempt, a.error, \(JobQueueClient.keptErrors)) END,
                         finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL
                                             OR a.state IN ('discarded', 'cancelled') THEN now() END,
                         lease_token = NULL, lease_deadline = NULL, leased_by = NULL
@@ -80,9 +77,6 @@ extension JobWorkerPool {
             for try await _ in rows {}
         }
     }
-
-    /// How many of a job's errors are kept.
-    static var keptErrors: Int { 10 }
 }
 
 /// One non-completion outcome as a JSON record for `jsonb_to_recordset`; a nil field is left out, which reads as NULL.

@@ -38,13 +38,23 @@ extension JobWorkerPool {
         }
     }
 
-    /// Extends the leases this pool holds. A lease that could not be extended was lost (the job
-    /// was rescued): its handler is cancelled, and the fence keeps anything it writes from landing.
+    /// Extends the leases this pool holds once they are half spent. A lease that could not be
+    /// extended was lost (the job was rescued): its handler is cancelled, and the fence keeps
+    /// anything it writes from landing.
     func heartbeat() async {
         while !Task.isCancelled {
+            await announce(state: "alive")
             try? await Task.sleep(for: configuration.heartbeatInterval)
-            let held = runtime.heldLeases()
+            let (timedOut, abandoned) = runtime.enforce(timeout: configuration.jobTimeout, grace: configuration.leaseDuration)
+            if !timedOut.isEmpty {
+                logger.warning("jobs ran past their timeout; cancelling them", metadata: ["jobs": "\(timedOut)"])
+            }
+            if !abandoned.isEmpty {
+                logger.error("handlers ignored cancellation; abandoned to rescue", metadata: ["jobs": "\(abandoned)"])
+            }
+            let held = runtime.leasesToExtend(olderThan: configuration.leaseDuration / 2)
             guard !held.isEmpty else { continue }
+            let sent = ContinuousClock.now
             do {
                 let ids = held.map(\.id)
                 let tokens = held.map(\.token)
@@ -66,6 +76,7 @@ extension JobWorkerPool {
                     extended.insert(id)
                     if cancelRequested { runtime.stop(id, reason: .cancelRequested) }
                 }
+                runtime.extended(extended, at: sent)
                 if extended.count < held.count {
                     try await stopLostLeases(held.filter { !extended.contains($0.id) })
                 }
@@ -93,14 +104,31 @@ extension JobWorkerPool {
         }
     }
 
-    /// The fallback to notifications: promotes due delayed and retrying jobs and asks every
-    /// queue to claim once per poll interval.
+    /// Registers this pool, or says it is still alive (or stopped): an upsert, so registration
+    /// heals itself after a database restart, and a pool wrongly found dead comes back.
+    func announce(state: String) async {
+        do {
+            try await client.query("""
+                INSERT INTO queue_workers (id, host, pid, queues, state)
+                VALUES (\(configuration.workerID), \(ProcessInfo.processInfo.hostName),
+                        \(Int(ProcessInfo.processInfo.processIdentifier)), \(configuration.queues.keys.sorted()), \(state))
+                ON CONFLICT (id) DO UPDATE SET last_seen_at = now(), state = excluded.state,
+                    stopped_at = CASE WHEN excluded.state = 'stopped' THEN now() END
+                """, logger: logger)
+        } catch {
+            logger.warning("announcing the worker failed", metadata: ["error": "\(DatabaseErrorSummary(error))"])
+        }
+    }
+
+    /// The fallback to notifications: promotes due delayed and retrying jobs, reads which
+    /// queues are paused, and asks every queue to claim once per poll interval.
     func poll() async {
         while !Task.isCancelled {
             do {
                 try await queue.promoteDueJobs()
+                runtime.setPaused(try await queue.pausedQueues())
             } catch {
-                logger.warning("promoting due jobs failed", metadata: ["error": "\(DatabaseErrorSummary(error))"])
+                logger.warning("polling failed", metadata: ["error": "\(DatabaseErrorSummary(error))"])
             }
             runtime.requestPollOfAllQueues()
             try? await Task.sleep(for: configuration.pollInterval)

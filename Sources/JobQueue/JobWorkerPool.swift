@@ -59,6 +59,7 @@ public struct JobWorkerPool: Service {
         } onGracefulShutdown: {
             runtime.beginShutdown()
         }
+        await announce(state: "stopped")
         logger.info("worker pool stopped")
     }
 
@@ -72,7 +73,7 @@ public struct JobWorkerPool: Service {
         await withDiscardingTaskGroup { jobs in
             while !runtime.isShuttingDown {
                 var free = concurrency - runtime.inFlight(name)
-                guard free > 0, mayHaveMore || runtime.takePollRequest(name) else {
+                guard free > 0, mayHaveMore || runtime.takePollRequest(name), !runtime.isPaused(name) else {
                     await signal.wait()
                     continue
                 }
@@ -151,13 +152,24 @@ public struct JobWorkerPool: Service {
         }
         let completion = CompletionFlag()
         let context = JobContext(job: job, workerLogger: logger, client: client, completion: completion)
-        let handlerTask = Task { try await handler(job, context) }
+        let relay = HandlerRelay()
+        let handlerTask = Task {
+            do {
+                try await handler(job, context)
+                relay.deliver(.success(()))
+            } catch {
+                relay.deliver(.failure(error))
+            }
+        }
         runtime.setCancelHandler(job.id) { handlerTask.cancel() }
+        runtime.setAbandonHandler(job.id) { relay.deliver(nil) }
         let result = await withTaskCancellationHandler {
-            await handlerTask.result
+            await relay.wait()
         } onCancel: {
             handlerTask.cancel()
         }
+        // nil: abandoned; the runtime freed the slot and the coordinator will rescue the job.
+        guard let result else { return }
         let outcome = outcome(of: job, result: result, completedInTransaction: completion.isSet)
         runtime.finished(job, outcome: outcome)
     }
@@ -175,6 +187,11 @@ public struct JobWorkerPool: Service {
                 return .abandon
             case (.cancelRequested, _):
                 return .cancel(reason: "cancelled on request")
+            case (.timedOut, _):
+                let message = "timed out after \(configuration.jobTimeout)"
+                logger.warning("job timed out")
+                if job.attempt >= job.maxAttempts { return .discard(error: message) }
+                return .retry(after: configuration.retryPolicy.delay(afterAttempt: job.attempt), error: message)
             case (.shutdown, is CancellationError):
                 return .release
             case (_, JobControl.snooze(let delay)):

@@ -8,7 +8,8 @@ public struct WorkerConfiguration: Sendable {
     public var claimBatchSize: Int
     /// How long a claim holds a job without a heartbeat; after it, the coordinator rescues the job.
     public var leaseDuration: Duration
-    /// How often running jobs' leases are extended; well under `leaseDuration`.
+    /// How often the heartbeat runs; it extends the leases that are half spent, so keep it well
+    /// under half of `leaseDuration`.
     public var heartbeatInterval: Duration
     /// How often queues are polled when no notification arrives, and due jobs promoted.
     public var pollInterval: Duration
@@ -16,11 +17,15 @@ public struct WorkerConfiguration: Sendable {
     public var drainTimeout: Duration
     /// The delays between failed attempts.
     public var retryPolicy: RetryPolicy
+    /// How long one attempt may run before its handler is cancelled (and retried). A handler that
+    /// ignores the cancellation for `leaseDuration` more is abandoned: its slot is freed and the
+    /// coordinator rescues the job when its lease runs out.
+    public var jobTimeout: Duration
     /// This worker's name in leases and logs.
     public var workerID: String
 
     /// A configuration with working defaults: queue `default` with 10 at once, batches of 100,
-    /// a 10 s lease extended every 2 s, a 1 s poll, a 30 s drain.
+    /// a 10 s lease extended every 2 s, a 1 s poll, a 30 s drain, a 10 min job timeout.
     public init(
         queues: [String: Int] = ["default": 10],
         claimBatchSize: Int = 100,
@@ -29,8 +34,10 @@ public struct WorkerConfiguration: Sendable {
         pollInterval: Duration = .seconds(1),
         drainTimeout: Duration = .seconds(30),
         retryPolicy: RetryPolicy = .init(),
+        jobTimeout: Duration = .seconds(600),
         workerID: String = WorkerConfiguration.defaultWorkerID()
     ) {
+        self.jobTimeout = jobTimeout
         self.queues = queues
         self.claimBatchSize = claimBatchSize
         self.leaseDuration = leaseDuration

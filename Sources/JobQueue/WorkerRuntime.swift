@@ -8,13 +8,21 @@ final class WorkerRuntime: Sendable {
         case cancelRequested
         case leaseLost
         case shutdown
+        case timedOut
     }
 
     struct Lease {
         let token: UUID
         let queue: String
+        /// When the lease was taken or last extended (by this process's clock).
+        var extendedAt: ContinuousClock.Instant
+        /// When the handler started.
+        let startedAt: ContinuousClock.Instant
+        /// When the handler was asked to stop.
+        var stoppedAt: ContinuousClock.Instant?
         var handlerRunning = true
         var cancelHandler: (@Sendable () -> Void)?
+        var abandonHandler: (@Sendable () -> Void)?
         var stopReason: StopReason?
     }
 
@@ -25,6 +33,7 @@ final class WorkerRuntime: Sendable {
         var acknowledgements: [Acknowledgement] = []
         var shuttingDown = false
         var fetchersDone = false
+        var paused: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -48,6 +57,10 @@ final class WorkerRuntime: Sendable {
         shutdownSignal.signal()
     }
 
+    func setPaused(_ queues: Set<String>) { state.withLock { $0.paused = queues } }
+
+    func isPaused(_ queue: String) -> Bool { state.withLock { $0.paused.contains(queue) } }
+
     func inFlight(_ queue: String) -> Int { state.withLock { $0.inFlight[queue, default: 0] } }
 
     func requestPoll(_ queue: String) {
@@ -63,9 +76,10 @@ final class WorkerRuntime: Sendable {
     }
 
     func started(_ jobs: [ClaimedJob]) {
+        let claimedAt = ContinuousClock.now
         state.withLock { state in
             for job in jobs {
-                state.leases[job.id] = Lease(token: job.leaseToken, queue: job.queue)
+                state.leases[job.id] = Lease(token: job.leaseToken, queue: job.queue, extendedAt: claimedAt, startedAt: claimedAt)
                 state.inFlight[job.queue, default: 0] += 1
             }
         }
@@ -80,11 +94,19 @@ final class WorkerRuntime: Sendable {
         if cancelNow { cancel() }
     }
 
+    /// Registers how to stop waiting for a handler that is abandoned.
+    func setAbandonHandler(_ jobID: Int64, _ abandon: @escaping @Sendable () -> Void) {
+        state.withLock { $0.leases[jobID]?.abandonHandler = abandon }
+    }
+
     /// Asks a running handler to stop; the first reason given wins.
     func stop(_ jobID: Int64, reason: StopReason) {
         let cancel = state.withLock { state -> (@Sendable () -> Void)? in
             guard var lease = state.leases[jobID], lease.handlerRunning else { return nil }
-            if lease.stopReason == nil { lease.stopReason = reason }
+            if lease.stopReason == nil {
+                lease.stopReason = reason
+                lease.stoppedAt = .now
+            }
             state.leases[jobID] = lease
             return lease.cancelHandler
         }
@@ -98,14 +120,51 @@ final class WorkerRuntime: Sendable {
 
     func stopReason(_ jobID: Int64) -> StopReason? { state.withLock { $0.leases[jobID]?.stopReason } }
 
-    /// The handler ended: frees its slot and queues its outcome for acknowledgement.
-    func finished(_ job: ClaimedJob, outcome: JobOutcome) {
+    /// Cancels handlers running longer than `timeout`; abandons those still running `grace`
+    /// after that: their slot is freed and their lease no longer extended, so the coordinator
+    /// rescues the job, and the stale lease token fences whatever the stuck handler may still write.
+    func enforce(timeout: Duration, grace: Duration) -> (timedOut: [Int64], abandoned: [Int64]) {
+        let now = ContinuousClock.now
+        var cancels: [@Sendable () -> Void] = []
+        var releases: [@Sendable () -> Void] = []
+        var timedOut: [Int64] = []
+        var abandoned: [Int64] = []
+        var freedQueues: [String] = []
         state.withLock { state in
+            for (id, lease) in state.leases where lease.handlerRunning {
+                if lease.stopReason == nil, now - lease.startedAt > timeout {
+                    state.leases[id]?.stopReason = .timedOut
+                    state.leases[id]?.stoppedAt = now
+                    if let cancel = lease.cancelHandler { cancels.append(cancel) }
+                    timedOut.append(id)
+                } else if let stoppedAt = lease.stoppedAt, now - stoppedAt > grace {
+                    if let abandon = lease.abandonHandler { releases.append(abandon) }
+                    state.leases[id] = nil
+                    state.inFlight[lease.queue, default: 1] -= 1
+                    freedQueues.append(lease.queue)
+                    abandoned.append(id)
+                }
+            }
+        }
+        cancels.forEach { $0() }
+        releases.forEach { $0() }
+        freedQueues.forEach { queueSignals[$0]?.signal() }
+        return (timedOut, abandoned)
+    }
+
+    /// The handler ended: frees its slot and queues its outcome for acknowledgement, unless the
+    /// job was abandoned meanwhile (its slot is free already and its lease belongs to no one here).
+    func finished(_ job: ClaimedJob, outcome: JobOutcome) {
+        let abandoned = state.withLock { state -> Bool in
+            guard state.leases[job.id]?.token == job.leaseToken else { return true }
             state.leases[job.id]?.handlerRunning = false
             state.leases[job.id]?.cancelHandler = nil
+            state.leases[job.id]?.abandonHandler = nil
             state.inFlight[job.queue, default: 1] -= 1
             state.acknowledgements.append(Acknowledgement(jobID: job.id, leaseToken: job.leaseToken, outcome: outcome))
+            return false
         }
+        guard !abandoned else { return }
         queueSignals[job.queue]?.signal()
         acknowledgementSignal.signal()
     }
@@ -127,9 +186,20 @@ final class WorkerRuntime: Sendable {
         }
     }
 
-    /// The leases to extend by heartbeat: running handlers and outcomes not yet written.
-    func heldLeases() -> [(id: Int64, token: UUID)] {
-        state.withLock { state in state.leases.map { ($0.key, $0.value.token) } }
+    /// The leases to extend by heartbeat (running handlers and outcomes not yet written) that were
+    /// taken or extended at least `age` ago: younger ones have time left, and extending them
+    /// would only write row versions that the completion is about to replace.
+    func leasesToExtend(olderThan age: Duration) -> [(id: Int64, token: UUID)] {
+        let cutoff = ContinuousClock.now - age
+        return state.withLock { state in
+            state.leases.compactMap { $0.value.extendedAt <= cutoff ? ($0.key, $0.value.token) : nil }
+        }
+    }
+
+    func extended(_ jobIDs: Set<Int64>, at instant: ContinuousClock.Instant) {
+        state.withLock { state in
+            for id in jobIDs { state.leases[id]?.extendedAt = instant }
+        }
     }
 
     /// Whether this pool holds the lease and the handler is still running.

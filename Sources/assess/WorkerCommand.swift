@@ -20,10 +20,14 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds running jobs may finish after a shutdown request.")
     var drainSeconds = 30
 
+    @Option(name: .long, help: "Seconds one attempt may run before it is cancelled and retried.")
+    var jobTimeoutSeconds = 600
+
     func run() async throws {
         let logger = try database.logger(label: "assess.worker")
         let configuration = WorkerConfiguration(
-            queues: try Self.parseQueues(queue), claimBatchSize: batchSize, drainTimeout: .seconds(drainSeconds))
+            queues: try Self.parseQueues(queue), claimBatchSize: batchSize, drainTimeout: .seconds(drainSeconds),
+            jobTimeout: .seconds(jobTimeoutSeconds))
         try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
             let pool = JobWorkerPool(client: client, registry: WorkerHandlers.registry(), configuration: configuration, logger: logger)
             let group = ServiceGroup(services: [pool], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -67,24 +67,3 @@ func withPool<Result: Sendable>(
     return try await withPools([pool], logger: database.logger, body)
 }
 
-/// Waits until `condition` holds, failing the test after `timeout`.
-func eventually(
-    timeout: Duration = .seconds(15), _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now.advanced(by: timeout)
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
-    throw CancellationError()
-}
-
-extension PostgresClient {
-    /// The single integer a query returns.
-    func scalar(_ query: PostgresQuery) async throws -> Int {
-        for try await value in try await self.query(query).decode(Int.self) { return value }
-        throw JobQueueError(code: .notFound, message: "no row")
-    }
-}

@@ -314,3 +314,44 @@ struct WorkerTests {
         }
     }
 }
+
+@Suite("Worker pool: stuck handlers")
+struct StuckHandlerTests {
+    @Test("a handler past its timeout is cancelled and retried; one that ignores cancellation is abandoned to rescue")
+    func timeoutAndAbandonment() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            struct Stubborn: JobArgs { static let kind = "test.stubborn"; var ignoresCancellation: Bool }
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(Stubborn.self) { args, _ in
+                if args.ignoresCancellation {
+                    // Never returns and never hears cancellation: as a handler stuck in a dead driver call.
+                    await withCheckedContinuation { (_: CheckedContinuation<Void, Never>) in }
+                } else {
+                    try await Task.sleep(for: .seconds(60))
+                }
+            })
+            registry.register(ClosureHandler(NumberedJob.self) { _, _ in })
+            var configuration = quickConfiguration(queues: ["default": 1])
+            configuration.jobTimeout = .milliseconds(300)
+            configuration.leaseDuration = .seconds(1)
+            try await withPool(registry, configuration, client: client, database: database) {
+                let polite = try await queue.enqueue(Stubborn(ignoresCancellation: false), options: .init(maxAttempts: 1))
+                try await eventually("the timed-out job is discarded after its only attempt") {
+                    try await queue.job(polite.id)?.state == .discarded
+                }
+                #expect(try await queue.job(polite.id)?.errorsJSON.contains("timed out") == true)
+                let stuck = try await queue.enqueue(Stubborn(ignoresCancellation: true))
+                try await eventually("the stuck job runs") { try await queue.job(stuck.id)?.state == .running }
+                // Its only slot is freed once the handler is abandoned, so the next job runs.
+                let next = try await queue.enqueue(NumberedJob(n: 1))
+                try await eventually(timeout: .seconds(10), "the next job runs in the freed slot") {
+                    try await queue.job(next.id)?.state == .completed
+                }
+                try await eventually(timeout: .seconds(5), "the abandoned job's lease runs out") {
+                    try await client.scalar("SELECT count(*)::int FROM jobs WHERE id = \(stuck.id) AND lease_deadline < now()") == 1
+                }
+            }
+        }
+    }
+}

@@ -37,9 +37,22 @@ public struct TestDatabase: Sendable {
         try await TestCluster.shared.createDatabase(template: "template0")
     }
 
-    /// The shared cluster itself, for tests that restart it.
-    public static func localCluster() async throws -> LocalPostgres? {
-        try await TestCluster.shared.local()
+    /// Runs `body` on a migrated database of a cluster of its own, which the test may restart
+    /// without disturbing the tests that share the common cluster.
+    public static func withOwnCluster<Result: Sendable>(
+        _ body: @Sendable (PostgresClient, TestDatabase, LocalPostgres) async throws -> Result
+    ) async throws -> Result {
+        let cluster = try LocalPostgres.start(durability: .throwaway)
+        defer { cluster.stop() }
+        let logger = await TestCluster.shared.logger
+        let database = TestDatabase(url: try DatabaseURL(cluster.url()), logger: logger)
+        let client = PostgresClient(configuration: database.url.clientConfiguration(), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await SchemaMigrator(migrations: try BundledMigrations.load(), logger: logger).migrate(client)
+            return try await body(client, database, cluster)
+        }
     }
 }
 
@@ -55,8 +68,6 @@ actor TestCluster {
         logger.logLevel = level ?? .warning
         return logger
     }()
-
-    func local() throws -> LocalPostgres? { try start().local }
 
     private func start() throws -> (url: DatabaseURL, local: LocalPostgres?) {
         if let server { return server }
@@ -123,7 +134,8 @@ actor TestCluster {
     }
 }
 
-/// A test database could not be set up.
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
+/// A test database or process could not be set up.
+public struct TestSetupError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
 }

@@ -1,0 +1,48 @@
+import Synchronization
+
+/// Hands a handler's result to the task waiting for it, or nil when the handler is abandoned:
+/// whichever comes first, once. The waiter never depends on a stuck handler returning.
+final class HandlerRelay: Sendable {
+    typealias Outcome = Result<Void, any Error>?
+
+    private enum State {
+        case empty
+        case waiting(CheckedContinuation<Outcome, Never>)
+        case delivered(Outcome)
+        case consumed
+    }
+
+    private let state = Mutex(State.empty)
+
+    /// Delivers an outcome; later deliveries are ignored.
+    func deliver(_ outcome: Outcome) {
+        let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
+            switch state {
+            case .empty:
+                state = .delivered(outcome)
+                return nil
+            case .waiting(let continuation):
+                state = .consumed
+                return continuation
+            case .delivered, .consumed:
+                return nil
+            }
+        }
+        waiter?.resume(returning: outcome)
+    }
+
+    /// The first outcome delivered.
+    func wait() async -> Outcome {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Outcome? in
+                if case .delivered(let outcome) = state {
+                    state = .consumed
+                    return .some(outcome)
+                }
+                state = .waiting(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}

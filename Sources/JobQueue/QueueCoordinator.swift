@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Keeps the queue healthy. Several may run on several machines; one leads at a time through a
+/// lease with a term that only grows, and every write the leader makes is fenced by that term in
+/// the same transaction, so a leader that stalled past its lease and woke up cannot act.
+///
+/// The leader rescues jobs whose lease ran out or whose worker went silent, and promotes due
+/// delayed and retrying jobs. The others stand by and take over when the leader stops renewing.
+public struct QueueCoordinator: Service {
+    let client: PostgresClient
+    let configuration: CoordinatorConfiguration
+    let logger: Logger
+    let queue: JobQueueClient
+
+    /// A coordinator.
+    public init(client: PostgresClient, configuration: CoordinatorConfiguration = .init(), logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "coordinator"] = "\(configuration.coordinatorID)"
+        self.logger = logger
+        self.queue = JobQueueClient(client: client, logger: logger)
+    }
+
+    /// Leads or stands by until graceful shutdown; a leader hands over at once when it stops.
+    public func run() async throws {
+        logger.info("coordinator started")
+        var term: Int64?
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let current = try await acquireOrRenew()
+                if current != term {
+                    if let lost = term { logger.notice("lost the lead", metadata: ["term": "\(lost)"]) }
+                    if let current {
+                        logger.notice("leading", metadata: ["term": "\(current)"])
+                    } else {
+                        logger.notice("standing by: another coordinator leads")
+                    }
+                }
+                term = current
+                if let current { try await performDuties(term: current) }
+            } catch {
+                if !(error is NotLeading) {
+                    logger.warning("coordination failed; retrying", metadata: ["error": "\(DatabaseErrorSummary(error))"])
+                }
+                // Whatever cut the round short, this coordinator no longer knows that it leads.
+                if let lost = term { logger.notice("lost the lead", metadata: ["term": "\(lost)"]) }
+                term = nil
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.tick) }
+        }
+        if let term { await resign(term: term) }
+        logger.info("coordinator stopped")
+    }
+
+    /// Takes the lead when it is free or expired, renews it when held; returns the term, or nil
+    /// when another coordinator leads. A leader whose own lease lapsed comes back with a new term.
+    func acquireOrRenew() async throws -> Int64? {
+        try await client.withTransaction(logger: logger) { connection in
+            // A duty of the current leader holds the lease row for a moment; never wait long on it.
+            try await connection.query("SELECT set_config('lock_timeout', '1000', true)", logger: logger)
+            let rows = try await connection.query("""
+                INSERT INTO queue_leader AS l (id, holder, term, expires_at)
+                VALUES (1, \(configuration.coordinatorID), 1,
+                        now() + \(configuration.leaseDuration.milliseconds) * interval '1 millisecond')
+                ON CONFLICT (id) DO UPDATE SET
+                    holder = excluded.holder,
+                    term = CASE WHEN l.holder = excluded.holder AND l.expires_at > now() THEN l.term ELSE l.term + 1 END,
+                    acquired_at = CASE WHEN l.holder = excluded.holder AND l.expires_at > now() THEN l.acquired_at ELSE now() END,
+                    expires_at = excluded.expires_at
+                WHERE l.holder = excluded.holder OR l.expires_at < now()
+                RETURNING l.term
+                """, logger: logger)
+            for try await term in rows.decode(Int64.self) { return term }
+            return nil
+        }
+    }
+
+    /// Runs `body` in a transaction that holds the lease row for `term`, unexpired: a takeover
+    /// waits for it, and after a takeover it finds nothing and writes nothing. A session that
+    /// stalls inside it is cut off by the server, so a stopped leader cannot block the others.
+    func fenced<Result: Sendable>(term: Int64, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                let timeout = String(max(1, configuration.leaseDuration.milliseconds))
+                try await connection.query(
+                    "SELECT set_config('idle_in_transaction_session_timeout', \(timeout), true)", logger: logger)
+                let rows = try await connection.query("""
+                    SELECT 1 FROM queue_leader
+                    WHERE holder = \(configuration.coordinatorID) AND term = \(term) AND expires_at > now()
+                    FOR SHARE
+                    """, logger: logger)
+                var holds = false
+                for try await _ in rows { holds = true }
+                guard holds else { throw NotLeading(term: term) }
+                return try await body(connection)
+            }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+
+    /// Gives the lead up on a graceful stop, so that a standby takes over at its next tick.
+    private func resign(term: Int64) async {
+        _ = try? await client.query("""
+            UPDATE queue_leader SET expires_at = now()
+            WHERE holder = \(configuration.coordinatorID) AND term = \(term)
+            """, logger: logger)
+    }
+}
+
+/// The lead was lost: another coordinator took over, or this one's lease ran out.
+struct NotLeading: Error {
+    let term: Int64
+}

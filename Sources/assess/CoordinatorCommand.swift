@@ -1,0 +1,61 @@
+import ArgumentParser
+import JobQueue
+import PostgresNIO
+import ServiceLifecycle
+
+/// `assess coordinator`: run a coordinator, or show who leads.
+struct CoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator", abstract: "Run a coordinator (default), or show its status.",
+        subcommands: [Run.self, Status.self], defaultSubcommand: Run.self)
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run", abstract: "Lead or stand by until SIGTERM/SIGINT; rescue, promote, watch workers.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(name: .long, help: "Name in the leader lease (default: host-pid-random).") var id: String?
+        @Option(name: .long, help: "Milliseconds a leader's lease lasts without renewal.") var leaseMs = 3_000
+        @Option(name: .long, help: "Milliseconds between renewals and duty rounds.") var tickMs = 500
+        @Option(name: .long, help: "Milliseconds of silence after which a worker is dead.") var workerTimeoutMs = 6_000
+
+        func run() async throws {
+            guard leaseMs > 2 * tickMs, tickMs > 0, workerTimeoutMs > 0 else {
+                throw ValidationError("--lease-ms must exceed twice --tick-ms, and both and --worker-timeout-ms must be positive")
+            }
+            let logger = try database.logger(label: "assess.coordinator")
+            let configuration = CoordinatorConfiguration(
+                coordinatorID: id ?? WorkerConfiguration.defaultWorkerID(), leaseDuration: .milliseconds(leaseMs),
+                tick: .milliseconds(tickMs), workerTimeout: .milliseconds(workerTimeoutMs))
+            try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
+                let coordinator = QueueCoordinator(client: client, configuration: configuration, logger: logger)
+                try await ServiceGroup(services: [coordinator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the leader, its term and the workers.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let logger = try database.logger(label: "assess.coordinator", quietest: .warning)
+            try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
+                let leader = try await client.query(
+                    "SELECT holder, term, (expires_at > now()) FROM queue_leader", logger: logger).decode((String, Int64, Bool).self)
+                var none = true
+                for try await (holder, term, live) in leader {
+                    none = false
+                    print("leader: \(holder), term \(term)\(live ? "" : " (lease expired: a standby takes over)")")
+                }
+                if none { print("leader: none yet") }
+                let workers = try await client.query("""
+                    SELECT id, state, array_to_string(queues, ','), extract(epoch FROM now() - last_seen_at)::float8
+                    FROM queue_workers WHERE state = 'alive' OR last_seen_at > now() - interval '1 hour' ORDER BY id
+                    """, logger: logger).decode((String, String, String, Double).self)
+                for try await (id, state, queues, age) in workers {
+                    print("worker \(id): \(state), queues \(queues), seen \(String(format: "%.1f", age)) s ago")
+                }
+            }
+        }
+    }
+}

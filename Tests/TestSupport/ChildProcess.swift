@@ -1,0 +1,91 @@
+import Foundation
+
+/// A real `assess` process for tests that crash, stop and restart things: started with
+/// posix_spawn, its output in a log file, ended with real signals.
+public final class ChildProcess: @unchecked Sendable {
+    /// The process id.
+    public let pid: pid_t
+    /// Where its stdout and stderr go.
+    public let logPath: String
+
+    /// Starts the `assess` executable built beside the test bundle with `arguments` and `environment` added.
+    public init(assess arguments: [String], environment: [String: String] = [:]) throws {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let executable = ProcessInfo.processInfo.environment["ASSESS_BIN"] ?? folder.appendingPathComponent("assess").path
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw TestSetupError(description: "no assess executable at \(executable); build it with `swift build` or set ASSESS_BIN")
+        }
+        logPath = FileManager.default.temporaryDirectory.appendingPathComponent("assess-child-\(UUID().uuidString).log").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var merged = ProcessInfo.processInfo.environment
+        merged.merge(environment) { $1 }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard result == 0 else { throw TestSetupError(description: "cannot start assess: \(String(cString: strerror(result)))") }
+        self.pid = pid
+    }
+
+    /// Sends a signal (SIGKILL, SIGSTOP, SIGCONT, SIGTERM).
+    public func send(_ signal: Int32) { kill(pid, signal) }
+
+    /// Waits up to `timeout` for the process to exit; returns whether it did.
+    @discardableResult
+    public func waitForExit(timeout: Duration = .seconds(20)) async -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var status: Int32 = 0
+        while ContinuousClock.now < deadline {
+            if waitpid(pid, &status, WNOHANG) == pid { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    /// Ends the process for good (SIGKILL) and reaps it.
+    public func terminate() async {
+        send(SIGCONT)
+        send(SIGKILL)
+        await waitForExit(timeout: .seconds(5))
+    }
+
+    /// The process's output so far, for failure messages.
+    public var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+}
+
+/// The processes a test started, all ended when the test's scope ends, whatever happened.
+public final class ChildProcesses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var started: [ChildProcess] = []
+
+    /// Starts an `assess` process that this scope will end.
+    public func start(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+        let process = try ChildProcess(assess: arguments, environment: environment)
+        lock.withLock { started.append(process) }
+        return process
+    }
+
+    fileprivate func terminateAll() async {
+        for process in lock.withLock({ started }) { await process.terminate() }
+    }
+}
+
+/// Runs `body`, then kills every process it started.
+public func withChildProcesses<Result: Sendable>(_ body: (ChildProcesses) async throws -> Result) async throws -> Result {
+    let processes = ChildProcesses()
+    do {
+        let result = try await body(processes)
+        await processes.terminateAll()
+        return result
+    } catch {
+        await processes.terminateAll()
+        throw error
+    }
+}

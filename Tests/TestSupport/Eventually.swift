@@ -1,0 +1,24 @@
+import PostgresNIO
+import Testing
+
+/// Waits until `condition` holds, failing the test after `timeout`.
+public func eventually(
+    timeout: Duration = .seconds(15), _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+    throw CancellationError()
+}
+
+extension PostgresClient {
+    /// The single integer a query returns.
+    public func scalar(_ query: PostgresQuery) async throws -> Int {
+        for try await value in try await self.query(query).decode(Int.self) { return value }
+        throw TestSetupError(description: "the query returned no row")
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import PostgresNIO
+import Testing
+import TestSupport
+
+/// Real `assess` processes, killed, stopped and cut off from their database.
+@Suite("Crashes and failover")
+struct CrashTests {
+    /// Fast settings, so that the suite measures seconds, not minutes.
+    static let coordinatorArguments = ["--lease-ms", "1500", "--tick-ms", "250", "--worker-timeout-ms", "2000", "--log-level", "notice"]
+
+    @Test("kill -9 a worker in the middle of 50 long jobs: every job completes exactly once after rescue")
+    func killedWorker() async throws {
+        try await TestDatabase.with { client, database in try await withChildProcesses { processes in
+            let environment = ["DATABASE_URL": database.url.connectionString]
+            let coordinator = try processes.start(["coordinator", "run", "--id", "c1"] + Self.coordinatorArguments, environment: environment)
+            let doomed = try processes.start(["worker", "--queue", "default=20", "--log-level", "notice"], environment: environment)
+            let enqueue = try processes.start(["jobs", "probe", "--count", "50", "--sleep-ms", "1500"], environment: environment)
+            #expect(await enqueue.waitForExit(), "probe enqueue finished")
+            try await eventually("the first worker runs 20 jobs") {
+                try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'running'") == 20
+            }
+            var doomedID = ""
+            for try await id in try await client.query("SELECT DISTINCT leased_by FROM jobs WHERE state = 'running'").decode(String.self) {
+                doomedID = id
+            }
+            doomed.send(SIGKILL)
+            let killedAt = ContinuousClock.now
+            _ = try processes.start(["worker", "--queue", "default=20", "--log-level", "notice"], environment: environment)
+            try await eventually(timeout: .seconds(20), "no job is left with the dead worker") {
+                try await client.scalar("SELECT count(*)::int FROM jobs WHERE leased_by = \(doomedID)") == 0
+            }
+            let rescueTime = ContinuousClock.now - killedAt
+            try await eventually(timeout: .seconds(40), "all 50 jobs complete") {
+                try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'completed'") == 50
+            }
+            #expect(try await client.scalar("SELECT count(*)::int FROM queue_probes") == 50, "each job's effect exactly once")
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE attempt = 2") >= 1, "some jobs were rescued and run again")
+            #expect(try await client.scalar("SELECT count(*)::int FROM queue_workers WHERE state = 'dead'") == 1)
+            print("measured: rescue of a kill -9'd worker's jobs took \(rescueTime) (worker timeout 2 s, tick 250 ms)")
+        } }
+    }
+
+    @Test("kill -9 the leading coordinator: a standby leads within the bound")
+    func killedLeader() async throws {
+        try await TestDatabase.with { client, database in try await withChildProcesses { processes in
+            let environment = ["DATABASE_URL": database.url.connectionString]
+            let first = try processes.start(["coordinator", "run", "--id", "first"] + Self.coordinatorArguments, environment: environment)
+            try await eventually("the first coordinator leads") { try await Self.leader(client)?.holder == "first" }
+            let second = try processes.start(["coordinator", "run", "--id", "second"] + Self.coordinatorArguments, environment: environment)
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await Self.leader(client)?.holder == "first", "the standby does not take a live lease")
+            let before = try #require(try await Self.leader(client))
+            first.send(SIGKILL)
+            let killedAt = ContinuousClock.now
+            try await eventually(timeout: .seconds(5), "the standby leads") { try await Self.leader(client)?.holder == "second" }
+            let failover = ContinuousClock.now - killedAt
+            #expect(try await Self.leader(client)!.term == before.term + 1)
+            #expect(failover < .seconds(5))
+            print("measured: failover after kill -9 of the leader took \(failover) (lease 1.5 s, tick 250 ms)")
+        } }
+    }
+
+    @Test("SIGSTOP the leader past its lease, then SIGCONT: it no longer leads and its term is fenced off")
+    func stoppedLeader() async throws {
+        try await TestDatabase.with { client, database in try await withChildProcesses { processes in
+            let environment = ["DATABASE_URL": database.url.connectionString]
+            let first = try processes.start(["coordinator", "run", "--id", "first"] + Self.coordinatorArguments, environment: environment)
+            try await eventually("the first coordinator leads") { try await Self.leader(client)?.holder == "first" }
+            let second = try processes.start(["coordinator", "run", "--id", "second"] + Self.coordinatorArguments, environment: environment)
+            let oldTerm = try #require(try await Self.leader(client)).term
+            first.send(SIGSTOP)
+            try await eventually(timeout: .seconds(6), "the standby leads") { try await Self.leader(client)?.holder == "second" }
+            // A job whose lease ran out while the old leader slept: only the new leader may rescue it.
+            try await client.query("""
+                INSERT INTO jobs (queue, kind, args, state, attempt, lease_token, lease_deadline, leased_by)
+                VALUES ('stuck', 'probe', '{"milliseconds": 0}', 'running', 1, gen_random_uuid(), now() - interval '1 s', 'gone')
+                """)
+            first.send(SIGCONT)
+            try await Task.sleep(for: .seconds(2))
+            let leader = try #require(try await Self.leader(client))
+            #expect(leader.holder == "second" && leader.term == oldTerm + 1, "the woken leader did not take the lead back")
+            #expect(first.output.contains("lost the lead"), "\(first.output.suffix(2000))")
+            // What the old term could still try: its fence finds nothing, so nothing is written.
+            let fenced = try await client.scalar("""
+                SELECT count(*)::int FROM queue_leader WHERE holder = 'first' AND term = \(oldTerm) AND expires_at > now()
+                """)
+            #expect(fenced == 0)
+            try await eventually("the new leader rescued the stuck job") {
+                try await client.scalar("SELECT count(*)::int FROM jobs WHERE queue = 'stuck' AND state = 'available'") == 1
+            }
+        } }
+    }
+
+    @Test("restart PostgreSQL under a worker and a coordinator: they reconnect and finish every job")
+    func databaseRestart() async throws {
+        try await TestDatabase.withOwnCluster { client, database, cluster in try await withChildProcesses { processes in
+            let environment = ["DATABASE_URL": database.url.connectionString]
+            let coordinator = try processes.start(["coordinator", "run", "--id", "c"] + Self.coordinatorArguments, environment: environment)
+            // A handler caught mid-request by the restart may never hear back: the timeout cancels it,
+            // and abandonment lets the coordinator rescue its job.
+            let worker = try processes.start(["worker", "--queue", "default=10", "--job-timeout-seconds", "5", "--log-level", "notice"],
+                                             environment: environment)
+            let enqueue = try processes.start(["jobs", "probe", "--count", "30", "--sleep-ms", "400"], environment: environment)
+            #expect(await enqueue.waitForExit())
+            try await eventually("some jobs ran") { try await client.scalar("SELECT count(*)::int FROM queue_probes") >= 5 }
+            try cluster.restart()
+            do {
+                try await eventually(timeout: .seconds(60), "all 30 jobs complete after the restart") {
+                    (try? await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'completed'")) == 30
+                }
+            } catch {
+                var states = ""
+                for try await (state, count) in try await client.query(
+                    "SELECT state::text, count(*)::int FROM jobs GROUP BY state").decode((String, Int).self) { states += "\(state)=\(count) " }
+                for try await (id, attempt, leaseLeft, errors) in try await client.query("""
+                    SELECT id, attempt::int, extract(epoch FROM lease_deadline - now())::float8, errors::text
+                    FROM jobs WHERE state = 'running'
+                    """).decode((Int64, Int, Double, String).self) {
+                    states += "\nrunning job \(id): attempt \(attempt), lease left \(leaseLeft) s, errors \(errors)"
+                }
+                Issue.record("jobs: \(states)\nworker:\n\(worker.output.suffix(3000))\ncoordinator:\n\(coordinator.output.suffix(1500))")
+                throw error
+            }
+            #expect(try await client.scalar("SELECT count(*)::int FROM queue_probes") == 30)
+        } }
+    }
+
+    static func leader(_ client: PostgresClient) async throws -> (holder: String, term: Int64)? {
+        for try await row in try await client.query("SELECT holder, term FROM queue_leader WHERE expires_at > now()")
+            .decode((String, Int64).self) { return (row.0, row.1) }
+        return nil
+    }
+}
