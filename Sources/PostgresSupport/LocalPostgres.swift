@@ -105,7 +105,7 @@ public final class LocalPostgres: Sendable {
             while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done
             if [ -d '\(dataDirectory)' ]; then \(stopCommand) >/dev/null 2>&1; rm -rf '\(folder)'; fi
             """
-        _ = try Self.spawn("/bin/sh", ["-c", script], outputPath: "/dev/null")
+        _ = try ProcessSpawner.spawn("/bin/sh", ["-c", script], outputPath: "/dev/null")
     }
 
     private func runServerProgram(_ name: String, _ arguments: [String], failure: LocalPostgresError.Code) throws {
@@ -126,36 +126,21 @@ public final class LocalPostgres: Sendable {
     }
 
     private static func run(_ executable: String, _ arguments: [String]) throws {
-        // Output goes to a file, not a pipe: the server inherits the descriptors of pg_ctl, so a
-        // pipe would stay open for as long as the server runs.
+        // Output goes to a file, not a pipe: the server inherits the descriptors of pg_ctl.
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("assess-pg-cmd-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let pid = try spawn(executable, arguments, outputPath: outputPath)
+        let pid: pid_t
+        do {
+            pid = try ProcessSpawner.spawn(executable, arguments, outputPath: outputPath)
+        } catch {
+            throw CommandFailure(output: "\(error)")
+        }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let exitedCleanly = (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0
         guard exitedCleanly else {
             throw CommandFailure(output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
         }
-    }
-
-    /// Starts a program with stdin from /dev/null and stdout and stderr into `outputPath`.
-    /// (Foundation's Process did not reap runuser reliably here, so this uses posix_spawn.)
-    private static func spawn(_ executable: String, _ arguments: [String], outputPath: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard result == 0 else {
-            throw CommandFailure(output: "cannot start \(executable): \(String(cString: strerror(result)))")
-        }
-        return pid
     }
 
     private static func findServerBinaries() throws -> String {

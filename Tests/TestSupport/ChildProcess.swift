@@ -1,4 +1,5 @@
 import Foundation
+import PostgresSupport
 
 /// A real `assess` process for tests that crash, stop and restart things: started with
 /// posix_spawn, its output in a log file, ended with real signals.
@@ -16,21 +17,9 @@ public final class ChildProcess: @unchecked Sendable {
             throw TestSetupError(description: "no assess executable at \(executable); build it with `swift build` or set ASSESS_BIN")
         }
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("assess-child-\(UUID().uuidString).log").path
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { $1 }
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        guard result == 0 else { throw TestSetupError(description: "cannot start assess: \(String(cString: strerror(result)))") }
+        let pid = try ProcessSpawner.spawn(executable, arguments, outputPath: logPath, environment: merged)
         self.pid = pid
     }
 

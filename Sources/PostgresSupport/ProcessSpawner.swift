@@ -1,0 +1,34 @@
+import Foundation
+
+/// Starts programs with posix_spawn: stdin from /dev/null, stdout and stderr into a file.
+/// (Foundation's Process did not reap `runuser` reliably here, and a pipe stays open for as
+/// long as any grandchild, such as a server, inherits it.)
+public enum ProcessSpawner {
+    /// Starts `executable` and returns its pid; `environment` replaces the inherited one when given.
+    public static func spawn(
+        _ executable: String, _ arguments: [String], outputPath: String, environment: [String: String]? = nil
+    ) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard result == 0 else {
+            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+}
+
+/// A program could not be started.
+public struct SpawnError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
+}
