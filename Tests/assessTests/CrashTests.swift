@@ -67,7 +67,7 @@ struct CrashTests {
             let environment = ["DATABASE_URL": database.url.connectionString]
             let first = try processes.start(["coordinator", "run", "--id", "first"] + Self.coordinatorArguments, environment: environment)
             try await eventually("the first coordinator leads") { try await Self.leader(client)?.holder == "first" }
-            let second = try processes.start(["coordinator", "run", "--id", "second"] + Self.coordinatorArguments, environment: environment)
+            _ = try processes.start(["coordinator", "run", "--id", "second"] + Self.coordinatorArguments, environment: environment)
             let oldTerm = try #require(try await Self.leader(client)).term
             first.send(SIGSTOP)
             try await eventually(timeout: .seconds(6), "the standby leads") { try await Self.leader(client)?.holder == "second" }
