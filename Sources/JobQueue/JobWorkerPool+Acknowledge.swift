@@ -15,7 +15,7 @@ extension JobWorkerPool {
                 continue
             }
             do {
-                try await write(batch)
+                try await withDeadline(configuration.databaseRoundDeadline, "an acknowledgement") { [self] in try await write(batch) }
                 runtime.acknowledged(batch)
                 failures = 0
             } catch {

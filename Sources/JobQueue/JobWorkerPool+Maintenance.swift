@@ -43,7 +43,9 @@ extension JobWorkerPool {
     /// anything it writes from landing.
     func heartbeat() async {
         while !Task.isCancelled {
-            await announce(state: "alive")
+            _ = try? await withDeadline(configuration.databaseRoundDeadline, "announcing the worker") { [self] in
+                await announce(state: "alive")
+            }
             try? await Task.sleep(for: configuration.heartbeatInterval)
             let (timedOut, abandoned) = runtime.enforce(timeout: configuration.jobTimeout, grace: configuration.leaseDuration)
             if !timedOut.isEmpty {
@@ -54,35 +56,38 @@ extension JobWorkerPool {
             }
             let held = runtime.leasesToExtend(olderThan: configuration.leaseDuration / 2)
             guard !held.isEmpty else { continue }
-            let sent = ContinuousClock.now
             do {
-                let ids = held.map(\.id)
-                let tokens = held.map(\.token)
-                // SKIP LOCKED: a locked row is being acknowledged right now, and waiting for it
-                // while holding other rows' locks is how two statements deadlock.
-                let rows = try await client.query("""
-                    WITH held AS (
-                        SELECT j.id FROM jobs j JOIN unnest(\(ids), \(tokens)) AS a(id, token)
-                            ON j.id = a.id AND j.lease_token = a.token
-                        FOR UPDATE OF j SKIP LOCKED
-                    )
-                    UPDATE jobs j
-                    SET lease_deadline = now() + \(configuration.leaseDuration.milliseconds) * interval '1 millisecond'
-                    FROM held WHERE j.id = held.id
-                    RETURNING j.id, j.cancel_requested_at IS NOT NULL
-                    """, logger: logger)
-                var extended = Set<Int64>()
-                for try await (id, cancelRequested) in rows.decode((Int64, Bool).self) {
-                    extended.insert(id)
-                    if cancelRequested { runtime.stop(id, reason: .cancelRequested) }
-                }
-                runtime.extended(extended, at: sent)
-                if extended.count < held.count {
-                    try await stopLostLeases(held.filter { !extended.contains($0.id) })
-                }
+                try await withDeadline(configuration.databaseRoundDeadline, "a heartbeat") { [self] in try await extend(held) }
             } catch {
                 logger.warning("extending leases failed", metadata: ["error": "\(DatabaseErrorSummary(error))"])
             }
+        }
+    }
+
+    /// Extends the given leases; cancels the handlers whose lease turned out lost.
+    private func extend(_ held: [(id: Int64, token: UUID)]) async throws {
+        let sent = ContinuousClock.now
+        // SKIP LOCKED: a locked row is being acknowledged right now, and waiting for it while
+        // holding other rows' locks is how two statements deadlock.
+        let rows = try await client.query("""
+            WITH held AS (
+                SELECT j.id FROM jobs j JOIN unnest(\(held.map(\.id)), \(held.map(\.token))) AS a(id, token)
+                    ON j.id = a.id AND j.lease_token = a.token
+                FOR UPDATE OF j SKIP LOCKED
+            )
+            UPDATE jobs j
+            SET lease_deadline = now() + \(configuration.leaseDuration.milliseconds) * interval '1 millisecond'
+            FROM held WHERE j.id = held.id
+            RETURNING j.id, j.cancel_requested_at IS NOT NULL
+            """, logger: logger)
+        var extended = Set<Int64>()
+        for try await (id, cancelRequested) in rows.decode((Int64, Bool).self) {
+            extended.insert(id)
+            if cancelRequested { runtime.stop(id, reason: .cancelRequested) }
+        }
+        runtime.extended(extended, at: sent)
+        if extended.count < held.count {
+            try await stopLostLeases(held.filter { !extended.contains($0.id) })
         }
     }
 
@@ -125,8 +130,11 @@ extension JobWorkerPool {
     func poll() async {
         while !Task.isCancelled {
             do {
-                try await queue.promoteDueJobs()
-                runtime.setPaused(try await queue.pausedQueues())
+                let paused = try await withDeadline(configuration.databaseRoundDeadline, "a poll") { [self] in
+                    try await queue.promoteDueJobs()
+                    return try await queue.pausedQueues()
+                }
+                runtime.setPaused(paused)
             } catch {
                 logger.warning("polling failed", metadata: ["error": "\(DatabaseErrorSummary(error))"])
             }

@@ -85,7 +85,9 @@ public struct JobWorkerPool: Service {
                 }
                 let wanted = min(free, configuration.claimBatchSize)
                 do {
-                    let claimed = try await claim(queue: name, limit: wanted)
+                    let claimed = try await withDeadline(configuration.databaseRoundDeadline, "a claim") { [self] in
+                        try await claim(queue: name, limit: wanted)
+                    }
                     failures = 0
                     mayHaveMore = claimed.count == wanted
                     runtime.started(claimed)

@@ -14,7 +14,7 @@ extension QueueCoordinator {
             if rescued > 0 { logger.notice("rescued jobs", metadata: ["count": "\(rescued)"]) }
             if rescued < configuration.rescueBatchSize { break }
         }
-        try await fenced(term: term) { connection in try await queue.promoteDueJobs(on: connection) }
+        _ = try await fenced(term: term) { connection in try await queue.promoteDueJobs(on: connection) }
     }
 
     private func markSilentWorkersDead(on connection: PostgresConnection) async throws -> [String] {

@@ -31,7 +31,11 @@ public struct QueueCoordinator: Service {
         var term: Int64?
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let current = try await acquireOrRenew()
+                let current = try await withDeadline(roundDeadline, "a coordination round") { [self] in
+                    let current = try await acquireOrRenew()
+                    if let current { try await performDuties(term: current) }
+                    return current
+                }
                 if current != term {
                     if let lost = term { logger.notice("lost the lead", metadata: ["term": "\(lost)"]) }
                     if let current {
@@ -41,7 +45,6 @@ public struct QueueCoordinator: Service {
                     }
                 }
                 term = current
-                if let current { try await performDuties(term: current) }
             } catch {
                 if !(error is NotLeading) {
                     logger.warning("coordination failed; retrying", metadata: ["error": "\(DatabaseErrorSummary(error))"])
@@ -55,6 +58,9 @@ public struct QueueCoordinator: Service {
         if let term { await resign(term: term) }
         logger.info("coordinator stopped")
     }
+
+    /// A round that takes longer has lost its lease anyway; it is abandoned, not awaited forever.
+    var roundDeadline: Duration { max(configuration.leaseDuration * 2, .seconds(5)) }
 
     /// Takes the lead when it is free or expired, renews it when held; returns the term, or nil
     /// when another coordinator leads. A leader whose own lease lapsed comes back with a new term.

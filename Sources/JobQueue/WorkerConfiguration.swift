@@ -23,6 +23,10 @@ public struct WorkerConfiguration: Sendable {
     public var jobTimeout: Duration
     /// This worker's name in leases and logs.
     public var workerID: String
+    /// How long one database round of the pool (a claim, an acknowledgement, a heartbeat, a poll)
+    /// may take before it is abandoned and tried afresh: after a database restart some requests
+    /// are never answered.
+    public var databaseRoundDeadline: Duration = .seconds(15)
 
     /// A configuration with working defaults: queue `default` with 10 at once, batches of 100,
     /// a 10 s lease extended every 2 s, a 1 s poll, a 30 s drain, a 10 min job timeout.

@@ -91,12 +91,7 @@ struct CrashTests {
         } }
     }
 
-    @Test("restart PostgreSQL under a worker and a coordinator: they reconnect and finish every job",
-          .disabled("""
-              Fails about one run in four: after a restart, some PostgresNIO requests of the worker and the \
-              coordinator never return (no error, no log), so a job stays running with an expired lease. \
-              Job timeouts recover stuck handlers, not stuck maintenance loops. Open in issue 3.
-              """))
+    @Test("restart PostgreSQL under a worker and a coordinator: they reconnect and finish every job")
     func databaseRestart() async throws {
         try await TestDatabase.withOwnCluster { client, database, cluster in try await withChildProcesses { processes in
             let environment = ["DATABASE_URL": database.url.connectionString]

@@ -2,9 +2,13 @@ import Synchronization
 
 /// Hands a handler's result to the task waiting for it, or nil when the handler is abandoned:
 /// whichever comes first, once. The waiter never depends on a stuck handler returning.
-final class HandlerRelay: Sendable {
-    typealias Outcome = Result<Void, any Error>?
+typealias HandlerRelay = OneShotRelay<Result<Void, any Error>?>
 
+/// Hands a result to the task waiting for a database round, or the deadline's error.
+typealias DeadlineRelay<Value: Sendable> = OneShotRelay<Result<Value, any Error>>
+
+/// The first value delivered, once, to one waiter; later deliveries are ignored.
+final class OneShotRelay<Outcome: Sendable>: Sendable {
     private enum State {
         case empty
         case waiting(CheckedContinuation<Outcome, Never>)
