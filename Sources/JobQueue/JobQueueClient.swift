@@ -162,14 +162,18 @@ public struct JobQueueClient: Sendable {
 
     /// Pauses a queue: workers stop claiming from it within a poll interval; running jobs finish.
     public func pause(queue: String) async throws {
-        try await client.query("INSERT INTO queue_pauses (queue) VALUES (\(queue)) ON CONFLICT DO NOTHING", logger: logger)
+        // The notification applies the pause at once; the workers' poll is the fallback.
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("INSERT INTO queue_pauses (queue) VALUES (\(queue)) ON CONFLICT DO NOTHING", logger: logger)
+            try await connection.query("SELECT pg_notify('jobqueue', 'p:' || \(queue))", logger: logger)
+        }
     }
 
     /// Resumes a paused queue and wakes its workers.
     public func resume(queue: String) async throws {
         let rows = try await client.query("""
             WITH resumed AS (DELETE FROM queue_pauses WHERE queue = \(queue) RETURNING queue)
-            SELECT pg_notify('jobqueue', 'q:' || queue) IS NULL FROM resumed
+            SELECT pg_notify('jobqueue', 'r:' || queue) IS NULL, pg_notify('jobqueue', 'q:' || queue) IS NULL FROM resumed
             """, logger: logger)
         for try await _ in rows {}
     }

@@ -3,7 +3,8 @@ import Logging
 import PostgresNIO
 
 extension JobWorkerPool {
-    /// Listens for wake-ups (`q:<queue>`) and cancellations (`c:<job id>`) on one held connection,
+    /// Listens for wake-ups (`q:<queue>`), pauses (`p:<queue>`), resumptions (`r:<queue>`) and
+    /// cancellations (`c:<job id>`) on one held connection,
     /// reconnecting with backoff. Polling covers whatever is missed while it is down.
     func listen() async {
         var failures = 0
@@ -33,6 +34,10 @@ extension JobWorkerPool {
     private func route(_ payload: String) {
         if payload.hasPrefix("q:") {
             runtime.requestPoll(String(payload.dropFirst(2)))
+        } else if payload.hasPrefix("p:") {
+            runtime.pause(String(payload.dropFirst(2)))
+        } else if payload.hasPrefix("r:") {
+            runtime.resume(String(payload.dropFirst(2)))
         } else if payload.hasPrefix("c:"), let id = Int64(payload.dropFirst(2)) {
             runtime.stop(id, reason: .cancelRequested)
         }

@@ -59,6 +59,10 @@ final class WorkerRuntime: Sendable {
 
     func setPaused(_ queues: Set<String>) { state.withLock { $0.paused = queues } }
 
+    func pause(_ queue: String) { state.withLock { _ = $0.paused.insert(queue) } }
+
+    func resume(_ queue: String) { state.withLock { _ = $0.paused.remove(queue) } }
+
     func isPaused(_ queue: String) -> Bool { state.withLock { $0.paused.contains(queue) } }
 
     func inFlight(_ queue: String) -> Int { state.withLock { $0.inFlight[queue, default: 0] } }

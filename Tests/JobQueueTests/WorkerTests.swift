@@ -214,6 +214,31 @@ struct WorkerTests {
         }
     }
 
+    @Test("a paused queue is not claimed from, at once; resuming wakes its workers")
+    func pauseAndResume() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let runs = Tally<Int>()
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { args, _ in runs.add(args.n) })
+            var slowPoll = quickConfiguration()
+            slowPoll.pollInterval = .seconds(3)
+            try await withPool(registry, slowPoll, client: client, database: database) {
+                try await Task.sleep(for: .milliseconds(300))  // listening, first poll done
+                try await queue.pause(queue: "default")
+                try await Task.sleep(for: .milliseconds(100))
+                let job = try await queue.enqueue(NumberedJob(n: 1))
+                try await Task.sleep(for: .seconds(1))
+                #expect(try await queue.job(job.id)?.state == .available, "paused: not claimed")
+                #expect(try await queue.pausedQueues() == ["default"])
+                let resumed = ContinuousClock.now
+                try await queue.resume(queue: "default")
+                try await eventually("the job runs after the resume") { runs.snapshot[1] == 1 }
+                #expect(ContinuousClock.now - resumed < .seconds(2), "the resume notification, not the 3 s poll, woke it")
+            }
+        }
+    }
+
     @Test("higher priority runs first")
     func priorityOrder() async throws {
         try await TestDatabase.with { client, database in
