@@ -38,6 +38,20 @@ func quickConfiguration(queues: [String: Int] = ["default": 10], workerID: Strin
         retryPolicy: RetryPolicy(base: .milliseconds(100), cap: .seconds(2), jitter: 0.1), workerID: workerID)
 }
 
+/// Quick settings but a 3 s poll: a job that runs sooner was woken by a notification.
+func slowPollConfiguration() -> WorkerConfiguration {
+    var configuration = quickConfiguration()
+    configuration.pollInterval = .seconds(3)
+    return configuration
+}
+
+/// Handlers of `NumberedJob` that count each number's runs in `runs`.
+func countingRegistry(_ runs: Tally<Int>) -> JobRegistry {
+    var registry = JobRegistry()
+    registry.register(ClosureHandler(NumberedJob.self) { args, _ in runs.add(args.n) })
+    return registry
+}
+
 /// Runs pools while `body` runs, then shuts them down gracefully and waits for them to drain.
 func withPools<Result: Sendable>(
     _ pools: [JobWorkerPool], logger: Logger, _ body: () async throws -> Result

@@ -192,11 +192,7 @@ struct WorkerTests {
         try await TestDatabase.with { client, database in
             let queue = JobQueueClient(client: client, logger: database.logger)
             let runs = Tally<Int>()
-            var registry = JobRegistry()
-            registry.register(ClosureHandler(NumberedJob.self) { args, _ in runs.add(args.n) })
-            var slowPoll = quickConfiguration()
-            slowPoll.pollInterval = .seconds(3)
-            try await withPool(registry, slowPoll, client: client, database: database) {
+            try await withPool(countingRegistry(runs), slowPollConfiguration(), client: client, database: database) {
                 try await Task.sleep(for: .milliseconds(500))  // the first poll has passed; only a notification helps now
                 let start = ContinuousClock.now
                 try await queue.enqueue(NumberedJob(n: 1))
@@ -219,11 +215,7 @@ struct WorkerTests {
         try await TestDatabase.with { client, database in
             let queue = JobQueueClient(client: client, logger: database.logger)
             let runs = Tally<Int>()
-            var registry = JobRegistry()
-            registry.register(ClosureHandler(NumberedJob.self) { args, _ in runs.add(args.n) })
-            var slowPoll = quickConfiguration()
-            slowPoll.pollInterval = .seconds(3)
-            try await withPool(registry, slowPoll, client: client, database: database) {
+            try await withPool(countingRegistry(runs), slowPollConfiguration(), client: client, database: database) {
                 try await Task.sleep(for: .milliseconds(300))  // listening, first poll done
                 try await queue.pause(queue: "default")
                 try await Task.sleep(for: .milliseconds(100))
@@ -313,21 +305,22 @@ struct WorkerTests {
             var registry = JobRegistry()
             registry.register(ClosureHandler(NumberedJob.self) { args, _ in
                 do {
-                    try await Task.sleep(for: args.n == 1 ? .milliseconds(2500) : .seconds(30))
+                    try await Task.sleep(for: args.n == 1 ? .milliseconds(5000) : .seconds(30))
                 } catch {
                     cancelled.withLock { $0 = true }
                     throw error
                 }
             })
+            // A 2 s lease is extended once half spent; the job runs 5 s, so only heartbeats keep it.
             var configuration = quickConfiguration()
-            configuration.leaseDuration = .seconds(1)
+            configuration.leaseDuration = .seconds(2)
             try await withPool(registry, configuration, client: client, database: database) {
                 let long = try await queue.enqueue(NumberedJob(n: 1))
-                try await Task.sleep(for: .milliseconds(1800))
+                try await Task.sleep(for: .milliseconds(3500))
                 let leaseLeft = try await client.scalar("""
                     SELECT (extract(epoch FROM lease_deadline - now()) * 1000)::int FROM jobs WHERE id = \(long.id)
                     """)
-                #expect(leaseLeft > 0, "the lease outlived its first second because heartbeats extended it")
+                #expect(leaseLeft > 0, "the lease outlived its first 2 s because heartbeats extended it")
                 try await eventually("the long job completes") { try await queue.job(long.id)?.state == .completed }
                 #expect(try await queue.job(long.id)?.attempt == 1)
 
