@@ -45,10 +45,13 @@ func slowPollConfiguration() -> WorkerConfiguration {
     return configuration
 }
 
-/// Handlers of `NumberedJob` that count each number's runs in `runs`.
-func countingRegistry(_ runs: Tally<Int>) -> JobRegistry {
+/// Handlers of `NumberedJob` that count each number's runs in `runs`, then work for `working`.
+func countingRegistry(_ runs: Tally<Int>, working: Duration = .zero) -> JobRegistry {
     var registry = JobRegistry()
-    registry.register(ClosureHandler(NumberedJob.self) { args, _ in runs.add(args.n) })
+    registry.register(ClosureHandler(NumberedJob.self) { args, _ in
+        runs.add(args.n)
+        if working > .zero { try await Task.sleep(for: working) }
+    })
     return registry
 }
 

@@ -257,11 +257,7 @@ struct WorkerTests {
         try await TestDatabase.with { client, database in
             let queue = JobQueueClient(client: client, logger: database.logger)
             let started = Tally<Int>()
-            var registry = JobRegistry()
-            registry.register(ClosureHandler(NumberedJob.self) { args, _ in
-                started.add(args.n)
-                try await Task.sleep(for: .milliseconds(500))
-            })
+            let registry = countingRegistry(started, working: .milliseconds(500))
             try await withPool(registry, quickConfiguration(queues: ["default": 3]), client: client, database: database) {
                 try await queue.enqueue((0..<10).map { try NewJob(NumberedJob(n: $0)) })
                 try await eventually("three jobs are running") { started.total == 3 }
@@ -278,11 +274,7 @@ struct WorkerTests {
         try await TestDatabase.with { client, database in
             let queue = JobQueueClient(client: client, logger: database.logger)
             let started = Tally<Int>()
-            var registry = JobRegistry()
-            registry.register(ClosureHandler(NumberedJob.self) { args, _ in
-                started.add(args.n)
-                try await Task.sleep(for: .seconds(60))
-            })
+            let registry = countingRegistry(started, working: .seconds(60))
             var configuration = quickConfiguration(queues: ["default": 2])
             configuration.drainTimeout = .milliseconds(300)
             let clock = ContinuousClock()

@@ -70,7 +70,7 @@ struct CrashTests {
             _ = try processes.start(["coordinator", "run", "--id", "second"] + Self.coordinatorArguments, environment: environment)
             let oldTerm = try #require(try await Self.leader(client)).term
             first.send(SIGSTOP)
-            try await eventually(timeout: .seconds(6), "the standby leads") { try await Self.leader(client)?.holder == "second" }
+            try await eventually(timeout: .seconds(15), "the standby leads") { try await Self.leader(client)?.holder == "second" }
             // A job whose lease ran out while the old leader slept: only the new leader may rescue it.
             try await client.query("""
                 INSERT INTO jobs (queue, kind, args, state, attempt, lease_token, lease_deadline, leased_by)
