@@ -14,16 +14,38 @@ public struct CoordinatorConfiguration: Sendable {
     public var workerTimeout: Duration
     /// Most jobs rescued per transaction.
     public var rescueBatchSize: Int
+    /// Periodic jobs; every coordinator should be given the same list.
+    public var cronSchedules: [CronSchedule]
+    /// Cron ticks missed for longer than this (no leader for a while) are skipped, except the newest.
+    public var cronCatchUp: Duration
+    /// How long completed and cancelled jobs are kept.
+    public var completedRetention: Duration
+    /// How long discarded jobs (and workers that stopped or died) are kept: longer, for post-mortems.
+    public var discardedRetention: Duration
+    /// Jobs deleted per pruning transaction.
+    public var pruneBatchSize: Int
+    /// How often finished jobs are pruned and queue statistics recorded.
+    public var housekeepingInterval: Duration
 
-    /// Defaults: a 3 s lease renewed every 500 ms, workers dead after 6 s of silence.
+    /// Defaults: a 3 s lease renewed every 500 ms, workers dead after 6 s of silence, no cron
+    /// schedules, finished jobs kept a day and discarded ones a week, housekeeping every 10 s.
     public init(
         coordinatorID: String = WorkerConfiguration.defaultWorkerID(), leaseDuration: Duration = .seconds(3),
-        tick: Duration = .milliseconds(500), workerTimeout: Duration = .seconds(6), rescueBatchSize: Int = 1_000
+        tick: Duration = .milliseconds(500), workerTimeout: Duration = .seconds(6), rescueBatchSize: Int = 1_000,
+        cronSchedules: [CronSchedule] = [], cronCatchUp: Duration = .seconds(3_600),
+        completedRetention: Duration = .seconds(86_400), discardedRetention: Duration = .seconds(7 * 86_400),
+        pruneBatchSize: Int = 5_000, housekeepingInterval: Duration = .seconds(10)
     ) {
         self.coordinatorID = coordinatorID
         self.leaseDuration = leaseDuration
         self.tick = tick
         self.workerTimeout = workerTimeout
         self.rescueBatchSize = rescueBatchSize
+        self.cronSchedules = cronSchedules
+        self.cronCatchUp = cronCatchUp
+        self.completedRetention = completedRetention
+        self.discardedRetention = discardedRetention
+        self.pruneBatchSize = pruneBatchSize
+        self.housekeepingInterval = housekeepingInterval
     }
 }

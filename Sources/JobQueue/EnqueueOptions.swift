@@ -51,8 +51,7 @@ public struct EnqueueOptions: Sendable {
     func storedUniqueKey(kind: String, now: Date) -> String? {
         guard let uniqueKey else { return nil }
         guard let uniqueWindow else { return "\(kind):\(uniqueKey)" }
-        let windowSeconds = Double(uniqueWindow.components.seconds) + Double(uniqueWindow.components.attoseconds) / 1e18
-        let period = Int64((now.timeIntervalSince1970 / windowSeconds).rounded(.down))
+        let period = Int64((now.timeIntervalSince1970 / uniqueWindow.seconds).rounded(.down))
         return "\(kind):\(uniqueKey)@\(period)"
     }
 }

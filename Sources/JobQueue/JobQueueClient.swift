@@ -222,4 +222,25 @@ public struct JobQueueClient: Sendable {
         for try await row in rows { records.append(try JobRecord(row: row)) }
         return records
     }
+
+    /// Counts by queue and state and the oldest available job's age, as the leading coordinator
+    /// last recorded them (every housekeeping interval), by queue name.
+    public func queueStats() async throws -> [QueueStats] {
+        let rows = try await client.query("""
+            SELECT queue, state::text, jobs, extract(epoch FROM recorded_at - oldest_run_at)::float8, recorded_at
+            FROM queue_stats ORDER BY queue
+            """, logger: logger)
+        var byQueue: [String: (counts: [JobState: Int], oldest: Double?, recordedAt: Date)] = [:]
+        var order: [String] = []
+        for try await (queue, state, jobs, oldest, recordedAt) in rows.decode((String, JobState, Int64, Double?, Date).self) {
+            if byQueue[queue] == nil { order.append(queue) }
+            var entry = byQueue[queue] ?? ([:], nil, recordedAt)
+            entry.counts[state] = Int(jobs)
+            if state == .available { entry.oldest = oldest.map { max(0, $0) } }
+            entry.recordedAt = max(entry.recordedAt, recordedAt)
+            byQueue[queue] = entry
+        }
+        return order.map { QueueStats(queue: $0, counts: byQueue[$0]!.counts, oldestAvailableAge: byQueue[$0]!.oldest,
+                                      recordedAt: byQueue[$0]!.recordedAt) }
+    }
 }

@@ -17,6 +17,17 @@ public struct NewJob: Sendable {
         self.options = options
     }
 
+    /// The same job with other options, e.g. one tick of a cron schedule with its unique key.
+    func with(options: EnqueueOptions) -> NewJob {
+        NewJob(kind: kind, argsJSON: argsJSON, options: options)
+    }
+
+    private init(kind: String, argsJSON: String, options: EnqueueOptions) {
+        self.kind = kind
+        self.argsJSON = argsJSON
+        self.options = options
+    }
+
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

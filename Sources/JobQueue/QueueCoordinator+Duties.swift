@@ -3,8 +3,9 @@ import Logging
 import PostgresNIO
 
 extension QueueCoordinator {
-    /// One round of the leader's work, each step fenced by the term.
-    func performDuties(term: Int64) async throws {
+    /// One round of the leader's work, each step fenced by the term. With `housekeeping`, also
+    /// records queue statistics and prunes; returns false when pruning has more to do at once.
+    func performDuties(term: Int64, housekeeping: Bool) async throws -> Bool {
         let dead = try await fenced(term: term) { connection in try await markSilentWorkersDead(on: connection) }
         if !dead.isEmpty {
             logger.warning("workers went silent; rescuing their jobs", metadata: ["workers": "\(dead.sorted())"])
@@ -15,6 +16,11 @@ extension QueueCoordinator {
             if rescued < configuration.rescueBatchSize { break }
         }
         _ = try await fenced(term: term) { connection in try await queue.promoteDueJobs(on: connection) }
+        let fired = try await fenced(term: term) { connection in try await fireDueCronTicks(on: connection) }
+        if fired > 0 { logger.info("fired cron ticks", metadata: ["count": "\(fired)"]) }
+        guard housekeeping else { return true }
+        try await fenced(term: term) { connection in try await recordQueueStats(on: connection) }
+        return try await pruneFinishedJobs(term: term, budget: configuration.leaseDuration / 4)
     }
 
     private func markSilentWorkersDead(on connection: PostgresConnection) async throws -> [String] {

@@ -7,8 +7,9 @@ import ServiceLifecycle
 /// lease with a term that only grows, and every write the leader makes is fenced by that term in
 /// the same transaction, so a leader that stalled past its lease and woke up cannot act.
 ///
-/// The leader rescues jobs whose lease ran out or whose worker went silent, and promotes due
-/// delayed and retrying jobs. The others stand by and take over when the leader stops renewing.
+/// The leader rescues jobs whose lease ran out or whose worker went silent, promotes due delayed
+/// and retrying jobs, fires cron schedules, prunes finished jobs and records queue statistics.
+/// The others stand by and take over when the leader stops renewing.
 public struct QueueCoordinator: Service {
     let client: PostgresClient
     let configuration: CoordinatorConfiguration
@@ -29,12 +30,17 @@ public struct QueueCoordinator: Service {
     public func run() async throws {
         logger.info("coordinator started")
         var term: Int64?
+        var nextHousekeeping = ContinuousClock.now
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let current = try await withDeadline(roundDeadline, "a coordination round") { [self] in
+                let housekeeping = ContinuousClock.now >= nextHousekeeping
+                let (current, housekeepingDone) = try await withDeadline(roundDeadline, "a coordination round") { [self] in
                     let current = try await acquireOrRenew()
-                    if let current { try await performDuties(term: current) }
-                    return current
+                    guard let current else { return (Int64?.none, false) }
+                    return (current, try await performDuties(term: current, housekeeping: housekeeping))
+                }
+                if housekeeping, current != nil {
+                    nextHousekeeping = housekeepingDone ? .now + configuration.housekeepingInterval : .now
                 }
                 if current != term {
                     if let lost = term { logger.notice("lost the lead", metadata: ["term": "\(lost)"]) }

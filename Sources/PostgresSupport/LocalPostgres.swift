@@ -20,7 +20,8 @@ public final class LocalPostgres: Sendable {
     public let dataDirectory: String
     /// The superuser name.
     public let user = "postgres"
-    private let binDirectory: String
+    /// The folder of the server programs (initdb, pg_ctl, psql).
+    public let binDirectory: String
     private let runAsPostgresUser: Bool
 
     /// A connection URL for `database` on this cluster.

@@ -17,15 +17,36 @@ struct CoordinatorCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Milliseconds a leader's lease lasts without renewal.") var leaseMs = 3_000
         @Option(name: .long, help: "Milliseconds between renewals and duty rounds.") var tickMs = 500
         @Option(name: .long, help: "Milliseconds of silence after which a worker is dead.") var workerTimeoutMs = 6_000
+        @Option(name: .long, help: "Milliseconds between queue statistics and pruning rounds.") var housekeepingMs = 10_000
+        @Option(name: .long, help: "Hours completed and cancelled jobs are kept.") var completedRetentionHours = 24.0
+        @Option(name: .long, help: "Hours discarded jobs and gone workers are kept.") var discardedRetentionHours = 168.0
+        @Option(name: .long, help: ArgumentHelp(
+            "A cron expression (5 fields, or 6 with leading seconds) that enqueues a probe job at each tick, to check cron end to end.",
+            valueName: "expression")) var probeCron: String?
+        @Option(name: .long, help: "The time zone cron expressions are read in.") var cronTimeZone = "Asia/Shanghai"
 
         func run() async throws {
-            guard leaseMs > 2 * tickMs, tickMs > 0, workerTimeoutMs > 0 else {
-                throw ValidationError("--lease-ms must exceed twice --tick-ms, and both and --worker-timeout-ms must be positive")
+            guard leaseMs > 2 * tickMs, tickMs > 0, workerTimeoutMs > 0, housekeepingMs > 0 else {
+                throw ValidationError("--lease-ms must exceed twice --tick-ms, and all durations must be positive")
+            }
+            guard completedRetentionHours > 0, discardedRetentionHours > 0 else {
+                throw ValidationError("--completed-retention-hours and --discarded-retention-hours must be positive")
+            }
+            var schedules: [CronSchedule] = []
+            do {
+                if let probeCron {
+                    schedules.append(try CronSchedule(name: "probe", expression: probeCron, timeZone: cronTimeZone, args: ProbeJob(milliseconds: 0)))
+                }
+            } catch let error as JobQueueError {
+                throw ValidationError(error.message)
             }
             let logger = try database.logger(label: "assess.coordinator")
             let configuration = CoordinatorConfiguration(
                 coordinatorID: id ?? WorkerConfiguration.defaultWorkerID(), leaseDuration: .milliseconds(leaseMs),
-                tick: .milliseconds(tickMs), workerTimeout: .milliseconds(workerTimeoutMs))
+                tick: .milliseconds(tickMs), workerTimeout: .milliseconds(workerTimeoutMs), cronSchedules: schedules,
+                completedRetention: .milliseconds(Int64(completedRetentionHours * 3_600_000)),
+                discardedRetention: .milliseconds(Int64(discardedRetentionHours * 3_600_000)),
+                housekeepingInterval: .milliseconds(housekeepingMs))
             try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
                 let coordinator = QueueCoordinator(client: client, configuration: configuration, logger: logger)
                 try await ServiceGroup(services: [coordinator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()

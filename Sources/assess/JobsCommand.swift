@@ -6,7 +6,7 @@ import JobQueue
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs", abstract: "List, inspect, retry and cancel jobs; pause and resume queues; probe a deployment.",
-        subcommands: [List.self, Show.self, Retry.self, Cancel.self, Pause.self, Resume.self, Probe.self])
+        subcommands: [List.self, Show.self, Stats.self, Retry.self, Cancel.self, Pause.self, Resume.self, Probe.self])
 
     /// Runs `body` with a queue client on DATABASE_URL.
     static func withQueue(_ database: DatabaseOptions, _ body: @Sendable (JobQueueClient) async throws -> Void) async throws {
@@ -52,6 +52,26 @@ struct JobsCommand: AsyncParsableCommand {
                 print("attempt \(job.attempt) of \(job.maxAttempts), runs at \(job.runAt), enqueued \(job.insertedAt)")
                 print("args: \(job.argsJSON)")
                 print("errors: \(job.errorsJSON)")
+            }
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Jobs per queue and state, and the oldest available job's wait, as the leading coordinator last recorded them.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await JobsCommand.withQueue(database) { client in
+                let stats = try await client.queueStats()
+                if stats.isEmpty { print("no statistics yet: a leading coordinator records them every housekeeping interval") }
+                let states = JobState.allCases
+                print((["queue"] + states.map(\.rawValue) + ["oldest available (s)", "recorded at"]).joined(separator: "\t"))
+                for queue in stats {
+                    let counts = states.map { String(queue.counts[$0] ?? 0) }
+                    let oldest = queue.oldestAvailableAge.map { String(format: "%.1f", $0) } ?? "-"
+                    print(([queue.queue] + counts + [oldest, "\(queue.recordedAt)"]).joined(separator: "\t"))
+                }
             }
         }
     }

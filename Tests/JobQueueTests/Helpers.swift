@@ -55,11 +55,12 @@ func countingRegistry(_ runs: Tally<Int>, working: Duration = .zero) -> JobRegis
     return registry
 }
 
-/// Runs pools while `body` runs, then shuts them down gracefully and waits for them to drain.
-func withPools<Result: Sendable>(
-    _ pools: [JobWorkerPool], logger: Logger, _ body: () async throws -> Result
+/// Runs services (pools, coordinators) while `body` runs, then shuts them down gracefully and
+/// waits for them to drain.
+func withServices<Result: Sendable>(
+    _ services: [any Service], logger: Logger, _ body: () async throws -> Result
 ) async throws -> Result {
-    let group = ServiceGroup(services: pools, gracefulShutdownSignals: [], logger: logger)
+    let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         do {
@@ -81,6 +82,6 @@ func withPool<Result: Sendable>(
     client: PostgresClient, database: TestDatabase, _ body: () async throws -> Result
 ) async throws -> Result {
     let pool = JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: database.logger)
-    return try await withPools([pool], logger: database.logger, body)
+    return try await withServices([pool], logger: database.logger, body)
 }
 

@@ -24,7 +24,7 @@ struct WorkerTests {
                 JobWorkerPool(client: client, registry: registry,
                               configuration: quickConfiguration(queues: ["default": 20], workerID: $0), logger: database.logger)
             }
-            try await withPools(pools, logger: database.logger) {
+            try await withServices(pools, logger: database.logger) {
                 try await queue.enqueue((0..<1_000).map { try NewJob(NumberedJob(n: $0)) })
                 try await eventually("all 1,000 jobs completed") {
                     try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'completed'") == 1_000

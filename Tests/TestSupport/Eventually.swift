@@ -21,4 +21,15 @@ extension PostgresClient {
         for try await value in try await self.query(query).decode(Int.self) { return value }
         throw TestSetupError(description: "the query returned no row")
     }
+
+    /// The ticks (Unix seconds) of cron schedule `schedule` that have a job of `kind`, in order:
+    /// the tick is the last part of the job's unique key.
+    public func cronTicks(kind: String, schedule: String) async throws -> [Int64] {
+        var ticks: [Int64] = []
+        for try await tick in try await query("""
+            SELECT split_part(unique_key, ':', 4)::bigint AS tick FROM jobs
+            WHERE unique_key LIKE \(kind + ":cron:" + schedule + ":%") ORDER BY tick
+            """).decode(Int64.self) { ticks.append(tick) }
+        return ticks
+    }
 }

@@ -38,21 +38,23 @@ public struct TestDatabase: Sendable {
     }
 
     /// Runs `body` on a migrated database of a cluster of its own, which the test may restart
-    /// without disturbing the tests that share the common cluster.
+    /// without disturbing the tests that share the common cluster. No client of this process stays
+    /// connected: a test that restarts the server reads it with `Psql`, one process per query,
+    /// so that a request cut off by the restart cannot hang the test process.
     public static func withOwnCluster<Result: Sendable>(
-        _ body: @Sendable (PostgresClient, TestDatabase, LocalPostgres) async throws -> Result
+        _ body: @Sendable (TestDatabase, LocalPostgres) async throws -> Result
     ) async throws -> Result {
         let cluster = try LocalPostgres.start(durability: .throwaway)
         defer { cluster.stop() }
         let logger = await TestCluster.shared.logger
         let database = TestDatabase(url: try DatabaseURL(cluster.url()), logger: logger)
         let client = PostgresClient(configuration: database.url.clientConfiguration(), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             try await SchemaMigrator(migrations: try BundledMigrations.load(), logger: logger).migrate(client)
-            return try await body(client, database, cluster)
         }
+        return try await body(database, cluster)
     }
 }
 
