@@ -41,13 +41,30 @@ let package = Package(
         // The domain as values and pure functions: no I/O, imports nothing of ours.
         .target(name: "Assessment", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The domain's tables, loaded and saved in a caller's transaction.
-        .target(name: "AssessmentStore", dependencies: ["Assessment"]),
+        .target(
+            name: "AssessmentStore",
+            dependencies: [
+                "Assessment",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // TLS-only notification delivery.
         .target(name: "Notify"),
         // The HTTP API.
         .target(name: "AssessmentAPI", dependencies: ["AssessmentStore", "JobQueue", "Notify"]),
         // The workflow's job handlers.
-        .target(name: "Workers", dependencies: ["AssessmentStore", "JobQueue", "Notify"], path: "Workers"),
+        .target(
+            name: "Workers",
+            dependencies: [
+                "Assessment", "AssessmentStore", "JobQueue", "Notify",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Workers"
+        ),
         .executableTarget(
             name: "assess",
             dependencies: [
@@ -70,6 +87,7 @@ let package = Package(
                 "Migrations",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TestSupport"
         ),
@@ -78,6 +96,15 @@ let package = Package(
             dependencies: ["JobQueue", "TestSupport", "PostgresSupport"]
         ),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
+        .testTarget(
+            name: "WorkersTests",
+            dependencies: [
+                "Workers", "AssessmentStore", "Assessment", "JobQueue", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Real `assess` processes: crashes, stops, failover, database restarts.
         .testTarget(
             name: "assessTests",

@@ -1,4 +1,52 @@
 import Assessment
+import Foundation
+import Logging
+import PostgresNIO
 
-/// The domain's tables: loads and saves `Assessment` values inside a caller's transaction (issue 5).
-public enum AssessmentStore {}
+/// The domain's tables: loads and saves `Assessment` values inside a caller's transaction, so
+/// that a handler's writes, its follow-up jobs and its own completion commit together.
+public struct AssessmentStore: Sendable {
+    /// Seals and hashes identity numbers.
+    public let vault: PersonalDataVault
+    let logger: Logger
+
+    /// A store whose personal data goes through `vault`.
+    public init(vault: PersonalDataVault, logger: Logger) {
+        self.vault = vault
+        self.logger = logger
+    }
+
+    static let decoder = JSONDecoder()
+
+    static func json<Value: Encodable>(_ value: Value) throws -> String {
+        String(decoding: try JSONEncoder.sorted.encode(value), as: UTF8.self)
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, _ json: String) throws -> Value {
+        try decoder.decode(type, from: Data(json.utf8))
+    }
+
+    /// Runs a query and returns its first row decoded, or nil.
+    func first<each Column: PostgresDecodable>(
+        _ query: PostgresQuery, as type: (repeat each Column).Type, on connection: PostgresConnection
+    ) async throws -> (repeat each Column)? {
+        for try await row in try await connection.query(query, logger: logger) {
+            return try row.decode((repeat each Column).self)
+        }
+        return nil
+    }
+
+    /// The number of rows a counting query returns in its first column.
+    func count(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> Int {
+        for try await value in try await connection.query(query, logger: logger).decode(Int.self) { return value }
+        return 0
+    }
+}
+
+extension CalendarDate {
+    /// Parses the `YYYY-MM-DD` text of a `date` column.
+    static func column(_ text: String) throws -> CalendarDate {
+        guard let date = CalendarDate(iso: text) else { throw StoreError(.invalidInput, "unreadable date \(text)") }
+        return date
+    }
+}

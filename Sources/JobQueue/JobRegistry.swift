@@ -26,6 +26,17 @@ public struct JobRegistry: Sendable {
         }
     }
 
+    /// Makes every handler registered so far wait `delay` before it starts: for rehearsing crashes
+    /// and rescues with jobs in flight (tests, game days), never for production.
+    public mutating func delayEveryHandler(by delay: Duration) {
+        handlers = handlers.mapValues { run in
+            { job, context in
+                try await Task.sleep(for: delay)
+                try await run(job, context)
+            }
+        }
+    }
+
     /// The kinds registered.
     public var kinds: [String] { handlers.keys.sorted() }
 

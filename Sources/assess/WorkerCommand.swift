@@ -2,6 +2,7 @@ import ArgumentParser
 import JobQueue
 import Logging
 import ServiceLifecycle
+import Workers
 
 /// `assess worker`: a worker pool until SIGTERM or SIGINT, then a graceful drain.
 struct WorkerCommand: AsyncParsableCommand {
@@ -11,8 +12,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     @Option(name: .long, parsing: .upToNextOption,
-            help: "Queues to work, as name or name=concurrency (default: default=10).")
-    var queue: [String] = ["default=10"]
+            help: "Queues to work, as name or name=concurrency (default: default=10 assessment=10 signing=2; signing needs ASSESS_BUREAU_KEY).")
+    var queue: [String] = ["default=10", "assessment=10", "signing=2"]
 
     @Option(name: .long, help: "Most jobs claimed at once.")
     var batchSize = 100
@@ -23,13 +24,24 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds one attempt may run before it is cancelled and retried.")
     var jobTimeoutSeconds = 600
 
+    @Option(name: .long, help: "Rehearsal only: milliseconds every job waits before its handler starts, to crash a worker with jobs in flight.")
+    var rehearsalDelayMs = 0
+
     func run() async throws {
         let logger = try database.logger(label: "assess.worker")
         let configuration = WorkerConfiguration(
             queues: try Self.parseQueues(queue), claimBatchSize: batchSize, drainTimeout: .seconds(drainSeconds),
             jobTimeout: .seconds(jobTimeoutSeconds))
         try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
-            let pool = JobWorkerPool(client: client, registry: WorkerHandlers.registry(), configuration: configuration, logger: logger)
+            let workflow = try WorkerHandlers.workflow(client: client, logger: logger)
+            var queues = configuration.queues
+            if workflow.signer == nil { queues[Workflow.signingQueueName] = nil }
+            var configuration = configuration
+            configuration.queues = queues
+            var registry = WorkerHandlers.registry(workflow: workflow)
+            if rehearsalDelayMs > 0 { registry.delayEveryHandler(by: .milliseconds(rehearsalDelayMs)) }
+            let pool = JobWorkerPool(client: client, registry: registry,
+                                     configuration: configuration, logger: logger)
             let group = ServiceGroup(services: [pool], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             try await group.run()
         }

@@ -1,12 +1,28 @@
+import AssessmentStore
 import JobQueue
+import Logging
+import PostgresNIO
+import Workers
 
-/// The handlers every `assess worker` runs. The assessment workflow's handlers join here.
+/// The handlers every `assess worker` runs: the assessment workflow's, and the operators' probes.
 enum WorkerHandlers {
-    static func registry() -> JobRegistry {
+    static func registry(workflow: Workflow) -> JobRegistry {
         var registry = JobRegistry()
         registry.register(NoOpHandler())
         registry.register(ProbeHandler())
+        workflow.register(in: &registry)
         return registry
+    }
+
+    /// The workflow with the keys of the environment. Handlers never open sealed identity numbers,
+    /// so a worker without ASSESS_DATA_KEY works with a throwaway vault; without the bureau key it
+    /// leaves the signing queue to workers that have it.
+    static func workflow(client: PostgresClient, logger: Logger) throws -> Workflow {
+        let signer = try BureauSigner.fromEnvironment()
+        if signer == nil {
+            logger.notice("ASSESS_BUREAU_KEY is not set: this worker does not sign certificates")
+        }
+        return Workflow(client: client, vault: try PersonalDataVault.fromEnvironment() ?? .ephemeral(), signer: signer, logger: logger)
     }
 }
 

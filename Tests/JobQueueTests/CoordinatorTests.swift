@@ -29,7 +29,7 @@ struct CoordinatorTests {
             }
             let started = Int64(Date().timeIntervalSince1970)
             try await withServices(coordinators, logger: database.logger) {
-                try await eventually(timeout: .seconds(10), "four ticks fired") {
+                try await eventually(timeout: .seconds(30), "four ticks fired") {
                     try await client.cronTicks(kind: "test.numbered", schedule: "tick").count >= 4
                 }
             }

@@ -55,27 +55,6 @@ func countingRegistry(_ runs: Tally<Int>, working: Duration = .zero) -> JobRegis
     return registry
 }
 
-/// Runs services (pools, coordinators) while `body` runs, then shuts them down gracefully and
-/// waits for them to drain.
-func withServices<Result: Sendable>(
-    _ services: [any Service], logger: Logger, _ body: () async throws -> Result
-) async throws -> Result {
-    let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        do {
-            let result = try await body()
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            try? await tasks.waitForAll()
-            throw error
-        }
-    }
-}
-
 /// Runs one pool of `registry` while `body` runs, then drains it.
 func withPool<Result: Sendable>(
     _ registry: JobRegistry, _ configuration: WorkerConfiguration = quickConfiguration(),

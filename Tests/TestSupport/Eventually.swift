@@ -1,4 +1,6 @@
+import Logging
 import PostgresNIO
+import ServiceLifecycle
 import Testing
 
 /// Waits until `condition` holds, failing the test after `timeout`.
@@ -13,6 +15,27 @@ public func eventually(
     }
     Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
     throw CancellationError()
+}
+
+/// Runs services (pools, coordinators) while `body` runs, then shuts them down gracefully and
+/// waits for them to drain.
+public func withServices<Result: Sendable>(
+    _ services: [any Service], logger: Logger, _ body: () async throws -> Result
+) async throws -> Result {
+    let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        do {
+            let result = try await body()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            throw error
+        }
+    }
 }
 
 extension PostgresClient {

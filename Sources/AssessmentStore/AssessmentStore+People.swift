@@ -1,0 +1,113 @@
+import Assessment
+import Foundation
+import PostgresNIO
+
+/// What an applicant registers with; the identity document is validated before it gets here.
+public struct ApplicantRegistration: Sendable {
+    /// The name as it will be printed on a certificate.
+    public var name: String
+    /// The validated identity document.
+    public var document: IdentityDocument
+    /// The employer; nil for freelancers (they apply through a talent service centre).
+    public var employer: String?
+    /// What eligibility needs: birth date, education, titles and levels held.
+    public var profile: Applicant
+
+    /// A registration.
+    public init(name: String, document: IdentityDocument, employer: String?, profile: Applicant) {
+        (self.name, self.document, self.employer, self.profile) = (name, document, employer, profile)
+    }
+}
+
+/// A registered applicant, without the identity number.
+public struct ApplicantRecord: Sendable {
+    /// The applicant's id.
+    public let id: Int64
+    /// The name.
+    public let name: String
+    /// The identity document, masked.
+    public let documentMasked: String
+    /// The employer, if any.
+    public let employer: String?
+    /// What eligibility needs.
+    public let profile: Applicant
+}
+
+extension AssessmentStore {
+    /// Adds an evaluation institution; adding it again changes nothing.
+    public func addInstitution(id: String, name: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "INSERT INTO institutions (id, name) VALUES (\(id), \(name)) ON CONFLICT (id) DO NOTHING", logger: logger)
+    }
+
+    /// Registers an applicant; refuses a second registration of the same identity document.
+    public func registerApplicant(_ registration: ApplicantRegistration, on connection: PostgresConnection) async throws -> Int64 {
+        let name = registration.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...100).contains(name.count) else { throw StoreError(.invalidInput, "a name needs 1 to 100 characters", field: "name") }
+        let number = registration.document.number
+        let hash = vault.lookupHash(of: "\(registration.document.kind.rawValue):\(number)")
+        let id = try await first("""
+            INSERT INTO applicants (name, document_kind, document_hash, document_sealed, document_masked, employer, profile)
+            VALUES (\(name), \(registration.document.kind.rawValue), \(ByteBuffer(bytes: hash)), \(ByteBuffer(bytes: try vault.seal(number))),
+                    \(registration.document.masked), \(registration.employer), \(try Self.json(registration.profile))::jsonb)
+            ON CONFLICT (document_hash) DO NOTHING
+            RETURNING id
+            """, as: Int64.self, on: connection)
+        guard let id else {
+            throw StoreError(.duplicate, "an applicant with this identity document is already registered; sign in instead", field: "document")
+        }
+        try await AuditLog.append(actor: "applicant:\(id)", action: "register", subject: "applicant:\(id)", on: connection, logger: logger)
+        try await Outbox.owe("registered", about: "applicant:\(id)", to: "applicant:\(id)", on: connection, logger: logger)
+        return id
+    }
+
+    /// An applicant, or a notFound error.
+    public func applicant(_ id: Int64, on connection: PostgresConnection) async throws -> ApplicantRecord {
+        let row = try await first("""
+            SELECT name, document_masked, employer, profile::text FROM applicants WHERE id = \(id)
+            """, as: (String, String, String?, String).self, on: connection)
+        guard let (name, masked, employer, profile) = row else { throw StoreError(.notFound, "no applicant has the id \(id)") }
+        return ApplicantRecord(id: id, name: name, documentMasked: masked, employer: employer,
+                               profile: try Self.decode(Applicant.self, profile))
+    }
+
+    /// Adds a reviewer to an institution's pool.
+    public func addReviewer(
+        _ reviewer: Reviewer, name: String, institution: String, on connection: PostgresConnection
+    ) async throws {
+        let conflicts = reviewer.declaredConflicts.compactMap(Int64.init)
+        try await connection.query("""
+            INSERT INTO reviewers (id, institution_id, name, fields, employer, conflicts, load_cap, available)
+            VALUES (\(reviewer.id.rawValue), \(institution), \(name), \(Array(reviewer.fields)), \(reviewer.employer),
+                    \(conflicts), \(reviewer.loadCap), \(reviewer.isAvailable))
+            ON CONFLICT (id) DO NOTHING
+            """, logger: logger)
+    }
+
+    /// A reviewer declares a conflict with an applicant.
+    public func declareConflict(reviewer: String, applicant: Int64, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE reviewers SET conflicts = array_append(conflicts, \(applicant))
+            WHERE id = \(reviewer) AND NOT \(applicant) = ANY(conflicts)
+            """, logger: logger)
+    }
+
+    /// An institution's pool for a field, with what each reviewer already carries in `round`
+    /// subtracted from their cap; reviewers with no room left are left out.
+    public func reviewerPool(institution: String, field: String, round: Int64, cap: Int, on connection: PostgresConnection) async throws -> [Reviewer] {
+        let rows = try await connection.query("""
+            SELECT r.id, r.employer, r.conflicts, least(r.load_cap, \(cap)) - (
+                       SELECT count(*)::int FROM assignments a JOIN applications p ON p.id = a.application_id
+                       WHERE a.reviewer_id = r.id AND p.round_id = \(round) AND a.state <> 'replaced')
+            FROM reviewers r
+            WHERE r.institution_id = \(institution) AND \(field) = ANY(r.fields) AND r.available
+            ORDER BY r.id
+            """, logger: logger)
+        var pool: [Reviewer] = []
+        for try await (id, employer, conflicts, room) in rows.decode((String, String?, [Int64], Int).self) where room > 0 {
+            pool.append(Reviewer(id: ReviewerID(id), fields: [field], employer: employer,
+                                 declaredConflicts: Set(conflicts.map(String.init)), loadCap: room))
+        }
+        return pool
+    }
+}

@@ -1,0 +1,205 @@
+import Assessment
+import Foundation
+import PostgresNIO
+
+/// Stages of a case's review.
+public enum ReviewStage: Int16, Sendable, Codable {
+    /// The panel drawn when the round was staffed.
+    case original = 0
+    /// The one more reviewer a discrepancy asks for.
+    case extra = 1
+    /// An appeal's fresh panel.
+    case appeal = 2
+}
+
+/// A reviewer's assignment to a case.
+public struct AssignmentRecord: Sendable, Hashable {
+    /// The case.
+    public let application: Int64
+    /// The reviewer.
+    public let reviewer: String
+    /// The stage.
+    public let stage: ReviewStage
+    /// assigned, scored or replaced.
+    public let state: String
+    /// The score, once given.
+    public let score: Double?
+}
+
+extension AssessmentStore {
+    /// Writes assignments (a rerun writes none twice) and owes each reviewer a notification.
+    public func assign(
+        _ panels: [Int64: [ReviewerID]], stage: ReviewStage, dueAt: Date, on connection: PostgresConnection
+    ) async throws {
+        let pairs = panels.flatMap { application, reviewers in reviewers.map { (application, $0.rawValue) } }
+        guard !pairs.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO assignments (application_id, reviewer_id, stage, due_at)
+            SELECT a, r, \(stage.rawValue), \(dueAt) FROM unnest(\(pairs.map(\.0)), \(pairs.map(\.1))) AS t(a, r)
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        try await connection.query("""
+            INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
+            SELECT 'assigned:application:' || a || ':reviewer:' || r, 'reviewer:' || r, 'assigned',
+                   jsonb_build_object('event', 'assigned', 'subject', 'application:' || a, 'stage', \(stage.rawValue)::int)
+            FROM unnest(\(pairs.map(\.0)), \(pairs.map(\.1))) AS t(a, r)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """, logger: logger)
+    }
+
+    /// Every assignment of a case, replaced ones included.
+    public func assignments(of application: Int64, on connection: PostgresConnection) async throws -> [AssignmentRecord] {
+        var records: [AssignmentRecord] = []
+        for try await (reviewer, stage, state, score) in try await connection.query("""
+            SELECT reviewer_id, stage, state, score FROM assignments WHERE application_id = \(application) ORDER BY stage, reviewer_id
+            """, logger: logger).decode((String, Int16, String, Double?).self) {
+            records.append(AssignmentRecord(application: application, reviewer: reviewer, stage: ReviewStage(rawValue: stage)!,
+                                            state: state, score: score))
+        }
+        return records
+    }
+
+    /// The case as the assignment algorithm sees it: field, employer, declared conflicts by
+    /// applicant id, and everyone who reviewed it before.
+    public func reviewCase(_ application: ApplicationRecord, field: String, on connection: PostgresConnection) async throws -> ReviewCase {
+        let applicant = try await applicant(application.applicantID, on: connection)
+        let earlier = try await assignments(of: application.id, on: connection).map { ReviewerID($0.reviewer) }
+        return ReviewCase(id: String(application.id), applicant: String(application.applicantID), field: field,
+                          employer: applicant.employer, excludedReviewers: Appeals.excludedReviewers(earlierPanels: [earlier]))
+    }
+
+    /// A reviewer's score. Refuses a case not assigned to them, a second score, a score outside
+    /// 0–100. Returns the stage, and whether every live assignment of that stage is now scored.
+    public func submitScore(
+        reviewer: String, application: Int64, score: Double, on connection: PostgresConnection
+    ) async throws -> (stage: ReviewStage, complete: Bool) {
+        guard score.isFinite, (0...100).contains(score) else {
+            throw StoreError(.invalidInput, "a score runs from 0 to 100", field: "score")
+        }
+        let current = try await first("""
+            SELECT stage, state FROM assignments WHERE application_id = \(application) AND reviewer_id = \(reviewer)
+            ORDER BY stage DESC LIMIT 1 FOR UPDATE
+            """, as: (Int16, String).self, on: connection)
+        guard let (stageValue, state) = current, state != "replaced" else {
+            throw StoreError(.forbidden, "application \(application) is not assigned to this reviewer")
+        }
+        guard state == "assigned" else { throw StoreError(.duplicate, "this reviewer already scored application \(application)") }
+        try await connection.query("""
+            UPDATE assignments SET state = 'scored', score = \(score), scored_at = now()
+            WHERE application_id = \(application) AND reviewer_id = \(reviewer)
+            """, logger: logger)
+        try await AuditLog.append(actor: "reviewer:\(reviewer)", action: "score", subject: "application:\(application)",
+                                  on: connection, logger: logger)
+        let waiting = try await count("""
+            SELECT count(*)::int FROM assignments
+            WHERE application_id = \(application) AND stage = \(stageValue) AND state = 'assigned'
+            """, on: connection)
+        return (ReviewStage(rawValue: stageValue)!, waiting == 0)
+    }
+
+    /// Replaces a reviewer who missed the deadline: the assignment ends as replaced; false when it
+    /// was scored or replaced meanwhile.
+    public func markReplaced(reviewer: String, application: Int64, on connection: PostgresConnection) async throws -> Bool {
+        try await count("""
+            WITH u AS (UPDATE assignments SET state = 'replaced'
+                       WHERE application_id = \(application) AND reviewer_id = \(reviewer) AND state = 'assigned' RETURNING 1)
+            SELECT count(*)::int FROM u
+            """, on: connection) == 1
+    }
+
+    /// Marks a reminder sent; false when it was sent before or the assignment is no longer open.
+    public func markReminded(reviewer: String, application: Int64, on connection: PostgresConnection) async throws -> Bool {
+        try await count("""
+            WITH u AS (UPDATE assignments SET reminded_at = now()
+                       WHERE application_id = \(application) AND reviewer_id = \(reviewer) AND state = 'assigned'
+                         AND reminded_at IS NULL RETURNING 1)
+            SELECT count(*)::int FROM u
+            """, on: connection) == 1
+    }
+
+    /// Records a committee's ballot counts on a scored title case.
+    public func recordVote(_ vote: CommitteeVote, application: Int64, actor: String, on connection: PostgresConnection) async throws {
+        let state = try await self.application(application, on: connection).state
+        guard state == .scored else { throw StoreError(.wrongState, "application \(application) is \(state.rawValue); votes follow scoring") }
+        let inserted = try await count("""
+            WITH i AS (INSERT INTO votes (application_id, stage, members, yes, no, abstain)
+                       VALUES (\(application), 0, \(vote.members), \(vote.yes), \(vote.no), \(vote.abstain))
+                       ON CONFLICT DO NOTHING RETURNING 1)
+            SELECT count(*)::int FROM i
+            """, on: connection)
+        guard inserted == 1 else { throw StoreError(.duplicate, "the committee already voted on application \(application)") }
+        try await AuditLog.append(actor: actor, action: "vote", subject: "application:\(application)",
+                                  detail: ["yes": "\(vote.yes)", "no": "\(vote.no)", "abstain": "\(vote.abstain)"],
+                                  on: connection, logger: logger)
+    }
+
+    /// A case's recorded ballot.
+    public func vote(of application: Int64, on connection: PostgresConnection) async throws -> CommitteeVote? {
+        guard let (members, yes, no, abstain) = try await first("""
+            SELECT members, yes, no, abstain FROM votes WHERE application_id = \(application) AND stage = 0
+            """, as: (Int, Int, Int, Int).self, on: connection) else { return nil }
+        return try CommitteeVote(members: members, yes: yes, no: no, abstain: abstain)
+    }
+
+    /// Files an applicant's appeal of their own decided result, within the window.
+    public func fileAppeal(applicant: Int64, application: Int64, reason: String, on connection: PostgresConnection) async throws {
+        let record = try await self.application(application, lock: true, on: connection)
+        guard record.applicantID == applicant else { throw StoreError(.forbidden, "applicants may appeal only their own results") }
+        let round = try await round(record.roundID, on: connection)
+        guard record.state == .decided, let noticeEnds = round.noticeEnds, round.state == .publicNotice || round.state == .appeals else {
+            throw StoreError(.wrongState, "an appeal can be filed once the result is published")
+        }
+        let today = round.day(at: try await now(on: connection))
+        let notified = round.appealsEnd.map { $0.adding(days: -round.policy.appealWindowDays) } ?? noticeEnds
+        do {
+            try Appeals.checkFiling(on: today, resultNotifiedOn: notified, policy: round.policy)
+        } catch {
+            throw StoreError(.wrongState, error.message)
+        }
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...4000).contains(trimmed.count) else { throw StoreError(.invalidInput, "give a reason of 1 to 4,000 characters", field: "reason") }
+        let inserted = try await count("""
+            WITH i AS (INSERT INTO appeals (application_id, reason) VALUES (\(application), \(trimmed)) ON CONFLICT DO NOTHING RETURNING 1)
+            SELECT count(*)::int FROM i
+            """, on: connection)
+        guard inserted == 1 else { throw StoreError(.duplicate, "an appeal of application \(application) was filed already") }
+        try await AuditLog.append(actor: "applicant:\(applicant)", action: "appeal", subject: "application:\(application)",
+                                  on: connection, logger: logger)
+    }
+
+    /// Decides an open appeal: the fresh panel's result replaces the original; false when it was decided already.
+    public func decideAppeal(application: Int64, result: CaseResult, outcome: AppealOutcome, on connection: PostgresConnection) async throws -> Bool {
+        let decided = try await count("""
+            WITH u AS (UPDATE appeals SET state = 'decided', outcome = \(outcome.rawValue)
+                       WHERE application_id = \(application) AND state = 'open' RETURNING 1)
+            SELECT count(*)::int FROM u
+            """, on: connection)
+        guard decided == 1 else { return false }
+        try await connection.query("""
+            UPDATE applications SET passed = \(result.passed), score = coalesce(\(result.score), score), appeal_outcome = \(outcome.rawValue)
+            WHERE id = \(application)
+            """, logger: logger)
+        try await AuditLog.append(actor: "system", action: "appeal \(outcome.rawValue)", subject: "application:\(application)",
+                                  on: connection, logger: logger)
+        return true
+    }
+
+    /// Open assignments of a round past their deadline: those to remind, and those reminded more
+    /// than `grace` seconds ago, to replace.
+    public func overdueAssignments(round: Int64, grace: Double, on connection: PostgresConnection) async throws
+        -> (remind: [AssignmentRecord], replace: [AssignmentRecord]) {
+        var remind: [AssignmentRecord] = [], replace: [AssignmentRecord] = []
+        for try await (application, reviewer, stage, reminded, pastGrace) in try await connection.query("""
+            SELECT a.application_id, a.reviewer_id, a.stage, a.reminded_at IS NOT NULL,
+                   coalesce(a.reminded_at < now() - \(grace) * interval '1 second', false)
+            FROM assignments a JOIN applications p ON p.id = a.application_id
+            WHERE p.round_id = \(round) AND a.state = 'assigned' AND a.due_at < now()
+            ORDER BY a.application_id, a.reviewer_id
+            """, logger: logger).decode((Int64, String, Int16, Bool, Bool).self) {
+            let record = AssignmentRecord(application: application, reviewer: reviewer, stage: ReviewStage(rawValue: stage)!,
+                                          state: "assigned", score: nil)
+            if !reminded { remind.append(record) } else if pastGrace { replace.append(record) }
+        }
+        return (remind, replace)
+    }
+}

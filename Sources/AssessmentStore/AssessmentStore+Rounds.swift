@@ -1,0 +1,270 @@
+import Assessment
+import Foundation
+import PostgresNIO
+
+/// What an institution opens a round with.
+public struct RoundDraft: Sendable {
+    /// The institution.
+    public var institutionID: String
+    /// A name for people.
+    public var name: String
+    /// The track.
+    public var track: RoundRecord.Track
+    /// The series or occupation code.
+    public var field: String
+    /// The rules.
+    public var policy: Policy
+    /// Holidays and moved workdays.
+    public var calendar: WorkingCalendar
+    /// The panel draw's seed, recorded with the round.
+    public var seed: Int64
+    /// Day 0 of the round's clock.
+    public var startDate: CalendarDate
+    /// Seconds per day: 86,400, or fewer on a compressed clock (demo, tests).
+    public var daySeconds: Int
+    /// The day applications close.
+    public var closesOnDay: Int
+    /// Days a reviewer has to score.
+    public var scoringDays: Int
+
+    /// A draft.
+    public init(institutionID: String, name: String, track: RoundRecord.Track, field: String, policy: Policy = Policy(),
+                calendar: WorkingCalendar = WorkingCalendar(), seed: Int64, startDate: CalendarDate, daySeconds: Int = 86_400,
+                closesOnDay: Int = 30, scoringDays: Int = 14) {
+        (self.institutionID, self.name, self.track, self.field, self.policy) = (institutionID, name, track, field, policy)
+        (self.calendar, self.seed, self.startDate, self.daySeconds) = (calendar, seed, startDate, daySeconds)
+        (self.closesOnDay, self.scoringDays) = (closesOnDay, scoringDays)
+    }
+}
+
+/// An application as stored.
+public struct ApplicationRecord: Sendable {
+    /// Where an application is.
+    public enum State: String, Sendable, Codable {
+        case submitted, ineligible, eligible, assigned, scored, decided
+    }
+    /// Its id.
+    public let id: Int64
+    /// Its round.
+    public let roundID: Int64
+    /// Its applicant.
+    public let applicantID: Int64
+    /// What is applied for.
+    public let target: ApplicationTarget
+    /// The application date (the round's clock).
+    public let appliedOn: CalendarDate
+    /// Where it is.
+    public let state: State
+    /// The aggregated score, once scored.
+    public let score: Double?
+    /// The decision, once decided.
+    public let passed: Bool?
+    /// An appeal's outcome, once decided.
+    public let appealOutcome: AppealOutcome?
+}
+
+extension AssessmentStore {
+    /// Opens a round; refuses an invalid policy, an unknown field or a clock that cannot work.
+    public func openRound(_ draft: RoundDraft, on connection: PostgresConnection) async throws -> Int64 {
+        let problems = draft.policy.problems()
+        guard problems.isEmpty else { throw StoreError(.invalidInput, "the policy is not valid: " + problems.joined(separator: "; "), field: "policy") }
+        switch draft.track {
+        case .title where TitleSeries.named(draft.field) == nil:
+            throw StoreError(.invalidInput, "no title series has the code \(draft.field)", field: "field")
+        case .skill where Occupation.named(draft.field) == nil:
+            throw StoreError(.invalidInput, "no occupation has the code \(draft.field)", field: "field")
+        default: break
+        }
+        guard draft.daySeconds > 0, draft.closesOnDay >= 0, draft.scoringDays > 0 else {
+            throw StoreError(.invalidInput, "daySeconds and scoringDays must be positive and closesOnDay not negative")
+        }
+        guard let id = try await first("""
+            INSERT INTO rounds (institution_id, name, track, field, policy, calendar, state, seed, start_date, day_seconds,
+                                closes_on_day, scoring_days)
+            SELECT \(draft.institutionID), \(draft.name), \(draft.track.rawValue), \(draft.field), \(try Self.json(draft.policy))::jsonb,
+                   \(try Self.json(draft.calendar))::jsonb, 'open', \(draft.seed), \(draft.startDate.description)::date,
+                   \(draft.daySeconds), \(draft.closesOnDay), \(draft.scoringDays)
+            WHERE EXISTS (SELECT 1 FROM institutions WHERE id = \(draft.institutionID))
+            RETURNING id
+            """, as: Int64.self, on: connection) else {
+            throw StoreError(.notFound, "no institution has the id \(draft.institutionID)", field: "institutionID")
+        }
+        try await AuditLog.append(actor: "institution:\(draft.institutionID)", action: "open round", subject: "round:\(id)",
+                                  detail: ["seed": "\(draft.seed)", "track": draft.track.rawValue, "field": draft.field],
+                                  on: connection, logger: logger)
+        return id
+    }
+
+    /// A round; with `lock`, held until the caller's transaction ends, so its steps run one at a time.
+    public func round(_ id: Int64, lock: Bool = false, on connection: PostgresConnection) async throws -> RoundRecord {
+        let rows = try await connection.query("""
+            SELECT institution_id, name, track, field, policy::text, calendar::text, state, seed, start_date::text, day_seconds,
+                   started_at, closes_on_day, scoring_days, notice_ends::text, appeals_end::text
+            FROM rounds WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
+            """, logger: logger)
+        for try await row in rows {
+            let (institution, name, track, field, policy, calendar, state, seed) =
+                try row.decode((String, String, String, String, String, String, String, Int64).self)
+            let cells = Array(row)
+            let startDate = try cells[8].decode(String.self)
+            let daySeconds = try cells[9].decode(Int.self)
+            let startedAt = try cells[10].decode(Date.self)
+            let closesOnDay = try cells[11].decode(Int.self)
+            let scoringDays = try cells[12].decode(Int.self)
+            let noticeEnds = try cells[13].decode(String?.self)
+            let appealsEnd = try cells[14].decode(String?.self)
+            return RoundRecord(
+                id: id, institutionID: institution, name: name, track: RoundRecord.Track(rawValue: track)!, field: field,
+                policy: try Self.decode(Policy.self, policy), calendar: try Self.decode(WorkingCalendar.self, calendar),
+                state: RoundState(rawValue: state)!, seed: seed, startDate: try .column(startDate), daySeconds: daySeconds,
+                startedAt: startedAt, closesOnDay: closesOnDay, scoringDays: scoringDays,
+                noticeEnds: try noticeEnds.map(CalendarDate.column), appealsEnd: try appealsEnd.map(CalendarDate.column))
+        }
+        throw StoreError(.notFound, "no round has the id \(id)")
+    }
+
+    /// The database's clock, which every process shares.
+    public func now(on connection: PostgresConnection) async throws -> Date {
+        try await first("SELECT now()", as: Date.self, on: connection) ?? Date()
+    }
+
+    /// What the round's transitions check, counted from its applications.
+    public func facts(of round: RoundRecord, on connection: PostgresConnection) async throws -> RoundFacts {
+        var facts = RoundFacts(today: round.day(at: try await now(on: connection)))
+        facts.policyProblems = round.policy.problems()
+        let rows = try await connection.query("""
+            SELECT count(*) FILTER (WHERE state NOT IN ('submitted', 'ineligible'))::int,
+                   count(*) FILTER (WHERE state = 'eligible')::int,
+                   count(*) FILTER (WHERE state IN ('eligible', 'assigned'))::int,
+                   count(*) FILTER (WHERE state IN ('eligible', 'assigned', 'scored'))::int,
+                   (SELECT count(*)::int FROM appeals a JOIN applications p ON p.id = a.application_id
+                    WHERE p.round_id = \(round.id) AND a.state = 'open'),
+                   (SELECT count(*)::int FROM objections o JOIN applications p ON p.id = o.application_id
+                    WHERE p.round_id = \(round.id) AND o.state = 'open')
+            FROM applications WHERE round_id = \(round.id)
+            """, logger: logger)
+        for try await (eligible, unstaffed, unscored, undecided, appeals, objections) in rows.decode((Int, Int, Int, Int, Int, Int).self) {
+            facts.eligibleApplications = eligible
+            facts.unstaffedCases = round.track == .title ? unstaffed : 0
+            facts.unscoredCases = round.track == .title ? unscored : 0
+            facts.undecidedCases = undecided
+            facts.openAppeals = appeals
+            facts.openObjections = objections
+        }
+        facts.noticeEnds = round.noticeEnds
+        facts.appealWindowEnds = round.appealsEnd
+        return facts
+    }
+
+    /// Moves a locked round one step on, or says why it cannot move yet.
+    public func advance(_ round: RoundRecord, to target: RoundState, actor: String, on connection: PostgresConnection) async throws {
+        switch RoundLifecycle.advance(round.state, to: target, facts: try await facts(of: round, on: connection)) {
+        case .failure(let refused): throw StoreError(.wrongState, refused.description)
+        case .success: break
+        }
+        try await connection.query("UPDATE rounds SET state = \(target.rawValue) WHERE id = \(round.id)", logger: logger)
+        try await AuditLog.append(actor: actor, action: "round \(target.rawValue)", subject: "round:\(round.id)",
+                                  on: connection, logger: logger)
+    }
+
+    /// Records the notice's and the appeal window's last days.
+    public func setNoticeDates(round: Int64, noticeEnds: CalendarDate, appealsEnd: CalendarDate, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE rounds SET notice_ends = \(noticeEnds.description)::date, appeals_end = \(appealsEnd.description)::date
+            WHERE id = \(round)
+            """, logger: logger)
+    }
+
+    /// Files an application; refuses a round that is not open or already closed on its clock, a
+    /// target of another track or field, and a second application of the same applicant.
+    public func submitApplication(
+        round roundID: Int64, applicant: Int64, target: ApplicationTarget, on connection: PostgresConnection
+    ) async throws -> Int64 {
+        let round = try await round(roundID, on: connection)
+        let now = try await now(on: connection)
+        guard round.state == .open, now < round.instant(afterDays: Double(round.closesOnDay)) else {
+            throw StoreError(.wrongState, "round \(roundID) does not take applications any more")
+        }
+        switch (round.track, target) {
+        case (.title, .title(let series, _, _)) where series == round.field: break
+        case (.skill, .skill(let occupation, _, _)) where occupation == round.field: break
+        default:
+            throw StoreError(.invalidInput, "round \(roundID) takes \(round.track.rawValue) applications for \(round.field) only", field: "target")
+        }
+        _ = try await self.applicant(applicant, on: connection)
+        guard let id = try await first("""
+            INSERT INTO applications (round_id, applicant_id, target, applied_on, state)
+            VALUES (\(roundID), \(applicant), \(try Self.json(target))::jsonb, \(round.day(at: now).description)::date, 'submitted')
+            ON CONFLICT (round_id, applicant_id) DO NOTHING
+            RETURNING id
+            """, as: Int64.self, on: connection) else {
+            throw StoreError(.duplicate, "this applicant already applied in round \(roundID)")
+        }
+        try await AuditLog.append(actor: "applicant:\(applicant)", action: "apply", subject: "application:\(id)",
+                                  on: connection, logger: logger)
+        return id
+    }
+
+    /// An application; with `lock`, held until the caller's transaction ends.
+    public func application(_ id: Int64, lock: Bool = false, on connection: PostgresConnection) async throws -> ApplicationRecord {
+        let rows = try await connection.query("""
+            SELECT round_id, applicant_id, target::text, applied_on::text, state, score, passed, appeal_outcome
+            FROM applications WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
+            """, logger: logger)
+        for try await (round, applicant, target, appliedOn, state, score, passed, outcome) in rows.decode(
+            (Int64, Int64, String, String, String, Double?, Bool?, String?).self) {
+            return ApplicationRecord(
+                id: id, roundID: round, applicantID: applicant, target: try Self.decode(ApplicationTarget.self, target),
+                appliedOn: try .column(appliedOn), state: ApplicationRecord.State(rawValue: state)!, score: score, passed: passed,
+                appealOutcome: outcome.flatMap(AppealOutcome.init(rawValue:)))
+        }
+        throw StoreError(.notFound, "no application has the id \(id)")
+    }
+
+    /// Records the eligibility decision of a submitted application; false when it was decided already.
+    public func decideEligibility(_ application: Int64, _ eligibility: Eligibility, on connection: PostgresConnection) async throws -> Bool {
+        let (state, reasons): (String, [String]) = switch eligibility {
+        case .eligible: ("eligible", [])
+        case .ineligible(let reasons): ("ineligible", reasons.map(\.description))
+        }
+        let updated = try await count("""
+            WITH u AS (UPDATE applications SET state = \(state), reasons = \(try Self.json(reasons))::jsonb
+                       WHERE id = \(application) AND state = 'submitted' RETURNING 1)
+            SELECT count(*)::int FROM u
+            """, on: connection)
+        return updated == 1
+    }
+
+    /// Sets an application's state (and score or decision) when it is in `from`; false otherwise.
+    public func moveApplication(
+        _ id: Int64, from: ApplicationRecord.State, to: ApplicationRecord.State, score: Double? = nil, passed: Bool? = nil,
+        on connection: PostgresConnection
+    ) async throws -> Bool {
+        try await count("""
+            WITH u AS (UPDATE applications SET state = \(to.rawValue), score = coalesce(\(score), score),
+                           passed = coalesce(\(passed), passed)
+                       WHERE id = \(id) AND state = \(from.rawValue) RETURNING 1)
+            SELECT count(*)::int FROM u
+            """, on: connection) == 1
+    }
+
+    /// Applications of a round in a state, in id order after `after`, at most `limit`.
+    public func applications(round: Int64, state: ApplicationRecord.State, after: Int64 = 0, limit: Int = 1_000_000,
+                             on connection: PostgresConnection) async throws -> [Int64] {
+        var ids: [Int64] = []
+        for try await id in try await connection.query("""
+            SELECT id FROM applications WHERE round_id = \(round) AND state = \(state.rawValue) AND id > \(after)
+            ORDER BY id LIMIT \(limit)
+            """, logger: logger).decode(Int64.self) { ids.append(id) }
+        return ids
+    }
+
+    /// Applications of a round by state: the round's progress.
+    public func progress(round: Int64, on connection: PostgresConnection) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for try await (state, n) in try await connection.query(
+            "SELECT state, count(*)::int FROM applications WHERE round_id = \(round) GROUP BY state", logger: logger
+        ).decode((String, Int).self) { counts[state] = n }
+        return counts
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The notifications each step owes, written in the step's own transaction. The idempotency key
+/// names the event, its subject and the recipient, so a retried step owes nothing twice.
+public enum Outbox {
+    /// Records that `recipient` must hear of `event` about `subject`; a second call with the same
+    /// three is a no-op. The payload carries ids and outcomes, never identity numbers.
+    public static func owe(
+        _ event: String, about subject: String, to recipient: String, payload: [String: String] = [:],
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let key = "\(event):\(subject):\(recipient)"
+        var body = payload
+        body["event"] = event
+        body["subject"] = subject
+        let json = String(decoding: try JSONEncoder.sorted.encode(body), as: UTF8.self)
+        try await connection.query("""
+            INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
+            VALUES (\(key), \(recipient), \(event), \(json)::jsonb)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """, logger: logger)
+    }
+}

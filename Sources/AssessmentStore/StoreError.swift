@@ -1,0 +1,36 @@
+/// A refused or failed store operation: a code a caller (the API) maps to a status, and a message
+/// that says what to fix without personal data.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    /// What kind of refusal, extensible.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The code's name.
+        public let description: String
+        /// The input is malformed or breaks a rule (400/422).
+        public static let invalidInput = Code(description: "invalidInput")
+        /// No such record (404).
+        public static let notFound = Code(description: "notFound")
+        /// It exists already, or was done already (409).
+        public static let duplicate = Code(description: "duplicate")
+        /// The caller may not do this to this record (403).
+        public static let forbidden = Code(description: "forbidden")
+        /// The record is not in a state that allows it (409).
+        public static let wrongState = Code(description: "wrongState")
+    }
+
+    /// What kind of refusal.
+    public let code: Code
+    /// What was wrong and how to fix it.
+    public let message: String
+    /// The field at fault, where one is.
+    public let field: String?
+
+    /// A refusal.
+    public init(_ code: Code, _ message: String, field: String? = nil) {
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    /// The message.
+    public var description: String { message }
+}

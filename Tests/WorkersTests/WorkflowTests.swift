@@ -1,0 +1,200 @@
+import Assessment
+import AssessmentStore
+import Crypto
+import Foundation
+import JobQueue
+import PostgresNIO
+import ServiceLifecycle
+import Testing
+import TestSupport
+import Workers
+
+@Suite("Assessment workflow on the queue")
+struct WorkflowTests {
+    static let startDate = date("2026-11-23")  // a Monday
+
+    /// Plays the people's part of a season while pools run the jobs: reviewers score (one case
+    /// with a discrepancy, one reviewer who never answers), the committee votes, one applicant
+    /// appeals and a fresh panel overturns, the bureau confirms. Returns the cast.
+    static func playSeason(_ workflow: Workflow, client: PostgresClient, midway: () async throws -> Void = {}) async throws -> Cast {
+        let cast = try await castSeason(workflow, startDate: startDate)
+        let app = cast.applications
+        try await midway()
+        try await eventually(timeout: .seconds(30), "the title round is staffed") {
+            try await client.text("SELECT state FROM rounds WHERE id = \(cast.titleRound)") == "scoring"
+        }
+        let silent = try #require(try await client.text("""
+            SELECT min(reviewer_id) FROM assignments WHERE application_id = \(app["slow-panel"]!)
+            """))
+        var scoredOriginal = Set<String>()
+        try await eventually(timeout: .seconds(30), "every title case is scored") {
+            for try await (application, reviewer, stage) in try await client.query("""
+                SELECT application_id, reviewer_id, stage::int FROM assignments WHERE state = 'assigned' ORDER BY application_id, reviewer_id
+                """).decode((Int64, String, Int).self) {
+                let key = "\(application):\(reviewer):\(stage)"
+                guard stage != 2, !scoredOriginal.contains(key), reviewer != silent || application != app["slow-panel"]! else { continue }
+                let score: Double
+                switch application {
+                case app["disputed"]!: score = stage == 1 ? 72 : [50, 90, 70][scoredOriginal.filter { $0.hasPrefix("\(application):") }.count % 3]
+                case app["appellant"]!: score = 45
+                default: score = 80
+                }
+                try await workflow.submitScore(reviewer: reviewer, application: application, score: score)
+                scoredOriginal.insert(key)
+            }
+            return try await client.scalar("""
+                SELECT count(*)::int FROM applications WHERE round_id = \(cast.titleRound) AND state IN ('eligible', 'assigned')
+                """) == 0
+        }
+        for role in ["colleague", "conflicted", "plain", "disputed", "slow-panel"] {
+            try await workflow.recordVote(application: app[role]!, members: 5, yes: 5, no: 0, abstain: 0, institution: cast.institution)
+        }
+        try await workflow.recordVote(application: app["appellant"]!, members: 5, yes: 1, no: 4, abstain: 0, institution: cast.institution)
+        try await workflow.recordSkillsResult(application: app["foreign"]!, parts: [.theory: 85, .skill: 90], institution: cast.institution)
+        try await workflow.recordSkillsResult(application: app["failing"]!, parts: [.theory: 70, .skill: 50], institution: cast.institution)
+        try await eventually(timeout: .seconds(20), "the title results are published") {
+            try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'result' AND payload->>'subject' = \("application:\(app["appellant"]!)")") == 1
+        }
+        try await workflow.fileAppeal(applicant: cast.titleApplicants["appellant"]!, application: app["appellant"]!,
+                                      reason: "My portfolio of 300 published videos was not considered.")
+        try await eventually(timeout: .seconds(20), "the appeal's fresh panel scores") {
+            for try await reviewer in try await client.query("""
+                SELECT reviewer_id FROM assignments WHERE application_id = \(app["appellant"]!) AND stage = 2 AND state = 'assigned'
+                """).decode(String.self) {
+                try await workflow.submitScore(reviewer: reviewer, application: app["appellant"]!, score: 75)
+            }
+            return try await client.text("SELECT outcome FROM appeals WHERE application_id = \(app["appellant"]!)") == "overturned"
+        }
+        for round in [cast.titleRound, cast.skillRound] {
+            try await eventually(timeout: .seconds(40), "round \(round) is finalized and handed to the bureau") {
+                try await client.scalar("SELECT count(*)::int FROM round_confirmations WHERE round_id = \(round)") == 1
+            }
+            try await workflow.confirmRound(round, by: "officer-7")
+        }
+        try await eventually(timeout: .seconds(20), "certificates are issued") {
+            try await client.scalar("SELECT count(*)::int FROM certificates") == 7
+        }
+        return cast
+    }
+
+    @Test("a season runs end to end: eligibility, conflict-free panels, a discrepancy, a missed deadline, votes, an appeal, certificates")
+    func season() async throws {
+        try await TestDatabase.with { client, database in
+            let workflow = Workflow(client: client, vault: .ephemeral(), signer: .ephemeral(), logger: database.logger)
+            var registry = JobRegistry()
+            workflow.register(in: &registry)
+            let pools = (1...2).map {
+                JobWorkerPool(client: client, registry: registry, configuration: workflowPoolConfiguration(id: "pool-\($0)"), logger: database.logger)
+            }
+            let cast = try await withServices(pools, logger: database.logger) {
+                let cast = try await Self.playSeason(workflow, client: client)
+                let number = try #require(try await client.text("""
+                    SELECT number FROM certificates WHERE application_id = \(cast.applications["plain"]!)
+                    """))
+                #expect(try await workflow.certificate(number: number)?.verdict == .valid)
+                try await workflow.revokeCertificate(number: number, reason: "materials found to be plagiarised")
+                try await eventually("the certificate is revoked") {
+                    if case .revoked = try await workflow.certificate(number: number)?.verdict { return true }
+                    return false
+                }
+                return cast
+            }
+            try await Self.checkOutcome(cast, client: client, database: database)
+        }
+    }
+
+    @Test("the same season with a worker process killed by kill -9 in the middle ends with the same results")
+    func seasonWithKilledWorker() async throws {
+        try await TestDatabase.with { client, database in try await withChildProcesses { processes in
+            let key = Curve25519.Signing.PrivateKey()
+            let environment = ["DATABASE_URL": database.url.connectionString,
+                               "ASSESS_BUREAU_KEY": key.rawRepresentation.base64EncodedString()]
+            // Every job waits 300 ms in this worker, so that it dies with jobs in flight.
+            let doomed = try processes.start(["worker", "--queue", "assessment=8", "signing=2", "--rehearsal-delay-ms", "300",
+                                              "--log-level", "warning"], environment: environment)
+            let workflow = Workflow(client: client, vault: .ephemeral(), signer: BureauSigner(privateKey: key), logger: database.logger)
+            var registry = JobRegistry()
+            workflow.register(in: &registry)
+            let survivor = ServiceGroup(
+                services: [JobWorkerPool(client: client, registry: registry, configuration: workflowPoolConfiguration(id: "survivor"),
+                                         logger: database.logger)],
+                gracefulShutdownSignals: [], logger: database.logger)
+            let coordinator = QueueCoordinator(client: client, configuration: CoordinatorConfiguration(
+                coordinatorID: "c", leaseDuration: .seconds(1), tick: .milliseconds(100), workerTimeout: .milliseconds(1500)),
+                logger: database.logger)
+            let cast = try await withServices([coordinator], logger: database.logger) {
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    let cast = try await Self.playSeason(workflow, client: client) {
+                        try await eventually("the doomed worker has jobs in flight") {
+                            try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'running'") > 0
+                        }
+                        doomed.send(SIGKILL)
+                        tasks.addTask { try await survivor.run() }
+                    }
+                    await survivor.triggerGracefulShutdown()
+                    try await tasks.waitForAll()
+                    return cast
+                }
+            }
+            #expect(try await client.scalar("""
+                SELECT count(*)::int FROM jobs WHERE errors::text LIKE '%rescued%' AND state = 'completed'
+                """) >= 1, "jobs of the killed worker were rescued and completed")
+            #expect(try await client.scalar("SELECT count(*)::int FROM queue_workers WHERE state = 'dead'") == 1)
+            try await Self.checkOutcome(cast, client: client, database: database, revoked: false)
+        } }
+    }
+
+    /// What any correct run of the season ends with.
+    static func checkOutcome(_ cast: Cast, client: PostgresClient, database: TestDatabase, revoked: Bool = true) async throws {
+        let app = cast.applications
+        var outcomes: [String: String] = [:]
+        for (role, id) in app {
+            outcomes[role] = try await client.text("SELECT state || ':' || coalesce(passed::text, '-') FROM applications WHERE id = \(id)")
+        }
+        #expect(outcomes == [
+            "colleague": "decided:true", "conflicted": "decided:true", "plain": "decided:true", "appellant": "decided:true",
+            "disputed": "decided:true", "slow-panel": "decided:true", "retired": "ineligible:-", "too-high": "ineligible:-",
+            "minor": "ineligible:-", "foreign": "decided:true", "failing": "decided:false",
+        ])
+        let minorReasons = try await client.text("SELECT reasons::text FROM applications WHERE id = \(app["minor"]!)") ?? ""
+        #expect(minorReasons.contains("at least 16"), "\(minorReasons)")
+        // Recusal: the reviewer from the applicant's employer and the one who declared a conflict never saw those cases.
+        #expect(try await client.scalar("""
+            SELECT count(*)::int FROM assignments WHERE (application_id = \(app["colleague"]!) AND reviewer_id = 'r01')
+                                                     OR (application_id = \(app["conflicted"]!) AND reviewer_id = 'r02')
+            """) == 0)
+        // The discrepancy brought a fourth reviewer; the final score averages the two closest (70, 72).
+        #expect(try await client.scalar("SELECT count(*)::int FROM assignments WHERE application_id = \(app["disputed"]!) AND stage = 1") == 1)
+        #expect(try await client.text("SELECT score::text FROM applications WHERE id = \(app["disputed"]!)") == "71")
+        // The silent reviewer was reminded, then replaced.
+        #expect(try await client.scalar("""
+            SELECT count(*)::int FROM assignments WHERE application_id = \(app["slow-panel"]!) AND state = 'replaced' AND reminded_at IS NOT NULL
+            """) == 1)
+        // The appeal's panel shares no reviewer with any earlier stage, and its verdict stands.
+        #expect(try await client.scalar("""
+            SELECT count(*)::int FROM assignments a JOIN assignments b USING (application_id)
+            WHERE application_id = \(app["appellant"]!) AND a.stage = 2 AND b.stage < 2 AND a.reviewer_id = b.reviewer_id
+            """) == 0)
+        #expect(try await client.text("SELECT appeal_outcome FROM applications WHERE id = \(app["appellant"]!)") == "overturned")
+        // Every notification owed is in the outbox exactly once.
+        var events: [String: Int] = [:]
+        for try await (event, count) in try await client.query(
+            "SELECT event, count(*)::int FROM notification_outbox GROUP BY event").decode((String, Int).self) { events[event] = count }
+        let assignments = try await client.scalar("SELECT count(*)::int FROM assignments")
+        #expect(events["registered"] == 11)
+        #expect(events["eligible"] == 8 && events["ineligible"] == 3)
+        #expect(events["assigned"] == assignments)
+        #expect(events["scoring reminder"] == 1 && events["assignment withdrawn"] == 1)
+        #expect(events["result"] == 8 && events["final result"] == 8)
+        #expect(events["appeal decided"] == 1)
+        #expect(events["certificate issued"] == 7 && events["certificate revoked"] == (revoked ? 1 : nil))
+        // The audit chain holds.
+        let verification = try await client.withConnection { try await AuditLog.verify(on: $0, logger: database.logger) }
+        #expect(verification.firstBrokenEntry == nil && verification.entries > 50, "\(verification)")
+        // No identity number in clear anywhere in the applicants table.
+        let cleartext = residentID(born: date("1990-03-01"), sequence: 100)
+        #expect(try await client.scalar("""
+            SELECT count(*)::int FROM applicants a WHERE a::text LIKE \("%" + cleartext + "%")
+            """) == 0)
+    }
+}

@@ -1,0 +1,78 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+import PostgresNIO
+
+/// Aggregates a case's scores once its panel has scored: a final score, or one more reviewer
+/// when the spread exceeds the tolerance. For an appeal's fresh panel, decides the appeal.
+public struct AggregateScores: JobArgs {
+    public static let kind = "assessment.aggregate_scores"
+    /// The case.
+    public var application: Int64
+    /// The stage whose panel completed.
+    public var stage: ReviewStage
+
+    struct Handler: JobHandler {
+        let workflow: Workflow
+
+        func handle(_ args: AggregateScores, context: JobContext) async throws {
+            let store = workflow.store
+            try await context.withTransaction { connection in
+                let application = try await store.application(args.application, lock: true, on: connection)
+                let round = try await store.round(application.roundID, on: connection)
+                let assignments = try await store.assignments(of: application.id, on: connection).filter { $0.state != "replaced" }
+                if args.stage == .appeal {
+                    try await decideAppeal(application, round: round, scores: assignments.filter { $0.stage == .appeal }, on: connection, context: context)
+                    return
+                }
+                guard application.state == .assigned else { return }
+                let panel = assignments.filter { $0.stage != .appeal }
+                guard panel.allSatisfy({ $0.state == "scored" }) else { return }
+                let outcome: ScoreAggregation.Outcome
+                do throws(ScoringError) {
+                    outcome = try ScoreAggregation.aggregate(panel.compactMap(\.score), initialReviewers: round.policy.reviewersPerCase,
+                                                             policy: round.policy)
+                } catch {
+                    throw JobControl.cancel(reason: error.message)
+                }
+                switch outcome {
+                case .needsAnotherReviewer(let spread):
+                    let reviewCase = try await store.reviewCase(application, field: round.field, on: connection)
+                    let extra = try await workflow.drawPanels([reviewCase], size: 1, round: round, salt: "extra:\(application.id)",
+                                                              on: connection)
+                    let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
+                    try await store.assign(extra, stage: .extra, dueAt: due, on: connection)
+                    try await Outbox.owe("score discrepancy", about: "application:\(application.id)", to: "institution:\(round.institutionID)",
+                                         payload: ["spread": String(spread)], on: connection, logger: context.logger)
+                    try await AuditLog.append(actor: "system", action: "extra reviewer", subject: "application:\(application.id)",
+                                              detail: ["spread": String(spread)], on: connection, logger: context.logger)
+                case .final(let score):
+                    _ = try await store.moveApplication(application.id, from: .assigned, to: .scored, score: score, on: connection)
+                    try await Outbox.owe("case scored", about: "application:\(application.id)", to: "institution:\(round.institutionID)",
+                                         payload: ["score": String(score)], on: connection, logger: context.logger)
+                    try await AuditLog.append(actor: "system", action: "aggregate", subject: "application:\(application.id)",
+                                              detail: ["score": String(score)], on: connection, logger: context.logger)
+                }
+            }
+        }
+
+        /// The fresh panel's mean decides: at or above the pass mark passes. Its result replaces the original.
+        private func decideAppeal(
+            _ application: ApplicationRecord, round: RoundRecord, scores: [AssignmentRecord], on connection: PostgresConnection,
+            context: JobContext
+        ) async throws {
+            guard !scores.isEmpty, scores.allSatisfy({ $0.state == "scored" }), let passedBefore = application.passed else { return }
+            let values = scores.compactMap(\.score)
+            let mean = values.reduce(0, +) / Double(values.count)
+            let (result, outcome) = Appeals.standingResult(
+                original: CaseResult(passed: passedBefore, score: application.score),
+                reReview: CaseResult(passed: mean >= round.policy.partPassMark, score: mean))
+            guard try await workflow.store.decideAppeal(application: application.id, result: result, outcome: outcome, on: connection) else {
+                return
+            }
+            try await Outbox.owe("appeal decided", about: "application:\(application.id)", to: "applicant:\(application.applicantID)",
+                                 payload: ["outcome": outcome.rawValue, "passed": String(result.passed)], on: connection, logger: context.logger)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Assessment
+import AssessmentStore
+import JobQueue
+
+/// Decides a submitted application's eligibility and tells the applicant, with every reason.
+public struct CheckEligibility: JobArgs {
+    public static let kind = "assessment.check_eligibility"
+    /// The application.
+    public var application: Int64
+
+    struct Handler: JobHandler {
+        let workflow: Workflow
+
+        func handle(_ args: CheckEligibility, context: JobContext) async throws {
+            let store = workflow.store
+            try await context.withTransaction { connection in
+                let application = try await store.application(args.application, lock: true, on: connection)
+                guard application.state == .submitted else { return }
+                let round = try await store.round(application.roundID, on: connection)
+                let applicant = try await store.applicant(application.applicantID, on: connection)
+                let eligibility = Eligibility.decide(applicant.profile, applyingFor: application.target, on: application.appliedOn,
+                                                     policy: round.policy)
+                _ = try await store.decideEligibility(application.id, eligibility, on: connection)
+                let (event, reasons): (String, [String]) = switch eligibility {
+                case .eligible: ("eligible", [])
+                case .ineligible(let reasons): ("ineligible", reasons.map(\.description))
+                }
+                try await Outbox.owe(event, about: "application:\(application.id)", to: "applicant:\(applicant.id)",
+                                     payload: ["reasons": reasons.joined(separator: "; ")], on: connection, logger: context.logger)
+                try await AuditLog.append(actor: "system", action: event, subject: "application:\(application.id)",
+                                          on: connection, logger: context.logger)
+            }
+        }
+    }
+}

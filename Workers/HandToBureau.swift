@@ -1,0 +1,35 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+
+/// Hands a finalized round's results to the HR bureau for confirmation (备案), and tells every
+/// applicant that their result is final.
+public struct HandToBureau: JobArgs {
+    public static let kind = "assessment.hand_to_bureau"
+    /// The round.
+    public var round: Int64
+
+    struct Handler: JobHandler {
+        let workflow: Workflow
+
+        func handle(_ args: HandToBureau, context: JobContext) async throws {
+            try await context.withTransaction { connection in
+                let round = try await workflow.store.round(args.round, lock: true, on: connection)
+                guard round.state == .finalized else { return }
+                try await connection.query(
+                    "INSERT INTO round_confirmations (round_id) VALUES (\(round.id)) ON CONFLICT DO NOTHING", logger: context.logger)
+                try await connection.query("""
+                    INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
+                    SELECT 'final result:application:' || id || ':applicant:' || applicant_id, 'applicant:' || applicant_id, 'final result',
+                           jsonb_build_object('event', 'final result', 'subject', 'application:' || id, 'passed', passed)
+                    FROM applications WHERE round_id = \(round.id) AND state = 'decided'
+                    ON CONFLICT (idempotency_key) DO NOTHING
+                    """, logger: context.logger)
+                try await Outbox.owe("results to confirm", about: "round:\(round.id)", to: "bureau", on: connection, logger: context.logger)
+                try await AuditLog.append(actor: "system", action: "hand to bureau", subject: "round:\(round.id)",
+                                          on: connection, logger: context.logger)
+            }
+        }
+    }
+}

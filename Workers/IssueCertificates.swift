@@ -1,0 +1,37 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+
+/// Issues signed certificates for one chunk of a confirmed round's passed results, then hands on
+/// to the next chunk.
+public struct IssueCertificates: JobArgs {
+    public static let kind = "assessment.issue_certificates"
+    /// The round.
+    public var round: Int64
+    /// The last application id of the previous chunk.
+    public var after: Int64
+
+    struct Handler: JobHandler {
+        let workflow: Workflow
+        let signer: BureauSigner
+
+        func handle(_ args: IssueCertificates, context: JobContext) async throws {
+            let store = workflow.store
+            try await context.withTransaction { connection in
+                let round = try await store.round(args.round, on: connection)
+                guard round.state == .confirmed else { return }
+                var ids: [Int64] = []
+                for try await id in try await connection.query("""
+                    SELECT id FROM applications WHERE round_id = \(round.id) AND state = 'decided' AND passed AND id > \(args.after)
+                    ORDER BY id LIMIT \(Workflow.chunkSize)
+                    """, logger: context.logger).decode(Int64.self) { ids.append(id) }
+                guard let last = ids.last else { return }
+                let today = round.day(at: try await store.now(on: connection))
+                for id in ids { _ = try await store.issueCertificate(application: id, issuedOn: today, signer: signer, on: connection) }
+                try await workflow.enqueue(IssueCertificates(round: round.id, after: last), key: "round:\(round.id):after:\(last)",
+                                           queue: Workflow.signingQueueName, on: connection)
+            }
+        }
+    }
+}

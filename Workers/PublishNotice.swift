@@ -1,0 +1,43 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+
+/// Once every case is decided: publishes the results for the public notice, tells each applicant
+/// their result, and schedules the notice's end after its working days.
+public struct PublishNotice: JobArgs {
+    public static let kind = "assessment.publish_notice"
+    /// The round.
+    public var round: Int64
+
+    struct Handler: JobHandler {
+        let workflow: Workflow
+
+        func handle(_ args: PublishNotice, context: JobContext) async throws {
+            let store = workflow.store
+            try await context.withTransaction { connection in
+                var round = try await store.round(args.round, lock: true, on: connection)
+                guard round.state == .scoring else { return }
+                try await store.advance(round, to: .deliberation, actor: "system", on: connection)
+                round = try await store.round(round.id, on: connection)
+                try await store.advance(round, to: .publicNotice, actor: "system", on: connection)
+                let today = round.day(at: try await store.now(on: connection))
+                let noticeEnds = round.calendar.noticeEnds(publishedOn: today, policy: round.policy)
+                let appealsEnd = Appeals.windowEnds(resultNotifiedOn: today, policy: round.policy)
+                try await store.setNoticeDates(round: round.id, noticeEnds: noticeEnds, appealsEnd: appealsEnd, on: connection)
+                try await connection.query("""
+                    INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
+                    SELECT 'result:application:' || id || ':applicant:' || applicant_id, 'applicant:' || applicant_id, 'result',
+                           jsonb_build_object('event', 'result', 'subject', 'application:' || id, 'passed', passed,
+                                              'appealsEnd', \(appealsEnd.description)::text)
+                    FROM applications WHERE round_id = \(round.id) AND state = 'decided'
+                    ON CONFLICT (idempotency_key) DO NOTHING
+                    """, logger: context.logger)
+                try await Outbox.owe("notice published", about: "round:\(round.id)", to: "institution:\(round.institutionID)",
+                                     payload: ["noticeEnds": noticeEnds.description], on: connection, logger: context.logger)
+                try await workflow.enqueue(CloseNotice(round: round.id), key: "round:\(round.id)",
+                                           runAt: round.start(of: noticeEnds.adding(days: 1)), on: connection)
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+
+/// Staffs an appeal's fresh panel: as many reviewers as the original panel, none who reviewed the
+/// case at any earlier stage. Its scores decide the appeal (see `AggregateScores`).
+public struct RereviewAppeal: JobArgs {
+    public static let kind = "assessment.rereview_appeal"
+    /// The appealed case.
+    public var application: Int64
+
+    struct Handler: JobHandler {
+        let workflow: Workflow
+
+        func handle(_ args: RereviewAppeal, context: JobContext) async throws {
+            let store = workflow.store
+            try await context.withTransaction { connection in
+                let application = try await store.application(args.application, lock: true, on: connection)
+                guard try await store.assignments(of: application.id, on: connection).allSatisfy({ $0.stage != .appeal }) else { return }
+                let round = try await store.round(application.roundID, on: connection)
+                let reviewCase = try await store.reviewCase(application, field: round.field, on: connection)
+                let panel = try await workflow.drawPanels([reviewCase], size: round.policy.reviewersPerCase, round: round,
+                                                          salt: "appeal:\(application.id)", on: connection)
+                let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
+                try await store.assign(panel, stage: .appeal, dueAt: due, on: connection)
+                try await AuditLog.append(actor: "system", action: "appeal panel", subject: "application:\(application.id)",
+                                          detail: ["reviewers": panel.values.joined().map(\.rawValue).joined(separator: ",")],
+                                          on: connection, logger: context.logger)
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+
+/// Draws the original panels of one chunk of a title round's eligible applications, then hands
+/// on to the next chunk; the last chunk opens scoring. Chunks run one after another, so each
+/// sees the loads the earlier ones gave.
+public struct StaffPanels: JobArgs {
+    public static let kind = "assessment.staff_panels"
+    /// The round.
+    public var round: Int64
+    /// The last application id of the previous chunk.
+    public var after: Int64
+
+    struct Handler: JobHandler {
+        let workflow: Workflow
+
+        func handle(_ args: StaffPanels, context: JobContext) async throws {
+            let store = workflow.store
+            try await context.withTransaction { connection in
+                let round = try await store.round(args.round, lock: true, on: connection)
+                guard round.state == .assigning else { return }
+                let ids = try await store.applications(round: round.id, state: .eligible, after: args.after,
+                                                       limit: Workflow.chunkSize, on: connection)
+                guard let last = ids.last else {
+                    try await store.advance(round, to: .scoring, actor: "system", on: connection)
+                    let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
+                    try await workflow.enqueue(SweepDeadlines(round: round.id, sweep: 1), key: "round:\(round.id):sweep:1",
+                                               runAt: due, on: connection)
+                    return
+                }
+                var cases: [ReviewCase] = []
+                for id in ids {
+                    cases.append(try await store.reviewCase(try await store.application(id, on: connection), field: round.field, on: connection))
+                }
+                let panels = try await workflow.drawPanels(cases, size: round.policy.reviewersPerCase, round: round,
+                                                           salt: "original:\(args.after)", on: connection)
+                let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
+                try await store.assign(panels, stage: .original, dueAt: due, on: connection)
+                for id in ids { _ = try await store.moveApplication(id, from: .eligible, to: .assigned, on: connection) }
+                try await AuditLog.append(actor: "system", action: "staff panels", subject: "round:\(round.id)",
+                                          detail: ["from": "\(ids.first!)", "to": "\(last)", "cases": "\(ids.count)"],
+                                          on: connection, logger: context.logger)
+                try await workflow.enqueue(StaffPanels(round: round.id, after: last), key: "round:\(round.id):after:\(last)", on: connection)
+            }
+        }
+    }
+}

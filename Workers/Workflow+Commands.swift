@@ -1,0 +1,145 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+import PostgresNIO
+
+/// The commands of applicants, institutions, reviewers and the bureau. Each is one transaction:
+/// the rows it writes and the jobs it sets off commit together, or not at all.
+extension Workflow {
+    /// Registers an institution.
+    public func addInstitution(id: String, name: String) async throws {
+        try await transaction { try await store.addInstitution(id: id, name: name, on: $0) }
+    }
+
+    /// Adds a reviewer to an institution's pool.
+    public func addReviewer(_ reviewer: Reviewer, name: String, institution: String) async throws {
+        try await transaction { try await store.addReviewer(reviewer, name: name, institution: institution, on: $0) }
+    }
+
+    /// Registers an applicant.
+    public func registerApplicant(_ registration: ApplicantRegistration) async throws -> Int64 {
+        try await transaction { try await store.registerApplicant(registration, on: $0) }
+    }
+
+    /// Opens a round and schedules its closing day.
+    public func openRound(_ draft: RoundDraft) async throws -> Int64 {
+        try await transaction { connection in
+            let id = try await store.openRound(draft, on: connection)
+            let round = try await store.round(id, on: connection)
+            try await enqueue(CloseApplications(round: id), key: "round:\(id)",
+                              runAt: round.instant(afterDays: Double(draft.closesOnDay)), on: connection)
+            try await Outbox.owe("round opened", about: "round:\(id)", to: "institution:\(draft.institutionID)", on: connection, logger: logger)
+            return id
+        }
+    }
+
+    /// An applicant applies; eligibility is checked by a job.
+    public func apply(round: Int64, applicant: Int64, target: ApplicationTarget) async throws -> Int64 {
+        try await transaction { connection in
+            let id = try await store.submitApplication(round: round, applicant: applicant, target: target, on: connection)
+            try await enqueue(CheckEligibility(application: id), key: "application:\(id)", on: connection)
+            return id
+        }
+    }
+
+    /// A reviewer scores a case assigned to them; the last score of a panel sets off aggregation.
+    public func submitScore(reviewer: String, application: Int64, score: Double) async throws {
+        try await transaction { connection in
+            let (stage, complete) = try await store.submitScore(reviewer: reviewer, application: application, score: score, on: connection)
+            if complete {
+                try await enqueue(AggregateScores(application: application, stage: stage),
+                                  key: "application:\(application):stage:\(stage.rawValue)", on: connection)
+            }
+        }
+    }
+
+    /// An institution records its committee's ballot counts on a scored title case.
+    public func recordVote(application: Int64, members: Int, yes: Int, no: Int, abstain: Int, institution: String) async throws {
+        try await transaction { connection in
+            let vote: CommitteeVote
+            do throws(ScoringError) {
+                vote = try CommitteeVote(members: members, yes: yes, no: no, abstain: abstain)
+            } catch {
+                throw StoreError(.invalidInput, error.message)
+            }
+            try await requireOwnRound(application: application, institution: institution, on: connection)
+            try await store.recordVote(vote, application: application, actor: "institution:\(institution)", on: connection)
+            try await enqueue(TallyVote(application: application), on: connection)
+        }
+    }
+
+    /// An institution records a skills candidate's part scores; the decision follows at once.
+    public func recordSkillsResult(application: Int64, parts: [SkillsPart: Double], institution: String) async throws {
+        try await transaction { connection in
+            let round = try await requireOwnRound(application: application, institution: institution, on: connection)
+            let record = try await store.application(application, lock: true, on: connection)
+            guard case .skill(_, let level, _) = record.target, round.state == .scoring else {
+                throw StoreError(.wrongState, "part scores are recorded for skills candidates while their round is scoring")
+            }
+            guard record.state == .eligible else {
+                throw StoreError(record.state == .decided ? .duplicate : .wrongState,
+                                 "application \(application) is \(record.state.rawValue); part scores go to eligible candidates once")
+            }
+            let passed: Bool
+            do throws(ScoringError) {
+                passed = try SkillsPart.passes(level: level, scores: parts, policy: round.policy)
+            } catch {
+                throw StoreError(.invalidInput, error.message, field: "parts")
+            }
+            let mean = parts.values.reduce(0, +) / Double(max(1, parts.count))
+            _ = try await store.moveApplication(application, from: .eligible, to: .decided, score: mean, passed: passed, on: connection)
+            try await AuditLog.append(actor: "institution:\(institution)", action: passed ? "passed" : "failed",
+                                      subject: "application:\(application)", on: connection, logger: logger)
+            try await publishWhenAllDecided(round: round.id, on: connection)
+        }
+    }
+
+    /// An applicant appeals their own published result within the window; a fresh panel re-reviews it.
+    public func fileAppeal(applicant: Int64, application: Int64, reason: String) async throws {
+        try await transaction { connection in
+            try await store.fileAppeal(applicant: applicant, application: application, reason: reason, on: connection)
+            try await enqueue(RereviewAppeal(application: application), key: "application:\(application)", on: connection)
+        }
+    }
+
+    /// The bureau confirms (files) a finalized round; certificates are issued by jobs.
+    public func confirmRound(_ id: Int64, by officer: String) async throws {
+        try await transaction { connection in
+            let round = try await store.round(id, lock: true, on: connection)
+            try await store.advance(round, to: .confirmed, actor: "bureau:\(officer)", on: connection)
+            try await connection.query("""
+                UPDATE round_confirmations SET confirmed_at = now(), confirmed_by = \(officer) WHERE round_id = \(id)
+                """, logger: logger)
+            try await enqueue(IssueCertificates(round: id, after: 0), key: "round:\(id):after:0", queue: Self.signingQueueName, on: connection)
+        }
+    }
+
+    /// The bureau revokes a certificate; a job records it and tells the holder.
+    public func revokeCertificate(number: String, reason: String) async throws {
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...1000).contains(trimmed.count) else {
+            throw StoreError(.invalidInput, "give a reason of 1 to 1,000 characters", field: "reason")
+        }
+        try await transaction { connection in
+            guard try await store.certificate(number: number, on: connection) != nil else {
+                throw StoreError(.notFound, "no certificate has the number \(number)")
+            }
+            try await enqueue(RevokeCertificate(number: number, reason: trimmed), key: "certificate:\(number)", on: connection)
+        }
+    }
+
+    /// A certificate with its verification, for the public look-up.
+    public func certificate(number: String) async throws -> CertificateRecord? {
+        try await client.withConnection { try await store.certificate(number: number, on: $0) }
+    }
+
+    @discardableResult
+    private func requireOwnRound(application: Int64, institution: String, on connection: PostgresConnection) async throws -> RoundRecord {
+        let round = try await store.round(try await store.application(application, on: connection).roundID, on: connection)
+        guard round.institutionID == institution else {
+            throw StoreError(.forbidden, "application \(application) belongs to another institution's round")
+        }
+        return round
+    }
+}

@@ -1,0 +1,96 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+
+/// The assessment workflow on the queue: the commands people issue (each one transaction that
+/// writes its rows and enqueues what follows) and the handlers of the jobs they set off.
+public struct Workflow: Sendable {
+    /// The queue every workflow job runs on.
+    public static let queueName = "assessment"
+    /// The queue of certificate signing: only workers that hold the bureau's key run it.
+    public static let signingQueueName = "signing"
+    /// Applications per panel-staffing or certificate-issuing job: big rounds fan out into chunks.
+    public static let chunkSize = 500
+
+    /// The store.
+    public let store: AssessmentStore
+    /// The queue.
+    public let queue: JobQueueClient
+    /// The bureau's signing key; a worker without it leaves certificate jobs to workers that have it.
+    public let signer: BureauSigner?
+    let logger: Logger
+
+    /// A workflow over a running client.
+    public init(client: PostgresClient, vault: PersonalDataVault, signer: BureauSigner?, logger: Logger) {
+        self.store = AssessmentStore(vault: vault, logger: logger)
+        self.queue = JobQueueClient(client: client, logger: logger)
+        self.signer = signer
+        self.logger = logger
+    }
+
+    /// The handlers of every workflow job kind; certificate signing only with the bureau's key,
+    /// and its queue (`signingQueueName`) is then to be served as well.
+    public func register(in registry: inout JobRegistry) {
+        registry.register(CheckEligibility.Handler(workflow: self))
+        registry.register(CloseApplications.Handler(workflow: self))
+        registry.register(StaffPanels.Handler(workflow: self))
+        registry.register(SweepDeadlines.Handler(workflow: self))
+        registry.register(AggregateScores.Handler(workflow: self))
+        registry.register(TallyVote.Handler(workflow: self))
+        registry.register(PublishNotice.Handler(workflow: self))
+        registry.register(CloseNotice.Handler(workflow: self))
+        registry.register(RereviewAppeal.Handler(workflow: self))
+        registry.register(FinalizeRound.Handler(workflow: self))
+        registry.register(HandToBureau.Handler(workflow: self))
+        if let signer { registry.register(IssueCertificates.Handler(workflow: self, signer: signer)) }
+        registry.register(RevokeCertificate.Handler(workflow: self))
+    }
+
+    var client: PostgresClient { queue.client }
+
+    /// Runs `body` in one transaction; a store refusal reaches the caller as itself.
+    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+
+    /// Enqueues a workflow job in the caller's transaction; `key` makes a second enqueue a no-op.
+    func enqueue<Args: JobArgs>(
+        _ args: Args, key: String? = nil, runAt: Date? = nil, queue name: String = queueName, on connection: PostgresConnection
+    ) async throws {
+        try await queue.enqueue(args, options: EnqueueOptions(queue: name, runAt: runAt, uniqueKey: key), on: connection)
+    }
+
+    /// Once no eligible case of the round is undecided, the notice is published. The round row is
+    /// locked first, so that of two last decisions committing together one sees the other.
+    func publishWhenAllDecided(round id: Int64, on connection: PostgresConnection) async throws {
+        let round = try await store.round(id, lock: true, on: connection)
+        let facts = try await store.facts(of: round, on: connection)
+        guard facts.undecidedCases == 0, round.state == .scoring else { return }
+        try await enqueue(PublishNotice(round: id), key: "round:\(id)", on: connection)
+    }
+
+    /// Draws panels for `cases` from the round's pool with the round's seed, or says which cases
+    /// cannot be staffed and why.
+    func drawPanels(
+        _ cases: [ReviewCase], size: Int, round: RoundRecord, salt: String, on connection: PostgresConnection
+    ) async throws -> [Int64: [ReviewerID]] {
+        let pool = try await store.reviewerPool(institution: round.institutionID, field: round.field, round: round.id,
+                                                cap: round.policy.reviewerLoadCap, on: connection)
+        // Each draw has its own seed derived from the round's, so a rerun draws the same panels.
+        var seed = UInt64(bitPattern: round.seed)
+        for byte in salt.utf8 { seed = (seed ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        switch PanelAssignment.assign(cases: cases, reviewers: pool, panelSize: size, seed: seed) {
+        case .success(let panels):
+            return Dictionary(uniqueKeysWithValues: panels.map { (Int64($0.key)!, $0.value) })
+        case .failure(let failure):
+            throw StoreError(.wrongState, "panels cannot be staffed: \(failure)")
+        }
+    }
+}
