@@ -143,3 +143,15 @@ extension Workflow {
         return round
     }
 }
+
+extension Workflow {
+    /// An institution closes its round to applications before the planned day.
+    public func closeApplicationsNow(round id: Int64, institution: String) async throws {
+        try await transaction { connection in
+            let round = try await store.round(id, lock: true, on: connection)
+            guard round.institutionID == institution else { throw StoreError(.forbidden, "round \(id) belongs to another institution") }
+            guard round.state == .open else { throw StoreError(.wrongState, "round \(id) is \(round.state.rawValue), not open") }
+            try await enqueue(CloseApplications(round: id), key: "round:\(id):early", on: connection)
+        }
+    }
+}

@@ -180,6 +180,9 @@ extension AssessmentStore {
     public func submitApplication(
         round roundID: Int64, applicant: Int64, target: ApplicationTarget, on connection: PostgresConnection
     ) async throws -> Int64 {
+        // Shared with other applications, exclusive of the closing step: no application slips in
+        // after its round closed.
+        try await connection.query("SELECT 1 FROM rounds WHERE id = \(roundID) FOR SHARE", logger: logger)
         let round = try await round(roundID, on: connection)
         let now = try await now(on: connection)
         guard round.state == .open, now < round.instant(afterDays: Double(round.closesOnDay)) else {

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Workers
+
+/// `assess bench round`: a whole title round, submission to certificates, on the queue.
+struct RoundBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "round",
+        abstract: "Run a whole title round (N applications, panels of 3, votes, notice, certificates) on a compressed clock; print its duration and job counts.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(name: .long, help: "Applications in the round.") var applications = 10_000
+    @Option(name: .long, help: "Worker pools.") var workers = 2
+    @Option(name: .long, help: "Requests the simulated people send at once.") var clients = 16
+    @Flag(name: .long, help: "End with one JSON line.") var json = false
+
+    func run() async throws {
+        guard applications > 0, workers > 0, clients > 0 else { throw ValidationError("--applications, --workers and --clients must be positive") }
+        let logger = try database.logger(label: "assess.bench", quietest: .warning)
+        let bench = self
+        try await database.withDatabase(allowEmbedded: true, maximumConnections: 40, logger: logger) { client, _ in
+            let workflow = Workflow(client: client, vault: .ephemeral(), signer: .ephemeral(), logger: logger)
+            var registry = JobRegistry()
+            workflow.register(in: &registry)
+            let pools = (1...bench.workers).map { index in
+                JobWorkerPool(client: client, registry: registry, configuration: WorkerConfiguration(
+                    queues: [Workflow.queueName: 16, Workflow.signingQueueName: 2], claimBatchSize: 50,
+                    pollInterval: .milliseconds(200), workerID: "bench-\(index)"), logger: logger)
+            }
+            let group = ServiceGroup(services: pools, gracefulShutdownSignals: [], logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                let started = ContinuousClock.now
+                let round = try await bench.play(workflow, client: client)
+                let seconds = (ContinuousClock.now - started).seconds
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                let jobs = try await client.query("SELECT count(*)::int FROM jobs WHERE kind LIKE 'assessment.%'").decode(Int.self)
+                var jobCount = 0
+                for try await n in jobs { jobCount = n }
+                let certificates = try await client.query("SELECT count(*)::int FROM certificates").decode(Int.self)
+                var certificateCount = 0
+                for try await n in certificates { certificateCount = n }
+                report("""
+                    bench round: round \(round), \(bench.applications) title applications, panels of 3 from a pool of \
+                    \(bench.reviewerCount), every score and vote sent by \(bench.clients) simulated clients; 1 s per day
+                    """, ["seconds": seconds, "jobs": Double(jobCount), "certificates": Double(certificateCount)], json: bench.json)
+            }
+        }
+    }
+
+    var reviewerCount: Int { applications * 3 / 30 + 10 }
+
+    /// Registers, applies, scores, votes and confirms as the people would; returns the round.
+    func play(_ workflow: Workflow, client: PostgresClient) async throws -> Int64 {
+        try await workflow.addInstitution(id: "bench", name: "Bench institution")
+        for index in 0..<reviewerCount {
+            try await workflow.addReviewer(Reviewer(id: ReviewerID("bench-r\(index)"), fields: ["economics"],
+                                                    employer: "Employer \(index)", loadCap: 40),
+                                           name: "Reviewer \(index)", institution: "bench")
+        }
+        let base = CalendarDate(year: 1980, month: 1, day: 1)!
+        let applicants = try await concurrently(Array(0..<applications)) { index -> Int64 in
+            let born = base.adding(days: index / 900)
+            let digits = String(format: "310101%04d%02d%02d%03d", born.year, born.month, born.day, index % 900)
+            let document = try IdentityDocument(kind: .residentID, number: digits + String(IdentityDocument.checkCharacter(of: digits)),
+                                                declaredBirthDate: born)
+            return try await workflow.registerApplicant(ApplicantRegistration(
+                name: "Applicant \(index)", document: document, employer: nil, profile: Applicant(birthDate: born, education: .bachelor)))
+        }
+        var policy = Policy()
+        policy.appealWindowDays = 3
+        let round = try await workflow.openRound(RoundDraft(
+            institutionID: "bench", name: "bench round", track: .title, field: "economics", policy: policy, seed: 42,
+            startDate: CalendarDate(year: 2026, month: 11, day: 23)!, daySeconds: 1, closesOnDay: 100_000, scoringDays: 100_000))
+        let target = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
+        _ = try await concurrently(applicants) { try await workflow.apply(round: round, applicant: $0, target: target) }
+        try await workflow.closeApplicationsNow(round: round, institution: "bench")
+        try await waitFor(client, "SELECT count(*)::int FROM rounds WHERE id = \(round) AND state = 'scoring'")
+        var assignments: [(Int64, String)] = []
+        for try await row in try await client.query("SELECT application_id, reviewer_id FROM assignments").decode((Int64, String).self) {
+            assignments.append(row)
+        }
+        _ = try await concurrently(assignments) { try await workflow.submitScore(reviewer: $0.1, application: $0.0, score: 80) }
+        try await waitFor(client, "SELECT (count(*) = 0)::int FROM applications WHERE state <> 'scored'")
+        var scored: [Int64] = []
+        for try await id in try await client.query("SELECT id FROM applications").decode(Int64.self) { scored.append(id) }
+        _ = try await concurrently(scored) {
+            try await workflow.recordVote(application: $0, members: 5, yes: 5, no: 0, abstain: 0, institution: "bench")
+        }
+        try await waitFor(client, "SELECT count(*)::int FROM round_confirmations WHERE round_id = \(round)")
+        try await workflow.confirmRound(round, by: "bench")
+        try await waitFor(client, "SELECT (count(*) = \(applications))::int FROM certificates")
+        return round
+    }
+
+    /// Runs `body` over `items` with at most `clients` at once, results in input order.
+    func concurrently<Item: Sendable, Result: Sendable>(
+        _ items: [Item], _ body: @escaping @Sendable (Item) async throws -> Result
+    ) async throws -> [Result] {
+        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
+            var results = [Result?](repeating: nil, count: items.count)
+            var next = 0
+            while next < min(clients, items.count) {
+                let index = next
+                group.addTask { (index, try await body(items[index])) }
+                next += 1
+            }
+            for try await (index, result) in group {
+                results[index] = result
+                if next < items.count {
+                    let index = next
+                    group.addTask { (index, try await body(items[index])) }
+                    next += 1
+                }
+            }
+            return results.map { $0! }
+        }
+    }
+
+    /// Polls a query that returns 1 when the awaited step is done.
+    func waitFor(_ client: PostgresClient, _ query: PostgresQuery) async throws {
+        while true {
+            for try await done in try await client.query(query).decode(Int.self) where done == 1 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}

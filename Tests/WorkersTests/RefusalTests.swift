@@ -1,0 +1,116 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+import PostgresNIO
+import Testing
+import TestSupport
+import Workers
+
+/// Bad input gets a clear refusal and leaves nothing behind.
+@Suite("Workflow refusals and the audit chain")
+struct RefusalTests {
+    func expectRefusal(_ code: StoreError.Code, mentioning text: String, _ body: () async throws -> Void,
+                       sourceLocation: SourceLocation = #_sourceLocation) async {
+        do {
+            try await body()
+            Issue.record("expected a \(code) refusal", sourceLocation: sourceLocation)
+        } catch let error as StoreError {
+            #expect(error.code == code && error.message.contains(text), "\(error.code): \(error.message)", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("expected a StoreError, got \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("duplicates, strangers' cases, out-of-range scores, wrong rounds and other institutions are refused; nothing is written")
+    func refusals() async throws {
+        try await TestDatabase.with { client, database in
+            let workflow = Workflow(client: client, vault: .ephemeral(), signer: nil, logger: database.logger)
+            try await workflow.addInstitution(id: "inst", name: "Institution")
+            try await workflow.addInstitution(id: "other", name: "Other institution")
+            for id in ["r1", "r2", "r3", "r4"] {
+                try await workflow.addReviewer(Reviewer(id: ReviewerID(id), fields: ["economics"], loadCap: 5), name: id, institution: "inst")
+            }
+            let born = date("1990-01-01")
+            let registration = ApplicantRegistration(
+                name: "Applicant", document: try IdentityDocument(kind: .residentID, number: residentID(born: born, sequence: 1), declaredBirthDate: born),
+                employer: nil, profile: Applicant(birthDate: born, education: .bachelor))
+            let applicant = try await workflow.registerApplicant(registration)
+            await expectRefusal(.duplicate, mentioning: "already registered") { _ = try await workflow.registerApplicant(registration) }
+            var other = registration
+            other.document = try IdentityDocument(kind: .passport, number: "P7654321", issuingCountry: "DEU", declaredBirthDate: born)
+            let stranger = try await workflow.registerApplicant(other)
+
+            var badPolicy = Policy()
+            badPolicy.committeeSize = 4
+            let draft = RoundDraft(institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
+                                   startDate: date("2026-11-23"), closesOnDay: 100)
+            var invalid = draft
+            invalid.policy = badPolicy
+            await expectRefusal(.invalidInput, mentioning: "committeeSize") { _ = try await workflow.openRound(invalid) }
+            var unknown = draft
+            unknown.institutionID = "nobody"
+            await expectRefusal(.notFound, mentioning: "nobody") { _ = try await workflow.openRound(unknown) }
+            let round = try await workflow.openRound(draft)
+            let target = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
+            let application = try await workflow.apply(round: round, applicant: applicant, target: target)
+            await expectRefusal(.duplicate, mentioning: "already applied") { _ = try await workflow.apply(round: round, applicant: applicant, target: target) }
+            await expectRefusal(.notFound, mentioning: "999") { _ = try await workflow.apply(round: 999, applicant: applicant, target: target) }
+            let skill = ApplicationTarget.skill(occupation: "4-13-01-05", level: SkillLevel(rawValue: 4)!, direction: "creative_planning")
+            await expectRefusal(.invalidInput, mentioning: "title applications") { _ = try await workflow.apply(round: round, applicant: stranger, target: skill) }
+
+            // A panel, as the staffing job would draw it.
+            try await client.withTransaction(logger: database.logger) { connection in
+                try await workflow.store.assign([application: [ReviewerID("r1"), ReviewerID("r2"), ReviewerID("r3")]], stage: .original,
+                                                dueAt: Date().addingTimeInterval(3600), on: connection)
+                try await connection.query("UPDATE applications SET state = 'assigned' WHERE id = \(application)")
+            }
+            await expectRefusal(.forbidden, mentioning: "not assigned") { try await workflow.submitScore(reviewer: "r4", application: application, score: 80) }
+            await expectRefusal(.invalidInput, mentioning: "0 to 100") { try await workflow.submitScore(reviewer: "r1", application: application, score: 101) }
+            await expectRefusal(.invalidInput, mentioning: "0 to 100") { try await workflow.submitScore(reviewer: "r1", application: application, score: .nan) }
+            try await workflow.submitScore(reviewer: "r1", application: application, score: 80)
+            await expectRefusal(.duplicate, mentioning: "already scored") { try await workflow.submitScore(reviewer: "r1", application: application, score: 90) }
+            #expect(try await client.scalar("SELECT count(*)::int FROM assignments WHERE state = 'scored'") == 1)
+            #expect(try await client.text("SELECT score::text FROM assignments WHERE reviewer_id = 'r1'") == "80")
+
+            await expectRefusal(.forbidden, mentioning: "another institution") {
+                try await workflow.recordVote(application: application, members: 5, yes: 5, no: 0, abstain: 0, institution: "other")
+            }
+            await expectRefusal(.invalidInput, mentioning: "more ballots than members") {
+                try await workflow.recordVote(application: application, members: 3, yes: 3, no: 1, abstain: 0, institution: "inst")
+            }
+            await expectRefusal(.forbidden, mentioning: "own results") {
+                try await workflow.fileAppeal(applicant: stranger, application: application, reason: "not mine")
+            }
+            await expectRefusal(.notFound, mentioning: "no certificate") { try await workflow.revokeCertificate(number: "S000131000001254000001", reason: "x") }
+            await expectRefusal(.invalidInput, mentioning: "reason") { try await workflow.revokeCertificate(number: "S000131000001254000001", reason: " ") }
+            // Refused commands left no rows and no jobs behind.
+            #expect(try await client.scalar("SELECT count(*)::int FROM applications") == 1)
+            #expect(try await client.scalar("SELECT count(*)::int FROM votes") == 0)
+            #expect(try await client.scalar("SELECT count(*)::int FROM appeals") == 0)
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind <> 'assessment.close_applications'") == 1)
+        }
+    }
+
+    @Test("the audit log refuses changes, and a changed entry breaks the chain from that entry on")
+    func auditChain() async throws {
+        try await TestDatabase.with { client, database in
+            try await client.withTransaction(logger: database.logger) { connection in
+                for n in 1...4 {
+                    try await AuditLog.append(actor: "tester", action: "step \(n)", subject: "thing:\(n)", detail: ["n": "\(n)"],
+                                              on: connection, logger: database.logger)
+                }
+            }
+            let intact = try await client.withConnection { try await AuditLog.verify(on: $0, logger: database.logger) }
+            #expect(intact.entries == 4 && intact.firstBrokenEntry == nil)
+            await #expect(throws: (any Error).self) {
+                try await client.query("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+            }
+            // Someone with the power to switch the trigger off still cannot hide the change.
+            try await client.query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+            try await client.query("UPDATE audit_log SET detail = '{\"n\": \"20\"}' WHERE seq = 2")
+            let tampered = try await client.withConnection { try await AuditLog.verify(on: $0, logger: database.logger) }
+            #expect(tampered.firstBrokenEntry == 2)
+        }
+    }
+}
