@@ -38,8 +38,8 @@ public struct AggregateScores: JobArgs {
                 }
                 switch outcome {
                 case .needsAnotherReviewer(let spread):
-                    let reviewCase = try await store.reviewCase(application, field: round.field, on: connection)
-                    let extra = try await workflow.drawPanels([reviewCase], size: 1, round: round, salt: "extra:\(application.id)",
+                    let reviewCases = try await store.reviewCases([application.id], field: round.field, on: connection)
+                    let extra = try await workflow.drawPanels(reviewCases, size: 1, round: round, salt: "extra:\(application.id)",
                                                               on: connection)
                     let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
                     try await store.assign(extra, stage: .extra, dueAt: due, on: connection)
@@ -48,7 +48,7 @@ public struct AggregateScores: JobArgs {
                     try await AuditLog.append(actor: "system", action: "extra reviewer", subject: "application:\(application.id)",
                                               detail: ["spread": String(spread)], on: connection, logger: context.logger)
                 case .final(let score):
-                    _ = try await store.moveApplication(application.id, from: .assigned, to: .scored, score: score, on: connection)
+                    _ = try await store.moveApplications([application.id], from: .assigned, to: .scored, score: score, on: connection)
                     try await Outbox.owe("case scored", about: "application:\(application.id)", to: "institution:\(round.institutionID)",
                                          payload: ["score": String(score)], on: connection, logger: context.logger)
                     try await AuditLog.append(actor: "system", action: "aggregate", subject: "application:\(application.id)",

@@ -18,12 +18,13 @@ public struct FinalizeRound: JobArgs {
             try await context.withTransaction { connection in
                 let round = try await store.round(args.round, lock: true, on: connection)
                 guard round.state == .appeals else { return }
-                let facts = try await store.facts(of: round, on: connection)
-                if let ends = facts.appealWindowEnds, facts.today <= ends || facts.openAppeals > 0 || facts.openObjections > 0 {
-                    // Appeals and objections are decided by people and panels: look again a tenth of a day later.
+                do {
+                    try await store.advance(round, to: .finalized, actor: "system", on: connection)
+                } catch let refused as StoreError where refused.code == .wrongState {
+                    // The window is open, or appeals and objections wait for people and panels:
+                    // look again a tenth of a day later.
                     throw JobControl.snooze(.milliseconds(Int64(max(10, round.daySeconds * 100))))
                 }
-                try await store.advance(round, to: .finalized, actor: "system", on: connection)
                 try await workflow.enqueue(HandToBureau(round: round.id), key: "round:\(round.id)", on: connection)
             }
         }

@@ -19,13 +19,7 @@ public struct HandToBureau: JobArgs {
                 guard round.state == .finalized else { return }
                 try await connection.query(
                     "INSERT INTO round_confirmations (round_id) VALUES (\(round.id)) ON CONFLICT DO NOTHING", logger: context.logger)
-                try await connection.query("""
-                    INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
-                    SELECT 'final result:application:' || id || ':applicant:' || applicant_id, 'applicant:' || applicant_id, 'final result',
-                           jsonb_build_object('event', 'final result', 'subject', 'application:' || id, 'passed', passed)
-                    FROM applications WHERE round_id = \(round.id) AND state = 'decided'
-                    ON CONFLICT (idempotency_key) DO NOTHING
-                    """, logger: context.logger)
+                try await Outbox.oweDecidedApplicants("final result", round: round.id, on: connection, logger: context.logger)
                 try await Outbox.owe("results to confirm", about: "round:\(round.id)", to: "bureau", on: connection, logger: context.logger)
                 try await AuditLog.append(actor: "system", action: "hand to bureau", subject: "round:\(round.id)",
                                           on: connection, logger: context.logger)

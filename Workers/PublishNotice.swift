@@ -25,14 +25,8 @@ public struct PublishNotice: JobArgs {
                 let noticeEnds = round.calendar.noticeEnds(publishedOn: today, policy: round.policy)
                 let appealsEnd = Appeals.windowEnds(resultNotifiedOn: today, policy: round.policy)
                 try await store.setNoticeDates(round: round.id, noticeEnds: noticeEnds, appealsEnd: appealsEnd, on: connection)
-                try await connection.query("""
-                    INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
-                    SELECT 'result:application:' || id || ':applicant:' || applicant_id, 'applicant:' || applicant_id, 'result',
-                           jsonb_build_object('event', 'result', 'subject', 'application:' || id, 'passed', passed,
-                                              'appealsEnd', \(appealsEnd.description)::text)
-                    FROM applications WHERE round_id = \(round.id) AND state = 'decided'
-                    ON CONFLICT (idempotency_key) DO NOTHING
-                    """, logger: context.logger)
+                try await Outbox.oweDecidedApplicants("result", round: round.id, payload: ["appealsEnd": appealsEnd.description],
+                                                      on: connection, logger: context.logger)
                 try await Outbox.owe("notice published", about: "round:\(round.id)", to: "institution:\(round.institutionID)",
                                      payload: ["noticeEnds": noticeEnds.description], on: connection, logger: context.logger)
                 try await workflow.enqueue(CloseNotice(round: round.id), key: "round:\(round.id)",

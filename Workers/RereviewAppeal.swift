@@ -19,8 +19,8 @@ public struct RereviewAppeal: JobArgs {
                 let application = try await store.application(args.application, lock: true, on: connection)
                 guard try await store.assignments(of: application.id, on: connection).allSatisfy({ $0.stage != .appeal }) else { return }
                 let round = try await store.round(application.roundID, on: connection)
-                let reviewCase = try await store.reviewCase(application, field: round.field, on: connection)
-                let panel = try await workflow.drawPanels([reviewCase], size: round.policy.reviewersPerCase, round: round,
+                let reviewCases = try await store.reviewCases([application.id], field: round.field, on: connection)
+                let panel = try await workflow.drawPanels(reviewCases, size: round.policy.reviewersPerCase, round: round,
                                                           salt: "appeal:\(application.id)", on: connection)
                 let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
                 try await store.assign(panel, stage: .appeal, dueAt: due, on: connection)

@@ -30,15 +30,12 @@ public struct StaffPanels: JobArgs {
                                                runAt: due, on: connection)
                     return
                 }
-                var cases: [ReviewCase] = []
-                for id in ids {
-                    cases.append(try await store.reviewCase(try await store.application(id, on: connection), field: round.field, on: connection))
-                }
+                let cases = try await store.reviewCases(ids, field: round.field, on: connection)
                 let panels = try await workflow.drawPanels(cases, size: round.policy.reviewersPerCase, round: round,
                                                            salt: "original:\(args.after)", on: connection)
                 let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
                 try await store.assign(panels, stage: .original, dueAt: due, on: connection)
-                for id in ids { _ = try await store.moveApplication(id, from: .eligible, to: .assigned, on: connection) }
+                _ = try await store.moveApplications(ids, from: .eligible, to: .assigned, on: connection)
                 try await AuditLog.append(actor: "system", action: "staff panels", subject: "round:\(round.id)",
                                           detail: ["from": "\(ids.first!)", "to": "\(last)", "cases": "\(ids.count)"],
                                           on: connection, logger: context.logger)

@@ -44,8 +44,8 @@ public struct SweepDeadlines: JobArgs {
                 return
             }
             let application = try await store.application(assignment.application, on: connection)
-            let reviewCase = try await store.reviewCase(application, field: round.field, on: connection)
-            let panel = try await workflow.drawPanels([reviewCase], size: 1, round: round,
+            let reviewCases = try await store.reviewCases([application.id], field: round.field, on: connection)
+            let panel = try await workflow.drawPanels(reviewCases, size: 1, round: round,
                                                       salt: "replace:\(assignment.application):\(assignment.reviewer)", on: connection)
             let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
             try await store.assign(panel, stage: assignment.stage, dueAt: due, on: connection)

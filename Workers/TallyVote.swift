@@ -27,7 +27,7 @@ public struct TallyVote: JobArgs {
                                          on: connection, logger: context.logger)
                 case let outcome:
                     let passed = outcome == .passed
-                    _ = try await store.moveApplication(application.id, from: .scored, to: .decided, passed: passed, on: connection)
+                    _ = try await store.moveApplications([application.id], from: .scored, to: .decided, passed: passed, on: connection)
                     try await AuditLog.append(actor: "committee", action: passed ? "passed" : "failed", subject: "application:\(application.id)",
                                               on: connection, logger: context.logger)
                     try await workflow.publishWhenAllDecided(round: round.id, on: connection)

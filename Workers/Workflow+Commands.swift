@@ -88,7 +88,7 @@ extension Workflow {
                 throw StoreError(.invalidInput, error.message, field: "parts")
             }
             let mean = parts.values.reduce(0, +) / Double(max(1, parts.count))
-            _ = try await store.moveApplication(application, from: .eligible, to: .decided, score: mean, passed: passed, on: connection)
+            _ = try await store.moveApplications([application], from: .eligible, to: .decided, score: mean, passed: passed, on: connection)
             try await AuditLog.append(actor: "institution:\(institution)", action: passed ? "passed" : "failed",
                                       subject: "application:\(application)", on: connection, logger: logger)
             try await publishWhenAllDecided(round: round.id, on: connection)

@@ -59,13 +59,22 @@ extension AssessmentStore {
         return records
     }
 
-    /// The case as the assignment algorithm sees it: field, employer, declared conflicts by
-    /// applicant id, and everyone who reviewed it before.
-    public func reviewCase(_ application: ApplicationRecord, field: String, on connection: PostgresConnection) async throws -> ReviewCase {
-        let applicant = try await applicant(application.applicantID, on: connection)
-        let earlier = try await assignments(of: application.id, on: connection).map { ReviewerID($0.reviewer) }
-        return ReviewCase(id: String(application.id), applicant: String(application.applicantID), field: field,
-                          employer: applicant.employer, excludedReviewers: Appeals.excludedReviewers(earlierPanels: [earlier]))
+    /// Cases as the assignment algorithm sees them, in id order: field, employer, declared
+    /// conflicts by applicant id, and everyone who reviewed them before. One query for a chunk.
+    public func reviewCases(_ applications: [Int64], field: String, on connection: PostgresConnection) async throws -> [ReviewCase] {
+        var cases: [ReviewCase] = []
+        for try await (id, applicant, employer, earlier) in try await connection.query("""
+            SELECT p.id, p.applicant_id, a.employer,
+                   coalesce(array_agg(s.reviewer_id) FILTER (WHERE s.reviewer_id IS NOT NULL), '{}')
+            FROM applications p JOIN applicants a ON a.id = p.applicant_id
+            LEFT JOIN assignments s ON s.application_id = p.id
+            WHERE p.id = ANY(\(applications))
+            GROUP BY p.id, p.applicant_id, a.employer ORDER BY p.id
+            """, logger: logger).decode((Int64, Int64, String?, [String]).self) {
+            cases.append(ReviewCase(id: String(id), applicant: String(applicant), field: field, employer: employer,
+                                    excludedReviewers: Appeals.excludedReviewers(earlierPanels: [earlier.map { ReviewerID($0) }])))
+        }
+        return cases
     }
 
     /// A reviewer's score. Refuses a case not assigned to them, a second score, a score outside

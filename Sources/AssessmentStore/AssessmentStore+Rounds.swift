@@ -238,17 +238,18 @@ extension AssessmentStore {
         return updated == 1
     }
 
-    /// Sets an application's state (and score or decision) when it is in `from`; false otherwise.
-    public func moveApplication(
-        _ id: Int64, from: ApplicationRecord.State, to: ApplicationRecord.State, score: Double? = nil, passed: Bool? = nil,
+    /// Moves the applications that are in `from` to `to`, setting a score or decision when given;
+    /// returns how many moved (those in another state are left alone).
+    public func moveApplications(
+        _ ids: [Int64], from: ApplicationRecord.State, to: ApplicationRecord.State, score: Double? = nil, passed: Bool? = nil,
         on connection: PostgresConnection
-    ) async throws -> Bool {
+    ) async throws -> Int {
         try await count("""
             WITH u AS (UPDATE applications SET state = \(to.rawValue), score = coalesce(\(score), score),
                            passed = coalesce(\(passed), passed)
-                       WHERE id = \(id) AND state = \(from.rawValue) RETURNING 1)
+                       WHERE id = ANY(\(ids)) AND state = \(from.rawValue) RETURNING 1)
             SELECT count(*)::int FROM u
-            """, on: connection) == 1
+            """, on: connection)
     }
 
     /// Applications of a round in a state, in id order after `after`, at most `limit`.

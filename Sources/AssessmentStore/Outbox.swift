@@ -22,4 +22,19 @@ public enum Outbox {
             ON CONFLICT (idempotency_key) DO NOTHING
             """, logger: logger)
     }
+
+    /// Owes `event` to the applicant of every decided application of `round`, with its decision
+    /// and `payload`: one statement however large the round, keyed as `owe` keys one.
+    public static func oweDecidedApplicants(
+        _ event: String, round: Int64, payload: [String: String] = [:], on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let extra = String(decoding: try JSONEncoder.sorted.encode(payload), as: UTF8.self)
+        try await connection.query("""
+            INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
+            SELECT \(event) || ':application:' || id || ':applicant:' || applicant_id, 'applicant:' || applicant_id, \(event),
+                   \(extra)::jsonb || jsonb_build_object('event', \(event), 'subject', 'application:' || id, 'passed', passed)
+            FROM applications WHERE round_id = \(round) AND state = 'decided'
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """, logger: logger)
+    }
 }
