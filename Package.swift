@@ -69,6 +69,7 @@ let package = Package(
             name: "assess",
             dependencies: [
                 "AssessmentAPI",
+                "AssessmentStore",
                 "Workers",
                 "Assessment",
                 "JobQueue",

@@ -155,3 +155,15 @@ extension Workflow {
         }
     }
 }
+
+extension Workflow {
+    /// Anyone named files a written objection during a result's public notice; finalization waits for it.
+    public func fileObjection(application: Int64, filedBy: String, statement: String) async throws -> Int64 {
+        try await transaction { try await store.fileObjection(application: application, filedBy: filedBy, statement: statement, on: $0) }
+    }
+
+    /// The institution records how it handled an objection.
+    public func handleObjection(_ id: Int64, institution: String, resolution: String) async throws {
+        try await transaction { try await store.handleObjection(id, institution: institution, resolution: resolution, on: $0) }
+    }
+}

@@ -212,3 +212,42 @@ extension AssessmentStore {
         return (remind, replace)
     }
 }
+
+extension AssessmentStore {
+    /// Files a written objection to a published result; only while the public notice runs.
+    public func fileObjection(application: Int64, filedBy: String, statement: String, on connection: PostgresConnection) async throws -> Int64 {
+        let record = try await self.application(application, on: connection)
+        let round = try await round(record.roundID, on: connection)
+        guard round.state == .publicNotice, record.state == .decided else {
+            throw StoreError(.wrongState, "objections are filed while a result's public notice runs")
+        }
+        let who = filedBy.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(who.count) else { throw StoreError(.invalidInput, "say who files it, in 1 to 200 characters", field: "filedBy") }
+        guard (1...4000).contains(text.count) else { throw StoreError(.invalidInput, "give a statement of 1 to 4,000 characters", field: "statement") }
+        let id = try await first("""
+            INSERT INTO objections (application_id, filed_by, statement) VALUES (\(application), \(who), \(text)) RETURNING id
+            """, as: Int64.self, on: connection)!
+        try await Outbox.owe("objection filed", about: "objection:\(id)", to: "institution:\(round.institutionID)",
+                             payload: ["application": "\(application)"], on: connection, logger: logger)
+        try await AuditLog.append(actor: "public", action: "object", subject: "application:\(application)",
+                                  detail: ["objection": "\(id)"], on: connection, logger: logger)
+        return id
+    }
+
+    /// The round's institution records how it handled an open objection.
+    public func handleObjection(_ id: Int64, institution: String, resolution: String, on connection: PostgresConnection) async throws {
+        guard let (state, owner) = try await first("""
+            SELECT o.state, r.institution_id FROM objections o JOIN applications p ON p.id = o.application_id
+            JOIN rounds r ON r.id = p.round_id WHERE o.id = \(id) FOR UPDATE OF o
+            """, as: (String, String).self, on: connection) else { throw StoreError(.notFound, "no objection has the id \(id)") }
+        guard owner == institution else { throw StoreError(.forbidden, "objection \(id) concerns another institution's round") }
+        guard state == "open" else { throw StoreError(.duplicate, "objection \(id) was handled already") }
+        let text = resolution.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...4000).contains(text.count) else { throw StoreError(.invalidInput, "give a resolution of 1 to 4,000 characters", field: "resolution") }
+        try await connection.query(
+            "UPDATE objections SET state = 'handled', resolution = \(text), handled_at = now() WHERE id = \(id)", logger: logger)
+        try await AuditLog.append(actor: "institution:\(institution)", action: "handle objection", subject: "objection:\(id)",
+                                  on: connection, logger: logger)
+    }
+}

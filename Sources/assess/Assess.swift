@@ -6,6 +6,7 @@ struct Assess: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assess",
         abstract: "Professional title evaluation and vocational skills certification on a PostgreSQL job queue.",
-        subcommands: [DemoCommand.self, MigrateCommand.self, WorkerCommand.self, CoordinatorCommand.self, JobsCommand.self, BenchCommand.self]
+        subcommands: [DemoCommand.self, MigrateCommand.self, WorkerCommand.self, CoordinatorCommand.self, JobsCommand.self, RoundsCommand.self,
+                      AuditCommand.self, BenchCommand.self]
     )
 }

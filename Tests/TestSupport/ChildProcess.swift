@@ -8,6 +8,8 @@ public final class ChildProcess: @unchecked Sendable {
     public let pid: pid_t
     /// Where its stdout and stderr go.
     public let logPath: String
+    /// The exit code, once `waitForExit` saw it exit normally.
+    public private(set) var exitCode: Int32?
 
     /// Starts the `assess` executable built beside the test bundle with `arguments` and `environment` added.
     public init(assess arguments: [String], environment: [String: String] = [:]) throws {
@@ -32,7 +34,10 @@ public final class ChildProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var status: Int32 = 0
         while ContinuousClock.now < deadline {
-            if waitpid(pid, &status, WNOHANG) == pid { return true }
+            if waitpid(pid, &status, WNOHANG) == pid {
+                if status & 0x7f == 0 { exitCode = (status >> 8) & 0xff }
+                return true
+            }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return false

@@ -82,12 +82,17 @@ struct RefusalTests {
             await expectRefusal(.forbidden, mentioning: "own results") {
                 try await workflow.fileAppeal(applicant: stranger, application: application, reason: "not mine")
             }
+            await expectRefusal(.wrongState, mentioning: "public notice") {
+                _ = try await workflow.fileObjection(application: application, filedBy: "someone", statement: "too early")
+            }
+            await expectRefusal(.notFound, mentioning: "no objection") { try await workflow.handleObjection(77, institution: "inst", resolution: "x") }
             await expectRefusal(.notFound, mentioning: "no certificate") { try await workflow.revokeCertificate(number: "S000131000001254000001", reason: "x") }
             await expectRefusal(.invalidInput, mentioning: "reason") { try await workflow.revokeCertificate(number: "S000131000001254000001", reason: " ") }
             // Refused commands left no rows and no jobs behind.
             #expect(try await client.scalar("SELECT count(*)::int FROM applications") == 1)
             #expect(try await client.scalar("SELECT count(*)::int FROM votes") == 0)
             #expect(try await client.scalar("SELECT count(*)::int FROM appeals") == 0)
+            #expect(try await client.scalar("SELECT count(*)::int FROM objections") == 0)
             #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind <> 'assessment.close_applications'") == 1)
         }
     }

@@ -57,6 +57,14 @@ struct WorkflowTests {
         }
         try await workflow.fileAppeal(applicant: cast.titleApplicants["appellant"]!, application: app["appellant"]!,
                                       reason: "My portfolio of 300 published videos was not considered.")
+        let objection = try await workflow.fileObjection(application: app["plain"]!, filedBy: "a fellow creator",
+                                                         statement: "Some of the listed videos were made by someone else.")
+        do {
+            try await workflow.handleObjection(objection, institution: "another-institution", resolution: "dismissed")
+            Issue.record("another institution handled the objection")
+        } catch let error as StoreError {
+            #expect(error.code == .forbidden)
+        }
         try await eventually(timeout: .seconds(20), "the appeal's fresh panel scores") {
             for try await reviewer in try await client.query("""
                 SELECT reviewer_id FROM assignments WHERE application_id = \(app["appellant"]!) AND stage = 2 AND state = 'assigned'
@@ -65,6 +73,16 @@ struct WorkflowTests {
             }
             return try await client.text("SELECT outcome FROM appeals WHERE application_id = \(app["appellant"]!)") == "overturned"
         }
+        try await eventually(timeout: .seconds(30), "the title notice and appeal window are over") {
+            try await client.scalar("""
+                SELECT (start_date + floor(extract(epoch FROM now() - started_at) / day_seconds)::int > greatest(notice_ends, appeals_end))::int
+                FROM rounds WHERE id = \(cast.titleRound)
+                """) == 1
+        }
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await client.text("SELECT state FROM rounds WHERE id = \(cast.titleRound)") == "appeals",
+                "an open objection holds the round back from finalization")
+        try await workflow.handleObjection(objection, institution: cast.institution, resolution: "Checked: the works are the applicant's own.")
         for round in [cast.titleRound, cast.skillRound] {
             try await eventually(timeout: .seconds(40), "round \(round) is finalized and handed to the bureau") {
                 try await client.scalar("SELECT count(*)::int FROM round_confirmations WHERE round_id = \(round)") == 1
@@ -186,7 +204,8 @@ struct WorkflowTests {
         #expect(events["assigned"] == assignments)
         #expect(events["scoring reminder"] == 1 && events["assignment withdrawn"] == 1)
         #expect(events["result"] == 8 && events["final result"] == 8)
-        #expect(events["appeal decided"] == 1)
+        #expect(events["appeal decided"] == 1 && events["objection filed"] == 1)
+        #expect(try await client.text("SELECT state FROM objections") == "handled")
         #expect(events["certificate issued"] == 7 && events["certificate revoked"] == (revoked ? 1 : nil))
         // The audit chain holds.
         let verification = try await client.withConnection { try await AuditLog.verify(on: $0, logger: database.logger) }

@@ -1,0 +1,35 @@
+import ArgumentParser
+import AssessmentStore
+
+/// `assess rounds progress`: where a round and its applications are.
+struct RoundsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rounds", abstract: "Follow review rounds.", subcommands: [Progress.self])
+
+    struct Progress: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A round's state and its applications by stage.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The round id.") var round: Int64
+
+        func run() async throws {
+            let logger = try database.logger(label: "assess.rounds", quietest: .warning)
+            let id = round
+            try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
+                let store = AssessmentStore(vault: .ephemeral(), logger: logger)
+                try await client.withConnection { connection in
+                    let round: RoundRecord
+                    do {
+                        round = try await store.round(id, on: connection)
+                    } catch let error as StoreError {
+                        throw ValidationError(error.message)
+                    }
+                    let counts = try await store.progress(round: id, on: connection)
+                    print("round \(id) (\(round.name)): \(round.state.rawValue)")
+                    for stage in ["submitted", "ineligible", "eligible", "assigned", "scored", "decided"] {
+                        print("  \(stage.padding(toLength: 11, withPad: " ", startingAt: 0)) \(counts[stage, default: 0])")
+                    }
+                }
+            }
+        }
+    }
+}

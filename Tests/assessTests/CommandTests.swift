@@ -1,0 +1,49 @@
+import Foundation
+import PostgresNIO
+import Testing
+import TestSupport
+
+/// Operator commands run as real processes against a test database.
+@Suite("Operator commands")
+struct CommandTests {
+    func run(_ arguments: [String], _ database: TestDatabase) async throws -> (code: Int32?, output: String) {
+        try await withChildProcesses { processes in
+            let process = try processes.start(arguments + ["--log-level", "warning"],
+                                              environment: ["DATABASE_URL": database.url.connectionString])
+            #expect(await process.waitForExit())
+            return (process.exitCode, process.output)
+        }
+    }
+
+    @Test("assess audit verify: intact chain exits 0; a changed entry exits 1 and is named")
+    func auditVerify() async throws {
+        try await TestDatabase.with { client, database in
+            let genesis = "\\x" + String(repeating: "00", count: 32)
+            for seq in 1...3 {
+                try await client.query("""
+                    INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash)
+                    SELECT \(seq), now(), 'tester', 'step', 'thing', '{}', p.hash,
+                           audit_entry_hash(p.hash, \(seq), now(), 'tester', 'step', 'thing', '{}')
+                    FROM (SELECT hash FROM audit_log WHERE seq = \(seq - 1)
+                          UNION ALL SELECT \(genesis)::bytea WHERE \(seq) = 1) AS p
+                    """)
+            }
+            let intact = try await run(["audit", "verify"], database)
+            #expect(intact.code == 0 && intact.output.contains("3 entries, chain intact"), "\(intact.output)")
+            try await client.query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+            try await client.query("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+            let broken = try await run(["audit", "verify"], database)
+            #expect(broken.code == 1 && broken.output.contains("breaks at entry 2"), "\(broken.output)")
+        }
+    }
+
+    @Test("assess rounds progress: an unknown round is a clear error, not a crash")
+    func roundsProgress() async throws {
+        try await TestDatabase.with { _, database in
+            let unknown = try await run(["rounds", "progress", "42"], database)
+            #expect(unknown.code != 0 && unknown.output.contains("no round has the id 42"), "\(unknown.output)")
+            let malformed = try await run(["rounds", "progress", "forty-two"], database)
+            #expect(malformed.code != 0 && malformed.output.contains("forty-two"), "\(malformed.output)")
+        }
+    }
+}
