@@ -68,11 +68,10 @@ public struct Workflow: Sendable {
     }
 
     /// Once no eligible case of the round is undecided, the notice is published. The round row is
-    /// locked first, so that of two last decisions committing together one sees the other.
+    /// locked first, so that of two last decisions committing together one sees the other; the
+    /// check is an index probe, since it runs once per decision.
     func publishWhenAllDecided(round id: Int64, on connection: PostgresConnection) async throws {
-        let round = try await store.round(id, lock: true, on: connection)
-        let facts = try await store.facts(of: round, on: connection)
-        guard facts.undecidedCases == 0, round.state == .scoring else { return }
+        guard try await store.lockIfAllDecided(round: id, on: connection) else { return }
         try await enqueue(PublishNotice(round: id), key: "round:\(id)", on: connection)
     }
 

@@ -252,6 +252,17 @@ extension AssessmentStore {
             """, on: connection)
     }
 
+    /// Locks the round row, then says whether it is scoring with no eligible case undecided. Two
+    /// statements: the check must see what committed while the lock was awaited.
+    public func lockIfAllDecided(round: Int64, on connection: PostgresConnection) async throws -> Bool {
+        guard try await first("SELECT state FROM rounds WHERE id = \(round) FOR UPDATE", as: String.self, on: connection)
+                == RoundState.scoring.rawValue else { return false }
+        return try await count("""
+            SELECT count(*)::int FROM (SELECT 1 FROM applications
+                                       WHERE round_id = \(round) AND state IN ('eligible', 'assigned', 'scored') LIMIT 1) AS undecided
+            """, on: connection) == 0
+    }
+
     /// Applications of a round in a state, in id order after `after`, at most `limit`.
     public func applications(round: Int64, state: ApplicationRecord.State, after: Int64 = 0, limit: Int = 1_000_000,
                              on connection: PostgresConnection) async throws -> [Int64] {

@@ -204,7 +204,7 @@ public struct JobWorkerPool: Service {
                 logger.error("job discarded: \(error.message)")
                 return .discard(error: error.message)
             default:
-                let message = String(describing: error)
+                let message = DatabaseErrorSummary(error).description
                 if job.attempt >= job.maxAttempts {
                     logger.error("job discarded after its last attempt", metadata: ["error": "\(message)"])
                     return .discard(error: message)
