@@ -65,6 +65,8 @@ public final class LocalPostgres: Sendable {
             // initdb refuses to run as root, so the cluster belongs to the postgres user.
             try Self.run("/bin/chown", ["postgres:postgres", folder])
         }
+        // Before initdb: a command killed at any moment from here on leaves nothing behind.
+        try startWatchdog(folder: folder)
         try runServerProgram("initdb", [
             "-D", dataDirectory, "-U", user, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync",
         ], failure: .initdbFailed)
@@ -83,7 +85,6 @@ public final class LocalPostgres: Sendable {
 
         try runServerProgram("pg_ctl", ["-D", dataDirectory, "-l", folder + "/server.log", "-w", "-t", "60", "start"],
                              failure: .startFailed)
-        try startWatchdog(folder: folder)
     }
 
     /// Stops the cluster immediately and removes its folder.
@@ -104,9 +105,11 @@ public final class LocalPostgres: Sendable {
             : "\(pgctl) -D '\(dataDirectory)' -m immediate -w stop"
         let script = """
             while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done
-            if [ -d '\(dataDirectory)' ]; then \(stopCommand) >/dev/null 2>&1; rm -rf '\(folder)'; fi
+            if [ -d '\(folder)' ]; then \(stopCommand) >/dev/null 2>&1; rm -rf '\(folder)'; fi
             """
-        _ = try ProcessSpawner.spawn("/bin/sh", ["-c", script], outputPath: "/dev/null")
+        // Its own session: whatever kills this process's group (kill -9 of a supervisor's group,
+        // a timeout) must not take the watchdog along and leave the cluster running.
+        _ = try ProcessSpawner.spawn("/bin/sh", ["-c", script], outputPath: "/dev/null", ownSession: true)
     }
 
     private func runServerProgram(_ name: String, _ arguments: [String], failure: LocalPostgresError.Code) throws {

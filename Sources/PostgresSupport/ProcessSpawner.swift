@@ -5,9 +5,16 @@ import Foundation
 /// long as any grandchild, such as a server, inherits it.)
 public enum ProcessSpawner {
     /// Starts `executable` and returns its pid; `environment` replaces the inherited one when given.
+    /// With `ownSession`, the child leads a session of its own, so that a signal to this process's
+    /// group (a terminal's Ctrl-C, a supervisor killing the group) does not reach it.
     public static func spawn(
-        _ executable: String, _ arguments: [String], outputPath: String, environment: [String: String]? = nil
+        _ executable: String, _ arguments: [String], outputPath: String, environment: [String: String]? = nil,
+        ownSession: Bool = false
     ) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        if ownSession { posix_spawnattr_setflags(&attributes, Int16(newSessionFlag)) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -19,7 +26,7 @@ public enum ProcessSpawner {
         let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else {
             throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(result)))")
         }
@@ -32,3 +39,10 @@ public struct SpawnError: Error, CustomStringConvertible {
     /// What went wrong.
     public let description: String
 }
+
+#if os(Linux)
+/// glibc's POSIX_SPAWN_SETSID, which Swift does not import (glibc hides it behind _GNU_SOURCE).
+private let newSessionFlag: Int32 = 0x80
+#else
+private let newSessionFlag = Int32(POSIX_SPAWN_SETSID)
+#endif

@@ -93,7 +93,7 @@ struct CoordinatorTests {
             let coordinator = QueueCoordinator(client: client, configuration: Self.configuration("a"), logger: database.logger)
             try await withServices([coordinator], logger: database.logger) {
                 // Workers long gone are pruned in the round's last step, after the jobs.
-                try await eventually("old finished jobs and gone workers are pruned") {
+                try await eventually(timeout: .seconds(45), "old finished jobs and gone workers are pruned") {
                     let jobs = try await client.scalar("SELECT count(*)::int FROM jobs WHERE queue = 'old'")
                     let workers = try await client.scalar("SELECT count(*)::int FROM queue_workers WHERE id = 'gone'")
                     return jobs == 0 && workers == 0

@@ -11,8 +11,9 @@ public final class ChildProcess: @unchecked Sendable {
     /// The exit code, once `waitForExit` saw it exit normally.
     public private(set) var exitCode: Int32?
 
-    /// Starts the `assess` executable built beside the test bundle with `arguments` and `environment` added.
-    public init(assess arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts the `assess` executable built beside the test bundle with `arguments` and `environment`
+    /// added; with `ownSession`, as the leader of its own process group (see `killGroup`).
+    public init(assess arguments: [String], environment: [String: String] = [:], ownSession: Bool = false) throws {
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let executable = ProcessInfo.processInfo.environment["ASSESS_BIN"] ?? folder.appendingPathComponent("assess").path
         guard FileManager.default.isExecutableFile(atPath: executable) else {
@@ -21,12 +22,15 @@ public final class ChildProcess: @unchecked Sendable {
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("assess-child-\(UUID().uuidString).log").path
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { $1 }
-        let pid = try ProcessSpawner.spawn(executable, arguments, outputPath: logPath, environment: merged)
+        let pid = try ProcessSpawner.spawn(executable, arguments, outputPath: logPath, environment: merged, ownSession: ownSession)
         self.pid = pid
     }
 
     /// Sends a signal (SIGKILL, SIGSTOP, SIGCONT, SIGTERM).
     public func send(_ signal: Int32) { kill(pid, signal) }
+
+    /// Sends a signal to the process's whole group; only for a process started with `ownSession`.
+    public func killGroup(_ signal: Int32) { kill(-pid, signal) }
 
     /// Waits up to `timeout` for the process to exit; returns whether it did.
     @discardableResult

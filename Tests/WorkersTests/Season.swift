@@ -47,7 +47,8 @@ extension PostgresClient {
 
 /// Sets up the cast: an institution with sixteen economics reviewers, title applicants (one
 /// retired, one applying two levels up), skills applicants (one 15 years old, one foreign
-/// passport holder), a title round and a skills sitting on a compressed clock of a second a day.
+/// passport holder), a title round and a skills sitting on a compressed clock of a second a day,
+/// closed to applications as soon as all have applied.
 func castSeason(_ workflow: Workflow, startDate: CalendarDate) async throws -> Cast {
     var cast = Cast()
     try await workflow.addInstitution(id: cast.institution, name: "Shanghai Internet Creators Association")
@@ -89,10 +90,10 @@ func castSeason(_ workflow: Workflow, startDate: CalendarDate) async throws -> C
     policy.appealWindowDays = 3
     cast.titleRound = try await workflow.openRound(RoundDraft(
         institutionID: cast.institution, name: "2026 economics titles", track: .title, field: "economics", policy: policy,
-        seed: 20_261_122, startDate: startDate, daySeconds: 1, closesOnDay: 4, scoringDays: 2))
+        seed: 20_261_122, startDate: startDate, daySeconds: 1, closesOnDay: 100_000, scoringDays: 2))
     cast.skillRound = try await workflow.openRound(RoundDraft(
         institutionID: cast.institution, name: "2026 omni-media sitting", track: .skill, field: "4-13-01-05", policy: policy,
-        seed: 7, startDate: startDate, daySeconds: 1, closesOnDay: 4, scoringDays: 2))
+        seed: 7, startDate: startDate, daySeconds: 1, closesOnDay: 100_000, scoringDays: 2))
     for (role, applicant) in cast.titleApplicants {
         let grade: TitleGrade = role == "too-high" ? .intermediate : .assistant
         cast.applications[role] = try await workflow.apply(
@@ -103,5 +104,8 @@ func castSeason(_ workflow: Workflow, startDate: CalendarDate) async throws -> C
             round: cast.skillRound, applicant: applicant,
             target: .skill(occupation: "4-13-01-05", level: SkillLevel(rawValue: 4)!, direction: "creative_planning"))
     }
+    // Closed by the institution once everyone applied, so that a slow machine cannot miss the day.
+    try await workflow.closeApplicationsNow(round: cast.titleRound, institution: cast.institution)
+    try await workflow.closeApplicationsNow(round: cast.skillRound, institution: cast.institution)
     return cast
 }

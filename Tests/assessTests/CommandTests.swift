@@ -47,3 +47,22 @@ struct CommandTests {
         }
     }
 }
+
+@Suite("Embedded PostgreSQL")
+struct EmbeddedClusterTests {
+    @Test("kill -9 of the whole process group of a command with an embedded cluster still stops and removes the cluster")
+    func groupKill() async throws {
+        let process = try ChildProcess(assess: ["bench", "latency", "--rate", "10", "--seconds", "60", "--log-level", "warning"],
+                                       environment: ["DATABASE_URL": ""], ownSession: true)
+        let base = getuid() == 0 ? "/tmp" : FileManager.default.temporaryDirectory.path
+        let prefix = "assess-pg-\(process.pid)-"
+        func clusterFolders() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).filter { $0.hasPrefix(prefix) }
+        }
+        try await eventually(timeout: .seconds(60), "the command started its cluster") { !clusterFolders().isEmpty }
+        try await Task.sleep(for: .seconds(1))
+        process.killGroup(SIGKILL)
+        await process.waitForExit()
+        try await eventually(timeout: .seconds(30), "the watchdog stopped and removed the cluster") { clusterFolders().isEmpty }
+    }
+}
