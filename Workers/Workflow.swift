@@ -47,6 +47,14 @@ public struct Workflow: Sendable {
         registry.register(HandToBureau.Handler(workflow: self))
         if let signer { registry.register(IssueCertificates.Handler(workflow: self, signer: signer)) }
         registry.register(RevokeCertificate.Handler(workflow: self))
+        registry.register(SealAuditLog.Handler())
+    }
+
+    /// The schedules the coordinator runs for the workflow: the audit sealer every 5 seconds, so
+    /// an entry joins the chain within seconds of its commit.
+    public static func cronSchedules() throws -> [CronSchedule] {
+        [try CronSchedule(name: "seal_audit_log", expression: "*/5 * * * * *", timeZone: "UTC", args: SealAuditLog(),
+                          options: EnqueueOptions(queue: queueName))]
     }
 
     var client: PostgresClient { queue.client }

@@ -35,13 +35,18 @@ extension AssessmentStore {
             throw StoreError(.wrongState, "application \(application) did not pass; only passed results get certificates")
         }
         let holder = try await applicant(record.applicantID, on: connection)
-        let (prefix, qualification, level, makeNumber) = try describe(record.target, year: issuedOn.year, signer: signer)
+        let (prefix, qualification, level, makeNumber) = describe(record.target, year: issuedOn.year, signer: signer)
         guard let sequence = try await first("""
             INSERT INTO certificate_sequences (prefix, last) VALUES (\(prefix), 1)
             ON CONFLICT (prefix) DO UPDATE SET last = certificate_sequences.last + 1
             RETURNING last
             """, as: Int.self, on: connection) else { throw StoreError(.wrongState, "no certificate sequence for \(prefix)") }
-        let number = try makeNumber(sequence)
+        let number: String
+        do {
+            number = try makeNumber(sequence)
+        } catch let error as CertificateError {
+            throw StoreError(.invalidInput, error.message)
+        }
         let content = CertificateContent(number: number, holderName: holder.name, holderDocumentMasked: holder.documentMasked,
                                          qualification: qualification, level: level, issuer: signer.issuer, issuedOn: issuedOn)
         let signature = try CertificateSigning.sign(content, with: signer.privateKey)
@@ -60,27 +65,23 @@ extension AssessmentStore {
         return number
     }
 
-    private func describe(_ target: ApplicationTarget, year: Int, signer: BureauSigner) throws
+    private func describe(_ target: ApplicationTarget, year: Int, signer: BureauSigner)
         -> (prefix: String, qualification: String, level: String, number: (Int) throws -> String) {
-        do {
-            switch target {
-            case .title(let code, let grade, let specialty):
-                let series = TitleSeries.named(code)
-                let title = series?.titleName(grade, specialty: specialty) ?? "\(code) \(grade)"
-                return ("title:\(signer.bureauCode):\(code):\(year)", title, "\(grade)", { sequence in
-                    try TitleCertificateNumber(bureauCode: signer.bureauCode, series: code, year: year, sequence: sequence).description
-                })
-            case .skill(let code, let level, let direction):
-                let occupation = Occupation.named(code)
-                let (agency, province, site) = ("0001", "31", "000001")
-                return ("skill:\(agency):\(province):\(site):\(year):\(level.rawValue)",
-                        "\(occupation?.chineseName ?? code) (\(direction))", "level \(level.rawValue)", { sequence in
-                    try SkillsCertificateNumber(evaluator: .socialOrganisation, agencyCode: agency, provinceCode: province,
-                                                siteNumber: site, year: year, level: level, sequence: sequence).description
-                })
-            }
-        } catch let error as CertificateError {
-            throw StoreError(.invalidInput, error.message)
+        switch target {
+        case .title(let code, let grade, let specialty):
+            let series = TitleSeries.named(code)
+            let title = series?.titleName(grade, specialty: specialty) ?? "\(code) \(grade)"
+            return ("title:\(signer.bureauCode):\(code):\(year)", title, "\(grade)", { sequence in
+                try TitleCertificateNumber(bureauCode: signer.bureauCode, series: code, year: year, sequence: sequence).description
+            })
+        case .skill(let code, let level, let direction):
+            let occupation = Occupation.named(code)
+            let (agency, province, site) = ("0001", "31", "000001")
+            return ("skill:\(agency):\(province):\(site):\(year):\(level.rawValue)",
+                    "\(occupation?.chineseName ?? code) (\(direction))", "level \(level.rawValue)", { sequence in
+                try SkillsCertificateNumber(evaluator: .socialOrganisation, agencyCode: agency, provinceCode: province,
+                                            siteNumber: site, year: year, level: level, sequence: sequence).description
+            })
         }
     }
 

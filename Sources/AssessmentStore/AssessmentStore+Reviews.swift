@@ -85,6 +85,9 @@ extension AssessmentStore {
         guard score.isFinite, (0...100).contains(score) else {
             throw StoreError(.invalidInput, "a score runs from 0 to 100", field: "score")
         }
+        // Scores of one case take turns, so that of two last scores committing together the later
+        // one sees the other and sets off the aggregation; its count below runs after the wait.
+        try await connection.query("SELECT 1 FROM applications WHERE id = \(application) FOR NO KEY UPDATE", logger: logger)
         let current = try await first("""
             SELECT stage, state FROM assignments WHERE application_id = \(application) AND reviewer_id = \(reviewer)
             ORDER BY stage DESC LIMIT 1 FOR UPDATE

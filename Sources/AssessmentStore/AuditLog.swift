@@ -3,23 +3,37 @@ import Logging
 import PostgresNIO
 
 /// The append-only, hash-chained record of who did what and when.
+///
+/// An entry is written in two steps: the audited transaction appends it unchained (no lock, so
+/// audited commands run side by side), and `seal` later chains settled entries in the order of
+/// their transactions. `assess coordinator run` schedules the sealer every few seconds.
 public enum AuditLog {
-    /// Appends an entry in the caller's transaction. Entries are chained, so appends are
-    /// serialized by a transaction-scoped lock: callers append last, just before they commit.
+    /// Appends an entry in the caller's transaction; it joins the chain at the next seal after commit.
     public static func append(
         actor: String, action: String, subject: String, detail: [String: String] = [:],
         on connection: PostgresConnection, logger: Logger
     ) async throws {
         let detailJSON = String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self)
-        try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
         try await connection.query("""
-            INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash)
-            SELECT p.seq + 1, now(), \(actor), \(action), \(subject), \(detailJSON)::jsonb, p.hash,
-                   audit_entry_hash(p.hash, p.seq + 1, now(), \(actor), \(action), \(subject), \(detailJSON)::jsonb)
-            FROM (SELECT seq, hash FROM audit_log
-                  UNION ALL SELECT 0, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea
-                  ORDER BY seq DESC LIMIT 1) AS p
+            INSERT INTO audit_pending (actor, action, subject, detail)
+            VALUES (\(actor), \(action), \(subject), \(detailJSON)::jsonb)
             """, logger: logger)
+    }
+
+    /// Chains up to `batch` entries of finished transactions onto the log, in one transaction of
+    /// its own; returns how many it sealed. Entries of transactions still running wait for a later seal.
+    @discardableResult
+    public static func seal(batch: Int = 10_000, client: PostgresClient, logger: Logger) async throws -> Int {
+        try await client.withTransaction(logger: logger) { try await seal(batch: batch, on: $0, logger: logger) }
+    }
+
+    /// `seal` inside a caller's READ COMMITTED transaction, e.g. one that completes a job.
+    @discardableResult
+    public static func seal(batch: Int, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        for try await sealed in try await connection.query("SELECT audit_seal(\(Int32(clamping: batch)))", logger: logger).decode(Int.self) {
+            return sealed
+        }
+        return 0
     }
 
     /// What a verification of the chain found.
@@ -28,12 +42,20 @@ public enum AuditLog {
         public let entries: Int
         /// The first entry whose hash, link or number does not fit, or nil when the chain holds.
         public let firstBrokenEntry: Int64?
+        /// Entries appended but not yet sealed into the chain.
+        public let pending: Int
+
+        public init(entries: Int, firstBrokenEntry: Int64?, pending: Int) {
+            self.entries = entries
+            self.firstBrokenEntry = firstBrokenEntry
+            self.pending = pending
+        }
     }
 
     /// Recomputes every entry's hash from its fields and the previous hash.
     public static func verify(on connection: PostgresConnection, logger: Logger) async throws -> Verification {
         let rows = try await connection.query("""
-            SELECT count(*)::int, min(seq) FILTER (WHERE broken) FROM (
+            SELECT count(*)::int, min(seq) FILTER (WHERE broken), (SELECT count(*)::int FROM audit_pending) FROM (
                 SELECT seq,
                        hash <> audit_entry_hash(prev_hash, seq, at, actor, action, subject, detail)
                        OR prev_hash <> coalesce(lag(hash) OVER w, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)
@@ -41,13 +63,11 @@ public enum AuditLog {
                 FROM audit_log WINDOW w AS (ORDER BY seq)
             ) AS checked
             """, logger: logger)
-        for try await (count, broken) in rows.decode((Int, Int64?).self) {
-            return Verification(entries: count, firstBrokenEntry: broken)
+        for try await (count, broken, pending) in rows.decode((Int, Int64?, Int).self) {
+            return Verification(entries: count, firstBrokenEntry: broken, pending: pending)
         }
-        return Verification(entries: 0, firstBrokenEntry: nil)
+        return Verification(entries: 0, firstBrokenEntry: nil, pending: 0)
     }
-
-    private static let lockKey: Int64 = 0x6175_6469_745f_6c67  // "audit_lg"
 }
 
 extension JSONEncoder {

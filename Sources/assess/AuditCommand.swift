@@ -1,10 +1,10 @@
 import ArgumentParser
 import AssessmentStore
 
-/// `assess audit verify`: recomputes the audit log's hash chain.
+/// `assess audit verify|seal`: check the audit log's hash chain, or chain pending entries now.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Check the append-only audit log.", subcommands: [Verify.self])
+        commandName: "audit", abstract: "Check the append-only audit log.", subcommands: [Verify.self, Seal.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -16,11 +16,34 @@ struct AuditCommand: AsyncParsableCommand {
             let verification = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
                 try await client.withConnection { try await AuditLog.verify(on: $0, logger: logger) }
             }
+            let pending = verification.pending == 0 ? "" : """
+                ; \(verification.pending) newer entries wait to be sealed into the chain (the coordinator seals every \
+                5 seconds; `assess audit seal` seals them now)
+                """
             if let broken = verification.firstBrokenEntry {
-                print("audit log: \(verification.entries) entries; the chain breaks at entry \(broken): it or an entry before it was changed")
+                print("audit log: \(verification.entries) entries; the chain breaks at entry \(broken): it or an entry before it was changed\(pending)")
                 throw ExitCode(1)
             }
-            print("audit log: \(verification.entries) entries, chain intact")
+            print("audit log: \(verification.entries) entries, chain intact\(pending)")
+        }
+    }
+
+    struct Seal: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Chain the entries of finished transactions onto the audit log now, as the coordinator's sealer does.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let logger = try database.logger(label: "assess.audit", quietest: .warning)
+            let sealed = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
+                var total = 0
+                while true {
+                    let sealed = try await AuditLog.seal(client: client, logger: logger)
+                    total += sealed
+                    if sealed < 10_000 { return total }
+                }
+            }
+            print("audit log: \(sealed) entries sealed")
         }
     }
 }

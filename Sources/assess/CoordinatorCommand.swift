@@ -2,6 +2,7 @@ import ArgumentParser
 import JobQueue
 import PostgresNIO
 import ServiceLifecycle
+import Workers
 
 /// `assess coordinator`: run a coordinator, or show who leads.
 struct CoordinatorCommand: AsyncParsableCommand {
@@ -32,8 +33,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
             guard completedRetentionHours > 0, discardedRetentionHours > 0 else {
                 throw ValidationError("--completed-retention-hours and --discarded-retention-hours must be positive")
             }
-            var schedules: [CronSchedule] = []
+            var schedules: [CronSchedule]
             do {
+                schedules = try Workflow.cronSchedules()
                 if let probeCron {
                     schedules.append(try CronSchedule(name: "probe", expression: probeCron, timeZone: cronTimeZone, args: ProbeJob(milliseconds: 0)))
                 }

@@ -33,12 +33,20 @@ struct RoundBench: AsyncParsableCommand {
                     queues: [Workflow.queueName: 16, Workflow.signingQueueName: 2], claimBatchSize: 50,
                     pollInterval: .milliseconds(200), workerID: "bench-\(index)"), logger: logger)
             }
-            let group = ServiceGroup(services: pools, gracefulShutdownSignals: [], logger: logger)
+            // The coordinator runs the audit sealer during the round, as in production.
+            let coordinator = QueueCoordinator(client: client, configuration: CoordinatorConfiguration(
+                coordinatorID: "bench", cronSchedules: try Workflow.cronSchedules()), logger: logger)
+            let group = ServiceGroup(services: pools + [coordinator], gracefulShutdownSignals: [], logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 let started = ContinuousClock.now
                 let round = try await bench.play(workflow, client: client)
+                try await bench.sealAuditLog(client, logger: logger)
                 let seconds = (ContinuousClock.now - started).seconds
+                let audit = try await client.withConnection { try await AuditLog.verify(on: $0, logger: logger) }
+                guard audit.firstBrokenEntry == nil, audit.pending == 0 else {
+                    throw ValidationError("the audit chain does not hold after the round: \(audit)")
+                }
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 let jobs = try await client.query("SELECT count(*)::int FROM jobs WHERE kind LIKE 'assessment.%'").decode(Int.self)
@@ -49,7 +57,8 @@ struct RoundBench: AsyncParsableCommand {
                 for try await n in certificates { certificateCount = n }
                 report("""
                     bench round: round \(round), \(bench.applications) title applications, panels of 3 from a pool of \
-                    \(bench.reviewerCount), every score and vote sent by \(bench.clients) simulated clients; 1 s per day
+                    \(bench.reviewerCount), every score and vote sent by \(bench.clients) simulated clients; 1 s per day; \
+                    \(audit.entries) audit entries sealed and verified
                     """, ["seconds": seconds, "jobs": Double(jobCount), "certificates": Double(certificateCount)], json: bench.json)
             }
         }
@@ -121,6 +130,18 @@ struct RoundBench: AsyncParsableCommand {
                 }
             }
             return results.map { $0! }
+        }
+    }
+
+    /// Seals what the coordinator's sealer has not yet sealed; an entry of a transaction still
+    /// open (a job completing) waits for its end.
+    func sealAuditLog(_ client: PostgresClient, logger: Logger) async throws {
+        while true {
+            let sealed = try await AuditLog.seal(client: client, logger: logger)
+            for try await done in try await client.query("SELECT (count(*) = 0)::int FROM audit_pending").decode(Int.self) where done == 1 {
+                return
+            }
+            if sealed == 0 { try await Task.sleep(for: .milliseconds(50)) }
         }
     }
 

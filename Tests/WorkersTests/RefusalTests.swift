@@ -63,7 +63,7 @@ struct RefusalTests {
             try await client.withTransaction(logger: database.logger) { connection in
                 try await workflow.store.assign([application: [ReviewerID("r1"), ReviewerID("r2"), ReviewerID("r3")]], stage: .original,
                                                 dueAt: Date().addingTimeInterval(3600), on: connection)
-                try await connection.query("UPDATE applications SET state = 'assigned' WHERE id = \(application)")
+                try await connection.query("UPDATE applications SET state = 'assigned' WHERE id = \(application)", logger: database.logger)
             }
             await expectRefusal(.forbidden, mentioning: "not assigned") { try await workflow.submitScore(reviewer: "r4", application: application, score: 80) }
             await expectRefusal(.invalidInput, mentioning: "0 to 100") { try await workflow.submitScore(reviewer: "r1", application: application, score: 101) }
@@ -106,8 +106,12 @@ struct RefusalTests {
                                               on: connection, logger: database.logger)
                 }
             }
+            await #expect(throws: (any Error).self, "a pending entry cannot be dropped before it is sealed") {
+                try await client.query("DELETE FROM audit_pending")
+            }
+            try await sealEverything(client, database)
             let intact = try await client.withConnection { try await AuditLog.verify(on: $0, logger: database.logger) }
-            #expect(intact.entries == 4 && intact.firstBrokenEntry == nil)
+            #expect(intact == AuditLog.Verification(entries: 4, firstBrokenEntry: nil, pending: 0))
             await #expect(throws: (any Error).self) {
                 try await client.query("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
             }
@@ -116,6 +120,50 @@ struct RefusalTests {
             try await client.query("UPDATE audit_log SET detail = '{\"n\": \"20\"}' WHERE seq = 2")
             let tampered = try await client.withConnection { try await AuditLog.verify(on: $0, logger: database.logger) }
             #expect(tampered.firstBrokenEntry == 2)
+        }
+    }
+
+    @Test("audited transactions append side by side, and the chain keeps the order of their transactions, not of their commits")
+    func auditAppendsDoNotWait() async throws {
+        try await TestDatabase.with { client, database in
+            let logger = database.logger
+            let (firstAppended, firstAppendedSignal) = AsyncStream.makeStream(of: Void.self)
+            let (secondCommitted, secondCommittedSignal) = AsyncStream.makeStream(of: Void.self)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask {
+                    try await client.withTransaction(logger: logger) { connection in
+                        try await AuditLog.append(actor: "tester", action: "first", subject: "thing:1", on: connection, logger: logger)
+                        firstAppendedSignal.yield()
+                        // Still open while the second transaction appends and commits.
+                        for await _ in secondCommitted { break }
+                        #expect(try await AuditLog.seal(client: client, logger: logger) == 0,
+                                "nothing is sealed while an older transaction may still add entries")
+                    }
+                }
+                for await _ in firstAppended { break }
+                try await client.withTransaction(logger: logger) { connection in
+                    try await AuditLog.append(actor: "tester", action: "second", subject: "thing:2", on: connection, logger: logger)
+                }
+                secondCommittedSignal.yield()
+                try await tasks.waitForAll()
+            }
+            try await sealEverything(client, database)
+            var actions: [String] = []
+            for try await action in try await client.query("SELECT action FROM audit_log ORDER BY seq").decode(String.self) {
+                actions.append(action)
+            }
+            #expect(actions == ["first", "second"])
+            let verification = try await client.withConnection { try await AuditLog.verify(on: $0, logger: logger) }
+            #expect(verification == AuditLog.Verification(entries: 2, firstBrokenEntry: nil, pending: 0))
+        }
+    }
+
+    /// Seals until nothing is pending: transactions of parallel tests elsewhere in the cluster can
+    /// hold the horizon back for a moment.
+    func sealEverything(_ client: PostgresClient, _ database: TestDatabase) async throws {
+        try await eventually("every audit entry is sealed") {
+            try await AuditLog.seal(batch: 3, client: client, logger: database.logger)
+            return try await client.scalar("SELECT count(*)::int FROM audit_pending") == 0
         }
     }
 }

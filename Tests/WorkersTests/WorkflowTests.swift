@@ -138,7 +138,8 @@ struct WorkflowTests {
                                          logger: database.logger)],
                 gracefulShutdownSignals: [], logger: database.logger)
             let coordinator = QueueCoordinator(client: client, configuration: CoordinatorConfiguration(
-                coordinatorID: "c", leaseDuration: .seconds(1), tick: .milliseconds(100), workerTimeout: .milliseconds(1500)),
+                coordinatorID: "c", leaseDuration: .seconds(1), tick: .milliseconds(100), workerTimeout: .milliseconds(1500),
+                cronSchedules: try Workflow.cronSchedules()),
                 logger: database.logger)
             let cast = try await withServices([coordinator], logger: database.logger) {
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -148,6 +149,11 @@ struct WorkflowTests {
                         }
                         doomed.send(SIGKILL)
                         tasks.addTask { try await survivor.run() }
+                    }
+                    try await eventually("the coordinator's audit sealer ran") {
+                        try await client.scalar("""
+                            SELECT count(*)::int FROM jobs WHERE kind = \(SealAuditLog.kind) AND state = 'completed'
+                            """) >= 1
                     }
                     await survivor.triggerGracefulShutdown()
                     try await tasks.waitForAll()
@@ -207,9 +213,13 @@ struct WorkflowTests {
         #expect(events["appeal decided"] == 1 && events["objection filed"] == 1)
         #expect(try await client.text("SELECT state FROM objections") == "handled")
         #expect(events["certificate issued"] == 7 && events["certificate revoked"] == (revoked ? 1 : nil))
-        // The audit chain holds.
+        // The audit chain holds, every entry sealed into it.
+        try await eventually("every audit entry is sealed") {
+            try await AuditLog.seal(client: client, logger: database.logger)
+            return try await client.scalar("SELECT count(*)::int FROM audit_pending") == 0
+        }
         let verification = try await client.withConnection { try await AuditLog.verify(on: $0, logger: database.logger) }
-        #expect(verification.firstBrokenEntry == nil && verification.entries > 50, "\(verification)")
+        #expect(verification.firstBrokenEntry == nil && verification.entries > 50 && verification.pending == 0, "\(verification)")
         // No identity number in clear anywhere in the applicants table.
         let cleartext = residentID(born: date("1990-03-01"), sequence: 100)
         #expect(try await client.scalar("""
