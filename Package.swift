@@ -15,6 +15,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // The generic PostgreSQL job queue: knows jobs, not assessments.
@@ -50,8 +55,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // TLS-only notification delivery.
-        .target(name: "Notify"),
+        // TLS-only notification delivery: subscriptions, signed webhooks as queue jobs, the
+        // development CA, and the reference receiver that demo, bench and tests deliver to.
+        .target(
+            name: "Notify",
+            dependencies: [
+                "JobQueue",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The HTTP API.
         .target(name: "AssessmentAPI", dependencies: ["AssessmentStore", "JobQueue", "Notify"]),
         // The workflow's job handlers.
@@ -71,6 +93,7 @@ let package = Package(
                 "AssessmentAPI",
                 "AssessmentStore",
                 "Workers",
+                "Notify",
                 "Assessment",
                 "JobQueue",
                 "PostgresSupport",
@@ -97,6 +120,16 @@ let package = Package(
             dependencies: ["JobQueue", "TestSupport", "PostgresSupport"]
         ),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
+        .testTarget(
+            name: "NotifyTests",
+            dependencies: [
+                "Notify", "JobQueue", "TestSupport", "PostgresSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "WorkersTests",
             dependencies: [

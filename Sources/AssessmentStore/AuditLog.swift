@@ -36,6 +36,14 @@ public enum AuditLog {
         return 0
     }
 
+    /// Entries appended but not yet sealed.
+    public static func pending(client: PostgresClient, logger: Logger) async throws -> Int {
+        for try await count in try await client.query("SELECT count(*)::int FROM audit_pending", logger: logger).decode(Int.self) {
+            return count
+        }
+        return 0
+    }
+
     /// What a verification of the chain found.
     public struct Verification: Sendable, Equatable {
         /// Entries checked.

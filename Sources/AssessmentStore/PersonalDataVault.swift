@@ -20,6 +20,12 @@ public struct PersonalDataVault: Sendable {
     /// The master key from `ASSESS_DATA_KEY` (base64) or the file named by `ASSESS_DATA_KEY_FILE`;
     /// nil when neither is set.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PersonalDataVault? {
+        try masterKey(fromEnvironment: environment).map { try PersonalDataVault(masterKey: $0) }
+    }
+
+    /// The deployment's master key, which other components (notification secrets) derive their
+    /// own keys from; nil when neither variable is set.
+    public static func masterKey(fromEnvironment environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SymmetricKey? {
         var encoded = environment["ASSESS_DATA_KEY"]
         if encoded == nil, let path = environment["ASSESS_DATA_KEY_FILE"] {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -31,7 +37,7 @@ public struct PersonalDataVault: Sendable {
         guard let bytes = Data(base64Encoded: encoded.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw StoreError(.invalidInput, "the personal data key must be base64 (e.g. `openssl rand -base64 32`)")
         }
-        return try PersonalDataVault(masterKey: SymmetricKey(data: bytes))
+        return SymmetricKey(data: bytes)
     }
 
     /// A vault with a random key, for the demo and tests: what it seals cannot be read after the process ends.

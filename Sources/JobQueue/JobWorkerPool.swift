@@ -200,6 +200,13 @@ public struct JobWorkerPool: Service {
                 return .snooze(after: delay)
             case (_, JobControl.cancel(let reason)):
                 return .cancel(reason: reason)
+            case (_, JobControl.retry(let delay, let reason)):
+                if job.attempt >= job.maxAttempts {
+                    logger.error("job discarded after its last attempt", metadata: ["error": "\(reason)"])
+                    return .discard(error: reason)
+                }
+                logger.notice("job failed; will retry", metadata: ["error": "\(reason)", "retry_in": "\(delay)"])
+                return .retry(after: delay, error: reason)
             case (_, let error as JobQueueError) where error.code == .undecodableArgs:
                 logger.error("job discarded: \(error.message)")
                 return .discard(error: error.message)

@@ -36,7 +36,7 @@ public final class LocalPostgres: Sendable {
         let runAsPostgresUser = getuid() == 0
         var lastError: (any Error)?
         for _ in 0..<5 {
-            let port = try freeTCPPort()
+            let port = try freeLoopbackPort()
             do {
                 return try LocalPostgres(
                     binDirectory: binDirectory,
@@ -163,24 +163,6 @@ public final class LocalPostgres: Sendable {
                 + "`apt-get install postgresql`, set PG_BIN to their folder, or set DATABASE_URL to an existing database."
         )
     }
-
-    private static func freeTCPPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LocalPostgresError(code: .startFailed, detail: "cannot open a socket") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw LocalPostgresError(code: .startFailed, detail: "cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 /// Why a local cluster could not be started.
@@ -203,4 +185,24 @@ public struct LocalPostgresError: Error, CustomStringConvertible {
 
     /// A message for the operator.
     public var description: String { "Local PostgreSQL: \(detail)" }
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago: whoever binds it next should be ready
+/// to try another.
+public func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw LocalPostgresError(code: .startFailed, detail: "cannot open a socket") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+        }
+    }
+    guard bound else { throw LocalPostgresError(code: .startFailed, detail: "cannot find a free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -32,18 +32,24 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Chain the entries of finished transactions onto the audit log now, as the coordinator's sealer does.")
         @OptionGroup var database: DatabaseOptions
+        @Option(help: "Seconds to wait for transactions still running, whose entries cannot be sealed before they end.")
+        var waitSeconds = 30
 
         func run() async throws {
             let logger = try database.logger(label: "assess.audit", quietest: .warning)
-            let sealed = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
+            let wait = Duration.seconds(waitSeconds)
+            let (sealed, pending) = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
+                let deadline = ContinuousClock.now + wait
                 var total = 0
                 while true {
                     let sealed = try await AuditLog.seal(client: client, logger: logger)
                     total += sealed
-                    if sealed < 10_000 { return total }
+                    let pending = try await AuditLog.pending(client: client, logger: logger)
+                    if pending == 0 || ContinuousClock.now >= deadline { return (total, pending) }
+                    if sealed == 0 { try await Task.sleep(for: .milliseconds(100)) }
                 }
             }
-            print("audit log: \(sealed) entries sealed")
+            print("audit log: \(sealed) entries sealed\(pending == 0 ? "" : "; \(pending) wait for transactions still running")")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import JobQueue
 import PostgresNIO
+import Notify
 import ServiceLifecycle
 import Workers
 
@@ -25,17 +26,23 @@ struct CoordinatorCommand: AsyncParsableCommand {
             "A cron expression (5 fields, or 6 with leading seconds) that enqueues a probe job at each tick, to check cron end to end.",
             valueName: "expression")) var probeCron: String?
         @Option(name: .long, help: "The time zone cron expressions are read in.") var cronTimeZone = "Asia/Shanghai"
+        @Option(name: .long, help: "Days the notification delivery log keeps attempts.") var notificationLogRetentionDays = 30.0
 
         func run() async throws {
             guard leaseMs > 2 * tickMs, tickMs > 0, workerTimeoutMs > 0, housekeepingMs > 0 else {
                 throw ValidationError("--lease-ms must exceed twice --tick-ms, and all durations must be positive")
             }
-            guard completedRetentionHours > 0, discardedRetentionHours > 0 else {
-                throw ValidationError("--completed-retention-hours and --discarded-retention-hours must be positive")
+            guard completedRetentionHours > 0, discardedRetentionHours > 0, notificationLogRetentionDays >= 1 else {
+                throw ValidationError("""
+                    --completed-retention-hours and --discarded-retention-hours must be positive, \
+                    --notification-log-retention-days at least 1
+                    """)
             }
             var schedules: [CronSchedule]
             do {
-                schedules = try Workflow.cronSchedules()
+                var notify = NotifyConfiguration()
+                notify.logRetention = .seconds(notificationLogRetentionDays * 86_400)
+                schedules = try Workflow.cronSchedules() + Notifier.cronSchedules(configuration: notify)
                 if let probeCron {
                     schedules.append(try CronSchedule(name: "probe", expression: probeCron, timeZone: cronTimeZone, args: ProbeJob(milliseconds: 0)))
                 }

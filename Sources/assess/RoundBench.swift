@@ -49,12 +49,8 @@ struct RoundBench: AsyncParsableCommand {
                 }
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
-                let jobs = try await client.query("SELECT count(*)::int FROM jobs WHERE kind LIKE 'assessment.%'").decode(Int.self)
-                var jobCount = 0
-                for try await n in jobs { jobCount = n }
-                let certificates = try await client.query("SELECT count(*)::int FROM certificates").decode(Int.self)
-                var certificateCount = 0
-                for try await n in certificates { certificateCount = n }
+                let jobCount = try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind LIKE 'assessment.%'")
+                let certificateCount = try await client.scalar("SELECT count(*)::int FROM certificates")
                 report("""
                     bench round: round \(round), \(bench.applications) title applications, panels of 3 from a pool of \
                     \(bench.reviewerCount), every score and vote sent by \(bench.clients) simulated clients; 1 s per day; \
@@ -138,9 +134,7 @@ struct RoundBench: AsyncParsableCommand {
     func sealAuditLog(_ client: PostgresClient, logger: Logger) async throws {
         while true {
             let sealed = try await AuditLog.seal(client: client, logger: logger)
-            for try await done in try await client.query("SELECT (count(*) = 0)::int FROM audit_pending").decode(Int.self) where done == 1 {
-                return
-            }
+            if try await AuditLog.pending(client: client, logger: logger) == 0 { return }
             if sealed == 0 { try await Task.sleep(for: .milliseconds(50)) }
         }
     }

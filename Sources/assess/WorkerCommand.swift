@@ -1,6 +1,7 @@
 import ArgumentParser
 import JobQueue
 import Logging
+import Notify
 import ServiceLifecycle
 import Workers
 
@@ -12,8 +13,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     @Option(name: .long, parsing: .upToNextOption,
-            help: "Queues to work, as name or name=concurrency (default: default=10 assessment=10 signing=2; signing needs ASSESS_BUREAU_KEY).")
-    var queue: [String] = ["default=10", "assessment=10", "signing=2"]
+            help: "Queues to work, as name or name=concurrency (default: default=10 assessment=10 signing=2 notify=16; signing needs ASSESS_BUREAU_KEY, notify ASSESS_DATA_KEY).")
+    var queue: [String] = ["default=10", "assessment=10", "signing=2", "notify=16"]
 
     @Option(name: .long, help: "Most jobs claimed at once.")
     var batchSize = 100
@@ -34,16 +35,24 @@ struct WorkerCommand: AsyncParsableCommand {
             jobTimeout: .seconds(jobTimeoutSeconds))
         try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
             let workflow = try WorkerHandlers.workflow(client: client, logger: logger)
+            let notifier = try WorkerHandlers.notifier(client: client, logger: logger)
             var queues = configuration.queues
             if workflow.signer == nil { queues[Workflow.signingQueueName] = nil }
+            if notifier == nil { queues[NotifyConfiguration.queueName] = nil }
             var configuration = configuration
             configuration.queues = queues
-            var registry = WorkerHandlers.registry(workflow: workflow)
+            var registry = WorkerHandlers.registry(workflow: workflow, notifier: notifier)
             if rehearsalDelayMs > 0 { registry.delayEveryHandler(by: .milliseconds(rehearsalDelayMs)) }
             let pool = JobWorkerPool(client: client, registry: registry,
                                      configuration: configuration, logger: logger)
             let group = ServiceGroup(services: [pool], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-            try await group.run()
+            do {
+                try await group.run()
+            } catch {
+                try? await notifier?.shutdown()
+                throw error
+            }
+            try await notifier?.shutdown()
         }
     }
 

@@ -1,17 +1,29 @@
 import AssessmentStore
 import JobQueue
 import Logging
+import Notify
 import PostgresNIO
 import Workers
 
 /// The handlers every `assess worker` runs: the assessment workflow's, and the operators' probes.
 enum WorkerHandlers {
-    static func registry(workflow: Workflow) -> JobRegistry {
+    static func registry(workflow: Workflow, notifier: Notifier?) -> JobRegistry {
         var registry = JobRegistry()
         registry.register(NoOpHandler())
         registry.register(ProbeHandler())
         workflow.register(in: &registry)
+        notifier?.register(in: &registry)
         return registry
+    }
+
+    /// The notifier with the deployment's key; without ASSESS_DATA_KEY no worker could open the
+    /// subscriptions' secrets, so this one leaves the notify queue alone.
+    static func notifier(client: PostgresClient, logger: Logger) throws -> Notifier? {
+        guard let key = try PersonalDataVault.masterKey() else {
+            logger.notice("ASSESS_DATA_KEY is not set: this worker does not deliver notifications")
+            return nil
+        }
+        return Notifier(client: client, secrets: try SecretBox(masterKey: key), logger: logger)
     }
 
     /// The workflow with the keys of the environment. Handlers never open sealed identity numbers,

@@ -10,6 +10,8 @@ public final class ChildProcess: @unchecked Sendable {
     public let logPath: String
     /// The exit code, once `waitForExit` saw it exit normally.
     public private(set) var exitCode: Int32?
+    /// Once reaped, its pid may belong to another process: no more signals or waits.
+    private var reaped = false
 
     /// Starts the `assess` executable built beside the test bundle with `arguments` and `environment`
     /// added; with `ownSession`, as the leader of its own process group (see `killGroup`).
@@ -27,7 +29,9 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Sends a signal (SIGKILL, SIGSTOP, SIGCONT, SIGTERM).
-    public func send(_ signal: Int32) { kill(pid, signal) }
+    public func send(_ signal: Int32) {
+        if !reaped { kill(pid, signal) }
+    }
 
     /// Sends a signal to the process's whole group; only for a process started with `ownSession`.
     public func killGroup(_ signal: Int32) { kill(-pid, signal) }
@@ -35,11 +39,13 @@ public final class ChildProcess: @unchecked Sendable {
     /// Waits up to `timeout` for the process to exit; returns whether it did.
     @discardableResult
     public func waitForExit(timeout: Duration = .seconds(20)) async -> Bool {
+        if reaped { return true }
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var status: Int32 = 0
         while ContinuousClock.now < deadline {
             if waitpid(pid, &status, WNOHANG) == pid {
                 if status & 0x7f == 0 { exitCode = (status >> 8) & 0xff }
+                reaped = true
                 return true
             }
             try? await Task.sleep(for: .milliseconds(50))

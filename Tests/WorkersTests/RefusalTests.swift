@@ -93,7 +93,7 @@ struct RefusalTests {
             #expect(try await client.scalar("SELECT count(*)::int FROM votes") == 0)
             #expect(try await client.scalar("SELECT count(*)::int FROM appeals") == 0)
             #expect(try await client.scalar("SELECT count(*)::int FROM objections") == 0)
-            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind <> 'assessment.close_applications'") == 1)
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind LIKE 'assessment.%' AND kind <> 'assessment.close_applications'") == 1)
         }
     }
 

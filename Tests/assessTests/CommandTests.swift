@@ -6,10 +6,11 @@ import TestSupport
 /// Operator commands run as real processes against a test database.
 @Suite("Operator commands")
 struct CommandTests {
-    func run(_ arguments: [String], _ database: TestDatabase) async throws -> (code: Int32?, output: String) {
+    func run(_ arguments: [String], _ database: TestDatabase, environment: [String: String] = [:],
+             logLevel: Bool = true) async throws -> (code: Int32?, output: String) {
         try await withChildProcesses { processes in
-            let process = try processes.start(arguments + ["--log-level", "warning"],
-                                              environment: ["DATABASE_URL": database.url.connectionString])
+            let process = try processes.start(arguments + (logLevel ? ["--log-level", "warning"] : []),
+                                              environment: environment.merging(["DATABASE_URL": database.url.connectionString]) { $1 })
             #expect(await process.waitForExit())
             return (process.exitCode, process.output)
         }
@@ -31,6 +32,36 @@ struct CommandTests {
             try await client.query("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
             let broken = try await run(["audit", "verify"], database)
             #expect(broken.code == 1 && broken.output.contains("breaks at entry 2"), "\(broken.output)")
+        }
+    }
+
+    @Test("assess tls makes a CA and a server certificate; assess notify subscribes over https only, lists without secrets, re-drives")
+    func notifyAndTLS() async throws {
+        try await TestDatabase.with { _, database in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assess-tls-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let ca = try await run(["tls", "ca", "--out", folder], database, logLevel: false)
+            #expect(ca.code == 0, "\(ca.output)")
+            let server = try await run(["tls", "server", "--ca", folder, "--host", "hooks.example", "--out", folder], database, logLevel: false)
+            #expect(server.code == 0, "\(server.output)")
+            let keyMode = try FileManager.default.attributesOfItem(atPath: folder + "/server-key.pem")[.posixPermissions] as? Int
+            #expect(keyMode == 0o600, "the private key is readable by its owner only")
+            let key = ["ASSESS_DATA_KEY": Data((0..<32).map { UInt8($0) }).base64EncodedString()]
+            let plain = try await run(["notify", "subscribe", "--recipient", "institution:inst", "--url", "http://hooks.example/a"],
+                                      database, environment: key)
+            #expect(plain.code != 0 && plain.output.contains("https://"), "\(plain.output)")
+            let keyless = try await run(["notify", "subscribe", "--recipient", "institution:inst", "--url", "https://hooks.example/a"], database)
+            #expect(keyless.code != 0 && keyless.output.contains("ASSESS_DATA_KEY"), "\(keyless.output)")
+            let subscribed = try await run(["notify", "subscribe", "--recipient", "institution:inst", "--url", "https://hooks.example/a",
+                                            "--event", "result", "--trust-roots", folder + "/ca.pem"], database, environment: key)
+            #expect(subscribed.code == 0 && subscribed.output.contains("subscription 1") && subscribed.output.contains("whsec_"),
+                    "\(subscribed.output)")
+            let secret = subscribed.output.components(separatedBy: "whsec_").last?.prefix(20) ?? "none"
+            let listed = try await run(["notify", "list"], database)
+            #expect(listed.code == 0 && listed.output.contains("https://hooks.example/a") && listed.output.contains("private trust roots"))
+            #expect(!listed.output.contains(String(secret)), "no secret in the listing")
+            let none = try await run(["notify", "redrive", "42"], database)
+            #expect(none.code != 0 && none.output.contains("no dead delivery has the id 42"), "\(none.output)")
         }
     }
 

@@ -1,0 +1,103 @@
+import AsyncHTTPClient
+import Foundation
+import JobQueue
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// Delivers the notification outbox to subscribed HTTPS endpoints, as queue jobs.
+///
+/// A statement that writes outbox rows asks for a dispatch job (trigger in migration 0008); the
+/// dispatch fans each row out to the matching subscriptions as deliveries, one delivery job each;
+/// a delivery job POSTs the signed notification and records the attempt. Certificate and hostname
+/// verification are always on, TLS 1.2 at least, redirects are never followed (a redirect could
+/// lead to plain HTTP), and a subscription can pin its own trust roots and present a client
+/// certificate.
+public struct Notifier: Sendable {
+    public let client: PostgresClient
+    public let configuration: NotifyConfiguration
+    let queue: JobQueueClient
+    let secrets: SecretBox
+    let http: HTTPClient
+    let tlsCache = TLSCache()
+    let logger: Logger
+
+    /// A notifier with its own HTTP client; call `shutdown()` when done.
+    public init(client: PostgresClient, secrets: SecretBox, configuration: NotifyConfiguration = .init(), logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.queue = JobQueueClient(client: client, logger: logger)
+        self.secrets = secrets
+        self.logger = logger
+        var http = HTTPClient.Configuration()
+        http.tlsConfiguration = Self.baseTLS()
+        http.redirectConfiguration = .disallow
+        http.timeout = .init(connect: .seconds(5), read: .nanoseconds(configuration.requestTimeout.nanoseconds))
+        // Up to 32 connections to one endpoint: a busy receiver gets deliveries in parallel rather than queued behind 8.
+        http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
+        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
+    }
+
+    /// Closes the HTTP client's connections.
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    /// The handlers of dispatch, delivery and log pruning; their queue is `NotifyConfiguration.queueName`.
+    public func register(in registry: inout JobRegistry) {
+        registry.register(DispatchNotifications.Handler(notifier: self))
+        registry.register(DeliverNotification.Handler(notifier: self))
+        registry.register(PruneDeliveryLog.Handler(notifier: self))
+    }
+
+    /// What the coordinator runs for notifications: a dispatch every minute (for rows whose
+    /// transaction committed after their dispatch ran) and an hourly pruning of the delivery log.
+    public static func cronSchedules(configuration: NotifyConfiguration = .init()) throws -> [CronSchedule] {
+        let options = EnqueueOptions(queue: NotifyConfiguration.queueName)
+        return [
+            try CronSchedule(name: "notify_sweep", expression: "* * * * *", timeZone: "UTC", args: DispatchNotifications(), options: options),
+            try CronSchedule(name: "notify_prune_log", expression: "17 * * * *", timeZone: "UTC",
+                             args: PruneDeliveryLog(retentionSeconds: Int(configuration.logRetention.components.seconds)), options: options),
+        ]
+    }
+
+    /// Client TLS every delivery starts from: verification of chain and host name, TLS 1.2 or later.
+    static func baseTLS() -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        tls.certificateVerification = .fullVerification
+        return tls
+    }
+
+    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withTransaction(logger: logger) { try await body($0) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+}
+
+/// Parsed TLS settings per subscription version, so that a delivery neither re-parses PEM nor
+/// defeats the HTTP client's connection reuse (its pools are keyed by TLS configuration).
+final class TLSCache: Sendable {
+    private let entries = Mutex<[Int64: (version: Date, tls: TLSConfiguration)]>([:])
+
+    func configuration(subscription: Int64, version: Date, make: () throws -> TLSConfiguration) throws -> TLSConfiguration {
+        if let cached = entries.withLock({ $0[subscription] }), cached.version == version { return cached.tls }
+        let tls = try make()
+        entries.withLock { $0[subscription] = (version, tls) }
+        return tls
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    var milliseconds: Double { Double(nanoseconds) / 1_000_000 }
+}

@@ -1,0 +1,21 @@
+/// A refusal of the notification service: what is wrong, and where, said so a person can fix it.
+public struct NotifyError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case invalidInput
+        case notFound
+        case wrongState
+    }
+
+    public let code: Code
+    public let message: String
+    /// The request field at fault, if one is.
+    public let field: String?
+
+    public init(_ code: Code, _ message: String, field: String? = nil) {
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public var description: String { message }
+}

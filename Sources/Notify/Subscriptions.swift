@@ -1,0 +1,149 @@
+import Foundation
+import NIOSSL
+import PostgresNIO
+
+/// What a subscriber asks for.
+public struct SubscriptionRequest: Sendable, Codable, Equatable {
+    /// Whose notifications: `institution:<id>`, `applicant:<id>`, `reviewer:<id>`, `bureau`, every
+    /// recipient of a kind (`applicant:*`, for a platform), or `*`.
+    public var recipient: String
+    /// An `https://` URL; plain HTTP is refused.
+    public var url: String
+    /// The events wanted (e.g. `result`, `certificate issued`); empty for all.
+    public var events: [String]
+    /// PEM certificates to trust instead of the system's roots (a private CA).
+    public var trustRootsPEM: String?
+    /// A PEM certificate chain and its PEM private key, for endpoints that require mutual TLS.
+    public var clientCertificatePEM: String?
+    public var clientKeyPEM: String?
+
+    public init(recipient: String, url: String, events: [String] = [], trustRootsPEM: String? = nil,
+                clientCertificatePEM: String? = nil, clientKeyPEM: String? = nil) {
+        self.recipient = recipient
+        self.url = url
+        self.events = events
+        self.trustRootsPEM = trustRootsPEM
+        self.clientCertificatePEM = clientCertificatePEM
+        self.clientKeyPEM = clientKeyPEM
+    }
+
+    /// Refuses what could never deliver safely, saying which field to fix.
+    func validate() throws {
+        let recipientPattern = /^(\*|bureau|(applicant|reviewer|institution|platform):(\*|[A-Za-z0-9._-]{1,100}))$/
+        guard recipient.wholeMatch(of: recipientPattern) != nil else {
+            throw NotifyError(.invalidInput, """
+                recipient must be institution:<id>, applicant:<id>, reviewer:<id>, platform:<id>, bureau, <kind>:* or *
+                """, field: "recipient")
+        }
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
+            throw NotifyError(.invalidInput, "url is not a URL", field: "url")
+        }
+        guard scheme == "https" else {
+            throw NotifyError(.invalidInput, "url must start with https://: notifications are delivered over TLS only", field: "url")
+        }
+        guard let host = components.host, !host.isEmpty else { throw NotifyError(.invalidInput, "url has no host", field: "url") }
+        guard components.user == nil, components.password == nil else {
+            throw NotifyError(.invalidInput, "url must not carry credentials; the signature authenticates each notification", field: "url")
+        }
+        guard url.utf8.count <= 2_000 else { throw NotifyError(.invalidInput, "url is longer than 2000 bytes", field: "url") }
+        guard events.count <= 50, events.allSatisfy({ !$0.isEmpty && $0.count <= 100 }) else {
+            throw NotifyError(.invalidInput, "events must be at most 50 non-empty names", field: "events")
+        }
+        if let trustRootsPEM { _ = try Self.certificates(trustRootsPEM, field: "trustRootsPEM") }
+        switch (clientCertificatePEM, clientKeyPEM) {
+        case (nil, nil): break
+        case (let chain?, let key?):
+            _ = try Self.certificates(chain, field: "clientCertificatePEM")
+            _ = try Self.privateKey(key)
+        default:
+            throw NotifyError(.invalidInput, "clientCertificatePEM and clientKeyPEM go together", field: "clientKeyPEM")
+        }
+    }
+
+    static func certificates(_ pem: String, field: String) throws -> [NIOSSLCertificate] {
+        guard let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)), !certificates.isEmpty else {
+            throw NotifyError(.invalidInput, "\(field) holds no PEM certificate", field: field)
+        }
+        return certificates
+    }
+
+    static func privateKey(_ pem: String) throws -> NIOSSLPrivateKey {
+        guard let key = try? NIOSSLPrivateKey(bytes: Array(pem.utf8), format: .pem) else {
+            throw NotifyError(.invalidInput, "clientKeyPEM holds no PEM private key", field: "clientKeyPEM")
+        }
+        return key
+    }
+}
+
+/// A subscription as listed: no secret.
+public struct SubscriptionSummary: Sendable, Codable, Equatable {
+    public let id: Int64
+    public let recipient: String
+    public let url: String
+    public let events: [String]
+    public let active: Bool
+    public let mutualTLS: Bool
+    public let privateTrustRoots: Bool
+    /// Until when the previous secret still signs, during a rotation.
+    public let previousSecretUntil: Date?
+}
+
+extension Notifier {
+    /// Registers an endpoint; returns its id and its signing secret, which is shown this once.
+    public func subscribe(_ request: SubscriptionRequest) async throws -> (id: Int64, secret: String) {
+        try request.validate()
+        let secret = SecretBox.newSecret()
+        let sealedKey = try request.clientKeyPEM.map { ByteBuffer(bytes: try secrets.seal($0)) }
+        let rows = try await client.query("""
+            INSERT INTO notification_subscriptions
+                (recipient, url, events, secret_sealed, trust_roots_pem, client_certificate_pem, client_key_sealed)
+            VALUES (\(request.recipient), \(request.url), \(request.events), \(ByteBuffer(bytes: try secrets.seal(secret))),
+                    \(request.trustRootsPEM), \(request.clientCertificatePEM), \(sealedKey))
+            RETURNING id
+            """, logger: logger)
+        for try await id in rows.decode(Int64.self) { return (id, secret) }
+        throw NotifyError(.wrongState, "the subscription was not stored")
+    }
+
+    /// Replaces a subscription's secret; the old one keeps signing alongside for `overlap`, so
+    /// that receivers can switch without dropping a notification. Returns the new secret.
+    public func rotateSecret(subscription id: Int64, overlap: Duration = .seconds(86_400)) async throws -> String {
+        guard overlap >= .zero, overlap <= .seconds(30 * 86_400) else {
+            throw NotifyError(.invalidInput, "the overlap runs from 0 to 30 days", field: "overlap")
+        }
+        let secret = SecretBox.newSecret()
+        let rows = try await client.query("""
+            UPDATE notification_subscriptions
+            SET previous_secret_sealed = secret_sealed, secret_sealed = \(ByteBuffer(bytes: try secrets.seal(secret))),
+                previous_secret_until = now() + make_interval(secs => \(overlap.milliseconds / 1000)), updated_at = now()
+            WHERE id = \(id) RETURNING id
+            """, logger: logger)
+        for try await _ in rows.decode(Int64.self) { return secret }
+        throw NotifyError(.notFound, "no subscription has the id \(id)")
+    }
+
+    /// Stops deliveries to a subscription; pending ones are dead-lettered when their turn comes.
+    public func deactivate(subscription id: Int64) async throws {
+        let rows = try await client.query("""
+            UPDATE notification_subscriptions SET active = false, updated_at = now() WHERE id = \(id) RETURNING id
+            """, logger: logger)
+        for try await _ in rows.decode(Int64.self) { return }
+        throw NotifyError(.notFound, "no subscription has the id \(id)")
+    }
+
+    /// Subscriptions in id order after `after`, at most `limit`; with `recipient`, only its own.
+    public func subscriptions(recipient: String? = nil, after: Int64 = 0, limit: Int = 100) async throws -> [SubscriptionSummary] {
+        var summaries: [SubscriptionSummary] = []
+        for try await (id, who, url, events, active, mutual, roots, until) in try await client.query("""
+            SELECT id, recipient, url, events, active, client_key_sealed IS NOT NULL, trust_roots_pem IS NOT NULL,
+                   CASE WHEN previous_secret_until > now() THEN previous_secret_until END
+            FROM notification_subscriptions
+            WHERE id > \(after) AND (\(recipient)::text IS NULL OR recipient = \(recipient))
+            ORDER BY id LIMIT \(min(max(limit, 1), 1_000))
+            """, logger: logger).decode((Int64, String, String, [String], Bool, Bool, Bool, Date?).self) {
+            summaries.append(SubscriptionSummary(id: id, recipient: who, url: url, events: events, active: active,
+                                                 mutualTLS: mutual, privateTrustRoots: roots, previousSecretUntil: until))
+        }
+        return summaries
+    }
+}

@@ -1,0 +1,63 @@
+import Crypto
+import Foundation
+
+/// The signature a receiver checks before it trusts a notification.
+///
+/// Header `Assess-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>]`, where each `v1` is
+/// HMAC-SHA256, keyed with the UTF-8 bytes of a subscription secret, over `<t>.` followed by the
+/// raw body. During a secret rotation the header carries one `v1` per secret in force; a receiver
+/// accepts when any of them matches its secret and `t` is recent (replays of old bodies fail).
+/// Recipe and a Python check: `ops/notifications.md`.
+public enum WebhookSignature {
+    public static let headerName = "Assess-Signature"
+
+    /// The header value for `body` at `timestamp`, one signature per secret.
+    public static func header(body: some Collection<UInt8>, timestamp: Int64, secrets: [String]) -> String {
+        (["t=\(timestamp)"] + secrets.map { "v1=" + hex(code(body: body, timestamp: timestamp, secret: $0)) }).joined(separator: ",")
+    }
+
+    /// Whether `header` carries a valid signature of `body` with `secret`, made within `tolerance` of `now`.
+    public static func verify(
+        header: String, body: some Collection<UInt8>, secret: String, now: Date = Date(), tolerance: TimeInterval = 300
+    ) -> Bool {
+        var timestamp: Int64?
+        var signatures: [String] = []
+        for part in header.split(separator: ",") {
+            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { continue }
+            if pair[0] == "t" { timestamp = Int64(pair[1]) }
+            if pair[0] == "v1" { signatures.append(pair[1]) }
+        }
+        guard let timestamp, abs(now.timeIntervalSince1970 - Double(timestamp)) <= tolerance else { return false }
+        let expected = Array(code(body: body, timestamp: timestamp, secret: secret))
+        // Compared in constant time, so that timing tells nothing about the expected code.
+        return signatures.contains { candidate in
+            guard let bytes = unhex(candidate), bytes.count == expected.count else { return false }
+            return zip(bytes, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        }
+    }
+
+    private static func code(body: some Collection<UInt8>, timestamp: Int64, secret: String) -> HashedAuthenticationCode<SHA256> {
+        var hmac = HMAC<SHA256>(key: SymmetricKey(data: Data(secret.utf8)))
+        hmac.update(data: Data("\(timestamp).".utf8))
+        hmac.update(data: Data(body))
+        return hmac.finalize()
+    }
+
+    private static func hex(_ code: some Sequence<UInt8>) -> String {
+        code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func unhex(_ text: String) -> [UInt8]? {
+        guard text.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        return bytes
+    }
+}

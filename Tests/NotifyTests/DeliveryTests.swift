@@ -1,0 +1,200 @@
+import Foundation
+import JobQueue
+import Notify
+import PostgresNIO
+import PostgresSupport
+import Testing
+import TestSupport
+
+@Suite("Notification delivery over TLS")
+struct DeliveryTests {
+    @Test("a notification is delivered once over HTTPS, signed, with its idempotency key; the log shows the attempt")
+    func delivered() async throws {
+        let certificates = try Certificates()
+        try await withNotifier { notifier, client, database in
+            let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server), secrets: [], logger: database.logger)
+            try await withReceiver(receiver, logger: database.logger) { url in
+                let (id, secret) = try await notifier.subscribe(SubscriptionRequest(
+                    recipient: "institution:inst", url: url, events: ["result"], trustRootsPEM: try certificates.caPEM))
+                receiver.setSecrets([secret])
+                try await owe(client, key: "result:application:7:institution:inst")
+                try await owe(client, key: "other:1", event: "round closed")  // an event the subscription does not want
+                try await owe(client, key: "other:2", recipient: "institution:elsewhere")  // someone else's
+                try await eventually("the notification is delivered") {
+                    try await deliveryState(client, key: "result:application:7:institution:inst") == "delivered"
+                }
+                #expect(receiver.accepted.map(\.idempotencyKey) == ["result:application:7:institution:inst"])
+                #expect(receiver.badSignatures == 0)
+                let body = try JSONSerialization.jsonObject(with: Data(receiver.accepted[0].body)) as? [String: Any]
+                #expect(body?["event"] as? String == "result" && body?["recipient"] as? String == "institution:inst")
+                #expect((body?["data"] as? [String: Any])?["subject"] as? String == "application:7")
+                #expect(try await client.scalar("SELECT count(*)::int FROM notification_deliveries") == 1)
+                #expect(try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE dispatched_at IS NULL") == 0)
+                #expect(try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE delivered_at IS NOT NULL") == 1)
+                let delivery = try await client.scalar("SELECT id::int FROM notification_deliveries")
+                let log = try await notifier.deliveryLog(Int64(delivery))
+                #expect(log.count == 1 && log[0].statusCode == 200 && log[0].error == nil)
+                #expect(try await notifier.subscriptions().map(\.id) == [id])
+            }
+        }
+    }
+
+    @Test("receivers with an untrusted, an expired or a wrong-host certificate get nothing: refused, retried, dead-lettered")
+    func badCertificates() async throws {
+        let certificates = try Certificates()
+        let stranger = try DevelopmentCA(name: "someone else's CA")
+        let cases: [(String, DevelopmentCA.Issued)] = [
+            ("untrusted", try stranger.issueServer(hosts: ["localhost"])),
+            ("expired", try certificates.ca.issueServer(hosts: ["localhost"], notBefore: Date().addingTimeInterval(-86_400 * 30),
+                                                         notAfter: Date().addingTimeInterval(-86_400))),
+            ("wrong host", try certificates.ca.issueServer(hosts: ["wrong.example"])),
+        ]
+        try await withNotifier { notifier, client, database in
+            for (name, issued) in cases {
+                let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(issued), secrets: [], logger: database.logger)
+                try await withReceiver(receiver, logger: database.logger) { url in
+                    let (_, secret) = try await notifier.subscribe(SubscriptionRequest(
+                        recipient: "institution:\(name.replacingOccurrences(of: " ", with: "-"))", url: url, trustRootsPEM: try certificates.caPEM))
+                    receiver.setSecrets([secret])
+                    let key = "cert-case:\(name)"
+                    try await owe(client, key: key, recipient: "institution:\(name.replacingOccurrences(of: " ", with: "-"))")
+                    try await eventually(timeout: .seconds(30), "the \(name) receiver's delivery is dead-lettered") {
+                        try await deliveryState(client, key: key) == "dead"
+                    }
+                    #expect(receiver.requests == 0, "no request reached the \(name) receiver")
+                    let dead = try await notifier.deadDeliveries().first { $0.idempotencyKey == key }
+                    #expect(dead?.attempts == fastConfiguration.maxAttempts, "\(name): retried up to the last attempt")
+                    #expect(dead?.lastError?.contains("TLS") == true || dead?.lastError?.lowercased().contains("certificate") == true,
+                            "\(name): \(dead?.lastError ?? "no error")")
+                }
+            }
+        }
+    }
+
+    @Test("mutual TLS: a subscription with the client certificate is delivered; one without is refused by the receiver")
+    func mutualTLS() async throws {
+        let certificates = try Certificates()
+        let client = try certificates.ca.issueClient(name: "assess-notify")
+        try await withNotifier { notifier, db, database in
+            let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server, clientCA: certificates.ca),
+                                           secrets: [], logger: database.logger)
+            try await withReceiver(receiver, logger: database.logger) { url in
+                let (_, withCertificate) = try await notifier.subscribe(SubscriptionRequest(
+                    recipient: "institution:mutual", url: url, trustRootsPEM: try certificates.caPEM,
+                    clientCertificatePEM: client.certificatePEM, clientKeyPEM: client.keyPEM))
+                let (_, without) = try await notifier.subscribe(SubscriptionRequest(
+                    recipient: "institution:plain", url: url, trustRootsPEM: try certificates.caPEM))
+                receiver.setSecrets([withCertificate, without])
+                try await owe(db, key: "mtls:1", recipient: "institution:mutual")
+                try await owe(db, key: "mtls:2", recipient: "institution:plain")
+                try await eventually("both deliveries end") {
+                    let first = try await deliveryState(db, key: "mtls:1")
+                    let second = try await deliveryState(db, key: "mtls:2")
+                    return first == "delivered" && second == "dead"
+                }
+                #expect(receiver.accepted.map(\.idempotencyKey) == ["mtls:1"])
+                #expect(receiver.requests == 1)
+            }
+        }
+    }
+
+    @Test("a receiver that fails twice then succeeds accepts exactly one delivery; 429 waits its Retry-After; 400 is not retried")
+    func retries() async throws {
+        let certificates = try Certificates()
+        try await withNotifier { notifier, client, database in
+            let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server), secrets: [], logger: database.logger) { attempt in
+                (attempt <= 2 ? 503 : 200, nil)
+            }
+            let limited = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server), secrets: [], logger: database.logger) { attempt in
+                attempt == 1 ? (429, 1) : (200, nil)
+            }
+            let refusing = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server), secrets: [], logger: database.logger) { _ in
+                (400, nil)
+            }
+            try await withReceiver(receiver, logger: database.logger) { flakyURL in
+                try await withReceiver(limited, logger: database.logger) { limitedURL in
+                    try await withReceiver(refusing, logger: database.logger) { refusingURL in
+                        for (recipient, url, target) in [("institution:flaky", flakyURL, receiver), ("institution:limited", limitedURL, limited),
+                                                         ("institution:refusing", refusingURL, refusing)] {
+                            let (_, secret) = try await notifier.subscribe(SubscriptionRequest(
+                                recipient: recipient, url: url, trustRootsPEM: try certificates.caPEM))
+                            target.setSecrets([secret])
+                        }
+                        try await owe(client, key: "flaky", recipient: "institution:flaky")
+                        try await owe(client, key: "limited", recipient: "institution:limited")
+                        try await owe(client, key: "refused", recipient: "institution:refusing")
+                        try await eventually("all three end") {
+                            let flaky = try await deliveryState(client, key: "flaky")
+                            let limited = try await deliveryState(client, key: "limited")
+                            let refused = try await deliveryState(client, key: "refused")
+                            return flaky == "delivered" && limited == "delivered" && refused == "dead"
+                        }
+                        #expect(receiver.requests == 3 && receiver.accepted.count == 1)
+                        #expect(refusing.requests == 1, "a 400 is final")
+                        #expect(try await client.scalar("""
+                            SELECT count(*)::int FROM notification_attempts a JOIN notification_deliveries d ON d.id = a.delivery_id
+                            JOIN notification_outbox o ON o.id = d.outbox_id WHERE o.idempotency_key = 'flaky'
+                            """) == 3)
+                        let gap = try await client.scalar("""
+                            SELECT (extract(epoch FROM max(a.at) - min(a.at)) * 1000)::int FROM notification_attempts a
+                            JOIN notification_deliveries d ON d.id = a.delivery_id JOIN notification_outbox o ON o.id = d.outbox_id
+                            WHERE o.idempotency_key = 'limited'
+                            """)
+                        #expect(gap >= 950, "the retry waited for Retry-After: 1 (\(gap) ms)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a receiver that is down throughout ends dead-lettered, and a re-drive delivers once it is up")
+    func deadLetterAndRedrive() async throws {
+        let certificates = try Certificates()
+        try await withNotifier { notifier, client, database in
+            let port = try freeLoopbackPortForTests()
+            let (_, secret) = try await notifier.subscribe(SubscriptionRequest(
+                recipient: "institution:inst", url: "https://localhost:\(port)/hook", trustRootsPEM: try certificates.caPEM))
+            try await owe(client, key: "down")
+            try await eventually(timeout: .seconds(30), "the delivery is dead-lettered") { try await deliveryState(client, key: "down") == "dead" }
+            let dead = try await notifier.deadDeliveries()
+            #expect(dead.count == 1 && dead[0].attempts == fastConfiguration.maxAttempts)
+            let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server), secrets: [secret], logger: database.logger)
+            try await withReceiver(receiver, port: port, logger: database.logger) { _ in
+                #expect(try await notifier.redrive([dead[0].id]) == 1)
+                try await eventually("the re-driven delivery arrives") { try await deliveryState(client, key: "down") == "delivered" }
+                #expect(receiver.accepted.map(\.idempotencyKey) == ["down"])
+                #expect(try await notifier.deadDeliveries().isEmpty)
+                await #expect(throws: NotifyError.self) { try await notifier.redrive([dead[0].id]) }
+            }
+        }
+    }
+
+    @Test("secret rotation: during the overlap both secrets sign, so receivers on either secret accept")
+    func rotation() async throws {
+        let certificates = try Certificates()
+        try await withNotifier { notifier, client, database in
+            let oldSide = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server), secrets: [], logger: database.logger)
+            try await withReceiver(oldSide, logger: database.logger) { url in
+                let (id, old) = try await notifier.subscribe(SubscriptionRequest(recipient: "institution:inst", url: url,
+                                                                                 trustRootsPEM: try certificates.caPEM))
+                oldSide.setSecrets([old])
+                let new = try await notifier.rotateSecret(subscription: id, overlap: .seconds(3_600))
+                #expect(new != old)
+                try await owe(client, key: "rotated:1")
+                try await eventually("delivered to a receiver still on the old secret") { try await deliveryState(client, key: "rotated:1") == "delivered" }
+                oldSide.setSecrets([new])
+                try await owe(client, key: "rotated:2")
+                try await eventually("delivered to a receiver on the new secret") { try await deliveryState(client, key: "rotated:2") == "delivered" }
+                #expect(oldSide.badSignatures == 0)
+                _ = try await notifier.rotateSecret(subscription: id, overlap: .zero)
+                try await owe(client, key: "rotated:3")
+                try await eventually("after an overlap of zero the replaced secret no longer signs") {
+                    try await deliveryState(client, key: "rotated:3") == "dead"
+                }
+                #expect(oldSide.badSignatures >= 1)
+            }
+        }
+    }
+}
+
+func freeLoopbackPortForTests() throws -> Int { try PostgresSupport.freeLoopbackPort() }
