@@ -55,14 +55,17 @@ CREATE INDEX notification_outbox_undispatched_idx ON notification_outbox (id) WH
 
 -- Every statement that owes notifications asks for a dispatch at the end of the current
 -- half-second: one dispatch job per half-second however many rows, and it runs after the rows
--- of that half-second have (almost always) committed. A row whose transaction commits later
--- still goes out with the next dispatch, or the coordinator's minutely sweep.
+-- of that half-second have (almost always) committed. Only the first transaction of a
+-- half-second inserts the job; the others see its advisory lock taken and go on, rather than
+-- wait on its uncommitted job row. A row whose transaction commits after its dispatch ran (or
+-- whose dispatch was rolled back with another transaction) goes out with the next dispatch, or
+-- the coordinator's minutely sweep.
 CREATE FUNCTION notification_outbox_dispatch_wanted() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     bucket bigint := floor(extract(epoch FROM clock_timestamp()) * 2);
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM owed) THEN
-        RETURN NULL;
+    IF NOT EXISTS (SELECT 1 FROM owed) OR NOT pg_try_advisory_xact_lock(1852798052, (bucket % 1000000000)::integer) THEN
+        RETURN NULL;  -- 1852798052: 'notd'
     END IF;
     PERFORM jobqueue_enqueue('notify', 'notify.dispatch', '{}'::jsonb,
                              to_timestamp((bucket + 1) / 2.0) + interval '50 milliseconds', bucket::text);
