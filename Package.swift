@@ -75,7 +75,19 @@ let package = Package(
             ]
         ),
         // The HTTP API.
-        .target(name: "AssessmentAPI", dependencies: ["AssessmentStore", "JobQueue", "Notify"]),
+        // It writes through the workflow's commands (Workers), so an API write and a worker's are the same transaction code.
+        .target(
+            name: "AssessmentAPI",
+            dependencies: [
+                "Assessment", "AssessmentStore", "JobQueue", "Notify", "Workers",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The workflow's job handlers.
         .target(
             name: "Workers",
@@ -94,6 +106,10 @@ let package = Package(
                 "AssessmentStore",
                 "Workers",
                 "Notify",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "Assessment",
                 "JobQueue",
                 "PostgresSupport",
@@ -121,6 +137,16 @@ let package = Package(
         ),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
         .testTarget(
+            name: "AssessmentAPITests",
+            dependencies: [
+                "AssessmentAPI", "Workers", "AssessmentStore", "Assessment", "JobQueue", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
             name: "NotifyTests",
             dependencies: [
                 "Notify", "JobQueue", "TestSupport", "PostgresSupport",
@@ -142,7 +168,12 @@ let package = Package(
         // Real `assess` processes: crashes, stops, failover, database restarts.
         .testTarget(
             name: "assessTests",
-            dependencies: ["TestSupport", "PostgresSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: [
+                "TestSupport", "PostgresSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .testTarget(
             name: "PostgresSupportTests",

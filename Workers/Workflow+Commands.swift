@@ -167,3 +167,35 @@ extension Workflow {
         try await transaction { try await store.handleObjection(id, institution: institution, resolution: resolution, on: $0) }
     }
 }
+
+/// What people read back; each checks that the reader may see it.
+extension Workflow {
+    /// An applicant's applications in id order after `after`, at most `limit`.
+    public func applications(of applicant: Int64, after: Int64, limit: Int) async throws -> [ApplicationRecord] {
+        try await transaction { connection in
+            var records: [ApplicationRecord] = []
+            for id in try await store.applicationIDs(of: applicant, after: after, limit: limit, on: connection) {
+                records.append(try await store.application(id, on: connection))
+            }
+            return records
+        }
+    }
+
+    /// One application, only for the applicant who filed it; another's reads as not found.
+    public func application(_ id: Int64, of applicant: Int64) async throws -> ApplicationRecord {
+        try await transaction { connection in
+            let record = try await store.application(id, on: connection)
+            guard record.applicantID == applicant else { throw StoreError(.notFound, "no application has the id \(id)") }
+            return record
+        }
+    }
+
+    /// A round's applications by stage, only for the institution that runs it.
+    public func progress(round id: Int64, institution: String) async throws -> (state: String, counts: [String: Int]) {
+        try await transaction { connection in
+            let round = try await store.round(id, on: connection)
+            guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
+            return (round.state.rawValue, try await store.progress(round: id, on: connection))
+        }
+    }
+}

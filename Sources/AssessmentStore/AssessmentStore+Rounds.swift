@@ -275,6 +275,15 @@ extension AssessmentStore {
     }
 
     /// Applications of a round by state: the round's progress.
+    /// An applicant's applications in id order after `after`, at most `limit`.
+    public func applicationIDs(of applicant: Int64, after: Int64, limit: Int, on connection: PostgresConnection) async throws -> [Int64] {
+        var ids: [Int64] = []
+        for try await id in try await connection.query("""
+            SELECT id FROM applications WHERE applicant_id = \(applicant) AND id > \(after) ORDER BY id LIMIT \(limit)
+            """, logger: logger).decode(Int64.self) { ids.append(id) }
+        return ids
+    }
+
     public func progress(round: Int64, on connection: PostgresConnection) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for try await (state, n) in try await connection.query(

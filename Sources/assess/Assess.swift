@@ -7,6 +7,6 @@ struct Assess: AsyncParsableCommand {
         commandName: "assess",
         abstract: "Professional title evaluation and vocational skills certification on a PostgreSQL job queue.",
         subcommands: [DemoCommand.self, MigrateCommand.self, WorkerCommand.self, CoordinatorCommand.self, JobsCommand.self, RoundsCommand.self,
-                      AuditCommand.self, NotifyCommand.self, TLSCommand.self, BenchCommand.self]
+                      AuditCommand.self, NotifyCommand.self, TLSCommand.self, ServeCommand.self, TokensCommand.self, BenchCommand.self]
     )
 }

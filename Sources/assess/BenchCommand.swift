@@ -4,6 +4,6 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks; each prints its figures, and one JSON line with --json.",
-        subcommands: [QueueBench.self, LatencyBench.self, AssignBench.self, RoundBench.self, NotifyBench.self]
+        subcommands: [QueueBench.self, LatencyBench.self, AssignBench.self, RoundBench.self, NotifyBench.self, APIBench.self]
     )
 }

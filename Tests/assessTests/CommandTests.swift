@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOSSL
+import PostgresSupport
 import PostgresNIO
 import Testing
 import TestSupport
@@ -62,6 +65,45 @@ struct CommandTests {
             #expect(!listed.output.contains(String(secret)), "no secret in the listing")
             let none = try await run(["notify", "redrive", "42"], database)
             #expect(none.code != 0 && none.output.contains("no dead delivery has the id 42"), "\(none.output)")
+        }
+    }
+
+    @Test("assess serve refuses plain HTTP off loopback, and serves HTTPS from a certificate and key")
+    func serveTLS() async throws {
+        try await TestDatabase.with { _, database in
+            let key = ["ASSESS_DATA_KEY": Data((0..<32).map { UInt8($0) }).base64EncodedString()]
+            let refused = try await run(["serve", "--host", "0.0.0.0"], database, environment: key)
+            #expect(refused.code != 0 && refused.output.contains("refusing plain HTTP"), "\(refused.output)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assess-serve-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            _ = try await run(["tls", "ca", "--out", folder], database, logLevel: false)
+            _ = try await run(["tls", "server", "--ca", folder, "--host", "localhost", "--out", folder], database, logLevel: false)
+            let port = try freeLoopbackPort()
+            try await withChildProcesses { processes in
+                let server = try processes.start(["serve", "--port", "\(port)", "--tls-certificate", folder + "/server.pem",
+                                                  "--tls-key", folder + "/server-key.pem", "--log-level", "warning"],
+                                                 environment: key.merging(["DATABASE_URL": database.url.connectionString]) { $1 })
+                var tls = TLSConfiguration.makeClientConfiguration()
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(folder + "/ca.pem"))
+                var configuration = HTTPClient.Configuration()
+                configuration.tlsConfiguration = tls
+                let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+                let answered: Bool
+                do {
+                    try await eventually("the API answers over HTTPS") {
+                        guard let response = try? await http.execute(HTTPClientRequest(url: "https://localhost:\(port)/healthz"), timeout: .seconds(2))
+                        else { return false }
+                        return response.status.code == 200
+                    }
+                    let plain = try? await http.execute(HTTPClientRequest(url: "http://localhost:\(port)/healthz"), timeout: .seconds(2))
+                    answered = plain?.status.code == 200
+                } catch {
+                    try? await http.shutdown()
+                    throw error
+                }
+                try await http.shutdown()
+                #expect(!answered, "plain HTTP is not served on the TLS port: \(server.output.suffix(500))")
+            }
         }
     }
 

@@ -1,0 +1,220 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JobQueue
+import Logging
+import NIOCore
+import PostgresNIO
+import Workers
+
+/// The HTTP API over the workflow: every write is a workflow command (one transaction with the
+/// jobs it sets off), every read checks that the caller may see it.
+public struct APIServer: Sendable {
+    let workflow: Workflow
+    let tokens: APITokens
+    let queue: JobQueueClient
+    let metrics = APIMetrics()
+    let logger: Logger
+
+    public init(workflow: Workflow, client: PostgresClient, logger: Logger) {
+        self.workflow = workflow
+        self.tokens = APITokens(client: client, logger: logger)
+        self.queue = JobQueueClient(client: client, logger: logger)
+        self.logger = logger
+    }
+
+    /// The routes, for an Application (and for the test that checks each is documented).
+    public func router() -> Router<APIContext> {
+        let router = Router(context: APIContext.self)
+        router.add(middleware: ProblemMiddleware(metrics: metrics))
+        router.add(middleware: AuthenticationMiddleware(tokens: tokens))
+
+        router.get("/healthz") { _, _ in JSONBody(["status": "ok"]) }
+        router.get("/readyz") { _, _ -> Response in
+            do {
+                _ = try await queue.queueStats()
+                return try JSONBody(["status": "ready"]).response()
+            } catch {
+                throw Problem(.serviceUnavailable, "the database does not answer")
+            }
+        }
+        router.get("/metrics") { _, _ -> Response in
+            let text = metrics.render(queues: (try? await queue.queueStats()) ?? [])
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("/openapi.json") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+
+        // Public: anyone may check a certificate by its number.
+        router.get("/v1/certificates/:number") { _, context -> JSONBody<CertificateView> in
+            let number = try context.parameters.require("number")
+            guard number.count <= 64, let record = try await workflow.certificate(number: number) else {
+                throw Problem(.notFound, "no certificate has the number \(number.prefix(64))")
+            }
+            let status: String
+            switch record.verdict {
+            case .valid: status = "valid"
+            case .revoked: status = "revoked"
+            case .invalidSignature: status = "invalid signature"
+            }
+            let content = record.content
+            return JSONBody(CertificateView(
+                number: content.number, status: status, holder: Self.mask(content.holderName), holderDocument: content.holderDocumentMasked,
+                qualification: content.qualification, level: content.level, issuer: content.issuer, issuedOn: content.issuedOn.description,
+                signatureValid: record.verdict != .invalidSignature))
+        }
+
+        // Applicants.
+        router.post("/v1/applicants") { request, context -> Response in
+            let body = try await Self.decode(RegisterApplicantBody.self, request, context)
+            let id = try await workflow.registerApplicant(try body.registration())
+            let token = try await tokens.issue(role: .applicant, subject: String(id))
+            return try JSONBody(["id": "\(id)", "token": token]).response(status: .created)
+        }
+        router.post("/v1/applications") { request, context -> Response in
+            let applicant = try Self.applicantID(context)
+            let body = try await Self.decode(ApplyBody.self, request, context)
+            let id = try await workflow.apply(round: body.round, applicant: applicant, target: try body.applicationTarget())
+            return try JSONBody(["id": id]).response(status: .created)
+        }
+        router.get("/v1/applications") { request, context -> JSONBody<Page<ApplicationView>> in
+            let applicant = try Self.applicantID(context)
+            let (after, limit) = try Self.page(request)
+            let records = try await workflow.applications(of: applicant, after: after, limit: limit)
+            return JSONBody(Page(items: records.map(ApplicationView.init), next: records.count == limit ? records.last?.id : nil))
+        }
+        router.get("/v1/applications/:id") { _, context -> JSONBody<ApplicationView> in
+            let applicant = try Self.applicantID(context)
+            return JSONBody(ApplicationView(try await workflow.application(try Self.id(context), of: applicant)))
+        }
+        router.post("/v1/applications/:id/appeal") { request, context -> Response in
+            let applicant = try Self.applicantID(context)
+            let id = try Self.id(context)
+            let body = try await Self.decode(AppealBody.self, request, context)
+            _ = try await workflow.application(id, of: applicant)
+            try await workflow.fileAppeal(applicant: applicant, application: id, reason: body.reason)
+            return Response(status: .accepted)
+        }
+
+        // Reviewers.
+        router.post("/v1/reviews/:id/score") { request, context -> Response in
+            let reviewer = try context.require(.reviewer)
+            let body = try await Self.decode(ScoreBody.self, request, context)
+            try await workflow.submitScore(reviewer: reviewer, application: try Self.id(context), score: body.score)
+            return Response(status: .noContent)
+        }
+
+        // Institutions.
+        router.get("/v1/rounds/:id/progress") { _, context -> Response in
+            let institution = try context.require(.institution)
+            let (state, counts) = try await workflow.progress(round: try Self.id(context), institution: institution)
+            return try JSONBody(RoundProgressView(state: state, applications: counts)).response()
+        }
+
+        // The HR bureau.
+        router.post("/v1/rounds/:id/confirm") { _, context -> Response in
+            let officer = try context.require(.bureau)
+            try await workflow.confirmRound(try Self.id(context), by: officer)
+            return Response(status: .accepted)
+        }
+        router.post("/v1/certificates/:number/revoke") { request, context -> Response in
+            _ = try context.require(.bureau)
+            let body = try await Self.decode(RevokeBody.self, request, context)
+            try await workflow.revokeCertificate(number: try context.parameters.require("number"), reason: body.reason)
+            return Response(status: .accepted)
+        }
+        return router
+    }
+
+    /// The routes this server answers, as `METHOD path` with `{name}` parameters.
+    public static let routes: [String] = [
+        "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.json",
+        "GET /v1/certificates/{number}", "POST /v1/applicants", "POST /v1/applications", "GET /v1/applications",
+        "GET /v1/applications/{id}", "POST /v1/applications/{id}/appeal", "POST /v1/reviews/{id}/score",
+        "GET /v1/rounds/{id}/progress", "POST /v1/rounds/{id}/confirm", "POST /v1/certificates/{number}/revoke",
+    ]
+
+    /// The methods of the routes whose pattern matches `path`.
+    static func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return routes.compactMap { route -> String? in
+            let parts = route.split(separator: " ")
+            let pattern = parts[1].split(separator: "/", omittingEmptySubsequences: true)
+            guard pattern.count == segments.count,
+                  zip(pattern, segments).allSatisfy({ $0.0.hasPrefix("{") || $0.0 == $0.1 }) else { return nil }
+            return String(parts[0])
+        }
+    }
+
+    static func decode<Body: Decodable>(_ type: Body.Type, _ request: Request, _ context: APIContext) async throws -> Body {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            throw Problem(.unsupportedMediaType, "send the body as application/json")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw Problem(.contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes")
+        }
+        do {
+            return try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw Problem.decoding(error)
+        }
+    }
+
+    static func applicantID(_ context: APIContext) throws -> Int64 {
+        guard let id = Int64(try context.require(.applicant)) else { throw Problem(.forbidden, "this token names no applicant") }
+        return id
+    }
+
+    static func id(_ context: APIContext) throws -> Int64 {
+        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
+            throw Problem(.badRequest, "the id in the path must be a positive whole number", errors: [.init(field: "id", message: "not a positive whole number")])
+        }
+        return id
+    }
+
+    static func page(_ request: Request) throws -> (after: Int64, limit: Int) {
+        let query = request.uri.queryParameters
+        let after = try query["after"].map { text -> Int64 in
+            guard let value = Int64(String(text)), value >= 0 else { throw Problem(.badRequest, "after must be a whole number ≥ 0", errors: [.init(field: "after", message: "not a whole number ≥ 0")]) }
+            return value
+        } ?? 0
+        let limit = try query["limit"].map { text -> Int in
+            guard let value = Int(String(text)), (1...100).contains(value) else { throw Problem(.badRequest, "limit must be 1 to 100", errors: [.init(field: "limit", message: "not 1 to 100")]) }
+            return value
+        } ?? 50
+        return (after, limit)
+    }
+
+    /// A holder name as the public sees it: the first character, the rest starred.
+    static func mask(_ name: String) -> String {
+        guard let first = name.first else { return "" }
+        return String(first) + String(repeating: "*", count: max(1, name.count - 1))
+    }
+}
+
+struct RoundProgressView: Encodable, Sendable {
+    let state: String
+    let applications: [String: Int]
+}
+
+/// An Encodable value as a JSON response.
+struct JSONBody<Value: Encodable & Sendable>: ResponseGenerator, Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+
+    func response(status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response { try response() }
+}

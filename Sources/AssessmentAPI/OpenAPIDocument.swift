@@ -1,0 +1,98 @@
+/// The API's OpenAPI 3.1 description, served at /openapi.json. A test fails when a route of
+/// `APIServer.routes` is missing here, or a path here has no route.
+enum OpenAPIDocument {
+    static let json = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {"title": "assess", "version": "1", "description": "Professional title evaluation and vocational skills certification. Errors are application/problem+json (RFC 9457)."},
+      "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token from POST /v1/applicants, or `assess tokens issue` for institutions, reviewers and the bureau."}},
+        "parameters": {
+          "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "format": "int64"}},
+          "number": {"name": "number", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 64}},
+          "after": {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "format": "int64"}},
+          "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}
+        },
+        "schemas": {
+          "Problem": {"type": "object", "required": ["type", "title", "status", "detail", "errors"], "properties": {
+            "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
+            "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
+          "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
+          "Registration": {"type": "object", "required": ["name", "document", "education"], "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 100},
+            "document": {"type": "object", "required": ["kind", "number", "birthDate"], "properties": {
+              "kind": {"type": "string", "enum": ["resident_id", "passport", "foreign_permanent_residence_id", "hk_macao_taiwan_residence_permit"]},
+              "number": {"type": "string"}, "issuingCountry": {"type": ["string", "null"]}, "birthDate": {"type": "string", "format": "date"}}},
+            "employer": {"type": ["string", "null"], "maxLength": 200},
+            "education": {"type": "string", "enum": ["doctorate", "master", "bachelor", "college_diploma", "secondary"]}}},
+          "Registered": {"type": "object", "required": ["id", "token"], "properties": {"id": {"type": "string"}, "token": {"type": "string"}}},
+          "Apply": {"type": "object", "required": ["round", "target"], "properties": {
+            "round": {"type": "integer", "format": "int64"},
+            "target": {"type": "object", "required": ["track"], "properties": {
+              "track": {"type": "string", "enum": ["title", "skill"]}, "series": {"type": "string"}, "grade": {"type": "integer", "minimum": 1, "maximum": 5},
+              "specialty": {"type": ["string", "null"]}, "occupation": {"type": "string"}, "level": {"type": "integer", "minimum": 1, "maximum": 5},
+              "direction": {"type": "string"}}}}},
+          "Created": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer", "format": "int64"}}},
+          "Application": {"type": "object", "required": ["id", "round", "state", "appliedOn"], "properties": {
+            "id": {"type": "integer"}, "round": {"type": "integer"}, "state": {"type": "string"}, "appliedOn": {"type": "string", "format": "date"},
+            "score": {"type": ["number", "null"]}, "passed": {"type": ["boolean", "null"]}, "appealOutcome": {"type": ["string", "null"]}}},
+          "ApplicationPage": {"type": "object", "required": ["items"], "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Application"}}, "next": {"type": ["integer", "null"]}}},
+          "Reason": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1}}},
+          "Score": {"type": "object", "required": ["score"], "properties": {"score": {"type": "number", "minimum": 0, "maximum": 100}}},
+          "Progress": {"type": "object", "required": ["state", "applications"], "properties": {
+            "state": {"type": "string"}, "applications": {"type": "object", "additionalProperties": {"type": "integer"}}}},
+          "Certificate": {"type": "object", "required": ["number", "status", "holder", "holderDocument", "qualification", "level", "issuer", "issuedOn", "signatureValid"], "properties": {
+            "number": {"type": "string"}, "status": {"type": "string", "enum": ["valid", "revoked", "invalid signature"]},
+            "holder": {"type": "string", "description": "masked"}, "holderDocument": {"type": "string", "description": "masked"},
+            "qualification": {"type": "string"}, "level": {"type": "string"}, "issuer": {"type": "string"}, "issuedOn": {"type": "string", "format": "date"},
+            "signatureValid": {"type": "boolean"}}}
+        },
+        "responses": {
+          "Problem": {"description": "A refusal", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        }
+      },
+      "paths": {
+        "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "Alive", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}}}},
+        "/readyz": {"get": {"summary": "Readiness: the database answers", "responses": {
+          "200": {"description": "Ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}, "503": {"$ref": "#/components/responses/Problem"}}}},
+        "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "Text exposition format", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+        "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        "/v1/certificates/{number}": {"get": {"summary": "Verify a certificate (public)", "parameters": [{"$ref": "#/components/parameters/number"}], "responses": {
+          "200": {"description": "The certificate, its status and the signature check", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Certificate"}}}},
+          "404": {"$ref": "#/components/responses/Problem"}}}},
+        "/v1/applicants": {"post": {"summary": "Register as an applicant; returns a bearer token", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Registration"}}}}, "responses": {
+          "201": {"description": "Registered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Registered"}}}},
+          "400": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"}, "413": {"$ref": "#/components/responses/Problem"},
+          "415": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}}},
+        "/v1/applications": {
+          "post": {"summary": "Apply in a round", "security": [{"bearer": []}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Apply"}}}}, "responses": {
+            "201": {"description": "Applied", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Created"}}}},
+            "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"},
+            "404": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"}, "413": {"$ref": "#/components/responses/Problem"},
+            "415": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}},
+          "get": {"summary": "My applications", "security": [{"bearer": []}], "parameters": [{"$ref": "#/components/parameters/after"}, {"$ref": "#/components/parameters/limit"}], "responses": {
+            "200": {"description": "A page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApplicationPage"}}}},
+            "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}}}},
+        "/v1/applications/{id}": {"get": {"summary": "One of my applications", "security": [{"bearer": []}], "parameters": [{"$ref": "#/components/parameters/id"}], "responses": {
+          "200": {"description": "The application", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Application"}}}},
+          "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
+        "/v1/applications/{id}/appeal": {"post": {"summary": "Appeal a decision", "security": [{"bearer": []}], "parameters": [{"$ref": "#/components/parameters/id"}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reason"}}}}, "responses": {
+          "202": {"description": "Filed"}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"},
+          "404": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"}, "413": {"$ref": "#/components/responses/Problem"}, "415": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}}},
+        "/v1/reviews/{id}/score": {"post": {"summary": "Score a case assigned to me (reviewer)", "security": [{"bearer": []}], "parameters": [{"$ref": "#/components/parameters/id"}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Score"}}}}, "responses": {
+          "204": {"description": "Scored"}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"},
+          "404": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"}, "413": {"$ref": "#/components/responses/Problem"}, "415": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}}},
+        "/v1/rounds/{id}/progress": {"get": {"summary": "A round's applications by stage (its institution)", "security": [{"bearer": []}], "parameters": [{"$ref": "#/components/parameters/id"}], "responses": {
+          "200": {"description": "Progress", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Progress"}}}},
+          "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
+        "/v1/rounds/{id}/confirm": {"post": {"summary": "Confirm a round's results (HR bureau)", "security": [{"bearer": []}], "parameters": [{"$ref": "#/components/parameters/id"}], "responses": {
+          "202": {"description": "Confirmed; certificates follow"}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"},
+          "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"}}}},
+        "/v1/certificates/{number}/revoke": {"post": {"summary": "Revoke a certificate (HR bureau)", "security": [{"bearer": []}], "parameters": [{"$ref": "#/components/parameters/number"}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Reason"}}}}, "responses": {
+          "202": {"description": "Revoked"}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"},
+          "404": {"$ref": "#/components/responses/Problem"}, "413": {"$ref": "#/components/responses/Problem"}, "415": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}}}
+      }
+    }
+    """#
+}

@@ -1,0 +1,103 @@
+import AssessmentStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Notify
+
+/// An RFC 9457 problem: what went wrong, and for bad input which fields to fix.
+public struct Problem: HTTPResponseError, Codable, Sendable {
+    public struct FieldError: Codable, Sendable, Equatable {
+        public let field: String
+        public let message: String
+    }
+
+    public let type: String
+    public let title: String
+    public let statusCode: Int
+    public let detail: String
+    public let errors: [FieldError]
+
+    public var status: HTTPResponse.Status { .init(code: statusCode) }
+
+    init(_ status: HTTPResponse.Status, _ detail: String, errors: [FieldError] = []) {
+        self.type = "about:blank"
+        self.title = status.reasonPhrase
+        self.statusCode = status.code
+        self.detail = detail
+        self.errors = errors
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, title, detail, errors
+        case statusCode = "status"
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return Response(status: status, headers: [.contentType: "application/problem+json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(self))))
+    }
+
+    /// Any error as the problem a client should see: refusals keep their message; anything
+    /// unexpected is a 500 that says nothing of the inside.
+    static func from(_ error: any Error) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let error as StoreError:
+            let fields = error.field.map { [FieldError(field: $0, message: error.message)] } ?? []
+            switch error.code {
+            case .invalidInput: return Problem(.unprocessableContent, error.message, errors: fields)
+            case .notFound: return Problem(.notFound, error.message)
+            case .forbidden: return Problem(.forbidden, error.message)
+            default: return Problem(.conflict, error.message)  // a duplicate, or the wrong moment
+            }
+        case let error as NotifyError:
+            switch error.code {
+            case .invalidInput:
+                return Problem(.unprocessableContent, error.message, errors: error.field.map { [FieldError(field: $0, message: error.message)] } ?? [])
+            case .notFound: return Problem(.notFound, error.message)
+            case .wrongState: return Problem(.conflict, error.message)
+            }
+        case let error as DecodingError:
+            return Problem.decoding(error)
+        case let error as HTTPError:
+            return Problem(error.status, error.body ?? error.status.reasonPhrase)
+        default:
+            return Problem(.internalServerError, "the server failed; the error is logged with the request id")
+        }
+    }
+
+    /// A JSON body that does not fit the schema, with the path of the field at fault.
+    static func decoding(_ error: DecodingError) -> Problem {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key])
+            return Problem(.badRequest, "the body lacks \(field)", errors: [FieldError(field: field, message: "required")])
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            let field = path(context.codingPath)
+            return Problem(.badRequest, "\(field.isEmpty ? "the body" : field) must be \(Self.describe(type))",
+                           errors: [FieldError(field: field, message: "must be \(Self.describe(type))")])
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            if field.isEmpty { return Problem(.badRequest, "the body is not valid JSON") }
+            return Problem(.badRequest, "\(field): \(context.debugDescription)", errors: [FieldError(field: field, message: context.debugDescription)])
+        @unknown default:
+            return Problem(.badRequest, "the body does not fit the schema")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: "an object of the documented shape"
+        }
+    }
+}

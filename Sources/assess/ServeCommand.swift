@@ -1,0 +1,87 @@
+import ArgumentParser
+import AssessmentAPI
+import AssessmentStore
+import Hummingbird
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import ServiceLifecycle
+import Workers
+
+/// `assess serve`: the HTTP API.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the HTTP API until SIGTERM/SIGINT; HTTPS with --tls-certificate and --tls-key.")
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "PEM certificate chain to serve HTTPS with.") var tlsCertificate: String?
+    @Option(help: "PEM private key of the certificate.") var tlsKey: String?
+    @Flag(help: "Serve plain HTTP on a non-loopback address (behind a TLS-terminating proxy only).") var insecureHTTP = false
+    @Flag(help: "Without DATABASE_URL, run on a throwaway local PostgreSQL (for trials and fuzzing; everything is gone at exit).")
+    var embeddedDatabase = false
+
+    func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
+        let loopback = host == "127.0.0.1" || host == "::1" || host == "localhost"
+        if tlsCertificate == nil, !loopback, !insecureHTTP {
+            throw ValidationError("""
+                refusing plain HTTP on \(host): give --tls-certificate and --tls-key, or --insecure-http when a TLS proxy fronts this server
+                """)
+        }
+    }
+
+    func run() async throws {
+        let logger = try database.logger(label: "assess.api")
+        guard let vault = try PersonalDataVault.fromEnvironment() else {
+            throw ValidationError("set ASSESS_DATA_KEY (or ASSESS_DATA_KEY_FILE): registrations seal identity numbers with it")
+        }
+        var tls: TLSConfiguration?
+        if let tlsCertificate, let tlsKey {
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCertificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem)))
+            configuration.minimumTLSVersion = .tlsv12
+            tls = configuration
+        }
+        let (host, port, serverTLS) = (host, port, tls)
+        try await database.withDatabase(allowEmbedded: embeddedDatabase, logger: logger) { client, _ in
+            let workflow = Workflow(client: client, vault: vault, signer: nil, logger: logger)
+            let api = APIServer(workflow: workflow, client: client, logger: logger)
+            let app = Application(
+                router: api.router(), server: try serverTLS.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+                configuration: .init(address: .hostname(host, port: port), serverName: "assess"),
+                onServerRunning: { channel in
+                    logger.notice("serving the API", metadata: ["address": "\(serverTLS == nil ? "http" : "https")://\(host):\(channel.localAddress?.port ?? port)"])
+                }, logger: logger)
+            try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        }
+    }
+}
+
+/// `assess tokens issue`: bearer tokens for institutions, reviewers and the bureau.
+struct TokensCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokens", abstract: "Issue API tokens.", subcommands: [Issue.self])
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a new bearer token (shown once; only its hash is stored).")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "applicant, institution, reviewer or bureau.") var role: String
+        @Option(help: "Whom it acts for: the institution's, reviewer's or applicant's id; the officer's name for the bureau.") var subject: String
+        @Option(help: "Days it is valid; none for no expiry.") var days: Int?
+
+        func run() async throws {
+            guard let role = Principal.Role(rawValue: role) else {
+                throw ValidationError("--role must be one of \(Principal.Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard !subject.isEmpty, subject.count <= 100 else { throw ValidationError("--subject must have 1 to 100 characters") }
+            let logger = try database.logger(label: "assess.tokens", quietest: .warning)
+            let (subject, days) = (subject, days)
+            let token = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
+                try await APITokens(client: client, logger: logger).issue(role: role, subject: subject, validFor: days.map { .seconds($0 * 86_400) })
+            }
+            print(token)
+        }
+    }
+}

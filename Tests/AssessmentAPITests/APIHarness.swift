@@ -1,0 +1,82 @@
+import AssessmentAPI
+import AssessmentStore
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import PostgresNIO
+import Testing
+import TestSupport
+import Workers
+
+/// A running API over a test database, and a client that talks to it over real HTTP.
+struct API: Sendable {
+    let base: String
+    let http: HTTPClient
+    let workflow: Workflow
+    let client: PostgresClient
+    let tokens: APITokens
+
+    struct Reply: Sendable {
+        let status: Int
+        let body: String
+        let contentType: String?
+
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:] }
+        /// The fields a problem names.
+        var fields: [String] { (json["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String } ?? [] }
+    }
+
+    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil,
+                 contentType: String = "application/json") async throws -> Reply {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let json {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        let response = try await http.execute(request, timeout: .seconds(15))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return Reply(status: Int(response.status.code), body: String(buffer: body), contentType: response.headers.first(name: "Content-Type"))
+    }
+
+    static func with(_ body: @escaping @Sendable (API) async throws -> Void) async throws {
+        try await TestDatabase.with { client, database in
+            let workflow = Workflow(client: client, vault: .ephemeral(), signer: .ephemeral(), logger: database.logger)
+            let server = APIServer(workflow: workflow, client: client, logger: database.logger)
+            let (ready, readySignal) = AsyncStream.makeStream(of: Int.self)
+            let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                  onServerRunning: { readySignal.yield($0.localAddress?.port ?? 0) }, logger: database.logger)
+            let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+            do {
+                try await withServices([app], logger: database.logger) {
+                    var port = 0
+                    for await bound in ready {
+                        port = bound
+                        break
+                    }
+                    try await body(API(base: "http://127.0.0.1:\(port)", http: http, workflow: workflow, client: client,
+                                       tokens: APITokens(client: client, logger: database.logger)))
+                }
+            } catch {
+                try? await http.shutdown()
+                throw error
+            }
+            try await http.shutdown()
+        }
+    }
+}
+
+/// A resident ID with a valid check character, for a birth date and a sequence number.
+func residentID(born: String, sequence: Int) -> String {
+    let digits = "310101" + born.replacingOccurrences(of: "-", with: "") + String(format: "%03d", sequence % 1000)
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    let sum = zip(digits, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+    return digits + String(Array("10X98765432")[sum % 11])
+}
+
+func registration(name: String = "Li Wei", born: String = "1990-03-01", sequence: Int = 1) -> String {
+    #"{"name": "\#(name)", "document": {"kind": "resident_id", "number": "\#(residentID(born: born, sequence: sequence))", "birthDate": "\#(born)"}, "education": "bachelor"}"#
+}

@@ -1,0 +1,145 @@
+import Assessment
+import AssessmentAPI
+import AssessmentStore
+import Foundation
+import NIOHTTP1
+import Testing
+import TestSupport
+import Workers
+
+@Suite("HTTP API")
+struct APITests {
+    /// An institution with three reviewers and an open title round, as workflow commands set them up.
+    static func setUpRound(_ api: API) async throws -> Int64 {
+        try await api.workflow.addInstitution(id: "inst", name: "Institution")
+        try await api.workflow.addInstitution(id: "other", name: "Other institution")
+        for id in ["r1", "r2", "r3"] {
+            try await api.workflow.addReviewer(Reviewer(id: ReviewerID(id), fields: ["economics"], loadCap: 10), name: id, institution: "inst")
+        }
+        return try await api.workflow.openRound(RoundDraft(institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
+                                                           startDate: CalendarDate(iso: "2026-11-23")!, closesOnDay: 100))
+    }
+
+    @Test("the OpenAPI document is JSON and documents exactly the routes the server answers")
+    func openAPIMatchesRoutes() async throws {
+        try await API.with { api in
+            let reply = try await api.request(.GET, "/openapi.json")
+            #expect(reply.status == 200)
+            let paths = try #require(reply.json["paths"] as? [String: [String: Any]])
+            var documented = Set<String>()
+            for (path, operations) in paths {
+                for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
+            }
+            #expect(documented == Set(APIServer.routes), "undocumented: \(Set(APIServer.routes).subtracting(documented)); unrouted: \(documented.subtracting(APIServer.routes))")
+            // Every documented route is really served: none answers 404 for its own path.
+            for route in APIServer.routes {
+                let parts = route.split(separator: " ")
+                let path = String(parts[1]).replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{number}", with: "X")
+                let reply = try await api.request(HTTPMethod(rawValue: String(parts[0])), path, json: parts[0] == "POST" ? "{}" : nil)
+                #expect(!(reply.status == 404 && reply.body.contains("Not Found")) || path.contains("certificates/X"), "\(route): \(reply.status) \(reply.body)")
+            }
+        }
+    }
+
+    @Test("an applicant registers, applies and follows their own applications; bad input gets problem+json naming the field")
+    func applicantFlow() async throws {
+        try await API.with { api in
+            let round = try await Self.setUpRound(api)
+            let registered = try await api.request(.POST, "/v1/applicants", json: registration())
+            #expect(registered.status == 201, "\(registered.body)")
+            let token = try #require(registered.json["token"] as? String)
+            #expect(!registered.body.contains(residentID(born: "1990-03-01", sequence: 1)), "the identity number is not echoed")
+
+            let malformed = try await api.request(.POST, "/v1/applicants", json: "{\"name\": ")
+            #expect(malformed.status == 400 && malformed.contentType == "application/problem+json" && malformed.body.contains("not valid JSON"))
+            let wrongType = try await api.request(.POST, "/v1/applicants", json: #"{"name": 7, "document": {}, "education": "bachelor"}"#)
+            #expect(wrongType.status == 400 && wrongType.fields == ["name"], "\(wrongType.body)")
+            let missing = try await api.request(.POST, "/v1/applicants", json: #"{"name": "A", "education": "bachelor"}"#)
+            #expect(missing.status == 400 && missing.fields == ["document"], "\(missing.body)")
+            let badNumber = try await api.request(.POST, "/v1/applicants", json: registration().replacingOccurrences(of: "310101", with: "310102"))
+            #expect(badNumber.status == 422 && badNumber.fields == ["document.number"], "\(badNumber.body)")
+            let duplicate = try await api.request(.POST, "/v1/applicants", json: registration())
+            #expect(duplicate.status == 409, "\(duplicate.body)")
+            let notJSON = try await api.request(.POST, "/v1/applicants", json: registration(), contentType: "text/plain")
+            #expect(notJSON.status == 415)
+            let huge = try await api.request(.POST, "/v1/applicants", json: "{\"name\": \"" + String(repeating: "x", count: 100_000) + "\"}")
+            #expect(huge.status == 413, "\(huge.status)")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applicants") == 1, "refusals stored nothing")
+
+            let apply = #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#
+            #expect(try await api.request(.POST, "/v1/applications", json: apply).status == 401)
+            #expect(try await api.request(.POST, "/v1/applications", token: "ast_forged", json: apply).status == 401)
+            let applied = try await api.request(.POST, "/v1/applications", token: token, json: apply)
+            #expect(applied.status == 201, "\(applied.body)")
+            let id = try #require(applied.json["id"] as? Int)
+            #expect(try await api.request(.POST, "/v1/applications", token: token, json: apply).status == 409)
+            let unknownRound = try await api.request(.POST, "/v1/applications", token: token, json: apply.replacingOccurrences(of: "\"round\": \(round)", with: "\"round\": 999"))
+            #expect(unknownRound.status == 404, "\(unknownRound.body)")
+            let badGrade = try await api.request(.POST, "/v1/applications", token: token, json: apply.replacingOccurrences(of: "\"grade\": 2", with: "\"grade\": 9"))
+            #expect(badGrade.status == 422 && badGrade.fields == ["target.grade"], "\(badGrade.body)")
+
+            let mine = try await api.request(.GET, "/v1/applications?limit=10", token: token)
+            #expect(mine.status == 200 && (mine.json["items"] as? [[String: Any]])?.count == 1, "\(mine.body)")
+            #expect(try await api.request(.GET, "/v1/applications?limit=1000", token: token).status == 400)
+            #expect(try await api.request(.GET, "/v1/applications/\(id)", token: token).status == 200)
+            #expect(try await api.request(.GET, "/v1/applications/abc", token: token).status == 400)
+
+            // Another applicant never sees it.
+            let other = try await api.request(.POST, "/v1/applicants", json: registration(name: "Wang Fang", sequence: 2))
+            let otherToken = try #require(other.json["token"] as? String)
+            #expect(try await api.request(.GET, "/v1/applications/\(id)", token: otherToken).status == 404)
+            let otherAppeal = try await api.request(.POST, "/v1/applications/\(id)/appeal", token: otherToken, json: #"{"reason": "mine now"}"#)
+            #expect(otherAppeal.status == 404)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM appeals") == 0)
+        }
+    }
+
+    @Test("roles and ownership: a reviewer never scores another panel's case, an institution never reads another's round, only the bureau revokes")
+    func authorization() async throws {
+        try await API.with { api in
+            let round = try await Self.setUpRound(api)
+            let reviewer = try await api.tokens.issue(role: .reviewer, subject: "r1")
+            let institution = try await api.tokens.issue(role: .institution, subject: "inst")
+            let stranger = try await api.tokens.issue(role: .institution, subject: "other")
+            let bureau = try await api.tokens.issue(role: .bureau, subject: "officer-7")
+            let registered = try await api.request(.POST, "/v1/applicants", json: registration())
+            let applicant = try #require(registered.json["token"] as? String)
+            let applied = try await api.request(.POST, "/v1/applications", token: applicant,
+                                                json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#)
+            let application = try #require(applied.json["id"] as? Int)
+
+            let notTheirs = try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 80}"#)
+            #expect(notTheirs.status == 403 && notTheirs.body.contains("not assigned"), "\(notTheirs.body)")
+            #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: applicant, json: #"{"score": 80}"#).status == 403)
+            #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": "high"}"#).status == 400)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM assignments WHERE state = 'scored'") == 0)
+
+            let progress = try await api.request(.GET, "/v1/rounds/\(round)/progress", token: institution)
+            #expect(progress.status == 200 && progress.json["state"] as? String == "open", "\(progress.body)")
+            #expect(try await api.request(.GET, "/v1/rounds/\(round)/progress", token: stranger).status == 404)
+            #expect(try await api.request(.GET, "/v1/rounds/\(round)/progress", token: applicant).status == 403)
+
+            #expect(try await api.request(.POST, "/v1/certificates/T-1/revoke", token: institution, json: #"{"reason": "x"}"#).status == 403)
+            #expect(try await api.request(.POST, "/v1/certificates/T-1/revoke", token: bureau, json: #"{"reason": "x"}"#).status == 404)
+            #expect(try await api.request(.POST, "/v1/rounds/\(round)/confirm", token: bureau).status == 409, "an open round cannot be confirmed")
+            #expect(try await api.request(.GET, "/v1/certificates/NOPE").status == 404)
+        }
+    }
+
+    @Test("health, readiness and metrics answer; metrics count requests by route and status")
+    func operations() async throws {
+        try await API.with { api in
+            #expect(try await api.request(.GET, "/healthz").status == 200)
+            #expect(try await api.request(.GET, "/readyz").status == 200)
+            let wrongMethod = try await api.request(.DELETE, "/v1/applications")
+            #expect(wrongMethod.status == 405 && (wrongMethod.body.contains("GET or POST") || wrongMethod.body.contains("POST or GET")),
+                    "\(wrongMethod.body)")
+            #expect(try await api.request(.GET, "/v1/nothing-here").status == 404)
+            _ = try await api.request(.GET, "/v1/certificates/NOPE")
+            let metrics = try await api.request(.GET, "/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.body.contains(#"assess_http_requests_total{route="/v1/certificates/{number}",method="GET",status="404"} 1"#), "\(metrics.body)")
+            #expect(metrics.body.contains("assess_http_request_duration_seconds_bucket"))
+        }
+    }
+}
