@@ -199,3 +199,16 @@ extension Workflow {
         }
     }
 }
+
+extension Workflow {
+    /// A reviewer's open cases, blind.
+    public func openCases(of reviewer: String, after: Int64, limit: Int) async throws -> [BlindCase] {
+        try await transaction { try await store.openCases(of: reviewer, after: after, limit: limit, on: $0) }
+    }
+
+    /// The notifications owed to a recipient (`applicant:<id>` and the like).
+    public func notifications(of recipient: String, after: Int64, limit: Int) async throws
+        -> [(id: Int64, event: String, createdAt: Date, payload: String)] {
+        try await transaction { try await store.notifications(of: recipient, after: after, limit: limit, on: $0) }
+    }
+}

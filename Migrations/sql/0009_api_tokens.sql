@@ -12,3 +12,6 @@ CREATE INDEX api_tokens_subject_idx ON api_tokens (role, subject);
 
 -- An applicant follows their own applications.
 CREATE INDEX applications_applicant_idx ON applications (applicant_id, id);
+
+-- People read their own notifications, newest pages last.
+CREATE INDEX notification_outbox_recipient_idx ON notification_outbox (recipient, id);

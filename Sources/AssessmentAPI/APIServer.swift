@@ -100,7 +100,32 @@ public struct APIServer: Sendable {
             return Response(status: .accepted)
         }
 
+        router.get("/v1/notifications") { request, context -> JSONBody<Page<NotificationView>> in
+            let applicant = try Self.applicantID(context)
+            let (after, limit) = try Self.page(request)
+            let rows = try await workflow.notifications(of: "applicant:\(applicant)", after: after, limit: limit)
+            return JSONBody(Page(items: rows.map { NotificationView(id: $0.id, event: $0.event, createdAt: $0.createdAt, payload: $0.payload) },
+                                 next: rows.count == limit ? rows.last?.id : nil))
+        }
+
+        // Anyone may object to a published result during its notice.
+        router.post("/v1/applications/:id/objections") { request, context -> Response in
+            let body = try await Self.decode(ObjectionBody.self, request, context)
+            guard (1...200).contains(body.filedBy.count) else { throw invalidField("filedBy", "must have 1 to 200 characters") }
+            guard (1...5_000).contains(body.statement.count) else { throw invalidField("statement", "must have 1 to 5000 characters") }
+            let id = try await workflow.fileObjection(application: try Self.id(context), filedBy: body.filedBy, statement: body.statement)
+            return try JSONBody(["id": id]).response(status: .created)
+        }
+
         // Reviewers.
+        router.get("/v1/reviews") { request, context -> JSONBody<Page<ReviewCaseView>> in
+            let reviewer = try context.require(.reviewer)
+            let (after, limit) = try Self.page(request)
+            let cases = try await workflow.openCases(of: reviewer, after: after, limit: limit)
+            return JSONBody(Page(items: cases.map { ReviewCaseView(application: $0.application, round: $0.round, stage: $0.stage,
+                                                                   target: Self.describe($0.target), dueAt: $0.dueAt) },
+                                 next: cases.count == limit ? cases.last?.application : nil))
+        }
         router.post("/v1/reviews/:id/score") { request, context -> Response in
             let reviewer = try context.require(.reviewer)
             let body = try await Self.decode(ScoreBody.self, request, context)
@@ -109,6 +134,43 @@ public struct APIServer: Sendable {
         }
 
         // Institutions.
+        router.post("/v1/reviewers") { request, context -> Response in
+            let institution = try context.require(.institution)
+            let body = try await Self.decode(ReviewerBody.self, request, context)
+            try await workflow.addReviewer(try body.reviewer(), name: body.name, institution: institution)
+            return Response(status: .created)
+        }
+        router.post("/v1/rounds") { request, context -> Response in
+            let institution = try context.require(.institution)
+            let body = try await Self.decode(RoundBody.self, request, context)
+            let id = try await workflow.openRound(try body.draft(institution: institution))
+            return try JSONBody(["id": id]).response(status: .created)
+        }
+        router.post("/v1/rounds/:id/close") { _, context -> Response in
+            let institution = try context.require(.institution)
+            try await workflow.closeApplicationsNow(round: try Self.id(context), institution: institution)
+            return Response(status: .accepted)
+        }
+        router.post("/v1/applications/:id/vote") { request, context -> Response in
+            let institution = try context.require(.institution)
+            let body = try await Self.decode(VoteBody.self, request, context)
+            try await workflow.recordVote(application: try Self.id(context), members: body.members, yes: body.yes, no: body.no,
+                                          abstain: body.abstain, institution: institution)
+            return Response(status: .accepted)
+        }
+        router.post("/v1/applications/:id/skills-result") { request, context -> Response in
+            let institution = try context.require(.institution)
+            let body = try await Self.decode(SkillsResultBody.self, request, context)
+            try await workflow.recordSkillsResult(application: try Self.id(context), parts: try body.scores(), institution: institution)
+            return Response(status: .accepted)
+        }
+        router.post("/v1/objections/:id/handle") { request, context -> Response in
+            let institution = try context.require(.institution)
+            let body = try await Self.decode(ResolutionBody.self, request, context)
+            guard (1...5_000).contains(body.resolution.count) else { throw invalidField("resolution", "must have 1 to 5000 characters") }
+            try await workflow.handleObjection(try Self.id(context), institution: institution, resolution: body.resolution)
+            return Response(status: .accepted)
+        }
         router.get("/v1/rounds/:id/progress") { _, context -> Response in
             let institution = try context.require(.institution)
             let (state, counts) = try await workflow.progress(round: try Self.id(context), institution: institution)
@@ -134,7 +196,10 @@ public struct APIServer: Sendable {
     public static let routes: [String] = [
         "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.json",
         "GET /v1/certificates/{number}", "POST /v1/applicants", "POST /v1/applications", "GET /v1/applications",
-        "GET /v1/applications/{id}", "POST /v1/applications/{id}/appeal", "POST /v1/reviews/{id}/score",
+        "GET /v1/applications/{id}", "POST /v1/applications/{id}/appeal", "GET /v1/notifications",
+        "POST /v1/applications/{id}/objections", "GET /v1/reviews", "POST /v1/reviews/{id}/score",
+        "POST /v1/reviewers", "POST /v1/rounds", "POST /v1/rounds/{id}/close", "POST /v1/applications/{id}/vote",
+        "POST /v1/applications/{id}/skills-result", "POST /v1/objections/{id}/handle",
         "GET /v1/rounds/{id}/progress", "POST /v1/rounds/{id}/confirm", "POST /v1/certificates/{number}/revoke",
     ]
 
@@ -192,6 +257,14 @@ public struct APIServer: Sendable {
         return (after, limit)
     }
 
+    /// What a case is for, in words.
+    static func describe(_ target: ApplicationTarget) -> String {
+        switch target {
+        case .title(let series, let grade, let specialty): "title \(series), grade \(grade.rawValue)\(specialty.map { ", \($0)" } ?? "")"
+        case .skill(let occupation, let level, let direction): "skill \(occupation), level \(level.rawValue), \(direction)"
+        }
+    }
+
     /// A holder name as the public sees it: the first character, the rest starred.
     static func mask(_ name: String) -> String {
         guard let first = name.first else { return "" }
@@ -212,6 +285,7 @@ struct JSONBody<Value: Encodable & Sendable>: ResponseGenerator, Sendable {
     func response(status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .iso8601
         return Response(status: status, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }

@@ -19,20 +19,20 @@ struct RegisterApplicantBody: Decodable {
 
     func registration() throws -> ApplicantRegistration {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count) else { throw field("name", "must have 1 to 100 characters") }
+        guard (1...100).contains(name.count) else { throw invalidField("name", "must have 1 to 100 characters") }
         guard let kind = IdentityDocument.Kind(rawValue: document.kind) else {
-            throw field("document.kind", "must be one of \(IdentityDocument.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw invalidField("document.kind", "must be one of \(IdentityDocument.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard let birthDate = CalendarDate(iso: document.birthDate) else { throw field("document.birthDate", "must be a date like 1990-03-01") }
+        guard let birthDate = CalendarDate(iso: document.birthDate) else { throw invalidField("document.birthDate", "must be a date like 1990-03-01") }
         guard let education = Policy.Education(rawValue: education) else {
-            throw field("education", "must be one of \(Policy.Education.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw invalidField("education", "must be one of \(Policy.Education.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if let employer, employer.count > 200 { throw field("employer", "must have at most 200 characters") }
+        if let employer, employer.count > 200 { throw invalidField("employer", "must have at most 200 characters") }
         let identity: IdentityDocument
         do {
             identity = try IdentityDocument(kind: kind, number: document.number, issuingCountry: document.issuingCountry, declaredBirthDate: birthDate)
         } catch let error as IdentityError {
-            throw field("document.number", error.description)
+            throw invalidField("document.number", error.description)
         }
         return ApplicantRegistration(name: name, document: identity, employer: employer, profile: Applicant(birthDate: birthDate, education: education))
     }
@@ -55,16 +55,16 @@ struct ApplyBody: Decodable {
     func applicationTarget() throws -> ApplicationTarget {
         switch target.track {
         case "title":
-            guard let series = target.series else { throw field("target.series", "required for a title") }
-            guard let grade = target.grade.flatMap(TitleGrade.init(rawValue:)) else { throw field("target.grade", "must be 1 to 5") }
+            guard let series = target.series else { throw invalidField("target.series", "required for a title") }
+            guard let grade = target.grade.flatMap(TitleGrade.init(rawValue:)) else { throw invalidField("target.grade", "must be 1 to 5") }
             return .title(series: series, grade: grade, specialty: target.specialty)
         case "skill":
-            guard let occupation = target.occupation else { throw field("target.occupation", "required for a skill level") }
-            guard let level = target.level.flatMap(SkillLevel.init(rawValue:)) else { throw field("target.level", "must be 1 to 5") }
-            guard let direction = target.direction else { throw field("target.direction", "required for a skill level") }
+            guard let occupation = target.occupation else { throw invalidField("target.occupation", "required for a skill level") }
+            guard let level = target.level.flatMap(SkillLevel.init(rawValue:)) else { throw invalidField("target.level", "must be 1 to 5") }
+            guard let direction = target.direction else { throw invalidField("target.direction", "required for a skill level") }
             return .skill(occupation: occupation, level: level, direction: direction)
         default:
-            throw field("target.track", "must be title or skill")
+            throw invalidField("target.track", "must be title or skill")
         }
     }
 }
@@ -119,6 +119,93 @@ struct CertificateView: Encodable, Sendable {
     let signatureValid: Bool
 }
 
-func field(_ name: String, _ message: String) -> Problem {
+/// A rule violation in one field.
+func invalidField(_ name: String, _ message: String) -> Problem {
     Problem(.unprocessableContent, "\(name) \(message)", errors: [.init(field: name, message: message)])
+}
+
+struct ReviewerBody: Decodable {
+    var id: String
+    var name: String
+    var fields: [String]
+    var employer: String?
+    var loadCap: Int?
+
+    func reviewer() throws -> Reviewer {
+        guard id.wholeMatch(of: /[A-Za-z0-9._-]{1,64}/) != nil else { throw invalidField("id", "must be 1 to 64 letters, digits, dots, dashes or underscores") }
+        guard (1...100).contains(name.count) else { throw invalidField("name", "must have 1 to 100 characters") }
+        guard !fields.isEmpty, fields.count <= 20 else { throw invalidField("fields", "must name 1 to 20 fields") }
+        let cap = loadCap ?? 20
+        guard (1...500).contains(cap) else { throw invalidField("loadCap", "must be 1 to 500") }
+        return Reviewer(id: ReviewerID(id), fields: Set(fields), employer: employer, loadCap: cap)
+    }
+}
+
+struct RoundBody: Decodable {
+    var name: String
+    var track: String
+    var field: String
+    var startDate: String
+    var closesOnDay: Int?
+    var scoringDays: Int?
+    var seed: Int64?
+
+    func draft(institution: String) throws -> RoundDraft {
+        guard (1...200).contains(name.count) else { throw invalidField("name", "must have 1 to 200 characters") }
+        guard let track = RoundRecord.Track(rawValue: track) else { throw invalidField("track", "must be title or skill") }
+        guard let start = CalendarDate(iso: startDate) else { throw invalidField("startDate", "must be a date like 2026-11-23") }
+        let closes = closesOnDay ?? 30
+        let scoring = scoringDays ?? 14
+        guard (1...365).contains(closes) else { throw invalidField("closesOnDay", "must be 1 to 365") }
+        guard (1...90).contains(scoring) else { throw invalidField("scoringDays", "must be 1 to 90") }
+        return RoundDraft(institutionID: institution, name: name, track: track, field: field,
+                          seed: seed ?? Int64.random(in: 1...Int64.max), startDate: start, closesOnDay: closes, scoringDays: scoring)
+    }
+}
+
+struct VoteBody: Decodable {
+    var members: Int
+    var yes: Int
+    var no: Int
+    var abstain: Int
+}
+
+struct SkillsResultBody: Decodable {
+    var parts: [String: Double]
+
+    func scores() throws -> [SkillsPart: Double] {
+        var scores: [SkillsPart: Double] = [:]
+        for (name, score) in parts {
+            guard let part = SkillsPart(rawValue: name) else {
+                throw invalidField("parts.\(name)", "is not a part; use \(SkillsPart.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            scores[part] = score
+        }
+        return scores
+    }
+}
+
+struct ObjectionBody: Decodable {
+    var filedBy: String
+    var statement: String
+}
+
+struct ResolutionBody: Decodable {
+    var resolution: String
+}
+
+/// A case as its reviewer sees it: blind, no name and no identity number.
+struct ReviewCaseView: Encodable, Sendable {
+    let application: Int64
+    let round: Int64
+    let stage: Int
+    let target: String
+    let dueAt: Date
+}
+
+struct NotificationView: Encodable, Sendable {
+    let id: Int64
+    let event: String
+    let createdAt: Date
+    let payload: String
 }

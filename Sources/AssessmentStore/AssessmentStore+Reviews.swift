@@ -254,3 +254,42 @@ extension AssessmentStore {
                                   on: connection, logger: logger)
     }
 }
+
+/// An open case as its reviewer sees it: no applicant name, no identity number.
+public struct BlindCase: Sendable {
+    public let application: Int64
+    public let round: Int64
+    public let stage: Int
+    public let target: ApplicationTarget
+    public let dueAt: Date
+}
+
+extension AssessmentStore {
+    /// A reviewer's cases still to score, in application order after `after`, at most `limit`.
+    public func openCases(of reviewer: String, after: Int64, limit: Int, on connection: PostgresConnection) async throws -> [BlindCase] {
+        var cases: [BlindCase] = []
+        for try await (application, round, stage, target, due) in try await connection.query("""
+            SELECT a.application_id, p.round_id, a.stage::int, p.target::text, a.due_at
+            FROM assignments a JOIN applications p ON p.id = a.application_id
+            WHERE a.reviewer_id = \(reviewer) AND a.state = 'assigned' AND a.application_id > \(after)
+            ORDER BY a.application_id LIMIT \(limit)
+            """, logger: logger).decode((Int64, Int64, Int, String, Date).self) {
+            cases.append(BlindCase(application: application, round: round, stage: stage,
+                                   target: try Self.decode(ApplicationTarget.self, target), dueAt: due))
+        }
+        return cases
+    }
+
+    /// The notifications owed to a recipient, in order after `after`, at most `limit`.
+    public func notifications(of recipient: String, after: Int64, limit: Int, on connection: PostgresConnection) async throws
+        -> [(id: Int64, event: String, createdAt: Date, payload: String)] {
+        var rows: [(id: Int64, event: String, createdAt: Date, payload: String)] = []
+        for try await row in try await connection.query("""
+            SELECT id, event, created_at, payload::text FROM notification_outbox
+            WHERE recipient = \(recipient) AND id > \(after) ORDER BY id LIMIT \(limit)
+            """, logger: logger).decode((Int64, String, Date, String).self) {
+            rows.append(row)
+        }
+        return rows
+    }
+}

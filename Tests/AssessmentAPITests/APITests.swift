@@ -126,6 +126,63 @@ struct APITests {
         }
     }
 
+    @Test("institutions keep their pool and open rounds; reviewers see their cases blind and score them; others are refused")
+    func institutionAndReviewer() async throws {
+        try await API.with { api in
+            try await api.workflow.addInstitution(id: "inst", name: "Institution")
+            try await api.workflow.addInstitution(id: "other", name: "Other institution")
+            let institution = try await api.tokens.issue(role: .institution, subject: "inst")
+            let stranger = try await api.tokens.issue(role: .institution, subject: "other")
+            for id in ["r1", "r2", "r3"] {
+                let added = try await api.request(.POST, "/v1/reviewers", token: institution,
+                                                  json: #"{"id": "\#(id)", "name": "Reviewer \#(id)", "fields": ["economics"], "loadCap": 10}"#)
+                #expect(added.status == 201, "\(added.body)")
+            }
+            let badReviewer = try await api.request(.POST, "/v1/reviewers", token: institution, json: #"{"id": "r 4", "name": "x", "fields": []}"#)
+            #expect(badReviewer.status == 422 && badReviewer.fields == ["id"], "\(badReviewer.body)")
+            let badRound = try await api.request(.POST, "/v1/rounds", token: institution,
+                                                 json: #"{"name": "r", "track": "title", "field": "economics", "startDate": "23/11/2026"}"#)
+            #expect(badRound.status == 422 && badRound.fields == ["startDate"], "\(badRound.body)")
+            let opened = try await api.request(.POST, "/v1/rounds", token: institution,
+                                               json: #"{"name": "Economics 2026", "track": "title", "field": "economics", "startDate": "2026-11-23", "seed": 7}"#)
+            #expect(opened.status == 201, "\(opened.body)")
+            let round = try #require(opened.json["id"] as? Int)
+
+            let registered = try await api.request(.POST, "/v1/applicants", json: registration(name: "Zhao Min"))
+            let applicant = try #require(registered.json["token"] as? String)
+            let applied = try await api.request(.POST, "/v1/applications", token: applicant,
+                                                json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#)
+            let application = Int64(try #require(applied.json["id"] as? Int))
+            #expect(try await api.request(.POST, "/v1/rounds/\(round)/close", token: stranger).status == 403)
+            // The panel, as the staffing job would draw it (no workers run in this test).
+            try await api.client.withTransaction(logger: .init(label: "test")) { connection in
+                try await api.workflow.store.assign([application: [ReviewerID("r1"), ReviewerID("r2"), ReviewerID("r3")]], stage: .original,
+                                                    dueAt: Date().addingTimeInterval(3_600), on: connection)
+                try await connection.query("UPDATE applications SET state = 'assigned' WHERE id = \(application)", logger: .init(label: "test"))
+            }
+            let reviewer = try await api.tokens.issue(role: .reviewer, subject: "r1")
+            let cases = try await api.request(.GET, "/v1/reviews", token: reviewer)
+            #expect(cases.status == 200 && cases.body.contains("title economics, grade 2"), "\(cases.body)")
+            #expect(!cases.body.contains("Zhao") && !cases.body.contains(residentID(born: "1990-03-01", sequence: 1)), "reviews are blind")
+            #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 101}"#).status == 422)
+            #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 81.5}"#).status == 204)
+            #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 90}"#).status == 409)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM assignments WHERE state = 'scored' AND score = 81.5") == 1)
+
+            let foreignVote = try await api.request(.POST, "/v1/applications/\(application)/vote", token: stranger,
+                                                    json: #"{"members": 5, "yes": 5, "no": 0, "abstain": 0}"#)
+            #expect(foreignVote.status == 403, "\(foreignVote.body)")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM votes") == 0)
+            let early = try await api.request(.POST, "/v1/applications/\(application)/objections",
+                                              json: #"{"filedBy": "a fellow creator", "statement": "not during scoring"}"#)
+            #expect(early.status == 409, "objections wait for the public notice: \(early.body)")
+            let notifications = try await api.request(.GET, "/v1/notifications", token: applicant)
+            #expect(notifications.status == 200 && notifications.body.contains("registered"), "\(notifications.body)")
+            let first = try #require((notifications.json["items"] as? [[String: Any]])?.first)
+            #expect((first["createdAt"] as? String).flatMap { try? Date($0, strategy: .iso8601) } != nil, "dates are ISO 8601: \(first)")
+        }
+    }
+
     @Test("health, readiness and metrics answer; metrics count requests by route and status")
     func operations() async throws {
         try await API.with { api in
