@@ -80,6 +80,7 @@ let package = Package(
             name: "AssessmentAPI",
             dependencies: [
                 "Assessment", "AssessmentStore", "JobQueue", "Notify", "Workers",
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -17,9 +17,15 @@ extension Workflow {
         try await transaction { try await store.addReviewer(reviewer, name: name, institution: institution, on: $0) }
     }
 
-    /// Registers an applicant.
-    public func registerApplicant(_ registration: ApplicantRegistration) async throws -> Int64 {
-        try await transaction { try await store.registerApplicant(registration, on: $0) }
+    /// Registers an applicant; `also` runs in the same transaction (e.g. storing a password hash).
+    public func registerApplicant(
+        _ registration: ApplicantRegistration, also: (@Sendable (Int64, PostgresConnection) async throws -> Void)? = nil
+    ) async throws -> Int64 {
+        try await transaction { connection in
+            let id = try await store.registerApplicant(registration, on: connection)
+            try await also?(id, connection)
+            return id
+        }
     }
 
     /// Opens a round and schedules its closing day.

@@ -15,6 +15,7 @@ public struct APIServer: Sendable {
     let workflow: Workflow
     let tokens: APITokens
     let queue: JobQueueClient
+    let signIn: SignIn
     let metrics = APIMetrics()
     let logger: Logger
 
@@ -22,6 +23,7 @@ public struct APIServer: Sendable {
         self.workflow = workflow
         self.tokens = APITokens(client: client, logger: logger)
         self.queue = JobQueueClient(client: client, logger: logger)
+        self.signIn = SignIn(client: client, store: workflow.store, logger: logger)
         self.logger = logger
     }
 
@@ -71,9 +73,25 @@ public struct APIServer: Sendable {
         // Applicants.
         router.post("/v1/applicants") { request, context -> Response in
             let body = try await Self.decode(RegisterApplicantBody.self, request, context)
-            let id = try await workflow.registerApplicant(try body.registration())
+            let registration = try body.registration()
+            let hash = try PasswordHash.make(body.password)
+            let id = try await workflow.registerApplicant(registration) { id, connection in
+                try await connection.query("INSERT INTO applicant_passwords (applicant_id, hash) VALUES (\(id), \(hash))", logger: logger)
+            }
             let token = try await tokens.issue(role: .applicant, subject: String(id))
             return try JSONBody(["id": "\(id)", "token": token]).response(status: .created)
+        }
+        router.post("/v1/sessions") { request, context -> Response in
+            let body = try await Self.decode(SignInBody.self, request, context)
+            guard let kind = IdentityDocument.Kind(rawValue: body.document.kind) else {
+                throw invalidField("document.kind", "must be one of \(IdentityDocument.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard body.password.count <= 200, body.document.number.count <= 40 else { throw Problem(.unauthorized, "the document or the password is wrong") }
+            let key = workflow.store.documentKey(kind: kind, number: body.document.number)
+            let applicant = try await signIn.verify(key: key, password: body.password)
+            let token = try await tokens.issue(role: .applicant, subject: String(applicant), validFor: SignIn.sessionLength)
+            return try JSONBody(SessionView(token: token, applicant: applicant, expiresInSeconds: Int(SignIn.sessionLength.components.seconds)))
+                .response(status: .created)
         }
         router.post("/v1/applications") { request, context -> Response in
             let applicant = try Self.applicantID(context)
@@ -195,7 +213,7 @@ public struct APIServer: Sendable {
     /// The routes this server answers, as `METHOD path` with `{name}` parameters.
     public static let routes: [String] = [
         "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.json",
-        "GET /v1/certificates/{number}", "POST /v1/applicants", "POST /v1/applications", "GET /v1/applications",
+        "GET /v1/certificates/{number}", "POST /v1/applicants", "POST /v1/sessions", "POST /v1/applications", "GET /v1/applications",
         "GET /v1/applications/{id}", "POST /v1/applications/{id}/appeal", "GET /v1/notifications",
         "POST /v1/applications/{id}/objections", "GET /v1/reviews", "POST /v1/reviews/{id}/score",
         "POST /v1/reviewers", "POST /v1/rounds", "POST /v1/rounds/{id}/close", "POST /v1/applications/{id}/vote",
@@ -270,6 +288,12 @@ public struct APIServer: Sendable {
         guard let first = name.first else { return "" }
         return String(first) + String(repeating: "*", count: max(1, name.count - 1))
     }
+}
+
+struct SessionView: Encodable, Sendable {
+    let token: String
+    let applicant: Int64
+    let expiresInSeconds: Int
 }
 
 struct RoundProgressView: Encodable, Sendable {

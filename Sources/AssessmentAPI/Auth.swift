@@ -1,3 +1,4 @@
+import AssessmentStore
 import Crypto
 import Foundation
 import Hummingbird
@@ -126,4 +127,48 @@ struct ProblemMiddleware: RouterMiddleware {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Applicants' sign-in: document and password, at most `allowedFailures` wrong tries per account
+/// per `window`; then 429 with Retry-After. Unknown documents cost the same time and count the
+/// same, so neither timing nor answers tell which documents are registered.
+struct SignIn: Sendable {
+    static let allowedFailures = 5
+    static let window: Duration = .seconds(900)
+    static let sessionLength: Duration = .seconds(12 * 3_600)
+
+    let client: PostgresClient
+    let store: AssessmentStore
+    let logger: Logger
+
+    func verify(key: [UInt8], password: String) async throws -> Int64 {
+        let keyBuffer = ByteBuffer(bytes: key)
+        let windowSeconds = Double(Self.window.components.seconds)
+        for try await (failures, retryAfter) in try await client.query("""
+            SELECT count(*)::int, coalesce(ceil(extract(epoch FROM min(at) + make_interval(secs => \(windowSeconds)) - now()))::int, 0)
+            FROM sign_in_failures WHERE key = \(keyBuffer) AND at > now() - make_interval(secs => \(windowSeconds))
+            """, logger: logger).decode((Int, Int).self) where failures >= Self.allowedFailures {
+            var problem = Problem(.tooManyRequests, "too many failed sign-ins for this account; try again in \(max(retryAfter, 1)) seconds")
+            problem.retryAfterSeconds = max(retryAfter, 1)
+            throw problem
+        }
+        let row = try await client.withConnection { connection -> (Int64, String)? in
+            guard let id = try await store.applicantID(documentKey: key, on: connection) else { return nil }
+            for try await hash in try await connection.query(
+                "SELECT hash FROM applicant_passwords WHERE applicant_id = \(id)", logger: logger).decode(String.self) {
+                return (id, hash)
+            }
+            return nil
+        }
+        guard let (id, hash) = row, PasswordHash.verify(password, against: hash) else {
+            if row == nil { PasswordHash.burn(password) }
+            try await client.query("""
+                WITH old AS (DELETE FROM sign_in_failures WHERE key = \(keyBuffer) AND at < now() - interval '1 day')
+                INSERT INTO sign_in_failures (key) VALUES (\(keyBuffer))
+                """, logger: logger)
+            throw Problem(.unauthorized, "the document or the password is wrong")
+        }
+        try await client.query("DELETE FROM sign_in_failures WHERE key = \(keyBuffer)", logger: logger)
+        return id
+    }
 }

@@ -16,6 +16,7 @@ struct RegisterApplicantBody: Decodable {
     var document: Document
     var employer: String?
     var education: String
+    var password: String
 
     func registration() throws -> ApplicantRegistration {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -28,6 +29,7 @@ struct RegisterApplicantBody: Decodable {
             throw invalidField("education", "must be one of \(Policy.Education.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let employer, employer.count > 200 { throw invalidField("employer", "must have at most 200 characters") }
+        guard (12...200).contains(password.count) else { throw invalidField("password", "must have 12 to 200 characters") }
         let identity: IdentityDocument
         do {
             identity = try IdentityDocument(kind: kind, number: document.number, issuingCountry: document.issuingCountry, declaredBirthDate: birthDate)
@@ -36,6 +38,16 @@ struct RegisterApplicantBody: Decodable {
         }
         return ApplicantRegistration(name: name, document: identity, employer: employer, profile: Applicant(birthDate: birthDate, education: education))
     }
+}
+
+struct SignInBody: Decodable {
+    struct Document: Decodable {
+        var kind: String
+        var number: String
+    }
+
+    var document: Document
+    var password: String
 }
 
 struct ApplyBody: Decodable {

@@ -18,7 +18,15 @@ enum OpenAPIDocument {
             "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
             "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
           "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
-          "Registration": {"type": "object", "required": ["name", "document", "education"], "properties": {
+          "SignIn": {"type": "object", "required": ["document", "password"], "properties": {
+            "document": {"type": "object", "required": ["kind", "number"], "properties": {
+              "kind": {"type": "string", "enum": ["resident_id", "passport", "foreign_permanent_residence_id", "hk_macao_taiwan_residence_permit"]},
+              "number": {"type": "string"}}},
+            "password": {"type": "string"}}},
+          "Session": {"type": "object", "required": ["token", "applicant", "expiresInSeconds"], "properties": {
+            "token": {"type": "string"}, "applicant": {"type": "integer"}, "expiresInSeconds": {"type": "integer"}}},
+          "Registration": {"type": "object", "required": ["name", "document", "education", "password"], "properties": {
+            "password": {"type": "string", "minLength": 12, "maxLength": 200},
             "name": {"type": "string", "minLength": 1, "maxLength": 100},
             "document": {"type": "object", "required": ["kind", "number", "birthDate"], "properties": {
               "kind": {"type": "string", "enum": ["resident_id", "passport", "foreign_permanent_residence_id", "hk_macao_taiwan_residence_permit"]},
@@ -87,6 +95,10 @@ enum OpenAPIDocument {
           "201": {"description": "Registered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Registered"}}}},
           "400": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"}, "413": {"$ref": "#/components/responses/Problem"},
           "415": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}}},
+        "/v1/sessions": {"post": {"summary": "Sign in as an applicant (5 wrong tries per account per 15 minutes, then 429)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignIn"}}}}, "responses": {
+          "201": {"description": "Signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}},
+          "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "413": {"$ref": "#/components/responses/Problem"},
+          "415": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}, "429": {"$ref": "#/components/responses/Problem"}}}},
         "/v1/applications": {
           "post": {"summary": "Apply in a round", "security": [{"bearer": []}], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Apply"}}}}, "responses": {
             "201": {"description": "Applied", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Created"}}}},

@@ -16,6 +16,8 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
     public let statusCode: Int
     public let detail: String
     public let errors: [FieldError]
+    /// Sent as Retry-After (429, 503).
+    var retryAfterSeconds: Int?
 
     public var status: HTTPResponse.Status { .init(code: statusCode) }
 
@@ -25,6 +27,7 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
         self.statusCode = status.code
         self.detail = detail
         self.errors = errors
+        self.retryAfterSeconds = nil
     }
 
     enum CodingKeys: String, CodingKey {
@@ -35,8 +38,9 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return Response(status: status, headers: [.contentType: "application/problem+json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(self))))
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfterSeconds { headers[.retryAfter] = "\(retryAfterSeconds)" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(self))))
     }
 
     /// Any error as the problem a client should see: refusals keep their message; anything

@@ -61,6 +61,17 @@ extension AssessmentStore {
         return id
     }
 
+    /// The keyed hash that identifies an identity document without storing it: the look-up key
+    /// of registrations, and of sign-in rate limits.
+    public func documentKey(kind: IdentityDocument.Kind, number: String) -> [UInt8] {
+        vault.lookupHash(of: "\(kind.rawValue):\(number.uppercased().filter { !$0.isWhitespace })")
+    }
+
+    /// The applicant registered with this identity document, if any.
+    public func applicantID(documentKey key: [UInt8], on connection: PostgresConnection) async throws -> Int64? {
+        try await first("SELECT id FROM applicants WHERE document_hash = \(ByteBuffer(bytes: key))", as: Int64.self, on: connection)
+    }
+
     /// An applicant, or a notFound error.
     public func applicant(_ id: Int64, on connection: PostgresConnection) async throws -> ApplicantRecord {
         let row = try await first("""

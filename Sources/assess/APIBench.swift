@@ -54,7 +54,7 @@ struct APIBench: AsyncParsableCommand {
                 let registered = try await bench.load(http) { index in
                     let born = CalendarDate(year: 1980, month: 1, day: 1)!.adding(days: index / 900)
                     let digits = String(format: "310101%04d%02d%02d%03d", born.year, born.month, born.day, index % 900)
-                    let body = #"{"name": "Applicant \#(index)", "document": {"kind": "resident_id", "number": "\#(digits + String(IdentityDocument.checkCharacter(of: digits)))", "birthDate": "\#(born)"}, "education": "bachelor"}"#
+                    let body = #"{"name": "Applicant \#(index)", "document": {"kind": "resident_id", "number": "\#(digits + String(IdentityDocument.checkCharacter(of: digits)))", "birthDate": "\#(born)"}, "education": "bachelor", "password": "bench password \#(index)"}"#
                     return (.POST, base + "/v1/applicants", nil, body, 201)
                 }
                 let tokens = registered.bodies.map { body in

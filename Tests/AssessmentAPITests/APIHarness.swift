@@ -78,5 +78,5 @@ func residentID(born: String, sequence: Int) -> String {
 }
 
 func registration(name: String = "Li Wei", born: String = "1990-03-01", sequence: Int = 1) -> String {
-    #"{"name": "\#(name)", "document": {"kind": "resident_id", "number": "\#(residentID(born: born, sequence: sequence))", "birthDate": "\#(born)"}, "education": "bachelor"}"#
+    #"{"name": "\#(name)", "document": {"kind": "resident_id", "number": "\#(residentID(born: born, sequence: sequence))", "birthDate": "\#(born)"}, "education": "bachelor", "password": "correct horse battery"}"#
 }

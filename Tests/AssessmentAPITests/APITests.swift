@@ -183,6 +183,30 @@ struct APITests {
         }
     }
 
+    @Test("applicants sign in with document and password; wrong passwords are rate-limited per account with Retry-After")
+    func signIn() async throws {
+        try await API.with { api in
+            #expect(try await api.request(.POST, "/v1/applicants", json: registration()).status == 201)
+            let short = try await api.request(.POST, "/v1/applicants", json: registration(sequence: 2).replacingOccurrences(of: "correct horse battery", with: "short"))
+            #expect(short.status == 422 && short.fields == ["password"], "\(short.body)")
+            let number = residentID(born: "1990-03-01", sequence: 1)
+            func attempt(_ password: String, number: String = number) async throws -> API.Reply {
+                try await api.request(.POST, "/v1/sessions", json: #"{"document": {"kind": "resident_id", "number": "\#(number)"}, "password": "\#(password)"}"#)
+            }
+            let good = try await attempt("correct horse battery")
+            #expect(good.status == 201, "\(good.body)")
+            let token = try #require(good.json["token"] as? String)
+            #expect(try await api.request(.GET, "/v1/applications", token: token).status == 200)
+            let unknown = try await attempt("correct horse battery", number: residentID(born: "1991-01-01", sequence: 9))
+            #expect(unknown.status == 401 && unknown.body.contains("the document or the password is wrong"))
+            for _ in 0..<5 { #expect(try await attempt("wrong password!").status == 401) }
+            let limited = try await attempt("correct horse battery")
+            #expect(limited.status == 429, "\(limited.body)")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applicant_passwords WHERE hash LIKE 'scrypt$%'") == 1)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applicant_passwords WHERE hash LIKE '%correct%'") == 0)
+        }
+    }
+
     @Test("health, readiness and metrics answer; metrics count requests by route and status")
     func operations() async throws {
         try await API.with { api in
