@@ -19,11 +19,13 @@ public struct APIServer: Sendable {
     let metrics = APIMetrics()
     let logger: Logger
 
-    public init(workflow: Workflow, client: PostgresClient, logger: Logger) {
+    /// `passwordRounds` is scrypt's N for new password hashes: tests and benchmarks that register
+    /// thousands lower it; production keeps the default.
+    public init(workflow: Workflow, client: PostgresClient, passwordRounds: Int? = nil, logger: Logger) {
         self.workflow = workflow
         self.tokens = APITokens(client: client, logger: logger)
         self.queue = JobQueueClient(client: client, logger: logger)
-        self.signIn = SignIn(client: client, store: workflow.store, logger: logger)
+        self.signIn = SignIn(client: client, store: workflow.store, passwordRounds: passwordRounds ?? PasswordHash.defaultRounds, logger: logger)
         self.logger = logger
     }
 
@@ -74,7 +76,7 @@ public struct APIServer: Sendable {
         router.post("/v1/applicants") { request, context -> Response in
             let body = try await Self.decode(RegisterApplicantBody.self, request, context)
             let registration = try body.registration()
-            let hash = try PasswordHash.make(body.password)
+            let hash = try PasswordHash.make(body.password, rounds: signIn.passwordRounds)
             let id = try await workflow.registerApplicant(registration) { id, connection in
                 try await connection.query("INSERT INTO applicant_passwords (applicant_id, hash) VALUES (\(id), \(hash))", logger: logger)
             }

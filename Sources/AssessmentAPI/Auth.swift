@@ -139,6 +139,7 @@ struct SignIn: Sendable {
 
     let client: PostgresClient
     let store: AssessmentStore
+    let passwordRounds: Int
     let logger: Logger
 
     func verify(key: [UInt8], password: String) async throws -> Int64 {
@@ -161,7 +162,7 @@ struct SignIn: Sendable {
             return nil
         }
         guard let (id, hash) = row, PasswordHash.verify(password, against: hash) else {
-            if row == nil { PasswordHash.burn(password) }
+            if row == nil { PasswordHash.burn(password, rounds: passwordRounds) }
             try await client.query("""
                 WITH old AS (DELETE FROM sign_in_failures WHERE key = \(keyBuffer) AND at < now() - interval '1 day')
                 INSERT INTO sign_in_failures (key) VALUES (\(keyBuffer))

@@ -2,14 +2,14 @@ import Crypto
 import CryptoExtras
 import Foundation
 
-/// Password hashes: scrypt (N = 2^15, r = 8, p = 1: 32 MiB and tens of milliseconds per guess),
-/// a random 16-byte salt, stored with their parameters so they can be raised later.
+/// Password hashes: scrypt (by default N = 2^15, r = 8, p = 1: 32 MiB and tens of milliseconds
+/// per guess), a random 16-byte salt, stored with their parameters so they can be raised later.
 enum PasswordHash {
-    static let rounds = 1 << 15
+    static let defaultRounds = 1 << 15
     static let blockSize = 8
     static let parallelism = 1
 
-    static func make(_ password: String) throws -> String {
+    static func make(_ password: String, rounds: Int) throws -> String {
         let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }
         let key = try derive(password, salt: salt, rounds: rounds, blockSize: blockSize, parallelism: parallelism)
         return "scrypt$\(rounds)$\(blockSize)$\(parallelism)$\(salt.base64EncodedString())$\(key.base64EncodedString())"
@@ -27,7 +27,7 @@ enum PasswordHash {
     }
 
     /// Spends the time of one verification, for unknown accounts: timing tells nothing.
-    static func burn(_ password: String) {
+    static func burn(_ password: String, rounds: Int) {
         _ = try? derive(password, salt: Data(count: 16), rounds: rounds, blockSize: blockSize, parallelism: parallelism)
     }
 

@@ -45,7 +45,8 @@ struct API: Sendable {
     static func with(_ body: @escaping @Sendable (API) async throws -> Void) async throws {
         try await TestDatabase.with { client, database in
             let workflow = Workflow(client: client, vault: .ephemeral(), signer: .ephemeral(), logger: database.logger)
-            let server = APIServer(workflow: workflow, client: client, logger: database.logger)
+            // Cheap password hashes: the suite registers many applicants beside timing-sensitive tests.
+            let server = APIServer(workflow: workflow, client: client, passwordRounds: 1 << 10, logger: database.logger)
             let (ready, readySignal) = AsyncStream.makeStream(of: Int.self)
             let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                   onServerRunning: { readySignal.yield($0.localAddress?.port ?? 0) }, logger: database.logger)
