@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "AssessmentAPITests",
             dependencies: [
-                "AssessmentAPI", "Workers", "AssessmentStore", "Assessment", "JobQueue", "TestSupport",
+                "AssessmentAPI", "Workers", "AssessmentStore", "Assessment", "JobQueue", "Notify", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

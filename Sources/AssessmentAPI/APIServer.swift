@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import JobQueue
 import Logging
+import Notify
 import NIOCore
 import PostgresNIO
 import Workers
@@ -16,15 +17,17 @@ public struct APIServer: Sendable {
     let tokens: APITokens
     let queue: JobQueueClient
     let signIn: SignIn
+    let notifier: Notifier
     let metrics = APIMetrics()
     let logger: Logger
 
     /// `passwordRounds` is scrypt's N for new password hashes: tests and benchmarks that register
     /// thousands lower it; production keeps the default.
-    public init(workflow: Workflow, client: PostgresClient, passwordRounds: Int? = nil, logger: Logger) {
+    public init(workflow: Workflow, notifier: Notifier, client: PostgresClient, passwordRounds: Int? = nil, logger: Logger) {
         self.workflow = workflow
         self.tokens = APITokens(client: client, logger: logger)
         self.queue = JobQueueClient(client: client, logger: logger)
+        self.notifier = notifier
         self.signIn = SignIn(client: client, store: workflow.store, passwordRounds: passwordRounds ?? PasswordHash.defaultRounds, logger: logger)
         self.logger = logger
     }
@@ -197,6 +200,8 @@ public struct APIServer: Sendable {
             return try JSONBody(RoundProgressView(state: state, applications: counts)).response()
         }
 
+        addSubscriptionRoutes(to: router, notifier: notifier)
+
         // The HR bureau.
         router.post("/v1/rounds/:id/confirm") { _, context -> Response in
             let officer = try context.require(.bureau)
@@ -221,6 +226,8 @@ public struct APIServer: Sendable {
         "POST /v1/reviewers", "POST /v1/rounds", "POST /v1/rounds/{id}/close", "POST /v1/applications/{id}/vote",
         "POST /v1/applications/{id}/skills-result", "POST /v1/objections/{id}/handle",
         "GET /v1/rounds/{id}/progress", "POST /v1/rounds/{id}/confirm", "POST /v1/certificates/{number}/revoke",
+        "POST /v1/subscriptions", "GET /v1/subscriptions", "POST /v1/subscriptions/{id}/rotate-secret",
+        "GET /v1/subscriptions/{id}/dead", "POST /v1/subscriptions/{id}/redrive",
     ]
 
     /// The methods of the routes whose pattern matches `path`.
@@ -310,7 +317,7 @@ struct JSONBody<Value: Encodable & Sendable>: ResponseGenerator, Sendable {
 
     func response(status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return Response(status: status, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))

@@ -131,6 +131,12 @@ extension Notifier {
         throw NotifyError(.notFound, "no subscription has the id \(id)")
     }
 
+    /// One subscription, or a notFound error.
+    public func subscription(_ id: Int64) async throws -> SubscriptionSummary {
+        for summary in try await subscriptions(after: id - 1, limit: 1) where summary.id == id { return summary }
+        throw NotifyError(.notFound, "no subscription has the id \(id)")
+    }
+
     /// Subscriptions in id order after `after`, at most `limit`; with `recipient`, only its own.
     public func subscriptions(recipient: String? = nil, after: Int64 = 0, limit: Int = 100) async throws -> [SubscriptionSummary] {
         var summaries: [SubscriptionSummary] = []

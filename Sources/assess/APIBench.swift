@@ -8,6 +8,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import Notify
 import PostgresNIO
 import ServiceLifecycle
 import Workers
@@ -30,7 +31,8 @@ struct APIBench: AsyncParsableCommand {
         try await database.withDatabase(allowEmbedded: true, maximumConnections: 60, logger: logger) { client, _ in
             let signer = BureauSigner.ephemeral()
             let workflow = Workflow(client: client, vault: .ephemeral(), signer: signer, logger: logger)
-            let server = APIServer(workflow: workflow, client: client, logger: logger)
+            let notifier = Notifier(client: client, secrets: .ephemeral(), logger: logger)
+            let server = APIServer(workflow: workflow, notifier: notifier, client: client, logger: logger)
             let (ready, readySignal) = AsyncStream.makeStream(of: Int.self)
             let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                   onServerRunning: { readySignal.yield($0.localAddress?.port ?? 0) }, logger: logger)
@@ -66,6 +68,7 @@ struct APIBench: AsyncParsableCommand {
                 }
                 let verified = try await bench.load(http) { _ in (.GET, base + "/v1/certificates/\(number)", nil, nil, 200) }
                 try await http.shutdown()
+                try await notifier.shutdown()
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 report("""

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTLS
 import Logging
 import NIOSSL
+import Notify
 import ServiceLifecycle
 import Workers
 
@@ -33,9 +34,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try database.logger(label: "assess.api")
-        guard let vault = try PersonalDataVault.fromEnvironment() else {
+        guard let masterKey = try PersonalDataVault.masterKey() else {
             throw ValidationError("set ASSESS_DATA_KEY (or ASSESS_DATA_KEY_FILE): registrations seal identity numbers with it")
         }
+        let vault = try PersonalDataVault(masterKey: masterKey)
+        let secrets = try SecretBox(masterKey: masterKey)
         var tls: TLSConfiguration?
         if let tlsCertificate, let tlsKey {
             var configuration = TLSConfiguration.makeServerConfiguration(
@@ -47,14 +50,21 @@ struct ServeCommand: AsyncParsableCommand {
         let (host, port, serverTLS) = (host, port, tls)
         try await database.withDatabase(allowEmbedded: embeddedDatabase, logger: logger) { client, _ in
             let workflow = Workflow(client: client, vault: vault, signer: nil, logger: logger)
-            let api = APIServer(workflow: workflow, client: client, logger: logger)
+            let notifier = Notifier(client: client, secrets: secrets, logger: logger)
+            let api = APIServer(workflow: workflow, notifier: notifier, client: client, logger: logger)
             let app = Application(
                 router: api.router(), server: try serverTLS.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
                 configuration: .init(address: .hostname(host, port: port), serverName: "assess"),
                 onServerRunning: { channel in
                     logger.notice("serving the API", metadata: ["address": "\(serverTLS == nil ? "http" : "https")://\(host):\(channel.localAddress?.port ?? port)"])
                 }, logger: logger)
-            try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+            do {
+                try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+            } catch {
+                try? await notifier.shutdown()
+                throw error
+            }
+            try await notifier.shutdown()
         }
     }
 }

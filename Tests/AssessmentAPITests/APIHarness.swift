@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NIOHTTP1
+import Notify
 import PostgresNIO
 import Testing
 import TestSupport
@@ -46,7 +47,8 @@ struct API: Sendable {
         try await TestDatabase.with { client, database in
             let workflow = Workflow(client: client, vault: .ephemeral(), signer: .ephemeral(), logger: database.logger)
             // Cheap password hashes: the suite registers many applicants beside timing-sensitive tests.
-            let server = APIServer(workflow: workflow, client: client, passwordRounds: 1 << 10, logger: database.logger)
+            let notifier = Notifier(client: client, secrets: .ephemeral(), logger: database.logger)
+            let server = APIServer(workflow: workflow, notifier: notifier, client: client, passwordRounds: 1 << 10, logger: database.logger)
             let (ready, readySignal) = AsyncStream.makeStream(of: Int.self)
             let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                   onServerRunning: { readySignal.yield($0.localAddress?.port ?? 0) }, logger: database.logger)
@@ -63,9 +65,11 @@ struct API: Sendable {
                 }
             } catch {
                 try? await http.shutdown()
+                try? await notifier.shutdown()
                 throw error
             }
             try await http.shutdown()
+            try await notifier.shutdown()
         }
     }
 }

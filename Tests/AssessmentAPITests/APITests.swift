@@ -207,6 +207,44 @@ struct APITests {
         }
     }
 
+    @Test("subscriptions over the API: https only, own recipient only, secrets shown once, dead letters listed and re-driven")
+    func subscriptions() async throws {
+        try await API.with { api in
+            try await api.workflow.addInstitution(id: "inst", name: "Institution")
+            let institution = try await api.tokens.issue(role: .institution, subject: "inst")
+            let registered = try await api.request(.POST, "/v1/applicants", json: registration())
+            let applicant = try #require(registered.json["token"] as? String)
+            let plain = try await api.request(.POST, "/v1/subscriptions", token: institution, json: #"{"url": "http://hooks.example/a"}"#)
+            #expect(plain.status == 422 && plain.fields == ["url"], "\(plain.body)")
+            let foreign = try await api.request(.POST, "/v1/subscriptions", token: institution,
+                                                json: #"{"url": "https://hooks.example/a", "recipient": "applicant:*"}"#)
+            #expect(foreign.status == 403)
+            // An endpoint nobody listens on: its delivery dies quickly with this test's few attempts.
+            let created = try await api.request(.POST, "/v1/subscriptions", token: institution,
+                                                json: #"{"url": "https://127.0.0.1:9/hook", "events": ["round opened"]}"#)
+            #expect(created.status == 201 && (created.json["secret"] as? String)?.hasPrefix("whsec_") == true, "\(created.body)")
+            let id = try #require(created.json["id"] as? Int)
+            let listed = try await api.request(.GET, "/v1/subscriptions", token: institution)
+            #expect(listed.status == 200 && listed.body.contains("https://127.0.0.1:9/hook") && !listed.body.contains("whsec_"))
+            #expect(try await api.request(.GET, "/v1/subscriptions/\(id)/dead", token: applicant).status == 404, "another's subscription")
+            // A dead delivery, as the delivery job leaves it after its last attempt.
+            try await api.client.query("""
+                INSERT INTO notification_outbox (idempotency_key, recipient, event, payload) VALUES ('k1', 'institution:inst', 'round opened', '{}')
+                """)
+            try await api.client.query("""
+                INSERT INTO notification_deliveries (outbox_id, subscription_id, state, attempts, last_error, finished_at)
+                SELECT id, \(id), 'dead', 12, 'connection refused', now() FROM notification_outbox WHERE idempotency_key = 'k1'
+                """)
+            let dead = try await api.request(.GET, "/v1/subscriptions/\(id)/dead", token: institution)
+            #expect(dead.status == 200 && dead.body.contains("connection refused") && dead.body.contains("k1"), "\(dead.body)")
+            let redriven = try await api.request(.POST, "/v1/subscriptions/\(id)/redrive", token: institution)
+            #expect(redriven.status == 202 && redriven.json["redriven"] as? Int == 1, "\(redriven.body)")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM jobs WHERE kind = 'notify.deliver'") == 1)
+            let rotated = try await api.request(.POST, "/v1/subscriptions/\(id)/rotate-secret", token: institution, json: #"{"overlapHours": 2}"#)
+            #expect(rotated.status == 200 && (rotated.json["secret"] as? String)?.hasPrefix("whsec_") == true)
+        }
+    }
+
     @Test("health, readiness and metrics answer; metrics count requests by route and status")
     func operations() async throws {
         try await API.with { api in
