@@ -28,32 +28,12 @@ public struct SweepDeadlines: JobArgs {
                                          to: "reviewer:\(assignment.reviewer)", on: connection, logger: context.logger)
                 }
                 for assignment in overdue.replace {
-                    try await replace(assignment, in: round, on: connection, context: context)
+                    try await workflow.replaceReviewer(assignment, in: round, reason: "missed the scoring deadline", on: connection)
                 }
                 let next = try await store.now(on: connection).addingTimeInterval(Double(round.daySeconds))
                 try await workflow.enqueue(SweepDeadlines(round: round.id, sweep: args.sweep + 1),
                                            key: "round:\(round.id):sweep:\(args.sweep + 1)", runAt: next, on: connection)
             }
-        }
-
-        private func replace(
-            _ assignment: AssignmentRecord, in round: RoundRecord, on connection: PostgresConnection, context: JobContext
-        ) async throws {
-            let store = workflow.store
-            guard try await store.markReplaced(reviewer: assignment.reviewer, application: assignment.application, on: connection) else {
-                return
-            }
-            let application = try await store.application(assignment.application, on: connection)
-            let reviewCases = try await store.reviewCases([application.id], field: round.field, on: connection)
-            let panel = try await workflow.drawPanels(reviewCases, size: 1, round: round,
-                                                      salt: "replace:\(assignment.application):\(assignment.reviewer)", on: connection)
-            let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
-            try await store.assign(panel, stage: assignment.stage, dueAt: due, on: connection)
-            try await Outbox.owe("assignment withdrawn", about: "application:\(assignment.application)",
-                                 to: "reviewer:\(assignment.reviewer)", on: connection, logger: context.logger)
-            try await AuditLog.append(actor: "system", action: "replace reviewer", subject: "application:\(assignment.application)",
-                                      detail: ["replaced": assignment.reviewer, "by": panel.values.first?.first?.rawValue ?? ""],
-                                      on: connection, logger: context.logger)
         }
     }
 }

@@ -60,6 +60,22 @@ extension Workflow {
         }
     }
 
+    /// A reviewer declares a conflict of interest with a case assigned to them: the assignment is
+    /// withdrawn and the case goes to a reviewer drawn afresh.
+    public func declareConflict(reviewer: String, application: Int64) async throws {
+        try await transaction { connection in
+            let record = try await store.application(application, lock: true, on: connection)
+            guard let assignment = try await store.assignments(of: application, on: connection)
+                .last(where: { $0.reviewer == reviewer && $0.state == "assigned" }) else {
+                throw StoreError(.forbidden, "application \(application) has no open assignment of this reviewer")
+            }
+            try await AuditLog.append(actor: "reviewer:\(reviewer)", action: "declare conflict", subject: "application:\(application)",
+                                      on: connection, logger: logger)
+            try await replaceReviewer(assignment, in: try await store.round(record.roundID, on: connection),
+                                      reason: "declared a conflict of interest", on: connection)
+        }
+    }
+
     /// An institution records its committee's ballot counts on a scored title case.
     public func recordVote(application: Int64, members: Int, yes: Int, no: Int, abstain: Int, institution: String) async throws {
         try await transaction { connection in

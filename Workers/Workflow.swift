@@ -83,6 +83,26 @@ public struct Workflow: Sendable {
         try await enqueue(PublishNotice(round: id), key: "round:\(id)", on: connection)
     }
 
+    /// Withdraws an open assignment and draws one replacement from the pool (never anyone who
+    /// reviewed the case before, nor one with a conflict); false when it was scored or replaced meanwhile.
+    @discardableResult
+    func replaceReviewer(_ assignment: AssignmentRecord, in round: RoundRecord, reason: String, on connection: PostgresConnection) async throws -> Bool {
+        guard try await store.markReplaced(reviewer: assignment.reviewer, application: assignment.application, on: connection) else {
+            return false
+        }
+        let reviewCases = try await store.reviewCases([assignment.application], field: round.field, on: connection)
+        let panel = try await drawPanels(reviewCases, size: 1, round: round,
+                                         salt: "replace:\(assignment.application):\(assignment.reviewer)", on: connection)
+        let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
+        try await store.assign(panel, stage: assignment.stage, dueAt: due, on: connection)
+        try await Outbox.owe("assignment withdrawn", about: "application:\(assignment.application)",
+                             to: "reviewer:\(assignment.reviewer)", on: connection, logger: logger)
+        try await AuditLog.append(actor: "system", action: "replace reviewer", subject: "application:\(assignment.application)",
+                                  detail: ["replaced": assignment.reviewer, "by": panel.values.first?.first?.rawValue ?? "", "reason": reason],
+                                  on: connection, logger: logger)
+        return true
+    }
+
     /// Draws panels for `cases` from the round's pool with the round's seed, or says which cases
     /// cannot be staffed and why.
     func drawPanels(

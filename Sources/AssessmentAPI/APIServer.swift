@@ -149,6 +149,11 @@ public struct APIServer: Sendable {
                                                                    target: Self.describe($0.target), dueAt: $0.dueAt) },
                                  next: cases.count == limit ? cases.last?.application : nil))
         }
+        router.post("/v1/reviews/:id/conflict") { _, context -> Response in
+            let reviewer = try context.require(.reviewer)
+            try await workflow.declareConflict(reviewer: reviewer, application: try Self.id(context))
+            return Response(status: .accepted)
+        }
         router.post("/v1/reviews/:id/score") { request, context -> Response in
             let reviewer = try context.require(.reviewer)
             let body = try await Self.decode(ScoreBody.self, request, context)
@@ -222,7 +227,7 @@ public struct APIServer: Sendable {
         "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.json",
         "GET /v1/certificates/{number}", "POST /v1/applicants", "POST /v1/sessions", "POST /v1/applications", "GET /v1/applications",
         "GET /v1/applications/{id}", "POST /v1/applications/{id}/appeal", "GET /v1/notifications",
-        "POST /v1/applications/{id}/objections", "GET /v1/reviews", "POST /v1/reviews/{id}/score",
+        "POST /v1/applications/{id}/objections", "GET /v1/reviews", "POST /v1/reviews/{id}/score", "POST /v1/reviews/{id}/conflict",
         "POST /v1/reviewers", "POST /v1/rounds", "POST /v1/rounds/{id}/close", "POST /v1/applications/{id}/vote",
         "POST /v1/applications/{id}/skills-result", "POST /v1/objections/{id}/handle",
         "GET /v1/rounds/{id}/progress", "POST /v1/rounds/{id}/confirm", "POST /v1/certificates/{number}/revoke",

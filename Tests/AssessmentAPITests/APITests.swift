@@ -168,6 +168,15 @@ struct APITests {
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 81.5}"#).status == 204)
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 90}"#).status == 409)
             #expect(try await api.client.scalar("SELECT count(*)::int FROM assignments WHERE state = 'scored' AND score = 81.5") == 1)
+            // r2 declares a conflict: the case goes to a fresh reviewer, never back to r1, r2 or r3.
+            try await api.workflow.addReviewer(Reviewer(id: ReviewerID("r4"), fields: ["economics"], loadCap: 10), name: "r4", institution: "inst")
+            let second = try await api.tokens.issue(role: .reviewer, subject: "r2")
+            #expect(try await api.request(.POST, "/v1/reviews/\(application)/conflict", token: second).status == 202)
+            #expect(try await api.request(.POST, "/v1/reviews/\(application)/conflict", token: second).status == 403, "no longer theirs")
+            #expect(try await api.client.scalar("""
+                SELECT count(*)::int FROM assignments WHERE application_id = \(application) AND reviewer_id = 'r4' AND state = 'assigned'
+                """) == 1)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM assignments WHERE reviewer_id = 'r2' AND state = 'replaced'") == 1)
 
             let foreignVote = try await api.request(.POST, "/v1/applications/\(application)/vote", token: stranger,
                                                     json: #"{"members": 5, "yes": 5, "no": 0, "abstain": 0}"#)

@@ -41,7 +41,7 @@ func quickConfiguration(queues: [String: Int] = ["default": 10], workerID: Strin
 /// Quick settings but a 3 s poll: a job that runs sooner was woken by a notification.
 func slowPollConfiguration() -> WorkerConfiguration {
     var configuration = quickConfiguration()
-    configuration.pollInterval = .seconds(3)
+    configuration.pollInterval = .seconds(8)
     return configuration
 }
 
