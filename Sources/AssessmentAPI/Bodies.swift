@@ -142,6 +142,8 @@ struct ReviewerBody: Decodable {
     var fields: [String]
     var employer: String?
     var loadCap: Int?
+    /// Applicant ids the reviewer must never assess.
+    var conflicts: [Int64]?
 
     func reviewer() throws -> Reviewer {
         guard id.wholeMatch(of: /[A-Za-z0-9._-]{1,64}/) != nil else { throw invalidField("id", "must be 1 to 64 letters, digits, dots, dashes or underscores") }
@@ -149,11 +151,34 @@ struct ReviewerBody: Decodable {
         guard !fields.isEmpty, fields.count <= 20 else { throw invalidField("fields", "must name 1 to 20 fields") }
         let cap = loadCap ?? 20
         guard (1...500).contains(cap) else { throw invalidField("loadCap", "must be 1 to 500") }
-        return Reviewer(id: ReviewerID(id), fields: Set(fields), employer: employer, loadCap: cap)
+        guard (conflicts?.count ?? 0) <= 1_000 else { throw invalidField("conflicts", "must list at most 1000 applicants") }
+        return Reviewer(id: ReviewerID(id), fields: Set(fields), employer: employer,
+                        declaredConflicts: Set((conflicts ?? []).map(String.init)), loadCap: cap)
     }
 }
 
 struct RoundBody: Decodable {
+    /// Changes to the default policy; the round refuses an inconsistent result, naming the field.
+    struct PolicyChanges: Decodable {
+        var reviewersPerCase: Int?
+        var committeeSize: Int?
+        var discrepancyTolerance: Double?
+        var partPassMark: Double?
+        var noticeWorkingDays: Int?
+        var appealWindowDays: Int?
+
+        func applied(to base: Policy) -> Policy {
+            var policy = base
+            if let reviewersPerCase { policy.reviewersPerCase = reviewersPerCase }
+            if let committeeSize { policy.committeeSize = committeeSize }
+            if let discrepancyTolerance { policy.discrepancyTolerance = discrepancyTolerance }
+            if let partPassMark { policy.partPassMark = partPassMark }
+            if let noticeWorkingDays { policy.noticeWorkingDays = noticeWorkingDays }
+            if let appealWindowDays { policy.appealWindowDays = appealWindowDays }
+            return policy
+        }
+    }
+
     var name: String
     var track: String
     var field: String
@@ -161,6 +186,7 @@ struct RoundBody: Decodable {
     var closesOnDay: Int?
     var scoringDays: Int?
     var seed: Int64?
+    var policy: PolicyChanges?
 
     func draft(institution: String) throws -> RoundDraft {
         guard (1...200).contains(name.count) else { throw invalidField("name", "must have 1 to 200 characters") }
@@ -170,7 +196,7 @@ struct RoundBody: Decodable {
         let scoring = scoringDays ?? 14
         guard (1...365).contains(closes) else { throw invalidField("closesOnDay", "must be 1 to 365") }
         guard (1...90).contains(scoring) else { throw invalidField("scoringDays", "must be 1 to 90") }
-        return RoundDraft(institutionID: institution, name: name, track: track, field: field,
+        return RoundDraft(institutionID: institution, name: name, track: track, field: field, policy: (policy?.applied(to: Policy())) ?? Policy(),
                           seed: seed ?? Int64.random(in: 1...Int64.max), startDate: start, closesOnDay: closes, scoringDays: scoring)
     }
 }

@@ -74,11 +74,15 @@ enum OpenAPIDocument {
           "Reviewer": {"type": "object", "required": ["id", "name", "fields"], "properties": {
             "id": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, "name": {"type": "string", "minLength": 1, "maxLength": 100},
             "fields": {"type": "array", "minItems": 1, "maxItems": 20, "items": {"type": "string"}}, "employer": {"type": ["string", "null"]},
-            "loadCap": {"type": "integer", "minimum": 1, "maximum": 500}}},
+            "loadCap": {"type": "integer", "minimum": 1, "maximum": 500},
+            "conflicts": {"type": "array", "maxItems": 1000, "items": {"type": "integer"}, "description": "applicant ids the reviewer must never assess"}}},
           "Round": {"type": "object", "required": ["name", "track", "field", "startDate"], "properties": {
             "name": {"type": "string", "minLength": 1, "maxLength": 200}, "track": {"type": "string", "enum": ["title", "skill"]}, "field": {"type": "string"},
             "startDate": {"type": "string", "format": "date"}, "closesOnDay": {"type": "integer", "minimum": 1, "maximum": 365},
-            "scoringDays": {"type": "integer", "minimum": 1, "maximum": 90}, "seed": {"type": "integer", "format": "int64"}}},
+            "scoringDays": {"type": "integer", "minimum": 1, "maximum": 90}, "seed": {"type": "integer", "format": "int64"},
+            "policy": {"type": "object", "description": "changes to the default policy", "properties": {
+              "reviewersPerCase": {"type": "integer"}, "committeeSize": {"type": "integer"}, "discrepancyTolerance": {"type": "number"},
+              "partPassMark": {"type": "number"}, "noticeWorkingDays": {"type": "integer"}, "appealWindowDays": {"type": "integer"}}}}},
           "Vote": {"type": "object", "required": ["members", "yes", "no", "abstain"], "properties": {
             "members": {"type": "integer"}, "yes": {"type": "integer"}, "no": {"type": "integer"}, "abstain": {"type": "integer"}}},
           "SkillsResult": {"type": "object", "required": ["parts"], "properties": {"parts": {"type": "object", "additionalProperties": {"type": "number"}}}},

@@ -143,6 +143,10 @@ struct APITests {
             let badRound = try await api.request(.POST, "/v1/rounds", token: institution,
                                                  json: #"{"name": "r", "track": "title", "field": "economics", "startDate": "23/11/2026"}"#)
             #expect(badRound.status == 422 && badRound.fields == ["startDate"], "\(badRound.body)")
+            let badPolicy = try await api.request(.POST, "/v1/rounds", token: institution, json: #"""
+                {"name": "r", "track": "title", "field": "economics", "startDate": "2026-11-23", "policy": {"committeeSize": 4}}
+                """#)
+            #expect(badPolicy.status == 422 && badPolicy.body.contains("committeeSize"), "\(badPolicy.body)")
             let opened = try await api.request(.POST, "/v1/rounds", token: institution,
                                                json: #"{"name": "Economics 2026", "track": "title", "field": "economics", "startDate": "2026-11-23", "seed": 7}"#)
             #expect(opened.status == 201, "\(opened.body)")
