@@ -79,7 +79,7 @@ public struct APIServer: Sendable {
         router.post("/v1/applicants") { request, context -> Response in
             let body = try await Self.decode(RegisterApplicantBody.self, request, context)
             let registration = try body.registration()
-            let hash = try PasswordHash.make(body.password, rounds: signIn.passwordRounds)
+            let hash = try await PasswordHash.make(body.password, rounds: signIn.passwordRounds)
             let id = try await workflow.registerApplicant(registration) { id, connection in
                 try await connection.query("INSERT INTO applicant_passwords (applicant_id, hash) VALUES (\(id), \(hash))", logger: logger)
             }

@@ -161,8 +161,14 @@ struct SignIn: Sendable {
             }
             return nil
         }
-        guard let (id, hash) = row, PasswordHash.verify(password, against: hash) else {
-            if row == nil { PasswordHash.burn(password, rounds: passwordRounds) }
+        let matches: Bool
+        if let (_, hash) = row {
+            matches = await PasswordHash.verify(password, against: hash)
+        } else {
+            await PasswordHash.burn(password, rounds: passwordRounds)
+            matches = false
+        }
+        guard let (id, _) = row, matches else {
             try await client.query("""
                 WITH old AS (DELETE FROM sign_in_failures WHERE key = \(keyBuffer) AND at < now() - interval '1 day')
                 INSERT INTO sign_in_failures (key) VALUES (\(keyBuffer))

@@ -1,6 +1,7 @@
 import Crypto
 import CryptoExtras
 import Foundation
+import NIOPosix
 
 /// Password hashes: scrypt (by default N = 2^15, r = 8, p = 1: 32 MiB and tens of milliseconds
 /// per guess), a random 16-byte salt, stored with their parameters so they can be raised later.
@@ -9,14 +10,28 @@ enum PasswordHash {
     static let blockSize = 8
     static let parallelism = 1
 
-    static func make(_ password: String, rounds: Int) throws -> String {
+    /// Hashing takes tens of milliseconds of CPU: it runs on NIO's blocking thread pool, never on
+    /// the threads that serve requests.
+    static func make(_ password: String, rounds: Int) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { try makeNow(password, rounds: rounds) }
+    }
+
+    static func verify(_ password: String, against stored: String) async -> Bool {
+        (try? await NIOThreadPool.singleton.runIfActive { verifyNow(password, against: stored) }) ?? false
+    }
+
+    static func burn(_ password: String, rounds: Int) async {
+        _ = try? await NIOThreadPool.singleton.runIfActive { burnNow(password, rounds: rounds) }
+    }
+
+    private static func makeNow(_ password: String, rounds: Int) throws -> String {
         let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }
         let key = try derive(password, salt: salt, rounds: rounds, blockSize: blockSize, parallelism: parallelism)
         return "scrypt$\(rounds)$\(blockSize)$\(parallelism)$\(salt.base64EncodedString())$\(key.base64EncodedString())"
     }
 
     /// Whether `password` matches `stored`; compares in constant time.
-    static func verify(_ password: String, against stored: String) -> Bool {
+    private static func verifyNow(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$").map(String.init)
         guard parts.count == 6, parts[0] == "scrypt", let n = Int(parts[1]), let r = Int(parts[2]), let p = Int(parts[3]),
               let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5]),
@@ -27,7 +42,7 @@ enum PasswordHash {
     }
 
     /// Spends the time of one verification, for unknown accounts: timing tells nothing.
-    static func burn(_ password: String, rounds: Int) {
+    private static func burnNow(_ password: String, rounds: Int) {
         _ = try? derive(password, salt: Data(count: 16), rounds: rounds, blockSize: blockSize, parallelism: parallelism)
     }
 
