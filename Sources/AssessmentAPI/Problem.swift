@@ -53,9 +53,9 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
             let fields = error.field.map { [FieldError(field: $0, message: error.message)] } ?? []
             switch error.code {
             case .invalidInput: return Problem(.unprocessableContent, error.message, errors: fields)
-            case .notFound: return Problem(.notFound, error.message)
-            case .forbidden: return Problem(.forbidden, error.message)
-            default: return Problem(.conflict, error.message)  // a duplicate, or the wrong moment
+            case .notFound: return Problem(.notFound, error.message, errors: fields)
+            case .forbidden: return Problem(.forbidden, error.message, errors: fields)
+            default: return Problem(.conflict, error.message, errors: fields)  // a duplicate, or the wrong moment
             }
         case let error as NotifyError:
             switch error.code {

@@ -87,12 +87,23 @@ extension AssessmentStore {
         _ reviewer: Reviewer, name: String, institution: String, on connection: PostgresConnection
     ) async throws {
         let conflicts = reviewer.declaredConflicts.compactMap(Int64.init)
-        try await connection.query("""
-            INSERT INTO reviewers (id, institution_id, name, fields, employer, conflicts, load_cap, available)
-            VALUES (\(reviewer.id.rawValue), \(institution), \(name), \(Array(reviewer.fields)), \(reviewer.employer),
-                    \(conflicts), \(reviewer.loadCap), \(reviewer.isAvailable))
-            ON CONFLICT (id) DO NOTHING
-            """, logger: logger)
+        guard try await first("SELECT 1 FROM institutions WHERE id = \(institution)", as: Int.self, on: connection) != nil else {
+            throw StoreError(.notFound, "no institution has the id \(institution)")
+        }
+        let owner = try await first("""
+            WITH added AS (
+                INSERT INTO reviewers (id, institution_id, name, fields, employer, conflicts, load_cap, available)
+                VALUES (\(reviewer.id.rawValue), \(institution), \(name), \(Array(reviewer.fields)), \(reviewer.employer),
+                        \(conflicts), \(reviewer.loadCap), \(reviewer.isAvailable))
+                ON CONFLICT (id) DO NOTHING
+                RETURNING institution_id
+            )
+            SELECT institution_id FROM added UNION ALL SELECT institution_id FROM reviewers WHERE id = \(reviewer.id.rawValue) LIMIT 1
+            """, as: String.self, on: connection)
+        // Adding the same reviewer again changes nothing; another institution's id is taken.
+        guard owner == institution else {
+            throw StoreError(.duplicate, "the reviewer id \(reviewer.id.rawValue) belongs to another institution; choose another", field: "id")
+        }
     }
 
     /// A reviewer declares a conflict with an applicant.

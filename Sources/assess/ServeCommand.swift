@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import AssessmentAPI
 import AssessmentStore
 import Hummingbird
@@ -48,7 +49,13 @@ struct ServeCommand: AsyncParsableCommand {
             tls = configuration
         }
         let (host, port, serverTLS) = (host, port, tls)
-        try await database.withDatabase(allowEmbedded: embeddedDatabase, logger: logger) { client, _ in
+        let embedded = embeddedDatabase && (database.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty
+        try await database.withDatabase(allowEmbedded: embeddedDatabase, logger: logger) { client, url in
+            // A throwaway cluster trusts local connections and is gone at exit: its address lets
+            // scripts (ops/fuzz-api) issue tokens against it.
+            if embedded {
+                FileHandle.standardOutput.write(Data("throwaway database: \(url.connectionString)\n".utf8))
+            }
             let workflow = Workflow(client: client, vault: vault, signer: nil, logger: logger)
             let notifier = Notifier(client: client, secrets: secrets, logger: logger)
             let api = APIServer(workflow: workflow, notifier: notifier, client: client, logger: logger)

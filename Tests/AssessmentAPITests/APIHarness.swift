@@ -85,3 +85,11 @@ func residentID(born: String, sequence: Int) -> String {
 func registration(name: String = "Li Wei", born: String = "1990-03-01", sequence: Int = 1) -> String {
     #"{"name": "\#(name)", "document": {"kind": "resident_id", "number": "\#(residentID(born: born, sequence: sequence))", "birthDate": "\#(born)"}, "education": "bachelor", "password": "correct horse battery"}"#
 }
+
+extension PostgresClient {
+    /// The first column of the first row as text.
+    func text(_ query: PostgresQuery) async throws -> String? {
+        for try await value in try await self.query(query).decode(String?.self) { return value }
+        return nil
+    }
+}

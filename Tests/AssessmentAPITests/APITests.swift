@@ -3,6 +3,7 @@ import AssessmentAPI
 import AssessmentStore
 import Foundation
 import NIOHTTP1
+import PostgresNIO
 import Testing
 import TestSupport
 import Workers
@@ -138,6 +139,11 @@ struct APITests {
                                                   json: #"{"id": "\#(id)", "name": "Reviewer \#(id)", "fields": ["economics"], "loadCap": 10}"#)
                 #expect(added.status == 201, "\(added.body)")
             }
+            let taken = try await api.request(.POST, "/v1/reviewers", token: stranger, json: #"{"id": "r1", "name": "Someone", "fields": ["art"]}"#)
+            #expect(taken.status == 409 && taken.fields == ["id"], "another institution's reviewer id: \(taken.body)")
+            let nobody = try await api.tokens.issue(role: .institution, subject: "no-such-institution")
+            let orphan = try await api.request(.POST, "/v1/reviewers", token: nobody, json: #"{"id": "r9", "name": "x", "fields": ["art"]}"#)
+            #expect(orphan.status == 404, "a token for an institution that does not exist: \(orphan.body)")
             let badReviewer = try await api.request(.POST, "/v1/reviewers", token: institution, json: #"{"id": "r 4", "name": "x", "fields": []}"#)
             #expect(badReviewer.status == 422 && badReviewer.fields == ["id"], "\(badReviewer.body)")
             let badRound = try await api.request(.POST, "/v1/rounds", token: institution,
@@ -255,6 +261,58 @@ struct APITests {
             #expect(try await api.client.scalar("SELECT count(*)::int FROM jobs WHERE kind = 'notify.deliver'") == 1)
             let rotated = try await api.request(.POST, "/v1/subscriptions/\(id)/rotate-secret", token: institution, json: #"{"overlapHours": 2}"#)
             #expect(rotated.status == 200 && (rotated.json["secret"] as? String)?.hasPrefix("whsec_") == true)
+        }
+    }
+
+    @Test("bad input on every write route: malformed JSON, the wrong shape, a bad path id; each a problem+json 400 that changes nothing")
+    func badInputEverywhere() async throws {
+        try await API.with { api in
+            _ = try await Self.setUpRound(api)
+            let registered = try await api.request(.POST, "/v1/applicants", json: registration())
+            let applicant = try #require(registered.json["token"] as? String)
+            let tokens: [Principal.Role: String] = [
+                .applicant: applicant,
+                .institution: try await api.tokens.issue(role: .institution, subject: "inst"),
+                .reviewer: try await api.tokens.issue(role: .reviewer, subject: "r1"),
+                .bureau: try await api.tokens.issue(role: .bureau, subject: "officer-7"),
+            ]
+            let subscribed = try await api.request(.POST, "/v1/subscriptions", token: tokens[.institution], json: #"{"url": "https://hooks.example/a"}"#)
+            #expect(subscribed.status == 201 && subscribed.json["id"] as? Int == 1, "the subscription the routes below name")
+            // Route, the role it is for (nil: anyone), whether it takes a body.
+            let routes: [(String, Principal.Role?, Bool)] = [
+                ("/v1/applicants", nil, true), ("/v1/sessions", nil, true), ("/v1/applications", .applicant, true),
+                ("/v1/applications/{id}/appeal", .applicant, true), ("/v1/applications/{id}/objections", nil, true),
+                ("/v1/reviews/{id}/conflict", .reviewer, false), ("/v1/reviews/{id}/score", .reviewer, true),
+                ("/v1/reviewers", .institution, true), ("/v1/rounds", .institution, true), ("/v1/rounds/{id}/close", .institution, false),
+                ("/v1/applications/{id}/vote", .institution, true), ("/v1/applications/{id}/skills-result", .institution, true),
+                ("/v1/objections/{id}/handle", .institution, true), ("/v1/rounds/{id}/confirm", .bureau, false),
+                ("/v1/certificates/{number}/revoke", .bureau, true), ("/v1/subscriptions", .institution, true),
+                ("/v1/subscriptions/{id}/rotate-secret", .institution, true), ("/v1/subscriptions/{id}/redrive", .institution, false),
+            ]
+            #expect(Set(routes.map { "POST " + $0.0 }) == Set(APIServer.routes.filter { $0.hasPrefix("POST ") }), "every write route is here")
+            let fingerprint: PostgresQuery = """
+                SELECT (SELECT count(*) FROM applicants) || ',' || (SELECT count(*) FROM applications) || ',' || (SELECT count(*) FROM rounds)
+                    || ',' || (SELECT count(*) FROM reviewers) || ',' || (SELECT count(*) FROM votes) || ',' || (SELECT count(*) FROM objections)
+                    || ',' || (SELECT count(*) FROM appeals) || ',' || (SELECT count(*) FROM assignments WHERE state <> 'assigned')
+                    || ',' || (SELECT count(*) FROM notification_subscriptions) || ',' || (SELECT count(*) FROM jobs)
+                """
+            let before = try await api.client.text(fingerprint)
+            for (route, role, takesBody) in routes {
+                let token = role.flatMap { tokens[$0] }
+                let path = route.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{number}", with: "T-1")
+                if takesBody {
+                    let malformed = try await api.request(.POST, path, token: token, json: #"{"broken": "#)
+                    #expect(malformed.status == 400 && malformed.contentType == "application/problem+json", "\(route) malformed: \(malformed.status) \(malformed.body)")
+                    let wrongShape = try await api.request(.POST, path, token: token, json: "[1, 2, 3]")
+                    #expect(wrongShape.status == 400 && wrongShape.contentType == "application/problem+json", "\(route) array: \(wrongShape.status) \(wrongShape.body)")
+                }
+                if route.contains("{id}") {
+                    let badID = try await api.request(.POST, route.replacingOccurrences(of: "{id}", with: "-5"), token: token,
+                                                      json: takesBody ? "{}" : nil)
+                    #expect(badID.status == 400, "\(route) with id -5: \(badID.status) \(badID.body)")
+                }
+            }
+            #expect(try await api.client.text(fingerprint) == before, "refused requests changed nothing")
         }
     }
 

@@ -123,7 +123,7 @@ struct DeliveryTests {
                         try await owe(client, key: "flaky", recipient: "institution:flaky")
                         try await owe(client, key: "limited", recipient: "institution:limited")
                         try await owe(client, key: "refused", recipient: "institution:refusing")
-                        try await eventually("all three end") {
+                        try await eventually(timeout: .seconds(30), "all three end") {
                             let flaky = try await deliveryState(client, key: "flaky")
                             let limited = try await deliveryState(client, key: "limited")
                             let refused = try await deliveryState(client, key: "refused")
