@@ -29,7 +29,7 @@ final class APIMetrics: Sendable {
         }
     }
 
-    func render(queues: [QueueStats]) -> String {
+    func render(queues: [QueueStats], latencies: [JobLatencies]) -> String {
         var lines = [
             "# HELP assess_http_requests_total HTTP requests by route, method and status.",
             "# TYPE assess_http_requests_total counter",
@@ -59,6 +59,16 @@ final class APIMetrics: Sendable {
                   "# TYPE assess_queue_oldest_available_seconds gauge"]
         for stats in queues {
             lines.append(#"assess_queue_oldest_available_seconds{queue="\#(stats.queue)"} \#(stats.oldestAvailableAge ?? 0)"#)
+        }
+        lines += ["# HELP assess_job_wait_seconds How long jobs completed in the last 5 minutes waited to start after their run time.",
+                  "# TYPE assess_job_wait_seconds gauge",
+                  "# HELP assess_job_run_seconds How long jobs completed in the last 5 minutes ran.",
+                  "# TYPE assess_job_run_seconds gauge"]
+        for latency in latencies {
+            lines.append(#"assess_job_wait_seconds{queue="\#(latency.queue)",quantile="0.5"} \#(latency.waitP50)"#)
+            lines.append(#"assess_job_wait_seconds{queue="\#(latency.queue)",quantile="0.99"} \#(latency.waitP99)"#)
+            lines.append(#"assess_job_run_seconds{queue="\#(latency.queue)",quantile="0.5"} \#(latency.runP50)"#)
+            lines.append(#"assess_job_run_seconds{queue="\#(latency.queue)",quantile="0.99"} \#(latency.runP99)"#)
         }
         return lines.joined(separator: "\n") + "\n"
     }

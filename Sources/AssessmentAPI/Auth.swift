@@ -57,6 +57,19 @@ public struct APITokens: Sendable {
         return token
     }
 
+    /// Revokes every live token of `subject` in `role` (tokens themselves are not stored, so they
+    /// are revoked by whom they act for); returns how many.
+    @discardableResult
+    public func revoke(role: Principal.Role, subject: String) async throws -> Int {
+        for try await count in try await client.query("""
+            WITH revoked AS (
+                UPDATE api_tokens SET revoked_at = now() WHERE role = \(role.rawValue) AND subject = \(subject) AND revoked_at IS NULL RETURNING 1
+            )
+            SELECT count(*)::int FROM revoked
+            """, logger: logger).decode(Int.self) { return count }
+        return 0
+    }
+
     /// The principal of a live token, or nil.
     func principal(for token: String) async throws -> Principal? {
         for try await (role, subject) in try await client.query("""

@@ -243,4 +243,35 @@ public struct JobQueueClient: Sendable {
         return order.map { QueueStats(queue: $0, counts: byQueue[$0]!.counts, oldestAvailableAge: byQueue[$0]!.oldest,
                                       recordedAt: byQueue[$0]!.recordedAt) }
     }
+
+    /// How long recently completed jobs waited to start (from their run time) and ran, by queue:
+    /// the median and 99th percentile over the jobs that finished within `window`.
+    public func recentLatencies(window: Duration = .seconds(300)) async throws -> [JobLatencies] {
+        let rows = try await client.query("""
+            SELECT queue, count(*)::int,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - run_at))::float8,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - run_at))::float8,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - attempted_at))::float8,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - attempted_at))::float8
+            FROM jobs
+            WHERE state = 'completed' AND finished_at > now() - make_interval(secs => \(Double(window.components.seconds)))
+            GROUP BY queue ORDER BY queue
+            """, logger: logger)
+        var latencies: [JobLatencies] = []
+        for try await (queue, count, waitP50, waitP99, runP50, runP99) in rows.decode((String, Int, Double, Double, Double, Double).self) {
+            latencies.append(JobLatencies(queue: queue, completed: count, waitP50: max(0, waitP50), waitP99: max(0, waitP99),
+                                          runP50: max(0, runP50), runP99: max(0, runP99)))
+        }
+        return latencies
+    }
+}
+
+/// Wait and run times of one queue's recently completed jobs, in seconds.
+public struct JobLatencies: Sendable, Equatable {
+    public let queue: String
+    public let completed: Int
+    public let waitP50: Double
+    public let waitP99: Double
+    public let runP50: Double
+    public let runP99: Double
 }

@@ -79,7 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
 /// `assess tokens issue`: bearer tokens for institutions, reviewers and the bureau.
 struct TokensCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tokens", abstract: "Issue API tokens.", subcommands: [Issue.self])
+        commandName: "tokens", abstract: "Issue and revoke API tokens.", subcommands: [Issue.self, Revoke.self])
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a new bearer token (shown once; only its hash is stored).")
@@ -99,6 +99,25 @@ struct TokensCommand: AsyncParsableCommand {
                 try await APITokens(client: client, logger: logger).issue(role: role, subject: subject, validFor: days.map { .seconds($0 * 86_400) })
             }
             print(token)
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke every live token of a role and subject.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "applicant, institution, reviewer or bureau.") var role: String
+        @Option(help: "Whom the tokens act for.") var subject: String
+
+        func run() async throws {
+            guard let role = Principal.Role(rawValue: role) else {
+                throw ValidationError("--role must be one of \(Principal.Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let logger = try database.logger(label: "assess.tokens", quietest: .warning)
+            let subject = subject
+            let count = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
+                try await APITokens(client: client, logger: logger).revoke(role: role, subject: subject)
+            }
+            print("\(count) tokens revoked")
         }
     }
 }

@@ -124,6 +124,8 @@ struct APITests {
             #expect(try await api.request(.POST, "/v1/certificates/T-1/revoke", token: bureau, json: #"{"reason": "x"}"#).status == 404)
             #expect(try await api.request(.POST, "/v1/rounds/\(round)/confirm", token: bureau).status == 409, "an open round cannot be confirmed")
             #expect(try await api.request(.GET, "/v1/certificates/NOPE").status == 404)
+            #expect(try await api.tokens.revoke(role: .institution, subject: "other") == 1)
+            #expect(try await api.request(.GET, "/v1/rounds/\(round)/progress", token: stranger).status == 401, "a revoked token")
         }
     }
 
@@ -330,6 +332,14 @@ struct APITests {
             #expect(metrics.status == 200)
             #expect(metrics.body.contains(#"assess_http_requests_total{route="/v1/certificates/{number}",method="GET",status="404"} 1"#), "\(metrics.body)")
             #expect(metrics.body.contains("assess_http_request_duration_seconds_bucket"))
+            // A job that waited 2 s past its run time and ran 0.5 s shows in the job latency gauges.
+            try await api.client.query("""
+                INSERT INTO jobs (queue, kind, args, state, run_at, attempted_at, finished_at)
+                VALUES ('mail', 'x', '{}', 'completed', now() - interval '3 s', now() - interval '1 s', now() - interval '0.5 s')
+                """)
+            let withJobs = try await api.request(.GET, "/metrics")
+            #expect(withJobs.body.contains(#"assess_job_wait_seconds{queue="mail",quantile="0.5"} 2.0"#), "\(withJobs.body)")
+            #expect(withJobs.body.contains(#"assess_job_run_seconds{queue="mail",quantile="0.99"} 0.5"#))
         }
     }
 }
