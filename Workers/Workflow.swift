@@ -61,11 +61,7 @@ public struct Workflow: Sendable {
 
     /// Runs `body` in one transaction; a store refusal reaches the caller as itself.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error
-        }
+        try await client.transaction(logger: logger, body)
     }
 
     /// Enqueues a workflow job in the caller's transaction; `key` makes a second enqueue a no-op.

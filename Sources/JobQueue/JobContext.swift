@@ -23,20 +23,14 @@ public struct JobContext: Sendable {
     public func withTransaction<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let result: Result
-        do {
-            result = try await transaction(body)
-        } catch let error as PostgresTransactionError {
-            // The handler's own error (a snooze, a lost lease, its failure) must reach the pool as
-            // itself; only a failed BEGIN or COMMIT stays a transaction error.
-            throw error.closureError ?? error
-        }
+        // The handler's own error (a snooze, a lost lease, its failure) reaches the pool as itself.
+        let result = try await transaction(body)
         completion.set()
         return result
     }
 
     private func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             let value = try await body(connection)
             let rows = try await connection.query("""
                 UPDATE jobs SET state = 'completed', finished_at = now(),

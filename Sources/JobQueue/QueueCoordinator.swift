@@ -95,23 +95,19 @@ public struct QueueCoordinator: Service {
     /// waits for it, and after a takeover it finds nothing and writes nothing. A session that
     /// stalls inside it is cut off by the server, so a stopped leader cannot block the others.
     func fenced<Result: Sendable>(term: Int64, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in
-                let timeout = String(max(1, configuration.leaseDuration.milliseconds))
-                try await connection.query(
-                    "SELECT set_config('idle_in_transaction_session_timeout', \(timeout), true)", logger: logger)
-                let rows = try await connection.query("""
-                    SELECT 1 FROM queue_leader
-                    WHERE holder = \(configuration.coordinatorID) AND term = \(term) AND expires_at > now()
-                    FOR SHARE
-                    """, logger: logger)
-                var holds = false
-                for try await _ in rows { holds = true }
-                guard holds else { throw NotLeading(term: term) }
-                return try await body(connection)
-            }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error
+        try await client.transaction(logger: logger) { connection in
+            let timeout = String(max(1, configuration.leaseDuration.milliseconds))
+            try await connection.query(
+                "SELECT set_config('idle_in_transaction_session_timeout', \(timeout), true)", logger: logger)
+            let rows = try await connection.query("""
+                SELECT 1 FROM queue_leader
+                WHERE holder = \(configuration.coordinatorID) AND term = \(term) AND expires_at > now()
+                FOR SHARE
+                """, logger: logger)
+            var holds = false
+            for try await _ in rows { holds = true }
+            guard holds else { throw NotLeading(term: term) }
+            return try await body(connection)
         }
     }
 

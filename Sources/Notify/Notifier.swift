@@ -72,11 +72,7 @@ public struct Notifier: Sendable {
     }
 
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        do {
-            return try await client.withTransaction(logger: logger) { try await body($0) }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error
-        }
+        try await client.transaction(logger: logger, body)
     }
 }
 

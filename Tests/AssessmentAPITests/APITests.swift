@@ -32,12 +32,13 @@ struct APITests {
                 for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
             }
             #expect(documented == Set(APIServer.routes), "undocumented: \(Set(APIServer.routes).subtracting(documented)); unrouted: \(documented.subtracting(APIServer.routes))")
-            // Every documented route is really served: none answers 404 for its own path.
+            // Every documented route is really served: the router finds each one.
             for route in APIServer.routes {
                 let parts = route.split(separator: " ")
                 let path = String(parts[1]).replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{number}", with: "X")
                 let reply = try await api.request(HTTPMethod(rawValue: String(parts[0])), path, json: parts[0] == "POST" ? "{}" : nil)
-                #expect(!(reply.status == 404 && reply.body.contains("Not Found")) || path.contains("certificates/X"), "\(route): \(reply.status) \(reply.body)")
+                // The router's own refusals: no route at all, or none for this method.
+                #expect(!reply.body.contains("no such resource") && reply.status != 405, "\(route): \(reply.status) \(reply.body)")
             }
         }
     }
