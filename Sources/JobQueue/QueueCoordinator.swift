@@ -94,15 +94,19 @@ public struct QueueCoordinator: Service {
     /// Runs `body` in a transaction that holds the lease row for `term`, unexpired: a takeover
     /// waits for it, and after a takeover it finds nothing and writes nothing. A session that
     /// stalls inside it is cut off by the server, so a stopped leader cannot block the others.
+    /// Each step renews the lease: on a loaded machine a round of several steps may outlast one
+    /// lease, and a leader that lost its lead before the round's last step (statistics, pruning)
+    /// would never get to it.
     func fenced<Result: Sendable>(term: Int64, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await client.transaction(logger: logger) { connection in
             let timeout = String(max(1, configuration.leaseDuration.milliseconds))
             try await connection.query(
                 "SELECT set_config('idle_in_transaction_session_timeout', \(timeout), true)", logger: logger)
             let rows = try await connection.query("""
-                SELECT 1 FROM queue_leader
+                UPDATE queue_leader
+                SET expires_at = greatest(expires_at, now() + \(configuration.leaseDuration.milliseconds) * interval '1 millisecond')
                 WHERE holder = \(configuration.coordinatorID) AND term = \(term) AND expires_at > now()
-                FOR SHARE
+                RETURNING 1
                 """, logger: logger)
             var holds = false
             for try await _ in rows { holds = true }

@@ -119,7 +119,7 @@ struct CoordinatorTests {
             let queue = JobQueueClient(client: client, logger: database.logger)
             let coordinator = QueueCoordinator(client: client, configuration: Self.configuration("a"), logger: database.logger)
             try await withServices([coordinator], logger: database.logger) {
-                try await eventually("statistics are recorded") { try await queue.queueStats().count == 2 }
+                try await eventually(timeout: .seconds(45), "statistics are recorded") { try await queue.queueStats().count == 2 }
                 let mail = try #require(try await queue.queueStats().first { $0.queue == "mail" })
                 #expect(mail.counts[.available] == 2 && mail.counts[.scheduled] == 1)
                 #expect((59...120).contains(mail.oldestAvailableAge ?? 0), "\(String(describing: mail.oldestAvailableAge))")
