@@ -212,6 +212,20 @@ extension Workflow {
         }
     }
 
+    /// A round's applications, optionally in one state, only for the institution that runs it.
+    public func applications(inRound id: Int64, institution: String, state: ApplicationRecord.State?, after: Int64, limit: Int)
+        async throws -> [ApplicationRecord] {
+        try await transaction { connection in
+            let round = try await store.round(id, on: connection)
+            guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
+            var records: [ApplicationRecord] = []
+            for id in try await store.applicationIDs(inRound: id, state: state, after: after, limit: limit, on: connection) {
+                records.append(try await store.application(id, on: connection))
+            }
+            return records
+        }
+    }
+
     /// A round's applications by stage, only for the institution that runs it.
     public func progress(round id: Int64, institution: String) async throws -> (state: String, counts: [String: Int]) {
         try await transaction { connection in

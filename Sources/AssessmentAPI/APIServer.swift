@@ -205,6 +205,21 @@ public struct APIServer: Sendable {
             return try JSONBody(RoundProgressView(state: state, applications: counts)).response()
         }
 
+        router.get("/v1/rounds/:id/applications") { request, context -> JSONBody<Page<ApplicationView>> in
+            let institution = try context.require(.institution)
+            let (after, limit) = try Self.page(request)
+            let state = try request.uri.queryParameters["state"].map { text -> ApplicationRecord.State in
+                guard let state = ApplicationRecord.State(rawValue: String(text)) else {
+                    let states = ApplicationRecord.State.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw Problem(.badRequest, "state must be one of \(states)", errors: [.init(field: "state", message: "not one of \(states)")])
+                }
+                return state
+            }
+            let records = try await workflow.applications(inRound: try Self.id(context), institution: institution, state: state,
+                                                          after: after, limit: limit)
+            return JSONBody(Page(items: records.map(ApplicationView.init), next: records.count == limit ? records.last?.id : nil))
+        }
+
         addSubscriptionRoutes(to: router, notifier: notifier)
 
         // The HR bureau.
@@ -230,7 +245,7 @@ public struct APIServer: Sendable {
         "POST /v1/applications/{id}/objections", "GET /v1/reviews", "POST /v1/reviews/{id}/score", "POST /v1/reviews/{id}/conflict",
         "POST /v1/reviewers", "POST /v1/rounds", "POST /v1/rounds/{id}/close", "POST /v1/applications/{id}/vote",
         "POST /v1/applications/{id}/skills-result", "POST /v1/objections/{id}/handle",
-        "GET /v1/rounds/{id}/progress", "POST /v1/rounds/{id}/confirm", "POST /v1/certificates/{number}/revoke",
+        "GET /v1/rounds/{id}/progress", "GET /v1/rounds/{id}/applications", "POST /v1/rounds/{id}/confirm", "POST /v1/certificates/{number}/revoke",
         "POST /v1/subscriptions", "GET /v1/subscriptions", "POST /v1/subscriptions/{id}/rotate-secret",
         "GET /v1/subscriptions/{id}/dead", "POST /v1/subscriptions/{id}/redrive",
     ]

@@ -185,6 +185,9 @@ struct RoundBody: Decodable {
     var startDate: String
     var closesOnDay: Int?
     var scoringDays: Int?
+    /// The round's clock: seconds in one of its days. Production keeps 86,400; rehearsals and the
+    /// demo compress the calendar so that deadlines, notices and appeal windows pass in minutes.
+    var daySeconds: Int?
     var seed: Int64?
     var policy: PolicyChanges?
 
@@ -196,8 +199,10 @@ struct RoundBody: Decodable {
         let scoring = scoringDays ?? 14
         guard (1...365).contains(closes) else { throw invalidField("closesOnDay", "must be 1 to 365") }
         guard (1...90).contains(scoring) else { throw invalidField("scoringDays", "must be 1 to 90") }
+        let day = daySeconds ?? 86_400
+        guard (1...86_400).contains(day) else { throw invalidField("daySeconds", "must be 1 to 86400") }
         return RoundDraft(institutionID: institution, name: name, track: track, field: field, policy: (policy?.applied(to: Policy())) ?? Policy(),
-                          seed: seed ?? Int64.random(in: 1...Int64.max), startDate: start, closesOnDay: closes, scoringDays: scoring)
+                          seed: seed ?? Int64.random(in: 1...Int64.max), startDate: start, daySeconds: day, closesOnDay: closes, scoringDays: scoring)
     }
 }
 

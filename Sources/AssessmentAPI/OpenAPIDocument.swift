@@ -11,7 +11,8 @@ enum OpenAPIDocument {
           "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "format": "int64"}},
           "number": {"name": "number", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 64}},
           "after": {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "format": "int64"}},
-          "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}
+          "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+          "state": {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["submitted", "ineligible", "eligible", "assigned", "scored", "decided"]}}
         },
         "schemas": {
           "Problem": {"type": "object", "required": ["type", "title", "status", "detail", "errors"], "properties": {
@@ -80,6 +81,7 @@ enum OpenAPIDocument {
             "name": {"type": "string", "minLength": 1, "maxLength": 200}, "track": {"type": "string", "enum": ["title", "skill"]}, "field": {"type": "string"},
             "startDate": {"type": "string", "format": "date"}, "closesOnDay": {"type": "integer", "minimum": 1, "maximum": 365},
             "scoringDays": {"type": "integer", "minimum": 1, "maximum": 90}, "seed": {"type": "integer", "format": "int64"},
+            "daySeconds": {"type": "integer", "minimum": 1, "maximum": 86400, "description": "seconds in one day of the round's clock; 86400 unless rehearsing"},
             "policy": {"type": "object", "description": "changes to the default policy", "properties": {
               "reviewersPerCase": {"type": "integer"}, "committeeSize": {"type": "integer"}, "discrepancyTolerance": {"type": "number"},
               "partPassMark": {"type": "number"}, "noticeWorkingDays": {"type": "integer"}, "appealWindowDays": {"type": "integer"}}}}},
@@ -153,6 +155,9 @@ enum OpenAPIDocument {
         "/v1/reviews/{id}/conflict": {"post": {"summary": "Declare a conflict of interest with a case assigned to me; it is reassigned (reviewer)", "security": [{"bearer": []}], "parameters": [{"$ref": "#/components/parameters/id"}], "responses": {
           "202": {"description": "Withdrawn and reassigned"}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"},
           "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"}}}},
+        "/v1/rounds/{id}/applications": {"get": {"summary": "A round's applications, optionally in one state (its institution)", "security": [{"bearer": []}], "parameters": [{"$ref": "#/components/parameters/id"}, {"$ref": "#/components/parameters/state"}, {"$ref": "#/components/parameters/after"}, {"$ref": "#/components/parameters/limit"}], "responses": {
+          "200": {"description": "A page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApplicationPage"}}}},
+          "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
         "/v1/rounds/{id}/progress": {"get": {"summary": "A round's applications by stage (its institution)", "security": [{"bearer": []}], "parameters": [{"$ref": "#/components/parameters/id"}], "responses": {
           "200": {"description": "Progress", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Progress"}}}},
           "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},

@@ -40,7 +40,7 @@ public struct RoundDraft: Sendable {
 /// An application as stored.
 public struct ApplicationRecord: Sendable {
     /// Where an application is.
-    public enum State: String, Sendable, Codable {
+    public enum State: String, Sendable, Codable, CaseIterable {
         case submitted, ineligible, eligible, assigned, scored, decided
     }
     /// Its id.
@@ -280,6 +280,17 @@ extension AssessmentStore {
         var ids: [Int64] = []
         for try await id in try await connection.query("""
             SELECT id FROM applications WHERE applicant_id = \(applicant) AND id > \(after) ORDER BY id LIMIT \(limit)
+            """, logger: logger).decode(Int64.self) { ids.append(id) }
+        return ids
+    }
+
+    public func applicationIDs(inRound round: Int64, state: ApplicationRecord.State?, after: Int64, limit: Int,
+                               on connection: PostgresConnection) async throws -> [Int64] {
+        var ids: [Int64] = []
+        for try await id in try await connection.query("""
+            SELECT id FROM applications
+            WHERE round_id = \(round) AND (\(state?.rawValue)::text IS NULL OR state::text = \(state?.rawValue)) AND id > \(after)
+            ORDER BY id LIMIT \(limit)
             """, logger: logger).decode(Int64.self) { ids.append(id) }
         return ids
     }

@@ -156,6 +156,10 @@ struct APITests {
                 {"name": "r", "track": "title", "field": "economics", "startDate": "2026-11-23", "policy": {"committeeSize": 4}}
                 """#)
             #expect(badPolicy.status == 422 && badPolicy.body.contains("committeeSize"), "\(badPolicy.body)")
+            let badClock = try await api.request(.POST, "/v1/rounds", token: institution, json: #"""
+                {"name": "r", "track": "title", "field": "economics", "startDate": "2026-11-23", "daySeconds": 0}
+                """#)
+            #expect(badClock.status == 422 && badClock.fields == ["daySeconds"], "\(badClock.body)")
             let opened = try await api.request(.POST, "/v1/rounds", token: institution,
                                                json: #"{"name": "Economics 2026", "track": "title", "field": "economics", "startDate": "2026-11-23", "seed": 7}"#)
             #expect(opened.status == 201, "\(opened.body)")
@@ -167,6 +171,17 @@ struct APITests {
                                                 json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#)
             let application = Int64(try #require(applied.json["id"] as? Int))
             #expect(try await api.request(.POST, "/v1/rounds/\(round)/close", token: stranger).status == 403)
+            #expect(try await api.client.scalar("SELECT day_seconds FROM rounds WHERE id = \(round)") == 86_400, "a real day unless rehearsing")
+            let listed = try await api.request(.GET, "/v1/rounds/\(round)/applications?state=submitted", token: institution)
+            #expect(listed.status == 200 && (listed.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [Int(application)],
+                    "\(listed.body)")
+            #expect(!listed.body.contains("Zhao") && !listed.body.contains(residentID(born: "1990-03-01", sequence: 1)))
+            let noneScored = try await api.request(.GET, "/v1/rounds/\(round)/applications?state=scored", token: institution)
+            #expect((noneScored.json["items"] as? [Any])?.isEmpty == true, "\(noneScored.body)")
+            let badState = try await api.request(.GET, "/v1/rounds/\(round)/applications?state=won", token: institution)
+            #expect(badState.status == 400 && badState.fields == ["state"], "\(badState.body)")
+            #expect(try await api.request(.GET, "/v1/rounds/\(round)/applications", token: stranger).status == 404)
+            #expect(try await api.request(.GET, "/v1/rounds/\(round)/applications", token: applicant).status == 403)
             // The panel, as the staffing job would draw it (no workers run in this test).
             try await api.client.withTransaction(logger: .init(label: "test")) { connection in
                 try await api.workflow.store.assign([application: [ReviewerID("r1"), ReviewerID("r2"), ReviewerID("r3")]], stage: .original,
