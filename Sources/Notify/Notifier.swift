@@ -52,12 +52,13 @@ public struct Notifier: Sendable {
         registry.register(PruneDeliveryLog.Handler(notifier: self))
     }
 
-    /// What the coordinator runs for notifications: a dispatch every minute (for rows whose
-    /// transaction committed after their dispatch ran) and an hourly pruning of the delivery log.
+    /// What the coordinator runs for notifications: a dispatch every ten seconds (for rows whose
+    /// transaction committed after their dispatch ran; with nothing waiting it is one index probe,
+    /// and ten seconds is as late as such a row may go out) and an hourly pruning of the delivery log.
     public static func cronSchedules(configuration: NotifyConfiguration = .init()) throws -> [CronSchedule] {
         let options = EnqueueOptions(queue: NotifyConfiguration.queueName)
         return [
-            try CronSchedule(name: "notify_sweep", expression: "* * * * *", timeZone: "UTC", args: DispatchNotifications(), options: options),
+            try CronSchedule(name: "notify_sweep", expression: "*/10 * * * * *", timeZone: "UTC", args: DispatchNotifications(), options: options),
             try CronSchedule(name: "notify_prune_log", expression: "17 * * * *", timeZone: "UTC",
                              args: PruneDeliveryLog(retentionSeconds: Int(configuration.logRetention.components.seconds)), options: options),
         ]

@@ -71,7 +71,7 @@ struct RoundBench: AsyncParsableCommand {
                                            name: "Reviewer \(index)", institution: "bench")
         }
         let base = CalendarDate(year: 1980, month: 1, day: 1)!
-        let applicants = try await concurrently(Array(0..<applications)) { index -> Int64 in
+        let applicants = try await concurrently(Array(0..<applications), width: clients) { index -> Int64 in
             let born = base.adding(days: index / 900)
             let digits = String(format: "310101%04d%02d%02d%03d", born.year, born.month, born.day, index % 900)
             let document = try IdentityDocument(kind: .residentID, number: digits + String(IdentityDocument.checkCharacter(of: digits)),
@@ -85,48 +85,24 @@ struct RoundBench: AsyncParsableCommand {
             institutionID: "bench", name: "bench round", track: .title, field: "economics", policy: policy, seed: 42,
             startDate: CalendarDate(year: 2026, month: 11, day: 23)!, daySeconds: 1, closesOnDay: 100_000, scoringDays: 100_000))
         let target = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
-        _ = try await concurrently(applicants) { try await workflow.apply(round: round, applicant: $0, target: target) }
+        _ = try await concurrently(applicants, width: clients) { try await workflow.apply(round: round, applicant: $0, target: target) }
         try await workflow.closeApplicationsNow(round: round, institution: "bench")
         try await waitFor(client, "SELECT count(*)::int FROM rounds WHERE id = \(round) AND state = 'scoring'")
         var assignments: [(Int64, String)] = []
         for try await row in try await client.query("SELECT application_id, reviewer_id FROM assignments").decode((Int64, String).self) {
             assignments.append(row)
         }
-        _ = try await concurrently(assignments) { try await workflow.submitScore(reviewer: $0.1, application: $0.0, score: 80) }
+        _ = try await concurrently(assignments, width: clients) { try await workflow.submitScore(reviewer: $0.1, application: $0.0, score: 80) }
         try await waitFor(client, "SELECT (count(*) = 0)::int FROM applications WHERE state <> 'scored'")
         var scored: [Int64] = []
         for try await id in try await client.query("SELECT id FROM applications").decode(Int64.self) { scored.append(id) }
-        _ = try await concurrently(scored) {
+        _ = try await concurrently(scored, width: clients) {
             try await workflow.recordVote(application: $0, members: 5, yes: 5, no: 0, abstain: 0, institution: "bench")
         }
         try await waitFor(client, "SELECT count(*)::int FROM round_confirmations WHERE round_id = \(round)")
         try await workflow.confirmRound(round, by: "bench")
         try await waitFor(client, "SELECT (count(*) = \(applications))::int FROM certificates")
         return round
-    }
-
-    /// Runs `body` over `items` with at most `clients` at once, results in input order.
-    func concurrently<Item: Sendable, Result: Sendable>(
-        _ items: [Item], _ body: @escaping @Sendable (Item) async throws -> Result
-    ) async throws -> [Result] {
-        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
-            var results = [Result?](repeating: nil, count: items.count)
-            var next = 0
-            while next < min(clients, items.count) {
-                let index = next
-                group.addTask { (index, try await body(items[index])) }
-                next += 1
-            }
-            for try await (index, result) in group {
-                results[index] = result
-                if next < items.count {
-                    let index = next
-                    group.addTask { (index, try await body(items[index])) }
-                    next += 1
-                }
-            }
-            return results.map { $0! }
-        }
     }
 
     /// Seals what the coordinator's sealer has not yet sealed; an entry of a transaction still

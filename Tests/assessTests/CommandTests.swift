@@ -107,6 +107,37 @@ struct CommandTests {
         }
     }
 
+    /// The demo keeps both cores busy for half a minute: beside the timing-sensitive tests it would
+    /// make them flaky, so `ops/test` runs it on its own after the rest (ASSESS_DEMO_TEST=1).
+    @Test("assess demo plays a small season through the HTTPS API on DATABASE_URL, to a summary where every owed thing happened",
+          .enabled(if: ProcessInfo.processInfo.environment["ASSESS_DEMO_TEST"] == "1", "set ASSESS_DEMO_TEST=1; ops/test runs it alone"))
+    func demo() async throws {
+        try await TestDatabase.with { client, database in
+            let demo = try await withChildProcesses { processes in
+                let process = try processes.start(["demo", "--applicants", "24", "--day-seconds", "1", "--seed", "11"],
+                                                  environment: ["DATABASE_URL": database.url.connectionString])
+                #expect(await process.waitForExit(timeout: .seconds(180)))
+                return (process.exitCode, process.output)
+            }
+            #expect(demo.0 == 0, "\(demo.1)")
+            for line in ["audit log:", "hash chain verified", "0 dead-lettered", "0 with a bad signature", ", then revoked",
+                         "appeals: overturned, upheld", "objection filed and handled: yes", "DATABASE_URL, 127.0.0.1"] {
+                #expect(demo.1.contains(line), "the summary lacks \(line): \(demo.1)")
+            }
+            #expect(!demo.1.contains(database.url.password ?? "no password in a test URL"), "the database password is never printed")
+            // What the summary claims, checked in the database it ran on.
+            #expect(try await client.scalar("SELECT count(*)::int FROM applicants") == 24)
+            #expect(try await client.scalar("""
+                SELECT count(*)::int FROM notification_deliveries WHERE state <> 'delivered'
+                """) == 0)
+            #expect(try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE dispatched_at IS NULL") == 0)
+            #expect(try await client.scalar("SELECT count(*)::int FROM certificates WHERE revoked_at IS NOT NULL") == 1)
+            #expect(try await client.scalar("SELECT count(*)::int FROM applications WHERE state = 'ineligible'") >= 1, "the 15-year-old")
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE state NOT IN ('completed', 'scheduled')") == 0,
+                    "nothing failed or was left behind")
+        }
+    }
+
     @Test("assess rounds progress: an unknown round is a clear error, not a crash")
     func roundsProgress() async throws {
         try await TestDatabase.with { _, database in

@@ -1,0 +1,68 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// The demo's people talk to the API as any client would: JSON over HTTPS, trusting the demo's
+/// development CA, with their bearer tokens.
+struct DemoAPI: Sendable {
+    let base: String
+    let http: HTTPClient
+
+    /// A reply that is not the one a step expects: its status and the problem's detail.
+    struct Refused: Error, CustomStringConvertible {
+        let method: String
+        let path: String
+        let status: Int
+        let detail: String
+
+        var description: String { "\(method) \(path) answered \(status): \(detail)" }
+    }
+
+    init(base: String, trustRootPEM: String) throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(trustRootPEM.utf8)))
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        self.base = base
+        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    func shutdown() async throws { try await http.shutdown() }
+
+    /// Sends `json` (an object for JSONSerialization) and returns the status and decoded body.
+    @discardableResult
+    func send(_ method: HTTPMethod, _ path: String, token: String? = nil, json: [String: Any]? = nil,
+              expect expected: Set<Int> = [200, 201, 202, 204]) async throws -> (status: Int, body: [String: Any]) {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+        }
+        let response = try await http.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 1 << 22)
+        let body = (try? JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any]) ?? [:]
+        let status = Int(response.status.code)
+        guard expected.contains(status) else {
+            throw Refused(method: method.rawValue, path: path, status: status, detail: body["detail"] as? String ?? String(buffer: bytes))
+        }
+        return (status, body)
+    }
+
+    /// Every item of a paginated list.
+    func all(_ path: String, token: String) async throws -> [[String: Any]] {
+        var items: [[String: Any]] = []
+        var after: Int64 = 0
+        let separator = path.contains("?") ? "&" : "?"
+        while true {
+            let page = try await send(.GET, "\(path)\(separator)limit=100&after=\(after)", token: token).body
+            items += page["items"] as? [[String: Any]] ?? []
+            guard let next = (page["next"] as? NSNumber)?.int64Value else { return items }
+            after = next
+        }
+    }
+}

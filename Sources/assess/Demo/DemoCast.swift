@@ -1,0 +1,95 @@
+import Assessment
+import Foundation
+
+/// The people of a demo season, drawn from a seed: title applicants (some applying two grades
+/// up, some with passports or Hong Kong, Macao and Taiwan permits) and skills candidates (some 15
+/// years old, some with passports), with the quality of their work that reviewers and examiners
+/// will judge.
+struct DemoCast: Sendable {
+    enum Track: String, Sendable { case title, skills }
+
+    struct Person: Sendable {
+        let name: String
+        let documentKind: String
+        let documentNumber: String
+        let issuingCountry: String?
+        let birthDate: CalendarDate
+        let employer: String?
+        let education: String
+        let track: Track
+        /// The grade applied for; 3 (intermediate) without holding 2 is refused by eligibility.
+        let grade: Int
+        /// What the work is worth, 0 to 100: reviewers' scores and examiners' parts scatter around it.
+        let quality: Double
+        let isMinor: Bool
+        var isForeign: Bool { documentKind != "resident_id" }
+
+        var password: String { "demo password for \(documentNumber.suffix(4))" }
+
+        var registration: [String: Any] {
+            var document: [String: Any] = ["kind": documentKind, "number": documentNumber, "birthDate": birthDate.description]
+            if let issuingCountry { document["issuingCountry"] = issuingCountry }
+            var body: [String: Any] = ["name": name, "document": document, "education": education, "password": password]
+            if let employer { body["employer"] = employer }
+            return body
+        }
+
+        func target(round: Int64) -> [String: Any] {
+            switch track {
+            case .title: ["round": round, "target": ["track": "title", "series": "economics", "grade": grade]]
+            case .skills: ["round": round, "target": ["track": "skill", "occupation": "4-13-01-05", "level": 4, "direction": "creative_planning"]]
+            }
+        }
+    }
+
+    static let employers = ["Huangpu River MCN", "Bright Studio", "Wave Media", "Pudong Creators Hub", "Jade Lantern Culture",
+                            "Bund Digital", "Xuhui Knowledge Lab", "Independent"]
+    static let regions = ["310101", "310104", "310105", "310106", "310107", "310109", "310110", "310112", "310115"]
+    static let surnames = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Hu", "Zhu", "Gao", "Lin"]
+    static let givenNames = ["Wei", "Fang", "Min", "Jing", "Lei", "Yan", "Jie", "Tao", "Ying", "Hao", "Xin", "Yu", "Ting", "Bo", "Qian", "Rui"]
+    static let foreigners: [(name: String, country: String)] = [
+        ("Camille Martin", "FRA"), ("Emily Carter", "USA"), ("Haruto Sato", "JPN"), ("Min-jun Kim", "KOR"), ("Oliver Smith", "GBR"),
+        ("Lena Fischer", "DEU"), ("Aarav Tan", "SGP"), ("Lucas Silva", "BRA"),
+    ]
+
+    let people: [Person]
+
+    init(applicants: Int, startDate: CalendarDate, seed: UInt64) {
+        var random = SeededGenerator(seed: seed)
+        var people: [Person] = []
+        let titles = applicants * 2 / 3
+        for index in 0..<applicants {
+            let track: Track = index < titles ? .title : .skills
+            let isMinor = track == .skills && index % 12 == 5
+            let born = isMinor
+                ? startDate.adding(years: -15).adding(days: -Int.random(in: 1...300, using: &random))
+                : CalendarDate(year: Int.random(in: 1975...2004, using: &random), month: Int.random(in: 1...12, using: &random),
+                               day: Int.random(in: 1...28, using: &random))!
+            let digits = String(format: "%04d%02d%02d%03d", born.year, born.month, born.day, index % 1_000)
+            var kind = "resident_id", number = "", country: String?, name: String
+            if index % 9 == 4 {
+                let foreigner = Self.foreigners[index % Self.foreigners.count]
+                (kind, name, country) = ("passport", foreigner.name, foreigner.country)
+                number = "E" + String(format: "%08d", Int.random(in: 0..<100_000_000, using: &random))
+            } else if track == .title && index % 17 == 8 {
+                let first17 = ["810000", "820000", "830000"][index % 3] + digits
+                (kind, number) = ("hk_macao_taiwan_residence_permit", first17 + String(IdentityDocument.checkCharacter(of: first17)))
+                name = Self.surnames[index % Self.surnames.count] + " Ka-" + Self.givenNames[(index / 3) % Self.givenNames.count].lowercased()
+            } else {
+                let first17 = Self.regions[index % Self.regions.count] + digits
+                number = first17 + String(IdentityDocument.checkCharacter(of: first17))
+                name = Self.surnames[Int.random(in: 0..<Self.surnames.count, using: &random)] + " "
+                    + Self.givenNames[Int.random(in: 0..<Self.givenNames.count, using: &random)]
+            }
+            people.append(Person(
+                name: name, documentKind: kind, documentNumber: number, issuingCountry: country, birthDate: born,
+                employer: Self.employers[Int.random(in: 0..<Self.employers.count, using: &random)],
+                education: track == .title ? (index % 4 == 0 ? "master" : "bachelor") : "secondary",
+                track: track, grade: track == .title && index % 20 == 13 ? 3 : 2,
+                // One in four has work below the pass mark, so that even a small season fails some and has appellants.
+                quality: Double(index % 4 == 1 ? Int.random(in: 40...56, using: &random) : Int.random(in: 64...96, using: &random)),
+                isMinor: isMinor))
+        }
+        self.people = people
+    }
+}

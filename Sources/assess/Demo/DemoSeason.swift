@@ -1,0 +1,403 @@
+import Assessment
+import Foundation
+import NIOHTTP1
+import Synchronization
+
+/// A season played through the API by the people who take part in it: applicants register and
+/// apply, the institution keeps its pool, opens a title round and a skills sitting and closes
+/// them, reviewers score their cases (one of them never answers, one declares a conflict, one
+/// panel disagrees), the committee votes, examiners' part scores are recorded, appeals and an
+/// objection are filed and decided, the bureau confirms, certificates are checked and one is
+/// revoked. Only the operator's acts (an institution's record, tokens) happen outside the API.
+struct DemoSeason: Sendable {
+    let api: DemoAPI
+    let cast: DemoCast
+    let startDate: CalendarDate
+    let daySeconds: Int
+    let seed: UInt64
+    /// The operator's act of issuing a token (`assess tokens issue`).
+    let issueToken: @Sendable (_ role: String, _ subject: String) async throws -> String
+
+    /// What happened, for the summary.
+    struct Facts: Sendable {
+        var titleRound: Int64 = 0
+        var skillsRound: Int64 = 0
+        var reviewers = 0
+        var scores = 0
+        var silentReviewer = ""
+        var conflictDeclared = false
+        var discrepancies: [Int64] = []
+        var votes = 0
+        var partScores = 0
+        var appeals: [(application: Int64, outcome: String)] = []
+        var objectionHandled = false
+        var certificateChecked: (number: String, before: String, after: String)?
+        var phases: [(name: String, seconds: Double)] = []
+    }
+
+    struct Applicant: Sendable {
+        let person: DemoCast.Person
+        let id: Int64
+        let token: String
+        let application: Int64
+    }
+
+    /// Scores the reviewers mean to give, by application: each panel member near the work's
+    /// quality; the first panel of a disputed case far apart; appeal panels as planned.
+    final class ScorePlan: Sendable {
+        private let state = Mutex((quality: [Int64: Double](), disputed: [Int64: Int](), appeal: [Int64: Double](), scores: 0))
+        private let failure = Mutex<String?>(nil)
+
+        /// A reviewer's request failed unexpectedly: whoever waits on reviews stops with it.
+        func fail(_ error: any Error) { failure.withLock { $0 = $0 ?? "a reviewer's request failed: \(error)" } }
+        func check() throws {
+            if let message = failure.withLock({ $0 }) { throw DemoAPI.Refused(method: "-", path: "reviews", status: 0, detail: message) }
+        }
+
+        func expect(_ application: Int64, quality: Double) { state.withLock { $0.quality[application] = quality } }
+        func dispute(_ application: Int64) { state.withLock { $0.disputed[application] = 0 } }
+        func appeal(_ application: Int64, score: Double) { state.withLock { $0.appeal[application] = score } }
+        var scores: Int { state.withLock { $0.scores } }
+        func scored() { state.withLock { $0.scores += 1 } }
+
+        func score(application: Int64, stage: Int, reviewer: String) -> Double {
+            state.withLock { state in
+                if stage == 2, let planned = state.appeal[application] { return planned }
+                if stage == 0, let given = state.disputed[application] {
+                    state.disputed[application] = given + 1
+                    return [48, 92, 70][given % 3]
+                }
+                let quality = state.quality[application] ?? 75
+                let jitter = Double(abs(reviewer.hashValue % 7) - 3)
+                return min(100, max(0, (stage == 1 ? 72 : quality) + jitter))
+            }
+        }
+    }
+
+    func phase<Result>(_ name: String, _ phases: inout [(name: String, seconds: Double)], _ body: () async throws -> Result)
+        async throws -> Result {
+        let started = ContinuousClock.now
+        let result = try await body()
+        phases.append((name, (ContinuousClock.now - started).seconds))
+        return result
+    }
+
+    func play() async throws -> (facts: Facts, applicants: [Applicant]) {
+        var facts = Facts()
+        var phases: [(name: String, seconds: Double)] = []
+        let institution = try await issueToken("institution", DemoCommand.institutionID)
+        let bureau = try await issueToken("bureau", "demo-officer")
+        try await phase("open the rounds", &phases) {
+            say("The institution opens a title round (economics, 经济专业) and a skills sitting (全媒体运营师, level 4).")
+            let policy: [String: Any] = ["reviewersPerCase": 3, "committeeSize": 5, "appealWindowDays": 3, "noticeWorkingDays": 5]
+            let common: [String: Any] = ["startDate": startDate.description, "closesOnDay": 30, "scoringDays": 12,
+                                         "daySeconds": daySeconds, "seed": Int64(bitPattern: seed >> 1), "policy": policy]
+            facts.titleRound = try await id(api.send(.POST, "/v1/rounds", token: institution, json: common.merging(
+                ["name": "2026 economics titles for internet content creators", "track": "title", "field": "economics"]) { $1 }).body)
+            facts.skillsRound = try await id(api.send(.POST, "/v1/rounds", token: institution, json: common.merging(
+                ["name": "2026 Omni-Media Operation Specialist sitting", "track": "skill", "field": "4-13-01-05"]) { $1 }).body)
+        }
+        let plan = ScorePlan()
+        let applicants = try await phase("registration and applications", &phases) {
+            try await registerAndApply(titleRound: facts.titleRound, skillsRound: facts.skillsRound, plan: plan)
+        }
+        let reviewers = try await phase("reviewer pool", &phases) {
+            try await buildPool(institution: institution, applicants: applicants)
+        }
+        facts.reviewers = reviewers.count
+        facts.silentReviewer = reviewers[3].id
+        try await phase("staffing", &phases) {
+            for round in [facts.titleRound, facts.skillsRound] {
+                try await api.send(.POST, "/v1/rounds/\(round)/close", token: institution)
+            }
+            say("Applications close; eligibility is checked and panels are drawn, conflict-free, by jobs.")
+            try await waitForState(round: facts.titleRound, atLeast: "scoring", institution: institution)
+            try await waitForState(round: facts.skillsRound, atLeast: "scoring", institution: institution)
+        }
+        let titleCases = applicants.filter { $0.person.track == .title }
+        let disputed = try await pickDisputed(titleCases, institution: institution, round: facts.titleRound, plan: plan)
+        facts.discrepancies = disputed
+        // Reviewers answer until the appeals are decided; the silent one never does.
+        let answering = reviewers.filter { $0.id != reviewers[3].id }
+        let reviewing = Task { await keepReviewing(answering, plan: plan) }
+        defer { reviewing.cancel() }
+        try await phase("scoring, votes and examinations", &phases) {
+            let decided = try await scoreAndDecide(facts.titleRound, facts.skillsRound, institution: institution, applicants: applicants, plan: plan)
+            facts.votes = decided.votes
+            facts.partScores = decided.partScores
+        }
+        facts.conflictDeclared = reviewers.contains { $0.declaredConflict.withLock { $0 } }
+        try await phase("public notice, an objection and appeals", &phases) {
+            try await waitForState(round: facts.titleRound, atLeast: "public_notice", institution: institution)
+            facts.objectionHandled = try await objectAndHandle(titleCases, institution: institution)
+            facts.appeals = try await appeal(titleCases, plan: plan)
+        }
+        reviewing.cancel()
+        facts.scores = plan.scores
+        try await phase("finalization and the bureau's confirmation", &phases) {
+            let bar = ProgressBar("rounds confirmed by the HR bureau", total: 2)
+            for round in [facts.titleRound, facts.skillsRound] {
+                try await waitForState(round: round, atLeast: "finalized", institution: institution)
+                try await api.send(.POST, "/v1/rounds/\(round)/confirm", token: bureau)
+                bar.advance()
+            }
+            bar.finish()
+        }
+        facts.certificateChecked = try await phase("certificates", &phases) {
+            try await checkAndRevoke(applicants, institution: institution, bureau: bureau, rounds: [facts.titleRound, facts.skillsRound])
+        }
+        facts.phases = phases
+        return (facts, applicants)
+    }
+
+    // MARK: - Applicants
+
+    func registerAndApply(titleRound: Int64, skillsRound: Int64, plan: ScorePlan) async throws -> [Applicant] {
+        let bar = ProgressBar("applicants registered and applied", total: cast.people.count)
+        let applicants = try await concurrently(cast.people, width: 8) { person -> Applicant in
+            let registered = try await api.send(.POST, "/v1/applicants", json: person.registration).body
+            guard let id = Int64(registered["id"] as? String ?? ""), let token = registered["token"] as? String else {
+                throw DemoAPI.Refused(method: "POST", path: "/v1/applicants", status: 201, detail: "no id and token in the reply")
+            }
+            let round = person.track == .title ? titleRound : skillsRound
+            let application = try await self.id(api.send(.POST, "/v1/applications", token: token, json: person.target(round: round)).body)
+            plan.expect(application, quality: person.quality)
+            bar.advance()
+            return Applicant(person: person, id: id, token: token, application: application)
+        }
+        let foreign = cast.people.filter(\.isForeign).count, minors = cast.people.filter(\.isMinor).count
+        let twoUp = cast.people.filter { $0.grade == 3 }.count
+        bar.finish("\(foreign) with passports or permits, \(minors) aged 15, \(twoUp) applying two grades up")
+        return applicants
+    }
+
+    // MARK: - Reviewers
+
+    final class DemoReviewer: Sendable {
+        let id: String
+        let token: String
+        let declaresConflict: Bool
+        let declaredConflict = Mutex(false)
+
+        init(id: String, token: String, declaresConflict: Bool) {
+            (self.id, self.token, self.declaresConflict) = (id, token, declaresConflict)
+        }
+    }
+
+    func buildPool(institution: String, applicants: [Applicant]) async throws -> [DemoReviewer] {
+        let titleApplicants = applicants.filter { $0.person.track == .title }
+        let count = max(12, titleApplicants.count / 5)
+        let bar = ProgressBar("reviewers added to the pool", total: count)
+        let reviewers = try await concurrently(Array(0..<count), width: 4) { index -> DemoReviewer in
+            let id = String(format: "rev-%03d", index + 1)
+            // A few work where some applicants work (recused by employer); two declare conflicts up front.
+            var body: [String: Any] = [
+                "id": id, "name": "Reviewer \(index + 1)", "fields": ["economics"], "loadCap": 60,
+                "employer": index % 5 == 0 ? DemoCast.employers[index % DemoCast.employers.count] : "University \(index + 1)",
+            ]
+            if index < 2 { body["conflicts"] = titleApplicants.dropFirst(index * 3).prefix(3).map(\.id) }
+            try await api.send(.POST, "/v1/reviewers", token: institution, json: body)
+            let token = try await issueToken("reviewer", id)
+            bar.advance()
+            return DemoReviewer(id: id, token: token, declaresConflict: index == 5)
+        }
+        bar.finish("panels of 3; some share an employer with applicants, two declared conflicts")
+        return reviewers
+    }
+
+    /// The first two eligible title cases get panels that disagree.
+    func pickDisputed(_ titleCases: [Applicant], institution: String, round: Int64, plan: ScorePlan) async throws -> [Int64] {
+        let assigned = try await api.all("/v1/rounds/\(round)/applications?state=assigned", token: institution).compactMap { id($0["id"]) }
+        let disputed = Array(assigned.prefix(2))
+        disputed.forEach(plan.dispute)
+        return disputed
+    }
+
+    /// Each reviewer's loop: read the open cases (blind), score them; a conflict is declared once.
+    func keepReviewing(_ reviewers: [DemoReviewer], plan: ScorePlan) async {
+        while !Task.isCancelled {
+            do {
+                try await review(reviewers, plan: plan)
+                try await Task.sleep(for: .milliseconds(300))
+            } catch is CancellationError {
+                return
+            } catch {
+                plan.fail(error)
+                return
+            }
+        }
+    }
+
+    func review(_ reviewers: [DemoReviewer], plan: ScorePlan) async throws {
+            _ = try await concurrently(reviewers, width: 6) { reviewer in
+                for item in try await api.all("/v1/reviews", token: reviewer.token) {
+                    guard let application = id(item["application"]), let stage = item["stage"] as? Int else { continue }
+                    if reviewer.declaresConflict, stage == 0, !reviewer.declaredConflict.withLock({ $0 }) {
+                        try await api.send(.POST, "/v1/reviews/\(application)/conflict", token: reviewer.token, expect: [202, 403, 409])
+                        reviewer.declaredConflict.withLock { $0 = true }
+                        continue
+                    }
+                    let score = plan.score(application: application, stage: stage, reviewer: reviewer.id)
+                    // 403 or 409: the case was taken from them meanwhile, or is already scored.
+                    let reply = try await api.send(.POST, "/v1/reviews/\(application)/score", token: reviewer.token, json: ["score": score],
+                                                   expect: [204, 403, 409])
+                    if reply.status == 204 { plan.scored() }
+                }
+            }
+    }
+
+    // MARK: - Decisions
+
+    /// The committee votes on every scored title case; examiners' part scores are recorded for
+    /// every eligible skills candidate. Ends when both rounds have decided every case.
+    func scoreAndDecide(_ titleRound: Int64, _ skillsRound: Int64, institution: String, applicants: [Applicant], plan: ScorePlan) async throws
+        -> (votes: Int, partScores: Int) {
+        let quality = Dictionary(applicants.map { ($0.application, $0.person.quality) }, uniquingKeysWith: { $1 })
+        let titleProgress = try await progress(titleRound, institution: institution)
+        let titleCases = (titleProgress["assigned"] ?? 0) + (titleProgress["eligible"] ?? 0)
+        let bar = ProgressBar("title cases scored and voted on", total: titleCases)
+        var partScores = 0
+        for candidate in try await api.all("/v1/rounds/\(skillsRound)/applications?state=eligible", token: institution) {
+            guard let application = id(candidate["id"]) else { continue }
+            let base = quality[application] ?? 70
+            let parts = ["theory": min(100, base + 4), "skill": min(100, base - 2)]
+            try await api.send(.POST, "/v1/applications/\(application)/skills-result", token: institution, json: ["parts": parts])
+            partScores += 1
+        }
+        var votes = 0
+        while true {
+            try plan.check()
+            for scored in try await api.all("/v1/rounds/\(titleRound)/applications?state=scored", token: institution) {
+                guard let application = id(scored["id"]), let score = scored["score"] as? Double else { continue }
+                let yes = score >= 60 ? 5 : 1
+                // 409: the vote is already in (a second look at the same page).
+                let reply = try await api.send(.POST, "/v1/applications/\(application)/vote", token: institution,
+                                               json: ["members": 5, "yes": yes, "no": 5 - yes, "abstain": 0], expect: [202, 409])
+                if reply.status == 202 { votes += 1 }
+            }
+            let counts = try await progress(titleRound, institution: institution)
+            bar.update(titleCases - (counts["assigned"] ?? 0) - (counts["eligible"] ?? 0) - (counts["scored"] ?? 0))
+            if (counts["assigned"] ?? 0) + (counts["eligible"] ?? 0) + (counts["scored"] ?? 0) == 0 { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        bar.finish("\(votes) committee votes; \(partScores) skills candidates examined")
+        return (votes, partScores)
+    }
+
+    /// Two applicants who failed appeal: one fresh panel overturns, the other upholds.
+    func appeal(_ titleCases: [Applicant], plan: ScorePlan) async throws -> [(application: Int64, outcome: String)] {
+        var appellants: [Applicant] = []
+        for applicant in titleCases where appellants.count < 2 {
+            let view = try await api.send(.GET, "/v1/applications/\(applicant.application)", token: applicant.token).body
+            if view["passed"] as? Bool == false, view["state"] as? String == "decided" { appellants.append(applicant) }
+        }
+        guard !appellants.isEmpty else { return [] }
+        let bar = ProgressBar("appeals re-reviewed by fresh panels", total: appellants.count)
+        for (index, appellant) in appellants.enumerated() {
+            plan.appeal(appellant.application, score: index == 0 ? 84 : 45)
+            try await api.send(.POST, "/v1/applications/\(appellant.application)/appeal", token: appellant.token,
+                               json: ["reason": "My portfolio of 300 published explainer videos was not considered."])
+        }
+        var outcomes: [(application: Int64, outcome: String)] = []
+        for appellant in appellants {
+            while true {
+                try plan.check()
+                let view = try await api.send(.GET, "/v1/applications/\(appellant.application)", token: appellant.token).body
+                if let outcome = view["appealOutcome"] as? String, outcome != "pending" {
+                    outcomes.append((appellant.application, outcome))
+                    bar.advance()
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        bar.finish(outcomes.map(\.outcome).joined(separator: ", "))
+        return outcomes
+    }
+
+    /// A member of the public objects to a published result; the institution looks into it.
+    func objectAndHandle(_ titleCases: [Applicant], institution: String) async throws -> Bool {
+        for applicant in titleCases {
+            let view = try await api.send(.GET, "/v1/applications/\(applicant.application)", token: applicant.token).body
+            guard view["passed"] as? Bool == true else { continue }
+            let objection = try await id(api.send(.POST, "/v1/applications/\(applicant.application)/objections", json: [
+                "filedBy": "a fellow creator", "statement": "Some of the listed videos seem to be made by someone else.",
+            ]).body)
+            try await api.send(.POST, "/v1/objections/\(objection)/handle", token: institution,
+                               json: ["resolution": "Checked with the platform's upload records: the works are the applicant's own."])
+            say("An objection to a published result was filed and handled; the round waits for open objections.")
+            return true
+        }
+        return false
+    }
+
+    // MARK: - Certificates
+
+    /// Waits for every certificate owed, checks one publicly, revokes it and checks it again.
+    func checkAndRevoke(_ applicants: [Applicant], institution: String, bureau: String, rounds: [Int64]) async throws
+        -> (number: String, before: String, after: String)? {
+        var passed: [Int64] = []
+        for round in rounds {
+            passed += try await api.all("/v1/rounds/\(round)/applications?state=decided", token: institution)
+                .filter { $0["passed"] as? Bool == true }.compactMap { id($0["id"]) }
+        }
+        let owners = Dictionary(applicants.map { ($0.application, $0) }, uniquingKeysWith: { $1 })
+        let bar = ProgressBar("certificates issued (as their holders see them)", total: passed.count)
+        var numbers: [String] = []
+        var waiting = passed.compactMap { owners[$0] }
+        while !waiting.isEmpty {
+            let found = try await concurrently(waiting, width: 8) { applicant -> String? in
+                let issued = try await api.all("/v1/notifications", token: applicant.token).first { $0["event"] as? String == "certificate issued" }
+                return issued.flatMap(certificateNumber)
+            }
+            numbers += found.compactMap { $0 }
+            bar.advance(by: found.compactMap { $0 }.count)
+            waiting = zip(waiting, found).filter { $0.1 == nil }.map(\.0)
+            if !waiting.isEmpty { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        bar.finish()
+        guard let number = numbers.sorted().first else { return nil }
+        let before = try await api.send(.GET, "/v1/certificates/\(number)").body["status"] as? String ?? "?"
+        try await api.send(.POST, "/v1/certificates/\(number)/revoke", token: bureau,
+                           json: ["reason": "the portfolio was found to be plagiarised after issue"])
+        var after = before
+        for _ in 0..<100 where after == before {
+            try await Task.sleep(for: .milliseconds(200))
+            after = try await api.send(.GET, "/v1/certificates/\(number)").body["status"] as? String ?? "?"
+        }
+        return (number, before, after)
+    }
+
+    func certificateNumber(_ notification: [String: Any]) -> String? {
+        guard let payload = notification["payload"] as? String,
+              let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
+              let subject = object["subject"] as? String, subject.hasPrefix("certificate:") else { return nil }
+        return String(subject.dropFirst("certificate:".count))
+    }
+
+    // MARK: - Helpers
+
+    static let stateOrder = ["draft", "open", "closed_to_applications", "assigning", "scoring", "deliberation", "public_notice",
+                             "appeals", "finalized", "confirmed"]
+
+    func progress(_ round: Int64, institution: String) async throws -> [String: Int] {
+        let body = try await api.send(.GET, "/v1/rounds/\(round)/progress", token: institution).body
+        return (body["applications"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.intValue }
+    }
+
+    func waitForState(round: Int64, atLeast wanted: String, institution: String) async throws {
+        let target = Self.stateOrder.firstIndex(of: wanted)!
+        while true {
+            let state = try await api.send(.GET, "/v1/rounds/\(round)/progress", token: institution).body["state"] as? String ?? ""
+            if let index = Self.stateOrder.firstIndex(of: state), index >= target { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    func id(_ body: [String: Any]) throws -> Int64 {
+        guard let id = id(body["id"]) else { throw DemoAPI.Refused(method: "?", path: "?", status: 0, detail: "no id in \(body)") }
+        return id
+    }
+
+    func id(_ value: Any?) -> Int64? { (value as? NSNumber)?.int64Value ?? (value as? String).flatMap { Int64($0) } }
+}
