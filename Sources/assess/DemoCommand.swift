@@ -62,11 +62,13 @@ struct DemoCommand: AsyncParsableCommand {
             let services = try DemoServices(client: client, workflow: workflow, notifier: notifier, tls: material, apiPort: options.port, logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await services.group.run() }
+                var openClient: DemoAPI?
                 do {
                     let (apiPort, receiverPort) = try await services.ports()
                     let base = "https://localhost:\(apiPort)"
                     say("  API \(base), notification receiver https://localhost:\(receiverPort)/hook (TLS from a development CA)\n")
                     let api = try DemoAPI(base: base, trustRootPEM: material.caPEM)
+                    openClient = api
                     let tokens = APITokens(client: client, logger: logger)
                     let issue: @Sendable (String, String) async throws -> String = { role, subject in
                         try await tokens.issue(role: Principal.Role(rawValue: role)!, subject: subject, validFor: .seconds(86_400))
@@ -86,6 +88,9 @@ struct DemoCommand: AsyncParsableCommand {
                     try await DemoSummary(client: client, facts: facts, since: runStart, subscription: subscriptionID, receiver: services.receiver,
                                           deliverySeconds: delivered, audit: audit, seconds: (ContinuousClock.now - started).seconds).print()
                     Self.whatNext(facts: facts, base: base, material: material, keepRunning: options.keepRunning)
+                    // The season's own connections would hold the API's graceful shutdown back.
+                    try? await api.shutdown()
+                    openClient = nil
                     if options.keepRunning {
                         try material.writeTokens([
                             "ASSESS_DEMO_INSTITUTION_TOKEN": try await issue("institution", Self.institutionID),
@@ -93,11 +98,12 @@ struct DemoCommand: AsyncParsableCommand {
                         ])
                         say("\nThe API keeps running at \(base); Ctrl-C ends the demo (and removes its database when it made one).")
                         try await tasks.next()
+                        say("stopping: the API, the workers and the coordinator drain")
                     } else {
                         try await notifier.deactivate(subscription: subscriptionID)
                     }
-                    try? await api.shutdown()
                 } catch {
+                    try? await openClient?.shutdown()
                     await services.group.triggerGracefulShutdown()
                     try? await tasks.waitForAll()
                     try? await notifier.shutdown()
