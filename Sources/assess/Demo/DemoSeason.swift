@@ -68,7 +68,8 @@ struct DemoSeason: Sendable {
                     return [48, 92, 70][given % 3]
                 }
                 let quality = state.quality[application] ?? 75
-                let jitter = Double(abs(reviewer.hashValue % 7) - 3)
+                // Not hashValue: it is seeded per process, and the same --seed must give the same season.
+                let jitter = Double(reviewer.unicodeScalars.reduce(0) { $0 + Int($1.value) } % 7 - 3)
                 return min(100, max(0, (stage == 1 ? 72 : quality) + jitter))
             }
         }

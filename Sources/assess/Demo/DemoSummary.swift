@@ -22,11 +22,11 @@ struct DemoSummary {
         for outcome in ["passed", "failed", "ineligible", "other"] where title[outcome, default: 0] + skills[outcome, default: 0] > 0 {
             say("    \(outcome.padding(toLength: 20, withPad: " ", startingAt: 0))\(pad(title[outcome, default: 0], 6))\(pad(skills[outcome, default: 0], 10))")
         }
-        let replaced = try await count("""
+        let replaced = try await client.scalar("""
             SELECT count(*)::int FROM assignments a JOIN applications p ON p.id = a.application_id
             WHERE p.round_id = \(facts.titleRound) AND a.state = 'replaced'
             """)
-        let reminders = try await count("SELECT count(*)::int FROM notification_outbox WHERE event = 'scoring reminder' AND created_at >= \(since)")
+        let reminders = try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'scoring reminder' AND created_at >= \(since)")
         say("""
               reviewers: \(facts.reviewers) in the pool, \(facts.scores) scores sent; \(facts.silentReviewer) never answered: \
             \(reminders) reminders, \(replaced) assignments replaced (missed deadlines\(facts.conflictDeclared ? ", one declared conflict" : ""))
@@ -45,7 +45,7 @@ struct DemoSummary {
         } else {
             say("")
         }
-        let owed = try await count("SELECT count(*)::int FROM notification_outbox WHERE created_at >= \(since)")
+        let owed = try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE created_at >= \(since)")
         let (delivered, dead) = try await pair("""
             SELECT count(*) FILTER (WHERE state = 'delivered')::int, count(*) FILTER (WHERE state = 'dead')::int
             FROM notification_deliveries WHERE subscription_id = \(subscription)
@@ -82,11 +82,6 @@ struct DemoSummary {
             FROM applications WHERE round_id = \(round) GROUP BY 1
             """).decode((String, Int).self) { counts[outcome] = n }
         return counts
-    }
-
-    private func count(_ query: PostgresQuery) async throws -> Int {
-        for try await n in try await client.query(query).decode(Int.self) { return n }
-        return 0
     }
 
     private func pair(_ query: PostgresQuery) async throws -> (Int, Int) {
