@@ -16,8 +16,4 @@ public struct ClaimedJob: Sendable {
     public let maxAttempts: Int
     /// Proves this worker still holds the job; a rescued job gets a new one.
     public let leaseToken: UUID
-    /// When it was enqueued.
-    public let insertedAt: Date
-    /// When it was claimed.
-    public let attemptedAt: Date
 }

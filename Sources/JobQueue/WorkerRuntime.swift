@@ -34,6 +34,7 @@ final class WorkerRuntime: Sendable {
         var shuttingDown = false
         var fetchersDone = false
         var paused: Set<String> = []
+        var listening = false
     }
 
     private let state = Mutex(State())
@@ -46,6 +47,10 @@ final class WorkerRuntime: Sendable {
     }
 
     var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+
+    var isListening: Bool { state.withLock { $0.listening } }
+
+    func setListening(_ listening: Bool) { state.withLock { $0.listening = listening } }
 
     func beginShutdown() {
         let first = state.withLock { state -> Bool in
@@ -160,10 +165,13 @@ final class WorkerRuntime: Sendable {
     /// job was abandoned meanwhile (its slot is free already and its lease belongs to no one here).
     func finished(_ job: ClaimedJob, outcome: JobOutcome) {
         let abandoned = state.withLock { state -> Bool in
-            guard state.leases[job.id]?.token == job.leaseToken else { return true }
-            state.leases[job.id]?.handlerRunning = false
-            state.leases[job.id]?.cancelHandler = nil
-            state.leases[job.id]?.abandonHandler = nil
+            // One lookup, changed in place: this runs once per job, and copying the lease out and
+            // back showed in profiles of a backlog.
+            guard let index = state.leases.index(forKey: job.id),
+                  state.leases.values[index].token == job.leaseToken else { return true }
+            state.leases.values[index].handlerRunning = false
+            state.leases.values[index].cancelHandler = nil
+            state.leases.values[index].abandonHandler = nil
             state.inFlight[job.queue, default: 1] -= 1
             state.acknowledgements.append(Acknowledgement(jobID: job.id, leaseToken: job.leaseToken, outcome: outcome))
             return false
