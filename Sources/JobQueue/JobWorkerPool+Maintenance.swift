@@ -13,6 +13,8 @@ extension JobWorkerPool {
                 try await client.withConnection { connection in
                     try await connection.listen(on: "jobqueue") { notifications in
                         failures = 0
+                        runtime.setListening(true)
+                        defer { runtime.setListening(false) }
                         // Whatever was enqueued while not listening is found by one poll now.
                         runtime.requestPollOfAllQueues()
                         for try await notification in notifications {

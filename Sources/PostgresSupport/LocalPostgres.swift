@@ -67,9 +67,12 @@ public final class LocalPostgres: Sendable {
         }
         // Before initdb: a command killed at any moment from here on leaves nothing behind.
         try startWatchdog(folder: folder)
+        // A durable cluster starts on disk: initdb's 40 MB left unsynced are written back by the
+        // kernel seconds later, beside the benchmark's commits, and made their fsyncs (and the
+        // NOTIFY lock held across them) stall for hundreds of milliseconds.
         try runServerProgram("initdb", [
-            "-D", dataDirectory, "-U", user, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync",
-        ], failure: .initdbFailed)
+            "-D", dataDirectory, "-U", user, "--auth=trust", "--encoding=UTF8", "--locale=C",
+        ] + (durability == .throwaway ? ["--no-sync"] : []), failure: .initdbFailed)
 
         var settings = [
             "listen_addresses='127.0.0.1'", "port=\(port)", "unix_socket_directories='\(folder)'",

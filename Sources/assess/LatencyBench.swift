@@ -30,9 +30,16 @@ struct LatencyBench: AsyncParsableCommand {
             let total = rate * seconds
             let started = try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
-                try await Task.sleep(for: .milliseconds(300))
-                let interval = Duration.seconds(1) / rate
+                // Jobs enqueued before the pool listens wait for its first poll: that is start-up, not latency.
                 let clock = ContinuousClock()
+                let listenDeadline = clock.now.advanced(by: .seconds(10))
+                while !pool.isListening {
+                    guard clock.now < listenDeadline else {
+                        throw ValidationError("the worker pool was not listening for wake-ups within 10 s")
+                    }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                let interval = Duration.seconds(1) / rate
                 var next = clock.now
                 // Enqueues run side by side, so a slow commit does not hold back the schedule.
                 try await withThrowingTaskGroup(of: Void.self) { senders in
