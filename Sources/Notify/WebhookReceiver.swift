@@ -65,6 +65,8 @@ public final class WebhookReceiver: Sendable {
     public var accepted: [Accepted] { state.withLock { $0.accepted } }
     /// Every request that reached a handler, duplicates and refusals included.
     public var requests: Int { state.withLock { $0.requests } }
+    /// The requests for one idempotency key that reached a handler.
+    public func requests(forKey key: String) -> Int { state.withLock { $0.requestsByKey[key, default: 0] } }
     /// Requests refused for a missing or wrong signature.
     public var badSignatures: Int { state.withLock { $0.badSignatures } }
 

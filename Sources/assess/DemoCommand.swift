@@ -222,7 +222,9 @@ struct DemoTLS: Sendable {
 
     func writeTokens(_ tokens: [String: String]) throws {
         let text = tokens.sorted { $0.key < $1.key }.map { "export \($0.key)=\($0.value)\n" }.joined()
-        FileManager.default.createFile(atPath: tokensPath, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: tokensPath, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: tokensPath])
+        }
     }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }

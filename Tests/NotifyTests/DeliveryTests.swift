@@ -93,7 +93,8 @@ struct DeliveryTests {
                     return first == "delivered" && second == "dead"
                 }
                 #expect(receiver.accepted.map(\.idempotencyKey) == ["mtls:1"])
-                #expect(receiver.requests == 1)
+                // Not a count of all requests: on a loaded machine a slow first request times out and is sent again.
+                #expect(receiver.requests(forKey: "mtls:2") == 0, "without the client certificate nothing reached the receiver")
             }
         }
     }

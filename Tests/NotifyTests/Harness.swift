@@ -9,9 +9,10 @@ import ServiceLifecycle
 import Testing
 import TestSupport
 
-/// Quick retries, so that a dead letter takes a second, not hours.
+/// Quick retries, so that a dead letter takes a second, not hours. A generous request timeout: the
+/// tests count attempts, and on a loaded machine a debug build's TLS handshake alone can take seconds.
 let fastConfiguration = NotifyConfiguration(
-    maxAttempts: 3, baseDelay: .milliseconds(100), maxDelay: .milliseconds(300), maxRetryAfter: .seconds(5), requestTimeout: .seconds(2))
+    maxAttempts: 3, baseDelay: .milliseconds(100), maxDelay: .milliseconds(300), maxRetryAfter: .seconds(5), requestTimeout: .seconds(10))
 
 /// A notifier over a test database, with a worker pool serving its queue while `body` runs.
 func withNotifier(

@@ -79,6 +79,11 @@ public final class ChildProcesses: @unchecked Sendable {
     fileprivate func terminateAll() async {
         for process in lock.withLock({ started }) { await process.terminate() }
     }
+
+    /// After a passing test the logs tell nothing; after a failing one they stay in the temporary folder.
+    fileprivate func removeLogs() {
+        for process in lock.withLock({ started }) { try? FileManager.default.removeItem(atPath: process.logPath) }
+    }
 }
 
 /// Runs `body`, then kills every process it started.
@@ -87,6 +92,7 @@ public func withChildProcesses<Result: Sendable>(_ body: (ChildProcesses) async 
     do {
         let result = try await body(processes)
         await processes.terminateAll()
+        processes.removeLogs()
         return result
     } catch {
         await processes.terminateAll()

@@ -164,5 +164,6 @@ struct EmbeddedClusterTests {
         process.killGroup(SIGKILL)
         await process.waitForExit()
         try await eventually(timeout: .seconds(30), "the watchdog stopped and removed the cluster") { clusterFolders().isEmpty }
+        try? FileManager.default.removeItem(atPath: process.logPath)
     }
 }
