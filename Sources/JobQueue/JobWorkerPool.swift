@@ -74,40 +74,38 @@ public struct JobWorkerPool: Service {
         let worthwhileBatch = max(1, min(configuration.claimBatchSize, concurrency) / 2)
         var mayHaveMore = true
         var failures = 0
-        await withDiscardingTaskGroup { jobs in
-            while !runtime.isShuttingDown {
-                var free = concurrency - runtime.inFlight(name)
-                guard free > 0, mayHaveMore || runtime.takePollRequest(name), !runtime.isPaused(name) else {
-                    await signal.wait()
-                    continue
+        while !runtime.isShuttingDown {
+            var free = concurrency - runtime.inFlight(name)
+            guard free > 0, mayHaveMore || runtime.takePollRequest(name), !runtime.isPaused(name) else {
+                await signal.wait()
+                continue
+            }
+            if free < worthwhileBatch && free < concurrency {
+                // Under a backlog every finishing job frees a slot; a moment's wait lets many
+                // finish, so one claim fetches many jobs instead of one claim per job.
+                try? await Task.sleep(for: .milliseconds(1))
+                free = concurrency - runtime.inFlight(name)
+            }
+            let wanted = min(free, configuration.claimBatchSize)
+            do {
+                let claimed = try await withDeadline(configuration.databaseRoundDeadline, "a claim") { [self] in
+                    try await claim(queue: name, limit: wanted)
                 }
-                if free < worthwhileBatch && free < concurrency {
-                    // Under a backlog every finishing job frees a slot; a moment's wait lets many
-                    // finish, so one claim fetches many jobs instead of one claim per job.
-                    try? await Task.sleep(for: .milliseconds(1))
-                    free = concurrency - runtime.inFlight(name)
-                }
-                let wanted = min(free, configuration.claimBatchSize)
-                do {
-                    let claimed = try await withDeadline(configuration.databaseRoundDeadline, "a claim") { [self] in
-                        try await claim(queue: name, limit: wanted)
-                    }
-                    failures = 0
-                    mayHaveMore = claimed.count == wanted
-                    runtime.started(claimed)
-                    for job in claimed {
-                        jobs.addTask { await execute(job) }
-                    }
-                } catch {
-                    failures += 1
-                    mayHaveMore = false
-                    logger.warning("claiming failed; retrying", metadata: [
-                        "queue": "\(name)", "error": "\(DatabaseErrorSummary(error))",
-                    ])
-                    try? await Task.sleep(for: min(.milliseconds(100) * (1 << min(failures, 6)), .seconds(5)))
-                }
+                failures = 0
+                mayHaveMore = claimed.count == wanted
+                runtime.started(claimed)
+                claimed.forEach(start)
+            } catch {
+                failures += 1
+                mayHaveMore = false
+                logger.warning("claiming failed; retrying", metadata: [
+                    "queue": "\(name)", "error": "\(DatabaseErrorSummary(error))",
+                ])
+                try? await Task.sleep(for: min(.milliseconds(100) * (1 << min(failures, 6)), .seconds(5)))
             }
         }
+        // The drain: every slot comes free when its handler ends or is abandoned.
+        while runtime.inFlight(name) > 0 { await signal.waitIgnoringCancellation() }
     }
 
     private func claim(queue name: String, limit: Int) async throws -> [ClaimedJob] {
@@ -147,8 +145,15 @@ public struct JobWorkerPool: Service {
         """
     }
 
-    /// Runs one handler in a task of its own, so that an outside cancellation, a lost lease or
-    /// the drain timeout can cancel just this job.
+    /// Runs a job's handler in a task of its own, one task per job: an outside cancellation, a
+    /// lost lease or the drain timeout cancels just this job, and a handler that ignores its
+    /// cancellation is abandoned (its slot freed, the job left to rescue) without anything
+    /// waiting for it.
+    private func start(_ job: ClaimedJob) {
+        let task = Task { await execute(job) }
+        runtime.setCancelHandler(job.id) { task.cancel() }
+    }
+
     private func execute(_ job: ClaimedJob) async {
         guard let handler = registry.handler(for: job.kind) else {
             let message = "no handler is registered for kind \(job.kind); register one or cancel the job"
@@ -158,26 +163,17 @@ public struct JobWorkerPool: Service {
         }
         let completion = CompletionFlag()
         let context = JobContext(job: job, workerLogger: logger, client: client, completion: completion)
-        let relay = HandlerRelay()
-        let handlerTask = Task {
-            do {
-                try await handler(job, context)
-                relay.deliver(.success(()))
-            } catch {
-                relay.deliver(.failure(error))
-            }
+        let result: Result<Void, any Error>
+        do {
+            try await handler(job, context)
+            result = .success(())
+        } catch {
+            result = .failure(error)
         }
-        runtime.setCancelHandler(job.id) { handlerTask.cancel() }
-        runtime.setAbandonHandler(job.id) { relay.deliver(nil) }
-        let result = await withTaskCancellationHandler {
-            await relay.wait()
-        } onCancel: {
-            handlerTask.cancel()
-        }
-        // nil: abandoned; the runtime freed the slot and the coordinator will rescue the job.
-        guard let result else { return }
-        let outcome = outcome(of: job, result: result, completedInTransaction: completion.isSet)
-        runtime.finished(job, outcome: outcome)
+        // Abandoned meanwhile: its slot is free, the coordinator rescues it, and the stale lease
+        // token fenced off whatever it wrote.
+        guard runtime.isRunning(job.id, token: job.leaseToken) else { return }
+        runtime.finished(job, outcome: outcome(of: job, result: result, completedInTransaction: completion.isSet))
     }
 
     private func outcome(of job: ClaimedJob, result: Result<Void, any Error>, completedInTransaction: Bool) -> JobOutcome {

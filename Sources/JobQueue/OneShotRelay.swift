@@ -1,9 +1,5 @@
 import Synchronization
 
-/// Hands a handler's result to the task waiting for it, or nil when the handler is abandoned:
-/// whichever comes first, once. The waiter never depends on a stuck handler returning.
-typealias HandlerRelay = OneShotRelay<Result<Void, any Error>?>
-
 /// Hands a result to the task waiting for a database round, or the deadline's error.
 typealias DeadlineRelay<Value: Sendable> = OneShotRelay<Result<Value, any Error>>
 

@@ -23,19 +23,29 @@ final class WakeSignal: Sendable {
     /// Returns at the next signal, at once if one is pending, or when the task is cancelled.
     func wait() async {
         await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.pending || Task.isCancelled {
-                        state.pending = false
-                        return true
-                    }
-                    state.waiter = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
+            await suspend(resumingIfCancelled: true)
         } onCancel: {
             signal()
+        }
+    }
+
+    /// Returns at the next signal, at once if one is pending, whether or not the task is
+    /// cancelled: for a wait that must outlast a cancellation, such as a pool's drain.
+    func waitIgnoringCancellation() async {
+        await suspend(resumingIfCancelled: false)
+    }
+
+    private func suspend(resumingIfCancelled: Bool) async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.pending || (resumingIfCancelled && Task.isCancelled) {
+                    state.pending = false
+                    return true
+                }
+                state.waiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
         }
     }
 }

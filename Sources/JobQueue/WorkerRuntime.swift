@@ -22,7 +22,6 @@ final class WorkerRuntime: Sendable {
         var stoppedAt: ContinuousClock.Instant?
         var handlerRunning = true
         var cancelHandler: (@Sendable () -> Void)?
-        var abandonHandler: (@Sendable () -> Void)?
         var stopReason: StopReason?
     }
 
@@ -103,11 +102,6 @@ final class WorkerRuntime: Sendable {
         if cancelNow { cancel() }
     }
 
-    /// Registers how to stop waiting for a handler that is abandoned.
-    func setAbandonHandler(_ jobID: Int64, _ abandon: @escaping @Sendable () -> Void) {
-        state.withLock { $0.leases[jobID]?.abandonHandler = abandon }
-    }
-
     /// Asks a running handler to stop; the first reason given wins.
     func stop(_ jobID: Int64, reason: StopReason) {
         let cancel = state.withLock { state -> (@Sendable () -> Void)? in
@@ -135,7 +129,6 @@ final class WorkerRuntime: Sendable {
     func enforce(timeout: Duration, grace: Duration) -> (timedOut: [Int64], abandoned: [Int64]) {
         let now = ContinuousClock.now
         var cancels: [@Sendable () -> Void] = []
-        var releases: [@Sendable () -> Void] = []
         var timedOut: [Int64] = []
         var abandoned: [Int64] = []
         var freedQueues: [String] = []
@@ -147,7 +140,6 @@ final class WorkerRuntime: Sendable {
                     if let cancel = lease.cancelHandler { cancels.append(cancel) }
                     timedOut.append(id)
                 } else if let stoppedAt = lease.stoppedAt, now - stoppedAt > grace {
-                    if let abandon = lease.abandonHandler { releases.append(abandon) }
                     state.leases[id] = nil
                     state.inFlight[lease.queue, default: 1] -= 1
                     freedQueues.append(lease.queue)
@@ -156,7 +148,6 @@ final class WorkerRuntime: Sendable {
             }
         }
         cancels.forEach { $0() }
-        releases.forEach { $0() }
         freedQueues.forEach { queueSignals[$0]?.signal() }
         return (timedOut, abandoned)
     }
@@ -171,7 +162,6 @@ final class WorkerRuntime: Sendable {
                   state.leases.values[index].token == job.leaseToken else { return true }
             state.leases.values[index].handlerRunning = false
             state.leases.values[index].cancelHandler = nil
-            state.leases.values[index].abandonHandler = nil
             state.inFlight[job.queue, default: 1] -= 1
             state.acknowledgements.append(Acknowledgement(jobID: job.id, leaseToken: job.leaseToken, outcome: outcome))
             return false
