@@ -67,9 +67,9 @@ public final class LocalPostgres: Sendable {
         }
         // Before initdb: a command killed at any moment from here on leaves nothing behind.
         try startWatchdog(folder: folder)
-        // A durable cluster starts on disk: initdb's 40 MB left unsynced are written back by the
-        // kernel seconds later, beside the benchmark's commits, and made their fsyncs (and the
-        // NOTIFY lock held across them) stall for hundreds of milliseconds.
+        // A durable cluster starts on disk: left unsynced, initdb's 40 MB are written back by the
+        // kernel seconds later, beside a benchmark's commits, and slow their fsyncs (and the NOTIFY
+        // lock held across them). It made fewer `bench latency` runs stall; it did not end the stalls.
         try runServerProgram("initdb", [
             "-D", dataDirectory, "-U", user, "--auth=trust", "--encoding=UTF8", "--locale=C",
         ] + (durability == .throwaway ? ["--no-sync"] : []), failure: .initdbFailed)

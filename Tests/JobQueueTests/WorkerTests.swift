@@ -193,7 +193,11 @@ struct WorkerTests {
         try await TestDatabase.with { client, database in
             let queue = JobQueueClient(client: client, logger: database.logger)
             let runs = Tally<Int>()
-            try await withPool(countingRegistry(runs), slowPollConfiguration(), client: client, database: database) {
+            let pool = JobWorkerPool(client: client, registry: countingRegistry(runs), configuration: slowPollConfiguration(),
+                                     logger: database.logger)
+            #expect(!pool.isListening)
+            try await withServices([pool], logger: database.logger) {
+                try await eventually("the pool listens") { pool.isListening }
                 try await Task.sleep(for: .milliseconds(500))  // the first poll has passed; only a notification helps now
                 let start = ContinuousClock.now
                 try await queue.enqueue(NumberedJob(n: 1))
@@ -208,6 +212,7 @@ struct WorkerTests {
                 }
                 try await eventually(timeout: .seconds(15), "the silent job ran") { runs.snapshot[2] == 1 }
             }
+            #expect(!pool.isListening, "a stopped pool no longer listens")
         }
     }
 

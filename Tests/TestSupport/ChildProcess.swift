@@ -80,7 +80,8 @@ public final class ChildProcesses: @unchecked Sendable {
         for process in lock.withLock({ started }) { await process.terminate() }
     }
 
-    /// After a passing test the logs tell nothing; after a failing one they stay in the temporary folder.
+    /// Called when the body returned, which a test whose `#expect` failed does too: such a test's
+    /// failure message must carry what it needs of `output`. A body that threw keeps the logs.
     fileprivate func removeLogs() {
         for process in lock.withLock({ started }) { try? FileManager.default.removeItem(atPath: process.logPath) }
     }
