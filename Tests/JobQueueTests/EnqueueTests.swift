@@ -137,7 +137,7 @@ struct EnqueueTests {
                 """)
             try await client.query("ANALYZE jobs")
             var plan = ""
-            let claim = JobWorkerPool.claimQuery(queue: "default", limit: 100, lease: .seconds(10), workerID: "w")
+            let claim = JobWorkerPool.claimQuery(queue: "default", limit: 100, lease: .seconds(10), workerID: "w", token: UUID())
             let explain = PostgresQuery(unsafeSQL: "EXPLAIN " + claim.sql, binds: claim.binds)
             for try await line in try await client.query(explain).decode(String.self) { plan += line + "\n" }
             #expect(plan.contains("Index Scan using jobs_ready_idx"), "plan was:\n\(plan)")
