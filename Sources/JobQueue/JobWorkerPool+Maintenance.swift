@@ -75,11 +75,13 @@ extension JobWorkerPool {
     private func extend(_ held: [(id: Int64, token: UUID)]) async throws {
         let sent = ContinuousClock.now
         // SKIP LOCKED: a locked row is being acknowledged right now, and waiting for it while
-        // holding other rows' locks is how two statements deadlock.
+        // holding other rows' locks is how two statements deadlock. `j.id = ANY(…)`: see
+        // `completionQuery`.
         let rows = try await client.query("""
-            WITH held AS (
-                SELECT j.id FROM jobs j JOIN unnest(\(held.map(\.id)), \(held.map(\.token))) AS a(id, token)
-                    ON j.id = a.id AND j.lease_token = a.token
+            WITH a AS (SELECT * FROM unnest(\(held.map(\.id)), \(held.map(\.token))) AS a(id, token)),
+            held AS (
+                SELECT j.id FROM jobs j JOIN a ON j.id = a.id AND j.lease_token = a.token
+                WHERE j.id = ANY(ARRAY(SELECT id FROM a))
                 FOR UPDATE OF j SKIP LOCKED
             )
             UPDATE jobs j
@@ -105,9 +107,10 @@ extension JobWorkerPool {
         let running = skipped.filter { runtime.isRunning($0.id, token: $0.token) }
         guard !running.isEmpty else { return }
         let rows = try await client.query("""
-            SELECT a.id FROM unnest(\(running.map(\.id)), \(running.map(\.token))) AS a(id, token)
-            JOIN jobs j ON j.id = a.id
-            WHERE j.lease_token IS DISTINCT FROM a.token AND j.state <> 'completed'
+            WITH a AS (SELECT * FROM unnest(\(running.map(\.id)), \(running.map(\.token))) AS a(id, token))
+            SELECT a.id FROM a JOIN jobs j ON j.id = a.id
+            WHERE j.id = ANY(ARRAY(SELECT id FROM a))
+              AND j.lease_token IS DISTINCT FROM a.token AND j.state <> 'completed'
             """, logger: logger)
         for try await id in rows.decode(Int64.self) {
             guard let lease = running.first(where: { $0.id == id }), runtime.isRunning(id, token: lease.token) else { continue }

@@ -143,4 +143,33 @@ struct EnqueueTests {
             #expect(plan.contains("Index Scan using jobs_ready_idx"), "plan was:\n\(plan)")
         }
     }
+
+    @Test("a batch of completions finds its jobs through the primary key, however many jobs are kept")
+    func completionUsesPrimaryKey() async throws {
+        try await TestDatabase.with { client, _ in
+            try await client.query("""
+                INSERT INTO jobs (queue, kind, args, state, finished_at)
+                SELECT 'default', 'x', '{}', 'completed', now() FROM generate_series(1, 50000)
+                """)
+            let token = UUID()
+            var ids: [Int64] = []
+            for try await id in try await client.query("""
+                INSERT INTO jobs (queue, kind, args, state, lease_token, lease_deadline, leased_by)
+                SELECT 'default', 'x', '{}', 'running', \(token), now() + interval '1 minute', 'w'
+                FROM generate_series(1, 3000) RETURNING id
+                """).decode(Int64.self) { ids.append(id) }
+            try await client.query("ANALYZE jobs")
+            // The last pair carries a stale token: that job must stay running.
+            let completion = JobWorkerPool.completionQuery(ids: ids, tokens: Array(repeating: token, count: ids.count - 1) + [UUID()])
+            var plan = ""
+            let explain = PostgresQuery(unsafeSQL: "EXPLAIN " + completion.sql, binds: completion.binds)
+            for try await line in try await client.query(explain).decode(String.self) { plan += line + "\n" }
+            #expect(plan.contains("Index Cond: (id = ANY"), "plan was:\n\(plan)")
+            #expect(!plan.contains("Seq Scan on jobs"), "plan was:\n\(plan)")
+
+            try await client.query(completion)
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'completed'") == 52999)
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'running' AND id = \(ids.last!)") == 1)
+        }
+    }
 }
