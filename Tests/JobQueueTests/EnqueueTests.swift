@@ -127,19 +127,14 @@ struct EnqueueTests {
 
     @Test("the claim is an index scan over ready jobs, however many finished jobs there are")
     func claimUsesReadyIndex() async throws {
-        try await TestDatabase.with { client, database in
-            try await client.query("""
-                INSERT INTO jobs (queue, kind, args, state, finished_at)
-                SELECT 'default', 'x', '{}', 'completed', now() FROM generate_series(1, 50000)
-                """)
+        try await TestDatabase.with { client, _ in
+            try await Self.keepFinishedJobs(50_000, client)
             try await client.query("""
                 INSERT INTO jobs (queue, kind, args, state) SELECT 'default', 'x', '{}', 'available' FROM generate_series(1, 20)
                 """)
             try await client.query("ANALYZE jobs")
-            var plan = ""
-            let claim = JobWorkerPool.claimQuery(queue: "default", limit: 100, lease: .seconds(10), workerID: "w", token: UUID())
-            let explain = PostgresQuery(unsafeSQL: "EXPLAIN " + claim.sql, binds: claim.binds)
-            for try await line in try await client.query(explain).decode(String.self) { plan += line + "\n" }
+            let plan = try await Self.plan(
+                of: JobWorkerPool.claimQuery(queue: "default", limit: 100, lease: .seconds(10), workerID: "w", token: UUID()), client)
             #expect(plan.contains("Index Scan using jobs_ready_idx"), "plan was:\n\(plan)")
         }
     }
@@ -147,10 +142,7 @@ struct EnqueueTests {
     @Test("a batch of completions finds its jobs through the primary key, however many jobs are kept")
     func completionUsesPrimaryKey() async throws {
         try await TestDatabase.with { client, _ in
-            try await client.query("""
-                INSERT INTO jobs (queue, kind, args, state, finished_at)
-                SELECT 'default', 'x', '{}', 'completed', now() FROM generate_series(1, 50000)
-                """)
+            try await Self.keepFinishedJobs(50_000, client)
             let token = UUID()
             var ids: [Int64] = []
             for try await id in try await client.query("""
@@ -161,9 +153,7 @@ struct EnqueueTests {
             try await client.query("ANALYZE jobs")
             // The last pair carries a stale token: that job must stay running.
             let completion = JobWorkerPool.completionQuery(ids: ids, tokens: Array(repeating: token, count: ids.count - 1) + [UUID()])
-            var plan = ""
-            let explain = PostgresQuery(unsafeSQL: "EXPLAIN " + completion.sql, binds: completion.binds)
-            for try await line in try await client.query(explain).decode(String.self) { plan += line + "\n" }
+            let plan = try await Self.plan(of: completion, client)
             #expect(plan.contains("Index Cond: (id = ANY"), "plan was:\n\(plan)")
             #expect(!plan.contains("Seq Scan on jobs"), "plan was:\n\(plan)")
 
@@ -171,5 +161,20 @@ struct EnqueueTests {
             #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'completed'") == 52999)
             #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'running' AND id = \(ids.last!)") == 1)
         }
+    }
+
+    /// Completed jobs as a queue keeps them for days: the plans above must not depend on their number.
+    private static func keepFinishedJobs(_ count: Int, _ client: PostgresClient) async throws {
+        try await client.query("""
+            INSERT INTO jobs (queue, kind, args, state, finished_at)
+            SELECT 'default', 'x', '{}', 'completed', now() FROM generate_series(1, \(count))
+            """)
+    }
+
+    private static func plan(of query: PostgresQuery, _ client: PostgresClient) async throws -> String {
+        var plan = ""
+        let explain = PostgresQuery(unsafeSQL: "EXPLAIN " + query.sql, binds: query.binds)
+        for try await line in try await client.query(explain).decode(String.self) { plan += line + "\n" }
+        return plan
     }
 }
