@@ -37,9 +37,33 @@ public struct JobQueueClient: Sendable {
     @discardableResult
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueuedJob] {
         if jobs.count <= Self.insertChunk {
-            return try await client.withConnection { try await insert(jobs, on: $0) }
+            return try await client.withConnection { connection in
+                let enqueued = try await insert(jobs, on: connection, wakeAfterCommit: true)
+                await wake(queues: jobs, on: connection)
+                return enqueued
+            }
         }
         return try await client.withTransaction(logger: logger) { try await enqueue(jobs, on: $0) }
+    }
+
+    /// Wakes the workers of the queues that got available jobs, from a transaction that does not
+    /// wait for its WAL flush: NOTIFY's cluster-wide lock is held for microseconds instead of an
+    /// fsync (see Migrations/sql/0011). The jobs are committed already; if this is lost, the
+    /// workers' poll finds them, so a failure is logged, not thrown.
+    private func wake(queues jobs: [NewJob], on connection: PostgresConnection) async {
+        let now = Date()
+        let queues = Set(jobs.filter { ($0.options.runAt ?? now) <= now }.map(\.options.queue))
+        guard !queues.isEmpty else { return }
+        do {
+            try await connection.query("""
+                SELECT set_config('synchronous_commit', 'off', true), pg_notify('jobqueue', 'q:' || q)
+                FROM unnest(\(queues.sorted())) AS q
+                """, logger: logger)
+        } catch {
+            logger.notice("waking workers after an enqueue failed; their poll will find the jobs", metadata: [
+                "error": "\(DatabaseErrorSummary(error))",
+            ])
+        }
     }
 
     /// Enqueues many jobs inside the caller's transaction, in input order.
@@ -50,21 +74,24 @@ public struct JobQueueClient: Sendable {
         var start = 0
         while start < jobs.count {
             let end = min(start + Self.insertChunk, jobs.count)
-            enqueued += try await insert(Array(jobs[start..<end]), on: connection)
+            enqueued += try await insert(Array(jobs[start..<end]), on: connection, wakeAfterCommit: false)
             start = end
         }
         return enqueued
     }
 
-    private func insert(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> [EnqueuedJob] {
+    /// `wakeAfterCommit`: the statement is its own transaction and the caller wakes the workers
+    /// once it has committed, so the insert trigger does not notify.
+    private func insert(_ jobs: [NewJob], on connection: PostgresConnection, wakeAfterCommit: Bool) async throws -> [EnqueuedJob] {
         guard !jobs.isEmpty else { return [] }
         let now = Date()
         let uniqueKeys = jobs.map { $0.options.storedUniqueKey(kind: $0.kind, now: now) }
         let rows = try await connection.query("""
+            WITH wake AS (SELECT set_config('jobqueue.wake', \(wakeAfterCommit ? "after_commit" : "in_trigger"), true))
             INSERT INTO jobs (queue, kind, args, priority, state, run_at, max_attempts, unique_key)
             SELECT q, k, a::jsonb, p, (CASE WHEN r > now() THEN 'scheduled' ELSE 'available' END)::job_state,
                    greatest(r, now()), m, nullif(u, '')
-            FROM unnest(\(jobs.map(\.options.queue)), \(jobs.map(\.kind)), \(jobs.map(\.argsJSON)),
+            FROM wake, unnest(\(jobs.map(\.options.queue)), \(jobs.map(\.kind)), \(jobs.map(\.argsJSON)),
                         \(jobs.map { Int16($0.options.priority) }), \(jobs.map { $0.options.runAt ?? .distantPast }),
                         \(jobs.map { Int16($0.options.maxAttempts) }), \(uniqueKeys.map { $0 ?? "" }))
                  WITH ORDINALITY AS t(q, k, a, p, r, m, u, n)

@@ -163,6 +163,43 @@ struct EnqueueTests {
         }
     }
 
+    @Test("a standalone enqueue wakes its queue once, after its commit; one in a transaction, once at commit")
+    func wakeUpsPerEnqueue() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let received = Tally<String>()
+            let listening = Tally<Bool>()
+            let listener = Task {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: "jobqueue") { notifications in
+                        listening.add(true)
+                        for try await notification in notifications { received.add(notification.payload) }
+                    }
+                }
+            }
+            defer { listener.cancel() }
+            try await eventually("listening") { listening.total == 1 }
+
+            // Standalone: the insert trigger stays silent (its NOTIFY would be a second one,
+            // sent from the commit that waits for the flush) and the client wakes the queue.
+            try await queue.enqueue((1...3).map { try NewJob(NumberedJob(n: $0)) })
+            try await eventually("the standalone enqueue woke its queue") { received.snapshot["q:default"] == 1 }
+            // A delayed job wakes nobody; a job on another queue wakes that queue.
+            try await queue.enqueue(NumberedJob(n: 4), options: .init(runAt: Date().addingTimeInterval(60)))
+            try await queue.enqueue(NumberedJob(n: 5), options: .init(queue: "other"))
+            try await eventually("the other queue was woken") { received.snapshot["q:other"] == 1 }
+
+            // In the caller's transaction: the trigger notifies, once, when the caller commits.
+            try await client.withTransaction(logger: database.logger) { connection in
+                try await queue.enqueue((6...7).map { try NewJob(NumberedJob(n: $0)) }, on: connection)
+                try await queue.enqueue(NumberedJob(n: 8), on: connection)
+            }
+            try await eventually("the transaction's enqueues woke their queue") { received.snapshot["q:default"] == 2 }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(received.snapshot == ["q:default": 2, "q:other": 1], "no wake-up was sent twice")
+        }
+    }
+
     /// Completed jobs as a queue keeps them for days: the plans above must not depend on their number.
     private static func keepFinishedJobs(_ count: Int, _ client: PostgresClient) async throws {
         try await client.query("""
