@@ -38,21 +38,19 @@ public struct JobQueueClient: Sendable {
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueuedJob] {
         if jobs.count <= Self.insertChunk {
             return try await client.withConnection { connection in
-                let enqueued = try await insert(jobs, on: connection, wakeAfterCommit: true)
-                await wake(queues: jobs, on: connection)
-                return enqueued
+                let inserted = try await insert(jobs, on: connection, wakeAfterCommit: true)
+                await wake(inserted.readyQueues, on: connection)
+                return inserted.enqueued
             }
         }
         return try await client.withTransaction(logger: logger) { try await enqueue(jobs, on: $0) }
     }
 
-    /// Wakes the workers of the queues that got available jobs, from a transaction that does not
-    /// wait for its WAL flush: NOTIFY's cluster-wide lock is held for microseconds instead of an
-    /// fsync (see Migrations/sql/0011). The jobs are committed already; if this is lost, the
-    /// workers' poll finds them, so a failure is logged, not thrown.
-    private func wake(queues jobs: [NewJob], on connection: PostgresConnection) async {
-        let now = Date()
-        let queues = Set(jobs.filter { ($0.options.runAt ?? now) <= now }.map(\.options.queue))
+    /// Wakes the workers of `queues` from a transaction that does not wait for its WAL flush:
+    /// NOTIFY's cluster-wide lock is held for microseconds instead of an fsync (see
+    /// Migrations/sql/0011). The jobs are committed already; if this is lost, the workers' poll
+    /// finds them, so a failure is logged, not thrown.
+    private func wake(_ queues: Set<String>, on connection: PostgresConnection) async {
         guard !queues.isEmpty else { return }
         do {
             try await connection.query("""
@@ -74,16 +72,19 @@ public struct JobQueueClient: Sendable {
         var start = 0
         while start < jobs.count {
             let end = min(start + Self.insertChunk, jobs.count)
-            enqueued += try await insert(Array(jobs[start..<end]), on: connection, wakeAfterCommit: false)
+            enqueued += try await insert(Array(jobs[start..<end]), on: connection, wakeAfterCommit: false).enqueued
             start = end
         }
         return enqueued
     }
 
     /// `wakeAfterCommit`: the statement is its own transaction and the caller wakes the workers
-    /// once it has committed, so the insert trigger does not notify.
-    private func insert(_ jobs: [NewJob], on connection: PostgresConnection, wakeAfterCommit: Bool) async throws -> [EnqueuedJob] {
-        guard !jobs.isEmpty else { return [] }
+    /// once it has committed, so the insert trigger does not notify. `readyQueues` are the queues
+    /// that got jobs available now, as the server decided it (its clock, not ours).
+    private func insert(
+        _ jobs: [NewJob], on connection: PostgresConnection, wakeAfterCommit: Bool
+    ) async throws -> (enqueued: [EnqueuedJob], readyQueues: Set<String>) {
+        guard !jobs.isEmpty else { return ([], []) }
         let now = Date()
         let uniqueKeys = jobs.map { $0.options.storedUniqueKey(kind: $0.kind, now: now) }
         let rows = try await connection.query("""
@@ -97,13 +98,15 @@ public struct JobQueueClient: Sendable {
                  WITH ORDINALITY AS t(q, k, a, p, r, m, u, n)
             ORDER BY n
             ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-            RETURNING id, coalesce(unique_key, '')
+            RETURNING id, coalesce(unique_key, ''), CASE WHEN state = 'available' THEN queue END
             """, logger: logger)
         // Identity values follow the ORDER BY, so fresh non-unique jobs come back in input order by id.
         var plainIDs: [Int64] = []
         var idByKey: [String: Int64] = [:]
-        for try await (id, key) in rows.decode((Int64, String).self) {
+        var readyQueues = Set<String>()
+        for try await (id, key, readyQueue) in rows.decode((Int64, String, String?).self) {
             if key.isEmpty { plainIDs.append(id) } else { idByKey[key] = id }
+            if let readyQueue { readyQueues.insert(readyQueue) }
         }
         plainIDs.sort()
         let insertedKeys = Set(idByKey.keys)
@@ -115,7 +118,7 @@ public struct JobQueueClient: Sendable {
         }
         var nextPlain = plainIDs.makeIterator()
         var firstUseOfKey = Set<String>()
-        return try uniqueKeys.map { key in
+        let enqueued = try uniqueKeys.map { key in
             guard let key else { return EnqueuedJob(id: nextPlain.next()!, isDuplicate: false) }
             guard let id = idByKey[key] else {
                 throw JobQueueError(code: .invalidState, message: "a job with unique key \(key) was removed while enqueuing; try again")
@@ -123,6 +126,7 @@ public struct JobQueueClient: Sendable {
             let isNew = insertedKeys.contains(key) && firstUseOfKey.insert(key).inserted
             return EnqueuedJob(id: id, isDuplicate: !isNew)
         }
+        return (enqueued, readyQueues)
     }
 
     /// The job with this id, or nil.

@@ -184,10 +184,11 @@ struct EnqueueTests {
             // sent from the commit that waits for the flush) and the client wakes the queue.
             try await queue.enqueue((1...3).map { try NewJob(NumberedJob(n: $0)) })
             try await eventually("the standalone enqueue woke its queue") { received.snapshot["q:default"] == 1 }
-            // A delayed job wakes nobody; a job on another queue wakes that queue.
+            // A delayed job wakes nobody, nor does a duplicate; a job on another queue wakes that queue.
             try await queue.enqueue(NumberedJob(n: 4), options: .init(runAt: Date().addingTimeInterval(60)))
-            try await queue.enqueue(NumberedJob(n: 5), options: .init(queue: "other"))
+            try await queue.enqueue(NumberedJob(n: 5), options: .init(queue: "other", uniqueKey: "five"))
             try await eventually("the other queue was woken") { received.snapshot["q:other"] == 1 }
+            #expect(try await queue.enqueue(NumberedJob(n: 5), options: .init(queue: "other", uniqueKey: "five")).isDuplicate)
 
             // In the caller's transaction: the trigger notifies, once, when the caller commits.
             try await client.withTransaction(logger: database.logger) { connection in
