@@ -12,12 +12,14 @@ struct LatencyBench: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(name: .long, help: "Jobs enqueued per second.") var rate = 200
     @Option(name: .long, help: "Seconds to run.") var seconds = 10
+    @Option(name: .long, help: "Seconds at the same rate before, not counted (0: none).") var warmupSeconds = 1
     @Flag(name: .long, help: "End with one JSON line.") var json = false
 
     func run() async throws {
         let logger = try database.logger(label: "assess.bench", quietest: .warning)
-        let (rate, seconds, json) = (self.rate, self.seconds, self.json)
+        let (rate, seconds, warmupSeconds, json) = (self.rate, self.seconds, self.warmupSeconds, self.json)
         guard rate > 0, seconds > 0 else { throw ValidationError("--rate and --seconds must be positive") }
+        guard warmupSeconds >= 0 else { throw ValidationError("--warmup-seconds must not be negative") }
         try await database.withDatabase(allowEmbedded: true, logger: logger) { client, _ in
             let queue = JobQueueClient(client: client, logger: logger)
             let queueName = "latency-\(UUID().uuidString.prefix(8))"
@@ -28,10 +30,10 @@ struct LatencyBench: AsyncParsableCommand {
                                      configuration: WorkerConfiguration(queues: [queueName: 50]), logger: logger)
             let group = ServiceGroup(services: [pool], gracefulShutdownSignals: [], logger: logger)
             let total = rate * seconds
-            let started = try await withThrowingTaskGroup(of: Void.self) { tasks in
+            let clock = ContinuousClock()
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 // Jobs enqueued before the pool listens wait for its first poll: that is start-up, not latency.
-                let clock = ContinuousClock()
                 let listenDeadline = clock.now.advanced(by: .seconds(10))
                 while !pool.isListening {
                     guard clock.now < listenDeadline else {
@@ -39,34 +41,52 @@ struct LatencyBench: AsyncParsableCommand {
                     }
                     try await Task.sleep(for: .milliseconds(10))
                 }
-                let interval = Duration.seconds(1) / rate
-                var next = clock.now
-                // Enqueues run side by side, so a slow commit does not hold back the schedule.
-                try await withThrowingTaskGroup(of: Void.self) { senders in
-                    for _ in 0..<total {
-                        next = next.advanced(by: interval)
-                        try await clock.sleep(until: next)
-                        senders.addTask {
-                            try await queue.enqueue(NoOpJob(enqueuedAtNanos: LatencyRecorder.nowNanos()),
-                                                    options: .init(queue: queueName))
-                        }
-                    }
-                    try await senders.waitForAll()
+                // The first enqueues open the pool's connections and warm new backends' caches,
+                // tens of milliseconds each: start-up again, so they are shown apart.
+                if warmupSeconds > 0 {
+                    let warmupJobs = rate * warmupSeconds
+                    try await enqueueSteadily(warmupJobs, rate: rate, queue: queue, name: queueName, until: recorder)
+                    let warmup = recorder.restart()
+                    print(String(format: "warm-up: %d jobs in %d s, not counted: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                                 warmup.count, warmupSeconds, warmup.quantile(0.5), warmup.quantile(0.99), warmup.quantile(1)))
                 }
-                let deadline = clock.now.advanced(by: .seconds(10))
-                while recorder.count < total, clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+                try await enqueueSteadily(total, rate: rate, queue: queue, name: queueName, until: recorder)
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
-                return recorder.count
             }
-            guard started == total else {
-                throw ValidationError("only \(started) of \(total) jobs started within 10 s after the last enqueue")
-            }
-            report("bench latency: \(total) jobs at \(rate)/s into an idle queue", [
+            report("bench latency: \(recorder.count) jobs at \(rate)/s into an idle queue", [
                 "enqueue_per_s": Double(rate),
                 "latency_p50_ms": recorder.quantile(0.5),
                 "latency_p99_ms": recorder.quantile(0.99),
             ], json: json)
+        }
+    }
+
+    /// Enqueues `count` jobs at `rate` per second, then waits until all have started (10 s at most).
+    private func enqueueSteadily(
+        _ count: Int, rate: Int, queue: JobQueueClient, name: String, until recorder: LatencyRecorder
+    ) async throws {
+        let clock = ContinuousClock()
+        let interval = Duration.seconds(1) / rate
+        let before = recorder.count
+        var next = clock.now
+        // Enqueues run side by side, so a slow commit does not hold back the schedule.
+        try await withThrowingTaskGroup(of: Void.self) { senders in
+            for _ in 0..<count {
+                next = next.advanced(by: interval)
+                try await clock.sleep(until: next)
+                senders.addTask {
+                    try await queue.enqueue(NoOpJob(enqueuedAtNanos: LatencyRecorder.nowNanos()), options: .init(queue: name))
+                }
+            }
+            try await senders.waitForAll()
+        }
+        let deadline = clock.now.advanced(by: .seconds(10))
+        while recorder.count - before < count {
+            guard clock.now < deadline else {
+                throw ValidationError("only \(recorder.count - before) of \(count) jobs started within 10 s after the last enqueue")
+            }
+            try await Task.sleep(for: .milliseconds(5))
         }
     }
 }

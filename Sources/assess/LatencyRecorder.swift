@@ -13,6 +13,17 @@ final class LatencyRecorder: Sendable {
 
     var count: Int { samples.withLock { $0.count } }
 
+    /// Starts over: returns a recorder with the samples so far and keeps none of them.
+    func restart() -> LatencyRecorder {
+        let earlier = LatencyRecorder()
+        let taken = samples.withLock { current in
+            defer { current = [] }
+            return current
+        }
+        earlier.samples.withLock { $0 = taken }
+        return earlier
+    }
+
     /// The q-quantile (0…1) in milliseconds, nearest rank.
     func quantile(_ q: Double) -> Double {
         let sorted = samples.withLock { $0 }.sorted()

@@ -146,6 +146,26 @@ struct CommandTests {
             #expect(malformed.code != 0 && malformed.output.contains("forty-two"), "\(malformed.output)")
         }
     }
+
+    @Test("assess bench latency: the warm-up runs its jobs but is printed apart, not counted; the last line is the JSON figures")
+    func benchLatency() async throws {
+        try await TestDatabase.with { client, database in
+            let result = try await run(["bench", "latency", "--rate", "20", "--seconds", "1", "--warmup-seconds", "1", "--json"], database)
+            #expect(result.code == 0, "\(result.output)")
+            #expect(result.output.contains("warm-up: 20 jobs in 1 s, not counted"), "\(result.output)")
+            #expect(result.output.contains("bench latency: 20 jobs at 20/s"), "\(result.output)")
+            let last = result.output.split(separator: "\n").last.map(String.init) ?? ""
+            let figures = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Double] ?? [:]
+            #expect(Set(figures.keys) == ["enqueue_per_s", "latency_p50_ms", "latency_p99_ms"], "\(last)")
+            #expect((figures["latency_p99_ms"] ?? -1) >= (figures["latency_p50_ms"] ?? .infinity), "\(last)")
+            let ran = try await client.query("SELECT count(*)::int FROM jobs WHERE kind = 'noop' AND state = 'completed'")
+                .collect().first?.decode(Int.self)
+            #expect(ran == 40)
+
+            let negative = try await run(["bench", "latency", "--warmup-seconds=-1"], database)
+            #expect(negative.code != 0 && negative.output.contains("--warmup-seconds must not be negative"), "\(negative.output)")
+        }
+    }
 }
 
 @Suite("Embedded PostgreSQL")
