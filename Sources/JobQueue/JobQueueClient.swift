@@ -13,7 +13,12 @@ public struct JobQueueClient: Sendable {
     /// How many of a job's errors are kept.
     static let keptErrors = 10
 
-    /// A queue client over a running `PostgresClient`.
+    /// Standalone enqueues in flight at once; those that arrive meanwhile share the next statement.
+    static let enqueueWriters = 4
+    let coalescer = EnqueueCoalescer(maximumWriters: enqueueWriters, maximumRows: insertChunk)
+
+    /// A queue client over a running `PostgresClient`. Share one among the tasks that enqueue, so
+    /// that their standalone enqueues can share statements.
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
@@ -33,14 +38,17 @@ public struct JobQueueClient: Sendable {
         try await enqueue([NewJob(args, options: options)], on: connection)[0]
     }
 
-    /// Enqueues many jobs at once, all or none, in input order.
+    /// Enqueues many jobs at once, all or none, in input order. Enqueues from other tasks may
+    /// share the statement; if the server refuses it, each is written again on its own.
     @discardableResult
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueuedJob] {
         if jobs.count <= Self.insertChunk {
-            return try await client.withConnection { connection in
-                let inserted = try await insert(jobs, on: connection, wakeAfterCommit: true)
-                await wake(inserted.readyQueues, on: connection)
-                return inserted.enqueued
+            return try await coalescer.enqueue(jobs) { [self] jobs in
+                try await client.withConnection { connection in
+                    let inserted = try await insert(jobs, on: connection, wakeAfterCommit: true)
+                    await wake(inserted.readyQueues, on: connection)
+                    return inserted.enqueued
+                }
             }
         }
         return try await client.withTransaction(logger: logger) { try await enqueue(jobs, on: $0) }
@@ -72,41 +80,52 @@ public struct JobQueueClient: Sendable {
         var start = 0
         while start < jobs.count {
             let end = min(start + Self.insertChunk, jobs.count)
-            enqueued += try await insert(Array(jobs[start..<end]), on: connection, wakeAfterCommit: false).enqueued
+            for job in try await insert(Array(jobs[start..<end]), on: connection, wakeAfterCommit: false).enqueued {
+                guard let job else {
+                    throw JobQueueError.uniqueJobRemoved
+                }
+                enqueued.append(job)
+            }
             start = end
         }
         return enqueued
     }
 
     /// `wakeAfterCommit`: the statement is its own transaction and the caller wakes the workers
-    /// once it has committed, so the insert trigger does not notify. `readyQueues` are the queues
-    /// that got jobs available now, as the server decided it (its clock, not ours).
+    /// once it has committed, so the insert trigger does not notify; a statement the server
+    /// refuses then throws `EnqueueCoalescer.Refused`. `readyQueues` are the queues that got jobs
+    /// available now, as the server decided it (its clock, not ours). A nil entry is a job whose
+    /// unique key's job was removed between the insert and its look-up.
     private func insert(
         _ jobs: [NewJob], on connection: PostgresConnection, wakeAfterCommit: Bool
-    ) async throws -> (enqueued: [EnqueuedJob], readyQueues: Set<String>) {
+    ) async throws -> (enqueued: [EnqueuedJob?], readyQueues: Set<String>) {
         guard !jobs.isEmpty else { return ([], []) }
         let now = Date()
         let uniqueKeys = jobs.map { $0.options.storedUniqueKey(kind: $0.kind, now: now) }
-        let rows = try await connection.query("""
-            WITH wake AS (SELECT set_config('jobqueue.wake', \(wakeAfterCommit ? "after_commit" : "in_trigger"), true))
-            INSERT INTO jobs (queue, kind, args, priority, state, run_at, max_attempts, unique_key)
-            SELECT q, k, a::jsonb, p, (CASE WHEN r > now() THEN 'scheduled' ELSE 'available' END)::job_state,
-                   greatest(r, now()), m, nullif(u, '')
-            FROM wake, unnest(\(jobs.map(\.options.queue)), \(jobs.map(\.kind)), \(jobs.map(\.argsJSON)),
-                        \(jobs.map { Int16($0.options.priority) }), \(jobs.map { $0.options.runAt ?? .distantPast }),
-                        \(jobs.map { Int16($0.options.maxAttempts) }), \(uniqueKeys.map { $0 ?? "" }))
-                 WITH ORDINALITY AS t(q, k, a, p, r, m, u, n)
-            ORDER BY n
-            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-            RETURNING id, coalesce(unique_key, ''), CASE WHEN state = 'available' THEN queue END
-            """, logger: logger)
-        // Identity values follow the ORDER BY, so fresh non-unique jobs come back in input order by id.
         var plainIDs: [Int64] = []
         var idByKey: [String: Int64] = [:]
         var readyQueues = Set<String>()
-        for try await (id, key, readyQueue) in rows.decode((Int64, String, String?).self) {
-            if key.isEmpty { plainIDs.append(id) } else { idByKey[key] = id }
-            if let readyQueue { readyQueues.insert(readyQueue) }
+        do {
+            let rows = try await connection.query("""
+                WITH wake AS (SELECT set_config('jobqueue.wake', \(wakeAfterCommit ? "after_commit" : "in_trigger"), true))
+                INSERT INTO jobs (queue, kind, args, priority, state, run_at, max_attempts, unique_key)
+                SELECT q, k, a::jsonb, p, (CASE WHEN r > now() THEN 'scheduled' ELSE 'available' END)::job_state,
+                       greatest(r, now()), m, nullif(u, '')
+                FROM wake, unnest(\(jobs.map(\.options.queue)), \(jobs.map(\.kind)), \(jobs.map(\.argsJSON)),
+                            \(jobs.map { Int16($0.options.priority) }), \(jobs.map { $0.options.runAt ?? .distantPast }),
+                            \(jobs.map { Int16($0.options.maxAttempts) }), \(uniqueKeys.map { $0 ?? "" }))
+                     WITH ORDINALITY AS t(q, k, a, p, r, m, u, n)
+                ORDER BY n
+                ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+                RETURNING id, coalesce(unique_key, ''), CASE WHEN state = 'available' THEN queue END
+                """, logger: logger)
+            // Identity values follow the ORDER BY, so fresh non-unique jobs come back in input order by id.
+            for try await (id, key, readyQueue) in rows.decode((Int64, String, String?).self) {
+                if key.isEmpty { plainIDs.append(id) } else { idByKey[key] = id }
+                if let readyQueue { readyQueues.insert(readyQueue) }
+            }
+        } catch let error as PSQLError where wakeAfterCommit && error.serverInfo != nil {
+            throw EnqueueCoalescer.Refused(underlying: error)
         }
         plainIDs.sort()
         let insertedKeys = Set(idByKey.keys)
@@ -118,11 +137,9 @@ public struct JobQueueClient: Sendable {
         }
         var nextPlain = plainIDs.makeIterator()
         var firstUseOfKey = Set<String>()
-        let enqueued = try uniqueKeys.map { key in
+        let enqueued = uniqueKeys.map { key -> EnqueuedJob? in
             guard let key else { return EnqueuedJob(id: nextPlain.next()!, isDuplicate: false) }
-            guard let id = idByKey[key] else {
-                throw JobQueueError(code: .invalidState, message: "a job with unique key \(key) was removed while enqueuing; try again")
-            }
+            guard let id = idByKey[key] else { return nil }
             let isNew = insertedKeys.contains(key) && firstUseOfKey.insert(key).inserted
             return EnqueuedJob(id: id, isDuplicate: !isNew)
         }

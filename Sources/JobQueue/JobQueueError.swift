@@ -32,3 +32,9 @@ public struct JobQueueError: Error, CustomStringConvertible, Sendable {
     /// The message.
     public var description: String { message }
 }
+
+extension JobQueueError {
+    /// A unique key conflicted with a job that was gone by the time it was looked up.
+    static let uniqueJobRemoved = JobQueueError(
+        code: .invalidState, message: "a job with the same unique key was removed while enqueuing; try again")
+}
