@@ -49,6 +49,8 @@ struct LatencyBench: AsyncParsableCommand {
                     let warmup = recorder.restart()
                     print(String(format: "warm-up: %d jobs in %d s, not counted: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
                                  warmup.count, warmupSeconds, warmup.quantile(0.5), warmup.quantile(0.99), warmup.quantile(1)))
+                    // Now, not at exit: a script reading this (ops/bench-disk-stall) learns the measured window began.
+                    fflush(nil)
                 }
                 try await enqueueSteadily(total, rate: rate, queue: queue, name: queueName, until: recorder)
                 await group.triggerGracefulShutdown()
