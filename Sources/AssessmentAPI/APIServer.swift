@@ -272,6 +272,10 @@ public struct APIServer: Sendable {
         } catch {
             throw Problem(.contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes")
         }
+        // Valid JSON, but PostgreSQL's text cannot hold U+0000, so storing it would fail deep inside.
+        if JSONText.escapesNUL(buffer.readableBytesView) {
+            throw Problem(.badRequest, "the body contains the NUL character (\\u0000), which no field accepts; remove it")
+        }
         do {
             return try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {

@@ -10,6 +10,8 @@ public struct JobQueueError: Error, CustomStringConvertible, Sendable {
         public static let leaseLost = Code(description: "leaseLost")
         /// No handler is registered for the job's kind.
         public static let unknownKind = Code(description: "unknownKind")
+        /// The arguments cannot be stored.
+        public static let invalidArgs = Code(description: "invalidArgs")
         /// The stored arguments do not decode into the handler's type.
         public static let undecodableArgs = Code(description: "undecodableArgs")
         /// No job has that id.

@@ -9,11 +9,15 @@ public struct NewJob: Sendable {
     /// Where, when and how.
     public let options: EnqueueOptions
 
-    /// Encodes typed arguments; throws when the options are out of range.
+    /// Encodes typed arguments; throws when the options are out of range or the arguments hold U+0000.
     public init<Args: JobArgs>(_ args: Args, options: EnqueueOptions = .init()) throws {
         try options.validate()
         self.kind = Args.kind
-        self.argsJSON = String(decoding: try Self.encoder.encode(args), as: UTF8.self)
+        let encoded = try Self.encoder.encode(args)
+        guard !JSONText.escapesNUL(encoded) else {
+            throw JobQueueError(code: .invalidArgs, message: "the arguments of a \(Args.kind) job contain the NUL character (\\u0000), which PostgreSQL cannot store; remove it")
+        }
+        self.argsJSON = String(decoding: encoded, as: UTF8.self)
         self.options = options
     }
 

@@ -66,7 +66,11 @@ struct APITests {
             #expect(notJSON.status == 415)
             let huge = try await api.request(.POST, "/v1/applicants", json: "{\"name\": \"" + String(repeating: "x", count: 100_000) + "\"}")
             #expect(huge.status == 413, "\(huge.status)")
-            #expect(try await api.client.scalar("SELECT count(*)::int FROM applicants") == 1, "refusals stored nothing")
+            let nul = try await api.request(.POST, "/v1/applicants", json: registration(name: #"Li\u0000Wei"#, sequence: 3))
+            #expect(nul.status == 400 && nul.body.contains("NUL character"), "\(nul.status) \(nul.body)")
+            let escapedBackslash = try await api.request(.POST, "/v1/applicants", json: registration(name: #"Li\\u0000Wei"#, sequence: 4))
+            #expect(escapedBackslash.status == 201, "a backslash followed by the text u0000 is fine: \(escapedBackslash.body)")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applicants") == 2, "refusals stored nothing")
 
             let apply = #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#
             #expect(try await api.request(.POST, "/v1/applications", json: apply).status == 401)

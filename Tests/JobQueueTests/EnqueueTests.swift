@@ -125,6 +125,28 @@ struct EnqueueTests {
         }
     }
 
+    @Test("arguments holding U+0000 are refused before they reach PostgreSQL; the text \\u0000 is kept")
+    func nulInArguments() async throws {
+        struct TextJob: JobArgs {
+            static let kind = "test.text"
+            var text: String
+        }
+        #expect {
+            try NewJob(TextJob(text: "before\u{0}after"))
+        } throws: { error in
+            (error as? JobQueueError)?.code == .invalidArgs && "\(error)".contains("NUL character")
+        }
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let kept = try await queue.enqueue(TextJob(text: #"a backslash: \u0000"#))
+            let args = try #require(try await queue.job(kept.id)).argsJSON
+            #expect(args.contains(#"\\u0000"#), "\(args)")
+        }
+        #expect(JSONText.escapesNUL(Array(#"{"a": "x\u0000"}"#.utf8)))
+        #expect(!JSONText.escapesNUL(Array(#"{"a": "x\\u0000", "b": "\u00e9\n\\"}"#.utf8)))
+        #expect(JSONText.escapesNUL(Array(#"{"a": "\\\u0000"}"#.utf8)), "an escaped backslash, then the escape")
+    }
+
     @Test("the claim is an index scan over ready jobs, however many finished jobs there are")
     func claimUsesReadyIndex() async throws {
         try await TestDatabase.with { client, _ in
