@@ -5,10 +5,11 @@ import Synchronization
 ///
 /// Why: a standalone enqueue holds a connection until its commit is flushed. When the disk stalls,
 /// every enqueue that arrives meanwhile takes one more connection, the pool opens a new backend for
-/// each, and after the stall those cold backends' first statements kept the database busy for longer
-/// than the stall itself (an injected 120 ms `fdatasync` stall delayed jobs by up to 316 ms). With at
-/// most `maximumWriters` statements in flight, what arrives meanwhile waits here and goes in one
-/// statement when a writer is free; under load that also means fewer round trips and fewer commits.
+/// each, and after the stall those cold backends' first statements kept the database busy for
+/// longer than the stall itself (an injected `fdatasync` stall of about 100 ms delayed jobs by up
+/// to 316 ms). With at most `maximumWriters` statements in flight, what arrives meanwhile waits
+/// here and goes in one statement when a writer is free; under load that also means fewer round
+/// trips and fewer commits.
 final class EnqueueCoalescer: Sendable {
     /// Writes the jobs in one statement: one entry per job, in order; nil where a unique key's job
     /// vanished between the insert and its look-up (the rest are committed).
