@@ -19,12 +19,12 @@ public struct CloseNotice: JobArgs {
                 let round = try await store.round(args.round, lock: true, on: connection)
                 guard round.state == .publicNotice, let noticeEnds = round.noticeEnds, let appealsEnd = round.appealsEnd else { return }
                 let now = try await store.now(on: connection)
-                if round.day(at: now) <= noticeEnds {
-                    throw JobControl.snooze(.milliseconds(Int64(max(10, round.start(of: noticeEnds.adding(days: 1)).timeIntervalSince(now) * 1000))))
+                if try round.day(at: now) <= noticeEnds {
+                    throw JobControl.snooze(.milliseconds(Int64(max(10, round.start(of: try noticeEnds.adding(days: 1)).timeIntervalSince(now) * 1000))))
                 }
                 try await store.advance(round, to: .appeals, actor: "system", on: connection)
                 try await workflow.enqueue(FinalizeRound(round: round.id), key: "round:\(round.id)",
-                                           runAt: round.start(of: appealsEnd.adding(days: 1)), on: connection)
+                                           runAt: round.start(of: try appealsEnd.adding(days: 1)), on: connection)
             }
         }
     }

@@ -27,7 +27,7 @@ public struct IssueCertificates: JobArgs {
                     ORDER BY id LIMIT \(Workflow.chunkSize)
                     """, logger: context.logger).decode(Int64.self) { ids.append(id) }
                 guard let last = ids.last else { return }
-                let today = round.day(at: try await store.now(on: connection))
+                let today = try await store.today(of: round, on: connection)
                 for id in ids { _ = try await store.issueCertificate(application: id, issuedOn: today, signer: signer, on: connection) }
                 try await workflow.enqueue(IssueCertificates(round: round.id, after: last), key: "round:\(round.id):after:\(last)",
                                            queue: Workflow.signingQueueName, on: connection)

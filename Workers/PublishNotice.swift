@@ -21,9 +21,9 @@ public struct PublishNotice: JobArgs {
                 try await store.advance(round, to: .deliberation, actor: "system", on: connection)
                 round = try await store.round(round.id, on: connection)
                 try await store.advance(round, to: .publicNotice, actor: "system", on: connection)
-                let today = round.day(at: try await store.now(on: connection))
-                let noticeEnds = round.calendar.noticeEnds(publishedOn: today, policy: round.policy)
-                let appealsEnd = Appeals.windowEnds(resultNotifiedOn: today, policy: round.policy)
+                let today = try await store.today(of: round, on: connection)
+                let noticeEnds = try round.calendar.noticeEnds(publishedOn: today, policy: round.policy)
+                let appealsEnd = try Appeals.windowEnds(resultNotifiedOn: today, policy: round.policy)
                 try await store.setNoticeDates(round: round.id, noticeEnds: noticeEnds, appealsEnd: appealsEnd, on: connection)
                 try await Outbox.oweDecidedApplicants("result", round: round.id, payload: ["appealsEnd": appealsEnd.description],
                                                       on: connection, logger: context.logger)

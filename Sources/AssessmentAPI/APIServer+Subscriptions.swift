@@ -2,17 +2,23 @@ import Foundation
 import Hummingbird
 import Notify
 
-struct SubscribeBody: Decodable {
+struct SubscribeBody: RequestBody {
     var url: String
     var events: [String]?
     var recipient: String?
     var trustRootsPEM: String?
     var clientCertificatePEM: String?
     var clientKeyPEM: String?
+
+    func validate() {}  // the notifier checks the URL, the events and the PEMs
 }
 
-struct RotateBody: Decodable {
+struct RotateBody: RequestBody {
     var overlapHours: Double?
+
+    func validate() throws {
+        if let overlapHours { try Bounds.check(overlapHours, "overlapHours", Bounds.overlapHours) }
+    }
 }
 
 struct SubscriptionView: Encodable, Sendable {
@@ -82,7 +88,6 @@ extension APIServer {
             let subscription = try await Self.ownSubscription(notifier, context)
             let body = try await Self.decode(RotateBody.self, request, context)
             let hours = body.overlapHours ?? 24
-            guard hours.isFinite, (0...720).contains(hours) else { throw invalidField("overlapHours", "must be 0 to 720") }
             let secret = try await notifier.rotateSecret(subscription: subscription.id, overlap: .milliseconds(Int64(hours * 3_600_000)))
             return try JSONBody(CreatedSubscriptionView(id: subscription.id, secret: secret)).response()
         }

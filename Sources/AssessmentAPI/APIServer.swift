@@ -134,8 +134,6 @@ public struct APIServer: Sendable {
         // Anyone may object to a published result during its notice.
         router.post("/v1/applications/:id/objections") { request, context -> Response in
             let body = try await Self.decode(ObjectionBody.self, request, context)
-            guard (1...200).contains(body.filedBy.count) else { throw invalidField("filedBy", "must have 1 to 200 characters") }
-            guard (1...5_000).contains(body.statement.count) else { throw invalidField("statement", "must have 1 to 5000 characters") }
             let id = try await workflow.fileObjection(application: try Self.id(context), filedBy: body.filedBy, statement: body.statement)
             return try JSONBody(["id": id]).response(status: .created)
         }
@@ -195,7 +193,6 @@ public struct APIServer: Sendable {
         router.post("/v1/objections/:id/handle") { request, context -> Response in
             let institution = try context.require(.institution)
             let body = try await Self.decode(ResolutionBody.self, request, context)
-            guard (1...5_000).contains(body.resolution.count) else { throw invalidField("resolution", "must have 1 to 5000 characters") }
             try await workflow.handleObjection(try Self.id(context), institution: institution, resolution: body.resolution)
             return Response(status: .accepted)
         }
@@ -262,7 +259,7 @@ public struct APIServer: Sendable {
         }
     }
 
-    static func decode<Body: Decodable>(_ type: Body.Type, _ request: Request, _ context: APIContext) async throws -> Body {
+    static func decode<Body: RequestBody>(_ type: Body.Type, _ request: Request, _ context: APIContext) async throws -> Body {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
             throw Problem(.unsupportedMediaType, "send the body as application/json")
         }
@@ -276,11 +273,14 @@ public struct APIServer: Sendable {
         if JSONText.escapesNUL(buffer.readableBytesView) {
             throw Problem(.badRequest, "the body contains the NUL character (\\u0000), which no field accepts; remove it")
         }
+        let body: Body
         do {
-            return try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+            body = try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {
             throw Problem.decoding(error)
         }
+        try body.validate()
+        return body
     }
 
     static func applicantID(_ context: APIContext) throws -> Int64 {
@@ -289,7 +289,7 @@ public struct APIServer: Sendable {
     }
 
     static func id(_ context: APIContext) throws -> Int64 {
-        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
+        guard let text = context.parameters.get("id"), let id = Int64(text), Bounds.id.contains(id) else {
             throw Problem(.badRequest, "the id in the path must be a positive whole number", errors: [.init(field: "id", message: "not a positive whole number")])
         }
         return id
@@ -298,11 +298,11 @@ public struct APIServer: Sendable {
     static func page(_ request: Request) throws -> (after: Int64, limit: Int) {
         let query = request.uri.queryParameters
         let after = try query["after"].map { text -> Int64 in
-            guard let value = Int64(String(text)), value >= 0 else { throw Problem(.badRequest, "after must be a whole number ≥ 0", errors: [.init(field: "after", message: "not a whole number ≥ 0")]) }
+            guard let value = Int64(String(text)), Bounds.after.contains(value) else { throw Problem(.badRequest, "after must be a whole number ≥ 0", errors: [.init(field: "after", message: "not a whole number ≥ 0")]) }
             return value
         } ?? 0
         let limit = try query["limit"].map { text -> Int in
-            guard let value = Int(String(text)), (1...100).contains(value) else { throw Problem(.badRequest, "limit must be 1 to 100", errors: [.init(field: "limit", message: "not 1 to 100")]) }
+            guard let value = Int(String(text)), Bounds.limit.contains(value) else { throw Problem(.badRequest, "limit must be 1 to 100", errors: [.init(field: "limit", message: "not 1 to 100")]) }
             return value
         } ?? 50
         return (after, limit)

@@ -4,7 +4,7 @@ import Foundation
 
 /// Request and response bodies: the API's own shapes, validated into domain values with errors
 /// that name the field.
-struct RegisterApplicantBody: Decodable {
+struct RegisterApplicantBody: RequestBody {
     struct Document: Decodable {
         var kind: String
         var number: String
@@ -17,6 +17,8 @@ struct RegisterApplicantBody: Decodable {
     var employer: String?
     var education: String
     var password: String
+
+    func validate() {}  // no numbers; registration() checks the strings and the document
 
     func registration() throws -> ApplicantRegistration {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -40,7 +42,7 @@ struct RegisterApplicantBody: Decodable {
     }
 }
 
-struct SignInBody: Decodable {
+struct SignInBody: RequestBody {
     struct Document: Decodable {
         var kind: String
         var number: String
@@ -48,9 +50,11 @@ struct SignInBody: Decodable {
 
     var document: Document
     var password: String
+
+    func validate() {}  // no numbers; a wrong document or password is a 401, never a hint
 }
 
-struct ApplyBody: Decodable {
+struct ApplyBody: RequestBody {
     struct Target: Decodable {
         var track: String
         var series: String?
@@ -63,6 +67,12 @@ struct ApplyBody: Decodable {
 
     var round: Int64
     var target: Target
+
+    func validate() throws {
+        try Bounds.check(round, "round", Bounds.id)
+        if let grade = target.grade { try Bounds.check(grade, "target.grade", Bounds.gradeOrLevel) }
+        if let level = target.level { try Bounds.check(level, "target.level", Bounds.gradeOrLevel) }
+    }
 
     func applicationTarget() throws -> ApplicationTarget {
         switch target.track {
@@ -81,16 +91,22 @@ struct ApplyBody: Decodable {
     }
 }
 
-struct AppealBody: Decodable {
+struct AppealBody: RequestBody {
     var reason: String
+
+    func validate() {}  // the store checks the reason's length
 }
 
-struct ScoreBody: Decodable {
+struct ScoreBody: RequestBody {
     var score: Double
+
+    func validate() throws { try Bounds.check(score, "score", Bounds.score) }
 }
 
-struct RevokeBody: Decodable {
+struct RevokeBody: RequestBody {
     var reason: String
+
+    func validate() {}  // the store checks the reason's length
 }
 
 struct ApplicationView: Encodable, Sendable {
@@ -136,7 +152,7 @@ func invalidField(_ name: String, _ message: String) -> Problem {
     Problem(.unprocessableContent, "\(name) \(message)", errors: [.init(field: name, message: message)])
 }
 
-struct ReviewerBody: Decodable {
+struct ReviewerBody: RequestBody {
     var id: String
     var name: String
     var fields: [String]
@@ -145,19 +161,23 @@ struct ReviewerBody: Decodable {
     /// Applicant ids the reviewer must never assess.
     var conflicts: [Int64]?
 
+    func validate() throws {
+        if let loadCap { try Bounds.check(loadCap, "loadCap", Bounds.loadCap) }
+        for (index, applicant) in (conflicts ?? []).enumerated() { try Bounds.check(applicant, "conflicts[\(index)]", Bounds.id) }
+    }
+
     func reviewer() throws -> Reviewer {
         guard id.wholeMatch(of: /[A-Za-z0-9._-]{1,64}/) != nil else { throw invalidField("id", "must be 1 to 64 letters, digits, dots, dashes or underscores") }
         guard (1...100).contains(name.count) else { throw invalidField("name", "must have 1 to 100 characters") }
         guard !fields.isEmpty, fields.count <= 20 else { throw invalidField("fields", "must name 1 to 20 fields") }
         let cap = loadCap ?? 20
-        guard (1...500).contains(cap) else { throw invalidField("loadCap", "must be 1 to 500") }
         guard (conflicts?.count ?? 0) <= 1_000 else { throw invalidField("conflicts", "must list at most 1000 applicants") }
         return Reviewer(id: ReviewerID(id), fields: Set(fields), employer: employer,
                         declaredConflicts: Set((conflicts ?? []).map(String.init)), loadCap: cap)
     }
 }
 
-struct RoundBody: Decodable {
+struct RoundBody: RequestBody {
     /// Changes to the default policy; the round refuses an inconsistent result, naming the field.
     struct PolicyChanges: Decodable {
         var reviewersPerCase: Int?
@@ -166,6 +186,18 @@ struct RoundBody: Decodable {
         var partPassMark: Double?
         var noticeWorkingDays: Int?
         var appealWindowDays: Int?
+
+        func validate() throws {
+            typealias Limit = Policy.Bounds
+            if let reviewersPerCase { try Bounds.check(reviewersPerCase, "policy.reviewersPerCase", Limit.reviewersPerCase) }
+            if let committeeSize { try Bounds.check(committeeSize, "policy.committeeSize", Limit.committeeSize) }
+            if let discrepancyTolerance { try Bounds.check(discrepancyTolerance, "policy.discrepancyTolerance", Limit.discrepancyTolerance) }
+            if let partPassMark { try Bounds.check(partPassMark, "policy.partPassMark", Limit.partPassMark) }
+            if let noticeWorkingDays, !Limit.noticeWorkingDays.contains(noticeWorkingDays) {
+                throw invalidField("policy.noticeWorkingDays", "must be 5 or 7")
+            }
+            if let appealWindowDays { try Bounds.check(appealWindowDays, "policy.appealWindowDays", Limit.appealWindowDays) }
+        }
 
         func applied(to base: Policy) -> Policy {
             var policy = base
@@ -191,30 +223,46 @@ struct RoundBody: Decodable {
     var seed: Int64?
     var policy: PolicyChanges?
 
+    func validate() throws {
+        if let closesOnDay { try Bounds.check(closesOnDay, "closesOnDay", Bounds.closesOnDay) }
+        if let scoringDays { try Bounds.check(scoringDays, "scoringDays", Bounds.scoringDays) }
+        if let daySeconds { try Bounds.check(daySeconds, "daySeconds", Bounds.daySeconds) }
+        if let seed { try Bounds.check(seed, "seed", Bounds.seed) }
+        try policy?.validate()
+    }
+
     func draft(institution: String) throws -> RoundDraft {
         guard (1...200).contains(name.count) else { throw invalidField("name", "must have 1 to 200 characters") }
         guard let track = RoundRecord.Track(rawValue: track) else { throw invalidField("track", "must be title or skill") }
         guard let start = CalendarDate(iso: startDate) else { throw invalidField("startDate", "must be a date like 2026-11-23") }
         let closes = closesOnDay ?? 30
         let scoring = scoringDays ?? 14
-        guard (1...365).contains(closes) else { throw invalidField("closesOnDay", "must be 1 to 365") }
-        guard (1...90).contains(scoring) else { throw invalidField("scoringDays", "must be 1 to 90") }
         let day = daySeconds ?? 86_400
-        guard (1...86_400).contains(day) else { throw invalidField("daySeconds", "must be 1 to 86400") }
         return RoundDraft(institutionID: institution, name: name, track: track, field: field, policy: (policy?.applied(to: Policy())) ?? Policy(),
-                          seed: seed ?? Int64.random(in: 1...Int64.max), startDate: start, daySeconds: day, closesOnDay: closes, scoringDays: scoring)
+                          seed: seed ?? Int64.random(in: Bounds.seed), startDate: start, daySeconds: day, closesOnDay: closes, scoringDays: scoring)
     }
 }
 
-struct VoteBody: Decodable {
+struct VoteBody: RequestBody {
     var members: Int
     var yes: Int
     var no: Int
     var abstain: Int
+
+    func validate() throws {
+        try Bounds.check(members, "members", Bounds.committeeMembers)
+        try Bounds.check(yes, "yes", Bounds.ballots)
+        try Bounds.check(no, "no", Bounds.ballots)
+        try Bounds.check(abstain, "abstain", Bounds.ballots)
+    }
 }
 
-struct SkillsResultBody: Decodable {
+struct SkillsResultBody: RequestBody {
     var parts: [String: Double]
+
+    func validate() throws {
+        for (name, mark) in parts.sorted(by: { $0.key < $1.key }) { try Bounds.check(mark, "parts.\(name)", Bounds.score) }
+    }
 
     func scores() throws -> [SkillsPart: Double] {
         var scores: [SkillsPart: Double] = [:]
@@ -228,13 +276,22 @@ struct SkillsResultBody: Decodable {
     }
 }
 
-struct ObjectionBody: Decodable {
+struct ObjectionBody: RequestBody {
     var filedBy: String
     var statement: String
+
+    func validate() throws {
+        guard (1...200).contains(filedBy.count) else { throw invalidField("filedBy", "must have 1 to 200 characters") }
+        guard (1...5_000).contains(statement.count) else { throw invalidField("statement", "must have 1 to 5000 characters") }
+    }
 }
 
-struct ResolutionBody: Decodable {
+struct ResolutionBody: RequestBody {
     var resolution: String
+
+    func validate() throws {
+        guard (1...5_000).contains(resolution.count) else { throw invalidField("resolution", "must have 1 to 5000 characters") }
+    }
 }
 
 /// A case as its reviewer sees it: blind, no name and no identity number.

@@ -1,4 +1,6 @@
-/// The API's OpenAPI 3.1 description, served at /openapi.json. A test fails when a route of
+import Assessment
+
+/// The API's OpenAPI 3.1 description, its numeric ranges written from `Bounds`, served at /openapi.json. A test fails when a route of
 /// `APIServer.routes` is missing here, or a path here has no route.
 enum OpenAPIDocument {
     static let json = #"""
@@ -8,10 +10,10 @@ enum OpenAPIDocument {
       "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token from POST /v1/applicants, or `assess tokens issue` for institutions, reviewers and the bureau."}},
         "parameters": {
-          "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "format": "int64"}},
+          "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", \#(Bounds.schema(Bounds.id)), "format": "int64"}},
           "number": {"name": "number", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 64}},
-          "after": {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "format": "int64"}},
-          "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+          "after": {"name": "after", "in": "query", "schema": {"type": "integer", \#(Bounds.schema(Bounds.after)), "format": "int64"}},
+          "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", \#(Bounds.schema(Bounds.limit))}},
           "state": {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["submitted", "ineligible", "eligible", "assigned", "scored", "decided"]}}
         },
         "schemas": {
@@ -36,10 +38,10 @@ enum OpenAPIDocument {
             "education": {"type": "string", "enum": ["doctorate", "master", "bachelor", "college_diploma", "secondary"]}}},
           "Registered": {"type": "object", "required": ["id", "token"], "properties": {"id": {"type": "string"}, "token": {"type": "string"}}},
           "Apply": {"type": "object", "required": ["round", "target"], "properties": {
-            "round": {"type": "integer", "format": "int64"},
+            "round": {"type": "integer", \#(Bounds.schema(Bounds.id)), "format": "int64"},
             "target": {"type": "object", "required": ["track"], "properties": {
-              "track": {"type": "string", "enum": ["title", "skill"]}, "series": {"type": "string"}, "grade": {"type": "integer", "minimum": 1, "maximum": 5},
-              "specialty": {"type": ["string", "null"]}, "occupation": {"type": "string"}, "level": {"type": "integer", "minimum": 1, "maximum": 5},
+              "track": {"type": "string", "enum": ["title", "skill"]}, "series": {"type": "string"}, "grade": {"type": "integer", \#(Bounds.schema(Bounds.gradeOrLevel))},
+              "specialty": {"type": ["string", "null"]}, "occupation": {"type": "string"}, "level": {"type": "integer", \#(Bounds.schema(Bounds.gradeOrLevel))},
               "direction": {"type": "string"}}}}},
           "Created": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer", "format": "int64"}}},
           "Application": {"type": "object", "required": ["id", "round", "state", "appliedOn"], "properties": {
@@ -48,7 +50,7 @@ enum OpenAPIDocument {
           "ApplicationPage": {"type": "object", "required": ["items"], "properties": {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Application"}}, "next": {"type": ["integer", "null"]}}},
           "Reason": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1}}},
-          "Score": {"type": "object", "required": ["score"], "properties": {"score": {"type": "number", "minimum": 0, "maximum": 100}}},
+          "Score": {"type": "object", "required": ["score"], "properties": {"score": {"type": "number", \#(Bounds.schema(Bounds.score))}}},
           "Progress": {"type": "object", "required": ["state", "applications"], "properties": {
             "state": {"type": "string"}, "applications": {"type": "object", "additionalProperties": {"type": "integer"}}}},
           "Certificate": {"type": "object", "required": ["number", "status", "holder", "holderDocument", "qualification", "level", "issuer", "issuedOn", "signatureValid"], "properties": {
@@ -61,7 +63,7 @@ enum OpenAPIDocument {
             "recipient": {"type": "string", "description": "the bureau may name any recipient; others their own only"},
             "trustRootsPEM": {"type": "string"}, "clientCertificatePEM": {"type": "string"}, "clientKeyPEM": {"type": "string"}}},
           "SubscriptionSecret": {"type": "object", "required": ["id", "secret"], "properties": {"id": {"type": "integer"}, "secret": {"type": "string"}}},
-          "Rotate": {"type": "object", "properties": {"overlapHours": {"type": "number", "minimum": 0, "maximum": 720}}},
+          "Rotate": {"type": "object", "properties": {"overlapHours": {"type": "number", \#(Bounds.schema(Bounds.overlapHours))}}},
           "SubscriptionPage": {"type": "object", "required": ["items"], "properties": {"next": {"type": ["integer", "null"]}, "items": {"type": "array", "items": {
             "type": "object", "required": ["id", "recipient", "url", "events", "active", "mutualTLS", "privateTrustRoots"], "properties": {
               "id": {"type": "integer"}, "recipient": {"type": "string"}, "url": {"type": "string"}, "events": {"type": "array", "items": {"type": "string"}},
@@ -75,19 +77,22 @@ enum OpenAPIDocument {
           "Reviewer": {"type": "object", "required": ["id", "name", "fields"], "properties": {
             "id": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, "name": {"type": "string", "minLength": 1, "maxLength": 100},
             "fields": {"type": "array", "minItems": 1, "maxItems": 20, "items": {"type": "string"}}, "employer": {"type": ["string", "null"]},
-            "loadCap": {"type": "integer", "minimum": 1, "maximum": 500},
-            "conflicts": {"type": "array", "maxItems": 1000, "items": {"type": "integer"}, "description": "applicant ids the reviewer must never assess"}}},
+            "loadCap": {"type": "integer", \#(Bounds.schema(Bounds.loadCap))},
+            "conflicts": {"type": "array", "maxItems": 1000, "items": {"type": "integer", \#(Bounds.schema(Bounds.id)), "format": "int64"}, "description": "applicant ids the reviewer must never assess"}}},
           "Round": {"type": "object", "required": ["name", "track", "field", "startDate"], "properties": {
             "name": {"type": "string", "minLength": 1, "maxLength": 200}, "track": {"type": "string", "enum": ["title", "skill"]}, "field": {"type": "string"},
-            "startDate": {"type": "string", "format": "date"}, "closesOnDay": {"type": "integer", "minimum": 1, "maximum": 365},
-            "scoringDays": {"type": "integer", "minimum": 1, "maximum": 90}, "seed": {"type": "integer", "format": "int64"},
-            "daySeconds": {"type": "integer", "minimum": 1, "maximum": 86400, "description": "seconds in one day of the round's clock; 86400 unless rehearsing"},
+            "startDate": {"type": "string", "format": "date"}, "closesOnDay": {"type": "integer", \#(Bounds.schema(Bounds.closesOnDay))},
+            "scoringDays": {"type": "integer", \#(Bounds.schema(Bounds.scoringDays))}, "seed": {"type": "integer", \#(Bounds.schema(Bounds.seed)), "format": "int64"},
+            "daySeconds": {"type": "integer", \#(Bounds.schema(Bounds.daySeconds)), "description": "seconds in one day of the round's clock; 86400 unless rehearsing"},
             "policy": {"type": "object", "description": "changes to the default policy", "properties": {
-              "reviewersPerCase": {"type": "integer"}, "committeeSize": {"type": "integer"}, "discrepancyTolerance": {"type": "number"},
-              "partPassMark": {"type": "number"}, "noticeWorkingDays": {"type": "integer"}, "appealWindowDays": {"type": "integer"}}}}},
+              "reviewersPerCase": {"type": "integer", \#(Bounds.schema(Policy.Bounds.reviewersPerCase))},
+              "committeeSize": {"type": "integer", \#(Bounds.schema(Policy.Bounds.committeeSize)), "description": "odd"},
+              "discrepancyTolerance": {"type": "number", \#(Bounds.schema(Policy.Bounds.discrepancyTolerance))}, "partPassMark": {"type": "number", \#(Bounds.schema(Policy.Bounds.partPassMark))},
+              "noticeWorkingDays": {"type": "integer", "enum": [5, 7]}, "appealWindowDays": {"type": "integer", \#(Bounds.schema(Policy.Bounds.appealWindowDays))}}}}},
           "Vote": {"type": "object", "required": ["members", "yes", "no", "abstain"], "properties": {
-            "members": {"type": "integer"}, "yes": {"type": "integer"}, "no": {"type": "integer"}, "abstain": {"type": "integer"}}},
-          "SkillsResult": {"type": "object", "required": ["parts"], "properties": {"parts": {"type": "object", "additionalProperties": {"type": "number"}}}},
+            "members": {"type": "integer", \#(Bounds.schema(Bounds.committeeMembers))}, "yes": {"type": "integer", \#(Bounds.schema(Bounds.ballots))},
+            "no": {"type": "integer", \#(Bounds.schema(Bounds.ballots))}, "abstain": {"type": "integer", \#(Bounds.schema(Bounds.ballots))}}},
+          "SkillsResult": {"type": "object", "required": ["parts"], "properties": {"parts": {"type": "object", "additionalProperties": {"type": "number", \#(Bounds.schema(Bounds.score))}}}},
           "Objection": {"type": "object", "required": ["filedBy", "statement"], "properties": {
             "filedBy": {"type": "string", "minLength": 1, "maxLength": 200}, "statement": {"type": "string", "minLength": 1, "maxLength": 5000}}},
           "Resolution": {"type": "object", "required": ["resolution"], "properties": {"resolution": {"type": "string", "minLength": 1, "maxLength": 5000}}},

@@ -161,8 +161,13 @@ extension AssessmentStore {
         guard record.state == .decided, let noticeEnds = round.noticeEnds, round.state == .publicNotice || round.state == .appeals else {
             throw StoreError(.wrongState, "an appeal can be filed once the result is published")
         }
-        let today = round.day(at: try await now(on: connection))
-        let notified = round.appealsEnd.map { $0.adding(days: -round.policy.appealWindowDays) } ?? noticeEnds
+        let today = try await self.today(of: round, on: connection)
+        let notified: CalendarDate
+        do {
+            notified = try round.appealsEnd.map { end throws(CalendarError) in try end.adding(days: -round.policy.appealWindowDays) } ?? noticeEnds
+        } catch {
+            throw StoreError(.invalidStoredData, "round \(round.id)'s appeal window: \(error.message)")
+        }
         do {
             try Appeals.checkFiling(on: today, resultNotifiedOn: notified, policy: round.policy)
         } catch {

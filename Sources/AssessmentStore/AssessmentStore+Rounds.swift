@@ -113,10 +113,17 @@ extension AssessmentStore {
             let scoringDays = try cells[12].decode(Int.self)
             let noticeEnds = try cells[13].decode(String?.self)
             let appealsEnd = try cells[14].decode(String?.self)
+            let storedPolicy = try Self.decode(Policy.self, policy)
+            let problems = storedPolicy.problems()
+            guard problems.isEmpty, (1...86_400).contains(daySeconds), closesOnDay >= 0, scoringDays > 0,
+                  let track = RoundRecord.Track(rawValue: track), let state = RoundState(rawValue: state) else {
+                throw StoreError(.invalidStoredData, "round \(id) was stored with values that break today's rules"
+                                 + (problems.isEmpty ? "" : ": " + problems.joined(separator: "; ")) + "; open a corrected round")
+            }
             return RoundRecord(
-                id: id, institutionID: institution, name: name, track: RoundRecord.Track(rawValue: track)!, field: field,
-                policy: try Self.decode(Policy.self, policy), calendar: try Self.decode(WorkingCalendar.self, calendar),
-                state: RoundState(rawValue: state)!, seed: seed, startDate: try .column(startDate), daySeconds: daySeconds,
+                id: id, institutionID: institution, name: name, track: track, field: field,
+                policy: storedPolicy, calendar: try Self.decode(WorkingCalendar.self, calendar),
+                state: state, seed: seed, startDate: try .column(startDate), daySeconds: daySeconds,
                 startedAt: startedAt, closesOnDay: closesOnDay, scoringDays: scoringDays,
                 noticeEnds: try noticeEnds.map(CalendarDate.column), appealsEnd: try appealsEnd.map(CalendarDate.column))
         }
@@ -128,9 +135,22 @@ extension AssessmentStore {
         try await first("SELECT now()", as: Date.self, on: connection) ?? Date()
     }
 
+    /// The round's day by the database's clock; a clock run past 2200 is refused, not trapped on.
+    public func today(of round: RoundRecord, on connection: PostgresConnection) async throws -> CalendarDate {
+        try Self.day(of: round, at: try await now(on: connection))
+    }
+
+    static func day(of round: RoundRecord, at now: Date) throws -> CalendarDate {
+        do {
+            return try round.day(at: now)
+        } catch {
+            throw StoreError(.invalidStoredData, "round \(round.id)'s clock: \(error.message)")
+        }
+    }
+
     /// What the round's transitions check, counted from its applications.
     public func facts(of round: RoundRecord, on connection: PostgresConnection) async throws -> RoundFacts {
-        var facts = RoundFacts(today: round.day(at: try await now(on: connection)))
+        var facts = RoundFacts(today: try await today(of: round, on: connection))
         facts.policyProblems = round.policy.problems()
         let rows = try await connection.query("""
             SELECT count(*) FILTER (WHERE state NOT IN ('submitted', 'ineligible'))::int,
@@ -197,7 +217,7 @@ extension AssessmentStore {
         _ = try await self.applicant(applicant, on: connection)
         guard let id = try await first("""
             INSERT INTO applications (round_id, applicant_id, target, applied_on, state)
-            VALUES (\(roundID), \(applicant), \(try Self.json(target))::jsonb, \(round.day(at: now).description)::date, 'submitted')
+            VALUES (\(roundID), \(applicant), \(try Self.json(target))::jsonb, \(try Self.day(of: round, at: now).description)::date, 'submitted')
             ON CONFLICT (round_id, applicant_id) DO NOTHING
             RETURNING id
             """, as: Int64.self, on: connection) else {

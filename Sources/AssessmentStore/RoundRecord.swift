@@ -49,9 +49,11 @@ public struct RoundRecord: Sendable {
         startedAt.addingTimeInterval(days * Double(daySeconds))
     }
 
-    /// The day of the round's clock at `now`.
-    public func day(at now: Date) -> CalendarDate {
-        startDate.adding(days: Int((now.timeIntervalSince(startedAt) / Double(daySeconds)).rounded(.down)))
+    /// The day of the round's clock at `now`; refuses a day past 2200 (a compressed clock left running).
+    public func day(at now: Date) throws(CalendarError) -> CalendarDate {
+        let days = (now.timeIntervalSince(startedAt) / Double(max(1, daySeconds))).rounded(.down)
+        // Beyond ±1e6 days every date is outside the calendar anyway; clamping keeps Int(_:) from trapping.
+        return try startDate.adding(days: Int(min(max(days, -1e6), 1e6)))
     }
 
     /// The instant `date` begins on the round's clock.

@@ -15,6 +15,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let forbidden = Code(description: "forbidden")
         /// The record is not in a state that allows it (409).
         public static let wrongState = Code(description: "wrongState")
+        /// A stored record breaks a bound set after it was written: the step that read it fails
+        /// cleanly instead of computing with it (409).
+        public static let invalidStoredData = Code(description: "invalidStoredData")
     }
 
     /// What kind of refusal.

@@ -24,8 +24,13 @@ struct APIBench: AsyncParsableCommand {
     @Option(help: "Requests in flight at once.") var connections = 32
     @Flag(help: "End with one JSON line.") var json = false
 
+    /// 1980-01-01: applicants are born a day apart for every 900 of them.
+    static let bornBase = CalendarDate(year: 1980, month: 1, day: 1)!.dayNumber
+
     func run() async throws {
-        guard requests > 0, connections > 0 else { throw ValidationError("--requests and --connections must be positive") }
+        guard (1...1_000_000).contains(requests), (1...1_000).contains(connections) else {
+            throw ValidationError("--requests must be 1 to 1000000 and --connections 1 to 1000")
+        }
         let logger = try database.logger(label: "assess.bench", quietest: .warning)
         let bench = self
         try await database.withDatabase(allowEmbedded: true, maximumConnections: 60, logger: logger) { client, _ in
@@ -54,7 +59,7 @@ struct APIBench: AsyncParsableCommand {
                 let number = try await bench.oneCertificate(workflow, client: client, signer: signer, round: round, logger: logger)
 
                 let registered = try await bench.load(http) { index in
-                    let born = CalendarDate(year: 1980, month: 1, day: 1)!.adding(days: index / 900)
+                    let born = CalendarDate(dayNumber: Self.bornBase + index / 900)!  // 1980 onwards: 300 years of room
                     let digits = String(format: "310101%04d%02d%02d%03d", born.year, born.month, born.day, index % 900)
                     let body = #"{"name": "Applicant \#(index)", "document": {"kind": "resident_id", "number": "\#(digits + String(IdentityDocument.checkCharacter(of: digits)))", "birthDate": "\#(born)"}, "education": "bachelor", "password": "bench password \#(index)"}"#
                     return (.POST, base + "/v1/applicants", nil, body, 201)
@@ -146,7 +151,7 @@ struct APIBench: AsyncParsableCommand {
                                                    target: .title(series: "economics", grade: .assistant, specialty: nil))
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(application)", logger: logger)
-            return try await workflow.store.issueCertificate(application: application, issuedOn: born.adding(days: 365 * 51), signer: signer, on: connection)
+            return try await workflow.store.issueCertificate(application: application, issuedOn: try born.adding(days: 365 * 51), signer: signer, on: connection)
         }
     }
 }

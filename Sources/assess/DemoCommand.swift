@@ -80,7 +80,7 @@ struct DemoCommand: AsyncParsableCommand {
                     services.receiver.setSecrets([subscription["secret"] as? String ?? ""])
                     let subscriptionID = (subscription["id"] as? NSNumber)?.int64Value ?? 0
 
-                    let season = DemoSeason(api: api, cast: DemoCast(applicants: options.applicants, startDate: Self.today(), seed: seed),
+                    let season = DemoSeason(api: api, cast: try DemoCast(applicants: options.applicants, startDate: Self.today(), seed: seed),
                                             startDate: Self.today(), daySeconds: options.daySeconds, seed: seed, issueToken: issue)
                     let (facts, _) = try await season.play()
                     let delivered = try await Self.waitForDeliveries(client, subscription: subscriptionID, since: runStart, receiver: services.receiver)

@@ -72,7 +72,7 @@ struct RoundBench: AsyncParsableCommand {
         }
         let base = CalendarDate(year: 1980, month: 1, day: 1)!
         let applicants = try await concurrently(Array(0..<applications), width: clients) { index -> Int64 in
-            let born = base.adding(days: index / 900)
+            let born = try base.adding(days: index / 900)
             let digits = String(format: "310101%04d%02d%02d%03d", born.year, born.month, born.day, index % 900)
             let document = try IdentityDocument(kind: .residentID, number: digits + String(IdentityDocument.checkCharacter(of: digits)),
                                                 declaredBirthDate: born)

@@ -87,6 +87,27 @@ struct EligibilityTests {
         let problems = policy.problems()
         #expect(problems.count == 4)
         #expect(problems.contains { $0.contains("committeeSize must be odd") })
-        #expect(problems.contains { $0.contains("national minimum of 16") })
+        #expect(problems.contains { $0.contains("minimumSkillsAge must be 16 to 70") })
+    }
+
+    @Test("a policy refuses numbers beyond its bounds, so no stored value can reach arithmetic that traps")
+    func policyBounds() {
+        var policy = Policy()
+        policy.appealWindowDays = Int.max
+        policy.reviewersPerCase = Int.min
+        policy.committeeSize = 101
+        policy.quorum = Fraction(Int.max, Int.max)
+        policy.discrepancyTolerance = .infinity
+        policy.closestScoresKept = 0
+        policy.skillYears = [3: -1]
+        let problems = policy.problems()
+        #expect(problems.contains("appealWindowDays must be 1 to 60, not \(Int.max)"))
+        #expect(problems.contains { $0.hasPrefix("reviewersPerCase must be 1 to 15") })
+        #expect(problems.contains("committeeSize must be 3 to 99, not 101"))
+        #expect(problems.contains { $0.hasPrefix("quorum must be a fraction") })
+        #expect(problems.contains { $0.hasPrefix("discrepancyTolerance must be between 0 and 100") })
+        #expect(problems.contains { $0.hasPrefix("closestScoresKept must be 2 to 15") })
+        #expect(problems.contains("minimum years must be 0 to 50, not -1"))
+        #expect(problems.count == 7)
     }
 }

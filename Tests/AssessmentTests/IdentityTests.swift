@@ -83,17 +83,39 @@ struct CalendarDateTests {
     }
 
     @Test("day numbers, weekdays and parsing agree with the calendar")
-    func dayArithmetic() {
+    func dayArithmetic() throws {
         #expect(date("1970-01-01").dayNumber == 0)
         #expect(date("2000-03-01").dayNumber - date("2000-02-28").dayNumber == 2)
         #expect(date("1900-03-01").dayNumber - date("1900-02-28").dayNumber == 1)
         #expect(date("2026-11-22").isoWeekday == 7)
         #expect(date("2026-11-23").isoWeekday == 1)
         for day in stride(from: -1000, to: 30_000, by: 37) {
-            #expect(CalendarDate(dayNumber: day).dayNumber == day)
+            #expect(CalendarDate(dayNumber: day)?.dayNumber == day)
         }
         #expect(CalendarDate(iso: "2025-02-29") == nil)
         #expect(CalendarDate(iso: "2024-2-01") == nil)
-        #expect(date("2024-02-29").adding(years: 1) == date("2025-02-28"))
+        #expect(try date("2024-02-29").adding(years: 1) == date("2025-02-28"))
+    }
+
+    @Test("dates stay within 1900-2200, and arithmetic past either end is refused, never trapped on")
+    func dateBounds() throws {
+        #expect(CalendarDate(iso: "1899-12-31") == nil)
+        #expect(CalendarDate(iso: "2201-01-01") == nil)
+        #expect(CalendarDate(dayNumber: Int.max) == nil)
+        #expect(CalendarDate(dayNumber: Int.min) == nil)
+        #expect(try date("2200-12-30").adding(days: 1) == date("2200-12-31"))
+        #expect(throws: CalendarError.self) { try date("2200-12-31").adding(days: 1) }
+        #expect(throws: CalendarError.self) { try date("1900-01-01").adding(days: -1) }
+        #expect(throws: CalendarError.self) { try date("2026-09-29").adding(days: Int.max) }
+        #expect(throws: CalendarError.self) { try date("2026-09-29").adding(days: Int.min) }
+        #expect(throws: CalendarError.self) { try date("2026-09-29").adding(years: Int.max) }
+        #expect(throws: CalendarError.self) { try WorkingCalendar().workingDay(-1, after: date("2026-09-29")) }
+        var policy = Policy()
+        policy.appealWindowDays = Int.max
+        #expect(throws: CalendarError.self) { try Appeals.windowEnds(resultNotifiedOn: date("2026-09-29"), policy: policy) }
+        let everyDayOff = WorkingCalendar(holidays: Set((0..<180).map { CalendarDate(dayNumber: date("2200-07-01").dayNumber + $0)! }))
+        #expect(throws: CalendarError.self, "a calendar with no working day left ends at 2200, it does not loop") {
+            try everyDayOff.workingDay(5, after: date("2200-07-01"))
+        }
     }
 }

@@ -7,16 +7,16 @@ struct RoundTests {
     let policy = Policy()
 
     @Test("a notice of 5 working days skips weekends and holidays, and counts moved working days")
-    func noticePeriod() {
+    func noticePeriod() throws {
         // National Day 2026: 1–7 October off, Saturday 10 October a working day.
         let holidays = Set((1...7).map { date("2026-10-0\($0)") })
         let calendar = WorkingCalendar(holidays: holidays, adjustedWorkdays: [date("2026-10-10")])
-        #expect(calendar.noticeEnds(publishedOn: date("2026-09-29"), policy: policy) == date("2026-10-12"),
+        #expect(try calendar.noticeEnds(publishedOn: date("2026-09-29"), policy: policy) == date("2026-10-12"),
                 "30 Sep, 8, 9, 10 (Saturday, moved), 12 Oct")
-        #expect(WorkingCalendar().noticeEnds(publishedOn: date("2026-11-20"), policy: policy) == date("2026-11-27"))
+        #expect(try WorkingCalendar().noticeEnds(publishedOn: date("2026-11-20"), policy: policy) == date("2026-11-27"))
         var seven = policy
         seven.noticeWorkingDays = 7
-        #expect(WorkingCalendar().noticeEnds(publishedOn: date("2026-11-20"), policy: seven) == date("2026-12-01"))
+        #expect(try WorkingCalendar().noticeEnds(publishedOn: date("2026-11-20"), policy: seven) == date("2026-12-01"))
     }
 
     @Test("the round moves one step at a time; each refusal says what must happen first")

@@ -36,6 +36,10 @@ struct ScoringTests {
         #expect(try CommitteeVote(members: 9, yes: 4, no: 2, abstain: 0).outcome(policy: policy) == .passed, "6 of 9 is exactly 2/3")
         #expect(throws: ScoringError.self) { try CommitteeVote(members: 5, yes: 4, no: 2, abstain: 0) }
         #expect(throws: ScoringError.self) { try CommitteeVote(members: 5, yes: -1, no: 2, abstain: 0) }
+        #expect(throws: ScoringError.self, "counts that would overflow a sum are refused, not trapped on") {
+            try CommitteeVote(members: 999, yes: Int.max, no: 1, abstain: Int.max)
+        }
+        #expect(throws: ScoringError.self) { try CommitteeVote(members: Int.max, yes: Int.max, no: Int.max, abstain: 0) }
     }
 
     @Test("skills: 60 in every part taken; the comprehensive review only at levels 2 and 1")

@@ -97,6 +97,32 @@ struct RefusalTests {
         }
     }
 
+    @Test("a round stored with a value beyond today's bounds fails what reads it with a refusal, and votes out of range are refused")
+    func poisonousStoredRound() async throws {
+        try await TestDatabase.with { client, database in
+            let workflow = Workflow(client: client, vault: .ephemeral(), signer: nil, logger: database.logger)
+            try await workflow.addInstitution(id: "inst", name: "Institution")
+            let round = try await workflow.openRound(RoundDraft(institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
+                                                                startDate: date("2026-11-23"), closesOnDay: 100))
+            // As a round opened before the bounds existed could have been stored.
+            try await client.query("""
+                UPDATE rounds SET policy = jsonb_set(policy, '{appealWindowDays}', '9223372036854775807') WHERE id = \(round)
+                """)
+            await expectRefusal(.invalidStoredData, mentioning: "appealWindowDays must be 1 to 60") {
+                _ = try await client.withConnection { try await workflow.store.round(round, on: $0) }
+            }
+            await expectRefusal(.invalidStoredData, mentioning: "appealWindowDays") {
+                try await workflow.closeApplicationsNow(round: round, institution: "inst")
+            }
+            for (members, yes) in [(1, Int.max), (Int.max, 1), (3_000_000_001, 1), (Int.min, 0)] {
+                await expectRefusal(.invalidInput, mentioning: "committee") {
+                    try await workflow.recordVote(application: 1, members: members, yes: yes, no: 1, abstain: 0, institution: "inst")
+                }
+            }
+            #expect(try await client.scalar("SELECT count(*)::int FROM votes") == 0)
+        }
+    }
+
     @Test("the audit log refuses changes, and a changed entry breaks the chain from that entry on")
     func auditChain() async throws {
         try await TestDatabase.with { client, database in

@@ -1,17 +1,30 @@
 /// A day in the proleptic Gregorian calendar, without time or zone: dates of birth, application
 /// dates, notice periods. Pure arithmetic, so the domain needs no Foundation calendar.
+///
+/// Every date lies in `CalendarDate.supported` (1900-01-01 to 2200-12-31): no one alive was born
+/// earlier and no round runs later, and a bounded range keeps every day count far from overflow,
+/// so that arithmetic on a date that exists can only fail with a `CalendarError`, never trap.
 public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    /// The year, e.g. 2026.
+    /// The years a date may fall in.
+    public static let supportedYears = 1900...2200
+    /// The first and the last day a date may be.
+    public static let supported = CalendarDate(checkedYear: 1900, month: 1, day: 1)...CalendarDate(checkedYear: 2200, month: 12, day: 31)
+
+    /// The year, 1900…2200.
     public let year: Int
     /// 1…12.
     public let month: Int
     /// 1…31, valid for the month.
     public let day: Int
 
-    /// A date, or nil when the day does not exist (30 February, month 13).
+    /// A date, or nil when the day does not exist (30 February, month 13) or lies outside 1900–2200.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month),
+        guard Self.supportedYears.contains(year), (1...12).contains(month),
               (1...CalendarDate.daysIn(month: month, year: year)).contains(day) else { return nil }
+        (self.year, self.month, self.day) = (year, month, day)
+    }
+
+    private init(checkedYear year: Int, month: Int, day: Int) {
         (self.year, self.month, self.day) = (year, month, day)
     }
 
@@ -55,8 +68,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// The date `dayNumber` days after 1970-01-01.
-    public init(dayNumber: Int) {
+    /// The date `dayNumber` days after 1970-01-01, or nil outside 1900–2200.
+    public init?(dayNumber: Int) {
+        guard (Self.supported.lowerBound.dayNumber...Self.supported.upperBound.dayNumber).contains(dayNumber) else { return nil }
         let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -68,16 +82,25 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         (self.year, self.month, self.day) = (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    /// The date `days` later (earlier when negative).
-    public func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: dayNumber + days) }
+    /// The date `days` later (earlier when negative); refuses a date outside 1900–2200.
+    public func adding(days: Int) throws(CalendarError) -> CalendarDate {
+        let (sum, overflow) = dayNumber.addingReportingOverflow(days)
+        guard !overflow, let date = CalendarDate(dayNumber: sum) else { throw CalendarError(self, plus: "\(days) days") }
+        return date
+    }
 
     /// 1 Monday … 7 Sunday.
     public var isoWeekday: Int { ((dayNumber % 7 + 7) % 7 + 3) % 7 + 1 }
 
-    /// The same day `years` later; 29 February becomes 28 February in a common year.
-    public func adding(years: Int) -> CalendarDate {
-        let target = year + years
-        return CalendarDate(year: target, month: month, day: min(day, Self.daysIn(month: month, year: target)))!
+    /// The same day `years` later; 29 February becomes 28 February in a common year. Refuses a
+    /// date outside 1900–2200.
+    public func adding(years: Int) throws(CalendarError) -> CalendarDate {
+        let (target, overflow) = year.addingReportingOverflow(years)
+        guard !overflow, Self.supportedYears.contains(target),
+              let date = CalendarDate(year: target, month: month, day: min(day, Self.daysIn(month: month, year: target))) else {
+            throw CalendarError(self, plus: "\(years) years")
+        }
+        return date
     }
 
     /// Orders by day.
@@ -96,7 +119,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = CalendarDate(iso: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "expected a date as YYYY-MM-DD that exists in the calendar"))
+                debugDescription: "expected a date as YYYY-MM-DD that exists in the calendar, from 1900-01-01 to 2200-12-31"))
         }
         self = date
     }
@@ -106,4 +129,19 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
+}
+
+/// Date arithmetic whose result would fall outside the supported years.
+public struct CalendarError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What was asked, and the range it left.
+    public let message: String
+
+    init(_ date: CalendarDate, plus amount: String) {
+        message = "\(date) plus \(amount) falls outside the supported dates 1900-01-01 to 2200-12-31"
+    }
+
+    init(_ message: String) { self.message = message }
+
+    /// The message.
+    public var description: String { message }
 }

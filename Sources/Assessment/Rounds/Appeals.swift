@@ -1,14 +1,15 @@
 /// Appeals (复核): the window, the fresh panel, and the outcome that replaces the original.
 public enum Appeals {
     /// The last day an applicant notified on `notified` may appeal.
-    public static func windowEnds(resultNotifiedOn notified: CalendarDate, policy: Policy) -> CalendarDate {
-        notified.adding(days: policy.appealWindowDays)
+    public static func windowEnds(resultNotifiedOn notified: CalendarDate, policy: Policy) throws(CalendarError) -> CalendarDate {
+        try notified.adding(days: policy.appealWindowDays)
     }
 
     /// Refuses an appeal filed outside the window, saying until when it was open.
     public static func checkFiling(on date: CalendarDate, resultNotifiedOn notified: CalendarDate, policy: Policy) throws(AppealError) {
         guard date >= notified else { throw AppealError("an appeal can only be filed once the result is notified") }
-        let ends = windowEnds(resultNotifiedOn: notified, policy: policy)
+        let ends: CalendarDate
+        do { ends = try windowEnds(resultNotifiedOn: notified, policy: policy) } catch { throw AppealError(error.message) }
         guard date <= ends else { throw AppealError("the appeal window closed at the end of \(ends)") }
     }
 

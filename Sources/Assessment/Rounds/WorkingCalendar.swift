@@ -18,13 +18,14 @@ public struct WorkingCalendar: Sendable, Hashable, Codable {
         return date.isoWeekday <= 5 && !holidays.contains(date)
     }
 
-    /// The `count`-th working day after `start` (start itself does not count).
-    public func workingDay(_ count: Int, after start: CalendarDate) -> CalendarDate {
-        precondition(count >= 0, "a count of working days is not negative")
+    /// The `count`-th working day after `start` (start itself does not count); refuses a negative
+    /// count and a day past 2200.
+    public func workingDay(_ count: Int, after start: CalendarDate) throws(CalendarError) -> CalendarDate {
+        guard count >= 0 else { throw CalendarError("a count of working days cannot be negative, not \(count)") }
         var date = start
         var remaining = count
         while remaining > 0 {
-            date = date.adding(days: 1)
+            date = try date.adding(days: 1)
             if isWorkingDay(date) { remaining -= 1 }
         }
         return date
@@ -33,7 +34,7 @@ public struct WorkingCalendar: Sendable, Hashable, Codable {
     /// The last day of a public notice published on `published`: its `policy.noticeWorkingDays`
     /// working days start the day after publication, so a notice is never shortened by the hour
     /// it went up.
-    public func noticeEnds(publishedOn published: CalendarDate, policy: Policy) -> CalendarDate {
-        workingDay(policy.noticeWorkingDays, after: published)
+    public func noticeEnds(publishedOn published: CalendarDate, policy: Policy) throws(CalendarError) -> CalendarDate {
+        try workingDay(policy.noticeWorkingDays, after: published)
     }
 }

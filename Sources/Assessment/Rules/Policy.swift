@@ -69,32 +69,71 @@ public struct Policy: Sendable, Hashable, Codable {
         reviewerLoadCap = 40
     }
 
-    /// Every rule broken, each saying what to change; empty when the policy is usable.
+    /// The range of every number of a policy. Each is wide enough for any real province or
+    /// institution and narrow enough that no arithmetic on it can overflow; the API states them.
+    public enum Bounds {
+        /// Committee members per title case (odd within it).
+        public static let committeeSize = 3...99
+        /// Reviewers who score one case.
+        public static let reviewersPerCase = 1...15
+        /// The denominator of the quorum and the pass fraction.
+        public static let fractionDenominator = 1...100
+        /// From how many scores the trimmed mean applies.
+        public static let trimmedMeanFrom = 3...50
+        /// Points of spread tolerated.
+        public static let discrepancyTolerance = 0.0...100.0
+        /// The closest scores kept after a discrepancy.
+        public static let closestScoresKept = 2...15
+        /// A skills part's pass mark.
+        public static let partPassMark = 0.0...100.0
+        /// Public notice periods allowed, in working days.
+        public static let noticeWorkingDays: Set<Int> = [5, 7]
+        /// Days of the appeal window.
+        public static let appealWindowDays = 1...60
+        /// Minimum age for a skills certification: the national 16 or older.
+        public static let minimumSkillsAge = 16...70
+        /// The most cases one reviewer scores in a round.
+        public static let reviewerLoadCap = 1...1_000
+        /// Minimum years between titles or levels.
+        public static let minimumYears = 0...50
+    }
+
+    /// Every rule broken, each saying what to change; empty when the policy is usable. A stored
+    /// policy is checked again when read, so a value written before a bound existed fails its step
+    /// with this message instead of reaching arithmetic.
     public func problems() -> [String] {
         var problems: [String] = []
-        if committeeSize < 3 || committeeSize % 2 == 0 {
-            problems.append("committeeSize must be odd and at least 3, not \(committeeSize)")
+        func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) {
+            if !range.contains(value) { problems.append("\(name) must be \(range.lowerBound) to \(range.upperBound), not \(value)") }
         }
-        if reviewersPerCase < 1 { problems.append("reviewersPerCase must be at least 1, not \(reviewersPerCase)") }
-        for (name, fraction) in [("quorum", quorum), ("passFraction", passFraction)] where !fraction.isProper {
-            problems.append("\(name) must be a fraction above 0 and at most 1, not \(fraction)")
+        func check(_ name: String, _ value: Double, _ range: ClosedRange<Double>) {
+            if !value.isFinite || !range.contains(value) {
+                problems.append("\(name) must be between \(Int(range.lowerBound)) and \(Int(range.upperBound)), not \(value)")
+            }
         }
-        if trimmedMeanFrom < 3 { problems.append("trimmedMeanFrom must be at least 3, not \(trimmedMeanFrom)") }
-        if !(0...100).contains(discrepancyTolerance) {
-            problems.append("discrepancyTolerance must be between 0 and 100 points, not \(discrepancyTolerance)")
+        check("committeeSize", committeeSize, Bounds.committeeSize)
+        if committeeSize % 2 == 0 { problems.append("committeeSize must be odd, not \(committeeSize)") }
+        check("reviewersPerCase", reviewersPerCase, Bounds.reviewersPerCase)
+        for (name, fraction) in [("quorum", quorum), ("passFraction", passFraction)]
+        where !fraction.isProper || !Bounds.fractionDenominator.contains(fraction.denominator) {
+            problems.append("\(name) must be a fraction above 0 and at most 1 with a denominator of at most 100, not \(fraction)")
         }
-        if closestScoresKept < 2 { problems.append("closestScoresKept must be at least 2, not \(closestScoresKept)") }
-        if !(0...100).contains(partPassMark) { problems.append("partPassMark must be between 0 and 100, not \(partPassMark)") }
-        if ![5, 7].contains(noticeWorkingDays) {
+        check("trimmedMeanFrom", trimmedMeanFrom, Bounds.trimmedMeanFrom)
+        check("discrepancyTolerance", discrepancyTolerance, Bounds.discrepancyTolerance)
+        check("closestScoresKept", closestScoresKept, Bounds.closestScoresKept)
+        check("partPassMark", partPassMark, Bounds.partPassMark)
+        if !Bounds.noticeWorkingDays.contains(noticeWorkingDays) {
             problems.append("noticeWorkingDays must be 5 or 7, not \(noticeWorkingDays)")
         }
-        if appealWindowDays < 1 { problems.append("appealWindowDays must be at least 1, not \(appealWindowDays)") }
-        if minimumSkillsAge < 16 {
-            problems.append("minimumSkillsAge cannot be below the national minimum of 16, not \(minimumSkillsAge)")
+        check("appealWindowDays", appealWindowDays, Bounds.appealWindowDays)
+        check("minimumSkillsAge", minimumSkillsAge, Bounds.minimumSkillsAge)
+        check("reviewerLoadCap", reviewerLoadCap, Bounds.reviewerLoadCap)
+        let years = titleYears.values.flatMap(\.values) + Array(skillYears.values)
+        if let bad = years.first(where: { !Bounds.minimumYears.contains($0) }) {
+            problems.append("minimum years must be 0 to 50, not \(bad)")
         }
-        if reviewerLoadCap < 1 { problems.append("reviewerLoadCap must be at least 1, not \(reviewerLoadCap)") }
-        if titleYears.values.contains(where: { $0.values.contains { $0 < 0 } }) || skillYears.values.contains(where: { $0 < 0 }) {
-            problems.append("minimum years cannot be negative")
+        if let bad = skillYears.keys.first(where: { !(1...5).contains($0) }) {
+            problems.append("skillYears names levels 1 to 5, not \(bad)")
         }
         return problems
     }

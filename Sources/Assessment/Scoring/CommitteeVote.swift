@@ -19,12 +19,18 @@ public struct CommitteeVote: Sendable, Hashable, Codable {
     /// Abstentions, which count as present but not yes.
     public let abstain: Int
 
-    /// Counts for a tally; refuses counts that cannot be.
+    /// The members a committee may have: the largest policy's committee and then some.
+    public static let memberRange = 1...999
+
+    /// Counts for a tally; refuses counts that cannot be. Each count is checked against the
+    /// committee's size before any sum, so no count can overflow it.
     public init(members: Int, yes: Int, no: Int, abstain: Int) throws(ScoringError) {
-        guard members > 0 else { throw ScoringError("a committee has at least one member") }
+        guard Self.memberRange.contains(members) else {
+            throw ScoringError("a committee has \(Self.memberRange.lowerBound) to \(Self.memberRange.upperBound) members, not \(members)")
+        }
         guard yes >= 0, no >= 0, abstain >= 0 else { throw ScoringError("vote counts cannot be negative") }
-        guard yes + no + abstain <= members else {
-            throw ScoringError("\(yes + no + abstain) ballots from a committee of \(members): more ballots than members")
+        guard yes <= members, no <= members, abstain <= members, yes + no + abstain <= members else {
+            throw ScoringError("\(yes) yes, \(no) no and \(abstain) abstentions from a committee of \(members): more ballots than members")
         }
         (self.members, self.yes, self.no, self.abstain) = (members, yes, no, abstain)
     }

@@ -54,7 +54,7 @@ struct DemoCast: Sendable {
 
     let people: [Person]
 
-    init(applicants: Int, startDate: CalendarDate, seed: UInt64) {
+    init(applicants: Int, startDate: CalendarDate, seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)
         var people: [Person] = []
         let titles = applicants * 2 / 3
@@ -62,7 +62,7 @@ struct DemoCast: Sendable {
             let track: Track = index < titles ? .title : .skills
             let isMinor = track == .skills && index % 12 == 5
             let born = isMinor
-                ? startDate.adding(years: -15).adding(days: -Int.random(in: 1...300, using: &random))
+                ? try startDate.adding(years: -15).adding(days: -Int.random(in: 1...300, using: &random))
                 : CalendarDate(year: Int.random(in: 1975...2004, using: &random), month: Int.random(in: 1...12, using: &random),
                                day: Int.random(in: 1...28, using: &random))!
             let digits = String(format: "%04d%02d%02d%03d", born.year, born.month, born.day, index % 1_000)
