@@ -29,7 +29,7 @@ final class APIMetrics: Sendable {
         }
     }
 
-    func render(queues: [QueueStats], latencies: [JobLatencies]) -> String {
+    func render(queues: [QueueStats], latencies: [JobLatencies], quarantined: [String: Int]) -> String {
         var lines = [
             "# HELP assess_http_requests_total HTTP requests by route, method and status.",
             "# TYPE assess_http_requests_total counter",
@@ -69,6 +69,11 @@ final class APIMetrics: Sendable {
             lines.append(#"assess_job_wait_seconds{queue="\#(latency.queue)",quantile="0.99"} \#(latency.waitP99)"#)
             lines.append(#"assess_job_run_seconds{queue="\#(latency.queue)",quantile="0.5"} \#(latency.runP50)"#)
             lines.append(#"assess_job_run_seconds{queue="\#(latency.queue)",quantile="0.99"} \#(latency.runP99)"#)
+        }
+        lines += ["# HELP assess_queue_quarantined_jobs Jobs discarded for killing their workers, kept for an operator to read and retry.",
+                  "# TYPE assess_queue_quarantined_jobs gauge"]
+        for (queue, count) in quarantined.sorted(by: { $0.key < $1.key }) {
+            lines.append(#"assess_queue_quarantined_jobs{queue="\#(queue)"} \#(count)"#)
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -48,7 +48,8 @@ public struct APIServer: Sendable {
             }
         }
         router.get("/metrics") { _, _ -> Response in
-            let text = metrics.render(queues: (try? await queue.queueStats()) ?? [], latencies: (try? await queue.recentLatencies()) ?? [])
+            let text = metrics.render(queues: (try? await queue.queueStats()) ?? [], latencies: (try? await queue.recentLatencies()) ?? [],
+                                      quarantined: (try? await queue.quarantinedCounts()) ?? [:])
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }

@@ -14,6 +14,12 @@ public struct CoordinatorConfiguration: Sendable {
     public var workerTimeout: Duration
     /// Most jobs rescued per transaction.
     public var rescueBatchSize: Int
+    /// Runs a job may lose with its worker (a crash, a kill, a lease left to run out) before it is
+    /// quarantined: discarded with its arguments and errors kept, instead of killing the next worker.
+    public var workerDeathLimit: Int
+    /// `workerDeathLimit` for particular kinds, e.g. 1 for a kind that must never run twice
+    /// unattended, or more for one whose handler is known to be slow to heartbeat.
+    public var workerDeathLimitByKind: [String: Int]
     /// Periodic jobs; every coordinator should be given the same list.
     public var cronSchedules: [CronSchedule]
     /// Cron ticks missed for longer than this (no leader for a while) are skipped, except the newest.
@@ -27,11 +33,13 @@ public struct CoordinatorConfiguration: Sendable {
     /// How often finished jobs are pruned and queue statistics recorded.
     public var housekeepingInterval: Duration
 
-    /// Defaults: a 3 s lease renewed every 500 ms, workers dead after 6 s of silence, no cron
-    /// schedules, finished jobs kept a day and discarded ones a week, housekeeping every 10 s.
+    /// Defaults: a 3 s lease renewed every 500 ms, workers dead after 6 s of silence, a job
+    /// quarantined after its third worker died running it, no cron schedules, finished jobs kept a
+    /// day and discarded ones a week, housekeeping every 10 s.
     public init(
         coordinatorID: String = WorkerConfiguration.defaultWorkerID(), leaseDuration: Duration = .seconds(3),
         tick: Duration = .milliseconds(500), workerTimeout: Duration = .seconds(6), rescueBatchSize: Int = 1_000,
+        workerDeathLimit: Int = 3, workerDeathLimitByKind: [String: Int] = [:],
         cronSchedules: [CronSchedule] = [], cronCatchUp: Duration = .seconds(3_600),
         completedRetention: Duration = .seconds(86_400), discardedRetention: Duration = .seconds(7 * 86_400),
         pruneBatchSize: Int = 5_000, housekeepingInterval: Duration = .seconds(10)
@@ -41,6 +49,8 @@ public struct CoordinatorConfiguration: Sendable {
         self.tick = tick
         self.workerTimeout = workerTimeout
         self.rescueBatchSize = rescueBatchSize
+        self.workerDeathLimit = workerDeathLimit
+        self.workerDeathLimitByKind = workerDeathLimitByKind
         self.cronSchedules = cronSchedules
         self.cronCatchUp = cronCatchUp
         self.completedRetention = completedRetention

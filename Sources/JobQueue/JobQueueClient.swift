@@ -236,13 +236,13 @@ public struct JobQueueClient: Sendable {
     }
 
     /// Runs a failed, cancelled or waiting job again now, with one more attempt allowed if it
-    /// had used them all.
+    /// had used them all; a quarantined job starts again with no worker deaths counted.
     public func retry(_ id: Int64) async throws {
         let rows = try await client.query("""
             WITH target AS (SELECT id, state AS before FROM jobs WHERE id = \(id) FOR UPDATE),
             changed AS (
                 UPDATE jobs j SET state = 'available', run_at = now(), finished_at = NULL, cancel_requested_at = NULL,
-                    max_attempts = greatest(j.max_attempts, j.attempt + 1)
+                    max_attempts = greatest(j.max_attempts, j.attempt + 1), worker_deaths = 0, quarantined_at = NULL, run_alone = false
                 FROM target
                 WHERE j.id = target.id AND target.before IN ('discarded', 'cancelled', 'retryable', 'scheduled')
                 RETURNING j.queue
@@ -258,17 +258,38 @@ public struct JobQueueClient: Sendable {
         throw JobQueueError(code: .notFound, message: "no job has the id \(id)")
     }
 
-    /// The newest jobs, optionally of one state and queue.
-    public func jobs(state: JobState? = nil, queue: String? = nil, limit: Int = 50) async throws -> [JobRecord] {
+    /// The newest jobs, optionally of one state and queue, or only the quarantined ones.
+    public func jobs(state: JobState? = nil, queue: String? = nil, quarantined: Bool = false, limit: Int = 50) async throws -> [JobRecord] {
         let rows = try await client.query("""
             \(unescaped: JobRecord.selectSQL)
             WHERE (\(state?.rawValue)::job_state IS NULL OR state = \(state?.rawValue)::job_state)
               AND (\(queue)::text IS NULL OR queue = \(queue))
+              AND (NOT \(quarantined) OR quarantined_at IS NOT NULL)
             ORDER BY id DESC LIMIT \(limit)
             """, logger: logger)
         var records: [JobRecord] = []
         for try await row in rows { records.append(try JobRecord(row: row)) }
         return records
+    }
+
+    /// Which of `queues` have ready jobs one worker death short of quarantine: workers run those alone.
+    public func queuesWithSuspects(among queues: [String]) async throws -> Set<String> {
+        let rows = try await client.query("""
+            SELECT DISTINCT queue FROM jobs WHERE state = 'available' AND run_alone AND queue = ANY(\(queues))
+            """, logger: logger)
+        var found: Set<String> = []
+        for try await queue in rows.decode(String.self) { found.insert(queue) }
+        return found
+    }
+
+    /// Quarantined jobs by queue: discarded for killing their workers, waiting for an operator.
+    public func quarantinedCounts() async throws -> [String: Int] {
+        let rows = try await client.query("""
+            SELECT queue, count(*)::int FROM jobs WHERE quarantined_at IS NOT NULL GROUP BY queue
+            """, logger: logger)
+        var counts: [String: Int] = [:]
+        for try await (queue, count) in rows.decode((String, Int).self) { counts[queue] = count }
+        return counts
     }
 
     /// Counts by queue and state and the oldest available job's age, as the leading coordinator

@@ -27,18 +27,23 @@ public struct JobRecord: Sendable {
     public let finishedAt: Date?
     /// The last errors, oldest first, as JSON objects with `attempt`, `at` and `error`.
     public let errorsJSON: String
+    /// Runs lost with their worker (a crash, a kill, a lease left to run out).
+    public let workerDeaths: Int
+    /// When the coordinator quarantined it for killing its workers; nil otherwise.
+    public let quarantinedAt: Date?
 
     /// A constant SELECT over `jobs`, to be followed by a WHERE clause.
     static let selectSQL = """
         SELECT id, queue, kind, args::text, state::text, attempt::int, max_attempts::int, priority::int,
-               run_at, inserted_at, finished_at, errors::text FROM jobs
+               run_at, inserted_at, finished_at, errors::text, worker_deaths::int, quarantined_at FROM jobs
         """
 
     init(row: PostgresRow) throws {
-        let (id, queue, kind, args, state, attempt, maxAttempts, priority, runAt, insertedAt, finishedAt, errors) =
-            try row.decode((Int64, String, String, String, JobState, Int, Int, Int, Date, Date, Date?, String).self)
+        let (id, queue, kind, args, state, attempt, maxAttempts, priority, runAt, insertedAt, finishedAt, errors, deaths, quarantinedAt) =
+            try row.decode((Int64, String, String, String, JobState, Int, Int, Int, Date, Date, Date?, String, Int, Date?).self)
         (self.id, self.queue, self.kind, self.argsJSON, self.state) = (id, queue, kind, args, state)
         (self.attempt, self.maxAttempts, self.priority, self.runAt) = (attempt, maxAttempts, priority, runAt)
         (self.insertedAt, self.finishedAt, self.errorsJSON) = (insertedAt, finishedAt, errors)
+        (self.workerDeaths, self.quarantinedAt) = (deaths, quarantinedAt)
     }
 }

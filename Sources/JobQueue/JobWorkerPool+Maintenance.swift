@@ -140,11 +140,12 @@ extension JobWorkerPool {
     func poll() async {
         while !Task.isCancelled {
             do {
-                let paused = try await withDeadline(configuration.databaseRoundDeadline, "a poll") { [self] in
+                let (paused, suspects) = try await withDeadline(configuration.databaseRoundDeadline, "a poll") { [self] in
                     try await queue.promoteDueJobs()
-                    return try await queue.pausedQueues()
+                    return (try await queue.pausedQueues(), try await queue.queuesWithSuspects(among: Array(configuration.queues.keys)))
                 }
                 runtime.setPaused(paused)
+                runtime.setSuspects(suspects)
             } catch {
                 logger.warning("polling failed", metadata: ["error": "\(DatabaseErrorSummary(error))"])
             }

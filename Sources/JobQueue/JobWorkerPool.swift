@@ -75,6 +75,10 @@ public struct JobWorkerPool: Service {
         var mayHaveMore = true
         var failures = 0
         while !runtime.isShuttingDown {
+            if runtime.holdsClaimsForSuspects {
+                await runSuspectAlone(queue: name, signal: signal)
+                continue
+            }
             var free = concurrency - runtime.inFlight(name)
             guard free > 0, mayHaveMore || runtime.takePollRequest(name), !runtime.isPaused(name) else {
                 await signal.wait()
@@ -108,10 +112,39 @@ public struct JobWorkerPool: Service {
         while runtime.inFlight(name) > 0 { await signal.waitIgnoringCancellation() }
     }
 
-    private func claim(queue name: String, limit: Int) async throws -> [ClaimedJob] {
+    /// Suspects (jobs one worker death short of quarantine) run alone in the process, so that a
+    /// poison job's last crash takes no other job with it and only the poison reaches its limit.
+    /// Other claims wait until the process is idle and the suspect is done.
+    private func runSuspectAlone(queue name: String, signal: WakeSignal) async {
+        guard runtime.hasSuspects(name), runtime.beginIsolation() else {
+            // Another queue's suspect, or the process still draining: the poll tick wakes us.
+            await signal.wait()
+            return
+        }
+        do {
+            let claimed = try await withDeadline(configuration.databaseRoundDeadline, "a claim") { [self] in
+                try await claim(queue: name, limit: 1, suspects: true)
+            }
+            if claimed.isEmpty {
+                runtime.clearSuspects(name)
+            } else {
+                logger.notice("running a job alone: one more worker death would quarantine it", metadata: ["job": "\(claimed[0].id)"])
+                runtime.started(claimed)
+                claimed.forEach(start)
+                while runtime.inFlight(name) > 0 { await signal.waitIgnoringCancellation() }
+            }
+        } catch {
+            logger.warning("claiming a suspect failed; retrying", metadata: ["queue": "\(name)", "error": "\(DatabaseErrorSummary(error))"])
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        runtime.endIsolation()
+    }
+
+    private func claim(queue name: String, limit: Int, suspects: Bool = false) async throws -> [ClaimedJob] {
         let token = UUID()
         let rows = try await client.query(
-            Self.claimQuery(queue: name, limit: limit, lease: configuration.leaseDuration, workerID: configuration.workerID, token: token),
+            Self.claimQuery(queue: name, limit: limit, lease: configuration.leaseDuration, workerID: configuration.workerID, token: token,
+                            suspects: suspects),
             logger: logger)
         var claimed: [ClaimedJob] = []
         claimed.reserveCapacity(limit)
@@ -132,7 +165,9 @@ public struct JobWorkerPool: Service {
     /// took it, so a rescued and re-claimed job never matches its earlier lease. A
     /// `gen_random_uuid()` per row cost PostgreSQL a fifth of the claim's CPU (measured: 19.5 against
     /// 15.8 µs a job in a batch of 3,000).
-    static func claimQuery(queue name: String, limit: Int, lease: Duration, workerID: String, token: UUID) -> PostgresQuery {
+    ///
+    /// `suspects` claims the jobs that must run alone (one death short of quarantine) instead of the others.
+    static func claimQuery(queue name: String, limit: Int, lease: Duration, workerID: String, token: UUID, suspects: Bool = false) -> PostgresQuery {
         // The locked rows' ctids feed a TID scan: joining back by id cost a primary-key lookup
         // per row. A locked row cannot move, and a row the update missed stays available and
         // unclaimed, so the worst case is a smaller batch, never a job claimed twice.
@@ -143,7 +178,7 @@ public struct JobWorkerPool: Service {
             leased_by = \(workerID)
         WHERE j.ctid = ANY(ARRAY(
             SELECT ctid FROM jobs
-            WHERE state = 'available' AND queue = \(name)
+            WHERE state = 'available' AND queue = \(name) AND \(unescaped: suspects ? "run_alone" : "NOT run_alone")
             ORDER BY priority, run_at, id
             LIMIT \(limit)
             FOR UPDATE SKIP LOCKED))

@@ -11,8 +11,12 @@ extension QueueCoordinator {
             logger.warning("workers went silent; rescuing their jobs", metadata: ["workers": "\(dead.sorted())"])
         }
         while true {
-            let rescued = try await fenced(term: term) { connection in try await rescueStuckJobs(on: connection) }
+            let (rescued, quarantined) = try await fenced(term: term) { connection in try await rescueStuckJobs(on: connection) }
             if rescued > 0 { logger.notice("rescued jobs", metadata: ["count": "\(rescued)"]) }
+            if quarantined > 0 {
+                logger.error("quarantined jobs whose workers kept dying while running them; see `assess jobs list --quarantined`",
+                             metadata: ["count": "\(quarantined)"])
+            }
             if rescued < configuration.rescueBatchSize { break }
         }
         _ = try await fenced(term: term) { connection in try await queue.promoteDueJobs(on: connection) }
@@ -35,31 +39,55 @@ extension QueueCoordinator {
     }
 
     /// Jobs whose lease ran out, or whose worker is dead, go back to available with the attempt
-    /// counted, or are discarded when it was their last; their queues are woken.
-    private func rescueStuckJobs(on connection: PostgresConnection) async throws -> Int {
+    /// counted, or are discarded when it was their last; their queues are woken. Each rescue
+    /// counts a run lost with its worker: a job that reaches its kind's limit is quarantined
+    /// (discarded, marked, its arguments and errors kept), so that a handler that crashes its
+    /// process cannot go on to crash every worker that claims it. A job one death short of the
+    /// limit must run alone next time, so that the death that quarantines it is its own.
+    private func rescueStuckJobs(on connection: PostgresConnection) async throws -> (rescued: Int, quarantined: Int) {
+        let kinds = configuration.workerDeathLimitByKind.keys.sorted()
+        let limits = kinds.map { Self.deathLimit(configuration.workerDeathLimitByKind[$0]!) }
         let rows = try await connection.query("""
             WITH stuck AS (
-                SELECT id FROM jobs
-                WHERE state = 'running'
-                  AND (lease_deadline < now() OR leased_by IN (SELECT id FROM queue_workers WHERE state = 'dead'))
-                ORDER BY id
+                SELECT j.id,
+                       j.worker_deaths + 1 >= coalesce(l.deaths, \(Self.deathLimit(configuration.workerDeathLimit))) AS quarantine,
+                       j.worker_deaths + 2 >= coalesce(l.deaths, \(Self.deathLimit(configuration.workerDeathLimit))) AS last_chance,
+                       j.attempt >= j.max_attempts AS last_attempt
+                FROM jobs j LEFT JOIN unnest(\(kinds)::text[], \(limits)::int[]) AS l(kind, deaths) ON l.kind = j.kind
+                WHERE j.state = 'running'
+                  AND (j.lease_deadline < now() OR j.leased_by IN (SELECT id FROM queue_workers WHERE state = 'dead'))
+                ORDER BY j.id
                 LIMIT \(configuration.rescueBatchSize)
-                FOR UPDATE SKIP LOCKED
+                FOR UPDATE OF j SKIP LOCKED
             ), rescued AS (
                 UPDATE jobs j SET
-                    state = CASE WHEN j.attempt >= j.max_attempts THEN 'discarded'::job_state ELSE 'available'::job_state END,
+                    worker_deaths = least(j.worker_deaths + 1, 32767),
+                    state = CASE WHEN stuck.quarantine OR stuck.last_attempt THEN 'discarded'::job_state ELSE 'available'::job_state END,
                     errors = jobs_append_error(j.errors, j.attempt,
-                        'rescued: worker ' || coalesce(j.leased_by, '?') || ' stopped renewing its lease', \(JobQueueClient.keptErrors)),
-                    finished_at = CASE WHEN j.attempt >= j.max_attempts THEN now() END,
+                        CASE WHEN stuck.quarantine
+                             THEN 'quarantined: its worker process died ' || (j.worker_deaths + 1) || ' times while running it'
+                             ELSE 'rescued: worker ' || coalesce(j.leased_by, '?') || ' stopped renewing its lease' END,
+                        \(JobQueueClient.keptErrors)),
+                    finished_at = CASE WHEN stuck.quarantine OR stuck.last_attempt THEN now() END,
+                    quarantined_at = CASE WHEN stuck.quarantine THEN now() END,
+                    run_alone = stuck.last_chance,
                     lease_token = NULL, lease_deadline = NULL, leased_by = NULL
                 FROM stuck WHERE j.id = stuck.id
-                RETURNING j.queue, j.state
+                RETURNING j.queue, j.state, stuck.quarantine
             )
-            SELECT n, CASE WHEN available THEN pg_notify('jobqueue', 'q:' || queue) END IS NULL
-            FROM (SELECT queue, count(*) AS n, bool_or(state = 'available') AS available FROM rescued GROUP BY queue) AS per_queue
+            SELECT n, quarantined, CASE WHEN available THEN pg_notify('jobqueue', 'q:' || queue) END IS NULL
+            FROM (SELECT queue, count(*) AS n, count(*) FILTER (WHERE quarantine) AS quarantined,
+                         bool_or(state = 'available') AS available
+                  FROM rescued GROUP BY queue) AS per_queue
             """, logger: logger)
-        var rescued = 0
-        for try await (count, _) in rows.decode((Int64, Bool).self) { rescued += Int(count) }
-        return rescued
+        var rescued = 0, quarantined = 0
+        for try await (count, held, _) in rows.decode((Int64, Int64, Bool).self) {
+            rescued += Int(count)
+            quarantined += Int(held)
+        }
+        return (rescued, quarantined)
     }
+
+    /// A limit the `smallint` counter can reach: at least 1.
+    static func deathLimit(_ limit: Int) -> Int { min(max(limit, 1), 32_767) }
 }

@@ -34,6 +34,9 @@ final class WorkerRuntime: Sendable {
         var fetchersDone = false
         var paused: Set<String> = []
         var listening = false
+        /// Queues with suspects waiting: jobs one worker death short of quarantine, run one at a time.
+        var suspects: Set<String> = []
+        var isolating = false
     }
 
     private let state = Mutex(State())
@@ -70,6 +73,33 @@ final class WorkerRuntime: Sendable {
     func isPaused(_ queue: String) -> Bool { state.withLock { $0.paused.contains(queue) } }
 
     func inFlight(_ queue: String) -> Int { state.withLock { $0.inFlight[queue, default: 0] } }
+
+    /// Handlers running in this process, on every queue.
+    var totalInFlight: Int { state.withLock { $0.inFlight.values.reduce(0, +) } }
+
+    func setSuspects(_ queues: Set<String>) { state.withLock { $0.suspects = queues } }
+
+    func clearSuspects(_ queue: String) { state.withLock { _ = $0.suspects.remove(queue) } }
+
+    func hasSuspects(_ queue: String) -> Bool { state.withLock { $0.suspects.contains(queue) } }
+
+    /// While a suspect waits or runs, this process claims nothing else: a suspect that crashes
+    /// the process must take no innocent job with it, or the innocent would be counted too.
+    var holdsClaimsForSuspects: Bool { state.withLock { !$0.suspects.isEmpty || $0.isolating } }
+
+    /// Starts running a suspect alone: only when nothing runs here and no other queue isolates.
+    func beginIsolation() -> Bool {
+        state.withLock { state in
+            guard !state.isolating, state.inFlight.values.allSatisfy({ $0 == 0 }) else { return false }
+            state.isolating = true
+            return true
+        }
+    }
+
+    func endIsolation() {
+        state.withLock { $0.isolating = false }
+        queueSignals.values.forEach { $0.signal() }
+    }
 
     func requestPoll(_ queue: String) {
         guard let signal = queueSignals[queue] else { return }

@@ -21,7 +21,8 @@ struct JobsCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(name: .long, help: "Only this state.") var state: String?
         @Option(name: .long, help: "Only this queue.") var queue: String?
-        @Option(name: .long, help: "At most this many.") var limit = 50
+        @Flag(name: .long, help: "Only jobs quarantined for killing their workers.") var quarantined = false
+        @Option(name: .long, help: "At most this many (1 to 10000).") var limit = 50
 
         func run() async throws {
             let state = try state.map { name -> JobState in
@@ -30,10 +31,12 @@ struct JobsCommand: AsyncParsableCommand {
                 }
                 return state
             }
-            let (queue, limit) = (self.queue, self.limit)
+            guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1 to 10000") }
+            let (queue, limit, quarantined) = (self.queue, self.limit, self.quarantined)
             try await JobsCommand.withQueue(database) { client in
-                for job in try await client.jobs(state: state, queue: queue, limit: limit) {
-                    print("\(job.id)\t\(job.state.rawValue)\t\(job.queue)\t\(job.kind)\tattempt \(job.attempt)/\(job.maxAttempts)")
+                for job in try await client.jobs(state: state, queue: queue, quarantined: quarantined, limit: limit) {
+                    let note = job.quarantinedAt == nil ? "" : "\tquarantined: its worker died \(job.workerDeaths) times while running it"
+                    print("\(job.id)\t\(job.state.rawValue)\t\(job.queue)\t\(job.kind)\tattempt \(job.attempt)/\(job.maxAttempts)\(note)")
                 }
             }
         }
@@ -50,6 +53,8 @@ struct JobsCommand: AsyncParsableCommand {
                 guard let job = try await client.job(id) else { throw ValidationError("no job has the id \(id)") }
                 print("job \(job.id): \(job.state.rawValue), queue \(job.queue), kind \(job.kind), priority \(job.priority)")
                 print("attempt \(job.attempt) of \(job.maxAttempts), runs at \(job.runAt), enqueued \(job.insertedAt)")
+                print("runs lost with their worker: \(job.workerDeaths)"
+                      + (job.quarantinedAt.map { ", quarantined at \($0); `assess jobs retry \(job.id)` runs it again" } ?? ""))
                 print("args: \(job.argsJSON)")
                 print("errors: \(job.errorsJSON)")
             }
@@ -121,11 +126,14 @@ struct JobsCommand: AsyncParsableCommand {
             abstract: "Enqueue probe jobs that record their one run, or (--check) report how many ran, once or more.")
         @OptionGroup var database: DatabaseOptions
         @Option(name: .long, help: "Probe jobs to enqueue.") var count = 10
-        @Option(name: .long, help: "Milliseconds each probe works.") var sleepMs = 0
+        @Option(name: .long, help: "Milliseconds each probe works (0 to 600000).") var sleepMs = 0
         @Option(name: .long, help: "The queue to probe.") var queue = "default"
         @Flag(name: .long, help: "Report instead of enqueuing.") var check = false
 
         func run() async throws {
+            guard (1...1_000_000).contains(count), (0...ProbeHandler.longest).contains(sleepMs) else {
+                throw ValidationError("--count must be 1 to 1000000 and --sleep-ms 0 to \(ProbeHandler.longest)")
+            }
             let (count, sleepMs, queue, check) = (self.count, self.sleepMs, self.queue, self.check)
             try await JobsCommand.withQueue(database) { client in
                 if check {

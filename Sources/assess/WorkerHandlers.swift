@@ -1,3 +1,4 @@
+import Foundation
 import AssessmentStore
 import JobQueue
 import Logging
@@ -11,6 +12,7 @@ enum WorkerHandlers {
         var registry = JobRegistry()
         registry.register(NoOpHandler())
         registry.register(ProbeHandler())
+        if ProcessInfo.processInfo.environment["ASSESS_TEST_CRASH_PROBES"] == "1" { registry.register(CrashProbeHandler()) }
         workflow.register(in: &registry)
         notifier?.register(in: &registry)
         return registry
@@ -57,12 +59,29 @@ struct ProbeJob: JobArgs {
 }
 
 struct ProbeHandler: JobHandler {
+    /// The longest a probe works: its arguments come from the database, and a duration far past
+    /// this would overflow.
+    static let longest = 600_000
+
     func handle(_ args: ProbeJob, context: JobContext) async throws {
-        try await Task.sleep(for: .milliseconds(args.milliseconds))
+        try await Task.sleep(for: .milliseconds(min(max(args.milliseconds, 0), Self.longest)))
         let worker = context.logger[metadataKey: "worker"].map { "\($0)" } ?? "unknown"
         try await context.withTransaction { connection in
             try await connection.query(
                 "INSERT INTO queue_probes (job_id, worker) VALUES (\(context.job.id), \(worker))", logger: context.logger)
         }
+    }
+}
+
+/// A job whose handler kills its worker process, as a handler that traps would: for the tests of
+/// poison-job quarantine. Registered only when ASSESS_TEST_CRASH_PROBES=1, so no production
+/// worker runs it.
+struct CrashProbeJob: JobArgs {
+    static let kind = "probe.crash"
+}
+
+struct CrashProbeHandler: JobHandler {
+    func handle(_ args: CrashProbeJob, context: JobContext) async throws {
+        fatalError("crash probe: this worker was asked to die")
     }
 }

@@ -42,6 +42,62 @@ struct CrashTests {
         } }
     }
 
+    @Test("a job whose handler kills its worker is quarantined after 3 deaths; every job beside it completes exactly once")
+    func poisonJobQuarantined() async throws {
+        try await TestDatabase.with { client, database in try await withChildProcesses { processes in
+            let environment = ["DATABASE_URL": database.url.connectionString, "ASSESS_TEST_CRASH_PROBES": "1"]
+            _ = try processes.start(["coordinator", "run", "--id", "c1"] + Self.coordinatorArguments, environment: environment)
+            // The poison job first, so that every worker claims it in one batch with 7 innocent probes.
+            let poison: Int = try await client.scalar("""
+                INSERT INTO jobs (queue, kind, args, state) VALUES ('default', 'probe.crash', '{}', 'available') RETURNING id::int
+                """)
+            let enqueue = try processes.start(["jobs", "probe", "--count", "40", "--sleep-ms", "300"], environment: environment)
+            #expect(await enqueue.waitForExit(), "probe enqueue finished")
+            // Each worker that claims the poison job dies; the test restarts it, as systemd would.
+            var crashes = 0
+            while crashes < 6 {
+                let worker = try processes.start(["worker", "--queue", "default=8", "--log-level", "notice"], environment: environment)
+                var quarantined = false
+                while !(await worker.waitForExit(timeout: .milliseconds(500))) {
+                    quarantined = try await client.scalar("SELECT count(*)::int FROM jobs WHERE id = \(poison) AND state = 'discarded'") == 1
+                    if quarantined { break }
+                }
+                // A trapping process prints its backtrace for seconds before it exits: the
+                // coordinator may quarantine the job meanwhile, and this worker still dies.
+                let exited = quarantined ? await worker.waitForExit(timeout: .seconds(15)) : true
+                if exited { crashes += 1 }
+                if quarantined { break }
+            }
+            _ = try processes.start(["worker", "--queue", "default=8", "--log-level", "notice"], environment: environment)
+            var errors = ""
+            for try await text in try await client.query("SELECT errors::text FROM jobs WHERE id = \(poison)").decode(String.self) { errors = text }
+            #expect(crashes == 3, "the poison job killed exactly 3 workers, not \(crashes): \(errors)")
+            try await eventually(timeout: .seconds(40), "all 40 probes complete beside the quarantined job") {
+                try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind = 'probe' AND state = 'completed'") == 40
+            }
+            #expect(try await client.scalar("SELECT count(*)::int FROM queue_probes") == 40, "each probe's effect exactly once")
+            #expect(try await client.scalar("""
+                SELECT count(*)::int FROM jobs WHERE id = \(poison) AND state = 'discarded' AND worker_deaths = 3
+                  AND quarantined_at IS NOT NULL AND args = '{}'::jsonb
+                  AND errors::text LIKE '%quarantined: its worker process died 3 times while running it%'
+                """) == 1, "the poison job is kept, quarantined, with its arguments and the reason")
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE quarantined_at IS NOT NULL") == 1, "no innocent job quarantined")
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind = 'probe' AND worker_deaths = 2") >= 1,
+                    "innocent probes died beside the poison twice, then ran alone and completed")
+
+            let list = try processes.start(["jobs", "list", "--state", "discarded"], environment: environment)
+            #expect(await list.waitForExit())
+            #expect(list.output.contains("\(poison)\tdiscarded\tdefault\tprobe.crash"), "listed: \(list.output)")
+            #expect(list.output.contains("quarantined: its worker died 3 times while running it"))
+            let retry = try processes.start(["jobs", "retry", "\(poison)"], environment: environment)
+            #expect(await retry.waitForExit())
+            #expect(try await client.scalar("""
+                SELECT count(*)::int FROM jobs WHERE id = \(poison) AND worker_deaths = 0 AND quarantined_at IS NULL AND NOT run_alone
+                  AND state IN ('available', 'running')
+                """) == 1, "a retried job starts again with no deaths counted")
+        } }
+    }
+
     @Test("kill -9 the leading coordinator: a standby leads within the bound, and no cron tick is lost or doubled")
     func killedLeader() async throws {
         try await TestDatabase.with { client, database in try await withChildProcesses { processes in
