@@ -92,9 +92,14 @@ public struct APIServer: Sendable {
             guard let kind = IdentityDocument.Kind(rawValue: body.document.kind) else {
                 throw invalidField("document.kind", "must be one of \(IdentityDocument.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            guard body.password.count <= 200, body.document.number.count <= 40 else { throw Problem(.unauthorized, "the document or the password is wrong") }
-            let key = workflow.store.documentKey(kind: kind, number: body.document.number)
-            let applicant = try await signIn.verify(key: key, password: body.password)
+            guard body.password.count <= 200, body.document.number.count <= 40, (body.document.issuingCountry?.count ?? 0) <= 3 else {
+                throw Problem(.unauthorized, "the document or the password is wrong")
+            }
+            if kind == .passport, body.document.issuingCountry == nil {
+                throw invalidField("document.issuingCountry", "is required for a passport: the three-letter ISO 3166 code, such as GBR")
+            }
+            let applicant = try await signIn.verify(kind: kind, number: body.document.number, issuingCountry: body.document.issuingCountry,
+                                                    password: body.password)
             let token = try await tokens.issue(role: .applicant, subject: String(applicant), validFor: SignIn.sessionLength)
             return try JSONBody(SessionView(token: token, applicant: applicant, expiresInSeconds: Int(SignIn.sessionLength.components.seconds)))
                 .response(status: .created)

@@ -1,3 +1,4 @@
+import Assessment
 import AssessmentStore
 import Crypto
 import Foundation
@@ -155,8 +156,9 @@ struct SignIn: Sendable {
     let passwordRounds: Int
     let logger: Logger
 
-    func verify(key: [UInt8], password: String) async throws -> Int64 {
-        let keyBuffer = ByteBuffer(bytes: key)
+    /// The applicant with this document and password. Failures count per document (its keyed hash).
+    func verify(kind: IdentityDocument.Kind, number: String, issuingCountry: String?, password: String) async throws -> Int64 {
+        let keyBuffer = ByteBuffer(bytes: store.documentKey(kind: kind, number: number, issuingCountry: issuingCountry))
         let windowSeconds = Double(Self.window.components.seconds)
         for try await (failures, retryAfter) in try await client.query("""
             SELECT count(*)::int, coalesce(ceil(extract(epoch FROM min(at) + make_interval(secs => \(windowSeconds)) - now()))::int, 0)
@@ -167,7 +169,9 @@ struct SignIn: Sendable {
             throw problem
         }
         let row = try await client.withConnection { connection -> (Int64, String)? in
-            guard let id = try await store.applicantID(documentKey: key, on: connection) else { return nil }
+            guard let id = try await store.applicantID(kind: kind, number: number, issuingCountry: issuingCountry, on: connection) else {
+                return nil
+            }
             for try await hash in try await connection.query(
                 "SELECT hash FROM applicant_passwords WHERE applicant_id = \(id)", logger: logger).decode(String.self) {
                 return (id, hash)

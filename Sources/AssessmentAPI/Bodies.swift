@@ -26,7 +26,7 @@ struct RegisterApplicantBody: RequestBody {
         guard let kind = IdentityDocument.Kind(rawValue: document.kind) else {
             throw invalidField("document.kind", "must be one of \(IdentityDocument.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard let birthDate = CalendarDate(iso: document.birthDate) else { throw invalidField("document.birthDate", "must be a date like 1990-03-01") }
+        guard let birthDate = CalendarDate(iso: document.birthDate) else { throw invalidField("document.birthDate", "must be a real date from 1900-01-01 on, like 1990-03-01") }
         guard let education = Policy.Education(rawValue: education) else {
             throw invalidField("education", "must be one of \(Policy.Education.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -46,6 +46,8 @@ struct SignInBody: RequestBody {
     struct Document: Decodable {
         var kind: String
         var number: String
+        /// Required for a passport: two countries may issue the same number.
+        var issuingCountry: String?
     }
 
     var document: Document

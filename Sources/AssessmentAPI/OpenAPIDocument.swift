@@ -24,7 +24,8 @@ enum OpenAPIDocument {
           "SignIn": {"type": "object", "required": ["document", "password"], "properties": {
             "document": {"type": "object", "required": ["kind", "number"], "properties": {
               "kind": {"type": "string", "enum": ["resident_id", "passport", "foreign_permanent_residence_id", "hk_macao_taiwan_residence_permit"]},
-              "number": {"type": "string"}}},
+              "number": {"type": "string", "maxLength": 40},
+              "issuingCountry": {"type": ["string", "null"], "maxLength": 3, "description": "required for a passport (ISO 3166 alpha-3)"}}},
             "password": {"type": "string"}}},
           "Session": {"type": "object", "required": ["token", "applicant", "expiresInSeconds"], "properties": {
             "token": {"type": "string"}, "applicant": {"type": "integer"}, "expiresInSeconds": {"type": "integer"}}},

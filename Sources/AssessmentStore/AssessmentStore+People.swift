@@ -45,7 +45,15 @@ extension AssessmentStore {
         let name = registration.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(name.count) else { throw StoreError(.invalidInput, "a name needs 1 to 100 characters", field: "name") }
         let number = registration.document.number
-        let hash = vault.lookupHash(of: "\(registration.document.kind.rawValue):\(number)")
+        let today = try await first("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text", as: String.self, on: connection)
+        if let today, registration.profile.birthDate.description > today {
+            throw StoreError(.invalidInput, "the date of birth lies in the future; correct it", field: "document.birthDate")
+        }
+        let legacy = IdentityDocument.legacyLookupNames(number: number).map { ByteBuffer(bytes: vault.lookupHash(of: $0)) }
+        if try await first("SELECT 1 FROM applicants WHERE document_hash = ANY(\(legacy))", as: Int.self, on: connection) != nil {
+            throw StoreError(.duplicate, "an applicant with this identity document is already registered; sign in instead", field: "document")
+        }
+        let hash = vault.lookupHash(of: registration.document.lookupName)
         let id = try await first("""
             INSERT INTO applicants (name, document_kind, document_hash, document_sealed, document_masked, employer, profile)
             VALUES (\(name), \(registration.document.kind.rawValue), \(ByteBuffer(bytes: hash)), \(ByteBuffer(bytes: try vault.seal(number))),
@@ -63,13 +71,21 @@ extension AssessmentStore {
 
     /// The keyed hash that identifies an identity document without storing it: the look-up key
     /// of registrations, and of sign-in rate limits.
-    public func documentKey(kind: IdentityDocument.Kind, number: String) -> [UInt8] {
-        vault.lookupHash(of: "\(kind.rawValue):\(number.uppercased().filter { !$0.isWhitespace })")
+    public func documentKey(kind: IdentityDocument.Kind, number: String, issuingCountry: String?) -> [UInt8] {
+        vault.lookupHash(of: IdentityDocument.lookupName(kind: kind, number: number, issuingCountry: issuingCountry))
     }
 
-    /// The applicant registered with this identity document, if any.
-    public func applicantID(documentKey key: [UInt8], on connection: PostgresConnection) async throws -> Int64? {
-        try await first("SELECT id FROM applicants WHERE document_hash = \(ByteBuffer(bytes: key))", as: Int64.self, on: connection)
+    /// The applicant registered with this identity document, if any, also under the look-up name
+    /// of registrations made before passports were keyed by country (`legacyLookupNames`).
+    public func applicantID(
+        kind: IdentityDocument.Kind, number: String, issuingCountry: String?, on connection: PostgresConnection
+    ) async throws -> Int64? {
+        let current = documentKey(kind: kind, number: number, issuingCountry: issuingCountry)
+        let legacy = vault.lookupHash(of: "\(kind.rawValue):\(number.uppercased().filter { !$0.isWhitespace })")
+        return try await first("""
+            SELECT id FROM applicants WHERE document_hash = ANY(\([ByteBuffer(bytes: current), ByteBuffer(bytes: legacy)]))
+            ORDER BY document_hash = \(ByteBuffer(bytes: current)) DESC LIMIT 1
+            """, as: Int64.self, on: connection)
     }
 
     /// An applicant, or a notFound error.

@@ -248,6 +248,48 @@ struct APITests {
         }
     }
 
+    @Test("identity rules: no birth date in the future or before 1900, one number registers once, passports by country and number")
+    func identityRules() async throws {
+        try await API.with { api in
+            func register(_ kind: String, _ number: String, born: String, country: String? = nil) async throws -> API.Reply {
+                let issuing = country.map { #", "issuingCountry": "\#($0)""# } ?? ""
+                return try await api.request(.POST, "/v1/applicants", json: #"""
+                    {"name": "Ana", "document": {"kind": "\#(kind)", "number": "\#(number)", "birthDate": "\#(born)"\#(issuing)},
+                     "education": "bachelor", "password": "correct horse battery"}
+                    """#)
+            }
+            let future = try await register("resident_id", residentID(born: "2090-01-01", sequence: 1), born: "2090-01-01")
+            #expect(future.status == 422 && future.fields == ["document.birthDate"], "\(future.body)")
+            let ancient = try await register("passport", "P1234567", born: "1899-12-31", country: "GBR")
+            #expect(ancient.status == 422 && ancient.body.contains("from 1900-01-01") && ancient.fields == ["document.birthDate"], "\(ancient.body)")
+
+            // A 2023 permanent residence ID declared as an adult's, whose embedded birth date says 15.
+            let minor = "931586" + String(residentID(born: "2011-06-01", sequence: 7).dropFirst(6))
+            let number = String(minor.prefix(17)) + String(IdentityDocument.checkCharacter(of: minor.prefix(17)))
+            let lie = try await register("foreign_permanent_residence_id", number, born: "1990-06-01")
+            #expect(lie.status == 422 && lie.fields == ["document.number"], "\(lie.body)")
+            #expect(!lie.body.contains(number), "the refusal never echoes the number")
+            #expect(try await register("foreign_permanent_residence_id", number, born: "2011-06-01").status == 201)
+            let again = try await register("resident_id", number, born: "2011-06-01")
+            #expect(again.status == 422, "a 9… number is not a resident ID: \(again.body)")
+
+            #expect(try await register("passport", "X1234567", born: "1980-01-01", country: "GBR").status == 201)
+            #expect(try await register("passport", "X1234567", born: "1981-01-01", country: "USA").status == 201, "another country's same number")
+            #expect(try await register("passport", "x1234567", born: "1980-01-01", country: "gbr").status == 409)
+            func signIn(_ country: String?) async throws -> Int {
+                let issuing = country.map { #", "issuingCountry": "\#($0)""# } ?? ""
+                return try await api.request(.POST, "/v1/sessions", json: #"""
+                    {"document": {"kind": "passport", "number": "X1234567"\#(issuing)}, "password": "correct horse battery"}
+                    """#).status
+            }
+            #expect(try await signIn("USA") == 201)
+            #expect(try await signIn("GBR") == 201)
+            #expect(try await signIn("FRA") == 401)
+            #expect(try await signIn(nil) == 422)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applicants") == 3)
+        }
+    }
+
     @Test("subscriptions over the API: https only, own recipient only, secrets shown once, dead letters listed and re-driven")
     func subscriptions() async throws {
         try await API.with { api in

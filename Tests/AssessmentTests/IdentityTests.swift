@@ -65,6 +65,39 @@ struct IdentityTests {
                                  declaredBirthDate: birth)
         }
     }
+
+    @Test("permanent residence IDs and residence permits carry the birth date like resident IDs, and it must match")
+    func embeddedBirthDates() {
+        let adult = date("1990-06-01")
+        let cases: [(IdentityDocument.Kind, String, IdentityError.Code)] = [
+            (.foreignPermanentResidenceID, residentID(region: "931586", birth: "20110601"), .birthDateMismatch),
+            (.hongKongMacaoTaiwanResidencePermit, residentID(region: "810000", birth: "20110601"), .birthDateMismatch),
+            (.foreignPermanentResidenceID, residentID(region: "931586", birth: "19901301"), .birthDateInvalid),
+            (.hongKongMacaoTaiwanResidencePermit, residentID(region: "820000", birth: "18990601"), .birthDateInvalid),
+            (.residentID, residentID(region: "931586", birth: "19900601"), .malformed),
+            (.residentID, residentID(region: "830000", birth: "19900601"), .malformed),
+        ]
+        for (kind, number, code) in cases {
+            #expect("\(kind) \(code)") {
+                try IdentityDocument(kind: kind, number: number, declaredBirthDate: adult)
+            } throws: { error in
+                (error as? IdentityError)?.code == code && !"\(error)".contains(number)
+            }
+        }
+    }
+
+    @Test("one 18-character number has one look-up name whatever its kind; passports are named by country and number")
+    func lookupNames() throws {
+        let birth = date("1985-06-01")
+        let number = residentID(region: "931586", birth: "19850601")
+        let permanent = try IdentityDocument(kind: .foreignPermanentResidenceID, number: number, declaredBirthDate: birth)
+        #expect(permanent.lookupName == IdentityDocument.lookupName(kind: .residentID, number: number.lowercased(), issuingCountry: nil))
+        #expect(permanent.lookupName == IdentityDocument.lookupName(kind: .hongKongMacaoTaiwanResidencePermit, number: number, issuingCountry: nil))
+        let british = try IdentityDocument(kind: .passport, number: "P1234567", issuingCountry: "GBR", declaredBirthDate: birth)
+        let american = try IdentityDocument(kind: .passport, number: "P1234567", issuingCountry: "USA", declaredBirthDate: birth)
+        #expect(british.lookupName != american.lookupName)
+        #expect(british.lookupName == IdentityDocument.lookupName(kind: .passport, number: "p1234567", issuingCountry: "gbr"))
+    }
 }
 
 @Suite("Calendar dates")

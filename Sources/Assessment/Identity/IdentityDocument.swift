@@ -27,25 +27,23 @@ public struct IdentityDocument: Sendable, Hashable, Codable {
         switch kind {
         case .residentID:
             try Self.checkEighteenCharacterNumber(number, name: "resident ID")
-            guard let embedded = Self.embeddedBirthDate(number) else {
-                throw IdentityError(.birthDateInvalid,
-                    "characters 7 to 14 of the resident ID must be a real date of birth (YYYYMMDD); check them for a typo")
+            guard !number.hasPrefix("9"), !["810000", "820000", "830000"].contains(String(number.prefix(6))) else {
+                throw IdentityError(.malformed, "this number is a permanent residence ID or a residence permit; choose that kind")
             }
-            guard embedded == declaredBirthDate else {
-                throw IdentityError(.birthDateMismatch,
-                    "the date of birth in the resident ID does not match the declared date of birth; correct one of them")
-            }
+            try Self.checkEmbeddedBirthDate(number, declared: declaredBirthDate, name: "resident ID")
         case .foreignPermanentResidenceID:
             try Self.checkEighteenCharacterNumber(number, name: "foreign permanent residence ID")
             guard number.hasPrefix("9") else {
                 throw IdentityError(.malformed, "a foreign permanent residence ID starts with 9")
             }
+            try Self.checkEmbeddedBirthDate(number, declared: declaredBirthDate, name: "foreign permanent residence ID")
         case .hongKongMacaoTaiwanResidencePermit:
             try Self.checkEighteenCharacterNumber(number, name: "Hong Kong, Macao or Taiwan residence permit")
             guard ["810000", "820000", "830000"].contains(String(number.prefix(6))) else {
                 throw IdentityError(.malformed,
                     "a Hong Kong, Macao or Taiwan residence permit number starts with 810000, 820000 or 830000")
             }
+            try Self.checkEmbeddedBirthDate(number, declared: declaredBirthDate, name: "Hong Kong, Macao or Taiwan residence permit")
         case .passport:
             guard (5...17).contains(number.count), number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
                 throw IdentityError(.malformed, "a passport number has 5 to 17 letters and digits")
@@ -59,6 +57,28 @@ public struct IdentityDocument: Sendable, Hashable, Codable {
         self.kind = kind
         self.number = number
         self.issuingCountry = kind == .passport ? issuingCountry?.uppercased() : nil
+    }
+
+    /// The name a document is looked up by, keyed-hashed before it is stored. The three kinds of
+    /// 18-character number share one namespace, so one person's number registers once whichever
+    /// kind is chosen; a passport is named by its issuing country and number, since two countries
+    /// may issue the same number.
+    public var lookupName: String { Self.lookupName(kind: kind, number: number, issuingCountry: issuingCountry) }
+
+    /// `lookupName` of a document as typed at sign-in, before any validation.
+    public static func lookupName(kind: Kind, number rawNumber: String, issuingCountry: String?) -> String {
+        let number = rawNumber.uppercased().filter { !$0.isWhitespace }
+        switch kind {
+        case .residentID, .foreignPermanentResidenceID, .hongKongMacaoTaiwanResidencePermit: return "cn18:\(number)"
+        case .passport: return "passport:\((issuingCountry ?? "").uppercased()):\(number)"
+        }
+    }
+
+    /// The look-up names of registrations made before the names above: by kind and number only.
+    /// Still recognised, so that such an applicant signs in and the number cannot register again.
+    public static func legacyLookupNames(number rawNumber: String) -> [String] {
+        let number = rawNumber.uppercased().filter { !$0.isWhitespace }
+        return Kind.allCases.map { "\($0.rawValue):\(number)" }
     }
 
     /// The ISO 7064 MOD 11-2 check character of the first 17 digits.
@@ -84,6 +104,18 @@ public struct IdentityDocument: Sendable, Hashable, Codable {
         guard checkCharacter(of: number.prefix(17)) == last else {
             throw IdentityError(.checksumMismatch,
                 "the check character of the \(name) does not match its other digits; check the number for a typo")
+        }
+    }
+
+    /// Characters 7 to 14 are the date of birth in all three 18-character kinds.
+    private static func checkEmbeddedBirthDate(_ number: String, declared: CalendarDate, name: String) throws {
+        guard let embedded = Self.embeddedBirthDate(number) else {
+            throw IdentityError(.birthDateInvalid,
+                "characters 7 to 14 of the \(name) must be a real date of birth (YYYYMMDD) from 1900 on; check them for a typo")
+        }
+        guard embedded == declared else {
+            throw IdentityError(.birthDateMismatch,
+                "the date of birth in the \(name) does not match the declared date of birth; correct one of them")
         }
     }
 
