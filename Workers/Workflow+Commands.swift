@@ -180,8 +180,22 @@ extension Workflow {
 
 extension Workflow {
     /// Anyone named files a written objection during a result's public notice; finalization waits for it.
-    public func fileObjection(application: Int64, filedBy: String, statement: String) async throws -> Int64 {
-        try await transaction { try await store.fileObjection(application: application, filedBy: filedBy, statement: statement, on: $0) }
+    public func fileObjection(application: Int64, filedBy: String, contact: String, statement: String, client: String) async throws -> Int64 {
+        try await transaction {
+            try await store.fileObjection(application: application, filedBy: filedBy, contact: contact, statement: statement, client: client, on: $0)
+        }
+    }
+
+    /// The institution dismisses open objections of its round in bulk, with a reason.
+    public func dismissObjections(_ ids: [Int64], round: Int64, institution: String, reason: String) async throws -> Int {
+        try await transaction { try await store.dismissObjections(ids, round: round, institution: institution, reason: reason, on: $0) }
+    }
+
+    /// A round's objections, for its institution.
+    public func objections(round: Int64, institution: String, openOnly: Bool, after: Int64, limit: Int) async throws -> [ObjectionRecord] {
+        try await transaction {
+            try await store.objections(round: round, institution: institution, openOnly: openOnly, after: after, limit: limit, on: $0)
+        }
     }
 
     /// The institution records how it handled an objection.

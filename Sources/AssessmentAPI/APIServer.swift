@@ -18,17 +18,27 @@ public struct APIServer: Sendable {
     let queue: JobQueueClient
     let signIn: SignIn
     let notifier: Notifier
+    /// Proxies whose `X-Forwarded-For` names the client, from ASSESS_TRUSTED_PROXIES.
+    let trustedProxies: Set<String>
     let metrics = APIMetrics()
+    /// Public certificate look-ups per client address and minute.
+    let lookups: ClientRateLimiter
     let logger: Logger
 
     /// `passwordRounds` is scrypt's N for new password hashes: tests and benchmarks that register
     /// thousands lower it; production keeps the default.
-    public init(workflow: Workflow, notifier: Notifier, client: PostgresClient, passwordRounds: Int? = nil, logger: Logger) {
+    /// `trustedProxies` are the addresses whose `X-Forwarded-For` names the client (nil: from
+    /// ASSESS_TRUSTED_PROXIES, comma-separated); per-client sign-in limits need the real client.
+    public init(workflow: Workflow, notifier: Notifier, client: PostgresClient, passwordRounds: Int? = nil,
+                trustedProxies: Set<String>? = nil, lookupsPerMinute: Int = 60, logger: Logger) {
+        self.lookups = ClientRateLimiter(limit: lookupsPerMinute, window: .seconds(60))
         self.workflow = workflow
         self.tokens = APITokens(client: client, logger: logger)
         self.queue = JobQueueClient(client: client, logger: logger)
         self.notifier = notifier
         self.signIn = SignIn(client: client, store: workflow.store, passwordRounds: passwordRounds ?? PasswordHash.defaultRounds, logger: logger)
+        self.trustedProxies = trustedProxies ?? Set((ProcessInfo.processInfo.environment["ASSESS_TRUSTED_PROXIES"] ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         self.logger = logger
     }
 
@@ -57,11 +67,21 @@ public struct APIServer: Sendable {
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
 
-        // Public: anyone may check a certificate by its number.
-        router.get("/v1/certificates/:number") { _, context -> JSONBody<CertificateView> in
+        // Public: anyone may check a certificate by its number and its holder's name, as the national
+        // look-up services ask; the number alone says only whether it exists. Numbers are
+        // sequential, so look-ups are limited per client address.
+        router.get("/v1/certificates/:number") { request, context -> Response in
+            try lookups.admit(context.clientAddress(request, trustedProxies: trustedProxies))
             let number = try context.parameters.require("number")
             guard number.count <= 64, let record = try await workflow.certificate(number: number) else {
                 throw Problem(.notFound, "no certificate has the number \(number.prefix(64))")
+            }
+            guard let name = request.uri.queryParameters["name"].map(String.init) else {
+                return try JSONBody(CertificateExistence(number: record.content.number, exists: true,
+                                                         detail: "add ?name= with the holder's name to see the certificate")).response()
+            }
+            guard name.count <= 100, Self.sameName(name, record.content.holderName) else {
+                throw Problem(.notFound, "no certificate has this number and holder name")
             }
             let status: String
             switch record.verdict {
@@ -70,10 +90,10 @@ public struct APIServer: Sendable {
             case .invalidSignature: status = "invalid signature"
             }
             let content = record.content
-            return JSONBody(CertificateView(
+            return try JSONBody(CertificateView(
                 number: content.number, status: status, holder: Self.mask(content.holderName), holderDocument: content.holderDocumentMasked,
                 qualification: content.qualification, level: content.level, issuer: content.issuer, issuedOn: content.issuedOn.description,
-                signatureValid: record.verdict != .invalidSignature))
+                signatureValid: record.verdict != .invalidSignature)).response()
         }
 
         // Applicants.
@@ -84,7 +104,7 @@ public struct APIServer: Sendable {
             let id = try await workflow.registerApplicant(registration) { id, connection in
                 try await connection.query("INSERT INTO applicant_passwords (applicant_id, hash) VALUES (\(id), \(hash))", logger: logger)
             }
-            let token = try await tokens.issue(role: .applicant, subject: String(id))
+            let token = try await tokens.issue(role: .applicant, subject: String(id), validFor: SignIn.sessionLength)
             return try JSONBody(["id": "\(id)", "token": token]).response(status: .created)
         }
         router.post("/v1/sessions") { request, context -> Response in
@@ -99,7 +119,7 @@ public struct APIServer: Sendable {
                 throw invalidField("document.issuingCountry", "is required for a passport: the three-letter ISO 3166 code, such as GBR")
             }
             let applicant = try await signIn.verify(kind: kind, number: body.document.number, issuingCountry: body.document.issuingCountry,
-                                                    password: body.password)
+                                                    password: body.password, address: context.clientAddress(request, trustedProxies: trustedProxies))
             let token = try await tokens.issue(role: .applicant, subject: String(applicant), validFor: SignIn.sessionLength)
             return try JSONBody(SessionView(token: token, applicant: applicant, expiresInSeconds: Int(SignIn.sessionLength.components.seconds)))
                 .response(status: .created)
@@ -140,7 +160,8 @@ public struct APIServer: Sendable {
         // Anyone may object to a published result during its notice.
         router.post("/v1/applications/:id/objections") { request, context -> Response in
             let body = try await Self.decode(ObjectionBody.self, request, context)
-            let id = try await workflow.fileObjection(application: try Self.id(context), filedBy: body.filedBy, statement: body.statement)
+            let id = try await workflow.fileObjection(application: try Self.id(context), filedBy: body.filedBy, contact: body.contact,
+                                                      statement: body.statement, client: context.clientAddress(request, trustedProxies: trustedProxies))
             return try JSONBody(["id": id]).response(status: .created)
         }
 
@@ -202,6 +223,21 @@ public struct APIServer: Sendable {
             try await workflow.handleObjection(try Self.id(context), institution: institution, resolution: body.resolution)
             return Response(status: .accepted)
         }
+        router.get("/v1/rounds/:id/objections") { request, context -> JSONBody<Page<ObjectionView>> in
+            let institution = try context.require(.institution)
+            let (after, limit) = try Self.page(request)
+            let openOnly = request.uri.queryParameters["state"] == "open"
+            let records = try await workflow.objections(round: try Self.id(context), institution: institution, openOnly: openOnly,
+                                                        after: after, limit: limit)
+            return JSONBody(Page(items: records.map(ObjectionView.init), next: records.count == limit ? records.last?.id : nil))
+        }
+        router.post("/v1/rounds/:id/objections/dismiss") { request, context -> Response in
+            let institution = try context.require(.institution)
+            let body = try await Self.decode(DismissObjectionsBody.self, request, context)
+            let count = try await workflow.dismissObjections(body.objections, round: try Self.id(context), institution: institution,
+                                                             reason: body.reason)
+            return try JSONBody(["dismissed": count]).response()
+        }
         router.get("/v1/rounds/:id/progress") { _, context -> Response in
             let institution = try context.require(.institution)
             let (state, counts) = try await workflow.progress(round: try Self.id(context), institution: institution)
@@ -248,6 +284,7 @@ public struct APIServer: Sendable {
         "POST /v1/applications/{id}/objections", "GET /v1/reviews", "POST /v1/reviews/{id}/score", "POST /v1/reviews/{id}/conflict",
         "POST /v1/reviewers", "POST /v1/rounds", "POST /v1/rounds/{id}/close", "POST /v1/applications/{id}/vote",
         "POST /v1/applications/{id}/skills-result", "POST /v1/objections/{id}/handle",
+        "GET /v1/rounds/{id}/objections", "POST /v1/rounds/{id}/objections/dismiss",
         "GET /v1/rounds/{id}/progress", "GET /v1/rounds/{id}/applications", "POST /v1/rounds/{id}/confirm", "POST /v1/certificates/{number}/revoke",
         "POST /v1/subscriptions", "GET /v1/subscriptions", "POST /v1/subscriptions/{id}/rotate-secret",
         "GET /v1/subscriptions/{id}/dead", "POST /v1/subscriptions/{id}/redrive",
@@ -322,11 +359,24 @@ public struct APIServer: Sendable {
         }
     }
 
+    /// Whether a name typed by the public is the holder's: case, spaces and full-width spaces aside.
+    static func sameName(_ typed: String, _ holder: String) -> Bool {
+        func normal(_ name: String) -> String { name.lowercased().filter { !$0.isWhitespace } }
+        return !normal(typed).isEmpty && normal(typed) == normal(holder)
+    }
+
     /// A holder name as the public sees it: the first character, the rest starred.
     static func mask(_ name: String) -> String {
         guard let first = name.first else { return "" }
         return String(first) + String(repeating: "*", count: max(1, name.count - 1))
     }
+}
+
+/// What a certificate number alone tells: that it exists.
+struct CertificateExistence: Encodable, Sendable {
+    let number: String
+    let exists: Bool
+    let detail: String
 }
 
 struct SessionView: Encodable, Sendable {

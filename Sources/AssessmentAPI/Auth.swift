@@ -2,6 +2,7 @@ import Assessment
 import AssessmentStore
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import PostgresNIO
@@ -20,9 +21,21 @@ public struct Principal: Sendable, Equatable {
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     var principal: Principal?
+    /// The peer's IP address, for per-client limits; empty when the channel has none.
+    let peerAddress: String
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress ?? ""
+    }
+
+    /// The client's address: the peer's, or, when the peer is a trusted proxy, the last address
+    /// it put in `X-Forwarded-For` (the one it saw; earlier entries are the client's own word).
+    func clientAddress(_ request: Request, trustedProxies: Set<String>) -> String {
+        guard trustedProxies.contains(peerAddress),
+              let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!]?.split(separator: ",").last else { return peerAddress }
+        let address = forwarded.trimmingCharacters(in: .whitespaces)
+        return address.count <= 45 ? address : peerAddress
     }
 
     /// Bodies are small JSON documents; anything larger is refused with 413.
@@ -141,58 +154,4 @@ struct ProblemMiddleware: RouterMiddleware {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
-/// Applicants' sign-in: document and password, at most `allowedFailures` wrong tries per account
-/// per `window`; then 429 with Retry-After. Unknown documents cost the same time and count the
-/// same, so neither timing nor answers tell which documents are registered.
-struct SignIn: Sendable {
-    static let allowedFailures = 5
-    static let window: Duration = .seconds(900)
-    static let sessionLength: Duration = .seconds(12 * 3_600)
-
-    let client: PostgresClient
-    let store: AssessmentStore
-    let passwordRounds: Int
-    let logger: Logger
-
-    /// The applicant with this document and password. Failures count per document (its keyed hash).
-    func verify(kind: IdentityDocument.Kind, number: String, issuingCountry: String?, password: String) async throws -> Int64 {
-        let keyBuffer = ByteBuffer(bytes: store.documentKey(kind: kind, number: number, issuingCountry: issuingCountry))
-        let windowSeconds = Double(Self.window.components.seconds)
-        for try await (failures, retryAfter) in try await client.query("""
-            SELECT count(*)::int, coalesce(ceil(extract(epoch FROM min(at) + make_interval(secs => \(windowSeconds)) - now()))::int, 0)
-            FROM sign_in_failures WHERE key = \(keyBuffer) AND at > now() - make_interval(secs => \(windowSeconds))
-            """, logger: logger).decode((Int, Int).self) where failures >= Self.allowedFailures {
-            var problem = Problem(.tooManyRequests, "too many failed sign-ins for this account; try again in \(max(retryAfter, 1)) seconds")
-            problem.retryAfterSeconds = max(retryAfter, 1)
-            throw problem
-        }
-        let row = try await client.withConnection { connection -> (Int64, String)? in
-            guard let id = try await store.applicantID(kind: kind, number: number, issuingCountry: issuingCountry, on: connection) else {
-                return nil
-            }
-            for try await hash in try await connection.query(
-                "SELECT hash FROM applicant_passwords WHERE applicant_id = \(id)", logger: logger).decode(String.self) {
-                return (id, hash)
-            }
-            return nil
-        }
-        let matches: Bool
-        if let (_, hash) = row {
-            matches = await PasswordHash.verify(password, against: hash)
-        } else {
-            await PasswordHash.burn(password, rounds: passwordRounds)
-            matches = false
-        }
-        guard let (id, _) = row, matches else {
-            try await client.query("""
-                WITH old AS (DELETE FROM sign_in_failures WHERE key = \(keyBuffer) AND at < now() - interval '1 day')
-                INSERT INTO sign_in_failures (key) VALUES (\(keyBuffer))
-                """, logger: logger)
-            throw Problem(.unauthorized, "the document or the password is wrong")
-        }
-        try await client.query("DELETE FROM sign_in_failures WHERE key = \(keyBuffer)", logger: logger)
-        return id
-    }
 }

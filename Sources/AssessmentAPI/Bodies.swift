@@ -280,11 +280,40 @@ struct SkillsResultBody: RequestBody {
 
 struct ObjectionBody: RequestBody {
     var filedBy: String
+    /// An e-mail address or a phone number, for the institution's answer; never shown publicly.
+    var contact: String
     var statement: String
 
     func validate() throws {
         guard (1...200).contains(filedBy.count) else { throw invalidField("filedBy", "must have 1 to 200 characters") }
         guard (1...5_000).contains(statement.count) else { throw invalidField("statement", "must have 1 to 5000 characters") }
+        guard (1...200).contains(contact.count) else { throw invalidField("contact", "must have 1 to 200 characters") }
+    }
+}
+
+struct DismissObjectionsBody: RequestBody {
+    var objections: [Int64]
+    var reason: String
+
+    func validate() throws {
+        guard (1...1_000).contains(objections.count) else { throw invalidField("objections", "must list 1 to 1000 objection ids") }
+        for (index, id) in objections.enumerated() { try Bounds.check(id, "objections[\(index)]", Bounds.id) }
+        guard (1...4_000).contains(reason.count) else { throw invalidField("reason", "must have 1 to 4000 characters") }
+    }
+}
+
+struct ObjectionView: Encodable, Sendable {
+    let id: Int64
+    let application: Int64
+    let filedBy: String
+    let contact: String?
+    let statement: String
+    let state: String
+    let filedAt: Date
+
+    init(_ record: ObjectionRecord) {
+        (id, application, filedBy, contact) = (record.id, record.application, record.filedBy, record.contact)
+        (statement, state, filedAt) = (record.statement, record.state, record.filedAt)
     }
 }
 

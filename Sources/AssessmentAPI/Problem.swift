@@ -55,6 +55,10 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
             case .invalidInput: return Problem(.unprocessableContent, error.message, errors: fields)
             case .notFound: return Problem(.notFound, error.message, errors: fields)
             case .forbidden: return Problem(.forbidden, error.message, errors: fields)
+            case .tooMany:
+                var problem = Problem(.tooManyRequests, error.message, errors: fields)
+                problem.retryAfterSeconds = 3_600
+                return problem
             default: return Problem(.conflict, error.message, errors: fields)  // a duplicate, or the wrong moment
             }
         case let error as NotifyError:

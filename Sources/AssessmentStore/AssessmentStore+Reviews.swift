@@ -223,7 +223,29 @@ extension AssessmentStore {
 
 extension AssessmentStore {
     /// Files a written objection to a published result; only while the public notice runs.
-    public func fileObjection(application: Int64, filedBy: String, statement: String, on connection: PostgresConnection) async throws -> Int64 {
+    /// Files an objection during a result's public notice. Anyone may, so each carries a contact
+    /// for the answer, and `ObjectionLimits` bound how many one client address files and how many
+    /// one application carries; counted and written under a lock of the application and one of
+    /// the address, so concurrent filings cannot pass a limit.
+    public func fileObjection(
+        application: Int64, filedBy: String, contact: String, statement: String, client: String, on connection: PostgresConnection
+    ) async throws -> Int64 {
+        try ObjectionLimits.checkContact(contact)
+        guard try await first("SELECT 1 FROM applications WHERE id = \(application) FOR UPDATE", as: Int.self, on: connection) != nil else {
+            throw StoreError(.notFound, "no application has the id \(application)")
+        }
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\("objection:" + client), 3))", logger: logger)
+        let (fromClient, onApplication) = try await first("""
+            SELECT count(*) FILTER (WHERE client = \(client) AND filed_at > now() - interval '1 hour')::int,
+                   count(*) FILTER (WHERE application_id = \(application) AND state = 'open')::int
+            FROM objections WHERE client = \(client) OR application_id = \(application)
+            """, as: (Int, Int).self, on: connection) ?? (0, 0)
+        guard fromClient < ObjectionLimits.perClientPerHour else {
+            throw StoreError(.tooMany, "at most \(ObjectionLimits.perClientPerHour) objections an hour may come from one address; try again later")
+        }
+        guard onApplication < ObjectionLimits.openPerApplication else {
+            throw StoreError(.tooMany, "this result already has \(ObjectionLimits.openPerApplication) open objections; the institution handles them first")
+        }
         let record = try await self.application(application, on: connection)
         let round = try await round(record.roundID, on: connection)
         guard round.state == .publicNotice, record.state == .decided else {
@@ -234,13 +256,56 @@ extension AssessmentStore {
         guard (1...200).contains(who.count) else { throw StoreError(.invalidInput, "say who files it, in 1 to 200 characters", field: "filedBy") }
         guard (1...4000).contains(text.count) else { throw StoreError(.invalidInput, "give a statement of 1 to 4,000 characters", field: "statement") }
         let id = try await first("""
-            INSERT INTO objections (application_id, filed_by, statement) VALUES (\(application), \(who), \(text)) RETURNING id
+            INSERT INTO objections (application_id, filed_by, contact, statement, client)
+            VALUES (\(application), \(who), \(contact.trimmingCharacters(in: .whitespaces)), \(text), \(client)) RETURNING id
             """, as: Int64.self, on: connection)!
         try await Outbox.owe("objection filed", about: "objection:\(id)", to: "institution:\(round.institutionID)",
                              payload: ["application": "\(application)"], on: connection, logger: logger)
         try await AuditLog.append(actor: "public", action: "object", subject: "application:\(application)",
                                   detail: ["objection": "\(id)"], on: connection, logger: logger)
         return id
+    }
+
+    /// Dismisses open objections of one of the institution's rounds in one step, with the reason
+    /// recorded on each (a flood of spam must not hold the round); returns how many were open.
+    public func dismissObjections(_ ids: [Int64], round id: Int64, institution: String, reason: String,
+                                  on connection: PostgresConnection) async throws -> Int {
+        let round = try await round(id, lock: true, on: connection)
+        guard round.institutionID == institution else { throw StoreError(.forbidden, "round \(id) belongs to another institution") }
+        let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...4000).contains(text.count) else { throw StoreError(.invalidInput, "give a reason of 1 to 4,000 characters", field: "reason") }
+        let dismissed = try await count("""
+            WITH d AS (
+                UPDATE objections o SET state = 'dismissed', resolution = \(text), handled_at = now()
+                FROM applications p
+                WHERE o.id = ANY(\(ids)) AND o.state = 'open' AND p.id = o.application_id AND p.round_id = \(id)
+                RETURNING 1
+            )
+            SELECT count(*)::int FROM d
+            """, on: connection)
+        try await AuditLog.append(actor: "institution:\(institution)", action: "dismiss objections", subject: "round:\(id)",
+                                  detail: ["count": "\(dismissed)"], on: connection, logger: logger)
+        return dismissed
+    }
+
+    /// A round's objections for its institution, oldest first after `after`.
+    public func objections(round id: Int64, institution: String, openOnly: Bool, after: Int64, limit: Int,
+                           on connection: PostgresConnection) async throws -> [ObjectionRecord] {
+        let round = try await round(id, on: connection)
+        guard round.institutionID == institution else { throw StoreError(.forbidden, "round \(id) belongs to another institution") }
+        let rows = try await connection.query("""
+            SELECT o.id, o.application_id, o.filed_by, o.contact, o.statement, o.state, o.filed_at
+            FROM objections o JOIN applications p ON p.id = o.application_id
+            WHERE p.round_id = \(id) AND o.id > \(after) AND (NOT \(openOnly) OR o.state = 'open')
+            ORDER BY o.id LIMIT \(limit)
+            """, logger: logger)
+        var records: [ObjectionRecord] = []
+        for try await (id, application, filedBy, contact, statement, state, filedAt) in rows.decode(
+            (Int64, Int64, String, String?, String, String, Date).self) {
+            records.append(ObjectionRecord(id: id, application: application, filedBy: filedBy, contact: contact, statement: statement,
+                                           state: state, filedAt: filedAt))
+        }
+        return records
     }
 
     /// The round's institution records how it handled an open objection.
@@ -296,5 +361,38 @@ extension AssessmentStore {
             rows.append(row)
         }
         return rows
+    }
+}
+
+/// An objection as its round's institution reads it.
+public struct ObjectionRecord: Sendable {
+    public let id: Int64
+    public let application: Int64
+    public let filedBy: String
+    /// How to answer the filer; nil for objections filed before contacts were asked for.
+    public let contact: String?
+    public let statement: String
+    /// open, handled or dismissed.
+    public let state: String
+    public let filedAt: Date
+}
+
+/// What limits objections, which anyone may file.
+public enum ObjectionLimits {
+    /// Objections one client address may file in an hour.
+    public static let perClientPerHour = 5
+    /// Open objections one result may carry at once.
+    public static let openPerApplication = 20
+
+    /// A contact the institution can answer: an e-mail address or a phone number.
+    static func checkContact(_ raw: String) throws {
+        let contact = raw.trimmingCharacters(in: .whitespaces)
+        let email = contact.wholeMatch(of: /[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}/) != nil
+        let digits = contact.filter(\.isNumber).count
+        let phone = contact.wholeMatch(of: /\+?[0-9 ()-]{6,30}/) != nil && (6...20).contains(digits)
+        guard contact.count <= 200, email || phone else {
+            throw StoreError(.invalidInput, "contact must be an e-mail address or a phone number, so that the institution can answer",
+                             field: "contact")
+        }
     }
 }

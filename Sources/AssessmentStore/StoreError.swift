@@ -15,6 +15,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let forbidden = Code(description: "forbidden")
         /// The record is not in a state that allows it (409).
         public static let wrongState = Code(description: "wrongState")
+        /// Too many of these from one client or about one record for now (429).
+        public static let tooMany = Code(description: "tooMany")
         /// A stored record breaks a bound set after it was written: the step that read it fails
         /// cleanly instead of computing with it (409).
         public static let invalidStoredData = Code(description: "invalidStoredData")

@@ -140,11 +140,14 @@ extension JobWorkerPool {
     func poll() async {
         while !Task.isCancelled {
             do {
-                let (paused, suspects) = try await withDeadline(configuration.databaseRoundDeadline, "a poll") { [self] in
+                let seen = runtime.pauseChanges
+                let (paused, suspects) = try await withDeadline(configuration.databaseRoundDeadline, "a poll") { [self] () -> (Set<String>, Set<String>) in
                     try await queue.promoteDueJobs()
-                    return (try await queue.pausedQueues(), try await queue.queuesWithSuspects(among: Array(configuration.queues.keys)))
+                    let paused = try await queue.pausedQueues()
+                    return (paused, try await queue.queuesWithSuspects(among: Array(configuration.queues.keys)))
                 }
-                runtime.setPaused(paused)
+                // A pause or resume notified while the poll asked is newer than its answer.
+                runtime.setPaused(paused, unlessChangedSince: seen)
                 runtime.setSuspects(suspects)
             } catch {
                 logger.warning("polling failed", metadata: ["error": "\(DatabaseErrorSummary(error))"])

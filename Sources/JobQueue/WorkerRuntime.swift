@@ -33,6 +33,8 @@ final class WorkerRuntime: Sendable {
         var shuttingDown = false
         var fetchersDone = false
         var paused: Set<String> = []
+        /// Counts pause and resume notifications, so that a poll's older answer never undoes one.
+        var pauseChanges = 0
         var listening = false
         /// Queues with suspects waiting: jobs one worker death short of quarantine, run one at a time.
         var suspects: Set<String> = []
@@ -64,11 +66,29 @@ final class WorkerRuntime: Sendable {
         shutdownSignal.signal()
     }
 
-    func setPaused(_ queues: Set<String>) { state.withLock { $0.paused = queues } }
+    /// How many pause or resume notifications arrived so far.
+    var pauseChanges: Int { state.withLock { $0.pauseChanges } }
 
-    func pause(_ queue: String) { state.withLock { _ = $0.paused.insert(queue) } }
+    /// Applies a poll's answer, unless a notification arrived since the poll asked (`seen`).
+    func setPaused(_ queues: Set<String>, unlessChangedSince seen: Int) {
+        state.withLock { state in
+            if state.pauseChanges == seen { state.paused = queues }
+        }
+    }
 
-    func resume(_ queue: String) { state.withLock { _ = $0.paused.remove(queue) } }
+    func pause(_ queue: String) {
+        state.withLock { state in
+            state.paused.insert(queue)
+            state.pauseChanges += 1
+        }
+    }
+
+    func resume(_ queue: String) {
+        state.withLock { state in
+            state.paused.remove(queue)
+            state.pauseChanges += 1
+        }
+    }
 
     func isPaused(_ queue: String) -> Bool { state.withLock { $0.paused.contains(queue) } }
 

@@ -124,6 +124,8 @@ extension Notifier {
     /// One HTTPS POST; never throws: every failure is an outcome to record.
     func post(_ delivery: PendingDelivery) async -> PostOutcome {
         do {
+            // Again at every delivery: the name's DNS answer may have changed since it was subscribed.
+            try await configuration.endpoints.check(host: URLComponents(string: delivery.url)?.host ?? "", unresolvable: .retry, field: nil)
             var request = HTTPClientRequest(url: delivery.url)
             request.method = .POST
             request.tlsConfiguration = try tlsConfiguration(for: delivery)
@@ -137,6 +139,10 @@ extension Notifier {
             request.headers.add(name: "Assess-Delivery", value: "\(delivery.id)")
             request.headers.add(name: WebhookSignature.headerName,
                                 value: WebhookSignature.header(body: delivery.body, timestamp: timestamp, secrets: secretsInForce))
+            for (name, value) in WebhookSignature.standardHeaders(
+                id: delivery.idempotencyKey, timestamp: timestamp, body: delivery.body, secrets: secretsInForce) {
+                request.headers.add(name: name, value: value)
+            }
             request.body = .bytes(ByteBuffer(bytes: delivery.body))
             let response = try await http.execute(request, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))
             // Read (and drop) the body, so that the connection can serve the next delivery.

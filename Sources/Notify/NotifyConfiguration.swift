@@ -14,10 +14,13 @@ public struct NotifyConfiguration: Sendable {
     public var requestTimeout: Duration
     /// How long the delivery log keeps attempts.
     public var logRetention: Duration
+    /// Which addresses deliveries may reach: public ones only, unless the operator allows more.
+    public var endpoints: EndpointPolicy
 
     public init(
         maxAttempts: Int = 12, baseDelay: Duration = .seconds(2), maxDelay: Duration = .seconds(3_600),
-        maxRetryAfter: Duration = .seconds(3_600), requestTimeout: Duration = .seconds(10), logRetention: Duration = .seconds(30 * 86_400)
+        maxRetryAfter: Duration = .seconds(3_600), requestTimeout: Duration = .seconds(10), logRetention: Duration = .seconds(30 * 86_400),
+        endpoints: EndpointPolicy = .publicOnly
     ) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
@@ -25,6 +28,7 @@ public struct NotifyConfiguration: Sendable {
         self.maxRetryAfter = maxRetryAfter
         self.requestTimeout = requestTimeout
         self.logRetention = logRetention
+        self.endpoints = endpoints
     }
 
     /// The delay before retry number `attempt` (from 1).

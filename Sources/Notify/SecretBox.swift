@@ -34,10 +34,9 @@ public struct SecretBox: Sendable {
         }
     }
 
-    /// A fresh signing secret, as handed to the subscriber once.
+    /// A fresh signing secret, as handed to the subscriber once: `whsec_` and standard base64 of
+    /// 32 random bytes, the form Standard Webhooks libraries take as it is.
     static func newSecret() -> String {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return "whsec_" + bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        "whsec_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
     }
 }

@@ -92,6 +92,7 @@ extension Notifier {
     /// Registers an endpoint; returns its id and its signing secret, which is shown this once.
     public func subscribe(_ request: SubscriptionRequest) async throws -> (id: Int64, secret: String) {
         try request.validate()
+        try await configuration.endpoints.check(host: URLComponents(string: request.url)?.host ?? "", unresolvable: .accept, field: "url")
         let secret = SecretBox.newSecret()
         let sealedKey = try request.clientKeyPEM.map { ByteBuffer(bytes: try secrets.seal($0)) }
         let rows = try await client.query("""

@@ -17,6 +17,9 @@ public final class WebhookReceiver: Sendable {
         public let idempotencyKey: String
         public let event: String
         public let body: [UInt8]
+        /// The Standard Webhooks headers as received (`webhook-id`, `webhook-timestamp`,
+        /// `webhook-signature`), for checks with other verifiers.
+        public let standardHeaders: [String: String]
     }
 
     /// What the receiver answers the `attempt`th request (from 1) for one idempotency key:
@@ -99,7 +102,11 @@ public final class WebhookReceiver: Sendable {
             var fields = HTTPFields()
             if let retryAfter { fields[.retryAfter] = "\(retryAfter)" }
             if (200..<300).contains(status), state.acceptedKeys.insert(key).inserted {
-                state.accepted.append(Accepted(idempotencyKey: key, event: event, body: body))
+                let standard = ["webhook-id", "webhook-timestamp", "webhook-signature"].compactMap { name in
+                    headers[HTTPField.Name(name)!].map { (name, $0) }
+                }
+                state.accepted.append(Accepted(idempotencyKey: key, event: event, body: body,
+                                               standardHeaders: Dictionary(uniqueKeysWithValues: standard)))
             }
             return Response(status: .init(code: status), headers: fields)
         }

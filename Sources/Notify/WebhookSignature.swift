@@ -37,6 +37,29 @@ public enum WebhookSignature {
         }
     }
 
+    /// The Standard Webhooks headers (standardwebhooks.com), so that receivers can verify with an
+    /// off-the-shelf library: `webhook-id` (the idempotency key), `webhook-timestamp` (Unix
+    /// seconds; libraries refuse one more than 5 minutes off, against replays) and
+    /// `webhook-signature`, `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in
+    /// force, space-separated. The key is the base64 after `whsec_`; a secret of another form
+    /// (from before) signs with its UTF-8 bytes, and a receiver rotates it to get the standard form.
+    public static func standardHeaders(id: String, timestamp: Int64, body: some Collection<UInt8>, secrets: [String]) -> [(String, String)] {
+        let signatures = secrets.map { secret -> String in
+            var hmac = HMAC<SHA256>(key: SymmetricKey(data: standardKey(secret)))
+            hmac.update(data: Data("\(id).\(timestamp).".utf8))
+            hmac.update(data: Data(body))
+            return "v1," + Data(hmac.finalize()).base64EncodedString()
+        }
+        return [("webhook-id", id), ("webhook-timestamp", "\(timestamp)"), ("webhook-signature", signatures.joined(separator: " "))]
+    }
+
+    static func standardKey(_ secret: String) -> Data {
+        guard secret.hasPrefix("whsec_") else { return Data(secret.utf8) }
+        var text = secret.dropFirst(6).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        text += String(repeating: "=", count: (4 - text.count % 4) % 4)
+        return Data(base64Encoded: text) ?? Data(secret.utf8)
+    }
+
     private static func code(body: some Collection<UInt8>, timestamp: Int64, secret: String) -> HashedAuthenticationCode<SHA256> {
         var hmac = HMAC<SHA256>(key: SymmetricKey(data: Data(secret.utf8)))
         hmac.update(data: Data("\(timestamp).".utf8))

@@ -58,7 +58,10 @@ struct DemoCommand: AsyncParsableCommand {
             say("  database: \(embedded ? "a throwaway local PostgreSQL (removed at exit)" : "DATABASE_URL, \(url.host):\(url.port)/\(url.database)")")
             let runStart = try await client.scalarDate("SELECT now()")
             let workflow = Workflow(client: client, vault: keys.vault, signer: keys.signer, logger: logger)
-            let notifier = Notifier(client: client, secrets: keys.secrets, logger: logger)
+            // The demo's receiver stands in for a platform's gateway on this machine: the one internal host it may reach.
+            var endpoints = try EndpointPolicy.fromEnvironment()
+            endpoints.allowedHosts.insert("localhost")
+            let notifier = Notifier(client: client, secrets: keys.secrets, configuration: .init(endpoints: endpoints), logger: logger)
             let services = try DemoServices(client: client, workflow: workflow, notifier: notifier, tls: material, apiPort: options.port, logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await services.group.run() }
@@ -162,12 +165,12 @@ struct DemoCommand: AsyncParsableCommand {
         say("\nWhat to try next")
         if let checked = facts.certificateChecked {
             if keepRunning {
-                say("  curl --cacert \(material.caPath) \(base)/v1/certificates/\(checked.number)      # the revoked certificate")
+                say("  curl --cacert \(material.caPath) '\(base)/v1/certificates/\(checked.number)?name=<holder>'   # the revoked certificate")
                 say("  curl --cacert \(material.caPath) \(base)/openapi.json                           # every route")
                 say("  tokens of the institution and the bureau: \(material.tokensPath) (source it, then curl -H \"Authorization: Bearer $ASSESS_DEMO_BUREAU_TOKEN\" …)")
             } else {
                 say("  assess demo --keep-running      # keeps the API up and prints its address; then verify \(checked.number):")
-                say("                                  # curl --cacert <ca.pem> https://localhost:<port>/v1/certificates/\(checked.number)")
+                say("                                  # curl --cacert <ca.pem> 'https://localhost:<port>/v1/certificates/\(checked.number)?name=<holder>'")
             }
         }
         say("  assess demo --applicants 1000 --day-seconds 1   # a larger season on a faster clock")

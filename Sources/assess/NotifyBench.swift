@@ -26,7 +26,8 @@ struct NotifyBench: AsyncParsableCommand {
         let caPEM = try ca.certificatePEM
         let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(server), secrets: [], logger: logger)
         try await database.withDatabase(allowEmbedded: true, maximumConnections: 40, logger: logger) { client, _ in
-            let notifier = Notifier(client: client, secrets: .ephemeral(), logger: logger)
+            let notifier = Notifier(client: client, secrets: .ephemeral(), configuration: .init(endpoints: try EndpointPolicy(allowing: ["localhost"])),
+                                    logger: logger)
             var registry = JobRegistry()
             notifier.register(in: &registry)
             let pool = JobWorkerPool(client: client, registry: registry, configuration: WorkerConfiguration(

@@ -139,7 +139,7 @@ private func withNotifier<Result: Sendable>(
         secrets = .ephemeral()
     }
     return try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
-        let notifier = Notifier(client: client, secrets: secrets, logger: logger)
+        let notifier = Notifier(client: client, secrets: secrets, configuration: .init(endpoints: try .fromEnvironment()), logger: logger)
         do {
             let result = try await body(notifier)
             try await notifier.shutdown()

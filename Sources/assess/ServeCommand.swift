@@ -57,7 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("throwaway database: \(url.connectionString)\n".utf8))
             }
             let workflow = Workflow(client: client, vault: vault, signer: nil, logger: logger)
-            let notifier = Notifier(client: client, secrets: secrets, logger: logger)
+            let notifier = Notifier(client: client, secrets: secrets, configuration: .init(endpoints: try .fromEnvironment()), logger: logger)
             let api = APIServer(workflow: workflow, notifier: notifier, client: client, logger: logger)
             let app = Application(
                 router: api.router(), server: try serverTLS.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
@@ -86,13 +86,14 @@ struct TokensCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "applicant, institution, reviewer or bureau.") var role: String
         @Option(help: "Whom it acts for: the institution's, reviewer's or applicant's id; the officer's name for the bureau.") var subject: String
-        @Option(help: "Days it is valid; none for no expiry.") var days: Int?
+        @Option(help: "Days it is valid (1 to 3650); none for no expiry.") var days: Int?
 
         func run() async throws {
             guard let role = Principal.Role(rawValue: role) else {
                 throw ValidationError("--role must be one of \(Principal.Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard !subject.isEmpty, subject.count <= 100 else { throw ValidationError("--subject must have 1 to 100 characters") }
+            if let days, !(1...3_650).contains(days) { throw ValidationError("--days must be 1 to 3650") }
             let logger = try database.logger(label: "assess.tokens", quietest: .warning)
             let (subject, days) = (subject, days)
             let token = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in

@@ -25,7 +25,8 @@ enum WorkerHandlers {
             logger.notice("ASSESS_DATA_KEY is not set: this worker does not deliver notifications")
             return nil
         }
-        return Notifier(client: client, secrets: try SecretBox(masterKey: key), logger: logger)
+        return Notifier(client: client, secrets: try SecretBox(masterKey: key), configuration: .init(endpoints: try .fromEnvironment()),
+                        logger: logger)
     }
 
     /// The workflow with the keys of the environment. Handlers never open sealed identity numbers,

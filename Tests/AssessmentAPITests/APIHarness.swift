@@ -18,6 +18,7 @@ struct API: Sendable {
     let workflow: Workflow
     let client: PostgresClient
     let tokens: APITokens
+    let notifier: Notifier
 
     struct Reply: Sendable {
         let status: Int
@@ -30,9 +31,10 @@ struct API: Sendable {
     }
 
     func request(_ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil,
-                 contentType: String = "application/json") async throws -> Reply {
+                 contentType: String = "application/json", forwardedFor: String? = nil) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
+        if let forwardedFor { request.headers.add(name: "X-Forwarded-For", value: forwardedFor) }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let json {
             request.headers.add(name: "Content-Type", value: contentType)
@@ -43,12 +45,16 @@ struct API: Sendable {
         return Reply(status: Int(response.status.code), body: String(buffer: body), contentType: response.headers.first(name: "Content-Type"))
     }
 
-    static func with(_ body: @escaping @Sendable (API) async throws -> Void) async throws {
+    /// `trustedProxies` lets a test speak from several client addresses through `X-Forwarded-For`.
+    static func with(trustedProxies: Set<String> = [], _ body: @escaping @Sendable (API) async throws -> Void) async throws {
         try await TestDatabase.with { client, database in
             let workflow = Workflow(client: client, vault: .ephemeral(), signer: .ephemeral(), logger: database.logger)
             // Cheap password hashes: the suite registers many applicants beside timing-sensitive tests.
-            let notifier = Notifier(client: client, secrets: .ephemeral(), logger: database.logger)
-            let server = APIServer(workflow: workflow, notifier: notifier, client: client, passwordRounds: 1 << 10, logger: database.logger)
+            // The dead-letter test subscribes a local port nobody listens on: allowed here as an operator would.
+            let notifier = Notifier(client: client, secrets: .ephemeral(),
+                                    configuration: .init(endpoints: try EndpointPolicy(allowing: ["127.0.0.1"])), logger: database.logger)
+            let server = APIServer(workflow: workflow, notifier: notifier, client: client, passwordRounds: 1 << 10,
+                                   trustedProxies: trustedProxies, logger: database.logger)
             let (ready, readySignal) = AsyncStream.makeStream(of: Int.self)
             let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                   onServerRunning: { readySignal.yield($0.localAddress?.port ?? 0) }, logger: database.logger)
@@ -61,7 +67,7 @@ struct API: Sendable {
                         break
                     }
                     try await body(API(base: "http://127.0.0.1:\(port)", http: http, workflow: workflow, client: client,
-                                       tokens: APITokens(client: client, logger: database.logger)))
+                                       tokens: APITokens(client: client, logger: database.logger), notifier: notifier))
                 }
             } catch {
                 try? await http.shutdown()

@@ -215,7 +215,7 @@ struct APITests {
             #expect(foreignVote.status == 403, "\(foreignVote.body)")
             #expect(try await api.client.scalar("SELECT count(*)::int FROM votes") == 0)
             let early = try await api.request(.POST, "/v1/applications/\(application)/objections",
-                                              json: #"{"filedBy": "a fellow creator", "statement": "not during scoring"}"#)
+                                              json: #"{"filedBy": "a fellow creator", "contact": "fellow@example.org", "statement": "not during scoring"}"#)
             #expect(early.status == 409, "objections wait for the public notice: \(early.body)")
             let notifications = try await api.request(.GET, "/v1/notifications", token: applicant)
             #expect(notifications.status == 200 && notifications.body.contains("registered"), "\(notifications.body)")
@@ -245,6 +245,101 @@ struct APITests {
             #expect(limited.status == 429, "\(limited.body)")
             #expect(try await api.client.scalar("SELECT count(*)::int FROM applicant_passwords WHERE hash LIKE 'scrypt$%'") == 1)
             #expect(try await api.client.scalar("SELECT count(*)::int FROM applicant_passwords WHERE hash LIKE '%correct%'") == 0)
+        }
+    }
+
+    @Test("sign-in holds under concurrency and abuse: 20 concurrent wrong passwords check at most 5; no lock-out from elsewhere; no spraying")
+    func signInAbuse() async throws {
+        try await API.with(trustedProxies: ["127.0.0.1"]) { api in
+            let registered = try await api.request(.POST, "/v1/applicants", json: registration())
+            #expect(registered.status == 201)
+            #expect(try await api.client.scalar("""
+                SELECT count(*)::int FROM api_tokens WHERE role = 'applicant' AND expires_at BETWEEN now() + interval '11 hours' AND now() + interval '13 hours'
+                """) == 1, "the registration token expires like a sign-in token")
+            let number = residentID(born: "1990-03-01", sequence: 1)
+            func attempt(_ password: String, from address: String, number: String = number) async throws -> Int {
+                try await api.request(.POST, "/v1/sessions", json: #"{"document": {"kind": "resident_id", "number": "\#(number)"}, "password": "\#(password)"}"#,
+                                      forwardedFor: address).status
+            }
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<20 { group.addTask { try await attempt("wrong password!", from: "203.0.113.9") } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 401 }.count <= 5 && statuses.filter { $0 == 429 }.count >= 15
+                    && statuses.allSatisfy { $0 == 401 || $0 == 429 }, "\(statuses.sorted())")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM sign_in_failures") <= 5, "at most 5 passwords were checked")
+            #expect(try await attempt("correct horse battery", from: "203.0.113.9") == 429, "the guessing address stays locked")
+            #expect(try await attempt("correct horse battery", from: "198.51.100.4") == 201, "the holder, elsewhere, is not locked out")
+
+            // One address spraying one password over many accounts (registered or not) is stopped.
+            var sprayed: [Int] = []
+            for sequence in 100..<122 {
+                sprayed.append(try await attempt("Password123!", from: "192.0.2.77", number: residentID(born: "1985-05-05", sequence: sequence)))
+            }
+            #expect(sprayed.prefix(20).allSatisfy { $0 == 401 } && sprayed.suffix(2).allSatisfy { $0 == 429 }, "\(sprayed)")
+            let limited = try await api.request(.POST, "/v1/sessions", json: #"{"document": {"kind": "resident_id", "number": "\#(number)"}, "password": "x"}"#,
+                                                forwardedFor: "192.0.2.77")
+            #expect(limited.status == 429 && limited.body.contains("from your address"))
+        }
+    }
+
+    @Test("anonymous doors: objections need a contact and are limited per address and per result, dismissed in bulk; certificates by number and name")
+    func anonymousDoors() async throws {
+        try await API.with(trustedProxies: ["127.0.0.1"]) { api in
+            let round = try await Self.setUpRound(api)
+            let registered = try await api.request(.POST, "/v1/applicants", json: registration(name: "王 小明"))
+            let token = try #require(registered.json["token"] as? String)
+            let application = try #require(try await api.request(.POST, "/v1/applications", token: token,
+                json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#).json["id"] as? Int)
+            // As the workflow leaves a published result.
+            try await api.client.query("UPDATE rounds SET state = 'public_notice' WHERE id = \(round)")
+            try await api.client.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(application)")
+            func object(from address: String, contact: String = "someone@example.org") async throws -> API.Reply {
+                try await api.request(.POST, "/v1/applications/\(application)/objections",
+                                      json: #"{"filedBy": "a viewer", "contact": "\#(contact)", "statement": "copied works"}"#, forwardedFor: address)
+            }
+            let anonymous = try await api.request(.POST, "/v1/applications/\(application)/objections",
+                                                  json: #"{"filedBy": "a viewer", "statement": "copied works"}"#)
+            #expect(anonymous.status == 400 && anonymous.fields == ["contact"], "\(anonymous.body)")
+            let badContact = try await object(from: "192.0.2.1", contact: "call me")
+            #expect(badContact.status == 422 && badContact.fields == ["contact"], "\(badContact.body)")
+            for _ in 0..<5 { #expect(try await object(from: "192.0.2.1").status == 201) }
+            let flooding = try await object(from: "192.0.2.1", contact: "+86 21 5555 0101")
+            #expect(flooding.status == 429 && flooding.body.contains("one address"), "\(flooding.body)")
+            for index in 2..<17 { #expect(try await object(from: "192.0.2.\(index)").status == 201) }
+            let full = try await object(from: "198.51.100.1")
+            #expect(full.status == 429 && full.body.contains("20 open objections"), "\(full.body)")
+
+            let institution = try await api.tokens.issue(role: .institution, subject: "inst")
+            let other = try await api.tokens.issue(role: .institution, subject: "other")
+            let open = try await api.request(.GET, "/v1/rounds/\(round)/objections?state=open&limit=100", token: institution)
+            let items = try #require(open.json["items"] as? [[String: Any]])
+            #expect(items.count == 20 && items.allSatisfy { $0["contact"] as? String == "someone@example.org" })
+            let ids = items.compactMap { $0["id"] as? Int }
+            let body = #"{"objections": \#(ids), "reason": "a coordinated flood without evidence"}"#
+            #expect(try await api.request(.POST, "/v1/rounds/\(round)/objections/dismiss", token: other, json: body).status == 403)
+            let dismissed = try await api.request(.POST, "/v1/rounds/\(round)/objections/dismiss", token: institution, json: body)
+            #expect(dismissed.status == 200 && dismissed.json["dismissed"] as? Int == 20, "\(dismissed.body)")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM objections WHERE state = 'open'") == 0, "nothing holds the round")
+            #expect(try await api.client.scalar("""
+                SELECT count(*)::int FROM objections WHERE state = 'dismissed' AND resolution = 'a coordinated flood without evidence'
+                """) == 20)
+
+            let number = try await api.client.withConnection { connection in
+                try await api.workflow.store.issueCertificate(application: Int64(application), issuedOn: CalendarDate(iso: "2026-12-01")!,
+                                                               signer: .ephemeral(), on: connection)
+            }
+            let bare = try await api.request(.GET, "/v1/certificates/\(number)")
+            #expect(bare.status == 200 && bare.json["exists"] as? Bool == true && bare.json["holder"] == nil, "\(bare.body)")
+            #expect(try await api.request(.GET, "/v1/certificates/\(number)?name=%E7%8E%8B%E5%B0%8F%E7%BA%A2").status == 404, "another name")
+            let named = try await api.request(.GET, "/v1/certificates/\(number)?name=%E7%8E%8B%E5%B0%8F%E6%98%8E")
+            #expect(named.status == 200 && named.json["holder"] as? String == "王***", "\(named.body)")
+            var statuses: [Int] = []
+            for _ in 0..<60 { statuses.append(try await api.request(.GET, "/v1/certificates/S\(Int.random(in: 1...999_999))", forwardedFor: "203.0.113.50").status) }
+            #expect(statuses.allSatisfy { $0 == 404 }, "guesses find nothing")
+            let limited = try await api.request(.GET, "/v1/certificates/\(number)", forwardedFor: "203.0.113.50")
+            #expect(limited.status == 429 && limited.body.contains("too many look-ups"), "\(limited.body)")
+            #expect(try await api.request(.GET, "/v1/certificates/\(number)", forwardedFor: "203.0.113.51").status == 200, "other addresses go on")
         }
     }
 
@@ -302,6 +397,8 @@ struct APITests {
             let foreign = try await api.request(.POST, "/v1/subscriptions", token: institution,
                                                 json: #"{"url": "https://hooks.example/a", "recipient": "applicant:*"}"#)
             #expect(foreign.status == 403)
+            let inside = try await api.request(.POST, "/v1/subscriptions", token: institution, json: #"{"url": "https://169.254.169.254/latest"}"#)
+            #expect(inside.status == 422 && inside.fields == ["url"] && inside.body.contains("link-local"), "\(inside.body)")
             // An endpoint nobody listens on: its delivery dies quickly with this test's few attempts.
             let created = try await api.request(.POST, "/v1/subscriptions", token: institution,
                                                 json: #"{"url": "https://127.0.0.1:9/hook", "events": ["round opened"]}"#)
@@ -350,6 +447,7 @@ struct APITests {
                 ("/v1/reviewers", .institution, true), ("/v1/rounds", .institution, true), ("/v1/rounds/{id}/close", .institution, false),
                 ("/v1/applications/{id}/vote", .institution, true), ("/v1/applications/{id}/skills-result", .institution, true),
                 ("/v1/objections/{id}/handle", .institution, true), ("/v1/rounds/{id}/confirm", .bureau, false),
+                ("/v1/rounds/{id}/objections/dismiss", .institution, true),
                 ("/v1/certificates/{number}/revoke", .bureau, true), ("/v1/subscriptions", .institution, true),
                 ("/v1/subscriptions/{id}/rotate-secret", .institution, true), ("/v1/subscriptions/{id}/redrive", .institution, false),
             ]

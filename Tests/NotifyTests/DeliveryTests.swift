@@ -39,6 +39,60 @@ struct DeliveryTests {
         }
     }
 
+    @Test("deliveries verify with PyPI's standardwebhooks, as a receiver would; a changed body or an old timestamp does not")
+    func standardWebhooks() async throws {
+        let certificates = try Certificates()
+        try await withNotifier { notifier, client, database in
+            let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server), secrets: [], logger: database.logger)
+            try await withReceiver(receiver, logger: database.logger) { url in
+                let (_, secret) = try await notifier.subscribe(SubscriptionRequest(
+                    recipient: "institution:inst", url: url, trustRootsPEM: try certificates.caPEM))
+                receiver.setSecrets([secret])
+                try await owe(client, key: "result:application:9:institution:inst")
+                try await eventually("the notification is delivered") {
+                    try await deliveryState(client, key: "result:application:9:institution:inst") == "delivered"
+                }
+                let delivered = try #require(receiver.accepted.first)
+                #expect(delivered.standardHeaders["webhook-id"] == "result:application:9:institution:inst")
+                #expect(try StandardWebhooksVerifier.verify(secret: secret, body: delivered.body, headers: delivered.standardHeaders) == "ok")
+                var changed = delivered.body
+                changed[changed.count / 2] ^= 0x01
+                #expect(try StandardWebhooksVerifier.verify(secret: secret, body: changed, headers: delivered.standardHeaders)
+                        == "WebhookVerificationError")
+                var replayed = delivered.standardHeaders
+                replayed["webhook-timestamp"] = String((Int(replayed["webhook-timestamp"] ?? "0") ?? 0) - 3_600)
+                #expect(try StandardWebhooksVerifier.verify(secret: secret, body: delivered.body, headers: replayed) == "WebhookVerificationError")
+            }
+        }
+    }
+
+    @Test("a name that resolves to loopback at delivery time gets nothing, though it was allowed when subscribed")
+    func connectTimeCheck() async throws {
+        let certificates = try Certificates()
+        var publicOnly = fastConfiguration
+        publicOnly.endpoints = .publicOnly
+        try await withNotifier(configuration: publicOnly) { _, client, database in
+            let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server), secrets: [], logger: database.logger)
+            try await withReceiver(receiver, logger: database.logger) { url in
+                // Subscribed through a notifier whose operator allowed localhost, as if the name had
+                // pointed elsewhere then; the delivering workers allow public addresses only.
+                let subscriber = Notifier(client: client, secrets: .ephemeral(), configuration: fastConfiguration, logger: database.logger)
+                let (_, secret) = try await subscriber.subscribe(SubscriptionRequest(
+                    recipient: "institution:inst", url: url, trustRootsPEM: try certificates.caPEM))
+                try await subscriber.shutdown()
+                receiver.setSecrets([secret])
+                try await owe(client, key: "result:application:8:institution:inst")
+                try await eventually("the delivery is dead-lettered") {
+                    try await deliveryState(client, key: "result:application:8:institution:inst") == "dead"
+                }
+                #expect(receiver.requests == 0, "nothing reached the loopback receiver")
+                #expect(try await client.scalar("""
+                    SELECT count(*)::int FROM notification_deliveries WHERE last_error LIKE '%loopback%public addresses only%'
+                    """) == 1)
+            }
+        }
+    }
+
     @Test("receivers with an untrusted, an expired or a wrong-host certificate get nothing: refused, retried, dead-lettered")
     func badCertificates() async throws {
         let certificates = try Certificates()

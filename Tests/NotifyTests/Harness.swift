@@ -11,8 +11,10 @@ import TestSupport
 
 /// Quick retries, so that a dead letter takes a second, not hours. A generous request timeout: the
 /// tests count attempts, and on a loaded machine a debug build's TLS handshake alone can take seconds.
+/// The receivers run on this machine, which an operator allows here as the demo does.
 let fastConfiguration = NotifyConfiguration(
-    maxAttempts: 3, baseDelay: .milliseconds(100), maxDelay: .milliseconds(300), maxRetryAfter: .seconds(5), requestTimeout: .seconds(10))
+    maxAttempts: 3, baseDelay: .milliseconds(100), maxDelay: .milliseconds(300), maxRetryAfter: .seconds(5), requestTimeout: .seconds(10),
+    endpoints: try! EndpointPolicy(allowing: ["localhost", "127.0.0.1"]))
 
 /// A notifier over a test database, with a worker pool serving its queue while `body` runs.
 func withNotifier(
@@ -78,4 +80,42 @@ struct Certificates {
     }
 
     var caPEM: String { get throws { try ca.certificatePEM } }
+}
+
+/// Verifies a delivery with PyPI's `standardwebhooks`, the library a receiver would use, from the
+/// virtual environment `ops/install-deps` makes. Returns "ok" or the name of the error it raised.
+enum StandardWebhooksVerifier {
+    static let python = ".build/test-venv/bin/python"
+
+    static func verify(secret: String, body: [UInt8], headers: [String: String]) throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw TestSetupError(description: "\(python) is missing: run ops/install-deps, which installs standardwebhooks from PyPI")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assess-swh-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(body).write(to: folder.appendingPathComponent("body"))
+        try JSONSerialization.data(withJSONObject: headers).write(to: folder.appendingPathComponent("headers.json"))
+        try Data(secret.utf8).write(to: folder.appendingPathComponent("secret"))
+        let script = """
+            import json, sys, pathlib
+            from standardwebhooks import Webhook
+            folder = pathlib.Path(sys.argv[1])
+            try:
+                Webhook(folder.joinpath("secret").read_text()).verify(folder.joinpath("body").read_bytes(),
+                                                                     json.loads(folder.joinpath("headers.json").read_text()))
+                print("ok")
+            except Exception as error:
+                print(type(error).__name__)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", script, folder.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }

@@ -52,6 +52,44 @@ struct SubscriptionTests {
         }
     }
 
+    @Test("webhooks cannot reach inside: loopback, private, link-local, CGNAT, unique-local, multicast and mapped forms are refused")
+    func internalAddressesRefused() async throws {
+        var publicOnly = fastConfiguration
+        publicOnly.endpoints = .publicOnly
+        try await withNotifier(configuration: publicOnly) { notifier, db, _ in
+            let refused = [
+                "https://169.254.169.254/latest/meta-data", "https://10.0.0.1/", "https://[::1]:5432/", "https://localhost:22/",
+                "https://127.1.2.3/hook", "https://172.16.5.4/", "https://192.168.1.1/", "https://100.64.1.1/", "https://0.0.0.0/",
+                "https://[::ffff:127.0.0.1]/", "https://[::ffff:a9fe:a9fe]/", "https://[fd00::1]/", "https://[fe80::1]/",
+                "https://224.0.0.1/", "https://[ff02::1]/", "https://[::]/", "https://[64:ff9b::a00:1]/", "https://[2002:c0a8:101::1]/",
+            ]
+            for url in refused {
+                do {
+                    _ = try await notifier.subscribe(SubscriptionRequest(recipient: "institution:inst", url: url))
+                    Issue.record("accepted \(url)")
+                } catch let error as NotifyError {
+                    #expect(error.code == .invalidInput && error.field == "url" && error.message.contains("public addresses only"), "\(url): \(error)")
+                }
+            }
+            #expect(try await db.scalar("SELECT count(*)::int FROM notification_subscriptions") == 0)
+            // Public addresses, and names that do not resolve yet (they are checked again at every delivery).
+            for url in ["https://8.8.8.8/hook", "https://[2606:4700::1111]/hook", "https://hooks.example/hook"] {
+                _ = try await notifier.subscribe(SubscriptionRequest(recipient: "institution:inst", url: url))
+            }
+        }
+        let gateway = try EndpointPolicy(allowing: ["10.20.0.0/16", "gateway.internal"])
+        var allowing = fastConfiguration
+        allowing.endpoints = gateway
+        try await withNotifier(configuration: allowing) { notifier, _, _ in
+            _ = try await notifier.subscribe(SubscriptionRequest(recipient: "institution:inst", url: "https://10.20.1.1/hook"))
+            _ = try await notifier.subscribe(SubscriptionRequest(recipient: "institution:inst", url: "https://gateway.internal/hook"))
+            await #expect(throws: NotifyError.self, "only the allowed network") {
+                try await notifier.subscribe(SubscriptionRequest(recipient: "institution:inst", url: "https://10.21.0.1/hook"))
+            }
+        }
+        #expect(throws: NotifyError.self) { try EndpointPolicy(allowing: ["10.0.0.0/33"]) }
+    }
+
     @Test("a signature verifies for its body and secret only, and not when too old")
     func signatures() {
         let body = Array(#"{"event":"result"}"#.utf8)

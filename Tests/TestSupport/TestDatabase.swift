@@ -140,4 +140,7 @@ actor TestCluster {
 public struct TestSetupError: Error, CustomStringConvertible {
     /// What went wrong.
     public let description: String
+
+    /// What went wrong, and how to set it right.
+    public init(description: String) { self.description = description }
 }

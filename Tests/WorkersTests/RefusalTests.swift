@@ -83,7 +83,8 @@ struct RefusalTests {
                 try await workflow.fileAppeal(applicant: stranger, application: application, reason: "not mine")
             }
             await expectRefusal(.wrongState, mentioning: "public notice") {
-                _ = try await workflow.fileObjection(application: application, filedBy: "someone", statement: "too early")
+                _ = try await workflow.fileObjection(application: application, filedBy: "someone", contact: "+86 21 5555 0101",
+                                                     statement: "too early", client: "192.0.2.1")
             }
             await expectRefusal(.notFound, mentioning: "no objection") { try await workflow.handleObjection(77, institution: "inst", resolution: "x") }
             await expectRefusal(.notFound, mentioning: "no certificate") { try await workflow.revokeCertificate(number: "S000131000001254000001", reason: "x") }

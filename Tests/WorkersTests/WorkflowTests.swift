@@ -57,8 +57,8 @@ struct WorkflowTests {
         }
         try await workflow.fileAppeal(applicant: cast.titleApplicants["appellant"]!, application: app["appellant"]!,
                                       reason: "My portfolio of 300 published videos was not considered.")
-        let objection = try await workflow.fileObjection(application: app["plain"]!, filedBy: "a fellow creator",
-                                                         statement: "Some of the listed videos were made by someone else.")
+        let objection = try await workflow.fileObjection(application: app["plain"]!, filedBy: "a fellow creator", contact: "fellow@example.org",
+                                                         statement: "Some of the listed videos were made by someone else.", client: "192.0.2.1")
         do {
             try await workflow.handleObjection(objection, institution: "another-institution", resolution: "dismissed")
             Issue.record("another institution handled the objection")

@@ -322,7 +322,8 @@ struct DemoSeason: Sendable {
             let view = try await api.send(.GET, "/v1/applications/\(applicant.application)", token: applicant.token).body
             guard view["passed"] as? Bool == true else { continue }
             let objection = try await id(api.send(.POST, "/v1/applications/\(applicant.application)/objections", json: [
-                "filedBy": "a fellow creator", "statement": "Some of the listed videos seem to be made by someone else.",
+                "filedBy": "a fellow creator", "contact": "fellow.creator@example.org",
+                "statement": "Some of the listed videos seem to be made by someone else.",
             ]).body)
             try await api.send(.POST, "/v1/objections/\(objection)/handle", token: institution,
                                json: ["resolution": "Checked with the platform's upload records: the works are the applicant's own."])
@@ -344,27 +345,29 @@ struct DemoSeason: Sendable {
         }
         let owners = Dictionary(applicants.map { ($0.application, $0) }, uniquingKeysWith: { $1 })
         let bar = ProgressBar("certificates issued (as their holders see them)", total: passed.count)
-        var numbers: [String] = []
+        var numbers: [(number: String, holder: String)] = []
         var waiting = passed.compactMap { owners[$0] }
         while !waiting.isEmpty {
             let found = try await concurrently(waiting, width: 8) { applicant -> String? in
                 let issued = try await api.all("/v1/notifications", token: applicant.token).first { $0["event"] as? String == "certificate issued" }
                 return issued.flatMap(certificateNumber)
             }
-            numbers += found.compactMap { $0 }
+            numbers += zip(waiting, found).compactMap { applicant, number in number.map { ($0, applicant.person.name) } }
             bar.advance(by: found.compactMap { $0 }.count)
             waiting = zip(waiting, found).filter { $0.1 == nil }.map(\.0)
             if !waiting.isEmpty { try await Task.sleep(for: .milliseconds(500)) }
         }
         bar.finish()
-        guard let number = numbers.sorted().first else { return nil }
-        let before = try await api.send(.GET, "/v1/certificates/\(number)").body["status"] as? String ?? "?"
+        guard let (number, holder) = numbers.min(by: { $0.number < $1.number }) else { return nil }
+        // The public look-up takes the number and the holder's name, as the national services do.
+        let lookUp = "/v1/certificates/\(number)?name=" + (holder.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")
+        let before = try await api.send(.GET, lookUp).body["status"] as? String ?? "?"
         try await api.send(.POST, "/v1/certificates/\(number)/revoke", token: bureau,
                            json: ["reason": "the portfolio was found to be plagiarised after issue"])
         var after = before
         for _ in 0..<100 where after == before {
             try await Task.sleep(for: .milliseconds(200))
-            after = try await api.send(.GET, "/v1/certificates/\(number)").body["status"] as? String ?? "?"
+            after = try await api.send(.GET, lookUp).body["status"] as? String ?? "?"
         }
         return (number, before, after)
     }

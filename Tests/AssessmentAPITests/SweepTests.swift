@@ -1,0 +1,75 @@
+import Assessment
+import AssessmentAPI
+import Foundation
+import JobQueue
+import NIOHTTP1
+import Notify
+import Testing
+import TestSupport
+import Workers
+import Logging
+import ServiceLifecycle
+
+@Suite("Boundary sweep")
+struct SweepTests {
+    @Test("every numeric input of every route has a documented range; edge values get a 4xx, never a 5xx; no job fails because of them")
+    func sweepEveryRoute() async throws {
+        try await API.with { api in
+            let round = try await APITests.setUpRound(api)
+            let registered = try await api.request(.POST, "/v1/applicants", json: registration())
+            let applicant = try #require(registered.json["token"] as? String)
+            let tokens: [String?] = [
+                nil, applicant, try await api.tokens.issue(role: .institution, subject: "inst"),
+                try await api.tokens.issue(role: .reviewer, subject: "r1"), try await api.tokens.issue(role: .bureau, subject: "officer"),
+            ]
+            var registry = JobRegistry()
+            api.workflow.register(in: &registry)
+            api.notifier.register(in: &registry)
+            let pool = JobWorkerPool(client: api.client, registry: registry, configuration: WorkerConfiguration(
+                queues: [Workflow.queueName: 4, Workflow.signingQueueName: 2, NotifyConfiguration.queueName: 4],
+                pollInterval: .milliseconds(200), workerID: "sweep"), logger: Logger(label: "sweep"))
+            try await withServices([pool], logger: Logger(label: "sweep")) {
+                let document = try #require(try JSONSerialization.jsonObject(with: Data(try await api.request(.GET, "/openapi.json").body.utf8))
+                    as? [String: Any])
+                let sweep = BoundarySweep(document: document)
+                let (probes, unbounded) = sweep.probes(pathValues: ["id": "\(round)", "number": "S000131000001254000001"])
+                #expect(unbounded.isEmpty, "numeric inputs without a documented range: \(unbounded)")
+                #expect(probes.count > 300, "the sweep covers the API: \(probes.count) probes")
+
+                // The role each operation is for: the first token its plain request is not refused for (401/403).
+                var roleOf: [String: String?] = [:]
+                var failures: [String] = []
+                for probe in probes {
+                    let operation = "\(probe.method.rawValue) \(probe.template)"
+                    if roleOf[operation] == nil {
+                        roleOf[operation] = tokens.last
+                        for token in tokens {
+                            let status = try await api.request(probe.method, probe.path, token: token, json: probe.body).status
+                            if status != 401 && status != 403 { roleOf[operation] = token; break }
+                        }
+                    }
+                    let reply = try await api.request(probe.method, probe.path, token: roleOf[operation] ?? nil, json: probe.body)
+                    let what = "\(operation) \(probe.leaf.name)=\(String("\(probe.value)".prefix(24)))"
+                    if reply.status >= 500 { failures.append("\(what): \(reply.status) \(reply.body.prefix(200))") }
+                    if probe.outOfRange && !(400..<500).contains(reply.status) {
+                        failures.append("\(what) is outside the documented range but got \(reply.status)")
+                    }
+                    if probe.leaf.isNumber, !probe.outOfRange, [400, 422].contains(reply.status), reply.fields.contains(probe.leaf.name) {
+                        failures.append("\(what) is inside the documented range but was refused: \(reply.body.prefix(200))")
+                    }
+                }
+                #expect(failures.isEmpty, "\(failures.count) of \(probes.count) probes: \(failures.prefix(20).joined(separator: "\n"))")
+                #expect(try await api.request(.GET, "/healthz").status == 200, "the server still answers")
+                try await eventually(timeout: .seconds(30), "the jobs the sweep set off have run") {
+                    try await api.client.scalar("""
+                        SELECT count(*)::int FROM jobs WHERE state IN ('available', 'running') AND run_at <= now()
+                        """) == 0
+                }
+                #expect(try await api.client.scalar("""
+                    SELECT count(*)::int FROM jobs WHERE state IN ('discarded', 'retryable') OR worker_deaths > 0 OR errors <> '[]'::jsonb
+                    """) == 0, "no job failed or was rescued because of a swept value")
+                print("measured: boundary sweep sent \(probes.count) probes over \(roleOf.count) operations")
+            }
+        }
+    }
+}
