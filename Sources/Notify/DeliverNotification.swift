@@ -125,7 +125,9 @@ extension Notifier {
     func post(_ delivery: PendingDelivery) async -> PostOutcome {
         do {
             // Again at every delivery: the name's DNS answer may have changed since it was subscribed.
-            try await configuration.endpoints.check(host: URLComponents(string: delivery.url)?.host ?? "", unresolvable: .retry, field: nil)
+            // The connection then goes to the address checked, not to a second answer (PinnedHTTPClients).
+            let host = URLComponents(string: delivery.url)?.host ?? ""
+            let vetted = try await configuration.endpoints.check(host: host, unresolvable: .retry, field: nil)
             var request = HTTPClientRequest(url: delivery.url)
             request.method = .POST
             request.tlsConfiguration = try tlsConfiguration(for: delivery)
@@ -144,12 +146,23 @@ extension Notifier {
                 request.headers.add(name: name, value: value)
             }
             request.body = .bytes(ByteBuffer(bytes: delivery.body))
-            let response = try await http.execute(request, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))
-            // Read (and drop) the body, so that the connection can serve the next delivery.
-            var remaining = 64 * 1024
-            for try await chunk in response.body {
-                remaining -= chunk.readableBytes
-                if remaining < 0 { break }
+            let timeout = TimeAmount.nanoseconds(configuration.requestTimeout.nanoseconds)
+            let prepared = request
+            let send = { @Sendable (client: HTTPClient) async throws -> HTTPClientResponse in
+                let response = try await client.execute(prepared, timeout: timeout)
+                // Read (and drop) the body, so that the connection can serve the next delivery.
+                var remaining = 64 * 1024
+                for try await chunk in response.body {
+                    remaining -= chunk.readableBytes
+                    if remaining < 0 { break }
+                }
+                return response
+            }
+            let response: HTTPClientResponse
+            if let vetted {
+                response = try await pinned.with(host: host, address: vetted.description) { try await send($0) }
+            } else {
+                response = try await send(http)
             }
             let code = Int(response.status.code)
             switch code {

@@ -54,18 +54,21 @@ public struct EndpointPolicy: Sendable {
 
     /// Refuses a host whose address (or any of its resolved addresses) is internal and not
     /// allowed. A name that does not resolve passes here and fails at delivery, where it is
-    /// checked again; `unresolvable` says how to treat it.
-    func check(host rawHost: String, unresolvable: Unresolvable, field: String?) async throws {
+    /// checked again; `unresolvable` says how to treat it. Returns the address a delivery must
+    /// connect a resolved name to (nil for a literal address or an allowed host).
+    @discardableResult
+    func check(host rawHost: String, unresolvable: Unresolvable, field: String?) async throws -> IPAddress? {
         let host = rawHost.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if allowedHosts.contains(host) { return }
+        if allowedHosts.contains(host) { return nil }
         let addresses: [IPAddress]
+        let isLiteral: Bool
         if let literal = IPAddress(host) {
-            addresses = [literal]
+            (addresses, isLiteral) = ([literal], true)
         } else {
-            addresses = await Self.resolve(host)
+            (addresses, isLiteral) = (await Self.resolve(host), false)
             if addresses.isEmpty {
                 switch unresolvable {
-                case .accept: return
+                case .accept: return nil
                 case .retry: throw UnresolvedHost(host: host)
                 }
             }
@@ -77,6 +80,7 @@ public struct EndpointPolicy: Sendable {
                 (an operator may allow internal ones with \(Self.environmentVariable))
                 """, field: field)
         }
+        return isLiteral ? nil : addresses.first
     }
 
     /// What a name that does not resolve means.

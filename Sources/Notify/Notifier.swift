@@ -21,6 +21,7 @@ public struct Notifier: Sendable {
     let queue: JobQueueClient
     let secrets: SecretBox
     let http: HTTPClient
+    let pinned: PinnedHTTPClients
     let tlsCache = TLSCache()
     let logger: Logger
 
@@ -38,11 +39,13 @@ public struct Notifier: Sendable {
         // Up to 32 connections to one endpoint: a busy receiver gets deliveries in parallel rather than queued behind 8.
         http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
+        self.pinned = PinnedHTTPClients(configuration: http)
     }
 
-    /// Closes the HTTP client's connections.
+    /// Closes the HTTP clients' connections.
     public func shutdown() async throws {
         try await http.shutdown()
+        try await pinned.shutdown()
     }
 
     /// The handlers of dispatch, delivery and log pruning; their queue is `NotifyConfiguration.queueName`.

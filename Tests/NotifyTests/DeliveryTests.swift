@@ -66,6 +66,27 @@ struct DeliveryTests {
         }
     }
 
+    @Test("a resolved name is connected to the address that was checked, and its certificate is still verified by the name")
+    func pinnedToCheckedAddress() async throws {
+        let ca = try DevelopmentCA()
+        let nameOnly = try ca.issueServer(hosts: ["localhost"])  // no 127.0.0.1: verification must use the name
+        var loopbackNetwork = fastConfiguration
+        loopbackNetwork.endpoints = try EndpointPolicy(allowing: ["127.0.0.0/8"])  // the network, not the name
+        try await withNotifier(configuration: loopbackNetwork) { notifier, client, database in
+            let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(nameOnly), secrets: [], logger: database.logger)
+            try await withReceiver(receiver, logger: database.logger) { url in
+                let (_, secret) = try await notifier.subscribe(SubscriptionRequest(
+                    recipient: "institution:inst", url: url, trustRootsPEM: try ca.certificatePEM))
+                receiver.setSecrets([secret])
+                try await owe(client, key: "result:application:6:institution:inst")
+                try await eventually("the notification is delivered") {
+                    try await deliveryState(client, key: "result:application:6:institution:inst") == "delivered"
+                }
+                #expect(receiver.accepted.count == 1)
+            }
+        }
+    }
+
     @Test("a name that resolves to loopback at delivery time gets nothing, though it was allowed when subscribed")
     func connectTimeCheck() async throws {
         let certificates = try Certificates()
