@@ -102,7 +102,7 @@ public struct APIServer: Sendable {
             let registration = try body.registration()
             let hash = try await PasswordHash.make(body.password, rounds: signIn.passwordRounds)
             let id = try await workflow.registerApplicant(registration) { id, connection in
-                try await connection.query("INSERT INTO applicant_passwords (applicant_id, hash) VALUES (\(id), \(hash))", logger: logger)
+                try await workflow.store.setPassword(applicant: id, hash: hash, on: connection)
             }
             let token = try await tokens.issue(role: .applicant, subject: String(id), validFor: SignIn.sessionLength)
             return try JSONBody(["id": "\(id)", "token": token]).response(status: .created)

@@ -35,70 +35,42 @@ struct SignIn: Sendable {
 
     /// The applicant with this document and password; `address` is the caller's, for the limits.
     func verify(kind: IdentityDocument.Kind, number: String, issuingCountry: String?, password: String, address: String) async throws -> Int64 {
-        let key = ByteBuffer(bytes: store.documentKey(kind: kind, number: number, issuingCountry: issuingCountry))
+        let key = store.documentKey(kind: kind, number: number, issuingCountry: issuingCountry)
         let attempt = try await reserveAttempt(key: key, address: address)
-        let row = try await client.withConnection { connection -> (Int64, String)? in
-            guard let id = try await store.applicantID(kind: kind, number: number, issuingCountry: issuingCountry, on: connection) else {
-                return nil
-            }
-            for try await hash in try await connection.query(
-                "SELECT hash FROM applicant_passwords WHERE applicant_id = \(id)", logger: logger).decode(String.self) {
-                return (id, hash)
-            }
-            return nil
+        let row = try await client.withConnection { connection in
+            try await store.passwordHash(kind: kind, number: number, issuingCountry: issuingCountry, on: connection)
         }
         let matches: Bool
-        if let (_, hash) = row {
-            matches = await PasswordHash.verify(password, against: hash)
+        if let row {
+            matches = await PasswordHash.verify(password, against: row.hash)
         } else {
             await PasswordHash.burn(password, rounds: passwordRounds)
             matches = false
         }
-        guard let (id, _) = row, matches else { throw Problem(.unauthorized, "the document or the password is wrong") }
-        // The holder is in: this attempt and the address's earlier failures on the account no longer count.
-        try await client.query("""
-            DELETE FROM sign_in_failures WHERE id = \(attempt) OR (key = \(key) AND client = \(address))
-            """, logger: logger)
-        return id
+        guard let row, matches else { throw Problem(.unauthorized, "the document or the password is wrong") }
+        try await client.withConnection { connection in
+            try await store.clearSignInFailures(attempt: attempt, key: key, address: address, on: connection)
+        }
+        return row.applicant
     }
 
     /// Counts the failures that limit this attempt and, if none is exhausted, writes the attempt
     /// as a failure until its password proves right; returns its row id.
-    private func reserveAttempt(key: ByteBuffer, address: String) async throws -> Int64 {
-        let (window, slow) = (Double(Self.window.components.seconds), Double(Self.slowWindow.components.seconds))
+    private func reserveAttempt(key: [UInt8], address: String) async throws -> Int64 {
         // A refusal is returned, not thrown: the transaction would wrap a thrown Problem.
         let reserved = try await client.withTransaction(logger: logger) { connection -> Result<Int64, Problem> in
-            try await connection.query("""
-                SELECT pg_advisory_xact_lock(hashtextextended(encode(\(key), 'hex'), 1)),
-                       pg_advisory_xact_lock(hashtextextended(\(address), 2))
-                """, logger: logger)
-            let counts = try await connection.query("""
-                WITH recent AS (
-                    SELECT key, client, at FROM sign_in_failures
-                    WHERE (key = \(key) OR client = \(address)) AND at > now() - make_interval(secs => \(slow))
-                )
-                SELECT count(*) FILTER (WHERE key = \(key) AND client = \(address) AND at > now() - make_interval(secs => \(window)))::int,
-                       count(*) FILTER (WHERE key = \(key))::int,
-                       count(*) FILTER (WHERE client = \(address) AND at > now() - make_interval(secs => \(window)))::int
-                FROM recent
-                """, logger: logger)
-            for try await (mine, account, address) in counts.decode((Int, Int, Int).self) {
-                if mine >= Self.perAccountAndClient {
-                    return .failure(Self.tooMany("too many failed sign-ins for this account from your address", retryAfter: Self.window))
-                }
-                if account >= Self.perAccount {
-                    return .failure(Self.tooMany("too many failed sign-ins for this account", retryAfter: Self.slowWindow))
-                }
-                if address >= Self.perClient {
-                    return .failure(Self.tooMany("too many failed sign-ins from your address", retryAfter: Self.window))
-                }
+            let counts = try await store.lockAndCountSignInFailures(key: key, address: address, window: Self.window,
+                                                                    slowWindow: Self.slowWindow, on: connection)
+            if counts.accountFromAddress >= Self.perAccountAndClient {
+                return .failure(Self.tooMany("too many failed sign-ins for this account from your address", retryAfter: Self.window))
             }
-            let rows = try await connection.query("""
-                WITH old AS (DELETE FROM sign_in_failures WHERE (key = \(key) OR client = \(address)) AND at < now() - interval '1 day')
-                INSERT INTO sign_in_failures (key, client) VALUES (\(key), \(address)) RETURNING id
-                """, logger: logger)
-            for try await id in rows.decode(Int64.self) { return .success(id) }
-            return .failure(Problem(.serviceUnavailable, "the sign-in could not be recorded; try again"))
+            if counts.account >= Self.perAccount {
+                return .failure(Self.tooMany("too many failed sign-ins for this account", retryAfter: Self.slowWindow))
+            }
+            if counts.address >= Self.perClient {
+                return .failure(Self.tooMany("too many failed sign-ins from your address", retryAfter: Self.window))
+            }
+            return .success(try await store.recordSignInAttempt(key: key, address: address, on: connection))
         }
         return try reserved.get()
     }
