@@ -1,0 +1,74 @@
+import Assessment
+import Foundation
+import PostgresNIO
+
+/// Recent failed sign-ins that limit one attempt.
+public struct SignInFailureCounts: Sendable {
+    /// For this account from this client address, within the short window.
+    public let accountFromAddress: Int
+    /// For this account from anywhere, within the long window.
+    public let account: Int
+    /// From this address over all accounts, within the short window.
+    public let address: Int
+}
+
+/// Applicants' passwords and the failures that throttle sign-in, in a caller's transaction.
+extension AssessmentStore {
+    /// Stores an applicant's password hash (scrypt; never the password).
+    public func setPassword(applicant: Int64, hash: String, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            INSERT INTO applicant_passwords (applicant_id, hash) VALUES (\(applicant), \(hash))
+            ON CONFLICT (applicant_id) DO UPDATE SET hash = excluded.hash, updated_at = now()
+            """, logger: logger)
+    }
+
+    /// The applicant with this document and their password hash, if registered.
+    public func passwordHash(
+        kind: IdentityDocument.Kind, number: String, issuingCountry: String?, on connection: PostgresConnection
+    ) async throws -> (applicant: Int64, hash: String)? {
+        guard let id = try await applicantID(kind: kind, number: number, issuingCountry: issuingCountry, on: connection) else { return nil }
+        return try await first("SELECT hash FROM applicant_passwords WHERE applicant_id = \(id)", as: String.self, on: connection)
+            .map { (id, $0) }
+    }
+
+    /// Takes transaction-scoped locks on the account (`key`) and the address, then counts their
+    /// recent failures: concurrent attempts on either are counted one after another.
+    public func lockAndCountSignInFailures(
+        key: [UInt8], address: String, window: Duration, slowWindow: Duration, on connection: PostgresConnection
+    ) async throws -> SignInFailureCounts {
+        let key = ByteBuffer(bytes: key)
+        let (short, long) = (Double(window.components.seconds), Double(slowWindow.components.seconds))
+        try await connection.query("""
+            SELECT pg_advisory_xact_lock(hashtextextended(encode(\(key), 'hex'), 1)),
+                   pg_advisory_xact_lock(hashtextextended(\(address), 2))
+            """, logger: logger)
+        let counts = try await first("""
+            WITH recent AS (
+                SELECT key, client, at FROM sign_in_failures
+                WHERE (key = \(key) OR client = \(address)) AND at > now() - make_interval(secs => \(long))
+            )
+            SELECT count(*) FILTER (WHERE key = \(key) AND client = \(address) AND at > now() - make_interval(secs => \(short)))::int,
+                   count(*) FILTER (WHERE key = \(key))::int,
+                   count(*) FILTER (WHERE client = \(address) AND at > now() - make_interval(secs => \(short)))::int
+            FROM recent
+            """, as: (Int, Int, Int).self, on: connection) ?? (0, 0, 0)
+        return SignInFailureCounts(accountFromAddress: counts.0, account: counts.1, address: counts.2)
+    }
+
+    /// Writes an attempt as a failure until its password proves right (and forgets day-old ones).
+    public func recordSignInAttempt(key: [UInt8], address: String, on connection: PostgresConnection) async throws -> Int64 {
+        let key = ByteBuffer(bytes: key)
+        guard let id = try await first("""
+            WITH old AS (DELETE FROM sign_in_failures WHERE (key = \(key) OR client = \(address)) AND at < now() - interval '1 day')
+            INSERT INTO sign_in_failures (key, client) VALUES (\(key), \(address)) RETURNING id
+            """, as: Int64.self, on: connection) else { throw StoreError(.wrongState, "the sign-in could not be recorded; try again") }
+        return id
+    }
+
+    /// The holder is in: this attempt and the address's earlier failures on the account no longer count.
+    public func clearSignInFailures(attempt: Int64, key: [UInt8], address: String, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            DELETE FROM sign_in_failures WHERE id = \(attempt) OR (key = \(ByteBuffer(bytes: key)) AND client = \(address))
+            """, logger: logger)
+    }
+}
