@@ -148,7 +148,8 @@ extension JobWorkerPool {
                 }
                 // A pause or resume notified while the poll asked is newer than its answer.
                 runtime.setPaused(paused, unlessChangedSince: seen)
-                runtime.setSuspects(suspects)
+                // A paused queue's suspects wait with it, and must not hold the other queues' claims.
+                runtime.setSuspects(suspects.subtracting(paused))
             } catch {
                 logger.warning("polling failed", metadata: ["error": "\(DatabaseErrorSummary(error))"])
             }

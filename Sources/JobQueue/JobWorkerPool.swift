@@ -116,7 +116,7 @@ public struct JobWorkerPool: Service {
     /// poison job's last crash takes no other job with it and only the poison reaches its limit.
     /// Other claims wait until the process is idle and the suspect is done.
     private func runSuspectAlone(queue name: String, signal: WakeSignal) async {
-        guard runtime.hasSuspects(name), runtime.beginIsolation() else {
+        guard runtime.hasSuspects(name), !runtime.isPaused(name), runtime.beginIsolation() else {
             // Another queue's suspect, or the process still draining: the poll tick wakes us.
             await signal.wait()
             return

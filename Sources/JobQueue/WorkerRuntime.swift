@@ -94,9 +94,6 @@ final class WorkerRuntime: Sendable {
 
     func inFlight(_ queue: String) -> Int { state.withLock { $0.inFlight[queue, default: 0] } }
 
-    /// Handlers running in this process, on every queue.
-    var totalInFlight: Int { state.withLock { $0.inFlight.values.reduce(0, +) } }
-
     func setSuspects(_ queues: Set<String>) { state.withLock { $0.suspects = queues } }
 
     func clearSuspects(_ queue: String) { state.withLock { _ = $0.suspects.remove(queue) } }
