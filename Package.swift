@@ -76,38 +76,49 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // The HTTP API.
-        // It writes through the workflow's commands (Workers), so an API write and a worker's are the same transaction code.
+        // The application layer: the commands people issue and the queries they read with, each one
+        // transaction; the job kinds those set off, one file each. The only module that calls the store.
+        .target(
+            name: "Workflow",
+            dependencies: [
+                "Assessment", "AssessmentStore", "JobQueue",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // What a worker process runs: every job kind's handler (workflow, notifications, operators'
+        // probes) and the keys of its environment.
+        .target(
+            name: "Workers",
+            dependencies: [
+                "Workflow", "Notify", "JobQueue", "AssessmentStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Workers"
+        ),
+        // The HTTP edge: routes, request decoding, problem responses. It calls the workflow's commands
+        // and queries and the notifier's subscriptions; it has no SQL and no store.
         .target(
             name: "AssessmentAPI",
             dependencies: [
-                "Assessment", "AssessmentStore", "JobQueue", "Notify", "Workers",
-                .product(name: "CryptoExtras", package: "swift-crypto"),
+                "Workflow", "Notify",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
-        ),
-        // The workflow's job handlers.
-        .target(
-            name: "Workers",
-            dependencies: [
-                "Assessment", "AssessmentStore", "JobQueue", "Notify",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Workers"
         ),
         .executableTarget(
             name: "assess",
             dependencies: [
                 "AssessmentAPI",
                 "AssessmentStore",
+                "Workflow",
                 "Workers",
                 "Notify",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -143,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "AssessmentAPITests",
             dependencies: [
-                "AssessmentAPI", "Workers", "AssessmentStore", "Assessment", "JobQueue", "Notify", "TestSupport",
+                "AssessmentAPI", "Workflow", "AssessmentStore", "Assessment", "JobQueue", "Notify", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -161,9 +172,9 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "WorkersTests",
+            name: "WorkflowTests",
             dependencies: [
-                "Workers", "AssessmentStore", "Assessment", "JobQueue", "TestSupport",
+                "Workflow", "AssessmentStore", "Assessment", "JobQueue", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

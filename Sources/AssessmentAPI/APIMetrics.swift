@@ -1,4 +1,4 @@
-import JobQueue
+import Workflow
 import Synchronization
 
 /// Request counts and latencies, rendered with the queue's statistics as Prometheus text.

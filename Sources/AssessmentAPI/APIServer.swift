@@ -1,22 +1,15 @@
-import Assessment
-import AssessmentStore
 import Foundation
 import HTTPTypes
 import Hummingbird
-import JobQueue
 import Logging
 import Notify
 import NIOCore
-import PostgresNIO
-import Workers
+import Workflow
 
 /// The HTTP API over the workflow: every write is a workflow command (one transaction with the
 /// jobs it sets off), every read checks that the caller may see it.
 public struct APIServer: Sendable {
     let workflow: Workflow
-    let tokens: APITokens
-    let queue: JobQueueClient
-    let signIn: SignIn
     let notifier: Notifier
     /// Proxies whose `X-Forwarded-For` names the client, from ASSESS_TRUSTED_PROXIES.
     let trustedProxies: Set<String>
@@ -25,18 +18,12 @@ public struct APIServer: Sendable {
     let lookups: ClientRateLimiter
     let logger: Logger
 
-    /// `passwordRounds` is scrypt's N for new password hashes: tests and benchmarks that register
-    /// thousands lower it; production keeps the default.
     /// `trustedProxies` are the addresses whose `X-Forwarded-For` names the client (nil: from
     /// ASSESS_TRUSTED_PROXIES, comma-separated); per-client sign-in limits need the real client.
-    public init(workflow: Workflow, notifier: Notifier, client: PostgresClient, passwordRounds: Int? = nil,
-                trustedProxies: Set<String>? = nil, lookupsPerMinute: Int = 60, logger: Logger) {
+    public init(workflow: Workflow, notifier: Notifier, trustedProxies: Set<String>? = nil, lookupsPerMinute: Int = 60, logger: Logger) {
         self.lookups = ClientRateLimiter(limit: lookupsPerMinute, window: .seconds(60))
         self.workflow = workflow
-        self.tokens = APITokens(client: client, logger: logger)
-        self.queue = JobQueueClient(client: client, logger: logger)
         self.notifier = notifier
-        self.signIn = SignIn(client: client, store: workflow.store, passwordRounds: passwordRounds ?? PasswordHash.defaultRounds, logger: logger)
         self.trustedProxies = trustedProxies ?? Set((ProcessInfo.processInfo.environment["ASSESS_TRUSTED_PROXIES"] ?? "")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         self.logger = logger
@@ -46,9 +33,10 @@ public struct APIServer: Sendable {
     public func router() -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: ProblemMiddleware(metrics: metrics))
-        router.add(middleware: AuthenticationMiddleware(tokens: tokens))
+        router.add(middleware: AuthenticationMiddleware(workflow: workflow))
 
         router.get("/healthz") { _, _ in JSONBody(["status": "ok"]) }
+        let queue = workflow.queue
         router.get("/readyz") { _, _ -> Response in
             do {
                 _ = try await queue.queueStats()
@@ -99,12 +87,7 @@ public struct APIServer: Sendable {
         // Applicants.
         router.post("/v1/applicants") { request, context -> Response in
             let body = try await Self.decode(RegisterApplicantBody.self, request, context)
-            let registration = try body.registration()
-            let hash = try await PasswordHash.make(body.password, rounds: signIn.passwordRounds)
-            let id = try await workflow.registerApplicant(registration) { id, connection in
-                try await workflow.store.setPassword(applicant: id, hash: hash, on: connection)
-            }
-            let token = try await tokens.issue(role: .applicant, subject: String(id), validFor: SignIn.sessionLength)
+            let (id, token) = try await workflow.registerApplicant(try body.registration(), password: body.password)
             return try JSONBody(["id": "\(id)", "token": token]).response(status: .created)
         }
         router.post("/v1/sessions") { request, context -> Response in
@@ -118,10 +101,10 @@ public struct APIServer: Sendable {
             if kind == .passport, body.document.issuingCountry == nil {
                 throw invalidField("document.issuingCountry", "is required for a passport: the three-letter ISO 3166 code, such as GBR")
             }
-            let applicant = try await signIn.verify(kind: kind, number: body.document.number, issuingCountry: body.document.issuingCountry,
-                                                    password: body.password, address: context.clientAddress(request, trustedProxies: trustedProxies))
-            let token = try await tokens.issue(role: .applicant, subject: String(applicant), validFor: SignIn.sessionLength)
-            return try JSONBody(SessionView(token: token, applicant: applicant, expiresInSeconds: Int(SignIn.sessionLength.components.seconds)))
+            let (applicant, token) = try await workflow.signIn(
+                kind: kind, number: body.document.number, issuingCountry: body.document.issuingCountry, password: body.password,
+                address: context.clientAddress(request, trustedProxies: trustedProxies))
+            return try JSONBody(SessionView(token: token, applicant: applicant, expiresInSeconds: Int(Workflow.sessionLength.components.seconds)))
                 .response(status: .created)
         }
         router.post("/v1/applications") { request, context -> Response in

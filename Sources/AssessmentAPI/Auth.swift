@@ -1,21 +1,7 @@
-import Assessment
-import AssessmentStore
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
-import PostgresNIO
-
-/// Who is calling: a role and the id it acts for.
-public struct Principal: Sendable, Equatable {
-    public enum Role: String, Sendable, CaseIterable {
-        case applicant, institution, reviewer, bureau
-    }
-
-    public let role: Role
-    public let subject: String
-}
+import Workflow
 
 /// The request context of the API: the caller, once authenticated.
 public struct APIContext: RequestContext {
@@ -49,67 +35,16 @@ public struct APIContext: RequestContext {
     }
 }
 
-/// Bearer tokens: 256 random bits shown once, stored as their SHA-256.
-public struct APITokens: Sendable {
-    let client: PostgresClient
-    let logger: Logger
-
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
-    }
-
-    /// A new token for `role` acting as `subject`.
-    public func issue(role: Principal.Role, subject: String, validFor: Duration? = nil) async throws -> String {
-        let token = "ast_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        let seconds = validFor.map { Double($0.components.seconds) }
-        try await client.query("""
-            INSERT INTO api_tokens (token_hash, role, subject, expires_at)
-            VALUES (\(Self.hash(token)), \(role.rawValue), \(subject), now() + make_interval(secs => \(seconds)))
-            """, logger: logger)
-        return token
-    }
-
-    /// Revokes every live token of `subject` in `role` (tokens themselves are not stored, so they
-    /// are revoked by whom they act for); returns how many.
-    @discardableResult
-    public func revoke(role: Principal.Role, subject: String) async throws -> Int {
-        for try await count in try await client.query("""
-            WITH revoked AS (
-                UPDATE api_tokens SET revoked_at = now() WHERE role = \(role.rawValue) AND subject = \(subject) AND revoked_at IS NULL RETURNING 1
-            )
-            SELECT count(*)::int FROM revoked
-            """, logger: logger).decode(Int.self) { return count }
-        return 0
-    }
-
-    /// The principal of a live token, or nil.
-    func principal(for token: String) async throws -> Principal? {
-        for try await (role, subject) in try await client.query("""
-            SELECT role, subject FROM api_tokens
-            WHERE token_hash = \(Self.hash(token)) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-            """, logger: logger).decode((String, String).self) {
-            return Principal.Role(rawValue: role).map { Principal(role: $0, subject: subject) }
-        }
-        return nil
-    }
-
-    static func hash(_ token: String) -> ByteBuffer {
-        ByteBuffer(bytes: SHA256.hash(data: Data(token.utf8)))
-    }
-}
-
 /// Reads the bearer token, if any, into the context; routes decide whether they need one.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = APIContext
-    let tokens: APITokens
+    let workflow: Workflow
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         var context = context
         if let header = request.headers[.authorization] {
             guard header.hasPrefix("Bearer "), header.count < 200,
-                  let principal = try await tokens.principal(for: String(header.dropFirst("Bearer ".count))) else {
+                  let principal = try await workflow.principal(forToken: String(header.dropFirst("Bearer ".count))) else {
                 throw Problem(.unauthorized, "the bearer token is unknown, expired or revoked")
             }
             context.principal = principal

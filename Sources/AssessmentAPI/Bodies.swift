@@ -1,5 +1,4 @@
-import Assessment
-import AssessmentStore
+import Workflow
 import Foundation
 
 /// Request and response bodies: the API's own shapes, validated into domain values with errors

@@ -1,4 +1,4 @@
-import Assessment
+import Workflow
 
 /// The range of every number the API takes, stated once: the request decoder enforces it and
 /// `/openapi.json` is written from the same values, so the document and the server cannot drift

@@ -1,4 +1,4 @@
-import Assessment
+import Workflow
 
 /// The API's OpenAPI 3.1 description, its numeric ranges written from `Bounds`, served at /openapi.json. A test fails when a route of
 /// `APIServer.routes` is missing here, or a path here has no route.

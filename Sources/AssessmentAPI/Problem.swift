@@ -1,4 +1,4 @@
-import AssessmentStore
+import Workflow
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -55,9 +55,10 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
             case .invalidInput: return Problem(.unprocessableContent, error.message, errors: fields)
             case .notFound: return Problem(.notFound, error.message, errors: fields)
             case .forbidden: return Problem(.forbidden, error.message, errors: fields)
+            case .unauthenticated: return Problem(.unauthorized, error.message, errors: fields)
             case .tooMany:
                 var problem = Problem(.tooManyRequests, error.message, errors: fields)
-                problem.retryAfterSeconds = 3_600
+                problem.retryAfterSeconds = Int(error.retryAfter?.components.seconds ?? 3_600)
                 return problem
             default: return Problem(.conflict, error.message, errors: fields)  // a duplicate, or the wrong moment
             }

@@ -153,6 +153,11 @@ extension AssessmentStore {
         return try CommitteeVote(members: members, yes: yes, no: no, abstain: abstain)
     }
 
+    /// Voids a case's ballot (no quorum), so that the committee can vote again.
+    public func voidVote(of application: Int64, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM votes WHERE application_id = \(application)", logger: logger)
+    }
+
     /// Files an applicant's appeal of their own decided result, within the window.
     public func fileAppeal(applicant: Int64, application: Int64, reason: String, on connection: PostgresConnection) async throws {
         let record = try await self.application(application, lock: true, on: connection)

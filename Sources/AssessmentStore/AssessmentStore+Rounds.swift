@@ -294,7 +294,6 @@ extension AssessmentStore {
         return ids
     }
 
-    /// Applications of a round by state: the round's progress.
     /// An applicant's applications in id order after `after`, at most `limit`.
     public func applicationIDs(of applicant: Int64, after: Int64, limit: Int, on connection: PostgresConnection) async throws -> [Int64] {
         var ids: [Int64] = []
@@ -304,6 +303,7 @@ extension AssessmentStore {
         return ids
     }
 
+    /// A round's applications, optionally in one state, in id order after `after`, at most `limit`.
     public func applicationIDs(inRound round: Int64, state: ApplicationRecord.State?, after: Int64, limit: Int,
                                on connection: PostgresConnection) async throws -> [Int64] {
         var ids: [Int64] = []
@@ -315,11 +315,36 @@ extension AssessmentStore {
         return ids
     }
 
+    /// Applications of a round by state: the round's progress.
     public func progress(round: Int64, on connection: PostgresConnection) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for try await (state, n) in try await connection.query(
             "SELECT state, count(*)::int FROM applications WHERE round_id = \(round) GROUP BY state", logger: logger
         ).decode((String, Int).self) { counts[state] = n }
         return counts
+    }
+
+    /// A decided round's passed applications in id order after `after`, at most `limit`: the
+    /// certificates to issue.
+    public func passedApplicationIDs(round: Int64, after: Int64, limit: Int, on connection: PostgresConnection) async throws -> [Int64] {
+        var ids: [Int64] = []
+        for try await id in try await connection.query("""
+            SELECT id FROM applications WHERE round_id = \(round) AND state = 'decided' AND passed AND id > \(after)
+            ORDER BY id LIMIT \(limit)
+            """, logger: logger).decode(Int64.self) { ids.append(id) }
+        return ids
+    }
+
+    /// Records that a finalized round's results went to the bureau (once).
+    public func recordHandOver(round: Int64, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "INSERT INTO round_confirmations (round_id) VALUES (\(round)) ON CONFLICT DO NOTHING", logger: logger)
+    }
+
+    /// Records which officer confirmed a round's results, and when.
+    public func recordConfirmation(round: Int64, officer: String, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE round_confirmations SET confirmed_at = now(), confirmed_by = \(officer) WHERE round_id = \(round)
+            """, logger: logger)
     }
 }

@@ -15,6 +15,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let forbidden = Code(description: "forbidden")
         /// The record is not in a state that allows it (409).
         public static let wrongState = Code(description: "wrongState")
+        /// The caller could not be identified: an unknown, expired or revoked token, or a wrong
+        /// password (401).
+        public static let unauthenticated = Code(description: "unauthenticated")
         /// Too many of these from one client or about one record for now (429).
         public static let tooMany = Code(description: "tooMany")
         /// A stored record breaks a bound set after it was written: the step that read it fails
@@ -28,12 +31,15 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The field at fault, where one is.
     public let field: String?
+    /// For `tooMany`: when to try again at the latest.
+    public let retryAfter: Duration?
 
     /// A refusal.
-    public init(_ code: Code, _ message: String, field: String? = nil) {
+    public init(_ code: Code, _ message: String, field: String? = nil, retryAfter: Duration? = nil) {
         self.code = code
         self.message = message
         self.field = field
+        self.retryAfter = retryAfter
     }
 
     /// The message.

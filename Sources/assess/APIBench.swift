@@ -11,7 +11,7 @@ import NIOHTTP1
 import Notify
 import PostgresNIO
 import ServiceLifecycle
-import Workers
+import Workflow
 
 /// `assess bench api`: sustained HTTP load on the API, in process, over loopback.
 struct APIBench: AsyncParsableCommand {
@@ -38,7 +38,7 @@ struct APIBench: AsyncParsableCommand {
             let workflow = Workflow(client: client, vault: .ephemeral(), signer: signer, logger: logger)
             let notifier = Notifier(client: client, secrets: .ephemeral(), logger: logger)
             // One client address sends every request: the per-address look-up limit would measure itself.
-            let server = APIServer(workflow: workflow, notifier: notifier, client: client, lookupsPerMinute: 1_000_000_000, logger: logger)
+            let server = APIServer(workflow: workflow, notifier: notifier, lookupsPerMinute: 1_000_000_000, logger: logger)
             let (ready, readySignal) = AsyncStream.makeStream(of: Int.self)
             let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                   onServerRunning: { readySignal.yield($0.localAddress?.port ?? 0) }, logger: logger)

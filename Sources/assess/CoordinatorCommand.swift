@@ -4,6 +4,7 @@ import PostgresNIO
 import Notify
 import ServiceLifecycle
 import Workers
+import Workflow
 
 /// `assess coordinator`: run a coordinator, or show who leads.
 struct CoordinatorCommand: AsyncParsableCommand {

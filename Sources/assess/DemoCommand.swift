@@ -13,6 +13,7 @@ import PostgresNIO
 import PostgresSupport
 import ServiceLifecycle
 import Workers
+import Workflow
 
 /// `assess demo`: the main job. One process runs what production runs as several (coordinator,
 /// worker pool, HTTPS API) plus a local HTTPS receiver standing in for a platform's notification
@@ -57,7 +58,7 @@ struct DemoCommand: AsyncParsableCommand {
             let embedded = (options.database.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty
             say("  database: \(embedded ? "a throwaway local PostgreSQL (removed at exit)" : "DATABASE_URL, \(url.host):\(url.port)/\(url.database)")")
             let runStart = try await client.scalarDate("SELECT now()")
-            let workflow = Workflow(client: client, vault: keys.vault, signer: keys.signer, logger: logger)
+            let workflow = Workflow(client: client, vault: keys.vault, signer: keys.signer, passwordRounds: 1 << Self.passwordRoundsLog2, logger: logger)
             // The demo's receiver stands in for a platform's gateway on this machine: the one internal host it may reach.
             var endpoints = try EndpointPolicy.fromEnvironment()
             endpoints.allowedHosts.insert("localhost")
@@ -72,9 +73,8 @@ struct DemoCommand: AsyncParsableCommand {
                     say("  API \(base), notification receiver https://localhost:\(receiverPort)/hook (TLS from a development CA)\n")
                     let api = try DemoAPI(base: base, trustRootPEM: material.caPEM)
                     openClient = api
-                    let tokens = APITokens(client: client, logger: logger)
                     let issue: @Sendable (String, String) async throws -> String = { role, subject in
-                        try await tokens.issue(role: Principal.Role(rawValue: role)!, subject: subject, validFor: .seconds(86_400))
+                        try await workflow.issueToken(role: Principal.Role(rawValue: role)!, subject: subject, validFor: .seconds(86_400))
                     }
                     // The operator's part: the institution's record, and a platform's gateway subscribed to everything.
                     try await Self.addInstitution(workflow)
@@ -255,8 +255,7 @@ struct DemoServices: Sendable {
             cronSchedules: try Workflow.cronSchedules() + Notifier.cronSchedules()), logger: logger)
         let (apiPort, apiReady) = AsyncStream.makeStream(of: Int.self)
         let (receiverPort, receiverReady) = AsyncStream.makeStream(of: Int.self)
-        let server = APIServer(workflow: workflow, notifier: notifier, client: client,
-                               passwordRounds: 1 << DemoCommand.passwordRoundsLog2, logger: logger)
+        let server = APIServer(workflow: workflow, notifier: notifier, logger: logger)
         let app = Application(
             router: server.router(), server: try .tls(.http1(), tlsConfiguration: try tls.serverTLS),
             configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "assess"),

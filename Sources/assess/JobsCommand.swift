@@ -137,13 +137,8 @@ struct JobsCommand: AsyncParsableCommand {
             let (count, sleepMs, queue, check) = (self.count, self.sleepMs, self.queue, self.check)
             try await JobsCommand.withQueue(database) { client in
                 if check {
-                    let rows = try await client.client.query("""
-                        SELECT count(*)::int, count(p.job_id)::int, count(*) FILTER (WHERE j.state = 'completed')::int
-                        FROM jobs j LEFT JOIN queue_probes p ON p.job_id = j.id WHERE j.kind = \(ProbeJob.kind)
-                        """)
-                    for try await (jobs, ran, completed) in rows.decode((Int, Int, Int).self) {
-                        print("probes: \(jobs) enqueued, \(ran) ran exactly once, \(completed) completed")
-                    }
+                    let report = try await client.probeReport()
+                    print("probes: \(report.enqueued) enqueued, \(report.ranOnce) ran exactly once, \(report.completed) completed")
                 } else {
                     try await client.enqueue((0..<count).map { _ in
                         try NewJob(ProbeJob(milliseconds: sleepMs), options: .init(queue: queue))

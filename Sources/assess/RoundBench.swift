@@ -6,7 +6,7 @@ import JobQueue
 import Logging
 import PostgresNIO
 import ServiceLifecycle
-import Workers
+import Workflow
 
 /// `assess bench round`: a whole title round, submission to certificates, on the queue.
 struct RoundBench: AsyncParsableCommand {

@@ -5,10 +5,12 @@ import AssessmentStore
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import PostgresNIO
 import NIOSSL
 import Notify
 import ServiceLifecycle
 import Workers
+import Workflow
 
 /// `assess serve`: the HTTP API.
 struct ServeCommand: AsyncParsableCommand {
@@ -58,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let workflow = Workflow(client: client, vault: vault, signer: nil, logger: logger)
             let notifier = Notifier(client: client, secrets: secrets, configuration: .init(endpoints: try .fromEnvironment()), logger: logger)
-            let api = APIServer(workflow: workflow, notifier: notifier, client: client, logger: logger)
+            let api = APIServer(workflow: workflow, notifier: notifier, logger: logger)
             let app = Application(
                 router: api.router(), server: try serverTLS.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
                 configuration: .init(address: .hostname(host, port: port), serverName: "assess"),
@@ -81,6 +83,11 @@ struct TokensCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokens", abstract: "Issue and revoke API tokens.", subcommands: [Issue.self, Revoke.self])
 
+    /// Tokens open no sealed value: a throwaway vault serves.
+    static func workflow(_ client: PostgresClient, _ logger: Logger) -> Workflow {
+        Workflow(client: client, vault: .ephemeral(), signer: nil, logger: logger)
+    }
+
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a new bearer token (shown once; only its hash is stored).")
         @OptionGroup var database: DatabaseOptions
@@ -97,7 +104,7 @@ struct TokensCommand: AsyncParsableCommand {
             let logger = try database.logger(label: "assess.tokens", quietest: .warning)
             let (subject, days) = (subject, days)
             let token = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
-                try await APITokens(client: client, logger: logger).issue(role: role, subject: subject, validFor: days.map { .seconds($0 * 86_400) })
+                try await TokensCommand.workflow(client, logger).issueToken(role: role, subject: subject, validFor: days.map { .seconds($0 * 86_400) })
             }
             print(token)
         }
@@ -116,7 +123,7 @@ struct TokensCommand: AsyncParsableCommand {
             let logger = try database.logger(label: "assess.tokens", quietest: .warning)
             let subject = subject
             let count = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
-                try await APITokens(client: client, logger: logger).revoke(role: role, subject: subject)
+                try await TokensCommand.workflow(client, logger).revokeTokens(role: role, subject: subject)
             }
             print("\(count) tokens revoked")
         }

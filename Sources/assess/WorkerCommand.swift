@@ -4,6 +4,7 @@ import Logging
 import Notify
 import ServiceLifecycle
 import Workers
+import Workflow
 
 /// `assess worker`: a worker pool until SIGTERM or SIGINT, then a graceful drain.
 struct WorkerCommand: AsyncParsableCommand {

@@ -9,7 +9,7 @@ import Notify
 import PostgresNIO
 import Testing
 import TestSupport
-import Workers
+import Workflow
 
 /// A running API over a test database, and a client that talks to it over real HTTP.
 struct API: Sendable {
@@ -17,7 +17,6 @@ struct API: Sendable {
     let http: HTTPClient
     let workflow: Workflow
     let client: PostgresClient
-    let tokens: APITokens
     let notifier: Notifier
 
     struct Reply: Sendable {
@@ -48,12 +47,12 @@ struct API: Sendable {
     /// `trustedProxies` lets a test speak from several client addresses through `X-Forwarded-For`.
     static func with(trustedProxies: Set<String> = [], _ body: @escaping @Sendable (API) async throws -> Void) async throws {
         try await TestDatabase.with { client, database in
-            let workflow = Workflow(client: client, vault: .ephemeral(), signer: .ephemeral(), logger: database.logger)
+            let workflow = Workflow(client: client, vault: .ephemeral(), signer: .ephemeral(), passwordRounds: 1 << 10, logger: database.logger)
             // Cheap password hashes: the suite registers many applicants beside timing-sensitive tests.
             // The dead-letter test subscribes a local port nobody listens on: allowed here as an operator would.
             let notifier = Notifier(client: client, secrets: .ephemeral(),
                                     configuration: .init(endpoints: try EndpointPolicy(allowing: ["127.0.0.1"])), logger: database.logger)
-            let server = APIServer(workflow: workflow, notifier: notifier, client: client, passwordRounds: 1 << 10,
+            let server = APIServer(workflow: workflow, notifier: notifier,
                                    trustedProxies: trustedProxies, logger: database.logger)
             let (ready, readySignal) = AsyncStream.makeStream(of: Int.self)
             let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -66,8 +65,7 @@ struct API: Sendable {
                         port = bound
                         break
                     }
-                    try await body(API(base: "http://127.0.0.1:\(port)", http: http, workflow: workflow, client: client,
-                                       tokens: APITokens(client: client, logger: database.logger), notifier: notifier))
+                    try await body(API(base: "http://127.0.0.1:\(port)", http: http, workflow: workflow, client: client, notifier: notifier))
                 }
             } catch {
                 try? await http.shutdown()

@@ -6,7 +6,7 @@ import NIOHTTP1
 import PostgresNIO
 import Testing
 import TestSupport
-import Workers
+import Workflow
 
 @Suite("HTTP API")
 struct APITests {
@@ -104,10 +104,10 @@ struct APITests {
     func authorization() async throws {
         try await API.with { api in
             let round = try await Self.setUpRound(api)
-            let reviewer = try await api.tokens.issue(role: .reviewer, subject: "r1")
-            let institution = try await api.tokens.issue(role: .institution, subject: "inst")
-            let stranger = try await api.tokens.issue(role: .institution, subject: "other")
-            let bureau = try await api.tokens.issue(role: .bureau, subject: "officer-7")
+            let reviewer = try await api.workflow.issueToken(role: .reviewer, subject: "r1")
+            let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
+            let stranger = try await api.workflow.issueToken(role: .institution, subject: "other")
+            let bureau = try await api.workflow.issueToken(role: .bureau, subject: "officer-7")
             let registered = try await api.request(.POST, "/v1/applicants", json: registration())
             let applicant = try #require(registered.json["token"] as? String)
             let applied = try await api.request(.POST, "/v1/applications", token: applicant,
@@ -129,7 +129,7 @@ struct APITests {
             #expect(try await api.request(.POST, "/v1/certificates/T-1/revoke", token: bureau, json: #"{"reason": "x"}"#).status == 404)
             #expect(try await api.request(.POST, "/v1/rounds/\(round)/confirm", token: bureau).status == 409, "an open round cannot be confirmed")
             #expect(try await api.request(.GET, "/v1/certificates/NOPE").status == 404)
-            #expect(try await api.tokens.revoke(role: .institution, subject: "other") == 1)
+            #expect(try await api.workflow.revokeTokens(role: .institution, subject: "other") == 1)
             #expect(try await api.request(.GET, "/v1/rounds/\(round)/progress", token: stranger).status == 401, "a revoked token")
         }
     }
@@ -139,8 +139,8 @@ struct APITests {
         try await API.with { api in
             try await api.workflow.addInstitution(id: "inst", name: "Institution")
             try await api.workflow.addInstitution(id: "other", name: "Other institution")
-            let institution = try await api.tokens.issue(role: .institution, subject: "inst")
-            let stranger = try await api.tokens.issue(role: .institution, subject: "other")
+            let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
+            let stranger = try await api.workflow.issueToken(role: .institution, subject: "other")
             for id in ["r1", "r2", "r3"] {
                 let added = try await api.request(.POST, "/v1/reviewers", token: institution,
                                                   json: #"{"id": "\#(id)", "name": "Reviewer \#(id)", "fields": ["economics"], "loadCap": 10}"#)
@@ -148,7 +148,7 @@ struct APITests {
             }
             let taken = try await api.request(.POST, "/v1/reviewers", token: stranger, json: #"{"id": "r1", "name": "Someone", "fields": ["art"]}"#)
             #expect(taken.status == 409 && taken.fields == ["id"], "another institution's reviewer id: \(taken.body)")
-            let nobody = try await api.tokens.issue(role: .institution, subject: "no-such-institution")
+            let nobody = try await api.workflow.issueToken(role: .institution, subject: "no-such-institution")
             let orphan = try await api.request(.POST, "/v1/reviewers", token: nobody, json: #"{"id": "r9", "name": "x", "fields": ["art"]}"#)
             #expect(orphan.status == 404, "a token for an institution that does not exist: \(orphan.body)")
             let badReviewer = try await api.request(.POST, "/v1/reviewers", token: institution, json: #"{"id": "r 4", "name": "x", "fields": []}"#)
@@ -192,7 +192,7 @@ struct APITests {
                                                     dueAt: Date().addingTimeInterval(3_600), on: connection)
                 try await connection.query("UPDATE applications SET state = 'assigned' WHERE id = \(application)", logger: .init(label: "test"))
             }
-            let reviewer = try await api.tokens.issue(role: .reviewer, subject: "r1")
+            let reviewer = try await api.workflow.issueToken(role: .reviewer, subject: "r1")
             let cases = try await api.request(.GET, "/v1/reviews", token: reviewer)
             #expect(cases.status == 200 && cases.body.contains("title economics, grade 2"), "\(cases.body)")
             #expect(!cases.body.contains("Zhao") && !cases.body.contains(residentID(born: "1990-03-01", sequence: 1)), "reviews are blind")
@@ -202,7 +202,7 @@ struct APITests {
             #expect(try await api.client.scalar("SELECT count(*)::int FROM assignments WHERE state = 'scored' AND score = 81.5") == 1)
             // r2 declares a conflict: the case goes to a fresh reviewer, never back to r1, r2 or r3.
             try await api.workflow.addReviewer(Reviewer(id: ReviewerID("r4"), fields: ["economics"], loadCap: 10), name: "r4", institution: "inst")
-            let second = try await api.tokens.issue(role: .reviewer, subject: "r2")
+            let second = try await api.workflow.issueToken(role: .reviewer, subject: "r2")
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/conflict", token: second).status == 202)
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/conflict", token: second).status == 403, "no longer theirs")
             #expect(try await api.client.scalar("""
@@ -310,8 +310,8 @@ struct APITests {
             let full = try await object(from: "198.51.100.1")
             #expect(full.status == 429 && full.body.contains("20 open objections"), "\(full.body)")
 
-            let institution = try await api.tokens.issue(role: .institution, subject: "inst")
-            let other = try await api.tokens.issue(role: .institution, subject: "other")
+            let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
+            let other = try await api.workflow.issueToken(role: .institution, subject: "other")
             let open = try await api.request(.GET, "/v1/rounds/\(round)/objections?state=open&limit=100", token: institution)
             let items = try #require(open.json["items"] as? [[String: Any]])
             #expect(items.count == 20 && items.allSatisfy { $0["contact"] as? String == "someone@example.org" })
@@ -389,7 +389,7 @@ struct APITests {
     func subscriptions() async throws {
         try await API.with { api in
             try await api.workflow.addInstitution(id: "inst", name: "Institution")
-            let institution = try await api.tokens.issue(role: .institution, subject: "inst")
+            let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
             let registered = try await api.request(.POST, "/v1/applicants", json: registration())
             let applicant = try #require(registered.json["token"] as? String)
             let plain = try await api.request(.POST, "/v1/subscriptions", token: institution, json: #"{"url": "http://hooks.example/a"}"#)
@@ -433,9 +433,9 @@ struct APITests {
             let applicant = try #require(registered.json["token"] as? String)
             let tokens: [Principal.Role: String] = [
                 .applicant: applicant,
-                .institution: try await api.tokens.issue(role: .institution, subject: "inst"),
-                .reviewer: try await api.tokens.issue(role: .reviewer, subject: "r1"),
-                .bureau: try await api.tokens.issue(role: .bureau, subject: "officer-7"),
+                .institution: try await api.workflow.issueToken(role: .institution, subject: "inst"),
+                .reviewer: try await api.workflow.issueToken(role: .reviewer, subject: "r1"),
+                .bureau: try await api.workflow.issueToken(role: .bureau, subject: "officer-7"),
             ]
             let subscribed = try await api.request(.POST, "/v1/subscriptions", token: tokens[.institution], json: #"{"url": "https://hooks.example/a"}"#)
             #expect(subscribed.status == 201 && subscribed.json["id"] as? Int == 1, "the subscription the routes below name")

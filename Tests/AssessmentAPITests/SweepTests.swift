@@ -6,7 +6,7 @@ import NIOHTTP1
 import Notify
 import Testing
 import TestSupport
-import Workers
+import Workflow
 import Logging
 import ServiceLifecycle
 
@@ -19,8 +19,8 @@ struct SweepTests {
             let registered = try await api.request(.POST, "/v1/applicants", json: registration())
             let applicant = try #require(registered.json["token"] as? String)
             let tokens: [String?] = [
-                nil, applicant, try await api.tokens.issue(role: .institution, subject: "inst"),
-                try await api.tokens.issue(role: .reviewer, subject: "r1"), try await api.tokens.issue(role: .bureau, subject: "officer"),
+                nil, applicant, try await api.workflow.issueToken(role: .institution, subject: "inst"),
+                try await api.workflow.issueToken(role: .reviewer, subject: "r1"), try await api.workflow.issueToken(role: .bureau, subject: "officer"),
             ]
             var registry = JobRegistry()
             api.workflow.register(in: &registry)

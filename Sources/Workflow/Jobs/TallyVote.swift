@@ -21,7 +21,7 @@ public struct TallyVote: JobArgs {
                 let round = try await store.round(application.roundID, on: connection)
                 switch vote.outcome(policy: round.policy) {
                 case .noQuorum:
-                    try await connection.query("DELETE FROM votes WHERE application_id = \(application.id)", logger: context.logger)
+                    try await store.voidVote(of: application.id, on: connection)
                     try await Outbox.owe("vote void: no quorum", about: "application:\(application.id)",
                                          to: "institution:\(round.institutionID)", payload: ["present": "\(vote.present)"],
                                          on: connection, logger: context.logger)

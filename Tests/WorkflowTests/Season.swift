@@ -6,7 +6,7 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 import TestSupport
-import Workers
+@testable import Workflow
 
 /// People and rounds of a small season, as ids.
 struct Cast {

@@ -17,8 +17,7 @@ public struct HandToBureau: JobArgs {
             try await context.withTransaction { connection in
                 let round = try await workflow.store.round(args.round, lock: true, on: connection)
                 guard round.state == .finalized else { return }
-                try await connection.query(
-                    "INSERT INTO round_confirmations (round_id) VALUES (\(round.id)) ON CONFLICT DO NOTHING", logger: context.logger)
+                try await workflow.store.recordHandOver(round: round.id, on: connection)
                 try await Outbox.oweDecidedApplicants("final result", round: round.id, on: connection, logger: context.logger)
                 try await Outbox.owe("results to confirm", about: "round:\(round.id)", to: "bureau", on: connection, logger: context.logger)
                 try await AuditLog.append(actor: "system", action: "hand to bureau", subject: "round:\(round.id)",

@@ -21,11 +21,7 @@ public struct IssueCertificates: JobArgs {
             try await context.withTransaction { connection in
                 let round = try await store.round(args.round, on: connection)
                 guard round.state == .confirmed else { return }
-                var ids: [Int64] = []
-                for try await id in try await connection.query("""
-                    SELECT id FROM applications WHERE round_id = \(round.id) AND state = 'decided' AND passed AND id > \(args.after)
-                    ORDER BY id LIMIT \(Workflow.chunkSize)
-                    """, logger: context.logger).decode(Int64.self) { ids.append(id) }
+                let ids = try await store.passedApplicationIDs(round: round.id, after: args.after, limit: Workflow.chunkSize, on: connection)
                 guard let last = ids.last else { return }
                 let today = try await store.today(of: round, on: connection)
                 for id in ids { _ = try await store.issueCertificate(application: id, issuedOn: today, signer: signer, on: connection) }

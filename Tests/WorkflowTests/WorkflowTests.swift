@@ -7,7 +7,7 @@ import PostgresNIO
 import ServiceLifecycle
 import Testing
 import TestSupport
-import Workers
+@testable import Workflow
 
 @Suite("Assessment workflow on the queue")
 struct WorkflowTests {

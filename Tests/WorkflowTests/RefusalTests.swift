@@ -5,7 +5,7 @@ import JobQueue
 import PostgresNIO
 import Testing
 import TestSupport
-import Workers
+@testable import Workflow
 
 /// Bad input gets a clear refusal and leaves nothing behind.
 @Suite("Workflow refusals and the audit chain")

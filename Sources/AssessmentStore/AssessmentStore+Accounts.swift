@@ -12,7 +12,8 @@ public struct SignInFailureCounts: Sendable {
     public let address: Int
 }
 
-/// Applicants' passwords and the failures that throttle sign-in, in a caller's transaction.
+/// Accounts: bearer tokens, applicants' passwords and the failures that throttle sign-in, in a
+/// caller's transaction.
 extension AssessmentStore {
     /// Stores an applicant's password hash (scrypt; never the password).
     public func setPassword(applicant: Int64, hash: String, on connection: PostgresConnection) async throws {
@@ -70,5 +71,32 @@ extension AssessmentStore {
         try await connection.query("""
             DELETE FROM sign_in_failures WHERE id = \(attempt) OR (key = \(ByteBuffer(bytes: key)) AND client = \(address))
             """, logger: logger)
+    }
+
+    /// Stores a new bearer token by its SHA-256 (the token itself is shown once and never kept).
+    public func storeToken(hash: [UInt8], role: String, subject: String, validFor: Duration?, on connection: PostgresConnection) async throws {
+        let seconds = validFor.map { Double($0.components.seconds) }
+        try await connection.query("""
+            INSERT INTO api_tokens (token_hash, role, subject, expires_at)
+            VALUES (\(ByteBuffer(bytes: hash)), \(role), \(subject), now() + make_interval(secs => \(seconds)))
+            """, logger: logger)
+    }
+
+    /// Revokes every live token of `subject` in `role`; returns how many.
+    public func revokeTokens(role: String, subject: String, on connection: PostgresConnection) async throws -> Int {
+        try await count("""
+            WITH revoked AS (
+                UPDATE api_tokens SET revoked_at = now() WHERE role = \(role) AND subject = \(subject) AND revoked_at IS NULL RETURNING 1
+            )
+            SELECT count(*)::int FROM revoked
+            """, on: connection)
+    }
+
+    /// The role and subject of a live token, by its SHA-256, or nil.
+    public func tokenHolder(hash: [UInt8], on connection: PostgresConnection) async throws -> (role: String, subject: String)? {
+        try await first("""
+            SELECT role, subject FROM api_tokens
+            WHERE token_hash = \(ByteBuffer(bytes: hash)) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+            """, as: (String, String).self, on: connection).map { (role: $0.0, subject: $0.1) }
     }
 }

@@ -4,11 +4,11 @@ import JobQueue
 import Logging
 import Notify
 import PostgresNIO
-import Workers
+import Workflow
 
 /// The handlers every `assess worker` runs: the assessment workflow's, and the operators' probes.
-enum WorkerHandlers {
-    static func registry(workflow: Workflow, notifier: Notifier?) -> JobRegistry {
+public enum WorkerHandlers {
+    public static func registry(workflow: Workflow, notifier: Notifier?) -> JobRegistry {
         var registry = JobRegistry()
         registry.register(NoOpHandler())
         registry.register(ProbeHandler())
@@ -20,7 +20,7 @@ enum WorkerHandlers {
 
     /// The notifier with the deployment's key; without ASSESS_DATA_KEY no worker could open the
     /// subscriptions' secrets, so this one leaves the notify queue alone.
-    static func notifier(client: PostgresClient, logger: Logger) throws -> Notifier? {
+    public static func notifier(client: PostgresClient, logger: Logger) throws -> Notifier? {
         guard let key = try PersonalDataVault.masterKey() else {
             logger.notice("ASSESS_DATA_KEY is not set: this worker does not deliver notifications")
             return nil
@@ -32,45 +32,12 @@ enum WorkerHandlers {
     /// The workflow with the keys of the environment. Handlers never open sealed identity numbers,
     /// so a worker without ASSESS_DATA_KEY works with a throwaway vault; without the bureau key it
     /// leaves the signing queue to workers that have it.
-    static func workflow(client: PostgresClient, logger: Logger) throws -> Workflow {
+    public static func workflow(client: PostgresClient, logger: Logger) throws -> Workflow {
         let signer = try BureauSigner.fromEnvironment()
         if signer == nil {
             logger.notice("ASSESS_BUREAU_KEY is not set: this worker does not sign certificates")
         }
         return Workflow(client: client, vault: try PersonalDataVault.fromEnvironment() ?? .ephemeral(), signer: signer, logger: logger)
-    }
-}
-
-/// A job that does nothing: for benchmarks and smoke tests of a deployment.
-struct NoOpJob: JobArgs {
-    static let kind = "noop"
-    /// When it was enqueued, in nanoseconds since 1970, for latency figures.
-    var enqueuedAtNanos: Int64?
-}
-
-struct NoOpHandler: JobHandler {
-    func handle(_ args: NoOpJob, context: JobContext) async throws {}
-}
-
-/// A job that works a while and records its run in `queue_probes` in the same transaction that
-/// completes it: a second run of one job could not record itself, so the table shows each ran once.
-struct ProbeJob: JobArgs {
-    static let kind = "probe"
-    var milliseconds: Int
-}
-
-struct ProbeHandler: JobHandler {
-    /// The longest a probe works: its arguments come from the database, and a duration far past
-    /// this would overflow.
-    static let longest = 600_000
-
-    func handle(_ args: ProbeJob, context: JobContext) async throws {
-        try await Task.sleep(for: .milliseconds(min(max(args.milliseconds, 0), Self.longest)))
-        let worker = context.logger[metadataKey: "worker"].map { "\($0)" } ?? "unknown"
-        try await context.withTransaction { connection in
-            try await connection.query(
-                "INSERT INTO queue_probes (job_id, worker) VALUES (\(context.job.id), \(worker))", logger: context.logger)
-        }
     }
 }
 

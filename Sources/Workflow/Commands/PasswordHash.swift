@@ -5,8 +5,8 @@ import NIOPosix
 
 /// Password hashes: scrypt (by default N = 2^15, r = 8, p = 1: 32 MiB and tens of milliseconds
 /// per guess), a random 16-byte salt, stored with their parameters so they can be raised later.
-enum PasswordHash {
-    static let defaultRounds = 1 << 15
+public enum PasswordHash {
+    public static let defaultRounds = 1 << 15
     static let blockSize = 8
     static let parallelism = 1
 

@@ -5,7 +5,7 @@ import JobQueue
 import PostgresNIO
 import Testing
 import TestSupport
-import Workers
+@testable import Workflow
 
 /// People act at the same moment: what one step owes the next is never lost between them.
 @Suite("Concurrent commands")

@@ -15,19 +15,24 @@ public struct Workflow: Sendable {
     /// Applications per panel-staffing or certificate-issuing job: big rounds fan out into chunks.
     public static let chunkSize = 500
 
-    /// The store.
-    public let store: AssessmentStore
+    /// The store: the edges (API, commands of the CLI) never reach it, they issue commands and
+    /// queries; benches and tests of this package may, to set up what no command does.
+    package let store: AssessmentStore
     /// The queue.
     public let queue: JobQueueClient
     /// The bureau's signing key; a worker without it leaves certificate jobs to workers that have it.
     public let signer: BureauSigner?
+    /// scrypt's N for new password hashes: tests and benchmarks that register thousands lower it.
+    let passwordRounds: Int
     let logger: Logger
 
     /// A workflow over a running client.
-    public init(client: PostgresClient, vault: PersonalDataVault, signer: BureauSigner?, logger: Logger) {
+    public init(client: PostgresClient, vault: PersonalDataVault, signer: BureauSigner?,
+                passwordRounds: Int = PasswordHash.defaultRounds, logger: Logger) {
         self.store = AssessmentStore(vault: vault, logger: logger)
         self.queue = JobQueueClient(client: client, logger: logger)
         self.signer = signer
+        self.passwordRounds = passwordRounds
         self.logger = logger
     }
 

@@ -1,8 +1,6 @@
 import Assessment
 import AssessmentStore
 import Foundation
-import Hummingbird
-import Logging
 import PostgresNIO
 
 /// Applicants' sign-in: document and password, throttled as OWASP advises against guessing and
@@ -26,29 +24,26 @@ struct SignIn: Sendable {
     static let perClient = 20
     static let window: Duration = .seconds(900)
     static let slowWindow: Duration = .seconds(3_600)
-    static let sessionLength: Duration = .seconds(12 * 3_600)
 
-    let client: PostgresClient
-    let store: AssessmentStore
-    let passwordRounds: Int
-    let logger: Logger
+    let workflow: Workflow
+    var store: AssessmentStore { workflow.store }
 
     /// The applicant with this document and password; `address` is the caller's, for the limits.
     func verify(kind: IdentityDocument.Kind, number: String, issuingCountry: String?, password: String, address: String) async throws -> Int64 {
         let key = store.documentKey(kind: kind, number: number, issuingCountry: issuingCountry)
         let attempt = try await reserveAttempt(key: key, address: address)
-        let row = try await client.withConnection { connection in
+        let row = try await workflow.client.withConnection { connection in
             try await store.passwordHash(kind: kind, number: number, issuingCountry: issuingCountry, on: connection)
         }
         let matches: Bool
         if let row {
             matches = await PasswordHash.verify(password, against: row.hash)
         } else {
-            await PasswordHash.burn(password, rounds: passwordRounds)
+            await PasswordHash.burn(password, rounds: workflow.passwordRounds)
             matches = false
         }
-        guard let row, matches else { throw Problem(.unauthorized, "the document or the password is wrong") }
-        try await client.withConnection { connection in
+        guard let row, matches else { throw StoreError(.unauthenticated, "the document or the password is wrong") }
+        try await workflow.client.withConnection { connection in
             try await store.clearSignInFailures(attempt: attempt, key: key, address: address, on: connection)
         }
         return row.applicant
@@ -57,8 +52,8 @@ struct SignIn: Sendable {
     /// Counts the failures that limit this attempt and, if none is exhausted, writes the attempt
     /// as a failure until its password proves right; returns its row id.
     private func reserveAttempt(key: [UInt8], address: String) async throws -> Int64 {
-        // A refusal is returned, not thrown: the transaction would wrap a thrown Problem.
-        let reserved = try await client.withTransaction(logger: logger) { connection -> Result<Int64, Problem> in
+        // A refusal is returned, not thrown: the transaction would wrap a thrown refusal.
+        let reserved = try await workflow.client.withTransaction(logger: workflow.logger) { connection -> Result<Int64, StoreError> in
             let counts = try await store.lockAndCountSignInFailures(key: key, address: address, window: Self.window,
                                                                     slowWindow: Self.slowWindow, on: connection)
             if counts.accountFromAddress >= Self.perAccountAndClient {
@@ -76,10 +71,7 @@ struct SignIn: Sendable {
     }
 
     /// A 429 that says when to try again: a window's length at most, since failures age out of it.
-    static func tooMany(_ what: String, retryAfter: Duration) -> Problem {
-        let seconds = Int(retryAfter.components.seconds)
-        var problem = Problem(.tooManyRequests, "\(what); try again in \(seconds / 60) minutes at the latest")
-        problem.retryAfterSeconds = seconds
-        return problem
+    static func tooMany(_ what: String, retryAfter: Duration) -> StoreError {
+        StoreError(.tooMany, "\(what); try again in \(retryAfter.components.seconds / 60) minutes at the latest", retryAfter: retryAfter)
     }
 }

@@ -1,0 +1,74 @@
+import Assessment
+import AssessmentStore
+import Crypto
+import Foundation
+import PostgresNIO
+
+/// Who is calling: a role and the id it acts for.
+public struct Principal: Sendable, Equatable {
+    public enum Role: String, Sendable, CaseIterable {
+        case applicant, institution, reviewer, bureau
+    }
+
+    public let role: Role
+    public let subject: String
+
+    public init(role: Role, subject: String) {
+        self.role = role
+        self.subject = subject
+    }
+}
+
+/// Accounts: bearer tokens (256 random bits shown once, stored as their SHA-256), applicants'
+/// registration with a password, and sign-in.
+extension Workflow {
+    /// How long an applicant's session token lives.
+    public static let sessionLength: Duration = .seconds(12 * 3_600)
+
+    /// A new token for `role` acting as `subject`.
+    public func issueToken(role: Principal.Role, subject: String, validFor: Duration? = nil) async throws -> String {
+        let token = "ast_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        try await client.withConnection { connection in
+            try await store.storeToken(hash: Self.tokenHash(token), role: role.rawValue, subject: subject, validFor: validFor, on: connection)
+        }
+        return token
+    }
+
+    /// Revokes every live token of `subject` in `role` (tokens themselves are not stored, so they
+    /// are revoked by whom they act for); returns how many.
+    @discardableResult
+    public func revokeTokens(role: Principal.Role, subject: String) async throws -> Int {
+        try await client.withConnection { try await store.revokeTokens(role: role.rawValue, subject: subject, on: $0) }
+    }
+
+    /// The principal of a live token, or nil.
+    public func principal(forToken token: String) async throws -> Principal? {
+        let holder = try await client.withConnection { try await store.tokenHolder(hash: Self.tokenHash(token), on: $0) }
+        return holder.flatMap { holder in Principal.Role(rawValue: holder.role).map { Principal(role: $0, subject: holder.subject) } }
+    }
+
+    /// Registers an applicant with a password (hashed off the request threads) and returns their
+    /// id and a session token.
+    public func registerApplicant(_ registration: ApplicantRegistration, password: String) async throws -> (id: Int64, token: String) {
+        let hash = try await PasswordHash.make(password, rounds: passwordRounds)
+        let id = try await registerApplicant(registration) { id, connection in
+            try await store.setPassword(applicant: id, hash: hash, on: connection)
+        }
+        return (id, try await issueToken(role: .applicant, subject: String(id), validFor: Self.sessionLength))
+    }
+
+    /// An applicant signs in with their document and password from `address`; returns their id
+    /// and a session token, or refuses (401, or 429 once the limits of `SignIn` are reached).
+    public func signIn(
+        kind: IdentityDocument.Kind, number: String, issuingCountry: String?, password: String, address: String
+    ) async throws -> (applicant: Int64, token: String) {
+        let applicant = try await SignIn(workflow: self).verify(kind: kind, number: number, issuingCountry: issuingCountry,
+                                                                password: password, address: address)
+        return (applicant, try await issueToken(role: .applicant, subject: String(applicant), validFor: Self.sessionLength))
+    }
+
+    static func tokenHash(_ token: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data(token.utf8)))
+    }
+}

@@ -1,0 +1,32 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+import PostgresNIO
+
+/// What the HR bureau does: confirm finalized rounds and revoke certificates.
+extension Workflow {
+    /// The bureau confirms (files) a finalized round; certificates are issued by jobs.
+    public func confirmRound(_ id: Int64, by officer: String) async throws {
+        try await transaction { connection in
+            let round = try await store.round(id, lock: true, on: connection)
+            try await store.advance(round, to: .confirmed, actor: "bureau:\(officer)", on: connection)
+            try await store.recordConfirmation(round: id, officer: officer, on: connection)
+            try await enqueue(IssueCertificates(round: id, after: 0), key: "round:\(id):after:0", queue: Self.signingQueueName, on: connection)
+        }
+    }
+
+    /// The bureau revokes a certificate; a job records it and tells the holder.
+    public func revokeCertificate(number: String, reason: String) async throws {
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...1000).contains(trimmed.count) else {
+            throw StoreError(.invalidInput, "give a reason of 1 to 1,000 characters", field: "reason")
+        }
+        try await transaction { connection in
+            guard try await store.certificate(number: number, on: connection) != nil else {
+                throw StoreError(.notFound, "no certificate has the number \(number)")
+            }
+            try await enqueue(RevokeCertificate(number: number, reason: trimmed), key: "certificate:\(number)", on: connection)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+import PostgresNIO
+
+/// What evaluation institutions do: keep their pool, run rounds, record committee ballots and
+/// skills results.
+extension Workflow {
+    /// Registers an institution.
+    public func addInstitution(id: String, name: String) async throws {
+        try await transaction { try await store.addInstitution(id: id, name: name, on: $0) }
+    }
+
+    /// Adds a reviewer to an institution's pool.
+    public func addReviewer(_ reviewer: Reviewer, name: String, institution: String) async throws {
+        try await transaction { try await store.addReviewer(reviewer, name: name, institution: institution, on: $0) }
+    }
+
+    /// Opens a round and schedules its closing day.
+    public func openRound(_ draft: RoundDraft) async throws -> Int64 {
+        try await transaction { connection in
+            let id = try await store.openRound(draft, on: connection)
+            let round = try await store.round(id, on: connection)
+            try await enqueue(CloseApplications(round: id), key: "round:\(id)",
+                              runAt: round.instant(afterDays: Double(draft.closesOnDay)), on: connection)
+            try await Outbox.owe("round opened", about: "round:\(id)", to: "institution:\(draft.institutionID)", on: connection, logger: logger)
+            return id
+        }
+    }
+
+    /// An institution closes its round to applications before the planned day.
+    public func closeApplicationsNow(round id: Int64, institution: String) async throws {
+        try await transaction { connection in
+            let round = try await store.round(id, lock: true, on: connection)
+            guard round.institutionID == institution else { throw StoreError(.forbidden, "round \(id) belongs to another institution") }
+            guard round.state == .open else { throw StoreError(.wrongState, "round \(id) is \(round.state.rawValue), not open") }
+            try await enqueue(CloseApplications(round: id), key: "round:\(id):early", on: connection)
+        }
+    }
+
+    /// An institution records its committee's ballot counts on a scored title case.
+    public func recordVote(application: Int64, members: Int, yes: Int, no: Int, abstain: Int, institution: String) async throws {
+        try await transaction { connection in
+            let vote: CommitteeVote
+            do throws(ScoringError) {
+                vote = try CommitteeVote(members: members, yes: yes, no: no, abstain: abstain)
+            } catch {
+                throw StoreError(.invalidInput, error.message)
+            }
+            try await requireOwnRound(application: application, institution: institution, on: connection)
+            try await store.recordVote(vote, application: application, actor: "institution:\(institution)", on: connection)
+            try await enqueue(TallyVote(application: application), on: connection)
+        }
+    }
+
+    /// An institution records a skills candidate's part scores; the decision follows at once.
+    public func recordSkillsResult(application: Int64, parts: [SkillsPart: Double], institution: String) async throws {
+        try await transaction { connection in
+            let round = try await requireOwnRound(application: application, institution: institution, on: connection)
+            let record = try await store.application(application, lock: true, on: connection)
+            guard case .skill(_, let level, _) = record.target, round.state == .scoring else {
+                throw StoreError(.wrongState, "part scores are recorded for skills candidates while their round is scoring")
+            }
+            guard record.state == .eligible else {
+                throw StoreError(record.state == .decided ? .duplicate : .wrongState,
+                                 "application \(application) is \(record.state.rawValue); part scores go to eligible candidates once")
+            }
+            let passed: Bool
+            do throws(ScoringError) {
+                passed = try SkillsPart.passes(level: level, scores: parts, policy: round.policy)
+            } catch {
+                throw StoreError(.invalidInput, error.message, field: "parts")
+            }
+            let mean = parts.values.reduce(0, +) / Double(max(1, parts.count))
+            _ = try await store.moveApplications([application], from: .eligible, to: .decided, score: mean, passed: passed, on: connection)
+            try await AuditLog.append(actor: "institution:\(institution)", action: passed ? "passed" : "failed",
+                                      subject: "application:\(application)", on: connection, logger: logger)
+            try await publishWhenAllDecided(round: round.id, on: connection)
+        }
+    }
+
+    @discardableResult
+    private func requireOwnRound(application: Int64, institution: String, on connection: PostgresConnection) async throws -> RoundRecord {
+        let round = try await store.round(try await store.application(application, on: connection).roundID, on: connection)
+        guard round.institutionID == institution else {
+            throw StoreError(.forbidden, "application \(application) belongs to another institution's round")
+        }
+        return round
+    }
+}

@@ -1,0 +1,38 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import JobQueue
+import PostgresNIO
+
+/// What institutions read back: only their own rounds.
+extension Workflow {
+    /// A round's applications, optionally in one state, only for the institution that runs it.
+    public func applications(inRound id: Int64, institution: String, state: ApplicationRecord.State?, after: Int64, limit: Int)
+        async throws -> [ApplicationRecord] {
+        try await transaction { connection in
+            let round = try await store.round(id, on: connection)
+            guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
+            var records: [ApplicationRecord] = []
+            for id in try await store.applicationIDs(inRound: id, state: state, after: after, limit: limit, on: connection) {
+                records.append(try await store.application(id, on: connection))
+            }
+            return records
+        }
+    }
+
+    /// A round's applications by stage, only for the institution that runs it.
+    public func progress(round id: Int64, institution: String) async throws -> (state: String, counts: [String: Int]) {
+        try await transaction { connection in
+            let round = try await store.round(id, on: connection)
+            guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
+            return (round.state.rawValue, try await store.progress(round: id, on: connection))
+        }
+    }
+
+    /// A round's objections, for its institution.
+    public func objections(round: Int64, institution: String, openOnly: Bool, after: Int64, limit: Int) async throws -> [ObjectionRecord] {
+        try await transaction {
+            try await store.objections(round: round, institution: institution, openOnly: openOnly, after: after, limit: limit, on: $0)
+        }
+    }
+}
