@@ -52,12 +52,8 @@ extension APIServer {
     /// The recipient the caller's notifications go to, and whether it may name another.
     static func recipient(of context: APIContext) throws -> (own: String, mayNameAny: Bool) {
         guard let principal = context.principal else { throw Problem(.unauthorized, "send `Authorization: Bearer <token>`") }
-        switch principal.role {
-        case .institution: return ("institution:\(principal.subject)", false)
-        case .applicant: return ("applicant:\(principal.subject)", false)
-        case .bureau: return ("bureau", true)
-        case .reviewer: return ("reviewer:\(principal.subject)", false)
-        }
+        guard let recipient = principal.recipient else { throw Problem(.forbidden, "this token names no applicant") }
+        return (recipient.description, recipient == .bureau)
     }
 
     /// The subscription, if the caller owns it (the bureau owns all); another's reads as not found.

@@ -135,7 +135,7 @@ public struct APIServer: Sendable {
         router.get("/v1/notifications") { request, context -> JSONBody<Page<NotificationView>> in
             let applicant = try Self.applicantID(context)
             let (after, limit) = try Self.page(request)
-            let rows = try await workflow.notifications(of: "applicant:\(applicant)", after: after, limit: limit)
+            let rows = try await workflow.notifications(of: .applicant(applicant), after: after, limit: limit)
             return JSONBody(Page(items: rows.map { NotificationView(id: $0.id, event: $0.event, createdAt: $0.createdAt, payload: $0.payload) },
                                  next: rows.count == limit ? rows.last?.id : nil))
         }
@@ -224,7 +224,7 @@ public struct APIServer: Sendable {
         router.get("/v1/rounds/:id/progress") { _, context -> Response in
             let institution = try context.require(.institution)
             let (state, counts) = try await workflow.progress(round: try Self.id(context), institution: institution)
-            return try JSONBody(RoundProgressView(state: state, applications: counts)).response()
+            return try JSONBody(RoundProgressView(state: state.rawValue, applications: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }))).response()
         }
 
         router.get("/v1/rounds/:id/applications") { request, context -> JSONBody<Page<ApplicationView>> in

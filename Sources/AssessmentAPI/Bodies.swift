@@ -312,7 +312,7 @@ struct ObjectionView: Encodable, Sendable {
 
     init(_ record: ObjectionRecord) {
         (id, application, filedBy, contact) = (record.id, record.application, record.filedBy, record.contact)
-        (statement, state, filedAt) = (record.statement, record.state, record.filedAt)
+        (statement, state, filedAt) = (record.statement, record.state.rawValue, record.filedAt)
     }
 }
 

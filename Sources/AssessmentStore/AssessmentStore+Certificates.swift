@@ -58,9 +58,9 @@ extension AssessmentStore {
             INSERT INTO certificates (number, application_id, content, signature, key_id)
             VALUES (\(number), \(application), \(try Self.json(content))::jsonb, \(ByteBuffer(bytes: signature)), \(signer.keyID))
             """, logger: logger)
-        try await Outbox.owe("certificate issued", about: "certificate:\(number)", to: "applicant:\(record.applicantID)",
+        try await Outbox.owe(.certificateIssued, about: .certificate(number), to: .applicant(record.applicantID),
                              payload: ["number": number], on: connection, logger: logger)
-        try await AuditLog.append(actor: "bureau", action: "issue certificate", subject: "certificate:\(number)",
+        try await AuditLog.append(actor: .bureau(officer: nil), action: "issue certificate", subject: .certificate(number),
                                   detail: ["application": "\(application)"], on: connection, logger: logger)
         return number
     }
@@ -95,9 +95,9 @@ extension AssessmentStore {
             UPDATE certificates SET revoked_at = now(), revocation_reason = \(reason) WHERE number = \(number)
             """, logger: logger)
         let applicant = try await self.application(application, on: connection).applicantID
-        try await Outbox.owe("certificate revoked", about: "certificate:\(number)", to: "applicant:\(applicant)",
+        try await Outbox.owe(.certificateRevoked, about: .certificate(number), to: .applicant(applicant),
                              payload: ["number": number], on: connection, logger: logger)
-        try await AuditLog.append(actor: "bureau", action: "revoke certificate", subject: "certificate:\(number)",
+        try await AuditLog.append(actor: .bureau(officer: nil), action: "revoke certificate", subject: .certificate(number),
                                   detail: ["reason": reason], on: connection, logger: logger)
         return true
     }

@@ -64,8 +64,8 @@ extension AssessmentStore {
         guard let id else {
             throw StoreError(.duplicate, "an applicant with this identity document is already registered; sign in instead", field: "document")
         }
-        try await AuditLog.append(actor: "applicant:\(id)", action: "register", subject: "applicant:\(id)", on: connection, logger: logger)
-        try await Outbox.owe("registered", about: "applicant:\(id)", to: "applicant:\(id)", on: connection, logger: logger)
+        try await AuditLog.append(actor: .applicant(id), action: "register", subject: .applicant(id), on: connection, logger: logger)
+        try await Outbox.owe(.registered, about: .applicant(id), to: .applicant(id), on: connection, logger: logger)
         return id
     }
 

@@ -20,8 +20,8 @@ public struct AssignmentRecord: Sendable, Hashable {
     public let reviewer: String
     /// The stage.
     public let stage: ReviewStage
-    /// assigned, scored or replaced.
-    public let state: String
+    /// Where it is.
+    public let state: AssignmentState
     /// The score, once given.
     public let score: Double?
 }
@@ -38,10 +38,12 @@ extension AssessmentStore {
             SELECT a, r, \(stage.rawValue), \(dueAt) FROM unnest(\(pairs.map(\.0)), \(pairs.map(\.1))) AS t(a, r)
             ON CONFLICT DO NOTHING
             """, logger: logger)
+        // Outbox.owe's keys and payload, for a whole panel in one statement.
+        let event = NotificationEvent.assigned.rawValue
         try await connection.query("""
             INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
-            SELECT 'assigned:application:' || a || ':reviewer:' || r, 'reviewer:' || r, 'assigned',
-                   jsonb_build_object('event', 'assigned', 'subject', 'application:' || a, 'stage', \(stage.rawValue)::int)
+            SELECT \(event) || ':application:' || a || ':reviewer:' || r, 'reviewer:' || r, \(event),
+                   jsonb_build_object('event', \(event), 'subject', 'application:' || a, 'stage', \(stage.rawValue)::int)
             FROM unnest(\(pairs.map(\.0)), \(pairs.map(\.1))) AS t(a, r)
             ON CONFLICT (idempotency_key) DO NOTHING
             """, logger: logger)
@@ -53,8 +55,9 @@ extension AssessmentStore {
         for try await (reviewer, stage, state, score) in try await connection.query("""
             SELECT reviewer_id, stage, state, score FROM assignments WHERE application_id = \(application) ORDER BY stage, reviewer_id
             """, logger: logger).decode((String, Int16, String, Double?).self) {
-            records.append(AssignmentRecord(application: application, reviewer: reviewer, stage: ReviewStage(rawValue: stage)!,
-                                            state: state, score: score))
+            records.append(AssignmentRecord(
+                application: application, reviewer: reviewer, stage: try Self.stored(ReviewStage.self, stage, "an assignment's stage"),
+                state: try Self.stored(AssignmentState.self, state, "an assignment's state"), score: score))
         }
         return records
     }
@@ -92,15 +95,15 @@ extension AssessmentStore {
             SELECT stage, state FROM assignments WHERE application_id = \(application) AND reviewer_id = \(reviewer)
             ORDER BY stage DESC LIMIT 1 FOR UPDATE
             """, as: (Int16, String).self, on: connection)
-        guard let (stageValue, state) = current, state != "replaced" else {
+        guard let (stageValue, stateValue) = current, stateValue != AssignmentState.replaced.rawValue else {
             throw StoreError(.forbidden, "application \(application) is not assigned to this reviewer")
         }
-        guard state == "assigned" else { throw StoreError(.duplicate, "this reviewer already scored application \(application)") }
+        guard stateValue == AssignmentState.assigned.rawValue else { throw StoreError(.duplicate, "this reviewer already scored application \(application)") }
         try await connection.query("""
             UPDATE assignments SET state = 'scored', score = \(score), scored_at = now()
             WHERE application_id = \(application) AND reviewer_id = \(reviewer)
             """, logger: logger)
-        try await AuditLog.append(actor: "reviewer:\(reviewer)", action: "score", subject: "application:\(application)",
+        try await AuditLog.append(actor: .reviewer(reviewer), action: "score", subject: .application(application),
                                   on: connection, logger: logger)
         let waiting = try await count("""
             SELECT count(*)::int FROM assignments
@@ -130,7 +133,7 @@ extension AssessmentStore {
     }
 
     /// Records a committee's ballot counts on a scored title case.
-    public func recordVote(_ vote: CommitteeVote, application: Int64, actor: String, on connection: PostgresConnection) async throws {
+    public func recordVote(_ vote: CommitteeVote, application: Int64, actor: Actor, on connection: PostgresConnection) async throws {
         let state = try await self.application(application, on: connection).state
         guard state == .scored else { throw StoreError(.wrongState, "application \(application) is \(state.rawValue); votes follow scoring") }
         let inserted = try await count("""
@@ -140,7 +143,7 @@ extension AssessmentStore {
             SELECT count(*)::int FROM i
             """, on: connection)
         guard inserted == 1 else { throw StoreError(.duplicate, "the committee already voted on application \(application)") }
-        try await AuditLog.append(actor: actor, action: "vote", subject: "application:\(application)",
+        try await AuditLog.append(actor: actor, action: "vote", subject: .application(application),
                                   detail: ["yes": "\(vote.yes)", "no": "\(vote.no)", "abstain": "\(vote.abstain)"],
                                   on: connection, logger: logger)
     }
@@ -185,7 +188,7 @@ extension AssessmentStore {
             SELECT count(*)::int FROM i
             """, on: connection)
         guard inserted == 1 else { throw StoreError(.duplicate, "an appeal of application \(application) was filed already") }
-        try await AuditLog.append(actor: "applicant:\(applicant)", action: "appeal", subject: "application:\(application)",
+        try await AuditLog.append(actor: .applicant(applicant), action: "appeal", subject: .application(application),
                                   on: connection, logger: logger)
     }
 
@@ -201,7 +204,7 @@ extension AssessmentStore {
             UPDATE applications SET passed = \(result.passed), score = coalesce(\(result.score), score), appeal_outcome = \(outcome.rawValue)
             WHERE id = \(application)
             """, logger: logger)
-        try await AuditLog.append(actor: "system", action: "appeal \(outcome.rawValue)", subject: "application:\(application)",
+        try await AuditLog.append(actor: .system, action: "appeal \(outcome.rawValue)", subject: .application(application),
                                   on: connection, logger: logger)
         return true
     }
@@ -218,8 +221,8 @@ extension AssessmentStore {
             WHERE p.round_id = \(round) AND a.state = 'assigned' AND a.due_at < now()
             ORDER BY a.application_id, a.reviewer_id
             """, logger: logger).decode((Int64, String, Int16, Bool, Bool).self) {
-            let record = AssignmentRecord(application: application, reviewer: reviewer, stage: ReviewStage(rawValue: stage)!,
-                                          state: "assigned", score: nil)
+            let record = AssignmentRecord(application: application, reviewer: reviewer,
+                                          stage: try Self.stored(ReviewStage.self, stage, "an assignment's stage"), state: .assigned, score: nil)
             if !reminded { remind.append(record) } else if pastGrace { replace.append(record) }
         }
         return (remind, replace)
@@ -264,9 +267,9 @@ extension AssessmentStore {
             INSERT INTO objections (application_id, filed_by, contact, statement, client)
             VALUES (\(application), \(who), \(contact.trimmingCharacters(in: .whitespaces)), \(text), \(client)) RETURNING id
             """, as: Int64.self, on: connection)!
-        try await Outbox.owe("objection filed", about: "objection:\(id)", to: "institution:\(round.institutionID)",
+        try await Outbox.owe(.objectionFiled, about: .objection(id), to: .institution(round.institutionID),
                              payload: ["application": "\(application)"], on: connection, logger: logger)
-        try await AuditLog.append(actor: "public", action: "object", subject: "application:\(application)",
+        try await AuditLog.append(actor: .publicMember, action: "object", subject: .application(application),
                                   detail: ["objection": "\(id)"], on: connection, logger: logger)
         return id
     }
@@ -288,7 +291,7 @@ extension AssessmentStore {
             )
             SELECT count(*)::int FROM d
             """, on: connection)
-        try await AuditLog.append(actor: "institution:\(institution)", action: "dismiss objections", subject: "round:\(id)",
+        try await AuditLog.append(actor: .institution(institution), action: "dismiss objections", subject: .round(id),
                                   detail: ["count": "\(dismissed)"], on: connection, logger: logger)
         return dismissed
     }
@@ -308,7 +311,7 @@ extension AssessmentStore {
         for try await (id, application, filedBy, contact, statement, state, filedAt) in rows.decode(
             (Int64, Int64, String, String?, String, String, Date).self) {
             records.append(ObjectionRecord(id: id, application: application, filedBy: filedBy, contact: contact, statement: statement,
-                                           state: state, filedAt: filedAt))
+                                           state: try Self.stored(ObjectionState.self, state, "objection \(id)'s state"), filedAt: filedAt))
         }
         return records
     }
@@ -320,12 +323,12 @@ extension AssessmentStore {
             JOIN rounds r ON r.id = p.round_id WHERE o.id = \(id) FOR UPDATE OF o
             """, as: (String, String).self, on: connection) else { throw StoreError(.notFound, "no objection has the id \(id)") }
         guard owner == institution else { throw StoreError(.forbidden, "objection \(id) concerns another institution's round") }
-        guard state == "open" else { throw StoreError(.duplicate, "objection \(id) was handled already") }
+        guard state == ObjectionState.open.rawValue else { throw StoreError(.duplicate, "objection \(id) was handled already") }
         let text = resolution.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...4000).contains(text.count) else { throw StoreError(.invalidInput, "give a resolution of 1 to 4,000 characters", field: "resolution") }
         try await connection.query(
             "UPDATE objections SET state = 'handled', resolution = \(text), handled_at = now() WHERE id = \(id)", logger: logger)
-        try await AuditLog.append(actor: "institution:\(institution)", action: "handle objection", subject: "objection:\(id)",
+        try await AuditLog.append(actor: .institution(institution), action: "handle objection", subject: .objection(id),
                                   on: connection, logger: logger)
     }
 }
@@ -377,8 +380,7 @@ public struct ObjectionRecord: Sendable {
     /// How to answer the filer; nil for objections filed before contacts were asked for.
     public let contact: String?
     public let statement: String
-    /// open, handled or dismissed.
-    public let state: String
+    public let state: ObjectionState
     public let filedAt: Date
 }
 

@@ -40,9 +40,7 @@ public struct RoundDraft: Sendable {
 /// An application as stored.
 public struct ApplicationRecord: Sendable {
     /// Where an application is.
-    public enum State: String, Sendable, Codable, CaseIterable {
-        case submitted, ineligible, eligible, assigned, scored, decided
-    }
+    public typealias State = ApplicationState
     /// Its id.
     public let id: Int64
     /// Its round.
@@ -89,7 +87,7 @@ extension AssessmentStore {
             """, as: Int64.self, on: connection) else {
             throw StoreError(.notFound, "no institution has the id \(draft.institutionID)", field: "institutionID")
         }
-        try await AuditLog.append(actor: "institution:\(draft.institutionID)", action: "open round", subject: "round:\(id)",
+        try await AuditLog.append(actor: .institution(draft.institutionID), action: "open round", subject: .round(id),
                                   detail: ["seed": "\(draft.seed)", "track": draft.track.rawValue, "field": draft.field],
                                   on: connection, logger: logger)
         return id
@@ -176,15 +174,17 @@ extension AssessmentStore {
         return facts
     }
 
-    /// Moves a locked round one step on, or says why it cannot move yet.
-    public func advance(_ round: RoundRecord, to target: RoundState, actor: String, on connection: PostgresConnection) async throws {
+    /// Moves a locked round one step on and returns it as it now is, or says why it cannot move yet.
+    @discardableResult
+    public func advance(_ round: RoundRecord, to target: RoundState, actor: Actor, on connection: PostgresConnection) async throws -> RoundRecord {
         switch RoundLifecycle.advance(round.state, to: target, facts: try await facts(of: round, on: connection)) {
         case .failure(let refused): throw StoreError(.wrongState, refused.description)
         case .success: break
         }
         try await connection.query("UPDATE rounds SET state = \(target.rawValue) WHERE id = \(round.id)", logger: logger)
-        try await AuditLog.append(actor: actor, action: "round \(target.rawValue)", subject: "round:\(round.id)",
+        try await AuditLog.append(actor: actor, action: "round \(target.rawValue)", subject: .round(round.id),
                                   on: connection, logger: logger)
+        return try await self.round(round.id, on: connection)
     }
 
     /// Records the notice's and the appeal window's last days.
@@ -223,7 +223,7 @@ extension AssessmentStore {
             """, as: Int64.self, on: connection) else {
             throw StoreError(.duplicate, "this applicant already applied in round \(roundID)")
         }
-        try await AuditLog.append(actor: "applicant:\(applicant)", action: "apply", subject: "application:\(id)",
+        try await AuditLog.append(actor: .applicant(applicant), action: "apply", subject: .application(id),
                                   on: connection, logger: logger)
         return id
     }
@@ -238,7 +238,7 @@ extension AssessmentStore {
             (Int64, Int64, String, String, String, Double?, Bool?, String?).self) {
             return ApplicationRecord(
                 id: id, roundID: round, applicantID: applicant, target: try Self.decode(ApplicationTarget.self, target),
-                appliedOn: try .column(appliedOn), state: ApplicationRecord.State(rawValue: state)!, score: score, passed: passed,
+                appliedOn: try .column(appliedOn), state: try Self.stored(ApplicationState.self, state, "application \(id)'s state"), score: score, passed: passed,
                 appealOutcome: outcome.flatMap(AppealOutcome.init(rawValue:)))
         }
         throw StoreError(.notFound, "no application has the id \(id)")
@@ -316,11 +316,11 @@ extension AssessmentStore {
     }
 
     /// Applications of a round by state: the round's progress.
-    public func progress(round: Int64, on connection: PostgresConnection) async throws -> [String: Int] {
-        var counts: [String: Int] = [:]
+    public func progress(round: Int64, on connection: PostgresConnection) async throws -> [ApplicationState: Int] {
+        var counts: [ApplicationState: Int] = [:]
         for try await (state, n) in try await connection.query(
             "SELECT state, count(*)::int FROM applications WHERE round_id = \(round) GROUP BY state", logger: logger
-        ).decode((String, Int).self) { counts[state] = n }
+        ).decode((String, Int).self) { counts[try Self.stored(ApplicationState.self, state, "round \(round)'s application state")] = n }
         return counts
     }
 

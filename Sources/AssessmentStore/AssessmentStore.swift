@@ -36,6 +36,13 @@ public struct AssessmentStore: Sendable {
         return nil
     }
 
+    /// A stored enumeration's value, or `invalidStoredData` naming `what` when a row holds a value
+    /// this build does not know (written by a newer one, or by hand).
+    static func stored<Value: RawRepresentable>(_ type: Value.Type, _ raw: Value.RawValue, _ what: String) throws -> Value {
+        guard let value = Value(rawValue: raw) else { throw StoreError(.invalidStoredData, "\(what) is \(raw), which this version does not know") }
+        return value
+    }
+
     /// The number of rows a counting query returns in its first column.
     func count(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> Int {
         for try await value in try await connection.query(query, logger: logger).decode(Int.self) { return value }

@@ -1,3 +1,4 @@
+import Assessment
 import Foundation
 import Logging
 import PostgresNIO
@@ -10,9 +11,10 @@ import PostgresNIO
 public enum AuditLog {
     /// Appends an entry in the caller's transaction; it joins the chain at the next seal after commit.
     public static func append(
-        actor: String, action: String, subject: String, detail: [String: String] = [:],
+        actor: Actor, action: String, subject: Subject, detail: [String: String] = [:],
         on connection: PostgresConnection, logger: Logger
     ) async throws {
+        let (actor, subject) = (actor.description, subject.description)
         let detailJSON = String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self)
         try await connection.query("""
             INSERT INTO audit_pending (actor, action, subject, detail)

@@ -1,3 +1,4 @@
+import Assessment
 import Foundation
 import Logging
 import PostgresNIO
@@ -8,9 +9,10 @@ public enum Outbox {
     /// Records that `recipient` must hear of `event` about `subject`; a second call with the same
     /// three is a no-op. The payload carries ids and outcomes, never identity numbers.
     public static func owe(
-        _ event: String, about subject: String, to recipient: String, payload: [String: String] = [:],
+        _ event: NotificationEvent, about subject: Subject, to recipient: Recipient, payload: [String: String] = [:],
         on connection: PostgresConnection, logger: Logger
     ) async throws {
+        let (event, subject, recipient) = (event.rawValue, subject.description, recipient.description)
         let key = "\(event):\(subject):\(recipient)"
         var body = payload
         body["event"] = event
@@ -26,8 +28,9 @@ public enum Outbox {
     /// Owes `event` to the applicant of every decided application of `round`, with its decision
     /// and `payload`: one statement however large the round, keyed as `owe` keys one.
     public static func oweDecidedApplicants(
-        _ event: String, round: Int64, payload: [String: String] = [:], on connection: PostgresConnection, logger: Logger
+        _ event: NotificationEvent, round: Int64, payload: [String: String] = [:], on connection: PostgresConnection, logger: Logger
     ) async throws {
+        let event = event.rawValue
         let extra = String(decoding: try JSONEncoder.sorted.encode(payload), as: UTF8.self)
         try await connection.query("""
             INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)

@@ -69,10 +69,13 @@ public struct Workflow: Sendable {
         try await client.transaction(logger: logger, body)
     }
 
-    /// Enqueues a workflow job in the caller's transaction; `key` makes a second enqueue a no-op.
+    /// Enqueues a workflow job in the caller's transaction. With `once`, a second enqueue of the
+    /// same kind for the same subject (and `step`, where a subject has several) is a no-op.
     func enqueue<Args: JobArgs>(
-        _ args: Args, key: String? = nil, runAt: Date? = nil, queue name: String = queueName, on connection: PostgresConnection
+        _ args: Args, once subject: Subject? = nil, step: String? = nil, runAt: Date? = nil, queue name: String = queueName,
+        on connection: PostgresConnection
     ) async throws {
+        let key = subject.map { subject in step.map { "\(subject):\($0)" } ?? subject.description }
         try await queue.enqueue(args, options: EnqueueOptions(queue: name, runAt: runAt, uniqueKey: key), on: connection)
     }
 
@@ -81,7 +84,7 @@ public struct Workflow: Sendable {
     /// check is an index probe, since it runs once per decision.
     func publishWhenAllDecided(round id: Int64, on connection: PostgresConnection) async throws {
         guard try await store.lockIfAllDecided(round: id, on: connection) else { return }
-        try await enqueue(PublishNotice(round: id), key: "round:\(id)", on: connection)
+        try await enqueue(PublishNotice(round: id), once: .round(id), on: connection)
     }
 
     /// Withdraws an open assignment and draws one replacement from the pool (never anyone who
@@ -96,9 +99,9 @@ public struct Workflow: Sendable {
                                          salt: "replace:\(assignment.application):\(assignment.reviewer)", on: connection)
         let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
         try await store.assign(panel, stage: assignment.stage, dueAt: due, on: connection)
-        try await Outbox.owe("assignment withdrawn", about: "application:\(assignment.application)",
-                             to: "reviewer:\(assignment.reviewer)", on: connection, logger: logger)
-        try await AuditLog.append(actor: "system", action: "replace reviewer", subject: "application:\(assignment.application)",
+        try await Outbox.owe(.assignmentWithdrawn, about: .application(assignment.application),
+                             to: .reviewer(assignment.reviewer), on: connection, logger: logger)
+        try await AuditLog.append(actor: .system, action: "replace reviewer", subject: .application(assignment.application),
                                   detail: ["replaced": assignment.reviewer, "by": panel.values.first?.first?.rawValue ?? "", "reason": reason],
                                   on: connection, logger: logger)
         return true
@@ -116,7 +119,13 @@ public struct Workflow: Sendable {
         for byte in salt.utf8 { seed = (seed ^ UInt64(byte)) &* 0x100_0000_01b3 }
         switch PanelAssignment.assign(cases: cases, reviewers: pool, panelSize: size, seed: seed) {
         case .success(let panels):
-            return Dictionary(uniqueKeysWithValues: panels.map { (Int64($0.key)!, $0.value) })
+            var byApplication: [Int64: [ReviewerID]] = [:]
+            for (caseID, reviewers) in panels {
+                // The ids are the store's application ids as text (`ReviewCase` is the domain's, and not only ours).
+                guard let application = Int64(caseID) else { throw StoreError(.invalidStoredData, "case \(caseID) is not an application id") }
+                byApplication[application] = reviewers
+            }
+            return byApplication
         case .failure(let failure):
             throw StoreError(.wrongState, "panels cannot be staffed: \(failure)")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Assessment
 import AssessmentStore
 
 /// `assess rounds progress`: where a round and its applications are.
@@ -25,8 +26,8 @@ struct RoundsCommand: AsyncParsableCommand {
                     }
                     let counts = try await store.progress(round: id, on: connection)
                     print("round \(id) (\(round.name)): \(round.state.rawValue)")
-                    for stage in ["submitted", "ineligible", "eligible", "assigned", "scored", "decided"] {
-                        print("  \(stage.padding(toLength: 11, withPad: " ", startingAt: 0)) \(counts[stage, default: 0])")
+                    for stage in ApplicationState.allCases {
+                        print("  \(stage.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(counts[stage, default: 0])")
                     }
                 }
             }

@@ -129,7 +129,7 @@ struct RefusalTests {
         try await TestDatabase.with { client, database in
             try await client.withTransaction(logger: database.logger) { connection in
                 for n in 1...4 {
-                    try await AuditLog.append(actor: "tester", action: "step \(n)", subject: "thing:\(n)", detail: ["n": "\(n)"],
+                    try await AuditLog.append(actor: .system, action: "step \(n)", subject: .round(Int64(n)), detail: ["n": "\(n)"],
                                               on: connection, logger: database.logger)
                 }
             }
@@ -159,7 +159,7 @@ struct RefusalTests {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask {
                     try await client.withTransaction(logger: logger) { connection in
-                        try await AuditLog.append(actor: "tester", action: "first", subject: "thing:1", on: connection, logger: logger)
+                        try await AuditLog.append(actor: .system, action: "first", subject: .round(1), on: connection, logger: logger)
                         firstAppendedSignal.yield()
                         // Still open while the second transaction appends and commits.
                         for await _ in secondCommitted { break }
@@ -169,7 +169,7 @@ struct RefusalTests {
                 }
                 for await _ in firstAppended { break }
                 try await client.withTransaction(logger: logger) { connection in
-                    try await AuditLog.append(actor: "tester", action: "second", subject: "thing:2", on: connection, logger: logger)
+                    try await AuditLog.append(actor: .system, action: "second", subject: .round(2), on: connection, logger: logger)
                 }
                 secondCommittedSignal.yield()
                 try await tasks.waitForAll()

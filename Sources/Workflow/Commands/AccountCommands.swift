@@ -17,6 +17,16 @@ public struct Principal: Sendable, Equatable {
         self.role = role
         self.subject = subject
     }
+
+    /// Whom the caller's notifications go to; nil for an applicant token that names no applicant.
+    public var recipient: Recipient? {
+        switch role {
+        case .applicant: Int64(subject).map(Recipient.applicant)
+        case .institution: .institution(subject)
+        case .reviewer: .reviewer(subject)
+        case .bureau: .bureau
+        }
+    }
 }
 
 /// Accounts: bearer tokens (256 random bits shown once, stored as their SHA-256), applicants'

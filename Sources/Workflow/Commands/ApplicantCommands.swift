@@ -27,7 +27,7 @@ extension Workflow {
     public func apply(round: Int64, applicant: Int64, target: ApplicationTarget) async throws -> Int64 {
         try await transaction { connection in
             let id = try await store.submitApplication(round: round, applicant: applicant, target: target, on: connection)
-            try await enqueue(CheckEligibility(application: id), key: "application:\(id)", on: connection)
+            try await enqueue(CheckEligibility(application: id), once: .application(id), on: connection)
             return id
         }
     }
@@ -36,7 +36,7 @@ extension Workflow {
     public func fileAppeal(applicant: Int64, application: Int64, reason: String) async throws {
         try await transaction { connection in
             try await store.fileAppeal(applicant: applicant, application: application, reason: reason, on: connection)
-            try await enqueue(RereviewAppeal(application: application), key: "application:\(application)", on: connection)
+            try await enqueue(RereviewAppeal(application: application), once: .application(application), on: connection)
         }
     }
 }

@@ -10,9 +10,9 @@ extension Workflow {
     public func confirmRound(_ id: Int64, by officer: String) async throws {
         try await transaction { connection in
             let round = try await store.round(id, lock: true, on: connection)
-            try await store.advance(round, to: .confirmed, actor: "bureau:\(officer)", on: connection)
+            try await store.advance(round, to: .confirmed, actor: .bureau(officer: officer), on: connection)
             try await store.recordConfirmation(round: id, officer: officer, on: connection)
-            try await enqueue(IssueCertificates(round: id, after: 0), key: "round:\(id):after:0", queue: Self.signingQueueName, on: connection)
+            try await enqueue(IssueCertificates(round: id, after: 0), once: .round(id), step: "after:0", queue: Self.signingQueueName, on: connection)
         }
     }
 
@@ -26,7 +26,7 @@ extension Workflow {
             guard try await store.certificate(number: number, on: connection) != nil else {
                 throw StoreError(.notFound, "no certificate has the number \(number)")
             }
-            try await enqueue(RevokeCertificate(number: number, reason: trimmed), key: "certificate:\(number)", on: connection)
+            try await enqueue(RevokeCertificate(number: number, reason: trimmed), once: .certificate(number), on: connection)
         }
     }
 }

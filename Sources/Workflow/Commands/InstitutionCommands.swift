@@ -22,9 +22,9 @@ extension Workflow {
         try await transaction { connection in
             let id = try await store.openRound(draft, on: connection)
             let round = try await store.round(id, on: connection)
-            try await enqueue(CloseApplications(round: id), key: "round:\(id)",
+            try await enqueue(CloseApplications(round: id), once: .round(id),
                               runAt: round.instant(afterDays: Double(draft.closesOnDay)), on: connection)
-            try await Outbox.owe("round opened", about: "round:\(id)", to: "institution:\(draft.institutionID)", on: connection, logger: logger)
+            try await Outbox.owe(.roundOpened, about: .round(id), to: .institution(draft.institutionID), on: connection, logger: logger)
             return id
         }
     }
@@ -35,7 +35,7 @@ extension Workflow {
             let round = try await store.round(id, lock: true, on: connection)
             guard round.institutionID == institution else { throw StoreError(.forbidden, "round \(id) belongs to another institution") }
             guard round.state == .open else { throw StoreError(.wrongState, "round \(id) is \(round.state.rawValue), not open") }
-            try await enqueue(CloseApplications(round: id), key: "round:\(id):early", on: connection)
+            try await enqueue(CloseApplications(round: id), once: .round(id), step: "early", on: connection)
         }
     }
 
@@ -49,7 +49,7 @@ extension Workflow {
                 throw StoreError(.invalidInput, error.message)
             }
             try await requireOwnRound(application: application, institution: institution, on: connection)
-            try await store.recordVote(vote, application: application, actor: "institution:\(institution)", on: connection)
+            try await store.recordVote(vote, application: application, actor: .institution(institution), on: connection)
             try await enqueue(TallyVote(application: application), on: connection)
         }
     }
@@ -74,8 +74,8 @@ extension Workflow {
             }
             let mean = parts.values.reduce(0, +) / Double(max(1, parts.count))
             _ = try await store.moveApplications([application], from: .eligible, to: .decided, score: mean, passed: passed, on: connection)
-            try await AuditLog.append(actor: "institution:\(institution)", action: passed ? "passed" : "failed",
-                                      subject: "application:\(application)", on: connection, logger: logger)
+            try await AuditLog.append(actor: .institution(institution), action: passed ? "passed" : "failed",
+                                      subject: .application(application), on: connection, logger: logger)
             try await publishWhenAllDecided(round: round.id, on: connection)
         }
     }

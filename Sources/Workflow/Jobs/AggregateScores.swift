@@ -21,14 +21,14 @@ public struct AggregateScores: JobArgs {
             try await context.withTransaction { connection in
                 let application = try await store.application(args.application, lock: true, on: connection)
                 let round = try await store.round(application.roundID, on: connection)
-                let assignments = try await store.assignments(of: application.id, on: connection).filter { $0.state != "replaced" }
+                let assignments = try await store.assignments(of: application.id, on: connection).filter { $0.state != .replaced }
                 if args.stage == .appeal {
                     try await decideAppeal(application, round: round, scores: assignments.filter { $0.stage == .appeal }, on: connection, context: context)
                     return
                 }
                 guard application.state == .assigned else { return }
                 let panel = assignments.filter { $0.stage != .appeal }
-                guard panel.allSatisfy({ $0.state == "scored" }) else { return }
+                guard panel.allSatisfy({ $0.state == .scored }) else { return }
                 let outcome: ScoreAggregation.Outcome
                 do throws(ScoringError) {
                     outcome = try ScoreAggregation.aggregate(panel.compactMap(\.score), initialReviewers: round.policy.reviewersPerCase,
@@ -43,15 +43,15 @@ public struct AggregateScores: JobArgs {
                                                               on: connection)
                     let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
                     try await store.assign(extra, stage: .extra, dueAt: due, on: connection)
-                    try await Outbox.owe("score discrepancy", about: "application:\(application.id)", to: "institution:\(round.institutionID)",
+                    try await Outbox.owe(.scoreDiscrepancy, about: .application(application.id), to: .institution(round.institutionID),
                                          payload: ["spread": String(spread)], on: connection, logger: context.logger)
-                    try await AuditLog.append(actor: "system", action: "extra reviewer", subject: "application:\(application.id)",
+                    try await AuditLog.append(actor: .system, action: "extra reviewer", subject: .application(application.id),
                                               detail: ["spread": String(spread)], on: connection, logger: context.logger)
                 case .final(let score):
                     _ = try await store.moveApplications([application.id], from: .assigned, to: .scored, score: score, on: connection)
-                    try await Outbox.owe("case scored", about: "application:\(application.id)", to: "institution:\(round.institutionID)",
+                    try await Outbox.owe(.caseScored, about: .application(application.id), to: .institution(round.institutionID),
                                          payload: ["score": String(score)], on: connection, logger: context.logger)
-                    try await AuditLog.append(actor: "system", action: "aggregate", subject: "application:\(application.id)",
+                    try await AuditLog.append(actor: .system, action: "aggregate", subject: .application(application.id),
                                               detail: ["score": String(score)], on: connection, logger: context.logger)
                 }
             }
@@ -62,7 +62,7 @@ public struct AggregateScores: JobArgs {
             _ application: ApplicationRecord, round: RoundRecord, scores: [AssignmentRecord], on connection: PostgresConnection,
             context: JobContext
         ) async throws {
-            guard !scores.isEmpty, scores.allSatisfy({ $0.state == "scored" }), let passedBefore = application.passed else { return }
+            guard !scores.isEmpty, scores.allSatisfy({ $0.state == .scored }), let passedBefore = application.passed else { return }
             let values = scores.compactMap(\.score)
             let mean = values.reduce(0, +) / Double(values.count)
             let (result, outcome) = Appeals.standingResult(
@@ -71,7 +71,7 @@ public struct AggregateScores: JobArgs {
             guard try await workflow.store.decideAppeal(application: application.id, result: result, outcome: outcome, on: connection) else {
                 return
             }
-            try await Outbox.owe("appeal decided", about: "application:\(application.id)", to: "applicant:\(application.applicantID)",
+            try await Outbox.owe(.appealDecided, about: .application(application.id), to: .applicant(application.applicantID),
                                  payload: ["outcome": outcome.rawValue, "passed": String(result.passed)], on: connection, logger: context.logger)
         }
     }

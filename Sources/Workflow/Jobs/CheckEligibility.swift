@@ -21,13 +21,13 @@ public struct CheckEligibility: JobArgs {
                 let eligibility = Eligibility.decide(applicant.profile, applyingFor: application.target, on: application.appliedOn,
                                                      policy: round.policy)
                 _ = try await store.decideEligibility(application.id, eligibility, on: connection)
-                let (event, reasons): (String, [String]) = switch eligibility {
-                case .eligible: ("eligible", [])
-                case .ineligible(let reasons): ("ineligible", reasons.map(\.description))
+                let (event, reasons): (NotificationEvent, [String]) = switch eligibility {
+                case .eligible: (.eligible, [])
+                case .ineligible(let reasons): (.ineligible, reasons.map(\.description))
                 }
-                try await Outbox.owe(event, about: "application:\(application.id)", to: "applicant:\(applicant.id)",
+                try await Outbox.owe(event, about: .application(application.id), to: .applicant(applicant.id),
                                      payload: ["reasons": reasons.joined(separator: "; ")], on: connection, logger: context.logger)
-                try await AuditLog.append(actor: "system", action: event, subject: "application:\(application.id)",
+                try await AuditLog.append(actor: .system, action: event.rawValue, subject: .application(application.id),
                                           on: connection, logger: context.logger)
             }
         }

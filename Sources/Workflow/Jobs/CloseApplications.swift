@@ -18,20 +18,20 @@ public struct CloseApplications: JobArgs {
             try await context.withTransaction { connection in
                 let round = try await store.round(args.round, lock: true, on: connection)
                 guard round.state == .open else { return }
-                if try await store.progress(round: round.id, on: connection)["submitted", default: 0] > 0 {
+                if try await store.progress(round: round.id, on: connection)[.submitted, default: 0] > 0 {
                     throw JobControl.snooze(.seconds(1))  // eligibility checks still running
                 }
-                try await store.advance(round, to: .closedToApplications, actor: "system", on: connection)
-                try await Outbox.owe("round closed", about: "round:\(round.id)", to: "institution:\(round.institutionID)",
+                try await store.advance(round, to: .closedToApplications, actor: .system, on: connection)
+                try await Outbox.owe(.roundClosed, about: .round(round.id), to: .institution(round.institutionID),
                                      on: connection, logger: context.logger)
                 let closed = try await store.round(round.id, on: connection)
                 guard try await store.facts(of: closed, on: connection).eligibleApplications > 0 else { return }
-                try await store.advance(closed, to: .assigning, actor: "system", on: connection)
+                try await store.advance(closed, to: .assigning, actor: .system, on: connection)
                 switch round.track {
                 case .title:
-                    try await workflow.enqueue(StaffPanels(round: round.id, after: 0), key: "round:\(round.id):after:0", on: connection)
+                    try await workflow.enqueue(StaffPanels(round: round.id, after: 0), once: .round(round.id), step: "after:0", on: connection)
                 case .skill:
-                    try await store.advance(try await store.round(round.id, on: connection), to: .scoring, actor: "system", on: connection)
+                    try await store.advance(try await store.round(round.id, on: connection), to: .scoring, actor: .system, on: connection)
                 }
             }
         }

@@ -22,8 +22,8 @@ public struct CloseNotice: JobArgs {
                 if try round.day(at: now) <= noticeEnds {
                     throw JobControl.snooze(.milliseconds(Int64(max(10, round.start(of: try noticeEnds.adding(days: 1)).timeIntervalSince(now) * 1000))))
                 }
-                try await store.advance(round, to: .appeals, actor: "system", on: connection)
-                try await workflow.enqueue(FinalizeRound(round: round.id), key: "round:\(round.id)",
+                try await store.advance(round, to: .appeals, actor: .system, on: connection)
+                try await workflow.enqueue(FinalizeRound(round: round.id), once: .round(round.id),
                                            runAt: round.start(of: try appealsEnd.adding(days: 1)), on: connection)
             }
         }

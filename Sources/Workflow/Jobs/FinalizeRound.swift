@@ -19,13 +19,13 @@ public struct FinalizeRound: JobArgs {
                 let round = try await store.round(args.round, lock: true, on: connection)
                 guard round.state == .appeals else { return }
                 do {
-                    try await store.advance(round, to: .finalized, actor: "system", on: connection)
+                    try await store.advance(round, to: .finalized, actor: .system, on: connection)
                 } catch let refused as StoreError where refused.code == .wrongState {
                     // The window is open, or appeals and objections wait for people and panels:
                     // look again a tenth of a day later.
                     throw JobControl.snooze(.milliseconds(Int64(max(10, round.daySeconds * 100))))
                 }
-                try await workflow.enqueue(HandToBureau(round: round.id), key: "round:\(round.id)", on: connection)
+                try await workflow.enqueue(HandToBureau(round: round.id), once: .round(round.id), on: connection)
             }
         }
     }

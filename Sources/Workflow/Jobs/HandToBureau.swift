@@ -18,9 +18,9 @@ public struct HandToBureau: JobArgs {
                 let round = try await workflow.store.round(args.round, lock: true, on: connection)
                 guard round.state == .finalized else { return }
                 try await workflow.store.recordHandOver(round: round.id, on: connection)
-                try await Outbox.oweDecidedApplicants("final result", round: round.id, on: connection, logger: context.logger)
-                try await Outbox.owe("results to confirm", about: "round:\(round.id)", to: "bureau", on: connection, logger: context.logger)
-                try await AuditLog.append(actor: "system", action: "hand to bureau", subject: "round:\(round.id)",
+                try await Outbox.oweDecidedApplicants(.finalResult, round: round.id, on: connection, logger: context.logger)
+                try await Outbox.owe(.resultsToConfirm, about: .round(round.id), to: .bureau, on: connection, logger: context.logger)
+                try await AuditLog.append(actor: .system, action: "hand to bureau", subject: .round(round.id),
                                           on: connection, logger: context.logger)
             }
         }

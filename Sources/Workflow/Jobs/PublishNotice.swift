@@ -18,18 +18,18 @@ public struct PublishNotice: JobArgs {
             try await context.withTransaction { connection in
                 var round = try await store.round(args.round, lock: true, on: connection)
                 guard round.state == .scoring else { return }
-                try await store.advance(round, to: .deliberation, actor: "system", on: connection)
+                try await store.advance(round, to: .deliberation, actor: .system, on: connection)
                 round = try await store.round(round.id, on: connection)
-                try await store.advance(round, to: .publicNotice, actor: "system", on: connection)
+                try await store.advance(round, to: .publicNotice, actor: .system, on: connection)
                 let today = try await store.today(of: round, on: connection)
                 let noticeEnds = try round.calendar.noticeEnds(publishedOn: today, policy: round.policy)
                 let appealsEnd = try Appeals.windowEnds(resultNotifiedOn: today, policy: round.policy)
                 try await store.setNoticeDates(round: round.id, noticeEnds: noticeEnds, appealsEnd: appealsEnd, on: connection)
-                try await Outbox.oweDecidedApplicants("result", round: round.id, payload: ["appealsEnd": appealsEnd.description],
+                try await Outbox.oweDecidedApplicants(.result, round: round.id, payload: ["appealsEnd": appealsEnd.description],
                                                       on: connection, logger: context.logger)
-                try await Outbox.owe("notice published", about: "round:\(round.id)", to: "institution:\(round.institutionID)",
+                try await Outbox.owe(.noticePublished, about: .round(round.id), to: .institution(round.institutionID),
                                      payload: ["noticeEnds": noticeEnds.description], on: connection, logger: context.logger)
-                try await workflow.enqueue(CloseNotice(round: round.id), key: "round:\(round.id)",
+                try await workflow.enqueue(CloseNotice(round: round.id), once: .round(round.id),
                                            runAt: round.start(of: noticeEnds.adding(days: 1)), on: connection)
             }
         }

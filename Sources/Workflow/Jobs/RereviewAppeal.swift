@@ -24,7 +24,7 @@ public struct RereviewAppeal: JobArgs {
                                                           salt: "appeal:\(application.id)", on: connection)
                 let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
                 try await store.assign(panel, stage: .appeal, dueAt: due, on: connection)
-                try await AuditLog.append(actor: "system", action: "appeal panel", subject: "application:\(application.id)",
+                try await AuditLog.append(actor: .system, action: "appeal panel", subject: .application(application.id),
                                           detail: ["reviewers": panel.values.joined().map(\.rawValue).joined(separator: ",")],
                                           on: connection, logger: context.logger)
             }

@@ -24,9 +24,9 @@ public struct StaffPanels: JobArgs {
                 let ids = try await store.applications(round: round.id, state: .eligible, after: args.after,
                                                        limit: Workflow.chunkSize, on: connection)
                 guard let last = ids.last else {
-                    try await store.advance(round, to: .scoring, actor: "system", on: connection)
+                    try await store.advance(round, to: .scoring, actor: .system, on: connection)
                     let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
-                    try await workflow.enqueue(SweepDeadlines(round: round.id, sweep: 1), key: "round:\(round.id):sweep:1",
+                    try await workflow.enqueue(SweepDeadlines(round: round.id, sweep: 1), once: .round(round.id), step: "sweep:1",
                                                runAt: due, on: connection)
                     return
                 }
@@ -36,10 +36,10 @@ public struct StaffPanels: JobArgs {
                 let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
                 try await store.assign(panels, stage: .original, dueAt: due, on: connection)
                 _ = try await store.moveApplications(ids, from: .eligible, to: .assigned, on: connection)
-                try await AuditLog.append(actor: "system", action: "staff panels", subject: "round:\(round.id)",
+                try await AuditLog.append(actor: .system, action: "staff panels", subject: .round(round.id),
                                           detail: ["from": "\(ids.first!)", "to": "\(last)", "cases": "\(ids.count)"],
                                           on: connection, logger: context.logger)
-                try await workflow.enqueue(StaffPanels(round: round.id, after: last), key: "round:\(round.id):after:\(last)", on: connection)
+                try await workflow.enqueue(StaffPanels(round: round.id, after: last), once: .round(round.id), step: "after:\(last)", on: connection)
             }
         }
     }

@@ -26,9 +26,9 @@ extension Workflow {
         }
     }
 
-    /// The notifications owed to a recipient (`applicant:<id>` and the like).
-    public func notifications(of recipient: String, after: Int64, limit: Int) async throws
+    /// The notifications owed to a recipient.
+    public func notifications(of recipient: Recipient, after: Int64, limit: Int) async throws
         -> [(id: Int64, event: String, createdAt: Date, payload: String)] {
-        try await transaction { try await store.notifications(of: recipient, after: after, limit: limit, on: $0) }
+        try await transaction { try await store.notifications(of: recipient.description, after: after, limit: limit, on: $0) }
     }
 }

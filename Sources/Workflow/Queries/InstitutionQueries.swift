@@ -21,11 +21,11 @@ extension Workflow {
     }
 
     /// A round's applications by stage, only for the institution that runs it.
-    public func progress(round id: Int64, institution: String) async throws -> (state: String, counts: [String: Int]) {
+    public func progress(round id: Int64, institution: String) async throws -> (state: RoundState, counts: [ApplicationState: Int]) {
         try await transaction { connection in
             let round = try await store.round(id, on: connection)
             guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
-            return (round.state.rawValue, try await store.progress(round: id, on: connection))
+            return (round.state, try await store.progress(round: id, on: connection))
         }
     }
 

@@ -1,0 +1,24 @@
+/// Where an application is, from submission to decision.
+public enum ApplicationState: String, Sendable, Hashable, Codable, CaseIterable {
+    case submitted, ineligible, eligible, assigned, scored, decided
+}
+
+/// Where a reviewer's assignment to a case is.
+public enum AssignmentState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Drawn, awaiting the score.
+    case assigned
+    /// Scored.
+    case scored
+    /// Withdrawn: a declared conflict or a missed deadline; another reviewer was drawn.
+    case replaced
+}
+
+/// Where an objection to a published result is.
+public enum ObjectionState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Filed; the round cannot finalize while one is open.
+    case open
+    /// The institution recorded how it handled it.
+    case handled
+    /// The institution dismissed it with a reason (spam, out of scope).
+    case dismissed
+}
