@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "assessTests",
             dependencies: [
-                "TestSupport", "PostgresSupport",
+                "TestSupport", "PostgresSupport", "Notify",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -8,13 +8,14 @@ import Workflow
 
 /// The handlers every `assess worker` runs: the assessment workflow's, and the operators' probes.
 public enum WorkerHandlers {
-    public static func registry(workflow: Workflow, notifier: Notifier?) -> JobRegistry {
+    /// Every handler; notifications only with a notifier, delivering over the process's `http`.
+    public static func registry(workflow: Workflow, notifier: Notifier?, http: DeliveryHTTP) -> JobRegistry {
         var registry = JobRegistry()
         registry.register(NoOpHandler())
         registry.register(ProbeHandler())
         if ProcessInfo.processInfo.environment["ASSESS_TEST_CRASH_PROBES"] == "1" { registry.register(CrashProbeHandler()) }
         workflow.register(in: &registry)
-        notifier?.register(in: &registry)
+        notifier?.register(in: &registry, http: http)
         return registry
     }
 

@@ -19,6 +19,7 @@ public struct DeliverNotification: JobArgs {
 
     struct Handler: JobHandler {
         let notifier: Notifier
+        let http: DeliveryHTTP
 
         func handle(_ args: DeliverNotification, context: JobContext) async throws {
             guard let delivery = try await notifier.loadDelivery(args.delivery) else {
@@ -32,7 +33,7 @@ public struct DeliverNotification: JobArgs {
                 return
             }
             let started = ContinuousClock.now
-            let outcome = await notifier.post(delivery)
+            let outcome = await notifier.post(delivery, over: http)
             let attempt = Attempt(statusCode: outcome.statusCode, latency: ContinuousClock.now - started, error: outcome.error)
             switch outcome.verdict {
             case .delivered:
@@ -122,7 +123,7 @@ extension Notifier {
     }
 
     /// One HTTPS POST; never throws: every failure is an outcome to record.
-    func post(_ delivery: PendingDelivery) async -> PostOutcome {
+    func post(_ delivery: PendingDelivery, over http: DeliveryHTTP) async -> PostOutcome {
         do {
             // Again at every delivery: the name's DNS answer may have changed since it was subscribed.
             // The connection then goes to the address checked, not to a second answer (PinnedHTTPClients).
@@ -160,9 +161,9 @@ extension Notifier {
             }
             let response: HTTPClientResponse
             if let vetted {
-                response = try await pinned.with(host: host, address: vetted.description) { try await send($0) }
+                response = try await http.pinned.with(host: host, address: vetted.description) { try await send($0) }
             } else {
-                response = try await send(http)
+                response = try await send(http.shared)
             }
             let code = Int(response.status.code)
             switch code {

@@ -20,38 +20,24 @@ public struct Notifier: Sendable {
     public let configuration: NotifyConfiguration
     let queue: JobQueueClient
     let secrets: SecretBox
-    let http: HTTPClient
-    let pinned: PinnedHTTPClients
     let tlsCache = TLSCache()
     let logger: Logger
 
-    /// A notifier with its own HTTP client; call `shutdown()` when done.
+    /// A notifier: subscriptions and dead letters need only this; delivering needs the process's
+    /// `DeliveryHTTP` too, given to `register(in:http:)`.
     public init(client: PostgresClient, secrets: SecretBox, configuration: NotifyConfiguration = .init(), logger: Logger) {
         self.client = client
         self.configuration = configuration
         self.queue = JobQueueClient(client: client, logger: logger)
         self.secrets = secrets
         self.logger = logger
-        var http = HTTPClient.Configuration()
-        http.tlsConfiguration = Self.baseTLS()
-        http.redirectConfiguration = .disallow
-        http.timeout = .init(connect: .seconds(5), read: .nanoseconds(configuration.requestTimeout.nanoseconds))
-        // Up to 32 connections to one endpoint: a busy receiver gets deliveries in parallel rather than queued behind 8.
-        http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
-        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
-        self.pinned = PinnedHTTPClients(configuration: http)
     }
 
-    /// Closes the HTTP clients' connections.
-    public func shutdown() async throws {
-        try await http.shutdown()
-        try await pinned.shutdown()
-    }
-
-    /// The handlers of dispatch, delivery and log pruning; their queue is `NotifyConfiguration.queueName`.
-    public func register(in registry: inout JobRegistry) {
+    /// The handlers of dispatch, delivery (over `http`) and log pruning; their queue is
+    /// `NotifyConfiguration.queueName`.
+    public func register(in registry: inout JobRegistry, http: DeliveryHTTP) {
         registry.register(DispatchNotifications.Handler(notifier: self))
-        registry.register(DeliverNotification.Handler(notifier: self))
+        registry.register(DeliverNotification.Handler(notifier: self, http: http))
         registry.register(PruneDeliveryLog.Handler(notifier: self))
     }
 

@@ -45,7 +45,6 @@ struct APIBench: AsyncParsableCommand {
             let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
             var httpConfiguration = HTTPClient.Configuration()
             httpConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: bench.connections)
-            let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 var port = 0
@@ -59,22 +58,24 @@ struct APIBench: AsyncParsableCommand {
                                                                     seed: 1, startDate: CalendarDate(year: 2026, month: 11, day: 23)!, closesOnDay: 100_000))
                 let number = try await bench.oneCertificate(workflow, client: client, signer: signer, round: round, logger: logger)
 
-                let registered = try await bench.load(http) { index in
-                    let born = CalendarDate(dayNumber: Self.bornBase + index / 900)!  // 1980 onwards: 300 years of room
-                    let digits = String(format: "310101%04d%02d%02d%03d", born.year, born.month, born.day, index % 900)
-                    let body = #"{"name": "Applicant \#(index)", "document": {"kind": "resident_id", "number": "\#(digits + String(IdentityDocument.checkCharacter(of: digits)))", "birthDate": "\#(born)"}, "education": "bachelor", "password": "bench password \#(index)"}"#
-                    return (.POST, base + "/v1/applicants", nil, body, 201)
+                // The load's connections close before the server drains: they would hold it back.
+                let (registered, applied, verified) = try await withHTTPClient(configuration: httpConfiguration) { http in
+                    let registered = try await bench.load(http) { index in
+                        let born = CalendarDate(dayNumber: Self.bornBase + index / 900)!  // 1980 onwards: 300 years of room
+                        let digits = String(format: "310101%04d%02d%02d%03d", born.year, born.month, born.day, index % 900)
+                        let body = #"{"name": "Applicant \#(index)", "document": {"kind": "resident_id", "number": "\#(digits + String(IdentityDocument.checkCharacter(of: digits)))", "birthDate": "\#(born)"}, "education": "bachelor", "password": "bench password \#(index)"}"#
+                        return (.POST, base + "/v1/applicants", nil, body, 201)
+                    }
+                    let tokens = registered.bodies.map { body in
+                        ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])?["token"] as? String ?? ""
+                    }
+                    let applied = try await bench.load(http) { index in
+                        (.POST, base + "/v1/applications", tokens[index],
+                         #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#, 201)
+                    }
+                    let verified = try await bench.load(http) { _ in (.GET, base + "/v1/certificates/\(number)?name=Certificate%20Holder", nil, nil, 200) }
+                    return (registered, applied, verified)
                 }
-                let tokens = registered.bodies.map { body in
-                    ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])?["token"] as? String ?? ""
-                }
-                let applied = try await bench.load(http) { index in
-                    (.POST, base + "/v1/applications", tokens[index],
-                     #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#, 201)
-                }
-                let verified = try await bench.load(http) { _ in (.GET, base + "/v1/certificates/\(number)?name=Certificate%20Holder", nil, nil, 200) }
-                try await http.shutdown()
-                try await notifier.shutdown()
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 report("""

@@ -63,58 +63,55 @@ struct DemoCommand: AsyncParsableCommand {
             var endpoints = try EndpointPolicy.fromEnvironment()
             endpoints.allowedHosts.insert("localhost")
             let notifier = Notifier(client: client, secrets: keys.secrets, configuration: .init(endpoints: endpoints), logger: logger)
-            let services = try DemoServices(client: client, workflow: workflow, notifier: notifier, tls: material, apiPort: options.port, logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await services.group.run() }
-                var openClient: DemoAPI?
-                do {
-                    let (apiPort, receiverPort) = try await services.ports()
-                    let base = "https://localhost:\(apiPort)"
-                    say("  API \(base), notification receiver https://localhost:\(receiverPort)/hook (TLS from a development CA)\n")
-                    let api = try DemoAPI(base: base, trustRootPEM: material.caPEM)
-                    openClient = api
-                    let issue: @Sendable (String, String) async throws -> String = { role, subject in
-                        try await workflow.issueToken(role: Principal.Role(rawValue: role)!, subject: subject, validFor: .seconds(86_400))
-                    }
-                    // The operator's part: the institution's record, and a platform's gateway subscribed to everything.
-                    try await Self.addInstitution(workflow)
-                    let subscription = try await api.send(.POST, "/v1/subscriptions", token: try await issue("bureau", "demo-operator"), json: [
-                        "url": "https://localhost:\(receiverPort)/hook", "recipient": "*", "trustRootsPEM": material.caPEM]).body
-                    services.receiver.setSecrets([subscription["secret"] as? String ?? ""])
-                    let subscriptionID = (subscription["id"] as? NSNumber)?.int64Value ?? 0
+            try await DeliveryHTTP.with(configuration: notifier.configuration) { http in
+                let services = try DemoServices(client: client, workflow: workflow, notifier: notifier, http: http, tls: material,
+                                                apiPort: options.port, logger: logger)
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { try await services.group.run() }
+                    do {
+                        let (apiPort, receiverPort) = try await services.ports()
+                        let base = "https://localhost:\(apiPort)"
+                        say("  API \(base), notification receiver https://localhost:\(receiverPort)/hook (TLS from a development CA)\n")
+                        let issue: @Sendable (String, String) async throws -> String = { role, subject in
+                            try await workflow.issueToken(role: Principal.Role(rawValue: role)!, subject: subject, validFor: .seconds(86_400))
+                        }
+                        let subscriptionID = try await DemoAPI.with(base: base, trustRootPEM: material.caPEM) { api in
+                            // The operator's part: the institution's record, and a platform's gateway subscribed to everything.
+                            try await Self.addInstitution(workflow)
+                            let subscription = try await api.send(.POST, "/v1/subscriptions", token: try await issue("bureau", "demo-operator"), json: [
+                                "url": "https://localhost:\(receiverPort)/hook", "recipient": "*", "trustRootsPEM": material.caPEM]).body
+                            services.receiver.setSecrets([subscription["secret"] as? String ?? ""])
+                            let subscriptionID = (subscription["id"] as? NSNumber)?.int64Value ?? 0
 
-                    let season = DemoSeason(api: api, cast: try DemoCast(applicants: options.applicants, startDate: Self.today(), seed: seed),
-                                            startDate: Self.today(), daySeconds: options.daySeconds, seed: seed, issueToken: issue)
-                    let (facts, _) = try await season.play()
-                    let delivered = try await Self.waitForDeliveries(client, subscription: subscriptionID, since: runStart, receiver: services.receiver)
-                    let audit = try await Self.sealAndVerifyAudit(client, logger: logger)
-                    try await DemoSummary(client: client, facts: facts, since: runStart, subscription: subscriptionID, receiver: services.receiver,
-                                          deliverySeconds: delivered, audit: audit, seconds: (ContinuousClock.now - started).seconds).print()
-                    Self.whatNext(facts: facts, base: base, material: material, keepRunning: options.keepRunning)
-                    // The season's own connections would hold the API's graceful shutdown back.
-                    try? await api.shutdown()
-                    openClient = nil
-                    if options.keepRunning {
-                        try material.writeTokens([
-                            "ASSESS_DEMO_INSTITUTION_TOKEN": try await issue("institution", Self.institutionID),
-                            "ASSESS_DEMO_BUREAU_TOKEN": try await issue("bureau", "demo-officer"),
-                        ])
-                        say("\nThe API keeps running at \(base); Ctrl-C ends the demo (and removes its database when it made one).")
-                        try await tasks.next()
-                        say("stopping: the API, the workers and the coordinator drain")
-                    } else {
-                        try await notifier.deactivate(subscription: subscriptionID)
+                            let season = DemoSeason(api: api, cast: try DemoCast(applicants: options.applicants, startDate: Self.today(), seed: seed),
+                                                    startDate: Self.today(), daySeconds: options.daySeconds, seed: seed, issueToken: issue)
+                            let (facts, _) = try await season.play()
+                            let delivered = try await Self.waitForDeliveries(client, subscription: subscriptionID, since: runStart, receiver: services.receiver)
+                            let audit = try await Self.sealAndVerifyAudit(client, logger: logger)
+                            try await DemoSummary(client: client, facts: facts, since: runStart, subscription: subscriptionID, receiver: services.receiver,
+                                                  deliverySeconds: delivered, audit: audit, seconds: (ContinuousClock.now - started).seconds).print()
+                            Self.whatNext(facts: facts, base: base, material: material, keepRunning: options.keepRunning)
+                            return subscriptionID
+                        }
+                        if options.keepRunning {
+                            try material.writeTokens([
+                                "ASSESS_DEMO_INSTITUTION_TOKEN": try await issue("institution", Self.institutionID),
+                                "ASSESS_DEMO_BUREAU_TOKEN": try await issue("bureau", "demo-officer"),
+                            ])
+                            say("\nThe API keeps running at \(base); Ctrl-C ends the demo (and removes its database when it made one).")
+                            try await tasks.next()
+                            say("stopping: the API, the workers and the coordinator drain")
+                        } else {
+                            try await notifier.deactivate(subscription: subscriptionID)
+                        }
+                    } catch {
+                        await services.group.triggerGracefulShutdown()
+                        try? await tasks.waitForAll()
+                        throw error
                     }
-                } catch {
-                    try? await openClient?.shutdown()
                     await services.group.triggerGracefulShutdown()
-                    try? await tasks.waitForAll()
-                    try? await notifier.shutdown()
-                    throw error
+                    try await tasks.waitForAll()
                 }
-                await services.group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                try await notifier.shutdown()
             }
         }
     }
@@ -245,8 +242,9 @@ struct DemoServices: Sendable {
     private let apiPort: AsyncStream<Int>
     private let receiverPort: AsyncStream<Int>
 
-    init(client: PostgresClient, workflow: Workflow, notifier: Notifier, tls: DemoTLS, apiPort port: Int, logger: Logger) throws {
-        let registry = WorkerHandlers.registry(workflow: workflow, notifier: notifier)
+    init(client: PostgresClient, workflow: Workflow, notifier: Notifier, http: DeliveryHTTP, tls: DemoTLS, apiPort port: Int,
+         logger: Logger) throws {
+        let registry = WorkerHandlers.registry(workflow: workflow, notifier: notifier, http: http)
         let pool = JobWorkerPool(client: client, registry: registry, configuration: WorkerConfiguration(
             queues: [Workflow.queueName: 8, Workflow.signingQueueName: 2, NotifyConfiguration.queueName: 16], claimBatchSize: 50,
             pollInterval: .milliseconds(200), workerID: "demo-worker"), logger: logger)

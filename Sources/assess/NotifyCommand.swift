@@ -141,15 +141,9 @@ private func withNotifier<Result: Sendable>(
     return try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
         let notifier = Notifier(client: client, secrets: secrets, configuration: .init(endpoints: try .fromEnvironment()), logger: logger)
         do {
-            let result = try await body(notifier)
-            try await notifier.shutdown()
-            return result
+            return try await body(notifier)
         } catch let error as NotifyError {
-            try? await notifier.shutdown()
             throw ValidationError(error.field.map { "\($0): " + error.message } ?? error.message)
-        } catch {
-            try? await notifier.shutdown()
-            throw error
         }
     }
 }

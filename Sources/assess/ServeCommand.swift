@@ -67,13 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
                 onServerRunning: { channel in
                     logger.notice("serving the API", metadata: ["address": "\(serverTLS == nil ? "http" : "https")://\(host):\(channel.localAddress?.port ?? port)"])
                 }, logger: logger)
-            do {
-                try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
-            } catch {
-                try? await notifier.shutdown()
-                throw error
-            }
-            try await notifier.shutdown()
+            try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         }
     }
 }

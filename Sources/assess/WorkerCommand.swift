@@ -42,18 +42,12 @@ struct WorkerCommand: AsyncParsableCommand {
             if notifier == nil { queues[NotifyConfiguration.queueName] = nil }
             var configuration = configuration
             configuration.queues = queues
-            var registry = WorkerHandlers.registry(workflow: workflow, notifier: notifier)
-            if rehearsalDelayMs > 0 { registry.delayEveryHandler(by: .milliseconds(rehearsalDelayMs)) }
-            let pool = JobWorkerPool(client: client, registry: registry,
-                                     configuration: configuration, logger: logger)
-            let group = ServiceGroup(services: [pool], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-            do {
-                try await group.run()
-            } catch {
-                try? await notifier?.shutdown()
-                throw error
+            try await DeliveryHTTP.with(configuration: notifier?.configuration ?? .init()) { http in
+                var registry = WorkerHandlers.registry(workflow: workflow, notifier: notifier, http: http)
+                if rehearsalDelayMs > 0 { registry.delayEveryHandler(by: .milliseconds(rehearsalDelayMs)) }
+                let pool = JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: logger)
+                try await ServiceGroup(services: [pool], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
             }
-            try await notifier?.shutdown()
         }
     }
 

@@ -18,6 +18,8 @@ struct API: Sendable {
     let workflow: Workflow
     let client: PostgresClient
     let notifier: Notifier
+    /// The clients webhook deliveries of a test's workers use.
+    let delivery: DeliveryHTTP
 
     struct Reply: Sendable {
         let status: Int
@@ -57,23 +59,19 @@ struct API: Sendable {
             let (ready, readySignal) = AsyncStream.makeStream(of: Int.self)
             let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                   onServerRunning: { readySignal.yield($0.localAddress?.port ?? 0) }, logger: database.logger)
-            let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-            do {
-                try await withServices([app], logger: database.logger) {
-                    var port = 0
-                    for await bound in ready {
-                        port = bound
-                        break
+            try await withHTTPClient { http in
+                try await DeliveryHTTP.with(configuration: notifier.configuration) { delivery in
+                    try await withServices([app], logger: database.logger) {
+                        var port = 0
+                        for await bound in ready {
+                            port = bound
+                            break
+                        }
+                        try await body(API(base: "http://127.0.0.1:\(port)", http: http, workflow: workflow, client: client, notifier: notifier,
+                                           delivery: delivery))
                     }
-                    try await body(API(base: "http://127.0.0.1:\(port)", http: http, workflow: workflow, client: client, notifier: notifier))
                 }
-            } catch {
-                try? await http.shutdown()
-                try? await notifier.shutdown()
-                throw error
             }
-            try await http.shutdown()
-            try await notifier.shutdown()
         }
     }
 }

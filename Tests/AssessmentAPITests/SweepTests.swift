@@ -24,7 +24,7 @@ struct SweepTests {
             ]
             var registry = JobRegistry()
             api.workflow.register(in: &registry)
-            api.notifier.register(in: &registry)
+            api.notifier.register(in: &registry, http: api.delivery)
             let pool = JobWorkerPool(client: api.client, registry: registry, configuration: WorkerConfiguration(
                 queues: [Workflow.queueName: 4, Workflow.signingQueueName: 2, NotifyConfiguration.queueName: 4],
                 pollInterval: .milliseconds(200), workerID: "sweep"), logger: Logger(label: "sweep"))

@@ -100,7 +100,6 @@ struct DeliveryTests {
                 let subscriber = Notifier(client: client, secrets: .ephemeral(), configuration: fastConfiguration, logger: database.logger)
                 let (_, secret) = try await subscriber.subscribe(SubscriptionRequest(
                     recipient: "institution:inst", url: url, trustRootsPEM: try certificates.caPEM))
-                try await subscriber.shutdown()
                 receiver.setSecrets([secret])
                 try await owe(client, key: "result:application:8:institution:inst")
                 try await eventually("the delivery is dead-lettered") {

@@ -23,18 +23,14 @@ func withNotifier(
 ) async throws {
     try await TestDatabase.with { client, database in
         let notifier = Notifier(client: client, secrets: .ephemeral(), configuration: configuration, logger: database.logger)
-        var registry = JobRegistry()
-        notifier.register(in: &registry)
-        let pool = JobWorkerPool(client: client, registry: registry, configuration: WorkerConfiguration(
-            queues: [NotifyConfiguration.queueName: 8], claimBatchSize: 20, heartbeatInterval: .milliseconds(500),
-            pollInterval: .milliseconds(50), drainTimeout: .seconds(5), workerID: "notify-test"), logger: database.logger)
-        do {
+        try await DeliveryHTTP.with(configuration: configuration) { http in
+            var registry = JobRegistry()
+            notifier.register(in: &registry, http: http)
+            let pool = JobWorkerPool(client: client, registry: registry, configuration: WorkerConfiguration(
+                queues: [NotifyConfiguration.queueName: 8], claimBatchSize: 20, heartbeatInterval: .milliseconds(500),
+                pollInterval: .milliseconds(50), drainTimeout: .seconds(5), workerID: "notify-test"), logger: database.logger)
             try await withServices([pool], logger: database.logger) { try await body(notifier, client, database) }
-        } catch {
-            try? await notifier.shutdown()
-            throw error
         }
-        try await notifier.shutdown()
     }
 }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOSSL
+import Notify
 import PostgresSupport
 import PostgresNIO
 import Testing
@@ -87,21 +88,15 @@ struct CommandTests {
                 tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(folder + "/ca.pem"))
                 var configuration = HTTPClient.Configuration()
                 configuration.tlsConfiguration = tls
-                let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-                let answered: Bool
-                do {
+                let answered = try await withHTTPClient(configuration: configuration) { http in
                     try await eventually("the API answers over HTTPS") {
                         guard let response = try? await http.execute(HTTPClientRequest(url: "https://localhost:\(port)/healthz"), timeout: .seconds(2))
                         else { return false }
                         return response.status.code == 200
                     }
                     let plain = try? await http.execute(HTTPClientRequest(url: "http://localhost:\(port)/healthz"), timeout: .seconds(2))
-                    answered = plain?.status.code == 200
-                } catch {
-                    try? await http.shutdown()
-                    throw error
+                    return plain?.status.code == 200
                 }
-                try await http.shutdown()
                 #expect(!answered, "plain HTTP is not served on the TLS port: \(server.output.suffix(500))")
             }
         }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Notify
 
 /// The demo's people talk to the API as any client would: JSON over HTTPS, trusting the demo's
 /// development CA, with their bearer tokens.
@@ -20,17 +21,16 @@ struct DemoAPI: Sendable {
         var description: String { "\(method) \(path) answered \(status): \(detail)" }
     }
 
-    init(base: String, trustRootPEM: String) throws {
+    /// Runs `body` with a client of the API at `base` that trusts `trustRootPEM`; its connections
+    /// close when `body` returns (they would otherwise hold the API's graceful shutdown back).
+    static func with<Result>(base: String, trustRootPEM: String, _ body: (DemoAPI) async throws -> Result) async throws -> Result {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(trustRootPEM.utf8)))
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
-        self.base = base
-        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        return try await withHTTPClient(configuration: configuration) { try await body(DemoAPI(base: base, http: $0)) }
     }
-
-    func shutdown() async throws { try await http.shutdown() }
 
     /// Sends `json` (an object for JSONSerialization) and returns the status and decoded body.
     @discardableResult
