@@ -21,12 +21,12 @@ public enum WorkerHandlers {
 
     /// The notifier with the deployment's key; without ASSESS_DATA_KEY no worker could open the
     /// subscriptions' secrets, so this one leaves the notify queue alone.
-    public static func notifier(client: PostgresClient, logger: Logger) throws -> Notifier? {
+    public static func notifier(client: PostgresClient, configuration: NotifyConfiguration, logger: Logger) throws -> Notifier? {
         guard let key = try PersonalDataVault.masterKey() else {
             logger.notice("ASSESS_DATA_KEY is not set: this worker does not deliver notifications")
             return nil
         }
-        return Notifier(client: client, secrets: try SecretBox(masterKey: key), configuration: .init(endpoints: try .fromEnvironment()),
+        return Notifier(client: client, secrets: try SecretBox(masterKey: key), configuration: configuration,
                         logger: logger)
     }
 

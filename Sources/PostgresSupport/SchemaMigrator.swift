@@ -35,6 +35,19 @@ public struct SchemaMigrator: Sendable {
         }
     }
 
+    /// The migrations this build has that the database lacks, by name; writes nothing. Commands
+    /// other than `migrate` check this at start and refuse to run on an older schema.
+    public func pending(_ client: PostgresClient) async throws -> [String] {
+        var applied: Set<Int> = []
+        for try await exists in try await client.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger).decode(Bool.self)
+        where exists {
+            for try await version in try await client.query("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
+                applied.insert(version)
+            }
+        }
+        return migrations.filter { !applied.contains($0.version) }.map(\.name)
+    }
+
     private func apply(on connection: PostgresConnection) async throws -> [String] {
         try await connection.query("""
             CREATE TABLE IF NOT EXISTS schema_migrations (

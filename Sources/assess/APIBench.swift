@@ -33,7 +33,7 @@ struct APIBench: AsyncParsableCommand {
         }
         let logger = try database.logger(label: "assess.bench", quietest: .warning)
         let bench = self
-        try await database.withDatabase(allowEmbedded: true, maximumConnections: 60, logger: logger) { client, _ in
+        try await database.withDatabase(allowEmbedded: true, prelude: .migrate, maximumConnections: 60, logger: logger) { client, _ in
             let signer = BureauSigner.ephemeral()
             let workflow = Workflow(client: client, vault: .ephemeral(), signer: signer, logger: logger)
             let notifier = Notifier(client: client, secrets: .ephemeral(), logger: logger)

@@ -57,9 +57,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
                 completedRetention: .milliseconds(Int64(completedRetentionHours * 3_600_000)),
                 discardedRetention: .milliseconds(Int64(discardedRetentionHours * 3_600_000)),
                 housekeepingInterval: .milliseconds(housekeepingMs))
-            try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
-                let coordinator = QueueCoordinator(client: client, configuration: configuration, logger: logger)
-                try await ServiceGroup(services: [coordinator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+            try await database.runServices(logger: logger) { client, _ in
+                [QueueCoordinator(client: client, configuration: configuration, logger: logger)]
             }
         }
     }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Migrations
 import PostgresNIO
 import PostgresSupport
 
@@ -24,13 +23,10 @@ struct DatabaseOptions: ParsableArguments {
         return logger
     }
 
-    /// Runs `body` with a running client on a migrated database.
-    func withDatabase<Result: Sendable>(
-        allowEmbedded: Bool,
-        durability: LocalPostgres.Durability = .durable,
-        maximumConnections: Int = 40,
-        logger: Logger,
-        _ body: @Sendable (PostgresClient, DatabaseURL) async throws -> Result
+    /// Runs `body` with the database's URL: `--database-url`, `DATABASE_URL`, or (when allowed) a
+    /// throwaway local cluster that is removed when `body` returns.
+    func withDatabaseURL<Result: Sendable>(
+        allowEmbedded: Bool, durability: LocalPostgres.Durability, logger: Logger, _ body: (DatabaseURL) async throws -> Result
     ) async throws -> Result {
         var embedded: LocalPostgres?
         let url: DatabaseURL
@@ -46,17 +42,6 @@ struct DatabaseOptions: ParsableArguments {
                 + "e.g. postgres://assess@127.0.0.1:5432/assess")
         }
         defer { embedded?.stop() }
-        let client = PostgresClient(
-            configuration: url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            try await Self.migrate(client, logger: logger)
-            return try await body(client, url)
-        }
-    }
-
-    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
-        try await SchemaMigrator(migrations: try BundledMigrations.load(), logger: logger).migrate(client)
+        return try await body(url)
     }
 }

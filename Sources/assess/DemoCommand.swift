@@ -12,6 +12,7 @@ import Notify
 import PostgresNIO
 import PostgresSupport
 import ServiceLifecycle
+import Synchronization
 import Workers
 import Workflow
 
@@ -54,63 +55,64 @@ struct DemoCommand: AsyncParsableCommand {
         say("  seed \(seed); \(applicants) applicants; one day of the rounds' clock lasts \(daySeconds) s")
         say("  passwords hashed with scrypt N = 2^\(Self.passwordRoundsLog2) to keep the demo short (production: N = 2^15)")
         for note in keys.notes { say("  \(note)") }
-        try await database.withDatabase(allowEmbedded: true, durability: .throwaway, maximumConnections: 40, logger: logger) { client, url in
-            let embedded = (options.database.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty
-            say("  database: \(embedded ? "a throwaway local PostgreSQL (removed at exit)" : "DATABASE_URL, \(url.host):\(url.port)/\(url.database)")")
-            let runStart = try await client.scalarDate("SELECT now()")
-            let workflow = Workflow(client: client, vault: keys.vault, signer: keys.signer, passwordRounds: 1 << Self.passwordRoundsLog2, logger: logger)
-            // The demo's receiver stands in for a platform's gateway on this machine: the one internal host it may reach.
-            var endpoints = try EndpointPolicy.fromEnvironment()
-            endpoints.allowedHosts.insert("localhost")
-            let notifier = Notifier(client: client, secrets: keys.secrets, configuration: .init(endpoints: endpoints), logger: logger)
-            try await DeliveryHTTP.with(configuration: notifier.configuration) { http in
-                let services = try DemoServices(client: client, workflow: workflow, notifier: notifier, http: http, tls: material,
-                                                apiPort: options.port, logger: logger)
-                try await withThrowingTaskGroup(of: Void.self) { tasks in
-                    tasks.addTask { try await services.group.run() }
-                    do {
-                        let (apiPort, receiverPort) = try await services.ports()
-                        let base = "https://localhost:\(apiPort)"
-                        say("  API \(base), notification receiver https://localhost:\(receiverPort)/hook (TLS from a development CA)\n")
-                        let issue: @Sendable (String, String) async throws -> String = { role, subject in
-                            try await workflow.issueToken(role: Principal.Role(rawValue: role)!, subject: subject, validFor: .seconds(86_400))
-                        }
-                        let subscriptionID = try await DemoAPI.with(base: base, trustRootPEM: material.caPEM) { api in
-                            // The operator's part: the institution's record, and a platform's gateway subscribed to everything.
-                            try await Self.addInstitution(workflow)
-                            let subscription = try await api.send(.POST, "/v1/subscriptions", token: try await issue("bureau", "demo-operator"), json: [
-                                "url": "https://localhost:\(receiverPort)/hook", "recipient": "*", "trustRootsPEM": material.caPEM]).body
-                            services.receiver.setSecrets([subscription["secret"] as? String ?? ""])
-                            let subscriptionID = (subscription["id"] as? NSNumber)?.int64Value ?? 0
+        // The demo's receiver stands in for a platform's gateway on this machine: the one internal host it may reach.
+        var endpoints = try EndpointPolicy.fromEnvironment()
+        endpoints.allowedHosts.insert("localhost")
+        let notify = NotifyConfiguration(endpoints: endpoints)
+        try await DeliveryHTTP.with(configuration: notify) { http in
+            let parts = DemoServices.Slot()
+            try await database.withDatabase(
+                allowEmbedded: true, durability: .throwaway, prelude: .migrate, maximumConnections: 40, signals: [.sigint, .sigterm],
+                logger: logger,
+                services: { client, _ in
+                    let workflow = Workflow(client: client, vault: keys.vault, signer: keys.signer, passwordRounds: 1 << Self.passwordRoundsLog2,
+                                            logger: logger)
+                    let notifier = Notifier(client: client, secrets: keys.secrets, configuration: notify, logger: logger)
+                    let services = try DemoServices(client: client, workflow: workflow, notifier: notifier, http: http, tls: material,
+                                                    apiPort: options.port, logger: logger)
+                    parts.fill(services)
+                    return services.list
+                }
+            ) { client, url in
+                let services = try parts.get()
+                let (workflow, notifier) = (services.workflow, services.notifier)
+                let embedded = (options.database.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty
+                say("  database: \(embedded ? "a throwaway local PostgreSQL (removed at exit)" : "DATABASE_URL, \(url.host):\(url.port)/\(url.database)")")
+                let runStart = try await client.scalarDate("SELECT now()")
+                let (apiPort, receiverPort) = try await services.ports()
+                let base = "https://localhost:\(apiPort)"
+                say("  API \(base), notification receiver https://localhost:\(receiverPort)/hook (TLS from a development CA)\n")
+                let issue: @Sendable (String, String) async throws -> String = { role, subject in
+                    try await workflow.issueToken(role: Principal.Role(rawValue: role)!, subject: subject, validFor: .seconds(86_400))
+                }
+                let subscriptionID = try await DemoAPI.with(base: base, trustRootPEM: material.caPEM) { api in
+                    // The operator's part: the institution's record, and a platform's gateway subscribed to everything.
+                    try await Self.addInstitution(workflow)
+                    let subscription = try await api.send(.POST, "/v1/subscriptions", token: try await issue("bureau", "demo-operator"), json: [
+                        "url": "https://localhost:\(receiverPort)/hook", "recipient": "*", "trustRootsPEM": material.caPEM]).body
+                    services.receiver.setSecrets([subscription["secret"] as? String ?? ""])
+                    let subscriptionID = (subscription["id"] as? NSNumber)?.int64Value ?? 0
 
-                            let season = DemoSeason(api: api, cast: try DemoCast(applicants: options.applicants, startDate: Self.today(), seed: seed),
-                                                    startDate: Self.today(), daySeconds: options.daySeconds, seed: seed, issueToken: issue)
-                            let (facts, _) = try await season.play()
-                            let delivered = try await Self.waitForDeliveries(client, subscription: subscriptionID, since: runStart, receiver: services.receiver)
-                            let audit = try await Self.sealAndVerifyAudit(client, logger: logger)
-                            try await DemoSummary(client: client, facts: facts, since: runStart, subscription: subscriptionID, receiver: services.receiver,
-                                                  deliverySeconds: delivered, audit: audit, seconds: (ContinuousClock.now - started).seconds).print()
-                            Self.whatNext(facts: facts, base: base, material: material, keepRunning: options.keepRunning)
-                            return subscriptionID
-                        }
-                        if options.keepRunning {
-                            try material.writeTokens([
-                                "ASSESS_DEMO_INSTITUTION_TOKEN": try await issue("institution", Self.institutionID),
-                                "ASSESS_DEMO_BUREAU_TOKEN": try await issue("bureau", "demo-officer"),
-                            ])
-                            say("\nThe API keeps running at \(base); Ctrl-C ends the demo (and removes its database when it made one).")
-                            try await tasks.next()
-                            say("stopping: the API, the workers and the coordinator drain")
-                        } else {
-                            try await notifier.deactivate(subscription: subscriptionID)
-                        }
-                    } catch {
-                        await services.group.triggerGracefulShutdown()
-                        try? await tasks.waitForAll()
-                        throw error
-                    }
-                    await services.group.triggerGracefulShutdown()
-                    try await tasks.waitForAll()
+                    let season = DemoSeason(api: api, cast: try DemoCast(applicants: options.applicants, startDate: Self.today(), seed: seed),
+                                            startDate: Self.today(), daySeconds: options.daySeconds, seed: seed, issueToken: issue)
+                    let (facts, _) = try await season.play()
+                    let delivered = try await Self.waitForDeliveries(client, subscription: subscriptionID, since: runStart, receiver: services.receiver)
+                    let audit = try await Self.sealAndVerifyAudit(client, logger: logger)
+                    try await DemoSummary(client: client, facts: facts, since: runStart, subscription: subscriptionID, receiver: services.receiver,
+                                          deliverySeconds: delivered, audit: audit, seconds: (ContinuousClock.now - started).seconds).print()
+                    Self.whatNext(facts: facts, base: base, material: material, keepRunning: options.keepRunning)
+                    return subscriptionID
+                }
+                if options.keepRunning {
+                    try material.writeTokens([
+                        "ASSESS_DEMO_INSTITUTION_TOKEN": try await issue("institution", Self.institutionID),
+                        "ASSESS_DEMO_BUREAU_TOKEN": try await issue("bureau", "demo-officer"),
+                    ])
+                    say("\nThe API keeps running at \(base); Ctrl-C ends the demo (and removes its database when it made one).")
+                    try? await gracefulShutdown()
+                    say("stopping: the API, the workers and the coordinator drain")
+                } else {
+                    try await notifier.deactivate(subscription: subscriptionID)
                 }
             }
         }
@@ -237,7 +239,20 @@ struct DemoTLS: Sendable {
 /// What runs in the demo's process: the coordinator, a worker pool, the API over TLS and the
 /// notification receiver.
 struct DemoServices: Sendable {
-    let group: ServiceGroup
+    /// Where the services, made with the process's client, wait for the demo's body.
+    final class Slot: Sendable {
+        private let services = Mutex<DemoServices?>(nil)
+        func fill(_ made: DemoServices) { services.withLock { $0 = made } }
+        func get() throws -> DemoServices {
+            guard let made = services.withLock({ $0 }) else { throw ValidationError("the demo's services were not made") }
+            return made
+        }
+    }
+
+    /// In the order they start; they stop in reverse.
+    let list: [any Service]
+    let workflow: Workflow
+    let notifier: Notifier
     let receiver: WebhookReceiver
     private let apiPort: AsyncStream<Int>
     private let receiverPort: AsyncStream<Int>
@@ -260,7 +275,8 @@ struct DemoServices: Sendable {
             onServerRunning: { apiReady.yield($0.localAddress?.port ?? 0) }, logger: logger)
         receiver = WebhookReceiver(tls: try tls.serverTLS, secrets: [], logger: logger)
         let hook = try receiver.service { receiverReady.yield($0) }
-        group = ServiceGroup(services: [coordinator, pool, app, hook], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger)
+        list = [coordinator, pool, app, hook]
+        (self.workflow, self.notifier) = (workflow, notifier)
         (self.apiPort, self.receiverPort) = (apiPort, receiverPort)
     }
 

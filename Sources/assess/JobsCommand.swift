@@ -9,7 +9,7 @@ struct JobsCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Stats.self, Retry.self, Cancel.self, Pause.self, Resume.self, Probe.self])
 
     /// Runs `body` with a queue client on DATABASE_URL.
-    static func withQueue(_ database: DatabaseOptions, _ body: @Sendable (JobQueueClient) async throws -> Void) async throws {
+    static func withQueue(_ database: DatabaseOptions, _ body: @escaping @Sendable (JobQueueClient) async throws -> Void) async throws {
         let logger = try database.logger(label: "assess.jobs", quietest: .warning)
         try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
             try await body(JobQueueClient(client: client, logger: logger))

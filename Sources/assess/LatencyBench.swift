@@ -20,7 +20,7 @@ struct LatencyBench: AsyncParsableCommand {
         let (rate, seconds, warmupSeconds, json) = (self.rate, self.seconds, self.warmupSeconds, self.json)
         guard rate > 0, seconds > 0 else { throw ValidationError("--rate and --seconds must be positive") }
         guard warmupSeconds >= 0 else { throw ValidationError("--warmup-seconds must not be negative") }
-        try await database.withDatabase(allowEmbedded: true, logger: logger) { client, _ in
+        try await database.withDatabase(allowEmbedded: true, prelude: .migrate, logger: logger) { client, _ in
             let queue = JobQueueClient(client: client, logger: logger)
             let queueName = "latency-\(UUID().uuidString.prefix(8))"
             let recorder = LatencyRecorder()

@@ -9,8 +9,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try database.logger(label: "assess.migrate")
-        // withDatabase migrates before it hands over; nothing else to do.
-        try await database.withDatabase(allowEmbedded: false, logger: logger) { _, _ in }
+        // The prelude migrates before the body runs; nothing else to do.
+        try await database.withDatabase(allowEmbedded: false, prelude: .migrate, logger: logger) { _, _ in }
         print("database is up to date")
     }
 }

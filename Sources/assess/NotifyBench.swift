@@ -25,7 +25,7 @@ struct NotifyBench: AsyncParsableCommand {
         let server = try ca.issueServer(hosts: ["localhost"])
         let caPEM = try ca.certificatePEM
         let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(server), secrets: [], logger: logger)
-        try await database.withDatabase(allowEmbedded: true, maximumConnections: 40, logger: logger) { client, _ in
+        try await database.withDatabase(allowEmbedded: true, prelude: .migrate, maximumConnections: 40, logger: logger) { client, _ in
             let notifier = Notifier(client: client, secrets: .ephemeral(), configuration: .init(endpoints: try EndpointPolicy(allowing: ["localhost"])),
                                     logger: logger)
             try await DeliveryHTTP.with(configuration: notifier.configuration) { http in

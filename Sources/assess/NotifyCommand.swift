@@ -127,7 +127,7 @@ struct NotifyCommand: AsyncParsableCommand {
 /// Runs `body` with a notifier on the configured database; NotifyError becomes a clear message.
 /// `sealing` commands need the deployment's key, the others never open a secret.
 private func withNotifier<Result: Sendable>(
-    _ database: DatabaseOptions, sealing: Bool = false, _ body: @Sendable (Notifier) async throws -> Result
+    _ database: DatabaseOptions, sealing: Bool = false, _ body: @escaping @Sendable (Notifier) async throws -> Result
 ) async throws -> Result {
     let logger = try database.logger(label: "assess.notify", quietest: .warning)
     let secrets: SecretBox

@@ -40,7 +40,7 @@ struct QueueBench: AsyncParsableCommand {
             throw ValidationError("--jobs, --workers, --concurrency, --batch-size and --enqueue-batch must be positive")
         }
         let bench = self
-        try await database.withDatabase(allowEmbedded: true, maximumConnections: 8 * workers + 8, logger: logger) { client, _ in
+        try await database.withDatabase(allowEmbedded: true, prelude: .migrate, maximumConnections: 8 * workers + 8, logger: logger) { client, _ in
             if warmup > 0 {
                 let round = try await bench.round(jobs: warmup, client: client, logger: logger)
                 print(String(format: "warm-up: %d jobs, enqueue %.0f/s, process %.0f/s (a table that saw no churn yet)",

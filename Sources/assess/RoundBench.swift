@@ -24,7 +24,7 @@ struct RoundBench: AsyncParsableCommand {
         guard applications > 0, workers > 0, clients > 0 else { throw ValidationError("--applications, --workers and --clients must be positive") }
         let logger = try database.logger(label: "assess.bench", quietest: .warning)
         let bench = self
-        try await database.withDatabase(allowEmbedded: true, maximumConnections: 40, logger: logger) { client, _ in
+        try await database.withDatabase(allowEmbedded: true, prelude: .migrate, maximumConnections: 40, logger: logger) { client, _ in
             let workflow = Workflow(client: client, vault: .ephemeral(), signer: .ephemeral(), logger: logger)
             var registry = JobRegistry()
             workflow.register(in: &registry)

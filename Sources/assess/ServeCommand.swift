@@ -24,6 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Serve plain HTTP on a non-loopback address (behind a TLS-terminating proxy only).") var insecureHTTP = false
     @Flag(help: "Without DATABASE_URL, run on a throwaway local PostgreSQL (for trials and fuzzing; everything is gone at exit).")
     var embeddedDatabase = false
+    @Flag(help: "Apply pending migrations before serving (one server of a deployment, or `assess migrate` before all).")
+    var migrate = false
 
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
@@ -52,7 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let (host, port, serverTLS) = (host, port, tls)
         let embedded = embeddedDatabase && (database.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty
-        try await database.withDatabase(allowEmbedded: embeddedDatabase, logger: logger) { client, url in
+        // A throwaway database starts empty: it is migrated like any other that asks for it.
+        let prelude: SchemaPrelude = migrate || embedded ? .migrate : .requireCurrent
+        try await database.runServices(allowEmbedded: embeddedDatabase, prelude: prelude, logger: logger) { client, url in
             // A throwaway cluster trusts local connections and is gone at exit: its address lets
             // scripts (ops/fuzz-api) issue tokens against it.
             if embedded {
@@ -67,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
                 onServerRunning: { channel in
                     logger.notice("serving the API", metadata: ["address": "\(serverTLS == nil ? "http" : "https")://\(host):\(channel.localAddress?.port ?? port)"])
                 }, logger: logger)
-            try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+            return [app]
         }
     }
 }

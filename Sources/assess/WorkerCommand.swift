@@ -34,19 +34,18 @@ struct WorkerCommand: AsyncParsableCommand {
         let configuration = WorkerConfiguration(
             queues: try Self.parseQueues(queue), claimBatchSize: batchSize, drainTimeout: .seconds(drainSeconds),
             jobTimeout: .seconds(jobTimeoutSeconds))
-        try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
-            let workflow = try WorkerHandlers.workflow(client: client, logger: logger)
-            let notifier = try WorkerHandlers.notifier(client: client, logger: logger)
-            var queues = configuration.queues
-            if workflow.signer == nil { queues[Workflow.signingQueueName] = nil }
-            if notifier == nil { queues[NotifyConfiguration.queueName] = nil }
-            var configuration = configuration
-            configuration.queues = queues
-            try await DeliveryHTTP.with(configuration: notifier?.configuration ?? .init()) { http in
+        let notify = NotifyConfiguration(endpoints: try .fromEnvironment())
+        let rehearsalDelayMs = rehearsalDelayMs
+        try await DeliveryHTTP.with(configuration: notify) { http in
+            try await database.runServices(logger: logger) { client, _ in
+                let workflow = try WorkerHandlers.workflow(client: client, logger: logger)
+                let notifier = try WorkerHandlers.notifier(client: client, configuration: notify, logger: logger)
+                var configuration = configuration
+                if workflow.signer == nil { configuration.queues[Workflow.signingQueueName] = nil }
+                if notifier == nil { configuration.queues[NotifyConfiguration.queueName] = nil }
                 var registry = WorkerHandlers.registry(workflow: workflow, notifier: notifier, http: http)
                 if rehearsalDelayMs > 0 { registry.delayEveryHandler(by: .milliseconds(rehearsalDelayMs)) }
-                let pool = JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: logger)
-                try await ServiceGroup(services: [pool], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+                return [JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: logger)]
             }
         }
     }

@@ -263,7 +263,9 @@ struct WorkerTests {
         try await TestDatabase.with { client, database in
             let queue = JobQueueClient(client: client, logger: database.logger)
             let started = Tally<Int>()
-            let registry = countingRegistry(started, working: .milliseconds(500))
+            // Long enough that the shutdown surely begins while the first three run, even on a loaded
+            // machine (at 500 ms a slow poll let them finish and three more start); short of the 5 s drain.
+            let registry = countingRegistry(started, working: .seconds(3))
             try await withPool(registry, quickConfiguration(queues: ["default": 3]), client: client, database: database) {
                 try await queue.enqueue((0..<10).map { try NewJob(NumberedJob(n: $0)) })
                 try await eventually("three jobs are running") { started.total == 3 }

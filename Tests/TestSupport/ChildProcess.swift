@@ -42,15 +42,16 @@ public final class ChildProcess: @unchecked Sendable {
         if reaped { return true }
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var status: Int32 = 0
-        while ContinuousClock.now < deadline {
+        // Checks at least once, so that a zero timeout asks "has it exited?".
+        while true {
             if waitpid(pid, &status, WNOHANG) == pid {
                 if status & 0x7f == 0 { exitCode = (status >> 8) & 0xff }
                 reaped = true
                 return true
             }
+            guard ContinuousClock.now < deadline else { return false }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        return false
     }
 
     /// Ends the process for good (SIGKILL) and reaps it.

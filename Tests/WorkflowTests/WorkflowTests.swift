@@ -145,7 +145,11 @@ struct WorkflowTests {
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
                     let cast = try await Self.playSeason(workflow, client: client) {
                         try await eventually("the doomed worker has jobs in flight") {
-                            try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'running'") > 0
+                            if await doomed.waitForExit(timeout: .zero) {
+                                Issue.record("the doomed worker exited early: \(doomed.output.suffix(2_000))")
+                                throw CancellationError()
+                            }
+                            return try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'running'") > 0
                         }
                         doomed.send(SIGKILL)
                         tasks.addTask { try await survivor.run() }

@@ -20,6 +20,18 @@ struct CommandTests {
         }
     }
 
+    @Test("only migrate (and serve --migrate, demo) migrates: a worker on an older schema refuses, naming what to run; after migrate it starts")
+    func migrationIsAPrelude() async throws {
+        let database = try await TestDatabase.empty()
+        let refused = try await run(["jobs", "list"], database)
+        #expect(refused.code != 0 && refused.output.contains("run `assess migrate` first"), "\(refused.output)")
+        #expect(refused.output.contains("0001_job_queue"), "the missing migrations are named: \(refused.output)")
+        let migrated = try await run(["migrate"], database)
+        #expect(migrated.code == 0 && migrated.output.contains("database is up to date"), "\(migrated.output)")
+        let listed = try await run(["jobs", "list"], database)
+        #expect(listed.code == 0, "\(listed.output)")
+    }
+
     @Test("assess audit seal chains pending entries; verify: intact chain exits 0, a changed entry exits 1 and is named")
     func auditVerify() async throws {
         try await TestDatabase.with { client, database in
