@@ -42,6 +42,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Keys from the environment or a file, and sealing under keys derived from them.
+        .target(name: "Secrets", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The numbered SQL files, shipped as a resource bundle.
         .target(name: "Migrations", dependencies: ["PostgresSupport"], path: "Migrations", resources: [.copy("sql")]),
         // The domain as values and pure functions: no I/O, imports nothing of ours.
@@ -50,7 +52,7 @@ let package = Package(
         .target(
             name: "AssessmentStore",
             dependencies: [
-                "Assessment",
+                "Assessment", "Secrets",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -61,7 +63,7 @@ let package = Package(
         .target(
             name: "Notify",
             dependencies: [
-                "JobQueue",
+                "JobQueue", "Secrets",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -152,6 +154,7 @@ let package = Package(
             dependencies: ["JobQueue", "TestSupport", "PostgresSupport"]
         ),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"]),
+        .testTarget(name: "SecretsTests", dependencies: ["Secrets", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "AssessmentAPITests",
             dependencies: [

@@ -82,11 +82,8 @@ struct ProblemMiddleware: RouterMiddleware {
             response = try problem.response(from: request, context: context)
         }
         metrics.record(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: Int(response.status.code),
-                       seconds: (ContinuousClock.now - started).seconds)
+                       seconds: ((ContinuousClock.now - started) / .seconds(1)))
         return response
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

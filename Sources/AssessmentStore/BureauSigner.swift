@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Secrets
 
 /// The HR bureau's Ed25519 signing key. The private key comes from `ASSESS_BUREAU_KEY` (base64 of
 /// the 32-byte raw key) or the file named by `ASSESS_BUREAU_KEY_FILE`; only the public part is
@@ -19,17 +20,9 @@ public struct BureauSigner: Sendable {
 
     /// The key from the environment, or nil when neither variable is set.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> BureauSigner? {
-        var encoded = environment["ASSESS_BUREAU_KEY"]
-        if encoded == nil, let path = environment["ASSESS_BUREAU_KEY_FILE"] {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw StoreError(.invalidInput, "ASSESS_BUREAU_KEY_FILE names a file that cannot be read")
-            }
-            encoded = text
-        }
-        guard let encoded else { return nil }
-        guard let bytes = Data(base64Encoded: encoded.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes) else {
-            throw StoreError(.invalidInput, "the bureau key must be the base64 of a 32-byte Ed25519 private key")
+        guard let material = try KeyMaterial.fromEnvironment("ASSESS_BUREAU_KEY", environment) else { return nil }
+        guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: material.bytes) else {
+            throw KeyMaterialError("ASSESS_BUREAU_KEY must be the base64 of a 32-byte Ed25519 private key")
         }
         return BureauSigner(privateKey: key)
     }

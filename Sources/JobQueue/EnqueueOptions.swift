@@ -51,7 +51,7 @@ public struct EnqueueOptions: Sendable {
     func storedUniqueKey(kind: String, now: Date) -> String? {
         guard let uniqueKey else { return nil }
         guard let uniqueWindow else { return "\(kind):\(uniqueKey)" }
-        let period = Int64((now.timeIntervalSince1970 / uniqueWindow.seconds).rounded(.down))
+        let period = Int64((now.timeIntervalSince1970 / (uniqueWindow / .seconds(1))).rounded(.down))
         return "\(kind):\(uniqueKey)@\(period)"
     }
 }

@@ -37,7 +37,7 @@ extension QueueCoordinator {
                 due.append(candidate)
                 tick = schedule.expression.nextTick(after: candidate, in: schedule.timeZone)
             }
-            let catchUpStart = now.addingTimeInterval(-configuration.cronCatchUp.seconds)
+            let catchUpStart = now.addingTimeInterval(-(configuration.cronCatchUp / .seconds(1)))
             let kept = due.filter { $0 >= catchUpStart }
             let firing = kept.isEmpty ? [due.last!] : kept
             if firing.count < due.count {

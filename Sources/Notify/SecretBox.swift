@@ -1,34 +1,30 @@
 import Crypto
 import Foundation
+import Secrets
 
 /// Seals subscription secrets and client keys before they reach the database, with AES-GCM under
 /// a key derived (HKDF) from the deployment's master key: a database dump alone signs nothing.
 public struct SecretBox: Sendable {
-    private let key: SymmetricKey
+    private let key: SealingKey
 
     /// A box over a master key of at least 32 bytes (the one of `ASSESS_DATA_KEY`).
-    public init(masterKey: SymmetricKey) throws {
-        guard masterKey.bitCount >= 256 else {
-            throw NotifyError(.invalidInput, "the master key must have at least 32 bytes")
-        }
-        key = HKDF<SHA256>.deriveKey(inputKeyMaterial: masterKey, info: Data("assess notify secrets v1".utf8), outputByteCount: 32)
+    public init(masterKey: SymmetricKey) throws(KeyMaterialError) {
+        key = try SealingKey(masterKey: masterKey, purpose: "assess notify secrets v1")
     }
 
     /// A box with a random key, for the demo and tests: what it seals is unreadable after the process ends.
     public static func ephemeral() -> SecretBox {
+        // A fresh 256-bit key meets the one condition init checks.
         try! SecretBox(masterKey: SymmetricKey(size: .bits256))
     }
 
     func seal(_ text: String) throws -> [UInt8] {
-        guard let combined = try AES.GCM.seal(Data(text.utf8), using: key).combined else {
-            throw NotifyError(.invalidInput, "sealing failed")
-        }
-        return Array(combined)
+        try key.seal(Data(text.utf8))
     }
 
     func open(_ sealed: [UInt8]) throws -> String {
         do {
-            return String(decoding: try AES.GCM.open(AES.GCM.SealedBox(combined: Data(sealed)), using: key), as: UTF8.self)
+            return String(decoding: try key.open(sealed), as: UTF8.self)
         } catch {
             throw NotifyError(.wrongState, "a sealed subscription secret cannot be opened: this process has another ASSESS_DATA_KEY than the one that sealed it")
         }

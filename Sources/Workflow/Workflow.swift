@@ -79,6 +79,11 @@ public struct Workflow: Sendable {
         try await queue.enqueue(args, options: EnqueueOptions(queue: name, runAt: runAt, uniqueKey: key), on: connection)
     }
 
+    /// When a panel drawn now must have scored: the round's scoring days on the round's clock.
+    func scoringDue(_ round: RoundRecord, on connection: PostgresConnection) async throws -> Date {
+        try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays) * Double(round.daySeconds))
+    }
+
     /// Once no eligible case of the round is undecided, the notice is published. The round row is
     /// locked first, so that of two last decisions committing together one sees the other; the
     /// check is an index probe, since it runs once per decision.
@@ -97,7 +102,7 @@ public struct Workflow: Sendable {
         let reviewCases = try await store.reviewCases([assignment.application], field: round.field, on: connection)
         let panel = try await drawPanels(reviewCases, size: 1, round: round,
                                          salt: "replace:\(assignment.application):\(assignment.reviewer)", on: connection)
-        let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
+        let due = try await scoringDue(round, on: connection)
         try await store.assign(panel, stage: assignment.stage, dueAt: due, on: connection)
         try await Outbox.owe(.assignmentWithdrawn, about: .application(assignment.application),
                              to: .reviewer(assignment.reviewer), on: connection, logger: logger)

@@ -31,7 +31,7 @@ struct AssignBench: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         let result = PanelAssignment.assign(cases: round, reviewers: pool, panelSize: panelSize, seed: seed)
-        let seconds = (clock.now - start).seconds
+        let seconds = ((clock.now - start) / .seconds(1))
         let panels = try result.get()
         var load: [ReviewerID: Int] = [:]
         panels.values.joined().forEach { load[$0, default: 0] += 1 }

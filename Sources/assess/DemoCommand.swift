@@ -99,7 +99,7 @@ struct DemoCommand: AsyncParsableCommand {
                     let delivered = try await Self.waitForDeliveries(client, subscription: subscriptionID, since: runStart, receiver: services.receiver)
                     let audit = try await Self.sealAndVerifyAudit(client, logger: logger)
                     try await DemoSummary(client: client, facts: facts, since: runStart, subscription: subscriptionID, receiver: services.receiver,
-                                          deliverySeconds: delivered, audit: audit, seconds: (ContinuousClock.now - started).seconds).print()
+                                          deliverySeconds: delivered, audit: audit, seconds: ((ContinuousClock.now - started) / .seconds(1))).print()
                     Self.whatNext(facts: facts, base: base, material: material, keepRunning: options.keepRunning)
                     return subscriptionID
                 }
@@ -150,7 +150,7 @@ struct DemoCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(250))
         }
         bar.finish("\(receiver.badSignatures) bad signatures")
-        return (ContinuousClock.now - started).seconds
+        return ((ContinuousClock.now - started) / .seconds(1))
     }
 
     static func sealAndVerifyAudit(_ client: PostgresClient, logger: Logger) async throws -> AuditLog.Verification {

@@ -55,7 +55,7 @@ struct NotifyBench: AsyncParsableCommand {
                     while try await client.scalar("SELECT count(*)::int FROM notification_deliveries WHERE state = 'delivered'") < bench.deliveries {
                         try await Task.sleep(for: .milliseconds(20))
                     }
-                    let seconds = (ContinuousClock.now - started).seconds
+                    let seconds = ((ContinuousClock.now - started) / .seconds(1))
                     var latencies: [Double] = []
                     for try await latency in try await client.query("SELECT latency_ms FROM notification_attempts ORDER BY latency_ms").decode(Double.self) {
                         latencies.append(latency)

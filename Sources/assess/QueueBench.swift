@@ -49,7 +49,7 @@ struct QueueBench: AsyncParsableCommand {
                 try await client.query("VACUUM jobs", logger: logger)
                 // Its time is printed because a running system pays it too, in autovacuum.
                 print(String(format: "then VACUUM jobs (%.2f s), as autovacuum would have by now in a running system",
-                             (ContinuousClock.now - vacuumStart).seconds))
+                             ((ContinuousClock.now - vacuumStart) / .seconds(1))))
             }
             let round = try await bench.round(jobs: bench.jobs, client: client, logger: logger)
             if let cpu = round.cpu { print(cpu.description) }
@@ -87,7 +87,7 @@ struct QueueBench: AsyncParsableCommand {
             })
             enqueued += count
         }
-        let enqueueSeconds = (ContinuousClock.now - enqueueStart).seconds
+        let enqueueSeconds = ((ContinuousClock.now - enqueueStart) / .seconds(1))
         let group = ServiceGroup(services: pools, gracefulShutdownSignals: [], logger: logger)
         let cpuAtStart = CPUSplit.Reading.now()
         let (drainSeconds, cpuAtEnd) = try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -97,7 +97,7 @@ struct QueueBench: AsyncParsableCommand {
             while try await Self.stillRunning(client, queue: queueName, logger: logger) > 0 {
                 try await Task.sleep(for: .milliseconds(2))
             }
-            let drained = (ContinuousClock.now - drainStart).seconds
+            let drained = ((ContinuousClock.now - drainStart) / .seconds(1))
             let cpuAtEnd = CPUSplit.Reading.now()
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
@@ -116,6 +116,3 @@ struct QueueBench: AsyncParsableCommand {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -42,7 +42,7 @@ struct RoundBench: AsyncParsableCommand {
                 let started = ContinuousClock.now
                 let round = try await bench.play(workflow, client: client)
                 try await bench.sealAuditLog(client, logger: logger)
-                let seconds = (ContinuousClock.now - started).seconds
+                let seconds = ((ContinuousClock.now - started) / .seconds(1))
                 let audit = try await client.withConnection { try await AuditLog.verify(on: $0, logger: logger) }
                 guard audit.firstBrokenEntry == nil, audit.pending == 0 else {
                     throw ValidationError("the audit chain does not hold after the round: \(audit)")

@@ -41,7 +41,7 @@ public struct AggregateScores: JobArgs {
                     let reviewCases = try await store.reviewCases([application.id], field: round.field, on: connection)
                     let extra = try await workflow.drawPanels(reviewCases, size: 1, round: round, salt: "extra:\(application.id)",
                                                               on: connection)
-                    let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
+                    let due = try await workflow.scoringDue(round, on: connection)
                     try await store.assign(extra, stage: .extra, dueAt: due, on: connection)
                     try await Outbox.owe(.scoreDiscrepancy, about: .application(application.id), to: .institution(round.institutionID),
                                          payload: ["spread": String(spread)], on: connection, logger: context.logger)

@@ -22,7 +22,7 @@ public struct RereviewAppeal: JobArgs {
                 let reviewCases = try await store.reviewCases([application.id], field: round.field, on: connection)
                 let panel = try await workflow.drawPanels(reviewCases, size: round.policy.reviewersPerCase, round: round,
                                                           salt: "appeal:\(application.id)", on: connection)
-                let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
+                let due = try await workflow.scoringDue(round, on: connection)
                 try await store.assign(panel, stage: .appeal, dueAt: due, on: connection)
                 try await AuditLog.append(actor: .system, action: "appeal panel", subject: .application(application.id),
                                           detail: ["reviewers": panel.values.joined().map(\.rawValue).joined(separator: ",")],

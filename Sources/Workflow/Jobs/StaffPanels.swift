@@ -25,7 +25,7 @@ public struct StaffPanels: JobArgs {
                                                        limit: Workflow.chunkSize, on: connection)
                 guard let last = ids.last else {
                     try await store.advance(round, to: .scoring, actor: .system, on: connection)
-                    let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
+                    let due = try await workflow.scoringDue(round, on: connection)
                     try await workflow.enqueue(SweepDeadlines(round: round.id, sweep: 1), once: .round(round.id), step: "sweep:1",
                                                runAt: due, on: connection)
                     return
@@ -33,7 +33,7 @@ public struct StaffPanels: JobArgs {
                 let cases = try await store.reviewCases(ids, field: round.field, on: connection)
                 let panels = try await workflow.drawPanels(cases, size: round.policy.reviewersPerCase, round: round,
                                                            salt: "original:\(args.after)", on: connection)
-                let due = try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays * round.daySeconds))
+                let due = try await workflow.scoringDue(round, on: connection)
                 try await store.assign(panels, stage: .original, dueAt: due, on: connection)
                 _ = try await store.moveApplications(ids, from: .eligible, to: .assigned, on: connection)
                 try await AuditLog.append(actor: .system, action: "staff panels", subject: .round(round.id),

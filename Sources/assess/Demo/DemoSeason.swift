@@ -79,7 +79,7 @@ struct DemoSeason: Sendable {
         async throws -> Result {
         let started = ContinuousClock.now
         let result = try await body()
-        phases.append((name, (ContinuousClock.now - started).seconds))
+        phases.append((name, ((ContinuousClock.now - started) / .seconds(1))))
         return result
     }
 

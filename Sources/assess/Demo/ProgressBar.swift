@@ -34,7 +34,7 @@ final class ProgressBar: Sendable {
     /// Ends the line with the phase's time.
     func finish(_ note: String = "") {
         let done = state.withLock { $0.done }
-        let seconds = String(format: "%.1f s", (ContinuousClock.now - started).seconds)
+        let seconds = String(format: "%.1f s", ((ContinuousClock.now - started) / .seconds(1)))
         let line = "\(bar(done)) \(title): \(done)/\(total), \(seconds)\(note.isEmpty ? "" : "; " + note)"
         write(interactive ? "\r\u{1B}[2K" + line + "\n" : line + "\n")
     }
