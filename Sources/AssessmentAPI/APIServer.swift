@@ -32,7 +32,8 @@ public struct APIServer: Sendable {
     /// The routes, for an Application (and for the test that checks each is documented).
     public func router() -> Router<APIContext> {
         let router = Router(context: APIContext.self)
-        router.add(middleware: ProblemMiddleware(metrics: metrics))
+        let table = RouteTable()
+        router.add(middleware: ProblemMiddleware(metrics: metrics, routes: table))
         router.add(middleware: AuthenticationMiddleware(workflow: workflow))
 
         router.get("/healthz") { _, _ in JSONBody(["status": "ok"]) }
@@ -256,33 +257,13 @@ public struct APIServer: Sendable {
             try await workflow.revokeCertificate(number: try context.parameters.require("number"), reason: body.reason)
             return Response(status: .accepted)
         }
+        table.load(router.routes.map(\.description))
         return router
     }
 
-    /// The routes this server answers, as `METHOD path` with `{name}` parameters.
-    public static let routes: [String] = [
-        "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.json",
-        "GET /v1/certificates/{number}", "POST /v1/applicants", "POST /v1/sessions", "POST /v1/applications", "GET /v1/applications",
-        "GET /v1/applications/{id}", "POST /v1/applications/{id}/appeal", "GET /v1/notifications",
-        "POST /v1/applications/{id}/objections", "GET /v1/reviews", "POST /v1/reviews/{id}/score", "POST /v1/reviews/{id}/conflict",
-        "POST /v1/reviewers", "POST /v1/rounds", "POST /v1/rounds/{id}/close", "POST /v1/applications/{id}/vote",
-        "POST /v1/applications/{id}/skills-result", "POST /v1/objections/{id}/handle",
-        "GET /v1/rounds/{id}/objections", "POST /v1/rounds/{id}/objections/dismiss",
-        "GET /v1/rounds/{id}/progress", "GET /v1/rounds/{id}/applications", "POST /v1/rounds/{id}/confirm", "POST /v1/certificates/{number}/revoke",
-        "POST /v1/subscriptions", "GET /v1/subscriptions", "POST /v1/subscriptions/{id}/rotate-secret",
-        "GET /v1/subscriptions/{id}/dead", "POST /v1/subscriptions/{id}/redrive",
-    ]
-
-    /// The methods of the routes whose pattern matches `path`.
-    static func methods(forPath path: String) -> [String] {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        return routes.compactMap { route -> String? in
-            let parts = route.split(separator: " ")
-            let pattern = parts[1].split(separator: "/", omittingEmptySubsequences: true)
-            guard pattern.count == segments.count,
-                  zip(pattern, segments).allSatisfy({ $0.0.hasPrefix("{") || $0.0 == $0.1 }) else { return nil }
-            return String(parts[0])
-        }
+    /// The routes this server answers, as `METHOD /path/{name}`, read from the router itself.
+    public func routes() -> [String] {
+        router().routes.map(\.description)
     }
 
     static func decode<Body: RequestBody>(_ type: Body.Type, _ request: Request, _ context: APIContext) async throws -> Body {

@@ -57,6 +57,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = APIContext
     let metrics: APIMetrics
+    let routes: RouteTable
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -65,7 +66,7 @@ struct ProblemMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
             // The router found no route: if the path is one of ours, the method is what is wrong.
-            let allowed = APIServer.methods(forPath: request.uri.path)
+            let allowed = routes.methods(forPath: request.uri.path)
             if allowed.isEmpty || allowed.contains(request.method.rawValue) {
                 response = try Problem(.notFound, "no such resource").response(from: request, context: context)
             } else {

@@ -1,7 +1,7 @@
 import Workflow
 
 /// The API's OpenAPI 3.1 description, its numeric ranges written from `Bounds`, served at /openapi.json. A test fails when a route of
-/// `APIServer.routes` is missing here, or a path here has no route.
+/// `APIServer.routes()` is missing here, or a path here has no route.
 enum OpenAPIDocument {
     static let json = #"""
     {

@@ -18,6 +18,8 @@ struct API: Sendable {
     let workflow: Workflow
     let client: PostgresClient
     let notifier: Notifier
+    /// The server under test, for what it says of itself (its routes).
+    let server: APIServer
     /// The clients webhook deliveries of a test's workers use.
     let delivery: DeliveryHTTP
 
@@ -68,7 +70,7 @@ struct API: Sendable {
                             break
                         }
                         try await body(API(base: "http://127.0.0.1:\(port)", http: http, workflow: workflow, client: client, notifier: notifier,
-                                           delivery: delivery))
+                                           server: server, delivery: delivery))
                     }
                 }
             }
