@@ -184,7 +184,10 @@ extension AssessmentStore {
         try await connection.query("UPDATE rounds SET state = \(target.rawValue) WHERE id = \(round.id)", logger: logger)
         try await AuditLog.append(actor: actor, action: "round \(target.rawValue)", subject: .round(round.id),
                                   on: connection, logger: logger)
-        return try await self.round(round.id, on: connection)
+        // The caller holds the round's lock, so nothing else changed it: no second read.
+        var advanced = round
+        advanced.state = target
+        return advanced
     }
 
     /// Records the notice's and the appeal window's last days.

@@ -26,7 +26,7 @@ public struct RoundRecord: Sendable {
     /// Its working-day calendar.
     public let calendar: WorkingCalendar
     /// Where it is.
-    public let state: RoundState
+    public internal(set) var state: RoundState
     /// The recorded seed of its panel draws.
     public let seed: Int64
     /// Day 0 of its clock.
