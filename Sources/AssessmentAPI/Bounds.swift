@@ -1,7 +1,7 @@
 import Workflow
 
-/// The range of every number the API takes, stated once: the request decoder enforces it and
-/// `/openapi.json` is written from the same values, so the document and the server cannot drift
+/// The range of every number the API takes, stated once: the bodies' validation enforces it and
+/// their schemas in `/openapi.json` are written from the same values, so the document and the server cannot drift
 /// apart (a test sweeps both).
 enum Bounds {
     /// Record ids: positive, and within PostgreSQL's bigint.
@@ -47,23 +47,13 @@ enum Bounds {
         return value
     }
 
-    /// `"minimum": …, "maximum": …` for a schema in `/openapi.json`.
-    static func schema<Number: BinaryInteger>(_ range: ClosedRange<Number>) -> String {
-        #""minimum": \#(range.lowerBound), "maximum": \#(range.upperBound)"#
-    }
-
-    /// `"minimum": …, "maximum": …` for a schema in `/openapi.json`.
-    static func schema(_ range: ClosedRange<Double>) -> String {
-        #""minimum": \#(schemaNumber(range.lowerBound)), "maximum": \#(schemaNumber(range.upperBound))"#
-    }
-
     private static func schemaNumber(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }
 
-/// A request body that checks its own numbers and strings once decoded: `APIServer.decode`
-/// calls `validate()` before a handler sees the body.
+/// A request body that checks its own numbers and strings once decoded: the request context's
+/// decoder calls `validate()` before a handler sees the body.
 protocol RequestBody: Decodable {
     /// Throws a 422 problem naming the first field out of its range.
     func validate() throws

@@ -5,7 +5,7 @@ import Hummingbird
 import Notify
 
 /// An RFC 9457 problem: what went wrong, and for bad input which fields to fix.
-public struct Problem: HTTPResponseError, Codable, Sendable {
+public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
     public struct FieldError: Codable, Sendable, Equatable {
         public let field: String
         public let message: String
@@ -36,11 +36,9 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let retryAfterSeconds { headers[.retryAfter] = "\(retryAfterSeconds)" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(self))))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try APIResponseEncoder.encoder().encode(self))))
     }
 
     /// Any error as the problem a client should see: refusals keep their message; anything
@@ -98,6 +96,13 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
         @unknown default:
             return Problem(.badRequest, "the body does not fit the schema")
         }
+    }
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "type": .string(), "title": .string(), "status": .integer(100...599), "detail": .string("what went wrong and what to fix"),
+            "errors": .array(of: .object(required: ["field": .string(), "message": .string()]), "the fields to fix, if any"),
+        ])
     }
 
     private static func describe(_ type: Any.Type) -> String {

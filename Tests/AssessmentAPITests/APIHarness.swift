@@ -22,6 +22,9 @@ struct API: Sendable {
     let server: APIServer
     /// The clients webhook deliveries of a test's workers use.
     let delivery: DeliveryHTTP
+    /// The served OpenAPI document, which every reply is checked against: each test of the API is
+    /// also a test that the document tells the truth.
+    var conformance: SchemaConformance?
 
     struct Reply: Sendable {
         let status: Int
@@ -45,7 +48,12 @@ struct API: Sendable {
         }
         let response = try await http.execute(request, timeout: .seconds(15))
         let body = try await response.body.collect(upTo: 1 << 20)
-        return Reply(status: Int(response.status.code), body: String(buffer: body), contentType: response.headers.first(name: "Content-Type"))
+        let reply = Reply(status: Int(response.status.code), body: String(buffer: body), contentType: response.headers.first(name: "Content-Type"))
+        for violation in conformance?.violations(method: method.rawValue, path: path, status: reply.status, contentType: reply.contentType,
+                                                 body: reply.body) ?? [] {
+            Issue.record("the reply disagrees with /openapi.json: \(violation)")
+        }
+        return reply
     }
 
     /// `trustedProxies` lets a test speak from several client addresses through `X-Forwarded-For`.
@@ -69,8 +77,11 @@ struct API: Sendable {
                             port = bound
                             break
                         }
-                        try await body(API(base: "http://127.0.0.1:\(port)", http: http, workflow: workflow, client: client, notifier: notifier,
-                                           server: server, delivery: delivery))
+                        var api = API(base: "http://127.0.0.1:\(port)", http: http, workflow: workflow, client: client, notifier: notifier,
+                                      server: server, delivery: delivery)
+                        let document = try #require(JSON.parse(try await api.request(.GET, "/openapi.json").body))
+                        api.conformance = SchemaConformance(document: document)
+                        try await body(api)
                     }
                 }
             }

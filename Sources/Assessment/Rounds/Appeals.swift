@@ -25,7 +25,7 @@ public enum Appeals {
 }
 
 /// What an appeal did to the original result.
-public enum AppealOutcome: String, Sendable, Hashable, Codable {
+public enum AppealOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     /// Same decision.
     case upheld
     /// The opposite decision.

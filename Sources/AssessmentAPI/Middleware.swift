@@ -3,38 +3,6 @@ import HTTPTypes
 import Hummingbird
 import Workflow
 
-/// The request context of the API: the caller, once authenticated.
-public struct APIContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
-    var principal: Principal?
-    /// The peer's IP address, for per-client limits; empty when the channel has none.
-    let peerAddress: String
-
-    public init(source: Source) {
-        coreContext = .init(source: source)
-        peerAddress = source.channel.remoteAddress?.ipAddress ?? ""
-    }
-
-    /// The client's address: the peer's, or, when the peer is a trusted proxy, the last address
-    /// it put in `X-Forwarded-For` (the one it saw; earlier entries are the client's own word).
-    func clientAddress(_ request: Request, trustedProxies: Set<String>) -> String {
-        guard trustedProxies.contains(peerAddress),
-              let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!]?.split(separator: ",").last else { return peerAddress }
-        let address = forwarded.trimmingCharacters(in: .whitespaces)
-        return address.count <= 45 ? address : peerAddress
-    }
-
-    /// Bodies are small JSON documents; anything larger is refused with 413.
-    public var maxUploadSize: Int { 64 * 1024 }
-
-    /// The caller in `role`, or 401 (no or unknown token) / 403 (another role).
-    func require(_ role: Principal.Role) throws -> String {
-        guard let principal else { throw Problem(.unauthorized, "send `Authorization: Bearer <token>`") }
-        guard principal.role == role else { throw Problem(.forbidden, "this route is for \(role.rawValue)s") }
-        return principal.subject
-    }
-}
-
 /// Reads the bearer token, if any, into the context; routes decide whether they need one.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = APIContext

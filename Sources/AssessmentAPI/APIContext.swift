@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Workflow
+
+/// The request context of the API: the caller once authenticated, and the coders every route's
+/// bodies go through.
+public struct APIContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    var principal: Principal?
+    /// The peer's IP address, for per-client limits; empty when the channel has none.
+    let peerAddress: String
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress ?? ""
+    }
+
+    /// Bodies are small JSON documents; anything larger is refused with 413.
+    public var maxUploadSize: Int { 64 * 1024 }
+    public var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
+    public var responseEncoder: APIResponseEncoder { APIResponseEncoder() }
+
+    /// The client's address: the peer's, or, when the peer is a trusted proxy, the last address
+    /// it put in `X-Forwarded-For` (the one it saw; earlier entries are the client's own word).
+    func clientAddress(_ request: Request, trustedProxies: Set<String>) -> String {
+        guard trustedProxies.contains(peerAddress),
+              let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!]?.split(separator: ",").last else { return peerAddress }
+        let address = forwarded.trimmingCharacters(in: .whitespaces)
+        return address.count <= 45 ? address : peerAddress
+    }
+
+    /// The caller in `role`, or 401 (no or unknown token) / 403 (another role).
+    func require(_ role: Principal.Role) throws -> String {
+        guard let principal else { throw Problem(.unauthorized, "send `Authorization: Bearer <token>`") }
+        guard principal.role == role else { throw Problem(.forbidden, "this route is for \(role.rawValue)s") }
+        return principal.subject
+    }
+
+    /// The calling applicant's id.
+    func applicant() throws -> Int64 {
+        guard let id = Int64(try require(.applicant)) else { throw Problem(.forbidden, "this token names no applicant") }
+        return id
+    }
+
+    /// Whom the caller's notifications go to.
+    func recipient() throws -> Recipient {
+        guard let principal else { throw Problem(.unauthorized, "send `Authorization: Bearer <token>`") }
+        guard let recipient = principal.recipient else { throw Problem(.forbidden, "this token names no applicant") }
+        return recipient
+    }
+
+    /// The `{id}` of the path.
+    func id() throws -> Int64 {
+        guard let text = parameters.get("id"), let id = Int64(text), Bounds.id.contains(id) else {
+            throw Problem(.badRequest, "the id in the path must be a positive whole number", errors: [.init(field: "id", message: "not a positive whole number")])
+        }
+        return id
+    }
+}
+
+/// Request bodies: JSON only, at most `maxUploadSize` bytes, no NUL character anywhere, every
+/// decoding error a 400 naming the field, and a `RequestBody` validated before a handler sees it.
+public struct APIRequestDecoder: RequestDecoder {
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            throw Problem(.unsupportedMediaType, "send the body as application/json")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw Problem(.contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes")
+        }
+        // Valid JSON, but PostgreSQL's text cannot hold U+0000, so storing it would fail deep inside.
+        if JSONText.escapesNUL(buffer.readableBytesView) {
+            throw Problem(.badRequest, "the body contains the NUL character (\\u0000), which no field accepts; remove it")
+        }
+        let value: T
+        do {
+            value = try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw Problem.decoding(error)
+        }
+        if let body = value as? any RequestBody { try body.validate() }
+        return value
+    }
+}
+
+/// Response bodies: JSON with sorted keys and ISO 8601 dates, the same for every route.
+public struct APIResponseEncoder: ResponseEncoder {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try Self.encoder().encode(value))))
+    }
+}

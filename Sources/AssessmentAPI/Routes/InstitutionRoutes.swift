@@ -1,0 +1,293 @@
+import Foundation
+import Hummingbird
+import Workflow
+
+/// Evaluation institutions: their reviewer pool, their rounds, committee ballots and skills results,
+/// and the objections to their published results.
+struct InstitutionRoutes {
+    let workflow: Workflow
+
+    var endpoints: Endpoints {
+        var routes = Endpoints(audience: "institutions")
+        routes.add(.post, "/v1/reviewers", "Add a reviewer to my pool", access: .role(.institution), body: ReviewerBody.self,
+                   reply: .created("Added"), refuses: [404, 409]) { _, context, body in
+            try await workflow.addReviewer(try body.reviewer(), name: body.name, institution: try context.require(.institution))
+        }
+        routes.add(.post, "/v1/rounds", "Open a round", access: .role(.institution), body: RoundBody.self,
+                   reply: .created(CreatedView.self, "Opened"), refuses: [404, 409]) { _, context, body in
+            CreatedView(id: try await workflow.openRound(try body.draft(institution: try context.require(.institution))))
+        }
+        routes.add(.post, "/v1/rounds/{id}/close", "Close a round to applications now", access: .role(.institution),
+                   reply: .accepted("Closing"), refuses: [409]) { _, context in
+            try await workflow.closeApplicationsNow(round: try context.id(), institution: try context.require(.institution))
+        }
+        routes.add(.get, "/v1/rounds/{id}/progress", "A round's applications by stage", access: .role(.institution),
+                   reply: .ok(RoundProgressView.self, "Progress")) { _, context in
+            let (state, counts) = try await workflow.progress(round: try context.id(), institution: try context.require(.institution))
+            return RoundProgressView(state: state.rawValue, applications: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }))
+        }
+        routes.add(.get, "/v1/rounds/{id}/applications", "A round's applications, optionally in one state", access: .role(.institution),
+                   query: [QueryParameter(name: "state", schema: .oneOf(ApplicationState.self), description: nil)] + QueryParameter.page,
+                   reply: .ok(Page<ApplicationView>.self, "A page")) { request, context in
+            let (after, limit) = try request.page()
+            let state = try request.uri.queryParameters["state"].map { text -> ApplicationState in
+                guard let state = ApplicationState(rawValue: String(text)) else {
+                    let states = ApplicationState.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw Problem(.badRequest, "state must be one of \(states)", errors: [.init(field: "state", message: "not one of \(states)")])
+                }
+                return state
+            }
+            let records = try await workflow.applications(inRound: try context.id(), institution: try context.require(.institution), state: state,
+                                                          after: after, limit: limit)
+            return Page(records, limit: limit, key: \.id, item: ApplicationView.init)
+        }
+        routes.add(.post, "/v1/applications/{id}/vote", "Record a committee's ballot counts", access: .role(.institution), body: VoteBody.self,
+                   reply: .accepted("Recorded"), refuses: [409]) { _, context, body in
+            try await workflow.recordVote(application: try context.id(), members: body.members, yes: body.yes, no: body.no, abstain: body.abstain,
+                                          institution: try context.require(.institution))
+        }
+        routes.add(.post, "/v1/applications/{id}/skills-result", "Record a skills candidate's part scores", access: .role(.institution),
+                   body: SkillsResultBody.self, reply: .accepted("Recorded"), refuses: [409]) { _, context, body in
+            try await workflow.recordSkillsResult(application: try context.id(), parts: try body.scores(), institution: try context.require(.institution))
+        }
+        routes.add(.get, "/v1/rounds/{id}/objections", "A round's objections with the filers' contacts; state=open for the open ones",
+                   access: .role(.institution), query: [QueryParameter(name: "state", schema: .oneOf(["open"]), description: nil)] + QueryParameter.page,
+                   reply: .ok(Page<ObjectionView>.self, "A page"), refuses: [409]) { request, context in
+            let (after, limit) = try request.page()
+            let records = try await workflow.objections(round: try context.id(), institution: try context.require(.institution),
+                                                        openOnly: request.uri.queryParameters["state"] == "open", after: after, limit: limit)
+            return Page(records, limit: limit, key: \.id, item: ObjectionView.init)
+        }
+        routes.add(.post, "/v1/objections/{id}/handle", "Resolve an objection", access: .role(.institution), body: ResolutionBody.self,
+                   reply: .accepted("Handled"), refuses: [409]) { _, context, body in
+            try await workflow.handleObjection(try context.id(), institution: try context.require(.institution), resolution: body.resolution)
+        }
+        routes.add(.post, "/v1/rounds/{id}/objections/dismiss", "Dismiss open objections of my round in bulk, with a reason",
+                   access: .role(.institution), body: DismissObjectionsBody.self,
+                   reply: .ok(DismissedView.self, "How many were open and are now dismissed"), refuses: [409]) { _, context, body in
+            DismissedView(dismissed: try await workflow.dismissObjections(body.objections, round: try context.id(),
+                                                                          institution: try context.require(.institution), reason: body.reason))
+        }
+        return routes
+    }
+}
+
+struct ReviewerBody: RequestBody, Documented {
+    var id: String
+    var name: String
+    var fields: [String]
+    var employer: String?
+    var loadCap: Int?
+    /// Applicant ids the reviewer must never assess.
+    var conflicts: [Int64]?
+
+    func validate() throws {
+        if let loadCap { try Bounds.check(loadCap, "loadCap", Bounds.loadCap) }
+        for (index, applicant) in (conflicts ?? []).enumerated() { try Bounds.check(applicant, "conflicts[\(index)]", Bounds.id) }
+    }
+
+    func reviewer() throws -> Reviewer {
+        guard id.wholeMatch(of: /[A-Za-z0-9._-]{1,64}/) != nil else { throw invalidField("id", "must be 1 to 64 letters, digits, dots, dashes or underscores") }
+        guard (1...100).contains(name.count) else { throw invalidField("name", "must have 1 to 100 characters") }
+        guard !fields.isEmpty, fields.count <= 20 else { throw invalidField("fields", "must name 1 to 20 fields") }
+        guard (conflicts?.count ?? 0) <= 1_000 else { throw invalidField("conflicts", "must list at most 1000 applicants") }
+        return Reviewer(id: ReviewerID(id), fields: Set(fields), employer: employer,
+                        declaredConflicts: Set((conflicts ?? []).map(String.init)), loadCap: loadCap ?? 20)
+    }
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "id": .string(pattern: "^[A-Za-z0-9._-]{1,64}$"), "name": .string(length: 1...100),
+            "fields": .array(of: .string(), count: 1...20),
+        ], optional: [
+            "employer": .string().orNull, "loadCap": .integer(Bounds.loadCap, "cases at once; 20 unless given"),
+            "conflicts": .array(of: .integer(Bounds.id), count: 0...1_000, "applicant ids the reviewer must never assess"),
+        ])
+    }
+}
+
+struct RoundBody: RequestBody, Documented {
+    /// Changes to the default policy; the round refuses an inconsistent result, naming the field.
+    struct PolicyChanges: Decodable {
+        var reviewersPerCase: Int?
+        var committeeSize: Int?
+        var discrepancyTolerance: Double?
+        var partPassMark: Double?
+        var noticeWorkingDays: Int?
+        var appealWindowDays: Int?
+
+        func validate() throws {
+            typealias Limit = Policy.Bounds
+            if let reviewersPerCase { try Bounds.check(reviewersPerCase, "policy.reviewersPerCase", Limit.reviewersPerCase) }
+            if let committeeSize { try Bounds.check(committeeSize, "policy.committeeSize", Limit.committeeSize) }
+            if let discrepancyTolerance { try Bounds.check(discrepancyTolerance, "policy.discrepancyTolerance", Limit.discrepancyTolerance) }
+            if let partPassMark { try Bounds.check(partPassMark, "policy.partPassMark", Limit.partPassMark) }
+            if let noticeWorkingDays, !Limit.noticeWorkingDays.contains(noticeWorkingDays) {
+                throw invalidField("policy.noticeWorkingDays", "must be 5 or 7")
+            }
+            if let appealWindowDays { try Bounds.check(appealWindowDays, "policy.appealWindowDays", Limit.appealWindowDays) }
+        }
+
+        func applied(to base: Policy) -> Policy {
+            var policy = base
+            if let reviewersPerCase { policy.reviewersPerCase = reviewersPerCase }
+            if let committeeSize { policy.committeeSize = committeeSize }
+            if let discrepancyTolerance { policy.discrepancyTolerance = discrepancyTolerance }
+            if let partPassMark { policy.partPassMark = partPassMark }
+            if let noticeWorkingDays { policy.noticeWorkingDays = noticeWorkingDays }
+            if let appealWindowDays { policy.appealWindowDays = appealWindowDays }
+            return policy
+        }
+
+        static var schema: JSONSchema {
+            typealias Limit = Policy.Bounds
+            return .object(optional: [
+                "reviewersPerCase": .integer(Limit.reviewersPerCase), "committeeSize": .integer(Limit.committeeSize, "odd"),
+                "discrepancyTolerance": .number(Limit.discrepancyTolerance), "partPassMark": .number(Limit.partPassMark),
+                "noticeWorkingDays": .integer(in: Array(Limit.noticeWorkingDays).sorted()), "appealWindowDays": .integer(Limit.appealWindowDays),
+            ], "changes to the default policy")
+        }
+    }
+
+    var name: String
+    var track: String
+    var field: String
+    var startDate: String
+    var closesOnDay: Int?
+    var scoringDays: Int?
+    /// The round's clock: seconds in one of its days. Production keeps 86,400; rehearsals and the
+    /// demo compress the calendar so that deadlines, notices and appeal windows pass in minutes.
+    var daySeconds: Int?
+    var seed: Int64?
+    var policy: PolicyChanges?
+
+    func validate() throws {
+        if let closesOnDay { try Bounds.check(closesOnDay, "closesOnDay", Bounds.closesOnDay) }
+        if let scoringDays { try Bounds.check(scoringDays, "scoringDays", Bounds.scoringDays) }
+        if let daySeconds { try Bounds.check(daySeconds, "daySeconds", Bounds.daySeconds) }
+        if let seed { try Bounds.check(seed, "seed", Bounds.seed) }
+        try policy?.validate()
+    }
+
+    func draft(institution: String) throws -> RoundDraft {
+        guard (1...200).contains(name.count) else { throw invalidField("name", "must have 1 to 200 characters") }
+        guard let track = RoundRecord.Track(rawValue: track) else { throw invalidField("track", "must be title or skill") }
+        guard let start = CalendarDate(iso: startDate) else { throw invalidField("startDate", "must be a date like 2026-11-23") }
+        return RoundDraft(institutionID: institution, name: name, track: track, field: field, policy: (policy?.applied(to: Policy())) ?? Policy(),
+                          seed: seed ?? Int64.random(in: Bounds.seed), startDate: start, daySeconds: daySeconds ?? 86_400,
+                          closesOnDay: closesOnDay ?? 30, scoringDays: scoringDays ?? 14)
+    }
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "name": .string(length: 1...200), "track": .oneOf(["title", "skill"]), "field": .string(), "startDate": .date,
+        ], optional: [
+            "closesOnDay": .integer(Bounds.closesOnDay, "30 unless given"), "scoringDays": .integer(Bounds.scoringDays, "14 unless given"),
+            "seed": .integer(Bounds.seed, "the panel draw's seed; random unless given"),
+            "daySeconds": .integer(Bounds.daySeconds, "seconds in one day of the round's clock; 86400 unless rehearsing"),
+            "policy": PolicyChanges.schema,
+        ])
+    }
+}
+
+struct VoteBody: RequestBody, Documented {
+    var members: Int
+    var yes: Int
+    var no: Int
+    var abstain: Int
+
+    func validate() throws {
+        try Bounds.check(members, "members", Bounds.committeeMembers)
+        try Bounds.check(yes, "yes", Bounds.ballots)
+        try Bounds.check(no, "no", Bounds.ballots)
+        try Bounds.check(abstain, "abstain", Bounds.ballots)
+    }
+
+    static var schema: JSONSchema {
+        .object(required: ["members": .integer(Bounds.committeeMembers), "yes": .integer(Bounds.ballots), "no": .integer(Bounds.ballots),
+                           "abstain": .integer(Bounds.ballots)])
+    }
+}
+
+struct SkillsResultBody: RequestBody, Documented {
+    var parts: [String: Double]
+
+    func validate() throws {
+        for (name, mark) in parts.sorted(by: { $0.key < $1.key }) { try Bounds.check(mark, "parts.\(name)", Bounds.score) }
+    }
+
+    func scores() throws -> [SkillsPart: Double] {
+        var scores: [SkillsPart: Double] = [:]
+        for (name, score) in parts {
+            guard let part = SkillsPart(rawValue: name) else {
+                throw invalidField("parts.\(name)", "is not a part; use \(SkillsPart.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            scores[part] = score
+        }
+        return scores
+    }
+
+    static var schema: JSONSchema {
+        .object(required: ["parts": .map(of: .number(Bounds.score), "a mark for each part: \(SkillsPart.allCases.map(\.rawValue).joined(separator: ", "))")])
+    }
+}
+
+struct DismissObjectionsBody: RequestBody, Documented {
+    var objections: [Int64]
+    var reason: String
+
+    func validate() throws {
+        guard (1...1_000).contains(objections.count) else { throw invalidField("objections", "must list 1 to 1000 objection ids") }
+        for (index, id) in objections.enumerated() { try Bounds.check(id, "objections[\(index)]", Bounds.id) }
+        guard (1...4_000).contains(reason.count) else { throw invalidField("reason", "must have 1 to 4000 characters") }
+    }
+
+    static var schema: JSONSchema {
+        .object(required: ["objections": .array(of: .integer(Bounds.id), count: 1...1_000), "reason": .string(length: 1...4_000)])
+    }
+}
+
+struct ResolutionBody: RequestBody, Documented {
+    var resolution: String
+
+    func validate() throws {
+        guard (1...5_000).contains(resolution.count) else { throw invalidField("resolution", "must have 1 to 5000 characters") }
+    }
+
+    static var schema: JSONSchema { .object(required: ["resolution": .string(length: 1...5_000)]) }
+}
+
+struct RoundProgressView: ResponseEncodable, Sendable, Documented {
+    let state: String
+    let applications: [String: Int]
+
+    static var schema: JSONSchema {
+        .object(required: ["state": .oneOf(RoundState.self), "applications": .map(of: .integer(), "how many applications are in each state")])
+    }
+}
+
+struct ObjectionView: Encodable, Sendable, Documented {
+    let id: Int64
+    let application: Int64
+    let filedBy: String
+    let contact: String?
+    let statement: String
+    let state: String
+    let filedAt: Date
+
+    init(_ record: ObjectionRecord) {
+        (id, application, filedBy, contact) = (record.id, record.application, record.filedBy, record.contact)
+        (statement, state, filedAt) = (record.statement, record.state.rawValue, record.filedAt)
+    }
+
+    static var schema: JSONSchema {
+        .object(required: ["id": .integer(), "application": .integer(), "filedBy": .string(), "statement": .string(),
+                           "state": .oneOf(ObjectionState.self), "filedAt": .dateTime],
+                optional: ["contact": .string().orNull])
+    }
+}
+
+struct DismissedView: ResponseEncodable, Sendable, Documented {
+    let dismissed: Int
+    static var schema: JSONSchema { .object(required: ["dismissed": .integer()]) }
+}

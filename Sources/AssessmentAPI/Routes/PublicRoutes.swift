@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+import Workflow
+
+/// What anyone may do without an account: check a certificate, object to a published result.
+struct PublicRoutes {
+    let workflow: Workflow
+    let trustedProxies: Set<String>
+    /// Certificate look-ups per client address and minute.
+    let lookups: ClientRateLimiter
+
+    var endpoints: Endpoints {
+        var routes = Endpoints(audience: "public")
+        // The number and the holder's name give the certificate, as the national look-up services
+        // ask; the number alone says only whether it exists. Numbers are sequential, so look-ups
+        // are limited per client address.
+        routes.add(.get, "/v1/certificates/{number}",
+                   "Verify a certificate: the number and the holder's name give the certificate; the number alone says only that it exists. At most 60 look-ups a minute per client address.",
+                   access: .anyone, query: [QueryParameter(name: "name", schema: .string(length: 1...100), description: "the holder's name as printed on the certificate")],
+                   reply: .ok(CertificateLookupView.self, "With name: the certificate, its status and the signature check; without: that it exists"),
+                   refuses: [429]) { request, context in
+            try lookups.admit(context.clientAddress(request, trustedProxies: trustedProxies))
+            let number = try context.parameters.require("number")
+            guard number.count <= 64, let record = try await workflow.certificate(number: number) else {
+                throw Problem(.notFound, "no certificate has the number \(number.prefix(64))")
+            }
+            guard let name = request.uri.queryParameters["name"].map(String.init) else {
+                return .exists(CertificateExistenceView(number: record.content.number, exists: true,
+                                                        detail: "add ?name= with the holder's name to see the certificate"))
+            }
+            guard name.count <= 100, Self.sameName(name, record.content.holderName) else {
+                throw Problem(.notFound, "no certificate has this number and holder name")
+            }
+            return .certificate(CertificateView(record))
+        }
+        routes.add(.post, "/v1/applications/{id}/objections",
+                   "Object to a published result during its notice (anyone; at most 5 an hour per client address, 20 open per result)",
+                   access: .anyone, body: ObjectionBody.self, reply: .created(CreatedView.self, "Filed"), refuses: [409, 429]) { request, context, body in
+            CreatedView(id: try await workflow.fileObjection(application: try context.id(), filedBy: body.filedBy, contact: body.contact,
+                                                             statement: body.statement, client: context.clientAddress(request, trustedProxies: trustedProxies)))
+        }
+        return routes
+    }
+
+    /// Whether a name typed by the public is the holder's: case, spaces and full-width spaces aside.
+    static func sameName(_ typed: String, _ holder: String) -> Bool {
+        func normal(_ name: String) -> String { name.lowercased().filter { !$0.isWhitespace } }
+        return !normal(typed).isEmpty && normal(typed) == normal(holder)
+    }
+
+    /// A holder name as the public sees it: the first character, the rest starred.
+    static func mask(_ name: String) -> String {
+        guard let first = name.first else { return "" }
+        return String(first) + String(repeating: "*", count: max(1, name.count - 1))
+    }
+}
+
+struct ObjectionBody: RequestBody, Documented {
+    var filedBy: String
+    /// An e-mail address or a phone number, for the institution's answer; never shown publicly.
+    var contact: String
+    var statement: String
+
+    func validate() throws {
+        guard (1...200).contains(filedBy.count) else { throw invalidField("filedBy", "must have 1 to 200 characters") }
+        guard (1...5_000).contains(statement.count) else { throw invalidField("statement", "must have 1 to 5000 characters") }
+        guard (1...200).contains(contact.count) else { throw invalidField("contact", "must have 1 to 200 characters") }
+    }
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "filedBy": .string(length: 1...200),
+            "contact": .string(length: 1...200, "an e-mail address or a phone number for the institution's answer; never shown publicly"),
+            "statement": .string(length: 1...5_000),
+        ])
+    }
+}
+
+/// A certificate looked up by its number: the certificate itself, or only that it exists.
+enum CertificateLookupView: ResponseEncodable, Sendable, Documented {
+    case certificate(CertificateView)
+    case exists(CertificateExistenceView)
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .certificate(let view): try view.encode(to: encoder)
+        case .exists(let view): try view.encode(to: encoder)
+        }
+    }
+
+    static var schema: JSONSchema { .choice([.ref(CertificateView.self), .ref(CertificateExistenceView.self)]) }
+}
+
+/// What a certificate number alone tells: that it exists.
+struct CertificateExistenceView: Encodable, Sendable, Documented {
+    let number: String
+    let exists: Bool
+    let detail: String
+
+    static var schema: JSONSchema { .object(required: ["number": .string(), "exists": .boolean, "detail": .string()]) }
+}
+
+/// A certificate as the public sees it: the holder's name and document masked.
+struct CertificateView: Encodable, Sendable, Documented {
+    let number: String
+    let status: String
+    let holder: String
+    let holderDocument: String
+    let qualification: String
+    let level: String
+    let issuer: String
+    let issuedOn: String
+    let signatureValid: Bool
+
+    init(_ record: CertificateRecord) {
+        let content = record.content
+        switch record.verdict {
+        case .valid: status = "valid"
+        case .revoked: status = "revoked"
+        case .invalidSignature: status = "invalid signature"
+        }
+        (number, holder, holderDocument) = (content.number, PublicRoutes.mask(content.holderName), content.holderDocumentMasked)
+        (qualification, level, issuer, issuedOn) = (content.qualification, content.level, content.issuer, content.issuedOn.description)
+        signatureValid = record.verdict != .invalidSignature
+    }
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "number": .string(), "status": .oneOf(["valid", "revoked", "invalid signature"]), "holder": .string("masked"),
+            "holderDocument": .string("masked"), "qualification": .string(), "level": .string(), "issuer": .string(), "issuedOn": .date,
+            "signatureValid": .boolean,
+        ])
+    }
+}

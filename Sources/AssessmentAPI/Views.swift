@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Workflow
+
+/// A page of a list: pass `next` as `after` for the following page; absent on the last.
+struct Page<Item: Encodable & Sendable & Documented>: ResponseEncodable, Sendable, Documented {
+    let items: [Item]
+    let next: Int64?
+
+    /// `records` as a page of at most `limit`, the next one starting after the last record's key.
+    init<Record>(_ records: [Record], limit: Int, key: (Record) -> Int64, item: (Record) -> Item) {
+        items = records.map(item)
+        next = records.count == limit ? records.last.map(key) : nil
+    }
+
+    static var schemaName: String { Item.schemaName + "Page" }
+    static var schema: JSONSchema {
+        .object(required: ["items": .array(of: .ref(Item.self))], optional: ["next": .integer("pass as `after` for the next page; absent on the last")])
+    }
+}
+
+extension Request {
+    /// `after` and `limit` of a page request, in their documented ranges.
+    func page() throws -> (after: Int64, limit: Int) {
+        let query = uri.queryParameters
+        let after = try query["after"].map { text -> Int64 in
+            guard let value = Int64(String(text)), Bounds.after.contains(value) else {
+                throw Problem(.badRequest, "after must be a whole number ≥ 0", errors: [.init(field: "after", message: "not a whole number ≥ 0")])
+            }
+            return value
+        } ?? 0
+        let limit = try query["limit"].map { text -> Int in
+            guard let value = Int(String(text)), Bounds.limit.contains(value) else {
+                throw Problem(.badRequest, "limit must be 1 to 100", errors: [.init(field: "limit", message: "not 1 to 100")])
+            }
+            return value
+        } ?? 50
+        return (after, limit)
+    }
+}
+
+/// The id of a record just made.
+struct CreatedView: ResponseEncodable, Sendable, Documented {
+    let id: Int64
+    static var schema: JSONSchema { .object(required: ["id": .integer()]) }
+}
+
+struct ApplicationView: ResponseEncodable, Sendable, Documented {
+    let id: Int64
+    let round: Int64
+    let state: String
+    let appliedOn: String
+    let score: Double?
+    let passed: Bool?
+    let appealOutcome: String?
+
+    init(_ record: ApplicationRecord) {
+        id = record.id
+        round = record.roundID
+        state = record.state.rawValue
+        appliedOn = record.appliedOn.description
+        score = record.score
+        passed = record.passed
+        appealOutcome = record.appealOutcome?.rawValue
+    }
+
+    static var schema: JSONSchema {
+        .object(required: ["id": .integer(), "round": .integer(), "state": .oneOf(ApplicationState.self), "appliedOn": .date],
+                optional: ["score": .number, "passed": .boolean, "appealOutcome": .oneOf(AppealOutcome.self, "once an appeal is decided")])
+    }
+}
+
+/// A rule violation in one field.
+func invalidField(_ name: String, _ message: String) -> Problem {
+    Problem(.unprocessableContent, "\(name) \(message)", errors: [.init(field: name, message: message)])
+}
