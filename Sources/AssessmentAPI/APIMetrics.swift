@@ -1,80 +1,92 @@
-import Workflow
+import Metrics
+import Prometheus
 import Synchronization
+import Workflow
 
-/// Request counts and latencies, rendered with the queue's statistics as Prometheus text.
+/// The API process's metrics, through swift-metrics with the Prometheus backend: Hummingbird's
+/// `MetricsMiddleware` counts and times every request, and the queue's figures, read from the
+/// database at each scrape, are published as gauges in the same registry.
 final class APIMetrics: Sendable {
-    private struct Key: Hashable {
-        let route: String
-        let method: String
-        let status: Int
-    }
+    /// The registry of this process's swift-metrics, bootstrapped once on first use: swift-metrics
+    /// has one backend per process.
+    static let processRegistry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.nameAndLabelSanitizer = prometheusName
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
 
-    private struct Latency {
-        var buckets: [Int]
-        var count = 0
-        var sum = 0.0
-    }
-
-    static let bounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
-    private let state = Mutex<(requests: [Key: Int], latency: [String: Latency])>(([:], [:]))
-
-    func record(route: String, method: String, status: Int, seconds: Double) {
-        state.withLock { state in
-            state.requests[Key(route: route, method: method, status: status), default: 0] += 1
-            var latency = state.latency[route] ?? Latency(buckets: Array(repeating: 0, count: Self.bounds.count))
-            for (index, bound) in Self.bounds.enumerated() where seconds <= bound { latency.buckets[index] += 1 }
-            latency.count += 1
-            latency.sum += seconds
-            state.latency[route] = latency
-        }
-    }
-
-    func render(queues: [QueueStats], latencies: [JobLatencies], quarantined: [String: Int]) -> String {
-        var lines = [
-            "# HELP assess_http_requests_total HTTP requests by route, method and status.",
-            "# TYPE assess_http_requests_total counter",
+    /// Hummingbird's metric names (OpenTelemetry's, with dots) as this product has always exported them.
+    @Sendable static func prometheusName(_ label: String, _ dimensions: [(String, String)]) -> (String, [(String, String)]) {
+        let names = [
+            "hb.requests": "assess_http_requests_total", "hb.request.errors": "assess_http_request_errors_total",
+            "http.server.request.duration": "assess_http_request_duration_seconds", "http.server.active_requests": "assess_http_active_requests",
         ]
-        let (requests, latency) = state.withLock { ($0.requests, $0.latency) }
-        for (key, count) in requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
-            lines.append(#"assess_http_requests_total{route="\#(key.route)",method="\#(key.method)",status="\#(key.status)"} \#(count)"#)
+        let labels = ["http.route": "route", "http.request.method": "method", "http.response.status_code": "status", "error.type": "error"]
+        return (names[label] ?? label.replacingOccurrences(of: ".", with: "_"),
+                dimensions.map { (labels[$0.0] ?? $0.0.replacingOccurrences(of: ".", with: "_"), $0.1) })
+    }
+
+    let registry: PrometheusCollectorRegistry
+    /// The queue gauges published at the last scrape, to retire the series of a queue that is gone.
+    private let published = Mutex<[Series: Prometheus.Gauge]>([:])
+
+    init(registry: PrometheusCollectorRegistry = APIMetrics.processRegistry) {
+        self.registry = registry
+    }
+
+    private struct Series: Hashable {
+        let name: String
+        let labels: [String]
+    }
+
+    /// The queue's metric families. (Descriptors are not Sendable, so they are made where used.)
+    private enum Family {
+        static func named(_ name: String, unit: String = "", _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "assess", metricName: name, unitName: unit, helpText: help)
         }
-        lines += ["# HELP assess_http_request_duration_seconds HTTP request latency by route.",
-                  "# TYPE assess_http_request_duration_seconds histogram"]
-        for (route, value) in latency.sorted(by: { $0.key < $1.key }) {
-            for (index, bound) in Self.bounds.enumerated() {
-                lines.append(#"assess_http_request_duration_seconds_bucket{route="\#(route)",le="\#(bound)"} \#(value.buckets[index])"#)
-            }
-            lines.append(#"assess_http_request_duration_seconds_bucket{route="\#(route)",le="+Inf"} \#(value.count)"#)
-            lines.append(#"assess_http_request_duration_seconds_sum{route="\#(route)"} \#(value.sum)"#)
-            lines.append(#"assess_http_request_duration_seconds_count{route="\#(route)"} \#(value.count)"#)
+
+        static var jobs: MetricNameDescriptor { named("queue_jobs", "Jobs by queue and state, as the coordinator last recorded them.") }
+        static var oldest: MetricNameDescriptor {
+            named("queue_oldest_available", unit: "seconds", "How long the oldest ready job of a queue has waited to start.")
         }
-        lines += ["# HELP assess_queue_jobs Jobs by queue and state, as the coordinator last recorded them.",
-                  "# TYPE assess_queue_jobs gauge"]
+        static var wait: MetricNameDescriptor {
+            named("job_wait", unit: "seconds", "How long jobs completed in the last 5 minutes waited to start after their run time.")
+        }
+        static var run: MetricNameDescriptor { named("job_run", unit: "seconds", "How long jobs completed in the last 5 minutes ran.") }
+        static var quarantined: MetricNameDescriptor {
+            named("queue_quarantined_jobs", "Jobs discarded for killing their workers, kept for an operator to read and retry.")
+        }
+    }
+
+    /// The exposition text: the request metrics, and the queue's figures as gauges.
+    func render(queues: [QueueStats], latencies: [JobLatencies], quarantined: [String: Int]) -> String {
+        var figures: [(MetricNameDescriptor, [(String, String)], Double)] = []
         for stats in queues {
-            for (state, count) in stats.counts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                lines.append(#"assess_queue_jobs{queue="\#(stats.queue)",state="\#(state.rawValue)"} \#(count)"#)
+            for state in JobState.allCases {
+                figures.append((Family.jobs, [("queue", stats.queue), ("state", state.rawValue)], Double(stats.counts[state] ?? 0)))
             }
+            figures.append((Family.oldest, [("queue", stats.queue)], stats.oldestAvailableAge ?? 0))
         }
-        lines += ["# HELP assess_queue_oldest_available_seconds How long the oldest ready job of a queue has waited to start.",
-                  "# TYPE assess_queue_oldest_available_seconds gauge"]
-        for stats in queues {
-            lines.append(#"assess_queue_oldest_available_seconds{queue="\#(stats.queue)"} \#(stats.oldestAvailableAge ?? 0)"#)
-        }
-        lines += ["# HELP assess_job_wait_seconds How long jobs completed in the last 5 minutes waited to start after their run time.",
-                  "# TYPE assess_job_wait_seconds gauge",
-                  "# HELP assess_job_run_seconds How long jobs completed in the last 5 minutes ran.",
-                  "# TYPE assess_job_run_seconds gauge"]
         for latency in latencies {
-            lines.append(#"assess_job_wait_seconds{queue="\#(latency.queue)",quantile="0.5"} \#(latency.waitP50)"#)
-            lines.append(#"assess_job_wait_seconds{queue="\#(latency.queue)",quantile="0.99"} \#(latency.waitP99)"#)
-            lines.append(#"assess_job_run_seconds{queue="\#(latency.queue)",quantile="0.5"} \#(latency.runP50)"#)
-            lines.append(#"assess_job_run_seconds{queue="\#(latency.queue)",quantile="0.99"} \#(latency.runP99)"#)
+            figures.append((Family.wait, [("queue", latency.queue), ("quantile", "0.5")], latency.waitP50))
+            figures.append((Family.wait, [("queue", latency.queue), ("quantile", "0.99")], latency.waitP99))
+            figures.append((Family.run, [("queue", latency.queue), ("quantile", "0.5")], latency.runP50))
+            figures.append((Family.run, [("queue", latency.queue), ("quantile", "0.99")], latency.runP99))
         }
-        lines += ["# HELP assess_queue_quarantined_jobs Jobs discarded for killing their workers, kept for an operator to read and retry.",
-                  "# TYPE assess_queue_quarantined_jobs gauge"]
-        for (queue, count) in quarantined.sorted(by: { $0.key < $1.key }) {
-            lines.append(#"assess_queue_quarantined_jobs{queue="\#(queue)"} \#(count)"#)
+        for (queue, count) in quarantined { figures.append((Family.quarantined, [("queue", queue)], Double(count))) }
+        published.withLock { published in
+            var current: [Series: Prometheus.Gauge] = [:]
+            for (family, labels, value) in figures {
+                let series = Series(name: family.name, labels: labels.map { "\($0.0)=\($0.1)" })
+                let gauge = published[series] ?? registry.makeGauge(descriptor: family, labels: labels)
+                gauge.set(to: value)
+                current[series] = gauge
+            }
+            for (series, gauge) in published where current[series] == nil { registry.unregisterGauge(gauge) }
+            published = current
         }
-        return lines.joined(separator: "\n") + "\n"
+        return registry.emitToString()
     }
 }

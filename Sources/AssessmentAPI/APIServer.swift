@@ -45,7 +45,8 @@ public struct APIServer: Sendable {
     public func router() -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         let table = RouteTable()
-        router.add(middleware: ProblemMiddleware(metrics: metrics, routes: table))
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ProblemMiddleware(routes: table))
         router.add(middleware: AuthenticationMiddleware(workflow: workflow))
         let document = ServedDocument()
         let audiences = audiences(document: document)

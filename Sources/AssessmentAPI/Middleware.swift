@@ -21,14 +21,13 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 }
 
-/// Turns every error into a problem+json response, and counts requests for /metrics.
+/// Turns every error into a problem+json response, so that the metrics outside it count the
+/// status the client saw.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = APIContext
-    let metrics: APIMetrics
     let routes: RouteTable
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
-        let started = ContinuousClock.now
         let response: Response
         do {
             response = try await next(request, context)
@@ -50,8 +49,6 @@ struct ProblemMiddleware: RouterMiddleware {
             }
             response = try problem.response(from: request, context: context)
         }
-        metrics.record(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: Int(response.status.code),
-                       seconds: ((ContinuousClock.now - started) / .seconds(1)))
         return response
     }
 }
