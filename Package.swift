@@ -26,13 +26,16 @@ let package = Package(
     ],
     targets: [
         // The generic PostgreSQL job queue: knows jobs, not assessments.
+        // Its schema ships with it (Schema/, applied by JobQueueSchema.migrate or with the app's files).
         .target(
             name: "JobQueue",
             dependencies: [
+                "PostgresSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.copy("Schema")]
         ),
         // Connection URLs, the migrator and the throwaway local cluster of tests, demo and bench.
         .target(
@@ -47,7 +50,7 @@ let package = Package(
         // Keys from the environment or a file, and sealing under keys derived from them.
         .target(name: "Secrets", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The numbered SQL files, shipped as a resource bundle.
-        .target(name: "Migrations", dependencies: ["PostgresSupport"], path: "Migrations", resources: [.copy("sql")]),
+        .target(name: "Migrations", dependencies: ["PostgresSupport", "JobQueue"], path: "Migrations", resources: [.copy("sql")]),
         // The domain as values and pure functions: no I/O, imports nothing of ours.
         .target(name: "Assessment", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The domain's tables, loaded and saved in a caller's transaction.

@@ -62,7 +62,7 @@ public struct JobQueueClient: Sendable {
         guard !queues.isEmpty else { return }
         do {
             try await connection.query("""
-                SELECT set_config('synchronous_commit', 'off', true), pg_notify('jobqueue', 'q:' || q)
+                SELECT set_config('synchronous_commit', 'off', true), pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || q)
                 FROM unnest(\(queues.sorted())) AS q
                 """, logger: logger)
         } catch {
@@ -169,7 +169,7 @@ public struct JobQueueClient: Sendable {
                 RETURNING j.state
             )
             SELECT target.before::text, changed.state::text,
-                   CASE WHEN changed.state = 'running' THEN pg_notify('jobqueue', 'c:' || target.id) END IS NULL
+                   CASE WHEN changed.state = 'running' THEN pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'c:' || target.id) END IS NULL
             FROM target LEFT JOIN changed ON true
             """, logger: logger)
         for try await (before, after, _) in rows.decode((JobState, JobState?, Bool).self) {
@@ -200,7 +200,7 @@ public struct JobQueueClient: Sendable {
             ), promoted AS (
                 UPDATE jobs j SET state = 'available' FROM due WHERE j.id = due.id RETURNING j.queue
             )
-            SELECT n, pg_notify('jobqueue', 'q:' || queue) IS NULL
+            SELECT n, pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || queue) IS NULL
             FROM (SELECT queue, count(*) AS n FROM promoted GROUP BY queue) AS per_queue
             """, logger: logger)
         var promoted = 0
@@ -213,7 +213,7 @@ public struct JobQueueClient: Sendable {
         // The notification applies the pause at once; the workers' poll is the fallback.
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("INSERT INTO queue_pauses (queue) VALUES (\(queue)) ON CONFLICT DO NOTHING", logger: logger)
-            try await connection.query("SELECT pg_notify('jobqueue', 'p:' || \(queue))", logger: logger)
+            try await connection.query("SELECT pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'p:' || \(queue))", logger: logger)
         }
     }
 
@@ -221,7 +221,7 @@ public struct JobQueueClient: Sendable {
     public func resume(queue: String) async throws {
         let rows = try await client.query("""
             WITH resumed AS (DELETE FROM queue_pauses WHERE queue = \(queue) RETURNING queue)
-            SELECT pg_notify('jobqueue', 'r:' || queue) IS NULL, pg_notify('jobqueue', 'q:' || queue) IS NULL FROM resumed
+            SELECT pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'r:' || queue) IS NULL, pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || queue) IS NULL FROM resumed
             """, logger: logger)
         for try await _ in rows {}
     }
@@ -247,7 +247,7 @@ public struct JobQueueClient: Sendable {
                 WHERE j.id = target.id AND target.before IN ('discarded', 'cancelled', 'retryable', 'scheduled')
                 RETURNING j.queue
             )
-            SELECT target.before::text, (SELECT pg_notify('jobqueue', 'q:' || queue) IS NULL FROM changed) FROM target
+            SELECT target.before::text, (SELECT pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || queue) IS NULL FROM changed) FROM target
             """, logger: logger)
         for try await (before, notified) in rows.decode((JobState, Bool?).self) {
             guard notified != nil else {

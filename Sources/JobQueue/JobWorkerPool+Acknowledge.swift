@@ -68,7 +68,7 @@ extension JobWorkerPool {
                     WHERE j.id = ANY(ARRAY(SELECT id FROM a)) AND j.id = a.id AND j.lease_token = a.token
                     RETURNING j.queue, j.state
                 )
-                SELECT pg_notify('jobqueue', 'q:' || queue) IS NULL
+                SELECT pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || queue) IS NULL
                 FROM (SELECT DISTINCT queue FROM changed WHERE state = 'available') AS released
                 """, logger: logger)
             for try await _ in rows {}

@@ -11,7 +11,7 @@ extension JobWorkerPool {
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
-                    try await connection.listen(on: "jobqueue") { notifications in
+                    try await connection.listen(on: JobQueueSchema.wakeChannel) { notifications in
                         failures = 0
                         runtime.setListening(true)
                         defer { runtime.setListening(false) }

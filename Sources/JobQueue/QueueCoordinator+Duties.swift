@@ -75,7 +75,7 @@ extension QueueCoordinator {
                 FROM stuck WHERE j.id = stuck.id
                 RETURNING j.queue, j.state, stuck.quarantine
             )
-            SELECT n, quarantined, CASE WHEN available THEN pg_notify('jobqueue', 'q:' || queue) END IS NULL
+            SELECT n, quarantined, CASE WHEN available THEN pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || queue) END IS NULL
             FROM (SELECT queue, count(*) AS n, count(*) FILTER (WHERE quarantine) AS quarantined,
                          bool_or(state = 'available') AS available
                   FROM rescued GROUP BY queue) AS per_queue

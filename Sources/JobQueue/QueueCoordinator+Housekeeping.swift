@@ -31,7 +31,7 @@ extension QueueCoordinator {
             pruned += deleted
             if deleted < configuration.pruneBatchSize {
                 try await fenced(term: term) { connection in
-                    try await connection.query("""
+                    _ = try await connection.query("""
                         DELETE FROM queue_workers
                         WHERE state <> 'alive'
                           AND last_seen_at < now() - \(configuration.discardedRetention.milliseconds) * interval '1 millisecond'

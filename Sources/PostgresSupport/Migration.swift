@@ -28,13 +28,19 @@ public struct Migration: Sendable, Equatable {
     /// Every `.sql` file of a folder, in order; two files with one number are refused.
     public static func load(from folder: URL) throws -> [Migration] {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
-        let migrations = try names.map { name in
+        return try ordered(names.map { name in
             try Migration(name: name, sql: String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8))
-        }.sorted { $0.version < $1.version }
-        for (previous, next) in zip(migrations, migrations.dropFirst()) where previous.version == next.version {
+        })
+    }
+
+    /// `migrations` (from one folder or several: a library's and the application's) in order;
+    /// two with one number are refused, since one `schema_migrations` table records them all.
+    public static func ordered(_ migrations: [Migration]) throws -> [Migration] {
+        let sorted = migrations.sorted { $0.version < $1.version }
+        for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.version == next.version {
             throw MigrationError(reason: "migrations \(previous.name) and \(next.name) share the number \(next.version)")
         }
-        return migrations
+        return sorted
     }
 }
 

@@ -7,6 +7,19 @@ import TestSupport
 
 @Suite("Subscriptions, signatures and the delivery log")
 struct SubscriptionTests {
+    @Test("the outbox trigger asks for a dispatch in the notifier's queue, by the dispatch job's kind: the SQL and the Swift agree")
+    func outboxTriggerNamesTheSwiftQueue() async throws {
+        try await TestDatabase.with { client, _ in
+            try await client.query("""
+                INSERT INTO notification_outbox (idempotency_key, recipient, event, payload) VALUES ('pin', 'bureau', 'registered', '{}')
+                """)
+            let rows = try await client.query("SELECT queue, kind FROM jobs").decode((String, String).self)
+            var jobs: [String] = []
+            for try await (queue, kind) in rows { jobs.append("\(queue) \(kind)") }
+            #expect(jobs == ["\(NotifyConfiguration.queueName) \(DispatchNotifications.kind)"])
+        }
+    }
+
     @Test("registration refuses http://, bad recipients, broken PEM and half a client identity, naming the field; nothing is stored")
     func refusals() async throws {
         let certificates = try Certificates()

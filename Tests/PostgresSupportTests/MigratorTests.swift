@@ -18,7 +18,7 @@ struct MigratorTests {
     @Test("applies pending files in order, each once, recording checksums")
     func appliesOnce() async throws {
         let database = try await TestDatabase.empty()
-        try await withClient(database) { client in
+        try await database.withClient { client in
             let migrator = SchemaMigrator(migrations: migrations, logger: database.logger)
             #expect(try await migrator.migrate(client) == ["0001_first.sql", "0002_second.sql"])
             #expect(try await migrator.migrate(client) == [])
@@ -34,7 +34,7 @@ struct MigratorTests {
     @Test("refuses to run when an applied file changed or went missing")
     func refusesChangedOrMissing() async throws {
         let database = try await TestDatabase.empty()
-        try await withClient(database) { client in
+        try await database.withClient { client in
             try await SchemaMigrator(migrations: migrations, logger: database.logger).migrate(client)
             let edited = [migrations[0], try Migration(name: "0002_second.sql", sql: "SELECT 2;"),
                           try Migration(name: "0003_third.sql", sql: "CREATE TABLE c (id int);")]
@@ -58,7 +58,7 @@ struct MigratorTests {
     @Test("a failing file applies nothing of itself and says which file failed")
     func failingFileRollsBack() async throws {
         let database = try await TestDatabase.empty()
-        try await withClient(database) { client in
+        try await database.withClient { client in
             let broken = [try Migration(name: "0001_broken.sql", sql: "CREATE TABLE d (id int); CREATE TABLE d (id int);")]
             await #expect {
                 try await SchemaMigrator(migrations: broken, logger: database.logger).migrate(client)
@@ -80,7 +80,7 @@ struct MigratorTests {
         let applied = try await withThrowingTaskGroup(of: [String].self) { group in
             for _ in 0..<2 {
                 group.addTask {
-                    try await withClient(database) { client in
+                    try await database.withClient { client in
                         try await SchemaMigrator(migrations: slow, logger: database.logger).migrate(client)
                     }
                 }
@@ -99,14 +99,5 @@ struct MigratorTests {
         try "SELECT 1;".write(to: folder.appendingPathComponent("0001_a.sql"), atomically: true, encoding: .utf8)
         try "SELECT 1;".write(to: folder.appendingPathComponent("001_b.sql"), atomically: true, encoding: .utf8)
         #expect(throws: MigrationError.self) { try Migration.load(from: folder) }
-    }
-
-    private func withClient<R: Sendable>(_ database: TestDatabase, _ body: (PostgresClient) async throws -> R) async throws -> R {
-        let client = PostgresClient(configuration: database.url.clientConfiguration(), backgroundLogger: database.logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
     }
 }

@@ -37,6 +37,25 @@ public struct TestDatabase: Sendable {
         try await TestCluster.shared.createDatabase(template: "template0")
     }
 
+    /// Creates a fresh empty (unmigrated) database and runs `body` with a running client on it.
+    public static func withEmpty<Result: Sendable>(
+        _ body: @Sendable (PostgresClient, TestDatabase) async throws -> Result
+    ) async throws -> Result {
+        let database = try await empty()
+        return try await database.withClient { try await body($0, database) }
+    }
+
+    /// Runs `body` with a running client on this database.
+    @discardableResult
+    public func withClient<Result: Sendable>(_ body: (PostgresClient) async throws -> Result) async throws -> Result {
+        let client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+
     /// Runs `body` on a migrated database of a cluster of its own, which the test may restart
     /// without disturbing the tests that share the common cluster. No client of this process stays
     /// connected: a test that restarts the server reads it with `Psql`, one process per query,
@@ -46,13 +65,9 @@ public struct TestDatabase: Sendable {
     ) async throws -> Result {
         let cluster = try LocalPostgres.start(durability: .throwaway)
         defer { cluster.stop() }
-        let logger = await TestCluster.shared.logger
-        let database = TestDatabase(url: try DatabaseURL(cluster.url()), logger: logger)
-        let client = PostgresClient(configuration: database.url.clientConfiguration(), backgroundLogger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            try await SchemaMigrator(migrations: try BundledMigrations.load(), logger: logger).migrate(client)
+        let database = TestDatabase(url: try DatabaseURL(cluster.url()), logger: TestCluster.shared.logger)
+        try await database.withClient { client in
+            try await SchemaMigrator(migrations: try BundledMigrations.load(), logger: database.logger).migrate(client)
         }
         return try await body(database, cluster)
     }
