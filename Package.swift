@@ -63,14 +63,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // TLS-only notification delivery: subscriptions, signed webhooks as queue jobs, the
-        // development CA, and the reference receiver that demo, bench and tests deliver to.
+        // TLS-only notification delivery: subscriptions, signed webhooks as queue jobs, dead letters.
         .target(
             name: "Notify",
             dependencies: [
                 "JobQueue", "Secrets",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // Development tools around delivery, kept out of the product's modules: the development CA
+        // of `assess tls`, and the reference receiver the demo, the bench and the tests deliver to.
+        .target(
+            name: "NotifyTesting",
+            dependencies: [
+                "Notify",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -80,7 +91,6 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // The application layer: the commands people issue and the queries they read with, each one
@@ -130,6 +140,7 @@ let package = Package(
                 "Workflow",
                 "Workers",
                 "Notify",
+                "NotifyTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -175,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "NotifyTests",
             dependencies: [
-                "Notify", "JobQueue", "TestSupport", "PostgresSupport",
+                "Notify", "NotifyTesting", "JobQueue", "TestSupport", "PostgresSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),

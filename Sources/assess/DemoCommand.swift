@@ -9,6 +9,7 @@ import JobQueue
 import Logging
 import NIOSSL
 import Notify
+import NotifyTesting
 import PostgresNIO
 import PostgresSupport
 import ServiceLifecycle

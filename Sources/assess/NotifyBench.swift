@@ -3,6 +3,7 @@ import Foundation
 import JobQueue
 import Logging
 import Notify
+import NotifyTesting
 import PostgresNIO
 import ServiceLifecycle
 

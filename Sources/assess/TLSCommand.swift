@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Notify
+import NotifyTesting
 
 /// `assess tls …`: a development CA and the certificates the demo and tests use. Production uses
 /// certificates from a real CA (`ops/tls.md`).

@@ -1,6 +1,7 @@
 import Foundation
 import JobQueue
 import Notify
+import NotifyTesting
 import PostgresNIO
 import PostgresSupport
 import Testing

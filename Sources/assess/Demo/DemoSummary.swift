@@ -1,6 +1,7 @@
 import AssessmentStore
 import Foundation
 import Notify
+import NotifyTesting
 import PostgresNIO
 
 /// The table at the end of a demo: outcomes, jobs, notifications, certificates, the audit log

@@ -78,7 +78,7 @@ public struct DevelopmentCA: Sendable {
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
-                try usage
+                usage
                 if !names.isEmpty { SubjectAlternativeNames(names) }
                 AuthorityKeyIdentifier(keyIdentifier: try self.certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
             },

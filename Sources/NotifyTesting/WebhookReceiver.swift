@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import Notify
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
