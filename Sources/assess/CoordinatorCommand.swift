@@ -70,20 +70,14 @@ struct CoordinatorCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = try database.logger(label: "assess.coordinator", quietest: .warning)
             try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
-                let leader = try await client.query(
-                    "SELECT holder, term, (expires_at > now()) FROM queue_leader", logger: logger).decode((String, Int64, Bool).self)
-                var none = true
-                for try await (holder, term, live) in leader {
-                    none = false
-                    print("leader: \(holder), term \(term)\(live ? "" : " (lease expired: a standby takes over)")")
+                let status = try await JobQueueClient(client: client, logger: logger).clusterStatus()
+                if let leader = status.leader {
+                    print("leader: \(leader.holder), term \(leader.term)\(leader.leaseLive ? "" : " (lease expired: a standby takes over)")")
+                } else {
+                    print("leader: none yet")
                 }
-                if none { print("leader: none yet") }
-                let workers = try await client.query("""
-                    SELECT id, state, array_to_string(queues, ','), extract(epoch FROM now() - last_seen_at)::float8
-                    FROM queue_workers WHERE state = 'alive' OR last_seen_at > now() - interval '1 hour' ORDER BY id
-                    """, logger: logger).decode((String, String, String, Double).self)
-                for try await (id, state, queues, age) in workers {
-                    print("worker \(id): \(state), queues \(queues), seen \(String(format: "%.1f", age)) s ago")
+                for worker in status.workers {
+                    print("worker \(worker.id): \(worker.state), queues \(worker.queues.joined(separator: ",")), seen \(String(format: "%.1f", worker.secondsSinceSeen)) s ago")
                 }
             }
         }

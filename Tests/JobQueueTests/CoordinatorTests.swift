@@ -41,6 +41,26 @@ struct CoordinatorTests {
         }
     }
 
+    @Test("cluster status names the leader with its term and the workers with their queues; a stopped worker shows as stopped")
+    func clusterStatus() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            #expect(try await queue.clusterStatus().leader == nil)
+            let coordinator = QueueCoordinator(client: client, configuration: Self.configuration("lead"), logger: database.logger)
+            try await withServices([coordinator], logger: database.logger) {
+                try await withPool(countingRegistry(Tally<Int>()), quickConfiguration(queues: ["mail": 2], workerID: "w1"),
+                                   client: client, database: database) {
+                    try await eventually("both are up") {
+                        let status = try await queue.clusterStatus()
+                        return status.leader?.holder == "lead" && status.leader?.leaseLive == true && status.leader.map { $0.term >= 1 } == true
+                            && status.workers.map(\.id) == ["w1"] && status.workers.first?.queues == ["mail"]
+                    }
+                }
+            }
+            #expect(try await queue.clusterStatus().workers.first?.state == "stopped", "a drained pool says it stopped")
+        }
+    }
+
     @Test("ticks missed while nobody led fire late, once each, within the catch-up window")
     func cronCatchUp() async throws {
         try await TestDatabase.with { client, database in

@@ -1,0 +1,47 @@
+import Foundation
+import PostgresNIO
+
+/// Who leads the coordinators, and which workers are about: what `coordinator status` prints.
+public struct ClusterStatus: Sendable {
+    public struct Leader: Sendable {
+        public let holder: String
+        public let term: Int64
+        /// False once its lease ran out: a standby takes over.
+        public let leaseLive: Bool
+    }
+
+    public struct Worker: Sendable {
+        public let id: String
+        public let state: String
+        public let queues: [String]
+        /// Seconds since its last heartbeat.
+        public let secondsSinceSeen: Double
+    }
+
+    /// Nil before any coordinator led.
+    public let leader: Leader?
+    /// Alive workers, and the others seen within the window.
+    public let workers: [Worker]
+}
+
+extension JobQueueClient {
+    /// The leader and the workers alive or seen within `window`, by id.
+    public func clusterStatus(window: Duration = .seconds(3_600)) async throws -> ClusterStatus {
+        var leader: ClusterStatus.Leader?
+        let leaders = try await client.query("SELECT holder, term, (expires_at > now()) FROM queue_leader", logger: logger)
+        for try await (holder, term, live) in leaders.decode((String, Int64, Bool).self) {
+            leader = .init(holder: holder, term: term, leaseLive: live)
+        }
+        var workers: [ClusterStatus.Worker] = []
+        let rows = try await client.query("""
+            SELECT id, state, queues, extract(epoch FROM now() - last_seen_at)::float8
+            FROM queue_workers
+            WHERE state = 'alive' OR last_seen_at > now() - \(window.milliseconds) * interval '1 millisecond'
+            ORDER BY id
+            """, logger: logger)
+        for try await (id, state, queues, age) in rows.decode((String, String, [String], Double).self) {
+            workers.append(.init(id: id, state: state, queues: queues, secondsSinceSeen: age))
+        }
+        return ClusterStatus(leader: leader, workers: workers)
+    }
+}
