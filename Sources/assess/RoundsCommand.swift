@@ -1,6 +1,5 @@
 import ArgumentParser
-import Assessment
-import AssessmentStore
+import Workflow
 
 /// `assess rounds progress`: where a round and its applications are.
 struct RoundsCommand: AsyncParsableCommand {
@@ -16,19 +15,15 @@ struct RoundsCommand: AsyncParsableCommand {
             let logger = try database.logger(label: "assess.rounds", quietest: .warning)
             let id = round
             try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
-                let store = AssessmentStore(vault: .ephemeral(), logger: logger)
-                try await client.withConnection { connection in
-                    let round: RoundRecord
-                    do {
-                        round = try await store.round(id, on: connection)
-                    } catch let error as StoreError {
-                        throw ValidationError(error.message)
-                    }
-                    let counts = try await store.progress(round: id, on: connection)
-                    print("round \(id) (\(round.name)): \(round.state.rawValue)")
-                    for stage in ApplicationState.allCases {
-                        print("  \(stage.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(counts[stage, default: 0])")
-                    }
+                let (round, counts): (RoundRecord, [ApplicationState: Int])
+                do {
+                    (round, counts) = try await Workflow(client: client, vault: .ephemeral(), signer: nil, logger: logger).progress(round: id)
+                } catch let error as StoreError {
+                    throw ValidationError(error.message)
+                }
+                print("round \(id) (\(round.name)): \(round.state.rawValue)")
+                for stage in ApplicationState.allCases {
+                    print("  \(stage.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(counts[stage, default: 0])")
                 }
             }
         }

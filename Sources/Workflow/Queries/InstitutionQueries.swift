@@ -22,10 +22,15 @@ extension Workflow {
 
     /// A round's applications by stage, only for the institution that runs it.
     public func progress(round id: Int64, institution: String) async throws -> (state: RoundState, counts: [ApplicationState: Int]) {
+        let (round, counts) = try await progress(round: id)
+        guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
+        return (round.state, counts)
+    }
+
+    /// A round and its applications by stage, for an operator.
+    public func progress(round id: Int64) async throws -> (round: RoundRecord, counts: [ApplicationState: Int]) {
         try await transaction { connection in
-            let round = try await store.round(id, on: connection)
-            guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
-            return (round.state, try await store.progress(round: id, on: connection))
+            (try await store.round(id, on: connection), try await store.progress(round: id, on: connection))
         }
     }
 
