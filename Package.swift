@@ -132,9 +132,40 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // What every command of the executable shares: where the database is, and one ServiceGroup
+        // per process with the schema prelude.
+        .target(
+            name: "CommandSupport",
+            dependencies: [
+                "PostgresSupport", "Migrations",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The demo and the benchmarks: whole systems in one process, kept out of the product's commands.
+        .target(
+            name: "AssessLab",
+            dependencies: [
+                "CommandSupport", "AssessmentAPI", "AssessmentStore", "Workflow", "Workers", "Notify", "NotifyTesting", "Assessment", "JobQueue",
+                "PostgresSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The product's commands: migrate, worker, coordinator, serve and the operators' tools.
         .executableTarget(
             name: "assess",
             dependencies: [
+                "CommandSupport", "AssessLab",
                 "AssessmentAPI",
                 "AssessmentStore",
                 "Workflow",
@@ -144,11 +175,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "Assessment",
                 "JobQueue",
                 "PostgresSupport",
-                "Migrations",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AssessLab
 
 /// The one executable: migrate, work, benchmark, demo.
 @main

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import AssessmentStore
 
 /// `assess audit verify|seal`: check the audit log's hash chain, or chain pending entries now.

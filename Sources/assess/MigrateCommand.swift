@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 
 /// `assess migrate`: applies pending migrations.
 struct MigrateCommand: AsyncParsableCommand {

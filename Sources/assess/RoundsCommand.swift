@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Workflow
 
 /// `assess rounds progress`: where a round and its applications are.

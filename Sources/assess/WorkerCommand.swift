@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import JobQueue
 import Logging
 import Notify

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Assessment
 import AssessmentAPI
 import AssessmentStore

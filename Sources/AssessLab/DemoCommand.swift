@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Assessment
 import AssessmentAPI
 import AssessmentStore
@@ -20,8 +21,8 @@ import Workflow
 /// `assess demo`: the main job. One process runs what production runs as several (coordinator,
 /// worker pool, HTTPS API) plus a local HTTPS receiver standing in for a platform's notification
 /// gateway, then plays a season through the API on a compressed clock and sums it up.
-struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct DemoCommand: AsyncParsableCommand, Sendable {
+    public static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Play a whole assessment season through the HTTPS API, on DATABASE_URL or on a throwaway local PostgreSQL when it is unset.")
 
@@ -38,13 +39,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Port of the HTTPS API (0: any free port).") var port = 0
     @Flag(help: "Keep the API, the workers and the coordinator running after the summary, until Ctrl-C.") var keepRunning = false
 
-    func validate() throws {
+    public func validate() throws {
         guard (20...1_000).contains(applicants) else { throw ValidationError("--applicants must be 20 to 1000") }
         guard (1...60).contains(daySeconds) else { throw ValidationError("--day-seconds must be 1 to 60") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
     }
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         let logger = try database.logger(label: "assess.demo", quietest: .error)
         let started = ContinuousClock.now
         let seed = self.seed ?? UInt64.random(in: 1...UInt64(Int64.max))

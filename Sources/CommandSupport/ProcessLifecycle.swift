@@ -10,7 +10,7 @@ import UnixSignals
 /// What the database must be before a process's services start: migrated by this process (`migrate`,
 /// `demo`, `serve --migrate`), or found current (every other command, which refuses an older schema
 /// rather than migrating behind an operator's back).
-enum SchemaPrelude: Sendable {
+public enum SchemaPrelude: Sendable {
     case migrate
     case requireCurrent
 
@@ -109,7 +109,7 @@ extension DatabaseOptions {
     /// Runs the process: one `ServiceGroup` of the `PostgresClient` (first, so it stops last), the
     /// schema prelude, the command's `services` in dependency order (shut down in reverse), and
     /// `body`, whose end shuts the group down gracefully. `signals` ask the group to drain.
-    func withDatabase<Result: Sendable>(
+    public func withDatabase<Result: Sendable>(
         allowEmbedded: Bool,
         durability: LocalPostgres.Durability = .durable,
         prelude: SchemaPrelude = .requireCurrent,
@@ -142,7 +142,7 @@ extension DatabaseOptions {
     }
 
     /// Runs long-lived `services` until a signal (SIGTERM, SIGINT) drains them.
-    func runServices(
+    public func runServices(
         allowEmbedded: Bool = false,
         prelude: SchemaPrelude = .requireCurrent,
         maximumConnections: Int = 40,

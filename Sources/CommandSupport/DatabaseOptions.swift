@@ -6,15 +6,17 @@ import PostgresSupport
 
 /// Where the database is: `--database-url`, else `DATABASE_URL`, else (for commands that allow
 /// it) a throwaway local cluster that lives as long as the command.
-struct DatabaseOptions: ParsableArguments {
+public struct DatabaseOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: "PostgreSQL URL; defaults to the DATABASE_URL environment variable.")
-    var databaseURL: String?
+    public var databaseURL: String?
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    public var logLevel: String = "info"
+
+    public init() {}
 
     /// A logger at `--log-level`, but never chattier than `quietest` allows.
-    func logger(label: String, quietest: Logger.Level = .trace) throws -> Logger {
+    public func logger(label: String, quietest: Logger.Level = .trace) throws -> Logger {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -25,7 +27,7 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Runs `body` with the database's URL: `--database-url`, `DATABASE_URL`, or (when allowed) a
     /// throwaway local cluster that is removed when `body` returns.
-    func withDatabaseURL<Result: Sendable>(
+    public func withDatabaseURL<Result: Sendable>(
         allowEmbedded: Bool, durability: LocalPostgres.Durability, logger: Logger, _ body: (DatabaseURL) async throws -> Result
     ) async throws -> Result {
         var embedded: LocalPostgres?
