@@ -22,6 +22,25 @@ struct RefusalTests {
         }
     }
 
+    @Test("registration with a password stores the applicant, the password and the session together, or none of them")
+    func registrationIsOneTransaction() async throws {
+        try await TestDatabase.with { client, database in
+            let workflow = Workflow(client: client, vault: .ephemeral(), signer: nil, passwordRounds: 1 << 10, logger: database.logger)
+            let born = date("1990-01-01")
+            let registration = ApplicantRegistration(
+                name: "Applicant", document: try IdentityDocument(kind: .residentID, number: residentID(born: born, sequence: 7), declaredBirthDate: born),
+                employer: nil, profile: Applicant(birthDate: born, education: .bachelor))
+            // The session cannot be stored: the registration must leave nothing behind.
+            try await client.query("ALTER TABLE api_tokens ADD CONSTRAINT refuse_sessions CHECK (role <> 'applicant') NOT VALID")
+            await #expect(throws: (any Error).self) { _ = try await workflow.registerApplicant(registration, password: "correct horse battery") }
+            #expect(try await client.scalar("SELECT count(*)::int FROM applicants") == 0)
+            #expect(try await client.scalar("SELECT count(*)::int FROM applicant_passwords") == 0)
+            try await client.query("ALTER TABLE api_tokens DROP CONSTRAINT refuse_sessions")
+            let (id, token) = try await workflow.registerApplicant(registration, password: "correct horse battery")
+            #expect(try await workflow.principal(forToken: token) == Principal(role: .applicant, subject: String(id)), "the retry registers, with its session")
+        }
+    }
+
     @Test("duplicates, strangers' cases, out-of-range scores, wrong rounds and other institutions are refused; nothing is written")
     func refusals() async throws {
         try await TestDatabase.with { client, database in

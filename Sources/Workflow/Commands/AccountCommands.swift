@@ -37,11 +37,14 @@ extension Workflow {
 
     /// A new token for `role` acting as `subject`.
     public func issueToken(role: Principal.Role, subject: String, validFor: Duration? = nil) async throws -> String {
+        try await client.withConnection { try await issueToken(role: role, subject: subject, validFor: validFor, on: $0) }
+    }
+
+    /// A new token, stored on `connection`: inside the caller's transaction when it has one.
+    func issueToken(role: Principal.Role, subject: String, validFor: Duration?, on connection: PostgresConnection) async throws -> String {
         let token = "ast_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        try await client.withConnection { connection in
-            try await store.storeToken(hash: Self.tokenHash(token), role: role.rawValue, subject: subject, validFor: validFor, on: connection)
-        }
+        try await store.storeToken(hash: Self.tokenHash(token), role: role.rawValue, subject: subject, validFor: validFor, on: connection)
         return token
     }
 
@@ -62,10 +65,13 @@ extension Workflow {
     /// id and a session token.
     public func registerApplicant(_ registration: ApplicantRegistration, password: String) async throws -> (id: Int64, token: String) {
         let hash = try await PasswordHash.make(password, rounds: passwordRounds)
-        let id = try await registerApplicant(registration) { id, connection in
+        // The token is stored in the registration's transaction: an applicant is never registered
+        // without the session the reply hands them (a retry would only meet "already registered").
+        let (id, token) = try await registerApplicant(registration) { id, connection in
             try await store.setPassword(applicant: id, hash: hash, on: connection)
+            return try await issueToken(role: .applicant, subject: String(id), validFor: Self.sessionLength, on: connection)
         }
-        return (id, try await issueToken(role: .applicant, subject: String(id), validFor: Self.sessionLength))
+        return (id, token)
     }
 
     /// An applicant signs in with their document and password from `address`; returns their id

@@ -9,17 +9,17 @@ import PostgresNIO
 extension Workflow {
     /// Registers an applicant without a password: for people the institution enrols.
     public func registerApplicant(_ registration: ApplicantRegistration) async throws -> Int64 {
-        try await registerApplicant(registration, also: nil)
+        try await registerApplicant(registration) { _, _ in }.id
     }
 
-    /// Registers an applicant; `also` runs in the same transaction (storing a password hash).
-    func registerApplicant(
-        _ registration: ApplicantRegistration, also: (@Sendable (Int64, PostgresConnection) async throws -> Void)?
-    ) async throws -> Int64 {
+    /// Registers an applicant; `also` runs in the same transaction (storing a password hash and
+    /// a session), and what it returns comes back with the id.
+    func registerApplicant<Extra: Sendable>(
+        _ registration: ApplicantRegistration, also: @escaping @Sendable (Int64, PostgresConnection) async throws -> Extra
+    ) async throws -> (id: Int64, extra: Extra) {
         try await transaction { connection in
             let id = try await store.registerApplicant(registration, on: connection)
-            try await also?(id, connection)
-            return id
+            return (id, try await also(id, connection))
         }
     }
 
