@@ -78,23 +78,29 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
 
     /// A JSON body that does not fit the schema, with the path of the field at fault.
     static func decoding(_ error: DecodingError) -> Problem {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            let field = path(context.codingPath + [key])
+        let summary = DecodingErrorSummary(error)
+        let field = summary.field
+        switch summary.reason {
+        case .notJSON:
+            return Problem(.badRequest, "the body is not valid JSON")
+        case .missing:
             return Problem(.badRequest, "the body lacks \(field)", errors: [FieldError(field: field, message: "required")])
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            let field = path(context.codingPath)
-            return Problem(.badRequest, "\(field.isEmpty ? "the body" : field) must be \(Self.describe(type))",
-                           errors: [FieldError(field: field, message: "must be \(Self.describe(type))")])
-        case .dataCorrupted(let context):
-            let field = path(context.codingPath)
-            if field.isEmpty { return Problem(.badRequest, "the body is not valid JSON") }
-            return Problem(.badRequest, "\(field): \(context.debugDescription)", errors: [FieldError(field: field, message: context.debugDescription)])
-        @unknown default:
-            return Problem(.badRequest, "the body does not fit the schema")
+        case .wrongType(let expected), .null(let expected):
+            let wanted = Self.describe(expected)
+            return Problem(.badRequest, "\(field.isEmpty ? "the body" : field) must be \(wanted)", errors: [FieldError(field: field, message: "must be \(wanted)")])
+        case .malformed(let detail):
+            return Problem(.badRequest, "\(field): \(detail)", errors: [FieldError(field: field, message: detail)])
+        }
+    }
+
+    /// A Swift type's name as a client reads it.
+    private static func describe(_ type: String) -> String {
+        switch type {
+        case "String": "a string"
+        case "Int", "Int64": "a whole number"
+        case "Double": "a number"
+        case "Bool": "true or false"
+        default: "an object of the documented shape"
         }
     }
 
@@ -103,15 +109,5 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
             "type": .string(), "title": .string(), "status": .integer(100...599), "detail": .string("what went wrong and what to fix"),
             "errors": .array(of: .object(required: ["field": .string(), "message": .string()]), "the fields to fix, if any"),
         ])
-    }
-
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type: "a whole number"
-        case is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        default: "an object of the documented shape"
-        }
     }
 }

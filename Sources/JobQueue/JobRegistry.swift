@@ -43,23 +43,47 @@ public struct JobRegistry: Sendable {
     func handler(for kind: String) -> Run? { handlers[kind] }
 }
 
-/// Names the field a decoding error is about without echoing the value, which may be personal data.
-struct DecodingErrorSummary: CustomStringConvertible {
-    let error: any Error
-    init(_ error: any Error) { self.error = error }
+/// What a decoding error is about, without echoing the value (which may be personal data): the
+/// field, as `a.b[0].c`, and what is wrong with it. Job arguments and the API's request bodies
+/// both explain their decoding errors through it.
+public struct DecodingErrorSummary: CustomStringConvertible, Sendable {
+    public enum Reason: Sendable, Equatable {
+        /// Not JSON at all, or not the error of a decoder.
+        case notJSON
+        case missing
+        /// The expected type, by name.
+        case wrongType(expected: String)
+        case null(expected: String)
+        /// The value has the right type but not a valid form (a date that is no date); the decoder's words.
+        case malformed(String)
+    }
 
-    var description: String {
-        guard let decodingError = error as? DecodingError else { return "not valid JSON" }
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
-            return keys.isEmpty ? "the top level" : keys.joined(separator: ".")
+    /// The field at fault; empty for the whole document.
+    public let field: String
+    public let reason: Reason
+
+    public init(_ error: any Error) {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
         }
-        switch decodingError {
-        case .keyNotFound(let key, let context): return "missing field \(path(context)).\(key.stringValue)"
-        case .typeMismatch(let type, let context): return "\(path(context)) is not a \(type)"
-        case .valueNotFound(let type, let context): return "\(path(context)) is null, expected \(type)"
-        case .dataCorrupted(let context): return "\(path(context)) is malformed"
-        @unknown default: return "malformed"
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?: (field, reason) = (path(context.codingPath + [key]), .missing)
+        case .typeMismatch(let type, let context)?: (field, reason) = (path(context.codingPath), .wrongType(expected: "\(type)"))
+        case .valueNotFound(let type, let context)?: (field, reason) = (path(context.codingPath), .null(expected: "\(type)"))
+        case .dataCorrupted(let context)?:
+            (field, reason) = (path(context.codingPath), context.codingPath.isEmpty ? .notJSON : .malformed(context.debugDescription))
+        default: (field, reason) = ("", .notJSON)
+        }
+    }
+
+    public var description: String {
+        let place = field.isEmpty ? "the top level" : field
+        switch reason {
+        case .notJSON: return "not valid JSON"
+        case .missing: return "missing field \(place)"
+        case .wrongType(let expected): return "\(place) is not a \(expected)"
+        case .null(let expected): return "\(place) is null, expected \(expected)"
+        case .malformed: return "\(place) is malformed"
         }
     }
 }

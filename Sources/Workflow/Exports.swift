@@ -18,5 +18,6 @@
 @_exported import struct JobQueue.QueueStats
 @_exported import struct JobQueue.JobLatencies
 @_exported import enum JobQueue.JobState
+@_exported import struct JobQueue.DecodingErrorSummary
 @_exported import enum JobQueue.JSONText
 @_exported import struct AssessmentStore.RoundRecord
