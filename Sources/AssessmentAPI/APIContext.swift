@@ -40,15 +40,15 @@ public struct APIContext: RequestContext {
 
     /// The calling applicant's id.
     func applicant() throws -> Int64 {
-        guard let id = Int64(try require(.applicant)) else { throw Problem(.forbidden, "this token names no applicant") }
+        _ = try require(.applicant)
+        guard case .applicant(let id) = principal else { throw Problem(.forbidden, "this route is for applicants") }
         return id
     }
 
     /// Whom the caller's notifications go to.
     func recipient() throws -> Recipient {
         guard let principal else { throw Problem(.unauthorized, "send `Authorization: Bearer <token>`") }
-        guard let recipient = principal.recipient else { throw Problem(.forbidden, "this token names no applicant") }
-        return recipient
+        return principal.recipient
     }
 
     /// The `{id}` of the path.

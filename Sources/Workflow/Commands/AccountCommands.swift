@@ -4,26 +4,55 @@ import Crypto
 import Foundation
 import PostgresNIO
 
-/// Who is calling: a role and the id it acts for.
-public struct Principal: Sendable, Equatable {
+/// Who is calling, as their token says: a role and the id it acts for, typed.
+public enum Principal: Sendable, Equatable {
+    case applicant(Int64)
+    case institution(String)
+    case reviewer(String)
+    /// An officer of the HR bureau.
+    case bureau(officer: String)
+
     public enum Role: String, Sendable, CaseIterable {
         case applicant, institution, reviewer, bureau
     }
 
-    public let role: Role
-    public let subject: String
-
-    public init(role: Role, subject: String) {
-        self.role = role
-        self.subject = subject
+    /// The principal a token of `role` for `subject` stands for; nil for an applicant token whose
+    /// subject is not an applicant id.
+    public init?(role: Role, subject: String) {
+        switch role {
+        case .applicant:
+            guard let id = Int64(subject) else { return nil }
+            self = .applicant(id)
+        case .institution: self = .institution(subject)
+        case .reviewer: self = .reviewer(subject)
+        case .bureau: self = .bureau(officer: subject)
+        }
     }
 
-    /// Whom the caller's notifications go to; nil for an applicant token that names no applicant.
-    public var recipient: Recipient? {
-        switch role {
-        case .applicant: Int64(subject).map(Recipient.applicant)
-        case .institution: .institution(subject)
-        case .reviewer: .reviewer(subject)
+    public var role: Role {
+        switch self {
+        case .applicant: .applicant
+        case .institution: .institution
+        case .reviewer: .reviewer
+        case .bureau: .bureau
+        }
+    }
+
+    /// The id it acts for, as tokens store it.
+    public var subject: String {
+        switch self {
+        case .applicant(let id): String(id)
+        case .institution(let id), .reviewer(let id): id
+        case .bureau(let officer): officer
+        }
+    }
+
+    /// Whom the caller's notifications go to.
+    public var recipient: Recipient {
+        switch self {
+        case .applicant(let id): .applicant(id)
+        case .institution(let id): .institution(id)
+        case .reviewer(let id): .reviewer(id)
         case .bureau: .bureau
         }
     }
@@ -58,7 +87,7 @@ extension Workflow {
     /// The principal of a live token, or nil.
     public func principal(forToken token: String) async throws -> Principal? {
         let holder = try await client.withConnection { try await store.tokenHolder(hash: Self.tokenHash(token), on: $0) }
-        return holder.flatMap { holder in Principal.Role(rawValue: holder.role).map { Principal(role: $0, subject: holder.subject) } }
+        return holder.flatMap { holder in Principal.Role(rawValue: holder.role).flatMap { Principal(role: $0, subject: holder.subject) } }
     }
 
     /// Registers an applicant with a password (hashed off the request threads) and returns their
