@@ -1,5 +1,5 @@
-import Foundation
 import AssessmentStore
+import Foundation
 import JobQueue
 import Logging
 import Notify
@@ -26,8 +26,9 @@ public enum WorkerHandlers {
             logger.notice("ASSESS_DATA_KEY is not set: this worker does not deliver notifications")
             return nil
         }
-        return Notifier(client: client, secrets: try SecretBox(masterKey: key), configuration: configuration,
-                        logger: logger)
+        return Notifier(
+            client: client, secrets: try SecretBox(masterKey: key), configuration: configuration,
+            logger: logger)
     }
 
     /// The workflow with the keys of the environment. Handlers never open sealed identity numbers,

@@ -1,9 +1,9 @@
 import ArgumentParser
-import CommandSupport
 import Assessment
 import AssessmentAPI
 import AssessmentStore
 import AsyncHTTPClient
+import CommandSupport
 import Foundation
 import Hummingbird
 import Logging
@@ -18,7 +18,9 @@ import Workflow
 struct APIBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
-        abstract: "Load the HTTP API: N applicants register and submit applications, then N public certificate verifications; prints requests/s and p50/p99 per route.")
+        abstract:
+            "Load the HTTP API: N applicants register and submit applications, then N public certificate verifications; prints requests/s and p50/p99 per route."
+    )
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Requests per phase.") var requests = 5_000
@@ -41,8 +43,9 @@ struct APIBench: AsyncParsableCommand {
             // One client address sends every request: the per-address look-up limit would measure itself.
             let server = APIServer(workflow: workflow, notifier: notifier, lookupsPerMinute: 1_000_000_000, logger: logger)
             let (ready, readySignal) = AsyncStream.makeStream(of: Int.self)
-            let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                  onServerRunning: { readySignal.yield($0.localAddress?.port ?? 0) }, logger: logger)
+            let app = Application(
+                router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { readySignal.yield($0.localAddress?.port ?? 0) }, logger: logger)
             let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
             var httpConfiguration = HTTPClient.Configuration()
             httpConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: bench.connections)
@@ -55,8 +58,10 @@ struct APIBench: AsyncParsableCommand {
                 }
                 let base = "http://127.0.0.1:\(port)"
                 try await workflow.addInstitution(id: "bench", name: "Bench institution")
-                let round = try await workflow.openRound(RoundDraft(institutionID: "bench", name: "bench", track: .title, field: "economics",
-                                                                    seed: 1, startDate: CalendarDate(year: 2026, month: 11, day: 23)!, closesOnDay: 100_000))
+                let round = try await workflow.openRound(
+                    RoundDraft(
+                        institutionID: "bench", name: "bench", track: .title, field: "economics",
+                        seed: 1, startDate: CalendarDate(year: 2026, month: 11, day: 23)!, closesOnDay: 100_000))
                 let number = try await bench.oneCertificate(workflow, client: client, signer: signer, round: round, logger: logger)
 
                 // The load's connections close before the server drains: they would hold it back.
@@ -64,25 +69,32 @@ struct APIBench: AsyncParsableCommand {
                     let registered = try await bench.load(http) { index in
                         let born = CalendarDate(dayNumber: Self.bornBase + index / 900)!  // 1980 onwards: 300 years of room
                         let digits = String(format: "310101%04d%02d%02d%03d", born.year, born.month, born.day, index % 900)
-                        let body = #"{"name": "Applicant \#(index)", "document": {"kind": "resident_id", "number": "\#(digits + String(IdentityDocument.checkCharacter(of: digits)))", "birthDate": "\#(born)"}, "education": "bachelor", "password": "bench password \#(index)"}"#
+                        let body =
+                            #"{"name": "Applicant \#(index)", "document": {"kind": "resident_id", "number": "\#(digits + String(IdentityDocument.checkCharacter(of: digits)))", "birthDate": "\#(born)"}, "education": "bachelor", "password": "bench password \#(index)"}"#
                         return (.POST, base + "/v1/applicants", nil, body, 201)
                     }
                     let tokens = registered.bodies.map { body in
                         ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])?["token"] as? String ?? ""
                     }
                     let applied = try await bench.load(http) { index in
-                        (.POST, base + "/v1/applications", tokens[index],
-                         #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#, 201)
+                        (
+                            .POST, base + "/v1/applications", tokens[index],
+                            #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#, 201
+                        )
                     }
-                    let verified = try await bench.load(http) { _ in (.GET, base + "/v1/certificates/\(number)?name=Certificate%20Holder", nil, nil, 200) }
+                    let verified = try await bench.load(http) { _ in
+                        (.GET, base + "/v1/certificates/\(number)?name=Certificate%20Holder", nil, nil, 200)
+                    }
                     return (registered, applied, verified)
                 }
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
-                report("""
+                report(
+                    """
                     bench api: \(bench.requests) requests per route, \(bench.connections) in flight, over loopback HTTP/1.1 keep-alive, \
                     server and load generator in one process on this machine
-                    """, [
+                    """,
+                    [
                         "register_per_s": registered.perSecond, "register_p50_ms": registered.p50, "register_p99_ms": registered.p99,
                         "apply_per_s": applied.perSecond, "apply_p50_ms": applied.p50, "apply_p99_ms": applied.p99,
                         "verify_per_s": verified.perSecond, "verify_p50_ms": verified.p50, "verify_p99_ms": verified.p99,
@@ -146,15 +158,19 @@ struct APIBench: AsyncParsableCommand {
     func oneCertificate(_ workflow: Workflow, client: PostgresClient, signer: BureauSigner, round: Int64, logger: Logger) async throws -> String {
         let born = CalendarDate(year: 1975, month: 5, day: 5)!
         let digits = "310101197505050001".prefix(17)
-        let applicant = try await workflow.registerApplicant(ApplicantRegistration(
-            name: "Certificate Holder",
-            document: try IdentityDocument(kind: .residentID, number: digits + String(IdentityDocument.checkCharacter(of: String(digits))), declaredBirthDate: born),
-            employer: nil, profile: Applicant(birthDate: born, education: .bachelor)))
-        let application = try await workflow.apply(round: round, applicant: applicant,
-                                                   target: .title(series: "economics", grade: .assistant, specialty: nil))
+        let applicant = try await workflow.registerApplicant(
+            ApplicantRegistration(
+                name: "Certificate Holder",
+                document: try IdentityDocument(
+                    kind: .residentID, number: digits + String(IdentityDocument.checkCharacter(of: String(digits))), declaredBirthDate: born),
+                employer: nil, profile: Applicant(birthDate: born, education: .bachelor)))
+        let application = try await workflow.apply(
+            round: round, applicant: applicant,
+            target: .title(series: "economics", grade: .assistant, specialty: nil))
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(application)", logger: logger)
-            return try await workflow.store.issueCertificate(application: application, issuedOn: try born.adding(days: 365 * 51), signer: signer, on: connection)
+            return try await workflow.store.issueCertificate(
+                application: application, issuedOn: try born.adding(days: 365 * 51), signer: signer, on: connection)
         }
     }
 }

@@ -20,13 +20,15 @@ struct AssignBench: ParsableCommand {
         let pool = (0..<reviewers).map { index in
             var own: Set<String> = [fields[index % fields.count]]
             if random.below(2) == 0 { own.insert(fields[random.below(fields.count)]) }
-            return Reviewer(id: ReviewerID("r\(index)"), fields: own, employer: "firm\(random.below(40))",
-                            declaredConflicts: Set((0..<3).map { _ in "a\(random.below(cases))" }),
-                            loadCap: 2 * panelSize * cases / reviewers + 10)
+            return Reviewer(
+                id: ReviewerID("r\(index)"), fields: own, employer: "firm\(random.below(40))",
+                declaredConflicts: Set((0..<3).map { _ in "a\(random.below(cases))" }),
+                loadCap: 2 * panelSize * cases / reviewers + 10)
         }
         let round = (0..<cases).map { index in
-            ReviewCase(id: "c\(index)", applicant: "a\(index)", field: fields[random.below(fields.count)],
-                       employer: random.below(4) == 0 ? nil : "firm\(random.below(60))")
+            ReviewCase(
+                id: "c\(index)", applicant: "a\(index)", field: fields[random.below(fields.count)],
+                employer: random.below(4) == 0 ? nil : "firm\(random.below(60))")
         }
         let clock = ContinuousClock()
         let start = clock.now
@@ -35,10 +37,12 @@ struct AssignBench: ParsableCommand {
         let panels = try result.get()
         var load: [ReviewerID: Int] = [:]
         panels.values.joined().forEach { load[$0, default: 0] += 1 }
-        report("bench assign: \(cases) cases × \(panelSize) reviewers from a pool of \(reviewers)", [
-            "seconds": seconds,
-            "max_load": Double(load.values.max() ?? 0),
-            "min_load": Double(load.values.min() ?? 0),
-        ], json: json)
+        report(
+            "bench assign: \(cases) cases × \(panelSize) reviewers from a pool of \(reviewers)",
+            [
+                "seconds": seconds,
+                "max_load": Double(load.values.max() ?? 0),
+                "min_load": Double(load.values.min() ?? 0),
+            ], json: json)
     }
 }

@@ -19,14 +19,16 @@ struct CPUSplit {
 
         static func now() -> Reading? {
             guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-                  let line = stat.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else { return nil }
+                let line = stat.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") })
+            else { return nil }
             // user nice system idle iowait irq softirq steal, in clock ticks.
             let ticks = line.split(separator: " ").dropFirst().prefix(8).compactMap { Double($0) }
             guard ticks.count == 8 else { return nil }
             let hertz = Double(sysconf(Int32(_SC_CLK_TCK)))
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)
-            let own = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            let own =
+                Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
                 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
             let idle = (ticks[3] + ticks[4]) / hertz
             let busy = (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]) / hertz
@@ -43,7 +45,8 @@ struct CPUSplit {
     }
 
     var description: String {
-        String(format: "CPU while draining: this process %.1f s, the rest of the machine (PostgreSQL) %.1f s, idle %.1f s, stolen by the host %.1f s",
-               ownSeconds, otherSeconds, idleSeconds, stolenSeconds)
+        String(
+            format: "CPU while draining: this process %.1f s, the rest of the machine (PostgreSQL) %.1f s, idle %.1f s, stolen by the host %.1f s",
+            ownSeconds, otherSeconds, idleSeconds, stolenSeconds)
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
-import CommandSupport
 import Assessment
 import AssessmentAPI
 import AssessmentStore
+import CommandSupport
 import Foundation
 import Hummingbird
 import HummingbirdTLS
@@ -69,11 +69,13 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                 allowEmbedded: true, durability: .throwaway, prelude: .migrate, maximumConnections: 40, signals: [.sigint, .sigterm],
                 logger: logger,
                 services: { client, _ in
-                    let workflow = Workflow(client: client, vault: keys.vault, signer: keys.signer, passwordRounds: 1 << Self.passwordRoundsLog2,
-                                            logger: logger)
+                    let workflow = Workflow(
+                        client: client, vault: keys.vault, signer: keys.signer, passwordRounds: 1 << Self.passwordRoundsLog2,
+                        logger: logger)
                     let notifier = Notifier(client: client, secrets: keys.secrets, configuration: notify, logger: logger)
-                    let services = try DemoServices(client: client, workflow: workflow, notifier: notifier, http: http, tls: material,
-                                                    apiPort: options.port, logger: logger)
+                    let services = try DemoServices(
+                        client: client, workflow: workflow, notifier: notifier, http: http, tls: material,
+                        apiPort: options.port, logger: logger)
                     parts.fill(services)
                     return services.list
                 }
@@ -81,7 +83,9 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                 let services = try parts.get()
                 let (workflow, notifier) = (services.workflow, services.notifier)
                 let embedded = (options.database.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty
-                say("  database: \(embedded ? "a throwaway local PostgreSQL (removed at exit)" : "DATABASE_URL, \(url.host):\(url.port)/\(url.database)")")
+                say(
+                    "  database: \(embedded ? "a throwaway local PostgreSQL (removed at exit)" : "DATABASE_URL, \(url.host):\(url.port)/\(url.database)")"
+                )
                 let runStart = try await client.scalarDate("SELECT now()")
                 let (apiPort, receiverPort) = try await services.ports()
                 let base = "https://localhost:\(apiPort)"
@@ -92,18 +96,26 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                 let subscriptionID = try await DemoAPI.with(base: base, trustRootPEM: material.caPEM) { api in
                     // The operator's part: the institution's record, and a platform's gateway subscribed to everything.
                     try await Self.addInstitution(workflow)
-                    let subscription = try await api.send(.POST, "/v1/subscriptions", token: try await issue("bureau", "demo-operator"), json: [
-                        "url": "https://localhost:\(receiverPort)/hook", "recipient": "*", "trustRootsPEM": material.caPEM]).body
+                    let subscription = try await api.send(
+                        .POST, "/v1/subscriptions", token: try await issue("bureau", "demo-operator"),
+                        json: [
+                            "url": "https://localhost:\(receiverPort)/hook", "recipient": "*", "trustRootsPEM": material.caPEM,
+                        ]
+                    ).body
                     services.receiver.setSecrets([subscription["secret"] as? String ?? ""])
                     let subscriptionID = (subscription["id"] as? NSNumber)?.int64Value ?? 0
 
-                    let season = DemoSeason(api: api, cast: try DemoCast(applicants: options.applicants, startDate: Self.today(), seed: seed),
-                                            startDate: Self.today(), daySeconds: options.daySeconds, seed: seed, issueToken: issue)
+                    let season = DemoSeason(
+                        api: api, cast: try DemoCast(applicants: options.applicants, startDate: Self.today(), seed: seed),
+                        startDate: Self.today(), daySeconds: options.daySeconds, seed: seed, issueToken: issue)
                     let (facts, _) = try await season.play()
-                    let delivered = try await Self.waitForDeliveries(client, subscription: subscriptionID, since: runStart, receiver: services.receiver)
+                    let delivered = try await Self.waitForDeliveries(
+                        client, subscription: subscriptionID, since: runStart, receiver: services.receiver)
                     let audit = try await Self.sealAndVerifyAudit(client, logger: logger)
-                    try await DemoSummary(client: client, facts: facts, since: runStart, subscription: subscriptionID, receiver: services.receiver,
-                                          deliverySeconds: delivered, audit: audit, seconds: ((ContinuousClock.now - started) / .seconds(1))).print()
+                    try await DemoSummary(
+                        client: client, facts: facts, since: runStart, subscription: subscriptionID, receiver: services.receiver,
+                        deliverySeconds: delivered, audit: audit, seconds: ((ContinuousClock.now - started) / .seconds(1))
+                    ).print()
                     Self.whatNext(facts: facts, base: base, material: material, keepRunning: options.keepRunning)
                     return subscriptionID
                 }
@@ -144,7 +156,8 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
         let owed = try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE created_at >= \(since)")
         let bar = ProgressBar("notifications delivered over TLS to the platform's gateway", total: owed)
         while true {
-            let (undispatched, pending, settled) = try await client.triple("""
+            let (undispatched, pending, settled) = try await client.triple(
+                """
                 SELECT (SELECT count(*)::int FROM notification_outbox WHERE created_at >= \(since) AND dispatched_at IS NULL),
                        (SELECT count(*)::int FROM notification_deliveries WHERE subscription_id = \(subscription) AND state = 'pending'),
                        (SELECT count(*)::int FROM notification_deliveries WHERE subscription_id = \(subscription) AND state <> 'pending')
@@ -170,10 +183,14 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
             if keepRunning {
                 say("  curl --cacert \(material.caPath) '\(base)/v1/certificates/\(checked.number)?name=<holder>'   # the revoked certificate")
                 say("  curl --cacert \(material.caPath) \(base)/openapi.json                           # every route")
-                say("  tokens of the institution and the bureau: \(material.tokensPath) (source it, then curl -H \"Authorization: Bearer $ASSESS_DEMO_BUREAU_TOKEN\" …)")
+                say(
+                    "  tokens of the institution and the bureau: \(material.tokensPath) (source it, then curl -H \"Authorization: Bearer $ASSESS_DEMO_BUREAU_TOKEN\" …)"
+                )
             } else {
                 say("  assess demo --keep-running      # keeps the API up and prints its address; then verify \(checked.number):")
-                say("                                  # curl --cacert <ca.pem> 'https://localhost:<port>/v1/certificates/\(checked.number)?name=<holder>'")
+                say(
+                    "                                  # curl --cacert <ca.pem> 'https://localhost:<port>/v1/certificates/\(checked.number)?name=<holder>'"
+                )
             }
         }
         say("  assess demo --applicants 1000 --day-seconds 1   # a larger season on a faster clock")
@@ -261,15 +278,21 @@ struct DemoServices: Sendable {
     private let apiPort: AsyncStream<Int>
     private let receiverPort: AsyncStream<Int>
 
-    init(client: PostgresClient, workflow: Workflow, notifier: Notifier, http: DeliveryHTTP, tls: DemoTLS, apiPort port: Int,
-         logger: Logger) throws {
+    init(
+        client: PostgresClient, workflow: Workflow, notifier: Notifier, http: DeliveryHTTP, tls: DemoTLS, apiPort port: Int,
+        logger: Logger
+    ) throws {
         let registry = WorkerHandlers.registry(workflow: workflow, notifier: notifier, http: http)
-        let pool = JobWorkerPool(client: client, registry: registry, configuration: WorkerConfiguration(
-            queues: [Workflow.queueName: 8, Workflow.signingQueueName: 2, NotifyConfiguration.queueName: 16], claimBatchSize: 50,
-            pollInterval: .milliseconds(200), workerID: "demo-worker"), logger: logger)
-        let coordinator = QueueCoordinator(client: client, configuration: CoordinatorConfiguration(
-            coordinatorID: "demo-coordinator", tick: .milliseconds(250),
-            cronSchedules: try Workflow.cronSchedules() + Notifier.cronSchedules()), logger: logger)
+        let pool = JobWorkerPool(
+            client: client, registry: registry,
+            configuration: WorkerConfiguration(
+                queues: [Workflow.queueName: 8, Workflow.signingQueueName: 2, NotifyConfiguration.queueName: 16], claimBatchSize: 50,
+                pollInterval: .milliseconds(200), workerID: "demo-worker"), logger: logger)
+        let coordinator = QueueCoordinator(
+            client: client,
+            configuration: CoordinatorConfiguration(
+                coordinatorID: "demo-coordinator", tick: .milliseconds(250),
+                cronSchedules: try Workflow.cronSchedules() + Notifier.cronSchedules()), logger: logger)
         let (apiPort, apiReady) = AsyncStream.makeStream(of: Int.self)
         let (receiverPort, receiverReady) = AsyncStream.makeStream(of: Int.self)
         let server = APIServer(workflow: workflow, notifier: notifier, logger: logger)
@@ -286,9 +309,16 @@ struct DemoServices: Sendable {
 
     /// The ports of the API and the receiver, once both listen.
     func ports() async throws -> (api: Int, receiver: Int) {
-        var api = 0, receiver = 0
-        for await port in apiPort { api = port; break }
-        for await port in receiverPort { receiver = port; break }
+        var api = 0
+        var receiver = 0
+        for await port in apiPort {
+            api = port
+            break
+        }
+        for await port in receiverPort {
+            receiver = port
+            break
+        }
         guard api > 0, receiver > 0 else { throw ValidationError("the API or the receiver did not start listening") }
         return (api, receiver)
     }

@@ -27,8 +27,9 @@ struct LatencyBench: AsyncParsableCommand {
             let recorder = LatencyRecorder()
             var registry = JobRegistry()
             registry.register(RecordingNoOpHandler(recorder: recorder))
-            let pool = JobWorkerPool(client: client, registry: registry,
-                                     configuration: WorkerConfiguration(queues: [queueName: 50]), logger: logger)
+            let pool = JobWorkerPool(
+                client: client, registry: registry,
+                configuration: WorkerConfiguration(queues: [queueName: 50]), logger: logger)
             let group = ServiceGroup(services: [pool], gracefulShutdownSignals: [], logger: logger)
             let total = rate * seconds
             let clock = ContinuousClock()
@@ -48,8 +49,10 @@ struct LatencyBench: AsyncParsableCommand {
                     let warmupJobs = rate * warmupSeconds
                     try await enqueueSteadily(warmupJobs, rate: rate, queue: queue, name: queueName, until: recorder)
                     let warmup = recorder.restart()
-                    print(String(format: "warm-up: %d jobs in %d s, not counted: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-                                 warmup.count, warmupSeconds, warmup.quantile(0.5), warmup.quantile(0.99), warmup.quantile(1)))
+                    print(
+                        String(
+                            format: "warm-up: %d jobs in %d s, not counted: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                            warmup.count, warmupSeconds, warmup.quantile(0.5), warmup.quantile(0.99), warmup.quantile(1)))
                     // Now, not at exit: a script reading this (ops/bench-disk-stall) learns the measured window began.
                     fflush(nil)
                 }
@@ -57,11 +60,13 @@ struct LatencyBench: AsyncParsableCommand {
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }
-            report("bench latency: \(recorder.count) jobs at \(rate)/s into an idle queue", [
-                "enqueue_per_s": Double(rate),
-                "latency_p50_ms": recorder.quantile(0.5),
-                "latency_p99_ms": recorder.quantile(0.99),
-            ], json: json)
+            report(
+                "bench latency: \(recorder.count) jobs at \(rate)/s into an idle queue",
+                [
+                    "enqueue_per_s": Double(rate),
+                    "latency_p50_ms": recorder.quantile(0.5),
+                    "latency_p99_ms": recorder.quantile(0.99),
+                ], json: json)
         }
     }
 

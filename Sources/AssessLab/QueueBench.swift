@@ -44,25 +44,31 @@ struct QueueBench: AsyncParsableCommand {
         try await database.withDatabase(allowEmbedded: true, prelude: .migrate, maximumConnections: 8 * workers + 8, logger: logger) { client, _ in
             if warmup > 0 {
                 let round = try await bench.round(jobs: warmup, client: client, logger: logger)
-                print(String(format: "warm-up: %d jobs, enqueue %.0f/s, process %.0f/s (a table that saw no churn yet)",
-                             warmup, round.enqueuePerSecond, round.processPerSecond))
+                print(
+                    String(
+                        format: "warm-up: %d jobs, enqueue %.0f/s, process %.0f/s (a table that saw no churn yet)",
+                        warmup, round.enqueuePerSecond, round.processPerSecond))
                 let vacuumStart = ContinuousClock.now
                 try await client.query("VACUUM jobs", logger: logger)
                 // Its time is printed because a running system pays it too, in autovacuum.
-                print(String(format: "then VACUUM jobs (%.2f s), as autovacuum would have by now in a running system",
-                             ((ContinuousClock.now - vacuumStart) / .seconds(1))))
+                print(
+                    String(
+                        format: "then VACUUM jobs (%.2f s), as autovacuum would have by now in a running system",
+                        ((ContinuousClock.now - vacuumStart) / .seconds(1))))
             }
             let round = try await bench.round(jobs: bench.jobs, client: client, logger: logger)
             if let cpu = round.cpu { print(cpu.description) }
-            report("""
+            report(
+                """
                 bench queue: \(bench.jobs) no-op jobs enqueued, then drained by \(bench.workers) pools × \(bench.concurrency) \
                 slots, claim batch \(bench.batchSize); latency is enqueue-to-start under that backlog
-                """, [
-                "enqueue_per_s": round.enqueuePerSecond,
-                "process_per_s": round.processPerSecond,
-                "latency_p50_ms": round.latency.quantile(0.5),
-                "latency_p99_ms": round.latency.quantile(0.99),
-            ], json: bench.json)
+                """,
+                [
+                    "enqueue_per_s": round.enqueuePerSecond,
+                    "process_per_s": round.processPerSecond,
+                    "latency_p50_ms": round.latency.quantile(0.5),
+                    "latency_p99_ms": round.latency.quantile(0.99),
+                ], json: bench.json)
         }
     }
 
@@ -75,17 +81,20 @@ struct QueueBench: AsyncParsableCommand {
         var registry = JobRegistry()
         registry.register(RecordingNoOpHandler(recorder: recorder))
         let pools = (0..<workers).map { index in
-            JobWorkerPool(client: client, registry: registry, configuration: WorkerConfiguration(
-                queues: [queueName: concurrency], claimBatchSize: batchSize, workerID: "bench-\(index)"), logger: logger)
+            JobWorkerPool(
+                client: client, registry: registry,
+                configuration: WorkerConfiguration(
+                    queues: [queueName: concurrency], claimBatchSize: batchSize, workerID: "bench-\(index)"), logger: logger)
         }
         let enqueueStart = ContinuousClock.now
         var enqueued = 0
         while enqueued < jobs {
             let count = min(enqueueBatch, jobs - enqueued)
             let stamp = LatencyRecorder.nowNanos()
-            try await queue.enqueue((0..<count).map { _ in
-                try NewJob(NoOpJob(enqueuedAtNanos: stamp), options: .init(queue: queueName))
-            })
+            try await queue.enqueue(
+                (0..<count).map { _ in
+                    try NewJob(NoOpJob(enqueuedAtNanos: stamp), options: .init(queue: queueName))
+                })
             enqueued += count
         }
         let enqueueSeconds = ((ContinuousClock.now - enqueueStart) / .seconds(1))
@@ -104,8 +113,9 @@ struct QueueBench: AsyncParsableCommand {
             try await tasks.waitForAll()
             return (drained, cpuAtEnd)
         }
-        return Round(enqueuePerSecond: Double(jobs) / enqueueSeconds, processPerSecond: Double(jobs) / drainSeconds,
-                     latency: recorder, cpu: CPUSplit(from: cpuAtStart, to: cpuAtEnd))
+        return Round(
+            enqueuePerSecond: Double(jobs) / enqueueSeconds, processPerSecond: Double(jobs) / drainSeconds,
+            latency: recorder, cpu: CPUSplit(from: cpuAtStart, to: cpuAtEnd))
     }
 
     /// Jobs whose handler ran but whose completion is not written yet (an index scan of running jobs).
@@ -116,4 +126,3 @@ struct QueueBench: AsyncParsableCommand {
         return 0
     }
 }
-

@@ -1,7 +1,7 @@
 import ArgumentParser
-import CommandSupport
 import Assessment
 import AssessmentStore
+import CommandSupport
 import Foundation
 import JobQueue
 import Logging
@@ -13,7 +13,9 @@ import Workflow
 struct RoundBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "round",
-        abstract: "Run a whole title round (N applications, panels of 3, votes, notice, certificates) on a compressed clock; print its duration and job counts.")
+        abstract:
+            "Run a whole title round (N applications, panels of 3, votes, notice, certificates) on a compressed clock; print its duration and job counts."
+    )
 
     @OptionGroup var database: DatabaseOptions
     @Option(name: .long, help: "Applications in the round.") var applications = 10_000
@@ -30,13 +32,17 @@ struct RoundBench: AsyncParsableCommand {
             var registry = JobRegistry()
             workflow.register(in: &registry)
             let pools = (1...bench.workers).map { index in
-                JobWorkerPool(client: client, registry: registry, configuration: WorkerConfiguration(
-                    queues: [Workflow.queueName: 16, Workflow.signingQueueName: 2], claimBatchSize: 50,
-                    pollInterval: .milliseconds(200), workerID: "bench-\(index)"), logger: logger)
+                JobWorkerPool(
+                    client: client, registry: registry,
+                    configuration: WorkerConfiguration(
+                        queues: [Workflow.queueName: 16, Workflow.signingQueueName: 2], claimBatchSize: 50,
+                        pollInterval: .milliseconds(200), workerID: "bench-\(index)"), logger: logger)
             }
             // The coordinator runs the audit sealer during the round, as in production.
-            let coordinator = QueueCoordinator(client: client, configuration: CoordinatorConfiguration(
-                coordinatorID: "bench", cronSchedules: try Workflow.cronSchedules()), logger: logger)
+            let coordinator = QueueCoordinator(
+                client: client,
+                configuration: CoordinatorConfiguration(
+                    coordinatorID: "bench", cronSchedules: try Workflow.cronSchedules()), logger: logger)
             let group = ServiceGroup(services: pools + [coordinator], gracefulShutdownSignals: [], logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
@@ -52,7 +58,8 @@ struct RoundBench: AsyncParsableCommand {
                 try await tasks.waitForAll()
                 let jobCount = try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind LIKE 'assessment.%'")
                 let certificateCount = try await client.scalar("SELECT count(*)::int FROM certificates")
-                report("""
+                report(
+                    """
                     bench round: round \(round), \(bench.applications) title applications, panels of 3 from a pool of \
                     \(bench.reviewerCount), every score and vote sent by \(bench.clients) simulated clients; 1 s per day; \
                     \(audit.entries) audit entries sealed and verified
@@ -67,24 +74,29 @@ struct RoundBench: AsyncParsableCommand {
     func play(_ workflow: Workflow, client: PostgresClient) async throws -> Int64 {
         try await workflow.addInstitution(id: "bench", name: "Bench institution")
         for index in 0..<reviewerCount {
-            try await workflow.addReviewer(Reviewer(id: ReviewerID("bench-r\(index)"), fields: ["economics"],
-                                                    employer: "Employer \(index)", loadCap: 40),
-                                           name: "Reviewer \(index)", institution: "bench")
+            try await workflow.addReviewer(
+                Reviewer(
+                    id: ReviewerID("bench-r\(index)"), fields: ["economics"],
+                    employer: "Employer \(index)", loadCap: 40),
+                name: "Reviewer \(index)", institution: "bench")
         }
         let base = CalendarDate(year: 1980, month: 1, day: 1)!
         let applicants = try await concurrently(Array(0..<applications), width: clients) { index -> Int64 in
             let born = try base.adding(days: index / 900)
             let digits = String(format: "310101%04d%02d%02d%03d", born.year, born.month, born.day, index % 900)
-            let document = try IdentityDocument(kind: .residentID, number: digits + String(IdentityDocument.checkCharacter(of: digits)),
-                                                declaredBirthDate: born)
-            return try await workflow.registerApplicant(ApplicantRegistration(
-                name: "Applicant \(index)", document: document, employer: nil, profile: Applicant(birthDate: born, education: .bachelor)))
+            let document = try IdentityDocument(
+                kind: .residentID, number: digits + String(IdentityDocument.checkCharacter(of: digits)),
+                declaredBirthDate: born)
+            return try await workflow.registerApplicant(
+                ApplicantRegistration(
+                    name: "Applicant \(index)", document: document, employer: nil, profile: Applicant(birthDate: born, education: .bachelor)))
         }
         var policy = Policy()
         policy.appealWindowDays = 3
-        let round = try await workflow.openRound(RoundDraft(
-            institutionID: "bench", name: "bench round", track: .title, field: "economics", policy: policy, seed: 42,
-            startDate: CalendarDate(year: 2026, month: 11, day: 23)!, daySeconds: 1, closesOnDay: 100_000, scoringDays: 100_000))
+        let round = try await workflow.openRound(
+            RoundDraft(
+                institutionID: "bench", name: "bench round", track: .title, field: "economics", policy: policy, seed: 42,
+                startDate: CalendarDate(year: 2026, month: 11, day: 23)!, daySeconds: 1, closesOnDay: 100_000, scoringDays: 100_000))
         let target = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
         _ = try await concurrently(applicants, width: clients) { try await workflow.apply(round: round, applicant: $0, target: target) }
         try await workflow.closeApplicationsNow(round: round, institution: "bench")

@@ -26,7 +26,8 @@ public struct APIContext: RequestContext {
     /// it put in `X-Forwarded-For` (the one it saw; earlier entries are the client's own word).
     func clientAddress(_ request: Request, trustedProxies: Set<String>) -> String {
         guard trustedProxies.contains(peerAddress),
-              let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!]?.split(separator: ",").last else { return peerAddress }
+            let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!]?.split(separator: ",").last
+        else { return peerAddress }
         let address = forwarded.trimmingCharacters(in: .whitespaces)
         return address.count <= 45 ? address : peerAddress
     }
@@ -54,7 +55,9 @@ public struct APIContext: RequestContext {
     /// The `{id}` of the path.
     func id() throws -> Int64 {
         guard let text = parameters.get("id"), let id = Int64(text), Bounds.id.contains(id) else {
-            throw Problem(.badRequest, "the id in the path must be a positive whole number", errors: [.init(field: "id", message: "not a positive whole number")])
+            throw Problem(
+                .badRequest, "the id in the path must be a positive whole number",
+                errors: [.init(field: "id", message: "not a positive whole number")])
         }
         return id
     }
@@ -98,6 +101,7 @@ public struct APIResponseEncoder: ResponseEncoder {
     }
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try Self.encoder().encode(value))))
+        Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try Self.encoder().encode(value))))
     }
 }

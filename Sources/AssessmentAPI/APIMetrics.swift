@@ -24,8 +24,10 @@ final class APIMetrics: Sendable {
             "http.server.request.duration": "assess_http_request_duration_seconds", "http.server.active_requests": "assess_http_active_requests",
         ]
         let labels = ["http.route": "route", "http.request.method": "method", "http.response.status_code": "status", "error.type": "error"]
-        return (names[label] ?? label.replacingOccurrences(of: ".", with: "_"),
-                dimensions.map { (labels[$0.0] ?? $0.0.replacingOccurrences(of: ".", with: "_"), $0.1) })
+        return (
+            names[label] ?? label.replacingOccurrences(of: ".", with: "_"),
+            dimensions.map { (labels[$0.0] ?? $0.0.replacingOccurrences(of: ".", with: "_"), $0.1) }
+        )
     }
 
     let registry: PrometheusCollectorRegistry

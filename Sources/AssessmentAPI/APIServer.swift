@@ -23,8 +23,11 @@ public struct APIServer: Sendable {
         self.lookups = ClientRateLimiter(limit: lookupsPerMinute, window: .seconds(60))
         self.workflow = workflow
         self.notifier = notifier
-        self.trustedProxies = trustedProxies ?? Set((ProcessInfo.processInfo.environment["ASSESS_TRUSTED_PROXIES"] ?? "")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        self.trustedProxies =
+            trustedProxies
+            ?? Set(
+                (ProcessInfo.processInfo.environment["ASSESS_TRUSTED_PROXIES"] ?? "")
+                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         self.logger = logger
     }
 

@@ -139,9 +139,13 @@ struct Endpoints {
         }
     }
 
-    private mutating func describe<Output>(_ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access, body: JSONSchema?,
-                                           query: [QueryParameter], reply: Reply<Output>, refusals: Set<Int>) {
-        operations.append(OperationDescription(method: method, path: path, summary: summary, audience: audience, access: access, query: query,
-                                               body: body, success: (reply.status, reply.description, reply.content), refusals: refusals))
+    private mutating func describe<Output>(
+        _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access, body: JSONSchema?,
+        query: [QueryParameter], reply: Reply<Output>, refusals: Set<Int>
+    ) {
+        operations.append(
+            OperationDescription(
+                method: method, path: path, summary: summary, audience: audience, access: access, query: query,
+                body: body, success: (reply.status, reply.description, reply.content), refusals: refusals))
     }
 }

@@ -52,14 +52,17 @@ struct JSONSchema: Sendable {
     }
 
     /// A string naming a case of `type`.
-    static func oneOf<Cases: CaseIterable & RawRepresentable>(_ type: Cases.Type, _ description: String? = nil) -> JSONSchema where Cases.RawValue == String {
+    static func oneOf<Cases: CaseIterable & RawRepresentable>(_ type: Cases.Type, _ description: String? = nil) -> JSONSchema
+    where Cases.RawValue == String {
         oneOf(type.allCases.map(\.rawValue), description)
     }
 
     /// A whole number in `range`; int64-formatted when the range needs it.
     static func integer<Number: BinaryInteger>(_ range: ClosedRange<Number>, _ description: String? = nil) -> JSONSchema {
-        var node: [String: JSONValue] = ["type": .string("integer"), "minimum": .integer(Int64(range.lowerBound)),
-                                         "maximum": .integer(Int64(range.upperBound))]
+        var node: [String: JSONValue] = [
+            "type": .string("integer"), "minimum": .integer(Int64(range.lowerBound)),
+            "maximum": .integer(Int64(range.upperBound)),
+        ]
         if range.upperBound > Int32.max { node["format"] = .string("int64") }
         return JSONSchema(node).described(description)
     }
@@ -97,8 +100,10 @@ struct JSONSchema: Sendable {
     }
 
     /// An object with these members; `optional` ones may be absent (or null, where nullable).
-    static func object(required: KeyValuePairs<String, JSONSchema> = [:], optional: KeyValuePairs<String, JSONSchema> = [:],
-                       _ description: String? = nil) -> JSONSchema {
+    static func object(
+        required: KeyValuePairs<String, JSONSchema> = [:], optional: KeyValuePairs<String, JSONSchema> = [:],
+        _ description: String? = nil
+    ) -> JSONSchema {
         var properties: [String: JSONValue] = [:]
         var references: [String: JSONSchema] = [:]
         for (name, schema) in Array(required) + Array(optional) {

@@ -12,7 +12,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         if let header = request.headers[.authorization] {
             guard header.hasPrefix("Bearer "), header.count < 200,
-                  let principal = try await workflow.principal(forToken: String(header.dropFirst("Bearer ".count))) else {
+                let principal = try await workflow.principal(forToken: String(header.dropFirst("Bearer ".count)))
+            else {
                 throw Problem(.unauthorized, "the bearer token is unknown, expired or revoked")
             }
             context.principal = principal
@@ -37,8 +38,10 @@ struct ProblemMiddleware: RouterMiddleware {
             if allowed.isEmpty || allowed.contains(request.method.rawValue) {
                 response = try Problem(.notFound, "no such resource").response(from: request, context: context)
             } else {
-                var refusal = try Problem(.methodNotAllowed, "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: " or "))")
-                    .response(from: request, context: context)
+                var refusal = try Problem(
+                    .methodNotAllowed, "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: " or "))"
+                )
+                .response(from: request, context: context)
                 refusal.headers[.allow] = allowed.joined(separator: ", ")
                 response = refusal
             }
@@ -52,4 +55,3 @@ struct ProblemMiddleware: RouterMiddleware {
         return response
     }
 }
-

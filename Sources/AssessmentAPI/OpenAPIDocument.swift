@@ -33,8 +33,10 @@ enum OpenAPIDocument {
             var node: [String: JSONValue] = ["summary": .string(operation.summary), "tags": .array([.string(operation.audience)])]
             if case .anyone = operation.access {} else { node["security"] = .array([.object(["bearer": .array([])])]) }
             var parameters: [JSONValue] = operation.pathParameters.map { name in
-                .object(["name": .string(name), "in": .string("path"), "required": .bool(true),
-                         "schema": .object(pathParameters[name]?.node ?? JSONSchema.string().node)])
+                .object([
+                    "name": .string(name), "in": .string("path"), "required": .bool(true),
+                    "schema": .object(pathParameters[name]?.node ?? JSONSchema.string().node),
+                ])
             }
             for parameter in operation.query {
                 var member: [String: JSONValue] = ["name": .string(parameter.name), "in": .string("query"), "schema": .object(parameter.schema.node)]
@@ -44,7 +46,9 @@ enum OpenAPIDocument {
             }
             if !parameters.isEmpty { node["parameters"] = .array(parameters) }
             if let body = operation.body {
-                node["requestBody"] = .object(["required": .bool(true), "content": .object(["application/json": .object(["schema": .object(body.node)])])])
+                node["requestBody"] = .object([
+                    "required": .bool(true), "content": .object(["application/json": .object(["schema": .object(body.node)])]),
+                ])
                 add(body.references)
             }
             var responses: [String: JSONValue] = [:]
@@ -64,18 +68,24 @@ enum OpenAPIDocument {
             "openapi": .string("3.1.0"),
             "info": .object([
                 "title": .string("assess"), "version": .string("1"),
-                "description": .string("Professional title evaluation and vocational skills certification. Refusals are application/problem+json (RFC 9457)."),
+                "description": .string(
+                    "Professional title evaluation and vocational skills certification. Refusals are application/problem+json (RFC 9457)."),
             ]),
             "components": .object([
-                "securitySchemes": .object(["bearer": .object([
-                    "type": .string("http"), "scheme": .string("bearer"),
-                    "description": .string("A token from POST /v1/applicants or /v1/sessions, or `assess tokens issue` for institutions, reviewers and the bureau."),
-                ])]),
+                "securitySchemes": .object([
+                    "bearer": .object([
+                        "type": .string("http"), "scheme": .string("bearer"),
+                        "description": .string(
+                            "A token from POST /v1/applicants or /v1/sessions, or `assess tokens issue` for institutions, reviewers and the bureau."),
+                    ])
+                ]),
                 "schemas": .object(schemas.mapValues { .object($0.node) }),
-                "responses": .object(["Problem": .object([
-                    "description": .string("A refusal, saying what to fix"),
-                    "content": .object(["application/problem+json": .object(["schema": .object(JSONSchema.ref(Problem.self).node)])]),
-                ])]),
+                "responses": .object([
+                    "Problem": .object([
+                        "description": .string("A refusal, saying what to fix"),
+                        "content": .object(["application/problem+json": .object(["schema": .object(JSONSchema.ref(Problem.self).node)])]),
+                    ])
+                ]),
             ]),
             "paths": .object(paths.mapValues { .object($0) }),
         ])

@@ -1,8 +1,8 @@
-import Workflow
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Notify
+import Workflow
 
 /// An RFC 9457 problem: what went wrong, and for bad input which fields to fix.
 public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
@@ -63,7 +63,8 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
         case let error as NotifyError:
             switch error.code {
             case .invalidInput:
-                return Problem(.unprocessableContent, error.message, errors: error.field.map { [FieldError(field: $0, message: error.message)] } ?? [])
+                return Problem(
+                    .unprocessableContent, error.message, errors: error.field.map { [FieldError(field: $0, message: error.message)] } ?? [])
             case .notFound: return Problem(.notFound, error.message)
             case .wrongState: return Problem(.conflict, error.message)
             }
@@ -87,7 +88,9 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
             return Problem(.badRequest, "the body lacks \(field)", errors: [FieldError(field: field, message: "required")])
         case .wrongType(let expected), .null(let expected):
             let wanted = Self.describe(expected)
-            return Problem(.badRequest, "\(field.isEmpty ? "the body" : field) must be \(wanted)", errors: [FieldError(field: field, message: "must be \(wanted)")])
+            return Problem(
+                .badRequest, "\(field.isEmpty ? "the body" : field) must be \(wanted)",
+                errors: [FieldError(field: field, message: "must be \(wanted)")])
         case .malformed(let detail):
             return Problem(.badRequest, "\(field): \(detail)", errors: [FieldError(field: field, message: detail)])
         }

@@ -21,7 +21,8 @@ final class RouteTable: Sendable {
         return routes.withLock { routes in
             routes.compactMap { route in
                 guard route.segments.count == segments.count,
-                      zip(route.segments, segments).allSatisfy({ $0.0.hasPrefix("{") || $0.0 == $0.1 }) else { return nil }
+                    zip(route.segments, segments).allSatisfy({ $0.0.hasPrefix("{") || $0.0 == $0.1 })
+                else { return nil }
                 return route.method
             }
         }

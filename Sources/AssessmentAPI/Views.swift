@@ -15,7 +15,8 @@ struct Page<Item: Encodable & Sendable & Documented>: ResponseEncodable, Sendabl
 
     static var schemaName: String { Item.schemaName + "Page" }
     static var schema: JSONSchema {
-        .object(required: ["items": .array(of: .ref(Item.self))], optional: ["next": .integer("pass as `after` for the next page; absent on the last")])
+        .object(
+            required: ["items": .array(of: .ref(Item.self))], optional: ["next": .integer("pass as `after` for the next page; absent on the last")])
     }
 }
 
@@ -23,18 +24,20 @@ extension Request {
     /// `after` and `limit` of a page request, in their documented ranges.
     func page() throws -> (after: Int64, limit: Int) {
         let query = uri.queryParameters
-        let after = try query["after"].map { text -> Int64 in
-            guard let value = Int64(String(text)), Bounds.after.contains(value) else {
-                throw Problem(.badRequest, "after must be a whole number ≥ 0", errors: [.init(field: "after", message: "not a whole number ≥ 0")])
-            }
-            return value
-        } ?? 0
-        let limit = try query["limit"].map { text -> Int in
-            guard let value = Int(String(text)), Bounds.limit.contains(value) else {
-                throw Problem(.badRequest, "limit must be 1 to 100", errors: [.init(field: "limit", message: "not 1 to 100")])
-            }
-            return value
-        } ?? 50
+        let after =
+            try query["after"].map { text -> Int64 in
+                guard let value = Int64(String(text)), Bounds.after.contains(value) else {
+                    throw Problem(.badRequest, "after must be a whole number ≥ 0", errors: [.init(field: "after", message: "not a whole number ≥ 0")])
+                }
+                return value
+            } ?? 0
+        let limit =
+            try query["limit"].map { text -> Int in
+                guard let value = Int(String(text)), Bounds.limit.contains(value) else {
+                    throw Problem(.badRequest, "limit must be 1 to 100", errors: [.init(field: "limit", message: "not 1 to 100")])
+                }
+                return value
+            } ?? 50
         return (after, limit)
     }
 }
@@ -65,8 +68,9 @@ struct ApplicationView: ResponseEncodable, Sendable, Documented {
     }
 
     static var schema: JSONSchema {
-        .object(required: ["id": .integer(), "round": .integer(), "state": .oneOf(ApplicationState.self), "appliedOn": .date],
-                optional: ["score": .number, "passed": .boolean, "appealOutcome": .oneOf(AppealOutcome.self, "once an appeal is decided")])
+        .object(
+            required: ["id": .integer(), "round": .integer(), "state": .oneOf(ApplicationState.self), "appliedOn": .date],
+            optional: ["score": .number, "passed": .boolean, "appealOutcome": .oneOf(AppealOutcome.self, "once an appeal is decided")])
     }
 }
 

@@ -17,7 +17,8 @@ public struct SignInFailureCounts: Sendable {
 extension AssessmentStore {
     /// Stores an applicant's password hash (scrypt; never the password).
     public func setPassword(applicant: Int64, hash: String, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO applicant_passwords (applicant_id, hash) VALUES (\(applicant), \(hash))
             ON CONFLICT (applicant_id) DO UPDATE SET hash = excluded.hash, updated_at = now()
             """, logger: logger)
@@ -39,36 +40,43 @@ extension AssessmentStore {
     ) async throws -> SignInFailureCounts {
         let key = ByteBuffer(bytes: key)
         let (short, long) = (Double(window.components.seconds), Double(slowWindow.components.seconds))
-        try await connection.query("""
+        try await connection.query(
+            """
             SELECT pg_advisory_xact_lock(hashtextextended(encode(\(key), 'hex'), 1)),
                    pg_advisory_xact_lock(hashtextextended(\(address), 2))
             """, logger: logger)
-        let counts = try await first("""
-            WITH recent AS (
-                SELECT key, client, at FROM sign_in_failures
-                WHERE (key = \(key) OR client = \(address)) AND at > now() - make_interval(secs => \(long))
-            )
-            SELECT count(*) FILTER (WHERE key = \(key) AND client = \(address) AND at > now() - make_interval(secs => \(short)))::int,
-                   count(*) FILTER (WHERE key = \(key))::int,
-                   count(*) FILTER (WHERE client = \(address) AND at > now() - make_interval(secs => \(short)))::int
-            FROM recent
-            """, as: (Int, Int, Int).self, on: connection) ?? (0, 0, 0)
+        let counts =
+            try await first(
+                """
+                WITH recent AS (
+                    SELECT key, client, at FROM sign_in_failures
+                    WHERE (key = \(key) OR client = \(address)) AND at > now() - make_interval(secs => \(long))
+                )
+                SELECT count(*) FILTER (WHERE key = \(key) AND client = \(address) AND at > now() - make_interval(secs => \(short)))::int,
+                       count(*) FILTER (WHERE key = \(key))::int,
+                       count(*) FILTER (WHERE client = \(address) AND at > now() - make_interval(secs => \(short)))::int
+                FROM recent
+                """, as: (Int, Int, Int).self, on: connection) ?? (0, 0, 0)
         return SignInFailureCounts(accountFromAddress: counts.0, account: counts.1, address: counts.2)
     }
 
     /// Writes an attempt as a failure until its password proves right (and forgets day-old ones).
     public func recordSignInAttempt(key: [UInt8], address: String, on connection: PostgresConnection) async throws -> Int64 {
         let key = ByteBuffer(bytes: key)
-        guard let id = try await first("""
-            WITH old AS (DELETE FROM sign_in_failures WHERE (key = \(key) OR client = \(address)) AND at < now() - interval '1 day')
-            INSERT INTO sign_in_failures (key, client) VALUES (\(key), \(address)) RETURNING id
-            """, as: Int64.self, on: connection) else { throw StoreError(.wrongState, "the sign-in could not be recorded; try again") }
+        guard
+            let id = try await first(
+                """
+                WITH old AS (DELETE FROM sign_in_failures WHERE (key = \(key) OR client = \(address)) AND at < now() - interval '1 day')
+                INSERT INTO sign_in_failures (key, client) VALUES (\(key), \(address)) RETURNING id
+                """, as: Int64.self, on: connection)
+        else { throw StoreError(.wrongState, "the sign-in could not be recorded; try again") }
         return id
     }
 
     /// The holder is in: this attempt and the address's earlier failures on the account no longer count.
     public func clearSignInFailures(attempt: Int64, key: [UInt8], address: String, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             DELETE FROM sign_in_failures WHERE id = \(attempt) OR (key = \(ByteBuffer(bytes: key)) AND client = \(address))
             """, logger: logger)
     }
@@ -76,7 +84,8 @@ extension AssessmentStore {
     /// Stores a new bearer token by its SHA-256 (the token itself is shown once and never kept).
     public func storeToken(hash: [UInt8], role: String, subject: String, validFor: Duration?, on connection: PostgresConnection) async throws {
         let seconds = validFor.map { Double($0.components.seconds) }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO api_tokens (token_hash, role, subject, expires_at)
             VALUES (\(ByteBuffer(bytes: hash)), \(role), \(subject), now() + make_interval(secs => \(seconds)))
             """, logger: logger)
@@ -84,7 +93,8 @@ extension AssessmentStore {
 
     /// Revokes every live token of `subject` in `role`; returns how many.
     public func revokeTokens(role: String, subject: String, on connection: PostgresConnection) async throws -> Int {
-        try await count("""
+        try await count(
+            """
             WITH revoked AS (
                 UPDATE api_tokens SET revoked_at = now() WHERE role = \(role) AND subject = \(subject) AND revoked_at IS NULL RETURNING 1
             )
@@ -94,9 +104,11 @@ extension AssessmentStore {
 
     /// The role and subject of a live token, by its SHA-256, or nil.
     public func tokenHolder(hash: [UInt8], on connection: PostgresConnection) async throws -> (role: String, subject: String)? {
-        try await first("""
+        try await first(
+            """
             SELECT role, subject FROM api_tokens
             WHERE token_hash = \(ByteBuffer(bytes: hash)) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-            """, as: (String, String).self, on: connection).map { (role: $0.0, subject: $0.1) }
+            """, as: (String, String).self, on: connection
+        ).map { (role: $0.0, subject: $0.1) }
     }
 }

@@ -54,7 +54,8 @@ extension AssessmentStore {
             throw StoreError(.duplicate, "an applicant with this identity document is already registered; sign in instead", field: "document")
         }
         let hash = vault.lookupHash(of: registration.document.lookupName)
-        let id = try await first("""
+        let id = try await first(
+            """
             INSERT INTO applicants (name, document_kind, document_hash, document_sealed, document_masked, employer, profile)
             VALUES (\(name), \(registration.document.kind.rawValue), \(ByteBuffer(bytes: hash)), \(ByteBuffer(bytes: try vault.seal(number))),
                     \(registration.document.masked), \(registration.employer), \(try Self.json(registration.profile))::jsonb)
@@ -82,7 +83,8 @@ extension AssessmentStore {
     ) async throws -> Int64? {
         let current = documentKey(kind: kind, number: number, issuingCountry: issuingCountry)
         let legacy = vault.lookupHash(of: "\(kind.rawValue):\(number.uppercased().filter { !$0.isWhitespace })")
-        return try await first("""
+        return try await first(
+            """
             SELECT id FROM applicants WHERE document_hash = ANY(\([ByteBuffer(bytes: current), ByteBuffer(bytes: legacy)]))
             ORDER BY document_hash = \(ByteBuffer(bytes: current)) DESC LIMIT 1
             """, as: Int64.self, on: connection)
@@ -90,12 +92,14 @@ extension AssessmentStore {
 
     /// An applicant, or a notFound error.
     public func applicant(_ id: Int64, on connection: PostgresConnection) async throws -> ApplicantRecord {
-        let row = try await first("""
+        let row = try await first(
+            """
             SELECT name, document_masked, employer, profile::text FROM applicants WHERE id = \(id)
             """, as: (String, String, String?, String).self, on: connection)
         guard let (name, masked, employer, profile) = row else { throw StoreError(.notFound, "no applicant has the id \(id)") }
-        return ApplicantRecord(id: id, name: name, documentMasked: masked, employer: employer,
-                               profile: try Self.decode(Applicant.self, profile))
+        return ApplicantRecord(
+            id: id, name: name, documentMasked: masked, employer: employer,
+            profile: try Self.decode(Applicant.self, profile))
     }
 
     /// Adds a reviewer to an institution's pool.
@@ -106,7 +110,8 @@ extension AssessmentStore {
         guard try await first("SELECT 1 FROM institutions WHERE id = \(institution)", as: Int.self, on: connection) != nil else {
             throw StoreError(.notFound, "no institution has the id \(institution)")
         }
-        let owner = try await first("""
+        let owner = try await first(
+            """
             WITH added AS (
                 INSERT INTO reviewers (id, institution_id, name, fields, employer, conflicts, load_cap, available)
                 VALUES (\(reviewer.id.rawValue), \(institution), \(name), \(Array(reviewer.fields)), \(reviewer.employer),
@@ -124,7 +129,8 @@ extension AssessmentStore {
 
     /// A reviewer declares a conflict with an applicant.
     public func declareConflict(reviewer: String, applicant: Int64, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE reviewers SET conflicts = array_append(conflicts, \(applicant))
             WHERE id = \(reviewer) AND NOT \(applicant) = ANY(conflicts)
             """, logger: logger)
@@ -132,8 +138,10 @@ extension AssessmentStore {
 
     /// An institution's pool for a field, with what each reviewer already carries in `round`
     /// subtracted from their cap; reviewers with no room left are left out.
-    public func reviewerPool(institution: String, field: String, round: Int64, cap: Int, on connection: PostgresConnection) async throws -> [Reviewer] {
-        let rows = try await connection.query("""
+    public func reviewerPool(institution: String, field: String, round: Int64, cap: Int, on connection: PostgresConnection) async throws -> [Reviewer]
+    {
+        let rows = try await connection.query(
+            """
             SELECT r.id, r.employer, r.conflicts, least(r.load_cap, \(cap)) - (
                        SELECT count(*)::int FROM assignments a JOIN applications p ON p.id = a.application_id
                        WHERE a.reviewer_id = r.id AND p.round_id = \(round) AND a.state <> 'replaced')
@@ -143,8 +151,10 @@ extension AssessmentStore {
             """, logger: logger)
         var pool: [Reviewer] = []
         for try await (id, employer, conflicts, room) in rows.decode((String, String?, [Int64], Int).self) where room > 0 {
-            pool.append(Reviewer(id: ReviewerID(id), fields: [field], employer: employer,
-                                 declaredConflicts: Set(conflicts.map(String.init)), loadCap: room))
+            pool.append(
+                Reviewer(
+                    id: ReviewerID(id), fields: [field], employer: employer,
+                    declaredConflicts: Set(conflicts.map(String.init)), loadCap: room))
         }
         return pool
     }

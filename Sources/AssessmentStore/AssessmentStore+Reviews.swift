@@ -33,14 +33,16 @@ extension AssessmentStore {
     ) async throws {
         let pairs = panels.flatMap { application, reviewers in reviewers.map { (application, $0.rawValue) } }
         guard !pairs.isEmpty else { return }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO assignments (application_id, reviewer_id, stage, due_at)
             SELECT a, r, \(stage.rawValue), \(dueAt) FROM unnest(\(pairs.map(\.0)), \(pairs.map(\.1))) AS t(a, r)
             ON CONFLICT DO NOTHING
             """, logger: logger)
         // Outbox.owe's keys and payload, for a whole panel in one statement.
         let event = NotificationEvent.assigned.rawValue
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
             SELECT \(event) || ':application:' || a || ':reviewer:' || r, 'reviewer:' || r, \(event),
                    jsonb_build_object('event', \(event), 'subject', 'application:' || a, 'stage', \(stage.rawValue)::int)
@@ -52,12 +54,15 @@ extension AssessmentStore {
     /// Every assignment of a case, replaced ones included.
     public func assignments(of application: Int64, on connection: PostgresConnection) async throws -> [AssignmentRecord] {
         var records: [AssignmentRecord] = []
-        for try await (reviewer, stage, state, score) in try await connection.query("""
+        for try await (reviewer, stage, state, score) in try await connection.query(
+            """
             SELECT reviewer_id, stage, state, score FROM assignments WHERE application_id = \(application) ORDER BY stage, reviewer_id
-            """, logger: logger).decode((String, Int16, String, Double?).self) {
-            records.append(AssignmentRecord(
-                application: application, reviewer: reviewer, stage: try Self.stored(ReviewStage.self, stage, "an assignment's stage"),
-                state: try Self.stored(AssignmentState.self, state, "an assignment's state"), score: score))
+            """, logger: logger
+        ).decode((String, Int16, String, Double?).self) {
+            records.append(
+                AssignmentRecord(
+                    application: application, reviewer: reviewer, stage: try Self.stored(ReviewStage.self, stage, "an assignment's stage"),
+                    state: try Self.stored(AssignmentState.self, state, "an assignment's state"), score: score))
         }
         return records
     }
@@ -66,16 +71,20 @@ extension AssessmentStore {
     /// conflicts by applicant id, and everyone who reviewed them before. One query for a chunk.
     public func reviewCases(_ applications: [Int64], field: String, on connection: PostgresConnection) async throws -> [ReviewCase] {
         var cases: [ReviewCase] = []
-        for try await (id, applicant, employer, earlier) in try await connection.query("""
+        for try await (id, applicant, employer, earlier) in try await connection.query(
+            """
             SELECT p.id, p.applicant_id, a.employer,
                    coalesce(array_agg(s.reviewer_id) FILTER (WHERE s.reviewer_id IS NOT NULL), '{}')
             FROM applications p JOIN applicants a ON a.id = p.applicant_id
             LEFT JOIN assignments s ON s.application_id = p.id
             WHERE p.id = ANY(\(applications))
             GROUP BY p.id, p.applicant_id, a.employer ORDER BY p.id
-            """, logger: logger).decode((Int64, Int64, String?, [String]).self) {
-            cases.append(ReviewCase(id: String(id), applicant: String(applicant), field: field, employer: employer,
-                                    excludedReviewers: Appeals.excludedReviewers(earlierPanels: [earlier.map { ReviewerID($0) }])))
+            """, logger: logger
+        ).decode((Int64, Int64, String?, [String]).self) {
+            cases.append(
+                ReviewCase(
+                    id: String(id), applicant: String(applicant), field: field, employer: employer,
+                    excludedReviewers: Appeals.excludedReviewers(earlierPanels: [earlier.map { ReviewerID($0) }])))
         }
         return cases
     }
@@ -91,21 +100,27 @@ extension AssessmentStore {
         // Scores of one case take turns, so that of two last scores committing together the later
         // one sees the other and sets off the aggregation; its count below runs after the wait.
         try await connection.query("SELECT 1 FROM applications WHERE id = \(application) FOR NO KEY UPDATE", logger: logger)
-        let current = try await first("""
+        let current = try await first(
+            """
             SELECT stage, state FROM assignments WHERE application_id = \(application) AND reviewer_id = \(reviewer)
             ORDER BY stage DESC LIMIT 1 FOR UPDATE
             """, as: (Int16, String).self, on: connection)
         guard let (stageValue, stateValue) = current, stateValue != AssignmentState.replaced.rawValue else {
             throw StoreError(.forbidden, "application \(application) is not assigned to this reviewer")
         }
-        guard stateValue == AssignmentState.assigned.rawValue else { throw StoreError(.duplicate, "this reviewer already scored application \(application)") }
-        try await connection.query("""
+        guard stateValue == AssignmentState.assigned.rawValue else {
+            throw StoreError(.duplicate, "this reviewer already scored application \(application)")
+        }
+        try await connection.query(
+            """
             UPDATE assignments SET state = 'scored', score = \(score), scored_at = now()
             WHERE application_id = \(application) AND reviewer_id = \(reviewer)
             """, logger: logger)
-        try await AuditLog.append(actor: .reviewer(reviewer), action: "score", subject: .application(application),
-                                  on: connection, logger: logger)
-        let waiting = try await count("""
+        try await AuditLog.append(
+            actor: .reviewer(reviewer), action: "score", subject: .application(application),
+            on: connection, logger: logger)
+        let waiting = try await count(
+            """
             SELECT count(*)::int FROM assignments
             WHERE application_id = \(application) AND stage = \(stageValue) AND state = 'assigned'
             """, on: connection)
@@ -115,7 +130,8 @@ extension AssessmentStore {
     /// Replaces a reviewer who missed the deadline: the assignment ends as replaced; false when it
     /// was scored or replaced meanwhile.
     public func markReplaced(reviewer: String, application: Int64, on connection: PostgresConnection) async throws -> Bool {
-        try await count("""
+        try await count(
+            """
             WITH u AS (UPDATE assignments SET state = 'replaced'
                        WHERE application_id = \(application) AND reviewer_id = \(reviewer) AND state = 'assigned' RETURNING 1)
             SELECT count(*)::int FROM u
@@ -124,7 +140,8 @@ extension AssessmentStore {
 
     /// Marks a reminder sent; false when it was sent before or the assignment is no longer open.
     public func markReminded(reviewer: String, application: Int64, on connection: PostgresConnection) async throws -> Bool {
-        try await count("""
+        try await count(
+            """
             WITH u AS (UPDATE assignments SET reminded_at = now()
                        WHERE application_id = \(application) AND reviewer_id = \(reviewer) AND state = 'assigned'
                          AND reminded_at IS NULL RETURNING 1)
@@ -136,23 +153,28 @@ extension AssessmentStore {
     public func recordVote(_ vote: CommitteeVote, application: Int64, actor: Actor, on connection: PostgresConnection) async throws {
         let state = try await self.application(application, on: connection).state
         guard state == .scored else { throw StoreError(.wrongState, "application \(application) is \(state.rawValue); votes follow scoring") }
-        let inserted = try await count("""
+        let inserted = try await count(
+            """
             WITH i AS (INSERT INTO votes (application_id, stage, members, yes, no, abstain)
                        VALUES (\(application), 0, \(vote.members), \(vote.yes), \(vote.no), \(vote.abstain))
                        ON CONFLICT DO NOTHING RETURNING 1)
             SELECT count(*)::int FROM i
             """, on: connection)
         guard inserted == 1 else { throw StoreError(.duplicate, "the committee already voted on application \(application)") }
-        try await AuditLog.append(actor: actor, action: "vote", subject: .application(application),
-                                  detail: ["yes": "\(vote.yes)", "no": "\(vote.no)", "abstain": "\(vote.abstain)"],
-                                  on: connection, logger: logger)
+        try await AuditLog.append(
+            actor: actor, action: "vote", subject: .application(application),
+            detail: ["yes": "\(vote.yes)", "no": "\(vote.no)", "abstain": "\(vote.abstain)"],
+            on: connection, logger: logger)
     }
 
     /// A case's recorded ballot.
     public func vote(of application: Int64, on connection: PostgresConnection) async throws -> CommitteeVote? {
-        guard let (members, yes, no, abstain) = try await first("""
-            SELECT members, yes, no, abstain FROM votes WHERE application_id = \(application) AND stage = 0
-            """, as: (Int, Int, Int, Int).self, on: connection) else { return nil }
+        guard
+            let (members, yes, no, abstain) = try await first(
+                """
+                SELECT members, yes, no, abstain FROM votes WHERE application_id = \(application) AND stage = 0
+                """, as: (Int, Int, Int, Int).self, on: connection)
+        else { return nil }
         return try CommitteeVote(members: members, yes: yes, no: no, abstain: abstain)
     }
 
@@ -183,46 +205,56 @@ extension AssessmentStore {
         }
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...4000).contains(trimmed.count) else { throw StoreError(.invalidInput, "give a reason of 1 to 4,000 characters", field: "reason") }
-        let inserted = try await count("""
+        let inserted = try await count(
+            """
             WITH i AS (INSERT INTO appeals (application_id, reason) VALUES (\(application), \(trimmed)) ON CONFLICT DO NOTHING RETURNING 1)
             SELECT count(*)::int FROM i
             """, on: connection)
         guard inserted == 1 else { throw StoreError(.duplicate, "an appeal of application \(application) was filed already") }
-        try await AuditLog.append(actor: .applicant(applicant), action: "appeal", subject: .application(application),
-                                  on: connection, logger: logger)
+        try await AuditLog.append(
+            actor: .applicant(applicant), action: "appeal", subject: .application(application),
+            on: connection, logger: logger)
     }
 
     /// Decides an open appeal: the fresh panel's result replaces the original; false when it was decided already.
     public func decideAppeal(application: Int64, result: CaseResult, outcome: AppealOutcome, on connection: PostgresConnection) async throws -> Bool {
-        let decided = try await count("""
+        let decided = try await count(
+            """
             WITH u AS (UPDATE appeals SET state = 'decided', outcome = \(outcome.rawValue)
                        WHERE application_id = \(application) AND state = 'open' RETURNING 1)
             SELECT count(*)::int FROM u
             """, on: connection)
         guard decided == 1 else { return false }
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE applications SET passed = \(result.passed), score = coalesce(\(result.score), score), appeal_outcome = \(outcome.rawValue)
             WHERE id = \(application)
             """, logger: logger)
-        try await AuditLog.append(actor: .system, action: "appeal \(outcome.rawValue)", subject: .application(application),
-                                  on: connection, logger: logger)
+        try await AuditLog.append(
+            actor: .system, action: "appeal \(outcome.rawValue)", subject: .application(application),
+            on: connection, logger: logger)
         return true
     }
 
     /// Open assignments of a round past their deadline: those to remind, and those reminded more
     /// than `grace` seconds ago, to replace.
     public func overdueAssignments(round: Int64, grace: Double, on connection: PostgresConnection) async throws
-        -> (remind: [AssignmentRecord], replace: [AssignmentRecord]) {
-        var remind: [AssignmentRecord] = [], replace: [AssignmentRecord] = []
-        for try await (application, reviewer, stage, reminded, pastGrace) in try await connection.query("""
+        -> (remind: [AssignmentRecord], replace: [AssignmentRecord])
+    {
+        var remind: [AssignmentRecord] = []
+        var replace: [AssignmentRecord] = []
+        for try await (application, reviewer, stage, reminded, pastGrace) in try await connection.query(
+            """
             SELECT a.application_id, a.reviewer_id, a.stage, a.reminded_at IS NOT NULL,
                    coalesce(a.reminded_at < now() - \(grace) * interval '1 second', false)
             FROM assignments a JOIN applications p ON p.id = a.application_id
             WHERE p.round_id = \(round) AND a.state = 'assigned' AND a.due_at < now()
             ORDER BY a.application_id, a.reviewer_id
-            """, logger: logger).decode((Int64, String, Int16, Bool, Bool).self) {
-            let record = AssignmentRecord(application: application, reviewer: reviewer,
-                                          stage: try Self.stored(ReviewStage.self, stage, "an assignment's stage"), state: .assigned, score: nil)
+            """, logger: logger
+        ).decode((Int64, String, Int16, Bool, Bool).self) {
+            let record = AssignmentRecord(
+                application: application, reviewer: reviewer,
+                stage: try Self.stored(ReviewStage.self, stage, "an assignment's stage"), state: .assigned, score: nil)
             if !reminded { remind.append(record) } else if pastGrace { replace.append(record) }
         }
         return (remind, replace)
@@ -243,16 +275,19 @@ extension AssessmentStore {
             throw StoreError(.notFound, "no application has the id \(application)")
         }
         try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\("objection:" + client), 3))", logger: logger)
-        let (fromClient, onApplication) = try await first("""
-            SELECT count(*) FILTER (WHERE client = \(client) AND filed_at > now() - interval '1 hour')::int,
-                   count(*) FILTER (WHERE application_id = \(application) AND state = 'open')::int
-            FROM objections WHERE client = \(client) OR application_id = \(application)
-            """, as: (Int, Int).self, on: connection) ?? (0, 0)
+        let (fromClient, onApplication) =
+            try await first(
+                """
+                SELECT count(*) FILTER (WHERE client = \(client) AND filed_at > now() - interval '1 hour')::int,
+                       count(*) FILTER (WHERE application_id = \(application) AND state = 'open')::int
+                FROM objections WHERE client = \(client) OR application_id = \(application)
+                """, as: (Int, Int).self, on: connection) ?? (0, 0)
         guard fromClient < ObjectionLimits.perClientPerHour else {
             throw StoreError(.tooMany, "at most \(ObjectionLimits.perClientPerHour) objections an hour may come from one address; try again later")
         }
         guard onApplication < ObjectionLimits.openPerApplication else {
-            throw StoreError(.tooMany, "this result already has \(ObjectionLimits.openPerApplication) open objections; the institution handles them first")
+            throw StoreError(
+                .tooMany, "this result already has \(ObjectionLimits.openPerApplication) open objections; the institution handles them first")
         }
         let record = try await self.application(application, on: connection)
         let round = try await round(record.roundID, on: connection)
@@ -262,27 +297,35 @@ extension AssessmentStore {
         let who = filedBy.trimmingCharacters(in: .whitespacesAndNewlines)
         let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...200).contains(who.count) else { throw StoreError(.invalidInput, "say who files it, in 1 to 200 characters", field: "filedBy") }
-        guard (1...4000).contains(text.count) else { throw StoreError(.invalidInput, "give a statement of 1 to 4,000 characters", field: "statement") }
-        let id = try await first("""
+        guard (1...4000).contains(text.count) else {
+            throw StoreError(.invalidInput, "give a statement of 1 to 4,000 characters", field: "statement")
+        }
+        let id = try await first(
+            """
             INSERT INTO objections (application_id, filed_by, contact, statement, client)
             VALUES (\(application), \(who), \(contact.trimmingCharacters(in: .whitespaces)), \(text), \(client)) RETURNING id
             """, as: Int64.self, on: connection)!
-        try await Outbox.owe(.objectionFiled, about: .objection(id), to: .institution(round.institutionID),
-                             payload: ["application": "\(application)"], on: connection, logger: logger)
-        try await AuditLog.append(actor: .publicMember, action: "object", subject: .application(application),
-                                  detail: ["objection": "\(id)"], on: connection, logger: logger)
+        try await Outbox.owe(
+            .objectionFiled, about: .objection(id), to: .institution(round.institutionID),
+            payload: ["application": "\(application)"], on: connection, logger: logger)
+        try await AuditLog.append(
+            actor: .publicMember, action: "object", subject: .application(application),
+            detail: ["objection": "\(id)"], on: connection, logger: logger)
         return id
     }
 
     /// Dismisses open objections of one of the institution's rounds in one step, with the reason
     /// recorded on each (a flood of spam must not hold the round); returns how many were open.
-    public func dismissObjections(_ ids: [Int64], round id: Int64, institution: String, reason: String,
-                                  on connection: PostgresConnection) async throws -> Int {
+    public func dismissObjections(
+        _ ids: [Int64], round id: Int64, institution: String, reason: String,
+        on connection: PostgresConnection
+    ) async throws -> Int {
         let round = try await round(id, lock: true, on: connection)
         guard round.institutionID == institution else { throw StoreError(.forbidden, "round \(id) belongs to another institution") }
         let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...4000).contains(text.count) else { throw StoreError(.invalidInput, "give a reason of 1 to 4,000 characters", field: "reason") }
-        let dismissed = try await count("""
+        let dismissed = try await count(
+            """
             WITH d AS (
                 UPDATE objections o SET state = 'dismissed', resolution = \(text), handled_at = now()
                 FROM applications p
@@ -291,17 +334,21 @@ extension AssessmentStore {
             )
             SELECT count(*)::int FROM d
             """, on: connection)
-        try await AuditLog.append(actor: .institution(institution), action: "dismiss objections", subject: .round(id),
-                                  detail: ["count": "\(dismissed)"], on: connection, logger: logger)
+        try await AuditLog.append(
+            actor: .institution(institution), action: "dismiss objections", subject: .round(id),
+            detail: ["count": "\(dismissed)"], on: connection, logger: logger)
         return dismissed
     }
 
     /// A round's objections for its institution, oldest first after `after`.
-    public func objections(round id: Int64, institution: String, openOnly: Bool, after: Int64, limit: Int,
-                           on connection: PostgresConnection) async throws -> [ObjectionRecord] {
+    public func objections(
+        round id: Int64, institution: String, openOnly: Bool, after: Int64, limit: Int,
+        on connection: PostgresConnection
+    ) async throws -> [ObjectionRecord] {
         let round = try await round(id, on: connection)
         guard round.institutionID == institution else { throw StoreError(.forbidden, "round \(id) belongs to another institution") }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT o.id, o.application_id, o.filed_by, o.contact, o.statement, o.state, o.filed_at
             FROM objections o JOIN applications p ON p.id = o.application_id
             WHERE p.round_id = \(id) AND o.id > \(after) AND (NOT \(openOnly) OR o.state = 'open')
@@ -309,27 +356,36 @@ extension AssessmentStore {
             """, logger: logger)
         var records: [ObjectionRecord] = []
         for try await (id, application, filedBy, contact, statement, state, filedAt) in rows.decode(
-            (Int64, Int64, String, String?, String, String, Date).self) {
-            records.append(ObjectionRecord(id: id, application: application, filedBy: filedBy, contact: contact, statement: statement,
-                                           state: try Self.stored(ObjectionState.self, state, "objection \(id)'s state"), filedAt: filedAt))
+            (Int64, Int64, String, String?, String, String, Date).self)
+        {
+            records.append(
+                ObjectionRecord(
+                    id: id, application: application, filedBy: filedBy, contact: contact, statement: statement,
+                    state: try Self.stored(ObjectionState.self, state, "objection \(id)'s state"), filedAt: filedAt))
         }
         return records
     }
 
     /// The round's institution records how it handled an open objection.
     public func handleObjection(_ id: Int64, institution: String, resolution: String, on connection: PostgresConnection) async throws {
-        guard let (state, owner) = try await first("""
-            SELECT o.state, r.institution_id FROM objections o JOIN applications p ON p.id = o.application_id
-            JOIN rounds r ON r.id = p.round_id WHERE o.id = \(id) FOR UPDATE OF o
-            """, as: (String, String).self, on: connection) else { throw StoreError(.notFound, "no objection has the id \(id)") }
+        guard
+            let (state, owner) = try await first(
+                """
+                SELECT o.state, r.institution_id FROM objections o JOIN applications p ON p.id = o.application_id
+                JOIN rounds r ON r.id = p.round_id WHERE o.id = \(id) FOR UPDATE OF o
+                """, as: (String, String).self, on: connection)
+        else { throw StoreError(.notFound, "no objection has the id \(id)") }
         guard owner == institution else { throw StoreError(.forbidden, "objection \(id) concerns another institution's round") }
         guard state == ObjectionState.open.rawValue else { throw StoreError(.duplicate, "objection \(id) was handled already") }
         let text = resolution.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...4000).contains(text.count) else { throw StoreError(.invalidInput, "give a resolution of 1 to 4,000 characters", field: "resolution") }
+        guard (1...4000).contains(text.count) else {
+            throw StoreError(.invalidInput, "give a resolution of 1 to 4,000 characters", field: "resolution")
+        }
         try await connection.query(
             "UPDATE objections SET state = 'handled', resolution = \(text), handled_at = now() WHERE id = \(id)", logger: logger)
-        try await AuditLog.append(actor: .institution(institution), action: "handle objection", subject: .objection(id),
-                                  on: connection, logger: logger)
+        try await AuditLog.append(
+            actor: .institution(institution), action: "handle objection", subject: .objection(id),
+            on: connection, logger: logger)
     }
 }
 
@@ -346,26 +402,33 @@ extension AssessmentStore {
     /// A reviewer's cases still to score, in application order after `after`, at most `limit`.
     public func openCases(of reviewer: String, after: Int64, limit: Int, on connection: PostgresConnection) async throws -> [BlindCase] {
         var cases: [BlindCase] = []
-        for try await (application, round, stage, target, due) in try await connection.query("""
+        for try await (application, round, stage, target, due) in try await connection.query(
+            """
             SELECT a.application_id, p.round_id, a.stage::int, p.target::text, a.due_at
             FROM assignments a JOIN applications p ON p.id = a.application_id
             WHERE a.reviewer_id = \(reviewer) AND a.state = 'assigned' AND a.application_id > \(after)
             ORDER BY a.application_id LIMIT \(limit)
-            """, logger: logger).decode((Int64, Int64, Int, String, Date).self) {
-            cases.append(BlindCase(application: application, round: round, stage: stage,
-                                   target: try Self.decode(ApplicationTarget.self, target), dueAt: due))
+            """, logger: logger
+        ).decode((Int64, Int64, Int, String, Date).self) {
+            cases.append(
+                BlindCase(
+                    application: application, round: round, stage: stage,
+                    target: try Self.decode(ApplicationTarget.self, target), dueAt: due))
         }
         return cases
     }
 
     /// The notifications owed to a recipient, in order after `after`, at most `limit`.
     public func notifications(of recipient: String, after: Int64, limit: Int, on connection: PostgresConnection) async throws
-        -> [(id: Int64, event: String, createdAt: Date, payload: String)] {
+        -> [(id: Int64, event: String, createdAt: Date, payload: String)]
+    {
         var rows: [(id: Int64, event: String, createdAt: Date, payload: String)] = []
-        for try await row in try await connection.query("""
+        for try await row in try await connection.query(
+            """
             SELECT id, event, created_at, payload::text FROM notification_outbox
             WHERE recipient = \(recipient) AND id > \(after) ORDER BY id LIMIT \(limit)
-            """, logger: logger).decode((Int64, String, Date, String).self) {
+            """, logger: logger
+        ).decode((Int64, String, Date, String).self) {
             rows.append(row)
         }
         return rows
@@ -398,8 +461,9 @@ public enum ObjectionLimits {
         let digits = contact.filter(\.isNumber).count
         let phone = contact.wholeMatch(of: /\+?[0-9 ()-]{6,30}/) != nil && (6...20).contains(digits)
         guard contact.count <= 200, email || phone else {
-            throw StoreError(.invalidInput, "contact must be an e-mail address or a phone number, so that the institution can answer",
-                             field: "contact")
+            throw StoreError(
+                .invalidInput, "contact must be an e-mail address or a phone number, so that the institution can answer",
+                field: "contact")
         }
     }
 }

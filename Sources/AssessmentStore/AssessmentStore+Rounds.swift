@@ -28,9 +28,11 @@ public struct RoundDraft: Sendable {
     public var scoringDays: Int
 
     /// A draft.
-    public init(institutionID: String, name: String, track: RoundRecord.Track, field: String, policy: Policy = Policy(),
-                calendar: WorkingCalendar = WorkingCalendar(), seed: Int64, startDate: CalendarDate, daySeconds: Int = 86_400,
-                closesOnDay: Int = 30, scoringDays: Int = 14) {
+    public init(
+        institutionID: String, name: String, track: RoundRecord.Track, field: String, policy: Policy = Policy(),
+        calendar: WorkingCalendar = WorkingCalendar(), seed: Int64, startDate: CalendarDate, daySeconds: Int = 86_400,
+        closesOnDay: Int = 30, scoringDays: Int = 14
+    ) {
         (self.institutionID, self.name, self.track, self.field, self.policy) = (institutionID, name, track, field, policy)
         (self.calendar, self.seed, self.startDate, self.daySeconds) = (calendar, seed, startDate, daySeconds)
         (self.closesOnDay, self.scoringDays) = (closesOnDay, scoringDays)
@@ -65,7 +67,9 @@ extension AssessmentStore {
     /// Opens a round; refuses an invalid policy, an unknown field or a clock that cannot work.
     public func openRound(_ draft: RoundDraft, on connection: PostgresConnection) async throws -> Int64 {
         let problems = draft.policy.problems()
-        guard problems.isEmpty else { throw StoreError(.invalidInput, "the policy is not valid: " + problems.joined(separator: "; "), field: "policy") }
+        guard problems.isEmpty else {
+            throw StoreError(.invalidInput, "the policy is not valid: " + problems.joined(separator: "; "), field: "policy")
+        }
         switch draft.track {
         case .title where TitleSeries.named(draft.field) == nil:
             throw StoreError(.invalidInput, "no title series has the code \(draft.field)", field: "field")
@@ -76,26 +80,31 @@ extension AssessmentStore {
         guard draft.daySeconds > 0, draft.closesOnDay >= 0, draft.scoringDays > 0 else {
             throw StoreError(.invalidInput, "daySeconds and scoringDays must be positive and closesOnDay not negative")
         }
-        guard let id = try await first("""
-            INSERT INTO rounds (institution_id, name, track, field, policy, calendar, state, seed, start_date, day_seconds,
-                                closes_on_day, scoring_days)
-            SELECT \(draft.institutionID), \(draft.name), \(draft.track.rawValue), \(draft.field), \(try Self.json(draft.policy))::jsonb,
-                   \(try Self.json(draft.calendar))::jsonb, 'open', \(draft.seed), \(draft.startDate.description)::date,
-                   \(draft.daySeconds), \(draft.closesOnDay), \(draft.scoringDays)
-            WHERE EXISTS (SELECT 1 FROM institutions WHERE id = \(draft.institutionID))
-            RETURNING id
-            """, as: Int64.self, on: connection) else {
+        guard
+            let id = try await first(
+                """
+                INSERT INTO rounds (institution_id, name, track, field, policy, calendar, state, seed, start_date, day_seconds,
+                                    closes_on_day, scoring_days)
+                SELECT \(draft.institutionID), \(draft.name), \(draft.track.rawValue), \(draft.field), \(try Self.json(draft.policy))::jsonb,
+                       \(try Self.json(draft.calendar))::jsonb, 'open', \(draft.seed), \(draft.startDate.description)::date,
+                       \(draft.daySeconds), \(draft.closesOnDay), \(draft.scoringDays)
+                WHERE EXISTS (SELECT 1 FROM institutions WHERE id = \(draft.institutionID))
+                RETURNING id
+                """, as: Int64.self, on: connection)
+        else {
             throw StoreError(.notFound, "no institution has the id \(draft.institutionID)", field: "institutionID")
         }
-        try await AuditLog.append(actor: .institution(draft.institutionID), action: "open round", subject: .round(id),
-                                  detail: ["seed": "\(draft.seed)", "track": draft.track.rawValue, "field": draft.field],
-                                  on: connection, logger: logger)
+        try await AuditLog.append(
+            actor: .institution(draft.institutionID), action: "open round", subject: .round(id),
+            detail: ["seed": "\(draft.seed)", "track": draft.track.rawValue, "field": draft.field],
+            on: connection, logger: logger)
         return id
     }
 
     /// A round; with `lock`, held until the caller's transaction ends, so its steps run one at a time.
     public func round(_ id: Int64, lock: Bool = false, on connection: PostgresConnection) async throws -> RoundRecord {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT institution_id, name, track, field, policy::text, calendar::text, state, seed, start_date::text, day_seconds,
                    started_at, closes_on_day, scoring_days, notice_ends::text, appeals_end::text
             FROM rounds WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
@@ -114,9 +123,12 @@ extension AssessmentStore {
             let storedPolicy = try Self.decode(Policy.self, policy)
             let problems = storedPolicy.problems()
             guard problems.isEmpty, (1...86_400).contains(daySeconds), closesOnDay >= 0, scoringDays > 0,
-                  let track = RoundRecord.Track(rawValue: track), let state = RoundState(rawValue: state) else {
-                throw StoreError(.invalidStoredData, "round \(id) was stored with values that break today's rules"
-                                 + (problems.isEmpty ? "" : ": " + problems.joined(separator: "; ")) + "; open a corrected round")
+                let track = RoundRecord.Track(rawValue: track), let state = RoundState(rawValue: state)
+            else {
+                throw StoreError(
+                    .invalidStoredData,
+                    "round \(id) was stored with values that break today's rules"
+                        + (problems.isEmpty ? "" : ": " + problems.joined(separator: "; ")) + "; open a corrected round")
             }
             return RoundRecord(
                 id: id, institutionID: institution, name: name, track: track, field: field,
@@ -150,7 +162,8 @@ extension AssessmentStore {
     public func facts(of round: RoundRecord, on connection: PostgresConnection) async throws -> RoundFacts {
         var facts = RoundFacts(today: try await today(of: round, on: connection))
         facts.policyProblems = round.policy.problems()
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT count(*) FILTER (WHERE state NOT IN ('submitted', 'ineligible'))::int,
                    count(*) FILTER (WHERE state = 'eligible')::int,
                    count(*) FILTER (WHERE state IN ('eligible', 'assigned'))::int,
@@ -182,8 +195,9 @@ extension AssessmentStore {
         case .success: break
         }
         try await connection.query("UPDATE rounds SET state = \(target.rawValue) WHERE id = \(round.id)", logger: logger)
-        try await AuditLog.append(actor: actor, action: "round \(target.rawValue)", subject: .round(round.id),
-                                  on: connection, logger: logger)
+        try await AuditLog.append(
+            actor: actor, action: "round \(target.rawValue)", subject: .round(round.id),
+            on: connection, logger: logger)
         // The caller holds the round's lock, so nothing else changed it: no second read.
         var advanced = round
         advanced.state = target
@@ -192,7 +206,8 @@ extension AssessmentStore {
 
     /// Records the notice's and the appeal window's last days.
     public func setNoticeDates(round: Int64, noticeEnds: CalendarDate, appealsEnd: CalendarDate, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE rounds SET notice_ends = \(noticeEnds.description)::date, appeals_end = \(appealsEnd.description)::date
             WHERE id = \(round)
             """, logger: logger)
@@ -218,30 +233,37 @@ extension AssessmentStore {
             throw StoreError(.invalidInput, "round \(roundID) takes \(round.track.rawValue) applications for \(round.field) only", field: "target")
         }
         _ = try await self.applicant(applicant, on: connection)
-        guard let id = try await first("""
-            INSERT INTO applications (round_id, applicant_id, target, applied_on, state)
-            VALUES (\(roundID), \(applicant), \(try Self.json(target))::jsonb, \(try Self.day(of: round, at: now).description)::date, 'submitted')
-            ON CONFLICT (round_id, applicant_id) DO NOTHING
-            RETURNING id
-            """, as: Int64.self, on: connection) else {
+        guard
+            let id = try await first(
+                """
+                INSERT INTO applications (round_id, applicant_id, target, applied_on, state)
+                VALUES (\(roundID), \(applicant), \(try Self.json(target))::jsonb, \(try Self.day(of: round, at: now).description)::date, 'submitted')
+                ON CONFLICT (round_id, applicant_id) DO NOTHING
+                RETURNING id
+                """, as: Int64.self, on: connection)
+        else {
             throw StoreError(.duplicate, "this applicant already applied in round \(roundID)")
         }
-        try await AuditLog.append(actor: .applicant(applicant), action: "apply", subject: .application(id),
-                                  on: connection, logger: logger)
+        try await AuditLog.append(
+            actor: .applicant(applicant), action: "apply", subject: .application(id),
+            on: connection, logger: logger)
         return id
     }
 
     /// An application; with `lock`, held until the caller's transaction ends.
     public func application(_ id: Int64, lock: Bool = false, on connection: PostgresConnection) async throws -> ApplicationRecord {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT round_id, applicant_id, target::text, applied_on::text, state, score, passed, appeal_outcome
             FROM applications WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
             """, logger: logger)
         for try await (round, applicant, target, appliedOn, state, score, passed, outcome) in rows.decode(
-            (Int64, Int64, String, String, String, Double?, Bool?, String?).self) {
+            (Int64, Int64, String, String, String, Double?, Bool?, String?).self)
+        {
             return ApplicationRecord(
                 id: id, roundID: round, applicantID: applicant, target: try Self.decode(ApplicationTarget.self, target),
-                appliedOn: try .column(appliedOn), state: try Self.stored(ApplicationState.self, state, "application \(id)'s state"), score: score, passed: passed,
+                appliedOn: try .column(appliedOn), state: try Self.stored(ApplicationState.self, state, "application \(id)'s state"), score: score,
+                passed: passed,
                 appealOutcome: outcome.flatMap(AppealOutcome.init(rawValue:)))
         }
         throw StoreError(.notFound, "no application has the id \(id)")
@@ -249,11 +271,13 @@ extension AssessmentStore {
 
     /// Records the eligibility decision of a submitted application; false when it was decided already.
     public func decideEligibility(_ application: Int64, _ eligibility: Eligibility, on connection: PostgresConnection) async throws -> Bool {
-        let (state, reasons): (String, [String]) = switch eligibility {
-        case .eligible: ("eligible", [])
-        case .ineligible(let reasons): ("ineligible", reasons.map(\.description))
-        }
-        let updated = try await count("""
+        let (state, reasons): (String, [String]) =
+            switch eligibility {
+            case .eligible: ("eligible", [])
+            case .ineligible(let reasons): ("ineligible", reasons.map(\.description))
+            }
+        let updated = try await count(
+            """
             WITH u AS (UPDATE applications SET state = \(state), reasons = \(try Self.json(reasons))::jsonb
                        WHERE id = \(application) AND state = 'submitted' RETURNING 1)
             SELECT count(*)::int FROM u
@@ -267,7 +291,8 @@ extension AssessmentStore {
         _ ids: [Int64], from: ApplicationRecord.State, to: ApplicationRecord.State, score: Double? = nil, passed: Bool? = nil,
         on connection: PostgresConnection
     ) async throws -> Int {
-        try await count("""
+        try await count(
+            """
             WITH u AS (UPDATE applications SET state = \(to.rawValue), score = coalesce(\(score), score),
                            passed = coalesce(\(passed), passed)
                        WHERE id = ANY(\(ids)) AND state = \(from.rawValue) RETURNING 1)
@@ -278,43 +303,56 @@ extension AssessmentStore {
     /// Locks the round row, then says whether it is scoring with no eligible case undecided. Two
     /// statements: the check must see what committed while the lock was awaited.
     public func lockIfAllDecided(round: Int64, on connection: PostgresConnection) async throws -> Bool {
-        guard try await first("SELECT state FROM rounds WHERE id = \(round) FOR UPDATE", as: String.self, on: connection)
-                == RoundState.scoring.rawValue else { return false }
-        return try await count("""
+        guard
+            try await first("SELECT state FROM rounds WHERE id = \(round) FOR UPDATE", as: String.self, on: connection)
+                == RoundState.scoring.rawValue
+        else { return false }
+        return try await count(
+            """
             SELECT count(*)::int FROM (SELECT 1 FROM applications
                                        WHERE round_id = \(round) AND state IN ('eligible', 'assigned', 'scored') LIMIT 1) AS undecided
             """, on: connection) == 0
     }
 
     /// Applications of a round in a state, in id order after `after`, at most `limit`.
-    public func applications(round: Int64, state: ApplicationRecord.State, after: Int64 = 0, limit: Int = 1_000_000,
-                             on connection: PostgresConnection) async throws -> [Int64] {
+    public func applications(
+        round: Int64, state: ApplicationRecord.State, after: Int64 = 0, limit: Int = 1_000_000,
+        on connection: PostgresConnection
+    ) async throws -> [Int64] {
         var ids: [Int64] = []
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             SELECT id FROM applications WHERE round_id = \(round) AND state = \(state.rawValue) AND id > \(after)
             ORDER BY id LIMIT \(limit)
-            """, logger: logger).decode(Int64.self) { ids.append(id) }
+            """, logger: logger
+        ).decode(Int64.self) { ids.append(id) }
         return ids
     }
 
     /// An applicant's applications in id order after `after`, at most `limit`.
     public func applicationIDs(of applicant: Int64, after: Int64, limit: Int, on connection: PostgresConnection) async throws -> [Int64] {
         var ids: [Int64] = []
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             SELECT id FROM applications WHERE applicant_id = \(applicant) AND id > \(after) ORDER BY id LIMIT \(limit)
-            """, logger: logger).decode(Int64.self) { ids.append(id) }
+            """, logger: logger
+        ).decode(Int64.self) { ids.append(id) }
         return ids
     }
 
     /// A round's applications, optionally in one state, in id order after `after`, at most `limit`.
-    public func applicationIDs(inRound round: Int64, state: ApplicationRecord.State?, after: Int64, limit: Int,
-                               on connection: PostgresConnection) async throws -> [Int64] {
+    public func applicationIDs(
+        inRound round: Int64, state: ApplicationRecord.State?, after: Int64, limit: Int,
+        on connection: PostgresConnection
+    ) async throws -> [Int64] {
         var ids: [Int64] = []
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             SELECT id FROM applications
             WHERE round_id = \(round) AND (\(state?.rawValue)::text IS NULL OR state::text = \(state?.rawValue)) AND id > \(after)
             ORDER BY id LIMIT \(limit)
-            """, logger: logger).decode(Int64.self) { ids.append(id) }
+            """, logger: logger
+        ).decode(Int64.self) { ids.append(id) }
         return ids
     }
 
@@ -331,10 +369,12 @@ extension AssessmentStore {
     /// certificates to issue.
     public func passedApplicationIDs(round: Int64, after: Int64, limit: Int, on connection: PostgresConnection) async throws -> [Int64] {
         var ids: [Int64] = []
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             SELECT id FROM applications WHERE round_id = \(round) AND state = 'decided' AND passed AND id > \(after)
             ORDER BY id LIMIT \(limit)
-            """, logger: logger).decode(Int64.self) { ids.append(id) }
+            """, logger: logger
+        ).decode(Int64.self) { ids.append(id) }
         return ids
     }
 
@@ -346,7 +386,8 @@ extension AssessmentStore {
 
     /// Records which officer confirmed a round's results, and when.
     public func recordConfirmation(round: Int64, officer: String, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE round_confirmations SET confirmed_at = now(), confirmed_by = \(officer) WHERE round_id = \(round)
             """, logger: logger)
     }

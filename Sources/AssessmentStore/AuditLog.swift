@@ -16,7 +16,8 @@ public enum AuditLog {
     ) async throws {
         let (actor, subject) = (actor.description, subject.description)
         let detailJSON = String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO audit_pending (actor, action, subject, detail)
             VALUES (\(actor), \(action), \(subject), \(detailJSON)::jsonb)
             """, logger: logger)
@@ -64,7 +65,8 @@ public enum AuditLog {
 
     /// Recomputes every entry's hash from its fields and the previous hash.
     public static func verify(on connection: PostgresConnection, logger: Logger) async throws -> Verification {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT count(*)::int, min(seq) FILTER (WHERE broken), (SELECT count(*)::int FROM audit_pending) FROM (
                 SELECT seq,
                        hash <> audit_entry_hash(prev_hash, seq, at, actor, action, subject, detail)

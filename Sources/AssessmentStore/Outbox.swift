@@ -18,7 +18,8 @@ public enum Outbox {
         body["event"] = event
         body["subject"] = subject
         let json = String(decoding: try JSONEncoder.sorted.encode(body), as: UTF8.self)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
             VALUES (\(key), \(recipient), \(event), \(json)::jsonb)
             ON CONFLICT (idempotency_key) DO NOTHING
@@ -32,7 +33,8 @@ public enum Outbox {
     ) async throws {
         let event = event.rawValue
         let extra = String(decoding: try JSONEncoder.sorted.encode(payload), as: UTF8.self)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
             SELECT \(event) || ':application:' || id || ':applicant:' || applicant_id, 'applicant:' || applicant_id, \(event),
                    \(extra)::jsonb || jsonb_build_object('event', \(event), 'subject', 'application:' || id, 'passed', passed)

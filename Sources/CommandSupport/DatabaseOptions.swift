@@ -40,8 +40,9 @@ public struct DatabaseOptions: ParsableArguments, Sendable {
             embedded = local
             url = try DatabaseURL(local.url())
         } else {
-            throw ValidationError("set DATABASE_URL (or --database-url) to the PostgreSQL database to use, "
-                + "e.g. postgres://assess@127.0.0.1:5432/assess")
+            throw ValidationError(
+                "set DATABASE_URL (or --database-url) to the PostgreSQL database to use, "
+                    + "e.g. postgres://assess@127.0.0.1:5432/assess")
         }
         defer { embedded?.stop() }
         return try await body(url)

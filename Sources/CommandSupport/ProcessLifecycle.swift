@@ -22,8 +22,9 @@ public enum SchemaPrelude: Sendable {
         case .requireCurrent:
             let pending = try await migrator.pending(client)
             guard pending.isEmpty else {
-                throw ValidationError("the database lacks \(pending.count) migrations of this build (\(pending.joined(separator: ", "))); "
-                    + "run `assess migrate` first")
+                throw ValidationError(
+                    "the database lacks \(pending.count) migrations of this build (\(pending.joined(separator: ", "))); "
+                        + "run `assess migrate` first")
             }
         }
     }
@@ -84,7 +85,11 @@ private struct GatedService: Service, CustomStringConvertible {
     var description: String { "\(type(of: service))" }
 
     func run() async throws {
-        let proceed = await withGracefulShutdownHandler { await gate.wait() } onGracefulShutdown: { gate.open(false) }
+        let proceed = await withGracefulShutdownHandler {
+            await gate.wait()
+        } onGracefulShutdown: {
+            gate.open(false)
+        }
         guard proceed else { return }
         try await service.run()
     }
@@ -130,8 +135,10 @@ extension DatabaseOptions {
             for service in try services(client, url) {
                 configurations.append(.init(service: GatedService(service: service, gate: gate)))
             }
-            configurations.append(.init(service: GatedService(service: BodyService(body: { try await body(client, url) }, outcome: outcome), gate: gate),
-                                        successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
+            configurations.append(
+                .init(
+                    service: GatedService(service: BodyService(body: { try await body(client, url) }, outcome: outcome), gate: gate),
+                    successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
             var configuration = ServiceGroupConfiguration(services: configurations, logger: logger)
             configuration.gracefulShutdownSignals = signals
             try await ServiceGroup(configuration: configuration).run()
@@ -149,8 +156,10 @@ extension DatabaseOptions {
         logger: Logger,
         _ services: @Sendable (PostgresClient, DatabaseURL) throws -> [any Service]
     ) async throws {
-        try await withDatabase(allowEmbedded: allowEmbedded, prelude: prelude, maximumConnections: maximumConnections,
-                               signals: [.sigterm, .sigint], logger: logger, services: services) { _, _ in
+        try await withDatabase(
+            allowEmbedded: allowEmbedded, prelude: prelude, maximumConnections: maximumConnections,
+            signals: [.sigterm, .sigint], logger: logger, services: services
+        ) { _, _ in
             try await gracefulShutdown()
         }
     }

@@ -33,7 +33,8 @@ extension JobQueueClient {
             leader = .init(holder: holder, term: term, leaseLive: live)
         }
         var workers: [ClusterStatus.Worker] = []
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT id, state, queues, extract(epoch FROM now() - last_seen_at)::float8
             FROM queue_workers
             WHERE state = 'alive' OR last_seen_at > now() - \(window.milliseconds) * interval '1 millisecond'

@@ -33,10 +33,12 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         let expanded = Self.macros[trimmed.lowercased()] ?? trimmed
         var fields = expanded.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard fields.count == 5 || fields.count == 6 else {
-            throw JobQueueError(code: .invalidOptions, message: """
-                cron expression "\(expression)" has \(fields.count) fields; write five (minute hour day-of-month month \
-                day-of-week, e.g. "30 2 * * 1-5"), six with leading seconds, or a macro such as @daily
-                """)
+            throw JobQueueError(
+                code: .invalidOptions,
+                message: """
+                    cron expression "\(expression)" has \(fields.count) fields; write five (minute hour day-of-month month \
+                    day-of-week, e.g. "30 2 * * 1-5"), six with leading seconds, or a macro such as @daily
+                    """)
         }
         if fields.count == 5 { fields.insert("0", at: 0) }
         description = trimmed
@@ -100,10 +102,12 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     ) throws -> Set<Int> {
         func invalid(_ why: String) -> JobQueueError {
             let accepted = names.isEmpty ? "" : " or names \(names.first!)–\(names.last!)"
-            return JobQueueError(code: .invalidOptions, message: """
-                cron expression "\(expression)": the \(name) field "\(text)" \(why); it accepts \(range.lowerBound)–\(range.upperBound)\
-                \(accepted), *, lists (a,b), ranges (a-b) and steps (*/n, a-b/n)
-                """)
+            return JobQueueError(
+                code: .invalidOptions,
+                message: """
+                    cron expression "\(expression)": the \(name) field "\(text)" \(why); it accepts \(range.lowerBound)–\(range.upperBound)\
+                    \(accepted), *, lists (a,b), ranges (a-b) and steps (*/n, a-b/n)
+                    """)
         }
         func value(_ token: Substring) throws -> Int {
             if let number = Int(token) {
@@ -126,7 +130,8 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             if pieces[0] == "*" {
                 bounds = range
             } else if let dash = pieces[0].firstIndex(of: "-") {
-                let low = try value(pieces[0][..<dash]), high = try value(pieces[0][pieces[0].index(after: dash)...])
+                let low = try value(pieces[0][..<dash])
+                let high = try value(pieces[0][pieces[0].index(after: dash)...])
                 guard low <= high else { throw invalid("has a range that runs backwards") }
                 bounds = low...high
             } else {

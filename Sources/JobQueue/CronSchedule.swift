@@ -21,9 +21,11 @@ public struct CronSchedule: Sendable {
             throw JobQueueError(code: .invalidOptions, message: "a cron schedule's name must have 1 to 200 characters")
         }
         guard let zone = TimeZone(identifier: timeZone) else {
-            throw JobQueueError(code: .invalidOptions, message: """
-                cron schedule \(name): unknown time zone "\(timeZone)"; use an IANA name such as Asia/Shanghai or UTC
-                """)
+            throw JobQueueError(
+                code: .invalidOptions,
+                message: """
+                    cron schedule \(name): unknown time zone "\(timeZone)"; use an IANA name such as Asia/Shanghai or UTC
+                    """)
         }
         self.name = name
         self.expression = try CronExpression(expression)

@@ -55,10 +55,12 @@ public struct ProbeReport: Sendable, Equatable {
 extension JobQueueClient {
     /// How the probe jobs fared.
     public func probeReport() async throws -> ProbeReport {
-        for try await (jobs, ran, completed) in try await client.query("""
+        for try await (jobs, ran, completed) in try await client.query(
+            """
             SELECT count(*)::int, count(p.job_id)::int, count(*) FILTER (WHERE j.state = 'completed')::int
             FROM jobs j LEFT JOIN queue_probes p ON p.job_id = j.id WHERE j.kind = \(ProbeJob.kind)
-            """, logger: logger).decode((Int, Int, Int).self) {
+            """, logger: logger
+        ).decode((Int, Int, Int).self) {
             return ProbeReport(enqueued: jobs, ranOnce: ran, completed: completed)
         }
         return ProbeReport(enqueued: 0, ranOnce: 0, completed: 0)

@@ -32,7 +32,8 @@ public struct JobContext: Sendable {
     private func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await client.transaction(logger: logger) { connection in
             let value = try await body(connection)
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 UPDATE jobs SET state = 'completed', finished_at = now(),
                     lease_token = NULL, lease_deadline = NULL, leased_by = NULL
                 WHERE id = \(job.id) AND lease_token = \(job.leaseToken)

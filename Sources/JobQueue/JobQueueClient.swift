@@ -61,14 +61,17 @@ public struct JobQueueClient: Sendable {
     private func wake(_ queues: Set<String>, on connection: PostgresConnection) async {
         guard !queues.isEmpty else { return }
         do {
-            try await connection.query("""
+            try await connection.query(
+                """
                 SELECT set_config('synchronous_commit', 'off', true), pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || q)
                 FROM unnest(\(queues.sorted())) AS q
                 """, logger: logger)
         } catch {
-            logger.notice("waking workers after an enqueue failed; their poll will find the jobs", metadata: [
-                "error": "\(DatabaseErrorSummary(error))",
-            ])
+            logger.notice(
+                "waking workers after an enqueue failed; their poll will find the jobs",
+                metadata: [
+                    "error": "\(DatabaseErrorSummary(error))"
+                ])
         }
     }
 
@@ -106,7 +109,8 @@ public struct JobQueueClient: Sendable {
         var idByKey: [String: Int64] = [:]
         var readyQueues = Set<String>()
         do {
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 WITH wake AS (SELECT set_config('jobqueue.wake', \(wakeAfterCommit ? "after_commit" : "in_trigger"), true))
                 INSERT INTO jobs (queue, kind, args, priority, state, run_at, max_attempts, unique_key)
                 SELECT q, k, a::jsonb, p, (CASE WHEN r > now() THEN 'scheduled' ELSE 'available' END)::job_state,
@@ -157,7 +161,8 @@ public struct JobQueueClient: Sendable {
     /// cancellation and ends cancelled when its handler stops. Returns the state it is in now.
     @discardableResult
     public func cancel(_ id: Int64) async throws -> JobState {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH target AS (SELECT id, state AS before FROM jobs WHERE id = \(id) FOR UPDATE),
             changed AS (
                 UPDATE jobs j SET
@@ -191,7 +196,8 @@ public struct JobQueueClient: Sendable {
     /// The same, on the caller's connection (the coordinator's fenced transaction).
     @discardableResult
     public func promoteDueJobs(on connection: PostgresConnection, limit: Int = 5_000) async throws -> Int {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             WITH due AS (
                 SELECT id FROM jobs
                 WHERE state IN ('scheduled', 'retryable') AND run_at <= now()
@@ -219,7 +225,8 @@ public struct JobQueueClient: Sendable {
 
     /// Resumes a paused queue and wakes its workers.
     public func resume(queue: String) async throws {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH resumed AS (DELETE FROM queue_pauses WHERE queue = \(queue) RETURNING queue)
             SELECT pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'r:' || queue) IS NULL, pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || queue) IS NULL FROM resumed
             """, logger: logger)
@@ -238,7 +245,8 @@ public struct JobQueueClient: Sendable {
     /// Runs a failed, cancelled or waiting job again now, with one more attempt allowed if it
     /// had used them all; a quarantined job starts again with no worker deaths counted.
     public func retry(_ id: Int64) async throws {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH target AS (SELECT id, state AS before FROM jobs WHERE id = \(id) FOR UPDATE),
             changed AS (
                 UPDATE jobs j SET state = 'available', run_at = now(), finished_at = NULL, cancel_requested_at = NULL,
@@ -251,7 +259,8 @@ public struct JobQueueClient: Sendable {
             """, logger: logger)
         for try await (before, notified) in rows.decode((JobState, Bool?).self) {
             guard notified != nil else {
-                throw JobQueueError(code: .invalidState, message: "job \(id) is \(before.rawValue); only discarded, cancelled or waiting jobs can be retried")
+                throw JobQueueError(
+                    code: .invalidState, message: "job \(id) is \(before.rawValue); only discarded, cancelled or waiting jobs can be retried")
             }
             return
         }
@@ -260,7 +269,8 @@ public struct JobQueueClient: Sendable {
 
     /// The newest jobs, optionally of one state and queue, or only the quarantined ones.
     public func jobs(state: JobState? = nil, queue: String? = nil, quarantined: Bool = false, limit: Int = 50) async throws -> [JobRecord] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             \(unescaped: JobRecord.selectSQL)
             WHERE (\(state?.rawValue)::job_state IS NULL OR state = \(state?.rawValue)::job_state)
               AND (\(queue)::text IS NULL OR queue = \(queue))
@@ -274,7 +284,8 @@ public struct JobQueueClient: Sendable {
 
     /// Which of `queues` have ready jobs one worker death short of quarantine: workers run those alone.
     public func queuesWithSuspects(among queues: [String]) async throws -> Set<String> {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT DISTINCT queue FROM jobs WHERE state = 'available' AND run_alone AND queue = ANY(\(queues))
             """, logger: logger)
         var found: Set<String> = []
@@ -284,7 +295,8 @@ public struct JobQueueClient: Sendable {
 
     /// Quarantined jobs by queue: discarded for killing their workers, waiting for an operator.
     public func quarantinedCounts() async throws -> [String: Int] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT queue, count(*)::int FROM jobs WHERE quarantined_at IS NOT NULL GROUP BY queue
             """, logger: logger)
         var counts: [String: Int] = [:]
@@ -295,7 +307,8 @@ public struct JobQueueClient: Sendable {
     /// Counts by queue and state and the oldest available job's age, as the leading coordinator
     /// last recorded them (every housekeeping interval), by queue name.
     public func queueStats() async throws -> [QueueStats] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT queue, state::text, jobs, extract(epoch FROM recorded_at - oldest_run_at)::float8, recorded_at
             FROM queue_stats ORDER BY queue
             """, logger: logger)
@@ -309,15 +322,19 @@ public struct JobQueueClient: Sendable {
             entry.recordedAt = max(entry.recordedAt, recordedAt)
             byQueue[queue] = entry
         }
-        return order.map { QueueStats(queue: $0, counts: byQueue[$0]!.counts, oldestAvailableAge: byQueue[$0]!.oldest,
-                                      recordedAt: byQueue[$0]!.recordedAt) }
+        return order.map {
+            QueueStats(
+                queue: $0, counts: byQueue[$0]!.counts, oldestAvailableAge: byQueue[$0]!.oldest,
+                recordedAt: byQueue[$0]!.recordedAt)
+        }
     }
 
     /// How long recently completed jobs waited to start (from their run time) and ran, by queue:
     /// the median and 99th percentile over jobs that finished within `window`, read from at most
     /// `sample` of them, so that a scrape costs the same at 20,000 jobs/s as at 20.
     public func recentLatencies(window: Duration = .seconds(300), sample: Int = 20_000) async throws -> [JobLatencies] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT queue, count(*)::int,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - run_at))::float8,
                    percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - run_at))::float8,
@@ -330,8 +347,10 @@ public struct JobQueueClient: Sendable {
             """, logger: logger)
         var latencies: [JobLatencies] = []
         for try await (queue, count, waitP50, waitP99, runP50, runP99) in rows.decode((String, Int, Double, Double, Double, Double).self) {
-            latencies.append(JobLatencies(queue: queue, completed: count, waitP50: max(0, waitP50), waitP99: max(0, waitP99),
-                                          runP50: max(0, runP50), runP99: max(0, runP99)))
+            latencies.append(
+                JobLatencies(
+                    queue: queue, completed: count, waitP50: max(0, waitP50), waitP99: max(0, waitP99),
+                    runP50: max(0, runP50), runP99: max(0, runP99)))
         }
         return latencies
     }

@@ -21,9 +21,11 @@ extension JobWorkerPool {
             } catch {
                 failures += 1
                 runtime.returnAcknowledgements(batch)
-                logger.warning("acknowledging \(batch.count) jobs failed; retrying", metadata: [
-                    "error": "\(DatabaseErrorSummary(error))",
-                ])
+                logger.warning(
+                    "acknowledging \(batch.count) jobs failed; retrying",
+                    metadata: [
+                        "error": "\(DatabaseErrorSummary(error))"
+                    ])
                 try? await Task.sleep(for: min(.milliseconds(100) * (1 << min(failures, 6)), .seconds(5)))
             }
         }
@@ -49,7 +51,8 @@ extension JobWorkerPool {
         }
         if !others.isEmpty {
             let json = String(decoding: try JSONEncoder().encode(others), as: UTF8.self)
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 WITH a AS (
                     SELECT * FROM jsonb_to_recordset(\(json)::jsonb)
                         AS a(id bigint, token uuid, state job_state, delay_ms bigint, uncount boolean, error text)

@@ -25,9 +25,11 @@ extension JobWorkerPool {
             } catch {
                 if Task.isCancelled { return }
                 failures += 1
-                logger.warning("listening for job notifications failed; polling until reconnected", metadata: [
-                    "error": "\(DatabaseErrorSummary(error))",
-                ])
+                logger.warning(
+                    "listening for job notifications failed; polling until reconnected",
+                    metadata: [
+                        "error": "\(DatabaseErrorSummary(error))"
+                    ])
             }
             try? await Task.sleep(for: min(.milliseconds(100) * (1 << min(failures, 6)), .seconds(5)))
         }
@@ -77,7 +79,8 @@ extension JobWorkerPool {
         // SKIP LOCKED: a locked row is being acknowledged right now, and waiting for it while
         // holding other rows' locks is how two statements deadlock. `j.id = ANY(…)`: see
         // `completionQuery`.
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH a AS (SELECT * FROM unnest(\(held.map(\.id)), \(held.map(\.token))) AS a(id, token)),
             held AS (
                 SELECT j.id FROM jobs j JOIN a ON j.id = a.id AND j.lease_token = a.token
@@ -106,7 +109,8 @@ extension JobWorkerPool {
     private func stopLostLeases(_ skipped: [(id: Int64, token: UUID)]) async throws {
         let running = skipped.filter { runtime.isRunning($0.id, token: $0.token) }
         guard !running.isEmpty else { return }
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH a AS (SELECT * FROM unnest(\(running.map(\.id)), \(running.map(\.token))) AS a(id, token))
             SELECT a.id FROM a JOIN jobs j ON j.id = a.id
             WHERE j.id = ANY(ARRAY(SELECT id FROM a))
@@ -123,7 +127,8 @@ extension JobWorkerPool {
     /// heals itself after a database restart, and a pool wrongly found dead comes back.
     func announce(state: String) async {
         do {
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO queue_workers (id, host, pid, queues, state)
                 VALUES (\(configuration.workerID), \(ProcessInfo.processInfo.hostName),
                         \(Int(ProcessInfo.processInfo.processIdentifier)), \(configuration.queues.keys.sorted()), \(state))
@@ -141,7 +146,8 @@ extension JobWorkerPool {
         while !Task.isCancelled {
             do {
                 let seen = runtime.pauseChanges
-                let (paused, suspects) = try await withDeadline(configuration.databaseRoundDeadline, "a poll") { [self] () -> (Set<String>, Set<String>) in
+                let (paused, suspects) = try await withDeadline(configuration.databaseRoundDeadline, "a poll") {
+                    [self] () -> (Set<String>, Set<String>) in
                     try await queue.promoteDueJobs()
                     let paused = try await queue.pausedQueues()
                     return (paused, try await queue.queuesWithSuspects(among: Array(configuration.queues.keys)))

@@ -102,9 +102,11 @@ public struct JobWorkerPool: Service {
             } catch {
                 failures += 1
                 mayHaveMore = false
-                logger.warning("claiming failed; retrying", metadata: [
-                    "queue": "\(name)", "error": "\(DatabaseErrorSummary(error))",
-                ])
+                logger.warning(
+                    "claiming failed; retrying",
+                    metadata: [
+                        "queue": "\(name)", "error": "\(DatabaseErrorSummary(error))",
+                    ])
                 try? await Task.sleep(for: min(.milliseconds(100) * (1 << min(failures, 6)), .seconds(5)))
             }
         }
@@ -143,8 +145,9 @@ public struct JobWorkerPool: Service {
     private func claim(queue name: String, limit: Int, suspects: Bool = false) async throws -> [ClaimedJob] {
         let token = UUID()
         let rows = try await client.query(
-            Self.claimQuery(queue: name, limit: limit, lease: configuration.leaseDuration, workerID: configuration.workerID, token: token,
-                            suspects: suspects),
+            Self.claimQuery(
+                queue: name, limit: limit, lease: configuration.leaseDuration, workerID: configuration.workerID, token: token,
+                suspects: suspects),
             logger: logger)
         var claimed: [ClaimedJob] = []
         claimed.reserveCapacity(limit)
@@ -152,8 +155,9 @@ public struct JobWorkerPool: Service {
         // and looked up tuple metadata for every row, a tenth of the worker's CPU under a backlog.
         for try await row in rows {
             let (id, kind, args, attempt, maxAttempts) = try row.decode((Int64, String, String, Int, Int).self)
-            claimed.append(ClaimedJob(
-                id: id, queue: name, kind: kind, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts, leaseToken: token))
+            claimed.append(
+                ClaimedJob(
+                    id: id, queue: name, kind: kind, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts, leaseToken: token))
         }
         return claimed
     }

@@ -15,7 +15,9 @@ public struct NewJob: Sendable {
         self.kind = Args.kind
         let encoded = try Self.encoder.encode(args)
         guard !JSONText.escapesNUL(encoded) else {
-            throw JobQueueError(code: .invalidArgs, message: "the arguments of a \(Args.kind) job contain the NUL character (\\u0000), which PostgreSQL cannot store; remove it")
+            throw JobQueueError(
+                code: .invalidArgs,
+                message: "the arguments of a \(Args.kind) job contain the NUL character (\\u0000), which PostgreSQL cannot store; remove it")
         }
         self.argsJSON = String(decoding: encoded, as: UTF8.self)
         self.options = options

@@ -15,7 +15,8 @@ extension QueueCoordinator {
             now = databaseNow
         }
         var stored: [String: (expression: String, timeZone: String, next: Date)] = [:]
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT name, expression, time_zone, next_tick_at FROM queue_cron WHERE name = ANY(\(schedules.map(\.name))) FOR UPDATE
             """, logger: logger)
         for try await (name, expression, timeZone, next) in rows.decode((String, String, String, Date).self) {
@@ -25,7 +26,8 @@ extension QueueCoordinator {
         for schedule in schedules {
             let current = stored[schedule.name]
             guard let current, current.expression == schedule.expression.description,
-                  current.timeZone == schedule.timeZone.identifier else {
+                current.timeZone == schedule.timeZone.identifier
+            else {
                 // New or changed: it starts with its next tick from now, never with past ones.
                 try await store(schedule, next: schedule.expression.nextTick(after: now, in: schedule.timeZone), lastJob: nil, on: connection)
                 continue
@@ -41,8 +43,9 @@ extension QueueCoordinator {
             let kept = due.filter { $0 >= catchUpStart }
             let firing = kept.isEmpty ? [due.last!] : kept
             if firing.count < due.count {
-                logger.warning("skipped cron ticks older than the catch-up window",
-                               metadata: ["schedule": "\(schedule.name)", "skipped": "\(due.count - firing.count)"])
+                logger.warning(
+                    "skipped cron ticks older than the catch-up window",
+                    metadata: ["schedule": "\(schedule.name)", "skipped": "\(due.count - firing.count)"])
             }
             let jobs = try await queue.enqueue(firing.map(schedule.job(for:)), on: connection)
             try await store(schedule, next: tick, lastTick: firing.last, lastJob: jobs.last?.id, on: connection)
@@ -61,7 +64,8 @@ extension QueueCoordinator {
             logger.error("cron schedule never fires again; it is left out", metadata: ["schedule": "\(schedule.name)"])
             return
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO queue_cron (name, expression, time_zone, next_tick_at, last_tick_at, last_job_id)
             VALUES (\(schedule.name), \(schedule.expression.description), \(schedule.timeZone.identifier), \(next), \(lastTick), \(lastJob))
             ON CONFLICT (name) DO UPDATE SET

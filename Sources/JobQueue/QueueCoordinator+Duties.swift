@@ -14,8 +14,9 @@ extension QueueCoordinator {
             let (rescued, quarantined) = try await fenced(term: term) { connection in try await rescueStuckJobs(on: connection) }
             if rescued > 0 { logger.notice("rescued jobs", metadata: ["count": "\(rescued)"]) }
             if quarantined > 0 {
-                logger.error("quarantined jobs whose workers kept dying while running them; see `assess jobs list --quarantined`",
-                             metadata: ["count": "\(quarantined)"])
+                logger.error(
+                    "quarantined jobs whose workers kept dying while running them; see `assess jobs list --quarantined`",
+                    metadata: ["count": "\(quarantined)"])
             }
             if rescued < configuration.rescueBatchSize { break }
         }
@@ -28,7 +29,8 @@ extension QueueCoordinator {
     }
 
     private func markSilentWorkersDead(on connection: PostgresConnection) async throws -> [String] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             UPDATE queue_workers SET state = 'dead'
             WHERE state = 'alive' AND last_seen_at < now() - \(configuration.workerTimeout.milliseconds) * interval '1 millisecond'
             RETURNING id
@@ -47,7 +49,8 @@ extension QueueCoordinator {
     private func rescueStuckJobs(on connection: PostgresConnection) async throws -> (rescued: Int, quarantined: Int) {
         let kinds = configuration.workerDeathLimitByKind.keys.sorted()
         let limits = kinds.map { Self.deathLimit(configuration.workerDeathLimitByKind[$0]!) }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             WITH stuck AS (
                 SELECT j.id,
                        j.worker_deaths + 1 >= coalesce(l.deaths, \(Self.deathLimit(configuration.workerDeathLimit))) AS quarantine,
@@ -80,7 +83,8 @@ extension QueueCoordinator {
                          bool_or(state = 'available') AS available
                   FROM rescued GROUP BY queue) AS per_queue
             """, logger: logger)
-        var rescued = 0, quarantined = 0
+        var rescued = 0
+        var quarantined = 0
         for try await (count, held, _) in rows.decode((Int64, Int64, Bool).self) {
             rescued += Int(count)
             quarantined += Int(held)

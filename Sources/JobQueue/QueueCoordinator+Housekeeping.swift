@@ -12,7 +12,8 @@ extension QueueCoordinator {
         defer { if pruned > 0 { logger.info("pruned finished jobs", metadata: ["count": "\(pruned)"]) } }
         while ContinuousClock.now - started < budget {
             let deleted = try await fenced(term: term) { connection in
-                let rows = try await connection.query("""
+                let rows = try await connection.query(
+                    """
                     WITH doomed AS (
                         SELECT id FROM jobs
                         WHERE (state IN ('completed', 'cancelled')
@@ -31,7 +32,8 @@ extension QueueCoordinator {
             pruned += deleted
             if deleted < configuration.pruneBatchSize {
                 try await fenced(term: term) { connection in
-                    _ = try await connection.query("""
+                    _ = try await connection.query(
+                        """
                         DELETE FROM queue_workers
                         WHERE state <> 'alive'
                           AND last_seen_at < now() - \(configuration.discardedRetention.milliseconds) * interval '1 millisecond'
@@ -47,14 +49,16 @@ extension QueueCoordinator {
     /// `queue_stats`; a queue and state that emptied is kept at zero, so a metric falls to zero
     /// instead of disappearing.
     func recordQueueStats(on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO queue_stats (queue, state, jobs, oldest_run_at, recorded_at)
             SELECT queue, state, count(*), min(run_at) FILTER (WHERE state = 'available'), now()
             FROM jobs GROUP BY queue, state
             ON CONFLICT (queue, state) DO UPDATE SET
                 jobs = excluded.jobs, oldest_run_at = excluded.oldest_run_at, recorded_at = excluded.recorded_at
             """, logger: logger)
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE queue_stats SET jobs = 0, oldest_run_at = NULL, recorded_at = now() WHERE recorded_at < now()
             """, logger: logger)
     }

@@ -74,7 +74,8 @@ public struct QueueCoordinator: Service {
         try await client.withTransaction(logger: logger) { connection in
             // A duty of the current leader holds the lease row for a moment; never wait long on it.
             try await connection.query("SELECT set_config('lock_timeout', '1000', true)", logger: logger)
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 INSERT INTO queue_leader AS l (id, holder, term, expires_at)
                 VALUES (1, \(configuration.coordinatorID), 1,
                         now() + \(configuration.leaseDuration.milliseconds) * interval '1 millisecond')
@@ -102,7 +103,8 @@ public struct QueueCoordinator: Service {
             let timeout = String(max(1, configuration.leaseDuration.milliseconds))
             try await connection.query(
                 "SELECT set_config('idle_in_transaction_session_timeout', \(timeout), true)", logger: logger)
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 UPDATE queue_leader
                 SET expires_at = greatest(expires_at, now() + \(configuration.leaseDuration.milliseconds) * interval '1 millisecond')
                 WHERE holder = \(configuration.coordinatorID) AND term = \(term) AND expires_at > now()
@@ -117,7 +119,8 @@ public struct QueueCoordinator: Service {
 
     /// Gives the lead up on a graceful stop, so that a standby takes over at its next tick.
     private func resign(term: Int64) async {
-        _ = try? await client.query("""
+        _ = try? await client.query(
+            """
             UPDATE queue_leader SET expires_at = now()
             WHERE holder = \(configuration.coordinatorID) AND term = \(term)
             """, logger: logger)

@@ -206,7 +206,8 @@ final class WorkerRuntime: Sendable {
             // One lookup, changed in place: this runs once per job, and copying the lease out and
             // back showed in profiles of a backlog.
             guard let index = state.leases.index(forKey: job.id),
-                  state.leases.values[index].token == job.leaseToken else { return true }
+                state.leases.values[index].token == job.leaseToken
+            else { return true }
             state.leases.values[index].handlerRunning = false
             state.leases.values[index].cancelHandler = nil
             state.inFlight[job.queue, default: 1] -= 1

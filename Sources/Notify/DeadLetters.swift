@@ -25,14 +25,18 @@ extension Notifier {
     /// Dead-lettered deliveries in id order after `after`, at most `limit`; with `subscription`, only its.
     public func deadDeliveries(subscription: Int64? = nil, after: Int64 = 0, limit: Int = 100) async throws -> [DeadDelivery] {
         var dead: [DeadDelivery] = []
-        for try await (id, subscription, event, key, attempts, error, finished) in try await client.query("""
+        for try await (id, subscription, event, key, attempts, error, finished) in try await client.query(
+            """
             SELECT d.id, d.subscription_id, o.event, o.idempotency_key, d.attempts, d.last_error, d.finished_at
             FROM notification_deliveries d JOIN notification_outbox o ON o.id = d.outbox_id
             WHERE d.state = 'dead' AND d.id > \(after) AND (\(subscription)::bigint IS NULL OR d.subscription_id = \(subscription))
             ORDER BY d.id LIMIT \(min(max(limit, 1), 1_000))
-            """, logger: logger).decode((Int64, Int64, String, String, Int, String?, Date?).self) {
-            dead.append(DeadDelivery(id: id, subscription: subscription, event: event, idempotencyKey: key,
-                                     attempts: attempts, lastError: error, finishedAt: finished))
+            """, logger: logger
+        ).decode((Int64, Int64, String, String, Int, String?, Date?).self) {
+            dead.append(
+                DeadDelivery(
+                    id: id, subscription: subscription, event: event, idempotencyKey: key,
+                    attempts: attempts, lastError: error, finishedAt: finished))
         }
         return dead
     }
@@ -43,12 +47,14 @@ extension Notifier {
     public func redrive(_ ids: [Int64]?, subscription: Int64? = nil) async throws -> Int {
         try await transaction { connection in
             var revived: [(id: Int64, generation: Int)] = []
-            for try await row in try await connection.query("""
+            for try await row in try await connection.query(
+                """
                 UPDATE notification_deliveries SET state = 'pending', generation = generation + 1, finished_at = NULL
                 WHERE state = 'dead' AND (\(ids)::bigint[] IS NULL OR id = ANY(\(ids)))
                   AND (\(subscription)::bigint IS NULL OR subscription_id = \(subscription))
                 RETURNING id, generation
-                """, logger: logger).decode((Int64, Int).self) {
+                """, logger: logger
+            ).decode((Int64, Int).self) {
                 revived.append(row)
             }
             if let ids, revived.count < Set(ids).count {
@@ -63,9 +69,11 @@ extension Notifier {
     /// A delivery's attempts, oldest first.
     public func deliveryLog(_ delivery: Int64) async throws -> [DeliveryAttempt] {
         var attempts: [DeliveryAttempt] = []
-        for try await (attempt, at, status, latency, error) in try await client.query("""
+        for try await (attempt, at, status, latency, error) in try await client.query(
+            """
             SELECT attempt, at, status_code, latency_ms, error FROM notification_attempts WHERE delivery_id = \(delivery) ORDER BY at
-            """, logger: logger).decode((Int, Date, Int?, Double, String?).self) {
+            """, logger: logger
+        ).decode((Int, Date, Int?, Double, String?).self) {
             attempts.append(DeliveryAttempt(attempt: attempt, at: at, statusCode: status, latencyMs: latency, error: error))
         }
         return attempts

@@ -44,8 +44,9 @@ public struct DeliverNotification: JobArgs {
                 let reason = outcome.error ?? "failed"
                 if context.job.attempt >= context.job.maxAttempts {
                     try await context.withTransaction {
-                        try await notifier.finish(delivery, as: .dead, attempt: attempt,
-                                                  error: "\(reason) (after \(context.job.attempt) attempts)", on: $0)
+                        try await notifier.finish(
+                            delivery, as: .dead, attempt: attempt,
+                            error: "\(reason) (after \(context.job.attempt) attempts)", on: $0)
                     }
                     return
                 }
@@ -99,7 +100,8 @@ enum DeliveryEnd: String {
 extension Notifier {
     /// The delivery if it is still pending; its body is the outbox row as JSON, built once here.
     func loadDelivery(_ id: Int64) async throws -> PendingDelivery? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT d.id, o.id, o.idempotency_key, o.event,
                    jsonb_build_object('id', o.idempotency_key, 'event', o.event, 'recipient', o.recipient,
                                       'created_at', o.created_at, 'data', o.payload)::text,
@@ -112,7 +114,8 @@ extension Notifier {
             WHERE d.id = \(id) AND d.state = 'pending'
             """, logger: logger)
         for try await row in rows.decode(
-            (Int64, Int64, String, String, String, Int64, Date, String, Bool, ByteBuffer, ByteBuffer?, String?, String?, ByteBuffer?).self) {
+            (Int64, Int64, String, String, String, Int64, Date, String, Bool, ByteBuffer, ByteBuffer?, String?, String?, ByteBuffer?).self)
+        {
             return PendingDelivery(
                 id: row.0, outboxID: row.1, idempotencyKey: row.2, event: row.3, body: Array(row.4.utf8), subscription: row.5,
                 subscriptionVersion: row.6, url: row.7, active: row.8, secretSealed: Array(buffer: row.9),
@@ -140,10 +143,12 @@ extension Notifier {
             request.headers.add(name: "Assess-Idempotency-Key", value: delivery.idempotencyKey)
             request.headers.add(name: "Assess-Event", value: delivery.event)
             request.headers.add(name: "Assess-Delivery", value: "\(delivery.id)")
-            request.headers.add(name: WebhookSignature.headerName,
-                                value: WebhookSignature.header(body: delivery.body, timestamp: timestamp, secrets: secretsInForce))
+            request.headers.add(
+                name: WebhookSignature.headerName,
+                value: WebhookSignature.header(body: delivery.body, timestamp: timestamp, secrets: secretsInForce))
             for (name, value) in WebhookSignature.standardHeaders(
-                id: delivery.idempotencyKey, timestamp: timestamp, body: delivery.body, secrets: secretsInForce) {
+                id: delivery.idempotencyKey, timestamp: timestamp, body: delivery.body, secrets: secretsInForce)
+            {
                 request.headers.add(name: name, value: value)
             }
             request.body = .bytes(ByteBuffer(bytes: delivery.body))
@@ -170,8 +175,9 @@ extension Notifier {
             case 200..<300:
                 return PostOutcome(verdict: .delivered, statusCode: code, error: nil)
             case 429, 500..<600:
-                return PostOutcome(verdict: .retry(after: Self.retryAfter(response.headers.first(name: "Retry-After"))),
-                                   statusCode: code, error: "the endpoint answered \(code)")
+                return PostOutcome(
+                    verdict: .retry(after: Self.retryAfter(response.headers.first(name: "Retry-After"))),
+                    statusCode: code, error: "the endpoint answered \(code)")
             case 300..<400:
                 return PostOutcome(verdict: .final, statusCode: code, error: "the endpoint answered \(code); redirects are not followed")
             default:
@@ -202,7 +208,8 @@ extension Notifier {
 
     /// Writes an attempt to the delivery log and counts it.
     func record(_ attempt: Attempt, of delivery: PendingDelivery, error: String?, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             WITH counted AS (
                 UPDATE notification_deliveries SET attempts = attempts + 1, last_error = \(error)
                 WHERE id = \(delivery.id) RETURNING attempts
@@ -214,15 +221,19 @@ extension Notifier {
 
     /// Ends a delivery: records the attempt (if one was made) and the final state; once every
     /// delivery of its outbox row is delivered, the row is marked delivered too.
-    func finish(_ delivery: PendingDelivery, as end: DeliveryEnd, attempt: Attempt?, error: String?,
-                on connection: PostgresConnection) async throws {
+    func finish(
+        _ delivery: PendingDelivery, as end: DeliveryEnd, attempt: Attempt?, error: String?,
+        on connection: PostgresConnection
+    ) async throws {
         if let attempt { try await record(attempt, of: delivery, error: error, on: connection) }
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE notification_deliveries SET state = \(end.rawValue), last_error = \(error), finished_at = now()
             WHERE id = \(delivery.id) AND state = 'pending'
             """, logger: logger)
         if end == .delivered {
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE notification_outbox SET delivered_at = now()
                 WHERE id = \(delivery.outboxID) AND delivered_at IS NULL
                   AND NOT EXISTS (SELECT 1 FROM notification_deliveries WHERE outbox_id = \(delivery.outboxID) AND state <> 'delivered')

@@ -31,7 +31,8 @@ extension Notifier {
     func dispatchBatch(on connection: PostgresConnection) async throws -> Int {
         var taken = 0
         var deliveries: [Int64] = []
-        for try await (rows, created) in try await connection.query("""
+        for try await (rows, created) in try await connection.query(
+            """
             WITH batch AS (
                 SELECT id, recipient, event FROM notification_outbox
                 WHERE dispatched_at IS NULL ORDER BY id LIMIT \(DispatchNotifications.batch) FOR UPDATE SKIP LOCKED
@@ -48,7 +49,8 @@ extension Notifier {
                 RETURNING id
             )
             SELECT (SELECT count(*) FROM marked)::int, coalesce((SELECT array_agg(id ORDER BY id) FROM created), '{}')
-            """, logger: logger).decode((Int, [Int64]).self) {
+            """, logger: logger
+        ).decode((Int, [Int64]).self) {
             taken = rows
             deliveries = created
         }
@@ -60,8 +62,10 @@ extension Notifier {
     func enqueueDeliveries(_ deliveries: [(id: Int64, generation: Int)], on connection: PostgresConnection) async throws {
         guard !deliveries.isEmpty else { return }
         let jobs = try deliveries.map {
-            try NewJob(DeliverNotification(delivery: $0.id), options: EnqueueOptions(
-                queue: NotifyConfiguration.queueName, maxAttempts: configuration.maxAttempts, uniqueKey: "\($0.id):\($0.generation)"))
+            try NewJob(
+                DeliverNotification(delivery: $0.id),
+                options: EnqueueOptions(
+                    queue: NotifyConfiguration.queueName, maxAttempts: configuration.maxAttempts, uniqueKey: "\($0.id):\($0.generation)"))
         }
         _ = try await queue.enqueue(jobs, on: connection)
     }

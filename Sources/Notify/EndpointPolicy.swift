@@ -2,7 +2,7 @@ import Foundation
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Which addresses a webhook may be delivered to: public ones only, unless an operator names
@@ -75,7 +75,9 @@ public struct EndpointPolicy: Sendable {
         }
         for address in addresses {
             guard let range = address.internalRange, !allowedNetworks.contains(where: { $0.contains(address) }) else { continue }
-            throw NotifyError(.invalidInput, """
+            throw NotifyError(
+                .invalidInput,
+                """
                 the url's host \(host) is or resolves to \(range): notifications go to public addresses only \
                 (an operator may allow internal ones with \(Self.environmentVariable))
                 """, field: field)

@@ -84,7 +84,10 @@ final class PinnedHTTPClients: Sendable {
 
     /// Closes every kept client.
     func closeAll() async throws {
-        for client in clients.withLock({ clients in defer { clients = [:] }; return Array(clients.values) }) {
+        for client in clients.withLock({ clients in
+            defer { clients = [:] }
+            return Array(clients.values)
+        }) {
             try await client.shutdown()
         }
     }

@@ -48,8 +48,9 @@ public struct Notifier: Sendable {
         let options = EnqueueOptions(queue: NotifyConfiguration.queueName)
         return [
             try CronSchedule(name: "notify_sweep", expression: "*/10 * * * * *", timeZone: "UTC", args: DispatchNotifications(), options: options),
-            try CronSchedule(name: "notify_prune_log", expression: "17 * * * *", timeZone: "UTC",
-                             args: PruneDeliveryLog(retentionSeconds: Int(configuration.logRetention.components.seconds)), options: options),
+            try CronSchedule(
+                name: "notify_prune_log", expression: "17 * * * *", timeZone: "UTC",
+                args: PruneDeliveryLog(retentionSeconds: Int(configuration.logRetention.components.seconds)), options: options),
         ]
     }
 

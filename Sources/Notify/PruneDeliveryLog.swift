@@ -22,14 +22,16 @@ public struct PruneDeliveryLog: JobArgs {
 extension Notifier {
     /// Deletes up to `batch` attempts older than the retention; returns how many.
     func pruneDeliveryLog(olderThanSeconds retention: Double, batch: Int) async throws -> Int {
-        for try await deleted in try await client.query("""
+        for try await deleted in try await client.query(
+            """
             WITH old AS (
                 SELECT ctid FROM notification_attempts WHERE at < now() - make_interval(secs => \(retention)) LIMIT \(batch)
             ), gone AS (
                 DELETE FROM notification_attempts WHERE ctid IN (SELECT ctid FROM old) RETURNING 1
             )
             SELECT count(*)::int FROM gone
-            """, logger: logger).decode(Int.self) { return deleted }
+            """, logger: logger
+        ).decode(Int.self) { return deleted }
         return 0
     }
 }

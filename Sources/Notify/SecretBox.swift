@@ -26,7 +26,8 @@ public struct SecretBox: Sendable {
         do {
             return String(decoding: try key.open(sealed), as: UTF8.self)
         } catch {
-            throw NotifyError(.wrongState, "a sealed subscription secret cannot be opened: this process has another ASSESS_DATA_KEY than the one that sealed it")
+            throw NotifyError(
+                .wrongState, "a sealed subscription secret cannot be opened: this process has another ASSESS_DATA_KEY than the one that sealed it")
         }
     }
 

@@ -17,8 +17,10 @@ public struct SubscriptionRequest: Sendable, Codable, Equatable {
     public var clientCertificatePEM: String?
     public var clientKeyPEM: String?
 
-    public init(recipient: String, url: String, events: [String] = [], trustRootsPEM: String? = nil,
-                clientCertificatePEM: String? = nil, clientKeyPEM: String? = nil) {
+    public init(
+        recipient: String, url: String, events: [String] = [], trustRootsPEM: String? = nil,
+        clientCertificatePEM: String? = nil, clientKeyPEM: String? = nil
+    ) {
         self.recipient = recipient
         self.url = url
         self.events = events
@@ -31,7 +33,9 @@ public struct SubscriptionRequest: Sendable, Codable, Equatable {
     func validate() throws {
         let recipientPattern = /^(\*|bureau|(applicant|reviewer|institution|platform):(\*|[A-Za-z0-9._-]{1,100}))$/
         guard recipient.wholeMatch(of: recipientPattern) != nil else {
-            throw NotifyError(.invalidInput, """
+            throw NotifyError(
+                .invalidInput,
+                """
                 recipient must be institution:<id>, applicant:<id>, reviewer:<id>, platform:<id>, bureau, <kind>:* or *
                 """, field: "recipient")
         }
@@ -95,7 +99,8 @@ extension Notifier {
         try await configuration.endpoints.check(host: URLComponents(string: request.url)?.host ?? "", unresolvable: .accept, field: "url")
         let secret = SecretBox.newSecret()
         let sealedKey = try request.clientKeyPEM.map { ByteBuffer(bytes: try secrets.seal($0)) }
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             INSERT INTO notification_subscriptions
                 (recipient, url, events, secret_sealed, trust_roots_pem, client_certificate_pem, client_key_sealed)
             VALUES (\(request.recipient), \(request.url), \(request.events), \(ByteBuffer(bytes: try secrets.seal(secret))),
@@ -113,7 +118,8 @@ extension Notifier {
             throw NotifyError(.invalidInput, "the overlap runs from 0 to 30 days", field: "overlap")
         }
         let secret = SecretBox.newSecret()
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE notification_subscriptions
             SET previous_secret_sealed = secret_sealed, secret_sealed = \(ByteBuffer(bytes: try secrets.seal(secret))),
                 previous_secret_until = now() + make_interval(secs => \(overlap.milliseconds / 1000)), updated_at = now()
@@ -125,7 +131,8 @@ extension Notifier {
 
     /// Stops deliveries to a subscription; pending ones are dead-lettered when their turn comes.
     public func deactivate(subscription id: Int64) async throws {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE notification_subscriptions SET active = false, updated_at = now() WHERE id = \(id) RETURNING id
             """, logger: logger)
         for try await _ in rows.decode(Int64.self) { return }
@@ -141,15 +148,19 @@ extension Notifier {
     /// Subscriptions in id order after `after`, at most `limit`; with `recipient`, only its own.
     public func subscriptions(recipient: String? = nil, after: Int64 = 0, limit: Int = 100) async throws -> [SubscriptionSummary] {
         var summaries: [SubscriptionSummary] = []
-        for try await (id, who, url, events, active, mutual, roots, until) in try await client.query("""
+        for try await (id, who, url, events, active, mutual, roots, until) in try await client.query(
+            """
             SELECT id, recipient, url, events, active, client_key_sealed IS NOT NULL, trust_roots_pem IS NOT NULL,
                    CASE WHEN previous_secret_until > now() THEN previous_secret_until END
             FROM notification_subscriptions
             WHERE id > \(after) AND (\(recipient)::text IS NULL OR recipient = \(recipient))
             ORDER BY id LIMIT \(min(max(limit, 1), 1_000))
-            """, logger: logger).decode((Int64, String, String, [String], Bool, Bool, Bool, Date?).self) {
-            summaries.append(SubscriptionSummary(id: id, recipient: who, url: url, events: events, active: active,
-                                                 mutualTLS: mutual, privateTrustRoots: roots, previousSecretUntil: until))
+            """, logger: logger
+        ).decode((Int64, String, String, [String], Bool, Bool, Bool, Date?).self) {
+            summaries.append(
+                SubscriptionSummary(
+                    id: id, recipient: who, url: url, events: events, active: active,
+                    mutualTLS: mutual, privateTrustRoots: roots, previousSecretUntil: until))
         }
         return summaries
     }

@@ -47,8 +47,9 @@ public struct DevelopmentCA: Sendable {
     /// A server certificate for `hosts` (DNS names or IP addresses), valid between the given times
     /// (by default from an hour ago for `days`; an expired one for tests has both in the past).
     public func issueServer(hosts: [String], days: Int = 90, notBefore: Date? = nil, notAfter: Date? = nil) throws -> Issued {
-        try issue(commonName: hosts.first ?? "server", hosts: hosts, usage: ExtendedKeyUsage([.serverAuth]),
-                  notBefore: notBefore, notAfter: notAfter, days: days)
+        try issue(
+            commonName: hosts.first ?? "server", hosts: hosts, usage: ExtendedKeyUsage([.serverAuth]),
+            notBefore: notBefore, notAfter: notAfter, days: days)
     }
 
     /// A client certificate naming `name`, for mutual TLS.

@@ -3,9 +3,9 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTLS
 import Logging
-import Notify
 import NIOCore
 import NIOSSL
+import Notify
 import ServiceLifecycle
 import Synchronization
 
@@ -106,8 +106,10 @@ public final class WebhookReceiver: Sendable {
                 let standard = ["webhook-id", "webhook-timestamp", "webhook-signature"].compactMap { name in
                     headers[HTTPField.Name(name)!].map { (name, $0) }
                 }
-                state.accepted.append(Accepted(idempotencyKey: key, event: event, body: body,
-                                               standardHeaders: Dictionary(uniqueKeysWithValues: standard)))
+                state.accepted.append(
+                    Accepted(
+                        idempotencyKey: key, event: event, body: body,
+                        standardHeaders: Dictionary(uniqueKeysWithValues: standard)))
             }
             return Response(status: .init(code: status), headers: fields)
         }

@@ -22,7 +22,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     /// Parses a URL, or says what is wrong with it (without echoing a password).
     public init(_ string: String) throws {
         guard let components = URLComponents(string: string),
-              let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
+            let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
         else {
             throw DatabaseURLError(reason: "DATABASE_URL must look like postgres://user:password@host:5432/database")
         }

@@ -70,9 +70,11 @@ public final class LocalPostgres: Sendable {
         // A durable cluster starts on disk: left unsynced, initdb's 40 MB are written back by the
         // kernel seconds later, beside a benchmark's commits, and slow their fsyncs (and the NOTIFY
         // lock held across them). It made fewer `bench latency` runs stall; it did not end the stalls.
-        try runServerProgram("initdb", [
-            "-D", dataDirectory, "-U", user, "--auth=trust", "--encoding=UTF8", "--locale=C",
-        ] + (durability == .throwaway ? ["--no-sync"] : []), failure: .initdbFailed)
+        try runServerProgram(
+            "initdb",
+            [
+                "-D", dataDirectory, "-U", user, "--auth=trust", "--encoding=UTF8", "--locale=C",
+            ] + (durability == .throwaway ? ["--no-sync"] : []), failure: .initdbFailed)
 
         var settings = [
             "listen_addresses='127.0.0.1'", "port=\(port)", "unix_socket_directories='\(folder)'",
@@ -86,8 +88,9 @@ public final class LocalPostgres: Sendable {
         let existing = (try? String(contentsOfFile: confPath, encoding: .utf8)) ?? ""
         try (existing + conf).write(toFile: confPath, atomically: false, encoding: .utf8)
 
-        try runServerProgram("pg_ctl", ["-D", dataDirectory, "-l", folder + "/server.log", "-w", "-t", "60", "start"],
-                             failure: .startFailed)
+        try runServerProgram(
+            "pg_ctl", ["-D", dataDirectory, "-l", folder + "/server.log", "-w", "-t", "60", "start"],
+            failure: .startFailed)
     }
 
     /// Stops the cluster immediately and removes its folder.
@@ -103,7 +106,8 @@ public final class LocalPostgres: Sendable {
 
     private func startWatchdog(folder: String) throws {
         let pgctl = binDirectory + "/pg_ctl"
-        let stopCommand = runAsPostgresUser
+        let stopCommand =
+            runAsPostgresUser
             ? "runuser -u postgres -- \(pgctl) -D '\(dataDirectory)' -m immediate -w stop"
             : "\(pgctl) -D '\(dataDirectory)' -m immediate -w stop"
         let script = """
@@ -156,8 +160,10 @@ public final class LocalPostgres: Sendable {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         candidates += versions.sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "/usr/lib/postgresql/\($0)/bin" }
         candidates += ["/usr/local/bin", "/usr/bin", "/opt/homebrew/bin"]
-        for folder in candidates where FileManager.default.isExecutableFile(atPath: folder + "/initdb")
-            && FileManager.default.isExecutableFile(atPath: folder + "/pg_ctl") {
+        for folder in candidates
+        where FileManager.default.isExecutableFile(atPath: folder + "/initdb")
+            && FileManager.default.isExecutableFile(atPath: folder + "/pg_ctl")
+        {
             return folder
         }
         throw LocalPostgresError(

@@ -28,9 +28,10 @@ public struct Migration: Sendable, Equatable {
     /// Every `.sql` file of a folder, in order; two files with one number are refused.
     public static func load(from folder: URL) throws -> [Migration] {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
-        return try ordered(names.map { name in
-            try Migration(name: name, sql: String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8))
-        })
+        return try ordered(
+            names.map { name in
+                try Migration(name: name, sql: String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8))
+            })
     }
 
     /// `migrations` (from one folder or several: a library's and the application's) in order;

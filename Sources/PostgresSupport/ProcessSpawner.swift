@@ -41,8 +41,8 @@ public struct SpawnError: Error, CustomStringConvertible {
 }
 
 #if os(Linux)
-/// glibc's POSIX_SPAWN_SETSID, which Swift does not import (glibc hides it behind _GNU_SOURCE).
-private let newSessionFlag: Int32 = 0x80
+    /// glibc's POSIX_SPAWN_SETSID, which Swift does not import (glibc hides it behind _GNU_SOURCE).
+    private let newSessionFlag: Int32 = 0x80
 #else
-private let newSessionFlag = Int32(POSIX_SPAWN_SETSID)
+    private let newSessionFlag = Int32(POSIX_SPAWN_SETSID)
 #endif

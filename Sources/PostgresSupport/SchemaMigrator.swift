@@ -49,7 +49,8 @@ public struct SchemaMigrator: Sendable {
     }
 
     private func apply(on connection: PostgresConnection) async throws -> [String] {
-        try await connection.query("""
+        try await connection.query(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    integer PRIMARY KEY,
                 name       text NOT NULL,
@@ -69,8 +70,9 @@ public struct SchemaMigrator: Sendable {
                 throw MigrationError(reason: "migration \(record.name) was applied but its file is missing; restore it")
             }
             guard migration.checksum == record.checksum else {
-                throw MigrationError(reason: "migration \(migration.name) changed after it was applied; "
-                    + "restore the applied file and put the change in a new numbered file")
+                throw MigrationError(
+                    reason: "migration \(migration.name) changed after it was applied; "
+                        + "restore the applied file and put the change in a new numbered file")
             }
         }
         var appliedNow: [String] = []
@@ -78,7 +80,8 @@ public struct SchemaMigrator: Sendable {
         if !pending.isEmpty {
             // A file holds several statements, which a prepared statement cannot; PL/pgSQL's
             // EXECUTE runs them all from one bound parameter.
-            try await connection.query("""
+            try await connection.query(
+                """
                 CREATE OR REPLACE FUNCTION pg_temp.assess_run_migration(body text) RETURNS void
                 LANGUAGE plpgsql AS $$ BEGIN EXECUTE body; END $$
                 """, logger: logger)
@@ -97,7 +100,8 @@ public struct SchemaMigrator: Sendable {
                 // A server error arrives with the rows, so they must be read for it to be thrown here.
                 let rows = try await transaction.query("SELECT pg_temp.assess_run_migration(\(migration.sql))", logger: logger)
                 for try await _ in rows {}
-                try await transaction.query("""
+                try await transaction.query(
+                    """
                     INSERT INTO schema_migrations (version, name, checksum)
                     VALUES (\(migration.version), \(migration.name), \(migration.checksum))
                     """, logger: logger)

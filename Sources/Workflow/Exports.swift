@@ -2,22 +2,23 @@
 // needs no import of the store or the queue to call them: the domain's values, and the records
 // the store reads back. The store's functions stay out of reach.
 @_exported import Assessment
+
 @_exported import struct AssessmentStore.ApplicantRegistration
 @_exported import struct AssessmentStore.ApplicationRecord
 @_exported import struct AssessmentStore.BlindCase
 @_exported import struct AssessmentStore.BureauSigner
 @_exported import struct AssessmentStore.CertificateRecord
+@_exported import enum AssessmentStore.ObjectionLimits
 @_exported import struct AssessmentStore.ObjectionRecord
 @_exported import struct AssessmentStore.PersonalDataVault
-@_exported import struct AssessmentStore.RoundDraft
-@_exported import struct AssessmentStore.StoreError
 @_exported import enum AssessmentStore.ReviewStage
-@_exported import enum AssessmentStore.ObjectionLimits
-// What an operator's route reads of the queue: its health and figures.
-@_exported import struct JobQueue.JobQueueClient
-@_exported import struct JobQueue.QueueStats
-@_exported import struct JobQueue.JobLatencies
-@_exported import enum JobQueue.JobState
+@_exported import struct AssessmentStore.RoundDraft
+@_exported import struct AssessmentStore.RoundRecord
+@_exported import struct AssessmentStore.StoreError
 @_exported import struct JobQueue.DecodingErrorSummary
 @_exported import enum JobQueue.JSONText
-@_exported import struct AssessmentStore.RoundRecord
+@_exported import struct JobQueue.JobLatencies
+// What an operator's route reads of the queue: its health and figures.
+@_exported import struct JobQueue.JobQueueClient
+@_exported import enum JobQueue.JobState
+@_exported import struct JobQueue.QueueStats

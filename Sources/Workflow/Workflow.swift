@@ -27,8 +27,10 @@ public struct Workflow: Sendable {
     let logger: Logger
 
     /// A workflow over a running client.
-    public init(client: PostgresClient, vault: PersonalDataVault, signer: BureauSigner?,
-                passwordRounds: Int = PasswordHash.defaultRounds, logger: Logger) {
+    public init(
+        client: PostgresClient, vault: PersonalDataVault, signer: BureauSigner?,
+        passwordRounds: Int = PasswordHash.defaultRounds, logger: Logger
+    ) {
         self.store = AssessmentStore(vault: vault, logger: logger)
         self.queue = JobQueueClient(client: client, logger: logger)
         self.signer = signer
@@ -58,8 +60,11 @@ public struct Workflow: Sendable {
     /// The schedules the coordinator runs for the workflow: the audit sealer every 5 seconds, so
     /// an entry joins the chain within seconds of its commit.
     public static func cronSchedules() throws -> [CronSchedule] {
-        [try CronSchedule(name: "seal_audit_log", expression: "*/5 * * * * *", timeZone: "UTC", args: SealAuditLog(),
-                          options: EnqueueOptions(queue: queueName))]
+        [
+            try CronSchedule(
+                name: "seal_audit_log", expression: "*/5 * * * * *", timeZone: "UTC", args: SealAuditLog(),
+                options: EnqueueOptions(queue: queueName))
+        ]
     }
 
     var client: PostgresClient { queue.client }
@@ -95,20 +100,25 @@ public struct Workflow: Sendable {
     /// Withdraws an open assignment and draws one replacement from the pool (never anyone who
     /// reviewed the case before, nor one with a conflict); false when it was scored or replaced meanwhile.
     @discardableResult
-    func replaceReviewer(_ assignment: AssignmentRecord, in round: RoundRecord, reason: String, on connection: PostgresConnection) async throws -> Bool {
+    func replaceReviewer(_ assignment: AssignmentRecord, in round: RoundRecord, reason: String, on connection: PostgresConnection) async throws
+        -> Bool
+    {
         guard try await store.markReplaced(reviewer: assignment.reviewer, application: assignment.application, on: connection) else {
             return false
         }
         let reviewCases = try await store.reviewCases([assignment.application], field: round.field, on: connection)
-        let panel = try await drawPanels(reviewCases, size: 1, round: round,
-                                         salt: "replace:\(assignment.application):\(assignment.reviewer)", on: connection)
+        let panel = try await drawPanels(
+            reviewCases, size: 1, round: round,
+            salt: "replace:\(assignment.application):\(assignment.reviewer)", on: connection)
         let due = try await scoringDue(round, on: connection)
         try await store.assign(panel, stage: assignment.stage, dueAt: due, on: connection)
-        try await Outbox.owe(.assignmentWithdrawn, about: .application(assignment.application),
-                             to: .reviewer(assignment.reviewer), on: connection, logger: logger)
-        try await AuditLog.append(actor: .system, action: "replace reviewer", subject: .application(assignment.application),
-                                  detail: ["replaced": assignment.reviewer, "by": panel.values.first?.first?.rawValue ?? "", "reason": reason],
-                                  on: connection, logger: logger)
+        try await Outbox.owe(
+            .assignmentWithdrawn, about: .application(assignment.application),
+            to: .reviewer(assignment.reviewer), on: connection, logger: logger)
+        try await AuditLog.append(
+            actor: .system, action: "replace reviewer", subject: .application(assignment.application),
+            detail: ["replaced": assignment.reviewer, "by": panel.values.first?.first?.rawValue ?? "", "reason": reason],
+            on: connection, logger: logger)
         return true
     }
 
@@ -117,8 +127,9 @@ public struct Workflow: Sendable {
     func drawPanels(
         _ cases: [ReviewCase], size: Int, round: RoundRecord, salt: String, on connection: PostgresConnection
     ) async throws -> [Int64: [ReviewerID]] {
-        let pool = try await store.reviewerPool(institution: round.institutionID, field: round.field, round: round.id,
-                                                cap: round.policy.reviewerLoadCap, on: connection)
+        let pool = try await store.reviewerPool(
+            institution: round.institutionID, field: round.field, round: round.id,
+            cap: round.policy.reviewerLoadCap, on: connection)
         // Each draw has its own seed derived from the round's, so a rerun draws the same panels.
         var seed = UInt64(bitPattern: round.seed)
         for byte in salt.utf8 { seed = (seed ^ UInt64(byte)) &* 0x100_0000_01b3 }

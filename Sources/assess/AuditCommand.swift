@@ -1,6 +1,6 @@
 import ArgumentParser
-import CommandSupport
 import AssessmentStore
+import CommandSupport
 
 /// `assess audit verify|seal`: check the audit log's hash chain, or chain pending entries now.
 struct AuditCommand: AsyncParsableCommand {
@@ -17,12 +17,16 @@ struct AuditCommand: AsyncParsableCommand {
             let verification = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
                 try await client.withConnection { try await AuditLog.verify(on: $0, logger: logger) }
             }
-            let pending = verification.pending == 0 ? "" : """
+            let pending =
+                verification.pending == 0
+                ? ""
+                : """
                 ; \(verification.pending) newer entries wait to be sealed into the chain (the coordinator seals every \
                 5 seconds; `assess audit seal` seals them now)
                 """
             if let broken = verification.firstBrokenEntry {
-                print("audit log: \(verification.entries) entries; the chain breaks at entry \(broken): it or an entry before it was changed\(pending)")
+                print(
+                    "audit log: \(verification.entries) entries; the chain breaks at entry \(broken): it or an entry before it was changed\(pending)")
                 throw ExitCode(1)
             }
             print("audit log: \(verification.entries) entries, chain intact\(pending)")

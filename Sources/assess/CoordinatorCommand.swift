@@ -1,8 +1,8 @@
 import ArgumentParser
 import CommandSupport
 import JobQueue
-import PostgresNIO
 import Notify
+import PostgresNIO
 import ServiceLifecycle
 import Workers
 import Workflow
@@ -24,9 +24,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Milliseconds between queue statistics and pruning rounds.") var housekeepingMs = 10_000
         @Option(name: .long, help: "Hours completed and cancelled jobs are kept.") var completedRetentionHours = 24.0
         @Option(name: .long, help: "Hours discarded jobs and gone workers are kept.") var discardedRetentionHours = 168.0
-        @Option(name: .long, help: ArgumentHelp(
-            "A cron expression (5 fields, or 6 with leading seconds) that enqueues a probe job at each tick, to check cron end to end.",
-            valueName: "expression")) var probeCron: String?
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "A cron expression (5 fields, or 6 with leading seconds) that enqueues a probe job at each tick, to check cron end to end.",
+                valueName: "expression")) var probeCron: String?
         @Option(name: .long, help: "The time zone cron expressions are read in.") var cronTimeZone = "Asia/Shanghai"
         @Option(name: .long, help: "Days the notification delivery log keeps attempts.") var notificationLogRetentionDays = 30.0
 
@@ -35,7 +37,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
                 throw ValidationError("--lease-ms must exceed twice --tick-ms, and all durations must be positive")
             }
             guard completedRetentionHours > 0, discardedRetentionHours > 0, notificationLogRetentionDays >= 1 else {
-                throw ValidationError("""
+                throw ValidationError(
+                    """
                     --completed-retention-hours and --discarded-retention-hours must be positive, \
                     --notification-log-retention-days at least 1
                     """)
@@ -78,7 +81,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
                     print("leader: none yet")
                 }
                 for worker in status.workers {
-                    print("worker \(worker.id): \(worker.state), queues \(worker.queues.joined(separator: ",")), seen \(String(format: "%.1f", worker.secondsSinceSeen)) s ago")
+                    print(
+                        "worker \(worker.id): \(worker.state), queues \(worker.queues.joined(separator: ",")), seen \(String(format: "%.1f", worker.secondsSinceSeen)) s ago"
+                    )
                 }
             }
         }

@@ -54,8 +54,9 @@ struct JobsCommand: AsyncParsableCommand {
                 guard let job = try await client.job(id) else { throw ValidationError("no job has the id \(id)") }
                 print("job \(job.id): \(job.state.rawValue), queue \(job.queue), kind \(job.kind), priority \(job.priority)")
                 print("attempt \(job.attempt) of \(job.maxAttempts), runs at \(job.runAt), enqueued \(job.insertedAt)")
-                print("runs lost with their worker: \(job.workerDeaths)"
-                      + (job.quarantinedAt.map { ", quarantined at \($0); `assess jobs retry \(job.id)` runs it again" } ?? ""))
+                print(
+                    "runs lost with their worker: \(job.workerDeaths)"
+                        + (job.quarantinedAt.map { ", quarantined at \($0); `assess jobs retry \(job.id)` runs it again" } ?? ""))
                 print("args: \(job.argsJSON)")
                 print("errors: \(job.errorsJSON)")
             }
@@ -88,7 +89,10 @@ struct JobsCommand: AsyncParsableCommand {
         @Argument(help: "The job id.") var id: Int64
         func run() async throws {
             let id = self.id
-            try await JobsCommand.withQueue(database) { try await $0.retry(id); print("job \(id) is available again") }
+            try await JobsCommand.withQueue(database) {
+                try await $0.retry(id)
+                print("job \(id) is available again")
+            }
         }
     }
 
@@ -108,7 +112,10 @@ struct JobsCommand: AsyncParsableCommand {
         @Argument(help: "The queue.") var queue: String
         func run() async throws {
             let queue = self.queue
-            try await JobsCommand.withQueue(database) { try await $0.pause(queue: queue); print("queue \(queue) paused") }
+            try await JobsCommand.withQueue(database) {
+                try await $0.pause(queue: queue)
+                print("queue \(queue) paused")
+            }
         }
     }
 
@@ -118,7 +125,10 @@ struct JobsCommand: AsyncParsableCommand {
         @Argument(help: "The queue.") var queue: String
         func run() async throws {
             let queue = self.queue
-            try await JobsCommand.withQueue(database) { try await $0.resume(queue: queue); print("queue \(queue) resumed") }
+            try await JobsCommand.withQueue(database) {
+                try await $0.resume(queue: queue)
+                print("queue \(queue) resumed")
+            }
         }
     }
 
@@ -141,9 +151,10 @@ struct JobsCommand: AsyncParsableCommand {
                     let report = try await client.probeReport()
                     print("probes: \(report.enqueued) enqueued, \(report.ranOnce) ran exactly once, \(report.completed) completed")
                 } else {
-                    try await client.enqueue((0..<count).map { _ in
-                        try NewJob(ProbeJob(milliseconds: sleepMs), options: .init(queue: queue))
-                    })
+                    try await client.enqueue(
+                        (0..<count).map { _ in
+                            try NewJob(ProbeJob(milliseconds: sleepMs), options: .init(queue: queue))
+                        })
                     print("enqueued \(count) probe jobs on \(queue)")
                 }
             }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import CommandSupport
 import AssessmentStore
+import CommandSupport
 import Foundation
 import Logging
 import Notify
@@ -45,8 +45,10 @@ struct NotifyCommand: AsyncParsableCommand {
             let subscriptions = try await withNotifier(database) { try await $0.subscriptions(recipient: recipient, after: after, limit: limit) }
             for s in subscriptions {
                 let events = s.events.isEmpty ? "all events" : s.events.joined(separator: ", ")
-                let extras = [s.active ? nil : "inactive", s.mutualTLS ? "mutual TLS" : nil, s.privateTrustRoots ? "private trust roots" : nil,
-                              s.previousSecretUntil.map { "previous secret signs until \($0.formatted(.iso8601))" }].compactMap { $0 }
+                let extras = [
+                    s.active ? nil : "inactive", s.mutualTLS ? "mutual TLS" : nil, s.privateTrustRoots ? "private trust roots" : nil,
+                    s.previousSecretUntil.map { "previous secret signs until \($0.formatted(.iso8601))" },
+                ].compactMap { $0 }
                 print("\(s.id)\t\(s.recipient)\t\(s.url)\t\(events)\(extras.isEmpty ? "" : "\t" + extras.joined(separator: "; "))")
             }
             if subscriptions.isEmpty { print("no subscriptions") }
@@ -55,7 +57,8 @@ struct NotifyCommand: AsyncParsableCommand {
 
     struct RotateSecret: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "rotate-secret", abstract: "Give a subscription a new secret; the old one keeps signing during the overlap. Needs ASSESS_DATA_KEY.")
+            commandName: "rotate-secret",
+            abstract: "Give a subscription a new secret; the old one keeps signing during the overlap. Needs ASSESS_DATA_KEY.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The subscription's id.") var id: Int64
         @Option(help: "Hours both secrets sign.") var overlapHours = 24.0
@@ -118,7 +121,9 @@ struct NotifyCommand: AsyncParsableCommand {
         func run() async throws {
             let attempts = try await withNotifier(database) { try await $0.deliveryLog(id) }
             for a in attempts {
-                print("\(a.attempt)\t\(a.at.formatted(.iso8601))\t\(a.statusCode.map(String.init) ?? "-")\t\(String(format: "%.1f", a.latencyMs)) ms\t\(a.error ?? "")")
+                print(
+                    "\(a.attempt)\t\(a.at.formatted(.iso8601))\t\(a.statusCode.map(String.init) ?? "-")\t\(String(format: "%.1f", a.latencyMs)) ms\t\(a.error ?? "")"
+                )
             }
             if attempts.isEmpty { print("no attempts logged for delivery \(id)") }
         }

@@ -1,14 +1,14 @@
 import ArgumentParser
-import CommandSupport
-import Foundation
 import AssessmentAPI
 import AssessmentStore
+import CommandSupport
+import Foundation
 import Hummingbird
 import HummingbirdTLS
 import Logging
-import PostgresNIO
 import NIOSSL
 import Notify
+import PostgresNIO
 import ServiceLifecycle
 import Workers
 import Workflow
@@ -32,7 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
         let loopback = host == "127.0.0.1" || host == "::1" || host == "localhost"
         if tlsCertificate == nil, !loopback, !insecureHTTP {
-            throw ValidationError("""
+            throw ValidationError(
+                """
                 refusing plain HTTP on \(host): give --tls-certificate and --tls-key, or --insecure-http when a TLS proxy fronts this server
                 """)
         }
@@ -70,7 +71,9 @@ struct ServeCommand: AsyncParsableCommand {
                 router: api.router(), server: try serverTLS.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
                 configuration: .init(address: .hostname(host, port: port), serverName: "assess"),
                 onServerRunning: { channel in
-                    logger.notice("serving the API", metadata: ["address": "\(serverTLS == nil ? "http" : "https")://\(host):\(channel.localAddress?.port ?? port)"])
+                    logger.notice(
+                        "serving the API",
+                        metadata: ["address": "\(serverTLS == nil ? "http" : "https")://\(host):\(channel.localAddress?.port ?? port)"])
                 }, logger: logger)
             return [app]
         }
@@ -103,7 +106,8 @@ struct TokensCommand: AsyncParsableCommand {
             let logger = try database.logger(label: "assess.tokens", quietest: .warning)
             let (subject, days) = (subject, days)
             let token = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
-                try await TokensCommand.workflow(client, logger).issueToken(role: role, subject: subject, validFor: days.map { .seconds($0 * 86_400) })
+                try await TokensCommand.workflow(client, logger).issueToken(
+                    role: role, subject: subject, validFor: days.map { .seconds($0 * 86_400) })
             }
             print(token)
         }

@@ -36,7 +36,8 @@ struct TLSCommand: AsyncParsableCommand {
     }
 
     struct Client: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Issue a client certificate for mutual TLS: <out>/<name>.pem and <out>/<name>-key.pem.")
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a client certificate for mutual TLS: <out>/<name>.pem and <out>/<name>-key.pem.")
         @Option(help: "The folder holding ca.pem and ca-key.pem.") var ca: String
         @Option(help: "The name it certifies, and the file name stem.") var name = "client"
         @Option(help: "The folder to write to.") var out: String
@@ -51,8 +52,9 @@ struct TLSCommand: AsyncParsableCommand {
 
 private func loadCA(_ folder: String) throws -> DevelopmentCA {
     let base = URL(fileURLWithPath: folder)
-    return try DevelopmentCA(certificatePEM: try readFile(base.appendingPathComponent("ca.pem").path),
-                             keyPEM: try readFile(base.appendingPathComponent("ca-key.pem").path))
+    return try DevelopmentCA(
+        certificatePEM: try readFile(base.appendingPathComponent("ca.pem").path),
+        keyPEM: try readFile(base.appendingPathComponent("ca-key.pem").path))
 }
 
 /// Writes the certificate world-readable and the key readable by its owner only.
@@ -63,7 +65,8 @@ private func write(_ certificate: String, key: String, name: String, to folder: 
     let certificatePath = base.appendingPathComponent("\(name).pem").path
     let keyPath = base.appendingPathComponent("\(name)-key.pem").path
     guard manager.createFile(atPath: keyPath, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600]),
-          manager.createFile(atPath: certificatePath, contents: Data(certificate.utf8), attributes: [.posixPermissions: 0o644]) else {
+        manager.createFile(atPath: certificatePath, contents: Data(certificate.utf8), attributes: [.posixPermissions: 0o644])
+    else {
         throw ValidationError("cannot write to \(folder)")
     }
     print("wrote \(certificatePath) and \(keyPath)")

@@ -14,8 +14,11 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, parsing: .upToNextOption,
-            help: "Queues to work, as name or name=concurrency (default: default=10 assessment=10 signing=2 notify=16; signing needs ASSESS_BUREAU_KEY, notify ASSESS_DATA_KEY).")
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help:
+            "Queues to work, as name or name=concurrency (default: default=10 assessment=10 signing=2 notify=16; signing needs ASSESS_BUREAU_KEY, notify ASSESS_DATA_KEY)."
+    )
     var queue: [String] = ["default=10", "assessment=10", "signing=2", "notify=16"]
 
     @Option(name: .long, help: "Most jobs claimed at once.")

@@ -7,8 +7,8 @@ import NIOCore
 import NIOHTTP1
 import Notify
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 import Workflow
 
 /// A running API over a test database, and a client that talks to it over real HTTP.
@@ -36,8 +36,10 @@ struct API: Sendable {
         var fields: [String] { (json["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String } ?? [] }
     }
 
-    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil,
-                 contentType: String = "application/json", forwardedFor: String? = nil) async throws -> Reply {
+    func request(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil,
+        contentType: String = "application/json", forwardedFor: String? = nil
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         if let forwardedFor { request.headers.add(name: "X-Forwarded-For", value: forwardedFor) }
@@ -49,8 +51,10 @@ struct API: Sendable {
         let response = try await http.execute(request, timeout: .seconds(15))
         let body = try await response.body.collect(upTo: 1 << 20)
         let reply = Reply(status: Int(response.status.code), body: String(buffer: body), contentType: response.headers.first(name: "Content-Type"))
-        for violation in conformance?.violations(method: method.rawValue, path: path, status: reply.status, contentType: reply.contentType,
-                                                 body: reply.body) ?? [] {
+        for violation in conformance?.violations(
+            method: method.rawValue, path: path, status: reply.status, contentType: reply.contentType,
+            body: reply.body) ?? []
+        {
             Issue.record("the reply disagrees with /openapi.json: \(violation)")
         }
         return reply
@@ -62,13 +66,16 @@ struct API: Sendable {
             let workflow = Workflow(client: client, vault: .ephemeral(), signer: .ephemeral(), passwordRounds: 1 << 10, logger: database.logger)
             // Cheap password hashes: the suite registers many applicants beside timing-sensitive tests.
             // The dead-letter test subscribes a local port nobody listens on: allowed here as an operator would.
-            let notifier = Notifier(client: client, secrets: .ephemeral(),
-                                    configuration: .init(endpoints: try EndpointPolicy(allowing: ["127.0.0.1"])), logger: database.logger)
-            let server = APIServer(workflow: workflow, notifier: notifier,
-                                   trustedProxies: trustedProxies, logger: database.logger)
+            let notifier = Notifier(
+                client: client, secrets: .ephemeral(),
+                configuration: .init(endpoints: try EndpointPolicy(allowing: ["127.0.0.1"])), logger: database.logger)
+            let server = APIServer(
+                workflow: workflow, notifier: notifier,
+                trustedProxies: trustedProxies, logger: database.logger)
             let (ready, readySignal) = AsyncStream.makeStream(of: Int.self)
-            let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                  onServerRunning: { readySignal.yield($0.localAddress?.port ?? 0) }, logger: database.logger)
+            let app = Application(
+                router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { readySignal.yield($0.localAddress?.port ?? 0) }, logger: database.logger)
             try await withHTTPClient { http in
                 try await DeliveryHTTP.with(configuration: notifier.configuration) { delivery in
                     try await withServices([app], logger: database.logger) {
@@ -77,8 +84,9 @@ struct API: Sendable {
                             port = bound
                             break
                         }
-                        var api = API(base: "http://127.0.0.1:\(port)", http: http, workflow: workflow, client: client, notifier: notifier,
-                                      server: server, delivery: delivery)
+                        var api = API(
+                            base: "http://127.0.0.1:\(port)", http: http, workflow: workflow, client: client, notifier: notifier,
+                            server: server, delivery: delivery)
                         let document = try #require(JSON.parse(try await api.request(.GET, "/openapi.json").body))
                         api.conformance = SchemaConformance(document: document)
                         try await body(api)

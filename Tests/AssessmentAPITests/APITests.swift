@@ -4,8 +4,8 @@ import AssessmentStore
 import Foundation
 import NIOHTTP1
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 import Workflow
 
 @Suite("HTTP API")
@@ -17,8 +17,10 @@ struct APITests {
         for id in ["r1", "r2", "r3"] {
             try await api.workflow.addReviewer(Reviewer(id: ReviewerID(id), fields: ["economics"], loadCap: 10), name: id, institution: "inst")
         }
-        return try await api.workflow.openRound(RoundDraft(institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
-                                                           startDate: CalendarDate(iso: "2026-11-23")!, closesOnDay: 100))
+        return try await api.workflow.openRound(
+            RoundDraft(
+                institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
+                startDate: CalendarDate(iso: "2026-11-23")!, closesOnDay: 100))
     }
 
     @Test("the OpenAPI document is JSON and documents exactly the routes the server answers")
@@ -81,9 +83,11 @@ struct APITests {
             #expect(applied.status == 201, "\(applied.body)")
             let id = try #require(applied.json["id"] as? Int)
             #expect(try await api.request(.POST, "/v1/applications", token: token, json: apply).status == 409)
-            let unknownRound = try await api.request(.POST, "/v1/applications", token: token, json: apply.replacingOccurrences(of: "\"round\": \(round)", with: "\"round\": 999"))
+            let unknownRound = try await api.request(
+                .POST, "/v1/applications", token: token, json: apply.replacingOccurrences(of: "\"round\": \(round)", with: "\"round\": 999"))
             #expect(unknownRound.status == 404, "\(unknownRound.body)")
-            let badGrade = try await api.request(.POST, "/v1/applications", token: token, json: apply.replacingOccurrences(of: "\"grade\": 2", with: "\"grade\": 9"))
+            let badGrade = try await api.request(
+                .POST, "/v1/applications", token: token, json: apply.replacingOccurrences(of: "\"grade\": 2", with: "\"grade\": 9"))
             #expect(badGrade.status == 422 && badGrade.fields == ["target.grade"], "\(badGrade.body)")
 
             let mine = try await api.request(.GET, "/v1/applications?limit=10", token: token)
@@ -112,8 +116,9 @@ struct APITests {
             let bureau = try await api.workflow.issueToken(role: .bureau, subject: "officer-7")
             let registered = try await api.request(.POST, "/v1/applicants", json: registration())
             let applicant = try #require(registered.json["token"] as? String)
-            let applied = try await api.request(.POST, "/v1/applications", token: applicant,
-                                                json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#)
+            let applied = try await api.request(
+                .POST, "/v1/applications", token: applicant,
+                json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#)
             let application = try #require(applied.json["id"] as? Int)
 
             let notTheirs = try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 80}"#)
@@ -144,8 +149,9 @@ struct APITests {
             let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
             let stranger = try await api.workflow.issueToken(role: .institution, subject: "other")
             for id in ["r1", "r2", "r3"] {
-                let added = try await api.request(.POST, "/v1/reviewers", token: institution,
-                                                  json: #"{"id": "\#(id)", "name": "Reviewer \#(id)", "fields": ["economics"], "loadCap": 10}"#)
+                let added = try await api.request(
+                    .POST, "/v1/reviewers", token: institution,
+                    json: #"{"id": "\#(id)", "name": "Reviewer \#(id)", "fields": ["economics"], "loadCap": 10}"#)
                 #expect(added.status == 201, "\(added.body)")
             }
             let taken = try await api.request(.POST, "/v1/reviewers", token: stranger, json: #"{"id": "r1", "name": "Someone", "fields": ["art"]}"#)
@@ -155,32 +161,40 @@ struct APITests {
             #expect(orphan.status == 404, "a token for an institution that does not exist: \(orphan.body)")
             let badReviewer = try await api.request(.POST, "/v1/reviewers", token: institution, json: #"{"id": "r 4", "name": "x", "fields": []}"#)
             #expect(badReviewer.status == 422 && badReviewer.fields == ["id"], "\(badReviewer.body)")
-            let badRound = try await api.request(.POST, "/v1/rounds", token: institution,
-                                                 json: #"{"name": "r", "track": "title", "field": "economics", "startDate": "23/11/2026"}"#)
+            let badRound = try await api.request(
+                .POST, "/v1/rounds", token: institution,
+                json: #"{"name": "r", "track": "title", "field": "economics", "startDate": "23/11/2026"}"#)
             #expect(badRound.status == 422 && badRound.fields == ["startDate"], "\(badRound.body)")
-            let badPolicy = try await api.request(.POST, "/v1/rounds", token: institution, json: #"""
-                {"name": "r", "track": "title", "field": "economics", "startDate": "2026-11-23", "policy": {"committeeSize": 4}}
-                """#)
+            let badPolicy = try await api.request(
+                .POST, "/v1/rounds", token: institution,
+                json: #"""
+                    {"name": "r", "track": "title", "field": "economics", "startDate": "2026-11-23", "policy": {"committeeSize": 4}}
+                    """#)
             #expect(badPolicy.status == 422 && badPolicy.body.contains("committeeSize"), "\(badPolicy.body)")
-            let badClock = try await api.request(.POST, "/v1/rounds", token: institution, json: #"""
-                {"name": "r", "track": "title", "field": "economics", "startDate": "2026-11-23", "daySeconds": 0}
-                """#)
+            let badClock = try await api.request(
+                .POST, "/v1/rounds", token: institution,
+                json: #"""
+                    {"name": "r", "track": "title", "field": "economics", "startDate": "2026-11-23", "daySeconds": 0}
+                    """#)
             #expect(badClock.status == 422 && badClock.fields == ["daySeconds"], "\(badClock.body)")
-            let opened = try await api.request(.POST, "/v1/rounds", token: institution,
-                                               json: #"{"name": "Economics 2026", "track": "title", "field": "economics", "startDate": "2026-11-23", "seed": 7}"#)
+            let opened = try await api.request(
+                .POST, "/v1/rounds", token: institution,
+                json: #"{"name": "Economics 2026", "track": "title", "field": "economics", "startDate": "2026-11-23", "seed": 7}"#)
             #expect(opened.status == 201, "\(opened.body)")
             let round = try #require(opened.json["id"] as? Int)
 
             let registered = try await api.request(.POST, "/v1/applicants", json: registration(name: "Zhao Min"))
             let applicant = try #require(registered.json["token"] as? String)
-            let applied = try await api.request(.POST, "/v1/applications", token: applicant,
-                                                json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#)
+            let applied = try await api.request(
+                .POST, "/v1/applications", token: applicant,
+                json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#)
             let application = Int64(try #require(applied.json["id"] as? Int))
             #expect(try await api.request(.POST, "/v1/rounds/\(round)/close", token: stranger).status == 403)
             #expect(try await api.client.scalar("SELECT day_seconds FROM rounds WHERE id = \(round)") == 86_400, "a real day unless rehearsing")
             let listed = try await api.request(.GET, "/v1/rounds/\(round)/applications?state=submitted", token: institution)
-            #expect(listed.status == 200 && (listed.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [Int(application)],
-                    "\(listed.body)")
+            #expect(
+                listed.status == 200 && (listed.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [Int(application)],
+                "\(listed.body)")
             #expect(!listed.body.contains("Zhao") && !listed.body.contains(residentID(born: "1990-03-01", sequence: 1)))
             let noneScored = try await api.request(.GET, "/v1/rounds/\(round)/applications?state=scored", token: institution)
             #expect((noneScored.json["items"] as? [Any])?.isEmpty == true, "\(noneScored.body)")
@@ -190,8 +204,9 @@ struct APITests {
             #expect(try await api.request(.GET, "/v1/rounds/\(round)/applications", token: applicant).status == 403)
             // The panel, as the staffing job would draw it (no workers run in this test).
             try await api.client.withTransaction(logger: .init(label: "test")) { connection in
-                try await api.workflow.store.assign([application: [ReviewerID("r1"), ReviewerID("r2"), ReviewerID("r3")]], stage: .original,
-                                                    dueAt: Date().addingTimeInterval(3_600), on: connection)
+                try await api.workflow.store.assign(
+                    [application: [ReviewerID("r1"), ReviewerID("r2"), ReviewerID("r3")]], stage: .original,
+                    dueAt: Date().addingTimeInterval(3_600), on: connection)
                 try await connection.query("UPDATE applications SET state = 'assigned' WHERE id = \(application)", logger: .init(label: "test"))
             }
             let reviewer = try await api.workflow.issueToken(role: .reviewer, subject: "r1")
@@ -207,17 +222,21 @@ struct APITests {
             let second = try await api.workflow.issueToken(role: .reviewer, subject: "r2")
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/conflict", token: second).status == 202)
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/conflict", token: second).status == 403, "no longer theirs")
-            #expect(try await api.client.scalar("""
-                SELECT count(*)::int FROM assignments WHERE application_id = \(application) AND reviewer_id = 'r4' AND state = 'assigned'
-                """) == 1)
+            #expect(
+                try await api.client.scalar(
+                    """
+                    SELECT count(*)::int FROM assignments WHERE application_id = \(application) AND reviewer_id = 'r4' AND state = 'assigned'
+                    """) == 1)
             #expect(try await api.client.scalar("SELECT count(*)::int FROM assignments WHERE reviewer_id = 'r2' AND state = 'replaced'") == 1)
 
-            let foreignVote = try await api.request(.POST, "/v1/applications/\(application)/vote", token: stranger,
-                                                    json: #"{"members": 5, "yes": 5, "no": 0, "abstain": 0}"#)
+            let foreignVote = try await api.request(
+                .POST, "/v1/applications/\(application)/vote", token: stranger,
+                json: #"{"members": 5, "yes": 5, "no": 0, "abstain": 0}"#)
             #expect(foreignVote.status == 403, "\(foreignVote.body)")
             #expect(try await api.client.scalar("SELECT count(*)::int FROM votes") == 0)
-            let early = try await api.request(.POST, "/v1/applications/\(application)/objections",
-                                              json: #"{"filedBy": "a fellow creator", "contact": "fellow@example.org", "statement": "not during scoring"}"#)
+            let early = try await api.request(
+                .POST, "/v1/applications/\(application)/objections",
+                json: #"{"filedBy": "a fellow creator", "contact": "fellow@example.org", "statement": "not during scoring"}"#)
             #expect(early.status == 409, "objections wait for the public notice: \(early.body)")
             let notifications = try await api.request(.GET, "/v1/notifications", token: applicant)
             #expect(notifications.status == 200 && notifications.body.contains("registered"), "\(notifications.body)")
@@ -230,11 +249,13 @@ struct APITests {
     func signIn() async throws {
         try await API.with { api in
             #expect(try await api.request(.POST, "/v1/applicants", json: registration()).status == 201)
-            let short = try await api.request(.POST, "/v1/applicants", json: registration(sequence: 2).replacingOccurrences(of: "correct horse battery", with: "short"))
+            let short = try await api.request(
+                .POST, "/v1/applicants", json: registration(sequence: 2).replacingOccurrences(of: "correct horse battery", with: "short"))
             #expect(short.status == 422 && short.fields == ["password"], "\(short.body)")
             let number = residentID(born: "1990-03-01", sequence: 1)
             func attempt(_ password: String, number: String = number) async throws -> API.Reply {
-                try await api.request(.POST, "/v1/sessions", json: #"{"document": {"kind": "resident_id", "number": "\#(number)"}, "password": "\#(password)"}"#)
+                try await api.request(
+                    .POST, "/v1/sessions", json: #"{"document": {"kind": "resident_id", "number": "\#(number)"}, "password": "\#(password)"}"#)
             }
             let good = try await attempt("correct horse battery")
             #expect(good.status == 201, "\(good.body)")
@@ -255,19 +276,24 @@ struct APITests {
         try await API.with(trustedProxies: ["127.0.0.1"]) { api in
             let registered = try await api.request(.POST, "/v1/applicants", json: registration())
             #expect(registered.status == 201)
-            #expect(try await api.client.scalar("""
-                SELECT count(*)::int FROM api_tokens WHERE role = 'applicant' AND expires_at BETWEEN now() + interval '11 hours' AND now() + interval '13 hours'
-                """) == 1, "the registration token expires like a sign-in token")
+            #expect(
+                try await api.client.scalar(
+                    """
+                    SELECT count(*)::int FROM api_tokens WHERE role = 'applicant' AND expires_at BETWEEN now() + interval '11 hours' AND now() + interval '13 hours'
+                    """) == 1, "the registration token expires like a sign-in token")
             let number = residentID(born: "1990-03-01", sequence: 1)
             func attempt(_ password: String, from address: String, number: String = number) async throws -> Int {
-                try await api.request(.POST, "/v1/sessions", json: #"{"document": {"kind": "resident_id", "number": "\#(number)"}, "password": "\#(password)"}"#,
-                                      forwardedFor: address).status
+                try await api.request(
+                    .POST, "/v1/sessions", json: #"{"document": {"kind": "resident_id", "number": "\#(number)"}, "password": "\#(password)"}"#,
+                    forwardedFor: address
+                ).status
             }
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<20 { group.addTask { try await attempt("wrong password!", from: "203.0.113.9") } }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
-            #expect(statuses.filter { $0 == 401 }.count <= 5 && statuses.filter { $0 == 429 }.count >= 15
+            #expect(
+                statuses.filter { $0 == 401 }.count <= 5 && statuses.filter { $0 == 429 }.count >= 15
                     && statuses.allSatisfy { $0 == 401 || $0 == 429 }, "\(statuses.sorted())")
             #expect(try await api.client.scalar("SELECT count(*)::int FROM sign_in_failures") <= 5, "at most 5 passwords were checked")
             #expect(try await attempt("correct horse battery", from: "203.0.113.9") == 429, "the guessing address stays locked")
@@ -279,8 +305,9 @@ struct APITests {
                 sprayed.append(try await attempt("Password123!", from: "192.0.2.77", number: residentID(born: "1985-05-05", sequence: sequence)))
             }
             #expect(sprayed.prefix(20).allSatisfy { $0 == 401 } && sprayed.suffix(2).allSatisfy { $0 == 429 }, "\(sprayed)")
-            let limited = try await api.request(.POST, "/v1/sessions", json: #"{"document": {"kind": "resident_id", "number": "\#(number)"}, "password": "x"}"#,
-                                                forwardedFor: "192.0.2.77")
+            let limited = try await api.request(
+                .POST, "/v1/sessions", json: #"{"document": {"kind": "resident_id", "number": "\#(number)"}, "password": "x"}"#,
+                forwardedFor: "192.0.2.77")
             #expect(limited.status == 429 && limited.body.contains("from your address"))
         }
     }
@@ -291,17 +318,22 @@ struct APITests {
             let round = try await Self.setUpRound(api)
             let registered = try await api.request(.POST, "/v1/applicants", json: registration(name: "王 小明"))
             let token = try #require(registered.json["token"] as? String)
-            let application = try #require(try await api.request(.POST, "/v1/applications", token: token,
-                json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#).json["id"] as? Int)
+            let application = try #require(
+                try await api.request(
+                    .POST, "/v1/applications", token: token,
+                    json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#
+                ).json["id"] as? Int)
             // As the workflow leaves a published result.
             try await api.client.query("UPDATE rounds SET state = 'public_notice' WHERE id = \(round)")
             try await api.client.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(application)")
             func object(from address: String, contact: String = "someone@example.org") async throws -> API.Reply {
-                try await api.request(.POST, "/v1/applications/\(application)/objections",
-                                      json: #"{"filedBy": "a viewer", "contact": "\#(contact)", "statement": "copied works"}"#, forwardedFor: address)
+                try await api.request(
+                    .POST, "/v1/applications/\(application)/objections",
+                    json: #"{"filedBy": "a viewer", "contact": "\#(contact)", "statement": "copied works"}"#, forwardedFor: address)
             }
-            let anonymous = try await api.request(.POST, "/v1/applications/\(application)/objections",
-                                                  json: #"{"filedBy": "a viewer", "statement": "copied works"}"#)
+            let anonymous = try await api.request(
+                .POST, "/v1/applications/\(application)/objections",
+                json: #"{"filedBy": "a viewer", "statement": "copied works"}"#)
             #expect(anonymous.status == 400 && anonymous.fields == ["contact"], "\(anonymous.body)")
             let badContact = try await object(from: "192.0.2.1", contact: "call me")
             #expect(badContact.status == 422 && badContact.fields == ["contact"], "\(badContact.body)")
@@ -323,13 +355,16 @@ struct APITests {
             let dismissed = try await api.request(.POST, "/v1/rounds/\(round)/objections/dismiss", token: institution, json: body)
             #expect(dismissed.status == 200 && dismissed.json["dismissed"] as? Int == 20, "\(dismissed.body)")
             #expect(try await api.client.scalar("SELECT count(*)::int FROM objections WHERE state = 'open'") == 0, "nothing holds the round")
-            #expect(try await api.client.scalar("""
-                SELECT count(*)::int FROM objections WHERE state = 'dismissed' AND resolution = 'a coordinated flood without evidence'
-                """) == 20)
+            #expect(
+                try await api.client.scalar(
+                    """
+                    SELECT count(*)::int FROM objections WHERE state = 'dismissed' AND resolution = 'a coordinated flood without evidence'
+                    """) == 20)
 
             let number = try await api.client.withConnection { connection in
-                try await api.workflow.store.issueCertificate(application: Int64(application), issuedOn: CalendarDate(iso: "2026-12-01")!,
-                                                               signer: .ephemeral(), on: connection)
+                try await api.workflow.store.issueCertificate(
+                    application: Int64(application), issuedOn: CalendarDate(iso: "2026-12-01")!,
+                    signer: .ephemeral(), on: connection)
             }
             let bare = try await api.request(.GET, "/v1/certificates/\(number)")
             #expect(bare.status == 200 && bare.json["exists"] as? Bool == true && bare.json["holder"] == nil, "\(bare.body)")
@@ -337,7 +372,9 @@ struct APITests {
             let named = try await api.request(.GET, "/v1/certificates/\(number)?name=%E7%8E%8B%E5%B0%8F%E6%98%8E")
             #expect(named.status == 200 && named.json["holder"] as? String == "王***", "\(named.body)")
             var statuses: [Int] = []
-            for _ in 0..<60 { statuses.append(try await api.request(.GET, "/v1/certificates/S\(Int.random(in: 1...999_999))", forwardedFor: "203.0.113.50").status) }
+            for _ in 0..<60 {
+                statuses.append(try await api.request(.GET, "/v1/certificates/S\(Int.random(in: 1...999_999))", forwardedFor: "203.0.113.50").status)
+            }
             #expect(statuses.allSatisfy { $0 == 404 }, "guesses find nothing")
             let limited = try await api.request(.GET, "/v1/certificates/\(number)", forwardedFor: "203.0.113.50")
             #expect(limited.status == 429 && limited.body.contains("too many look-ups"), "\(limited.body)")
@@ -350,10 +387,12 @@ struct APITests {
         try await API.with { api in
             func register(_ kind: String, _ number: String, born: String, country: String? = nil) async throws -> API.Reply {
                 let issuing = country.map { #", "issuingCountry": "\#($0)""# } ?? ""
-                return try await api.request(.POST, "/v1/applicants", json: #"""
-                    {"name": "Ana", "document": {"kind": "\#(kind)", "number": "\#(number)", "birthDate": "\#(born)"\#(issuing)},
-                     "education": "bachelor", "password": "correct horse battery"}
-                    """#)
+                return try await api.request(
+                    .POST, "/v1/applicants",
+                    json: #"""
+                        {"name": "Ana", "document": {"kind": "\#(kind)", "number": "\#(number)", "birthDate": "\#(born)"\#(issuing)},
+                         "education": "bachelor", "password": "correct horse battery"}
+                        """#)
             }
             let future = try await register("resident_id", residentID(born: "2090-01-01", sequence: 1), born: "2090-01-01")
             #expect(future.status == 422 && future.fields == ["document.birthDate"], "\(future.body)")
@@ -375,9 +414,12 @@ struct APITests {
             #expect(try await register("passport", "x1234567", born: "1980-01-01", country: "gbr").status == 409)
             func signIn(_ country: String?) async throws -> Int {
                 let issuing = country.map { #", "issuingCountry": "\#($0)""# } ?? ""
-                return try await api.request(.POST, "/v1/sessions", json: #"""
-                    {"document": {"kind": "passport", "number": "X1234567"\#(issuing)}, "password": "correct horse battery"}
-                    """#).status
+                return try await api.request(
+                    .POST, "/v1/sessions",
+                    json: #"""
+                        {"document": {"kind": "passport", "number": "X1234567"\#(issuing)}, "password": "correct horse battery"}
+                        """#
+                ).status
             }
             #expect(try await signIn("USA") == 201)
             #expect(try await signIn("GBR") == 201)
@@ -396,24 +438,28 @@ struct APITests {
             let applicant = try #require(registered.json["token"] as? String)
             let plain = try await api.request(.POST, "/v1/subscriptions", token: institution, json: #"{"url": "http://hooks.example/a"}"#)
             #expect(plain.status == 422 && plain.fields == ["url"], "\(plain.body)")
-            let foreign = try await api.request(.POST, "/v1/subscriptions", token: institution,
-                                                json: #"{"url": "https://hooks.example/a", "recipient": "applicant:*"}"#)
+            let foreign = try await api.request(
+                .POST, "/v1/subscriptions", token: institution,
+                json: #"{"url": "https://hooks.example/a", "recipient": "applicant:*"}"#)
             #expect(foreign.status == 403)
             let inside = try await api.request(.POST, "/v1/subscriptions", token: institution, json: #"{"url": "https://169.254.169.254/latest"}"#)
             #expect(inside.status == 422 && inside.fields == ["url"] && inside.body.contains("link-local"), "\(inside.body)")
             // An endpoint nobody listens on: its delivery dies quickly with this test's few attempts.
-            let created = try await api.request(.POST, "/v1/subscriptions", token: institution,
-                                                json: #"{"url": "https://127.0.0.1:9/hook", "events": ["round opened"]}"#)
+            let created = try await api.request(
+                .POST, "/v1/subscriptions", token: institution,
+                json: #"{"url": "https://127.0.0.1:9/hook", "events": ["round opened"]}"#)
             #expect(created.status == 201 && (created.json["secret"] as? String)?.hasPrefix("whsec_") == true, "\(created.body)")
             let id = try #require(created.json["id"] as? Int)
             let listed = try await api.request(.GET, "/v1/subscriptions", token: institution)
             #expect(listed.status == 200 && listed.body.contains("https://127.0.0.1:9/hook") && !listed.body.contains("whsec_"))
             #expect(try await api.request(.GET, "/v1/subscriptions/\(id)/dead", token: applicant).status == 404, "another's subscription")
             // A dead delivery, as the delivery job leaves it after its last attempt.
-            try await api.client.query("""
+            try await api.client.query(
+                """
                 INSERT INTO notification_outbox (idempotency_key, recipient, event, payload) VALUES ('k1', 'institution:inst', 'round opened', '{}')
                 """)
-            try await api.client.query("""
+            try await api.client.query(
+                """
                 INSERT INTO notification_deliveries (outbox_id, subscription_id, state, attempts, last_error, finished_at)
                 SELECT id, \(id), 'dead', 12, 'connection refused', now() FROM notification_outbox WHERE idempotency_key = 'k1'
                 """)
@@ -439,7 +485,8 @@ struct APITests {
                 .reviewer: try await api.workflow.issueToken(role: .reviewer, subject: "r1"),
                 .bureau: try await api.workflow.issueToken(role: .bureau, subject: "officer-7"),
             ]
-            let subscribed = try await api.request(.POST, "/v1/subscriptions", token: tokens[.institution], json: #"{"url": "https://hooks.example/a"}"#)
+            let subscribed = try await api.request(
+                .POST, "/v1/subscriptions", token: tokens[.institution], json: #"{"url": "https://hooks.example/a"}"#)
             #expect(subscribed.status == 201 && subscribed.json["id"] as? Int == 1, "the subscription the routes below name")
             // Route, the role it is for (nil: anyone), whether it takes a body.
             let routes: [(String, Principal.Role?, Bool)] = [
@@ -466,13 +513,18 @@ struct APITests {
                 let path = route.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{number}", with: "T-1")
                 if takesBody {
                     let malformed = try await api.request(.POST, path, token: token, json: #"{"broken": "#)
-                    #expect(malformed.status == 400 && malformed.contentType == "application/problem+json", "\(route) malformed: \(malformed.status) \(malformed.body)")
+                    #expect(
+                        malformed.status == 400 && malformed.contentType == "application/problem+json",
+                        "\(route) malformed: \(malformed.status) \(malformed.body)")
                     let wrongShape = try await api.request(.POST, path, token: token, json: "[1, 2, 3]")
-                    #expect(wrongShape.status == 400 && wrongShape.contentType == "application/problem+json", "\(route) array: \(wrongShape.status) \(wrongShape.body)")
+                    #expect(
+                        wrongShape.status == 400 && wrongShape.contentType == "application/problem+json",
+                        "\(route) array: \(wrongShape.status) \(wrongShape.body)")
                 }
                 if route.contains("{id}") {
-                    let badID = try await api.request(.POST, route.replacingOccurrences(of: "{id}", with: "-5"), token: token,
-                                                      json: takesBody ? "{}" : nil)
+                    let badID = try await api.request(
+                        .POST, route.replacingOccurrences(of: "{id}", with: "-5"), token: token,
+                        json: takesBody ? "{}" : nil)
                     #expect(badID.status == 400, "\(route) with id -5: \(badID.status) \(badID.body)")
                 }
             }
@@ -486,8 +538,9 @@ struct APITests {
             #expect(try await api.request(.GET, "/healthz").status == 200)
             #expect(try await api.request(.GET, "/readyz").status == 200)
             let wrongMethod = try await api.request(.DELETE, "/v1/applications")
-            #expect(wrongMethod.status == 405 && (wrongMethod.body.contains("GET or POST") || wrongMethod.body.contains("POST or GET")),
-                    "\(wrongMethod.body)")
+            #expect(
+                wrongMethod.status == 405 && (wrongMethod.body.contains("GET or POST") || wrongMethod.body.contains("POST or GET")),
+                "\(wrongMethod.body)")
             // A path with a parameter: the router's own routes say which methods it takes.
             let wrongOnParameter = try await api.request(.PUT, "/v1/rounds/7/objections")
             #expect(wrongOnParameter.status == 405 && wrongOnParameter.body.contains("use GET"), "\(wrongOnParameter.body)")
@@ -496,11 +549,13 @@ struct APITests {
             let metrics = try await api.request(.GET, "/metrics")
             #expect(metrics.status == 200)
             // The registry is the process's: other tests of this process may have asked for certificates too.
-            #expect(metrics.body.contains(/assess_http_requests_total\{route="\/v1\/certificates\/\{number\}",method="GET",status="404"\} [1-9]/),
-                    "\(metrics.body)")
+            #expect(
+                metrics.body.contains(/assess_http_requests_total\{route="\/v1\/certificates\/\{number\}",method="GET",status="404"\} [1-9]/),
+                "\(metrics.body)")
             #expect(metrics.body.contains("assess_http_request_duration_seconds_bucket"))
             // A job that waited 2 s past its run time and ran 0.5 s shows in the job latency gauges.
-            try await api.client.query("""
+            try await api.client.query(
+                """
                 INSERT INTO jobs (queue, kind, args, state, run_at, attempted_at, finished_at)
                 VALUES ('mail', 'x', '{}', 'completed', now() - interval '3 s', now() - interval '1 s', now() - interval '0.5 s')
                 """)

@@ -7,7 +7,11 @@ import NIOHTTP1
 struct BoundarySweep {
     /// One input of an operation: a number or a string, where it sits, and what the document allows.
     struct Leaf {
-        enum Place { case body([Any]), path(String), query(String) }
+        enum Place {
+            case body([Any])
+            case path(String)
+            case query(String)
+        }
         let place: Place
         let name: String
         let isNumber: Bool
@@ -82,8 +86,11 @@ struct BoundarySweep {
         let name = path.map { "\($0)" }.joined(separator: ".")
         switch Self.type(of: schema) {
         case "integer", "number":
-            return [Leaf(place: .body(path), name: name, isNumber: true, minimum: Self.number(schema["minimum"]),
-                         maximum: Self.number(schema["maximum"]), allowed: (schema["enum"] as? [Any])?.compactMap { Self.number($0) })]
+            return [
+                Leaf(
+                    place: .body(path), name: name, isNumber: true, minimum: Self.number(schema["minimum"]),
+                    maximum: Self.number(schema["maximum"]), allowed: (schema["enum"] as? [Any])?.compactMap { Self.number($0) })
+            ]
         case "string":
             return [Leaf(place: .body(path), name: name, isNumber: false, minimum: nil, maximum: nil, allowed: nil)]
         case "array":
@@ -143,8 +150,10 @@ struct BoundarySweep {
                     let schema = resolve(parameter["schema"] as Any)
                     let type = Self.type(of: schema)
                     guard type == "integer" || (type == "string" && schema["enum"] == nil) else { continue }
-                    leaves.append(Leaf(place: place == "path" ? .path(name) : .query(name), name: name, isNumber: type == "integer",
-                                       minimum: Self.number(schema["minimum"]), maximum: Self.number(schema["maximum"]), allowed: nil))
+                    leaves.append(
+                        Leaf(
+                            place: place == "path" ? .path(name) : .query(name), name: name, isNumber: type == "integer",
+                            minimum: Self.number(schema["minimum"]), maximum: Self.number(schema["maximum"]), allowed: nil))
                 }
                 var base: Any?
                 if let content = ((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any] {
@@ -163,15 +172,18 @@ struct BoundarySweep {
                         var body = base
                         switch leaf.place {
                         case .body(let at): body = Self.setting(value, at: at, in: base as Any)
-                        case .path(let name): target = path.replacingOccurrences(of: "{\(name)}", with: "\(value)")
+                        case .path(let name):
+                            target = path.replacingOccurrences(of: "{\(name)}", with: "\(value)")
                             for (other, known) in pathValues { target = target.replacingOccurrences(of: "{\(other)}", with: known) }
                         case .query(let name):
                             let text = "\(value)".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
                             target += "?\(name)=\(text)"
                         }
                         let json = body.flatMap { try? JSONSerialization.data(withJSONObject: $0) }.map { String(decoding: $0, as: UTF8.self) }
-                        probes.append(Probe(method: method, template: path, path: target, body: json, leaf: leaf, value: value,
-                                            outOfRange: Self.isOutOfRange(value, leaf)))
+                        probes.append(
+                            Probe(
+                                method: method, template: path, path: target, body: json, leaf: leaf, value: value,
+                                outOfRange: Self.isOutOfRange(value, leaf)))
                     }
                 }
             }

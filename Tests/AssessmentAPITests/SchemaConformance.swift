@@ -13,13 +13,21 @@ indirect enum JSON: Decodable, Sendable, Equatable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSON].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSON].self)) }
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSON].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSON].self))
+        }
     }
 
     static func parse(_ text: String) -> JSON? { try? JSONDecoder().decode(JSON.self, from: Data(text.utf8)) }
@@ -59,7 +67,9 @@ struct SchemaConformance: Sendable {
         guard let content = response["content"]?.members.first else {
             return body.isEmpty ? [] : ["\(what): documented without a body, but one came: \(body.prefix(100))"]
         }
-        guard let contentType, contentType.hasPrefix(content.key) else { return ["\(what): content type \(contentType ?? "none"), documented \(content.key)"] }
+        guard let contentType, contentType.hasPrefix(content.key) else {
+            return ["\(what): content type \(contentType ?? "none"), documented \(content.key)"]
+        }
         guard content.key.hasSuffix("json") else { return [] }
         guard let value = JSON.parse(body) else { return ["\(what): the body is not JSON"] }
         return validate(value, against: content.value["schema"] ?? .object([:]), at: "body").map { "\(what): \($0)" }
@@ -70,7 +80,8 @@ struct SchemaConformance: Sendable {
         for (template, item) in document["paths"]?.members ?? [:] {
             let parts = template.split(separator: "/")
             guard parts.count == segments.count, zip(parts, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }),
-                  let operation = item[method.lowercased()] else { continue }
+                let operation = item[method.lowercased()]
+            else { continue }
             return (template, operation)
         }
         return nil
@@ -94,15 +105,16 @@ struct SchemaConformance: Sendable {
         if value == .null {
             return types.contains("null") || types.isEmpty ? [] : ["\(place) is null, which \(types) does not allow"]
         }
-        let type: String = switch value {
-        case .bool: "boolean"
-        case .integer: "integer"
-        case .number: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        case .null: "null"
-        }
+        let type: String =
+            switch value {
+            case .bool: "boolean"
+            case .integer: "integer"
+            case .number: "number"
+            case .string: "string"
+            case .array: "array"
+            case .object: "object"
+            case .null: "null"
+            }
         guard types.isEmpty || types.contains(type) || (type == "integer" && types.contains("number")) else {
             return ["\(place) is \(type), documented \(types)"]
         }

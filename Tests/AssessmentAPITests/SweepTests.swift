@@ -2,13 +2,13 @@ import Assessment
 import AssessmentAPI
 import Foundation
 import JobQueue
+import Logging
 import NIOHTTP1
 import Notify
-import Testing
-import TestSupport
-import Workflow
-import Logging
 import ServiceLifecycle
+import TestSupport
+import Testing
+import Workflow
 
 @Suite("Boundary sweep")
 struct SweepTests {
@@ -20,17 +20,21 @@ struct SweepTests {
             let applicant = try #require(registered.json["token"] as? String)
             let tokens: [String?] = [
                 nil, applicant, try await api.workflow.issueToken(role: .institution, subject: "inst"),
-                try await api.workflow.issueToken(role: .reviewer, subject: "r1"), try await api.workflow.issueToken(role: .bureau, subject: "officer"),
+                try await api.workflow.issueToken(role: .reviewer, subject: "r1"),
+                try await api.workflow.issueToken(role: .bureau, subject: "officer"),
             ]
             var registry = JobRegistry()
             api.workflow.register(in: &registry)
             api.notifier.register(in: &registry, http: api.delivery)
-            let pool = JobWorkerPool(client: api.client, registry: registry, configuration: WorkerConfiguration(
-                queues: [Workflow.queueName: 4, Workflow.signingQueueName: 2, NotifyConfiguration.queueName: 4],
-                pollInterval: .milliseconds(200), workerID: "sweep"), logger: Logger(label: "sweep"))
+            let pool = JobWorkerPool(
+                client: api.client, registry: registry,
+                configuration: WorkerConfiguration(
+                    queues: [Workflow.queueName: 4, Workflow.signingQueueName: 2, NotifyConfiguration.queueName: 4],
+                    pollInterval: .milliseconds(200), workerID: "sweep"), logger: Logger(label: "sweep"))
             try await withServices([pool], logger: Logger(label: "sweep")) {
-                let document = try #require(try JSONSerialization.jsonObject(with: Data(try await api.request(.GET, "/openapi.json").body.utf8))
-                    as? [String: Any])
+                let document = try #require(
+                    try JSONSerialization.jsonObject(with: Data(try await api.request(.GET, "/openapi.json").body.utf8))
+                        as? [String: Any])
                 let sweep = BoundarySweep(document: document)
                 let (probes, unbounded) = sweep.probes(pathValues: ["id": "\(round)", "number": "S000131000001254000001"])
                 #expect(unbounded.isEmpty, "numeric inputs without a documented range: \(unbounded)")
@@ -45,7 +49,10 @@ struct SweepTests {
                         roleOf[operation] = tokens.last
                         for token in tokens {
                             let status = try await api.request(probe.method, probe.path, token: token, json: probe.body).status
-                            if status != 401 && status != 403 { roleOf[operation] = token; break }
+                            if status != 401 && status != 403 {
+                                roleOf[operation] = token
+                                break
+                            }
                         }
                     }
                     let reply = try await api.request(probe.method, probe.path, token: roleOf[operation] ?? nil, json: probe.body)
@@ -61,13 +68,16 @@ struct SweepTests {
                 #expect(failures.isEmpty, "\(failures.count) of \(probes.count) probes: \(failures.prefix(20).joined(separator: "\n"))")
                 #expect(try await api.request(.GET, "/healthz").status == 200, "the server still answers")
                 try await eventually(timeout: .seconds(30), "the jobs the sweep set off have run") {
-                    try await api.client.scalar("""
+                    try await api.client.scalar(
+                        """
                         SELECT count(*)::int FROM jobs WHERE state IN ('available', 'running') AND run_at <= now()
                         """) == 0
                 }
-                #expect(try await api.client.scalar("""
-                    SELECT count(*)::int FROM jobs WHERE state IN ('discarded', 'retryable') OR worker_deaths > 0 OR errors <> '[]'::jsonb
-                    """) == 0, "no job failed or was rescued because of a swept value")
+                #expect(
+                    try await api.client.scalar(
+                        """
+                        SELECT count(*)::int FROM jobs WHERE state IN ('discarded', 'retryable') OR worker_deaths > 0 OR errors <> '[]'::jsonb
+                        """) == 0, "no job failed or was rescued because of a swept value")
                 print("measured: boundary sweep sent \(probes.count) probes over \(roleOf.count) operations")
             }
         }

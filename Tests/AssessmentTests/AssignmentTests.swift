@@ -11,8 +11,10 @@ struct AssignmentTests {
             Reviewer(id: ReviewerID("A"), fields: ["economics"], loadCap: 1),
             Reviewer(id: ReviewerID("B"), fields: ["economics"], declaredConflicts: ["applicant-2"], loadCap: 1),
         ]
-        let cases = [ReviewCase(id: "1", applicant: "applicant-1", field: "economics"),
-                     ReviewCase(id: "2", applicant: "applicant-2", field: "economics")]
+        let cases = [
+            ReviewCase(id: "1", applicant: "applicant-1", field: "economics"),
+            ReviewCase(id: "2", applicant: "applicant-2", field: "economics"),
+        ]
         for seed in UInt64(0)..<50 {
             let panels = try PanelAssignment.assign(cases: cases, reviewers: reviewers, panelSize: 1, seed: seed).get()
             #expect(panels == ["1": [ReviewerID("B")], "2": [ReviewerID("A")]])
@@ -26,13 +28,15 @@ struct AssignmentTests {
         for _ in 0..<300 {
             let panelSize = 1 + random.below(2)
             let reviewers = (0..<(3 + random.below(3))).map { index in
-                Reviewer(id: ReviewerID("r\(index)"), fields: random.below(4) == 0 ? ["art"] : ["art", "economics"],
-                         employer: ["e1", "e2", nil][random.below(3)], declaredConflicts: random.below(3) == 0 ? ["a0"] : [],
-                         loadCap: 1 + random.below(2), isAvailable: random.below(8) != 0)
+                Reviewer(
+                    id: ReviewerID("r\(index)"), fields: random.below(4) == 0 ? ["art"] : ["art", "economics"],
+                    employer: ["e1", "e2", nil][random.below(3)], declaredConflicts: random.below(3) == 0 ? ["a0"] : [],
+                    loadCap: 1 + random.below(2), isAvailable: random.below(8) != 0)
             }
             let cases = (0..<(2 + random.below(3))).map { index in
-                ReviewCase(id: "c\(index)", applicant: "a\(index)", field: random.below(3) == 0 ? "art" : "economics",
-                           employer: ["e1", "e3", nil][random.below(3)])
+                ReviewCase(
+                    id: "c\(index)", applicant: "a\(index)", field: random.below(3) == 0 ? "art" : "economics",
+                    employer: ["e1", "e3", nil][random.below(3)])
             }
             let best = exhaustiveBestMaximumLoad(cases: cases, reviewers: reviewers, panelSize: panelSize)
             let result = PanelAssignment.assign(cases: cases, reviewers: reviewers, panelSize: panelSize, seed: random.next())
@@ -86,10 +90,17 @@ struct AssignmentTests {
         #expect(Set(failure.unstaffable.keys) == ["banker", "appeal"])
         #expect(failure.unstaffable["banker"]?.contains("1 same employer") == true)
         #expect(failure.unstaffable["appeal"]?.contains("1 reviewed an earlier stage") == true)
-        let capped = reviewers.map { reviewer -> Reviewer in var copy = reviewer; copy.loadCap = 1; copy.employer = nil; return copy }
-        guard case .failure(let loadFailure) = PanelAssignment.assign(
-            cases: [cases[2], ReviewCase(id: "second", applicant: "a4", field: "economics")],
-            reviewers: capped, panelSize: 2, seed: 1) else {
+        let capped = reviewers.map { reviewer -> Reviewer in
+            var copy = reviewer
+            copy.loadCap = 1
+            copy.employer = nil
+            return copy
+        }
+        guard
+            case .failure(let loadFailure) = PanelAssignment.assign(
+                cases: [cases[2], ReviewCase(id: "second", applicant: "a4", field: "economics")],
+                reviewers: capped, panelSize: 2, seed: 1)
+        else {
             Issue.record("two cases of two need four seats from two reviewers capped at one")
             return
         }

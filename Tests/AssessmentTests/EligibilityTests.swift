@@ -12,7 +12,8 @@ struct EligibilityTests {
     func sixteenthBirthday() {
         let applicant = Applicant(birthDate: date("2010-06-15"), education: .secondary)
         let target = ApplicationTarget.skill(occupation: omniMedia, level: four, direction: "live_stream_operation")
-        #expect(Eligibility.decide(applicant, applyingFor: target, on: date("2026-06-14"), policy: policy)
+        #expect(
+            Eligibility.decide(applicant, applyingFor: target, on: date("2026-06-14"), policy: policy)
                 == .ineligible([.underMinimumAge(age: 15, minimum: 16)]))
         #expect(Eligibility.decide(applicant, applyingFor: target, on: date("2026-06-15"), policy: policy) == .eligible)
     }
@@ -20,52 +21,71 @@ struct EligibilityTests {
     @Test("data analysis is offered from level 3 up; level 3 needs level 4 held for 4 years")
     func skillsLadder() {
         let newcomer = Applicant(birthDate: date("1995-01-01"), education: .bachelor)
-        #expect(Eligibility.decide(newcomer, applyingFor: .skill(occupation: omniMedia, level: four, direction: "data_analysis"),
-                                   on: date("2026-11-22"), policy: policy)
+        #expect(
+            Eligibility.decide(
+                newcomer, applyingFor: .skill(occupation: omniMedia, level: four, direction: "data_analysis"),
+                on: date("2026-11-22"), policy: policy)
                 == .ineligible([.directionNotOffered(direction: "data_analysis", level: 4)]))
-        let held = Applicant(birthDate: date("1995-01-01"), education: .bachelor,
-                             skillLevels: [.init(occupation: omniMedia, level: four, obtained: date("2023-01-10"))])
+        let held = Applicant(
+            birthDate: date("1995-01-01"), education: .bachelor,
+            skillLevels: [.init(occupation: omniMedia, level: four, obtained: date("2023-01-10"))])
         let target = ApplicationTarget.skill(occupation: omniMedia, level: three, direction: "data_analysis")
-        #expect(Eligibility.decide(held, applyingFor: target, on: date("2026-11-22"), policy: policy)
+        #expect(
+            Eligibility.decide(held, applyingFor: target, on: date("2026-11-22"), policy: policy)
                 == .ineligible([.tooFewYears(needed: 4, has: 3)]))
         #expect(Eligibility.decide(held, applyingFor: target, on: date("2027-01-10"), policy: policy) == .eligible)
-        #expect(Eligibility.decide(newcomer, applyingFor: .skill(occupation: omniMedia, level: SkillLevel(rawValue: 5)!,
-                                                                 direction: "creative_planning"), on: date("2026-11-22"), policy: policy)
+        #expect(
+            Eligibility.decide(
+                newcomer,
+                applyingFor: .skill(
+                    occupation: omniMedia, level: SkillLevel(rawValue: 5)!,
+                    direction: "creative_planning"), on: date("2026-11-22"), policy: policy)
                 == .ineligible([.levelNotOffered(occupation: omniMedia, level: 5)]))
     }
 
     @Test("titles go one grade at a time, after the years the education requires")
     func titleLadder() {
-        let economist = Applicant(birthDate: date("1988-03-01"), education: .master,
-                                  titles: [.init(series: "economics", grade: .intermediate, obtained: date("2021-12-01"))])
+        let economist = Applicant(
+            birthDate: date("1988-03-01"), education: .master,
+            titles: [.init(series: "economics", grade: .intermediate, obtained: date("2021-12-01"))])
         let deputy = ApplicationTarget.title(series: "economics", grade: .deputySenior, specialty: nil)
-        #expect(Eligibility.decide(economist, applyingFor: deputy, on: date("2026-11-30"), policy: policy)
+        #expect(
+            Eligibility.decide(economist, applyingFor: deputy, on: date("2026-11-30"), policy: policy)
                 == .ineligible([.tooFewYears(needed: 5, has: 4)]))
         #expect(Eligibility.decide(economist, applyingFor: deputy, on: date("2026-12-01"), policy: policy) == .eligible)
         var doctor = economist
         doctor.education = .doctorate
         #expect(Eligibility.decide(doctor, applyingFor: deputy, on: date("2023-12-01"), policy: policy) == .eligible)
         let skipping = ApplicationTarget.title(series: "economics", grade: .senior, specialty: nil)
-        #expect(Eligibility.decide(economist, applyingFor: skipping, on: date("2030-01-01"), policy: policy)
+        #expect(
+            Eligibility.decide(economist, applyingFor: skipping, on: date("2030-01-01"), policy: policy)
                 == .ineligible([.notOneLevelUp(held: "intermediate", applied: "senior")]))
         // The lowest grade of a series needs no title.
         let beginner = Applicant(birthDate: date("2000-01-01"), education: .bachelor)
-        #expect(Eligibility.decide(beginner, applyingFor: .title(series: "economics", grade: .assistant, specialty: nil),
-                                   on: date("2026-11-22"), policy: policy) == .eligible)
+        #expect(
+            Eligibility.decide(
+                beginner, applyingFor: .title(series: "economics", grade: .assistant, specialty: nil),
+                on: date("2026-11-22"), policy: policy) == .eligible)
     }
 
     @Test("every reason is listed: retired, barred, missing specialty, not one level up")
     func allReasons() {
-        let applicant = Applicant(birthDate: date("1960-01-01"), education: .bachelor, isRetired: true,
-                                  barredUntil: date("2027-05-01"))
-        let decision = Eligibility.decide(applicant, applyingFor: .title(series: "art", grade: .intermediate, specialty: nil),
-                                          on: date("2026-11-22"), policy: policy)
-        #expect(decision == .ineligible([
-            .barred(until: date("2027-05-01")), .retired, .specialtyMissing(series: "art"),
-            .notOneLevelUp(held: nil, applied: "intermediate"),
-        ]))
-        #expect(Eligibility.decide(applicant, applyingFor: .title(series: "astrology", grade: .senior, specialty: nil),
-                                   on: date("2026-11-22"), policy: policy)
+        let applicant = Applicant(
+            birthDate: date("1960-01-01"), education: .bachelor, isRetired: true,
+            barredUntil: date("2027-05-01"))
+        let decision = Eligibility.decide(
+            applicant, applyingFor: .title(series: "art", grade: .intermediate, specialty: nil),
+            on: date("2026-11-22"), policy: policy)
+        #expect(
+            decision
+                == .ineligible([
+                    .barred(until: date("2027-05-01")), .retired, .specialtyMissing(series: "art"),
+                    .notOneLevelUp(held: nil, applied: "intermediate"),
+                ]))
+        #expect(
+            Eligibility.decide(
+                applicant, applyingFor: .title(series: "astrology", grade: .senior, specialty: nil),
+                on: date("2026-11-22"), policy: policy)
                 == .ineligible([.barred(until: date("2027-05-01")), .unknownSeries("astrology")]))
     }
 

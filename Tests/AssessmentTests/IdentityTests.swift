@@ -53,16 +53,19 @@ struct IdentityTests {
         #expect(throws: IdentityError.self) {
             try IdentityDocument(kind: .passport, number: "P1-2345", issuingCountry: "USA", declaredBirthDate: birth)
         }
-        _ = try IdentityDocument(kind: .foreignPermanentResidenceID, number: residentID(region: "931586", birth: "19850601"),
-                                 declaredBirthDate: birth)
+        _ = try IdentityDocument(
+            kind: .foreignPermanentResidenceID, number: residentID(region: "931586", birth: "19850601"),
+            declaredBirthDate: birth)
         #expect(throws: IdentityError.self) {
             try IdentityDocument(kind: .foreignPermanentResidenceID, number: residentID(birth: "19850601"), declaredBirthDate: birth)
         }
-        _ = try IdentityDocument(kind: .hongKongMacaoTaiwanResidencePermit, number: residentID(region: "810000", birth: "19850601"),
-                                 declaredBirthDate: birth)
+        _ = try IdentityDocument(
+            kind: .hongKongMacaoTaiwanResidencePermit, number: residentID(region: "810000", birth: "19850601"),
+            declaredBirthDate: birth)
         #expect(throws: IdentityError.self) {
-            try IdentityDocument(kind: .hongKongMacaoTaiwanResidencePermit, number: residentID(region: "840000", birth: "19850601"),
-                                 declaredBirthDate: birth)
+            try IdentityDocument(
+                kind: .hongKongMacaoTaiwanResidencePermit, number: residentID(region: "840000", birth: "19850601"),
+                declaredBirthDate: birth)
         }
     }
 

@@ -11,8 +11,9 @@ struct RoundTests {
         // National Day 2026: 1–7 October off, Saturday 10 October a working day.
         let holidays = Set((1...7).map { date("2026-10-0\($0)") })
         let calendar = WorkingCalendar(holidays: holidays, adjustedWorkdays: [date("2026-10-10")])
-        #expect(try calendar.noticeEnds(publishedOn: date("2026-09-29"), policy: policy) == date("2026-10-12"),
-                "30 Sep, 8, 9, 10 (Saturday, moved), 12 Oct")
+        #expect(
+            try calendar.noticeEnds(publishedOn: date("2026-09-29"), policy: policy) == date("2026-10-12"),
+            "30 Sep, 8, 9, 10 (Saturday, moved), 12 Oct")
         #expect(try WorkingCalendar().noticeEnds(publishedOn: date("2026-11-20"), policy: policy) == date("2026-11-27"))
         var seven = policy
         seven.noticeWorkingDays = 7
@@ -23,13 +24,22 @@ struct RoundTests {
     func lifecycle() {
         var facts = RoundFacts(today: date("2026-11-22"))
         #expect(RoundLifecycle.advance(.draft, to: .open, facts: facts) == .success(.open))
-        guard case .failure(let skip) = RoundLifecycle.advance(.open, to: .scoring, facts: facts) else { Issue.record(); return }
+        guard case .failure(let skip) = RoundLifecycle.advance(.open, to: .scoring, facts: facts) else {
+            Issue.record()
+            return
+        }
         #expect(skip.reason.contains("the next step is closed_to_applications"))
         facts.unstaffedCases = 3
-        guard case .failure(let unstaffed) = RoundLifecycle.advance(.assigning, to: .scoring, facts: facts) else { Issue.record(); return }
+        guard case .failure(let unstaffed) = RoundLifecycle.advance(.assigning, to: .scoring, facts: facts) else {
+            Issue.record()
+            return
+        }
         #expect(unstaffed.description.contains("3 cases have no full panel"))
         facts.noticeEnds = date("2026-11-27")
-        guard case .failure(let notice) = RoundLifecycle.advance(.publicNotice, to: .appeals, facts: facts) else { Issue.record(); return }
+        guard case .failure(let notice) = RoundLifecycle.advance(.publicNotice, to: .appeals, facts: facts) else {
+            Issue.record()
+            return
+        }
         #expect(notice.reason.contains("until the end of 2026-11-27"))
         facts.today = date("2026-11-28")
         #expect(RoundLifecycle.advance(.publicNotice, to: .appeals, facts: facts) == .success(.appeals))
@@ -54,8 +64,9 @@ struct RoundTests {
             try Appeals.checkFiling(on: date("2026-12-17"), resultNotifiedOn: date("2026-12-01"), policy: policy)
         }
         #expect(Appeals.excludedReviewers(earlierPanels: [[ReviewerID("a"), ReviewerID("b")], [ReviewerID("c")]]).count == 3)
-        let (result, outcome) = Appeals.standingResult(original: CaseResult(passed: false, score: 58),
-                                                       reReview: CaseResult(passed: true, score: 71))
+        let (result, outcome) = Appeals.standingResult(
+            original: CaseResult(passed: false, score: 58),
+            reReview: CaseResult(passed: true, score: 71))
         #expect(result.passed && outcome == .overturned)
     }
 
@@ -68,16 +79,18 @@ struct RoundTests {
         #expect(throws: CertificateError.self) { try SkillsCertificateNumber(parsing: "X000131000001254000001") }
         #expect(throws: CertificateError.self) { try SkillsCertificateNumber(parsing: "S00013100000125400001") }
         #expect(throws: CertificateError.self) { try SkillsCertificateNumber(parsing: "S000131000001256000001") }
-        #expect(try TitleCertificateNumber(bureauCode: "310000", series: "economics", year: 2026, sequence: 123).description
+        #expect(
+            try TitleCertificateNumber(bureauCode: "310000", series: "economics", year: 2026, sequence: 123).description
                 == "310000-economics-2026-000123")
     }
 
     @Test("a signed certificate verifies; a tampered one or another key does not; a revoked one says so")
     func signing() throws {
         let bureau = Curve25519.Signing.PrivateKey()
-        let content = CertificateContent(number: "S000131000001264000007", holderName: "李明", holderDocumentMasked: "**************123X",
-                                         qualification: "全媒体运营师 直播运营", level: "四级/中级工", issuer: "上海市人力资源和社会保障局",
-                                         issuedOn: date("2026-12-20"))
+        let content = CertificateContent(
+            number: "S000131000001264000007", holderName: "李明", holderDocumentMasked: "**************123X",
+            qualification: "全媒体运营师 直播运营", level: "四级/中级工", issuer: "上海市人力资源和社会保障局",
+            issuedOn: date("2026-12-20"))
         let signature = try CertificateSigning.sign(content, with: bureau)
         #expect(CertificateSigning.verify(content, signature: signature, publicKey: bureau.publicKey, status: .valid) == .valid)
         var tampered = content
@@ -86,7 +99,8 @@ struct RoundTests {
         let impostor = Curve25519.Signing.PrivateKey()
         #expect(CertificateSigning.verify(content, signature: signature, publicKey: impostor.publicKey, status: .valid) == .invalidSignature)
         let revoked = CertificateStatus.revoked(reason: "obtained by fraud", on: date("2027-01-05"))
-        #expect(CertificateSigning.verify(content, signature: signature, publicKey: bureau.publicKey, status: revoked)
+        #expect(
+            CertificateSigning.verify(content, signature: signature, publicKey: bureau.publicKey, status: revoked)
                 == .revoked(reason: "obtained by fraud", on: date("2027-01-05")))
         // Moving text between fields changes the bytes even where the concatenation would not.
         var shifted = content

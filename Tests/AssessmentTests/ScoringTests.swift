@@ -44,7 +44,8 @@ struct ScoringTests {
 
     @Test("skills: 60 in every part taken; the comprehensive review only at levels 2 and 1")
     func skillsParts() throws {
-        let four = SkillLevel(rawValue: 4)!, two = SkillLevel(rawValue: 2)!
+        let four = SkillLevel(rawValue: 4)!
+        let two = SkillLevel(rawValue: 2)!
         #expect(try SkillsPart.passes(level: four, scores: [.theory: 60, .skill: 95], policy: policy))
         #expect(try !SkillsPart.passes(level: four, scores: [.theory: 99, .skill: 59.5], policy: policy))
         #expect(try SkillsPart.passes(level: two, scores: [.theory: 70, .skill: 70, .comprehensiveReview: 60], policy: policy))

@@ -1,9 +1,10 @@
 import Foundation
-@testable import JobQueue
 import Logging
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
+
+@testable import JobQueue
 
 /// Standalone enqueues that arrive while every writer is busy share the next statement. The
 /// writers are held busy for real: a transaction keeps a job with a unique key uncommitted, and one
@@ -31,8 +32,9 @@ struct CoalescingTests {
             }
             #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE (args->>'n')::int >= 0") == 300)
             // The rows of one statement that is its own transaction share that transaction's id.
-            #expect(try await client.scalar(
-                "SELECT count(DISTINCT xmin::text)::int FROM jobs WHERE (args->>'n')::int >= 0") == 1,
+            #expect(
+                try await client.scalar(
+                    "SELECT count(DISTINCT xmin::text)::int FROM jobs WHERE (args->>'n')::int >= 0") == 1,
                 "the 100 waiting callers were written in one statement")
         }
     }
@@ -42,7 +44,8 @@ struct CoalescingTests {
         try await TestDatabase.with(maximumConnections: 30) { client, database in
             let queue = JobQueueClient(client: client, logger: database.logger)
             // A rule of this database, not of the queue: it refuses any job whose n is 13.
-            try await client.query("""
+            try await client.query(
+                """
                 CREATE FUNCTION refuse_thirteen() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     IF NEW.args->>'n' = '13' THEN RAISE EXCEPTION 'job 13 is refused here'; END IF;
@@ -64,8 +67,9 @@ struct CoalescingTests {
             for (n, outcome) in results where n != 13 {
                 #expect(outcome.hasPrefix("enqueued as"), "job \(n) is not refused, but got: \(outcome)")
             }
-            #expect(results.first { $0.0 == 13 }?.1.contains("job 13 is refused here") == true,
-                    "the refused caller gets the server's own reason")
+            #expect(
+                results.first { $0.0 == 13 }?.1.contains("job 13 is refused here") == true,
+                "the refused caller gets the server's own reason")
             #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE (args->>'n')::int BETWEEN 10 AND 19") == 9)
         }
     }
@@ -95,7 +99,8 @@ struct CoalescingTests {
             for count in 1...JobQueueClient.enqueueWriters {
                 group.addTask { .heldWriter(try await queue.enqueue(NumberedJob(n: -2), options: key)) }
                 try await eventually("\(count) writers wait for the held job's commit") {
-                    try await client.scalar("""
+                    try await client.scalar(
+                        """
                         SELECT count(*)::int FROM pg_stat_activity
                         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO jobs%'
                         """) == count

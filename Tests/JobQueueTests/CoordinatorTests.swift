@@ -1,8 +1,8 @@
 import Foundation
 import JobQueue
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 
 /// Coordinators in this process; the crash tests of `assessTests` kill real processes.
 @Suite("Coordinator: cron, pruning, statistics")
@@ -48,8 +48,10 @@ struct CoordinatorTests {
             #expect(try await queue.clusterStatus().leader == nil)
             let coordinator = QueueCoordinator(client: client, configuration: Self.configuration("lead"), logger: database.logger)
             try await withServices([coordinator], logger: database.logger) {
-                try await withPool(countingRegistry(Tally<Int>()), quickConfiguration(queues: ["mail": 2], workerID: "w1"),
-                                   client: client, database: database) {
+                try await withPool(
+                    countingRegistry(Tally<Int>()), quickConfiguration(queues: ["mail": 2], workerID: "w1"),
+                    client: client, database: database
+                ) {
                     try await eventually("both are up") {
                         let status = try await queue.clusterStatus()
                         return status.leader?.holder == "lead" && status.leader?.leaseLive == true && status.leader.map { $0.term >= 1 } == true
@@ -66,7 +68,8 @@ struct CoordinatorTests {
         try await TestDatabase.with { client, database in
             let schedule = try Self.everySecond()
             // As if the last leader died ten seconds ago, just before firing.
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO queue_cron (name, expression, time_zone, next_tick_at)
                 VALUES ('tick', '* * * * * *', 'Asia/Shanghai', date_trunc('second', now()) - interval '10 s')
                 """)
@@ -81,7 +84,8 @@ struct CoordinatorTests {
             let ticks = try await client.cronTicks(kind: "test.numbered", schedule: "tick")
             #expect(ticks.first! > Int64(missedFrom), "ticks older than the catch-up window were skipped: \(ticks)")
             // The first round fired the ticks of the last four seconds together, in one transaction.
-            let firstRound = try await client.scalar("""
+            let firstRound = try await client.scalar(
+                """
                 SELECT count(*)::int FROM jobs WHERE inserted_at = (SELECT min(inserted_at) FROM jobs WHERE queue = 'cron')
                 """)
             #expect((4...5).contains(firstRound), "\(firstRound) ticks in the first round")
@@ -92,11 +96,13 @@ struct CoordinatorTests {
     @Test("pruning deletes finished jobs past retention in batches and keeps the rest")
     func pruning() async throws {
         try await TestDatabase.with { client, database in
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO jobs (queue, kind, args, state, finished_at)
                 SELECT 'old', 'x', '{}', 'completed', now() - interval '2 hours' FROM generate_series(1, 1200)
                 """)
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO jobs (queue, kind, args, state, finished_at) VALUES
                     ('old', 'x', '{}', 'cancelled', now() - interval '2 hours'),
                     ('old', 'x', '{}', 'discarded', now() - interval '2 days'),
@@ -105,7 +111,8 @@ struct CoordinatorTests {
                     ('keep', 'x', '{}', 'available', NULL),
                     ('keep', 'x', '{}', 'retryable', NULL)
                 """)
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO queue_workers (id, host, pid, queues, last_seen_at, state) VALUES
                     ('gone', 'h', 1, '{}', now() - interval '3 days', 'dead'),
                     ('stopped-recently', 'h', 2, '{}', now() - interval '1 hour', 'stopped')
@@ -129,7 +136,8 @@ struct CoordinatorTests {
     @Test("statistics: counts by queue and state, the oldest available job's wait, and zero once a state empties")
     func statistics() async throws {
         try await TestDatabase.with { client, database in
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO jobs (queue, kind, args, state, run_at) VALUES
                     ('mail', 'x', '{}', 'available', now() - interval '60 s'),
                     ('mail', 'x', '{}', 'available', now()),

@@ -72,15 +72,20 @@ struct CronExpressionTests {
         // An hourly schedule across the fall-back hour goes on without repeating or stopping.
         var tick = at("2026-11-01T00:00:00-04:00")
         var ticks: [Date] = []
-        for _ in 0..<4 { tick = try #require(try CronExpression("0 * * * *").nextTick(after: tick, in: Self.newYork)); ticks.append(tick) }
+        for _ in 0..<4 {
+            tick = try #require(try CronExpression("0 * * * *").nextTick(after: tick, in: Self.newYork))
+            ticks.append(tick)
+        }
         #expect(zip(ticks, ticks.dropFirst()).allSatisfy { $1 > $0 })
     }
 
-    @Test("a wrong expression says which field is wrong and what it accepts", arguments: [
-        ("61 * * * *", "minute"), ("* 24 * * *", "hour"), ("* * 0 * *", "day of month"), ("* * * 13 *", "month"),
-        ("* * * * 8", "day of week"), ("* * * FOO *", "not a number"), ("5-1 * * * *", "backwards"),
-        ("*/0 * * * *", "step"), ("* * *", "five"), ("1,,2 * * * *", "malformed"),
-    ])
+    @Test(
+        "a wrong expression says which field is wrong and what it accepts",
+        arguments: [
+            ("61 * * * *", "minute"), ("* 24 * * *", "hour"), ("* * 0 * *", "day of month"), ("* * * 13 *", "month"),
+            ("* * * * 8", "day of week"), ("* * * FOO *", "not a number"), ("5-1 * * * *", "backwards"),
+            ("*/0 * * * *", "step"), ("* * *", "five"), ("1,,2 * * * *", "malformed"),
+        ])
     func errors(expression: String, mention: String) {
         #expect {
             try CronExpression(expression)

@@ -1,8 +1,9 @@
 import Foundation
-@testable import JobQueue
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
+
+@testable import JobQueue
 
 @Suite("Enqueue")
 struct EnqueueTests {
@@ -151,7 +152,8 @@ struct EnqueueTests {
     func claimUsesReadyIndex() async throws {
         try await TestDatabase.with { client, _ in
             try await Self.keepFinishedJobs(50_000, client)
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO jobs (queue, kind, args, state) SELECT 'default', 'x', '{}', 'available' FROM generate_series(1, 20)
                 """)
             try await client.query("ANALYZE jobs")
@@ -167,11 +169,13 @@ struct EnqueueTests {
             try await Self.keepFinishedJobs(50_000, client)
             let token = UUID()
             var ids: [Int64] = []
-            for try await id in try await client.query("""
+            for try await id in try await client.query(
+                """
                 INSERT INTO jobs (queue, kind, args, state, lease_token, lease_deadline, leased_by)
                 SELECT 'default', 'x', '{}', 'running', \(token), now() + interval '1 minute', 'w'
                 FROM generate_series(1, 3000) RETURNING id
-                """).decode(Int64.self) { ids.append(id) }
+                """
+            ).decode(Int64.self) { ids.append(id) }
             try await client.query("ANALYZE jobs")
             // The last pair carries a stale token: that job must stay running.
             let completion = JobWorkerPool.completionQuery(ids: ids, tokens: Array(repeating: token, count: ids.count - 1) + [UUID()])
@@ -225,7 +229,8 @@ struct EnqueueTests {
 
     /// Completed jobs as a queue keeps them for days: the plans above must not depend on their number.
     private static func keepFinishedJobs(_ count: Int, _ client: PostgresClient) async throws {
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO jobs (queue, kind, args, state, finished_at)
             SELECT 'default', 'x', '{}', 'completed', now() FROM generate_series(1, \(count))
             """)

@@ -4,8 +4,8 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// A job with a number, for tests that count what ran.
 struct NumberedJob: JobArgs {
@@ -48,10 +48,11 @@ func slowPollConfiguration() -> WorkerConfiguration {
 /// Handlers of `NumberedJob` that count each number's runs in `runs`, then work for `working`.
 func countingRegistry(_ runs: Tally<Int>, working: Duration = .zero) -> JobRegistry {
     var registry = JobRegistry()
-    registry.register(ClosureHandler(NumberedJob.self) { args, _ in
-        runs.add(args.n)
-        if working > .zero { try await Task.sleep(for: working) }
-    })
+    registry.register(
+        ClosureHandler(NumberedJob.self) { args, _ in
+            runs.add(args.n)
+            if working > .zero { try await Task.sleep(for: working) }
+        })
     return registry
 }
 
@@ -63,4 +64,3 @@ func withPool<Result: Sendable>(
     let pool = JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: database.logger)
     return try await withServices([pool], logger: database.logger, body)
 }
-

@@ -2,8 +2,8 @@ import Foundation
 import JobQueue
 import PostgresNIO
 import PostgresSupport
-import Testing
 import TestSupport
+import Testing
 
 @Suite("The queue's own schema")
 struct SchemaTests {

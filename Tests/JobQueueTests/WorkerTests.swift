@@ -2,8 +2,8 @@ import Foundation
 import JobQueue
 import PostgresNIO
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Worker pool")
 struct WorkerTests {
@@ -14,15 +14,17 @@ struct WorkerTests {
             let queue = JobQueueClient(client: client, logger: database.logger)
             let runs = Tally<Int>()
             var registry = JobRegistry()
-            registry.register(ClosureHandler(NumberedJob.self) { args, context in
-                runs.add(args.n)
-                try await context.withTransaction { connection in
-                    try await connection.query("INSERT INTO effects (n) VALUES (\(args.n))", logger: context.logger)
-                }
-            })
+            registry.register(
+                ClosureHandler(NumberedJob.self) { args, context in
+                    runs.add(args.n)
+                    try await context.withTransaction { connection in
+                        try await connection.query("INSERT INTO effects (n) VALUES (\(args.n))", logger: context.logger)
+                    }
+                })
             let pools = ["a", "b"].map {
-                JobWorkerPool(client: client, registry: registry,
-                              configuration: quickConfiguration(queues: ["default": 20], workerID: $0), logger: database.logger)
+                JobWorkerPool(
+                    client: client, registry: registry,
+                    configuration: quickConfiguration(queues: ["default": 20], workerID: $0), logger: database.logger)
             }
             try await withServices(pools, logger: database.logger) {
                 try await queue.enqueue((0..<1_000).map { try NewJob(NumberedJob(n: $0)) })
@@ -46,10 +48,11 @@ struct WorkerTests {
             let starts = Mutex<[ContinuousClock.Instant]>([])
             struct Flaky: Error, CustomStringConvertible { var description: String { "the receiver was down" } }
             var registry = JobRegistry()
-            registry.register(ClosureHandler(NumberedJob.self) { _, _ in
-                starts.withLock { $0.append(.now) }
-                throw Flaky()
-            })
+            registry.register(
+                ClosureHandler(NumberedJob.self) { _, _ in
+                    starts.withLock { $0.append(.now) }
+                    throw Flaky()
+                })
             let job = try await withPool(registry, client: client, database: database) {
                 let job = try await queue.enqueue(NumberedJob(n: 1), options: .init(maxAttempts: 4))
                 try await eventually("the job is discarded") { try await queue.job(job.id)?.state == .discarded }
@@ -76,19 +79,20 @@ struct WorkerTests {
             let queue = JobQueueClient(client: client, logger: database.logger)
             let outcome = Mutex<(any Error)?>(nil)
             var registry = JobRegistry()
-            registry.register(ClosureHandler(NumberedJob.self) { args, context in
-                // Another worker rescued the job meanwhile: its lease token changed.
-                try await context.client.query(
-                    "UPDATE jobs SET lease_token = gen_random_uuid() WHERE id = \(context.job.id)", logger: context.logger)
-                do {
-                    try await context.withTransaction { connection in
-                        try await connection.query("INSERT INTO effects (n) VALUES (\(args.n))", logger: context.logger)
+            registry.register(
+                ClosureHandler(NumberedJob.self) { args, context in
+                    // Another worker rescued the job meanwhile: its lease token changed.
+                    try await context.client.query(
+                        "UPDATE jobs SET lease_token = gen_random_uuid() WHERE id = \(context.job.id)", logger: context.logger)
+                    do {
+                        try await context.withTransaction { connection in
+                            try await connection.query("INSERT INTO effects (n) VALUES (\(args.n))", logger: context.logger)
+                        }
+                    } catch {
+                        outcome.withLock { $0 = error }
+                        throw error
                     }
-                } catch {
-                    outcome.withLock { $0 = error }
-                    throw error
-                }
-            })
+                })
             // A slow heartbeat, so that the fence, not the heartbeat's cancellation, meets the stolen lease.
             var configuration = quickConfiguration()
             configuration.heartbeatInterval = .seconds(60)
@@ -111,10 +115,11 @@ struct WorkerTests {
             let queue = JobQueueClient(client: client, logger: database.logger)
             let runs = Tally<Int>()
             var registry = JobRegistry()
-            registry.register(ClosureHandler(NumberedJob.self) { args, _ in
-                runs.add(args.n)
-                if runs.snapshot[args.n] == 1 { throw JobControl.snooze(.milliseconds(200)) }
-            })
+            registry.register(
+                ClosureHandler(NumberedJob.self) { args, _ in
+                    runs.add(args.n)
+                    if runs.snapshot[args.n] == 1 { throw JobControl.snooze(.milliseconds(200)) }
+                })
             let job = try await withPool(registry, client: client, database: database) {
                 let job = try await queue.enqueue(NumberedJob(n: 1))
                 try await eventually("the job completes") { try await queue.job(job.id)?.state == .completed }
@@ -131,13 +136,15 @@ struct WorkerTests {
             let queue = JobQueueClient(client: client, logger: database.logger)
             struct OtherJob: JobArgs { static let kind = "test.unregistered" }
             var registry = JobRegistry()
-            registry.register(ClosureHandler(NumberedJob.self) { args, _ in
-                if args.n == 0 { throw JobControl.cancel(reason: "applicant withdrew") }
-            })
+            registry.register(
+                ClosureHandler(NumberedJob.self) { args, _ in
+                    if args.n == 0 { throw JobControl.cancel(reason: "applicant withdrew") }
+                })
             try await withPool(registry, client: client, database: database) {
                 let cancelled = try await queue.enqueue(NumberedJob(n: 0))
                 let unknown = try await queue.enqueue(OtherJob())
-                try await client.query("""
+                try await client.query(
+                    """
                     INSERT INTO jobs (queue, kind, args, state) VALUES ('default', 'test.numbered', '{"n": "seven"}', 'available')
                     """)
                 let fine = try await queue.enqueue(NumberedJob(n: 1))
@@ -149,7 +156,8 @@ struct WorkerTests {
                 let unknownRecord = try #require(try await queue.job(unknown.id))
                 #expect(unknownRecord.state == .discarded)
                 #expect(unknownRecord.errorsJSON.contains("no handler is registered for kind test.unregistered"))
-                let undecodable = try await client.scalar("""
+                let undecodable = try await client.scalar(
+                    """
                     SELECT count(*)::int FROM jobs WHERE state = 'discarded' AND errors::text LIKE '%n is not a Int%'
                     """)
                 #expect(undecodable == 1)
@@ -165,15 +173,16 @@ struct WorkerTests {
             let sawCancellation = Mutex(false)
             let started = Mutex(false)
             var registry = JobRegistry()
-            registry.register(ClosureHandler(NumberedJob.self) { _, _ in
-                started.withLock { $0 = true }
-                do {
-                    try await Task.sleep(for: .seconds(30))
-                } catch {
-                    sawCancellation.withLock { $0 = true }
-                    throw error
-                }
-            })
+            registry.register(
+                ClosureHandler(NumberedJob.self) { _, _ in
+                    started.withLock { $0 = true }
+                    do {
+                        try await Task.sleep(for: .seconds(30))
+                    } catch {
+                        sawCancellation.withLock { $0 = true }
+                        throw error
+                    }
+                })
             let waiting = try await queue.enqueue(NumberedJob(n: 1), options: .init(runAt: Date().addingTimeInterval(3600)))
             #expect(try await queue.cancel(waiting.id) == .cancelled)
             await #expect(throws: JobQueueError.self) { try await queue.cancel(waiting.id) }
@@ -193,8 +202,9 @@ struct WorkerTests {
         try await TestDatabase.with { client, database in
             let queue = JobQueueClient(client: client, logger: database.logger)
             let runs = Tally<Int>()
-            let pool = JobWorkerPool(client: client, registry: countingRegistry(runs), configuration: slowPollConfiguration(),
-                                     logger: database.logger)
+            let pool = JobWorkerPool(
+                client: client, registry: countingRegistry(runs), configuration: slowPollConfiguration(),
+                logger: database.logger)
             #expect(!pool.isListening)
             try await withServices([pool], logger: database.logger) {
                 try await eventually("the pool listens") { pool.isListening }
@@ -206,7 +216,8 @@ struct WorkerTests {
                 // Without the trigger no notification is sent: the next poll must find it.
                 try await client.withTransaction(logger: database.logger) { connection in
                     try await connection.query("SET LOCAL session_replication_role = replica", logger: database.logger)
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO jobs (queue, kind, args, state) VALUES ('default', 'test.numbered', '{"n": 2}', 'available')
                         """, logger: database.logger)
                 }
@@ -292,8 +303,9 @@ struct WorkerTests {
                 return clock.now
             }
             #expect(clock.now - stopStarted < .seconds(5))
-            #expect(try await client.scalar(
-                "SELECT count(*)::int FROM jobs WHERE state = 'available' AND attempt = 0 AND lease_token IS NULL") == 2)
+            #expect(
+                try await client.scalar(
+                    "SELECT count(*)::int FROM jobs WHERE state = 'available' AND attempt = 0 AND lease_token IS NULL") == 2)
         }
     }
 
@@ -303,21 +315,23 @@ struct WorkerTests {
             let queue = JobQueueClient(client: client, logger: database.logger)
             let cancelled = Mutex(false)
             var registry = JobRegistry()
-            registry.register(ClosureHandler(NumberedJob.self) { args, _ in
-                do {
-                    try await Task.sleep(for: args.n == 1 ? .milliseconds(5000) : .seconds(30))
-                } catch {
-                    cancelled.withLock { $0 = true }
-                    throw error
-                }
-            })
+            registry.register(
+                ClosureHandler(NumberedJob.self) { args, _ in
+                    do {
+                        try await Task.sleep(for: args.n == 1 ? .milliseconds(5000) : .seconds(30))
+                    } catch {
+                        cancelled.withLock { $0 = true }
+                        throw error
+                    }
+                })
             // A 2 s lease is extended once half spent; the job runs 5 s, so only heartbeats keep it.
             var configuration = quickConfiguration()
             configuration.leaseDuration = .seconds(2)
             try await withPool(registry, configuration, client: client, database: database) {
                 let long = try await queue.enqueue(NumberedJob(n: 1))
                 try await Task.sleep(for: .milliseconds(3500))
-                let leaseLeft = try await client.scalar("""
+                let leaseLeft = try await client.scalar(
+                    """
                     SELECT (extract(epoch FROM lease_deadline - now()) * 1000)::int FROM jobs WHERE id = \(long.id)
                     """)
                 #expect(leaseLeft > 0, "the lease outlived its first 2 s because heartbeats extended it")
@@ -339,16 +353,20 @@ struct StuckHandlerTests {
     func timeoutAndAbandonment() async throws {
         try await TestDatabase.with { client, database in
             let queue = JobQueueClient(client: client, logger: database.logger)
-            struct Stubborn: JobArgs { static let kind = "test.stubborn"; var ignoresCancellation: Bool }
+            struct Stubborn: JobArgs {
+                static let kind = "test.stubborn"
+                var ignoresCancellation: Bool
+            }
             var registry = JobRegistry()
-            registry.register(ClosureHandler(Stubborn.self) { args, _ in
-                if args.ignoresCancellation {
-                    // Never returns and never hears cancellation: as a handler stuck in a dead driver call.
-                    await withCheckedContinuation { (_: CheckedContinuation<Void, Never>) in }
-                } else {
-                    try await Task.sleep(for: .seconds(60))
-                }
-            })
+            registry.register(
+                ClosureHandler(Stubborn.self) { args, _ in
+                    if args.ignoresCancellation {
+                        // Never returns and never hears cancellation: as a handler stuck in a dead driver call.
+                        await withCheckedContinuation { (_: CheckedContinuation<Void, Never>) in }
+                    } else {
+                        try await Task.sleep(for: .seconds(60))
+                    }
+                })
             registry.register(ClosureHandler(NumberedJob.self) { _, _ in })
             var configuration = quickConfiguration(queues: ["default": 1])
             configuration.jobTimeout = .milliseconds(300)

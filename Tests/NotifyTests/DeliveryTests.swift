@@ -4,8 +4,8 @@ import Notify
 import NotifyTesting
 import PostgresNIO
 import PostgresSupport
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Notification delivery over TLS")
 struct DeliveryTests {
@@ -15,8 +15,9 @@ struct DeliveryTests {
         try await withNotifier { notifier, client, database in
             let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server), secrets: [], logger: database.logger)
             try await withReceiver(receiver, logger: database.logger) { url in
-                let (id, secret) = try await notifier.subscribe(SubscriptionRequest(
-                    recipient: "institution:inst", url: url, events: ["result"], trustRootsPEM: try certificates.caPEM))
+                let (id, secret) = try await notifier.subscribe(
+                    SubscriptionRequest(
+                        recipient: "institution:inst", url: url, events: ["result"], trustRootsPEM: try certificates.caPEM))
                 receiver.setSecrets([secret])
                 try await owe(client, key: "result:application:7:institution:inst")
                 try await owe(client, key: "other:1", event: "round closed")  // an event the subscription does not want
@@ -46,8 +47,9 @@ struct DeliveryTests {
         try await withNotifier { notifier, client, database in
             let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server), secrets: [], logger: database.logger)
             try await withReceiver(receiver, logger: database.logger) { url in
-                let (_, secret) = try await notifier.subscribe(SubscriptionRequest(
-                    recipient: "institution:inst", url: url, trustRootsPEM: try certificates.caPEM))
+                let (_, secret) = try await notifier.subscribe(
+                    SubscriptionRequest(
+                        recipient: "institution:inst", url: url, trustRootsPEM: try certificates.caPEM))
                 receiver.setSecrets([secret])
                 try await owe(client, key: "result:application:9:institution:inst")
                 try await eventually("the notification is delivered") {
@@ -58,7 +60,8 @@ struct DeliveryTests {
                 #expect(try StandardWebhooksVerifier.verify(secret: secret, body: delivered.body, headers: delivered.standardHeaders) == "ok")
                 var changed = delivered.body
                 changed[changed.count / 2] ^= 0x01
-                #expect(try StandardWebhooksVerifier.verify(secret: secret, body: changed, headers: delivered.standardHeaders)
+                #expect(
+                    try StandardWebhooksVerifier.verify(secret: secret, body: changed, headers: delivered.standardHeaders)
                         == "WebhookVerificationError")
                 var replayed = delivered.standardHeaders
                 replayed["webhook-timestamp"] = String((Int(replayed["webhook-timestamp"] ?? "0") ?? 0) - 3_600)
@@ -76,8 +79,9 @@ struct DeliveryTests {
         try await withNotifier(configuration: loopbackNetwork) { notifier, client, database in
             let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(nameOnly), secrets: [], logger: database.logger)
             try await withReceiver(receiver, logger: database.logger) { url in
-                let (_, secret) = try await notifier.subscribe(SubscriptionRequest(
-                    recipient: "institution:inst", url: url, trustRootsPEM: try ca.certificatePEM))
+                let (_, secret) = try await notifier.subscribe(
+                    SubscriptionRequest(
+                        recipient: "institution:inst", url: url, trustRootsPEM: try ca.certificatePEM))
                 receiver.setSecrets([secret])
                 try await owe(client, key: "result:application:6:institution:inst")
                 try await eventually("the notification is delivered") {
@@ -99,17 +103,20 @@ struct DeliveryTests {
                 // Subscribed through a notifier whose operator allowed localhost, as if the name had
                 // pointed elsewhere then; the delivering workers allow public addresses only.
                 let subscriber = Notifier(client: client, secrets: .ephemeral(), configuration: fastConfiguration, logger: database.logger)
-                let (_, secret) = try await subscriber.subscribe(SubscriptionRequest(
-                    recipient: "institution:inst", url: url, trustRootsPEM: try certificates.caPEM))
+                let (_, secret) = try await subscriber.subscribe(
+                    SubscriptionRequest(
+                        recipient: "institution:inst", url: url, trustRootsPEM: try certificates.caPEM))
                 receiver.setSecrets([secret])
                 try await owe(client, key: "result:application:8:institution:inst")
                 try await eventually("the delivery is dead-lettered") {
                     try await deliveryState(client, key: "result:application:8:institution:inst") == "dead"
                 }
                 #expect(receiver.requests == 0, "nothing reached the loopback receiver")
-                #expect(try await client.scalar("""
-                    SELECT count(*)::int FROM notification_deliveries WHERE last_error LIKE '%loopback%public addresses only%'
-                    """) == 1)
+                #expect(
+                    try await client.scalar(
+                        """
+                        SELECT count(*)::int FROM notification_deliveries WHERE last_error LIKE '%loopback%public addresses only%'
+                        """) == 1)
             }
         }
     }
@@ -120,16 +127,22 @@ struct DeliveryTests {
         let stranger = try DevelopmentCA(name: "someone else's CA")
         let cases: [(String, DevelopmentCA.Issued)] = [
             ("untrusted", try stranger.issueServer(hosts: ["localhost"])),
-            ("expired", try certificates.ca.issueServer(hosts: ["localhost"], notBefore: Date().addingTimeInterval(-86_400 * 30),
-                                                         notAfter: Date().addingTimeInterval(-86_400))),
+            (
+                "expired",
+                try certificates.ca.issueServer(
+                    hosts: ["localhost"], notBefore: Date().addingTimeInterval(-86_400 * 30),
+                    notAfter: Date().addingTimeInterval(-86_400))
+            ),
             ("wrong host", try certificates.ca.issueServer(hosts: ["wrong.example"])),
         ]
         try await withNotifier { notifier, client, database in
             for (name, issued) in cases {
                 let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(issued), secrets: [], logger: database.logger)
                 try await withReceiver(receiver, logger: database.logger) { url in
-                    let (_, secret) = try await notifier.subscribe(SubscriptionRequest(
-                        recipient: "institution:\(name.replacingOccurrences(of: " ", with: "-"))", url: url, trustRootsPEM: try certificates.caPEM))
+                    let (_, secret) = try await notifier.subscribe(
+                        SubscriptionRequest(
+                            recipient: "institution:\(name.replacingOccurrences(of: " ", with: "-"))", url: url, trustRootsPEM: try certificates.caPEM
+                        ))
                     receiver.setSecrets([secret])
                     let key = "cert-case:\(name)"
                     try await owe(client, key: key, recipient: "institution:\(name.replacingOccurrences(of: " ", with: "-"))")
@@ -139,8 +152,9 @@ struct DeliveryTests {
                     #expect(receiver.requests == 0, "no request reached the \(name) receiver")
                     let dead = try await notifier.deadDeliveries().first { $0.idempotencyKey == key }
                     #expect(dead?.attempts == fastConfiguration.maxAttempts, "\(name): retried up to the last attempt")
-                    #expect(dead?.lastError?.contains("TLS") == true || dead?.lastError?.lowercased().contains("certificate") == true,
-                            "\(name): \(dead?.lastError ?? "no error")")
+                    #expect(
+                        dead?.lastError?.contains("TLS") == true || dead?.lastError?.lowercased().contains("certificate") == true,
+                        "\(name): \(dead?.lastError ?? "no error")")
                 }
             }
         }
@@ -151,14 +165,17 @@ struct DeliveryTests {
         let certificates = try Certificates()
         let client = try certificates.ca.issueClient(name: "assess-notify")
         try await withNotifier { notifier, db, database in
-            let receiver = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server, clientCA: certificates.ca),
-                                           secrets: [], logger: database.logger)
+            let receiver = WebhookReceiver(
+                tls: try WebhookReceiver.serverTLS(certificates.server, clientCA: certificates.ca),
+                secrets: [], logger: database.logger)
             try await withReceiver(receiver, logger: database.logger) { url in
-                let (_, withCertificate) = try await notifier.subscribe(SubscriptionRequest(
-                    recipient: "institution:mutual", url: url, trustRootsPEM: try certificates.caPEM,
-                    clientCertificatePEM: client.certificatePEM, clientKeyPEM: client.keyPEM))
-                let (_, without) = try await notifier.subscribe(SubscriptionRequest(
-                    recipient: "institution:plain", url: url, trustRootsPEM: try certificates.caPEM))
+                let (_, withCertificate) = try await notifier.subscribe(
+                    SubscriptionRequest(
+                        recipient: "institution:mutual", url: url, trustRootsPEM: try certificates.caPEM,
+                        clientCertificatePEM: client.certificatePEM, clientKeyPEM: client.keyPEM))
+                let (_, without) = try await notifier.subscribe(
+                    SubscriptionRequest(
+                        recipient: "institution:plain", url: url, trustRootsPEM: try certificates.caPEM))
                 receiver.setSecrets([withCertificate, without])
                 try await owe(db, key: "mtls:1", recipient: "institution:mutual")
                 try await owe(db, key: "mtls:2", recipient: "institution:plain")
@@ -190,10 +207,13 @@ struct DeliveryTests {
             try await withReceiver(receiver, logger: database.logger) { flakyURL in
                 try await withReceiver(limited, logger: database.logger) { limitedURL in
                     try await withReceiver(refusing, logger: database.logger) { refusingURL in
-                        for (recipient, url, target) in [("institution:flaky", flakyURL, receiver), ("institution:limited", limitedURL, limited),
-                                                         ("institution:refusing", refusingURL, refusing)] {
-                            let (_, secret) = try await notifier.subscribe(SubscriptionRequest(
-                                recipient: recipient, url: url, trustRootsPEM: try certificates.caPEM))
+                        for (recipient, url, target) in [
+                            ("institution:flaky", flakyURL, receiver), ("institution:limited", limitedURL, limited),
+                            ("institution:refusing", refusingURL, refusing),
+                        ] {
+                            let (_, secret) = try await notifier.subscribe(
+                                SubscriptionRequest(
+                                    recipient: recipient, url: url, trustRootsPEM: try certificates.caPEM))
                             target.setSecrets([secret])
                         }
                         try await owe(client, key: "flaky", recipient: "institution:flaky")
@@ -207,11 +227,14 @@ struct DeliveryTests {
                         }
                         #expect(receiver.requests == 3 && receiver.accepted.count == 1)
                         #expect(refusing.requests == 1, "a 400 is final")
-                        #expect(try await client.scalar("""
-                            SELECT count(*)::int FROM notification_attempts a JOIN notification_deliveries d ON d.id = a.delivery_id
-                            JOIN notification_outbox o ON o.id = d.outbox_id WHERE o.idempotency_key = 'flaky'
-                            """) == 3)
-                        let gap = try await client.scalar("""
+                        #expect(
+                            try await client.scalar(
+                                """
+                                SELECT count(*)::int FROM notification_attempts a JOIN notification_deliveries d ON d.id = a.delivery_id
+                                JOIN notification_outbox o ON o.id = d.outbox_id WHERE o.idempotency_key = 'flaky'
+                                """) == 3)
+                        let gap = try await client.scalar(
+                            """
                             SELECT (extract(epoch FROM max(a.at) - min(a.at)) * 1000)::int FROM notification_attempts a
                             JOIN notification_deliveries d ON d.id = a.delivery_id JOIN notification_outbox o ON o.id = d.outbox_id
                             WHERE o.idempotency_key = 'limited'
@@ -228,8 +251,9 @@ struct DeliveryTests {
         let certificates = try Certificates()
         try await withNotifier { notifier, client, database in
             let port = try freeLoopbackPortForTests()
-            let (_, secret) = try await notifier.subscribe(SubscriptionRequest(
-                recipient: "institution:inst", url: "https://localhost:\(port)/hook", trustRootsPEM: try certificates.caPEM))
+            let (_, secret) = try await notifier.subscribe(
+                SubscriptionRequest(
+                    recipient: "institution:inst", url: "https://localhost:\(port)/hook", trustRootsPEM: try certificates.caPEM))
             try await owe(client, key: "down")
             try await eventually(timeout: .seconds(30), "the delivery is dead-lettered") { try await deliveryState(client, key: "down") == "dead" }
             let dead = try await notifier.deadDeliveries()
@@ -251,13 +275,17 @@ struct DeliveryTests {
         try await withNotifier { notifier, client, database in
             let oldSide = WebhookReceiver(tls: try WebhookReceiver.serverTLS(certificates.server), secrets: [], logger: database.logger)
             try await withReceiver(oldSide, logger: database.logger) { url in
-                let (id, old) = try await notifier.subscribe(SubscriptionRequest(recipient: "institution:inst", url: url,
-                                                                                 trustRootsPEM: try certificates.caPEM))
+                let (id, old) = try await notifier.subscribe(
+                    SubscriptionRequest(
+                        recipient: "institution:inst", url: url,
+                        trustRootsPEM: try certificates.caPEM))
                 oldSide.setSecrets([old])
                 let new = try await notifier.rotateSecret(subscription: id, overlap: .seconds(3_600))
                 #expect(new != old)
                 try await owe(client, key: "rotated:1")
-                try await eventually("delivered to a receiver still on the old secret") { try await deliveryState(client, key: "rotated:1") == "delivered" }
+                try await eventually("delivered to a receiver still on the old secret") {
+                    try await deliveryState(client, key: "rotated:1") == "delivered"
+                }
                 oldSide.setSecrets([new])
                 try await owe(client, key: "rotated:2")
                 try await eventually("delivered to a receiver on the new secret") { try await deliveryState(client, key: "rotated:2") == "delivered" }

@@ -7,8 +7,8 @@ import NotifyTesting
 import PostgresNIO
 import PostgresSupport
 import ServiceLifecycle
-import Testing
 import TestSupport
+import Testing
 
 /// Quick retries, so that a dead letter takes a second, not hours. A generous request timeout: the
 /// tests count attempts, and on a loaded machine a debug build's TLS handshake alone can take seconds.
@@ -27,9 +27,11 @@ func withNotifier(
         try await DeliveryHTTP.with(configuration: configuration) { http in
             var registry = JobRegistry()
             notifier.register(in: &registry, http: http)
-            let pool = JobWorkerPool(client: client, registry: registry, configuration: WorkerConfiguration(
-                queues: [NotifyConfiguration.queueName: 8], claimBatchSize: 20, heartbeatInterval: .milliseconds(500),
-                pollInterval: .milliseconds(50), drainTimeout: .seconds(5), workerID: "notify-test"), logger: database.logger)
+            let pool = JobWorkerPool(
+                client: client, registry: registry,
+                configuration: WorkerConfiguration(
+                    queues: [NotifyConfiguration.queueName: 8], claimBatchSize: 20, heartbeatInterval: .milliseconds(500),
+                    pollInterval: .milliseconds(50), drainTimeout: .seconds(5), workerID: "notify-test"), logger: database.logger)
             try await withServices([pool], logger: database.logger) { try await body(notifier, client, database) }
         }
     }
@@ -53,16 +55,19 @@ func withReceiver(
 
 /// Owes one notification, as a workflow step would: the outbox row's trigger asks for a dispatch.
 func owe(_ client: PostgresClient, key: String, recipient: String = "institution:inst", event: String = "result") async throws {
-    try await client.query("""
+    try await client.query(
+        """
         INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
         VALUES (\(key), \(recipient), \(event), jsonb_build_object('subject', 'application:7'))
         """)
 }
 
 func deliveryState(_ client: PostgresClient, key: String) async throws -> String? {
-    for try await state in try await client.query("""
+    for try await state in try await client.query(
+        """
         SELECT d.state FROM notification_deliveries d JOIN notification_outbox o ON o.id = d.outbox_id WHERE o.idempotency_key = \(key)
-        """).decode(String.self) { return state }
+        """
+    ).decode(String.self) { return state }
     return nil
 }
 

@@ -2,15 +2,16 @@ import Foundation
 import JobQueue
 import Notify
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Subscriptions, signatures and the delivery log")
 struct SubscriptionTests {
     @Test("the outbox trigger asks for a dispatch in the notifier's queue, by the dispatch job's kind: the SQL and the Swift agree")
     func outboxTriggerNamesTheSwiftQueue() async throws {
         try await TestDatabase.with { client, _ in
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO notification_outbox (idempotency_key, recipient, event, payload) VALUES ('pin', 'bureau', 'registered', '{}')
                 """)
             let rows = try await client.query("SELECT queue, kind FROM jobs").decode((String, String).self)
@@ -59,9 +60,11 @@ struct SubscriptionTests {
             await #expect(throws: NotifyError.self) { try await notifier.deactivate(subscription: 999) }
             // The secret is sealed at rest: the stored bytes are not the secret.
             let (id, secret) = try await notifier.subscribe(valid)
-            #expect(try await db.scalar("""
-                SELECT count(*)::int FROM notification_subscriptions WHERE id = \(id) AND position(convert_to(\(secret), 'UTF8') IN secret_sealed) > 0
-                """) == 0)
+            #expect(
+                try await db.scalar(
+                    """
+                    SELECT count(*)::int FROM notification_subscriptions WHERE id = \(id) AND position(convert_to(\(secret), 'UTF8') IN secret_sealed) > 0
+                    """) == 0)
         }
     }
 
@@ -81,7 +84,8 @@ struct SubscriptionTests {
                     _ = try await notifier.subscribe(SubscriptionRequest(recipient: "institution:inst", url: url))
                     Issue.record("accepted \(url)")
                 } catch let error as NotifyError {
-                    #expect(error.code == .invalidInput && error.field == "url" && error.message.contains("public addresses only"), "\(url): \(error)")
+                    #expect(
+                        error.code == .invalidInput && error.field == "url" && error.message.contains("public addresses only"), "\(url): \(error)")
                 }
             }
             #expect(try await db.scalar("SELECT count(*)::int FROM notification_subscriptions") == 0)
@@ -125,13 +129,15 @@ struct SubscriptionTests {
                 try await db.scalar("SELECT count(*)::int FROM notification_deliveries") == 1
             }
             try await notifier.deactivate(subscription: subscription)
-            try await db.query("""
+            try await db.query(
+                """
                 INSERT INTO notification_attempts (delivery_id, attempt, at, status_code, latency_ms)
                 SELECT id, n, now() - make_interval(days => n * 10), 503, 1 FROM notification_deliveries, generate_series(1, 5) AS n
                 """)
             let queue = JobQueueClient(client: db, logger: database.logger)
-            _ = try await queue.enqueue(PruneDeliveryLog(retentionSeconds: 25 * 86_400),
-                                        options: .init(queue: NotifyConfiguration.queueName))
+            _ = try await queue.enqueue(
+                PruneDeliveryLog(retentionSeconds: 25 * 86_400),
+                options: .init(queue: NotifyConfiguration.queueName))
             try await eventually("attempts older than 25 days are gone") {
                 try await db.scalar("SELECT count(*)::int FROM notification_attempts WHERE status_code = 503") == 2
             }

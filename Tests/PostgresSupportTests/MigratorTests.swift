@@ -2,17 +2,19 @@ import Foundation
 import Logging
 import PostgresNIO
 import PostgresSupport
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Schema migrator")
 struct MigratorTests {
     let migrations = [
         try! Migration(name: "0001_first.sql", sql: "CREATE TABLE a (id int); CREATE TABLE b (id int);"),
-        try! Migration(name: "0002_second.sql", sql: """
-            CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$;
-            INSERT INTO a VALUES (f());
-            """),
+        try! Migration(
+            name: "0002_second.sql",
+            sql: """
+                CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$;
+                INSERT INTO a VALUES (f());
+                """),
     ]
 
     @Test("applies pending files in order, each once, recording checksums")
@@ -24,7 +26,8 @@ struct MigratorTests {
             #expect(try await migrator.migrate(client) == [])
             var recorded: [(Int, String)] = []
             for try await row in try await client.query("SELECT version, checksum FROM schema_migrations ORDER BY version")
-                .decode((Int, String).self) { recorded.append(row) }
+                .decode((Int, String).self)
+            { recorded.append(row) }
             #expect(recorded.map(\.0) == [1, 2])
             #expect(recorded.map(\.1) == migrations.map(\.checksum))
             for try await count in try await client.query("SELECT count(*)::int FROM a").decode(Int.self) { #expect(count == 1) }
@@ -36,8 +39,10 @@ struct MigratorTests {
         let database = try await TestDatabase.empty()
         try await database.withClient { client in
             try await SchemaMigrator(migrations: migrations, logger: database.logger).migrate(client)
-            let edited = [migrations[0], try Migration(name: "0002_second.sql", sql: "SELECT 2;"),
-                          try Migration(name: "0003_third.sql", sql: "CREATE TABLE c (id int);")]
+            let edited = [
+                migrations[0], try Migration(name: "0002_second.sql", sql: "SELECT 2;"),
+                try Migration(name: "0003_third.sql", sql: "CREATE TABLE c (id int);"),
+            ]
             await #expect {
                 try await SchemaMigrator(migrations: edited, logger: database.logger).migrate(client)
             } throws: { error in
@@ -50,7 +55,8 @@ struct MigratorTests {
             }
             var tables = 0
             for try await count in try await client.query("SELECT count(*)::int FROM pg_tables WHERE tablename = 'c'")
-                .decode(Int.self) { tables = count }
+                .decode(Int.self)
+            { tables = count }
             #expect(tables == 0, "nothing after a refused check is applied")
         }
     }
@@ -66,7 +72,8 @@ struct MigratorTests {
                 "\(error)".contains("0001_broken.sql failed") && "\(error)".contains("already exists")
             }
             for try await count in try await client.query("SELECT count(*)::int FROM pg_tables WHERE tablename = 'd'")
-                .decode(Int.self) { #expect(count == 0) }
+                .decode(Int.self)
+            { #expect(count == 0) }
         }
     }
 
@@ -74,9 +81,12 @@ struct MigratorTests {
     func concurrentMigrators() async throws {
         let database = try await TestDatabase.empty()
         // A slow first file makes the two overlap for sure.
-        let slow = [try Migration(name: "0001_slow.sql", sql: "SELECT pg_sleep(0.5); CREATE TABLE e (id int);")] + migrations.map {
-            try! Migration(name: $0.name.replacingOccurrences(of: "0001", with: "0011").replacingOccurrences(of: "0002", with: "0012"), sql: $0.sql)
-        }
+        let slow =
+            [try Migration(name: "0001_slow.sql", sql: "SELECT pg_sleep(0.5); CREATE TABLE e (id int);")]
+            + migrations.map {
+                try! Migration(
+                    name: $0.name.replacingOccurrences(of: "0001", with: "0011").replacingOccurrences(of: "0002", with: "0012"), sql: $0.sql)
+            }
         let applied = try await withThrowingTaskGroup(of: [String].self) { group in
             for _ in 0..<2 {
                 group.addTask {

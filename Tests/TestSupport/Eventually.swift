@@ -49,10 +49,12 @@ extension PostgresClient {
     /// the tick is the last part of the job's unique key.
     public func cronTicks(kind: String, schedule: String) async throws -> [Int64] {
         var ticks: [Int64] = []
-        for try await tick in try await query("""
+        for try await tick in try await query(
+            """
             SELECT split_part(unique_key, ':', 4)::bigint AS tick FROM jobs
             WHERE unique_key LIKE \(kind + ":cron:" + schedule + ":%") ORDER BY tick
-            """).decode(Int64.self) { ticks.append(tick) }
+            """
+        ).decode(Int64.self) { ticks.append(tick) }
         return ticks
     }
 }

@@ -3,8 +3,9 @@ import AssessmentStore
 import Foundation
 import JobQueue
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
+
 @testable import Workflow
 
 /// People act at the same moment: what one step owes the next is never lost between them.
@@ -19,21 +20,26 @@ struct ConcurrencyTests {
             for id in panel {
                 try await workflow.addReviewer(Reviewer(id: ReviewerID(id), fields: ["economics"], loadCap: 100), name: id, institution: "inst")
             }
-            let round = try await workflow.openRound(RoundDraft(institutionID: "inst", name: "r", track: .title, field: "economics",
-                                                                seed: 1, startDate: date("2026-11-23"), closesOnDay: 100))
+            let round = try await workflow.openRound(
+                RoundDraft(
+                    institutionID: "inst", name: "r", track: .title, field: "economics",
+                    seed: 1, startDate: date("2026-11-23"), closesOnDay: 100))
             let target = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
             let born = date("1990-01-01")
             var applications: [Int64] = []
             for sequence in 1...30 {
-                let applicant = try await workflow.registerApplicant(ApplicantRegistration(
-                    name: "Applicant \(sequence)",
-                    document: try IdentityDocument(kind: .residentID, number: residentID(born: born, sequence: sequence), declaredBirthDate: born),
-                    employer: nil, profile: Applicant(birthDate: born, education: .bachelor)))
+                let applicant = try await workflow.registerApplicant(
+                    ApplicantRegistration(
+                        name: "Applicant \(sequence)",
+                        document: try IdentityDocument(
+                            kind: .residentID, number: residentID(born: born, sequence: sequence), declaredBirthDate: born),
+                        employer: nil, profile: Applicant(birthDate: born, education: .bachelor)))
                 applications.append(try await workflow.apply(round: round, applicant: applicant, target: target))
             }
             try await client.withTransaction(logger: database.logger) { connection in
-                try await workflow.store.assign(Dictionary(uniqueKeysWithValues: applications.map { ($0, panel.map { ReviewerID($0) }) }),
-                                                stage: .original, dueAt: Date().addingTimeInterval(3600), on: connection)
+                try await workflow.store.assign(
+                    Dictionary(uniqueKeysWithValues: applications.map { ($0, panel.map { ReviewerID($0) }) }),
+                    stage: .original, dueAt: Date().addingTimeInterval(3600), on: connection)
                 try await connection.query("UPDATE applications SET state = 'assigned' WHERE id = ANY(\(applications))", logger: database.logger)
             }
             #expect(try await client.scalar("SELECT count(*)::int FROM assignments WHERE state = 'assigned'") == 90)
@@ -46,9 +52,11 @@ struct ConcurrencyTests {
                 try await tasks.waitForAll()
             }
             #expect(try await client.scalar("SELECT count(*)::int FROM assignments WHERE state = 'scored'") == 90)
-            #expect(try await client.scalar("""
-                SELECT count(DISTINCT args->>'application')::int FROM jobs WHERE kind = \(AggregateScores.kind)
-                """) == applications.count, "every case's aggregation was enqueued")
+            #expect(
+                try await client.scalar(
+                    """
+                    SELECT count(DISTINCT args->>'application')::int FROM jobs WHERE kind = \(AggregateScores.kind)
+                    """) == applications.count, "every case's aggregation was enqueued")
             #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind = \(AggregateScores.kind)") == applications.count)
         }
     }

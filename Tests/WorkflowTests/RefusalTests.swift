@@ -3,15 +3,18 @@ import AssessmentStore
 import Foundation
 import JobQueue
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
+
 @testable import Workflow
 
 /// Bad input gets a clear refusal and leaves nothing behind.
 @Suite("Workflow refusals and the audit chain")
 struct RefusalTests {
-    func expectRefusal(_ code: StoreError.Code, mentioning text: String, _ body: () async throws -> Void,
-                       sourceLocation: SourceLocation = #_sourceLocation) async {
+    func expectRefusal(
+        _ code: StoreError.Code, mentioning text: String, _ body: () async throws -> Void,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async {
         do {
             try await body()
             Issue.record("expected a \(code) refusal", sourceLocation: sourceLocation)
@@ -28,7 +31,8 @@ struct RefusalTests {
             let workflow = Workflow(client: client, vault: .ephemeral(), signer: nil, passwordRounds: 1 << 10, logger: database.logger)
             let born = date("1990-01-01")
             let registration = ApplicantRegistration(
-                name: "Applicant", document: try IdentityDocument(kind: .residentID, number: residentID(born: born, sequence: 7), declaredBirthDate: born),
+                name: "Applicant",
+                document: try IdentityDocument(kind: .residentID, number: residentID(born: born, sequence: 7), declaredBirthDate: born),
                 employer: nil, profile: Applicant(birthDate: born, education: .bachelor))
             // The session cannot be stored: the registration must leave nothing behind.
             try await client.query("ALTER TABLE api_tokens ADD CONSTRAINT refuse_sessions CHECK (role <> 'applicant') NOT VALID")
@@ -37,7 +41,9 @@ struct RefusalTests {
             #expect(try await client.scalar("SELECT count(*)::int FROM applicant_passwords") == 0)
             try await client.query("ALTER TABLE api_tokens DROP CONSTRAINT refuse_sessions")
             let (id, token) = try await workflow.registerApplicant(registration, password: "correct horse battery")
-            #expect(try await workflow.principal(forToken: token) == Principal(role: .applicant, subject: String(id)), "the retry registers, with its session")
+            #expect(
+                try await workflow.principal(forToken: token) == Principal(role: .applicant, subject: String(id)),
+                "the retry registers, with its session")
         }
     }
 
@@ -52,7 +58,8 @@ struct RefusalTests {
             }
             let born = date("1990-01-01")
             let registration = ApplicantRegistration(
-                name: "Applicant", document: try IdentityDocument(kind: .residentID, number: residentID(born: born, sequence: 1), declaredBirthDate: born),
+                name: "Applicant",
+                document: try IdentityDocument(kind: .residentID, number: residentID(born: born, sequence: 1), declaredBirthDate: born),
                 employer: nil, profile: Applicant(birthDate: born, education: .bachelor))
             let applicant = try await workflow.registerApplicant(registration)
             await expectRefusal(.duplicate, mentioning: "already registered") { _ = try await workflow.registerApplicant(registration) }
@@ -62,8 +69,9 @@ struct RefusalTests {
 
             var badPolicy = Policy()
             badPolicy.committeeSize = 4
-            let draft = RoundDraft(institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
-                                   startDate: date("2026-11-23"), closesOnDay: 100)
+            let draft = RoundDraft(
+                institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
+                startDate: date("2026-11-23"), closesOnDay: 100)
             var invalid = draft
             invalid.policy = badPolicy
             await expectRefusal(.invalidInput, mentioning: "committeeSize") { _ = try await workflow.openRound(invalid) }
@@ -73,22 +81,35 @@ struct RefusalTests {
             let round = try await workflow.openRound(draft)
             let target = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
             let application = try await workflow.apply(round: round, applicant: applicant, target: target)
-            await expectRefusal(.duplicate, mentioning: "already applied") { _ = try await workflow.apply(round: round, applicant: applicant, target: target) }
+            await expectRefusal(.duplicate, mentioning: "already applied") {
+                _ = try await workflow.apply(round: round, applicant: applicant, target: target)
+            }
             await expectRefusal(.notFound, mentioning: "999") { _ = try await workflow.apply(round: 999, applicant: applicant, target: target) }
             let skill = ApplicationTarget.skill(occupation: "4-13-01-05", level: SkillLevel(rawValue: 4)!, direction: "creative_planning")
-            await expectRefusal(.invalidInput, mentioning: "title applications") { _ = try await workflow.apply(round: round, applicant: stranger, target: skill) }
+            await expectRefusal(.invalidInput, mentioning: "title applications") {
+                _ = try await workflow.apply(round: round, applicant: stranger, target: skill)
+            }
 
             // A panel, as the staffing job would draw it.
             try await client.withTransaction(logger: database.logger) { connection in
-                try await workflow.store.assign([application: [ReviewerID("r1"), ReviewerID("r2"), ReviewerID("r3")]], stage: .original,
-                                                dueAt: Date().addingTimeInterval(3600), on: connection)
+                try await workflow.store.assign(
+                    [application: [ReviewerID("r1"), ReviewerID("r2"), ReviewerID("r3")]], stage: .original,
+                    dueAt: Date().addingTimeInterval(3600), on: connection)
                 try await connection.query("UPDATE applications SET state = 'assigned' WHERE id = \(application)", logger: database.logger)
             }
-            await expectRefusal(.forbidden, mentioning: "not assigned") { try await workflow.submitScore(reviewer: "r4", application: application, score: 80) }
-            await expectRefusal(.invalidInput, mentioning: "0 to 100") { try await workflow.submitScore(reviewer: "r1", application: application, score: 101) }
-            await expectRefusal(.invalidInput, mentioning: "0 to 100") { try await workflow.submitScore(reviewer: "r1", application: application, score: .nan) }
+            await expectRefusal(.forbidden, mentioning: "not assigned") {
+                try await workflow.submitScore(reviewer: "r4", application: application, score: 80)
+            }
+            await expectRefusal(.invalidInput, mentioning: "0 to 100") {
+                try await workflow.submitScore(reviewer: "r1", application: application, score: 101)
+            }
+            await expectRefusal(.invalidInput, mentioning: "0 to 100") {
+                try await workflow.submitScore(reviewer: "r1", application: application, score: .nan)
+            }
             try await workflow.submitScore(reviewer: "r1", application: application, score: 80)
-            await expectRefusal(.duplicate, mentioning: "already scored") { try await workflow.submitScore(reviewer: "r1", application: application, score: 90) }
+            await expectRefusal(.duplicate, mentioning: "already scored") {
+                try await workflow.submitScore(reviewer: "r1", application: application, score: 90)
+            }
             #expect(try await client.scalar("SELECT count(*)::int FROM assignments WHERE state = 'scored'") == 1)
             #expect(try await client.text("SELECT score::text FROM assignments WHERE reviewer_id = 'r1'") == "80")
 
@@ -102,18 +123,27 @@ struct RefusalTests {
                 try await workflow.fileAppeal(applicant: stranger, application: application, reason: "not mine")
             }
             await expectRefusal(.wrongState, mentioning: "public notice") {
-                _ = try await workflow.fileObjection(application: application, filedBy: "someone", contact: "+86 21 5555 0101",
-                                                     statement: "too early", client: "192.0.2.1")
+                _ = try await workflow.fileObjection(
+                    application: application, filedBy: "someone", contact: "+86 21 5555 0101",
+                    statement: "too early", client: "192.0.2.1")
             }
-            await expectRefusal(.notFound, mentioning: "no objection") { try await workflow.handleObjection(77, institution: "inst", resolution: "x") }
-            await expectRefusal(.notFound, mentioning: "no certificate") { try await workflow.revokeCertificate(number: "S000131000001254000001", reason: "x") }
-            await expectRefusal(.invalidInput, mentioning: "reason") { try await workflow.revokeCertificate(number: "S000131000001254000001", reason: " ") }
+            await expectRefusal(.notFound, mentioning: "no objection") {
+                try await workflow.handleObjection(77, institution: "inst", resolution: "x")
+            }
+            await expectRefusal(.notFound, mentioning: "no certificate") {
+                try await workflow.revokeCertificate(number: "S000131000001254000001", reason: "x")
+            }
+            await expectRefusal(.invalidInput, mentioning: "reason") {
+                try await workflow.revokeCertificate(number: "S000131000001254000001", reason: " ")
+            }
             // Refused commands left no rows and no jobs behind.
             #expect(try await client.scalar("SELECT count(*)::int FROM applications") == 1)
             #expect(try await client.scalar("SELECT count(*)::int FROM votes") == 0)
             #expect(try await client.scalar("SELECT count(*)::int FROM appeals") == 0)
             #expect(try await client.scalar("SELECT count(*)::int FROM objections") == 0)
-            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind LIKE 'assessment.%' AND kind <> 'assessment.close_applications'") == 1)
+            #expect(
+                try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind LIKE 'assessment.%' AND kind <> 'assessment.close_applications'")
+                    == 1)
         }
     }
 
@@ -122,10 +152,13 @@ struct RefusalTests {
         try await TestDatabase.with { client, database in
             let workflow = Workflow(client: client, vault: .ephemeral(), signer: nil, logger: database.logger)
             try await workflow.addInstitution(id: "inst", name: "Institution")
-            let round = try await workflow.openRound(RoundDraft(institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
-                                                                startDate: date("2026-11-23"), closesOnDay: 100))
+            let round = try await workflow.openRound(
+                RoundDraft(
+                    institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
+                    startDate: date("2026-11-23"), closesOnDay: 100))
             // As a round opened before the bounds existed could have been stored.
-            try await client.query("""
+            try await client.query(
+                """
                 UPDATE rounds SET policy = jsonb_set(policy, '{appealWindowDays}', '9223372036854775807') WHERE id = \(round)
                 """)
             await expectRefusal(.invalidStoredData, mentioning: "appealWindowDays must be 1 to 60") {
@@ -148,8 +181,9 @@ struct RefusalTests {
         try await TestDatabase.with { client, database in
             try await client.withTransaction(logger: database.logger) { connection in
                 for n in 1...4 {
-                    try await AuditLog.append(actor: .system, action: "step \(n)", subject: .round(Int64(n)), detail: ["n": "\(n)"],
-                                              on: connection, logger: database.logger)
+                    try await AuditLog.append(
+                        actor: .system, action: "step \(n)", subject: .round(Int64(n)), detail: ["n": "\(n)"],
+                        on: connection, logger: database.logger)
                 }
             }
             await #expect(throws: (any Error).self, "a pending entry cannot be dropped before it is sealed") {
@@ -182,8 +216,9 @@ struct RefusalTests {
                         firstAppendedSignal.yield()
                         // Still open while the second transaction appends and commits.
                         for await _ in secondCommitted { break }
-                        #expect(try await AuditLog.seal(client: client, logger: logger) == 0,
-                                "nothing is sealed while an older transaction may still add entries")
+                        #expect(
+                            try await AuditLog.seal(client: client, logger: logger) == 0,
+                            "nothing is sealed while an older transaction may still add entries")
                     }
                 }
                 for await _ in firstAppended { break }

@@ -6,6 +6,7 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 import TestSupport
+
 @testable import Workflow
 
 /// People and rounds of a small season, as ids.
@@ -61,39 +62,51 @@ func castSeason(_ workflow: Workflow, startDate: CalendarDate) async throws -> C
     for (index, profile) in titleProfiles.enumerated() {
         let born = date(profile.born)
         let document = try IdentityDocument(kind: .residentID, number: residentID(born: born, sequence: 100 + index), declaredBirthDate: born)
-        cast.titleApplicants[profile.role] = try await workflow.registerApplicant(ApplicantRegistration(
-            name: "Title \(profile.role)", document: document, employer: profile.employer,
-            profile: Applicant(birthDate: born, education: .bachelor, isRetired: profile.retired)))
+        cast.titleApplicants[profile.role] = try await workflow.registerApplicant(
+            ApplicantRegistration(
+                name: "Title \(profile.role)", document: document, employer: profile.employer,
+                profile: Applicant(birthDate: born, education: .bachelor, isRetired: profile.retired)))
     }
     let minor = date("2011-01-15")  // 15 on the round's start date
     let skillDocuments: [(role: String, document: IdentityDocument, born: CalendarDate)] = [
         ("minor", try IdentityDocument(kind: .residentID, number: residentID(born: minor, sequence: 201), declaredBirthDate: minor), minor),
-        ("foreign", try IdentityDocument(kind: .passport, number: "X1234567", issuingCountry: "FRA", declaredBirthDate: date("1995-02-03")),
-         date("1995-02-03")),
-        ("failing", try IdentityDocument(kind: .residentID, number: residentID(born: date("1999-12-31"), sequence: 202),
-                                         declaredBirthDate: date("1999-12-31")), date("1999-12-31")),
+        (
+            "foreign", try IdentityDocument(kind: .passport, number: "X1234567", issuingCountry: "FRA", declaredBirthDate: date("1995-02-03")),
+            date("1995-02-03")
+        ),
+        (
+            "failing",
+            try IdentityDocument(
+                kind: .residentID, number: residentID(born: date("1999-12-31"), sequence: 202),
+                declaredBirthDate: date("1999-12-31")), date("1999-12-31")
+        ),
     ]
     for (role, document, born) in skillDocuments {
-        cast.skillApplicants[role] = try await workflow.registerApplicant(ApplicantRegistration(
-            name: "Skills \(role)", document: document, employer: nil, profile: Applicant(birthDate: born, education: .secondary)))
+        cast.skillApplicants[role] = try await workflow.registerApplicant(
+            ApplicantRegistration(
+                name: "Skills \(role)", document: document, employer: nil, profile: Applicant(birthDate: born, education: .secondary)))
     }
     for (index, id) in cast.reviewers.enumerated() {
         let employer = index == 0 ? "Acme Media" : "Reviewer Employer \(index)"
         let conflicts: Set<String> = index == 1 ? [String(cast.titleApplicants["conflicted"]!)] : []
-        try await workflow.addReviewer(Reviewer(id: ReviewerID(id), fields: ["economics"], employer: employer,
-                                                declaredConflicts: conflicts, loadCap: 10),
-                                       name: "Reviewer \(id)", institution: cast.institution)
+        try await workflow.addReviewer(
+            Reviewer(
+                id: ReviewerID(id), fields: ["economics"], employer: employer,
+                declaredConflicts: conflicts, loadCap: 10),
+            name: "Reviewer \(id)", institution: cast.institution)
     }
     var policy = Policy()
     policy.reviewersPerCase = 3
     policy.committeeSize = 5
     policy.appealWindowDays = 3
-    cast.titleRound = try await workflow.openRound(RoundDraft(
-        institutionID: cast.institution, name: "2026 economics titles", track: .title, field: "economics", policy: policy,
-        seed: 20_261_122, startDate: startDate, daySeconds: 1, closesOnDay: 100_000, scoringDays: 2))
-    cast.skillRound = try await workflow.openRound(RoundDraft(
-        institutionID: cast.institution, name: "2026 omni-media sitting", track: .skill, field: "4-13-01-05", policy: policy,
-        seed: 7, startDate: startDate, daySeconds: 1, closesOnDay: 100_000, scoringDays: 2))
+    cast.titleRound = try await workflow.openRound(
+        RoundDraft(
+            institutionID: cast.institution, name: "2026 economics titles", track: .title, field: "economics", policy: policy,
+            seed: 20_261_122, startDate: startDate, daySeconds: 1, closesOnDay: 100_000, scoringDays: 2))
+    cast.skillRound = try await workflow.openRound(
+        RoundDraft(
+            institutionID: cast.institution, name: "2026 omni-media sitting", track: .skill, field: "4-13-01-05", policy: policy,
+            seed: 7, startDate: startDate, daySeconds: 1, closesOnDay: 100_000, scoringDays: 2))
     for (role, applicant) in cast.titleApplicants {
         let grade: TitleGrade = role == "too-high" ? .intermediate : .assistant
         cast.applications[role] = try await workflow.apply(

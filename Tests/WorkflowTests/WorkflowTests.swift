@@ -5,8 +5,9 @@ import Foundation
 import JobQueue
 import PostgresNIO
 import ServiceLifecycle
-import Testing
 import TestSupport
+import Testing
+
 @testable import Workflow
 
 @Suite("Assessment workflow on the queue")
@@ -23,14 +24,18 @@ struct WorkflowTests {
         try await eventually(timeout: .seconds(30), "the title round is staffed") {
             try await client.text("SELECT state FROM rounds WHERE id = \(cast.titleRound)") == "scoring"
         }
-        let silent = try #require(try await client.text("""
-            SELECT min(reviewer_id) FROM assignments WHERE application_id = \(app["slow-panel"]!)
-            """))
+        let silent = try #require(
+            try await client.text(
+                """
+                SELECT min(reviewer_id) FROM assignments WHERE application_id = \(app["slow-panel"]!)
+                """))
         var scoredOriginal = Set<String>()
         try await eventually(timeout: .seconds(30), "every title case is scored") {
-            for try await (application, reviewer, stage) in try await client.query("""
+            for try await (application, reviewer, stage) in try await client.query(
+                """
                 SELECT application_id, reviewer_id, stage::int FROM assignments WHERE state = 'assigned' ORDER BY application_id, reviewer_id
-                """).decode((Int64, String, Int).self) {
+                """
+            ).decode((Int64, String, Int).self) {
                 let key = "\(application):\(reviewer):\(stage)"
                 guard stage != 2, !scoredOriginal.contains(key), reviewer != silent || application != app["slow-panel"]! else { continue }
                 let score: Double
@@ -42,7 +47,8 @@ struct WorkflowTests {
                 try await workflow.submitScore(reviewer: reviewer, application: application, score: score)
                 scoredOriginal.insert(key)
             }
-            return try await client.scalar("""
+            return try await client.scalar(
+                """
                 SELECT count(*)::int FROM applications WHERE round_id = \(cast.titleRound) AND state IN ('eligible', 'assigned')
                 """) == 0
         }
@@ -53,12 +59,16 @@ struct WorkflowTests {
         try await workflow.recordSkillsResult(application: app["foreign"]!, parts: [.theory: 85, .skill: 90], institution: cast.institution)
         try await workflow.recordSkillsResult(application: app["failing"]!, parts: [.theory: 70, .skill: 50], institution: cast.institution)
         try await eventually(timeout: .seconds(20), "the title results are published") {
-            try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'result' AND payload->>'subject' = \("application:\(app["appellant"]!)")") == 1
+            try await client.scalar(
+                "SELECT count(*)::int FROM notification_outbox WHERE event = 'result' AND payload->>'subject' = \("application:\(app["appellant"]!)")"
+            ) == 1
         }
-        try await workflow.fileAppeal(applicant: cast.titleApplicants["appellant"]!, application: app["appellant"]!,
-                                      reason: "My portfolio of 300 published videos was not considered.")
-        let objection = try await workflow.fileObjection(application: app["plain"]!, filedBy: "a fellow creator", contact: "fellow@example.org",
-                                                         statement: "Some of the listed videos were made by someone else.", client: "192.0.2.1")
+        try await workflow.fileAppeal(
+            applicant: cast.titleApplicants["appellant"]!, application: app["appellant"]!,
+            reason: "My portfolio of 300 published videos was not considered.")
+        let objection = try await workflow.fileObjection(
+            application: app["plain"]!, filedBy: "a fellow creator", contact: "fellow@example.org",
+            statement: "Some of the listed videos were made by someone else.", client: "192.0.2.1")
         do {
             try await workflow.handleObjection(objection, institution: "another-institution", resolution: "dismissed")
             Issue.record("another institution handled the objection")
@@ -66,22 +76,26 @@ struct WorkflowTests {
             #expect(error.code == .forbidden)
         }
         try await eventually(timeout: .seconds(20), "the appeal's fresh panel scores") {
-            for try await reviewer in try await client.query("""
+            for try await reviewer in try await client.query(
+                """
                 SELECT reviewer_id FROM assignments WHERE application_id = \(app["appellant"]!) AND stage = 2 AND state = 'assigned'
-                """).decode(String.self) {
+                """
+            ).decode(String.self) {
                 try await workflow.submitScore(reviewer: reviewer, application: app["appellant"]!, score: 75)
             }
             return try await client.text("SELECT outcome FROM appeals WHERE application_id = \(app["appellant"]!)") == "overturned"
         }
         try await eventually(timeout: .seconds(30), "the title notice and appeal window are over") {
-            try await client.scalar("""
+            try await client.scalar(
+                """
                 SELECT (start_date + floor(extract(epoch FROM now() - started_at) / day_seconds)::int > greatest(notice_ends, appeals_end))::int
                 FROM rounds WHERE id = \(cast.titleRound)
                 """) == 1
         }
         try await Task.sleep(for: .seconds(2))
-        #expect(try await client.text("SELECT state FROM rounds WHERE id = \(cast.titleRound)") == "appeals",
-                "an open objection holds the round back from finalization")
+        #expect(
+            try await client.text("SELECT state FROM rounds WHERE id = \(cast.titleRound)") == "appeals",
+            "an open objection holds the round back from finalization")
         try await workflow.handleObjection(objection, institution: cast.institution, resolution: "Checked: the works are the applicant's own.")
         for round in [cast.titleRound, cast.skillRound] {
             try await eventually(timeout: .seconds(40), "round \(round) is finalized and handed to the bureau") {
@@ -106,9 +120,11 @@ struct WorkflowTests {
             }
             let cast = try await withServices(pools, logger: database.logger) {
                 let cast = try await Self.playSeason(workflow, client: client)
-                let number = try #require(try await client.text("""
-                    SELECT number FROM certificates WHERE application_id = \(cast.applications["plain"]!)
-                    """))
+                let number = try #require(
+                    try await client.text(
+                        """
+                        SELECT number FROM certificates WHERE application_id = \(cast.applications["plain"]!)
+                        """))
                 #expect(try await workflow.certificate(number: number)?.verdict == .valid)
                 try await workflow.revokeCertificate(number: number, reason: "materials found to be plagiarised")
                 try await eventually("the certificate is revoked") {
@@ -123,53 +139,68 @@ struct WorkflowTests {
 
     @Test("the same season with a worker process killed by kill -9 in the middle ends with the same results")
     func seasonWithKilledWorker() async throws {
-        try await TestDatabase.with { client, database in try await withChildProcesses { processes in
-            let key = Curve25519.Signing.PrivateKey()
-            let environment = ["DATABASE_URL": database.url.connectionString,
-                               "ASSESS_BUREAU_KEY": key.rawRepresentation.base64EncodedString()]
-            // Every job waits 300 ms in this worker, so that it dies with jobs in flight.
-            let doomed = try processes.start(["worker", "--queue", "assessment=8", "signing=2", "--rehearsal-delay-ms", "300",
-                                              "--log-level", "warning"], environment: environment)
-            let workflow = Workflow(client: client, vault: .ephemeral(), signer: BureauSigner(privateKey: key), logger: database.logger)
-            var registry = JobRegistry()
-            workflow.register(in: &registry)
-            let survivor = ServiceGroup(
-                services: [JobWorkerPool(client: client, registry: registry, configuration: workflowPoolConfiguration(id: "survivor"),
-                                         logger: database.logger)],
-                gracefulShutdownSignals: [], logger: database.logger)
-            let coordinator = QueueCoordinator(client: client, configuration: CoordinatorConfiguration(
-                coordinatorID: "c", leaseDuration: .seconds(1), tick: .milliseconds(100), workerTimeout: .milliseconds(1500),
-                cronSchedules: try Workflow.cronSchedules()),
-                logger: database.logger)
-            let cast = try await withServices([coordinator], logger: database.logger) {
-                try await withThrowingTaskGroup(of: Void.self) { tasks in
-                    let cast = try await Self.playSeason(workflow, client: client) {
-                        try await eventually("the doomed worker has jobs in flight") {
-                            if await doomed.waitForExit(timeout: .zero) {
-                                Issue.record("the doomed worker exited early: \(doomed.output.suffix(2_000))")
-                                throw CancellationError()
+        try await TestDatabase.with { client, database in
+            try await withChildProcesses { processes in
+                let key = Curve25519.Signing.PrivateKey()
+                let environment = [
+                    "DATABASE_URL": database.url.connectionString,
+                    "ASSESS_BUREAU_KEY": key.rawRepresentation.base64EncodedString(),
+                ]
+                // Every job waits 300 ms in this worker, so that it dies with jobs in flight.
+                let doomed = try processes.start(
+                    [
+                        "worker", "--queue", "assessment=8", "signing=2", "--rehearsal-delay-ms", "300",
+                        "--log-level", "warning",
+                    ], environment: environment)
+                let workflow = Workflow(client: client, vault: .ephemeral(), signer: BureauSigner(privateKey: key), logger: database.logger)
+                var registry = JobRegistry()
+                workflow.register(in: &registry)
+                let survivor = ServiceGroup(
+                    services: [
+                        JobWorkerPool(
+                            client: client, registry: registry, configuration: workflowPoolConfiguration(id: "survivor"),
+                            logger: database.logger)
+                    ],
+                    gracefulShutdownSignals: [], logger: database.logger)
+                let coordinator = QueueCoordinator(
+                    client: client,
+                    configuration: CoordinatorConfiguration(
+                        coordinatorID: "c", leaseDuration: .seconds(1), tick: .milliseconds(100), workerTimeout: .milliseconds(1500),
+                        cronSchedules: try Workflow.cronSchedules()),
+                    logger: database.logger)
+                let cast = try await withServices([coordinator], logger: database.logger) {
+                    try await withThrowingTaskGroup(of: Void.self) { tasks in
+                        let cast = try await Self.playSeason(workflow, client: client) {
+                            try await eventually("the doomed worker has jobs in flight") {
+                                if await doomed.waitForExit(timeout: .zero) {
+                                    Issue.record("the doomed worker exited early: \(doomed.output.suffix(2_000))")
+                                    throw CancellationError()
+                                }
+                                return try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'running'") > 0
                             }
-                            return try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'running'") > 0
+                            doomed.send(SIGKILL)
+                            tasks.addTask { try await survivor.run() }
                         }
-                        doomed.send(SIGKILL)
-                        tasks.addTask { try await survivor.run() }
+                        try await eventually("the coordinator's audit sealer ran") {
+                            try await client.scalar(
+                                """
+                                SELECT count(*)::int FROM jobs WHERE kind = \(SealAuditLog.kind) AND state = 'completed'
+                                """) >= 1
+                        }
+                        await survivor.triggerGracefulShutdown()
+                        try await tasks.waitForAll()
+                        return cast
                     }
-                    try await eventually("the coordinator's audit sealer ran") {
-                        try await client.scalar("""
-                            SELECT count(*)::int FROM jobs WHERE kind = \(SealAuditLog.kind) AND state = 'completed'
-                            """) >= 1
-                    }
-                    await survivor.triggerGracefulShutdown()
-                    try await tasks.waitForAll()
-                    return cast
                 }
+                #expect(
+                    try await client.scalar(
+                        """
+                        SELECT count(*)::int FROM jobs WHERE errors::text LIKE '%rescued%' AND state = 'completed'
+                        """) >= 1, "jobs of the killed worker were rescued and completed")
+                #expect(try await client.scalar("SELECT count(*)::int FROM queue_workers WHERE state = 'dead'") == 1)
+                try await Self.checkOutcome(cast, client: client, database: database, revoked: false)
             }
-            #expect(try await client.scalar("""
-                SELECT count(*)::int FROM jobs WHERE errors::text LIKE '%rescued%' AND state = 'completed'
-                """) >= 1, "jobs of the killed worker were rescued and completed")
-            #expect(try await client.scalar("SELECT count(*)::int FROM queue_workers WHERE state = 'dead'") == 1)
-            try await Self.checkOutcome(cast, client: client, database: database, revoked: false)
-        } }
+        }
     }
 
     /// What any correct run of the season ends with.
@@ -179,35 +210,43 @@ struct WorkflowTests {
         for (role, id) in app {
             outcomes[role] = try await client.text("SELECT state || ':' || coalesce(passed::text, '-') FROM applications WHERE id = \(id)")
         }
-        #expect(outcomes == [
-            "colleague": "decided:true", "conflicted": "decided:true", "plain": "decided:true", "appellant": "decided:true",
-            "disputed": "decided:true", "slow-panel": "decided:true", "retired": "ineligible:-", "too-high": "ineligible:-",
-            "minor": "ineligible:-", "foreign": "decided:true", "failing": "decided:false",
-        ])
+        #expect(
+            outcomes == [
+                "colleague": "decided:true", "conflicted": "decided:true", "plain": "decided:true", "appellant": "decided:true",
+                "disputed": "decided:true", "slow-panel": "decided:true", "retired": "ineligible:-", "too-high": "ineligible:-",
+                "minor": "ineligible:-", "foreign": "decided:true", "failing": "decided:false",
+            ])
         let minorReasons = try await client.text("SELECT reasons::text FROM applications WHERE id = \(app["minor"]!)") ?? ""
         #expect(minorReasons.contains("at least 16"), "\(minorReasons)")
         // Recusal: the reviewer from the applicant's employer and the one who declared a conflict never saw those cases.
-        #expect(try await client.scalar("""
-            SELECT count(*)::int FROM assignments WHERE (application_id = \(app["colleague"]!) AND reviewer_id = 'r01')
-                                                     OR (application_id = \(app["conflicted"]!) AND reviewer_id = 'r02')
-            """) == 0)
+        #expect(
+            try await client.scalar(
+                """
+                SELECT count(*)::int FROM assignments WHERE (application_id = \(app["colleague"]!) AND reviewer_id = 'r01')
+                                                         OR (application_id = \(app["conflicted"]!) AND reviewer_id = 'r02')
+                """) == 0)
         // The discrepancy brought a fourth reviewer; the final score averages the two closest (70, 72).
         #expect(try await client.scalar("SELECT count(*)::int FROM assignments WHERE application_id = \(app["disputed"]!) AND stage = 1") == 1)
         #expect(try await client.text("SELECT score::text FROM applications WHERE id = \(app["disputed"]!)") == "71")
         // The silent reviewer was reminded, then replaced.
-        #expect(try await client.scalar("""
-            SELECT count(*)::int FROM assignments WHERE application_id = \(app["slow-panel"]!) AND state = 'replaced' AND reminded_at IS NOT NULL
-            """) == 1)
+        #expect(
+            try await client.scalar(
+                """
+                SELECT count(*)::int FROM assignments WHERE application_id = \(app["slow-panel"]!) AND state = 'replaced' AND reminded_at IS NOT NULL
+                """) == 1)
         // The appeal's panel shares no reviewer with any earlier stage, and its verdict stands.
-        #expect(try await client.scalar("""
-            SELECT count(*)::int FROM assignments a JOIN assignments b USING (application_id)
-            WHERE application_id = \(app["appellant"]!) AND a.stage = 2 AND b.stage < 2 AND a.reviewer_id = b.reviewer_id
-            """) == 0)
+        #expect(
+            try await client.scalar(
+                """
+                SELECT count(*)::int FROM assignments a JOIN assignments b USING (application_id)
+                WHERE application_id = \(app["appellant"]!) AND a.stage = 2 AND b.stage < 2 AND a.reviewer_id = b.reviewer_id
+                """) == 0)
         #expect(try await client.text("SELECT appeal_outcome FROM applications WHERE id = \(app["appellant"]!)") == "overturned")
         // Every notification owed is in the outbox exactly once.
         var events: [String: Int] = [:]
         for try await (event, count) in try await client.query(
-            "SELECT event, count(*)::int FROM notification_outbox GROUP BY event").decode((String, Int).self) { events[event] = count }
+            "SELECT event, count(*)::int FROM notification_outbox GROUP BY event"
+        ).decode((String, Int).self) { events[event] = count }
         let assignments = try await client.scalar("SELECT count(*)::int FROM assignments")
         #expect(events["registered"] == 11)
         #expect(events["eligible"] == 8 && events["ineligible"] == 3)
@@ -226,8 +265,10 @@ struct WorkflowTests {
         #expect(verification.firstBrokenEntry == nil && verification.entries > 50 && verification.pending == 0, "\(verification)")
         // No identity number in clear anywhere in the applicants table.
         let cleartext = residentID(born: date("1990-03-01"), sequence: 100)
-        #expect(try await client.scalar("""
-            SELECT count(*)::int FROM applicants a WHERE a::text LIKE \("%" + cleartext + "%")
-            """) == 0)
+        #expect(
+            try await client.scalar(
+                """
+                SELECT count(*)::int FROM applicants a WHERE a::text LIKE \("%" + cleartext + "%")
+                """) == 0)
     }
 }

@@ -2,19 +2,22 @@ import AsyncHTTPClient
 import Foundation
 import NIOSSL
 import Notify
-import PostgresSupport
 import PostgresNIO
-import Testing
+import PostgresSupport
 import TestSupport
+import Testing
 
 /// Operator commands run as real processes against a test database.
 @Suite("Operator commands")
 struct CommandTests {
-    func run(_ arguments: [String], _ database: TestDatabase, environment: [String: String] = [:],
-             logLevel: Bool = true) async throws -> (code: Int32?, output: String) {
+    func run(
+        _ arguments: [String], _ database: TestDatabase, environment: [String: String] = [:],
+        logLevel: Bool = true
+    ) async throws -> (code: Int32?, output: String) {
         try await withChildProcesses { processes in
-            let process = try processes.start(arguments + (logLevel ? ["--log-level", "warning"] : []),
-                                              environment: environment.merging(["DATABASE_URL": database.url.connectionString]) { $1 })
+            let process = try processes.start(
+                arguments + (logLevel ? ["--log-level", "warning"] : []),
+                environment: environment.merging(["DATABASE_URL": database.url.connectionString]) { $1 })
             #expect(await process.waitForExit())
             return (process.exitCode, process.output)
         }
@@ -63,15 +66,20 @@ struct CommandTests {
             let keyMode = try FileManager.default.attributesOfItem(atPath: folder + "/server-key.pem")[.posixPermissions] as? Int
             #expect(keyMode == 0o600, "the private key is readable by its owner only")
             let key = ["ASSESS_DATA_KEY": Data((0..<32).map { UInt8($0) }).base64EncodedString()]
-            let plain = try await run(["notify", "subscribe", "--recipient", "institution:inst", "--url", "http://hooks.example/a"],
-                                      database, environment: key)
+            let plain = try await run(
+                ["notify", "subscribe", "--recipient", "institution:inst", "--url", "http://hooks.example/a"],
+                database, environment: key)
             #expect(plain.code != 0 && plain.output.contains("https://"), "\(plain.output)")
             let keyless = try await run(["notify", "subscribe", "--recipient", "institution:inst", "--url", "https://hooks.example/a"], database)
             #expect(keyless.code != 0 && keyless.output.contains("ASSESS_DATA_KEY"), "\(keyless.output)")
-            let subscribed = try await run(["notify", "subscribe", "--recipient", "institution:inst", "--url", "https://hooks.example/a",
-                                            "--event", "result", "--trust-roots", folder + "/ca.pem"], database, environment: key)
-            #expect(subscribed.code == 0 && subscribed.output.contains("subscription 1") && subscribed.output.contains("whsec_"),
-                    "\(subscribed.output)")
+            let subscribed = try await run(
+                [
+                    "notify", "subscribe", "--recipient", "institution:inst", "--url", "https://hooks.example/a",
+                    "--event", "result", "--trust-roots", folder + "/ca.pem",
+                ], database, environment: key)
+            #expect(
+                subscribed.code == 0 && subscribed.output.contains("subscription 1") && subscribed.output.contains("whsec_"),
+                "\(subscribed.output)")
             let secret = subscribed.output.components(separatedBy: "whsec_").last?.prefix(20) ?? "none"
             let listed = try await run(["notify", "list"], database)
             #expect(listed.code == 0 && listed.output.contains("https://hooks.example/a") && listed.output.contains("private trust roots"))
@@ -93,16 +101,20 @@ struct CommandTests {
             _ = try await run(["tls", "server", "--ca", folder, "--host", "localhost", "--out", folder], database, logLevel: false)
             let port = try freeLoopbackPort()
             try await withChildProcesses { processes in
-                let server = try processes.start(["serve", "--port", "\(port)", "--tls-certificate", folder + "/server.pem",
-                                                  "--tls-key", folder + "/server-key.pem", "--log-level", "warning"],
-                                                 environment: key.merging(["DATABASE_URL": database.url.connectionString]) { $1 })
+                let server = try processes.start(
+                    [
+                        "serve", "--port", "\(port)", "--tls-certificate", folder + "/server.pem",
+                        "--tls-key", folder + "/server-key.pem", "--log-level", "warning",
+                    ],
+                    environment: key.merging(["DATABASE_URL": database.url.connectionString]) { $1 })
                 var tls = TLSConfiguration.makeClientConfiguration()
                 tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(folder + "/ca.pem"))
                 var configuration = HTTPClient.Configuration()
                 configuration.tlsConfiguration = tls
                 let answered = try await withHTTPClient(configuration: configuration) { http in
                     try await eventually("the API answers over HTTPS") {
-                        guard let response = try? await http.execute(HTTPClientRequest(url: "https://localhost:\(port)/healthz"), timeout: .seconds(2))
+                        guard
+                            let response = try? await http.execute(HTTPClientRequest(url: "https://localhost:\(port)/healthz"), timeout: .seconds(2))
                         else { return false }
                         return response.status.code == 200
                     }
@@ -116,31 +128,38 @@ struct CommandTests {
 
     /// The demo keeps both cores busy for half a minute: beside the timing-sensitive tests it would
     /// make them flaky, so `ops/test` runs it on its own after the rest (ASSESS_DEMO_TEST=1).
-    @Test("assess demo plays a small season through the HTTPS API on DATABASE_URL, to a summary where every owed thing happened",
-          .enabled(if: ProcessInfo.processInfo.environment["ASSESS_DEMO_TEST"] == "1", "set ASSESS_DEMO_TEST=1; ops/test runs it alone"))
+    @Test(
+        "assess demo plays a small season through the HTTPS API on DATABASE_URL, to a summary where every owed thing happened",
+        .enabled(if: ProcessInfo.processInfo.environment["ASSESS_DEMO_TEST"] == "1", "set ASSESS_DEMO_TEST=1; ops/test runs it alone"))
     func demo() async throws {
         try await TestDatabase.with { client, database in
             let demo = try await withChildProcesses { processes in
-                let process = try processes.start(["demo", "--applicants", "24", "--day-seconds", "1", "--seed", "11"],
-                                                  environment: ["DATABASE_URL": database.url.connectionString])
+                let process = try processes.start(
+                    ["demo", "--applicants", "24", "--day-seconds", "1", "--seed", "11"],
+                    environment: ["DATABASE_URL": database.url.connectionString])
                 #expect(await process.waitForExit(timeout: .seconds(180)))
                 return (process.exitCode, process.output)
             }
             #expect(demo.0 == 0, "\(demo.1)")
-            for line in ["audit log:", "hash chain verified", "0 dead-lettered", "0 with a bad signature", ", then revoked",
-                         "appeals: overturned, upheld", "objection filed and handled: yes", "DATABASE_URL, 127.0.0.1"] {
+            for line in [
+                "audit log:", "hash chain verified", "0 dead-lettered", "0 with a bad signature", ", then revoked",
+                "appeals: overturned, upheld", "objection filed and handled: yes", "DATABASE_URL, 127.0.0.1",
+            ] {
                 #expect(demo.1.contains(line), "the summary lacks \(line): \(demo.1)")
             }
             // What the summary claims, checked in the database it ran on.
             #expect(try await client.scalar("SELECT count(*)::int FROM applicants") == 24)
-            #expect(try await client.scalar("""
-                SELECT count(*)::int FROM notification_deliveries WHERE state <> 'delivered'
-                """) == 0)
+            #expect(
+                try await client.scalar(
+                    """
+                    SELECT count(*)::int FROM notification_deliveries WHERE state <> 'delivered'
+                    """) == 0)
             #expect(try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE dispatched_at IS NULL") == 0)
             #expect(try await client.scalar("SELECT count(*)::int FROM certificates WHERE revoked_at IS NOT NULL") == 1)
             #expect(try await client.scalar("SELECT count(*)::int FROM applications WHERE state = 'ineligible'") >= 1, "the 15-year-old")
-            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE state NOT IN ('completed', 'scheduled')") == 0,
-                    "nothing failed or was left behind")
+            #expect(
+                try await client.scalar("SELECT count(*)::int FROM jobs WHERE state NOT IN ('completed', 'scheduled')") == 0,
+                "nothing failed or was left behind")
         }
     }
 
@@ -179,8 +198,9 @@ struct CommandTests {
 struct EmbeddedClusterTests {
     @Test("kill -9 of the whole process group of a command with an embedded cluster still stops and removes the cluster")
     func groupKill() async throws {
-        let process = try ChildProcess(assess: ["bench", "latency", "--rate", "10", "--seconds", "60", "--log-level", "warning"],
-                                       environment: ["DATABASE_URL": ""], ownSession: true)
+        let process = try ChildProcess(
+            assess: ["bench", "latency", "--rate", "10", "--seconds", "60", "--log-level", "warning"],
+            environment: ["DATABASE_URL": ""], ownSession: true)
         let base = getuid() == 0 ? "/tmp" : FileManager.default.temporaryDirectory.path
         let prefix = "assess-pg-\(process.pid)-"
         func clusterFolders() -> [String] {

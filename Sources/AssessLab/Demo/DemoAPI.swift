@@ -34,8 +34,10 @@ struct DemoAPI: Sendable {
 
     /// Sends `json` (an object for JSONSerialization) and returns the status and decoded body.
     @discardableResult
-    func send(_ method: HTTPMethod, _ path: String, token: String? = nil, json: [String: Any]? = nil,
-              expect expected: Set<Int> = [200, 201, 202, 204]) async throws -> (status: Int, body: [String: Any]) {
+    func send(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: [String: Any]? = nil,
+        expect expected: Set<Int> = [200, 201, 202, 204]
+    ) async throws -> (status: Int, body: [String: Any]) {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }

@@ -42,8 +42,10 @@ struct DemoCast: Sendable {
         }
     }
 
-    static let employers = ["Huangpu River MCN", "Bright Studio", "Wave Media", "Pudong Creators Hub", "Jade Lantern Culture",
-                            "Bund Digital", "Xuhui Knowledge Lab", "Independent"]
+    static let employers = [
+        "Huangpu River MCN", "Bright Studio", "Wave Media", "Pudong Creators Hub", "Jade Lantern Culture",
+        "Bund Digital", "Xuhui Knowledge Lab", "Independent",
+    ]
     static let regions = ["310101", "310104", "310105", "310106", "310107", "310109", "310110", "310112", "310115"]
     static let surnames = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Hu", "Zhu", "Gao", "Lin"]
     static let givenNames = ["Wei", "Fang", "Min", "Jing", "Lei", "Yan", "Jie", "Tao", "Ying", "Hao", "Xin", "Yu", "Ting", "Bo", "Qian", "Rui"]
@@ -61,12 +63,17 @@ struct DemoCast: Sendable {
         for index in 0..<applicants {
             let track: Track = index < titles ? .title : .skills
             let isMinor = track == .skills && index % 12 == 5
-            let born = isMinor
+            let born =
+                isMinor
                 ? try startDate.adding(years: -15).adding(days: -Int.random(in: 1...300, using: &random))
-                : CalendarDate(year: Int.random(in: 1975...2004, using: &random), month: Int.random(in: 1...12, using: &random),
-                               day: Int.random(in: 1...28, using: &random))!
+                : CalendarDate(
+                    year: Int.random(in: 1975...2004, using: &random), month: Int.random(in: 1...12, using: &random),
+                    day: Int.random(in: 1...28, using: &random))!
             let digits = String(format: "%04d%02d%02d%03d", born.year, born.month, born.day, index % 1_000)
-            var kind = "resident_id", number = "", country: String?, name: String
+            var kind = "resident_id"
+            var number = ""
+            var country: String?
+            var name: String
             if index % 9 == 4 {
                 let foreigner = Self.foreigners[index % Self.foreigners.count]
                 (kind, name, country) = ("passport", foreigner.name, foreigner.country)
@@ -78,17 +85,19 @@ struct DemoCast: Sendable {
             } else {
                 let first17 = Self.regions[index % Self.regions.count] + digits
                 number = first17 + String(IdentityDocument.checkCharacter(of: first17))
-                name = Self.surnames[Int.random(in: 0..<Self.surnames.count, using: &random)] + " "
+                name =
+                    Self.surnames[Int.random(in: 0..<Self.surnames.count, using: &random)] + " "
                     + Self.givenNames[Int.random(in: 0..<Self.givenNames.count, using: &random)]
             }
-            people.append(Person(
-                name: name, documentKind: kind, documentNumber: number, issuingCountry: country, birthDate: born,
-                employer: Self.employers[Int.random(in: 0..<Self.employers.count, using: &random)],
-                education: track == .title ? (index % 4 == 0 ? "master" : "bachelor") : "secondary",
-                track: track, grade: track == .title && index % 20 == 13 ? 3 : 2,
-                // One in four has work below the pass mark, so that even a small season fails some and has appellants.
-                quality: Double(index % 4 == 1 ? Int.random(in: 40...56, using: &random) : Int.random(in: 64...96, using: &random)),
-                isMinor: isMinor))
+            people.append(
+                Person(
+                    name: name, documentKind: kind, documentNumber: number, issuingCountry: country, birthDate: born,
+                    employer: Self.employers[Int.random(in: 0..<Self.employers.count, using: &random)],
+                    education: track == .title ? (index % 4 == 0 ? "master" : "bachelor") : "secondary",
+                    track: track, grade: track == .title && index % 20 == 13 ? 3 : 2,
+                    // One in four has work below the pass mark, so that even a small season fails some and has appellants.
+                    quality: Double(index % 4 == 1 ? Int.random(in: 40...56, using: &random) : Int.random(in: 64...96, using: &random)),
+                    isMinor: isMinor))
         }
         self.people = people
     }

@@ -76,7 +76,8 @@ struct DemoSeason: Sendable {
     }
 
     func phase<Result>(_ name: String, _ phases: inout [(name: String, seconds: Double)], _ body: () async throws -> Result)
-        async throws -> Result {
+        async throws -> Result
+    {
         let started = ContinuousClock.now
         let result = try await body()
         phases.append((name, ((ContinuousClock.now - started) / .seconds(1))))
@@ -91,12 +92,22 @@ struct DemoSeason: Sendable {
         try await phase("open the rounds", &phases) {
             say("The institution opens a title round (economics, 经济专业) and a skills sitting (全媒体运营师, level 4).")
             let policy: [String: Any] = ["reviewersPerCase": 3, "committeeSize": 5, "appealWindowDays": 3, "noticeWorkingDays": 5]
-            let common: [String: Any] = ["startDate": startDate.description, "closesOnDay": 30, "scoringDays": 12,
-                                         "daySeconds": daySeconds, "seed": Int64(bitPattern: seed >> 1), "policy": policy]
-            facts.titleRound = try await id(api.send(.POST, "/v1/rounds", token: institution, json: common.merging(
-                ["name": "2026 economics titles for internet content creators", "track": "title", "field": "economics"]) { $1 }).body)
-            facts.skillsRound = try await id(api.send(.POST, "/v1/rounds", token: institution, json: common.merging(
-                ["name": "2026 Omni-Media Operation Specialist sitting", "track": "skill", "field": "4-13-01-05"]) { $1 }).body)
+            let common: [String: Any] = [
+                "startDate": startDate.description, "closesOnDay": 30, "scoringDays": 12,
+                "daySeconds": daySeconds, "seed": Int64(bitPattern: seed >> 1), "policy": policy,
+            ]
+            facts.titleRound = try await id(
+                api.send(
+                    .POST, "/v1/rounds", token: institution,
+                    json: common.merging(
+                        ["name": "2026 economics titles for internet content creators", "track": "title", "field": "economics"]) { $1 }
+                ).body)
+            facts.skillsRound = try await id(
+                api.send(
+                    .POST, "/v1/rounds", token: institution,
+                    json: common.merging(
+                        ["name": "2026 Omni-Media Operation Specialist sitting", "track": "skill", "field": "4-13-01-05"]) { $1 }
+                ).body)
         }
         let plan = ScorePlan()
         let applicants = try await phase("registration and applications", &phases) {
@@ -166,7 +177,8 @@ struct DemoSeason: Sendable {
             bar.advance()
             return Applicant(person: person, id: id, token: token, application: application)
         }
-        let foreign = cast.people.filter(\.isForeign).count, minors = cast.people.filter(\.isMinor).count
+        let foreign = cast.people.filter(\.isForeign).count
+        let minors = cast.people.filter(\.isMinor).count
         let twoUp = cast.people.filter { $0.grade == 3 }.count
         bar.finish("\(foreign) with passports or permits, \(minors) aged 15, \(twoUp) applying two grades up")
         return applicants
@@ -230,21 +242,22 @@ struct DemoSeason: Sendable {
     }
 
     func review(_ reviewers: [DemoReviewer], plan: ScorePlan) async throws {
-            _ = try await concurrently(reviewers, width: 6) { reviewer in
-                for item in try await api.all("/v1/reviews", token: reviewer.token) {
-                    guard let application = id(item["application"]), let stage = item["stage"] as? Int else { continue }
-                    if reviewer.declaresConflict, stage == 0, !reviewer.declaredConflict.withLock({ $0 }) {
-                        try await api.send(.POST, "/v1/reviews/\(application)/conflict", token: reviewer.token, expect: [202, 403, 409])
-                        reviewer.declaredConflict.withLock { $0 = true }
-                        continue
-                    }
-                    let score = plan.score(application: application, stage: stage, reviewer: reviewer.id)
-                    // 403 or 409: the case was taken from them meanwhile, or is already scored.
-                    let reply = try await api.send(.POST, "/v1/reviews/\(application)/score", token: reviewer.token, json: ["score": score],
-                                                   expect: [204, 403, 409])
-                    if reply.status == 204 { plan.scored() }
+        _ = try await concurrently(reviewers, width: 6) { reviewer in
+            for item in try await api.all("/v1/reviews", token: reviewer.token) {
+                guard let application = id(item["application"]), let stage = item["stage"] as? Int else { continue }
+                if reviewer.declaresConflict, stage == 0, !reviewer.declaredConflict.withLock({ $0 }) {
+                    try await api.send(.POST, "/v1/reviews/\(application)/conflict", token: reviewer.token, expect: [202, 403, 409])
+                    reviewer.declaredConflict.withLock { $0 = true }
+                    continue
                 }
+                let score = plan.score(application: application, stage: stage, reviewer: reviewer.id)
+                // 403 or 409: the case was taken from them meanwhile, or is already scored.
+                let reply = try await api.send(
+                    .POST, "/v1/reviews/\(application)/score", token: reviewer.token, json: ["score": score],
+                    expect: [204, 403, 409])
+                if reply.status == 204 { plan.scored() }
             }
+        }
     }
 
     // MARK: - Decisions
@@ -252,7 +265,8 @@ struct DemoSeason: Sendable {
     /// The committee votes on every scored title case; examiners' part scores are recorded for
     /// every eligible skills candidate. Ends when both rounds have decided every case.
     func scoreAndDecide(_ titleRound: Int64, _ skillsRound: Int64, institution: String, applicants: [Applicant], plan: ScorePlan) async throws
-        -> (votes: Int, partScores: Int) {
+        -> (votes: Int, partScores: Int)
+    {
         let quality = Dictionary(applicants.map { ($0.application, $0.person.quality) }, uniquingKeysWith: { $1 })
         let titleProgress = try await progress(titleRound, institution: institution)
         let titleCases = (titleProgress["assigned"] ?? 0) + (titleProgress["eligible"] ?? 0)
@@ -272,8 +286,9 @@ struct DemoSeason: Sendable {
                 guard let application = id(scored["id"]), let score = scored["score"] as? Double else { continue }
                 let yes = score >= 60 ? 5 : 1
                 // 409: the vote is already in (a second look at the same page).
-                let reply = try await api.send(.POST, "/v1/applications/\(application)/vote", token: institution,
-                                               json: ["members": 5, "yes": yes, "no": 5 - yes, "abstain": 0], expect: [202, 409])
+                let reply = try await api.send(
+                    .POST, "/v1/applications/\(application)/vote", token: institution,
+                    json: ["members": 5, "yes": yes, "no": 5 - yes, "abstain": 0], expect: [202, 409])
                 if reply.status == 202 { votes += 1 }
             }
             let counts = try await progress(titleRound, institution: institution)
@@ -296,8 +311,9 @@ struct DemoSeason: Sendable {
         let bar = ProgressBar("appeals re-reviewed by fresh panels", total: appellants.count)
         for (index, appellant) in appellants.enumerated() {
             plan.appeal(appellant.application, score: index == 0 ? 84 : 45)
-            try await api.send(.POST, "/v1/applications/\(appellant.application)/appeal", token: appellant.token,
-                               json: ["reason": "My portfolio of 300 published explainer videos was not considered."])
+            try await api.send(
+                .POST, "/v1/applications/\(appellant.application)/appeal", token: appellant.token,
+                json: ["reason": "My portfolio of 300 published explainer videos was not considered."])
         }
         var outcomes: [(application: Int64, outcome: String)] = []
         for appellant in appellants {
@@ -321,12 +337,17 @@ struct DemoSeason: Sendable {
         for applicant in titleCases {
             let view = try await api.send(.GET, "/v1/applications/\(applicant.application)", token: applicant.token).body
             guard view["passed"] as? Bool == true else { continue }
-            let objection = try await id(api.send(.POST, "/v1/applications/\(applicant.application)/objections", json: [
-                "filedBy": "a fellow creator", "contact": "fellow.creator@example.org",
-                "statement": "Some of the listed videos seem to be made by someone else.",
-            ]).body)
-            try await api.send(.POST, "/v1/objections/\(objection)/handle", token: institution,
-                               json: ["resolution": "Checked with the platform's upload records: the works are the applicant's own."])
+            let objection = try await id(
+                api.send(
+                    .POST, "/v1/applications/\(applicant.application)/objections",
+                    json: [
+                        "filedBy": "a fellow creator", "contact": "fellow.creator@example.org",
+                        "statement": "Some of the listed videos seem to be made by someone else.",
+                    ]
+                ).body)
+            try await api.send(
+                .POST, "/v1/objections/\(objection)/handle", token: institution,
+                json: ["resolution": "Checked with the platform's upload records: the works are the applicant's own."])
             say("An objection to a published result was filed and handled; the round waits for open objections.")
             return true
         }
@@ -337,7 +358,8 @@ struct DemoSeason: Sendable {
 
     /// Waits for every certificate owed, checks one publicly, revokes it and checks it again.
     func checkAndRevoke(_ applicants: [Applicant], institution: String, bureau: String, rounds: [Int64]) async throws
-        -> (number: String, before: String, after: String)? {
+        -> (number: String, before: String, after: String)?
+    {
         var passed: [Int64] = []
         for round in rounds {
             passed += try await api.all("/v1/rounds/\(round)/applications?state=decided", token: institution)
@@ -362,8 +384,9 @@ struct DemoSeason: Sendable {
         // The public look-up takes the number and the holder's name, as the national services do.
         let lookUp = "/v1/certificates/\(number)?name=" + (holder.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")
         let before = try await api.send(.GET, lookUp).body["status"] as? String ?? "?"
-        try await api.send(.POST, "/v1/certificates/\(number)/revoke", token: bureau,
-                           json: ["reason": "the portfolio was found to be plagiarised after issue"])
+        try await api.send(
+            .POST, "/v1/certificates/\(number)/revoke", token: bureau,
+            json: ["reason": "the portfolio was found to be plagiarised after issue"])
         var after = before
         for _ in 0..<100 where after == before {
             try await Task.sleep(for: .milliseconds(200))
@@ -374,15 +397,18 @@ struct DemoSeason: Sendable {
 
     func certificateNumber(_ notification: [String: Any]) -> String? {
         guard let payload = notification["payload"] as? String,
-              let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
-              let subject = object["subject"] as? String, subject.hasPrefix("certificate:") else { return nil }
+            let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
+            let subject = object["subject"] as? String, subject.hasPrefix("certificate:")
+        else { return nil }
         return String(subject.dropFirst("certificate:".count))
     }
 
     // MARK: - Helpers
 
-    static let stateOrder = ["draft", "open", "closed_to_applications", "assigning", "scoring", "deliberation", "public_notice",
-                             "appeals", "finalized", "confirmed"]
+    static let stateOrder = [
+        "draft", "open", "closed_to_applications", "assigning", "scoring", "deliberation", "public_notice",
+        "appeals", "finalized", "confirmed",
+    ]
 
     func progress(_ round: Int64, institution: String) async throws -> [String: Int] {
         let body = try await api.send(.GET, "/v1/rounds/\(round)/progress", token: institution).body

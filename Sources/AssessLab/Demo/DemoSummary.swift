@@ -19,16 +19,22 @@ struct DemoSummary {
     func print() async throws {
         say("\nSummary")
         say("  applications            title    skills")
-        let title = try await outcomes(round: facts.titleRound), skills = try await outcomes(round: facts.skillsRound)
+        let title = try await outcomes(round: facts.titleRound)
+        let skills = try await outcomes(round: facts.skillsRound)
         for outcome in ["passed", "failed", "ineligible", "other"] where title[outcome, default: 0] + skills[outcome, default: 0] > 0 {
-            say("    \(outcome.padding(toLength: 20, withPad: " ", startingAt: 0))\(pad(title[outcome, default: 0], 6))\(pad(skills[outcome, default: 0], 10))")
+            say(
+                "    \(outcome.padding(toLength: 20, withPad: " ", startingAt: 0))\(pad(title[outcome, default: 0], 6))\(pad(skills[outcome, default: 0], 10))"
+            )
         }
-        let replaced = try await client.scalar("""
+        let replaced = try await client.scalar(
+            """
             SELECT count(*)::int FROM assignments a JOIN applications p ON p.id = a.application_id
             WHERE p.round_id = \(facts.titleRound) AND a.state = 'replaced'
             """)
-        let reminders = try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'scoring reminder' AND created_at >= \(since)")
-        say("""
+        let reminders = try await client.scalar(
+            "SELECT count(*)::int FROM notification_outbox WHERE event = 'scoring reminder' AND created_at >= \(since)")
+        say(
+            """
               reviewers: \(facts.reviewers) in the pool, \(facts.scores) scores sent; \(facts.silentReviewer) never answered: \
             \(reminders) reminders, \(replaced) assignments replaced (missed deadlines\(facts.conflictDeclared ? ", one declared conflict" : ""))
               \(facts.discrepancies.count) panels disagreed and each case went to one more reviewer; \(facts.votes) committee votes; \
@@ -36,7 +42,8 @@ struct DemoSummary {
               appeals: \(facts.appeals.isEmpty ? "none" : facts.appeals.map(\.outcome).joined(separator: ", ")) \
             (fresh panels, no earlier reviewer); objection filed and handled: \(facts.objectionHandled ? "yes" : "no")
             """)
-        let (issued, revoked) = try await pair("""
+        let (issued, revoked) = try await pair(
+            """
             SELECT count(*)::int, count(*) FILTER (WHERE c.revoked_at IS NOT NULL)::int FROM certificates c
             JOIN applications a ON a.id = c.application_id WHERE a.round_id IN (\(facts.titleRound), \(facts.skillsRound))
             """)
@@ -47,26 +54,32 @@ struct DemoSummary {
             say("")
         }
         let owed = try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE created_at >= \(since)")
-        let (delivered, dead) = try await pair("""
+        let (delivered, dead) = try await pair(
+            """
             SELECT count(*) FILTER (WHERE state = 'delivered')::int, count(*) FILTER (WHERE state = 'dead')::int
             FROM notification_deliveries WHERE subscription_id = \(subscription)
             """)
         let distinctKeys = Set(receiver.accepted.map(\.idempotencyKey)).count
-        say("""
+        say(
+            """
               notifications: \(owed) owed, \(delivered) delivered over TLS, \(dead) dead-lettered; the gateway accepted \
             \(distinctKeys) distinct keys in \(receiver.requests) requests, \
             \(receiver.badSignatures) with a bad signature
               audit log: \(audit.entries) entries, hash chain \(audit.firstBrokenEntry == nil ? "verified" : "BROKEN at \(audit.firstBrokenEntry!)")
               jobs by kind (this run):
             """)
-        for try await (kind, total, scheduled, completed) in try await client.query("""
+        for try await (kind, total, scheduled, completed) in try await client.query(
+            """
             SELECT kind, count(*)::int, count(*) FILTER (WHERE state = 'scheduled')::int, count(*) FILTER (WHERE state = 'completed')::int
             FROM jobs WHERE inserted_at >= \(since) GROUP BY kind ORDER BY count(*) DESC, kind
-            """).decode((String, Int, Int, Int).self) {
+            """
+        ).decode((String, Int, Int, Int).self) {
             var notes: [String] = []
             if scheduled > 0 { notes.append("\(scheduled) scheduled for a later day, harmless by then") }
             if total - completed - scheduled > 0 { notes.append("\(total - completed - scheduled) neither completed nor scheduled") }
-            say("    \(kind.padding(toLength: 36, withPad: " ", startingAt: 0))\(pad(total, 6))\(notes.isEmpty ? "" : "  (" + notes.joined(separator: "; ") + ")")")
+            say(
+                "    \(kind.padding(toLength: 36, withPad: " ", startingAt: 0))\(pad(total, 6))\(notes.isEmpty ? "" : "  (" + notes.joined(separator: "; ") + ")")"
+            )
         }
         say("  time taken:")
         for (name, seconds) in facts.phases + [("delivering the last notifications", deliverySeconds)] {
@@ -77,11 +90,13 @@ struct DemoSummary {
 
     private func outcomes(round: Int64) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for try await (outcome, n) in try await client.query("""
+        for try await (outcome, n) in try await client.query(
+            """
             SELECT CASE WHEN state = 'ineligible' THEN 'ineligible' WHEN state = 'decided' AND passed THEN 'passed'
                         WHEN state = 'decided' THEN 'failed' ELSE 'other' END, count(*)::int
             FROM applications WHERE round_id = \(round) GROUP BY 1
-            """).decode((String, Int).self) { counts[outcome] = n }
+            """
+        ).decode((String, Int).self) { counts[outcome] = n }
         return counts
     }
 

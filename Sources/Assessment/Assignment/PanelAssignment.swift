@@ -43,7 +43,8 @@ public enum PanelAssignment {
                     if let reason = reviewCase.recusal(of: reviewers[candidate]) { reasons[reason, default: 0] += 1 }
                 }
                 let excluded = reasons.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                unstaffable[reviewCase.id] = "needs \(panelSize) reviewers of \(reviewCase.field); only \(eligible[caseIndex].count) are eligible"
+                unstaffable[reviewCase.id] =
+                    "needs \(panelSize) reviewers of \(reviewCase.field); only \(eligible[caseIndex].count) are eligible"
                     + (excluded.isEmpty ? "" : " (excluded: \(excluded))")
             }
         }
@@ -76,7 +77,8 @@ public enum PanelAssignment {
         for caseIndex in cases.indices {
             let panel = network.assignedReviewers(case: caseIndex).map { reviewers[$0].id }.sorted()
             if panel.count < panelSize {
-                unstaffable[cases[caseIndex].id] = "its \(eligible[caseIndex].count) eligible reviewers of \(cases[caseIndex].field) "
+                unstaffable[cases[caseIndex].id] =
+                    "its \(eligible[caseIndex].count) eligible reviewers of \(cases[caseIndex].field) "
                     + "are needed by other cases up to their load caps; raise caps or add reviewers"
             }
             panels[cases[caseIndex].id] = panel

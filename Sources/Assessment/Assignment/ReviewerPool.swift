@@ -28,8 +28,10 @@ public struct Reviewer: Sendable, Hashable, Codable {
     public var isAvailable: Bool
 
     /// A reviewer.
-    public init(id: ReviewerID, fields: Set<String>, employer: String? = nil, declaredConflicts: Set<String> = [],
-                loadCap: Int, isAvailable: Bool = true) {
+    public init(
+        id: ReviewerID, fields: Set<String>, employer: String? = nil, declaredConflicts: Set<String> = [],
+        loadCap: Int, isAvailable: Bool = true
+    ) {
         (self.id, self.fields, self.employer, self.declaredConflicts) = (id, fields, employer, declaredConflicts)
         (self.loadCap, self.isAvailable) = (loadCap, isAvailable)
     }

@@ -19,8 +19,10 @@ public struct CertificateContent: Sendable, Hashable, Codable {
     public var issuedOn: CalendarDate
 
     /// Content of a certificate.
-    public init(number: String, holderName: String, holderDocumentMasked: String, qualification: String, level: String,
-                issuer: String, issuedOn: CalendarDate) {
+    public init(
+        number: String, holderName: String, holderDocumentMasked: String, qualification: String, level: String,
+        issuer: String, issuedOn: CalendarDate
+    ) {
         (self.number, self.holderName, self.holderDocumentMasked) = (number, holderName, holderDocumentMasked)
         (self.qualification, self.level, self.issuer, self.issuedOn) = (qualification, level, issuer, issuedOn)
     }

@@ -26,8 +26,10 @@ public struct SkillsCertificateNumber: Sendable, Hashable, Codable, CustomString
     public let sequence: Int
 
     /// A number from its parts; throws what is wrong with a part.
-    public init(evaluator: EvaluatorType, agencyCode: String, provinceCode: String, siteNumber: String,
-                year: Int, level: SkillLevel, sequence: Int) throws(CertificateError) {
+    public init(
+        evaluator: EvaluatorType, agencyCode: String, provinceCode: String, siteNumber: String,
+        year: Int, level: SkillLevel, sequence: Int
+    ) throws(CertificateError) {
         try Self.requireDigits(agencyCode, count: 4, name: "agency code")
         try Self.requireDigits(provinceCode, count: 2, name: "province code")
         try Self.requireDigits(siteNumber, count: 6, name: "site number")
@@ -48,8 +50,9 @@ public struct SkillsCertificateNumber: Sendable, Hashable, Codable, CustomString
         try Self.requireDigits(digits, count: 21, name: "the 21 characters after the letter")
         let part = { (from: Int, count: Int) in String(digits.dropFirst(from).prefix(count)) }
         guard let level = SkillLevel(rawValue: Int(part(14, 1))!) else { throw CertificateError("the level digit must be 1 to 5") }
-        try self.init(evaluator: evaluator, agencyCode: part(0, 4), provinceCode: part(4, 2), siteNumber: part(6, 6),
-                      year: 2000 + Int(part(12, 2))!, level: level, sequence: Int(part(15, 6))!)
+        try self.init(
+            evaluator: evaluator, agencyCode: part(0, 4), provinceCode: part(4, 2), siteNumber: part(6, 6),
+            year: 2000 + Int(part(12, 2))!, level: level, sequence: Int(part(15, 6))!)
     }
 
     /// The 22-character number.

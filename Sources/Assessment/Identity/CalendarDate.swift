@@ -20,7 +20,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     /// A date, or nil when the day does not exist (30 February, month 13) or lies outside 1900–2200.
     public init?(year: Int, month: Int, day: Int) {
         guard Self.supportedYears.contains(year), (1...12).contains(month),
-              (1...CalendarDate.daysIn(month: month, year: year)).contains(day) else { return nil }
+            (1...CalendarDate.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
         (self.year, self.month, self.day) = (year, month, day)
     }
 
@@ -32,7 +33,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     public init?(iso string: String) {
         let parts = string.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
         self.init(year: year, month: month, day: day)
     }
 
@@ -97,7 +99,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     public func adding(years: Int) throws(CalendarError) -> CalendarDate {
         let (target, overflow) = year.addingReportingOverflow(years)
         guard !overflow, Self.supportedYears.contains(target),
-              let date = CalendarDate(year: target, month: month, day: min(day, Self.daysIn(month: month, year: target))) else {
+            let date = CalendarDate(year: target, month: month, day: min(day, Self.daysIn(month: month, year: target)))
+        else {
             throw CalendarError(self, plus: "\(years) years")
         }
         return date
@@ -118,8 +121,10 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = CalendarDate(iso: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "expected a date as YYYY-MM-DD that exists in the calendar, from 1900-01-01 to 2200-12-31"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "expected a date as YYYY-MM-DD that exists in the calendar, from 1900-01-01 to 2200-12-31"))
         }
         self = date
     }

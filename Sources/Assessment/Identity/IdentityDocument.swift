@@ -40,7 +40,8 @@ public struct IdentityDocument: Sendable, Hashable, Codable {
         case .hongKongMacaoTaiwanResidencePermit:
             try Self.checkEighteenCharacterNumber(number, name: "Hong Kong, Macao or Taiwan residence permit")
             guard ["810000", "820000", "830000"].contains(String(number.prefix(6))) else {
-                throw IdentityError(.malformed,
+                throw IdentityError(
+                    .malformed,
                     "a Hong Kong, Macao or Taiwan residence permit number starts with 810000, 820000 or 830000")
             }
             try Self.checkEmbeddedBirthDate(number, declared: declaredBirthDate, name: "Hong Kong, Macao or Taiwan residence permit")
@@ -49,8 +50,10 @@ public struct IdentityDocument: Sendable, Hashable, Codable {
                 throw IdentityError(.malformed, "a passport number has 5 to 17 letters and digits")
             }
             guard let issuingCountry, issuingCountry.count == 3,
-                  issuingCountry.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-                throw IdentityError(.issuingCountryMissing,
+                issuingCountry.allSatisfy({ $0.isASCII && $0.isLetter })
+            else {
+                throw IdentityError(
+                    .issuingCountryMissing,
                     "a passport needs its issuing country as a three-letter ISO 3166 code, such as GBR or USA")
             }
         }
@@ -102,7 +105,8 @@ public struct IdentityDocument: Sendable, Hashable, Codable {
             throw IdentityError(.malformed, "the last character of a \(name) is a digit or X")
         }
         guard checkCharacter(of: number.prefix(17)) == last else {
-            throw IdentityError(.checksumMismatch,
+            throw IdentityError(
+                .checksumMismatch,
                 "the check character of the \(name) does not match its other digits; check the number for a typo")
         }
     }
@@ -110,11 +114,13 @@ public struct IdentityDocument: Sendable, Hashable, Codable {
     /// Characters 7 to 14 are the date of birth in all three 18-character kinds.
     private static func checkEmbeddedBirthDate(_ number: String, declared: CalendarDate, name: String) throws {
         guard let embedded = Self.embeddedBirthDate(number) else {
-            throw IdentityError(.birthDateInvalid,
+            throw IdentityError(
+                .birthDateInvalid,
                 "characters 7 to 14 of the \(name) must be a real date of birth (YYYYMMDD) from 1900 on; check them for a typo")
         }
         guard embedded == declared else {
-            throw IdentityError(.birthDateMismatch,
+            throw IdentityError(
+                .birthDateMismatch,
                 "the date of birth in the \(name) does not match the declared date of birth; correct one of them")
         }
     }
@@ -122,7 +128,8 @@ public struct IdentityDocument: Sendable, Hashable, Codable {
     private static func embeddedBirthDate(_ number: String) -> CalendarDate? {
         let digits = Array(number)
         guard let year = Int(String(digits[6..<10])), let month = Int(String(digits[10..<12])),
-              let day = Int(String(digits[12..<14])) else { return nil }
+            let day = Int(String(digits[12..<14]))
+        else { return nil }
         return CalendarDate(year: year, month: month, day: day)
     }
 }

@@ -42,8 +42,10 @@ public struct Applicant: Sendable, Hashable, Codable {
     public var skillLevels: [HeldSkillLevel]
 
     /// An applicant.
-    public init(birthDate: CalendarDate, education: Policy.Education, isRetired: Bool = false, barredUntil: CalendarDate? = nil,
-                titles: [HeldTitle] = [], skillLevels: [HeldSkillLevel] = []) {
+    public init(
+        birthDate: CalendarDate, education: Policy.Education, isRetired: Bool = false, barredUntil: CalendarDate? = nil,
+        titles: [HeldTitle] = [], skillLevels: [HeldSkillLevel] = []
+    ) {
         self.birthDate = birthDate
         self.education = education
         self.isRetired = isRetired

@@ -29,7 +29,8 @@ public enum ScoreAggregation {
     /// median, then the higher one, so that the choice never depends on the order scores arrived in.
     static func closest(_ sorted: [Double], keeping count: Int) -> [Double] {
         guard sorted.count > count else { return sorted }
-        let median = sorted.count % 2 == 1
+        let median =
+            sorted.count % 2 == 1
             ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         let windows = (0...(sorted.count - count)).map { Array(sorted[$0..<($0 + count)]) }
         return windows.min { a, b in

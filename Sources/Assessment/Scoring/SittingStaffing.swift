@@ -28,7 +28,9 @@ public struct SittingStaffing: Sendable, Hashable, Codable {
             }
         }
         if skillCandidates > 0 && (planned.skillExaminers < needed.skillExaminers || planned.skillExaminers % 2 == 0) {
-            problems.append("\(skillCandidates) skill candidates need an odd number of at least \(needed.skillExaminers) examiners, not \(planned.skillExaminers)")
+            problems.append(
+                "\(skillCandidates) skill candidates need an odd number of at least \(needed.skillExaminers) examiners, not \(planned.skillExaminers)"
+            )
         }
         if reviewCandidates > 0 && (planned.reviewPanel < 3 || planned.reviewPanel % 2 == 0) {
             problems.append("the comprehensive review panel must be odd and at least 3, not \(planned.reviewPanel)")
@@ -42,5 +44,8 @@ public struct SittingStaffing: Sendable, Hashable, Codable {
     }
 
     private static func ceilingDivision(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
-    private static func oddAtLeastThree(_ n: Int) -> Int { let m = max(3, n); return m % 2 == 0 ? m + 1 : m }
+    private static func oddAtLeastThree(_ n: Int) -> Int {
+        let m = max(3, n)
+        return m % 2 == 0 ? m + 1 : m
+    }
 }

@@ -51,23 +51,33 @@ public struct TitleSeries: Sendable, Hashable, Codable {
 
     /// The series of DOMAIN.md.
     public static let all: [TitleSeries] = [
-        TitleSeries(code: "crafts_arts", name: "Crafts & arts", chineseName: "工艺美术", titles: [
-            .junior: "工艺美术员", .assistant: "助理工艺美术师", .intermediate: "工艺美术师",
-            .deputySenior: "高级工艺美术师", .senior: "正高级工艺美术师",
-        ]),
-        TitleSeries(code: "art", name: "Art", chineseName: "艺术", titles: [
-            .assistant: "四级{specialty}", .intermediate: "三级{specialty}",
-            .deputySenior: "二级{specialty}", .senior: "一级{specialty}",
-        ], needsSpecialty: true),
-        TitleSeries(code: "cultural_relics_museums", name: "Cultural relics & museums", chineseName: "文物博物", titles: [
-            .assistant: "助理馆员", .intermediate: "馆员", .deputySenior: "副研究馆员", .senior: "研究馆员",
-        ]),
-        TitleSeries(code: "economics", name: "Economics", chineseName: "经济", titles: [
-            .assistant: "助理经济师", .intermediate: "经济师", .deputySenior: "高级经济师", .senior: "正高级经济师",
-        ]),
-        TitleSeries(code: "science_communication", name: "Science communication", chineseName: "科学传播", titles: [
-            .assistant: "助理级", .intermediate: "中级", .deputySenior: "副高级", .senior: "正高级",
-        ]),
+        TitleSeries(
+            code: "crafts_arts", name: "Crafts & arts", chineseName: "工艺美术",
+            titles: [
+                .junior: "工艺美术员", .assistant: "助理工艺美术师", .intermediate: "工艺美术师",
+                .deputySenior: "高级工艺美术师", .senior: "正高级工艺美术师",
+            ]),
+        TitleSeries(
+            code: "art", name: "Art", chineseName: "艺术",
+            titles: [
+                .assistant: "四级{specialty}", .intermediate: "三级{specialty}",
+                .deputySenior: "二级{specialty}", .senior: "一级{specialty}",
+            ], needsSpecialty: true),
+        TitleSeries(
+            code: "cultural_relics_museums", name: "Cultural relics & museums", chineseName: "文物博物",
+            titles: [
+                .assistant: "助理馆员", .intermediate: "馆员", .deputySenior: "副研究馆员", .senior: "研究馆员",
+            ]),
+        TitleSeries(
+            code: "economics", name: "Economics", chineseName: "经济",
+            titles: [
+                .assistant: "助理经济师", .intermediate: "经济师", .deputySenior: "高级经济师", .senior: "正高级经济师",
+            ]),
+        TitleSeries(
+            code: "science_communication", name: "Science communication", chineseName: "科学传播",
+            titles: [
+                .assistant: "助理级", .intermediate: "中级", .deputySenior: "副高级", .senior: "正高级",
+            ]),
     ]
 
     /// The series with this code.

@@ -9,42 +9,56 @@ struct ApplicantRoutes {
 
     var endpoints: Endpoints {
         var routes = Endpoints(audience: "applicants")
-        routes.add(.post, "/v1/applicants", "Register as an applicant; returns a bearer token", access: .anyone, body: RegisterApplicantBody.self,
-                   reply: .created(RegisteredView.self, "Registered"), refuses: [409]) { _, _, body in
+        routes.add(
+            .post, "/v1/applicants", "Register as an applicant; returns a bearer token", access: .anyone, body: RegisterApplicantBody.self,
+            reply: .created(RegisteredView.self, "Registered"), refuses: [409]
+        ) { _, _, body in
             let (id, token) = try await workflow.registerApplicant(try body.registration(), password: body.password)
             return RegisteredView(id: "\(id)", token: token)
         }
-        routes.add(.post, "/v1/sessions",
-                   "Sign in as an applicant. Wrong passwords are limited to 5 per account and client address per 15 minutes, 50 per account per hour, and 20 per client address per 15 minutes; past any limit, 429 with Retry-After",
-                   access: .anyone, body: SignInBody.self, reply: .created(SessionView.self, "Signed in"), refuses: [401, 429]) { request, context, body in
+        routes.add(
+            .post, "/v1/sessions",
+            "Sign in as an applicant. Wrong passwords are limited to 5 per account and client address per 15 minutes, 50 per account per hour, and 20 per client address per 15 minutes; past any limit, 429 with Retry-After",
+            access: .anyone, body: SignInBody.self, reply: .created(SessionView.self, "Signed in"), refuses: [401, 429]
+        ) { request, context, body in
             let kind = try body.kind()
             let (applicant, token) = try await workflow.signIn(
                 kind: kind, number: body.document.number, issuingCountry: body.document.issuingCountry, password: body.password,
                 address: context.clientAddress(request, trustedProxies: trustedProxies))
             return SessionView(token: token, applicant: applicant, expiresInSeconds: Int(Workflow.sessionLength.components.seconds))
         }
-        routes.add(.post, "/v1/applications", "Apply in a round", access: .role(.applicant), body: ApplyBody.self,
-                   reply: .created(CreatedView.self, "Applied"), refuses: [404, 409]) { _, context, body in
+        routes.add(
+            .post, "/v1/applications", "Apply in a round", access: .role(.applicant), body: ApplyBody.self,
+            reply: .created(CreatedView.self, "Applied"), refuses: [404, 409]
+        ) { _, context, body in
             CreatedView(id: try await workflow.apply(round: body.round, applicant: try context.applicant(), target: try body.applicationTarget()))
         }
-        routes.add(.get, "/v1/applications", "My applications", access: .role(.applicant), query: QueryParameter.page,
-                   reply: .ok(Page<ApplicationView>.self, "A page")) { request, context in
+        routes.add(
+            .get, "/v1/applications", "My applications", access: .role(.applicant), query: QueryParameter.page,
+            reply: .ok(Page<ApplicationView>.self, "A page")
+        ) { request, context in
             let (after, limit) = try request.page()
             let records = try await workflow.applications(of: try context.applicant(), after: after, limit: limit)
             return Page(records, limit: limit, key: \.id, item: ApplicationView.init)
         }
-        routes.add(.get, "/v1/applications/{id}", "One of my applications", access: .role(.applicant),
-                   reply: .ok(ApplicationView.self, "The application")) { _, context in
+        routes.add(
+            .get, "/v1/applications/{id}", "One of my applications", access: .role(.applicant),
+            reply: .ok(ApplicationView.self, "The application")
+        ) { _, context in
             ApplicationView(try await workflow.application(try context.id(), of: try context.applicant()))
         }
-        routes.add(.post, "/v1/applications/{id}/appeal", "Appeal a decision", access: .role(.applicant), body: ReasonBody.self,
-                   reply: .accepted("Filed"), refuses: [409]) { _, context, body in
+        routes.add(
+            .post, "/v1/applications/{id}/appeal", "Appeal a decision", access: .role(.applicant), body: ReasonBody.self,
+            reply: .accepted("Filed"), refuses: [409]
+        ) { _, context, body in
             let (applicant, id) = (try context.applicant(), try context.id())
             _ = try await workflow.application(id, of: applicant)
             try await workflow.fileAppeal(applicant: applicant, application: id, reason: body.reason)
         }
-        routes.add(.get, "/v1/notifications", "My notifications", access: .role(.applicant), query: QueryParameter.page,
-                   reply: .ok(Page<NotificationView>.self, "A page")) { request, context in
+        routes.add(
+            .get, "/v1/notifications", "My notifications", access: .role(.applicant), query: QueryParameter.page,
+            reply: .ok(Page<NotificationView>.self, "A page")
+        ) { request, context in
             let (after, limit) = try request.page()
             let rows = try await workflow.notifications(of: .applicant(try context.applicant()), after: after, limit: limit)
             return Page(rows, limit: limit, key: \.id) { NotificationView(id: $0.id, event: $0.event, createdAt: $0.createdAt, payload: $0.payload) }
@@ -81,7 +95,9 @@ struct RegisterApplicantBody: RequestBody, Documented {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(name.count) else { throw invalidField("name", "must have 1 to 100 characters") }
         let kind = try documentKind(document.kind)
-        guard let birthDate = CalendarDate(iso: document.birthDate) else { throw invalidField("document.birthDate", "must be a real date from 1900-01-01 on, like 1990-03-01") }
+        guard let birthDate = CalendarDate(iso: document.birthDate) else {
+            throw invalidField("document.birthDate", "must be a real date from 1900-01-01 on, like 1990-03-01")
+        }
         guard let education = Policy.Education(rawValue: education) else {
             throw invalidField("education", "must be one of \(Policy.Education.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -89,21 +105,25 @@ struct RegisterApplicantBody: RequestBody, Documented {
         guard (12...200).contains(password.count) else { throw invalidField("password", "must have 12 to 200 characters") }
         let identity: IdentityDocument
         do {
-            identity = try IdentityDocument(kind: kind, number: document.number, issuingCountry: document.issuingCountry, declaredBirthDate: birthDate)
+            identity = try IdentityDocument(
+                kind: kind, number: document.number, issuingCountry: document.issuingCountry, declaredBirthDate: birthDate)
         } catch let error as IdentityError {
             throw invalidField("document.number", error.description)
         }
-        return ApplicantRegistration(name: name, document: identity, employer: employer, profile: Applicant(birthDate: birthDate, education: education))
+        return ApplicantRegistration(
+            name: name, document: identity, employer: employer, profile: Applicant(birthDate: birthDate, education: education))
     }
 
     static var schema: JSONSchema {
-        .object(required: [
-            "name": .string(length: 1...100),
-            "document": .object(required: ["kind": .oneOf(IdentityDocument.Kind.self), "number": .string(), "birthDate": .date],
-                                optional: ["issuingCountry": .string(length: 3...3, "required for a passport (ISO 3166 alpha-3)").orNull]),
-            "education": .oneOf(Policy.Education.self),
-            "password": .string(length: 12...200),
-        ], optional: ["employer": .string(length: 0...200).orNull])
+        .object(
+            required: [
+                "name": .string(length: 1...100),
+                "document": .object(
+                    required: ["kind": .oneOf(IdentityDocument.Kind.self), "number": .string(), "birthDate": .date],
+                    optional: ["issuingCountry": .string(length: 3...3, "required for a passport (ISO 3166 alpha-3)").orNull]),
+                "education": .oneOf(Policy.Education.self),
+                "password": .string(length: 12...200),
+            ], optional: ["employer": .string(length: 0...200).orNull])
     }
 }
 
@@ -135,8 +155,9 @@ struct SignInBody: RequestBody, Documented {
 
     static var schema: JSONSchema {
         .object(required: [
-            "document": .object(required: ["kind": .oneOf(IdentityDocument.Kind.self), "number": .string(length: 1...40)],
-                                optional: ["issuingCountry": .string(length: 3...3, "required for a passport (ISO 3166 alpha-3)").orNull]),
+            "document": .object(
+                required: ["kind": .oneOf(IdentityDocument.Kind.self), "number": .string(length: 1...40)],
+                optional: ["issuingCountry": .string(length: 3...3, "required for a passport (ISO 3166 alpha-3)").orNull]),
             "password": .string(length: 1...200),
         ])
     }
@@ -181,14 +202,16 @@ struct ApplyBody: RequestBody, Documented {
     static var schema: JSONSchema {
         .object(required: [
             "round": .integer(Bounds.id),
-            "target": .object(required: ["track": .oneOf(["title", "skill"])], optional: [
-                "series": .string("a title's series; required for a title"),
-                "grade": .integer(Bounds.gradeOrLevel, "1 员级 … 5 正高级; required for a title"),
-                "specialty": .string().orNull,
-                "occupation": .string("required for a skill level"),
-                "level": .integer(Bounds.gradeOrLevel, "5 初级工 … 1 高级技师; required for a skill level"),
-                "direction": .string("required for a skill level"),
-            ]),
+            "target": .object(
+                required: ["track": .oneOf(["title", "skill"])],
+                optional: [
+                    "series": .string("a title's series; required for a title"),
+                    "grade": .integer(Bounds.gradeOrLevel, "1 员级 … 5 正高级; required for a title"),
+                    "specialty": .string().orNull,
+                    "occupation": .string("required for a skill level"),
+                    "level": .integer(Bounds.gradeOrLevel, "5 初级工 … 1 高级技师; required for a skill level"),
+                    "direction": .string("required for a skill level"),
+                ]),
         ])
     }
 }
@@ -225,6 +248,8 @@ struct NotificationView: Encodable, Sendable, Documented {
     let payload: String
 
     static var schema: JSONSchema {
-        .object(required: ["id": .integer(), "event": .oneOf(NotificationEvent.self), "createdAt": .dateTime, "payload": .string("the notification's JSON")])
+        .object(required: [
+            "id": .integer(), "event": .oneOf(NotificationEvent.self), "createdAt": .dateTime, "payload": .string("the notification's JSON"),
+        ])
     }
 }

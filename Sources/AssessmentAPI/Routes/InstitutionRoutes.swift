@@ -9,26 +9,37 @@ struct InstitutionRoutes {
 
     var endpoints: Endpoints {
         var routes = Endpoints(audience: "institutions")
-        routes.add(.post, "/v1/reviewers", "Add a reviewer to my pool", access: .role(.institution), body: ReviewerBody.self,
-                   reply: .created("Added"), refuses: [404, 409]) { _, context, body in
+        routes.add(
+            .post, "/v1/reviewers", "Add a reviewer to my pool", access: .role(.institution), body: ReviewerBody.self,
+            reply: .created("Added"), refuses: [404, 409]
+        ) { _, context, body in
             try await workflow.addReviewer(try body.reviewer(), name: body.name, institution: try context.require(.institution))
         }
-        routes.add(.post, "/v1/rounds", "Open a round", access: .role(.institution), body: RoundBody.self,
-                   reply: .created(CreatedView.self, "Opened"), refuses: [404, 409]) { _, context, body in
+        routes.add(
+            .post, "/v1/rounds", "Open a round", access: .role(.institution), body: RoundBody.self,
+            reply: .created(CreatedView.self, "Opened"), refuses: [404, 409]
+        ) { _, context, body in
             CreatedView(id: try await workflow.openRound(try body.draft(institution: try context.require(.institution))))
         }
-        routes.add(.post, "/v1/rounds/{id}/close", "Close a round to applications now", access: .role(.institution),
-                   reply: .accepted("Closing"), refuses: [409]) { _, context in
+        routes.add(
+            .post, "/v1/rounds/{id}/close", "Close a round to applications now", access: .role(.institution),
+            reply: .accepted("Closing"), refuses: [409]
+        ) { _, context in
             try await workflow.closeApplicationsNow(round: try context.id(), institution: try context.require(.institution))
         }
-        routes.add(.get, "/v1/rounds/{id}/progress", "A round's applications by stage", access: .role(.institution),
-                   reply: .ok(RoundProgressView.self, "Progress")) { _, context in
+        routes.add(
+            .get, "/v1/rounds/{id}/progress", "A round's applications by stage", access: .role(.institution),
+            reply: .ok(RoundProgressView.self, "Progress")
+        ) { _, context in
             let (state, counts) = try await workflow.progress(round: try context.id(), institution: try context.require(.institution))
-            return RoundProgressView(state: state.rawValue, applications: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }))
+            return RoundProgressView(
+                state: state.rawValue, applications: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }))
         }
-        routes.add(.get, "/v1/rounds/{id}/applications", "A round's applications, optionally in one state", access: .role(.institution),
-                   query: [QueryParameter(name: "state", schema: .oneOf(ApplicationState.self), description: nil)] + QueryParameter.page,
-                   reply: .ok(Page<ApplicationView>.self, "A page")) { request, context in
+        routes.add(
+            .get, "/v1/rounds/{id}/applications", "A round's applications, optionally in one state", access: .role(.institution),
+            query: [QueryParameter(name: "state", schema: .oneOf(ApplicationState.self), description: nil)] + QueryParameter.page,
+            reply: .ok(Page<ApplicationView>.self, "A page")
+        ) { request, context in
             let (after, limit) = try request.page()
             let state = try request.uri.queryParameters["state"].map { text -> ApplicationState in
                 guard let state = ApplicationState(rawValue: String(text)) else {
@@ -37,36 +48,52 @@ struct InstitutionRoutes {
                 }
                 return state
             }
-            let records = try await workflow.applications(inRound: try context.id(), institution: try context.require(.institution), state: state,
-                                                          after: after, limit: limit)
+            let records = try await workflow.applications(
+                inRound: try context.id(), institution: try context.require(.institution), state: state,
+                after: after, limit: limit)
             return Page(records, limit: limit, key: \.id, item: ApplicationView.init)
         }
-        routes.add(.post, "/v1/applications/{id}/vote", "Record a committee's ballot counts", access: .role(.institution), body: VoteBody.self,
-                   reply: .accepted("Recorded"), refuses: [409]) { _, context, body in
-            try await workflow.recordVote(application: try context.id(), members: body.members, yes: body.yes, no: body.no, abstain: body.abstain,
-                                          institution: try context.require(.institution))
+        routes.add(
+            .post, "/v1/applications/{id}/vote", "Record a committee's ballot counts", access: .role(.institution), body: VoteBody.self,
+            reply: .accepted("Recorded"), refuses: [409]
+        ) { _, context, body in
+            try await workflow.recordVote(
+                application: try context.id(), members: body.members, yes: body.yes, no: body.no, abstain: body.abstain,
+                institution: try context.require(.institution))
         }
-        routes.add(.post, "/v1/applications/{id}/skills-result", "Record a skills candidate's part scores", access: .role(.institution),
-                   body: SkillsResultBody.self, reply: .accepted("Recorded"), refuses: [409]) { _, context, body in
-            try await workflow.recordSkillsResult(application: try context.id(), parts: try body.scores(), institution: try context.require(.institution))
+        routes.add(
+            .post, "/v1/applications/{id}/skills-result", "Record a skills candidate's part scores", access: .role(.institution),
+            body: SkillsResultBody.self, reply: .accepted("Recorded"), refuses: [409]
+        ) { _, context, body in
+            try await workflow.recordSkillsResult(
+                application: try context.id(), parts: try body.scores(), institution: try context.require(.institution))
         }
-        routes.add(.get, "/v1/rounds/{id}/objections", "A round's objections with the filers' contacts; state=open for the open ones",
-                   access: .role(.institution), query: [QueryParameter(name: "state", schema: .oneOf(["open"]), description: nil)] + QueryParameter.page,
-                   reply: .ok(Page<ObjectionView>.self, "A page"), refuses: [409]) { request, context in
+        routes.add(
+            .get, "/v1/rounds/{id}/objections", "A round's objections with the filers' contacts; state=open for the open ones",
+            access: .role(.institution), query: [QueryParameter(name: "state", schema: .oneOf(["open"]), description: nil)] + QueryParameter.page,
+            reply: .ok(Page<ObjectionView>.self, "A page"), refuses: [409]
+        ) { request, context in
             let (after, limit) = try request.page()
-            let records = try await workflow.objections(round: try context.id(), institution: try context.require(.institution),
-                                                        openOnly: request.uri.queryParameters["state"] == "open", after: after, limit: limit)
+            let records = try await workflow.objections(
+                round: try context.id(), institution: try context.require(.institution),
+                openOnly: request.uri.queryParameters["state"] == "open", after: after, limit: limit)
             return Page(records, limit: limit, key: \.id, item: ObjectionView.init)
         }
-        routes.add(.post, "/v1/objections/{id}/handle", "Resolve an objection", access: .role(.institution), body: ResolutionBody.self,
-                   reply: .accepted("Handled"), refuses: [409]) { _, context, body in
+        routes.add(
+            .post, "/v1/objections/{id}/handle", "Resolve an objection", access: .role(.institution), body: ResolutionBody.self,
+            reply: .accepted("Handled"), refuses: [409]
+        ) { _, context, body in
             try await workflow.handleObjection(try context.id(), institution: try context.require(.institution), resolution: body.resolution)
         }
-        routes.add(.post, "/v1/rounds/{id}/objections/dismiss", "Dismiss open objections of my round in bulk, with a reason",
-                   access: .role(.institution), body: DismissObjectionsBody.self,
-                   reply: .ok(DismissedView.self, "How many were open and are now dismissed"), refuses: [409]) { _, context, body in
-            DismissedView(dismissed: try await workflow.dismissObjections(body.objections, round: try context.id(),
-                                                                          institution: try context.require(.institution), reason: body.reason))
+        routes.add(
+            .post, "/v1/rounds/{id}/objections/dismiss", "Dismiss open objections of my round in bulk, with a reason",
+            access: .role(.institution), body: DismissObjectionsBody.self,
+            reply: .ok(DismissedView.self, "How many were open and are now dismissed"), refuses: [409]
+        ) { _, context, body in
+            DismissedView(
+                dismissed: try await workflow.dismissObjections(
+                    body.objections, round: try context.id(),
+                    institution: try context.require(.institution), reason: body.reason))
         }
         return routes
     }
@@ -87,22 +114,27 @@ struct ReviewerBody: RequestBody, Documented {
     }
 
     func reviewer() throws -> Reviewer {
-        guard id.wholeMatch(of: /[A-Za-z0-9._-]{1,64}/) != nil else { throw invalidField("id", "must be 1 to 64 letters, digits, dots, dashes or underscores") }
+        guard id.wholeMatch(of: /[A-Za-z0-9._-]{1,64}/) != nil else {
+            throw invalidField("id", "must be 1 to 64 letters, digits, dots, dashes or underscores")
+        }
         guard (1...100).contains(name.count) else { throw invalidField("name", "must have 1 to 100 characters") }
         guard !fields.isEmpty, fields.count <= 20 else { throw invalidField("fields", "must name 1 to 20 fields") }
         guard (conflicts?.count ?? 0) <= 1_000 else { throw invalidField("conflicts", "must list at most 1000 applicants") }
-        return Reviewer(id: ReviewerID(id), fields: Set(fields), employer: employer,
-                        declaredConflicts: Set((conflicts ?? []).map(String.init)), loadCap: loadCap ?? 20)
+        return Reviewer(
+            id: ReviewerID(id), fields: Set(fields), employer: employer,
+            declaredConflicts: Set((conflicts ?? []).map(String.init)), loadCap: loadCap ?? 20)
     }
 
     static var schema: JSONSchema {
-        .object(required: [
-            "id": .string(pattern: "^[A-Za-z0-9._-]{1,64}$"), "name": .string(length: 1...100),
-            "fields": .array(of: .string(), count: 1...20),
-        ], optional: [
-            "employer": .string().orNull, "loadCap": .integer(Bounds.loadCap, "cases at once; 20 unless given"),
-            "conflicts": .array(of: .integer(Bounds.id), count: 0...1_000, "applicant ids the reviewer must never assess"),
-        ])
+        .object(
+            required: [
+                "id": .string(pattern: "^[A-Za-z0-9._-]{1,64}$"), "name": .string(length: 1...100),
+                "fields": .array(of: .string(), count: 1...20),
+            ],
+            optional: [
+                "employer": .string().orNull, "loadCap": .integer(Bounds.loadCap, "cases at once; 20 unless given"),
+                "conflicts": .array(of: .integer(Bounds.id), count: 0...1_000, "applicant ids the reviewer must never assess"),
+            ])
     }
 }
 
@@ -141,11 +173,12 @@ struct RoundBody: RequestBody, Documented {
 
         static var schema: JSONSchema {
             typealias Limit = Policy.Bounds
-            return .object(optional: [
-                "reviewersPerCase": .integer(Limit.reviewersPerCase), "committeeSize": .integer(Limit.committeeSize, "odd"),
-                "discrepancyTolerance": .number(Limit.discrepancyTolerance), "partPassMark": .number(Limit.partPassMark),
-                "noticeWorkingDays": .integer(in: Array(Limit.noticeWorkingDays).sorted()), "appealWindowDays": .integer(Limit.appealWindowDays),
-            ], "changes to the default policy")
+            return .object(
+                optional: [
+                    "reviewersPerCase": .integer(Limit.reviewersPerCase), "committeeSize": .integer(Limit.committeeSize, "odd"),
+                    "discrepancyTolerance": .number(Limit.discrepancyTolerance), "partPassMark": .number(Limit.partPassMark),
+                    "noticeWorkingDays": .integer(in: Array(Limit.noticeWorkingDays).sorted()), "appealWindowDays": .integer(Limit.appealWindowDays),
+                ], "changes to the default policy")
         }
     }
 
@@ -173,20 +206,23 @@ struct RoundBody: RequestBody, Documented {
         guard (1...200).contains(name.count) else { throw invalidField("name", "must have 1 to 200 characters") }
         guard let track = RoundRecord.Track(rawValue: track) else { throw invalidField("track", "must be title or skill") }
         guard let start = CalendarDate(iso: startDate) else { throw invalidField("startDate", "must be a date like 2026-11-23") }
-        return RoundDraft(institutionID: institution, name: name, track: track, field: field, policy: (policy?.applied(to: Policy())) ?? Policy(),
-                          seed: seed ?? Int64.random(in: Bounds.seed), startDate: start, daySeconds: daySeconds ?? 86_400,
-                          closesOnDay: closesOnDay ?? 30, scoringDays: scoringDays ?? 14)
+        return RoundDraft(
+            institutionID: institution, name: name, track: track, field: field, policy: (policy?.applied(to: Policy())) ?? Policy(),
+            seed: seed ?? Int64.random(in: Bounds.seed), startDate: start, daySeconds: daySeconds ?? 86_400,
+            closesOnDay: closesOnDay ?? 30, scoringDays: scoringDays ?? 14)
     }
 
     static var schema: JSONSchema {
-        .object(required: [
-            "name": .string(length: 1...200), "track": .oneOf(["title", "skill"]), "field": .string(), "startDate": .date,
-        ], optional: [
-            "closesOnDay": .integer(Bounds.closesOnDay, "30 unless given"), "scoringDays": .integer(Bounds.scoringDays, "14 unless given"),
-            "seed": .integer(Bounds.seed, "the panel draw's seed; random unless given"),
-            "daySeconds": .integer(Bounds.daySeconds, "seconds in one day of the round's clock; 86400 unless rehearsing"),
-            "policy": PolicyChanges.schema,
-        ])
+        .object(
+            required: [
+                "name": .string(length: 1...200), "track": .oneOf(["title", "skill"]), "field": .string(), "startDate": .date,
+            ],
+            optional: [
+                "closesOnDay": .integer(Bounds.closesOnDay, "30 unless given"), "scoringDays": .integer(Bounds.scoringDays, "14 unless given"),
+                "seed": .integer(Bounds.seed, "the panel draw's seed; random unless given"),
+                "daySeconds": .integer(Bounds.daySeconds, "seconds in one day of the round's clock; 86400 unless rehearsing"),
+                "policy": PolicyChanges.schema,
+            ])
     }
 }
 
@@ -204,8 +240,10 @@ struct VoteBody: RequestBody, Documented {
     }
 
     static var schema: JSONSchema {
-        .object(required: ["members": .integer(Bounds.committeeMembers), "yes": .integer(Bounds.ballots), "no": .integer(Bounds.ballots),
-                           "abstain": .integer(Bounds.ballots)])
+        .object(required: [
+            "members": .integer(Bounds.committeeMembers), "yes": .integer(Bounds.ballots), "no": .integer(Bounds.ballots),
+            "abstain": .integer(Bounds.ballots),
+        ])
     }
 }
 
@@ -228,7 +266,9 @@ struct SkillsResultBody: RequestBody, Documented {
     }
 
     static var schema: JSONSchema {
-        .object(required: ["parts": .map(of: .number(Bounds.score), "a mark for each part: \(SkillsPart.allCases.map(\.rawValue).joined(separator: ", "))")])
+        .object(required: [
+            "parts": .map(of: .number(Bounds.score), "a mark for each part: \(SkillsPart.allCases.map(\.rawValue).joined(separator: ", "))")
+        ])
     }
 }
 
@@ -281,9 +321,12 @@ struct ObjectionView: Encodable, Sendable, Documented {
     }
 
     static var schema: JSONSchema {
-        .object(required: ["id": .integer(), "application": .integer(), "filedBy": .string(), "statement": .string(),
-                           "state": .oneOf(ObjectionState.self), "filedAt": .dateTime],
-                optional: ["contact": .string().orNull])
+        .object(
+            required: [
+                "id": .integer(), "application": .integer(), "filedBy": .string(), "statement": .string(),
+                "state": .oneOf(ObjectionState.self), "filedAt": .dateTime,
+            ],
+            optional: ["contact": .string().orNull])
     }
 }
 

@@ -14,7 +14,8 @@ struct OperatorRoutes {
         routes.add(.get, "/healthz", "Liveness: the process answers", access: .anyone, reply: .ok(StatusView.self, "Alive")) { _, _ in
             StatusView(status: "ok")
         }
-        routes.add(.get, "/readyz", "Readiness: the database answers", access: .anyone, reply: .ok(StatusView.self, "Ready"), refuses: [503]) { _, _ in
+        routes.add(.get, "/readyz", "Readiness: the database answers", access: .anyone, reply: .ok(StatusView.self, "Ready"), refuses: [503]) {
+            _, _ in
             do {
                 _ = try await queue.queueStats()
                 return StatusView(status: "ready")
@@ -22,14 +23,19 @@ struct OperatorRoutes {
                 throw Problem(.serviceUnavailable, "the database does not answer")
             }
         }
-        routes.add(.get, "/metrics", "Prometheus metrics", access: .anyone,
-                   reply: .raw("Text exposition format", contentType: "text/plain", schema: .string())) { _, _ in
-            let text = metrics.render(queues: (try? await queue.queueStats()) ?? [], latencies: (try? await queue.recentLatencies()) ?? [],
-                                      quarantined: (try? await queue.quarantinedCounts()) ?? [:])
+        routes.add(
+            .get, "/metrics", "Prometheus metrics", access: .anyone,
+            reply: .raw("Text exposition format", contentType: "text/plain", schema: .string())
+        ) { _, _ in
+            let text = metrics.render(
+                queues: (try? await queue.queueStats()) ?? [], latencies: (try? await queue.recentLatencies()) ?? [],
+                quarantined: (try? await queue.quarantinedCounts()) ?? [:])
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        routes.add(.get, "/openapi.json", "This document", access: .anyone,
-                   reply: .raw("OpenAPI 3.1", contentType: "application/json", schema: .anyObject)) { _, _ in
+        routes.add(
+            .get, "/openapi.json", "This document", access: .anyone,
+            reply: .raw("OpenAPI 3.1", contentType: "application/json", schema: .anyObject)
+        ) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: document.text)))
         }
         return routes

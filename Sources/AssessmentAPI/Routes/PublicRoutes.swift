@@ -14,30 +14,39 @@ struct PublicRoutes {
         // The number and the holder's name give the certificate, as the national look-up services
         // ask; the number alone says only whether it exists. Numbers are sequential, so look-ups
         // are limited per client address.
-        routes.add(.get, "/v1/certificates/{number}",
-                   "Verify a certificate: the number and the holder's name give the certificate; the number alone says only that it exists. At most 60 look-ups a minute per client address.",
-                   access: .anyone, query: [QueryParameter(name: "name", schema: .string(length: 1...100), description: "the holder's name as printed on the certificate")],
-                   reply: .ok(CertificateLookupView.self, "With name: the certificate, its status and the signature check; without: that it exists"),
-                   refuses: [429]) { request, context in
+        routes.add(
+            .get, "/v1/certificates/{number}",
+            "Verify a certificate: the number and the holder's name give the certificate; the number alone says only that it exists. At most 60 look-ups a minute per client address.",
+            access: .anyone,
+            query: [QueryParameter(name: "name", schema: .string(length: 1...100), description: "the holder's name as printed on the certificate")],
+            reply: .ok(CertificateLookupView.self, "With name: the certificate, its status and the signature check; without: that it exists"),
+            refuses: [429]
+        ) { request, context in
             try lookups.admit(context.clientAddress(request, trustedProxies: trustedProxies))
             let number = try context.parameters.require("number")
             guard number.count <= 64, let record = try await workflow.certificate(number: number) else {
                 throw Problem(.notFound, "no certificate has the number \(number.prefix(64))")
             }
             guard let name = request.uri.queryParameters["name"].map(String.init) else {
-                return .exists(CertificateExistenceView(number: record.content.number, exists: true,
-                                                        detail: "add ?name= with the holder's name to see the certificate"))
+                return .exists(
+                    CertificateExistenceView(
+                        number: record.content.number, exists: true,
+                        detail: "add ?name= with the holder's name to see the certificate"))
             }
             guard name.count <= 100, Self.sameName(name, record.content.holderName) else {
                 throw Problem(.notFound, "no certificate has this number and holder name")
             }
             return .certificate(CertificateView(record))
         }
-        routes.add(.post, "/v1/applications/{id}/objections",
-                   "Object to a published result during its notice (anyone; at most 5 an hour per client address, 20 open per result)",
-                   access: .anyone, body: ObjectionBody.self, reply: .created(CreatedView.self, "Filed"), refuses: [409, 429]) { request, context, body in
-            CreatedView(id: try await workflow.fileObjection(application: try context.id(), filedBy: body.filedBy, contact: body.contact,
-                                                             statement: body.statement, client: context.clientAddress(request, trustedProxies: trustedProxies)))
+        routes.add(
+            .post, "/v1/applications/{id}/objections",
+            "Object to a published result during its notice (anyone; at most 5 an hour per client address, 20 open per result)",
+            access: .anyone, body: ObjectionBody.self, reply: .created(CreatedView.self, "Filed"), refuses: [409, 429]
+        ) { request, context, body in
+            CreatedView(
+                id: try await workflow.fileObjection(
+                    application: try context.id(), filedBy: body.filedBy, contact: body.contact,
+                    statement: body.statement, client: context.clientAddress(request, trustedProxies: trustedProxies)))
         }
         return routes
     }

@@ -8,18 +8,24 @@ struct ReviewerRoutes {
 
     var endpoints: Endpoints {
         var routes = Endpoints(audience: "reviewers")
-        routes.add(.get, "/v1/reviews", "My open cases, blind", access: .role(.reviewer), query: QueryParameter.page,
-                   reply: .ok(Page<ReviewCaseView>.self, "A page")) { request, context in
+        routes.add(
+            .get, "/v1/reviews", "My open cases, blind", access: .role(.reviewer), query: QueryParameter.page,
+            reply: .ok(Page<ReviewCaseView>.self, "A page")
+        ) { request, context in
             let (after, limit) = try request.page()
             let cases = try await workflow.openCases(of: try context.require(.reviewer), after: after, limit: limit)
             return Page(cases, limit: limit, key: \.application, item: ReviewCaseView.init)
         }
-        routes.add(.post, "/v1/reviews/{id}/conflict", "Declare a conflict of interest with a case assigned to me; it is reassigned",
-                   access: .role(.reviewer), reply: .accepted("Withdrawn and reassigned"), refuses: [409]) { _, context in
+        routes.add(
+            .post, "/v1/reviews/{id}/conflict", "Declare a conflict of interest with a case assigned to me; it is reassigned",
+            access: .role(.reviewer), reply: .accepted("Withdrawn and reassigned"), refuses: [409]
+        ) { _, context in
             try await workflow.declareConflict(reviewer: try context.require(.reviewer), application: try context.id())
         }
-        routes.add(.post, "/v1/reviews/{id}/score", "Score a case assigned to me", access: .role(.reviewer), body: ScoreBody.self,
-                   reply: .noContent("Scored"), refuses: [409]) { _, context, body in
+        routes.add(
+            .post, "/v1/reviews/{id}/score", "Score a case assigned to me", access: .role(.reviewer), body: ScoreBody.self,
+            reply: .noContent("Scored"), refuses: [409]
+        ) { _, context, body in
             try await workflow.submitScore(reviewer: try context.require(.reviewer), application: try context.id(), score: body.score)
         }
         return routes
@@ -44,14 +50,17 @@ struct ReviewCaseView: Encodable, Sendable, Documented {
 
     init(_ blind: BlindCase) {
         (application, round, stage, dueAt) = (blind.application, blind.round, blind.stage, blind.dueAt)
-        target = switch blind.target {
-        case .title(let series, let grade, let specialty): "title \(series), grade \(grade.rawValue)\(specialty.map { ", \($0)" } ?? "")"
-        case .skill(let occupation, let level, let direction): "skill \(occupation), level \(level.rawValue), \(direction)"
-        }
+        target =
+            switch blind.target {
+            case .title(let series, let grade, let specialty): "title \(series), grade \(grade.rawValue)\(specialty.map { ", \($0)" } ?? "")"
+            case .skill(let occupation, let level, let direction): "skill \(occupation), level \(level.rawValue), \(direction)"
+            }
     }
 
     static var schema: JSONSchema {
-        .object(required: ["application": .integer(), "round": .integer(), "stage": .integer(), "target": .string("what the case is for, in words"),
-                           "dueAt": .dateTime])
+        .object(required: [
+            "application": .integer(), "round": .integer(), "stage": .integer(), "target": .string("what the case is for, in words"),
+            "dueAt": .dateTime,
+        ])
     }
 }

@@ -71,7 +71,9 @@ extension Workflow {
 
     /// A new token, stored on `connection`: inside the caller's transaction when it has one.
     func issueToken(role: Principal.Role, subject: String, validFor: Duration?, on connection: PostgresConnection) async throws -> String {
-        let token = "ast_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+        let token =
+            "ast_"
+            + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         try await store.storeToken(hash: Self.tokenHash(token), role: role.rawValue, subject: subject, validFor: validFor, on: connection)
         return token
@@ -108,8 +110,9 @@ extension Workflow {
     public func signIn(
         kind: IdentityDocument.Kind, number: String, issuingCountry: String?, password: String, address: String
     ) async throws -> (applicant: Int64, token: String) {
-        let applicant = try await SignIn(workflow: self).verify(kind: kind, number: number, issuingCountry: issuingCountry,
-                                                                password: password, address: address)
+        let applicant = try await SignIn(workflow: self).verify(
+            kind: kind, number: number, issuingCountry: issuingCountry,
+            password: password, address: address)
         return (applicant, try await issueToken(role: .applicant, subject: String(applicant), validFor: Self.sessionLength))
     }
 

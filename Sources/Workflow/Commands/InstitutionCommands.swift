@@ -22,8 +22,9 @@ extension Workflow {
         try await transaction { connection in
             let id = try await store.openRound(draft, on: connection)
             let round = try await store.round(id, on: connection)
-            try await enqueue(CloseApplications(round: id), once: .round(id),
-                              runAt: round.instant(afterDays: Double(draft.closesOnDay)), on: connection)
+            try await enqueue(
+                CloseApplications(round: id), once: .round(id),
+                runAt: round.instant(afterDays: Double(draft.closesOnDay)), on: connection)
             try await Outbox.owe(.roundOpened, about: .round(id), to: .institution(draft.institutionID), on: connection, logger: logger)
             return id
         }
@@ -63,8 +64,9 @@ extension Workflow {
                 throw StoreError(.wrongState, "part scores are recorded for skills candidates while their round is scoring")
             }
             guard record.state == .eligible else {
-                throw StoreError(record.state == .decided ? .duplicate : .wrongState,
-                                 "application \(application) is \(record.state.rawValue); part scores go to eligible candidates once")
+                throw StoreError(
+                    record.state == .decided ? .duplicate : .wrongState,
+                    "application \(application) is \(record.state.rawValue); part scores go to eligible candidates once")
             }
             let passed: Bool
             do throws(ScoringError) {
@@ -74,8 +76,9 @@ extension Workflow {
             }
             let mean = parts.values.reduce(0, +) / Double(max(1, parts.count))
             _ = try await store.moveApplications([application], from: .eligible, to: .decided, score: mean, passed: passed, on: connection)
-            try await AuditLog.append(actor: .institution(institution), action: passed ? "passed" : "failed",
-                                      subject: .application(application), on: connection, logger: logger)
+            try await AuditLog.append(
+                actor: .institution(institution), action: passed ? "passed" : "failed",
+                subject: .application(application), on: connection, logger: logger)
             try await publishWhenAllDecided(round: round.id, on: connection)
         }
     }

@@ -34,8 +34,9 @@ public enum PasswordHash {
     private static func verifyNow(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$").map(String.init)
         guard parts.count == 6, parts[0] == "scrypt", let n = Int(parts[1]), let r = Int(parts[2]), let p = Int(parts[3]),
-              let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5]),
-              let key = try? derive(password, salt: salt, rounds: n, blockSize: r, parallelism: p), key.count == expected.count else {
+            let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5]),
+            let key = try? derive(password, salt: salt, rounds: n, blockSize: r, parallelism: p), key.count == expected.count
+        else {
             return false
         }
         return zip(key, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
@@ -47,7 +48,9 @@ public enum PasswordHash {
     }
 
     private static func derive(_ password: String, salt: Data, rounds: Int, blockSize: Int, parallelism: Int) throws -> Data {
-        try KDF.Scrypt.deriveKey(from: Data(password.utf8), salt: salt, outputByteCount: 32, rounds: rounds,
-                                 blockSize: blockSize, parallelism: parallelism).withUnsafeBytes { Data($0) }
+        try KDF.Scrypt.deriveKey(
+            from: Data(password.utf8), salt: salt, outputByteCount: 32, rounds: rounds,
+            blockSize: blockSize, parallelism: parallelism
+        ).withUnsafeBytes { Data($0) }
     }
 }

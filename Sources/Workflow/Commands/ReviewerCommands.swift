@@ -11,8 +11,9 @@ extension Workflow {
         try await transaction { connection in
             let (stage, complete) = try await store.submitScore(reviewer: reviewer, application: application, score: score, on: connection)
             if complete {
-                try await enqueue(AggregateScores(application: application, stage: stage),
-                                  once: .application(application), step: "stage:\(stage.rawValue)", on: connection)
+                try await enqueue(
+                    AggregateScores(application: application, stage: stage),
+                    once: .application(application), step: "stage:\(stage.rawValue)", on: connection)
             }
         }
     }
@@ -22,14 +23,18 @@ extension Workflow {
     public func declareConflict(reviewer: String, application: Int64) async throws {
         try await transaction { connection in
             let record = try await store.application(application, lock: true, on: connection)
-            guard let assignment = try await store.assignments(of: application, on: connection)
-                .last(where: { $0.reviewer == reviewer && $0.state == .assigned }) else {
+            guard
+                let assignment = try await store.assignments(of: application, on: connection)
+                    .last(where: { $0.reviewer == reviewer && $0.state == .assigned })
+            else {
                 throw StoreError(.forbidden, "application \(application) has no open assignment of this reviewer")
             }
-            try await AuditLog.append(actor: .reviewer(reviewer), action: "declare conflict", subject: .application(application),
-                                      on: connection, logger: logger)
-            try await replaceReviewer(assignment, in: try await store.round(record.roundID, on: connection),
-                                      reason: "declared a conflict of interest", on: connection)
+            try await AuditLog.append(
+                actor: .reviewer(reviewer), action: "declare conflict", subject: .application(application),
+                on: connection, logger: logger)
+            try await replaceReviewer(
+                assignment, in: try await store.round(record.roundID, on: connection),
+                reason: "declared a conflict of interest", on: connection)
         }
     }
 }

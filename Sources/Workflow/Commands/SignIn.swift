@@ -54,8 +54,9 @@ struct SignIn: Sendable {
     private func reserveAttempt(key: [UInt8], address: String) async throws -> Int64 {
         // A refusal is returned, not thrown: the transaction would wrap a thrown refusal.
         let reserved = try await workflow.client.withTransaction(logger: workflow.logger) { connection -> Result<Int64, StoreError> in
-            let counts = try await store.lockAndCountSignInFailures(key: key, address: address, window: Self.window,
-                                                                    slowWindow: Self.slowWindow, on: connection)
+            let counts = try await store.lockAndCountSignInFailures(
+                key: key, address: address, window: Self.window,
+                slowWindow: Self.slowWindow, on: connection)
             if counts.accountFromAddress >= Self.perAccountAndClient {
                 return .failure(Self.tooMany("too many failed sign-ins for this account from your address", retryAfter: Self.window))
             }

@@ -23,7 +23,8 @@ public struct AggregateScores: JobArgs {
                 let round = try await store.round(application.roundID, on: connection)
                 let assignments = try await store.assignments(of: application.id, on: connection).filter { $0.state != .replaced }
                 if args.stage == .appeal {
-                    try await decideAppeal(application, round: round, scores: assignments.filter { $0.stage == .appeal }, on: connection, context: context)
+                    try await decideAppeal(
+                        application, round: round, scores: assignments.filter { $0.stage == .appeal }, on: connection, context: context)
                     return
                 }
                 guard application.state == .assigned else { return }
@@ -31,28 +32,34 @@ public struct AggregateScores: JobArgs {
                 guard panel.allSatisfy({ $0.state == .scored }) else { return }
                 let outcome: ScoreAggregation.Outcome
                 do throws(ScoringError) {
-                    outcome = try ScoreAggregation.aggregate(panel.compactMap(\.score), initialReviewers: round.policy.reviewersPerCase,
-                                                             policy: round.policy)
+                    outcome = try ScoreAggregation.aggregate(
+                        panel.compactMap(\.score), initialReviewers: round.policy.reviewersPerCase,
+                        policy: round.policy)
                 } catch {
                     throw JobControl.cancel(reason: error.message)
                 }
                 switch outcome {
                 case .needsAnotherReviewer(let spread):
                     let reviewCases = try await store.reviewCases([application.id], field: round.field, on: connection)
-                    let extra = try await workflow.drawPanels(reviewCases, size: 1, round: round, salt: "extra:\(application.id)",
-                                                              on: connection)
+                    let extra = try await workflow.drawPanels(
+                        reviewCases, size: 1, round: round, salt: "extra:\(application.id)",
+                        on: connection)
                     let due = try await workflow.scoringDue(round, on: connection)
                     try await store.assign(extra, stage: .extra, dueAt: due, on: connection)
-                    try await Outbox.owe(.scoreDiscrepancy, about: .application(application.id), to: .institution(round.institutionID),
-                                         payload: ["spread": String(spread)], on: connection, logger: context.logger)
-                    try await AuditLog.append(actor: .system, action: "extra reviewer", subject: .application(application.id),
-                                              detail: ["spread": String(spread)], on: connection, logger: context.logger)
+                    try await Outbox.owe(
+                        .scoreDiscrepancy, about: .application(application.id), to: .institution(round.institutionID),
+                        payload: ["spread": String(spread)], on: connection, logger: context.logger)
+                    try await AuditLog.append(
+                        actor: .system, action: "extra reviewer", subject: .application(application.id),
+                        detail: ["spread": String(spread)], on: connection, logger: context.logger)
                 case .final(let score):
                     _ = try await store.moveApplications([application.id], from: .assigned, to: .scored, score: score, on: connection)
-                    try await Outbox.owe(.caseScored, about: .application(application.id), to: .institution(round.institutionID),
-                                         payload: ["score": String(score)], on: connection, logger: context.logger)
-                    try await AuditLog.append(actor: .system, action: "aggregate", subject: .application(application.id),
-                                              detail: ["score": String(score)], on: connection, logger: context.logger)
+                    try await Outbox.owe(
+                        .caseScored, about: .application(application.id), to: .institution(round.institutionID),
+                        payload: ["score": String(score)], on: connection, logger: context.logger)
+                    try await AuditLog.append(
+                        actor: .system, action: "aggregate", subject: .application(application.id),
+                        detail: ["score": String(score)], on: connection, logger: context.logger)
                 }
             }
         }
@@ -71,8 +78,9 @@ public struct AggregateScores: JobArgs {
             guard try await workflow.store.decideAppeal(application: application.id, result: result, outcome: outcome, on: connection) else {
                 return
             }
-            try await Outbox.owe(.appealDecided, about: .application(application.id), to: .applicant(application.applicantID),
-                                 payload: ["outcome": outcome.rawValue, "passed": String(result.passed)], on: connection, logger: context.logger)
+            try await Outbox.owe(
+                .appealDecided, about: .application(application.id), to: .applicant(application.applicantID),
+                payload: ["outcome": outcome.rawValue, "passed": String(result.passed)], on: connection, logger: context.logger)
         }
     }
 }

@@ -18,17 +18,21 @@ public struct CheckEligibility: JobArgs {
                 guard application.state == .submitted else { return }
                 let round = try await store.round(application.roundID, on: connection)
                 let applicant = try await store.applicant(application.applicantID, on: connection)
-                let eligibility = Eligibility.decide(applicant.profile, applyingFor: application.target, on: application.appliedOn,
-                                                     policy: round.policy)
+                let eligibility = Eligibility.decide(
+                    applicant.profile, applyingFor: application.target, on: application.appliedOn,
+                    policy: round.policy)
                 _ = try await store.decideEligibility(application.id, eligibility, on: connection)
-                let (event, reasons): (NotificationEvent, [String]) = switch eligibility {
-                case .eligible: (.eligible, [])
-                case .ineligible(let reasons): (.ineligible, reasons.map(\.description))
-                }
-                try await Outbox.owe(event, about: .application(application.id), to: .applicant(applicant.id),
-                                     payload: ["reasons": reasons.joined(separator: "; ")], on: connection, logger: context.logger)
-                try await AuditLog.append(actor: .system, action: event.rawValue, subject: .application(application.id),
-                                          on: connection, logger: context.logger)
+                let (event, reasons): (NotificationEvent, [String]) =
+                    switch eligibility {
+                    case .eligible: (.eligible, [])
+                    case .ineligible(let reasons): (.ineligible, reasons.map(\.description))
+                    }
+                try await Outbox.owe(
+                    event, about: .application(application.id), to: .applicant(applicant.id),
+                    payload: ["reasons": reasons.joined(separator: "; ")], on: connection, logger: context.logger)
+                try await AuditLog.append(
+                    actor: .system, action: event.rawValue, subject: .application(application.id),
+                    on: connection, logger: context.logger)
             }
         }
     }

@@ -22,8 +22,9 @@ public struct CloseApplications: JobArgs {
                     throw JobControl.snooze(.seconds(1))  // eligibility checks still running
                 }
                 try await store.advance(round, to: .closedToApplications, actor: .system, on: connection)
-                try await Outbox.owe(.roundClosed, about: .round(round.id), to: .institution(round.institutionID),
-                                     on: connection, logger: context.logger)
+                try await Outbox.owe(
+                    .roundClosed, about: .round(round.id), to: .institution(round.institutionID),
+                    on: connection, logger: context.logger)
                 let closed = try await store.round(round.id, on: connection)
                 guard try await store.facts(of: closed, on: connection).eligibleApplications > 0 else { return }
                 try await store.advance(closed, to: .assigning, actor: .system, on: connection)

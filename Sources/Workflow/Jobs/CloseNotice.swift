@@ -20,11 +20,13 @@ public struct CloseNotice: JobArgs {
                 guard round.state == .publicNotice, let noticeEnds = round.noticeEnds, let appealsEnd = round.appealsEnd else { return }
                 let now = try await store.now(on: connection)
                 if try round.day(at: now) <= noticeEnds {
-                    throw JobControl.snooze(.milliseconds(Int64(max(10, round.start(of: try noticeEnds.adding(days: 1)).timeIntervalSince(now) * 1000))))
+                    throw JobControl.snooze(
+                        .milliseconds(Int64(max(10, round.start(of: try noticeEnds.adding(days: 1)).timeIntervalSince(now) * 1000))))
                 }
                 try await store.advance(round, to: .appeals, actor: .system, on: connection)
-                try await workflow.enqueue(FinalizeRound(round: round.id), once: .round(round.id),
-                                           runAt: round.start(of: try appealsEnd.adding(days: 1)), on: connection)
+                try await workflow.enqueue(
+                    FinalizeRound(round: round.id), once: .round(round.id),
+                    runAt: round.start(of: try appealsEnd.adding(days: 1)), on: connection)
             }
         }
     }

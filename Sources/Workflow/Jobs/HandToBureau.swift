@@ -20,8 +20,9 @@ public struct HandToBureau: JobArgs {
                 try await workflow.store.recordHandOver(round: round.id, on: connection)
                 try await Outbox.oweDecidedApplicants(.finalResult, round: round.id, on: connection, logger: context.logger)
                 try await Outbox.owe(.resultsToConfirm, about: .round(round.id), to: .bureau, on: connection, logger: context.logger)
-                try await AuditLog.append(actor: .system, action: "hand to bureau", subject: .round(round.id),
-                                          on: connection, logger: context.logger)
+                try await AuditLog.append(
+                    actor: .system, action: "hand to bureau", subject: .round(round.id),
+                    on: connection, logger: context.logger)
             }
         }
     }

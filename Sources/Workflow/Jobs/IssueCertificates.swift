@@ -25,8 +25,9 @@ public struct IssueCertificates: JobArgs {
                 guard let last = ids.last else { return }
                 let today = try await store.today(of: round, on: connection)
                 for id in ids { _ = try await store.issueCertificate(application: id, issuedOn: today, signer: signer, on: connection) }
-                try await workflow.enqueue(IssueCertificates(round: round.id, after: last), once: .round(round.id), step: "after:\(last)",
-                                           queue: Workflow.signingQueueName, on: connection)
+                try await workflow.enqueue(
+                    IssueCertificates(round: round.id, after: last), once: .round(round.id), step: "after:\(last)",
+                    queue: Workflow.signingQueueName, on: connection)
             }
         }
     }

@@ -25,12 +25,15 @@ public struct PublishNotice: JobArgs {
                 let noticeEnds = try round.calendar.noticeEnds(publishedOn: today, policy: round.policy)
                 let appealsEnd = try Appeals.windowEnds(resultNotifiedOn: today, policy: round.policy)
                 try await store.setNoticeDates(round: round.id, noticeEnds: noticeEnds, appealsEnd: appealsEnd, on: connection)
-                try await Outbox.oweDecidedApplicants(.result, round: round.id, payload: ["appealsEnd": appealsEnd.description],
-                                                      on: connection, logger: context.logger)
-                try await Outbox.owe(.noticePublished, about: .round(round.id), to: .institution(round.institutionID),
-                                     payload: ["noticeEnds": noticeEnds.description], on: connection, logger: context.logger)
-                try await workflow.enqueue(CloseNotice(round: round.id), once: .round(round.id),
-                                           runAt: round.start(of: noticeEnds.adding(days: 1)), on: connection)
+                try await Outbox.oweDecidedApplicants(
+                    .result, round: round.id, payload: ["appealsEnd": appealsEnd.description],
+                    on: connection, logger: context.logger)
+                try await Outbox.owe(
+                    .noticePublished, about: .round(round.id), to: .institution(round.institutionID),
+                    payload: ["noticeEnds": noticeEnds.description], on: connection, logger: context.logger)
+                try await workflow.enqueue(
+                    CloseNotice(round: round.id), once: .round(round.id),
+                    runAt: round.start(of: noticeEnds.adding(days: 1)), on: connection)
             }
         }
     }

@@ -20,13 +20,15 @@ public struct RereviewAppeal: JobArgs {
                 guard try await store.assignments(of: application.id, on: connection).allSatisfy({ $0.stage != .appeal }) else { return }
                 let round = try await store.round(application.roundID, on: connection)
                 let reviewCases = try await store.reviewCases([application.id], field: round.field, on: connection)
-                let panel = try await workflow.drawPanels(reviewCases, size: round.policy.reviewersPerCase, round: round,
-                                                          salt: "appeal:\(application.id)", on: connection)
+                let panel = try await workflow.drawPanels(
+                    reviewCases, size: round.policy.reviewersPerCase, round: round,
+                    salt: "appeal:\(application.id)", on: connection)
                 let due = try await workflow.scoringDue(round, on: connection)
                 try await store.assign(panel, stage: .appeal, dueAt: due, on: connection)
-                try await AuditLog.append(actor: .system, action: "appeal panel", subject: .application(application.id),
-                                          detail: ["reviewers": panel.values.joined().map(\.rawValue).joined(separator: ",")],
-                                          on: connection, logger: context.logger)
+                try await AuditLog.append(
+                    actor: .system, action: "appeal panel", subject: .application(application.id),
+                    detail: ["reviewers": panel.values.joined().map(\.rawValue).joined(separator: ",")],
+                    on: connection, logger: context.logger)
             }
         }
     }

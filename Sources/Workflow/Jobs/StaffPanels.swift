@@ -21,24 +21,28 @@ public struct StaffPanels: JobArgs {
             try await context.withTransaction { connection in
                 let round = try await store.round(args.round, lock: true, on: connection)
                 guard round.state == .assigning else { return }
-                let ids = try await store.applications(round: round.id, state: .eligible, after: args.after,
-                                                       limit: Workflow.chunkSize, on: connection)
+                let ids = try await store.applications(
+                    round: round.id, state: .eligible, after: args.after,
+                    limit: Workflow.chunkSize, on: connection)
                 guard let last = ids.last else {
                     try await store.advance(round, to: .scoring, actor: .system, on: connection)
                     let due = try await workflow.scoringDue(round, on: connection)
-                    try await workflow.enqueue(SweepDeadlines(round: round.id, sweep: 1), once: .round(round.id), step: "sweep:1",
-                                               runAt: due, on: connection)
+                    try await workflow.enqueue(
+                        SweepDeadlines(round: round.id, sweep: 1), once: .round(round.id), step: "sweep:1",
+                        runAt: due, on: connection)
                     return
                 }
                 let cases = try await store.reviewCases(ids, field: round.field, on: connection)
-                let panels = try await workflow.drawPanels(cases, size: round.policy.reviewersPerCase, round: round,
-                                                           salt: "original:\(args.after)", on: connection)
+                let panels = try await workflow.drawPanels(
+                    cases, size: round.policy.reviewersPerCase, round: round,
+                    salt: "original:\(args.after)", on: connection)
                 let due = try await workflow.scoringDue(round, on: connection)
                 try await store.assign(panels, stage: .original, dueAt: due, on: connection)
                 _ = try await store.moveApplications(ids, from: .eligible, to: .assigned, on: connection)
-                try await AuditLog.append(actor: .system, action: "staff panels", subject: .round(round.id),
-                                          detail: ["from": "\(ids.first!)", "to": "\(last)", "cases": "\(ids.count)"],
-                                          on: connection, logger: context.logger)
+                try await AuditLog.append(
+                    actor: .system, action: "staff panels", subject: .round(round.id),
+                    detail: ["from": "\(ids.first!)", "to": "\(last)", "cases": "\(ids.count)"],
+                    on: connection, logger: context.logger)
                 try await workflow.enqueue(StaffPanels(round: round.id, after: last), once: .round(round.id), step: "after:\(last)", on: connection)
             }
         }

@@ -22,14 +22,16 @@ public struct TallyVote: JobArgs {
                 switch vote.outcome(policy: round.policy) {
                 case .noQuorum:
                     try await store.voidVote(of: application.id, on: connection)
-                    try await Outbox.owe(.voteVoid, about: .application(application.id),
-                                         to: .institution(round.institutionID), payload: ["present": "\(vote.present)"],
-                                         on: connection, logger: context.logger)
+                    try await Outbox.owe(
+                        .voteVoid, about: .application(application.id),
+                        to: .institution(round.institutionID), payload: ["present": "\(vote.present)"],
+                        on: connection, logger: context.logger)
                 case let outcome:
                     let passed = outcome == .passed
                     _ = try await store.moveApplications([application.id], from: .scored, to: .decided, passed: passed, on: connection)
-                    try await AuditLog.append(actor: .committee, action: passed ? "passed" : "failed", subject: .application(application.id),
-                                              on: connection, logger: context.logger)
+                    try await AuditLog.append(
+                        actor: .committee, action: passed ? "passed" : "failed", subject: .application(application.id),
+                        on: connection, logger: context.logger)
                     try await workflow.publishWhenAllDecided(round: round.id, on: connection)
                 }
             }

@@ -28,7 +28,8 @@ extension Workflow {
 
     /// The notifications owed to a recipient.
     public func notifications(of recipient: Recipient, after: Int64, limit: Int) async throws
-        -> [(id: Int64, event: String, createdAt: Date, payload: String)] {
+        -> [(id: Int64, event: String, createdAt: Date, payload: String)]
+    {
         try await transaction { try await store.notifications(of: recipient.description, after: after, limit: limit, on: $0) }
     }
 }

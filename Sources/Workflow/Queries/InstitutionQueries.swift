@@ -8,7 +8,8 @@ import PostgresNIO
 extension Workflow {
     /// A round's applications, optionally in one state, only for the institution that runs it.
     public func applications(inRound id: Int64, institution: String, state: ApplicationRecord.State?, after: Int64, limit: Int)
-        async throws -> [ApplicationRecord] {
+        async throws -> [ApplicationRecord]
+    {
         try await transaction { connection in
             let round = try await store.round(id, on: connection)
             guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
