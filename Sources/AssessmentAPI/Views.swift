@@ -56,6 +56,7 @@ struct ApplicationView: ResponseEncodable, Sendable, Documented {
     let score: Double?
     let passed: Bool?
     let appealOutcome: String?
+    let appeal: String?
 
     init(_ record: ApplicationRecord) {
         id = record.id
@@ -65,12 +66,16 @@ struct ApplicationView: ResponseEncodable, Sendable, Documented {
         score = record.score
         passed = record.passed
         appealOutcome = record.appealOutcome?.rawValue
+        appeal = record.appeal?.rawValue
     }
 
     static var schema: JSONSchema {
         .object(
             required: ["id": .integer(), "round": .integer(), "state": .oneOf(ApplicationState.self), "appliedOn": .date],
-            optional: ["score": .number, "passed": .boolean, "appealOutcome": .oneOf(AppealOutcome.self, "once an appeal is decided")])
+            optional: [
+                "score": .number, "passed": .boolean, "appealOutcome": .oneOf(AppealOutcome.self, "once an appeal is decided"),
+                "appeal": .oneOf(AppealState.self, "where an appeal is, once filed: a rescored title awaits the committee's new vote"),
+            ])
     }
 }
 

@@ -12,6 +12,12 @@ public enum ReviewStage: Int16, Sendable, Codable {
     case appeal = 2
 }
 
+/// Which of a case's committee ballots: the one on its original scores, or the one on an appeal's re-scoring.
+public enum VoteStage: Int16, Sendable, Codable {
+    case original = 0
+    case appeal = 1
+}
+
 /// A reviewer's assignment to a case.
 public struct AssignmentRecord: Sendable, Hashable {
     /// The case.
@@ -152,35 +158,68 @@ extension AssessmentStore {
     /// Records a committee's ballot counts on a scored title case.
     public func recordVote(_ vote: CommitteeVote, application: Int64, actor: Actor, on connection: PostgresConnection) async throws {
         let state = try await self.application(application, on: connection).state
-        guard state == .scored else { throw StoreError(.wrongState, "application \(application) is \(state.rawValue); votes follow scoring") }
+        let stage: VoteStage
+        if state == .scored {
+            stage = .original
+        } else if state == .decided, try await appealState(of: application, on: connection) == .rescored {
+            stage = .appeal
+        } else {
+            throw StoreError(.wrongState, "application \(application) is \(state.rawValue); votes follow scoring, or an appeal's re-scoring")
+        }
         let inserted = try await count(
             """
             WITH i AS (INSERT INTO votes (application_id, stage, members, yes, no, abstain)
-                       VALUES (\(application), 0, \(vote.members), \(vote.yes), \(vote.no), \(vote.abstain))
+                       VALUES (\(application), \(stage.rawValue), \(vote.members), \(vote.yes), \(vote.no), \(vote.abstain))
                        ON CONFLICT DO NOTHING RETURNING 1)
             SELECT count(*)::int FROM i
             """, on: connection)
         guard inserted == 1 else { throw StoreError(.duplicate, "the committee already voted on application \(application)") }
         try await AuditLog.append(
-            actor: actor, action: "vote", subject: .application(application),
+            actor: actor, action: stage == .appeal ? "appeal vote" : "vote", subject: .application(application),
             detail: ["yes": "\(vote.yes)", "no": "\(vote.no)", "abstain": "\(vote.abstain)"],
             on: connection, logger: logger)
     }
 
-    /// A case's recorded ballot.
-    public func vote(of application: Int64, on connection: PostgresConnection) async throws -> CommitteeVote? {
+    /// A case's recorded ballot at `stage`.
+    public func vote(of application: Int64, stage: VoteStage = .original, on connection: PostgresConnection) async throws -> CommitteeVote? {
         guard
             let (members, yes, no, abstain) = try await first(
                 """
-                SELECT members, yes, no, abstain FROM votes WHERE application_id = \(application) AND stage = 0
+                SELECT members, yes, no, abstain FROM votes WHERE application_id = \(application) AND stage = \(stage.rawValue)
                 """, as: (Int, Int, Int, Int).self, on: connection)
         else { return nil }
         return try CommitteeVote(members: members, yes: yes, no: no, abstain: abstain)
     }
 
-    /// Voids a case's ballot (no quorum), so that the committee can vote again.
-    public func voidVote(of application: Int64, on connection: PostgresConnection) async throws {
-        try await connection.query("DELETE FROM votes WHERE application_id = \(application)", logger: logger)
+    /// Voids a case's ballot at `stage` (no quorum), so that the committee can vote again.
+    public func voidVote(of application: Int64, stage: VoteStage = .original, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM votes WHERE application_id = \(application) AND stage = \(stage.rawValue)", logger: logger)
+    }
+
+    /// Where a case's appeal is, if one was filed.
+    public func appealState(of application: Int64, on connection: PostgresConnection) async throws -> AppealState? {
+        try await first("SELECT state FROM appeals WHERE application_id = \(application)", as: String.self, on: connection)
+            .map { text in
+                guard let state = AppealState(rawValue: text) else {
+                    throw StoreError(.invalidStoredData, "appeal of application \(application) has the unknown state \(text)")
+                }
+                return state
+            }
+    }
+
+    /// The fresh panel's score of a title appeal, kept until the committee votes on it again.
+    public func recordAppealRescore(application: Int64, score: Double, on connection: PostgresConnection) async throws -> Bool {
+        try await count(
+            """
+            WITH u AS (UPDATE appeals SET state = 'rescored', rescore = \(score)
+                       WHERE application_id = \(application) AND state = 'open' RETURNING 1)
+            SELECT count(*)::int FROM u
+            """, on: connection) == 1
+    }
+
+    /// The fresh panel's score of a rescored appeal.
+    public func appealRescore(of application: Int64, on connection: PostgresConnection) async throws -> Double? {
+        try await first("SELECT rescore FROM appeals WHERE application_id = \(application)", as: Double?.self, on: connection) ?? nil
     }
 
     /// Files an applicant's appeal of their own decided result, within the window.
@@ -190,6 +229,10 @@ extension AssessmentStore {
         let round = try await round(record.roundID, on: connection)
         guard record.state == .decided, let noticeEnds = round.noticeEnds, round.state == .publicNotice || round.state == .appeals else {
             throw StoreError(.wrongState, "an appeal can be filed once the result is published")
+        }
+        // 复核 is the remedy of a failed result; a passed applicant has nothing to appeal.
+        guard record.passed == false else {
+            throw StoreError(.wrongState, "only a failed result can be appealed; application \(application) passed")
         }
         let today = try await self.today(of: round, on: connection)
         let notified: CalendarDate
@@ -221,7 +264,7 @@ extension AssessmentStore {
         let decided = try await count(
             """
             WITH u AS (UPDATE appeals SET state = 'decided', outcome = \(outcome.rawValue)
-                       WHERE application_id = \(application) AND state = 'open' RETURNING 1)
+                       WHERE application_id = \(application) AND state <> 'decided' RETURNING 1)
             SELECT count(*)::int FROM u
             """, on: connection)
         guard decided == 1 else { return false }

@@ -61,6 +61,8 @@ public struct ApplicationRecord: Sendable {
     public let passed: Bool?
     /// An appeal's outcome, once decided.
     public let appealOutcome: AppealOutcome?
+    /// Where its appeal is, if one was filed.
+    public let appeal: AppealState?
 }
 
 extension AssessmentStore {
@@ -169,7 +171,7 @@ extension AssessmentStore {
                    count(*) FILTER (WHERE state IN ('eligible', 'assigned'))::int,
                    count(*) FILTER (WHERE state IN ('eligible', 'assigned', 'scored'))::int,
                    (SELECT count(*)::int FROM appeals a JOIN applications p ON p.id = a.application_id
-                    WHERE p.round_id = \(round.id) AND a.state = 'open'),
+                    WHERE p.round_id = \(round.id) AND a.state <> 'decided'),
                    (SELECT count(*)::int FROM objections o JOIN applications p ON p.id = o.application_id
                     WHERE p.round_id = \(round.id) AND o.state = 'open')
             FROM applications WHERE round_id = \(round.id)
@@ -254,17 +256,19 @@ extension AssessmentStore {
     public func application(_ id: Int64, lock: Bool = false, on connection: PostgresConnection) async throws -> ApplicationRecord {
         let rows = try await connection.query(
             """
-            SELECT round_id, applicant_id, target::text, applied_on::text, state, score, passed, appeal_outcome
+            SELECT round_id, applicant_id, target::text, applied_on::text, state, score, passed, appeal_outcome,
+                   (SELECT a.state FROM appeals a WHERE a.application_id = applications.id)
             FROM applications WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
             """, logger: logger)
-        for try await (round, applicant, target, appliedOn, state, score, passed, outcome) in rows.decode(
-            (Int64, Int64, String, String, String, Double?, Bool?, String?).self)
+        for try await (round, applicant, target, appliedOn, state, score, passed, outcome, appeal) in rows.decode(
+            (Int64, Int64, String, String, String, Double?, Bool?, String?, String?).self)
         {
             return ApplicationRecord(
                 id: id, roundID: round, applicantID: applicant, target: try Self.decode(ApplicationTarget.self, target),
                 appliedOn: try .column(appliedOn), state: try Self.stored(ApplicationState.self, state, "application \(id)'s state"), score: score,
                 passed: passed,
-                appealOutcome: outcome.flatMap(AppealOutcome.init(rawValue:)))
+                appealOutcome: outcome.flatMap(AppealOutcome.init(rawValue:)),
+                appeal: try appeal.map { try Self.stored(AppealState.self, $0, "application \(id)'s appeal") })
         }
         throw StoreError(.notFound, "no application has the id \(id)")
     }

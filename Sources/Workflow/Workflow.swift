@@ -97,6 +97,17 @@ public struct Workflow: Sendable {
         try await enqueue(PublishNotice(round: id), once: .round(id), on: connection)
     }
 
+    /// An appeal's new result replaces the original (upheld when they agree, overturned when not),
+    /// and the applicant is told.
+    func decideAppeal(_ application: ApplicationRecord, reReview: CaseResult, on connection: PostgresConnection, logger: Logger) async throws {
+        guard let passedBefore = application.passed else { return }
+        let (result, outcome) = Appeals.standingResult(original: CaseResult(passed: passedBefore, score: application.score), reReview: reReview)
+        guard try await store.decideAppeal(application: application.id, result: result, outcome: outcome, on: connection) else { return }
+        try await Outbox.owe(
+            .appealDecided, about: .application(application.id), to: .applicant(application.applicantID),
+            payload: ["outcome": outcome.rawValue, "passed": String(result.passed)], on: connection, logger: logger)
+    }
+
     /// Withdraws an open assignment and draws one replacement from the pool (never anyone who
     /// reviewed the case before, nor one with a conflict); false when it was scored or replaced meanwhile.
     @discardableResult

@@ -63,6 +63,17 @@ struct WorkflowTests {
                 "SELECT count(*)::int FROM notification_outbox WHERE event = 'result' AND payload->>'subject' = \("application:\(app["appellant"]!)")"
             ) == 1
         }
+        try await eventually(timeout: .seconds(20), "a passed result is published too") {
+            try await client.scalar(
+                "SELECT count(*)::int FROM notification_outbox WHERE event = 'result' AND payload->>'subject' = \("application:\(app["plain"]!)")"
+            ) == 1
+        }
+        do {
+            try await workflow.fileAppeal(applicant: cast.titleApplicants["plain"]!, application: app["plain"]!, reason: "I want a higher score.")
+            Issue.record("a passed applicant appealed")
+        } catch let error as StoreError {
+            #expect(error.code == .wrongState && error.message.contains("only a failed result"), "\(error.message)")
+        }
         try await workflow.fileAppeal(
             applicant: cast.titleApplicants["appellant"]!, application: app["appellant"]!,
             reason: "My portfolio of 300 published videos was not considered.")
@@ -83,7 +94,17 @@ struct WorkflowTests {
             ).decode(String.self) {
                 try await workflow.submitScore(reviewer: reviewer, application: app["appellant"]!, score: 75)
             }
-            return try await client.text("SELECT outcome FROM appeals WHERE application_id = \(app["appellant"]!)") == "overturned"
+            return try await client.text("SELECT state FROM appeals WHERE application_id = \(app["appellant"]!)") == "rescored"
+        }
+        // A title appeal goes back to the committee: the fresh panel's 75 decides nothing by itself.
+        #expect(try await client.text("SELECT outcome FROM appeals WHERE application_id = \(app["appellant"]!)") == nil)
+        try await workflow.recordVote(application: app["appellant"]!, members: 5, yes: 1, no: 1, abstain: 0, institution: cast.institution)
+        try await eventually(timeout: .seconds(20), "a vote without enough members present is void") {
+            try await client.scalar("SELECT count(*)::int FROM votes WHERE application_id = \(app["appellant"]!) AND stage = 1") == 0
+        }
+        try await workflow.recordVote(application: app["appellant"]!, members: 5, yes: 5, no: 0, abstain: 0, institution: cast.institution)
+        try await eventually(timeout: .seconds(20), "the committee's second ballot decides the appeal") {
+            try await client.text("SELECT outcome FROM appeals WHERE application_id = \(app["appellant"]!)") == "overturned"
         }
         try await eventually(timeout: .seconds(30), "the title notice and appeal window are over") {
             try await client.scalar(

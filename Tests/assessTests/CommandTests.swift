@@ -156,6 +156,9 @@ struct CommandTests {
                     """) == 0)
             #expect(try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE dispatched_at IS NULL") == 0)
             #expect(try await client.scalar("SELECT count(*)::int FROM certificates WHERE revoked_at IS NOT NULL") == 1)
+            #expect(
+                try await client.scalar("SELECT count(*)::int FROM votes WHERE stage = 1") == 2,
+                "both title appeals went back to the committee, which voted again")
             #expect(try await client.scalar("SELECT count(*)::int FROM applications WHERE state = 'ineligible'") >= 1, "the 15-year-old")
             #expect(
                 try await client.scalar("SELECT count(*)::int FROM jobs WHERE state NOT IN ('completed', 'scheduled')") == 0,

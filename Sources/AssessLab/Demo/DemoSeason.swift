@@ -57,6 +57,8 @@ struct DemoSeason: Sendable {
         func expect(_ application: Int64, quality: Double) { state.withLock { $0.quality[application] = quality } }
         func dispute(_ application: Int64) { state.withLock { $0.disputed[application] = 0 } }
         func appeal(_ application: Int64, score: Double) { state.withLock { $0.appeal[application] = score } }
+        /// The score planned for an appeal's fresh panel; the committee votes by it, as by any score.
+        func appealScore(_ application: Int64) -> Double { state.withLock { $0.appeal[application] ?? 0 } }
         var scores: Int { state.withLock { $0.scores } }
         func scored() { state.withLock { $0.scores += 1 } }
 
@@ -142,7 +144,7 @@ struct DemoSeason: Sendable {
         try await phase("public notice, an objection and appeals", &phases) {
             try await waitForState(round: facts.titleRound, atLeast: "public_notice", institution: institution)
             facts.objectionHandled = try await objectAndHandle(titleCases, institution: institution)
-            facts.appeals = try await appeal(titleCases, plan: plan)
+            facts.appeals = try await appeal(titleCases, plan: plan, institution: institution)
         }
         reviewing.cancel()
         facts.scores = plan.scores
@@ -300,8 +302,9 @@ struct DemoSeason: Sendable {
         return (votes, partScores)
     }
 
-    /// Two applicants who failed appeal: one fresh panel overturns, the other upholds.
-    func appeal(_ titleCases: [Applicant], plan: ScorePlan) async throws -> [(application: Int64, outcome: String)] {
+    /// Two applicants who failed appeal. A fresh panel re-scores each (one well, one poorly) and the
+    /// committee votes again on the new score: one result is overturned, the other upheld.
+    func appeal(_ titleCases: [Applicant], plan: ScorePlan, institution: String) async throws -> [(application: Int64, outcome: String)] {
         var appellants: [Applicant] = []
         for applicant in titleCases where appellants.count < 2 {
             let view = try await api.send(.GET, "/v1/applications/\(applicant.application)", token: applicant.token).body
@@ -320,6 +323,12 @@ struct DemoSeason: Sendable {
             while true {
                 try plan.check()
                 let view = try await api.send(.GET, "/v1/applications/\(appellant.application)", token: appellant.token).body
+                if view["appeal"] as? String == "rescored" {
+                    let yes = plan.appealScore(appellant.application) >= 60 ? 5 : 1
+                    try await api.send(
+                        .POST, "/v1/applications/\(appellant.application)/vote", token: institution,
+                        json: ["members": 5, "yes": yes, "no": 5 - yes, "abstain": 0], expect: [202, 409])
+                }
                 if let outcome = view["appealOutcome"] as? String, outcome != "pending" {
                     outcomes.append((appellant.application, outcome))
                     bar.advance()

@@ -99,7 +99,7 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
         case .assignmentWithdrawn: "reviewer: a case is no longer theirs (a declared conflict or a missed deadline)"
         case .scoringReminder: "reviewer: a case's scoring deadline has passed"
         case .scoreDiscrepancy: "institution: a panel's scores diverge; one more reviewer is drawn"
-        case .caseScored: "institution: a title case is scored and awaits the committee's ballot"
+        case .caseScored: "institution: a title case is scored (or an appeal re-scored: `stage` is `appeal`) and awaits the committee's ballot"
         case .voteVoid: "institution: the ballot had no quorum and is void; vote again"
         case .noticePublished: "institution: its round's results are on public notice"
         case .result: "applicant: their result, with `passed` and `appealsEnd`"

@@ -22,3 +22,13 @@ public enum ObjectionState: String, Sendable, Hashable, Codable, CaseIterable {
     /// The institution dismissed it with a reason (spam, out of scope).
     case dismissed
 }
+
+/// Where an appeal (复核) of a failed result is.
+public enum AppealState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Filed; a fresh panel re-scores the case.
+    case open
+    /// A title appeal the fresh panel re-scored: the committee votes on it again.
+    case rescored
+    /// Decided: upheld or overturned.
+    case decided
+}

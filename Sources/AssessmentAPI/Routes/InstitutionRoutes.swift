@@ -54,7 +54,9 @@ struct InstitutionRoutes {
             return Page(records, limit: limit, key: \.id, item: ApplicationView.init)
         }
         routes.add(
-            .post, "/v1/applications/{id}/vote", "Record a committee's ballot counts", access: .role(.institution), body: VoteBody.self,
+            .post, "/v1/applications/{id}/vote",
+            "Record a committee's ballot counts on a scored title case, or on an appeal the fresh panel re-scored", access: .role(.institution),
+            body: VoteBody.self,
             reply: .accepted("Recorded"), refuses: [409]
         ) { _, context, body in
             try await workflow.recordVote(

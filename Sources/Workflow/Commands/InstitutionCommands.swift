@@ -40,7 +40,7 @@ extension Workflow {
         }
     }
 
-    /// An institution records its committee's ballot counts on a scored title case.
+    /// An institution records its committee's ballot counts on a scored title case, or on an appeal's re-scored one.
     public func recordVote(application: Int64, members: Int, yes: Int, no: Int, abstain: Int, institution: String) async throws {
         try await transaction { connection in
             let vote: CommitteeVote

@@ -64,23 +64,28 @@ public struct AggregateScores: JobArgs {
             }
         }
 
-        /// The fresh panel's mean decides: at or above the pass mark passes. Its result replaces the original.
+        /// The fresh panel has scored the appealed case. A title goes back to the committee, which
+        /// votes again on the new score (`TallyVote` decides); a skills part is decided by the
+        /// panel's mean against the part's pass mark.
         private func decideAppeal(
             _ application: ApplicationRecord, round: RoundRecord, scores: [AssignmentRecord], on connection: PostgresConnection,
             context: JobContext
         ) async throws {
-            guard !scores.isEmpty, scores.allSatisfy({ $0.state == .scored }), let passedBefore = application.passed else { return }
+            guard !scores.isEmpty, scores.allSatisfy({ $0.state == .scored }), application.passed != nil else { return }
             let values = scores.compactMap(\.score)
             let mean = values.reduce(0, +) / Double(values.count)
-            let (result, outcome) = Appeals.standingResult(
-                original: CaseResult(passed: passedBefore, score: application.score),
-                reReview: CaseResult(passed: mean >= round.policy.partPassMark, score: mean))
-            guard try await workflow.store.decideAppeal(application: application.id, result: result, outcome: outcome, on: connection) else {
+            if case .title = application.target {
+                guard try await workflow.store.recordAppealRescore(application: application.id, score: mean, on: connection) else { return }
+                try await Outbox.owe(
+                    .caseScored, about: .application(application.id), to: .institution(round.institutionID),
+                    payload: ["score": String(mean), "stage": "appeal"], on: connection, logger: context.logger)
+                try await AuditLog.append(
+                    actor: .system, action: "appeal rescored", subject: .application(application.id),
+                    detail: ["score": String(mean)], on: connection, logger: context.logger)
                 return
             }
-            try await Outbox.owe(
-                .appealDecided, about: .application(application.id), to: .applicant(application.applicantID),
-                payload: ["outcome": outcome.rawValue, "passed": String(result.passed)], on: connection, logger: context.logger)
+            try await workflow.decideAppeal(
+                application, reReview: CaseResult(passed: mean >= round.policy.partPassMark, score: mean), on: connection, logger: context.logger)
         }
     }
 }

@@ -2,6 +2,7 @@ import Assessment
 import AssessmentStore
 import Foundation
 import JobQueue
+import PostgresNIO
 
 /// Tallies a committee's recorded ballot on a scored title case: passed or failed; without a
 /// quorum the ballot is void and the institution is asked to vote again.
@@ -17,6 +18,10 @@ public struct TallyVote: JobArgs {
             let store = workflow.store
             try await context.withTransaction { connection in
                 let application = try await store.application(args.application, lock: true, on: connection)
+                if application.state == .decided, try await store.appealState(of: application.id, on: connection) == .rescored {
+                    try await tallyAppeal(application, on: connection, context: context)
+                    return
+                }
                 guard application.state == .scored, let vote = try await store.vote(of: application.id, on: connection) else { return }
                 let round = try await store.round(application.roundID, on: connection)
                 switch vote.outcome(policy: round.policy) {
@@ -35,6 +40,25 @@ public struct TallyVote: JobArgs {
                     try await workflow.publishWhenAllDecided(round: round.id, on: connection)
                 }
             }
+        }
+
+        /// The committee's second ballot on an appealed title, on the fresh panel's score: its
+        /// outcome is the appeal's result. Without a quorum it is void and asked for again.
+        private func tallyAppeal(_ application: ApplicationRecord, on connection: PostgresConnection, context: JobContext) async throws {
+            let store = workflow.store
+            guard let vote = try await store.vote(of: application.id, stage: .appeal, on: connection) else { return }
+            let round = try await store.round(application.roundID, on: connection)
+            let outcome = vote.outcome(policy: round.policy)
+            guard outcome != .noQuorum else {
+                try await store.voidVote(of: application.id, stage: .appeal, on: connection)
+                try await Outbox.owe(
+                    .voteVoid, about: .application(application.id), to: .institution(round.institutionID),
+                    payload: ["present": "\(vote.present)", "stage": "appeal"], on: connection, logger: context.logger)
+                return
+            }
+            let rescore = try await store.appealRescore(of: application.id, on: connection)
+            try await workflow.decideAppeal(
+                application, reReview: CaseResult(passed: outcome == .passed, score: rescore), on: connection, logger: context.logger)
         }
     }
 }
