@@ -12,13 +12,13 @@ public enum WebhookSignature {
     public static let headerName = "Assess-Signature"
 
     /// The header value for `body` at `timestamp`, one signature per secret.
-    public static func header(body: some Collection<UInt8>, timestamp: Int64, secrets: [String]) -> String {
+    public static func header(body: [UInt8], timestamp: Int64, secrets: [String]) -> String {
         (["t=\(timestamp)"] + secrets.map { "v1=" + hex(code(body: body, timestamp: timestamp, secret: $0)) }).joined(separator: ",")
     }
 
     /// Whether `header` carries a valid signature of `body` with `secret`, made within `tolerance` of `now`.
     public static func verify(
-        header: String, body: some Collection<UInt8>, secret: String, now: Date = Date(), tolerance: TimeInterval = 300
+        header: String, body: [UInt8], secret: String, now: Date = Date(), tolerance: TimeInterval = 300
     ) -> Bool {
         var timestamp: Int64?
         var signatures: [String] = []
@@ -43,7 +43,7 @@ public enum WebhookSignature {
     /// `webhook-signature`, `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in
     /// force, space-separated. The key is the base64 after `whsec_`; a secret of another form
     /// (from before) signs with its UTF-8 bytes, and a receiver rotates it to get the standard form.
-    public static func standardHeaders(id: String, timestamp: Int64, body: some Collection<UInt8>, secrets: [String]) -> [(String, String)] {
+    public static func standardHeaders(id: String, timestamp: Int64, body: [UInt8], secrets: [String]) -> [(String, String)] {
         let signatures = secrets.map { secret -> String in
             var hmac = HMAC<SHA256>(key: SymmetricKey(data: standardKey(secret)))
             hmac.update(data: Data("\(id).\(timestamp).".utf8))
@@ -60,7 +60,7 @@ public enum WebhookSignature {
         return Data(base64Encoded: text) ?? Data(secret.utf8)
     }
 
-    private static func code(body: some Collection<UInt8>, timestamp: Int64, secret: String) -> HashedAuthenticationCode<SHA256> {
+    private static func code(body: [UInt8], timestamp: Int64, secret: String) -> HashedAuthenticationCode<SHA256> {
         var hmac = HMAC<SHA256>(key: SymmetricKey(data: Data(secret.utf8)))
         hmac.update(data: Data("\(timestamp).".utf8))
         hmac.update(data: Data(body))
