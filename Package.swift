@@ -167,7 +167,6 @@ let package = Package(
             dependencies: [
                 "CommandSupport", "AssessLab",
                 "AssessmentAPI",
-                "AssessmentStore",
                 "Workflow",
                 "Workers",
                 "Notify",

@@ -1,6 +1,8 @@
 import ArgumentParser
-import AssessmentStore
 import CommandSupport
+import Logging
+import PostgresNIO
+import Workflow
 
 /// `assess audit verify|seal`: check the audit log's hash chain, or chain pending entries now.
 struct AuditCommand: AsyncParsableCommand {
@@ -8,6 +10,11 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit", abstract: "Check the append-only audit log.", subcommands: [Verify.self, Seal.self])
 
     struct Verify: AsyncParsableCommand {
+        /// The audit log opens no sealed value: a throwaway vault serves.
+        static func workflow(_ client: PostgresClient, _ logger: Logger) -> Workflow {
+            Workflow(client: client, vault: .ephemeral(), signer: nil, logger: logger)
+        }
+
         static let configuration = CommandConfiguration(
             abstract: "Recompute every entry's hash from its fields and the previous hash; exit 1 and name the first broken entry if any.")
         @OptionGroup var database: DatabaseOptions
@@ -15,7 +22,7 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = try database.logger(label: "assess.audit", quietest: .warning)
             let verification = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
-                try await client.withConnection { try await AuditLog.verify(on: $0, logger: logger) }
+                try await Self.workflow(client, logger).verifyAuditLog()
             }
             let pending =
                 verification.pending == 0
@@ -44,15 +51,7 @@ struct AuditCommand: AsyncParsableCommand {
             let logger = try database.logger(label: "assess.audit", quietest: .warning)
             let wait = Duration.seconds(waitSeconds)
             let (sealed, pending) = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
-                let deadline = ContinuousClock.now + wait
-                var total = 0
-                while true {
-                    let sealed = try await AuditLog.seal(client: client, logger: logger)
-                    total += sealed
-                    let pending = try await AuditLog.pending(client: client, logger: logger)
-                    if pending == 0 || ContinuousClock.now >= deadline { return (total, pending) }
-                    if sealed == 0 { try await Task.sleep(for: .milliseconds(100)) }
-                }
+                try await Verify.workflow(client, logger).sealAuditLog(waitingAtMost: wait)
             }
             print("audit log: \(sealed) entries sealed\(pending == 0 ? "" : "; \(pending) wait for transactions still running")")
         }

@@ -1,10 +1,10 @@
 import ArgumentParser
-import AssessmentStore
 import CommandSupport
 import Foundation
 import Logging
 import Notify
 import PostgresNIO
+import Workflow
 
 /// `assess notify …`: webhook subscriptions, dead letters and the delivery log.
 struct NotifyCommand: AsyncParsableCommand {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import AssessmentAPI
-import AssessmentStore
 import CommandSupport
 import Foundation
 import Hummingbird
