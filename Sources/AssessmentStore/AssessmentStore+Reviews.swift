@@ -157,14 +157,15 @@ extension AssessmentStore {
 
     /// Records a committee's ballot counts on a scored title case.
     public func recordVote(_ vote: CommitteeVote, application: Int64, actor: Actor, on connection: PostgresConnection) async throws {
-        let state = try await self.application(application, on: connection).state
+        let record = try await self.application(application, on: connection)
         let stage: VoteStage
-        if state == .scored {
+        if record.state == .scored {
             stage = .original
-        } else if state == .decided, try await appealState(of: application, on: connection) == .rescored {
+        } else if record.state == .decided, record.appeal == .rescored {
             stage = .appeal
         } else {
-            throw StoreError(.wrongState, "application \(application) is \(state.rawValue); votes follow scoring, or an appeal's re-scoring")
+            throw StoreError(
+                .wrongState, "application \(application) is \(record.state.rawValue); votes follow scoring, or an appeal's re-scoring")
         }
         let inserted = try await count(
             """
@@ -194,17 +195,6 @@ extension AssessmentStore {
     /// Voids a case's ballot at `stage` (no quorum), so that the committee can vote again.
     public func voidVote(of application: Int64, stage: VoteStage = .original, on connection: PostgresConnection) async throws {
         try await connection.query("DELETE FROM votes WHERE application_id = \(application) AND stage = \(stage.rawValue)", logger: logger)
-    }
-
-    /// Where a case's appeal is, if one was filed.
-    public func appealState(of application: Int64, on connection: PostgresConnection) async throws -> AppealState? {
-        try await first("SELECT state FROM appeals WHERE application_id = \(application)", as: String.self, on: connection)
-            .map { text in
-                guard let state = AppealState(rawValue: text) else {
-                    throw StoreError(.invalidStoredData, "appeal of application \(application) has the unknown state \(text)")
-                }
-                return state
-            }
     }
 
     /// The fresh panel's score of a title appeal, kept until the committee votes on it again.

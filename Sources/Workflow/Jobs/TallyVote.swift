@@ -18,7 +18,7 @@ public struct TallyVote: JobArgs {
             let store = workflow.store
             try await context.withTransaction { connection in
                 let application = try await store.application(args.application, lock: true, on: connection)
-                if application.state == .decided, try await store.appealState(of: application.id, on: connection) == .rescored {
+                if application.state == .decided, application.appeal == .rescored {
                     try await tallyAppeal(application, on: connection, context: context)
                     return
                 }
