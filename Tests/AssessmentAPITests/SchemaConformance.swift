@@ -127,7 +127,7 @@ struct SchemaConformance: Sendable {
         if case .string(let text) = value {
             switch schema["format"]?.text {
             case "date" where text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) == nil: problems.append("\(place) = \(text) is not a date")
-            case "date-time" where ISO8601DateFormatter().date(from: text) == nil: problems.append("\(place) = \(text) is not a date-time")
+            case "date-time" where (try? Date(text, strategy: .iso8601)) == nil: problems.append("\(place) = \(text) is not a date-time")
             default: break
             }
             if let maximum = schema["maxLength"]?.double, Double(text.count) > maximum { problems.append("\(place) is longer than \(maximum)") }
