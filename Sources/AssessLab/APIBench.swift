@@ -61,7 +61,7 @@ struct APIBench: AsyncParsableCommand {
                 let round = try await workflow.openRound(
                     RoundDraft(
                         institutionID: "bench", name: "bench", track: .title, field: "economics",
-                        seed: 1, startDate: CalendarDate(year: 2026, month: 11, day: 23)!, closesOnDay: 100_000))
+                        seed: 1, startDate: try RoundRecord.today(), closesOnDay: 100_000))
                 let number = try await bench.oneCertificate(workflow, client: client, signer: signer, round: round, logger: logger)
 
                 // The load's connections close before the server drains: they would hold it back.
@@ -170,7 +170,7 @@ struct APIBench: AsyncParsableCommand {
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(application)", logger: logger)
             return try await workflow.store.issueCertificate(
-                application: application, issuedOn: try born.adding(days: 365 * 51), signer: signer, on: connection)
+                application: application, issuedOn: try born.adding(days: 365 * 51), rehearsal: false, signer: signer, on: connection)
         }
     }
 }

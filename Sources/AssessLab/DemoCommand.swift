@@ -106,8 +106,8 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                     let subscriptionID = (subscription["id"] as? NSNumber)?.int64Value ?? 0
 
                     let season = DemoSeason(
-                        api: api, cast: try DemoCast(applicants: options.applicants, startDate: Self.today(), seed: seed),
-                        startDate: Self.today(), daySeconds: options.daySeconds, seed: seed, issueToken: issue)
+                        api: api, cast: try DemoCast(applicants: options.applicants, startDate: try RoundRecord.today(), seed: seed),
+                        startDate: try RoundRecord.today(), daySeconds: options.daySeconds, seed: seed, issueToken: issue)
                     let (facts, _) = try await season.play()
                     let delivered = try await Self.waitForDeliveries(
                         client, subscription: subscriptionID, since: runStart, receiver: services.receiver)
@@ -143,13 +143,6 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
     }
 
     /// Today in Shanghai: the rounds start on it.
-    static func today() -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
-
     /// Waits until every notification this run owed is dispatched and its delivery settled.
     static func waitForDeliveries(_ client: PostgresClient, subscription: Int64, since: Date, receiver: WebhookReceiver) async throws -> Double {
         let started = ContinuousClock.now

@@ -28,6 +28,8 @@ enum Bounds {
     static let committeeMembers = CommitteeVote.memberRange
     /// Ballot counts.
     static let ballots = 0...CommitteeVote.memberRange.upperBound
+    /// The year of a holiday schedule loaded into a round's calendar.
+    static let scheduleYear = 2000...2200
     /// Hours a rotated webhook secret stays valid beside the new one.
     static let overlapHours = 0.0...720.0
 

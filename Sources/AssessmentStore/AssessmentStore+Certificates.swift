@@ -22,9 +22,11 @@ public struct CertificateRecord: Sendable {
 
 extension AssessmentStore {
     /// Issues the certificate of a passed application, numbered and signed; a second call for the
-    /// same application returns the first certificate's number and writes nothing.
+    /// same application returns the first certificate's number and writes nothing. A rehearsal's
+    /// certificate says so in its signed content and its number (`R-…`), and draws on sequences of
+    /// its own, so it never takes a real certificate's number.
     public func issueCertificate(
-        application: Int64, issuedOn: CalendarDate, signer: BureauSigner, on connection: PostgresConnection
+        application: Int64, issuedOn: CalendarDate, rehearsal: Bool, signer: BureauSigner, on connection: PostgresConnection
     ) async throws -> String {
         if let existing = try await first(
             "SELECT number FROM certificates WHERE application_id = \(application)", as: String.self, on: connection)
@@ -36,7 +38,8 @@ extension AssessmentStore {
             throw StoreError(.wrongState, "application \(application) did not pass; only passed results get certificates")
         }
         let holder = try await applicant(record.applicantID, on: connection)
-        let (prefix, qualification, level, makeNumber) = describe(record.target, year: issuedOn.year, signer: signer)
+        let (realPrefix, qualification, level, makeNumber) = describe(record.target, year: issuedOn.year, signer: signer)
+        let prefix = rehearsal ? "rehearsal:" + realPrefix : realPrefix
         guard
             let sequence = try await first(
                 """
@@ -47,13 +50,13 @@ extension AssessmentStore {
         else { throw StoreError(.wrongState, "no certificate sequence for \(prefix)") }
         let number: String
         do {
-            number = try makeNumber(sequence)
+            number = (rehearsal ? "R-" : "") + (try makeNumber(sequence))
         } catch let error as CertificateError {
             throw StoreError(.invalidInput, error.message)
         }
         let content = CertificateContent(
             number: number, holderName: holder.name, holderDocumentMasked: holder.documentMasked,
-            qualification: qualification, level: level, issuer: signer.issuer, issuedOn: issuedOn)
+            qualification: qualification, level: level, issuer: signer.issuer, issuedOn: issuedOn, rehearsal: rehearsal)
         let signature = try CertificateSigning.sign(content, with: signer.privateKey)
         try await connection.query(
             """

@@ -217,7 +217,9 @@ extension AssessmentStore {
         let record = try await self.application(application, lock: true, on: connection)
         guard record.applicantID == applicant else { throw StoreError(.forbidden, "applicants may appeal only their own results") }
         let round = try await round(record.roundID, on: connection)
-        guard record.state == .decided, let noticeEnds = round.noticeEnds, round.state == .publicNotice || round.state == .appeals else {
+        guard record.state == .decided, let notified = round.noticePublishedOn, let windowEnds = round.appealsEnd,
+            round.state == .publicNotice || round.state == .appeals
+        else {
             throw StoreError(.wrongState, "an appeal can be filed once the result is published")
         }
         // 复核 is the remedy of a failed result; a passed applicant has nothing to appeal.
@@ -225,14 +227,8 @@ extension AssessmentStore {
             throw StoreError(.wrongState, "only a failed result can be appealed; application \(application) passed")
         }
         let today = try await self.today(of: round, on: connection)
-        let notified: CalendarDate
         do {
-            notified = try round.appealsEnd.map { end throws(CalendarError) in try end.adding(days: -round.policy.appealWindowDays) } ?? noticeEnds
-        } catch {
-            throw StoreError(.invalidStoredData, "round \(round.id)'s appeal window: \(error.message)")
-        }
-        do {
-            try Appeals.checkFiling(on: today, resultNotifiedOn: notified, policy: round.policy)
+            try Appeals.checkFiling(on: today, resultNotifiedOn: notified, windowEnds: windowEnds)
         } catch {
             throw StoreError(.wrongState, error.message)
         }

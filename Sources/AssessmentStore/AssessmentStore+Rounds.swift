@@ -14,14 +14,16 @@ public struct RoundDraft: Sendable {
     public var field: String
     /// The rules.
     public var policy: Policy
-    /// Holidays and moved workdays.
+    /// Holidays and moved workdays: the shipped official schedules unless given.
     public var calendar: WorkingCalendar
     /// The panel draw's seed, recorded with the round.
     public var seed: Int64
     /// Day 0 of the round's clock.
     public var startDate: CalendarDate
-    /// Seconds per day: 86,400, or fewer on a compressed clock (demo, tests).
+    /// Seconds per day: 86,400, or fewer on a compressed clock, which makes the round a rehearsal.
     public var daySeconds: Int
+    /// The IANA time zone whose midnight starts the round's days.
+    public var timeZone: String
     /// The day applications close.
     public var closesOnDay: Int
     /// Days a reviewer has to score.
@@ -30,11 +32,12 @@ public struct RoundDraft: Sendable {
     /// A draft.
     public init(
         institutionID: String, name: String, track: RoundRecord.Track, field: String, policy: Policy = Policy(),
-        calendar: WorkingCalendar = WorkingCalendar(), seed: Int64, startDate: CalendarDate, daySeconds: Int = 86_400,
-        closesOnDay: Int = 30, scoringDays: Int = 14
+        calendar: WorkingCalendar? = nil, seed: Int64, startDate: CalendarDate, daySeconds: Int = 86_400,
+        timeZone: String = RoundRecord.defaultTimeZone, closesOnDay: Int = 30, scoringDays: Int = 14
     ) {
         (self.institutionID, self.name, self.track, self.field, self.policy) = (institutionID, name, track, field, policy)
-        (self.calendar, self.seed, self.startDate, self.daySeconds) = (calendar, seed, startDate, daySeconds)
+        self.calendar = calendar ?? .official(unloadedYears: .byDefault(rehearsal: daySeconds < 86_400))
+        (self.seed, self.startDate, self.daySeconds, self.timeZone) = (seed, startDate, daySeconds, timeZone)
         (self.closesOnDay, self.scoringDays) = (closesOnDay, scoringDays)
     }
 }
@@ -79,17 +82,31 @@ extension AssessmentStore {
             throw StoreError(.invalidInput, "no occupation has the code \(draft.field)", field: "field")
         default: break
         }
-        guard draft.daySeconds > 0, draft.closesOnDay >= 0, draft.scoringDays > 0 else {
-            throw StoreError(.invalidInput, "daySeconds and scoringDays must be positive and closesOnDay not negative")
+        guard (1...86_400).contains(draft.daySeconds), draft.closesOnDay >= 0, draft.scoringDays > 0 else {
+            throw StoreError(.invalidInput, "daySeconds must be 1 to 86400, scoringDays positive and closesOnDay not negative")
+        }
+        guard let zone = RoundRecord.zone(draft.timeZone) else {
+            throw StoreError(.invalidInput, "\(draft.timeZone) is not a time zone; give an IANA name such as Asia/Shanghai", field: "timeZone")
+        }
+        // A production round's dates are the real dates of its zone: it cannot start in the past,
+        // or ages, years of experience and certificates' dates would follow a day that is gone.
+        if draft.daySeconds == 86_400 {
+            let today = try RoundRecord.civilDate(of: try await now(on: connection), in: zone)
+            guard draft.startDate >= today else {
+                throw StoreError(
+                    .invalidInput,
+                    "a round starts today (\(today) in \(draft.timeZone)) or later, not \(draft.startDate); "
+                        + "a rehearsal on a compressed clock (daySeconds below 86400) may be dated freely", field: "startDate")
+            }
         }
         guard
             let id = try await first(
                 """
                 INSERT INTO rounds (institution_id, name, track, field, policy, calendar, state, seed, start_date, day_seconds,
-                                    closes_on_day, scoring_days)
+                                    time_zone, closes_on_day, scoring_days)
                 SELECT \(draft.institutionID), \(draft.name), \(draft.track.rawValue), \(draft.field), \(try Self.json(draft.policy))::jsonb,
                        \(try Self.json(draft.calendar))::jsonb, 'open', \(draft.seed), \(draft.startDate.description)::date,
-                       \(draft.daySeconds), \(draft.closesOnDay), \(draft.scoringDays)
+                       \(draft.daySeconds), \(draft.timeZone), \(draft.closesOnDay), \(draft.scoringDays)
                 WHERE EXISTS (SELECT 1 FROM institutions WHERE id = \(draft.institutionID))
                 RETURNING id
                 """, as: Int64.self, on: connection)
@@ -108,7 +125,8 @@ extension AssessmentStore {
         let rows = try await connection.query(
             """
             SELECT institution_id, name, track, field, policy::text, calendar::text, state, seed, start_date::text, day_seconds,
-                   started_at, closes_on_day, scoring_days, notice_ends::text, appeals_end::text
+                   started_at, closes_on_day, scoring_days, notice_ends::text, appeals_end::text, time_zone,
+                   notice_published_on::text
             FROM rounds WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
             """, logger: logger)
         for try await row in rows {
@@ -122,10 +140,13 @@ extension AssessmentStore {
             let scoringDays = try cells[12].decode(Int.self)
             let noticeEnds = try cells[13].decode(String?.self)
             let appealsEnd = try cells[14].decode(String?.self)
+            let timeZone = try cells[15].decode(String.self)
+            let noticePublished = try cells[16].decode(String?.self)
             let storedPolicy = try Self.decode(Policy.self, policy)
             let problems = storedPolicy.problems()
             guard problems.isEmpty, (1...86_400).contains(daySeconds), closesOnDay >= 0, scoringDays > 0,
-                let track = RoundRecord.Track(rawValue: track), let state = RoundState(rawValue: state)
+                let track = RoundRecord.Track(rawValue: track), let state = RoundState(rawValue: state),
+                let zone = RoundRecord.zone(timeZone)
             else {
                 throw StoreError(
                     .invalidStoredData,
@@ -135,8 +156,9 @@ extension AssessmentStore {
             return RoundRecord(
                 id: id, institutionID: institution, name: name, track: track, field: field,
                 policy: storedPolicy, calendar: try Self.decode(WorkingCalendar.self, calendar),
-                state: state, seed: seed, startDate: try .column(startDate), daySeconds: daySeconds,
+                state: state, seed: seed, startDate: try .column(startDate), daySeconds: daySeconds, timeZone: zone,
                 startedAt: startedAt, closesOnDay: closesOnDay, scoringDays: scoringDays,
+                noticePublishedOn: try noticePublished.map(CalendarDate.column),
                 noticeEnds: try noticeEnds.map(CalendarDate.column), appealsEnd: try appealsEnd.map(CalendarDate.column))
         }
         throw StoreError(.notFound, "no round has the id \(id)")
@@ -206,11 +228,29 @@ extension AssessmentStore {
         return advanced
     }
 
-    /// Records the notice's and the appeal window's last days.
-    public func setNoticeDates(round: Int64, noticeEnds: CalendarDate, appealsEnd: CalendarDate, on connection: PostgresConnection) async throws {
+    /// Loads a year's holiday schedule into a locked round's calendar; counts already made (a
+    /// published notice's end, an appeal window) stand as they were told.
+    public func loadHolidaySchedule(_ schedule: HolidaySchedule, into round: RoundRecord, actor: Actor, on connection: PostgresConnection)
+        async throws
+    {
+        var calendar = round.calendar
+        calendar.load(schedule)
+        try await connection.query(
+            "UPDATE rounds SET calendar = \(try Self.json(calendar))::jsonb WHERE id = \(round.id)", logger: logger)
+        try await AuditLog.append(
+            actor: actor, action: "load holiday schedule", subject: .round(round.id),
+            detail: ["year": "\(schedule.year)", "holidays": "\(schedule.holidays.count)", "adjustedWorkdays": "\(schedule.adjustedWorkdays.count)"],
+            on: connection, logger: logger)
+    }
+
+    /// Records the day the notice went up (the day results are notified) and its and the appeal window's last days.
+    public func setNoticeDates(
+        round: Int64, publishedOn: CalendarDate, noticeEnds: CalendarDate, appealsEnd: CalendarDate, on connection: PostgresConnection
+    ) async throws {
         try await connection.query(
             """
-            UPDATE rounds SET notice_ends = \(noticeEnds.description)::date, appeals_end = \(appealsEnd.description)::date
+            UPDATE rounds SET notice_published_on = \(publishedOn.description)::date, notice_ends = \(noticeEnds.description)::date,
+                              appeals_end = \(appealsEnd.description)::date
             WHERE id = \(round)
             """, logger: logger)
     }
@@ -225,8 +265,11 @@ extension AssessmentStore {
         try await connection.query("SELECT 1 FROM rounds WHERE id = \(roundID) FOR SHARE", logger: logger)
         let round = try await round(roundID, on: connection)
         let now = try await now(on: connection)
-        guard round.state == .open, now < round.instant(afterDays: Double(round.closesOnDay)) else {
+        guard round.state == .open, now < round.applicationsClose else {
             throw StoreError(.wrongState, "round \(roundID) does not take applications any more")
+        }
+        guard now >= round.start(of: round.startDate) else {
+            throw StoreError(.wrongState, "round \(roundID) takes applications from \(round.startDate)")
         }
         switch (round.track, target) {
         case (.title, .title(let series, _, _)) where series == round.field: break

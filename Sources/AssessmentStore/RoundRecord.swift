@@ -33,31 +33,87 @@ public struct RoundRecord: Sendable {
     public let startDate: CalendarDate
     /// Seconds per day of its clock: 86,400, or fewer on a compressed clock.
     public let daySeconds: Int
-    /// When day 0 began.
+    /// The zone whose midnight starts a day of a production round.
+    public let timeZone: TimeZone
+    /// When the round was opened: day 0 of a rehearsal's compressed clock began then.
     public let startedAt: Date
     /// The day applications close.
     public let closesOnDay: Int
     /// Days a reviewer has to score.
     public let scoringDays: Int
+    /// The day the public notice went up, which is the day results were notified.
+    public let noticePublishedOn: CalendarDate?
     /// The last day of the public notice, once published.
     public let noticeEnds: CalendarDate?
     /// The last day appeals may be filed, once results are notified.
     public let appealsEnd: CalendarDate?
 
-    /// The instant the round's clock reaches `days` after day 0.
-    public func instant(afterDays days: Double) -> Date {
-        startedAt.addingTimeInterval(days * Double(daySeconds))
-    }
+    /// Where rounds keep their days unless told otherwise.
+    public static let defaultTimeZone = "Asia/Shanghai"
 
-    /// The day of the round's clock at `now`; refuses a day past 2200 (a compressed clock left running).
+    /// A round on a compressed clock: its dates are a rehearsal's, and so are its certificates.
+    public var isRehearsal: Bool { daySeconds < 86_400 }
+
+    /// The day of the round's clock at `now`: the date in the round's zone, or on a rehearsal's
+    /// compressed clock the days run since it opened. Refuses a day past 2200.
     public func day(at now: Date) throws(CalendarError) -> CalendarDate {
-        let days = (now.timeIntervalSince(startedAt) / Double(max(1, daySeconds))).rounded(.down)
+        guard isRehearsal else { return try Self.civilDate(of: now, in: timeZone) }
+        let days = (now.timeIntervalSince(startedAt) / Double(daySeconds)).rounded(.down)
         // Beyond ±1e6 days every date is outside the calendar anyway; clamping keeps Int(_:) from trapping.
         return try startDate.adding(days: Int(min(max(days, -1e6), 1e6)))
     }
 
-    /// The instant `date` begins on the round's clock.
+    /// The instant `date` begins on the round's clock: midnight in the round's zone.
     public func start(of date: CalendarDate) -> Date {
-        instant(afterDays: Double(date.dayNumber - startDate.dayNumber))
+        guard isRehearsal else { return Self.midnight(of: date, in: timeZone) }
+        return startedAt.addingTimeInterval(Double(date.dayNumber - startDate.dayNumber) * Double(daySeconds))
+    }
+
+    /// The instant `days` of the round's clock after `instant`: how long a reviewer has to score.
+    public func instant(_ days: Int, daysAfter instant: Date) -> Date {
+        instant.addingTimeInterval(Double(days) * Double(daySeconds))
+    }
+
+    /// The first instant applications are no longer taken: the start of day `closesOnDay`.
+    public var applicationsClose: Date {
+        if isRehearsal { return instant(closesOnDay, daysAfter: startedAt) }
+        guard let day = try? startDate.adding(days: closesOnDay) else { return .distantFuture }
+        return start(of: day)
+    }
+
+    /// The zone of an IANA name, or nil when it names none.
+    public static func zone(_ identifier: String) -> TimeZone? {
+        guard (1...64).contains(identifier.utf8.count) else { return nil }
+        return TimeZone(identifier: identifier)
+    }
+
+    /// Today in the zone named, by this machine's clock: the earliest start of a production round there.
+    public static func today(inZone identifier: String = defaultTimeZone) throws(CalendarError) -> CalendarDate {
+        guard let zone = zone(identifier) else { throw CalendarError.outsideSupportedDates(of: identifier) }
+        return try civilDate(of: Date(), in: zone)
+    }
+
+    /// The date `instant` falls on in `zone`.
+    public static func civilDate(of instant: Date, in zone: TimeZone) throws(CalendarError) -> CalendarDate {
+        let parts = calendar(in: zone).dateComponents([.year, .month, .day], from: instant)
+        guard let year = parts.year, let month = parts.month, let day = parts.day,
+            let date = CalendarDate(year: year, month: month, day: day)
+        else {
+            throw CalendarError.outsideSupportedDates(of: "\(instant)")
+        }
+        return date
+    }
+
+    static func midnight(of date: CalendarDate, in zone: TimeZone) -> Date {
+        let parts = DateComponents(year: date.year, month: date.month, day: date.day)
+        // A zone whose clocks skip midnight on some day has no 00:00; its day starts at the first instant it has.
+        return calendar(in: zone).date(from: parts).map { calendar(in: zone).startOfDay(for: $0) }
+            ?? Date(timeIntervalSince1970: Double(date.dayNumber) * 86_400 - Double(zone.secondsFromGMT()))
+    }
+
+    private static func calendar(in zone: TimeZone) -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar
     }
 }

@@ -86,7 +86,7 @@ public struct Workflow: Sendable {
 
     /// When a panel drawn now must have scored: the round's scoring days on the round's clock.
     func scoringDue(_ round: RoundRecord, on connection: PostgresConnection) async throws -> Date {
-        try await store.now(on: connection).addingTimeInterval(Double(round.scoringDays) * Double(round.daySeconds))
+        round.instant(round.scoringDays, daysAfter: try await store.now(on: connection))
     }
 
     /// Once no eligible case of the round is undecided, the notice is published. The round row is

@@ -20,7 +20,7 @@ struct APITests {
         return try await api.workflow.openRound(
             RoundDraft(
                 institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
-                startDate: CalendarDate(iso: "2026-11-23")!, closesOnDay: 100))
+                startDate: try RoundRecord.today(), closesOnDay: 100))
     }
 
     @Test("the OpenAPI document is JSON and documents exactly the routes the server answers")
@@ -179,7 +179,7 @@ struct APITests {
             #expect(badClock.status == 422 && badClock.fields == ["daySeconds"], "\(badClock.body)")
             let opened = try await api.request(
                 .POST, "/v1/rounds", token: institution,
-                json: #"{"name": "Economics 2026", "track": "title", "field": "economics", "startDate": "2026-11-23", "seed": 7}"#)
+                json: #"{"name": "Economics 2026", "track": "title", "field": "economics", "startDate": "\#(try RoundRecord.today())", "seed": 7}"#)
             #expect(opened.status == 201, "\(opened.body)")
             let round = try #require(opened.json["id"] as? Int)
 
@@ -363,7 +363,7 @@ struct APITests {
 
             let number = try await api.client.withConnection { connection in
                 try await api.workflow.store.issueCertificate(
-                    application: Int64(application), issuedOn: CalendarDate(iso: "2026-12-01")!,
+                    application: Int64(application), issuedOn: CalendarDate(iso: "2026-12-01")!, rehearsal: false,
                     signer: .ephemeral(), on: connection)
             }
             let bare = try await api.request(.GET, "/v1/certificates/\(number)")
@@ -494,6 +494,7 @@ struct APITests {
                 ("/v1/applications/{id}/appeal", .applicant, true), ("/v1/applications/{id}/objections", nil, true),
                 ("/v1/reviews/{id}/conflict", .reviewer, false), ("/v1/reviews/{id}/score", .reviewer, true),
                 ("/v1/reviewers", .institution, true), ("/v1/rounds", .institution, true), ("/v1/rounds/{id}/close", .institution, false),
+                ("/v1/rounds/{id}/calendar/schedules", .institution, true),
                 ("/v1/applications/{id}/vote", .institution, true), ("/v1/applications/{id}/skills-result", .institution, true),
                 ("/v1/objections/{id}/handle", .institution, true), ("/v1/rounds/{id}/confirm", .bureau, false),
                 ("/v1/rounds/{id}/objections/dismiss", .institution, true),

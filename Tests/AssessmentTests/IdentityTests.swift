@@ -148,7 +148,9 @@ struct CalendarDateTests {
         #expect(throws: CalendarError.self) { try WorkingCalendar().workingDay(-1, after: date("2026-09-29")) }
         var policy = Policy()
         policy.appealWindowDays = Int.max
-        #expect(throws: CalendarError.self) { try Appeals.windowEnds(resultNotifiedOn: date("2026-09-29"), policy: policy) }
+        #expect(throws: CalendarError.self) {
+            try Appeals.windowEnds(resultNotifiedOn: date("2026-09-29"), policy: policy, calendar: WorkingCalendar())
+        }
         let everyDayOff = WorkingCalendar(holidays: Set((0..<180).map { CalendarDate(dayNumber: date("2200-07-01").dayNumber + $0)! }))
         #expect(throws: CalendarError.self, "a calendar with no working day left ends at 2200, it does not loop") {
             try everyDayOff.workingDay(5, after: date("2200-07-01"))

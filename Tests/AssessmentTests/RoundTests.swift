@@ -1,5 +1,6 @@
 import Assessment
 import Crypto
+import Foundation
 import Testing
 
 @Suite("Rounds, notices, appeals and certificates")
@@ -18,6 +19,51 @@ struct RoundTests {
         var seven = policy
         seven.noticeWorkingDays = 7
         #expect(try WorkingCalendar().noticeEnds(publishedOn: date("2026-11-20"), policy: seven) == date("2026-12-01"))
+    }
+
+    @Test("the shipped 2026 schedule: a notice published on 29 September 2026 ends on 12 October")
+    func officialNotice() throws {
+        let official = WorkingCalendar.official()
+        #expect(try official.noticeEnds(publishedOn: date("2026-09-29"), policy: policy) == date("2026-10-12"))
+        #expect(try WorkingCalendar().noticeEnds(publishedOn: date("2026-09-29"), policy: policy) == date("2026-10-06"), "weekends only")
+        // Spring Festival 2025: 28 January to 4 February off; Sunday 26 January and Saturday 8 February worked.
+        #expect(try official.isWorkingDay(date("2025-01-26")))
+        #expect(try !official.isWorkingDay(date("2025-02-03")))
+        #expect(try official.isWorkingDay(date("2025-02-08")))
+        #expect(try official.noticeEnds(publishedOn: date("2025-01-24"), policy: policy) == date("2025-02-07"), "26 Jan, 27 Jan, 5, 6, 7 Feb")
+        // Each year's days off and moved working days, counted against the notices.
+        #expect(HolidaySchedule.official[2025]?.holidays.count == 28 && HolidaySchedule.official[2025]?.adjustedWorkdays.count == 5)
+        #expect(HolidaySchedule.official[2026]?.holidays.count == 33 && HolidaySchedule.official[2026]?.adjustedWorkdays.count == 6)
+    }
+
+    @Test("a period in calendar days ending on a day off ends on the next working day; an unloaded year is refused, not guessed")
+    func calendarDaysAndUnloadedYears() throws {
+        var window = policy
+        window.appealWindowDays = 10
+        // 10 days after 25 September 2026 is Monday 5 October, inside the National Day holiday.
+        #expect(try Appeals.windowEnds(resultNotifiedOn: date("2026-09-25"), policy: window, calendar: .official()) == date("2026-10-08"))
+        #expect(try Appeals.windowEnds(resultNotifiedOn: date("2026-09-25"), policy: window, calendar: WorkingCalendar()) == date("2026-10-05"))
+        // A notice published on 28 December 2026 runs into 2027, whose schedule is not shipped.
+        let refusing = WorkingCalendar.official()
+        do {
+            _ = try refusing.noticeEnds(publishedOn: date("2026-12-28"), policy: policy)
+            Issue.record("a count into 2027 must wait for its schedule")
+        } catch {
+            #expect(error.unloadedYear == 2027 && error.message.contains("2027"))
+        }
+        var loaded = refusing
+        loaded.load(try HolidaySchedule(year: 2027, holidays: [date("2027-01-01")], adjustedWorkdays: []))
+        #expect(try loaded.noticeEnds(publishedOn: date("2026-12-28"), policy: policy) == date("2027-01-05"), "29, 30, 31 Dec, 4, 5 Jan")
+        #expect(loaded.schedule(of: 2027)?.holidays == [date("2027-01-01")])
+        #expect(
+            try WorkingCalendar.official(unloadedYears: .weekendsOnly).noticeEnds(publishedOn: date("2026-12-28"), policy: policy)
+                == date("2027-01-04"))
+        // A schedule that cannot be right is refused with its reason.
+        #expect(throws: CalendarError.self) { try HolidaySchedule(year: 2027, holidays: [date("2026-12-31")], adjustedWorkdays: []) }
+        #expect(throws: CalendarError.self) { try HolidaySchedule(year: 2027, holidays: [], adjustedWorkdays: [date("2027-01-04")]) }
+        #expect(throws: CalendarError.self) {
+            try HolidaySchedule(year: 2027, holidays: [date("2027-01-02")], adjustedWorkdays: [date("2027-01-02")])
+        }
     }
 
     @Test("the round moves one step at a time; each refusal says what must happen first")
@@ -59,10 +105,11 @@ struct RoundTests {
 
     @Test("appeals: the window, a fresh panel, and the re-review's result standing")
     func appeals() throws {
-        try Appeals.checkFiling(on: date("2026-12-16"), resultNotifiedOn: date("2026-12-01"), policy: policy)
-        #expect(throws: AppealError.self) {
-            try Appeals.checkFiling(on: date("2026-12-17"), resultNotifiedOn: date("2026-12-01"), policy: policy)
-        }
+        let ends = try Appeals.windowEnds(resultNotifiedOn: date("2026-12-01"), policy: policy, calendar: .official())
+        #expect(ends == date("2026-12-16"), "15 days after 1 December is a Wednesday")
+        try Appeals.checkFiling(on: date("2026-12-16"), resultNotifiedOn: date("2026-12-01"), windowEnds: ends)
+        #expect(throws: AppealError.self) { try Appeals.checkFiling(on: date("2026-12-17"), resultNotifiedOn: date("2026-12-01"), windowEnds: ends) }
+        #expect(throws: AppealError.self) { try Appeals.checkFiling(on: date("2026-11-30"), resultNotifiedOn: date("2026-12-01"), windowEnds: ends) }
         #expect(Appeals.excludedReviewers(earlierPanels: [[ReviewerID("a"), ReviewerID("b")], [ReviewerID("c")]]).count == 3)
         let (result, outcome) = Appeals.standingResult(
             original: CaseResult(passed: false, score: 58),
@@ -102,6 +149,17 @@ struct RoundTests {
         #expect(
             CertificateSigning.verify(content, signature: signature, publicKey: bureau.publicKey, status: revoked)
                 == .revoked(reason: "obtained by fraud", on: date("2027-01-05")))
+        // A rehearsal's certificate verifies as a rehearsal, and its signature vouches for no real certificate.
+        var rehearsal = content
+        rehearsal.rehearsal = true
+        let rehearsalSignature = try CertificateSigning.sign(rehearsal, with: bureau)
+        #expect(CertificateSigning.verify(rehearsal, signature: rehearsalSignature, publicKey: bureau.publicKey, status: .valid) == .rehearsal)
+        #expect(CertificateSigning.verify(content, signature: rehearsalSignature, publicKey: bureau.publicKey, status: .valid) == .invalidSignature)
+        #expect(try JSONDecoder().decode(CertificateContent.self, from: JSONEncoder().encode(rehearsal)) == rehearsal)
+        let storedBeforeRehearsals = #"""
+            {"number": "S1", "holderName": "a", "holderDocumentMasked": "b", "qualification": "q", "level": "l", "issuer": "i", "issuedOn": "2026-12-20"}
+            """#
+        #expect(try JSONDecoder().decode(CertificateContent.self, from: Data(storedBeforeRehearsals.utf8)).rehearsal == false)
         // Moving text between fields changes the bytes even where the concatenation would not.
         var shifted = content
         (shifted.qualification, shifted.level) = ("全媒体运营师 直播运营四级", "/中级工")

@@ -23,7 +23,7 @@ struct ConcurrencyTests {
             let round = try await workflow.openRound(
                 RoundDraft(
                     institutionID: "inst", name: "r", track: .title, field: "economics",
-                    seed: 1, startDate: date("2026-11-23"), closesOnDay: 100))
+                    seed: 1, startDate: try RoundRecord.today(), closesOnDay: 100))
             let target = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
             let born = date("1990-01-01")
             var applications: [Int64] = []

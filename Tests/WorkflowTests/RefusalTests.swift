@@ -71,7 +71,7 @@ struct RefusalTests {
             badPolicy.committeeSize = 4
             let draft = RoundDraft(
                 institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
-                startDate: date("2026-11-23"), closesOnDay: 100)
+                startDate: try RoundRecord.today(), closesOnDay: 100)
             var invalid = draft
             invalid.policy = badPolicy
             await expectRefusal(.invalidInput, mentioning: "committeeSize") { _ = try await workflow.openRound(invalid) }
@@ -155,7 +155,7 @@ struct RefusalTests {
             let round = try await workflow.openRound(
                 RoundDraft(
                     institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
-                    startDate: date("2026-11-23"), closesOnDay: 100))
+                    startDate: try RoundRecord.today(), closesOnDay: 100))
             // As a round opened before the bounds existed could have been stored.
             try await client.query(
                 """

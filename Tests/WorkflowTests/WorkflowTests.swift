@@ -146,7 +146,9 @@ struct WorkflowTests {
                         """
                         SELECT number FROM certificates WHERE application_id = \(cast.applications["plain"]!)
                         """))
-                #expect(try await workflow.certificate(number: number)?.verdict == .valid)
+                // The season runs on a compressed clock: its certificates are a rehearsal's, signed but qualifying nobody.
+                #expect(number.hasPrefix("R-"), "\(number)")
+                #expect(try await workflow.certificate(number: number)?.verdict == .rehearsal)
                 try await workflow.revokeCertificate(number: number, reason: "materials found to be plagiarised")
                 try await eventually("the certificate is revoked") {
                     if case .revoked = try await workflow.certificate(number: number)?.verdict { return true }

@@ -17,20 +17,36 @@ public struct CertificateContent: Sendable, Hashable, Codable {
     public var issuer: String
     /// The day it was issued.
     public var issuedOn: CalendarDate
+    /// Issued by a rehearsal round on a compressed clock: signed, but no qualification.
+    public var rehearsal: Bool
 
     /// Content of a certificate.
     public init(
         number: String, holderName: String, holderDocumentMasked: String, qualification: String, level: String,
-        issuer: String, issuedOn: CalendarDate
+        issuer: String, issuedOn: CalendarDate, rehearsal: Bool = false
     ) {
         (self.number, self.holderName, self.holderDocumentMasked) = (number, holderName, holderDocumentMasked)
-        (self.qualification, self.level, self.issuer, self.issuedOn) = (qualification, level, issuer, issuedOn)
+        (self.qualification, self.level, self.issuer, self.issuedOn, self.rehearsal) = (qualification, level, issuer, issuedOn, rehearsal)
+    }
+
+    private enum CodingKeys: String, CodingKey { case number, holderName, holderDocumentMasked, qualification, level, issuer, issuedOn, rehearsal }
+
+    /// Decodes a content; one stored before rehearsals existed is a real certificate.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            number: try container.decode(String.self, forKey: .number), holderName: try container.decode(String.self, forKey: .holderName),
+            holderDocumentMasked: try container.decode(String.self, forKey: .holderDocumentMasked),
+            qualification: try container.decode(String.self, forKey: .qualification), level: try container.decode(String.self, forKey: .level),
+            issuer: try container.decode(String.self, forKey: .issuer), issuedOn: try container.decode(CalendarDate.self, forKey: .issuedOn),
+            rehearsal: try container.decodeIfPresent(Bool.self, forKey: .rehearsal) ?? false)
     }
 
     /// Versioned, fixed field order, each field length-prefixed: no two contents share bytes, and
-    /// nothing (JSON key order, whitespace) can make one content encode two ways.
+    /// nothing (JSON key order, whitespace) can make one content encode two ways. A rehearsal's
+    /// bytes start with their own tag, so its signature can never vouch for a real certificate.
     public var canonicalBytes: [UInt8] {
-        var bytes = Array("assess-certificate-v1".utf8)
+        var bytes = Array((rehearsal ? "assess-rehearsal-certificate-v1" : "assess-certificate-v1").utf8)
         for field in [number, holderName, holderDocumentMasked, qualification, level, issuer, issuedOn.description] {
             let utf8 = Array(field.utf8)
             let length = UInt32(utf8.count)
@@ -54,17 +70,19 @@ public enum CertificateSigning {
         case valid
         /// Signed by the bureau, then revoked.
         case revoked(reason: String, on: CalendarDate)
+        /// Signed by the bureau in a rehearsal: it proves the rehearsal ran, and qualifies nobody.
+        case rehearsal
         /// Not signed by this bureau's key, or altered since.
         case invalidSignature
     }
 
-    /// Checks the signature, then the revocation status.
+    /// Checks the signature, then the revocation status, then whether a rehearsal issued it.
     public static func verify(
         _ content: CertificateContent, signature: [UInt8], publicKey: Curve25519.Signing.PublicKey, status: CertificateStatus
     ) -> Verdict {
         guard publicKey.isValidSignature(signature, for: content.canonicalBytes) else { return .invalidSignature }
         switch status {
-        case .valid: return .valid
+        case .valid: return content.rehearsal ? .rehearsal : .valid
         case .revoked(let reason, let on): return .revoked(reason: reason, on: on)
         }
     }

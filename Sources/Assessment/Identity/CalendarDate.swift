@@ -136,16 +136,29 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     }
 }
 
-/// Date arithmetic whose result would fall outside the supported years.
+/// Date arithmetic that cannot be done: a result outside the supported years, or a count of
+/// working days that reaches a year whose holiday schedule is not loaded.
 public struct CalendarError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What was asked, and the range it left.
+    /// What was asked, and why it cannot be answered.
     public let message: String
+    /// The year whose schedule must be loaded before the count can go on, if that is the reason.
+    public let unloadedYear: Int?
 
     init(_ date: CalendarDate, plus amount: String) {
-        message = "\(date) plus \(amount) falls outside the supported dates 1900-01-01 to 2200-12-31"
+        self.init("\(date) plus \(amount) falls outside the supported dates 1900-01-01 to 2200-12-31")
     }
 
-    init(_ message: String) { self.message = message }
+    init(unloadedYear year: Int) {
+        message = "the holiday schedule of \(year) is not loaded; load the year's official schedule into the round's calendar"
+        unloadedYear = year
+    }
+
+    init(_ message: String) { (self.message, unloadedYear) = (message, nil) }
+
+    /// An instant, given as text, whose date lies outside the supported years.
+    public static func outsideSupportedDates(of instant: String) -> CalendarError {
+        CalendarError("\(instant) falls outside the supported dates 1900-01-01 to 2200-12-31")
+    }
 
     /// The message.
     public var description: String { message }

@@ -1,16 +1,17 @@
 /// Appeals (复核): the window, the fresh panel, and the outcome that replaces the original.
 public enum Appeals {
-    /// The last day an applicant notified on `notified` may appeal.
-    public static func windowEnds(resultNotifiedOn notified: CalendarDate, policy: Policy) throws(CalendarError) -> CalendarDate {
-        try notified.adding(days: policy.appealWindowDays)
+    /// The last day an applicant notified on `notified` may appeal: the window's calendar days,
+    /// and if the last of them is not a working day, the next working day.
+    public static func windowEnds(
+        resultNotifiedOn notified: CalendarDate, policy: Policy, calendar: WorkingCalendar
+    ) throws(CalendarError) -> CalendarDate {
+        try calendar.workingDay(onOrAfter: notified.adding(days: policy.appealWindowDays))
     }
 
-    /// Refuses an appeal filed outside the window, saying until when it was open.
-    public static func checkFiling(on date: CalendarDate, resultNotifiedOn notified: CalendarDate, policy: Policy) throws(AppealError) {
+    /// Refuses an appeal filed outside the window the applicant was told of, saying until when it was open.
+    public static func checkFiling(on date: CalendarDate, resultNotifiedOn notified: CalendarDate, windowEnds: CalendarDate) throws(AppealError) {
         guard date >= notified else { throw AppealError("an appeal can only be filed once the result is notified") }
-        let ends: CalendarDate
-        do { ends = try windowEnds(resultNotifiedOn: notified, policy: policy) } catch { throw AppealError(error.message) }
-        guard date <= ends else { throw AppealError("the appeal window closed at the end of \(ends)") }
+        guard date <= windowEnds else { throw AppealError("the appeal window closed at the end of \(windowEnds)") }
     }
 
     /// Reviewers an appeal's panel must not include: everyone who reviewed the case at any earlier stage.

@@ -22,6 +22,20 @@ struct InstitutionRoutes {
             CreatedView(id: try await workflow.openRound(try body.draft(institution: try context.require(.institution))))
         }
         routes.add(
+            .get, "/v1/rounds/{id}/calendar", "My round's days: its zone, its clock and the holiday schedules it counts with",
+            access: .role(.institution), reply: .ok(RoundCalendarView.self, "The calendar")
+        ) { _, context in
+            RoundCalendarView(try await workflow.round(try context.id(), institution: try context.require(.institution)))
+        }
+        routes.add(
+            .post, "/v1/rounds/{id}/calendar/schedules",
+            "Load a year's holiday schedule into my round's calendar; counts already published stand", access: .role(.institution),
+            body: HolidayScheduleBody.self, reply: .noContent("Loaded")
+        ) { _, context, body in
+            try await workflow.loadHolidaySchedule(
+                try body.schedule(field: ""), round: try context.id(), institution: try context.require(.institution))
+        }
+        routes.add(
             .post, "/v1/rounds/{id}/close", "Close a round to applications now", access: .role(.institution),
             reply: .accepted("Closing"), refuses: [409]
         ) { _, context in
@@ -101,6 +115,31 @@ struct InstitutionRoutes {
     }
 }
 
+/// A round's days as its institution set them.
+struct RoundCalendarView: ResponseEncodable, Documented {
+    var timeZone: String
+    var startDate: CalendarDate
+    var daySeconds: Int
+    var rehearsal: Bool
+    var unloadedYears: String
+    var schedules: [HolidaySchedule]
+
+    init(_ round: RoundRecord) {
+        (timeZone, startDate, daySeconds, rehearsal) = (round.timeZone.identifier, round.startDate, round.daySeconds, round.isRehearsal)
+        unloadedYears = round.calendar.unloadedYears.rawValue
+        schedules = round.calendar.years.sorted().compactMap(round.calendar.schedule(of:))
+    }
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "timeZone": .string(), "startDate": .date, "daySeconds": .integer(Bounds.daySeconds),
+            "rehearsal": .boolean.described("a compressed clock: its dates and certificates are a rehearsal's"),
+            "unloadedYears": .oneOf(WorkingCalendar.UnloadedYears.self),
+            "schedules": .array(of: HolidayScheduleBody.schema, "the years loaded, each with its days"),
+        ])
+    }
+}
+
 struct ReviewerBody: RequestBody, Documented {
     var id: String
     var name: String
@@ -136,94 +175,6 @@ struct ReviewerBody: RequestBody, Documented {
             optional: [
                 "employer": .string().orNull, "loadCap": .integer(Bounds.loadCap, "cases at once; 20 unless given"),
                 "conflicts": .array(of: .integer(Bounds.id), count: 0...1_000, "applicant ids the reviewer must never assess"),
-            ])
-    }
-}
-
-struct RoundBody: RequestBody, Documented {
-    /// Changes to the default policy; the round refuses an inconsistent result, naming the field.
-    struct PolicyChanges: Decodable {
-        var reviewersPerCase: Int?
-        var committeeSize: Int?
-        var discrepancyTolerance: Double?
-        var partPassMark: Double?
-        var noticeWorkingDays: Int?
-        var appealWindowDays: Int?
-
-        func validate() throws {
-            typealias Limit = Policy.Bounds
-            if let reviewersPerCase { try Bounds.check(reviewersPerCase, "policy.reviewersPerCase", Limit.reviewersPerCase) }
-            if let committeeSize { try Bounds.check(committeeSize, "policy.committeeSize", Limit.committeeSize) }
-            if let discrepancyTolerance { try Bounds.check(discrepancyTolerance, "policy.discrepancyTolerance", Limit.discrepancyTolerance) }
-            if let partPassMark { try Bounds.check(partPassMark, "policy.partPassMark", Limit.partPassMark) }
-            if let noticeWorkingDays, !Limit.noticeWorkingDays.contains(noticeWorkingDays) {
-                throw invalidField("policy.noticeWorkingDays", "must be 5 or 7")
-            }
-            if let appealWindowDays { try Bounds.check(appealWindowDays, "policy.appealWindowDays", Limit.appealWindowDays) }
-        }
-
-        func applied(to base: Policy) -> Policy {
-            var policy = base
-            if let reviewersPerCase { policy.reviewersPerCase = reviewersPerCase }
-            if let committeeSize { policy.committeeSize = committeeSize }
-            if let discrepancyTolerance { policy.discrepancyTolerance = discrepancyTolerance }
-            if let partPassMark { policy.partPassMark = partPassMark }
-            if let noticeWorkingDays { policy.noticeWorkingDays = noticeWorkingDays }
-            if let appealWindowDays { policy.appealWindowDays = appealWindowDays }
-            return policy
-        }
-
-        static var schema: JSONSchema {
-            typealias Limit = Policy.Bounds
-            return .object(
-                optional: [
-                    "reviewersPerCase": .integer(Limit.reviewersPerCase), "committeeSize": .integer(Limit.committeeSize, "odd"),
-                    "discrepancyTolerance": .number(Limit.discrepancyTolerance), "partPassMark": .number(Limit.partPassMark),
-                    "noticeWorkingDays": .integer(in: Array(Limit.noticeWorkingDays).sorted()), "appealWindowDays": .integer(Limit.appealWindowDays),
-                ], "changes to the default policy")
-        }
-    }
-
-    var name: String
-    var track: String
-    var field: String
-    var startDate: String
-    var closesOnDay: Int?
-    var scoringDays: Int?
-    /// The round's clock: seconds in one of its days. Production keeps 86,400; rehearsals and the
-    /// demo compress the calendar so that deadlines, notices and appeal windows pass in minutes.
-    var daySeconds: Int?
-    var seed: Int64?
-    var policy: PolicyChanges?
-
-    func validate() throws {
-        if let closesOnDay { try Bounds.check(closesOnDay, "closesOnDay", Bounds.closesOnDay) }
-        if let scoringDays { try Bounds.check(scoringDays, "scoringDays", Bounds.scoringDays) }
-        if let daySeconds { try Bounds.check(daySeconds, "daySeconds", Bounds.daySeconds) }
-        if let seed { try Bounds.check(seed, "seed", Bounds.seed) }
-        try policy?.validate()
-    }
-
-    func draft(institution: String) throws -> RoundDraft {
-        guard (1...200).contains(name.count) else { throw invalidField("name", "must have 1 to 200 characters") }
-        guard let track = RoundRecord.Track(rawValue: track) else { throw invalidField("track", "must be title or skill") }
-        guard let start = CalendarDate(iso: startDate) else { throw invalidField("startDate", "must be a date like 2026-11-23") }
-        return RoundDraft(
-            institutionID: institution, name: name, track: track, field: field, policy: (policy?.applied(to: Policy())) ?? Policy(),
-            seed: seed ?? Int64.random(in: Bounds.seed), startDate: start, daySeconds: daySeconds ?? 86_400,
-            closesOnDay: closesOnDay ?? 30, scoringDays: scoringDays ?? 14)
-    }
-
-    static var schema: JSONSchema {
-        .object(
-            required: [
-                "name": .string(length: 1...200), "track": .oneOf(["title", "skill"]), "field": .string(), "startDate": .date,
-            ],
-            optional: [
-                "closesOnDay": .integer(Bounds.closesOnDay, "30 unless given"), "scoringDays": .integer(Bounds.scoringDays, "14 unless given"),
-                "seed": .integer(Bounds.seed, "the panel draw's seed; random unless given"),
-                "daySeconds": .integer(Bounds.daySeconds, "seconds in one day of the round's clock; 86400 unless rehearsing"),
-                "policy": PolicyChanges.schema,
             ])
     }
 }

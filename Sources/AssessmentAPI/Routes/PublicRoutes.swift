@@ -126,6 +126,7 @@ struct CertificateView: Encodable, Sendable, Documented {
         switch record.verdict {
         case .valid: status = "valid"
         case .revoked: status = "revoked"
+        case .rehearsal: status = "rehearsal"
         case .invalidSignature: status = "invalid signature"
         }
         (number, holder, holderDocument) = (content.number, PublicRoutes.mask(content.holderName), content.holderDocumentMasked)
@@ -135,7 +136,9 @@ struct CertificateView: Encodable, Sendable, Documented {
 
     static var schema: JSONSchema {
         .object(required: [
-            "number": .string(), "status": .oneOf(["valid", "revoked", "invalid signature"]), "holder": .string("masked"),
+            "number": .string(),
+            "status": .oneOf(["valid", "revoked", "rehearsal", "invalid signature"], "rehearsal: issued by a rehearsal round, qualifies nobody"),
+            "holder": .string("masked"),
             "holderDocument": .string("masked"), "qualification": .string(), "level": .string(), "issuer": .string(), "issuedOn": .date,
             "signatureValid": .boolean,
         ])

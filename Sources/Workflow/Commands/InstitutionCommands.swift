@@ -24,9 +24,19 @@ extension Workflow {
             let round = try await store.round(id, on: connection)
             try await enqueue(
                 CloseApplications(round: id), once: .round(id),
-                runAt: round.instant(afterDays: Double(draft.closesOnDay)), on: connection)
+                runAt: round.applicationsClose, on: connection)
             try await Outbox.owe(.roundOpened, about: .round(id), to: .institution(draft.institutionID), on: connection, logger: logger)
             return id
+        }
+    }
+
+    /// An institution loads a year's holiday schedule into its round's calendar, for a year the
+    /// product does not ship; a notice waiting on that year goes on at its next try.
+    public func loadHolidaySchedule(_ schedule: HolidaySchedule, round id: Int64, institution: String) async throws {
+        try await transaction { connection in
+            let round = try await store.round(id, lock: true, on: connection)
+            guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
+            try await store.loadHolidaySchedule(schedule, into: round, actor: .institution(institution), on: connection)
         }
     }
 

@@ -10,6 +10,13 @@ public struct PublishNotice: JobArgs {
     /// The round.
     public var round: Int64
 
+    /// The notice's last day and the appeal window's, counted on the round's calendar.
+    static func noticeDates(of round: RoundRecord, publishedOn today: CalendarDate) throws(CalendarError) -> (CalendarDate, CalendarDate) {
+        let noticeEnds = try round.calendar.noticeEnds(publishedOn: today, policy: round.policy)
+        let appealsEnd = try Appeals.windowEnds(resultNotifiedOn: today, policy: round.policy, calendar: round.calendar)
+        return (noticeEnds, appealsEnd)
+    }
+
     struct Handler: JobHandler {
         let workflow: Workflow
 
@@ -18,13 +25,22 @@ public struct PublishNotice: JobArgs {
             try await context.withTransaction { connection in
                 var round = try await store.round(args.round, lock: true, on: connection)
                 guard round.state == .scoring else { return }
+                let today = try await store.today(of: round, on: connection)
+                let noticeEnds: CalendarDate
+                let appealsEnd: CalendarDate
+                do {
+                    (noticeEnds, appealsEnd) = try PublishNotice.noticeDates(of: round, publishedOn: today)
+                } catch let error as CalendarError {
+                    guard let year = error.unloadedYear else { throw error }
+                    // Publishing a notice end that a later schedule could move would mislead everyone named in it.
+                    context.logger.warning("the round's notice waits for a holiday schedule", metadata: ["round": "\(round.id)", "year": "\(year)"])
+                    throw JobControl.snooze(.seconds(min(3_600, round.daySeconds)))
+                }
                 try await store.advance(round, to: .deliberation, actor: .system, on: connection)
                 round = try await store.round(round.id, on: connection)
                 try await store.advance(round, to: .publicNotice, actor: .system, on: connection)
-                let today = try await store.today(of: round, on: connection)
-                let noticeEnds = try round.calendar.noticeEnds(publishedOn: today, policy: round.policy)
-                let appealsEnd = try Appeals.windowEnds(resultNotifiedOn: today, policy: round.policy)
-                try await store.setNoticeDates(round: round.id, noticeEnds: noticeEnds, appealsEnd: appealsEnd, on: connection)
+                try await store.setNoticeDates(
+                    round: round.id, publishedOn: today, noticeEnds: noticeEnds, appealsEnd: appealsEnd, on: connection)
                 try await Outbox.oweDecidedApplicants(
                     .result, round: round.id, payload: ["appealsEnd": appealsEnd.description],
                     on: connection, logger: context.logger)

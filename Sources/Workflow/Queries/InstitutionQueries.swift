@@ -28,6 +28,13 @@ extension Workflow {
         return (round.state, counts)
     }
 
+    /// One of the institution's own rounds; another institution's is not found.
+    public func round(_ id: Int64, institution: String) async throws -> RoundRecord {
+        let round = try await transaction { try await store.round(id, on: $0) }
+        guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
+        return round
+    }
+
     /// A round and its applications by stage, for an operator.
     public func progress(round id: Int64) async throws -> (round: RoundRecord, counts: [ApplicationState: Int]) {
         try await transaction { connection in
