@@ -61,7 +61,7 @@ struct RoundBench: AsyncParsableCommand {
                 report(
                     """
                     bench round: round \(round), \(bench.applications) title applications, panels of 3 from a pool of \
-                    \(bench.reviewerCount), every score and vote sent by \(bench.clients) simulated clients; 1 s per day; \
+                    \(bench.reviewerCount), every score and ballot sheet (a committee of 25) sent by \(bench.clients) simulated clients; 1 s per day; \
                     \(audit.entries) audit entries sealed and verified
                     """, ["seconds": seconds, "jobs": Double(jobCount), "certificates": Double(certificateCount)], json: bench.json)
             }
@@ -107,10 +107,20 @@ struct RoundBench: AsyncParsableCommand {
         }
         _ = try await concurrently(assignments, width: clients) { try await workflow.submitScore(reviewer: $0.1, application: $0.0, score: 80) }
         try await waitFor(client, "SELECT (count(*) = 0)::int FROM applications WHERE state <> 'scored'")
-        var scored: [Int64] = []
-        for try await id in try await client.query("SELECT id FROM applications").decode(Int64.self) { scored.append(id) }
-        _ = try await concurrently(scored, width: clients) {
-            try await workflow.recordVote(application: $0, members: 5, yes: 5, no: 0, abstain: 0, institution: "bench")
+        // The committee of 25 meets on up to 2,000 cases at a time; each member casts one sheet.
+        let members = try await workflow.drawCommittee(round: round, institution: "bench", seed: 42).members
+        while true {
+            let meeting: Int64
+            do {
+                meeting = try await workflow.openMeeting(round: round, institution: "bench", heldOn: nil, present: Set(members), recusals: [:])
+            } catch let error as StoreError where error.code == .wrongState {
+                break  // no case awaits the committee
+            }
+            _ = try await concurrently(members, width: clients) { member in
+                let sheet = try await workflow.ballotSheet(meeting: meeting, member: member.rawValue)
+                let choices = Dictionary(uniqueKeysWithValues: sheet.entries.map { ($0.application, BallotChoice.yes) })
+                try await workflow.castBallotSheet(meeting: meeting, member: member.rawValue, choices: choices)
+            }
         }
         try await waitFor(client, "SELECT count(*)::int FROM round_confirmations WHERE round_id = \(round)")
         try await workflow.confirmRound(round, by: "bench")

@@ -39,6 +39,7 @@ public struct APIServer: Sendable {
             ApplicantRoutes(workflow: workflow, trustedProxies: trustedProxies).endpoints,
             ReviewerRoutes(workflow: workflow).endpoints,
             InstitutionRoutes(workflow: workflow).endpoints,
+            CommitteeRoutes(workflow: workflow).endpoints,
             BureauRoutes(workflow: workflow).endpoints,
             SubscriptionRoutes(notifier: notifier).endpoints,
         ]

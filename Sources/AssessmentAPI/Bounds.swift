@@ -24,10 +24,6 @@ enum Bounds {
     static let daySeconds = 1...86_400
     /// A round's panel seed: at most 2^53 - 1, so that a JavaScript client reads it back exactly.
     static let seed: ClosedRange<Int64> = 1...9_007_199_254_740_991
-    /// Members of a committee and their ballot counts.
-    static let committeeMembers = CommitteeVote.memberRange
-    /// Ballot counts.
-    static let ballots = 0...CommitteeVote.memberRange.upperBound
     /// The year of a holiday schedule loaded into a round's calendar.
     static let scheduleYear = 2000...2200
     /// Hours a rotated webhook secret stays valid beside the new one.

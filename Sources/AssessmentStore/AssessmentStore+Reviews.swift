@@ -16,6 +16,14 @@ public enum ReviewStage: Int16, Sendable, Codable {
 public enum VoteStage: Int16, Sendable, Codable {
     case original = 0
     case appeal = 1
+
+    /// Its name where people read it.
+    public var name: String {
+        switch self {
+        case .original: "original"
+        case .appeal: "appeal"
+        }
+    }
 }
 
 /// A reviewer's assignment to a case.

@@ -229,10 +229,11 @@ struct APITests {
                     """) == 1)
             #expect(try await api.client.scalar("SELECT count(*)::int FROM assignments WHERE reviewer_id = 'r2' AND state = 'replaced'") == 1)
 
-            let foreignVote = try await api.request(
-                .POST, "/v1/applications/\(application)/vote", token: stranger,
-                json: #"{"members": 5, "yes": 5, "no": 0, "abstain": 0}"#)
-            #expect(foreignVote.status == 403, "\(foreignVote.body)")
+            let foreignDraw = try await api.request(.POST, "/v1/rounds/\(round)/committee", token: stranger, json: "{}")
+            #expect(foreignDraw.status == 404, "another institution's round: \(foreignDraw.body)")
+            let countsOnly = try await api.request(
+                .POST, "/v1/applications/\(application)/vote", token: stranger, json: #"{"members": 1, "yes": 1, "no": 0, "abstain": 0}"#)
+            #expect(countsOnly.status == 404, "a committee is no number a caller supplies: \(countsOnly.body)")
             #expect(try await api.client.scalar("SELECT count(*)::int FROM votes") == 0)
             let early = try await api.request(
                 .POST, "/v1/applications/\(application)/objections",
@@ -495,7 +496,9 @@ struct APITests {
                 ("/v1/reviews/{id}/conflict", .reviewer, false), ("/v1/reviews/{id}/score", .reviewer, true),
                 ("/v1/reviewers", .institution, true), ("/v1/rounds", .institution, true), ("/v1/rounds/{id}/close", .institution, false),
                 ("/v1/rounds/{id}/calendar/schedules", .institution, true),
-                ("/v1/applications/{id}/vote", .institution, true), ("/v1/applications/{id}/skills-result", .institution, true),
+                ("/v1/applications/{id}/skills-result", .institution, true),
+                ("/v1/rounds/{id}/committee", .institution, true), ("/v1/rounds/{id}/meetings", .institution, true),
+                ("/v1/meetings/{id}/close", .institution, false), ("/v1/meetings/{id}/ballot", .reviewer, true),
                 ("/v1/objections/{id}/handle", .institution, true), ("/v1/rounds/{id}/confirm", .bureau, false),
                 ("/v1/rounds/{id}/objections/dismiss", .institution, true),
                 ("/v1/certificates/{number}/revoke", .bureau, true), ("/v1/subscriptions", .institution, true),

@@ -114,7 +114,7 @@ struct RoundCalendarTests {
             let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
             let today = try todayInShanghai()
             let policy = #"""
-                {"titleYears": {"4": {"doctorate": 3}}, "skillYears": {"3": 3}, "minimumSkillsAge": 18, "committeeSize": 11,
+                {"titleYears": {"4": {"doctorate": 3}}, "skillYears": {"3": 3}, "minimumSkillsAge": 18, "committeeSize": 11, "committeeKind": "specialty",
                  "reviewersPerCase": 5, "quorum": {"numerator": 3, "denominator": 4}, "passFraction": {"numerator": 1, "denominator": 2},
                  "trimmedMeanFrom": 7, "discrepancyTolerance": 10, "closestScoresKept": 3, "partPassMark": 70, "noticeWorkingDays": 7,
                  "appealWindowDays": 20, "blindReview": false, "reviewerLoadCap": 12}
@@ -127,7 +127,7 @@ struct RoundCalendarTests {
             var expected = Policy()
             expected.titleYears[.deputySenior]?[.doctorate] = 3
             expected.skillYears[3] = 3
-            (expected.minimumSkillsAge, expected.committeeSize, expected.reviewersPerCase) = (18, 11, 5)
+            (expected.minimumSkillsAge, expected.committeeSize, expected.committeeKind, expected.reviewersPerCase) = (18, 11, .specialty, 5)
             (expected.quorum, expected.passFraction) = (Fraction(3, 4), Fraction(1, 2))
             (expected.trimmedMeanFrom, expected.discrepancyTolerance, expected.closestScoresKept) = (7, 10, 3)
             (expected.partPassMark, expected.noticeWorkingDays, expected.appealWindowDays) = (70, 7, 20)
@@ -143,6 +143,7 @@ struct RoundCalendarTests {
                 (#"{"skillYears": {"5": 1}}"#, "policy.skillYears"),
                 (#"{"minimumSkillsAge": 15}"#, "policy.minimumSkillsAge"),
                 (#"{"committeeSize": 12}"#, "policy.committeeSize"),
+                (#"{"committeeKind": "national"}"#, "policy.committeeKind"),
                 (#"{"trimmedMeanFrom": 2}"#, "policy.trimmedMeanFrom"),
                 (#"{"closestScoresKept": 16}"#, "policy.closestScoresKept"),
                 (#"{"reviewerLoadCap": 0}"#, "policy.reviewerLoadCap"),

@@ -105,8 +105,9 @@ struct EligibilityTests {
         policy.quorum = Fraction(4, 3)
         policy.minimumSkillsAge = 15
         let problems = policy.problems()
-        #expect(problems.count == 4)
+        #expect(problems.count == 5)
         #expect(problems.contains { $0.contains("committeeSize must be odd") })
+        #expect(problems.contains { $0.contains("below the national minimum of 25") })
         #expect(problems.contains { $0.contains("minimumSkillsAge must be 16 to 70") })
     }
 

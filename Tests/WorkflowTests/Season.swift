@@ -98,6 +98,7 @@ func castSeason(_ workflow: Workflow, startDate: CalendarDate) async throws -> C
     var policy = Policy()
     policy.reviewersPerCase = 3
     policy.committeeSize = 5
+    policy.pilotCommittee = true
     policy.appealWindowDays = 3
     cast.titleRound = try await workflow.openRound(
         RoundDraft(

@@ -52,10 +52,13 @@ struct WorkflowTests {
                 SELECT count(*)::int FROM applications WHERE round_id = \(cast.titleRound) AND state IN ('eligible', 'assigned')
                 """) == 0
         }
-        for role in ["colleague", "conflicted", "plain", "disputed", "slow-panel"] {
-            try await workflow.recordVote(application: app[role]!, members: 5, yes: 5, no: 0, abstain: 0, institution: cast.institution)
-        }
-        try await workflow.recordVote(application: app["appellant"]!, members: 5, yes: 1, no: 4, abstain: 0, institution: cast.institution)
+        // The committee of 5 (a pilot) meets with every member; each casts one sheet, and only the counts remain.
+        let committee = try await workflow.drawCommittee(round: cast.titleRound, institution: cast.institution, seed: 20_261_205)
+        #expect(committee.members.count == 5 && committee.pool.count == cast.reviewers.count && committee.isReproducible)
+        let first = try await Self.meet(workflow, round: cast.titleRound, institution: cast.institution) { $0 == app["appellant"]! ? .no : .yes }
+        let firstMeeting = try await workflow.meeting(first, institution: cast.institution)
+        #expect(firstMeeting.state == .closed && firstMeeting.sheetsCast == 5 && firstMeeting.cases.count == 6)
+        #expect(try await client.scalar("SELECT count(*)::int FROM ballot_sheets WHERE meeting_id = \(first)") == 5)
         try await workflow.recordSkillsResult(application: app["foreign"]!, parts: [.theory: 85, .skill: 90], institution: cast.institution)
         try await workflow.recordSkillsResult(application: app["failing"]!, parts: [.theory: 70, .skill: 50], institution: cast.institution)
         try await eventually(timeout: .seconds(20), "the title results are published") {
@@ -98,11 +101,18 @@ struct WorkflowTests {
         }
         // A title appeal goes back to the committee: the fresh panel's 75 decides nothing by itself.
         #expect(try await client.text("SELECT outcome FROM appeals WHERE application_id = \(app["appellant"]!)") == nil)
-        try await workflow.recordVote(application: app["appellant"]!, members: 5, yes: 1, no: 1, abstain: 0, institution: cast.institution)
-        try await eventually(timeout: .seconds(20), "a vote without enough members present is void") {
-            try await client.scalar("SELECT count(*)::int FROM votes WHERE application_id = \(app["appellant"]!) AND stage = 1") == 0
+        // Four members meet (a quorum), but two are recused from the case: too few may vote, and the ballot is void.
+        let members = committee.members
+        let recused = try await Self.meet(
+            workflow, round: cast.titleRound, institution: cast.institution, present: Array(members.prefix(4)),
+            recusals: [app["appellant"]!: [members[0], members[1]]]
+        ) { _ in .yes }
+        #expect(try await workflow.meeting(recused, institution: cast.institution).cases.first?.recused == [members[0], members[1]].sorted())
+        try await eventually(timeout: .seconds(20), "a vote without enough members entitled to vote is void") {
+            try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'vote void: no quorum'") == 1
         }
-        try await workflow.recordVote(application: app["appellant"]!, members: 5, yes: 5, no: 0, abstain: 0, institution: cast.institution)
+        #expect(try await client.scalar("SELECT count(*)::int FROM votes WHERE application_id = \(app["appellant"]!) AND stage = 1") == 0)
+        _ = try await Self.meet(workflow, round: cast.titleRound, institution: cast.institution) { _ in .yes }
         try await eventually(timeout: .seconds(20), "the committee's second ballot decides the appeal") {
             try await client.text("SELECT outcome FROM appeals WHERE application_id = \(app["appellant"]!)") == "overturned"
         }
@@ -128,6 +138,23 @@ struct WorkflowTests {
             try await client.scalar("SELECT count(*)::int FROM certificates") == 7
         }
         return cast
+    }
+
+    /// The committee meets, with every member present unless told otherwise; each casts one sheet
+    /// with `choice` on every case of it. Returns the meeting.
+    static func meet(
+        _ workflow: Workflow, round: Int64, institution: String, present: [ReviewerID]? = nil, recusals: [Int64: Set<ReviewerID>] = [:],
+        _ choice: (Int64) -> BallotChoice
+    ) async throws -> Int64 {
+        let members = try await workflow.committee(round: round, institution: institution).members
+        let attending = present ?? members
+        let meeting = try await workflow.openMeeting(round: round, institution: institution, heldOn: nil, present: Set(attending), recusals: recusals)
+        for member in attending {
+            let sheet = try await workflow.ballotSheet(meeting: meeting, member: member.rawValue)
+            let choices = Dictionary(uniqueKeysWithValues: sheet.entries.map { ($0.application, choice($0.application)) })
+            try await workflow.castBallotSheet(meeting: meeting, member: member.rawValue, choices: choices)
+        }
+        return meeting
     }
 
     @Test("a season runs end to end: eligibility, conflict-free panels, a discrepancy, a missed deadline, votes, an appeal, certificates")

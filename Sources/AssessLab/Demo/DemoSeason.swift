@@ -58,7 +58,6 @@ struct DemoSeason: Sendable {
         func dispute(_ application: Int64) { state.withLock { $0.disputed[application] = 0 } }
         func appeal(_ application: Int64, score: Double) { state.withLock { $0.appeal[application] = score } }
         /// The score planned for an appeal's fresh panel; the committee votes by it, as by any score.
-        func appealScore(_ application: Int64) -> Double { state.withLock { $0.appeal[application] ?? 0 } }
         var scores: Int { state.withLock { $0.scores } }
         func scored() { state.withLock { $0.scores += 1 } }
 
@@ -86,6 +85,9 @@ struct DemoSeason: Sendable {
         return result
     }
 
+    /// A seed the API takes (1 to 2^53 - 1, exact in JavaScript) from the run's 64-bit seed.
+    static func apiSeed(_ seed: UInt64) -> Int64 { Int64(seed >> 12) + 1 }
+
     func play() async throws -> (facts: Facts, applicants: [Applicant]) {
         var facts = Facts()
         var phases: [(name: String, seconds: Double)] = []
@@ -93,10 +95,11 @@ struct DemoSeason: Sendable {
         let bureau = try await issueToken("bureau", "demo-officer")
         try await phase("open the rounds", &phases) {
             say("The institution opens a title round (economics, 经济专业) and a skills sitting (全媒体运营师, level 4).")
-            let policy: [String: Any] = ["reviewersPerCase": 3, "committeeSize": 5, "appealWindowDays": 3, "noticeWorkingDays": 5]
+            // The committee has the national 25 members of a series committee.
+            let policy: [String: Any] = ["reviewersPerCase": 3, "appealWindowDays": 3, "noticeWorkingDays": 5]
             let common: [String: Any] = [
                 "startDate": startDate.description, "closesOnDay": 30, "scoringDays": 12,
-                "daySeconds": daySeconds, "seed": Int64(bitPattern: seed >> 1), "policy": policy,
+                "daySeconds": daySeconds, "seed": Self.apiSeed(seed), "policy": policy,
             ]
             facts.titleRound = try await id(
                 api.send(
@@ -120,6 +123,9 @@ struct DemoSeason: Sendable {
         }
         facts.reviewers = reviewers.count
         facts.silentReviewer = reviewers[3].id
+        let committee = try await phase("committee draw", &phases) {
+            try await drawCommittee(round: facts.titleRound, reviewers: reviewers, institution: institution)
+        }
         try await phase("staffing", &phases) {
             for round in [facts.titleRound, facts.skillsRound] {
                 try await api.send(.POST, "/v1/rounds/\(round)/close", token: institution)
@@ -136,7 +142,8 @@ struct DemoSeason: Sendable {
         let reviewing = Task { await keepReviewing(answering, plan: plan) }
         defer { reviewing.cancel() }
         try await phase("scoring, votes and examinations", &phases) {
-            let decided = try await scoreAndDecide(facts.titleRound, facts.skillsRound, institution: institution, applicants: applicants, plan: plan)
+            let decided = try await scoreAndDecide(
+                facts.titleRound, facts.skillsRound, committee: committee, institution: institution, applicants: applicants, plan: plan)
             facts.votes = decided.votes
             facts.partScores = decided.partScores
         }
@@ -144,7 +151,7 @@ struct DemoSeason: Sendable {
         try await phase("public notice, an objection and appeals", &phases) {
             try await waitForState(round: facts.titleRound, atLeast: "public_notice", institution: institution)
             facts.objectionHandled = try await objectAndHandle(titleCases, institution: institution)
-            facts.appeals = try await appeal(titleCases, plan: plan, institution: institution)
+            facts.appeals = try await appeal(titleCases, round: facts.titleRound, committee: committee, plan: plan, institution: institution)
         }
         reviewing.cancel()
         facts.scores = plan.scores
@@ -201,7 +208,8 @@ struct DemoSeason: Sendable {
 
     func buildPool(institution: String, applicants: [Applicant]) async throws -> [DemoReviewer] {
         let titleApplicants = applicants.filter { $0.person.track == .title }
-        let count = max(12, titleApplicants.count / 5)
+        // Enough economics experts for a committee of 25 beside the reviewing panels.
+        let count = max(27, titleApplicants.count / 5)
         let bar = ProgressBar("reviewers added to the pool", total: count)
         let reviewers = try await concurrently(Array(0..<count), width: 4) { index -> DemoReviewer in
             let id = String(format: "rev-%03d", index + 1)
@@ -218,6 +226,42 @@ struct DemoSeason: Sendable {
         }
         bar.finish("panels of 3; some share an employer with applicants, two declared conflicts")
         return reviewers
+    }
+
+    /// The institution draws the round's committee of 25 from its economics experts; the draw is
+    /// seeded, recorded and can be run again by anyone.
+    func drawCommittee(round: Int64, reviewers: [DemoReviewer], institution: String) async throws -> [DemoReviewer] {
+        let drawn = try await api.send(
+            .POST, "/v1/rounds/\(round)/committee", token: institution, json: ["seed": Self.apiSeed(seed &* 0x9E37_79B9_7F4A_7C15)]
+        ).body
+        let members = (drawn["members"] as? [String]) ?? []
+        let byID = Dictionary(uniqueKeysWithValues: reviewers.map { ($0.id, $0) })
+        say(
+            "The committee: \(members.count) members drawn at random from \((drawn["pool"] as? [Any])?.count ?? 0) economics experts "
+                + "(seed recorded; the draw re-runs to the same members: \(drawn["reproducible"] as? Bool ?? false)).")
+        return members.compactMap { byID[$0] }
+    }
+
+    /// The committee meets with all but two members present (a quorum) on every case awaiting its
+    /// vote; each member present casts one secret ballot sheet, yes where the score reached 60.
+    /// The last sheet closes the vote. Returns the cases voted on, 0 when none was waiting.
+    func convene(round: Int64, committee: [DemoReviewer], institution: String) async throws -> Int {
+        let present = Array(committee.dropLast(2))
+        let opened = try await api.send(
+            .POST, "/v1/rounds/\(round)/meetings", token: institution, json: ["present": present.map(\.id)], expect: [201, 409])
+        guard opened.status == 201 else { return 0 }
+        let meeting = try id(opened.body)
+        _ = try await concurrently(present, width: 6) { member in
+            let sheet = try await api.send(.GET, "/v1/meetings/\(meeting)/ballot", token: member.token).body
+            var ballots: [String: String] = [:]
+            for entry in (sheet["cases"] as? [[String: Any]]) ?? [] {
+                guard let application = id(entry["application"]) else { continue }
+                ballots["\(application)"] = (entry["score"] as? Double ?? 0) >= 60 ? "yes" : "no"
+            }
+            try await api.send(.POST, "/v1/meetings/\(meeting)/ballot", token: member.token, json: ["ballots": ballots])
+        }
+        let view = try await api.send(.GET, "/v1/meetings/\(meeting)", token: institution).body
+        return (view["cases"] as? [Any])?.count ?? 0
     }
 
     /// The first two eligible title cases get panels that disagree.
@@ -264,11 +308,11 @@ struct DemoSeason: Sendable {
 
     // MARK: - Decisions
 
-    /// The committee votes on every scored title case; examiners' part scores are recorded for
+    /// The committee meets on the scored title cases until none is left; examiners' part scores are recorded for
     /// every eligible skills candidate. Ends when both rounds have decided every case.
-    func scoreAndDecide(_ titleRound: Int64, _ skillsRound: Int64, institution: String, applicants: [Applicant], plan: ScorePlan) async throws
-        -> (votes: Int, partScores: Int)
-    {
+    func scoreAndDecide(
+        _ titleRound: Int64, _ skillsRound: Int64, committee: [DemoReviewer], institution: String, applicants: [Applicant], plan: ScorePlan
+    ) async throws -> (votes: Int, partScores: Int) {
         let quality = Dictionary(applicants.map { ($0.application, $0.person.quality) }, uniquingKeysWith: { $1 })
         let titleProgress = try await progress(titleRound, institution: institution)
         let titleCases = (titleProgress["assigned"] ?? 0) + (titleProgress["eligible"] ?? 0)
@@ -284,27 +328,23 @@ struct DemoSeason: Sendable {
         var votes = 0
         while true {
             try plan.check()
-            for scored in try await api.all("/v1/rounds/\(titleRound)/applications?state=scored", token: institution) {
-                guard let application = id(scored["id"]), let score = scored["score"] as? Double else { continue }
-                let yes = score >= 60 ? 5 : 1
-                // 409: the vote is already in (a second look at the same page).
-                let reply = try await api.send(
-                    .POST, "/v1/applications/\(application)/vote", token: institution,
-                    json: ["members": 5, "yes": yes, "no": 5 - yes, "abstain": 0], expect: [202, 409])
-                if reply.status == 202 { votes += 1 }
-            }
+            votes += try await convene(round: titleRound, committee: committee, institution: institution)
             let counts = try await progress(titleRound, institution: institution)
             bar.update(titleCases - (counts["assigned"] ?? 0) - (counts["eligible"] ?? 0) - (counts["scored"] ?? 0))
             if (counts["assigned"] ?? 0) + (counts["eligible"] ?? 0) + (counts["scored"] ?? 0) == 0 { break }
             try await Task.sleep(for: .milliseconds(500))
         }
-        bar.finish("\(votes) committee votes; \(partScores) skills candidates examined")
+        bar.finish(
+            "\(votes) cases decided by secret ballot, \(committee.count - 2) of \(committee.count) members present; \(partScores) skills candidates examined"
+        )
         return (votes, partScores)
     }
 
     /// Two applicants who failed appeal. A fresh panel re-scores each (one well, one poorly) and the
     /// committee votes again on the new score: one result is overturned, the other upheld.
-    func appeal(_ titleCases: [Applicant], plan: ScorePlan, institution: String) async throws -> [(application: Int64, outcome: String)] {
+    func appeal(_ titleCases: [Applicant], round: Int64, committee: [DemoReviewer], plan: ScorePlan, institution: String) async throws
+        -> [(application: Int64, outcome: String)]
+    {
         var appellants: [Applicant] = []
         for applicant in titleCases where appellants.count < 2 {
             let view = try await api.send(.GET, "/v1/applications/\(applicant.application)", token: applicant.token).body
@@ -325,10 +365,8 @@ struct DemoSeason: Sendable {
                 try plan.check()
                 let view = try await api.send(.GET, "/v1/applications/\(appellant.application)", token: appellant.token).body
                 if !voted, view["appeal"] as? String == "rescored" {
-                    let yes = plan.appealScore(appellant.application) >= 60 ? 5 : 1
-                    try await api.send(
-                        .POST, "/v1/applications/\(appellant.application)/vote", token: institution,
-                        json: ["members": 5, "yes": yes, "no": 5 - yes, "abstain": 0])
+                    // The committee votes again on the fresh panel's score; one meeting may take both appeals.
+                    _ = try await convene(round: round, committee: committee, institution: institution)
                     voted = true
                 }
                 if let outcome = view["appealOutcome"] as? String, outcome != "pending" {

@@ -37,7 +37,7 @@ struct DemoSummary {
             """
               reviewers: \(facts.reviewers) in the pool, \(facts.scores) scores sent; \(facts.silentReviewer) never answered: \
             \(reminders) reminders, \(replaced) assignments replaced (missed deadlines\(facts.conflictDeclared ? ", one declared conflict" : ""))
-              \(facts.discrepancies.count) panels disagreed and each case went to one more reviewer; \(facts.votes) committee votes; \
+              \(facts.discrepancies.count) panels disagreed and each case went to one more reviewer; \(facts.votes) cases decided by the committee's secret ballot; \
             \(facts.partScores) skills candidates examined
               appeals: \(facts.appeals.isEmpty ? "none" : facts.appeals.map(\.outcome).joined(separator: ", ")) \
             (fresh panels, no earlier reviewer); objection filed and handled: \(facts.objectionHandled ? "yes" : "no")

@@ -20,8 +20,12 @@ public struct Policy: Sendable, Hashable, Codable {
     public var skillYears: [Int: Int]
     /// Minimum age on the application date for a skills certification.
     public var minimumSkillsAge: Int
-    /// Committee members per title case: odd, at least 3.
+    /// Members of the round's committee: odd, at least the national minimum of its kind unless a pilot.
     public var committeeSize: Int
+    /// A series committee (at least 25 members) or a specialty committee (at least 11).
+    public var committeeKind: CommitteeKind
+    /// A pilot round, whose committee may be smaller than the national minimum.
+    public var pilotCommittee: Bool
     /// Reviewers who score one case: at least 1.
     public var reviewersPerCase: Int
     /// Fraction of the committee that must be present.
@@ -56,6 +60,8 @@ public struct Policy: Sendable, Hashable, Codable {
         skillYears = [3: 4, 2: 5, 1: 4]
         minimumSkillsAge = 16
         committeeSize = 25
+        committeeKind = .series
+        pilotCommittee = false
         reviewersPerCase = 3
         quorum = Fraction(2, 3)
         passFraction = Fraction(2, 3)
@@ -113,6 +119,11 @@ public struct Policy: Sendable, Hashable, Codable {
         }
         check("committeeSize", committeeSize, Bounds.committeeSize)
         if committeeSize % 2 == 0 { problems.append("committeeSize must be odd, not \(committeeSize)") }
+        if !pilotCommittee, committeeSize < committeeKind.nationalMinimum {
+            problems.append(
+                "committeeSize \(committeeSize) is below the national minimum of \(committeeKind.nationalMinimum) for a \(committeeKind.rawValue) committee; set pilotCommittee for a pilot round"
+            )
+        }
         check("reviewersPerCase", reviewersPerCase, Bounds.reviewersPerCase)
         for (name, fraction) in [("quorum", quorum), ("passFraction", passFraction)]
         where !fraction.isProper || !Bounds.fractionDenominator.contains(fraction.denominator) {

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Workflow
 
-/// Evaluation institutions: their reviewer pool, their rounds, committee ballots and skills results,
+/// Evaluation institutions: their reviewer pool, their rounds and skills results,
 /// and the objections to their published results.
 struct InstitutionRoutes {
     let workflow: Workflow
@@ -66,16 +66,6 @@ struct InstitutionRoutes {
                 inRound: try context.id(), institution: try context.require(.institution), state: state,
                 after: after, limit: limit)
             return Page(records, limit: limit, key: \.id, item: ApplicationView.init)
-        }
-        routes.add(
-            .post, "/v1/applications/{id}/vote",
-            "Record a committee's ballot counts on a scored title case, or on an appeal the fresh panel re-scored", access: .role(.institution),
-            body: VoteBody.self,
-            reply: .accepted("Recorded"), refuses: [409]
-        ) { _, context, body in
-            try await workflow.recordVote(
-                application: try context.id(), members: body.members, yes: body.yes, no: body.no, abstain: body.abstain,
-                institution: try context.require(.institution))
         }
         routes.add(
             .post, "/v1/applications/{id}/skills-result", "Record a skills candidate's part scores", access: .role(.institution),
@@ -176,27 +166,6 @@ struct ReviewerBody: RequestBody, Documented {
                 "employer": .string().orNull, "loadCap": .integer(Bounds.loadCap, "cases at once; 20 unless given"),
                 "conflicts": .array(of: .integer(Bounds.id), count: 0...1_000, "applicant ids the reviewer must never assess"),
             ])
-    }
-}
-
-struct VoteBody: RequestBody, Documented {
-    var members: Int
-    var yes: Int
-    var no: Int
-    var abstain: Int
-
-    func validate() throws {
-        try Bounds.check(members, "members", Bounds.committeeMembers)
-        try Bounds.check(yes, "yes", Bounds.ballots)
-        try Bounds.check(no, "no", Bounds.ballots)
-        try Bounds.check(abstain, "abstain", Bounds.ballots)
-    }
-
-    static var schema: JSONSchema {
-        .object(required: [
-            "members": .integer(Bounds.committeeMembers), "yes": .integer(Bounds.ballots), "no": .integer(Bounds.ballots),
-            "abstain": .integer(Bounds.ballots),
-        ])
     }
 }
 

@@ -83,6 +83,8 @@ struct PolicyChanges: Decodable {
     var skillYears: [String: Int]?
     var minimumSkillsAge: Int?
     var committeeSize: Int?
+    var committeeKind: String?
+    var pilotCommittee: Bool?
     var reviewersPerCase: Int?
     var quorum: FractionBody?
     var passFraction: FractionBody?
@@ -110,6 +112,9 @@ struct PolicyChanges: Decodable {
         if let committeeSize {
             try Bounds.check(committeeSize, "policy.committeeSize", Limit.committeeSize)
             guard committeeSize % 2 == 1 else { throw invalidField("policy.committeeSize", "must be odd") }
+        }
+        if let committeeKind, CommitteeKind(rawValue: committeeKind) == nil {
+            throw invalidField("policy.committeeKind", "must be series or specialty")
         }
         if let reviewersPerCase { try Bounds.check(reviewersPerCase, "policy.reviewersPerCase", Limit.reviewersPerCase) }
         _ = try quorum?.fraction("policy.quorum")
@@ -149,6 +154,8 @@ struct PolicyChanges: Decodable {
         for (level, years) in skillYears ?? [:] { if let level = Int(level) { policy.skillYears[level] = years } }
         if let minimumSkillsAge { policy.minimumSkillsAge = minimumSkillsAge }
         if let committeeSize { policy.committeeSize = committeeSize }
+        if let kind = committeeKind.flatMap(CommitteeKind.init) { policy.committeeKind = kind }
+        if let pilotCommittee { policy.pilotCommittee = pilotCommittee }
         if let reviewersPerCase { policy.reviewersPerCase = reviewersPerCase }
         if let quorum { policy.quorum = try quorum.fraction("policy.quorum") }
         if let passFraction { policy.passFraction = try passFraction.fraction("policy.passFraction") }
@@ -173,7 +180,9 @@ struct PolicyChanges: Decodable {
                     "minimum years since the previous title, by grade applied for (2 to 5)"),
                 "skillYears": .map(of: years, "minimum years since the previous level, by level applied for (1 to 4)"),
                 "minimumSkillsAge": .integer(Limit.minimumSkillsAge, "16 unless given"),
-                "committeeSize": .integer(Limit.committeeSize, "odd; 25 unless given"),
+                "committeeSize": .integer(Limit.committeeSize, "odd; at least the national minimum of its kind unless a pilot; 25 unless given"),
+                "committeeKind": .oneOf(CommitteeKind.self, "series (at least 25 members) or specialty (at least 11); series unless given"),
+                "pilotCommittee": .boolean.described("a pilot round, whose committee may be smaller than the national minimum; false unless given"),
                 "reviewersPerCase": .integer(Limit.reviewersPerCase, "3 unless given"),
                 "quorum": FractionBody.schema.described("of the committee present; 2/3 unless given"),
                 "passFraction": FractionBody.schema.described("of the members present voting yes; 2/3 unless given"),

@@ -4,8 +4,7 @@ import Foundation
 import JobQueue
 import PostgresNIO
 
-/// What evaluation institutions do: keep their pool, run rounds, record committee ballots and
-/// skills results.
+/// What evaluation institutions do: keep their pool, run rounds and record skills results.
 extension Workflow {
     /// Registers an institution.
     public func addInstitution(id: String, name: String) async throws {
@@ -34,8 +33,7 @@ extension Workflow {
     /// product does not ship; a notice waiting on that year goes on at its next try.
     public func loadHolidaySchedule(_ schedule: HolidaySchedule, round id: Int64, institution: String) async throws {
         try await transaction { connection in
-            let round = try await store.round(id, lock: true, on: connection)
-            guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
+            let round = try await ownRound(id, institution: institution, lock: true, on: connection)
             try await store.loadHolidaySchedule(schedule, into: round, actor: .institution(institution), on: connection)
         }
     }
@@ -47,21 +45,6 @@ extension Workflow {
             guard round.institutionID == institution else { throw StoreError(.forbidden, "round \(id) belongs to another institution") }
             guard round.state == .open else { throw StoreError(.wrongState, "round \(id) is \(round.state.rawValue), not open") }
             try await enqueue(CloseApplications(round: id), once: .round(id), step: "early", on: connection)
-        }
-    }
-
-    /// An institution records its committee's ballot counts on a scored title case, or on an appeal's re-scored one.
-    public func recordVote(application: Int64, members: Int, yes: Int, no: Int, abstain: Int, institution: String) async throws {
-        try await transaction { connection in
-            let vote: CommitteeVote
-            do throws(ScoringError) {
-                vote = try CommitteeVote(members: members, yes: yes, no: no, abstain: abstain)
-            } catch {
-                throw StoreError(.invalidInput, error.message)
-            }
-            try await requireOwnRound(application: application, institution: institution, on: connection)
-            try await store.recordVote(vote, application: application, actor: .institution(institution), on: connection)
-            try await enqueue(TallyVote(application: application), on: connection)
         }
     }
 

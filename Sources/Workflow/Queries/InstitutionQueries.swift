@@ -11,8 +11,7 @@ extension Workflow {
         async throws -> [ApplicationRecord]
     {
         try await transaction { connection in
-            let round = try await store.round(id, on: connection)
-            guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
+            _ = try await ownRound(id, institution: institution, on: connection)
             var records: [ApplicationRecord] = []
             for id in try await store.applicationIDs(inRound: id, state: state, after: after, limit: limit, on: connection) {
                 records.append(try await store.application(id, on: connection))
@@ -30,9 +29,7 @@ extension Workflow {
 
     /// One of the institution's own rounds; another institution's is not found.
     public func round(_ id: Int64, institution: String) async throws -> RoundRecord {
-        let round = try await transaction { try await store.round(id, on: $0) }
-        guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
-        return round
+        try await transaction { try await ownRound(id, institution: institution, on: $0) }
     }
 
     /// A round and its applications by stage, for an operator.

@@ -1,0 +1,315 @@
+import Assessment
+import Foundation
+import PostgresNIO
+
+/// A committee meeting as its institution sees it: who was present, the cases before it, how many
+/// sheets were cast, and each case's counts once the vote is closed, never who chose what.
+public struct MeetingRecord: Sendable {
+    /// A case on the agenda.
+    public struct Case: Sendable, Hashable {
+        /// The application.
+        public let application: Int64
+        /// The original decision, or an appeal's second ballot.
+        public let stage: VoteStage
+        /// Members present who may not vote on it.
+        public let recused: [ReviewerID]
+        /// The counts, once the vote is closed.
+        public let counts: (yes: Int, no: Int, abstain: Int)?
+
+        public static func == (lhs: Case, rhs: Case) -> Bool {
+            (lhs.application, lhs.stage, lhs.recused) == (rhs.application, rhs.stage, rhs.recused)
+                && lhs.counts.map { [$0.yes, $0.no, $0.abstain] } == rhs.counts.map { [$0.yes, $0.no, $0.abstain] }
+        }
+
+        public func hash(into hasher: inout Hasher) { hasher.combine(application) }
+    }
+
+    /// Where a meeting's vote is.
+    public enum State: String, Sendable, Hashable, CaseIterable {
+        /// Members are casting their sheets.
+        case voting
+        /// Every member present voted, or the chair closed the vote.
+        case closed
+    }
+
+    /// The meeting.
+    public let id: Int64
+    /// Its round.
+    public let roundID: Int64
+    /// The day it was held.
+    public let heldOn: CalendarDate
+    /// The members present.
+    public let present: [ReviewerID]
+    /// Voting or closed.
+    public let state: State
+    /// Its agenda.
+    public let cases: [Case]
+    /// How many members present cast their sheet.
+    public let sheetsCast: Int
+}
+
+/// One member's ballot sheet: the cases they vote on at a meeting.
+public struct BallotSheetRecord: Sendable {
+    /// A case to vote on, with its aggregated score.
+    public struct Entry: Sendable, Hashable {
+        /// The application.
+        public let application: Int64
+        /// The original decision, or an appeal's second ballot.
+        public let stage: VoteStage
+        /// The reviewers' aggregated score, or the fresh panel's on an appeal.
+        public let score: Double?
+    }
+
+    /// The meeting.
+    public let meeting: Int64
+    /// The day it is held.
+    public let heldOn: CalendarDate
+    /// The member's cases: every case of the meeting they are not recused from.
+    public let entries: [Entry]
+    /// Whether the member has cast their sheet.
+    public let cast: Bool
+    /// Whether the vote is still open.
+    public let open: Bool
+}
+
+extension AssessmentStore {
+    /// Draws a title round's committee from the available experts of its series in the
+    /// institution's pool, with the policy's size; records the seed and the pool. Refuses a second
+    /// draw and a pool too small.
+    public func drawCommittee(_ round: RoundRecord, seed: Int64, on connection: PostgresConnection) async throws -> CommitteeDraw {
+        guard round.track == .title else { throw StoreError(.wrongState, "round \(round.id) certifies skills; committees decide titles") }
+        let pool = try await connection.query(
+            """
+            SELECT id FROM reviewers WHERE institution_id = \(round.institutionID) AND \(round.field) = ANY(fields) AND available
+            """, logger: logger
+        ).decode(String.self).reduce(into: Set<ReviewerID>()) { $0.insert(ReviewerID($1)) }
+        let draw: CommitteeDraw
+        do {
+            draw = try CommitteeDraw.draw(from: pool, size: round.policy.committeeSize, seed: seed)
+        } catch {
+            throw StoreError(.wrongState, error.message)
+        }
+        let inserted = try await count(
+            """
+            WITH i AS (INSERT INTO committees (round_id, seed, pool, members)
+                       VALUES (\(round.id), \(seed), \(draw.pool.map(\.rawValue)), \(draw.members.map(\.rawValue)))
+                       ON CONFLICT DO NOTHING RETURNING 1)
+            SELECT count(*)::int FROM i
+            """, on: connection)
+        guard inserted == 1 else { throw StoreError(.duplicate, "round \(round.id)'s committee was drawn already") }
+        try await AuditLog.append(
+            actor: .institution(round.institutionID), action: "draw committee", subject: .round(round.id),
+            detail: ["seed": "\(seed)", "pool": "\(draw.pool.count)", "members": "\(draw.members.count)"],
+            on: connection, logger: logger)
+        return draw
+    }
+
+    /// A round's committee, once drawn.
+    public func committee(round: Int64, on connection: PostgresConnection) async throws -> CommitteeDraw? {
+        guard
+            let (seed, pool, members) = try await first(
+                "SELECT seed, pool, members FROM committees WHERE round_id = \(round)", as: (Int64, [String], [String]).self,
+                on: connection)
+        else { return nil }
+        return CommitteeDraw(seed: seed, pool: pool.map { ReviewerID($0) }, members: members.map { ReviewerID($0) })
+    }
+
+    /// Opens a meeting of the round's committee with the members present, on every case awaiting
+    /// its vote (up to `CommitteeMeeting.caseLimit`). Members are recused from a case of their own employer
+    /// or of an applicant they declared a conflict with, and from those the chair names.
+    public func openMeeting(
+        _ round: RoundRecord, heldOn: CalendarDate, present: Set<ReviewerID>, recusals: [Int64: Set<ReviewerID>],
+        on connection: PostgresConnection
+    ) async throws -> Int64 {
+        guard let committee = try await committee(round: round.id, on: connection) else {
+            throw StoreError(.wrongState, "round \(round.id) has no committee yet; draw it first")
+        }
+        do {
+            try CommitteeMeeting.checkAttendance(present: present, committee: committee, policy: round.policy)
+        } catch {
+            throw StoreError(.invalidInput, error.message, field: "present")
+        }
+        let agenda = try await connection.query(
+            """
+            SELECT p.id, CASE WHEN p.state = 'scored' THEN 0 ELSE 1 END::int2, p.applicant_id, a.employer
+            FROM applications p JOIN applicants a ON a.id = p.applicant_id
+            LEFT JOIN appeals x ON x.application_id = p.id
+            WHERE p.round_id = \(round.id)
+              AND (p.state = 'scored' OR (p.state = 'decided' AND x.state = 'rescored'))
+              AND NOT EXISTS (SELECT 1 FROM votes v WHERE v.application_id = p.id
+                              AND v.stage = CASE WHEN p.state = 'scored' THEN 0 ELSE 1 END)
+              AND NOT EXISTS (SELECT 1 FROM meeting_cases m WHERE m.application_id = p.id AND m.voting)
+            ORDER BY p.id LIMIT \(CommitteeMeeting.caseLimit)
+            """, logger: logger
+        ).decode((Int64, Int16, Int64, String?).self).reduce(into: [(Int64, Int16, Int64, String?)]()) { $0.append($1) }
+        guard !agenda.isEmpty else { throw StoreError(.wrongState, "no case of round \(round.id) awaits the committee's vote") }
+        let cases = Set(agenda.map(\.0))
+        if let stray = recusals.keys.filter({ !cases.contains($0) }).min() {
+            throw StoreError(.invalidInput, "application \(stray) is not on this meeting's agenda", field: "recusals")
+        }
+        if let stranger = recusals.values.joined().first(where: { !present.contains($0) }) {
+            throw StoreError(.invalidInput, "\(stranger) is not a member present at this meeting", field: "recusals")
+        }
+        var members: [ReviewerID: (employer: String?, conflicts: Set<Int64>)] = [:]
+        for try await (id, employer, conflicts) in try await connection.query(
+            "SELECT id, employer, conflicts FROM reviewers WHERE id = ANY(\(present.map(\.rawValue)))", logger: logger
+        ).decode((String, String?, [Int64]).self) {
+            members[ReviewerID(id)] = (employer, Set(conflicts))
+        }
+        guard
+            let meeting = try await first(
+                """
+                INSERT INTO meetings (round_id, held_on, present) VALUES (\(round.id), \(heldOn.description)::date, \(present.sorted().map(\.rawValue)))
+                RETURNING id
+                """, as: Int64.self, on: connection)
+        else { throw StoreError(.wrongState, "the meeting could not be recorded") }
+        var (applications, stages, recused): ([Int64], [Int16], [String]) = ([], [], [])
+        for (application, stage, applicant, employer) in agenda {
+            let automatic = present.filter { member in
+                guard let record = members[member] else { return false }
+                return (employer != nil && record.employer == employer) || record.conflicts.contains(applicant)
+            }
+            let all = automatic.union(recusals[application] ?? []).sorted().map(\.rawValue)
+            applications.append(application)
+            stages.append(stage)
+            // One text per case, so that the arrays unnest together; members' ids hold no comma.
+            recused.append(all.joined(separator: ","))
+        }
+        try await connection.query(
+            """
+            INSERT INTO meeting_cases (meeting_id, application_id, stage, recused)
+            SELECT \(meeting), a, s, CASE WHEN r = '' THEN '{}'::text[] ELSE string_to_array(r, ',') END
+            FROM unnest(\(applications)::int8[], \(stages)::int2[], \(recused)::text[]) AS c(a, s, r)
+            """, logger: logger)
+        try await AuditLog.append(
+            actor: .institution(round.institutionID), action: "open committee meeting", subject: .round(round.id),
+            detail: ["meeting": "\(meeting)", "present": "\(present.count)", "cases": "\(agenda.count)"],
+            on: connection, logger: logger)
+        return meeting
+    }
+
+    /// A meeting, with its counts once closed; with `lock`, held until the caller's transaction ends.
+    public func meeting(_ id: Int64, lock: Bool = false, on connection: PostgresConnection) async throws -> MeetingRecord {
+        guard
+            let (round, heldOn, present, state) = try await first(
+                """
+                SELECT round_id, held_on::text, present, state FROM meetings WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
+                """, as: (Int64, String, [String], String).self, on: connection)
+        else { throw StoreError(.notFound, "no meeting has the id \(id)") }
+        let meetingState = try Self.stored(MeetingRecord.State.self, state, "meeting \(id)'s state")
+        var cases: [MeetingRecord.Case] = []
+        for try await (application, stage, recused, yes, no, abstain) in try await connection.query(
+            "SELECT application_id, stage, recused, yes, no, abstain FROM meeting_cases WHERE meeting_id = \(id) ORDER BY application_id",
+            logger: logger
+        ).decode((Int64, Int16, [String], Int, Int, Int).self) {
+            cases.append(
+                MeetingRecord.Case(
+                    application: application, stage: try Self.stored(VoteStage.self, stage, "meeting \(id)'s case stage"),
+                    recused: recused.map { ReviewerID($0) }, counts: meetingState == .closed ? (yes, no, abstain) : nil))
+        }
+        let sheets = try await count("SELECT count(*)::int FROM ballot_sheets WHERE meeting_id = \(id)", on: connection)
+        return MeetingRecord(
+            id: id, roundID: round, heldOn: try .column(heldOn), present: present.map { ReviewerID($0) }, state: meetingState,
+            cases: cases, sheetsCast: sheets)
+    }
+
+    /// A member's ballot sheet; refuses a member who is not recorded present.
+    public func ballotSheet(meeting id: Int64, member: ReviewerID, on connection: PostgresConnection) async throws -> BallotSheetRecord {
+        let meeting = try await meeting(id, on: connection)
+        guard meeting.present.contains(member) else {
+            throw StoreError(.forbidden, "you are not recorded present at meeting \(id); only members present vote")
+        }
+        var scores: [Int64: Double] = [:]
+        for try await (application, score, rescore) in try await connection.query(
+            """
+            SELECT p.id, p.score, x.rescore FROM applications p LEFT JOIN appeals x ON x.application_id = p.id
+            WHERE p.id = ANY(\(meeting.cases.map(\.application)))
+            """, logger: logger
+        ).decode((Int64, Double?, Double?).self) {
+            scores[application] = rescore ?? score
+        }
+        let entries = meeting.cases.filter { !$0.recused.contains(member) }.map {
+            BallotSheetRecord.Entry(application: $0.application, stage: $0.stage, score: scores[$0.application])
+        }
+        let cast =
+            try await count(
+                "SELECT count(*)::int FROM ballot_sheets WHERE meeting_id = \(id) AND member = \(member.rawValue)", on: connection) == 1
+        return BallotSheetRecord(meeting: id, heldOn: meeting.heldOn, entries: entries, cast: cast, open: meeting.state == .voting)
+    }
+
+    /// Casts a member's sheet: records that they voted and adds their choices to the counts, with
+    /// nothing that links the two. Returns whether every member present has now voted.
+    public func castBallotSheet(
+        meeting id: Int64, member: ReviewerID, choices: [Int64: BallotChoice], on connection: PostgresConnection
+    ) async throws -> Bool {
+        let meeting = try await meeting(id, lock: true, on: connection)
+        guard meeting.present.contains(member) else {
+            throw StoreError(.forbidden, "you are not recorded present at meeting \(id); only members present vote")
+        }
+        guard meeting.state == .voting else { throw StoreError(.wrongState, "the vote of meeting \(id) is closed") }
+        let own = Set(meeting.cases.filter { !$0.recused.contains(member) }.map(\.application))
+        do {
+            try CommitteeMeeting.checkSheet(choices, cases: own)
+        } catch {
+            throw StoreError(.invalidInput, error.message, field: "ballots")
+        }
+        let inserted = try await count(
+            """
+            WITH i AS (INSERT INTO ballot_sheets (meeting_id, member) VALUES (\(id), \(member.rawValue)) ON CONFLICT DO NOTHING RETURNING 1)
+            SELECT count(*)::int FROM i
+            """, on: connection)
+        guard inserted == 1 else { throw StoreError(.duplicate, "you cast your ballot sheet for meeting \(id) already") }
+        // Sorted by case, so that the statement's parameters carry no trace of the order chosen.
+        let ordered = choices.sorted { $0.key < $1.key }
+        try await connection.query(
+            """
+            UPDATE meeting_cases m
+            SET yes = m.yes + (c.choice = 'yes')::int, no = m.no + (c.choice = 'no')::int, abstain = m.abstain + (c.choice = 'abstain')::int
+            FROM unnest(\(ordered.map(\.key))::int8[], \(ordered.map(\.value.rawValue))::text[]) AS c(application_id, choice)
+            WHERE m.meeting_id = \(id) AND m.application_id = c.application_id
+            """, logger: logger)
+        try await AuditLog.append(
+            actor: .reviewer(member.rawValue), action: "cast ballot sheet", subject: .round(meeting.roundID),
+            detail: ["meeting": "\(id)"], on: connection, logger: logger)
+        return meeting.sheetsCast + 1 == meeting.present.count
+    }
+
+    /// Closes a meeting's vote and records each case's vote of the committee: members present and
+    /// not recused count, and one who cast no sheet counts as abstaining. Returns the cases voted;
+    /// nothing when it was closed already.
+    public func closeMeeting(_ id: Int64, actor: Actor, on connection: PostgresConnection) async throws -> [Int64] {
+        let meeting = try await meeting(id, lock: true, on: connection)
+        guard meeting.state == .voting else { return [] }
+        guard let committee = try await committee(round: meeting.roundID, on: connection) else {
+            throw StoreError(.invalidStoredData, "meeting \(id) has no committee")
+        }
+        let counts = try await connection.query(
+            "SELECT application_id, cardinality(recused), yes, no FROM meeting_cases WHERE meeting_id = \(id) ORDER BY application_id",
+            logger: logger
+        ).decode((Int64, Int, Int, Int).self).reduce(into: [(Int64, Int, Int, Int)]()) { $0.append($1) }
+        var votes: [(application: Int64, vote: CommitteeVote)] = []
+        for (application, recused, yes, no) in counts {
+            do {
+                let vote = try CommitteeMeeting.vote(
+                    committeeSize: committee.members.count, entitled: meeting.present.count - recused, yes: yes, no: no)
+                votes.append((application, vote))
+            } catch {
+                throw StoreError(.invalidStoredData, "meeting \(id)'s counts on application \(application): \(error.message)")
+            }
+        }
+        try await connection.query(
+            "UPDATE meetings SET state = 'closed', closed_at = now() WHERE id = \(id)", logger: logger)
+        // The counts shown are the ones tallied: a member present who cast nothing abstained.
+        try await connection.query(
+            """
+            UPDATE meeting_cases m SET voting = false, abstain = c.abstain
+            FROM unnest(\(votes.map(\.application))::int8[], \(votes.map(\.vote.abstain))::int8[]) AS c(application_id, abstain)
+            WHERE m.meeting_id = \(id) AND m.application_id = c.application_id
+            """, logger: logger)
+        for (application, vote) in votes { try await recordVote(vote, application: application, actor: .committee, on: connection) }
+        try await AuditLog.append(
+            actor: actor, action: "close committee vote", subject: .round(meeting.roundID),
+            detail: ["meeting": "\(id)", "sheets": "\(meeting.sheetsCast)"], on: connection, logger: logger)
+        return votes.map(\.application)
+    }
+}
