@@ -21,6 +21,11 @@ public enum ProcessSpawner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of ours crosses over. A child that kept our sockets (database connections,
+        // a listening server) kept them open after we closed them, for as long as it or a process
+        // it started lived: a crashed worker's stuck backtracer once held a test run's sockets and
+        // every test waiting on a close hung with it.
+        if let closeFrom = closeFromAction { _ = closeFrom(&actions, 3) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -39,6 +44,13 @@ public struct SpawnError: Error, CustomStringConvertible {
     /// What went wrong.
     public let description: String
 }
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift does not
+/// import: looked up once, nil on a C library without it.
+private let closeFromAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+}()
 
 #if os(Linux)
     /// glibc's POSIX_SPAWN_SETSID, which Swift does not import (glibc hides it behind _GNU_SOURCE).
