@@ -31,6 +31,10 @@ struct QueryParameter: Sendable {
     static let limit = QueryParameter(name: "limit", schema: .integer(Bounds.limit), description: "items per page; 50 unless given")
     /// `after` and `limit`.
     static let page = [after, limit]
+    /// `after` as the text key of a list ordered by text ids, and `limit`.
+    static let textPage = [
+        QueryParameter(name: "after", schema: .string(length: 1...64), description: "the `next` of the previous page"), limit,
+    ]
 }
 
 /// What a route answers when it succeeds: its status, its body's schema, and how a handler's value

@@ -31,6 +31,20 @@ extension Request {
                 }
                 return value
             } ?? 0
+        return (after, try limit())
+    }
+
+    /// `after` and `limit` of a page of a list ordered by text ids.
+    func textPage() throws -> (after: String?, limit: Int) {
+        let after = uri.queryParameters["after"].map(String.init)
+        guard (after?.count ?? 1) <= 64 else {
+            throw Problem(.badRequest, "after must have at most 64 characters", errors: [.init(field: "after", message: "too long")])
+        }
+        return (after, try limit())
+    }
+
+    private func limit() throws -> Int {
+        let query = uri.queryParameters
         let limit =
             try query["limit"].map { text -> Int in
                 guard let value = Int(String(text)), Bounds.limit.contains(value) else {
@@ -38,7 +52,7 @@ extension Request {
                 }
                 return value
             } ?? 50
-        return (after, limit)
+        return limit
     }
 }
 

@@ -11,6 +11,8 @@ public struct CertificateRecord: Sendable {
     public let signature: [UInt8]
     /// The bureau's public key that signed it.
     public let publicKey: Curve25519.Signing.PublicKey
+    /// That key's id.
+    public let keyID: String
     /// In force or revoked.
     public let status: CertificateStatus
 
@@ -38,7 +40,7 @@ extension AssessmentStore {
             throw StoreError(.wrongState, "application \(application) did not pass; only passed results get certificates")
         }
         let holder = try await applicant(record.applicantID, on: connection)
-        let (realPrefix, qualification, level, makeNumber) = describe(record.target, year: issuedOn.year, signer: signer)
+        let (realPrefix, makeNumber) = try await numbering(of: record, year: issuedOn.year, signer: signer, on: connection)
         let prefix = rehearsal ? "rehearsal:" + realPrefix : realPrefix
         guard
             let sequence = try await first(
@@ -55,8 +57,8 @@ extension AssessmentStore {
             throw StoreError(.invalidInput, error.message)
         }
         let content = CertificateContent(
-            number: number, holderName: holder.name, holderDocumentMasked: holder.documentMasked,
-            qualification: qualification, level: level, issuer: signer.issuer, issuedOn: issuedOn, rehearsal: rehearsal)
+            number: number, holderName: holder.name, holderDocumentMasked: holder.documentMasked, wording: CertificateWording(record.target),
+            issuer: signer.issuer, issuedOn: issuedOn, rehearsal: rehearsal)
         let signature = try CertificateSigning.sign(content, with: signer.privateKey)
         try await connection.query(
             """
@@ -77,71 +79,110 @@ extension AssessmentStore {
         return number
     }
 
-    private func describe(_ target: ApplicationTarget, year: Int, signer: BureauSigner)
-        -> (prefix: String, qualification: String, level: String, number: (Int) throws -> String)
+    /// The sequence a certificate number draws on and how the number is made from it: a title's
+    /// from the bureau's code, a skills certificate's from the codes filed for the issuing
+    /// institution and the round's site.
+    private func numbering(of record: ApplicationRecord, year: Int, signer: BureauSigner, on connection: PostgresConnection) async throws
+        -> (prefix: String, number: @Sendable (Int) throws -> String)
     {
-        switch target {
-        case .title(let code, let grade, let specialty):
-            let series = TitleSeries.named(code)
-            let title = series?.titleName(grade, specialty: specialty) ?? "\(code) \(grade)"
+        switch record.target {
+        case .title(let code, _, _):
+            let bureau = signer.bureauCode
             return (
-                "title:\(signer.bureauCode):\(code):\(year)", title, "\(grade)",
-                { sequence in
-                    try TitleCertificateNumber(bureauCode: signer.bureauCode, series: code, year: year, sequence: sequence).description
-                }
+                "title:\(bureau):\(code):\(year)",
+                { try TitleCertificateNumber(bureauCode: bureau, series: code, year: year, sequence: $0).description }
             )
-        case .skill(let code, let level, let direction):
-            let occupation = Occupation.named(code)
-            let (agency, province, site) = ("0001", "31", "000001")
+        case .skill(_, let level, _):
+            guard
+                let (kind, agency, province, site) = try await first(
+                    """
+                    SELECT i.kind, i.agency_code, i.province_code, r.site FROM rounds r JOIN institutions i ON i.id = r.institution_id
+                    WHERE r.id = \(record.roundID)
+                    """, as: (String, String, String, String?).self, on: connection),
+                let site
+            else { throw StoreError(.invalidStoredData, "round \(record.roundID) names no assessment site for its certificates") }
+            let evaluator = try Self.stored(InstitutionProfile.Kind.self, kind, "the issuing institution's kind").evaluator
             return (
-                "skill:\(agency):\(province):\(site):\(year):\(level.rawValue)",
-                "\(occupation?.chineseName ?? code) (\(direction))", "level \(level.rawValue)",
-                { sequence in
+                "skill:\(kind):\(agency):\(province):\(site):\(year):\(level.rawValue)",
+                {
                     try SkillsCertificateNumber(
-                        evaluator: .socialOrganisation, agencyCode: agency, provinceCode: province,
-                        siteNumber: site, year: year, level: level, sequence: sequence
+                        evaluator: evaluator, agencyCode: agency, provinceCode: province, siteNumber: site, year: year, level: level, sequence: $0
                     ).description
                 }
             )
         }
     }
 
-    /// Revokes a certificate with a reason; revoking it again changes nothing and returns false.
-    public func revokeCertificate(number: String, reason: String, on connection: PostgresConnection) async throws -> Bool {
+    /// Revokes a certificate with its grounds and a reason; one obtained by fraud bars its holder
+    /// from title applications for `TitleBar.years`. Revoking it again changes nothing and returns false.
+    public func revokeCertificate(
+        number: String, grounds: RevocationGrounds, reason: String, on connection: PostgresConnection
+    ) async throws -> Bool {
         guard
-            let (application, revoked) = try await first(
+            let (application, revoked, today) = try await first(
                 """
-                SELECT application_id, revoked_at IS NOT NULL FROM certificates WHERE number = \(number) FOR UPDATE
-                """, as: (Int64, Bool).self, on: connection)
+                SELECT application_id, revoked_at IS NOT NULL, (now() AT TIME ZONE \(RoundRecord.defaultTimeZone))::date::text
+                FROM certificates WHERE number = \(number) FOR UPDATE
+                """, as: (Int64, Bool, String).self, on: connection)
         else { throw StoreError(.notFound, "no certificate has the number \(number)") }
         guard !revoked else { return false }
         try await connection.query(
             """
-            UPDATE certificates SET revoked_at = now(), revocation_reason = \(reason) WHERE number = \(number)
+            UPDATE certificates SET revoked_at = now(), revocation_reason = \(reason), revocation_grounds = \(grounds.rawValue)
+            WHERE number = \(number)
             """, logger: logger)
         let applicant = try await self.application(application, on: connection).applicantID
+        if grounds == .fraud {
+            let until: CalendarDate
+            do { until = try TitleBar.lastDay(revokedOn: try .column(today)) } catch { throw StoreError(.invalidStoredData, "\(error)") }
+            try await connection.query(
+                """
+                INSERT INTO title_bars (applicant_id, certificate, until) VALUES (\(applicant), \(number), \(until.description)::date)
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
         try await Outbox.owe(
             .certificateRevoked, about: .certificate(number), to: .applicant(applicant),
-            payload: ["number": number], on: connection, logger: logger)
+            payload: ["number": number, "grounds": grounds.rawValue], on: connection, logger: logger)
         try await AuditLog.append(
             actor: .bureau(officer: nil), action: "revoke certificate", subject: .certificate(number),
-            detail: ["reason": reason], on: connection, logger: logger)
+            detail: ["grounds": grounds.rawValue, "reason": reason], on: connection, logger: logger)
         return true
+    }
+
+    /// The last day of a bar from title applications the applicant is under on `day`, if any.
+    public func titleBar(of applicant: Int64, on day: CalendarDate, on connection: PostgresConnection) async throws -> CalendarDate? {
+        try await first(
+            "SELECT max(until)::text FROM title_bars WHERE applicant_id = \(applicant) AND until >= \(day.description)::date",
+            as: String?.self, on: connection
+        )?.map(CalendarDate.column)
     }
 
     /// A certificate by number, with what verification needs; nil when none has that number.
     public func certificate(number: String, on connection: PostgresConnection) async throws -> CertificateRecord? {
         guard
-            let (content, signature, publicKey, revokedAt, reason) = try await first(
+            let (content, signature, publicKey, revokedAt, reason, keyID) = try await first(
                 """
-                SELECT c.content::text, c.signature, k.public_key, c.revoked_at::date::text, c.revocation_reason
+                SELECT c.content::text, c.signature, k.public_key, c.revoked_at::date::text, c.revocation_reason, c.key_id
                 FROM certificates c JOIN signing_keys k ON k.id = c.key_id WHERE c.number = \(number)
-                """, as: (String, ByteBuffer, ByteBuffer, String?, String?).self, on: connection)
+                """, as: (String, ByteBuffer, ByteBuffer, String?, String?, String).self, on: connection)
         else { return nil }
         let status: CertificateStatus = if let revokedAt { .revoked(reason: reason ?? "", on: try .column(revokedAt)) } else { .valid }
         return CertificateRecord(
             content: try Self.decode(CertificateContent.self, content), signature: Array(signature.readableBytesView),
-            publicKey: try Curve25519.Signing.PublicKey(rawRepresentation: Array(publicKey.readableBytesView)),
+            publicKey: try Curve25519.Signing.PublicKey(rawRepresentation: Array(publicKey.readableBytesView)), keyID: keyID,
             status: status)
+    }
+
+    /// Every key the bureau has signed certificates with, by id: what an offline verifier needs
+    /// beside a certificate.
+    public func signingKeys(on connection: PostgresConnection) async throws -> [(id: String, publicKey: [UInt8])] {
+        var keys: [(id: String, publicKey: [UInt8])] = []
+        for try await (id, key) in try await connection.query("SELECT id, public_key FROM signing_keys ORDER BY id", logger: logger)
+            .decode((String, ByteBuffer).self)
+        {
+            keys.append((id, Array(key.readableBytesView)))
+        }
+        return keys
     }
 }

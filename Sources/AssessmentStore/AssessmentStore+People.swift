@@ -34,11 +34,6 @@ public struct ApplicantRecord: Sendable {
 }
 
 extension AssessmentStore {
-    /// Adds an evaluation institution; adding it again changes nothing.
-    public func addInstitution(id: String, name: String, on connection: PostgresConnection) async throws {
-        try await connection.query(
-            "INSERT INTO institutions (id, name) VALUES (\(id), \(name)) ON CONFLICT (id) DO NOTHING", logger: logger)
-    }
 
     /// Registers an applicant; refuses a second registration of the same identity document.
     public func registerApplicant(_ registration: ApplicantRegistration, on connection: PostgresConnection) async throws -> Int64 {

@@ -24,6 +24,8 @@ public struct RoundDraft: Sendable {
     public var daySeconds: Int
     /// The IANA time zone whose midnight starts the round's days.
     public var timeZone: String
+    /// The assessment site a skills round's certificates name: one of the institution's, its first unless given.
+    public var site: String?
     /// The day applications close.
     public var closesOnDay: Int
     /// Days a reviewer has to score.
@@ -33,8 +35,9 @@ public struct RoundDraft: Sendable {
     public init(
         institutionID: String, name: String, track: RoundRecord.Track, field: String, policy: Policy = Policy(),
         calendar: WorkingCalendar? = nil, seed: Int64, startDate: CalendarDate, daySeconds: Int = 86_400,
-        timeZone: String = RoundRecord.defaultTimeZone, closesOnDay: Int = 30, scoringDays: Int = 14
+        timeZone: String = RoundRecord.defaultTimeZone, site: String? = nil, closesOnDay: Int = 30, scoringDays: Int = 14
     ) {
+        self.site = site
         (self.institutionID, self.name, self.track, self.field, self.policy) = (institutionID, name, track, field, policy)
         self.calendar = calendar ?? .official(unloadedYears: .byDefault(rehearsal: daySeconds < 86_400))
         (self.seed, self.startDate, self.daySeconds, self.timeZone) = (seed, startDate, daySeconds, timeZone)
@@ -82,6 +85,15 @@ extension AssessmentStore {
             throw StoreError(.invalidInput, "no occupation has the code \(draft.field)", field: "field")
         default: break
         }
+        let institution = try await institution(draft.institutionID, on: connection)
+        guard institution.mayEvaluate(title: draft.track == .title, field: draft.field) else {
+            let may = (institution.series.sorted() + institution.occupations.sorted()).joined(separator: ", ")
+            throw StoreError(.invalidInput, "institution \(draft.institutionID) is filed to evaluate \(may), not \(draft.field)", field: "field")
+        }
+        let site = draft.track == .skill ? draft.site ?? institution.sites.first : nil
+        if let site, !institution.sites.contains(site) {
+            throw StoreError(.invalidInput, "\(site) is not one of institution \(draft.institutionID)'s sites", field: "site")
+        }
         guard (1...86_400).contains(draft.daySeconds), draft.closesOnDay >= 0, draft.scoringDays > 0 else {
             throw StoreError(.invalidInput, "daySeconds must be 1 to 86400, scoringDays positive and closesOnDay not negative")
         }
@@ -103,10 +115,10 @@ extension AssessmentStore {
             let id = try await first(
                 """
                 INSERT INTO rounds (institution_id, name, track, field, policy, calendar, state, seed, start_date, day_seconds,
-                                    time_zone, closes_on_day, scoring_days)
+                                    time_zone, site, closes_on_day, scoring_days)
                 SELECT \(draft.institutionID), \(draft.name), \(draft.track.rawValue), \(draft.field), \(try Self.json(draft.policy))::jsonb,
                        \(try Self.json(draft.calendar))::jsonb, 'open', \(draft.seed), \(draft.startDate.description)::date,
-                       \(draft.daySeconds), \(draft.timeZone), \(draft.closesOnDay), \(draft.scoringDays)
+                       \(draft.daySeconds), \(draft.timeZone), \(site), \(draft.closesOnDay), \(draft.scoringDays)
                 WHERE EXISTS (SELECT 1 FROM institutions WHERE id = \(draft.institutionID))
                 RETURNING id
                 """, as: Int64.self, on: connection)
@@ -278,6 +290,10 @@ extension AssessmentStore {
             throw StoreError(.invalidInput, "round \(roundID) takes \(round.track.rawValue) applications for \(round.field) only", field: "target")
         }
         _ = try await self.applicant(applicant, on: connection)
+        if round.track == .title, let until = try await titleBar(of: applicant, on: try Self.day(of: round, at: now), on: connection) {
+            throw StoreError(
+                .wrongState, "a title of yours was revoked for fraud: you may not apply for titles until after \(until)")
+        }
         guard
             let id = try await first(
                 """

@@ -495,7 +495,7 @@ struct APITests {
                 ("/v1/applications/{id}/appeal", .applicant, true), ("/v1/applications/{id}/objections", nil, true),
                 ("/v1/reviews/{id}/conflict", .reviewer, false), ("/v1/reviews/{id}/score", .reviewer, true),
                 ("/v1/reviewers", .institution, true), ("/v1/rounds", .institution, true), ("/v1/rounds/{id}/close", .institution, false),
-                ("/v1/rounds/{id}/calendar/schedules", .institution, true),
+                ("/v1/rounds/{id}/calendar/schedules", .institution, true), ("/v1/institutions", .bureau, true),
                 ("/v1/applications/{id}/skills-result", .institution, true),
                 ("/v1/rounds/{id}/committee", .institution, true), ("/v1/rounds/{id}/meetings", .institution, true),
                 ("/v1/meetings/{id}/close", .institution, false), ("/v1/meetings/{id}/ballot", .reviewer, true),

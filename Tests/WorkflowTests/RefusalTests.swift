@@ -134,10 +134,10 @@ struct RefusalTests {
                 try await workflow.handleObjection(77, institution: "inst", resolution: "x")
             }
             await expectRefusal(.notFound, mentioning: "no certificate") {
-                try await workflow.revokeCertificate(number: "S000131000001254000001", reason: "x")
+                try await workflow.revokeCertificate(number: "S000131000001254000001", grounds: .other, reason: "x")
             }
             await expectRefusal(.invalidInput, mentioning: "reason") {
-                try await workflow.revokeCertificate(number: "S000131000001254000001", reason: " ")
+                try await workflow.revokeCertificate(number: "S000131000001254000001", grounds: .other, reason: " ")
             }
             // Refused commands left no rows and no jobs behind.
             #expect(try await client.scalar("SELECT count(*)::int FROM applications") == 1)

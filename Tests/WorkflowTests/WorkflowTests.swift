@@ -176,7 +176,7 @@ struct WorkflowTests {
                 // The season runs on a compressed clock: its certificates are a rehearsal's, signed but qualifying nobody.
                 #expect(number.hasPrefix("R-"), "\(number)")
                 #expect(try await workflow.certificate(number: number)?.verdict == .rehearsal)
-                try await workflow.revokeCertificate(number: number, reason: "materials found to be plagiarised")
+                try await workflow.revokeCertificate(number: number, grounds: .other, reason: "materials found to be plagiarised")
                 try await eventually("the certificate is revoked") {
                     if case .revoked = try await workflow.certificate(number: number)?.verdict { return true }
                     return false

@@ -166,6 +166,34 @@ struct CommandTests {
         }
     }
 
+    @Test("assess institutions add, list and update file an institution's codes; a taken code or a bad one is refused, naming the option")
+    func institutions() async throws {
+        try await TestDatabase.with { client, database in
+            let added = try await run(
+                [
+                    "institutions", "add", "media-assoc", "--name", "上海网络视听行业协会", "--kind", "S", "--agency-code", "0207",
+                    "--province-code", "31", "--site", "000301", "--site", "000302", "--occupation", "4-13-01-05",
+                ], database)
+            #expect(added.code == 0 && added.output.contains("filed media-assoc"), "\(added.output)")
+            let taken = try await run(
+                [
+                    "institutions", "add", "copycat", "--name", "x", "--kind", "S", "--agency-code", "0207", "--province-code", "31", "--site",
+                    "000001",
+                    "--series", "economics",
+                ], database)
+            #expect(taken.code != 0 && taken.output.contains("agency code 0207 of kind S in province 31 is filed for media-assoc"), "\(taken.output)")
+            let bad = try await run(
+                ["institutions", "add", "bad", "--name", "x", "--kind", "S", "--agency-code", "27", "--province-code", "31", "--site", "000001"],
+                database)
+            #expect(bad.code != 0 && bad.output.contains("--agency-code must be 4 digits"), "\(bad.output)")
+            let updated = try await run(["institutions", "update", "media-assoc", "--series", "art", "--kind", "Y"], database)
+            #expect(updated.code == 0 && updated.output.contains("Y 0207 31"), "\(updated.output)")
+            let listed = try await run(["institutions", "list"], database)
+            #expect(listed.code == 0 && listed.output.contains("media-assoc: 上海网络视听行业协会; Y 0207 31, sites 000301 000302"), "\(listed.output)")
+            #expect(try await client.scalar("SELECT count(*)::int FROM institutions") == 1, "nothing refused was filed")
+        }
+    }
+
     @Test("assess rounds progress: an unknown round is a clear error, not a crash")
     func roundsProgress() async throws {
         try await TestDatabase.with { _, database in

@@ -9,10 +9,14 @@ public struct CertificateContent: Sendable, Hashable, Codable {
     public var holderName: String
     /// The holder's identity document, masked (last four characters).
     public var holderDocumentMasked: String
-    /// What is certified: a title name, or occupation, level and direction.
+    /// What is certified, in Chinese: a title name, or occupation and direction.
     public var qualification: String
-    /// The level or grade, in words.
+    /// The level or grade, in Chinese.
     public var level: String
+    /// What is certified, in English; nil on certificates issued before they carried English.
+    public var qualificationEnglish: String?
+    /// The level or grade, in English; nil on certificates issued before they carried English.
+    public var levelEnglish: String?
     /// The issuing bureau.
     public var issuer: String
     /// The day it was issued.
@@ -23,13 +27,27 @@ public struct CertificateContent: Sendable, Hashable, Codable {
     /// Content of a certificate.
     public init(
         number: String, holderName: String, holderDocumentMasked: String, qualification: String, level: String,
-        issuer: String, issuedOn: CalendarDate, rehearsal: Bool = false
+        qualificationEnglish: String? = nil, levelEnglish: String? = nil, issuer: String, issuedOn: CalendarDate, rehearsal: Bool = false
     ) {
         (self.number, self.holderName, self.holderDocumentMasked) = (number, holderName, holderDocumentMasked)
-        (self.qualification, self.level, self.issuer, self.issuedOn, self.rehearsal) = (qualification, level, issuer, issuedOn, rehearsal)
+        (self.qualification, self.level, self.qualificationEnglish, self.levelEnglish) = (qualification, level, qualificationEnglish, levelEnglish)
+        (self.issuer, self.issuedOn, self.rehearsal) = (issuer, issuedOn, rehearsal)
     }
 
-    private enum CodingKeys: String, CodingKey { case number, holderName, holderDocumentMasked, qualification, level, issuer, issuedOn, rehearsal }
+    /// The content of a passed application's certificate, worded in Chinese and English.
+    public init(
+        number: String, holderName: String, holderDocumentMasked: String, wording: CertificateWording, issuer: String,
+        issuedOn: CalendarDate, rehearsal: Bool
+    ) {
+        self.init(
+            number: number, holderName: holderName, holderDocumentMasked: holderDocumentMasked, qualification: wording.qualification,
+            level: wording.level, qualificationEnglish: wording.qualificationEnglish, levelEnglish: wording.levelEnglish, issuer: issuer,
+            issuedOn: issuedOn, rehearsal: rehearsal)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case number, holderName, holderDocumentMasked, qualification, level, qualificationEnglish, levelEnglish, issuer, issuedOn, rehearsal
+    }
 
     /// Decodes a content; one stored before rehearsals existed is a real certificate.
     public init(from decoder: any Decoder) throws {
@@ -38,6 +56,8 @@ public struct CertificateContent: Sendable, Hashable, Codable {
             number: try container.decode(String.self, forKey: .number), holderName: try container.decode(String.self, forKey: .holderName),
             holderDocumentMasked: try container.decode(String.self, forKey: .holderDocumentMasked),
             qualification: try container.decode(String.self, forKey: .qualification), level: try container.decode(String.self, forKey: .level),
+            qualificationEnglish: try container.decodeIfPresent(String.self, forKey: .qualificationEnglish),
+            levelEnglish: try container.decodeIfPresent(String.self, forKey: .levelEnglish),
             issuer: try container.decode(String.self, forKey: .issuer), issuedOn: try container.decode(CalendarDate.self, forKey: .issuedOn),
             rehearsal: try container.decodeIfPresent(Bool.self, forKey: .rehearsal) ?? false)
     }
@@ -45,11 +65,16 @@ public struct CertificateContent: Sendable, Hashable, Codable {
     /// Versioned, fixed field order, each field length-prefixed: no two contents share bytes, and
     /// nothing (JSON key order, whitespace) can make one content encode two ways. A rehearsal's
     /// bytes start with their own tag, so its signature can never vouch for a real certificate.
+    /// Version 2 adds the English wording; a certificate without it keeps the bytes it was signed over.
     public var canonicalBytes: [UInt8] {
-        var bytes = Array((rehearsal ? "assess-rehearsal-certificate-v1" : "assess-certificate-v1").utf8)
-        for field in [number, holderName, holderDocumentMasked, qualification, level, issuer, issuedOn.description] {
+        let english = qualificationEnglish != nil || levelEnglish != nil
+        let tag = (rehearsal ? "assess-rehearsal-certificate" : "assess-certificate") + (english ? "-v2" : "-v1")
+        var fields = [number, holderName, holderDocumentMasked, qualification, level, issuer, issuedOn.description]
+        if english { fields += [qualificationEnglish ?? "", levelEnglish ?? ""] }
+        var bytes = Array(tag.utf8)
+        for field in fields {
             let utf8 = Array(field.utf8)
-            let length = UInt32(utf8.count)
+            let length = UInt32(clamping: utf8.count)
             bytes += [UInt8(length >> 24), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)]
             bytes += utf8
         }
@@ -94,4 +119,25 @@ public enum CertificateStatus: Sendable, Hashable, Codable {
     case valid
     /// Revoked, with the reason and the day.
     case revoked(reason: String, on: CalendarDate)
+}
+
+/// Why the bureau revoked a certificate.
+public enum RevocationGrounds: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Obtained by fraud: the holder is barred from titles for `TitleBar.years`.
+    case fraud
+    /// Issued in error.
+    case error
+    /// Any other ground, said in the reason.
+    case other
+}
+
+/// A holder whose title was obtained by fraud may not apply for titles for 3 years.
+public enum TitleBar {
+    /// The years of the bar.
+    public static let years = 3
+
+    /// The last day of a bar that starts on the day of revocation.
+    public static func lastDay(revokedOn day: CalendarDate) throws(CalendarError) -> CalendarDate {
+        try day.adding(years: years).adding(days: -1)
+    }
 }

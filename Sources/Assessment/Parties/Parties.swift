@@ -6,9 +6,11 @@ public enum Subject: Hashable, Sendable, CustomStringConvertible {
     case round(Int64)
     case objection(Int64)
     case certificate(String)
+    case institution(String)
 
     public var description: String {
         switch self {
+        case .institution(let id): "institution:\(id)"
         case .applicant(let id): "applicant:\(id)"
         case .application(let id): "application:\(id)"
         case .round(let id): "round:\(id)"

@@ -39,6 +39,13 @@ struct PublicRoutes {
             return .certificate(CertificateView(record))
         }
         routes.add(
+            .get, BureauKeysView.path,
+            "The HR bureau's public keys by id: with a certificate's payload and signature, all an offline verifier needs",
+            access: .anyone, reply: .ok(BureauKeysView.self, "The keys")
+        ) { _, _ in
+            BureauKeysView(keys: try await workflow.bureauKeys().map { .init(id: $0.id, publicKey: Data($0.publicKey).base64EncodedString()) })
+        }
+        routes.add(
             .post, "/v1/applications/{id}/objections",
             "Object to a published result during its notice (anyone; at most 5 an hour per client address, 20 open per result)",
             access: .anyone, body: ObjectionBody.self, reply: .created(CreatedView.self, "Filed"), refuses: [409, 429]
@@ -109,17 +116,33 @@ struct CertificateExistenceView: Encodable, Sendable, Documented {
     static var schema: JSONSchema { .object(required: ["number": .string(), "exists": .boolean, "detail": .string()]) }
 }
 
-/// A certificate as the public sees it: the holder's name and document masked.
+/// A certificate as the public sees it: the holder's name and document masked, and what an
+/// offline verifier needs (the signed payload, the signature, the key's id).
 struct CertificateView: Encodable, Sendable, Documented {
+    struct Verification: Encodable, Sendable {
+        var algorithm = "Ed25519"
+        let keyId: String
+        let payload: String
+        let signature: String
+        var keys = BureauKeysView.path
+        var format =
+            "payload: a tag (assess-certificate-v1|v2, assess-rehearsal-certificate-v1|v2) then number, holder, masked document, "
+            + "qualification, level, issuer, issue date (and in v2 the English qualification and level), each as a 4-byte big-endian "
+            + "length and its UTF-8; the signature is over the payload"
+    }
+
     let number: String
     let status: String
     let holder: String
     let holderDocument: String
     let qualification: String
     let level: String
+    let qualificationEnglish: String?
+    let levelEnglish: String?
     let issuer: String
     let issuedOn: String
     let signatureValid: Bool
+    let verification: Verification
 
     init(_ record: CertificateRecord) {
         let content = record.content
@@ -130,17 +153,48 @@ struct CertificateView: Encodable, Sendable, Documented {
         case .invalidSignature: status = "invalid signature"
         }
         (number, holder, holderDocument) = (content.number, PublicRoutes.mask(content.holderName), content.holderDocumentMasked)
-        (qualification, level, issuer, issuedOn) = (content.qualification, content.level, content.issuer, content.issuedOn.description)
+        (qualification, level) = (content.qualification, content.level)
+        (qualificationEnglish, levelEnglish) = (content.qualificationEnglish, content.levelEnglish)
+        (issuer, issuedOn) = (content.issuer, content.issuedOn.description)
         signatureValid = record.verdict != .invalidSignature
+        verification = Verification(
+            keyId: record.keyID, payload: Data(content.canonicalBytes).base64EncodedString(), signature: Data(record.signature).base64EncodedString())
     }
 
     static var schema: JSONSchema {
+        .object(
+            required: [
+                "number": .string(),
+                "status": .oneOf(["valid", "revoked", "rehearsal", "invalid signature"], "rehearsal: issued by a rehearsal round, qualifies nobody"),
+                "holder": .string("masked"), "holderDocument": .string("masked"), "qualification": .string("in Chinese, as printed"),
+                "level": .string("in Chinese, as printed"), "issuer": .string(), "issuedOn": .date, "signatureValid": .boolean,
+                "verification": .object(required: [
+                    "algorithm": .oneOf(["Ed25519"]), "keyId": .string(),
+                    "payload": .string("base64 of the signed bytes; the holder's name in them is as printed"), "signature": .string("base64"),
+                    "keys": .string("where the bureau's public keys are"), "format": .string(),
+                ]),
+            ],
+            optional: ["qualificationEnglish": JSONSchema.string().orNull, "levelEnglish": JSONSchema.string().orNull])
+    }
+}
+
+/// The bureau's public keys, for verifying certificates offline.
+struct BureauKeysView: ResponseEncodable, Sendable, Documented {
+    struct Key: Encodable, Sendable {
+        let id: String
+        var algorithm = "Ed25519"
+        let publicKey: String
+    }
+
+    static let path = "/.well-known/assess/bureau-keys.json"
+    let keys: [Key]
+
+    static var schema: JSONSchema {
         .object(required: [
-            "number": .string(),
-            "status": .oneOf(["valid", "revoked", "rehearsal", "invalid signature"], "rehearsal: issued by a rehearsal round, qualifies nobody"),
-            "holder": .string("masked"),
-            "holderDocument": .string("masked"), "qualification": .string(), "level": .string(), "issuer": .string(), "issuedOn": .date,
-            "signatureValid": .boolean,
+            "keys": .array(
+                of: .object(required: [
+                    "id": .string(), "algorithm": .oneOf(["Ed25519"]), "publicKey": .string("base64 of the 32-byte raw public key"),
+                ]))
         ])
     }
 }

@@ -8,6 +8,7 @@ struct RoundBody: RequestBody, Documented {
     var field: String
     var startDate: String
     var timeZone: String?
+    var site: String?
     var closesOnDay: Int?
     var scoringDays: Int?
     /// The round's clock: seconds in one of its days. Production keeps 86,400; a rehearsal
@@ -33,10 +34,11 @@ struct RoundBody: RequestBody, Documented {
         let zone = timeZone ?? RoundRecord.defaultTimeZone
         guard RoundRecord.zone(zone) != nil else { throw invalidField("timeZone", "must be an IANA time zone such as Asia/Shanghai") }
         let daySeconds = daySeconds ?? 86_400
+        if let site, site.wholeMatch(of: /[0-9]{6}/) == nil { throw invalidField("site", "must be 6 digits, one of the institution's sites") }
         return RoundDraft(
             institutionID: institution, name: name, track: track, field: field, policy: try (policy?.applied(to: Policy())) ?? Policy(),
             calendar: try (calendar ?? CalendarBody()).calendar(rehearsal: daySeconds < 86_400),
-            seed: seed ?? Int64.random(in: Bounds.seed), startDate: start, daySeconds: daySeconds, timeZone: zone,
+            seed: seed ?? Int64.random(in: Bounds.seed), startDate: start, daySeconds: daySeconds, timeZone: zone, site: site,
             closesOnDay: closesOnDay ?? 30, scoringDays: scoringDays ?? 14)
     }
 
@@ -49,6 +51,7 @@ struct RoundBody: RequestBody, Documented {
             ],
             optional: [
                 "timeZone": .string(length: 1...64, "the IANA zone whose midnight starts the round's days; Asia/Shanghai unless given"),
+                "site": .string(pattern: "^[0-9]{6}$", "a skills round: the institution's site its certificates name; its first unless given"),
                 "closesOnDay": .integer(Bounds.closesOnDay, "30 unless given"), "scoringDays": .integer(Bounds.scoringDays, "14 unless given"),
                 "seed": .integer(Bounds.seed, "the panel draw's seed; random unless given"),
                 "daySeconds": .integer(Bounds.daySeconds, "seconds in one day of the round's clock; below 86400 makes the round a rehearsal"),

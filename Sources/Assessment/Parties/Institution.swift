@@ -1,0 +1,65 @@
+/// An evaluation institution as the HR bureau files it: what kind it is, the codes assigned to it
+/// (which its skills certificates' numbers carry) and what it may evaluate.
+public struct InstitutionProfile: Sendable, Hashable, Codable {
+    /// 用人单位 or 社会培训评价组织: the first letter of its skills certificates' numbers.
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// An employer, certifying its own employees and contracted creators.
+        case employer = "Y"
+        /// A social evaluation organisation.
+        case socialOrganisation = "S"
+
+        /// The evaluator type of a skills certificate number.
+        public var evaluator: SkillsCertificateNumber.EvaluatorType {
+            switch self {
+            case .employer: .employer
+            case .socialOrganisation: .socialOrganisation
+            }
+        }
+    }
+
+    /// Its name.
+    public var name: String
+    /// Its kind.
+    public var kind: Kind
+    /// The 4-digit agency code assigned to it.
+    public var agencyCode: String
+    /// The 2-digit province code (31 for Shanghai).
+    public var provinceCode: String
+    /// The 6-digit numbers of its assessment sites; the first is where a sitting is held unless told otherwise.
+    public var sites: [String]
+    /// The title series it may evaluate.
+    public var series: Set<String>
+    /// The occupations it may certify.
+    public var occupations: Set<String>
+
+    /// A profile.
+    public init(
+        name: String, kind: Kind, agencyCode: String, provinceCode: String, sites: [String], series: Set<String>, occupations: Set<String>
+    ) {
+        (self.name, self.kind, self.agencyCode, self.provinceCode) = (name, kind, agencyCode, provinceCode)
+        (self.sites, self.series, self.occupations) = (sites, series, occupations)
+    }
+
+    /// Every part that cannot be right, by field, each saying what it must be; empty when it can be filed.
+    public func problems() -> [(field: String, message: String)] {
+        var problems: [(field: String, message: String)] = []
+        func digits(_ text: String, _ count: Int) -> Bool { text.count == count && text.allSatisfy { $0.isASCII && $0.isNumber } }
+        if !(1...200).contains(name.count) { problems.append(("name", "must have 1 to 200 characters")) }
+        if !digits(agencyCode, 4) { problems.append(("agencyCode", "must be 4 digits")) }
+        if !digits(provinceCode, 2) { problems.append(("provinceCode", "must be 2 digits, e.g. 31 for Shanghai")) }
+        if sites.isEmpty || sites.count > 100 || !sites.allSatisfy({ digits($0, 6) }) || Set(sites).count != sites.count {
+            problems.append(("sites", "must list 1 to 100 different site numbers of 6 digits"))
+        }
+        if let unknown = series.sorted().first(where: { TitleSeries.named($0) == nil }) {
+            problems.append(("series", "no title series has the code \(unknown)"))
+        }
+        if let unknown = occupations.sorted().first(where: { Occupation.named($0) == nil }) {
+            problems.append(("occupations", "no occupation has the code \(unknown)"))
+        }
+        if series.isEmpty && occupations.isEmpty { problems.append(("series", "an institution evaluates at least one series or occupation")) }
+        return problems
+    }
+
+    /// Whether it may run a round of this title series (`title`) or occupation.
+    public func mayEvaluate(title: Bool, field: String) -> Bool { title ? series.contains(field) : occupations.contains(field) }
+}

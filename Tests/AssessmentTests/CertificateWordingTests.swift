@@ -1,0 +1,50 @@
+import Assessment
+import Testing
+
+@Suite("What certificates say, in Chinese and English; institutions' codes")
+struct CertificateWordingTests {
+    @Test("titles and skill levels are worded as printed, with English alongside")
+    func wording() {
+        let senior = CertificateWording(.title(series: "economics", grade: .deputySenior, specialty: nil))
+        #expect(senior.qualification == "高级经济师" && senior.level == "副高级")
+        #expect(senior.qualificationEnglish == "Economics, deputy senior grade" && senior.levelEnglish == "Deputy senior")
+        let skill = CertificateWording(.skill(occupation: "4-13-01-05", level: SkillLevel(rawValue: 4)!, direction: "creative_planning"))
+        #expect(skill.qualification == "全媒体运营师（创意策划）" && skill.level == "四级/中级工")
+        #expect(skill.qualificationEnglish == "Omni-Media Operation Specialist (Creative Planning)")
+        #expect(skill.levelEnglish == "Level 4 / Intermediate Worker")
+        #expect(SkillLevel(rawValue: 1)!.chineseName == "一级/高级技师" && SkillLevel(rawValue: 5)!.chineseName == "五级/初级工")
+    }
+
+    @Test("the English wording is signed too: v2 bytes, and a v1 certificate keeps verifying")
+    func versions() throws {
+        let old = CertificateContent(
+            number: "S000131000001264000007", holderName: "李明", holderDocumentMasked: "**************123X",
+            qualification: "全媒体运营师 直播运营", level: "四级/中级工", issuer: "上海市人力资源和社会保障局", issuedOn: date("2026-12-20"))
+        #expect(old.canonicalBytes.starts(with: Array("assess-certificate-v1".utf8)))
+        var worded = old
+        worded.qualificationEnglish = "Omni-Media Operation Specialist (Live Stream Operation)"
+        worded.levelEnglish = "Level 4 / Intermediate Worker"
+        #expect(worded.canonicalBytes.starts(with: Array("assess-certificate-v2".utf8)))
+        var altered = worded
+        altered.levelEnglish = "Level 1 / Senior Technician"
+        #expect(altered.canonicalBytes != worded.canonicalBytes, "changing the English changes what is signed")
+    }
+
+    @Test("a fraud's bar lasts 3 years from the day of revocation")
+    func bar() throws {
+        #expect(try TitleBar.lastDay(revokedOn: date("2026-12-05")) == date("2029-12-04"))
+        #expect(try TitleBar.lastDay(revokedOn: date("2028-02-29")) == date("2031-02-27"))
+        #expect(throws: CalendarError.self) { try TitleBar.lastDay(revokedOn: date("2199-01-01")) }
+    }
+
+    @Test("an institution's profile names each part that cannot be filed")
+    func profile() {
+        let good = InstitutionProfile(
+            name: "协会", kind: .socialOrganisation, agencyCode: "0207", provinceCode: "31", sites: ["000301"], series: [],
+            occupations: ["4-13-01-05"])
+        #expect(good.problems().isEmpty && good.mayEvaluate(title: false, field: "4-13-01-05") && !good.mayEvaluate(title: true, field: "art"))
+        var bad = good
+        (bad.agencyCode, bad.provinceCode, bad.sites, bad.series, bad.occupations) = ("２０７", "310", ["1", "1"], ["painting"], [])
+        #expect(bad.problems().map(\.field) == ["agencyCode", "provinceCode", "sites", "series"])
+    }
+}
