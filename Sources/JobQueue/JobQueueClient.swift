@@ -242,6 +242,24 @@ public struct JobQueueClient: Sendable {
         return paused
     }
 
+    /// Brings forward the waiting (scheduled or snoozed) job of `Args` that was enqueued with
+    /// `uniqueKey`, to run now; inside the caller's transaction, so its workers wake when that
+    /// commits. Returns whether such a job was waiting.
+    @discardableResult
+    public func runNow<Args: JobArgs>(_ type: Args.Type, uniqueKey: String, on connection: PostgresConnection) async throws -> Bool {
+        let stored = EnqueueOptions(uniqueKey: uniqueKey).storedUniqueKey(kind: Args.kind, now: Date()) ?? ""
+        let rows = try await connection.query(
+            """
+            WITH moved AS (
+                UPDATE jobs SET state = 'available', run_at = now() WHERE unique_key = \(stored) AND state = 'scheduled' RETURNING queue
+            )
+            SELECT pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || queue) IS NULL FROM moved
+            """, logger: logger)
+        var moved = false
+        for try await _ in rows { moved = true }
+        return moved
+    }
+
     /// Runs a failed, cancelled or waiting job again now, with one more attempt allowed if it
     /// had used them all; a quarantined job starts again with no worker deaths counted.
     public func retry(_ id: Int64) async throws {

@@ -30,11 +30,14 @@ extension Workflow {
     }
 
     /// An institution loads a year's holiday schedule into its round's calendar, for a year the
-    /// product does not ship; a notice waiting on that year goes on at its next try.
+    /// product does not ship; a notice waiting on that year goes on at once.
     public func loadHolidaySchedule(_ schedule: HolidaySchedule, round id: Int64, institution: String) async throws {
         try await transaction { connection in
             let round = try await ownRound(id, institution: institution, lock: true, on: connection)
             try await store.loadHolidaySchedule(schedule, into: round, actor: .institution(institution), on: connection)
+            if round.state == .scoring {
+                try await queue.runNow(PublishNotice.self, uniqueKey: Subject.round(id).description, on: connection)
+            }
         }
     }
 
