@@ -26,7 +26,8 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
         commandName: "demo",
         abstract: "Play a whole assessment season through the HTTPS API, on DATABASE_URL or on a throwaway local PostgreSQL when it is unset.")
 
-    static let institutionID = "sh-creators-association"
+    static let institutionID = "sh-creators-title-office"
+    static let skillsInstitutionID = "sh-media-skills-centre"
     /// A debug build hashes a production-strength password in about a second per core; the
     /// demo's hundreds of registrations would take minutes.
     static let passwordRoundsLog2 = 12
@@ -94,8 +95,7 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                     try await workflow.issueToken(role: Principal.Role(rawValue: role)!, subject: subject, validFor: .seconds(86_400))
                 }
                 let subscriptionID = try await DemoAPI.with(base: base, trustRootPEM: material.caPEM) { api in
-                    // The operator's part: the institution's record, and a platform's gateway subscribed to everything.
-                    try await Self.addInstitution(workflow)
+                    // The operator's part: a platform's gateway subscribed to everything.
                     let subscription = try await api.send(
                         .POST, "/v1/subscriptions", token: try await issue("bureau", "demo-operator"),
                         json: [
@@ -122,6 +122,7 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                 if options.keepRunning {
                     try material.writeTokens([
                         "ASSESS_DEMO_INSTITUTION_TOKEN": try await issue("institution", Self.institutionID),
+                        "ASSESS_DEMO_SKILLS_INSTITUTION_TOKEN": try await issue("institution", Self.skillsInstitutionID),
                         "ASSESS_DEMO_BUREAU_TOKEN": try await issue("bureau", "demo-officer"),
                     ])
                     say("\nThe API keeps running at \(base); Ctrl-C ends the demo (and removes its database when it made one).")
@@ -134,15 +135,6 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
         }
     }
 
-    static func addInstitution(_ workflow: Workflow) async throws {
-        do {
-            try await workflow.addInstitution(id: institutionID, name: "Shanghai Internet Content Creators Association (demo)")
-        } catch let error as StoreError where error.code == .duplicate {
-            // A second demo on the same DATABASE_URL keeps the first one's record.
-        }
-    }
-
-    /// Today in Shanghai: the rounds start on it.
     /// Waits until every notification this run owed is dispatched and its delivery settled.
     static func waitForDeliveries(_ client: PostgresClient, subscription: Int64, since: Date, receiver: WebhookReceiver) async throws -> Double {
         let started = ContinuousClock.now

@@ -91,8 +91,10 @@ struct DemoSeason: Sendable {
     func play() async throws -> (facts: Facts, applicants: [Applicant]) {
         var facts = Facts()
         var phases: [(name: String, seconds: Double)] = []
-        let institution = try await issueToken("institution", DemoCommand.institutionID)
         let bureau = try await issueToken("bureau", "demo-officer")
+        try await phase("institutions filed", &phases) { try await fileInstitutions(bureau: bureau) }
+        let institution = try await issueToken("institution", DemoCommand.institutionID)
+        let sitting = try await issueToken("institution", DemoCommand.skillsInstitutionID)
         try await phase("open the rounds", &phases) {
             say("The institution opens a title round (economics, 经济专业) and a skills sitting (全媒体运营师, level 4).")
             // The committee has the national 25 members of a series committee.
@@ -109,7 +111,7 @@ struct DemoSeason: Sendable {
                 ).body)
             facts.skillsRound = try await id(
                 api.send(
-                    .POST, "/v1/rounds", token: institution,
+                    .POST, "/v1/rounds", token: sitting,
                     json: common.merging(
                         ["name": "2026 Omni-Media Operation Specialist sitting", "track": "skill", "field": "4-13-01-05"]) { $1 }
                 ).body)
@@ -127,12 +129,12 @@ struct DemoSeason: Sendable {
             try await drawCommittee(round: facts.titleRound, reviewers: reviewers, institution: institution)
         }
         try await phase("staffing", &phases) {
-            for round in [facts.titleRound, facts.skillsRound] {
-                try await api.send(.POST, "/v1/rounds/\(round)/close", token: institution)
+            for (round, token) in [(facts.titleRound, institution), (facts.skillsRound, sitting)] {
+                try await api.send(.POST, "/v1/rounds/\(round)/close", token: token)
             }
             say("Applications close; eligibility is checked and panels are drawn, conflict-free, by jobs.")
             try await waitForState(round: facts.titleRound, atLeast: "scoring", institution: institution)
-            try await waitForState(round: facts.skillsRound, atLeast: "scoring", institution: institution)
+            try await waitForState(round: facts.skillsRound, atLeast: "scoring", institution: sitting)
         }
         let titleCases = applicants.filter { $0.person.track == .title }
         let disputed = try await pickDisputed(titleCases, institution: institution, round: facts.titleRound, plan: plan)
@@ -143,7 +145,8 @@ struct DemoSeason: Sendable {
         defer { reviewing.cancel() }
         try await phase("scoring, votes and examinations", &phases) {
             let decided = try await scoreAndDecide(
-                facts.titleRound, facts.skillsRound, committee: committee, institution: institution, applicants: applicants, plan: plan)
+                facts.titleRound, facts.skillsRound, committee: committee, institution: institution, sitting: sitting, applicants: applicants,
+                plan: plan)
             facts.votes = decided.votes
             facts.partScores = decided.partScores
         }
@@ -157,15 +160,15 @@ struct DemoSeason: Sendable {
         facts.scores = plan.scores
         try await phase("finalization and the bureau's confirmation", &phases) {
             let bar = ProgressBar("rounds confirmed by the HR bureau", total: 2)
-            for round in [facts.titleRound, facts.skillsRound] {
-                try await waitForState(round: round, atLeast: "finalized", institution: institution)
+            for (round, token) in [(facts.titleRound, institution), (facts.skillsRound, sitting)] {
+                try await waitForState(round: round, atLeast: "finalized", institution: token)
                 try await api.send(.POST, "/v1/rounds/\(round)/confirm", token: bureau)
                 bar.advance()
             }
             bar.finish()
         }
         facts.certificateChecked = try await phase("certificates", &phases) {
-            try await checkAndRevoke(applicants, institution: institution, bureau: bureau, rounds: [facts.titleRound, facts.skillsRound])
+            try await checkAndRevoke(applicants, bureau: bureau, rounds: [(facts.titleRound, institution), (facts.skillsRound, sitting)])
         }
         facts.phases = phases
         return (facts, applicants)
@@ -226,6 +229,26 @@ struct DemoSeason: Sendable {
         }
         bar.finish("panels of 3; some share an employer with applicants, two declared conflicts")
         return reviewers
+    }
+
+    /// The bureau files the two institutions, each with the codes its certificates will carry:
+    /// the title committee's office, and the association that holds the skills sitting. A second
+    /// demo on the same database finds them filed.
+    func fileInstitutions(bureau: String) async throws {
+        let institutions: [[String: Any]] = [
+            [
+                "id": DemoCommand.institutionID, "name": "上海市互联网内容创作者职称评审委员会办公室 (demo)", "kind": "S", "agencyCode": "0103",
+                "provinceCode": "31", "sites": ["000101"], "series": ["economics"],
+            ],
+            [
+                "id": DemoCommand.skillsInstitutionID, "name": "上海网络视听职业技能评价中心 (demo)", "kind": "S", "agencyCode": "0207",
+                "provinceCode": "31", "sites": ["000301", "000302"], "occupations": ["4-13-01-05"],
+            ],
+        ]
+        for body in institutions { try await api.send(.POST, "/v1/institutions", token: bureau, json: body, expect: [201, 409]) }
+        say(
+            "The bureau files two institutions: the title committee's office (S 0103 31) and the skills centre (S 0207 31, sites 000301 and 000302)."
+        )
     }
 
     /// The institution draws the round's committee of 25 from its economics experts; the draw is
@@ -311,18 +334,19 @@ struct DemoSeason: Sendable {
     /// The committee meets on the scored title cases until none is left; examiners' part scores are recorded for
     /// every eligible skills candidate. Ends when both rounds have decided every case.
     func scoreAndDecide(
-        _ titleRound: Int64, _ skillsRound: Int64, committee: [DemoReviewer], institution: String, applicants: [Applicant], plan: ScorePlan
+        _ titleRound: Int64, _ skillsRound: Int64, committee: [DemoReviewer], institution: String, sitting: String, applicants: [Applicant],
+        plan: ScorePlan
     ) async throws -> (votes: Int, partScores: Int) {
         let quality = Dictionary(applicants.map { ($0.application, $0.person.quality) }, uniquingKeysWith: { $1 })
         let titleProgress = try await progress(titleRound, institution: institution)
         let titleCases = (titleProgress["assigned"] ?? 0) + (titleProgress["eligible"] ?? 0)
         let bar = ProgressBar("title cases scored and voted on", total: titleCases)
         var partScores = 0
-        for candidate in try await api.all("/v1/rounds/\(skillsRound)/applications?state=eligible", token: institution) {
+        for candidate in try await api.all("/v1/rounds/\(skillsRound)/applications?state=eligible", token: sitting) {
             guard let application = id(candidate["id"]) else { continue }
             let base = quality[application] ?? 70
             let parts = ["theory": min(100, base + 4), "skill": min(100, base - 2)]
-            try await api.send(.POST, "/v1/applications/\(application)/skills-result", token: institution, json: ["parts": parts])
+            try await api.send(.POST, "/v1/applications/\(application)/skills-result", token: sitting, json: ["parts": parts])
             partScores += 1
         }
         var votes = 0
@@ -406,11 +430,11 @@ struct DemoSeason: Sendable {
     // MARK: - Certificates
 
     /// Waits for every certificate owed, checks one publicly, revokes it and checks it again.
-    func checkAndRevoke(_ applicants: [Applicant], institution: String, bureau: String, rounds: [Int64]) async throws
+    func checkAndRevoke(_ applicants: [Applicant], bureau: String, rounds: [(id: Int64, institution: String)]) async throws
         -> (number: String, before: String, after: String)?
     {
         var passed: [Int64] = []
-        for round in rounds {
+        for (round, institution) in rounds {
             passed += try await api.all("/v1/rounds/\(round)/applications?state=decided", token: institution)
                 .filter { $0["passed"] as? Bool == true }.compactMap { id($0["id"]) }
         }

@@ -53,6 +53,15 @@ struct DemoSummary {
         } else {
             say("")
         }
+        var firstNumbers: [String] = []
+        for round in [facts.titleRound, facts.skillsRound] {
+            for try await number in try await client.query(
+                "SELECT min(c.number) FROM certificates c JOIN applications a ON a.id = c.application_id WHERE a.round_id = \(round)"
+            ).decode(String?.self) {
+                if let number { firstNumbers.append(number) }
+            }
+        }
+        say("  numbered by their issuers' codes, e.g. \(firstNumbers.joined(separator: " (title) and ")) (skills)")
         let owed = try await client.scalar("SELECT count(*)::int FROM notification_outbox WHERE created_at >= \(since)")
         let (delivered, dead) = try await pair(
             """
