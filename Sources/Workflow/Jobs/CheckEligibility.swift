@@ -18,9 +18,15 @@ public struct CheckEligibility: JobArgs {
                 guard application.state == .submitted else { return }
                 let round = try await store.round(application.roundID, on: connection)
                 let applicant = try await store.applicant(application.applicantID, on: connection)
-                let eligibility = Eligibility.decide(
-                    applicant.profile, applyingFor: application.target, on: application.appliedOn,
-                    policy: round.policy)
+                var profile = applicant.profile
+                // A title revoked for fraud after the application was filed bars it too.
+                if case .title = application.target,
+                    let lastDay = try await store.titleBar(of: applicant.id, on: application.appliedOn, on: connection)
+                {
+                    let end = try lastDay.adding(days: 1)
+                    profile.barredUntil = max(profile.barredUntil ?? end, end)
+                }
+                let eligibility = Eligibility.decide(profile, applyingFor: application.target, on: application.appliedOn, policy: round.policy)
                 _ = try await store.decideEligibility(application.id, eligibility, on: connection)
                 let (event, reasons): (NotificationEvent, [String]) =
                     switch eligibility {
