@@ -5,6 +5,16 @@ import PostgresNIO
 /// A committee meeting as its institution sees it: who was present, the cases before it, how many
 /// sheets were cast, and each case's counts once the vote is closed, never who chose what.
 public struct MeetingRecord: Sendable {
+    /// A case's ballot counts.
+    public struct Counts: Sendable, Hashable {
+        /// Yes votes.
+        public let yes: Int
+        /// No votes.
+        public let no: Int
+        /// Abstentions, with the members present who cast no sheet.
+        public let abstain: Int
+    }
+
     /// A case on the agenda.
     public struct Case: Sendable, Hashable {
         /// The application.
@@ -14,14 +24,7 @@ public struct MeetingRecord: Sendable {
         /// Members present who may not vote on it.
         public let recused: [ReviewerID]
         /// The counts, once the vote is closed.
-        public let counts: (yes: Int, no: Int, abstain: Int)?
-
-        public static func == (lhs: Case, rhs: Case) -> Bool {
-            (lhs.application, lhs.stage, lhs.recused) == (rhs.application, rhs.stage, rhs.recused)
-                && lhs.counts.map { [$0.yes, $0.no, $0.abstain] } == rhs.counts.map { [$0.yes, $0.no, $0.abstain] }
-        }
-
-        public func hash(into hasher: inout Hasher) { hasher.combine(application) }
+        public let counts: Counts?
     }
 
     /// Where a meeting's vote is.
@@ -205,7 +208,8 @@ extension AssessmentStore {
             cases.append(
                 MeetingRecord.Case(
                     application: application, stage: try Self.stored(VoteStage.self, stage, "meeting \(id)'s case stage"),
-                    recused: recused.map { ReviewerID($0) }, counts: meetingState == .closed ? (yes, no, abstain) : nil))
+                    recused: recused.map { ReviewerID($0) },
+                    counts: meetingState == .closed ? MeetingRecord.Counts(yes: yes, no: no, abstain: abstain) : nil))
         }
         let sheets = try await count("SELECT count(*)::int FROM ballot_sheets WHERE meeting_id = \(id)", on: connection)
         return MeetingRecord(

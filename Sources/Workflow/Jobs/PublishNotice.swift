@@ -36,8 +36,7 @@ public struct PublishNotice: JobArgs {
                     context.logger.warning("the round's notice waits for a holiday schedule", metadata: ["round": "\(round.id)", "year": "\(year)"])
                     throw JobControl.snooze(.seconds(min(3_600, round.daySeconds)))
                 }
-                try await store.advance(round, to: .deliberation, actor: .system, on: connection)
-                round = try await store.round(round.id, on: connection)
+                round = try await store.advance(round, to: .deliberation, actor: .system, on: connection)
                 try await store.advance(round, to: .publicNotice, actor: .system, on: connection)
                 try await store.setNoticeDates(
                     round: round.id, publishedOn: today, noticeEnds: noticeEnds, appealsEnd: appealsEnd, on: connection)
