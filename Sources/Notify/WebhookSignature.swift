@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Secrets
 
 /// The signature a receiver checks before it trusts a notification.
 ///
@@ -67,20 +68,7 @@ public enum WebhookSignature {
         return hmac.finalize()
     }
 
-    private static func hex(_ code: some Sequence<UInt8>) -> String {
-        code.map { String(format: "%02x", $0) }.joined()
-    }
+    private static func hex(_ code: some Sequence<UInt8>) -> String { Hex.encode(code) }
 
-    private static func unhex(_ text: String) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
-    }
+    private static func unhex(_ text: String) -> [UInt8]? { Hex.decode(text) }
 }
