@@ -15,12 +15,21 @@ public struct APIServer: Sendable {
     let metrics = APIMetrics()
     /// Public certificate look-ups per client address and minute.
     let lookups: ClientRateLimiter
+    /// The most bytes of one evidence file.
+    let maxFileBytes: Int
+    /// The range of `maxFileBytes`: a scanned page at least, and no more than one request should carry.
+    public static let fileBytes = 64 * 1024...100 * 1024 * 1024
     let logger: Logger
 
     /// `trustedProxies` are the addresses whose `X-Forwarded-For` names the client (nil: from
     /// ASSESS_TRUSTED_PROXIES, comma-separated); per-client sign-in limits need the real client.
-    public init(workflow: Workflow, notifier: Notifier, trustedProxies: Set<String>? = nil, lookupsPerMinute: Int = 60, logger: Logger) {
+    /// `maxFileBytes` is clamped to `fileBytes`.
+    public init(
+        workflow: Workflow, notifier: Notifier, trustedProxies: Set<String>? = nil, lookupsPerMinute: Int = 60,
+        maxFileBytes: Int = 20 * 1024 * 1024, logger: Logger
+    ) {
         self.lookups = ClientRateLimiter(limit: lookupsPerMinute, window: .seconds(60))
+        self.maxFileBytes = min(max(maxFileBytes, Self.fileBytes.lowerBound), Self.fileBytes.upperBound)
         self.workflow = workflow
         self.notifier = notifier
         self.trustedProxies =
@@ -37,6 +46,7 @@ public struct APIServer: Sendable {
             OperatorRoutes(queue: workflow.queue, metrics: metrics, document: document).endpoints,
             PublicRoutes(workflow: workflow, trustedProxies: trustedProxies, lookups: lookups).endpoints,
             ApplicantRoutes(workflow: workflow, trustedProxies: trustedProxies).endpoints,
+            MaterialRoutes(workflow: workflow, maxFileBytes: maxFileBytes).endpoints,
             ReviewerRoutes(workflow: workflow).endpoints,
             InstitutionRoutes(workflow: workflow).endpoints,
             CommitteeRoutes(workflow: workflow).endpoints,

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Workflow
 
 /// Who may call a route. The endpoint refuses anyone else before the handler runs, and the
@@ -9,6 +10,8 @@ enum Access: Sendable {
     case anyone
     /// A token of this role.
     case role(Principal.Role)
+    /// A token of any of these roles; the handler tells them apart.
+    case roles([Principal.Role])
     /// Any token whose holder receives notifications (every role; an applicant token must name an applicant).
     case recipient
 
@@ -16,6 +19,11 @@ enum Access: Sendable {
         switch self {
         case .anyone: return
         case .role(let role): _ = try context.require(role)
+        case .roles(let roles):
+            guard let principal = context.principal else { throw Problem(.unauthorized, "send `Authorization: Bearer <token>`") }
+            guard roles.contains(principal.role) else {
+                throw Problem(.forbidden, "this route is for \(roles.map { "\($0.rawValue)s" }.joined(separator: " and "))")
+            }
         case .recipient: _ = try context.recipient()
         }
     }
@@ -42,14 +50,14 @@ struct QueryParameter: Sendable {
 struct Reply<Output>: Sendable {
     let status: HTTPResponse.Status
     let description: String
-    let content: (type: String, schema: JSONSchema)?
+    let content: (types: [String], schema: JSONSchema)?
     let render: @Sendable (Output, Request, APIContext) throws -> Response
 }
 
 extension Reply where Output: ResponseEncodable & Documented {
     /// `status` with the handler's value as JSON.
     static func json(_ status: HTTPResponse.Status, _ type: Output.Type, _ description: String) -> Reply {
-        Reply(status: status, description: description, content: ("application/json", .ref(type))) { value, request, context in
+        Reply(status: status, description: description, content: (["application/json"], .ref(type))) { value, request, context in
             try EditedResponse(status: status, response: value).response(from: request, context: context)
         }
     }
@@ -72,7 +80,12 @@ extension Reply where Output == Void {
 extension Reply where Output == Response {
     /// A response the handler builds itself, of `contentType`.
     static func raw(_ description: String, contentType: String, schema: JSONSchema) -> Reply {
-        Reply(status: .ok, description: description, content: (contentType, schema)) { response, _, _ in response }
+        raw(description, contentTypes: [contentType], schema: schema)
+    }
+
+    /// A response the handler builds itself, of one of `contentTypes`.
+    static func raw(_ description: String, contentTypes: [String], schema: JSONSchema) -> Reply {
+        Reply(status: .ok, description: description, content: (contentTypes, schema)) { response, _, _ in response }
     }
 }
 
@@ -86,7 +99,9 @@ struct OperationDescription: Sendable {
     let access: Access
     let query: [QueryParameter]
     let body: JSONSchema?
-    let success: (status: HTTPResponse.Status, description: String, content: (type: String, schema: JSONSchema)?)
+    /// For a route that takes bytes instead of JSON: the media types it accepts and the most bytes.
+    let upload: (types: [String], maxBytes: Int)?
+    let success: (status: HTTPResponse.Status, description: String, content: (types: [String], schema: JSONSchema)?)
     /// The refusals it may answer with, beyond those its access, parameters and body imply.
     let refusals: Set<Int>
 
@@ -99,6 +114,7 @@ struct OperationDescription: Sendable {
     var refusalStatuses: Set<Int> {
         var statuses = refusals
         if body != nil { statuses.formUnion([400, 413, 415, 422]) }
+        if upload != nil { statuses.formUnion([413, 415, 422]) }
         if case .anyone = access {} else { statuses.formUnion([401, 403]) }
         if !pathParameters.isEmpty { statuses.formUnion([400, 404]) }
         if !query.isEmpty { statuses.insert(400) }
@@ -143,13 +159,39 @@ struct Endpoints {
         }
     }
 
+    /// A route whose body is the bytes of a file of one of `types`, at most `maxBytes`: the handler
+    /// receives them once the declared type and the size were checked.
+    mutating func addUpload<Output>(
+        _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access, types: [String], maxBytes: Int,
+        query: [QueryParameter] = [], reply: Reply<Output>, refuses refusals: Set<Int> = [],
+        _ handler: @escaping @Sendable (Request, APIContext, ByteBuffer) async throws -> Output
+    ) {
+        describe(
+            method, path, summary, access: access, body: nil, upload: (types, maxBytes), query: query, reply: reply, refusals: refusals)
+        collection.on(RouterPath(path), method: method) { request, context -> Response in
+            try access.admit(context)
+            if path.contains("{id}") { _ = try context.id() }  // a bad path before a large body is read
+            let declared = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let declared, types.contains(declared) else {
+                throw Problem(.unsupportedMediaType, "send the file with its Content-Type, one of \(types.joined(separator: ", "))")
+            }
+            let bytes: ByteBuffer
+            do {
+                bytes = try await request.body.collect(upTo: maxBytes)
+            } catch {
+                throw Problem(.contentTooLarge, "the file is larger than \(maxBytes) bytes; compress it or split it")
+            }
+            return try reply.render(try await handler(request, context, bytes), request, context)
+        }
+    }
+
     private mutating func describe<Output>(
         _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access, body: JSONSchema?,
-        query: [QueryParameter], reply: Reply<Output>, refusals: Set<Int>
+        upload: (types: [String], maxBytes: Int)? = nil, query: [QueryParameter], reply: Reply<Output>, refusals: Set<Int>
     ) {
         operations.append(
             OperationDescription(
                 method: method, path: path, summary: summary, audience: audience, access: access, query: query,
-                body: body, success: (reply.status, reply.description, reply.content), refusals: refusals))
+                body: body, upload: upload, success: (reply.status, reply.description, reply.content), refusals: refusals))
     }
 }

@@ -87,6 +87,8 @@ struct JSONSchema: Sendable {
     static var boolean: JSONSchema { JSONSchema(["type": .string("boolean")]) }
 
     static var date: JSONSchema { .string(format: "date") }
+    /// Bytes: a file's body, as OpenAPI 3.1 writes it.
+    static var binary: JSONSchema { JSONSchema(["type": .string("string"), "contentEncoding": .string("binary")]) }
 
     static var dateTime: JSONSchema { .string(format: "date-time") }
 

@@ -9,6 +9,7 @@ enum OpenAPIDocument {
     static let pathParameters: [String: JSONSchema] = [
         "id": .integer(Bounds.id),
         "number": .string(length: 1...64, "the certificate number"),
+        "sha256": .string(length: 64...64, "an evidence file's SHA-256, in lower-case hex"),
     ]
 
     static func json(_ operations: [OperationDescription]) -> String {
@@ -51,10 +52,18 @@ enum OpenAPIDocument {
                 ])
                 add(body.references)
             }
+            if let upload = operation.upload {
+                let file = JSONValue.object(["schema": .object(JSONSchema.binary.node)])
+                node["requestBody"] = .object([
+                    "required": .bool(true), "description": .string("the file's bytes, at most \(upload.maxBytes)"),
+                    "content": .object(Dictionary(uniqueKeysWithValues: upload.types.map { ($0, file) })),
+                ])
+            }
             var responses: [String: JSONValue] = [:]
             var success: [String: JSONValue] = ["description": .string(operation.success.description)]
             if let content = operation.success.content {
-                success["content"] = .object([content.type: .object(["schema": .object(content.schema.node)])])
+                let schema = JSONValue.object(["schema": .object(content.schema.node)])
+                success["content"] = .object(Dictionary(uniqueKeysWithValues: content.types.map { ($0, schema) }))
                 add(content.schema.references)
             }
             responses[String(operation.success.status.code)] = .object(success)

@@ -267,11 +267,12 @@ extension AssessmentStore {
             """, logger: logger)
     }
 
-    /// Files an application; refuses a round that is not open or already closed on its clock, a
-    /// target of another track or field, and a second application of the same applicant.
+    /// Files an application with the applicant's record as it stands; refuses a round that is not
+    /// open or already closed on its clock, a target of another track or field, and a second
+    /// application of the same applicant. Returns its id and whether it awaits a formal check.
     public func submitApplication(
         round roundID: Int64, applicant: Int64, target: ApplicationTarget, on connection: PostgresConnection
-    ) async throws -> Int64 {
+    ) async throws -> (id: Int64, awaitsFormalCheck: Bool) {
         // Shared with other applications, exclusive of the closing step: no application slips in
         // after its round closed.
         try await connection.query("SELECT 1 FROM rounds WHERE id = \(roundID) FOR SHARE", logger: logger)
@@ -297,8 +298,9 @@ extension AssessmentStore {
         guard
             let id = try await first(
                 """
-                INSERT INTO applications (round_id, applicant_id, target, applied_on, state)
-                VALUES (\(roundID), \(applicant), \(try Self.json(target))::jsonb, \(try Self.day(of: round, at: now).description)::date, 'submitted')
+                INSERT INTO applications (round_id, applicant_id, target, applied_on, state, profile)
+                VALUES (\(roundID), \(applicant), \(try Self.json(target))::jsonb, \(try Self.day(of: round, at: now).description)::date, 'submitted',
+                        (SELECT profile FROM applicants WHERE id = \(applicant)))
                 ON CONFLICT (round_id, applicant_id) DO NOTHING
                 RETURNING id
                 """, as: Int64.self, on: connection)
@@ -308,7 +310,7 @@ extension AssessmentStore {
         try await AuditLog.append(
             actor: .applicant(applicant), action: "apply", subject: .application(id),
             on: connection, logger: logger)
-        return id
+        return (id, round.policy.formalCheck)
     }
 
     /// An application; with `lock`, held until the caller's transaction ends.

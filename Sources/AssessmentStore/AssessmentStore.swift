@@ -16,14 +16,25 @@ public struct AssessmentStore: Sendable {
         self.logger = logger
     }
 
-    static let decoder = JSONDecoder()
+    /// Reads what `json` wrote: dates as ISO 8601.
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
 
     static func json<Value: Encodable>(_ value: Value) throws -> String {
         String(decoding: try JSONEncoder.sorted.encode(value), as: UTF8.self)
     }
 
+    /// A stored document; one this build cannot read is stored data at fault, never the caller's
+    /// input (a bare DecodingError would read as a malformed request).
     static func decode<Value: Decodable>(_ type: Value.Type, _ json: String) throws -> Value {
-        try decoder.decode(type, from: Data(json.utf8))
+        do {
+            return try decoder.decode(type, from: Data(json.utf8))
+        } catch is DecodingError {
+            throw StoreError(.invalidStoredData, "a stored \(Value.self) cannot be read by this version")
+        }
     }
 
     /// Runs a query and returns its first row decoded, or nil.

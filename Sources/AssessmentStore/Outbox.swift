@@ -10,10 +10,11 @@ public enum Outbox {
     /// three is a no-op. The payload carries ids and outcomes, never identity numbers.
     public static func owe(
         _ event: NotificationEvent, about subject: Subject, to recipient: Recipient, payload: [String: String] = [:],
-        on connection: PostgresConnection, logger: Logger
+        occasion: String? = nil, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let (event, subject, recipient) = (event.rawValue, subject.description, recipient.description)
-        let key = "\(event):\(subject):\(recipient)"
+        // An event that can recur for one subject (a second return for correction) names its occasion.
+        let key = "\(event):\(subject):\(recipient)" + (occasion.map { ":\($0)" } ?? "")
         var body = payload
         body["event"] = event
         body["subject"] = subject

@@ -3,12 +3,18 @@
 // the store reads back. The store's functions stay out of reach.
 @_exported import Assessment
 
+@_exported import struct AssessmentStore.ApplicantRecord
 @_exported import struct AssessmentStore.ApplicantRegistration
 @_exported import struct AssessmentStore.ApplicationRecord
 @_exported import struct AssessmentStore.BallotSheetRecord
 @_exported import struct AssessmentStore.BlindCase
 @_exported import struct AssessmentStore.BureauSigner
 @_exported import struct AssessmentStore.CertificateRecord
+@_exported import struct AssessmentStore.Correction
+@_exported import struct AssessmentStore.DeclaredRecord
+@_exported import struct AssessmentStore.Dossier
+@_exported import struct AssessmentStore.EvidenceFile
+@_exported import enum AssessmentStore.FormalCheckDecision
 @_exported import struct AssessmentStore.MeetingRecord
 @_exported import enum AssessmentStore.ObjectionLimits
 @_exported import struct AssessmentStore.ObjectionRecord
@@ -16,6 +22,7 @@
 @_exported import enum AssessmentStore.ReviewStage
 @_exported import struct AssessmentStore.RoundDraft
 @_exported import struct AssessmentStore.RoundRecord
+@_exported import struct AssessmentStore.SignedPledge
 @_exported import struct AssessmentStore.StoreError
 @_exported import enum AssessmentStore.VoteStage
 @_exported import struct JobQueue.DecodingErrorSummary

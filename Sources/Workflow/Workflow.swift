@@ -42,6 +42,7 @@ public struct Workflow: Sendable {
     /// and its queue (`signingQueueName`) is then to be served as well.
     public func register(in registry: inout JobRegistry) {
         registry.register(CheckEligibility.Handler(workflow: self))
+        registry.register(LapseCorrection.Handler(workflow: self))
         registry.register(CloseApplications.Handler(workflow: self))
         registry.register(StaffPanels.Handler(workflow: self))
         registry.register(SweepDeadlines.Handler(workflow: self))

@@ -26,8 +26,13 @@ struct ServeCommand: AsyncParsableCommand {
     var embeddedDatabase = false
     @Flag(help: "Apply pending migrations before serving (one server of a deployment, or `assess migrate` before all).")
     var migrate = false
+    @Option(help: "The most kibibytes of one evidence file an applicant uploads (64 to 102400).") var maxFileKilobytes = 20 * 1024
 
     func validate() throws {
+        let fileBytes = APIServer.fileBytes
+        guard (fileBytes.lowerBound / 1024...fileBytes.upperBound / 1024).contains(maxFileKilobytes) else {
+            throw ValidationError("--max-file-kilobytes must be 64 to 102400")
+        }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
         let loopback = host == "127.0.0.1" || host == "::1" || host == "localhost"
         if tlsCertificate == nil, !loopback, !insecureHTTP {
@@ -65,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let workflow = Workflow(client: client, vault: vault, signer: nil, logger: logger)
             let notifier = Notifier(client: client, secrets: secrets, configuration: .init(endpoints: try .fromEnvironment()), logger: logger)
-            let api = APIServer(workflow: workflow, notifier: notifier, logger: logger)
+            let api = APIServer(workflow: workflow, notifier: notifier, maxFileBytes: maxFileKilobytes * 1024, logger: logger)
             let app = Application(
                 router: api.router(), server: try serverTLS.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
                 configuration: .init(address: .hostname(host, port: port), serverName: "assess"),

@@ -3,10 +3,13 @@ import AssessmentStore
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import JobQueue
+import Logging
 import NIOCore
 import NIOHTTP1
 import Notify
 import PostgresNIO
+import ServiceLifecycle
 import TestSupport
 import Testing
 import Workflow
@@ -30,6 +33,8 @@ struct API: Sendable {
         let status: Int
         let body: String
         let contentType: String?
+        /// The body's bytes, for replies that are files.
+        var bytes: [UInt8] = []
 
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:] }
         /// The fields a problem names.
@@ -38,7 +43,7 @@ struct API: Sendable {
 
     func request(
         _ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil,
-        contentType: String = "application/json", forwardedFor: String? = nil
+        contentType: String = "application/json", forwardedFor: String? = nil, bytes: [UInt8]? = nil
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
@@ -48,9 +53,15 @@ struct API: Sendable {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(string: json))
         }
+        if let bytes {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(bytes: bytes))
+        }
         let response = try await http.execute(request, timeout: .seconds(15))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        let reply = Reply(status: Int(response.status.code), body: String(buffer: body), contentType: response.headers.first(name: "Content-Type"))
+        let body = try await response.body.collect(upTo: 1 << 22)
+        let reply = Reply(
+            status: Int(response.status.code), body: String(buffer: body), contentType: response.headers.first(name: "Content-Type"),
+            bytes: Array(body.readableBytesView))
         for violation in conformance?.violations(
             method: method.rawValue, path: path, status: reply.status, contentType: reply.contentType,
             body: reply.body) ?? []
@@ -58,6 +69,19 @@ struct API: Sendable {
             Issue.record("the reply disagrees with /openapi.json: \(violation)")
         }
         return reply
+    }
+
+    /// Runs `body` while a worker pool runs the workflow's and the notifier's jobs.
+    func withWorkers(_ body: () async throws -> Void) async throws {
+        var registry = JobRegistry()
+        workflow.register(in: &registry)
+        notifier.register(in: &registry, http: delivery)
+        let pool = JobWorkerPool(
+            client: client, registry: registry,
+            configuration: WorkerConfiguration(
+                queues: [Workflow.queueName: 4, Workflow.signingQueueName: 2, NotifyConfiguration.queueName: 4],
+                pollInterval: .milliseconds(200), workerID: "api-test"), logger: Logger(label: "api-test"))
+        try await withServices([pool], logger: Logger(label: "api-test")) { try await body() }
     }
 
     /// `trustedProxies` lets a test speak from several client addresses through `X-Forwarded-For`.
@@ -71,7 +95,7 @@ struct API: Sendable {
                 configuration: .init(endpoints: try EndpointPolicy(allowing: ["127.0.0.1"])), logger: database.logger)
             let server = APIServer(
                 workflow: workflow, notifier: notifier,
-                trustedProxies: trustedProxies, logger: database.logger)
+                trustedProxies: trustedProxies, maxFileBytes: APIServer.fileBytes.lowerBound, logger: database.logger)
             let (ready, readySignal) = AsyncStream.makeStream(of: Int.self)
             let app = Application(
                 router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),

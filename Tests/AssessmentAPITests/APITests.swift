@@ -503,6 +503,9 @@ struct APITests {
                 ("/v1/rounds/{id}/objections/dismiss", .institution, true),
                 ("/v1/certificates/{number}/revoke", .bureau, true), ("/v1/subscriptions", .institution, true),
                 ("/v1/subscriptions/{id}/rotate-secret", .institution, true), ("/v1/subscriptions/{id}/redrive", .institution, false),
+                ("/v1/applications/{id}/formal-check", .institution, true), ("/v1/applications/{id}/resubmit", .applicant, false),
+                // Its body is a file's bytes, not JSON: a bad path id is still refused before the body is read.
+                ("/v1/applications/{id}/files", .applicant, false),
             ]
             #expect(Set(routes.map { "POST " + $0.0 }) == Set(api.server.routes().filter { $0.hasPrefix("POST ") }), "every write route is here")
             let fingerprint: PostgresQuery = """
@@ -510,6 +513,7 @@ struct APITests {
                     || ',' || (SELECT count(*) FROM reviewers) || ',' || (SELECT count(*) FROM votes) || ',' || (SELECT count(*) FROM objections)
                     || ',' || (SELECT count(*) FROM appeals) || ',' || (SELECT count(*) FROM assignments WHERE state <> 'assigned')
                     || ',' || (SELECT count(*) FROM notification_subscriptions) || ',' || (SELECT count(*) FROM jobs)
+                    || ',' || (SELECT count(*) FROM stored_files) || ',' || (SELECT count(*) FROM application_files)
                 """
             let before = try await api.client.text(fingerprint)
             for (route, role, takesBody) in routes {

@@ -140,7 +140,7 @@ struct RoundCalendarTests {
                 (#"{"titleYears": {"9": {"doctorate": 1}}}"#, "policy.titleYears"),
                 (#"{"titleYears": {"4": {"phd": 1}}}"#, "policy.titleYears.4"),
                 (#"{"titleYears": {"4": {"doctorate": 51}}}"#, "policy.titleYears.4.doctorate"),
-                (#"{"skillYears": {"5": 1}}"#, "policy.skillYears"),
+                (#"{"skillYears": {"6": 1}}"#, "policy.skillYears"),
                 (#"{"minimumSkillsAge": 15}"#, "policy.minimumSkillsAge"),
                 (#"{"committeeSize": 12}"#, "policy.committeeSize"),
                 (#"{"committeeKind": "national"}"#, "policy.committeeKind"),

@@ -64,11 +64,11 @@ struct SchemaConformance: Sendable {
         guard let response = operation["responses"]?[String(status)].map(resolve) else {
             return ["\(what): the status is not documented (\(operation["responses"]?.members.keys.sorted() ?? []))"]
         }
-        guard let content = response["content"]?.members.first else {
+        guard let contents = response["content"]?.members, !contents.isEmpty else {
             return body.isEmpty ? [] : ["\(what): documented without a body, but one came: \(body.prefix(100))"]
         }
-        guard let contentType, contentType.hasPrefix(content.key) else {
-            return ["\(what): content type \(contentType ?? "none"), documented \(content.key)"]
+        guard let contentType, let content = contents.first(where: { contentType.hasPrefix($0.key) }) else {
+            return ["\(what): content type \(contentType ?? "none"), documented \(contents.keys.sorted())"]
         }
         guard content.key.hasSuffix("json") else { return [] }
         guard let value = JSON.parse(body) else { return ["\(what): the body is not JSON"] }

@@ -23,20 +23,13 @@ struct SweepTests {
                 try await api.workflow.issueToken(role: .reviewer, subject: "r1"),
                 try await api.workflow.issueToken(role: .bureau, subject: "officer"),
             ]
-            var registry = JobRegistry()
-            api.workflow.register(in: &registry)
-            api.notifier.register(in: &registry, http: api.delivery)
-            let pool = JobWorkerPool(
-                client: api.client, registry: registry,
-                configuration: WorkerConfiguration(
-                    queues: [Workflow.queueName: 4, Workflow.signingQueueName: 2, NotifyConfiguration.queueName: 4],
-                    pollInterval: .milliseconds(200), workerID: "sweep"), logger: Logger(label: "sweep"))
-            try await withServices([pool], logger: Logger(label: "sweep")) {
+            try await api.withWorkers {
                 let document = try #require(
                     try JSONSerialization.jsonObject(with: Data(try await api.request(.GET, "/openapi.json").body.utf8))
                         as? [String: Any])
                 let sweep = BoundarySweep(document: document)
-                let (probes, unbounded) = sweep.probes(pathValues: ["id": "\(round)", "number": "S000131000001254000001"])
+                let (probes, unbounded) = sweep.probes(
+                    pathValues: ["id": "\(round)", "number": "S000131000001254000001", "sha256": String(repeating: "0", count: 64)])
                 #expect(unbounded.isEmpty, "numeric inputs without a documented range: \(unbounded)")
                 #expect(probes.count > 300, "the sweep covers the API: \(probes.count) probes")
 

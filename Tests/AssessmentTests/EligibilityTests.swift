@@ -60,12 +60,63 @@ struct EligibilityTests {
         #expect(
             Eligibility.decide(economist, applyingFor: skipping, on: date("2030-01-01"), policy: policy)
                 == .ineligible([.notOneLevelUp(held: "intermediate", applied: "senior")]))
-        // The lowest grade of a series needs no title.
-        let beginner = Applicant(birthDate: date("2000-01-01"), education: .bachelor)
+        // The lowest grade of a series needs no title, but a year of work in the field.
+        var beginner = Applicant(birthDate: date("2000-01-01"), education: .bachelor)
+        let assistant = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
         #expect(
-            Eligibility.decide(
-                beginner, applyingFor: .title(series: "economics", grade: .assistant, specialty: nil),
-                on: date("2026-11-22"), policy: policy) == .eligible)
+            Eligibility.decide(beginner, applyingFor: assistant, on: date("2026-11-22"), policy: policy)
+                == .ineligible([.tooFewYearsInField(needed: 1, has: 0)]))
+        beginner.workHistory = [
+            .init(employer: "Elsewhere", start: date("2024-01-01"), end: date("2025-06-30"), inField: false),
+            .init(employer: "Acme Media", start: date("2025-12-01")),
+        ]
+        #expect(
+            Eligibility.decide(beginner, applyingFor: assistant, on: date("2026-11-22"), policy: policy)
+                == .ineligible([.tooFewYearsInField(needed: 1, has: 0)]), "work outside the field does not count")
+        #expect(Eligibility.decide(beginner, applyingFor: assistant, on: date("2026-11-30"), policy: policy) == .eligible)
+    }
+
+    @Test("years in the field count overlapping periods once, and only up to the day asked about")
+    func yearsInField() {
+        let applicant = Applicant(
+            birthDate: date("1990-01-01"), education: .bachelor,
+            workHistory: [
+                .init(employer: "A", start: date("2015-01-01"), end: date("2018-12-31")),
+                .init(employer: "B (moonlighting)", start: date("2017-01-01"), end: date("2019-12-31")),
+                .init(employer: "C", start: date("2021-01-01")),
+            ])
+        #expect(applicant.yearsInField(until: date("2019-12-31")) == 5)
+        #expect(applicant.yearsInField(until: date("2016-12-31")) == 2)
+        #expect(applicant.yearsInField(until: date("2026-01-01")) == 10)
+        #expect(applicant.employers(on: date("2018-06-01")).map(\.normalisedName) == ["a", "b moonlighting".filter { $0 != " " }])
+    }
+
+    @Test("a record that cannot be true is refused field by field")
+    func recordProblems() {
+        let record = Applicant(
+            birthDate: date("1990-01-01"), education: .bachelor,
+            titles: [.init(series: "economics", grade: .junior, obtained: date("1989-01-01"))],
+            skillLevels: [.init(occupation: "4-13-01-05", level: SkillLevel(rawValue: 5)!, obtained: date("2020-01-01"))],
+            workHistory: [.init(employer: "", start: date("2020-01-01"), end: date("2019-01-01"))])
+        #expect(
+            record.problems(today: date("2026-12-06")).map(\.field) == [
+                "titles[0].obtained", "titles[0].grade", "skillLevels[0].level", "workHistory[0].employer", "workHistory[0].end",
+            ])
+        #expect(Applicant(birthDate: date("1990-01-01"), education: .bachelor).problems(today: date("2026-12-06")).isEmpty)
+    }
+
+    @Test("credit codes check their last character; employers match by code, else by name without spacing or punctuation")
+    func creditCodes() {
+        let valid = ["91440300708461136T", "91310000MA1FL0XX3J", "52310000MJ49876594", "91310104MA1FR5RN6P"]
+        #expect(valid.allSatisfy { CreditCode($0) != nil }, "\(valid.filter { CreditCode($0) == nil })")
+        #expect(CreditCode("91310000ma1fl0xx3j")?.text == "91310000MA1FL0XX3J", "lower case is read as upper case")
+        #expect(CreditCode("91310000MA1FL0XX3K") == nil, "a wrong check character")
+        #expect(CreditCode("91310000MA1FL0OX3J") == nil && CreditCode("123") == nil, "O is not in the alphabet; 18 characters")
+        let named = EmployerIdentity(name: "上海 某某文化传媒（有限公司）", code: nil)
+        #expect(named.isSame(as: EmployerIdentity(name: "上海某某文化传媒(有限公司)", code: nil)))
+        let coded = EmployerIdentity(name: "Acme", code: CreditCode(valid[0]))
+        #expect(!coded.isSame(as: EmployerIdentity(name: "Acme", code: CreditCode(valid[1]))), "two codes differ even if names agree")
+        #expect(coded.isSame(as: EmployerIdentity(name: "ACME ", code: nil)), "without a code on one side, names decide")
     }
 
     @Test("every reason is listed: retired, barred, missing specialty, not one level up")

@@ -77,7 +77,7 @@ struct CoordinatorTests {
             let coordinator = QueueCoordinator(
                 client: client, configuration: Self.configuration("a", schedules: [schedule], catchUp: .seconds(4)), logger: database.logger)
             try await withServices([coordinator], logger: database.logger) {
-                try await eventually("the backlog fired") {
+                try await eventually(timeout: .seconds(30), "the backlog fired") {
                     try await client.cronTicks(kind: "test.numbered", schedule: "tick").count >= 5
                 }
             }

@@ -65,7 +65,10 @@ func castSeason(_ workflow: Workflow, startDate: CalendarDate) async throws -> C
         cast.titleApplicants[profile.role] = try await workflow.registerApplicant(
             ApplicantRegistration(
                 name: "Title \(profile.role)", document: document, employer: profile.employer,
-                profile: Applicant(birthDate: born, education: .bachelor, isRetired: profile.retired)))
+                profile: Applicant(
+                    birthDate: born, education: .bachelor, isRetired: profile.retired,
+                    // The assistant grade needs a year of work in the field: three, at one studio or another.
+                    workHistory: [.init(employer: profile.employer ?? "Talent Service Centre", start: date("2022-09-01"))])))
     }
     let minor = date("2011-01-15")  // 15 on the round's start date
     let skillDocuments: [(role: String, document: IdentityDocument, born: CalendarDate)] = [

@@ -144,6 +144,7 @@ struct CommandTests {
             for line in [
                 "audit log:", "hash chain verified", "0 dead-lettered", "0 with a bad signature", ", then revoked",
                 "appeals: overturned, upheld", "objection filed and handled: yes", "DATABASE_URL, 127.0.0.1",
+                "returned for correction (补正) and resubmitted: yes", "holding 助理经济师 and applying for 经济师",
             ] {
                 #expect(demo.1.contains(line), "the summary lacks \(line): \(demo.1)")
             }
@@ -160,6 +161,15 @@ struct CommandTests {
                 try await client.scalar("SELECT count(*)::int FROM votes WHERE stage = 1") == 2,
                 "both title appeals went back to the committee, which voted again")
             #expect(try await client.scalar("SELECT count(*)::int FROM applications WHERE state = 'ineligible'") >= 1, "the 15-year-old")
+            #expect(
+                try await client.scalar(
+                    """
+                    SELECT count(*)::int FROM applications
+                    WHERE target->'title'->>'grade' = '3' AND state <> 'ineligible' AND jsonb_array_length(profile->'titles') = 1
+                    """) >= 1, "an applicant holding 助理经济师 was eligible for 经济师")
+            #expect(
+                try await client.scalar("SELECT count(*)::int FROM applications WHERE jsonb_array_length(corrections) = 1 AND checked_at IS NOT NULL")
+                    == 1, "one application was returned, corrected and accepted")
             #expect(
                 try await client.scalar("SELECT count(*)::int FROM jobs WHERE state NOT IN ('completed', 'scheduled')") == 0,
                 "nothing failed or was left behind")

@@ -35,7 +35,7 @@ struct DemoAPI: Sendable {
     /// Sends `json` (an object for JSONSerialization) and returns the status and decoded body.
     @discardableResult
     func send(
-        _ method: HTTPMethod, _ path: String, token: String? = nil, json: [String: Any]? = nil,
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: [String: Any]? = nil, file: (bytes: [UInt8], type: String)? = nil,
         expect expected: Set<Int> = [200, 201, 202, 204]
     ) async throws -> (status: Int, body: [String: Any]) {
         var request = HTTPClientRequest(url: base + path)
@@ -44,6 +44,10 @@ struct DemoAPI: Sendable {
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+        }
+        if let file {
+            request.headers.add(name: "Content-Type", value: file.type)
+            request.body = .bytes(ByteBuffer(bytes: file.bytes))
         }
         let response = try await http.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 1 << 22)

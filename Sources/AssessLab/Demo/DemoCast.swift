@@ -17,8 +17,13 @@ struct DemoCast: Sendable {
         let employer: String?
         let education: String
         let track: Track
-        /// The grade applied for; 3 (intermediate) without holding 2 is refused by eligibility.
+        /// The grade applied for: 2 (assistant) after a year of work in the field, or 3 (intermediate),
+        /// which needs 助理经济师 held for 4 years; without it eligibility refuses the application.
         let grade: Int
+        /// 助理经济师, when held: the day it was obtained.
+        let heldAssistantSince: CalendarDate?
+        /// The first day of work in the field, at `employer`.
+        let workStart: CalendarDate
         /// What the work is worth, 0 to 100: reviewers' scores and examiners' parts scatter around it.
         let quality: Double
         let isMinor: Bool
@@ -34,6 +39,37 @@ struct DemoCast: Sendable {
             return body
         }
 
+        /// What the applicant declares: education, the title held, and the work in the field (the
+        /// employer's credit code, or none for freelancers through a talent service centre).
+        var record: [String: Any] {
+            var work: [String: Any] = ["employer": employer ?? "Shanghai Talent Service Centre", "start": workStart.description]
+            if let employer, let code = DemoCast.creditCodes[employer] { work["creditCode"] = code }
+            var body: [String: Any] = ["education": education, "workHistory": [work]]
+            if let heldAssistantSince {
+                body["titles"] = [
+                    [
+                        "series": "economics", "grade": 2, "obtained": heldAssistantSince.description,
+                        "certificateNumber": "JJ\(heldAssistantSince.year)\(documentNumber.suffix(5))",
+                    ]
+                ]
+            }
+            return body
+        }
+
+        /// A representative work and its reception.
+        var works: [[String: Any]] {
+            [
+                [
+                    "url": "https://www.bilibili.com/video/BV\(documentNumber.suffix(8))", "title": "\(name): 上海城市经济观察 / notes on Shanghai's economy",
+                    "platform": "bilibili", "published": "2026-03-15",
+                    "metrics": ["views": Int64(quality * 12_000), "likes": Int64(quality * 700)],
+                ]
+            ]
+        }
+
+        /// A small PDF of its own: proof of employment or of the contract with the talent service centre.
+        var employmentProof: [UInt8] { Array("%PDF-1.4\n% employment proof of applicant \(documentNumber.suffix(4))\n%%EOF\n".utf8) }
+
         func target(round: Int64) -> [String: Any] {
             switch track {
             case .title: ["round": round, "target": ["track": "title", "series": "economics", "grade": grade]]
@@ -45,6 +81,12 @@ struct DemoCast: Sendable {
     static let employers = [
         "Huangpu River MCN", "Bright Studio", "Wave Media", "Pudong Creators Hub", "Jade Lantern Culture",
         "Bund Digital", "Xuhui Knowledge Lab", "Independent",
+    ]
+    /// Their unified social credit codes (fictional, with valid check characters); the independent have none.
+    static let creditCodes = [
+        "Huangpu River MCN": "91310105MA1Y4CL12E", "Bright Studio": "91310115MA13BJ1XG6", "Wave Media": "91310104MA112DD27M",
+        "Pudong Creators Hub": "91310101MA1HD1TJ30", "Jade Lantern Culture": "91310104MA1LLJY1JP", "Bund Digital": "91310115MA1C171HU6",
+        "Xuhui Knowledge Lab": "91310104MA19D4H3J8",
     ]
     static let regions = ["310101", "310104", "310105", "310106", "310107", "310109", "310110", "310112", "310115"]
     static let surnames = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Hu", "Zhu", "Gao", "Lin"]
@@ -94,7 +136,11 @@ struct DemoCast: Sendable {
                     name: name, documentKind: kind, documentNumber: number, issuingCountry: country, birthDate: born,
                     employer: Self.employers[Int.random(in: 0..<Self.employers.count, using: &random)],
                     education: track == .title ? (index % 4 == 0 ? "master" : "bachelor") : "secondary",
-                    track: track, grade: track == .title && index % 20 == 13 ? 3 : 2,
+                    track: track, grade: track == .title && (index % 20 == 13 || index % 10 == 7) ? 3 : 2,
+                    heldAssistantSince: track == .title && index % 10 == 7
+                        ? try startDate.adding(years: -Int.random(in: 5...9, using: &random)) : nil,
+                    workStart: try startDate.adding(years: -Int.random(in: 2...6, using: &random)).adding(
+                        days: -Int.random(in: 0...300, using: &random)),
                     // One in four has work below the pass mark, so that even a small season fails some and has appellants.
                     quality: Double(index % 4 == 1 ? Int.random(in: 40...56, using: &random) : Int.random(in: 64...96, using: &random)),
                     isMinor: isMinor))

@@ -31,6 +31,8 @@ struct DemoSeason: Sendable {
         var partScores = 0
         var appeals: [(application: Int64, outcome: String)] = []
         var objectionHandled = false
+        /// An application went back for correction and came back.
+        var corrected = false
         var certificateChecked: (number: String, before: String, after: String)?
         var phases: [(name: String, seconds: Double)] = []
     }
@@ -107,7 +109,11 @@ struct DemoSeason: Sendable {
                 api.send(
                     .POST, "/v1/rounds", token: institution,
                     json: common.merging(
-                        ["name": "2026 economics titles for internet content creators", "track": "title", "field": "economics"]) { $1 }
+                        [
+                            "name": "2026 economics titles for internet content creators", "track": "title", "field": "economics",
+                            // The office checks every title dossier by hand (形式审查) before eligibility.
+                            "policy": policy.merging(["formalCheck": true]) { $1 },
+                        ]) { $1 }
                 ).body)
             facts.skillsRound = try await id(
                 api.send(
@@ -119,6 +125,9 @@ struct DemoSeason: Sendable {
         let plan = ScorePlan()
         let applicants = try await phase("registration and applications", &phases) {
             try await registerAndApply(titleRound: facts.titleRound, skillsRound: facts.skillsRound, plan: plan)
+        }
+        facts.corrected = try await phase("formal check", &phases) {
+            try await checkFormally(applicants.filter { $0.person.track == .title }, round: facts.titleRound, institution: institution)
         }
         let reviewers = try await phase("reviewer pool", &phases) {
             try await buildPool(institution: institution, applicants: applicants)
@@ -183,17 +192,71 @@ struct DemoSeason: Sendable {
             guard let id = Int64(registered["id"] as? String ?? ""), let token = registered["token"] as? String else {
                 throw DemoAPI.Refused(method: "POST", path: "/v1/applicants", status: 201, detail: "no id and token in the reply")
             }
+            try await api.send(.PUT, "/v1/applicants/me/record", token: token, json: person.record)
             let round = person.track == .title ? titleRound : skillsRound
             let application = try await self.id(api.send(.POST, "/v1/applications", token: token, json: person.target(round: round)).body)
+            if person.track == .title {
+                try await api.send(
+                    .PUT, "/v1/applications/\(application)/materials", token: token, json: ["works": person.works, "signPledge": true])
+                // One applicant forgets the proof of employment; the formal check will return the application.
+                if person.documentNumber != self.forgetful { try await uploadProof(person, application: application, token: token) }
+            }
             plan.expect(application, quality: person.quality)
             bar.advance()
             return Applicant(person: person, id: id, token: token, application: application)
         }
         let foreign = cast.people.filter(\.isForeign).count
         let minors = cast.people.filter(\.isMinor).count
-        let twoUp = cast.people.filter { $0.grade == 3 }.count
-        bar.finish("\(foreign) with passports or permits, \(minors) aged 15, \(twoUp) applying two grades up")
+        let held = cast.people.filter { $0.heldAssistantSince != nil }.count
+        let twoUp = cast.people.filter { $0.grade == 3 && $0.heldAssistantSince == nil }.count
+        bar.finish(
+            "\(foreign) with passports or permits, \(minors) aged 15, \(held) holding 助理经济师 and applying for 经济师, \(twoUp) applying for it without")
         return applicants
+    }
+
+    /// The title applicant who forgets the proof of employment at first.
+    var forgetful: String? { cast.people.first { $0.track == .title && $0.grade == 2 }?.documentNumber }
+
+    func uploadProof(_ person: DemoCast.Person, application: Int64, token: String) async throws {
+        try await api.send(
+            .POST, "/v1/applications/\(application)/files?name=employment-proof.pdf&purpose=employment_proof", token: token,
+            file: (person.employmentProof, "application/pdf"))
+    }
+
+    /// The institution's formal check (形式审查) of every title application: each dossier read,
+    /// complete ones accepted, the one without proof of employment returned for correction (补正);
+    /// its applicant uploads the proof and resubmits, and it is accepted. Returns whether that happened.
+    func checkFormally(_ titleCases: [Applicant], round: Int64, institution: String) async throws -> Bool {
+        let bar = ProgressBar("title applications through the formal check", total: titleCases.count)
+        let returned = Mutex<[Int64]>([])
+        try await concurrently(titleCases, width: 8) { applicant in
+            let dossier = try await api.send(.GET, "/v1/applications/\(applicant.application)/dossier", token: institution).body
+            let hasProof = (dossier["files"] as? [[String: Any]] ?? []).contains { $0["purpose"] as? String == "employment_proof" }
+            if hasProof {
+                try await api.send(.POST, "/v1/applications/\(applicant.application)/formal-check", token: institution, json: ["decision": "accept"])
+                bar.advance()
+            } else {
+                let today = try await api.send(.GET, "/v1/rounds/\(round)/calendar", token: institution).body["today"] as? String
+                let correctBy = try (today.flatMap(CalendarDate.init(iso:)) ?? startDate).adding(days: 10)
+                try await api.send(
+                    .POST, "/v1/applications/\(applicant.application)/formal-check", token: institution,
+                    json: [
+                        "decision": "return", "correctBy": correctBy.description,
+                        "reasons": ["缺少劳动合同或社保缴纳证明，请上传 / the proof of employment is missing: upload the contract or social insurance record"],
+                    ])
+                returned.withLock { $0.append(applicant.application) }
+            }
+        }
+        for applicant in titleCases where returned.withLock({ $0 }).contains(applicant.application) {
+            say("  Application \(applicant.application) goes back for correction (补正): the proof of employment is missing.")
+            try await uploadProof(applicant.person, application: applicant.application, token: applicant.token)
+            try await api.send(.POST, "/v1/applications/\(applicant.application)/resubmit", token: applicant.token)
+            try await api.send(.POST, "/v1/applications/\(applicant.application)/formal-check", token: institution, json: ["decision": "accept"])
+            say("  Its applicant uploads the proof and resubmits; the institution accepts it.")
+            bar.advance()
+        }
+        bar.finish()
+        return !returned.withLock({ $0 }).isEmpty
     }
 
     // MARK: - Reviewers

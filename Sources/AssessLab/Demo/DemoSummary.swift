@@ -33,6 +33,7 @@ struct DemoSummary {
             """)
         let reminders = try await client.scalar(
             "SELECT count(*)::int FROM notification_outbox WHERE event = 'scoring reminder' AND created_at >= \(since)")
+        let files = try await client.scalar("SELECT count(*)::int FROM stored_files")
         say(
             """
               reviewers: \(facts.reviewers) in the pool, \(facts.scores) scores sent; \(facts.silentReviewer) never answered: \
@@ -41,6 +42,8 @@ struct DemoSummary {
             \(facts.partScores) skills candidates examined
               appeals: \(facts.appeals.isEmpty ? "none" : facts.appeals.map(\.outcome).joined(separator: ", ")) \
             (fresh panels, no earlier reviewer); objection filed and handled: \(facts.objectionHandled ? "yes" : "no")
+              formal check: every title dossier read; returned for correction (补正) and resubmitted: \(facts.corrected ? "yes" : "no"); \
+            \(files) evidence files, each stored once
             """)
         let (issued, revoked) = try await pair(
             """

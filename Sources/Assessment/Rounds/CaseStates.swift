@@ -1,6 +1,6 @@
 /// Where an application is, from submission to decision.
 public enum ApplicationState: String, Sendable, Hashable, Codable, CaseIterable {
-    case submitted, ineligible, eligible, assigned, scored, decided
+    case submitted, returned, ineligible, eligible, assigned, scored, decided
 }
 
 /// Where a reviewer's assignment to a case is.

@@ -8,9 +8,11 @@ public struct Applicant: Sendable, Hashable, Codable {
         public var grade: TitleGrade
         /// When it was obtained.
         public var obtained: CalendarDate
+        /// The number of its certificate, which the formal check compares with the evidence.
+        public var certificateNumber: String?
         /// A title.
-        public init(series: String, grade: TitleGrade, obtained: CalendarDate) {
-            (self.series, self.grade, self.obtained) = (series, grade, obtained)
+        public init(series: String, grade: TitleGrade, obtained: CalendarDate, certificateNumber: String? = nil) {
+            (self.series, self.grade, self.obtained, self.certificateNumber) = (series, grade, obtained, certificateNumber)
         }
     }
 
@@ -22,10 +24,51 @@ public struct Applicant: Sendable, Hashable, Codable {
         public var level: SkillLevel
         /// When it was obtained.
         public var obtained: CalendarDate
+        /// The number of its certificate.
+        public var certificateNumber: String?
         /// A level.
-        public init(occupation: String, level: SkillLevel, obtained: CalendarDate) {
-            (self.occupation, self.level, self.obtained) = (occupation, level, obtained)
+        public init(occupation: String, level: SkillLevel, obtained: CalendarDate, certificateNumber: String? = nil) {
+            (self.occupation, self.level, self.obtained, self.certificateNumber) = (occupation, level, obtained, certificateNumber)
         }
+    }
+
+    /// A period of work: for an employer, or under contract with a platform or studio.
+    public struct Employment: Sendable, Hashable, Codable {
+        /// The employer's name.
+        public var employer: String
+        /// The employer's unified social credit code, when it has one.
+        public var creditCode: CreditCode?
+        /// The first day.
+        public var start: CalendarDate
+        /// The last day; nil while it lasts.
+        public var end: CalendarDate?
+        /// Whether the work was in the field applied for: only such years count towards an entry grade or level.
+        public var inField: Bool
+
+        /// A period.
+        public init(employer: String, creditCode: CreditCode? = nil, start: CalendarDate, end: CalendarDate? = nil, inField: Bool = true) {
+            (self.employer, self.creditCode, self.start, self.end, self.inField) = (employer, creditCode, start, end, inField)
+        }
+
+        /// The employer, for comparing with another.
+        public var identity: EmployerIdentity { EmployerIdentity(name: employer, code: creditCode) }
+
+        /// Whether it lasts on `date`.
+        public func covers(_ date: CalendarDate) -> Bool { start <= date && (end.map { date <= $0 } ?? true) }
+    }
+
+    /// The most entries of each list a record holds: far more than a career, few enough to check at once.
+    public enum Limits {
+        /// Titles held.
+        public static let titles = 0...20
+        /// Skill levels held.
+        public static let skillLevels = 0...20
+        /// Periods of work.
+        public static let workHistory = 0...50
+        /// Characters of an employer's name.
+        public static let employerName = 1...200
+        /// Characters of a certificate number.
+        public static let certificateNumber = 1...40
     }
 
     /// The date of birth (from the resident ID, or declared).
@@ -40,11 +83,13 @@ public struct Applicant: Sendable, Hashable, Codable {
     public var titles: [HeldTitle]
     /// Skill levels held.
     public var skillLevels: [HeldSkillLevel]
+    /// Where and when the applicant worked.
+    public var workHistory: [Employment]
 
     /// An applicant.
     public init(
         birthDate: CalendarDate, education: Policy.Education, isRetired: Bool = false, barredUntil: CalendarDate? = nil,
-        titles: [HeldTitle] = [], skillLevels: [HeldSkillLevel] = []
+        titles: [HeldTitle] = [], skillLevels: [HeldSkillLevel] = [], workHistory: [Employment] = []
     ) {
         self.birthDate = birthDate
         self.education = education
@@ -52,6 +97,98 @@ public struct Applicant: Sendable, Hashable, Codable {
         self.barredUntil = barredUntil
         self.titles = titles
         self.skillLevels = skillLevels
+        self.workHistory = workHistory
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case birthDate, education, isRetired, barredUntil, titles, skillLevels, workHistory
+    }
+
+    /// Profiles stored before work history was kept read as having none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        birthDate = try container.decode(CalendarDate.self, forKey: .birthDate)
+        education = try container.decode(Policy.Education.self, forKey: .education)
+        isRetired = try container.decode(Bool.self, forKey: .isRetired)
+        barredUntil = try container.decodeIfPresent(CalendarDate.self, forKey: .barredUntil)
+        titles = try container.decode([HeldTitle].self, forKey: .titles)
+        skillLevels = try container.decode([HeldSkillLevel].self, forKey: .skillLevels)
+        workHistory = try container.decodeIfPresent([Employment].self, forKey: .workHistory) ?? []
+    }
+
+    /// Whole years worked in the field up to `date`, periods that overlap counted once: 365 days make a year.
+    public func yearsInField(until date: CalendarDate) -> Int {
+        let periods = workHistory.filter(\.inField).compactMap { period -> ClosedRange<Int>? in
+            let last = min(period.end ?? date, date).dayNumber
+            return period.start.dayNumber <= last ? period.start.dayNumber...last : nil
+        }.sorted { $0.lowerBound < $1.lowerBound }
+        var days = 0
+        var covered: ClosedRange<Int>?
+        for period in periods {
+            if let current = covered, period.lowerBound <= current.upperBound + 1 {
+                covered = current.lowerBound...max(current.upperBound, period.upperBound)
+            } else {
+                days += covered.map { $0.count } ?? 0
+                covered = period
+            }
+        }
+        days += covered.map { $0.count } ?? 0
+        return days / 365
+    }
+
+    /// The employers the applicant works for on `date`.
+    public func employers(on date: CalendarDate) -> [EmployerIdentity] {
+        workHistory.filter { $0.covers(date) }.map(\.identity)
+    }
+
+    /// Everything in the record that cannot be true on `today`, by field, each saying what to
+    /// correct; empty when the record can be kept. Codes and grades are checked by eligibility,
+    /// which names what the applicant applies for.
+    public func problems(today: CalendarDate) -> [(field: String, message: String)] {
+        var problems: [(field: String, message: String)] = []
+        func date(_ field: String, _ value: CalendarDate) {
+            if value < birthDate || value > today { problems.append((field, "must lie between the date of birth and today")) }
+        }
+        func count(_ field: String, _ value: Int, _ range: ClosedRange<Int>) {
+            if !range.contains(value) { problems.append((field, "must list at most \(range.upperBound) entries")) }
+        }
+        func number(_ field: String, _ value: String?) {
+            if let value, !Limits.certificateNumber.contains(value.count) { problems.append((field, "must have 1 to 40 characters")) }
+        }
+        count("titles", titles.count, Limits.titles)
+        count("skillLevels", skillLevels.count, Limits.skillLevels)
+        count("workHistory", workHistory.count, Limits.workHistory)
+        for (index, title) in titles.enumerated() {
+            date("titles[\(index)].obtained", title.obtained)
+            number("titles[\(index)].certificateNumber", title.certificateNumber)
+            if let series = TitleSeries.named(title.series) {
+                if series.titles[title.grade] == nil { problems.append(("titles[\(index)].grade", "series \(title.series) has no such grade")) }
+            } else {
+                problems.append(("titles[\(index)].series", "no title series has the code \(title.series)"))
+            }
+        }
+        for (index, level) in skillLevels.enumerated() {
+            date("skillLevels[\(index)].obtained", level.obtained)
+            number("skillLevels[\(index)].certificateNumber", level.certificateNumber)
+            if let occupation = Occupation.named(level.occupation) {
+                if !occupation.levels.contains(level.level) {
+                    problems.append(("skillLevels[\(index)].level", "occupation \(level.occupation) has no such level"))
+                }
+            } else {
+                problems.append(("skillLevels[\(index)].occupation", "no occupation has the code \(level.occupation)"))
+            }
+        }
+        for (index, period) in workHistory.enumerated() {
+            if !Limits.employerName.contains(period.employer.count) {
+                problems.append(("workHistory[\(index)].employer", "must have 1 to 200 characters"))
+            }
+            date("workHistory[\(index)].start", period.start)
+            if let end = period.end {
+                if end < period.start { problems.append(("workHistory[\(index)].end", "must not lie before the start")) }
+                date("workHistory[\(index)].end", end)
+            }
+        }
+        return problems
     }
 }
 

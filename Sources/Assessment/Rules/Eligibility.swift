@@ -33,6 +33,9 @@ public enum Eligibility: Sendable, Hashable {
         let held = applicant.titles.filter { $0.series == code }.max { $0.grade < $1.grade }
         guard let required = series.grade(below: grade) else {
             if let held { reasons.append(.notOneLevelUp(held: "\(held.grade)", applied: "\(grade)")) }
+            let needed = policy.titleYears[grade]?[applicant.education] ?? 0
+            let has = applicant.yearsInField(until: date)
+            if has < needed { reasons.append(.tooFewYearsInField(needed: needed, has: has)) }
             return reasons
         }
         guard let held, held.grade == required else {
@@ -57,7 +60,12 @@ public enum Eligibility: Sendable, Hashable {
             reasons.append(.directionNotOffered(direction: direction, level: level.rawValue))
         }
         let entryLevel = occupation.levels.min()
-        guard level != entryLevel, let required = level.previous else { return reasons }
+        guard level != entryLevel, let required = level.previous else {
+            let needed = policy.skillYears[level.rawValue] ?? 0
+            let has = applicant.yearsInField(until: date)
+            if has < needed { reasons.append(.tooFewYearsInField(needed: needed, has: has)) }
+            return reasons
+        }
         let held = applicant.skillLevels.filter { $0.occupation == code }.max { $0.level < $1.level }
         guard let held, held.level == required else {
             reasons.append(.notOneLevelUp(held: held.map { "level \($0.level.rawValue)" }, applied: "level \(level.rawValue)"))
@@ -75,6 +83,7 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
     case underMinimumAge(age: Int, minimum: Int)
     case notOneLevelUp(held: String?, applied: String)
     case tooFewYears(needed: Int, has: Int)
+    case tooFewYearsInField(needed: Int, has: Int)
     case retired
     case barred(until: CalendarDate)
     case directionNotOffered(direction: String, level: Int)
@@ -83,6 +92,7 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
     case specialtyMissing(series: String)
     case unknownSeries(String)
     case unknownOccupation(String)
+    case notCorrected(by: CalendarDate)
 
     /// What is wrong, for the applicant.
     public var description: String {
@@ -93,6 +103,8 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
             "one level at a time: applying for \(applied) needs the level directly below it, but the applicant holds \(held ?? "none")"
         case .tooFewYears(let needed, let has):
             "\(needed) years since the previous level are needed; the applicant has \(has)"
+        case .tooFewYearsInField(let needed, let has):
+            "\(needed) years of work in the field are needed for the entry level; the work history shows \(has)"
         case .retired:
             "retirees may not apply for professional titles"
         case .barred(let until):
@@ -109,6 +121,8 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
             "no title series has the code \(code)"
         case .unknownOccupation(let code):
             "no occupation has the code \(code)"
+        case .notCorrected(let deadline):
+            "the application was returned for correction and not resubmitted by \(deadline)"
         }
     }
 }

@@ -14,12 +14,18 @@ public struct Policy: Sendable, Hashable, Codable {
         case secondary
     }
 
-    /// Years since the previous title needed to apply for a grade, by highest education.
+    /// Years since the previous title needed to apply for a grade, by highest education; for a
+    /// series' lowest grade, which needs no title, years of work in the field.
     public var titleYears: [TitleGrade: [Education: Int]]
-    /// Years since the previous skill level needed to apply for a level.
+    /// Years since the previous skill level needed to apply for a level; for an occupation's entry
+    /// level, years of work in the field.
     public var skillYears: [Int: Int]
     /// Minimum age on the application date for a skills certification.
     public var minimumSkillsAge: Int
+    /// Whether an officer of the institution checks each application's records and materials
+    /// (形式审查) before eligibility runs, and may return it for correction (补正); otherwise
+    /// eligibility runs on submission.
+    public var formalCheck: Bool
     /// Members of the round's committee: odd, at least the national minimum of its kind unless a pilot.
     public var committeeSize: Int
     /// A series committee (at least 25 members) or a specialty committee (at least 11).
@@ -59,6 +65,7 @@ public struct Policy: Sendable, Hashable, Codable {
         ]
         skillYears = [3: 4, 2: 5, 1: 4]
         minimumSkillsAge = 16
+        formalCheck = false
         committeeSize = 25
         committeeKind = .series
         pilotCommittee = false

@@ -111,11 +111,14 @@ struct RoundCalendarView: ResponseEncodable, Documented {
     var startDate: CalendarDate
     var daySeconds: Int
     var rehearsal: Bool
+    /// The round's day now: what a deadline set today must lie after.
+    var today: CalendarDate?
     var unloadedYears: String
     var schedules: [HolidaySchedule]
 
     init(_ round: RoundRecord) {
         (timeZone, startDate, daySeconds, rehearsal) = (round.timeZone.identifier, round.startDate, round.daySeconds, round.isRehearsal)
+        today = try? round.day(at: Date())
         unloadedYears = round.calendar.unloadedYears.rawValue
         schedules = round.calendar.years.sorted().compactMap(round.calendar.schedule(of:))
     }
@@ -124,6 +127,7 @@ struct RoundCalendarView: ResponseEncodable, Documented {
         .object(required: [
             "timeZone": .string(), "startDate": .date, "daySeconds": .integer(Bounds.daySeconds),
             "rehearsal": .boolean.described("a compressed clock: its dates and certificates are a rehearsal's"),
+            "today": JSONSchema.date.described("the round's day now, on its clock").orNull,
             "unloadedYears": .oneOf(WorkingCalendar.UnloadedYears.self),
             "schedules": .array(of: HolidayScheduleBody.schema, "the years loaded, each with its days"),
         ])

@@ -85,6 +85,7 @@ struct PolicyChanges: Decodable {
     var titleYears: [String: [String: Int]]?
     var skillYears: [String: Int]?
     var minimumSkillsAge: Int?
+    var formalCheck: Bool?
     var committeeSize: Int?
     var committeeKind: String?
     var pilotCommittee: Bool?
@@ -100,15 +101,16 @@ struct PolicyChanges: Decodable {
     var blindReview: Bool?
     var reviewerLoadCap: Int?
 
-    /// Title grades that have a title below them, and skill levels that have a level below them.
-    static let titleGrades = (TitleGrade.assistant.rawValue...TitleGrade.senior.rawValue).map(String.init)
-    static let skillLevels = (1...4).map(String.init)
+    /// Title grades and skill levels, each with the years it needs: since the level below, or of
+    /// work in the field for the lowest.
+    static let titleGrades = (TitleGrade.junior.rawValue...TitleGrade.senior.rawValue).map(String.init)
+    static let skillLevels = (1...5).map(String.init)
 
     func validate() throws {
         typealias Limit = Policy.Bounds
         _ = try titleYearChanges()
         for (level, years) in (skillYears ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard Self.skillLevels.contains(level) else { throw invalidField("policy.skillYears", "names levels 1 to 4, not \(level)") }
+            guard Self.skillLevels.contains(level) else { throw invalidField("policy.skillYears", "names levels 1 to 5, not \(level)") }
             try Bounds.check(years, "policy.skillYears.\(level)", Limit.minimumYears)
         }
         if let minimumSkillsAge { try Bounds.check(minimumSkillsAge, "policy.minimumSkillsAge", Limit.minimumSkillsAge) }
@@ -137,7 +139,7 @@ struct PolicyChanges: Decodable {
         var changes: [(TitleGrade, Policy.Education, Int)] = []
         for (grade, byEducation) in (titleYears ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard Self.titleGrades.contains(grade), let number = Int(grade), let titleGrade = TitleGrade(rawValue: number) else {
-                throw invalidField("policy.titleYears", "names grades 2 to 5, not \(grade)")
+                throw invalidField("policy.titleYears", "names grades 1 to 5, not \(grade)")
             }
             for (education, years) in byEducation.sorted(by: { $0.key < $1.key }) {
                 guard let level = Policy.Education(rawValue: education) else {
@@ -156,6 +158,7 @@ struct PolicyChanges: Decodable {
         for (grade, education, years) in try titleYearChanges() { policy.titleYears[grade, default: [:]][education] = years }
         for (level, years) in skillYears ?? [:] { if let level = Int(level) { policy.skillYears[level] = years } }
         if let minimumSkillsAge { policy.minimumSkillsAge = minimumSkillsAge }
+        if let formalCheck { policy.formalCheck = formalCheck }
         if let committeeSize { policy.committeeSize = committeeSize }
         if let kind = committeeKind.flatMap(CommitteeKind.init) { policy.committeeKind = kind }
         if let pilotCommittee { policy.pilotCommittee = pilotCommittee }
@@ -180,9 +183,15 @@ struct PolicyChanges: Decodable {
             optional: [
                 "titleYears": .map(
                     of: .map(of: years, "years by highest education: \(Policy.Education.allCases.map(\.rawValue).joined(separator: ", "))"),
-                    "minimum years since the previous title, by grade applied for (2 to 5)"),
-                "skillYears": .map(of: years, "minimum years since the previous level, by level applied for (1 to 4)"),
+                    "minimum years since the previous title, by grade applied for (1 to 5); for a series' lowest grade, years of work in the field"),
+                "skillYears": .map(
+                    of: years,
+                    "minimum years since the previous level, by level applied for (1 to 5); for an occupation's entry level, years of work in the field"
+                ),
                 "minimumSkillsAge": .integer(Limit.minimumSkillsAge, "16 unless given"),
+                "formalCheck": .boolean.described(
+                    "an officer checks each application's records and materials (形式审查) before eligibility, and may return it for correction; false unless given"
+                ),
                 "committeeSize": .integer(Limit.committeeSize, "odd; at least the national minimum of its kind unless a pilot; 25 unless given"),
                 "committeeKind": .oneOf(CommitteeKind.self, "series (at least 25 members) or specialty (at least 11); series unless given"),
                 "pilotCommittee": .boolean.described("a pilot round, whose committee may be smaller than the national minimum; false unless given"),

@@ -23,11 +23,12 @@ extension Workflow {
         }
     }
 
-    /// An applicant applies; eligibility is checked by a job.
+    /// An applicant applies; eligibility is checked by a job, after the formal check where the
+    /// round has one.
     public func apply(round: Int64, applicant: Int64, target: ApplicationTarget) async throws -> Int64 {
         try await transaction { connection in
-            let id = try await store.submitApplication(round: round, applicant: applicant, target: target, on: connection)
-            try await enqueue(CheckEligibility(application: id), once: .application(id), on: connection)
+            let (id, awaitsFormalCheck) = try await store.submitApplication(round: round, applicant: applicant, target: target, on: connection)
+            if !awaitsFormalCheck { try await enqueue(CheckEligibility(application: id), once: .application(id), on: connection) }
             return id
         }
     }

@@ -18,7 +18,7 @@ public struct CheckEligibility: JobArgs {
                 guard application.state == .submitted else { return }
                 let round = try await store.round(application.roundID, on: connection)
                 let applicant = try await store.applicant(application.applicantID, on: connection)
-                var profile = applicant.profile
+                var profile = try await store.declaredProfile(of: application.id, on: connection)
                 // A title revoked for fraud after the application was filed bars it too.
                 if case .title = application.target,
                     let lastDay = try await store.titleBar(of: applicant.id, on: application.appliedOn, on: connection)

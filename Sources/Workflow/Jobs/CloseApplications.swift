@@ -3,8 +3,8 @@ import AssessmentStore
 import Foundation
 import JobQueue
 
-/// At the round's closing day: stops taking applications, waits for the last eligibility checks,
-/// then sets off panel staffing (titles) or opens the sitting's scoring (skills).
+/// At the round's closing day: stops taking applications, waits for the last formal and
+/// eligibility checks and corrections, then sets off panel staffing (titles) or opens the sitting's scoring (skills).
 public struct CloseApplications: JobArgs {
     public static let kind = "assessment.close_applications"
     /// The round.
@@ -18,8 +18,11 @@ public struct CloseApplications: JobArgs {
             try await context.withTransaction { connection in
                 let round = try await store.round(args.round, lock: true, on: connection)
                 guard round.state == .open else { return }
-                if try await store.progress(round: round.id, on: connection)[.submitted, default: 0] > 0 {
-                    throw JobControl.snooze(.seconds(1))  // eligibility checks still running
+                let progress = try await store.progress(round: round.id, on: connection)
+                if progress[.submitted, default: 0] + progress[.returned, default: 0] > 0 {
+                    // Eligibility checks still running, or people still to act: the institution's
+                    // formal check, or applicants correcting before their deadline.
+                    throw JobControl.snooze(.seconds(round.policy.formalCheck && !round.isRehearsal ? 60 : 1))
                 }
                 try await store.advance(round, to: .closedToApplications, actor: .system, on: connection)
                 try await Outbox.owe(

@@ -1,0 +1,298 @@
+import AssessmentStore
+import Foundation
+import JobQueue
+import Logging
+import Notify
+import ServiceLifecycle
+import TestSupport
+import Testing
+import Workflow
+
+@Suite("Records, materials and the formal check through the API")
+struct MaterialsAPITests {
+    /// Opens an economics title round through the API; returns its id and the institution's token.
+    static func openRound(_ api: API, policy: String = "{}", daySeconds: Int? = nil) async throws -> (round: Int64, institution: String) {
+        try await api.workflow.addInstitution(id: "inst", name: "Institution")
+        let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
+        let clock = daySeconds.map { #", "daySeconds": \#($0)"# } ?? ""
+        let opened = try await api.request(
+            .POST, "/v1/rounds", token: institution,
+            json:
+                #"{"name": "2026 economics", "track": "title", "field": "economics", "startDate": "\#(try RoundRecord.today())", "closesOnDay": 300, "policy": \#(policy)\#(clock)}"#
+        )
+        #expect(opened.status == 201, "\(opened.body)")
+        return (Int64(try #require(opened.json["id"] as? String ?? (opened.json["id"] as? Int).map(String.init)))!, institution)
+    }
+
+    /// Registers an applicant; returns the token.
+    static func register(_ api: API, sequence: Int, born: String = "1985-03-01") async throws -> String {
+        let registered = try await api.request(.POST, "/v1/applicants", json: registration(name: "申请人\(sequence)", born: born, sequence: sequence))
+        return try #require(registered.json["token"] as? String, "\(registered.body)")
+    }
+
+    static func apply(_ api: API, _ token: String, round: Int64, grade: Int) async throws -> Int64 {
+        let applied = try await api.request(
+            .POST, "/v1/applications", token: token,
+            json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": \#(grade)}}"#)
+        #expect(applied.status == 201, "\(applied.body)")
+        return Int64(try #require(applied.json["id"] as? String ?? (applied.json["id"] as? Int).map(String.init)))!
+    }
+
+    static func state(_ api: API, _ token: String, _ application: Int64) async throws -> String? {
+        try await api.request(.GET, "/v1/applications/\(application)", token: token).json["state"] as? String
+    }
+
+    /// The payloads of the notifications owed to a token's holder, by event.
+    static func notifications(_ api: API, _ token: String) async throws -> [String: [String: Any]] {
+        let items = try await api.request(.GET, "/v1/notifications?limit=100", token: token).json["items"] as? [[String: Any]] ?? []
+        var byEvent: [String: [String: Any]] = [:]
+        for item in items {
+            guard let event = item["event"] as? String else { continue }
+            let payload = (item["payload"] as? String).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            byEvent[event] = payload ?? [:]
+        }
+        return byEvent
+    }
+
+    @Test("what an applicant holds is declared, checked and read back; eligibility judges it: one level up, years, retirement")
+    func records() async throws {
+        try await API.with { api in
+            let (round, _) = try await Self.openRound(api)
+            let holder = try await Self.register(api, sequence: 1)
+            let record = #"""
+                {"education": "bachelor",
+                 "titles": [{"series": "economics", "grade": 3, "obtained": "2019-06-30", "certificateNumber": "JJ2019-0001"}],
+                 "workHistory": [{"employer": "上海某某文化传媒有限公司", "creditCode": "91310000MA1FL0XX3J", "start": "2015-07-01"},
+                                 {"employer": "A bakery", "start": "2012-01-01", "end": "2015-06-30", "inField": false}]}
+                """#
+            let declared = try await api.request(.PUT, "/v1/applicants/me/record", token: holder, json: record)
+            #expect(declared.status == 204, "\(declared.body)")
+            let me = try await api.request(.GET, "/v1/applicants/me", token: holder)
+            let read = try #require(me.json["record"] as? [String: Any], "\(me.body)")
+            #expect((read["titles"] as? [[String: Any]])?.first?["certificateNumber"] as? String == "JJ2019-0001")
+            #expect((read["workHistory"] as? [[String: Any]])?.first?["creditCode"] as? String == "91310000MA1FL0XX3J")
+            #expect(me.json["document"] as? String != residentID(born: "1985-03-01", sequence: 1), "the document is masked")
+
+            let refusals: [(from: String, to: String, field: String)] = [
+                (#""creditCode": "91310000MA1FL0XX3J""#, #""creditCode": "91310000MA1FL0XX3K""#, "workHistory[0].creditCode"),
+                (#""obtained": "2019-06-30""#, #""obtained": "2099-06-30""#, "titles[0].obtained"),
+                (#""obtained": "2019-06-30""#, #""obtained": "1980-01-01""#, "titles[0].obtained"),
+                (#""grade": 3"#, #""grade": 9"#, "titles[0].grade"),
+                (#""grade": 3"#, #""grade": 1"#, "titles[0].grade"),
+                (#""series": "economics""#, #""series": "astrology""#, "titles[0].series"),
+                (#""end": "2015-06-30""#, #""end": "2011-06-30""#, "workHistory[1].end"),
+            ]
+            for (from, to, field) in refusals {
+                let refused = try await api.request(
+                    .PUT, "/v1/applicants/me/record", token: holder, json: record.replacingOccurrences(of: from, with: to))
+                #expect(refused.status == 422 && refused.fields == [field], "\(to): \(refused.status) \(refused.body)")
+            }
+            #expect(try await api.request(.GET, "/v1/applicants/me", token: holder).body == me.body, "refused corrections change nothing")
+
+            let retired = try await Self.register(api, sequence: 2, born: "1960-01-01")
+            #expect(
+                try await api.request(
+                    .PUT, "/v1/applicants/me/record", token: retired,
+                    json: record.replacingOccurrences(of: #""education": "bachelor""#, with: #""education": "bachelor", "retired": true"#)
+                ).status == 204)
+            let newcomer = try await Self.register(api, sequence: 3, born: "2001-01-01")
+            #expect(
+                try await api.request(
+                    .PUT, "/v1/applicants/me/record", token: newcomer,
+                    json:
+                        #"{"education": "bachelor", "workHistory": [{"employer": "Wave MCN", "start": "\#(try RoundRecord.today().adding(days: -100))"}]}"#
+                ).status == 204)
+            let eligible = try await Self.apply(api, holder, round: round, grade: 4)
+            let tooOld = try await Self.apply(api, retired, round: round, grade: 4)
+            let tooSoon = try await Self.apply(api, newcomer, round: round, grade: 2)
+            // A correction after applying reaches only later applications: this one keeps its record.
+            #expect(
+                try await api.request(.PUT, "/v1/applicants/me/record", token: holder, json: #"{"education": "bachelor"}"#).status == 204)
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(20), "eligibility is decided") {
+                    try await api.client.scalar("SELECT count(*)::int FROM applications WHERE state = 'submitted'") == 0
+                }
+            }
+            #expect(try await Self.state(api, holder, eligible) == "eligible", "7 years since 经济师 for 高级经济师, bachelor: 5 needed")
+            #expect(try await Self.state(api, retired, tooOld) == "ineligible")
+            #expect((try await Self.notifications(api, retired)["ineligible"]?["reasons"] as? String)?.contains("retirees") == true)
+            #expect(try await Self.state(api, newcomer, tooSoon) == "ineligible")
+            #expect(
+                (try await Self.notifications(api, newcomer)["ineligible"]?["reasons"] as? String)?.contains("years of work in the field") == true)
+            let dossier = try await api.request(.GET, "/v1/applications/\(eligible)/dossier", token: holder)
+            #expect(((dossier.json["record"] as? [String: Any])?["titles"] as? [Any])?.count == 1, "filed with the title: \(dossier.body)")
+        }
+    }
+
+    @Test("works, the pledge and evidence files: checked, stored once by content, readable by the applicant and the institution only")
+    func materials() async throws {
+        try await API.with { api in
+            let (round, institution) = try await Self.openRound(api, policy: #"{"formalCheck": true}"#)
+            let applicant = try await Self.register(api, sequence: 1)
+            let other = try await Self.register(api, sequence: 2)
+            let application = try await Self.apply(api, applicant, round: round, grade: 2)
+            let second = try await Self.apply(api, other, round: round, grade: 2)
+            #expect(
+                try await api.client.scalar("SELECT count(*)::int FROM jobs WHERE kind = 'assessment.check_eligibility'") == 0,
+                "eligibility waits for the formal check")
+            #expect(try await Self.state(api, applicant, application) == "submitted")
+
+            let work =
+                #"{"url": "https://www.bilibili.com/video/BV1xx", "title": "城市夜色", "platform": "bilibili", "published": "2026-05-01", "metrics": {"views": 1200000, "likes": 45000}}"#
+            for (bad, field) in [
+                (work.replacingOccurrences(of: "https://www", with: "http://www"), "works[0].url"),
+                (work.replacingOccurrences(of: "2026-05-01", with: "2099-05-01"), "works[0].published"),
+                (work.replacingOccurrences(of: "1200000", with: "-1"), "works[0].metrics.views"),
+                (work.replacingOccurrences(of: "1200000", with: "100000000001"), "works[0].metrics.views"),
+            ] {
+                let refused = try await api.request(
+                    .PUT, "/v1/applications/\(application)/materials", token: applicant, json: #"{"works": [\#(bad)]}"#)
+                #expect(refused.status == 422 && refused.fields == [field], "\(field): \(refused.body)")
+            }
+            let tooMany = "[" + Array(repeating: work, count: 21).joined(separator: ",") + "]"
+            #expect(
+                try await api.request(.PUT, "/v1/applications/\(application)/materials", token: applicant, json: #"{"works": \#(tooMany)}"#).status
+                    == 422)
+            let set = try await api.request(
+                .PUT, "/v1/applications/\(application)/materials", token: applicant, json: #"{"works": [\#(work)], "signPledge": true}"#)
+            #expect(set.status == 204, "\(set.body)")
+            #expect(
+                try await api.request(.PUT, "/v1/applications/\(application)/materials", token: other, json: #"{"works": []}"#).status == 404,
+                "another's application is not found")
+            let pledge = try await api.request(.GET, "/v1/integrity-pledge")
+            #expect((pledge.json["text"] as? String)?.hasPrefix("本人承诺") == true)
+
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array("a scanned contract".utf8)
+            let path = "/v1/applications/\(application)/files?name=%E5%8A%B3%E5%8A%A8%E5%90%88%E5%90%8C.png&purpose=employment_proof"
+            let added = try await api.request(.POST, path, token: applicant, contentType: "image/png", bytes: png)
+            #expect(
+                added.status == 201 && added.json["mediaType"] as? String == "image/png" && added.json["name"] as? String == "劳动合同.png",
+                "\(added.body)")
+            let hash = try #require(added.json["sha256"] as? String)
+            let disguised = try await api.request(.POST, path, token: applicant, contentType: "image/png", bytes: Array("MZ not an image".utf8))
+            #expect(disguised.status == 422 && disguised.body.contains("none of the accepted kinds"), "\(disguised.body)")
+            #expect(try await api.request(.POST, path, token: applicant, contentType: "text/plain", bytes: png).status == 415)
+            let large = try await api.request(
+                .POST, path, token: applicant, contentType: "application/pdf", bytes: Array("%PDF-".utf8) + Array(repeating: 0x20, count: 64 * 1024))
+            #expect(large.status == 413, "larger than the server's limit: \(large.body)")
+            let noPurpose = try await api.request(
+                .POST, "/v1/applications/\(application)/files?name=x.png&purpose=gift", token: applicant, contentType: "image/png", bytes: png)
+            #expect(noPurpose.status == 422 && noPurpose.fields == ["purpose"], "\(noPurpose.body)")
+            // The same bytes from another applicant are stored once.
+            let copied = try await api.request(
+                .POST, "/v1/applications/\(second)/files?name=copy.png&purpose=other", token: other, contentType: "image/png", bytes: png)
+            #expect(copied.status == 201 && copied.json["sha256"] as? String == hash)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM stored_files") == 1)
+
+            let downloaded = try await api.request(.GET, "/v1/applications/\(application)/files/\(hash)", token: applicant)
+            #expect(downloaded.status == 200 && downloaded.bytes == png && downloaded.contentType == "image/png")
+            #expect(try await api.request(.GET, "/v1/applications/\(application)/files/\(hash)", token: institution).bytes == png)
+            #expect(try await api.request(.GET, "/v1/applications/\(application)/files/\(hash)", token: other).status == 404)
+            try await api.workflow.addInstitution(id: "other-inst", name: "Other")
+            let stranger = try await api.workflow.issueToken(role: .institution, subject: "other-inst")
+            #expect(try await api.request(.GET, "/v1/applications/\(application)/dossier", token: stranger).status == 404)
+            let reviewer = try await api.workflow.issueToken(role: .reviewer, subject: "r1")
+            #expect(try await api.request(.GET, "/v1/applications/\(application)/dossier", token: reviewer).status == 403)
+
+            let dossier = try await api.request(.GET, "/v1/applications/\(application)/dossier", token: institution)
+            #expect(dossier.status == 200, "\(dossier.body)")
+            #expect((dossier.json["works"] as? [[String: Any]])?.first?["title"] as? String == "城市夜色")
+            #expect((dossier.json["pledge"] as? [String: Any])?["version"] as? String == "2026-1")
+            #expect((dossier.json["files"] as? [[String: Any]])?.count == 1)
+
+            #expect(try await api.request(.DELETE, "/v1/applications/\(application)/files/\(hash)", token: applicant).status == 204)
+            #expect(try await api.request(.DELETE, "/v1/applications/\(application)/files/\(hash)", token: applicant).status == 404)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM stored_files") == 1, "the other application still carries it")
+            #expect(try await api.request(.DELETE, "/v1/applications/\(second)/files/\(hash)", token: other).status == 204)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM stored_files") == 0)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM pg_largeobject_metadata") == 0, "the bytes are gone too")
+
+            let accepted = try await api.request(
+                .POST, "/v1/applications/\(application)/formal-check", token: institution, json: #"{"decision": "accept"}"#)
+            #expect(accepted.status == 202, "\(accepted.body)")
+            let frozen = try await api.request(
+                .PUT, "/v1/applications/\(application)/materials", token: applicant, json: #"{"works": []}"#)
+            #expect(frozen.status == 409, "checked materials no longer change: \(frozen.body)")
+            #expect(
+                try await api.client.scalar("SELECT count(*)::int FROM jobs WHERE kind = 'assessment.check_eligibility'") == 1,
+                "accepting sets eligibility off")
+        }
+    }
+
+    @Test("the formal check returns an application for correction; resubmitted in time it is checked again, else it lapses")
+    func formalCheck() async throws {
+        try await API.with { api in
+            let (round, institution) = try await Self.openRound(api, policy: #"{"formalCheck": true}"#, daySeconds: 2)
+            let careful = try await Self.register(api, sequence: 1)
+            let late = try await Self.register(api, sequence: 2)
+            let fixed = try await Self.apply(api, careful, round: round, grade: 4)
+            let lapsed = try await Self.apply(api, late, round: round, grade: 4)
+
+            let unsigned = try await api.request(
+                .POST, "/v1/applications/\(fixed)/formal-check", token: institution, json: #"{"decision": "accept"}"#)
+            #expect(unsigned.status == 409 && unsigned.body.contains("integrity pledge"), "\(unsigned.body)")
+            let noReasons = try await api.request(
+                .POST, "/v1/applications/\(fixed)/formal-check", token: institution, json: #"{"decision": "return", "correctBy": "2030-01-01"}"#)
+            #expect(noReasons.status == 422 && noReasons.fields == ["reasons"], "\(noReasons.body)")
+            let start = try RoundRecord.today()
+            let beyond = try await api.request(
+                .POST, "/v1/applications/\(fixed)/formal-check", token: institution,
+                json: #"{"decision": "return", "reasons": ["x"], "correctBy": "\#(try start.adding(days: 300))"}"#)
+            #expect(beyond.status == 422 && beyond.fields == ["correctBy"], "at most 90 days: \(beyond.body)")
+            let returned = try await api.request(
+                .POST, "/v1/applications/\(fixed)/formal-check", token: institution,
+                json:
+                    #"{"decision": "return", "reasons": ["上传经济师证书扫描件 / upload the certificate of 经济师", "declare the title held"], "correctBy": "\#(try start.adding(days: 60))"}"#
+            )
+            #expect(returned.status == 202, "\(returned.body)")
+            // The round's clock runs 2 s a day: the other one gets the first deadline still ahead of it, and lets it pass.
+            var deadline: CalendarDate?
+            for days in 1...40 where deadline == nil {
+                let day = try start.adding(days: days)
+                let returnedLate = try await api.request(
+                    .POST, "/v1/applications/\(lapsed)/formal-check", token: institution,
+                    json: #"{"decision": "return", "reasons": ["sign the integrity pledge"], "correctBy": "\#(day)"}"#)
+                if returnedLate.status == 202 { deadline = day } else { #expect(returnedLate.fields == ["correctBy"], "\(returnedLate.body)") }
+            }
+            let correctBy = try #require(deadline)
+            #expect(try await Self.state(api, careful, fixed) == "returned")
+            let told = try #require(try await Self.notifications(api, careful)["returned for correction"])
+            #expect((told["reasons"] as? String)?.contains("经济师") == true && told["correctBy"] != nil, "\(told)")
+            let twice = try await api.request(.POST, "/v1/applications/\(fixed)/formal-check", token: institution, json: #"{"decision": "accept"}"#)
+            #expect(twice.status == 409, "a returned application awaits its applicant: \(twice.body)")
+
+            try await api.withWorkers {
+                #expect(
+                    try await api.request(
+                        .PUT, "/v1/applicants/me/record", token: careful,
+                        json: #"{"education": "bachelor", "titles": [{"series": "economics", "grade": 3, "obtained": "2018-01-01"}]}"#
+                    ).status == 204)
+                #expect(
+                    try await api.request(.PUT, "/v1/applications/\(fixed)/materials", token: careful, json: #"{"works": [], "signPledge": true}"#)
+                        .status == 204)
+                let resubmitted = try await api.request(.POST, "/v1/applications/\(fixed)/resubmit", token: careful)
+                #expect(resubmitted.status == 202, "\(resubmitted.body)")
+                #expect(try await api.request(.POST, "/v1/applications/\(fixed)/resubmit", token: careful).status == 409)
+                #expect(
+                    try await api.client.scalar(
+                        "SELECT count(*)::int FROM notification_outbox WHERE event = 'resubmitted' AND recipient = 'institution:inst'") == 1,
+                    "the institution hears of it")
+                let dossier = try await api.request(.GET, "/v1/applications/\(fixed)/dossier", token: institution)
+                let corrections = try #require(dossier.json["corrections"] as? [[String: Any]])
+                #expect(corrections.count == 1 && corrections[0]["resubmittedAt"] != nil && (corrections[0]["reasons"] as? [String])?.count == 2)
+                #expect(((dossier.json["record"] as? [String: Any])?["titles"] as? [Any])?.count == 1, "resubmitted with the corrected record")
+                #expect(
+                    try await api.request(.POST, "/v1/applications/\(fixed)/formal-check", token: institution, json: #"{"decision": "accept"}"#)
+                        .status == 202)
+                try await eventually(timeout: .seconds(60), "one is eligible, the other lapsed after its deadline") {
+                    let (first, second) = (try await Self.state(api, careful, fixed), try await Self.state(api, late, lapsed))
+                    return first == "eligible" && second == "ineligible"
+                }
+            }
+            let reasons = try await Self.notifications(api, late)["ineligible"]?["reasons"] as? String
+            #expect(reasons == "the application was returned for correction and not resubmitted by \(correctBy)", "\(reasons ?? "")")
+            let tooLate = try await api.request(.POST, "/v1/applications/\(lapsed)/resubmit", token: late)
+            #expect(tooLate.status == 409, "\(tooLate.body)")
+        }
+    }
+}
