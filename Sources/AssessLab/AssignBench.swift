@@ -28,7 +28,7 @@ struct AssignBench: ParsableCommand {
         let round = (0..<cases).map { index in
             ReviewCase(
                 id: "c\(index)", applicant: "a\(index)", field: fields[random.below(fields.count)],
-                employer: random.below(4) == 0 ? nil : "firm\(random.below(60))")
+                employers: random.below(4) == 0 ? [] : [EmployerIdentity(name: "firm\(random.below(60))", code: nil)])
         }
         let clock = ContinuousClock()
         let start = clock.now

@@ -134,7 +134,7 @@ extension AssessmentStore {
         }
         let agenda = try await connection.query(
             """
-            SELECT p.id, CASE WHEN p.state = 'scored' THEN 0 ELSE 1 END::int2, p.applicant_id, a.employer
+            SELECT p.id, CASE WHEN p.state = 'scored' THEN 0 ELSE 1 END::int2, p.applicant_id, \(unescaped: Self.employersColumns)
             FROM applications p JOIN applicants a ON a.id = p.applicant_id
             LEFT JOIN appeals x ON x.application_id = p.id
             WHERE p.round_id = \(round.id)
@@ -144,7 +144,7 @@ extension AssessmentStore {
               AND NOT EXISTS (SELECT 1 FROM meeting_cases m WHERE m.application_id = p.id AND m.voting)
             ORDER BY p.id LIMIT \(CommitteeMeeting.caseLimit)
             """, logger: logger
-        ).decode((Int64, Int16, Int64, String?).self).reduce(into: [(Int64, Int16, Int64, String?)]()) { $0.append($1) }
+        ).decode((Int64, Int16, Int64, String).self).reduce(into: [(Int64, Int16, Int64, String)]()) { $0.append($1) }
         guard !agenda.isEmpty else { throw StoreError(.wrongState, "no case of round \(round.id) awaits the committee's vote") }
         let cases = Set(agenda.map(\.0))
         if let stray = recusals.keys.filter({ !cases.contains($0) }).min() {
@@ -153,11 +153,13 @@ extension AssessmentStore {
         if let stranger = recusals.values.joined().first(where: { !present.contains($0) }) {
             throw StoreError(.invalidInput, "\(stranger) is not a member present at this meeting", field: "recusals")
         }
-        var members: [ReviewerID: (employer: String?, conflicts: Set<Int64>)] = [:]
-        for try await (id, employer, conflicts) in try await connection.query(
-            "SELECT id, employer, conflicts FROM reviewers WHERE id = ANY(\(present.map(\.rawValue)))", logger: logger
-        ).decode((String, String?, [Int64]).self) {
-            members[ReviewerID(id)] = (employer, Set(conflicts))
+        var members: [ReviewerID: Reviewer] = [:]
+        for try await (id, employer, code, conflicts) in try await connection.query(
+            "SELECT id, employer, employer_code, conflicts FROM reviewers WHERE id = ANY(\(present.map(\.rawValue)))", logger: logger
+        ).decode((String, String?, String?, [Int64]).self) {
+            members[ReviewerID(id)] = Reviewer(
+                id: ReviewerID(id), fields: [], employer: employer, employerCode: code.flatMap(CreditCode.init),
+                declaredConflicts: Set(conflicts.map(String.init)), loadCap: 1)
         }
         guard
             let meeting = try await first(
@@ -167,11 +169,9 @@ extension AssessmentStore {
                 """, as: Int64.self, on: connection)
         else { throw StoreError(.wrongState, "the meeting could not be recorded") }
         var (applications, stages, recused): ([Int64], [Int16], [String]) = ([], [], [])
-        for (application, stage, applicant, employer) in agenda {
-            let automatic = present.filter { member in
-                guard let record = members[member] else { return false }
-                return (employer != nil && record.employer == employer) || record.conflicts.contains(applicant)
-            }
+        for (application, stage, applicant, employersColumn) in agenda {
+            let employers = try Self.employers(employersColumn)
+            let automatic = present.filter { members[$0]?.conflict(with: String(applicant), employers: employers) != nil }
             let all = automatic.union(recusals[application] ?? []).sorted().map(\.rawValue)
             applications.append(application)
             stages.append(stage)

@@ -11,9 +11,9 @@ extension AssessmentStore {
         let inserted = try await count(
             """
             WITH i AS (
-                INSERT INTO institutions (id, name, kind, agency_code, province_code, sites, series, occupations)
+                INSERT INTO institutions (id, name, kind, agency_code, province_code, sites, series, occupations, credit_code)
                 VALUES (\(id), \(profile.name), \(profile.kind.rawValue), \(profile.agencyCode), \(profile.provinceCode), \(profile.sites),
-                        \(profile.series.sorted()), \(profile.occupations.sorted()))
+                        \(profile.series.sorted()), \(profile.occupations.sorted()), \(profile.creditCode?.text))
                 ON CONFLICT (id) DO NOTHING RETURNING 1)
             SELECT count(*)::int FROM i
             """, on: connection)
@@ -48,7 +48,7 @@ extension AssessmentStore {
             WITH u AS (
                 UPDATE institutions SET name = \(profile.name), kind = \(profile.kind.rawValue), agency_code = \(profile.agencyCode),
                        province_code = \(profile.provinceCode), sites = \(profile.sites), series = \(profile.series.sorted()),
-                       occupations = \(profile.occupations.sorted())
+                       occupations = \(profile.occupations.sorted()), credit_code = \(profile.creditCode?.text)
                 WHERE id = \(id) RETURNING 1)
             SELECT count(*)::int FROM u
             """, on: connection)
@@ -78,19 +78,20 @@ extension AssessmentStore {
         -> [(id: String, profile: InstitutionProfile)]
     {
         var found: [(id: String, profile: InstitutionProfile)] = []
-        for try await (rowID, name, kind, agency, province, sites, series, occupations) in try await connection.query(
+        for try await (rowID, name, kind, agency, province, sites, series, occupations, code) in try await connection.query(
             """
-            SELECT id, name, kind, agency_code, province_code, sites, series, occupations FROM institutions
+            SELECT id, name, kind, agency_code, province_code, sites, series, occupations, credit_code FROM institutions
             WHERE (\(id)::text IS NULL OR id = \(id)) AND (\(after)::text IS NULL OR id > \(after))
             ORDER BY id LIMIT \(limit)
             """, logger: logger
-        ).decode((String, String, String, String, String, [String], [String], [String]).self) {
+        ).decode((String, String, String, String, String, [String], [String], [String], String?).self) {
             found.append(
                 (
                     rowID,
                     InstitutionProfile(
                         name: name, kind: try Self.stored(InstitutionProfile.Kind.self, kind, "institution \(rowID)'s kind"),
-                        agencyCode: agency, provinceCode: province, sites: sites, series: Set(series), occupations: Set(occupations))
+                        agencyCode: agency, provinceCode: province, sites: sites, series: Set(series), occupations: Set(occupations),
+                        creditCode: code.flatMap(CreditCode.init))
                 ))
         }
         return found

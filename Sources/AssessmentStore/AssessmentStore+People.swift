@@ -108,8 +108,8 @@ extension AssessmentStore {
         let owner = try await first(
             """
             WITH added AS (
-                INSERT INTO reviewers (id, institution_id, name, fields, employer, conflicts, load_cap, available)
-                VALUES (\(reviewer.id.rawValue), \(institution), \(name), \(Array(reviewer.fields)), \(reviewer.employer),
+                INSERT INTO reviewers (id, institution_id, name, fields, employer, employer_code, conflicts, load_cap, available)
+                VALUES (\(reviewer.id.rawValue), \(institution), \(name), \(Array(reviewer.fields)), \(reviewer.employer), \(reviewer.employerCode?.text),
                         \(conflicts), \(reviewer.loadCap), \(reviewer.isAvailable))
                 ON CONFLICT (id) DO NOTHING
                 RETURNING institution_id
@@ -137,7 +137,7 @@ extension AssessmentStore {
     {
         let rows = try await connection.query(
             """
-            SELECT r.id, r.employer, r.conflicts, least(r.load_cap, \(cap)) - (
+            SELECT r.id, r.employer, r.employer_code, r.conflicts, least(r.load_cap, \(cap)) - (
                        SELECT count(*)::int FROM assignments a JOIN applications p ON p.id = a.application_id
                        WHERE a.reviewer_id = r.id AND p.round_id = \(round) AND a.state <> 'replaced')
             FROM reviewers r
@@ -145,10 +145,10 @@ extension AssessmentStore {
             ORDER BY r.id
             """, logger: logger)
         var pool: [Reviewer] = []
-        for try await (id, employer, conflicts, room) in rows.decode((String, String?, [Int64], Int).self) where room > 0 {
+        for try await (id, employer, code, conflicts, room) in rows.decode((String, String?, String?, [Int64], Int).self) where room > 0 {
             pool.append(
                 Reviewer(
-                    id: ReviewerID(id), fields: [field], employer: employer,
+                    id: ReviewerID(id), fields: [field], employer: employer, employerCode: code.flatMap(CreditCode.init),
                     declaredConflicts: Set(conflicts.map(String.init)), loadCap: room))
         }
         return pool

@@ -85,22 +85,42 @@ extension AssessmentStore {
     /// conflicts by applicant id, and everyone who reviewed them before. One query for a chunk.
     public func reviewCases(_ applications: [Int64], field: String, on connection: PostgresConnection) async throws -> [ReviewCase] {
         var cases: [ReviewCase] = []
-        for try await (id, applicant, employer, earlier) in try await connection.query(
+        for try await (id, applicant, employers, earlier) in try await connection.query(
             """
-            SELECT p.id, p.applicant_id, a.employer,
+            SELECT p.id, p.applicant_id, \(unescaped: Self.employersColumns),
                    coalesce(array_agg(s.reviewer_id) FILTER (WHERE s.reviewer_id IS NOT NULL), '{}')
             FROM applications p JOIN applicants a ON a.id = p.applicant_id
             LEFT JOIN assignments s ON s.application_id = p.id
             WHERE p.id = ANY(\(applications))
-            GROUP BY p.id, p.applicant_id, a.employer ORDER BY p.id
+            GROUP BY p.id, p.applicant_id, a.employer, a.profile ORDER BY p.id
             """, logger: logger
-        ).decode((Int64, Int64, String?, [String]).self) {
+        ).decode((Int64, Int64, String, [String]).self) {
             cases.append(
                 ReviewCase(
-                    id: String(id), applicant: String(applicant), field: field, employer: employer,
+                    id: String(id), applicant: String(applicant), field: field, employers: try Self.employers(employers),
                     excludedReviewers: Appeals.excludedReviewers(earlierPanels: [earlier.map { ReviewerID($0) }])))
         }
         return cases
+    }
+
+    /// An application's employers for recusal, as one JSON column of `applications p` joined with
+    /// `applicants a`: the employer named at registration and the record it was filed with.
+    static let employersColumns = """
+        json_build_object('registered', a.employer, 'applied', p.applied_on::text, 'profile', coalesce(p.profile, a.profile))::text
+        """
+
+    private struct EmployersColumn: Decodable {
+        let registered: String?
+        let applied: String
+        let profile: Applicant
+    }
+
+    /// The employers `employersColumns` names: those of the work history on the application date,
+    /// and the one named at registration.
+    static func employers(_ json: String) throws -> [EmployerIdentity] {
+        let column = try decode(EmployersColumn.self, json)
+        let day = try CalendarDate.column(column.applied)
+        return column.profile.employers(on: day) + (column.registered.map { [EmployerIdentity(name: $0, code: nil)] } ?? [])
     }
 
     /// A reviewer's score. Refuses a case not assigned to them, a second score, a score outside

@@ -19,6 +19,8 @@ struct InstitutionsCommand: AsyncParsableCommand {
         @Option(help: "A title series it may evaluate (\(TitleSeries.all.map(\.code).joined(separator: ", "))); repeat for more.")
         var series: [String] = []
         @Option(help: "An occupation code it may certify (e.g. 4-13-01-05); repeat for more.") var occupation: [String] = []
+        @Option(help: "Its unified social credit code; required of an employer (Y), which evaluates only its own people.")
+        var creditCode: String?
 
         /// The options over `base`: what is given replaces what was filed.
         func profile(over base: InstitutionProfile?) throws -> InstitutionProfile {
@@ -29,16 +31,26 @@ struct InstitutionsCommand: AsyncParsableCommand {
             guard let agency = agencyCode ?? base?.agencyCode, let province = provinceCode ?? base?.provinceCode else {
                 throw ValidationError("--agency-code and --province-code are required")
             }
+            var code = base?.creditCode
+            if let creditCode {
+                guard let valid = CreditCode(creditCode) else { throw ValidationError("--credit-code \(CreditCode.rule)") }
+                code = valid
+            }
             let profile = InstitutionProfile(
                 name: name, kind: kind, agencyCode: agency, provinceCode: province, sites: site.isEmpty ? base?.sites ?? [] : site,
-                series: series.isEmpty ? base?.series ?? [] : Set(series), occupations: occupation.isEmpty ? base?.occupations ?? [] : Set(occupation)
-            )
+                series: series.isEmpty ? base?.series ?? [] : Set(series),
+                occupations: occupation.isEmpty ? base?.occupations ?? [] : Set(occupation),
+                creditCode: code)
             if let problem = profile.problems().first { throw ValidationError("--\(Self.option(problem.field)) \(problem.message)") }
             return profile
         }
 
         static func option(_ field: String) -> String {
-            ["agencyCode": "agency-code", "provinceCode": "province-code", "sites": "site", "occupations": "occupation"][field] ?? field
+            [
+                "agencyCode": "agency-code", "provinceCode": "province-code", "sites": "site", "occupations": "occupation",
+                "creditCode": "credit-code",
+            ][
+                field] ?? field
         }
     }
 

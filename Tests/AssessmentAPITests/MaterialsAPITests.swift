@@ -124,6 +124,56 @@ struct MaterialsAPITests {
         }
     }
 
+    @Test("an employer (Y) certifies only the people its credit code names in their work history on the application date")
+    func employerOnly() async throws {
+        try await API.with { api in
+            let bureau = try await api.workflow.issueToken(role: .bureau, subject: "officer-7")
+            let platform =
+                #"{"id": "platform", "name": "某某科技有限公司", "kind": "Y", "agencyCode": "0311", "provinceCode": "31", "sites": ["000101"], "occupations": ["4-13-01-05"]}"#
+            let codeless = try await api.request(.POST, "/v1/institutions", token: bureau, json: platform)
+            #expect(codeless.status == 422 && codeless.fields == ["creditCode"], "\(codeless.body)")
+            let filed = try await api.request(
+                .POST, "/v1/institutions", token: bureau,
+                json: platform.replacingOccurrences(of: #""kind": "Y""#, with: #""kind": "Y", "creditCode": "91440300708461136T""#))
+            #expect(filed.status == 201, "\(filed.body)")
+            let institution = try await api.workflow.issueToken(role: .institution, subject: "platform")
+            let opened = try await api.request(
+                .POST, "/v1/rounds", token: institution,
+                json: #"{"name": "platform sitting", "track": "skill", "field": "4-13-01-05", "startDate": "\#(try RoundRecord.today())"}"#)
+            let round = try #require(opened.json["id"].map { "\($0)" }, "\(opened.body)")
+            var applications: [(token: String, id: Int64)] = []
+            // An employee, a contracted creator whose name is spelt differently but whose code matches, a former employee, a stranger.
+            for (sequence, work) in [
+                (1, #"{"employer": "某某科技有限公司", "creditCode": "91440300708461136T", "start": "2020-01-01"}"#),
+                (2, #"{"employer": "某某科技（有限公司）直播基地", "creditCode": "91440300708461136T", "start": "2024-05-01"}"#),
+                (3, #"{"employer": "某某科技有限公司", "creditCode": "91440300708461136T", "start": "2018-01-01", "end": "2023-12-31"}"#),
+                (4, #"{"employer": "Wave MCN", "creditCode": "91310000MA1FL0XX3J", "start": "2020-01-01"}"#),
+            ] {
+                let token = try await Self.register(api, sequence: sequence, born: "1995-05-05")
+                #expect(
+                    try await api.request(
+                        .PUT, "/v1/applicants/me/record", token: token, json: #"{"education": "secondary", "workHistory": [\#(work)]}"#
+                    ).status == 204)
+                let applied = try await api.request(
+                    .POST, "/v1/applications", token: token,
+                    json:
+                        #"{"round": \#(round), "target": {"track": "skill", "occupation": "4-13-01-05", "level": 4, "direction": "creative_planning"}}"#
+                )
+                applications.append((token, Int64(try #require(applied.json["id"].map { "\($0)" }, "\(applied.body)"))!))
+            }
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(20), "eligibility is decided") {
+                    try await api.client.scalar("SELECT count(*)::int FROM applications WHERE state = 'submitted'") == 0
+                }
+            }
+            var states: [String?] = []
+            for (token, id) in applications { states.append(try await Self.state(api, token, id)) }
+            #expect(states == ["eligible", "eligible", "ineligible", "ineligible"])
+            let reasons = try await Self.notifications(api, applications[3].token)["ineligible"]?["reasons"] as? String
+            #expect(reasons?.contains("for its own employees and contracted creators") == true, "\(reasons ?? "")")
+        }
+    }
+
     @Test("works, the pledge and evidence files: checked, stored once by content, readable by the applicant and the institution only")
     func materials() async throws {
         try await API.with { api in

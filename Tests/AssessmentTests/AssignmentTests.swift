@@ -36,7 +36,7 @@ struct AssignmentTests {
             let cases = (0..<(2 + random.below(3))).map { index in
                 ReviewCase(
                     id: "c\(index)", applicant: "a\(index)", field: random.below(3) == 0 ? "art" : "economics",
-                    employer: ["e1", "e3", nil][random.below(3)])
+                    employers: ["e1", "e3", nil][random.below(3)].map { [EmployerIdentity(name: $0, code: nil)] } ?? [])
             }
             let best = exhaustiveBestMaximumLoad(cases: cases, reviewers: reviewers, panelSize: panelSize)
             let result = PanelAssignment.assign(cases: cases, reviewers: reviewers, panelSize: panelSize, seed: random.next())
@@ -61,7 +61,10 @@ struct AssignmentTests {
     @Test("the same seed draws the same panels; another seed may draw others; load is spread evenly")
     func reproducibleAndBalanced() throws {
         let reviewers = (0..<20).map { Reviewer(id: ReviewerID("r\($0)"), fields: ["crafts_arts"], employer: "firm\($0 % 4)", loadCap: 10) }
-        let cases = (0..<30).map { ReviewCase(id: "c\($0)", applicant: "a\($0)", field: "crafts_arts", employer: "firm\($0 % 5)") }
+        let cases = (0..<30).map {
+            ReviewCase(
+                id: "c\($0)", applicant: "a\($0)", field: "crafts_arts", employers: [EmployerIdentity(name: "firm\($0 % 5)", code: nil)])
+        }
         let first = try PanelAssignment.assign(cases: cases, reviewers: reviewers, panelSize: 3, seed: 7).get()
         #expect(try PanelAssignment.assign(cases: cases, reviewers: reviewers, panelSize: 3, seed: 7).get() == first)
         #expect(try PanelAssignment.assign(cases: cases, reviewers: reviewers, panelSize: 3, seed: 8).get() != first)
@@ -69,6 +72,20 @@ struct AssignmentTests {
         var load: [ReviewerID: Int] = [:]
         first.values.joined().forEach { load[$0, default: 0] += 1 }
         #expect(load.values.max()! - load.values.min()! <= 1, "90 seats over 20 reviewers: 4 or 5 each, got \(load.values.sorted())")
+    }
+
+    @Test("same-employer recusal compares credit codes where both sides have one, else names without spacing, punctuation or case")
+    func employerRecusal() {
+        let code = CreditCode("91440300708461136T")
+        let reviewer = Reviewer(id: ReviewerID("r"), fields: ["art"], employer: "某某科技有限公司", employerCode: code, loadCap: 5)
+        func recusal(_ employers: [EmployerIdentity]) -> String? {
+            ReviewCase(id: "c", applicant: "a", field: "art", employers: employers).recusal(of: reviewer)
+        }
+        #expect(recusal([EmployerIdentity(name: "Another spelling, same firm", code: code)]) == "same employer")
+        #expect(recusal([EmployerIdentity(name: "某某科技有限公司", code: CreditCode("91310000MA1FL0XX3J"))]) == nil, "two codes, two firms")
+        #expect(recusal([EmployerIdentity(name: "某某科技 (有限公司)", code: nil)]) == "same employer", "no code: the names decide")
+        #expect(recusal([EmployerIdentity(name: "Wave MCN", code: nil), EmployerIdentity(name: "x", code: code)]) == "same employer")
+        #expect(recusal([]) == nil, "a freelancer")
     }
 
     @Test("cases that cannot be staffed are each named with the reason; nothing partial is returned")
@@ -79,7 +96,7 @@ struct AssignmentTests {
             Reviewer(id: ReviewerID("r3"), fields: ["art"], loadCap: 5),
         ]
         let cases = [
-            ReviewCase(id: "banker", applicant: "a1", field: "economics", employer: "bank"),
+            ReviewCase(id: "banker", applicant: "a1", field: "economics", employers: [EmployerIdentity(name: "Bank", code: nil)]),
             ReviewCase(id: "appeal", applicant: "a2", field: "economics", excludedReviewers: [ReviewerID("r2")]),
             ReviewCase(id: "fine", applicant: "a3", field: "economics"),
         ]

@@ -46,5 +46,10 @@ struct CertificateWordingTests {
         var bad = good
         (bad.agencyCode, bad.provinceCode, bad.sites, bad.series, bad.occupations) = ("２０７", "310", ["1", "1"], ["painting"], [])
         #expect(bad.problems().map(\.field) == ["agencyCode", "provinceCode", "sites", "series"])
+        var employer = good
+        employer.kind = .employer
+        #expect(employer.problems().map(\.field) == ["creditCode"], "an employer evaluates only its own people, named by its code")
+        employer.creditCode = CreditCode("91440300708461136T")
+        #expect(employer.problems().isEmpty && employer.onlyEmployeesOf?.code == employer.creditCode && good.onlyEmployeesOf == nil)
     }
 }

@@ -68,7 +68,11 @@ func castSeason(_ workflow: Workflow, startDate: CalendarDate) async throws -> C
                 profile: Applicant(
                     birthDate: born, education: .bachelor, isRetired: profile.retired,
                     // The assistant grade needs a year of work in the field: three, at one studio or another.
-                    workHistory: [.init(employer: profile.employer ?? "Talent Service Centre", start: date("2022-09-01"))])))
+                    workHistory: [
+                        .init(
+                            employer: profile.employer ?? "Talent Service Centre",
+                            creditCode: profile.role == "plain" ? CreditCode("91310115MA13BJ1XG6") : nil, start: date("2022-09-01"))
+                    ])))
     }
     let minor = date("2011-01-15")  // 15 on the round's start date
     let skillDocuments: [(role: String, document: IdentityDocument, born: CalendarDate)] = [
@@ -90,11 +94,13 @@ func castSeason(_ workflow: Workflow, startDate: CalendarDate) async throws -> C
                 name: "Skills \(role)", document: document, employer: nil, profile: Applicant(birthDate: born, education: .secondary)))
     }
     for (index, id) in cast.reviewers.enumerated() {
-        let employer = index == 0 ? "Acme Media" : "Reviewer Employer \(index)"
+        let employer = index == 0 ? "Acme Media" : index == 2 ? "Bright Studio, Shanghai branch" : "Reviewer Employer \(index)"
         let conflicts: Set<String> = index == 1 ? [String(cast.titleApplicants["conflicted"]!)] : []
         try await workflow.addReviewer(
             Reviewer(
                 id: ReviewerID(id), fields: ["economics"], employer: employer,
+                // The studio "plain" works for, by its code: a name spelt otherwise is the same employer.
+                employerCode: index == 2 ? CreditCode("91310115MA13BJ1XG6") : nil,
                 declaredConflicts: conflicts, loadCap: 10),
             name: "Reviewer \(id)", institution: cast.institution)
     }

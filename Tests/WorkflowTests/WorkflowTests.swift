@@ -184,6 +184,17 @@ struct WorkflowTests {
                 return cast
             }
             try await Self.checkOutcome(cast, client: client, database: database)
+            // The case as the draw sees it: the employers of the record it was filed with, by code, and the one named at registration.
+            let plain = try await client.withConnection { connection in
+                try await workflow.store.reviewCases([cast.applications["plain"]!], field: "economics", on: connection)
+            }
+            let pool = try await client.withConnection { connection in
+                try await workflow.store.reviewerPool(
+                    institution: cast.institution, field: "economics", round: cast.titleRound, cap: 100, on: connection)
+            }
+            let studio = try #require(pool.first { $0.id == ReviewerID("r03") })
+            #expect(plain.first?.employers.compactMap(\.code) == [CreditCode("91310115MA13BJ1XG6")!])
+            #expect(plain.first?.recusal(of: studio) == "same employer", "same code, another spelling")
         }
     }
 
@@ -274,6 +285,7 @@ struct WorkflowTests {
                 """
                 SELECT count(*)::int FROM assignments WHERE (application_id = \(app["colleague"]!) AND reviewer_id = 'r01')
                                                          OR (application_id = \(app["conflicted"]!) AND reviewer_id = 'r02')
+                                                         OR (application_id = \(app["plain"]!) AND reviewer_id = 'r03')
                 """) == 0)
         // The discrepancy brought a fourth reviewer; the final score averages the two closest (70, 72).
         #expect(try await client.scalar("SELECT count(*)::int FROM assignments WHERE application_id = \(app["disputed"]!) AND stage = 1") == 1)

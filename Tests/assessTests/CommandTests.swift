@@ -196,7 +196,10 @@ struct CommandTests {
                 ["institutions", "add", "bad", "--name", "x", "--kind", "S", "--agency-code", "27", "--province-code", "31", "--site", "000001"],
                 database)
             #expect(bad.code != 0 && bad.output.contains("--agency-code must be 4 digits"), "\(bad.output)")
-            let updated = try await run(["institutions", "update", "media-assoc", "--series", "art", "--kind", "Y"], database)
+            let codeless = try await run(["institutions", "update", "media-assoc", "--series", "art", "--kind", "Y"], database)
+            #expect(codeless.code != 0 && codeless.output.contains("--credit-code"), "an employer names its credit code: \(codeless.output)")
+            let updated = try await run(
+                ["institutions", "update", "media-assoc", "--series", "art", "--kind", "Y", "--credit-code", "91440300708461136T"], database)
             #expect(updated.code == 0 && updated.output.contains("Y 0207 31"), "\(updated.output)")
             let listed = try await run(["institutions", "list"], database)
             #expect(listed.code == 0 && listed.output.contains("media-assoc: 上海网络视听行业协会; Y 0207 31, sites 000301 000302"), "\(listed.output)")

@@ -19,7 +19,11 @@ public struct Reviewer: Sendable, Hashable, Codable {
     /// Series or occupation codes the reviewer may review.
     public var fields: Set<String>
     /// The employer, for same-employer recusal.
-    public var employer: String?
+    public var employer: String? { didSet { employerIdentity = Self.identity(employer, employerCode) } }
+    /// The employer's unified social credit code, which recusal compares when both sides have one.
+    public var employerCode: CreditCode? { didSet { employerIdentity = Self.identity(employer, employerCode) } }
+    /// The employer, normalised once for the many comparisons of a draw; nil when the reviewer names none.
+    public private(set) var employerIdentity: EmployerIdentity?
     /// Applicants the reviewer declared a conflict with.
     public var declaredConflicts: Set<String>
     /// The most cases the reviewer takes in this draw.
@@ -29,11 +33,24 @@ public struct Reviewer: Sendable, Hashable, Codable {
 
     /// A reviewer.
     public init(
-        id: ReviewerID, fields: Set<String>, employer: String? = nil, declaredConflicts: Set<String> = [],
+        id: ReviewerID, fields: Set<String>, employer: String? = nil, employerCode: CreditCode? = nil, declaredConflicts: Set<String> = [],
         loadCap: Int, isAvailable: Bool = true
     ) {
-        (self.id, self.fields, self.employer, self.declaredConflicts) = (id, fields, employer, declaredConflicts)
+        (self.id, self.fields, self.employer, self.employerCode, self.declaredConflicts) = (id, fields, employer, employerCode, declaredConflicts)
         (self.loadCap, self.isAvailable) = (loadCap, isAvailable)
+        employerIdentity = Self.identity(employer, employerCode)
+    }
+
+    private static func identity(_ employer: String?, _ code: CreditCode?) -> EmployerIdentity? {
+        employer == nil && code == nil ? nil : EmployerIdentity(name: employer ?? "", code: code)
+    }
+
+    /// Why the reviewer may never judge `applicant`, who works for `employers`, or nil: the one
+    /// rule of recusal that panels and committee meetings share.
+    public func conflict(with applicant: String, employers: [EmployerIdentity]) -> String? {
+        if let own = employerIdentity, employers.contains(where: { own.isSame(as: $0) }) { return "same employer" }
+        if declaredConflicts.contains(applicant) { return "declared conflict" }
+        return nil
     }
 }
 
@@ -45,22 +62,23 @@ public struct ReviewCase: Sendable, Hashable, Codable {
     public var applicant: String
     /// The series or occupation code.
     public var field: String
-    /// The applicant's employer, for same-employer recusal; nil for freelancers.
-    public var employer: String?
+    /// The applicant's employers on the application date, for same-employer recusal; none for freelancers.
+    public var employers: [EmployerIdentity]
     /// Reviewers of earlier stages of this case (an appeal's panel excludes them).
     public var excludedReviewers: Set<ReviewerID>
 
     /// A case.
-    public init(id: String, applicant: String, field: String, employer: String? = nil, excludedReviewers: Set<ReviewerID> = []) {
-        (self.id, self.applicant, self.field, self.employer, self.excludedReviewers) = (id, applicant, field, employer, excludedReviewers)
+    public init(
+        id: String, applicant: String, field: String, employers: [EmployerIdentity] = [], excludedReviewers: Set<ReviewerID> = []
+    ) {
+        (self.id, self.applicant, self.field, self.employers, self.excludedReviewers) = (id, applicant, field, employers, excludedReviewers)
     }
 
     /// Why `reviewer` may not review this case, or nil when they may.
     public func recusal(of reviewer: Reviewer) -> String? {
         if !reviewer.isAvailable { return "unavailable" }
         if !reviewer.fields.contains(field) { return "other field" }
-        if let employer, reviewer.employer == employer { return "same employer" }
-        if reviewer.declaredConflicts.contains(applicant) { return "declared conflict" }
+        if let conflict = reviewer.conflict(with: applicant, employers: employers) { return conflict }
         if excludedReviewers.contains(reviewer.id) { return "reviewed an earlier stage" }
         return nil
     }

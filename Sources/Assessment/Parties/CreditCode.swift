@@ -45,7 +45,7 @@ public struct CreditCode: Sendable, Hashable, Codable, CustomStringConvertible {
 /// An employer as people write it: the credit code when known, else the name with spaces,
 /// punctuation and letter case that vary between spellings removed. Two employers are the same when
 /// both have codes and they are equal, or when either lacks one and the normalised names are equal.
-public struct EmployerIdentity: Sendable, Hashable {
+public struct EmployerIdentity: Sendable, Hashable, Codable {
     /// The credit code, if declared.
     public let code: CreditCode?
     /// The normalised name.

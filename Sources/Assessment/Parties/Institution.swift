@@ -31,13 +31,22 @@ public struct InstitutionProfile: Sendable, Hashable, Codable {
     public var series: Set<String>
     /// The occupations it may certify.
     public var occupations: Set<String>
+    /// Its unified social credit code: an employer (`Y`) names it, since it evaluates only the
+    /// people who work for it or under contract with it.
+    public var creditCode: CreditCode?
 
     /// A profile.
     public init(
-        name: String, kind: Kind, agencyCode: String, provinceCode: String, sites: [String], series: Set<String>, occupations: Set<String>
+        name: String, kind: Kind, agencyCode: String, provinceCode: String, sites: [String], series: Set<String>, occupations: Set<String>,
+        creditCode: CreditCode? = nil
     ) {
         (self.name, self.kind, self.agencyCode, self.provinceCode) = (name, kind, agencyCode, provinceCode)
-        (self.sites, self.series, self.occupations) = (sites, series, occupations)
+        (self.sites, self.series, self.occupations, self.creditCode) = (sites, series, occupations, creditCode)
+    }
+
+    /// Whom it may evaluate only, when it is an employer: its own people.
+    public var onlyEmployeesOf: EmployerIdentity? {
+        kind == .employer ? EmployerIdentity(name: name, code: creditCode) : nil
     }
 
     /// Every part that cannot be right, by field, each saying what it must be; empty when it can be filed.
@@ -57,6 +66,9 @@ public struct InstitutionProfile: Sendable, Hashable, Codable {
             problems.append(("occupations", "no occupation has the code \(unknown)"))
         }
         if series.isEmpty && occupations.isEmpty { problems.append(("series", "an institution evaluates at least one series or occupation")) }
+        if kind == .employer, creditCode == nil {
+            problems.append(("creditCode", "an employer (Y) names its unified social credit code: it evaluates only its own people"))
+        }
         return problems
     }
 

@@ -5,13 +5,18 @@ public enum Eligibility: Sendable, Hashable {
     /// May not apply, for all of these reasons.
     case ineligible([IneligibilityReason])
 
-    /// The decision for `applicant` applying for `target` on `date` under `policy`.
+    /// The decision for `applicant` applying for `target` on `date` under `policy`, to an
+    /// institution that evaluates only the people of `onlyEmployeesOf` when it is an employer.
     public static func decide(
-        _ applicant: Applicant, applyingFor target: ApplicationTarget, on date: CalendarDate, policy: Policy
+        _ applicant: Applicant, applyingFor target: ApplicationTarget, on date: CalendarDate, policy: Policy,
+        onlyEmployeesOf employer: EmployerIdentity? = nil
     ) -> Eligibility {
         var reasons: [IneligibilityReason] = []
         if let barredUntil = applicant.barredUntil, date < barredUntil {
             reasons.append(.barred(until: barredUntil))
+        }
+        if let employer, !applicant.employers(on: date).contains(where: { $0.isSame(as: employer) }) {
+            reasons.append(.notAnEmployee(of: employer.code?.text ?? employer.normalisedName))
         }
         switch target {
         case .title(let code, let grade, let specialty):
@@ -93,6 +98,7 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
     case unknownSeries(String)
     case unknownOccupation(String)
     case notCorrected(by: CalendarDate)
+    case notAnEmployee(of: String)
 
     /// What is wrong, for the applicant.
     public var description: String {
@@ -121,6 +127,8 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
             "no title series has the code \(code)"
         case .unknownOccupation(let code):
             "no occupation has the code \(code)"
+        case .notAnEmployee(let employer):
+            "an employer's evaluation is for its own employees and contracted creators; the work history shows no work for \(employer) on the application date"
         case .notCorrected(let deadline):
             "the application was returned for correction and not resubmitted by \(deadline)"
         }

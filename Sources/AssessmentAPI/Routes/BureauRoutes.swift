@@ -79,6 +79,7 @@ struct InstitutionBody: RequestBody, Documented {
     var sites: [String]
     var series: [String]?
     var occupations: [String]?
+    var creditCode: String?
 
     func validate() throws {
         guard (series?.count ?? 0) <= 20, (occupations?.count ?? 0) <= 100, sites.count <= 100 else {
@@ -96,9 +97,14 @@ struct InstitutionBody: RequestBody, Documented {
         guard let kind = InstitutionProfile.Kind(rawValue: kind) else {
             throw invalidField("kind", "must be Y (an employer) or S (a social evaluation organisation)")
         }
+        var code: CreditCode?
+        if let creditCode {
+            guard let valid = CreditCode(creditCode) else { throw invalidField("creditCode", CreditCode.rule) }
+            code = valid
+        }
         let profile = InstitutionProfile(
             name: name, kind: kind, agencyCode: agencyCode, provinceCode: provinceCode, sites: sites, series: Set(series ?? []),
-            occupations: Set(occupations ?? []))
+            occupations: Set(occupations ?? []), creditCode: code)
         if let problem = profile.problems().first { throw invalidField(problem.field, problem.message) }
         return profile
     }
@@ -115,6 +121,9 @@ struct InstitutionBody: RequestBody, Documented {
                 "id": .string(pattern: "^[a-z0-9][a-z0-9._-]{0,63}$", "required when filing; the path names it when replacing"),
                 "series": .array(of: .oneOf(TitleSeries.all.map(\.code)), count: 0...20, "title series it may evaluate"),
                 "occupations": .array(of: .oneOf(Occupation.all.map(\.code)), count: 0...100, "occupations it may certify"),
+                "creditCode": .string(
+                    length: 18...18, "its unified social credit code; required of an employer (Y), which evaluates only its own people"
+                ).orNull,
             ])
     }
 }
@@ -128,17 +137,19 @@ struct InstitutionView: ResponseEncodable, Sendable, Documented {
     let sites: [String]
     let series: [String]
     let occupations: [String]
+    let creditCode: String?
 
     init(id: String, _ profile: InstitutionProfile) {
         (self.id, name, kind, agencyCode, provinceCode) = (id, profile.name, profile.kind.rawValue, profile.agencyCode, profile.provinceCode)
-        (sites, series, occupations) = (profile.sites, profile.series.sorted(), profile.occupations.sorted())
+        (sites, series, occupations, creditCode) = (profile.sites, profile.series.sorted(), profile.occupations.sorted(), profile.creditCode?.text)
     }
 
     static var schema: JSONSchema {
-        .object(required: [
-            "id": .string(), "name": .string(), "kind": .oneOf(InstitutionProfile.Kind.self), "agencyCode": .string(), "provinceCode": .string(),
-            "sites": .array(of: .string()), "series": .array(of: .string()), "occupations": .array(of: .string()),
-        ])
+        .object(
+            required: [
+                "id": .string(), "name": .string(), "kind": .oneOf(InstitutionProfile.Kind.self), "agencyCode": .string(),
+                "provinceCode": .string(), "sites": .array(of: .string()), "series": .array(of: .string()), "occupations": .array(of: .string()),
+            ], optional: ["creditCode": JSONSchema.string().orNull])
     }
 }
 

@@ -139,6 +139,7 @@ struct ReviewerBody: RequestBody, Documented {
     var name: String
     var fields: [String]
     var employer: String?
+    var employerCode: String?
     var loadCap: Int?
     /// Applicant ids the reviewer must never assess.
     var conflicts: [Int64]?
@@ -155,8 +156,14 @@ struct ReviewerBody: RequestBody, Documented {
         guard (1...100).contains(name.count) else { throw invalidField("name", "must have 1 to 100 characters") }
         guard !fields.isEmpty, fields.count <= 20 else { throw invalidField("fields", "must name 1 to 20 fields") }
         guard (conflicts?.count ?? 0) <= 1_000 else { throw invalidField("conflicts", "must list at most 1000 applicants") }
+        if let employer, !(1...200).contains(employer.count) { throw invalidField("employer", "must have 1 to 200 characters") }
+        var code: CreditCode?
+        if let employerCode {
+            guard let valid = CreditCode(employerCode) else { throw invalidField("employerCode", CreditCode.rule) }
+            code = valid
+        }
         return Reviewer(
-            id: ReviewerID(id), fields: Set(fields), employer: employer,
+            id: ReviewerID(id), fields: Set(fields), employer: employer, employerCode: code,
             declaredConflicts: Set((conflicts ?? []).map(String.init)), loadCap: loadCap ?? 20)
     }
 
@@ -167,7 +174,9 @@ struct ReviewerBody: RequestBody, Documented {
                 "fields": .array(of: .string(), count: 1...20),
             ],
             optional: [
-                "employer": .string().orNull, "loadCap": .integer(Bounds.loadCap, "cases at once; 20 unless given"),
+                "employer": .string(length: 1...200).orNull,
+                "employerCode": .string(length: 18...18, "the employer's unified social credit code: recusal compares codes").orNull,
+                "loadCap": .integer(Bounds.loadCap, "cases at once; 20 unless given"),
                 "conflicts": .array(of: .integer(Bounds.id), count: 0...1_000, "applicant ids the reviewer must never assess"),
             ])
     }

@@ -26,7 +26,10 @@ public struct CheckEligibility: JobArgs {
                     let end = try lastDay.adding(days: 1)
                     profile.barredUntil = max(profile.barredUntil ?? end, end)
                 }
-                let eligibility = Eligibility.decide(profile, applyingFor: application.target, on: application.appliedOn, policy: round.policy)
+                let institution = try await store.institution(round.institutionID, on: connection)
+                let eligibility = Eligibility.decide(
+                    profile, applyingFor: application.target, on: application.appliedOn, policy: round.policy,
+                    onlyEmployeesOf: institution.onlyEmployeesOf)
                 _ = try await store.decideEligibility(application.id, eligibility, on: connection)
                 let (event, reasons): (NotificationEvent, [String]) =
                     switch eligibility {
