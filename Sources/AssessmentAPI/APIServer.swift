@@ -49,6 +49,7 @@ public struct APIServer: Sendable {
             MaterialRoutes(workflow: workflow, maxFileBytes: maxFileBytes).endpoints,
             ReviewerRoutes(workflow: workflow).endpoints,
             InstitutionRoutes(workflow: workflow).endpoints,
+            ExpertRoutes(workflow: workflow).endpoints,
             CommitteeRoutes(workflow: workflow).endpoints,
             BureauRoutes(workflow: workflow).endpoints,
             SubscriptionRoutes(notifier: notifier).endpoints,

@@ -9,6 +9,7 @@ enum OpenAPIDocument {
     static let pathParameters: [String: JSONSchema] = [
         "id": .integer(Bounds.id),
         "number": .string(length: 1...64, "the certificate number"),
+        "reviewer": .string(pattern: "^[A-Za-z0-9._-]{1,64}$", "an expert's id"),
         "sha256": .string(length: 64...64, "an evidence file's SHA-256, in lower-case hex"),
     ]
 

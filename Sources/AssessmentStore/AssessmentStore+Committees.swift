@@ -76,14 +76,14 @@ public struct BallotSheetRecord: Sendable {
 }
 
 extension AssessmentStore {
-    /// Draws a title round's committee from the available experts of its series in the
+    /// Draws a title round's committee from the experts of its series serving today in the
     /// institution's pool, with the policy's size; records the seed and the pool. Refuses a second
     /// draw and a pool too small.
     public func drawCommittee(_ round: RoundRecord, seed: Int64, on connection: PostgresConnection) async throws -> CommitteeDraw {
         guard round.track == .title else { throw StoreError(.wrongState, "round \(round.id) certifies skills; committees decide titles") }
         let pool = try await connection.query(
             """
-            SELECT id FROM reviewers WHERE institution_id = \(round.institutionID) AND \(round.field) = ANY(fields) AND available
+            SELECT id FROM reviewers WHERE institution_id = \(round.institutionID) AND \(round.field) = ANY(fields) AND \(unescaped: Self.serving)
             """, logger: logger
         ).decode(String.self).reduce(into: Set<ReviewerID>()) { $0.insert(ReviewerID($1)) }
         let draw: CommitteeDraw
@@ -170,7 +170,7 @@ extension AssessmentStore {
         else { throw StoreError(.wrongState, "the meeting could not be recorded") }
         var (applications, stages, recused): ([Int64], [Int16], [String]) = ([], [], [])
         for (application, stage, applicant, employersColumn) in agenda {
-            let employers = try Self.employers(employersColumn)
+            let employers = try Self.recusalFacts(employersColumn).employers
             let automatic = present.filter { members[$0]?.conflict(with: String(applicant), employers: employers) != nil }
             let all = automatic.union(recusals[application] ?? []).sorted().map(\.rawValue)
             applications.append(application)

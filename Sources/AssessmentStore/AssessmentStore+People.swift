@@ -97,31 +97,6 @@ extension AssessmentStore {
             profile: try Self.decode(Applicant.self, profile))
     }
 
-    /// Adds a reviewer to an institution's pool.
-    public func addReviewer(
-        _ reviewer: Reviewer, name: String, institution: String, on connection: PostgresConnection
-    ) async throws {
-        let conflicts = reviewer.declaredConflicts.compactMap(Int64.init)
-        guard try await first("SELECT 1 FROM institutions WHERE id = \(institution)", as: Int.self, on: connection) != nil else {
-            throw StoreError(.notFound, "no institution has the id \(institution)")
-        }
-        let owner = try await first(
-            """
-            WITH added AS (
-                INSERT INTO reviewers (id, institution_id, name, fields, employer, employer_code, conflicts, load_cap, available)
-                VALUES (\(reviewer.id.rawValue), \(institution), \(name), \(Array(reviewer.fields)), \(reviewer.employer), \(reviewer.employerCode?.text),
-                        \(conflicts), \(reviewer.loadCap), \(reviewer.isAvailable))
-                ON CONFLICT (id) DO NOTHING
-                RETURNING institution_id
-            )
-            SELECT institution_id FROM added UNION ALL SELECT institution_id FROM reviewers WHERE id = \(reviewer.id.rawValue) LIMIT 1
-            """, as: String.self, on: connection)
-        // Adding the same reviewer again changes nothing; another institution's id is taken.
-        guard owner == institution else {
-            throw StoreError(.duplicate, "the reviewer id \(reviewer.id.rawValue) belongs to another institution; choose another", field: "id")
-        }
-    }
-
     /// A reviewer declares a conflict with an applicant.
     public func declareConflict(reviewer: String, applicant: Int64, on connection: PostgresConnection) async throws {
         try await connection.query(
@@ -131,24 +106,26 @@ extension AssessmentStore {
             """, logger: logger)
     }
 
-    /// An institution's pool for a field, with what each reviewer already carries in `round`
-    /// subtracted from their cap; reviewers with no room left are left out.
+    /// An institution's pool for a field: the experts serving today, with what each already
+    /// carries in `round` subtracted from their cap; those with no room left are left out.
     public func reviewerPool(institution: String, field: String, round: Int64, cap: Int, on connection: PostgresConnection) async throws -> [Reviewer]
     {
         let rows = try await connection.query(
             """
-            SELECT r.id, r.employer, r.employer_code, r.conflicts, least(r.load_cap, \(cap)) - (
+            SELECT r.id, r.employer, r.employer_code, r.grade::int, r.conflicts, least(r.load_cap, \(cap)) - (
                        SELECT count(*)::int FROM assignments a JOIN applications p ON p.id = a.application_id
                        WHERE a.reviewer_id = r.id AND p.round_id = \(round) AND a.state <> 'replaced')
             FROM reviewers r
-            WHERE r.institution_id = \(institution) AND \(field) = ANY(r.fields) AND r.available
+            WHERE r.institution_id = \(institution) AND \(field) = ANY(r.fields) AND \(unescaped: Self.serving)
             ORDER BY r.id
             """, logger: logger)
         var pool: [Reviewer] = []
-        for try await (id, employer, code, conflicts, room) in rows.decode((String, String?, String?, [Int64], Int).self) where room > 0 {
+        for try await (id, employer, code, grade, conflicts, room) in rows.decode((String, String?, String?, Int?, [Int64], Int).self) where room > 0
+        {
             pool.append(
                 Reviewer(
                     id: ReviewerID(id), fields: [field], employer: employer, employerCode: code.flatMap(CreditCode.init),
+                    grade: grade.flatMap(TitleGrade.init(rawValue:)),
                     declaredConflicts: Set(conflicts.map(String.init)), loadCap: room))
         }
         return pool

@@ -95,9 +95,10 @@ extension AssessmentStore {
             GROUP BY p.id, p.applicant_id, a.employer, a.profile ORDER BY p.id
             """, logger: logger
         ).decode((Int64, Int64, String, [String]).self) {
+            let facts = try Self.recusalFacts(employers)
             cases.append(
                 ReviewCase(
-                    id: String(id), applicant: String(applicant), field: field, employers: try Self.employers(employers),
+                    id: String(id), applicant: String(applicant), field: field, employers: facts.employers, grade: facts.grade,
                     excludedReviewers: Appeals.excludedReviewers(earlierPanels: [earlier.map { ReviewerID($0) }])))
         }
         return cases
@@ -106,21 +107,25 @@ extension AssessmentStore {
     /// An application's employers for recusal, as one JSON column of `applications p` joined with
     /// `applicants a`: the employer named at registration and the record it was filed with.
     static let employersColumns = """
-        json_build_object('registered', a.employer, 'applied', p.applied_on::text, 'profile', coalesce(p.profile, a.profile))::text
+        json_build_object('registered', a.employer, 'applied', p.applied_on::text, 'profile', coalesce(p.profile, a.profile),
+                          'target', p.target)::text
         """
 
     private struct EmployersColumn: Decodable {
         let registered: String?
         let applied: String
         let profile: Applicant
+        let target: ApplicationTarget
     }
 
-    /// The employers `employersColumns` names: those of the work history on the application date,
-    /// and the one named at registration.
-    static func employers(_ json: String) throws -> [EmployerIdentity] {
+    /// What recusal reads of an `employersColumns` value: the employers of the work history on
+    /// the application date and the one named at registration, and the title grade applied for.
+    static func recusalFacts(_ json: String) throws -> (employers: [EmployerIdentity], grade: TitleGrade?) {
         let column = try decode(EmployersColumn.self, json)
         let day = try CalendarDate.column(column.applied)
-        return column.profile.employers(on: day) + (column.registered.map { [EmployerIdentity(name: $0, code: nil)] } ?? [])
+        let employers = column.profile.employers(on: day) + (column.registered.map { [EmployerIdentity(name: $0, code: nil)] } ?? [])
+        if case .title(_, let grade, _) = column.target { return (employers, grade) }
+        return (employers, nil)
     }
 
     /// A reviewer's score. Refuses a case not assigned to them, a second score, a score outside

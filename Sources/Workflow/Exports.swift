@@ -14,6 +14,7 @@
 @_exported import struct AssessmentStore.DeclaredRecord
 @_exported import struct AssessmentStore.Dossier
 @_exported import struct AssessmentStore.EvidenceFile
+@_exported import struct AssessmentStore.ExpertRecord
 @_exported import enum AssessmentStore.FormalCheckDecision
 @_exported import struct AssessmentStore.MeetingRecord
 @_exported import enum AssessmentStore.ObjectionLimits

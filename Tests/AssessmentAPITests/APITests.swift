@@ -40,6 +40,7 @@ struct APITests {
             for route in routes {
                 let parts = route.split(separator: " ")
                 let path = String(parts[1]).replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{number}", with: "X")
+                    .replacingOccurrences(of: "{reviewer}", with: "r1")
                 let reply = try await api.request(HTTPMethod(rawValue: String(parts[0])), path, json: parts[0] == "POST" ? "{}" : nil)
                 // The router's own refusals: no route at all, or none for this method.
                 #expect(!reply.body.contains("no such resource") && reply.status != 405, "\(route): \(reply.status) \(reply.body)")
@@ -151,13 +152,15 @@ struct APITests {
             for id in ["r1", "r2", "r3"] {
                 let added = try await api.request(
                     .POST, "/v1/reviewers", token: institution,
-                    json: #"{"id": "\#(id)", "name": "Reviewer \#(id)", "fields": ["economics"], "loadCap": 10}"#)
+                    json: #"{"id": "\#(id)", "name": "Reviewer \#(id)", "fields": ["economics"], "grade": 4, "loadCap": 10}"#)
                 #expect(added.status == 201, "\(added.body)")
             }
-            let taken = try await api.request(.POST, "/v1/reviewers", token: stranger, json: #"{"id": "r1", "name": "Someone", "fields": ["art"]}"#)
+            let taken = try await api.request(
+                .POST, "/v1/reviewers", token: stranger, json: #"{"id": "r1", "name": "Someone", "fields": ["art"], "grade": 5}"#)
             #expect(taken.status == 409 && taken.fields == ["id"], "another institution's reviewer id: \(taken.body)")
             let nobody = try await api.workflow.issueToken(role: .institution, subject: "no-such-institution")
-            let orphan = try await api.request(.POST, "/v1/reviewers", token: nobody, json: #"{"id": "r9", "name": "x", "fields": ["art"]}"#)
+            let orphan = try await api.request(
+                .POST, "/v1/reviewers", token: nobody, json: #"{"id": "r9", "name": "x", "fields": ["art"], "grade": 5}"#)
             #expect(orphan.status == 404, "a token for an institution that does not exist: \(orphan.body)")
             let badReviewer = try await api.request(.POST, "/v1/reviewers", token: institution, json: #"{"id": "r 4", "name": "x", "fields": []}"#)
             #expect(badReviewer.status == 422 && badReviewer.fields == ["id"], "\(badReviewer.body)")
@@ -504,6 +507,7 @@ struct APITests {
                 ("/v1/certificates/{number}/revoke", .bureau, true), ("/v1/subscriptions", .institution, true),
                 ("/v1/subscriptions/{id}/rotate-secret", .institution, true), ("/v1/subscriptions/{id}/redrive", .institution, false),
                 ("/v1/applications/{id}/formal-check", .institution, true), ("/v1/applications/{id}/resubmit", .applicant, false),
+                ("/v1/reviewers/{reviewer}/status", .institution, true), ("/v1/reviewers/import", .institution, false),
                 // Its body is a file's bytes, not JSON: a bad path id is still refused before the body is read.
                 ("/v1/applications/{id}/files", .applicant, false),
             ]
@@ -518,7 +522,8 @@ struct APITests {
             let before = try await api.client.text(fingerprint)
             for (route, role, takesBody) in routes {
                 let token = role.flatMap { tokens[$0] }
-                let path = route.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{number}", with: "T-1")
+                let path = route.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{number}", with: "T-1").replacingOccurrences(
+                    of: "{reviewer}", with: "r1")
                 if takesBody {
                     let malformed = try await api.request(.POST, path, token: token, json: #"{"broken": "#)
                     #expect(

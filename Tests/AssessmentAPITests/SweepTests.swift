@@ -29,7 +29,7 @@ struct SweepTests {
                         as? [String: Any])
                 let sweep = BoundarySweep(document: document)
                 let (probes, unbounded) = sweep.probes(
-                    pathValues: ["id": "\(round)", "number": "S000131000001254000001", "sha256": String(repeating: "0", count: 64)])
+                    pathValues: ["id": "\(round)", "number": "S000131000001254000001", "sha256": String(repeating: "0", count: 64), "reviewer": "r1"])
                 #expect(unbounded.isEmpty, "numeric inputs without a documented range: \(unbounded)")
                 #expect(probes.count > 300, "the sweep covers the API: \(probes.count) probes")
 

@@ -86,6 +86,30 @@ struct AssignmentTests {
         #expect(recusal([EmployerIdentity(name: "某某科技 (有限公司)", code: nil)]) == "same employer", "no code: the names decide")
         #expect(recusal([EmployerIdentity(name: "Wave MCN", code: nil), EmployerIdentity(name: "x", code: code)]) == "same employer")
         #expect(recusal([]) == nil, "a freelancer")
+        var junior = reviewer
+        (junior.grade, junior.employer, junior.employerCode) = (.intermediate, nil, nil)
+        let senior = ReviewCase(id: "c", applicant: "a", field: "art", grade: .deputySenior)
+        #expect(senior.recusal(of: junior) == "holds a lower grade", "an expert reviews at or below the grade held")
+        junior.grade = .deputySenior
+        #expect(senior.recusal(of: junior) == nil)
+    }
+
+    @Test("an expert register parses quotes, commas, line breaks and a byte-order mark; bad rows are named by line")
+    func expertCSV() throws {
+        let text = "\u{FEFF}id,name,fields,grade,term_start\r\nx1,\"Wang, \"\"Fang\"\"\",economics,4,2026-01-01\r\nx2,\"Li\nLei\",art,3,2026-02-01\n"
+        let experts = try ExpertCSV.parse(text).get()
+        #expect(experts.map(\.id) == ["x1", "x2"] && experts.map(\.line) == [2, 3])
+        #expect(experts[0].profile.name == "Wang, \"Fang\"" && experts[1].profile.name == "Li\nLei")
+        #expect(experts[0].profile.termEnd == CalendarDate(iso: "2028-12-31"), "the full term when none is given")
+        let bad = "id,name,fields,grade,term_start\nx1,A,economics,,2026-01-01\nx1,B,economics,4,2026-01-01\nx3,C,economics,4\n"
+        guard case .failure(let error) = ExpertCSV.parse(bad) else {
+            Issue.record("a bad file parsed")
+            return
+        }
+        #expect(error.problems.map(\.line) == [2, 3, 4], "\(error.summary)")
+        #expect(error.summary.contains("line 2: grade an expert of a title series holds a grade"), "\(error.summary)")
+        guard case .failure(let header) = ExpertCSV.parse("name,fields\nA,art\n") else { return }
+        #expect(header.summary.contains("the header lacks id, term_start"))
     }
 
     @Test("cases that cannot be staffed are each named with the reason; nothing partial is returned")

@@ -281,7 +281,7 @@ struct DemoSeason: Sendable {
             let id = String(format: "rev-%03d", index + 1)
             // A few work where some applicants work (recused by employer); two declare conflicts up front.
             var body: [String: Any] = [
-                "id": id, "name": "Reviewer \(index + 1)", "fields": ["economics"], "loadCap": 60,
+                "id": id, "name": "Reviewer \(index + 1)", "fields": ["economics"], "loadCap": 60, "grade": index % 3 == 0 ? 5 : 4,
                 "employer": index % 5 == 0 ? DemoCast.employers[index % DemoCast.employers.count] : "University \(index + 1)",
             ]
             if index < 2 { body["conflicts"] = titleApplicants.dropFirst(index * 3).prefix(3).map(\.id) }

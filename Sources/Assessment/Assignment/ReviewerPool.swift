@@ -24,6 +24,8 @@ public struct Reviewer: Sendable, Hashable, Codable {
     public var employerCode: CreditCode? { didSet { employerIdentity = Self.identity(employer, employerCode) } }
     /// The employer, normalised once for the many comparisons of a draw; nil when the reviewer names none.
     public private(set) var employerIdentity: EmployerIdentity?
+    /// The title grade held: a case of a higher grade is not theirs. Nil where no grade applies.
+    public var grade: TitleGrade?
     /// Applicants the reviewer declared a conflict with.
     public var declaredConflicts: Set<String>
     /// The most cases the reviewer takes in this draw.
@@ -33,10 +35,11 @@ public struct Reviewer: Sendable, Hashable, Codable {
 
     /// A reviewer.
     public init(
-        id: ReviewerID, fields: Set<String>, employer: String? = nil, employerCode: CreditCode? = nil, declaredConflicts: Set<String> = [],
-        loadCap: Int, isAvailable: Bool = true
+        id: ReviewerID, fields: Set<String>, employer: String? = nil, employerCode: CreditCode? = nil, grade: TitleGrade? = nil,
+        declaredConflicts: Set<String> = [], loadCap: Int, isAvailable: Bool = true
     ) {
         (self.id, self.fields, self.employer, self.employerCode, self.declaredConflicts) = (id, fields, employer, employerCode, declaredConflicts)
+        self.grade = grade
         (self.loadCap, self.isAvailable) = (loadCap, isAvailable)
         employerIdentity = Self.identity(employer, employerCode)
     }
@@ -64,20 +67,25 @@ public struct ReviewCase: Sendable, Hashable, Codable {
     public var field: String
     /// The applicant's employers on the application date, for same-employer recusal; none for freelancers.
     public var employers: [EmployerIdentity]
+    /// The title grade applied for: a reviewer holding a lower one may not review it.
+    public var grade: TitleGrade?
     /// Reviewers of earlier stages of this case (an appeal's panel excludes them).
     public var excludedReviewers: Set<ReviewerID>
 
     /// A case.
     public init(
-        id: String, applicant: String, field: String, employers: [EmployerIdentity] = [], excludedReviewers: Set<ReviewerID> = []
+        id: String, applicant: String, field: String, employers: [EmployerIdentity] = [], grade: TitleGrade? = nil,
+        excludedReviewers: Set<ReviewerID> = []
     ) {
         (self.id, self.applicant, self.field, self.employers, self.excludedReviewers) = (id, applicant, field, employers, excludedReviewers)
+        self.grade = grade
     }
 
     /// Why `reviewer` may not review this case, or nil when they may.
     public func recusal(of reviewer: Reviewer) -> String? {
         if !reviewer.isAvailable { return "unavailable" }
         if !reviewer.fields.contains(field) { return "other field" }
+        if let grade, let held = reviewer.grade, held < grade { return "holds a lower grade" }
         if let conflict = reviewer.conflict(with: applicant, employers: employers) { return conflict }
         if excludedReviewers.contains(reviewer.id) { return "reviewed an earlier stage" }
         return nil

@@ -10,12 +10,6 @@ struct InstitutionRoutes {
     var endpoints: Endpoints {
         var routes = Endpoints(audience: "institutions")
         routes.add(
-            .post, "/v1/reviewers", "Add a reviewer to my pool", access: .role(.institution), body: ReviewerBody.self,
-            reply: .created("Added"), refuses: [404, 409]
-        ) { _, context, body in
-            try await workflow.addReviewer(try body.reviewer(), name: body.name, institution: try context.require(.institution))
-        }
-        routes.add(
             .post, "/v1/rounds", "Open a round", access: .role(.institution), body: RoundBody.self,
             reply: .created(CreatedView.self, "Opened"), refuses: [404, 409]
         ) { _, context, body in
@@ -131,54 +125,6 @@ struct RoundCalendarView: ResponseEncodable, Documented {
             "unloadedYears": .oneOf(WorkingCalendar.UnloadedYears.self),
             "schedules": .array(of: HolidayScheduleBody.schema, "the years loaded, each with its days"),
         ])
-    }
-}
-
-struct ReviewerBody: RequestBody, Documented {
-    var id: String
-    var name: String
-    var fields: [String]
-    var employer: String?
-    var employerCode: String?
-    var loadCap: Int?
-    /// Applicant ids the reviewer must never assess.
-    var conflicts: [Int64]?
-
-    func validate() throws {
-        if let loadCap { try Bounds.check(loadCap, "loadCap", Bounds.loadCap) }
-        for (index, applicant) in (conflicts ?? []).enumerated() { try Bounds.check(applicant, "conflicts[\(index)]", Bounds.id) }
-    }
-
-    func reviewer() throws -> Reviewer {
-        guard id.wholeMatch(of: /[A-Za-z0-9._-]{1,64}/) != nil else {
-            throw invalidField("id", "must be 1 to 64 letters, digits, dots, dashes or underscores")
-        }
-        guard (1...100).contains(name.count) else { throw invalidField("name", "must have 1 to 100 characters") }
-        guard !fields.isEmpty, fields.count <= 20 else { throw invalidField("fields", "must name 1 to 20 fields") }
-        guard (conflicts?.count ?? 0) <= 1_000 else { throw invalidField("conflicts", "must list at most 1000 applicants") }
-        if let employer, !(1...200).contains(employer.count) { throw invalidField("employer", "must have 1 to 200 characters") }
-        var code: CreditCode?
-        if let employerCode {
-            guard let valid = CreditCode(employerCode) else { throw invalidField("employerCode", CreditCode.rule) }
-            code = valid
-        }
-        return Reviewer(
-            id: ReviewerID(id), fields: Set(fields), employer: employer, employerCode: code,
-            declaredConflicts: Set((conflicts ?? []).map(String.init)), loadCap: loadCap ?? 20)
-    }
-
-    static var schema: JSONSchema {
-        .object(
-            required: [
-                "id": .string(pattern: "^[A-Za-z0-9._-]{1,64}$"), "name": .string(length: 1...100),
-                "fields": .array(of: .string(), count: 1...20),
-            ],
-            optional: [
-                "employer": .string(length: 1...200).orNull,
-                "employerCode": .string(length: 18...18, "the employer's unified social credit code: recusal compares codes").orNull,
-                "loadCap": .integer(Bounds.loadCap, "cases at once; 20 unless given"),
-                "conflicts": .array(of: .integer(Bounds.id), count: 0...1_000, "applicant ids the reviewer must never assess"),
-            ])
     }
 }
 
