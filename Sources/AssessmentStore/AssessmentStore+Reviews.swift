@@ -111,7 +111,8 @@ extension AssessmentStore {
                           'target', p.target)::text
         """
 
-    private struct EmployersColumn: Decodable {
+    /// An `employersColumns` value.
+    struct EmployersColumn: Decodable {
         let registered: String?
         let applied: String
         let profile: Applicant

@@ -386,7 +386,7 @@ struct StuckHandlerTests {
                 try await eventually(timeout: .seconds(10), "the next job runs in the freed slot") {
                     try await queue.job(next.id)?.state == .completed
                 }
-                try await eventually(timeout: .seconds(5), "the abandoned job's lease runs out") {
+                try await eventually(timeout: .seconds(20), "the abandoned job's lease runs out") {
                     try await client.scalar("SELECT count(*)::int FROM jobs WHERE id = \(stuck.id) AND lease_deadline < now()") == 1
                 }
             }

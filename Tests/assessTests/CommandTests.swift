@@ -145,6 +145,7 @@ struct CommandTests {
                 "audit log:", "hash chain verified", "0 dead-lettered", "0 with a bad signature", ", then revoked",
                 "appeals: overturned, upheld", "objection filed and handled: yes", "DATABASE_URL, 127.0.0.1",
                 "returned for correction (补正) and resubmitted: yes", "holding 助理经济师 and applying for 经济师",
+                "The public notice (公示) lists", "results exported to the bureau: xlsx",
             ] {
                 #expect(demo.1.contains(line), "the summary lacks \(line): \(demo.1)")
             }

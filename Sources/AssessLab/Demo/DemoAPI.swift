@@ -59,6 +59,18 @@ struct DemoAPI: Sendable {
         return (status, body)
     }
 
+    /// The bytes of a file the API serves.
+    func download(_ path: String, token: String) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: base + path)
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let response = try await http.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 1 << 26)
+        guard response.status == .ok else {
+            throw Refused(method: "GET", path: path, status: Int(response.status.code), detail: String(buffer: bytes))
+        }
+        return Array(bytes.readableBytesView)
+    }
+
     /// Every item of a paginated list.
     func all(_ path: String, token: String) async throws -> [[String: Any]] {
         var items: [[String: Any]] = []

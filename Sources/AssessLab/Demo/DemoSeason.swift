@@ -33,6 +33,8 @@ struct DemoSeason: Sendable {
         var objectionHandled = false
         /// An application went back for correction and came back.
         var corrected = false
+        /// The size of the title round's results workbook the bureau exported.
+        var exportedBytes = 0
         var certificateChecked: (number: String, before: String, after: String)?
         var phases: [(name: String, seconds: Double)] = []
     }
@@ -162,7 +164,7 @@ struct DemoSeason: Sendable {
         facts.conflictDeclared = reviewers.contains { $0.declaredConflict.withLock { $0 } }
         try await phase("public notice, an objection and appeals", &phases) {
             try await waitForState(round: facts.titleRound, atLeast: "public_notice", institution: institution)
-            facts.objectionHandled = try await objectAndHandle(titleCases, institution: institution)
+            facts.objectionHandled = try await objectAndHandle(round: facts.titleRound, institution: institution)
             facts.appeals = try await appeal(titleCases, round: facts.titleRound, committee: committee, plan: plan, institution: institution)
         }
         reviewing.cancel()
@@ -175,6 +177,9 @@ struct DemoSeason: Sendable {
                 bar.advance()
             }
             bar.finish()
+            let export = try await api.download("/v1/rounds/\(facts.titleRound)/results.xlsx", token: bureau)
+            facts.exportedBytes = export.count
+            say("The bureau exports the title round's confirmed results for the national systems (XLSX, \(export.count) bytes).")
         }
         facts.certificateChecked = try await phase("certificates", &phases) {
             try await checkAndRevoke(applicants, bureau: bureau, rounds: [(facts.titleRound, institution), (facts.skillsRound, sitting)])
@@ -469,13 +474,17 @@ struct DemoSeason: Sendable {
     }
 
     /// A member of the public objects to a published result; the institution looks into it.
-    func objectAndHandle(_ titleCases: [Applicant], institution: String) async throws -> Bool {
-        for applicant in titleCases {
-            let view = try await api.send(.GET, "/v1/applications/\(applicant.application)", token: applicant.token).body
-            guard view["passed"] as? Bool == true else { continue }
+    /// A fellow creator reads the public notice, without a token, and objects to the first result
+    /// that passed; the institution handles it.
+    func objectAndHandle(round: Int64, institution: String) async throws -> Bool {
+        let notice = try await api.send(.GET, "/v1/rounds/\(round)/notice?limit=100").body
+        let items = notice["items"] as? [[String: Any]] ?? []
+        say("The public notice (公示) lists \(items.count) results, names masked, until \(notice["endsOn"] as? String ?? "?").")
+        for item in items where item["result"] as? String == "passed" {
+            guard let application = id(item["application"]) else { continue }
             let objection = try await id(
                 api.send(
-                    .POST, "/v1/applications/\(applicant.application)/objections",
+                    .POST, "/v1/applications/\(application)/objections",
                     json: [
                         "filedBy": "a fellow creator", "contact": "fellow.creator@example.org",
                         "statement": "Some of the listed videos seem to be made by someone else.",

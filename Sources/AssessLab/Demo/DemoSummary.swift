@@ -43,7 +43,7 @@ struct DemoSummary {
               appeals: \(facts.appeals.isEmpty ? "none" : facts.appeals.map(\.outcome).joined(separator: ", ")) \
             (fresh panels, no earlier reviewer); objection filed and handled: \(facts.objectionHandled ? "yes" : "no")
               formal check: every title dossier read; returned for correction (补正) and resubmitted: \(facts.corrected ? "yes" : "no"); \
-            \(files) evidence files, each stored once
+            \(files) evidence files, each stored once; results exported to the bureau: \(facts.exportedBytes > 0 ? "xlsx" : "none")
             """)
         let (issued, revoked) = try await pair(
             """

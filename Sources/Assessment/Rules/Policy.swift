@@ -52,6 +52,8 @@ public struct Policy: Sendable, Hashable, Codable {
     public var appealWindowDays: Int
     /// Whether reviewers see no applicant names.
     public var blindReview: Bool
+    /// How the public notice shows applicants' names.
+    public var noticeNames: NoticeNames
     /// The most cases one reviewer scores in a round.
     public var reviewerLoadCap: Int
 
@@ -79,6 +81,7 @@ public struct Policy: Sendable, Hashable, Codable {
         noticeWorkingDays = 5
         appealWindowDays = 15
         blindReview = true
+        noticeNames = .masked
         reviewerLoadCap = 40
     }
 

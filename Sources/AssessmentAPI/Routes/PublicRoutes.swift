@@ -63,12 +63,6 @@ struct PublicRoutes {
         func normal(_ name: String) -> String { name.lowercased().filter { !$0.isWhitespace } }
         return !normal(typed).isEmpty && normal(typed) == normal(holder)
     }
-
-    /// A holder name as the public sees it: the first character, the rest starred.
-    static func mask(_ name: String) -> String {
-        guard let first = name.first else { return "" }
-        return String(first) + String(repeating: "*", count: max(1, name.count - 1))
-    }
 }
 
 struct ObjectionBody: RequestBody, Documented {
@@ -152,7 +146,7 @@ struct CertificateView: Encodable, Sendable, Documented {
         case .rehearsal: status = "rehearsal"
         case .invalidSignature: status = "invalid signature"
         }
-        (number, holder, holderDocument) = (content.number, PublicRoutes.mask(content.holderName), content.holderDocumentMasked)
+        (number, holder, holderDocument) = (content.number, NoticeNames.mask(content.holderName), content.holderDocumentMasked)
         (qualification, level) = (content.qualification, content.level)
         (qualificationEnglish, levelEnglish) = (content.qualificationEnglish, content.levelEnglish)
         (issuer, issuedOn) = (content.issuer, content.issuedOn.description)

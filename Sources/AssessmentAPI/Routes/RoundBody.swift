@@ -99,6 +99,7 @@ struct PolicyChanges: Decodable {
     var noticeWorkingDays: Int?
     var appealWindowDays: Int?
     var blindReview: Bool?
+    var noticeNames: String?
     var reviewerLoadCap: Int?
 
     /// Title grades and skill levels, each with the years it needs: since the level below, or of
@@ -133,6 +134,7 @@ struct PolicyChanges: Decodable {
         }
         if let appealWindowDays { try Bounds.check(appealWindowDays, "policy.appealWindowDays", Limit.appealWindowDays) }
         if let reviewerLoadCap { try Bounds.check(reviewerLoadCap, "policy.reviewerLoadCap", Limit.reviewerLoadCap) }
+        if let noticeNames, NoticeNames(rawValue: noticeNames) == nil { throw invalidField("policy.noticeNames", "must be full or masked") }
     }
 
     private func titleYearChanges() throws -> [(TitleGrade, Policy.Education, Int)] {
@@ -172,6 +174,7 @@ struct PolicyChanges: Decodable {
         if let noticeWorkingDays { policy.noticeWorkingDays = noticeWorkingDays }
         if let appealWindowDays { policy.appealWindowDays = appealWindowDays }
         if let blindReview { policy.blindReview = blindReview }
+        if let names = noticeNames.flatMap(NoticeNames.init(rawValue:)) { policy.noticeNames = names }
         if let reviewerLoadCap { policy.reviewerLoadCap = reviewerLoadCap }
         return policy
     }
@@ -205,6 +208,8 @@ struct PolicyChanges: Decodable {
                 "noticeWorkingDays": .integer(in: Array(Limit.noticeWorkingDays).sorted(), "5 unless given"),
                 "appealWindowDays": .integer(Limit.appealWindowDays, "calendar days, ending on a working day; 15 unless given"),
                 "blindReview": .boolean.described("true unless given"),
+                "noticeNames": .oneOf(
+                    NoticeNames.self, "how the public notice shows names: full, or masked (the first character); masked unless given"),
                 "reviewerLoadCap": .integer(Limit.reviewerLoadCap, "40 unless given"),
             ], "changes to the default policy")
     }

@@ -1,0 +1,252 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Workflow
+
+/// What a round publishes and reports: the public notice anyone reads, the figures its institution
+/// and the bureau read, and the confirmed results the bureau files in the national systems.
+struct ReportRoutes {
+    let workflow: Workflow
+
+    var endpoints: Endpoints {
+        var routes = Endpoints(audience: "reports")
+        routes.add(
+            .get, "/v1/rounds/{id}/notice",
+            "A round's public notice (公示), readable without a token once published: each result with the name as the policy shows it, the employer, the qualification, the notice's end and how to object",
+            access: .anyone, query: QueryParameter.page, reply: .ok(NoticeView.self, "A page of the notice")
+        ) { request, context in
+            let (after, limit) = try request.page()
+            let (round, entries) = try await workflow.publicNotice(round: try context.id(), after: after, limit: limit)
+            return NoticeView(round: round, entries: entries, limit: limit)
+        }
+        routes.add(
+            .get, "/v1/rounds/{id}/statistics",
+            "A round's figures: outcomes and pass rates by qualification, reviewers' loads and scores, spreads, appeals, objections",
+            access: .roles([.institution, .bureau]), reply: .ok(StatisticsView.self, "The figures")
+        ) { _, context in
+            let (round, statistics) = try await workflow.statistics(round: try context.id(), for: try context.reportReader())
+            return StatisticsView(round: round, statistics)
+        }
+        for format in ResultFormat.allCases {
+            routes.add(
+                .get, "/v1/rounds/{id}/results.\(format.rawValue)",
+                "A confirmed round's results as \(format.rawValue.uppercased()) for the national systems (identity documents in full for the bureau, masked for the institution); every export is audited",
+                access: .roles([.institution, .bureau]),
+                reply: .raw("the table, headers in Chinese and English", contentType: format.contentType, schema: .binary), refuses: [409]
+            ) { _, context in
+                let (round, rows) = try await workflow.confirmedResults(round: try context.id(), for: try context.reportReader())
+                let table = ResultTable.rows(rows)
+                let bytes = format == .csv ? Spreadsheet.csv(table) : Spreadsheet.xlsx(sheet: "Results", table)
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: format.contentType,
+                        .contentDisposition: "attachment; filename=\"round-\(round.id)-results.\(format.rawValue)\"",
+                        .cacheControl: "no-store",
+                    ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
+        }
+        return routes
+    }
+}
+
+enum ResultFormat: String, CaseIterable {
+    case csv, xlsx
+
+    var contentType: String {
+        switch self {
+        case .csv: "text/csv; charset=utf-8"
+        case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }
+    }
+}
+
+extension APIContext {
+    /// The caller as a reader of a round's reports.
+    func reportReader() throws -> ReportReader {
+        guard let principal else { throw Problem(.unauthorized, "send `Authorization: Bearer <token>`") }
+        switch principal.role {
+        case .institution: return .institution(principal.subject)
+        case .bureau: return .bureau(officer: principal.subject)
+        default: throw Problem(.forbidden, "this route is for institutions and the bureau")
+        }
+    }
+}
+
+/// The export's columns, Chinese first.
+enum ResultTable {
+    static let header = [
+        "序号 No.", "申请编号 Application", "姓名 Name", "证件类型 Document", "证件号码 Number", "出生日期 Born", "工作单位 Employer",
+        "系列/职业 Series or occupation", "级别 Grade or level", "专业/方向 Specialty or direction", "成绩 Score", "结果 Result",
+        "证书编号 Certificate", "发证日期 Issued",
+    ]
+
+    static func documentName(_ kind: IdentityDocument.Kind) -> String {
+        switch kind {
+        case .residentID: "居民身份证"
+        case .passport: "护照"
+        case .foreignPermanentResidenceID: "外国人永久居留身份证"
+        case .hongKongMacaoTaiwanResidencePermit: "港澳台居民居住证"
+        }
+    }
+
+    static func rows(_ results: [ResultRow]) -> [[Spreadsheet.Cell]] {
+        [header.map(Spreadsheet.Cell.text)]
+            + results.enumerated().map { index, row in
+                let wording = CertificateWording(row.target)
+                let detail: String? =
+                    switch row.target {
+                    case .title(_, _, let specialty): specialty
+                    case .skill(_, _, let direction): direction
+                    }
+                return [
+                    .number(Double(index + 1)), .text(String(row.application)), .text(row.name),
+                    .text(documentName(row.documentKind)), .text(row.document), .text(row.birthDate.description),
+                    row.employer.map(Spreadsheet.Cell.text) ?? .empty, .text(wording.qualification), .text(wording.level),
+                    detail.map(Spreadsheet.Cell.text) ?? .empty, row.score.map(Spreadsheet.Cell.number) ?? .empty,
+                    .text(row.passed ? "通过 passed" : "未通过 failed"), row.certificate.map(Spreadsheet.Cell.text) ?? .empty,
+                    row.issuedOn.map { .text($0.description) } ?? .empty,
+                ]
+            }
+    }
+}
+
+struct NoticeView: ResponseEncodable, Sendable, Documented {
+    struct Entry: Encodable, Sendable {
+        let application: String
+        let name: String
+        let employer: String?
+        let qualification: String
+        let qualificationEnglish: String
+        let level: String
+        let result: String
+        let appealOutcome: String?
+    }
+
+    let round: String
+    let title: String
+    let publishedOn: String
+    let endsOn: String
+    let howToObject: String
+    let items: [Entry]
+    let next: Int64?
+
+    init(round: RoundRecord, entries: [NoticeEntry], limit: Int) {
+        self.round = String(round.id)
+        title = "\(round.name) 评审结果公示 / results on public notice"
+        publishedOn = round.noticePublishedOn?.description ?? ""
+        endsOn = round.noticeEnds?.description ?? ""
+        howToObject = round.noticeEnds.map(PublicNoticeText.howToObject(until:)) ?? ""
+        items = entries.map { entry in
+            let wording = CertificateWording(entry.target)
+            return Entry(
+                application: String(entry.application), name: round.policy.noticeNames.shown(entry.name), employer: entry.employer,
+                qualification: wording.qualification, qualificationEnglish: wording.qualificationEnglish, level: wording.level,
+                result: entry.passed ? "passed" : "failed", appealOutcome: entry.appealOutcome?.rawValue)
+        }
+        next = entries.count == limit ? entries.last?.application : nil
+    }
+
+    static var schema: JSONSchema {
+        .object(
+            required: [
+                "round": .string(), "title": .string(), "publishedOn": .date, "endsOn": .date,
+                "howToObject": .string("Chinese, then English"),
+                "items": .array(
+                    of: .object(
+                        required: [
+                            "application": .string("the id an objection names"), "name": .string("in full or masked, as the round's policy says"),
+                            "qualification": .string(), "qualificationEnglish": .string(), "level": .string(),
+                            "result": .oneOf(["passed", "failed"]),
+                        ],
+                        optional: [
+                            "employer": JSONSchema.string().orNull,
+                            "appealOutcome": JSONSchema.oneOf(AppealOutcome.self, "once an appeal of it is decided").orNull,
+                        ])),
+            ], optional: ["next": JSONSchema.integer("the after= of the next page").orNull])
+    }
+}
+
+struct StatisticsView: ResponseEncodable, Sendable, Documented {
+    struct Group: Encodable, Sendable {
+        let qualification: String
+        let level: String
+        let detail: String?
+        let applied: Int
+        let ineligible: Int
+        let passed: Int
+        let failed: Int
+        /// Passed over decided, when any was decided.
+        let passRate: Double?
+    }
+    struct Reviewer: Encodable, Sendable {
+        let id: String
+        let assigned: Int
+        let scored: Int
+        let replaced: Int
+        let meanScore: Double?
+        let scoreDeviation: Double?
+    }
+
+    let round: String
+    let state: String
+    let groups: [Group]
+    let reviewers: [Reviewer]
+    let meanSpread: Double?
+    let largestSpread: Double?
+    let appeals: [String: Int]
+    let objections: [String: Int]
+
+    init(round: RoundRecord, _ statistics: RoundStatistics) {
+        (self.round, state) = (String(round.id), round.state.rawValue)
+        groups = statistics.groups.map { group in
+            let wording = CertificateWording(group.target)
+            let detail: String? =
+                switch group.target {
+                case .title(_, _, let specialty): specialty
+                case .skill(_, _, let direction): direction
+                }
+            let decided = group.passed + group.failed
+            return Group(
+                qualification: wording.qualification, level: wording.level, detail: detail, applied: group.applied, ineligible: group.ineligible,
+                passed: group.passed, failed: group.failed, passRate: decided > 0 ? Double(group.passed) / Double(decided) : nil)
+        }
+        reviewers = statistics.reviewers.map {
+            Reviewer(
+                id: $0.id, assigned: $0.assigned, scored: $0.scored, replaced: $0.replaced, meanScore: $0.meanScore, scoreDeviation: $0.scoreDeviation
+            )
+        }
+        (meanSpread, largestSpread) = (statistics.meanSpread, statistics.largestSpread)
+        var appeals = Dictionary(uniqueKeysWithValues: statistics.appeals.map { ($0.key.rawValue, $0.value) })
+        appeals["open"] = statistics.appealsOpen
+        self.appeals = appeals
+        objections = Dictionary(uniqueKeysWithValues: statistics.objections.map { ($0.key.rawValue, $0.value) })
+    }
+
+    static var schema: JSONSchema {
+        .object(
+            required: [
+                "round": .string(), "state": .oneOf(RoundState.self),
+                "groups": .array(
+                    of: .object(
+                        required: [
+                            "qualification": .string(), "level": .string(), "applied": .integer(), "ineligible": .integer(), "passed": .integer(),
+                            "failed": .integer(),
+                        ],
+                        optional: [
+                            "detail": JSONSchema.string("the specialty or direction").orNull,
+                            "passRate": JSONSchema.number(0...1, "passed over decided").orNull,
+                        ])),
+                "reviewers": .array(
+                    of: .object(
+                        required: ["id": .string(), "assigned": .integer(), "scored": .integer(), "replaced": .integer()],
+                        optional: ["meanScore": JSONSchema.number.orNull, "scoreDeviation": JSONSchema.number.orNull])),
+                "appeals": .map(of: .integer(), "by outcome, and open"), "objections": .map(of: .integer(), "by state"),
+            ],
+            optional: [
+                "meanSpread": JSONSchema.number(0...100, "mean of max − min over the cases a panel scored").orNull,
+                "largestSpread": JSONSchema.number(0...100).orNull,
+            ])
+    }
+}

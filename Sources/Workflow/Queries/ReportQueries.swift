@@ -1,0 +1,63 @@
+import Assessment
+import AssessmentStore
+import Foundation
+import PostgresNIO
+
+/// Who reads a round's reports: the bureau (every round) or the institution that runs it.
+public enum ReportReader: Sendable, Hashable {
+    case bureau(officer: String)
+    case institution(String)
+}
+
+/// What a round publishes and reports: its public notice, its figures, its confirmed results.
+extension Workflow {
+    /// A round's public notice, a page of results after `after`: readable by anyone once published.
+    public func publicNotice(round id: Int64, after: Int64, limit: Int) async throws -> (round: RoundRecord, entries: [NoticeEntry]) {
+        try await transaction { connection in
+            let round = try await store.round(id, on: connection)
+            guard round.noticePublishedOn != nil, round.noticeEnds != nil else {
+                throw StoreError(.notFound, "round \(id) has published no notice yet")
+            }
+            return (round, try await store.noticeEntries(round: id, after: after, limit: limit, on: connection))
+        }
+    }
+
+    /// A round's figures, for its institution or the bureau.
+    public func statistics(round id: Int64, for reader: ReportReader) async throws -> (round: RoundRecord, statistics: RoundStatistics) {
+        try await transaction { connection in
+            let round = try await readableRound(id, by: reader, on: connection)
+            return (round, try await store.statistics(round: id, on: connection))
+        }
+    }
+
+    /// A confirmed round's results for the bureau's national systems: identity documents in full
+    /// for the bureau, masked for the institution. Every export is audited.
+    public func confirmedResults(round id: Int64, for reader: ReportReader) async throws -> (round: RoundRecord, rows: [ResultRow]) {
+        try await transaction { connection in
+            let round = try await readableRound(id, by: reader, on: connection)
+            guard round.state == .confirmed else {
+                throw StoreError(.wrongState, "round \(id) is \(round.state.rawValue); its results are exported once the bureau confirmed them")
+            }
+            let full: Bool
+            let actor: Actor
+            switch reader {
+            case .bureau(let officer): (full, actor) = (true, .bureau(officer: officer))
+            case .institution(let institution): (full, actor) = (false, .institution(institution))
+            }
+            let rows = try await store.results(round: id, fullDocuments: full, on: connection)
+            try await AuditLog.append(
+                actor: actor, action: "export results", subject: .round(id),
+                detail: ["rows": "\(rows.count)", "documents": full ? "full" : "masked"],
+                on: connection, logger: logger)
+            return (round, rows)
+        }
+    }
+
+    private func readableRound(_ id: Int64, by reader: ReportReader, on connection: PostgresConnection) async throws -> RoundRecord {
+        let round = try await store.round(id, on: connection)
+        if case .institution(let institution) = reader, round.institutionID != institution {
+            throw StoreError(.notFound, "no round has the id \(id)")
+        }
+        return round
+    }
+}
