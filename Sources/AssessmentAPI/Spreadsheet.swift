@@ -124,32 +124,25 @@ enum Spreadsheet {
         func le32(_ value: UInt32, into buffer: inout [UInt8]) { buffer += (0..<4).map { UInt8(value >> (8 * $0) & 0xFF) } }
         for (name, bytes) in files {
             let nameBytes = Array(name.utf8)
-            let checksum = crc32(bytes)
             let offset = UInt32(archive.count)
-            // Local header: version 2.0, UTF-8 names, stored, 1980-01-01 00:00.
+            // Version 2.0, UTF-8 names, stored, 1980-01-01 00:00; the same in both headers.
+            var common: [UInt8] = []
+            le16(20, into: &common)
+            le16(0x0800, into: &common)
+            le16(0, into: &common)
+            le16(0, into: &common)
+            le16(0x21, into: &common)
+            le32(crc32(bytes), into: &common)
+            le32(UInt32(bytes.count), into: &common)
+            le32(UInt32(bytes.count), into: &common)
+            le16(nameBytes.count, into: &common)
             le32(0x0403_4B50, into: &archive)
-            le16(20, into: &archive)
-            le16(0x0800, into: &archive)
-            le16(0, into: &archive)
-            le16(0, into: &archive)
-            le16(0x21, into: &archive)
-            le32(checksum, into: &archive)
-            le32(UInt32(bytes.count), into: &archive)
-            le32(UInt32(bytes.count), into: &archive)
-            le16(nameBytes.count, into: &archive)
-            le16(0, into: &archive)
+            archive += common
+            le16(0, into: &archive)  // extra
             archive += nameBytes + bytes
             le32(0x0201_4B50, into: &directory)
-            le16(20, into: &directory)
-            le16(20, into: &directory)
-            le16(0x0800, into: &directory)
-            le16(0, into: &directory)
-            le16(0, into: &directory)
-            le16(0x21, into: &directory)
-            le32(checksum, into: &directory)
-            le32(UInt32(bytes.count), into: &directory)
-            le32(UInt32(bytes.count), into: &directory)
-            le16(nameBytes.count, into: &directory)
+            le16(20, into: &directory)  // made by
+            directory += common
             for _ in 0..<4 { le16(0, into: &directory) }  // extra, comment, disk, internal attributes
             le32(0, into: &directory)  // external attributes
             le32(offset, into: &directory)

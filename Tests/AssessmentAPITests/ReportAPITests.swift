@@ -127,10 +127,6 @@ struct ReportAPITests {
 
     /// The cells of the first sheet as openpyxl, a spreadsheet library from PyPI, reads them.
     static func readWorkbook(_ bytes: [UInt8]) throws -> [[String]] {
-        let python = ".build/test-venv/bin/python"
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw TestSetupError(description: "\(python) is missing: run ops/install-deps, which installs openpyxl from PyPI")
-        }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("assess-\(UUID().uuidString).xlsx")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -140,15 +136,8 @@ struct ReportAPITests {
             print(json.dumps([["" if c is None else (str(int(c)) if isinstance(c, float) and c.is_integer() else str(c)) for c in row]
                               for row in sheet.iter_rows(values_only=True)], ensure_ascii=False))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let cells = try JSONSerialization.jsonObject(with: data) as? [[String]] else {
+        let (data, status) = try TestPython.run(script, arguments: [file.path])
+        guard status == 0, let cells = try JSONSerialization.jsonObject(with: data) as? [[String]] else {
             throw TestSetupError(description: "openpyxl could not read the workbook: \(String(decoding: data, as: UTF8.self))")
         }
         return cells

@@ -87,12 +87,7 @@ struct Certificates {
 /// Verifies a delivery with PyPI's `standardwebhooks`, the library a receiver would use, from the
 /// virtual environment `ops/install-deps` makes. Returns "ok" or the name of the error it raised.
 enum StandardWebhooksVerifier {
-    static let python = ".build/test-venv/bin/python"
-
     static func verify(secret: String, body: [UInt8], headers: [String: String]) throws -> String {
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw TestSetupError(description: "\(python) is missing: run ops/install-deps, which installs standardwebhooks from PyPI")
-        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assess-swh-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -110,14 +105,7 @@ enum StandardWebhooksVerifier {
             except Exception as error:
                 print(type(error).__name__)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, folder.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try TestPython.run(script, arguments: [folder.path]).output
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -95,11 +95,7 @@ enum ResultTable {
         [header.map(Spreadsheet.Cell.text)]
             + results.enumerated().map { index, row in
                 let wording = CertificateWording(row.target)
-                let detail: String? =
-                    switch row.target {
-                    case .title(_, _, let specialty): specialty
-                    case .skill(_, _, let direction): direction
-                    }
+                let detail = row.target.detail
                 return [
                     .number(Double(index + 1)), .text(String(row.application)), .text(row.name),
                     .text(documentName(row.documentKind)), .text(row.document), .text(row.birthDate.description),
@@ -202,11 +198,7 @@ struct StatisticsView: ResponseEncodable, Sendable, Documented {
         (self.round, state) = (String(round.id), round.state.rawValue)
         groups = statistics.groups.map { group in
             let wording = CertificateWording(group.target)
-            let detail: String? =
-                switch group.target {
-                case .title(_, _, let specialty): specialty
-                case .skill(_, _, let direction): direction
-                }
+            let detail = group.target.detail
             let decided = group.passed + group.failed
             return Group(
                 qualification: wording.qualification, level: wording.level, detail: detail, applied: group.applied, ineligible: group.ineligible,
@@ -248,5 +240,15 @@ struct StatisticsView: ResponseEncodable, Sendable, Documented {
                 "meanSpread": JSONSchema.number(0...100, "mean of max − min over the cases a panel scored").orNull,
                 "largestSpread": JSONSchema.number(0...100).orNull,
             ])
+    }
+}
+
+extension ApplicationTarget {
+    /// The specialty of a title, or the direction of a skill level.
+    var detail: String? {
+        switch self {
+        case .title(_, _, let specialty): specialty
+        case .skill(_, _, let direction): direction
+        }
     }
 }
