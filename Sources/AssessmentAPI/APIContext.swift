@@ -34,21 +34,23 @@ public struct APIContext: RequestContext {
 
     /// The caller in `role`, or 401 (no or unknown token) / 403 (another role).
     func require(_ role: Principal.Role) throws -> String {
-        guard let principal else { throw Problem(.unauthorized, "send `Authorization: Bearer <token>`") }
-        guard principal.role == role else { throw Problem(.forbidden, "this route is for \(role.rawValue)s") }
+        guard let principal else { throw Problem.noToken }
+        guard principal.role == role else {
+            throw Problem(.forbidden, "this route is for \(role.rawValue)s", zh: "此接口仅供\(role.chineseName)使用")
+        }
         return principal.subject
     }
 
     /// The calling applicant's id.
     func applicant() throws -> Int64 {
         _ = try require(.applicant)
-        guard case .applicant(let id) = principal else { throw Problem(.forbidden, "this route is for applicants") }
+        guard case .applicant(let id) = principal else { throw Problem(.forbidden, "this route is for applicants", zh: "此接口仅供申请人使用") }
         return id
     }
 
     /// Whom the caller's notifications go to.
     func recipient() throws -> Recipient {
-        guard let principal else { throw Problem(.unauthorized, "send `Authorization: Bearer <token>`") }
+        guard let principal else { throw Problem.noToken }
         return principal.recipient
     }
 
@@ -56,8 +58,8 @@ public struct APIContext: RequestContext {
     func id() throws -> Int64 {
         guard let text = parameters.get("id"), let id = Int64(text), Bounds.id.contains(id) else {
             throw Problem(
-                .badRequest, "the id in the path must be a positive whole number",
-                errors: [.init(field: "id", message: "not a positive whole number")])
+                .badRequest, "the id in the path must be a positive whole number", zh: "路径中的编号须为正整数",
+                errors: [.init(field: "id", message: "not a positive whole number", zh: "不是正整数")])
         }
         return id
     }
@@ -68,13 +70,14 @@ public struct APIContext: RequestContext {
 public struct APIRequestDecoder: RequestDecoder {
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-            throw Problem(.unsupportedMediaType, "send the body as application/json")
+            throw Problem(.unsupportedMediaType, "send the body as application/json", zh: "请以 application/json 发送请求体")
         }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
         } catch {
-            throw Problem(.contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes")
+            throw Problem(
+                .contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes", zh: "请求体超过 \(context.maxUploadSize) 字节")
         }
         // Valid JSON, but PostgreSQL's text cannot hold U+0000, so storing it would fail deep inside.
         if JSONText.escapesNUL(buffer.readableBytesView) {

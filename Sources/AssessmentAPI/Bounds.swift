@@ -32,7 +32,9 @@ enum Bounds {
     /// Refuses a whole number outside `range`, naming the field and the range.
     @discardableResult
     static func check<Number: BinaryInteger>(_ value: Number, _ field: String, _ range: ClosedRange<Number>) throws -> Number {
-        guard range.contains(value) else { throw invalidField(field, "must be \(range.lowerBound) to \(range.upperBound)") }
+        guard range.contains(value) else {
+            throw invalidField(field, "must be \(range.lowerBound) to \(range.upperBound)", zh: "须为 \(range.lowerBound) 至 \(range.upperBound)")
+        }
         return value
     }
 
@@ -40,7 +42,8 @@ enum Bounds {
     @discardableResult
     static func check(_ value: Double, _ field: String, _ range: ClosedRange<Double>) throws -> Double {
         guard value.isFinite, range.contains(value) else {
-            throw invalidField(field, "must be \(schemaNumber(range.lowerBound)) to \(schemaNumber(range.upperBound))")
+            let (low, high) = (schemaNumber(range.lowerBound), schemaNumber(range.upperBound))
+            throw invalidField(field, "must be \(low) to \(high)", zh: "须为 \(low) 至 \(high) 之间的有限数")
         }
         return value
     }

@@ -20,9 +20,11 @@ enum Access: Sendable {
         case .anyone: return
         case .role(let role): _ = try context.require(role)
         case .roles(let roles):
-            guard let principal = context.principal else { throw Problem(.unauthorized, "send `Authorization: Bearer <token>`") }
+            guard let principal = context.principal else { throw Problem.noToken }
             guard roles.contains(principal.role) else {
-                throw Problem(.forbidden, "this route is for \(roles.map { "\($0.rawValue)s" }.joined(separator: " and "))")
+                throw Problem(
+                    .forbidden, "this route is for \(roles.map { "\($0.rawValue)s" }.joined(separator: " and "))",
+                    zh: "此接口仅供\(roles.map(\.chineseName).joined(separator: "和"))使用")
             }
         case .recipient: _ = try context.recipient()
         }

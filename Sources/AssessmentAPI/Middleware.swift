@@ -36,10 +36,11 @@ struct ProblemMiddleware: RouterMiddleware {
             // The router found no route: if the path is one of ours, the method is what is wrong.
             let allowed = routes.methods(forPath: request.uri.path)
             if allowed.isEmpty || allowed.contains(request.method.rawValue) {
-                response = try Problem(.notFound, "no such resource").response(from: request, context: context)
+                response = try Problem(.notFound, "no such resource", zh: "没有此资源").response(from: request, context: context)
             } else {
                 var refusal = try Problem(
-                    .methodNotAllowed, "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: " or "))"
+                    .methodNotAllowed, "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: " or "))",
+                    zh: "此处不允许 \(request.method.rawValue)；请用 \(allowed.joined(separator: " 或 "))"
                 )
                 .response(from: request, context: context)
                 refusal.headers[.allow] = allowed.joined(separator: ", ")

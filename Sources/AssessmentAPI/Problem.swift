@@ -8,27 +8,61 @@ import Workflow
 public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
     public struct FieldError: Codable, Sendable, Equatable {
         public let field: String
-        public let message: String
+        public var message: String
+        /// The message in Chinese, where it has been written in it.
+        var chinese: String?
+
+        init(field: String, message: String, zh chinese: String? = nil) {
+            (self.field, self.message, self.chinese) = (field, message, chinese)
+        }
+
+        enum CodingKeys: String, CodingKey { case field, message }
     }
 
     public let type: String
-    public let title: String
+    public var title: String
     public let statusCode: Int
-    public let detail: String
-    public let errors: [FieldError]
+    public var detail: String
+    public var errors: [FieldError]
+    /// The detail in Chinese, where it has been written in it.
+    var chinese: String?
     /// Sent as Retry-After (429, 503).
     var retryAfterSeconds: Int?
 
     public var status: HTTPResponse.Status { .init(code: statusCode) }
 
-    init(_ status: HTTPResponse.Status, _ detail: String, errors: [FieldError] = []) {
+    init(_ status: HTTPResponse.Status, _ detail: String, zh chinese: String? = nil, errors: [FieldError] = []) {
         self.type = "about:blank"
         self.title = status.reasonPhrase
         self.statusCode = status.code
         self.detail = detail
+        self.chinese = chinese
         self.errors = errors
         self.retryAfterSeconds = nil
     }
+
+    /// The problem as a reader of `language` sees it: Chinese unless the request prefers English,
+    /// the English detail where no Chinese one has been written yet.
+    func localized(_ language: Language) -> Problem {
+        guard language == .zh else { return self }
+        var problem = self
+        problem.title = Self.chineseTitles[statusCode] ?? title
+        problem.detail = chinese ?? detail
+        problem.errors = errors.map { error in
+            var error = error
+            error.message = error.chinese ?? error.message
+            return error
+        }
+        return problem
+    }
+
+    /// A route that needs a token got none, or one that is unknown, expired or revoked.
+    static let noToken = Problem(.unauthorized, "send `Authorization: Bearer <token>`", zh: "请在请求头中附上 `Authorization: Bearer <令牌>`")
+
+    static let chineseTitles = [
+        400: "请求有误", 401: "未认证", 403: "无权访问", 404: "未找到", 405: "不允许的方法", 409: "冲突", 413: "内容过大",
+        415: "不支持的媒体类型", 422: "内容有误", 429: "请求过多", 500: "服务器内部错误", 503: "服务不可用",
+    ]
 
     enum CodingKeys: String, CodingKey {
         case type, title, detail, errors
@@ -36,9 +70,12 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        let language = Language.preferred(request.headers[.acceptLanguage])
+        var headers: HTTPFields = [.contentType: "application/problem+json", .contentLanguage: language.rawValue]
         if let retryAfterSeconds { headers[.retryAfter] = "\(retryAfterSeconds)" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try APIResponseEncoder.encoder().encode(self))))
+        return Response(
+            status: status, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: try APIResponseEncoder.encoder().encode(localized(language)))))
     }
 
     /// Any error as the problem a client should see: refusals keep their message; anything
@@ -48,17 +85,18 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
         case let problem as Problem:
             return problem
         case let error as StoreError:
-            let fields = error.field.map { [FieldError(field: $0, message: error.message)] } ?? []
+            let fields = error.field.map { [FieldError(field: $0, message: error.message, zh: error.chinese)] } ?? []
+            let (message, chinese) = (error.message, error.chinese)
             switch error.code {
-            case .invalidInput: return Problem(.unprocessableContent, error.message, errors: fields)
-            case .notFound: return Problem(.notFound, error.message, errors: fields)
-            case .forbidden: return Problem(.forbidden, error.message, errors: fields)
-            case .unauthenticated: return Problem(.unauthorized, error.message, errors: fields)
+            case .invalidInput: return Problem(.unprocessableContent, message, zh: chinese, errors: fields)
+            case .notFound: return Problem(.notFound, message, zh: chinese, errors: fields)
+            case .forbidden: return Problem(.forbidden, message, zh: chinese, errors: fields)
+            case .unauthenticated: return Problem(.unauthorized, message, zh: chinese, errors: fields)
             case .tooMany:
-                var problem = Problem(.tooManyRequests, error.message, errors: fields)
+                var problem = Problem(.tooManyRequests, message, zh: chinese, errors: fields)
                 problem.retryAfterSeconds = Int(error.retryAfter?.components.seconds ?? 3_600)
                 return problem
-            default: return Problem(.conflict, error.message, errors: fields)  // a duplicate, or the wrong moment
+            default: return Problem(.conflict, message, zh: chinese, errors: fields)  // a duplicate, or the wrong moment
             }
         case let error as NotifyError:
             switch error.code {
@@ -73,7 +111,7 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
         case let error as HTTPError:
             return Problem(error.status, error.body ?? error.status.reasonPhrase)
         default:
-            return Problem(.internalServerError, "the server failed; the error is logged with the request id")
+            return Problem(.internalServerError, "the server failed; the error is logged with the request id", zh: "服务器出错；错误已随请求编号记入日志")
         }
     }
 
@@ -83,16 +121,28 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
         let field = summary.field
         switch summary.reason {
         case .notJSON:
-            return Problem(.badRequest, "the body is not valid JSON")
+            return Problem(.badRequest, "the body is not valid JSON", zh: "请求体不是有效的 JSON")
         case .missing:
-            return Problem(.badRequest, "the body lacks \(field)", errors: [FieldError(field: field, message: "required")])
-        case .wrongType(let expected), .null(let expected):
-            let wanted = Self.describe(expected)
             return Problem(
-                .badRequest, "\(field.isEmpty ? "the body" : field) must be \(wanted)",
-                errors: [FieldError(field: field, message: "must be \(wanted)")])
+                .badRequest, "the body lacks \(field)", zh: "请求体缺少 \(field)", errors: [FieldError(field: field, message: "required", zh: "必填")])
+        case .wrongType(let expected), .null(let expected):
+            let (wanted, chinese) = (Self.describe(expected), Self.describeChinese(expected))
+            return Problem(
+                .badRequest, "\(field.isEmpty ? "the body" : field) must be \(wanted)", zh: "\(field.isEmpty ? "请求体" : field)须为\(chinese)",
+                errors: [FieldError(field: field, message: "must be \(wanted)", zh: "须为\(chinese)")])
         case .malformed(let detail):
             return Problem(.badRequest, "\(field): \(detail)", errors: [FieldError(field: field, message: detail)])
+        }
+    }
+
+    /// A Swift type's name as a Chinese reader reads it.
+    private static func describeChinese(_ type: String) -> String {
+        switch type {
+        case "String": "字符串"
+        case "Int", "Int64": "整数"
+        case "Double": "数字"
+        case "Bool": "true 或 false"
+        default: "文档所述结构的对象"
         }
     }
 

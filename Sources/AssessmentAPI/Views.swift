@@ -94,6 +94,8 @@ struct ApplicationView: ResponseEncodable, Sendable, Documented {
 }
 
 /// A rule violation in one field.
-func invalidField(_ name: String, _ message: String) -> Problem {
-    Problem(.unprocessableContent, "\(name) \(message)", errors: [.init(field: name, message: message)])
+func invalidField(_ name: String, _ message: String, zh chinese: String? = nil) -> Problem {
+    Problem(
+        .unprocessableContent, "\(name) \(message)", zh: chinese.map { "\(name)：\($0)" },
+        errors: [.init(field: name, message: message, zh: chinese)])
 }

@@ -91,11 +91,12 @@ extension AssessmentStore {
     /// filed before keep the record they were filed with until they are resubmitted.
     public func correctRecord(of applicant: Int64, to record: DeclaredRecord, on connection: PostgresConnection) async throws {
         guard let stored = try await first("SELECT profile::text FROM applicants WHERE id = \(applicant) FOR UPDATE", as: String.self, on: connection)
-        else { throw StoreError(.notFound, "no applicant has the id \(applicant)") }
+        else { throw StoreError(.notFound, "no applicant has the id \(applicant)", zh: "没有编号为\(applicant)的申请人") }
         let profile = record.applied(to: try Self.decode(Applicant.self, stored))
         let today = try RoundRecord.today()
         if let problem = profile.problems(today: today).first {
-            throw StoreError(.invalidInput, "\(problem.field) \(problem.message)", field: problem.field)
+            throw StoreError(
+                .invalidInput, "\(problem.field) \(problem.message.en)", zh: "\(problem.field)：\(problem.message.zh)", field: problem.field)
         }
         try await connection.query(
             "UPDATE applicants SET profile = \(try Self.json(profile))::jsonb WHERE id = \(applicant)", logger: logger)
@@ -110,7 +111,7 @@ extension AssessmentStore {
         ApplicationRecord, RoundRecord
     ) {
         let application = try await application(id, lock: true, on: connection)
-        guard application.applicantID == applicant else { throw StoreError(.notFound, "no application has the id \(id)") }
+        guard application.applicantID == applicant else { throw StoreError(.notFound, "no application has the id \(id)", zh: "没有编号为\(id)的申请") }
         let round = try await round(application.roundID, on: connection)
         let today = try await today(of: round, on: connection)
         let check = try await formalCheck(of: id, on: connection)
@@ -118,10 +119,13 @@ extension AssessmentStore {
         case .submitted where check.checkedAt == nil && round.state == .open: break
         case .returned:
             if let correctBy = check.correctBy, today > correctBy {
-                throw StoreError(.wrongState, "the deadline to correct application \(id) was \(correctBy); it has passed")
+                throw StoreError(
+                    .wrongState, "the deadline to correct application \(id) was \(correctBy); it has passed",
+                    zh: "申请\(id)的补正期限为\(correctBy)，已经过期")
             }
         default:
-            throw StoreError(.wrongState, "application \(id) was checked already; its materials can no longer change")
+            throw StoreError(
+                .wrongState, "application \(id) was checked already; its materials can no longer change", zh: "申请\(id)已通过形式审查，材料不能再修改")
         }
         return (application, round)
     }
@@ -132,7 +136,8 @@ extension AssessmentStore {
     ) async throws {
         let (_, round) = try await editableApplication(id, of: applicant, on: connection)
         if let problem = Materials.problems(of: works, today: try await today(of: round, on: connection)).first {
-            throw StoreError(.invalidInput, "\(problem.field) \(problem.message)", field: problem.field)
+            throw StoreError(
+                .invalidInput, "\(problem.field) \(problem.message.en)", zh: "\(problem.field)：\(problem.message.zh)", field: problem.field)
         }
         let pledge = signPledge ? try Self.json(SignedPledge(version: IntegrityPledge.version, signedAt: try await now(on: connection))) : nil
         try await connection.query(
@@ -153,18 +158,23 @@ extension AssessmentStore {
         _ = try await editableApplication(id, of: applicant, on: connection)
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard Materials.fileName.contains(name.count), !name.contains(where: { $0.isNewline || $0 == "/" || $0 == "\\" }) else {
-            throw StoreError(.invalidInput, "a file's name has 1 to 200 characters and no slash or line break", field: "name")
+            throw StoreError(
+                .invalidInput, "a file's name has 1 to 200 characters and no slash or line break", zh: "文件名须为 1 至 200 个字符，不含斜杠或换行",
+                field: "name")
         }
         guard bytes.readableBytes > 0, let type = EvidenceMediaType.sniff(bytes.readableBytesView) else {
             let kinds = EvidenceMediaType.allCases.map(\.rawValue).joined(separator: ", ")
-            throw StoreError(.invalidInput, "the file is none of the accepted kinds (\(kinds)); convert it, e.g. to PDF", field: "body")
+            throw StoreError(
+                .invalidInput, "the file is none of the accepted kinds (\(kinds)); convert it, e.g. to PDF",
+                zh: "文件不属于可接受的类型（\(kinds)）；请转换格式，例如转为 PDF", field: "body")
         }
         let digest = Array(SHA256.hash(data: bytes.readableBytesView))
         let hash = ByteBuffer(bytes: digest)
         if try await count("SELECT count(*)::int FROM application_files WHERE application_id = \(id) AND sha256 <> \(hash)", on: connection)
             >= Materials.files
         {
-            throw StoreError(.wrongState, "an application carries at most \(Materials.files) files; remove one first")
+            throw StoreError(
+                .wrongState, "an application carries at most \(Materials.files) files; remove one first", zh: "每份申请至多 \(Materials.files) 个文件；请先删除一个")
         }
         // One writer per content at a time: a large object written for a hash already stored would be orphaned.
         let lockKey = digest.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
@@ -187,13 +197,15 @@ extension AssessmentStore {
     /// Removes an evidence file from an application; bytes no application carries any more are deleted.
     public func removeFile(_ sha256: String, from id: Int64, applicant: Int64, on connection: PostgresConnection) async throws {
         _ = try await editableApplication(id, of: applicant, on: connection)
-        guard let digest = Self.digest(hex: sha256) else { throw StoreError(.notFound, "application \(id) carries no file \(sha256)") }
+        guard let digest = Self.digest(hex: sha256) else {
+            throw StoreError(.notFound, "application \(id) carries no file \(sha256)", zh: "申请\(id)没有此文件")
+        }
         let hash = ByteBuffer(bytes: digest)
         guard
             try await count(
                 "WITH d AS (DELETE FROM application_files WHERE application_id = \(id) AND sha256 = \(hash) RETURNING 1) SELECT count(*)::int FROM d",
                 on: connection) == 1
-        else { throw StoreError(.notFound, "application \(id) carries no file \(sha256)") }
+        else { throw StoreError(.notFound, "application \(id) carries no file \(sha256)", zh: "申请\(id)没有此文件") }
         try await connection.query(
             """
             WITH gone AS (
@@ -271,29 +283,39 @@ extension AssessmentStore {
         let round = try await round(application.roundID, on: connection)
         guard round.institutionID == institution else { throw StoreError(.notFound, "no application has the id \(id)") }
         guard round.policy.formalCheck else {
-            throw StoreError(.wrongState, "round \(round.id) has no formal check: its applications go to eligibility on submission")
+            throw StoreError(
+                .wrongState, "round \(round.id) has no formal check: its applications go to eligibility on submission",
+                zh: "评审轮次\(round.id)不设形式审查：申请提交后即进行资格审核")
         }
         let check = try await formalCheck(of: id, on: connection)
         guard application.state == .submitted, check.checkedAt == nil else {
-            throw StoreError(.wrongState, "application \(id) does not await its formal check (it is \(application.state.rawValue))")
+            throw StoreError(
+                .wrongState, "application \(id) does not await its formal check (it is \(application.state.rawValue))",
+                zh: "申请\(id)不在待形式审查状态（当前为 \(application.state.rawValue)）")
         }
         let now = try await now(on: connection)
         let corrections = try await count("SELECT jsonb_array_length(corrections) FROM applications WHERE id = \(id)", on: connection)
         switch decision {
         case .accept:
             guard check.pledged else {
-                throw StoreError(.wrongState, "application \(id) has no signed integrity pledge; return it for correction instead")
+                throw StoreError(
+                    .wrongState, "application \(id) has no signed integrity pledge; return it for correction instead",
+                    zh: "申请\(id)未签署诚信承诺书；请退回补正")
             }
             try await connection.query("UPDATE applications SET checked_at = \(now) WHERE id = \(id)", logger: logger)
         case .returnForCorrection(let reasons, let correctBy):
             guard FormalCheckDecision.reasons.contains(reasons.count),
                 reasons.allSatisfy({ FormalCheckDecision.reasonLength.contains($0.trimmingCharacters(in: .whitespacesAndNewlines).count) })
             else {
-                throw StoreError(.invalidInput, "give 1 to 20 reasons of 1 to 500 characters, each saying what to correct", field: "reasons")
+                throw StoreError(
+                    .invalidInput, "give 1 to 20 reasons of 1 to 500 characters, each saying what to correct",
+                    zh: "请写明 1 至 20 条补正理由，每条 1 至 500 个字符", field: "reasons")
             }
             let today = try Self.day(of: round, at: now)
             guard correctBy > today, correctBy <= (try today.adding(days: 90)) else {
-                throw StoreError(.invalidInput, "the deadline must lie 1 to 90 days after today (\(today))", field: "correctBy")
+                throw StoreError(
+                    .invalidInput, "the deadline must lie 1 to 90 days after today (\(today))", zh: "补正期限须在今天（\(today)）之后 1 至 90 天内",
+                    field: "correctBy")
             }
             let entry = Correction(reasons: reasons, correctBy: correctBy, returnedAt: now)
             try await connection.query(
@@ -313,7 +335,7 @@ extension AssessmentStore {
     public func resubmit(_ id: Int64, applicant: Int64, on connection: PostgresConnection) async throws -> RoundRecord {
         let (application, round) = try await editableApplication(id, of: applicant, on: connection)
         guard application.state == .returned else {
-            throw StoreError(.wrongState, "application \(id) was not returned for correction")
+            throw StoreError(.wrongState, "application \(id) was not returned for correction", zh: "申请\(id)未被退回补正")
         }
         let profile = try await first("SELECT profile::text FROM applicants WHERE id = \(applicant)", as: String.self, on: connection)
         let stored = try await first("SELECT corrections::text FROM applications WHERE id = \(id)", as: String.self, on: connection)
@@ -335,7 +357,7 @@ extension AssessmentStore {
         let application = try await application(id, lock: true, on: connection)
         guard application.state == .returned, let deadline = try await formalCheck(of: id, on: connection).correctBy else { return nil }
         guard try await today(of: try await round(application.roundID, on: connection), on: connection) > deadline else { return nil }
-        let reasons = [IneligibilityReason.notCorrected(by: deadline).description]
+        let reasons = [IneligibilityReason.notCorrected(by: deadline).text.both]
         try await connection.query(
             """
             UPDATE applications SET state = 'ineligible', correct_by = NULL, reasons = \(try Self.json(reasons))::jsonb WHERE id = \(id)

@@ -339,7 +339,7 @@ extension AssessmentStore {
         let (state, reasons): (String, [String]) =
             switch eligibility {
             case .eligible: ("eligible", [])
-            case .ineligible(let reasons): ("ineligible", reasons.map(\.description))
+            case .ineligible(let reasons): ("ineligible", reasons.map(\.text.both))
             }
         let updated = try await count(
             """

@@ -27,17 +27,20 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     /// What kind of refusal.
     public let code: Code
-    /// What was wrong and how to fix it.
+    /// What was wrong and how to fix it, in English.
     public let message: String
+    /// The same in Chinese, where the message has been written in it; readers see English until then.
+    public let chinese: String?
     /// The field at fault, where one is.
     public let field: String?
     /// For `tooMany`: when to try again at the latest.
     public let retryAfter: Duration?
 
     /// A refusal.
-    public init(_ code: Code, _ message: String, field: String? = nil, retryAfter: Duration? = nil) {
+    public init(_ code: Code, _ message: String, zh chinese: String? = nil, field: String? = nil, retryAfter: Duration? = nil) {
         self.code = code
         self.message = message
+        self.chinese = chinese
         self.field = field
         self.retryAfter = retryAfter
     }

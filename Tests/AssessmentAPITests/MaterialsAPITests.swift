@@ -281,6 +281,17 @@ struct MaterialsAPITests {
             let unsigned = try await api.request(
                 .POST, "/v1/applications/\(fixed)/formal-check", token: institution, json: #"{"decision": "accept"}"#)
             #expect(unsigned.status == 409 && unsigned.body.contains("integrity pledge"), "\(unsigned.body)")
+            // Chinese unless the reader asks for English.
+            let chinese = try await api.request(
+                .POST, "/v1/applications/\(fixed)/formal-check", token: institution, json: #"{"decision": "accept"}"#, acceptLanguage: nil)
+            #expect(chinese.json["detail"] as? String == "申请\(fixed)未签署诚信承诺书；请退回补正" && chinese.json["title"] as? String == "冲突")
+            #expect(chinese.contentLanguage == "zh" && unsigned.contentLanguage == "en")
+            let ranked = try await api.request(
+                .POST, "/v1/applications/\(fixed)/formal-check", token: institution, json: #"{"decision": "accept"}"#,
+                acceptLanguage: "en;q=0.8, zh-CN;q=0.9")
+            #expect(ranked.contentLanguage == "zh", "Chinese ranks higher")
+            let missing = try await api.request(.GET, "/v1/applications/\(fixed)/dossier", acceptLanguage: "zh-CN,zh;q=0.9")
+            #expect(missing.status == 401 && (missing.json["detail"] as? String)?.hasPrefix("请在请求头中附上") == true, "\(missing.body)")
             let noReasons = try await api.request(
                 .POST, "/v1/applications/\(fixed)/formal-check", token: institution, json: #"{"decision": "return", "correctBy": "2030-01-01"}"#)
             #expect(noReasons.status == 422 && noReasons.fields == ["reasons"], "\(noReasons.body)")
@@ -340,7 +351,9 @@ struct MaterialsAPITests {
                 }
             }
             let reasons = try await Self.notifications(api, late)["ineligible"]?["reasons"] as? String
-            #expect(reasons == "the application was returned for correction and not resubmitted by \(correctBy)", "\(reasons ?? "")")
+            #expect(
+                reasons == "申请被退回补正，未在\(correctBy)前重新提交（the application was returned for correction and not resubmitted by \(correctBy)）",
+                "Chinese first, English alongside: \(reasons ?? "")")
             let tooLate = try await api.request(.POST, "/v1/applications/\(lapsed)/resubmit", token: late)
             #expect(tooLate.status == 409, "\(tooLate.body)")
         }

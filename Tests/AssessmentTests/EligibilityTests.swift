@@ -183,3 +183,28 @@ struct EligibilityTests {
         #expect(problems.count == 7)
     }
 }
+
+@Suite("Languages")
+struct LanguageTests {
+    @Test("Accept-Language picks English only when it ranks English above Chinese; Chinese by default")
+    func preferred() {
+        #expect(Language.preferred(nil) == .zh && Language.preferred("") == .zh && Language.preferred("fr, de") == .zh)
+        #expect(Language.preferred("en") == .en && Language.preferred("en-GB,en;q=0.9") == .en)
+        #expect(Language.preferred("en;q=0.8, zh-CN;q=0.9") == .zh && Language.preferred("zh-TW, en") == .zh)
+        #expect(Language.preferred("zh;q=0, en;q=0.1") == .en, "q=0 means not acceptable")
+        #expect(Language.preferred("en;q=abc") == .en, "a malformed q counts as 1")
+    }
+
+    @Test("every reason of ineligibility reads in Chinese first, English alongside")
+    func reasons() {
+        let reasons: [IneligibilityReason] = [
+            .underMinimumAge(age: 15, minimum: 16), .retired, .tooFewYearsInField(needed: 1, has: 0),
+            .notAnEmployee(of: "91440300708461136T"),
+        ]
+        #expect(
+            reasons.map(\.text.zh) == [
+                "申报之日须年满16周岁；申请人为15周岁", "退休人员不得申报职称评审", "申报最低等级须从事本专业工作满1年；工作经历显示0年", "用人单位只评价本单位职工和签约人员；工作经历显示申报之日未在91440300708461136T工作",
+            ])
+        #expect(IneligibilityReason.retired.text.both == "退休人员不得申报职称评审（retirees may not apply for professional titles）")
+    }
+}

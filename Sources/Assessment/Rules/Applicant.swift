@@ -144,16 +144,22 @@ public struct Applicant: Sendable, Hashable, Codable {
     /// Everything in the record that cannot be true on `today`, by field, each saying what to
     /// correct; empty when the record can be kept. Codes and grades are checked by eligibility,
     /// which names what the applicant applies for.
-    public func problems(today: CalendarDate) -> [(field: String, message: String)] {
-        var problems: [(field: String, message: String)] = []
+    public func problems(today: CalendarDate) -> [(field: String, message: LocalizedText)] {
+        var problems: [(field: String, message: LocalizedText)] = []
         func date(_ field: String, _ value: CalendarDate) {
-            if value < birthDate || value > today { problems.append((field, "must lie between the date of birth and today")) }
+            if value < birthDate || value > today {
+                problems.append((field, LocalizedText(zh: "须在出生日期与今天之间", en: "must lie between the date of birth and today")))
+            }
         }
         func count(_ field: String, _ value: Int, _ range: ClosedRange<Int>) {
-            if !range.contains(value) { problems.append((field, "must list at most \(range.upperBound) entries")) }
+            if !range.contains(value) {
+                problems.append((field, LocalizedText(zh: "至多 \(range.upperBound) 项", en: "must list at most \(range.upperBound) entries")))
+            }
         }
         func number(_ field: String, _ value: String?) {
-            if let value, !Limits.certificateNumber.contains(value.count) { problems.append((field, "must have 1 to 40 characters")) }
+            if let value, !Limits.certificateNumber.contains(value.count) {
+                problems.append((field, LocalizedText(zh: "须为 1 至 40 个字符", en: "must have 1 to 40 characters")))
+            }
         }
         count("titles", titles.count, Limits.titles)
         count("skillLevels", skillLevels.count, Limits.skillLevels)
@@ -162,9 +168,13 @@ public struct Applicant: Sendable, Hashable, Codable {
             date("titles[\(index)].obtained", title.obtained)
             number("titles[\(index)].certificateNumber", title.certificateNumber)
             if let series = TitleSeries.named(title.series) {
-                if series.titles[title.grade] == nil { problems.append(("titles[\(index)].grade", "series \(title.series) has no such grade")) }
+                if series.titles[title.grade] == nil {
+                    problems.append(
+                        ("titles[\(index)].grade", LocalizedText(zh: "\(title.series)系列没有此级别", en: "series \(title.series) has no such grade")))
+                }
             } else {
-                problems.append(("titles[\(index)].series", "no title series has the code \(title.series)"))
+                problems.append(
+                    ("titles[\(index)].series", LocalizedText(zh: "没有代码为\(title.series)的职称系列", en: "no title series has the code \(title.series)")))
             }
         }
         for (index, level) in skillLevels.enumerated() {
@@ -172,19 +182,29 @@ public struct Applicant: Sendable, Hashable, Codable {
             number("skillLevels[\(index)].certificateNumber", level.certificateNumber)
             if let occupation = Occupation.named(level.occupation) {
                 if !occupation.levels.contains(level.level) {
-                    problems.append(("skillLevels[\(index)].level", "occupation \(level.occupation) has no such level"))
+                    problems.append(
+                        (
+                            "skillLevels[\(index)].level",
+                            LocalizedText(zh: "职业\(level.occupation)没有此等级", en: "occupation \(level.occupation) has no such level")
+                        ))
                 }
             } else {
-                problems.append(("skillLevels[\(index)].occupation", "no occupation has the code \(level.occupation)"))
+                problems.append(
+                    (
+                        "skillLevels[\(index)].occupation",
+                        LocalizedText(zh: "没有代码为\(level.occupation)的职业", en: "no occupation has the code \(level.occupation)")
+                    ))
             }
         }
         for (index, period) in workHistory.enumerated() {
             if !Limits.employerName.contains(period.employer.count) {
-                problems.append(("workHistory[\(index)].employer", "must have 1 to 200 characters"))
+                problems.append(("workHistory[\(index)].employer", LocalizedText(zh: "须为 1 至 200 个字符", en: "must have 1 to 200 characters")))
             }
             date("workHistory[\(index)].start", period.start)
             if let end = period.end {
-                if end < period.start { problems.append(("workHistory[\(index)].end", "must not lie before the start")) }
+                if end < period.start {
+                    problems.append(("workHistory[\(index)].end", LocalizedText(zh: "不得早于开始日期", en: "must not lie before the start")))
+                }
                 date("workHistory[\(index)].end", end)
             }
         }

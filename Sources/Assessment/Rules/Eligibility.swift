@@ -100,8 +100,32 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
     case notCorrected(by: CalendarDate)
     case notAnEmployee(of: String)
 
-    /// What is wrong, for the applicant.
-    public var description: String {
+    /// What is wrong, in English: the text stored with the decision.
+    public var description: String { text.en }
+
+    /// What is wrong, Chinese first.
+    public var text: LocalizedText { LocalizedText(zh: chinese, en: english) }
+
+    private var chinese: String {
+        switch self {
+        case .underMinimumAge(let age, let minimum): "申报之日须年满\(minimum)周岁；申请人为\(age)周岁"
+        case .notOneLevelUp(let held, let applied): "须逐级申报：申报\(applied)须持有下一级，申请人持有\(held ?? "无")"
+        case .tooFewYears(let needed, let has): "取得下一级后须满\(needed)年；申请人为\(has)年"
+        case .tooFewYearsInField(let needed, let has): "申报最低等级须从事本专业工作满\(needed)年；工作经历显示\(has)年"
+        case .retired: "退休人员不得申报职称评审"
+        case .barred(let until): "职称因弄虚作假被撤销，\(until)前不得申报"
+        case .directionNotOffered(let direction, let level): "\(level)级不设\(direction)方向"
+        case .levelNotOffered(let occupation, let level): "职业\(occupation)不设\(level)级"
+        case .gradeNotInSeries(let series, let grade): "\(series)系列不设\(grade.rawValue)级职称"
+        case .specialtyMissing(let series): "\(series)系列的职称须写明专业"
+        case .unknownSeries(let code): "没有代码为\(code)的职称系列"
+        case .unknownOccupation(let code): "没有代码为\(code)的职业"
+        case .notCorrected(let deadline): "申请被退回补正，未在\(deadline)前重新提交"
+        case .notAnEmployee(let employer): "用人单位只评价本单位职工和签约人员；工作经历显示申报之日未在\(employer)工作"
+        }
+    }
+
+    private var english: String {
         switch self {
         case .underMinimumAge(let age, let minimum):
             "applicants must be at least \(minimum) on the application date; the applicant is \(age)"

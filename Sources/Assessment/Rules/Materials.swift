@@ -47,19 +47,31 @@ public enum Materials {
     public static let fileName = 1...200
 
     /// Every problem of `works` on `today`, by field, each saying what to correct.
-    public static func problems(of works: [WorkReference], today: CalendarDate) -> [(field: String, message: String)] {
-        var problems: [(field: String, message: String)] = []
-        if !Self.works.contains(works.count) { problems.append(("works", "must list at most \(Self.works.upperBound) works")) }
+    public static func problems(of works: [WorkReference], today: CalendarDate) -> [(field: String, message: LocalizedText)] {
+        var problems: [(field: String, message: LocalizedText)] = []
+        if !Self.works.contains(works.count) {
+            problems.append(("works", LocalizedText(zh: "至多 \(Self.works.upperBound) 件代表作", en: "must list at most \(Self.works.upperBound) works")))
+        }
         for (index, work) in works.enumerated() {
             let field = "works[\(index)]"
             if !isWebAddress(work.url) {
-                problems.append(("\(field).url", "must be an https:// address of at most 2000 characters"))
+                problems.append(
+                    ("\(field).url", LocalizedText(zh: "须为 https:// 地址，至多 2000 个字符", en: "must be an https:// address of at most 2000 characters")))
             }
-            if !(1...200).contains(work.title.count) { problems.append(("\(field).title", "must have 1 to 200 characters")) }
-            if !(1...100).contains(work.platform.count) { problems.append(("\(field).platform", "must have 1 to 100 characters")) }
-            if work.published > today { problems.append(("\(field).published", "must not lie after today")) }
+            if !(1...200).contains(work.title.count) {
+                problems.append(("\(field).title", LocalizedText(zh: "须为 1 至 200 个字符", en: "must have 1 to 200 characters")))
+            }
+            if !(1...100).contains(work.platform.count) {
+                problems.append(("\(field).platform", LocalizedText(zh: "须为 1 至 100 个字符", en: "must have 1 to 100 characters")))
+            }
+            if work.published > today { problems.append(("\(field).published", LocalizedText(zh: "不得晚于今天", en: "must not lie after today"))) }
             for (name, value) in work.metrics.named where value.map({ !WorkReference.Metrics.range.contains($0) }) ?? false {
-                problems.append(("\(field).metrics.\(name)", "must be 0 to \(WorkReference.Metrics.range.upperBound)"))
+                problems.append(
+                    (
+                        "\(field).metrics.\(name)",
+                        LocalizedText(
+                            zh: "须为 0 至 \(WorkReference.Metrics.range.upperBound)", en: "must be 0 to \(WorkReference.Metrics.range.upperBound)")
+                    ))
             }
         }
         return problems

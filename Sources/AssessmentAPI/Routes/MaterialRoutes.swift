@@ -120,11 +120,11 @@ extension APIContext {
 
     /// The caller as a reader of dossiers.
     func dossierReader() throws -> DossierReader {
-        guard let principal else { throw Problem(.unauthorized, "send `Authorization: Bearer <token>`") }
+        guard let principal else { throw Problem.noToken }
         switch principal.role {
         case .applicant: return .applicant(try applicant())
         case .institution: return .institution(principal.subject)
-        default: throw Problem(.forbidden, "this route is for applicants and institutions")
+        default: throw Problem(.forbidden, "this route is for applicants and institutions", zh: "此接口仅供申请人和评价机构使用")
         }
     }
 }

@@ -65,11 +65,11 @@ enum ResultFormat: String, CaseIterable {
 extension APIContext {
     /// The caller as a reader of a round's reports.
     func reportReader() throws -> ReportReader {
-        guard let principal else { throw Problem(.unauthorized, "send `Authorization: Bearer <token>`") }
+        guard let principal else { throw Problem.noToken }
         switch principal.role {
         case .institution: return .institution(principal.subject)
         case .bureau: return .bureau(officer: principal.subject)
-        default: throw Problem(.forbidden, "this route is for institutions and the bureau")
+        default: throw Problem(.forbidden, "this route is for institutions and the bureau", zh: "此接口仅供评价机构和人社部门使用")
         }
     }
 }

@@ -14,6 +14,16 @@ public enum Principal: Sendable, Equatable {
 
     public enum Role: String, Sendable, CaseIterable {
         case applicant, institution, reviewer, bureau
+
+        /// Who holds it, in Chinese.
+        public var chineseName: String {
+            switch self {
+            case .applicant: "申请人"
+            case .institution: "评价机构"
+            case .reviewer: "评审专家"
+            case .bureau: "人社部门"
+            }
+        }
     }
 
     /// The principal a token of `role` for `subject` stands for; nil for an applicant token whose

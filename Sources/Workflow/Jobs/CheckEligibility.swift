@@ -34,11 +34,11 @@ public struct CheckEligibility: JobArgs {
                 let (event, reasons): (NotificationEvent, [String]) =
                     switch eligibility {
                     case .eligible: (.eligible, [])
-                    case .ineligible(let reasons): (.ineligible, reasons.map(\.description))
+                    case .ineligible(let reasons): (.ineligible, reasons.map(\.text.both))
                     }
                 try await Outbox.owe(
                     event, about: .application(application.id), to: .applicant(applicant.id),
-                    payload: ["reasons": reasons.joined(separator: "; ")], on: connection, logger: context.logger)
+                    payload: ["reasons": reasons.joined(separator: "；")], on: connection, logger: context.logger)
                 try await AuditLog.append(
                     actor: .system, action: event.rawValue, subject: .application(application.id),
                     on: connection, logger: context.logger)

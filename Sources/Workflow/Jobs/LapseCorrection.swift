@@ -25,7 +25,7 @@ public struct LapseCorrection: JobArgs {
                 let application = try await store.application(args.application, on: connection)
                 try await Outbox.owe(
                     .ineligible, about: .application(application.id), to: .applicant(application.applicantID),
-                    payload: ["reasons": IneligibilityReason.notCorrected(by: deadline).description], on: connection, logger: context.logger)
+                    payload: ["reasons": IneligibilityReason.notCorrected(by: deadline).text.both], on: connection, logger: context.logger)
                 try await AuditLog.append(
                     actor: .system, action: "correction lapsed", subject: .application(application.id), on: connection, logger: context.logger)
             }
