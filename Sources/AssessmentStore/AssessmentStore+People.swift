@@ -38,15 +38,18 @@ extension AssessmentStore {
     /// Registers an applicant; refuses a second registration of the same identity document.
     public func registerApplicant(_ registration: ApplicantRegistration, on connection: PostgresConnection) async throws -> Int64 {
         let name = registration.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count) else { throw StoreError(.invalidInput, "a name needs 1 to 100 characters", field: "name") }
+        guard (1...100).contains(name.count) else {
+            throw StoreError(.invalidInput, "a name needs 1 to 100 characters", zh: "姓名须为 1 至 100 个字符", field: "name")
+        }
         let number = registration.document.number
         let today = try await first("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text", as: String.self, on: connection)
         if let today, registration.profile.birthDate.description > today {
-            throw StoreError(.invalidInput, "the date of birth lies in the future; correct it", field: "document.birthDate")
+            throw StoreError(.invalidInput, "the date of birth lies in the future; correct it", zh: "出生日期晚于今天；请更正", field: "document.birthDate")
         }
         let legacy = IdentityDocument.legacyLookupNames(number: number).map { ByteBuffer(bytes: vault.lookupHash(of: $0)) }
         if try await first("SELECT 1 FROM applicants WHERE document_hash = ANY(\(legacy))", as: Int.self, on: connection) != nil {
-            throw StoreError(.duplicate, "an applicant with this identity document is already registered; sign in instead", field: "document")
+            throw StoreError(
+                .duplicate, "an applicant with this identity document is already registered; sign in instead", zh: "该证件已注册；请直接登录", field: "document")
         }
         let hash = vault.lookupHash(of: registration.document.lookupName)
         let id = try await first(
@@ -58,7 +61,8 @@ extension AssessmentStore {
             RETURNING id
             """, as: Int64.self, on: connection)
         guard let id else {
-            throw StoreError(.duplicate, "an applicant with this identity document is already registered; sign in instead", field: "document")
+            throw StoreError(
+                .duplicate, "an applicant with this identity document is already registered; sign in instead", zh: "该证件已注册；请直接登录", field: "document")
         }
         try await AuditLog.append(actor: .applicant(id), action: "register", subject: .applicant(id), on: connection, logger: logger)
         try await Outbox.owe(.registered, about: .applicant(id), to: .applicant(id), on: connection, logger: logger)
@@ -91,7 +95,7 @@ extension AssessmentStore {
             """
             SELECT name, document_masked, employer, profile::text FROM applicants WHERE id = \(id)
             """, as: (String, String, String?, String).self, on: connection)
-        guard let (name, masked, employer, profile) = row else { throw StoreError(.notFound, "no applicant has the id \(id)") }
+        guard let (name, masked, employer, profile) = row else { throw StoreError(.notFound, "no applicant has the id \(id)", zh: "没有编号为\(id)的申请人") }
         return ApplicantRecord(
             id: id, name: name, documentMasked: masked, employer: employer,
             profile: try Self.decode(Applicant.self, profile))

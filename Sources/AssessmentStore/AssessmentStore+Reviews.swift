@@ -135,7 +135,7 @@ extension AssessmentStore {
         reviewer: String, application: Int64, score: Double, on connection: PostgresConnection
     ) async throws -> (stage: ReviewStage, complete: Bool) {
         guard score.isFinite, (0...100).contains(score) else {
-            throw StoreError(.invalidInput, "a score runs from 0 to 100", field: "score")
+            throw StoreError(.invalidInput, "a score runs from 0 to 100", zh: "评分须为 0 至 100", field: "score")
         }
         // Scores of one case take turns, so that of two last scores committing together the later
         // one sees the other and sets off the aggregation; its count below runs after the wait.
@@ -146,10 +146,10 @@ extension AssessmentStore {
             ORDER BY stage DESC LIMIT 1 FOR UPDATE
             """, as: (Int16, String).self, on: connection)
         guard let (stageValue, stateValue) = current, stateValue != AssignmentState.replaced.rawValue else {
-            throw StoreError(.forbidden, "application \(application) is not assigned to this reviewer")
+            throw StoreError(.forbidden, "application \(application) is not assigned to this reviewer", zh: "申请\(application)未分配给该专家")
         }
         guard stateValue == AssignmentState.assigned.rawValue else {
-            throw StoreError(.duplicate, "this reviewer already scored application \(application)")
+            throw StoreError(.duplicate, "this reviewer already scored application \(application)", zh: "该专家已为申请\(application)评分")
         }
         try await connection.query(
             """
@@ -249,16 +249,19 @@ extension AssessmentStore {
     /// Files an applicant's appeal of their own decided result, within the window.
     public func fileAppeal(applicant: Int64, application: Int64, reason: String, on connection: PostgresConnection) async throws {
         let record = try await self.application(application, lock: true, on: connection)
-        guard record.applicantID == applicant else { throw StoreError(.forbidden, "applicants may appeal only their own results") }
+        guard record.applicantID == applicant else {
+            throw StoreError(.forbidden, "applicants may appeal only their own results", zh: "申请人只能对本人的结果申请复核")
+        }
         let round = try await round(record.roundID, on: connection)
         guard record.state == .decided, let notified = round.noticePublishedOn, let windowEnds = round.appealsEnd,
             round.state == .publicNotice || round.state == .appeals
         else {
-            throw StoreError(.wrongState, "an appeal can be filed once the result is published")
+            throw StoreError(.wrongState, "an appeal can be filed once the result is published", zh: "结果公布后方可申请复核")
         }
         // 复核 is the remedy of a failed result; a passed applicant has nothing to appeal.
         guard record.passed == false else {
-            throw StoreError(.wrongState, "only a failed result can be appealed; application \(application) passed")
+            throw StoreError(
+                .wrongState, "only a failed result can be appealed; application \(application) passed", zh: "只有未通过的结果可以申请复核；申请\(application)已通过")
         }
         let today = try await self.today(of: round, on: connection)
         do {
@@ -267,13 +270,17 @@ extension AssessmentStore {
             throw StoreError(.wrongState, error.message)
         }
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...4000).contains(trimmed.count) else { throw StoreError(.invalidInput, "give a reason of 1 to 4,000 characters", field: "reason") }
+        guard (1...4000).contains(trimmed.count) else {
+            throw StoreError(.invalidInput, "give a reason of 1 to 4,000 characters", zh: "请写明理由，1 至 4000 个字符", field: "reason")
+        }
         let inserted = try await count(
             """
             WITH i AS (INSERT INTO appeals (application_id, reason) VALUES (\(application), \(trimmed)) ON CONFLICT DO NOTHING RETURNING 1)
             SELECT count(*)::int FROM i
             """, on: connection)
-        guard inserted == 1 else { throw StoreError(.duplicate, "an appeal of application \(application) was filed already") }
+        guard inserted == 1 else {
+            throw StoreError(.duplicate, "an appeal of application \(application) was filed already", zh: "申请\(application)已申请过复核")
+        }
         try await AuditLog.append(
             actor: .applicant(applicant), action: "appeal", subject: .application(application),
             on: connection, logger: logger)
@@ -335,7 +342,7 @@ extension AssessmentStore {
     ) async throws -> Int64 {
         try ObjectionLimits.checkContact(contact)
         guard try await first("SELECT 1 FROM applications WHERE id = \(application) FOR UPDATE", as: Int.self, on: connection) != nil else {
-            throw StoreError(.notFound, "no application has the id \(application)")
+            throw StoreError(.notFound, "no application has the id \(application)", zh: "没有编号为\(application)的申请")
         }
         try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\("objection:" + client), 3))", logger: logger)
         let (fromClient, onApplication) =
@@ -346,7 +353,9 @@ extension AssessmentStore {
                 FROM objections WHERE client = \(client) OR application_id = \(application)
                 """, as: (Int, Int).self, on: connection) ?? (0, 0)
         guard fromClient < ObjectionLimits.perClientPerHour else {
-            throw StoreError(.tooMany, "at most \(ObjectionLimits.perClientPerHour) objections an hour may come from one address; try again later")
+            throw StoreError(
+                .tooMany, "at most \(ObjectionLimits.perClientPerHour) objections an hour may come from one address; try again later",
+                zh: "同一地址每小时至多提出 \(ObjectionLimits.perClientPerHour) 件异议；请稍后再试")
         }
         guard onApplication < ObjectionLimits.openPerApplication else {
             throw StoreError(
@@ -355,13 +364,15 @@ extension AssessmentStore {
         let record = try await self.application(application, on: connection)
         let round = try await round(record.roundID, on: connection)
         guard round.state == .publicNotice, record.state == .decided else {
-            throw StoreError(.wrongState, "objections are filed while a result's public notice runs")
+            throw StoreError(.wrongState, "objections are filed while a result's public notice runs", zh: "异议须在结果公示期内提出")
         }
         let who = filedBy.trimmingCharacters(in: .whitespacesAndNewlines)
         let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(who.count) else { throw StoreError(.invalidInput, "say who files it, in 1 to 200 characters", field: "filedBy") }
+        guard (1...200).contains(who.count) else {
+            throw StoreError(.invalidInput, "say who files it, in 1 to 200 characters", zh: "请写明异议人，1 至 200 个字符", field: "filedBy")
+        }
         guard (1...4000).contains(text.count) else {
-            throw StoreError(.invalidInput, "give a statement of 1 to 4,000 characters", field: "statement")
+            throw StoreError(.invalidInput, "give a statement of 1 to 4,000 characters", zh: "请写明异议内容，1 至 4000 个字符", field: "statement")
         }
         let id = try await first(
             """
@@ -384,9 +395,13 @@ extension AssessmentStore {
         on connection: PostgresConnection
     ) async throws -> Int {
         let round = try await round(id, lock: true, on: connection)
-        guard round.institutionID == institution else { throw StoreError(.forbidden, "round \(id) belongs to another institution") }
+        guard round.institutionID == institution else {
+            throw StoreError(.forbidden, "round \(id) belongs to another institution", zh: "评审轮次\(id)属于其他机构")
+        }
         let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...4000).contains(text.count) else { throw StoreError(.invalidInput, "give a reason of 1 to 4,000 characters", field: "reason") }
+        guard (1...4000).contains(text.count) else {
+            throw StoreError(.invalidInput, "give a reason of 1 to 4,000 characters", zh: "请写明理由，1 至 4000 个字符", field: "reason")
+        }
         let dismissed = try await count(
             """
             WITH d AS (
@@ -409,7 +424,9 @@ extension AssessmentStore {
         on connection: PostgresConnection
     ) async throws -> [ObjectionRecord] {
         let round = try await round(id, on: connection)
-        guard round.institutionID == institution else { throw StoreError(.forbidden, "round \(id) belongs to another institution") }
+        guard round.institutionID == institution else {
+            throw StoreError(.forbidden, "round \(id) belongs to another institution", zh: "评审轮次\(id)属于其他机构")
+        }
         let rows = try await connection.query(
             """
             SELECT o.id, o.application_id, o.filed_by, o.contact, o.statement, o.state, o.filed_at
@@ -437,12 +454,14 @@ extension AssessmentStore {
                 SELECT o.state, r.institution_id FROM objections o JOIN applications p ON p.id = o.application_id
                 JOIN rounds r ON r.id = p.round_id WHERE o.id = \(id) FOR UPDATE OF o
                 """, as: (String, String).self, on: connection)
-        else { throw StoreError(.notFound, "no objection has the id \(id)") }
-        guard owner == institution else { throw StoreError(.forbidden, "objection \(id) concerns another institution's round") }
-        guard state == ObjectionState.open.rawValue else { throw StoreError(.duplicate, "objection \(id) was handled already") }
+        else { throw StoreError(.notFound, "no objection has the id \(id)", zh: "没有编号为\(id)的异议") }
+        guard owner == institution else {
+            throw StoreError(.forbidden, "objection \(id) concerns another institution's round", zh: "异议\(id)涉及其他机构的评审轮次")
+        }
+        guard state == ObjectionState.open.rawValue else { throw StoreError(.duplicate, "objection \(id) was handled already", zh: "异议\(id)已处理") }
         let text = resolution.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...4000).contains(text.count) else {
-            throw StoreError(.invalidInput, "give a resolution of 1 to 4,000 characters", field: "resolution")
+            throw StoreError(.invalidInput, "give a resolution of 1 to 4,000 characters", zh: "请写明处理结果，1 至 4000 个字符", field: "resolution")
         }
         try await connection.query(
             "UPDATE objections SET state = 'handled', resolution = \(text), handled_at = now() WHERE id = \(id)", logger: logger)

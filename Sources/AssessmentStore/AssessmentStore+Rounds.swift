@@ -80,25 +80,31 @@ extension AssessmentStore {
         }
         switch draft.track {
         case .title where TitleSeries.named(draft.field) == nil:
-            throw StoreError(.invalidInput, "no title series has the code \(draft.field)", field: "field")
+            throw StoreError(.invalidInput, "no title series has the code \(draft.field)", zh: "没有代码为\(draft.field)的职称系列", field: "field")
         case .skill where Occupation.named(draft.field) == nil:
-            throw StoreError(.invalidInput, "no occupation has the code \(draft.field)", field: "field")
+            throw StoreError(.invalidInput, "no occupation has the code \(draft.field)", zh: "没有代码为\(draft.field)的职业", field: "field")
         default: break
         }
         let institution = try await institution(draft.institutionID, on: connection)
         guard institution.mayEvaluate(title: draft.track == .title, field: draft.field) else {
             let may = (institution.series.sorted() + institution.occupations.sorted()).joined(separator: ", ")
-            throw StoreError(.invalidInput, "institution \(draft.institutionID) is filed to evaluate \(may), not \(draft.field)", field: "field")
+            throw StoreError(
+                .invalidInput, "institution \(draft.institutionID) is filed to evaluate \(may), not \(draft.field)",
+                zh: "机构\(draft.institutionID)备案的评价范围为\(may)，不含\(draft.field)", field: "field")
         }
         let site = draft.track == .skill ? draft.site ?? institution.sites.first : nil
         if let site, !institution.sites.contains(site) {
-            throw StoreError(.invalidInput, "\(site) is not one of institution \(draft.institutionID)'s sites", field: "site")
+            throw StoreError(
+                .invalidInput, "\(site) is not one of institution \(draft.institutionID)'s sites", zh: "\(site)不是机构\(draft.institutionID)的考评站点",
+                field: "site")
         }
         guard (1...86_400).contains(draft.daySeconds), draft.closesOnDay >= 0, draft.scoringDays > 0 else {
             throw StoreError(.invalidInput, "daySeconds must be 1 to 86400, scoringDays positive and closesOnDay not negative")
         }
         guard let zone = RoundRecord.zone(draft.timeZone) else {
-            throw StoreError(.invalidInput, "\(draft.timeZone) is not a time zone; give an IANA name such as Asia/Shanghai", field: "timeZone")
+            throw StoreError(
+                .invalidInput, "\(draft.timeZone) is not a time zone; give an IANA name such as Asia/Shanghai",
+                zh: "\(draft.timeZone)不是时区；请填写 IANA 名称，例如 Asia/Shanghai", field: "timeZone")
         }
         // A production round's dates are the real dates of its zone: it cannot start in the past,
         // or ages, years of experience and certificates' dates would follow a day that is gone.
@@ -123,7 +129,8 @@ extension AssessmentStore {
                 RETURNING id
                 """, as: Int64.self, on: connection)
         else {
-            throw StoreError(.notFound, "no institution has the id \(draft.institutionID)", field: "institutionID")
+            throw StoreError(
+                .notFound, "no institution has the id \(draft.institutionID)", zh: "没有编号为\(draft.institutionID)的机构", field: "institutionID")
         }
         try await AuditLog.append(
             actor: .institution(draft.institutionID), action: "open round", subject: .round(id),
@@ -173,7 +180,7 @@ extension AssessmentStore {
                 noticePublishedOn: try noticePublished.map(CalendarDate.column),
                 noticeEnds: try noticeEnds.map(CalendarDate.column), appealsEnd: try appealsEnd.map(CalendarDate.column))
         }
-        throw StoreError(.notFound, "no round has the id \(id)")
+        throw StoreError(.notFound, "no round has the id \(id)", zh: "没有编号为\(id)的评审轮次")
     }
 
     /// The database's clock, which every process shares.
@@ -279,21 +286,24 @@ extension AssessmentStore {
         let round = try await round(roundID, on: connection)
         let now = try await now(on: connection)
         guard round.state == .open, now < round.applicationsClose else {
-            throw StoreError(.wrongState, "round \(roundID) does not take applications any more")
+            throw StoreError(.wrongState, "round \(roundID) does not take applications any more", zh: "评审轮次\(roundID)已停止受理申请")
         }
         guard now >= round.start(of: round.startDate) else {
-            throw StoreError(.wrongState, "round \(roundID) takes applications from \(round.startDate)")
+            throw StoreError(.wrongState, "round \(roundID) takes applications from \(round.startDate)", zh: "评审轮次\(roundID)自\(round.startDate)起受理申请")
         }
         switch (round.track, target) {
         case (.title, .title(let series, _, _)) where series == round.field: break
         case (.skill, .skill(let occupation, _, _)) where occupation == round.field: break
         default:
-            throw StoreError(.invalidInput, "round \(roundID) takes \(round.track.rawValue) applications for \(round.field) only", field: "target")
+            throw StoreError(
+                .invalidInput, "round \(roundID) takes \(round.track.rawValue) applications for \(round.field) only",
+                zh: "评审轮次\(roundID)只受理\(round.field)的申请", field: "target")
         }
         _ = try await self.applicant(applicant, on: connection)
         if round.track == .title, let until = try await titleBar(of: applicant, on: try Self.day(of: round, at: now), on: connection) {
             throw StoreError(
-                .wrongState, "a title of yours was revoked for fraud: you may not apply for titles until after \(until)")
+                .wrongState, "a title of yours was revoked for fraud: you may not apply for titles until after \(until)",
+                zh: "您的职称因弄虚作假被撤销：\(until)之后方可申报职称")
         }
         guard
             let id = try await first(
@@ -305,7 +315,7 @@ extension AssessmentStore {
                 RETURNING id
                 """, as: Int64.self, on: connection)
         else {
-            throw StoreError(.duplicate, "this applicant already applied in round \(roundID)")
+            throw StoreError(.duplicate, "this applicant already applied in round \(roundID)", zh: "该申请人已在评审轮次\(roundID)提交申请")
         }
         try await AuditLog.append(
             actor: .applicant(applicant), action: "apply", subject: .application(id),
@@ -331,7 +341,7 @@ extension AssessmentStore {
                 appealOutcome: outcome.flatMap(AppealOutcome.init(rawValue:)),
                 appeal: try appeal.map { try Self.stored(AppealState.self, $0, "application \(id)'s appeal") })
         }
-        throw StoreError(.notFound, "no application has the id \(id)")
+        throw StoreError(.notFound, "no application has the id \(id)", zh: "没有编号为\(id)的申请")
     }
 
     /// Records the eligibility decision of a submitted application; false when it was decided already.

@@ -88,6 +88,11 @@ struct MaterialsAPITests {
                 #expect(refused.status == 422 && refused.fields == [field], "\(to): \(refused.status) \(refused.body)")
             }
             #expect(try await api.request(.GET, "/v1/applicants/me", token: holder).body == me.body, "refused corrections change nothing")
+            let chinese = try await api.request(
+                .PUT, "/v1/applicants/me/record", token: holder, json: record.replacingOccurrences(of: "2019-06-30", with: "2099-06-30"),
+                acceptLanguage: nil)
+            let error = (chinese.json["errors"] as? [[String: Any]])?.first
+            #expect(error?["message"] as? String == "titles[0].obtained：须在出生日期与今天之间" && chinese.json["title"] as? String == "内容有误", "\(chinese.body)")
 
             let retired = try await Self.register(api, sequence: 2, born: "1960-01-01")
             #expect(

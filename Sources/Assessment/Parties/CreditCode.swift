@@ -25,6 +25,8 @@ public struct CreditCode: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Why `text` is not a code, for a refusal.
     public static let rule =
         "must be an 18-character unified social credit code (digits and capitals without I, O, S, V, Z) whose last character checks"
+    /// The same, in Chinese.
+    public static let chineseRule = "须为 18 位统一社会信用代码（数字与除 I、O、S、V、Z 外的大写字母），末位校验码须正确"
 
     public var description: String { text }
 

@@ -70,7 +70,9 @@ struct ApplicantRoutes {
 /// The kind of identity document `text` names, or a 422 listing the kinds.
 func documentKind(_ text: String) throws -> IdentityDocument.Kind {
     guard let kind = IdentityDocument.Kind(rawValue: text) else {
-        throw invalidField("document.kind", "must be one of \(IdentityDocument.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw invalidField(
+            "document.kind", "must be one of \(IdentityDocument.Kind.allCases.map(\.rawValue).joined(separator: ", "))",
+            zh: "须为以下之一：\(IdentityDocument.Kind.allCases.map(\.rawValue).joined(separator: "、"))")
     }
     return kind
 }
@@ -93,16 +95,19 @@ struct RegisterApplicantBody: RequestBody, Documented {
 
     func registration() throws -> ApplicantRegistration {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count) else { throw invalidField("name", "must have 1 to 100 characters") }
+        guard (1...100).contains(name.count) else { throw invalidField("name", "must have 1 to 100 characters", zh: "须为 1 至 100 个字符") }
         let kind = try documentKind(document.kind)
         guard let birthDate = CalendarDate(iso: document.birthDate) else {
-            throw invalidField("document.birthDate", "must be a real date from 1900-01-01 on, like 1990-03-01")
+            throw invalidField(
+                "document.birthDate", "must be a real date from 1900-01-01 on, like 1990-03-01", zh: "须为 1900-01-01 以后的真实日期，例如 1990-03-01")
         }
         guard let education = Policy.Education(rawValue: education) else {
-            throw invalidField("education", "must be one of \(Policy.Education.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw invalidField(
+                "education", "must be one of \(Policy.Education.allCases.map(\.rawValue).joined(separator: ", "))",
+                zh: "须为以下之一：\(Policy.Education.allCases.map(\.rawValue).joined(separator: "、"))")
         }
-        if let employer, employer.count > 200 { throw invalidField("employer", "must have at most 200 characters") }
-        guard (12...200).contains(password.count) else { throw invalidField("password", "must have 12 to 200 characters") }
+        if let employer, employer.count > 200 { throw invalidField("employer", "must have at most 200 characters", zh: "至多 200 个字符") }
+        guard (12...200).contains(password.count) else { throw invalidField("password", "must have 12 to 200 characters", zh: "密码须为 12 至 200 个字符") }
         let identity: IdentityDocument
         do {
             identity = try IdentityDocument(
@@ -148,7 +153,9 @@ struct SignInBody: RequestBody, Documented {
     func kind() throws -> IdentityDocument.Kind {
         let kind = try documentKind(document.kind)
         if kind == .passport, document.issuingCountry == nil {
-            throw invalidField("document.issuingCountry", "is required for a passport: the three-letter ISO 3166 code, such as GBR")
+            throw invalidField(
+                "document.issuingCountry", "is required for a passport: the three-letter ISO 3166 code, such as GBR",
+                zh: "护照须填写签发国家：ISO 3166 三字母代码，例如 GBR")
         }
         return kind
     }
@@ -186,16 +193,20 @@ struct ApplyBody: RequestBody, Documented {
     func applicationTarget() throws -> ApplicationTarget {
         switch target.track {
         case "title":
-            guard let series = target.series else { throw invalidField("target.series", "required for a title") }
-            guard let grade = target.grade.flatMap(TitleGrade.init(rawValue:)) else { throw invalidField("target.grade", "must be 1 to 5") }
+            guard let series = target.series else { throw invalidField("target.series", "required for a title", zh: "申报职称须填写系列") }
+            guard let grade = target.grade.flatMap(TitleGrade.init(rawValue:)) else {
+                throw invalidField("target.grade", "must be 1 to 5", zh: "须为 1 至 5")
+            }
             return .title(series: series, grade: grade, specialty: target.specialty)
         case "skill":
-            guard let occupation = target.occupation else { throw invalidField("target.occupation", "required for a skill level") }
-            guard let level = target.level.flatMap(SkillLevel.init(rawValue:)) else { throw invalidField("target.level", "must be 1 to 5") }
-            guard let direction = target.direction else { throw invalidField("target.direction", "required for a skill level") }
+            guard let occupation = target.occupation else { throw invalidField("target.occupation", "required for a skill level", zh: "申报技能等级须填写职业") }
+            guard let level = target.level.flatMap(SkillLevel.init(rawValue:)) else {
+                throw invalidField("target.level", "must be 1 to 5", zh: "须为 1 至 5")
+            }
+            guard let direction = target.direction else { throw invalidField("target.direction", "required for a skill level", zh: "申报技能等级须填写方向") }
             return .skill(occupation: occupation, level: level, direction: direction)
         default:
-            throw invalidField("target.track", "must be title or skill")
+            throw invalidField("target.track", "must be title or skill", zh: "须为 title（职称）或 skill（技能等级）")
         }
     }
 

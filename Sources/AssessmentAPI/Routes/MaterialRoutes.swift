@@ -50,7 +50,9 @@ struct MaterialRoutes {
         ) { request, context, bytes in
             let name = request.uri.queryParameters.get("name") ?? ""
             guard let purpose = request.uri.queryParameters.get("purpose").flatMap(EvidencePurpose.init(rawValue:)) else {
-                throw invalidField("purpose", "must be one of \(EvidencePurpose.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw invalidField(
+                    "purpose", "must be one of \(EvidencePurpose.allCases.map(\.rawValue).joined(separator: ", "))",
+                    zh: "须为以下之一：\(EvidencePurpose.allCases.map(\.rawValue).joined(separator: "、"))")
             }
             let file = try await workflow.addEvidenceFile(
                 to: try context.id(), applicant: try context.applicant(), bytes: bytes, name: name, purpose: purpose)
@@ -131,7 +133,9 @@ extension APIContext {
 
 /// A date field, or a 422 naming it.
 private func date(_ text: String, _ field: String) throws -> CalendarDate {
-    guard let date = CalendarDate(iso: text) else { throw invalidField(field, "must be a real date from 1900-01-01 on, like 2020-07-01") }
+    guard let date = CalendarDate(iso: text) else {
+        throw invalidField(field, "must be a real date from 1900-01-01 on, like 2020-07-01", zh: "须为 1900-01-01 以后的真实日期，例如 2020-07-01")
+    }
     return date
 }
 
@@ -171,7 +175,9 @@ struct RecordBody: RequestBody, Documented {
 
     func record() throws -> DeclaredRecord {
         guard let education = Policy.Education(rawValue: education) else {
-            throw invalidField("education", "must be one of \(Policy.Education.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw invalidField(
+                "education", "must be one of \(Policy.Education.allCases.map(\.rawValue).joined(separator: ", "))",
+                zh: "须为以下之一：\(Policy.Education.allCases.map(\.rawValue).joined(separator: "、"))")
         }
         let titles = try (titles ?? []).enumerated().map { index, title in
             Applicant.HeldTitle(
@@ -186,7 +192,9 @@ struct RecordBody: RequestBody, Documented {
         let work = try (workHistory ?? []).enumerated().map { index, work in
             var code: CreditCode?
             if let text = work.creditCode {
-                guard let valid = CreditCode(text) else { throw invalidField("workHistory[\(index)].creditCode", CreditCode.rule) }
+                guard let valid = CreditCode(text) else {
+                    throw invalidField("workHistory[\(index)].creditCode", CreditCode.rule, zh: CreditCode.chineseRule)
+                }
                 code = valid
             }
             return Applicant.Employment(
@@ -301,10 +309,12 @@ struct FormalCheckBody: RequestBody, Documented {
         switch decision {
         case "accept": return .accept
         case "return":
-            guard let reasons, !reasons.isEmpty else { throw invalidField("reasons", "say what to correct when returning an application") }
-            guard let correctBy else { throw invalidField("correctBy", "give the deadline for the correction") }
+            guard let reasons, !reasons.isEmpty else {
+                throw invalidField("reasons", "say what to correct when returning an application", zh: "退回补正须写明补正内容")
+            }
+            guard let correctBy else { throw invalidField("correctBy", "give the deadline for the correction", zh: "请写明补正期限") }
             return .returnForCorrection(reasons: reasons, correctBy: try date(correctBy, "correctBy"))
-        default: throw invalidField("decision", "must be accept or return")
+        default: throw invalidField("decision", "must be accept or return", zh: "须为 accept（通过）或 return（退回补正）")
         }
     }
 
