@@ -360,7 +360,9 @@ extension AssessmentStore {
         let reasons = [IneligibilityReason.notCorrected(by: deadline).text.both]
         try await connection.query(
             """
-            UPDATE applications SET state = 'ineligible', correct_by = NULL, reasons = \(try Self.json(reasons))::jsonb WHERE id = \(id)
+            UPDATE applications SET state = 'ineligible', correct_by = NULL, reasons = \(try Self.json(reasons))::jsonb,
+                                    ineligible_on = \(try await today(of: try await round(application.roundID, on: connection), on: connection).description)::date
+            WHERE id = \(id)
             """, logger: logger)
         return deadline
     }

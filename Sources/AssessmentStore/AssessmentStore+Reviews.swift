@@ -246,11 +246,16 @@ extension AssessmentStore {
         try await first("SELECT rescore FROM appeals WHERE application_id = \(application)", as: Double?.self, on: connection) ?? nil
     }
 
-    /// Files an applicant's appeal of their own decided result, within the window.
-    public func fileAppeal(applicant: Int64, application: Int64, reason: String, on connection: PostgresConnection) async throws {
+    /// Files an applicant's appeal of their own failed result, or of their ineligibility, within
+    /// the window; says which it is.
+    public func fileAppeal(applicant: Int64, application: Int64, reason: String, on connection: PostgresConnection) async throws -> AppealKind {
         let record = try await self.application(application, lock: true, on: connection)
         guard record.applicantID == applicant else {
             throw StoreError(.forbidden, "applicants may appeal only their own results", zh: "申请人只能对本人的结果申请复核")
+        }
+        if record.state == .ineligible {
+            try await fileEligibilityAppeal(record, reason: reason, on: connection)
+            return .eligibility
         }
         let round = try await round(record.roundID, on: connection)
         guard record.state == .decided, let notified = round.noticePublishedOn, let windowEnds = round.appealsEnd,
@@ -284,6 +289,7 @@ extension AssessmentStore {
         try await AuditLog.append(
             actor: .applicant(applicant), action: "appeal", subject: .application(application),
             on: connection, logger: logger)
+        return .result
     }
 
     /// Decides an open appeal: the fresh panel's result replaces the original; false when it was decided already.

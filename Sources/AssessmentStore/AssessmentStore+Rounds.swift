@@ -345,7 +345,9 @@ extension AssessmentStore {
     }
 
     /// Records the eligibility decision of a submitted application; false when it was decided already.
-    public func decideEligibility(_ application: Int64, _ eligibility: Eligibility, on connection: PostgresConnection) async throws -> Bool {
+    public func decideEligibility(_ application: Int64, _ eligibility: Eligibility, on day: CalendarDate, on connection: PostgresConnection)
+        async throws -> Bool
+    {
         let (state, reasons): (String, [String]) =
             switch eligibility {
             case .eligible: ("eligible", [])
@@ -353,7 +355,8 @@ extension AssessmentStore {
             }
         let updated = try await count(
             """
-            WITH u AS (UPDATE applications SET state = \(state), reasons = \(try Self.json(reasons))::jsonb
+            WITH u AS (UPDATE applications SET state = \(state), reasons = \(try Self.json(reasons))::jsonb,
+                              ineligible_on = CASE WHEN \(state) = 'ineligible' THEN \(day.description)::date END
                        WHERE id = \(application) AND state = 'submitted' RETURNING 1)
             SELECT count(*)::int FROM u
             """, on: connection)

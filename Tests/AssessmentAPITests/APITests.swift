@@ -508,6 +508,7 @@ struct APITests {
                 ("/v1/subscriptions/{id}/rotate-secret", .institution, true), ("/v1/subscriptions/{id}/redrive", .institution, false),
                 ("/v1/applications/{id}/formal-check", .institution, true), ("/v1/applications/{id}/resubmit", .applicant, false),
                 ("/v1/reviewers/{reviewer}/status", .institution, true), ("/v1/reviewers/import", .institution, false),
+                ("/v1/applications/{id}/eligibility-appeal", .institution, true),
                 // Its body is a file's bytes, not JSON: a bad path id is still refused before the body is read.
                 ("/v1/applications/{id}/files", .applicant, false),
             ]

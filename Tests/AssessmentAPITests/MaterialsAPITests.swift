@@ -57,7 +57,7 @@ struct MaterialsAPITests {
     @Test("what an applicant holds is declared, checked and read back; eligibility judges it: one level up, years, retirement")
     func records() async throws {
         try await API.with { api in
-            let (round, _) = try await Self.openRound(api)
+            let (round, institution) = try await Self.openRound(api)
             let holder = try await Self.register(api, sequence: 1)
             let record = #"""
                 {"education": "bachelor",
@@ -126,6 +126,38 @@ struct MaterialsAPITests {
                 (try await Self.notifications(api, newcomer)["ineligible"]?["reasons"] as? String)?.contains("years of work in the field") == true)
             let dossier = try await api.request(.GET, "/v1/applications/\(eligible)/dossier", token: holder)
             #expect(((dossier.json["record"] as? [String: Any])?["titles"] as? [Any])?.count == 1, "filed with the title: \(dossier.body)")
+
+            // Ineligibility can be appealed while the round takes applications; the institution decides.
+            let appealed = try await api.request(
+                .POST, "/v1/applications/\(tooOld)/appeal", token: retired, json: #"{"reason": "我已返聘，并未退休 / I was re-employed"}"#)
+            #expect(appealed.status < 300, "\(appealed.body)")
+            #expect(
+                try await api.request(.POST, "/v1/applications/\(tooOld)/appeal", token: retired, json: #"{"reason": "again"}"#).status == 409)
+            #expect(
+                try await api.client.scalar(
+                    "SELECT count(*)::int FROM notification_outbox WHERE event = 'eligibility appeal filed' AND recipient = 'institution:inst'") == 1)
+            #expect(
+                try await api.request(.POST, "/v1/applications/\(tooSoon)/appeal", token: newcomer, json: #"{"reason": "I freelanced before"}"#)
+                    .status < 300)
+            let overturned = try await api.request(
+                .POST, "/v1/applications/\(tooOld)/eligibility-appeal", token: institution,
+                json: #"{"outcome": "overturned", "reason": "劳动合同显示返聘 / the contract shows re-employment"}"#)
+            #expect(overturned.status == 204, "\(overturned.body)")
+            #expect(try await Self.state(api, retired, tooOld) == "eligible")
+            #expect(
+                try await api.request(
+                    .POST, "/v1/applications/\(tooSoon)/eligibility-appeal", token: institution,
+                    json: #"{"outcome": "upheld", "reason": "no work before 2026 is shown"}"#
+                ).status == 204)
+            #expect(try await Self.state(api, newcomer, tooSoon) == "ineligible")
+            let decided = try #require(try await Self.notifications(api, newcomer)["appeal decided"])
+            #expect(decided["outcome"] as? String == "upheld" && decided["eligible"] as? String == "false", "\(decided)")
+            let twice = try await api.request(
+                .POST, "/v1/applications/\(tooSoon)/eligibility-appeal", token: institution, json: #"{"outcome": "overturned", "reason": "x"}"#)
+            #expect(twice.status == 409, "\(twice.body)")
+            #expect(
+                try await api.request(.POST, "/v1/applications/\(eligible)/appeal", token: holder, json: #"{"reason": "x"}"#).status == 409,
+                "an eligible application has nothing to appeal yet")
         }
     }
 

@@ -10,6 +10,14 @@ struct InstitutionRoutes {
     var endpoints: Endpoints {
         var routes = Endpoints(audience: "institutions")
         routes.add(
+            .post, "/v1/applications/{id}/eligibility-appeal",
+            "Decide an applicant's appeal of their ineligibility in my round: upheld it stands; overturned, the application is eligible (before the round closes, which waits for it)",
+            access: .role(.institution), body: EligibilityAppealBody.self, reply: .noContent("Decided"), refuses: [409]
+        ) { _, context, body in
+            try await workflow.decideEligibilityAppeal(
+                try context.id(), institution: try context.require(.institution), outcome: try body.checked(), reason: body.reason)
+        }
+        routes.add(
             .post, "/v1/rounds", "Open a round", access: .role(.institution), body: RoundBody.self,
             reply: .created(CreatedView.self, "Opened"), refuses: [404, 409]
         ) { _, context, body in
@@ -214,4 +222,22 @@ struct ObjectionView: Encodable, Sendable, Documented {
 struct DismissedView: ResponseEncodable, Sendable, Documented {
     let dismissed: Int
     static var schema: JSONSchema { .object(required: ["dismissed": .integer()]) }
+}
+
+struct EligibilityAppealBody: RequestBody, Documented {
+    var outcome: String
+    var reason: String
+
+    func validate() {}  // no numbers; the store checks the reason's length
+
+    func checked() throws -> AppealOutcome {
+        guard let outcome = AppealOutcome(rawValue: outcome) else {
+            throw invalidField("outcome", "must be upheld or overturned", zh: "须为 upheld（维持）或 overturned（改变）")
+        }
+        return outcome
+    }
+
+    static var schema: JSONSchema {
+        .object(required: ["outcome": .oneOf(AppealOutcome.self), "reason": .string(length: 1...4_000, "why, for the applicant")])
+    }
 }

@@ -33,11 +33,32 @@ extension Workflow {
         }
     }
 
-    /// An applicant appeals their own published result within the window; a fresh panel re-reviews it.
+    /// An applicant appeals their own failed result within the window (a fresh panel re-reviews
+    /// it) or their ineligibility (the institution reviews its decision).
     public func fileAppeal(applicant: Int64, application: Int64, reason: String) async throws {
         try await transaction { connection in
-            try await store.fileAppeal(applicant: applicant, application: application, reason: reason, on: connection)
-            try await enqueue(RereviewAppeal(application: application), once: .application(application), on: connection)
+            switch try await store.fileAppeal(applicant: applicant, application: application, reason: reason, on: connection) {
+            case .result:
+                try await enqueue(RereviewAppeal(application: application), once: .application(application), on: connection)
+            case .eligibility:
+                let round = try await store.round(try await store.application(application, on: connection).roundID, on: connection)
+                try await Outbox.owe(
+                    .eligibilityAppealFiled, about: .application(application), to: .institution(round.institutionID), on: connection,
+                    logger: logger)
+            }
+        }
+    }
+
+    /// The institution decides an appeal of an ineligibility: upheld, it stands; overturned, the
+    /// application is eligible. The applicant hears either way.
+    public func decideEligibilityAppeal(_ application: Int64, institution: String, outcome: AppealOutcome, reason: String) async throws {
+        try await transaction { connection in
+            let record = try await store.decideEligibilityAppeal(
+                application, institution: institution, outcome: outcome, reason: reason, on: connection)
+            try await Outbox.owe(
+                .appealDecided, about: .application(application), to: .applicant(record.applicantID),
+                payload: ["outcome": outcome.rawValue, "eligible": outcome == .overturned ? "true" : "false", "reason": reason],
+                on: connection, logger: logger)
         }
     }
 }

@@ -30,7 +30,8 @@ public struct CheckEligibility: JobArgs {
                 let eligibility = Eligibility.decide(
                     profile, applyingFor: application.target, on: application.appliedOn, policy: round.policy,
                     onlyEmployeesOf: institution.onlyEmployeesOf)
-                _ = try await store.decideEligibility(application.id, eligibility, on: connection)
+                _ = try await store.decideEligibility(
+                    application.id, eligibility, on: try await store.today(of: round, on: connection), on: connection)
                 let (event, reasons): (NotificationEvent, [String]) =
                     switch eligibility {
                     case .eligible: (.eligible, [])

@@ -19,9 +19,11 @@ public struct CloseApplications: JobArgs {
                 let round = try await store.round(args.round, lock: true, on: connection)
                 guard round.state == .open else { return }
                 let progress = try await store.progress(round: round.id, on: connection)
-                if progress[.submitted, default: 0] + progress[.returned, default: 0] > 0 {
+                let appeals = try await store.openEligibilityAppeals(round: round.id, on: connection)
+                if progress[.submitted, default: 0] + progress[.returned, default: 0] + appeals > 0 {
                     // Eligibility checks still running, or people still to act: the institution's
-                    // formal check, or applicants correcting before their deadline.
+                    // formal check or review of an appealed ineligibility, or applicants correcting
+                    // before their deadline.
                     throw JobControl.snooze(.seconds(round.policy.formalCheck && !round.isRehearsal ? 60 : 1))
                 }
                 try await store.advance(round, to: .closedToApplications, actor: .system, on: connection)
