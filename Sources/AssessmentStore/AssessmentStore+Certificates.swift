@@ -37,7 +37,8 @@ extension AssessmentStore {
         }
         let record = try await self.application(application, on: connection)
         guard record.state == .decided, record.passed == true else {
-            throw StoreError(.wrongState, "application \(application) did not pass; only passed results get certificates")
+            throw StoreError(
+                .wrongState, "application \(application) did not pass; only passed results get certificates", zh: "申请\(application)未通过；只有通过的结果才发证书")
         }
         let holder = try await applicant(record.applicantID, on: connection)
         let (realPrefix, makeNumber) = try await numbering(of: record, year: issuedOn.year, signer: signer, on: connection)
@@ -124,7 +125,7 @@ extension AssessmentStore {
                 SELECT application_id, revoked_at IS NOT NULL, (now() AT TIME ZONE \(RoundRecord.defaultTimeZone))::date::text
                 FROM certificates WHERE number = \(number) FOR UPDATE
                 """, as: (Int64, Bool, String).self, on: connection)
-        else { throw StoreError(.notFound, "no certificate has the number \(number)") }
+        else { throw StoreError(.notFound, "no certificate has the number \(number)", zh: "没有编号为\(number)的证书") }
         guard !revoked else { return false }
         try await connection.query(
             """

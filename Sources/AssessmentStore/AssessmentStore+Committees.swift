@@ -80,7 +80,9 @@ extension AssessmentStore {
     /// institution's pool, with the policy's size; records the seed and the pool. Refuses a second
     /// draw and a pool too small.
     public func drawCommittee(_ round: RoundRecord, seed: Int64, on connection: PostgresConnection) async throws -> CommitteeDraw {
-        guard round.track == .title else { throw StoreError(.wrongState, "round \(round.id) certifies skills; committees decide titles") }
+        guard round.track == .title else {
+            throw StoreError(.wrongState, "round \(round.id) certifies skills; committees decide titles", zh: "评审轮次\(round.id)为技能等级认定；评审委员会只评职称")
+        }
         let pool = try await connection.query(
             """
             SELECT id FROM reviewers WHERE institution_id = \(round.institutionID) AND \(round.field) = ANY(fields) AND \(unescaped: Self.serving)
@@ -99,7 +101,7 @@ extension AssessmentStore {
                        ON CONFLICT DO NOTHING RETURNING 1)
             SELECT count(*)::int FROM i
             """, on: connection)
-        guard inserted == 1 else { throw StoreError(.duplicate, "round \(round.id)'s committee was drawn already") }
+        guard inserted == 1 else { throw StoreError(.duplicate, "round \(round.id)'s committee was drawn already", zh: "评审轮次\(round.id)的评审委员会已抽取") }
         try await AuditLog.append(
             actor: .institution(round.institutionID), action: "draw committee", subject: .round(round.id),
             detail: ["seed": "\(seed)", "pool": "\(draw.pool.count)", "members": "\(draw.members.count)"],
@@ -125,7 +127,7 @@ extension AssessmentStore {
         on connection: PostgresConnection
     ) async throws -> Int64 {
         guard let committee = try await committee(round: round.id, on: connection) else {
-            throw StoreError(.wrongState, "round \(round.id) has no committee yet; draw it first")
+            throw StoreError(.wrongState, "round \(round.id) has no committee yet; draw it first", zh: "评审轮次\(round.id)尚无评审委员会；请先抽取")
         }
         do {
             try CommitteeMeeting.checkAttendance(present: present, committee: committee, policy: round.policy)
@@ -145,13 +147,15 @@ extension AssessmentStore {
             ORDER BY p.id LIMIT \(CommitteeMeeting.caseLimit)
             """, logger: logger
         ).decode((Int64, Int16, Int64, String).self).reduce(into: [(Int64, Int16, Int64, String)]()) { $0.append($1) }
-        guard !agenda.isEmpty else { throw StoreError(.wrongState, "no case of round \(round.id) awaits the committee's vote") }
+        guard !agenda.isEmpty else {
+            throw StoreError(.wrongState, "no case of round \(round.id) awaits the committee's vote", zh: "评审轮次\(round.id)没有待评审委员会表决的申请")
+        }
         let cases = Set(agenda.map(\.0))
         if let stray = recusals.keys.filter({ !cases.contains($0) }).min() {
-            throw StoreError(.invalidInput, "application \(stray) is not on this meeting's agenda", field: "recusals")
+            throw StoreError(.invalidInput, "application \(stray) is not on this meeting's agenda", zh: "申请\(stray)不在本次会议议程中", field: "recusals")
         }
         if let stranger = recusals.values.joined().first(where: { !present.contains($0) }) {
-            throw StoreError(.invalidInput, "\(stranger) is not a member present at this meeting", field: "recusals")
+            throw StoreError(.invalidInput, "\(stranger) is not a member present at this meeting", zh: "\(stranger)不是本次会议的出席委员", field: "recusals")
         }
         var members: [ReviewerID: Reviewer] = [:]
         for try await (id, employer, code, conflicts) in try await connection.query(
@@ -198,7 +202,7 @@ extension AssessmentStore {
                 """
                 SELECT round_id, held_on::text, present, state FROM meetings WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
                 """, as: (Int64, String, [String], String).self, on: connection)
-        else { throw StoreError(.notFound, "no meeting has the id \(id)") }
+        else { throw StoreError(.notFound, "no meeting has the id \(id)", zh: "没有编号为\(id)的会议") }
         let meetingState = try Self.stored(MeetingRecord.State.self, state, "meeting \(id)'s state")
         var cases: [MeetingRecord.Case] = []
         for try await (application, stage, recused, yes, no, abstain) in try await connection.query(
@@ -221,7 +225,7 @@ extension AssessmentStore {
     public func ballotSheet(meeting id: Int64, member: ReviewerID, on connection: PostgresConnection) async throws -> BallotSheetRecord {
         let meeting = try await meeting(id, on: connection)
         guard meeting.present.contains(member) else {
-            throw StoreError(.forbidden, "you are not recorded present at meeting \(id); only members present vote")
+            throw StoreError(.forbidden, "you are not recorded present at meeting \(id); only members present vote", zh: "您未登记出席会议\(id)；只有出席委员可以投票")
         }
         var scores: [Int64: Double] = [:]
         for try await (application, score, rescore) in try await connection.query(
@@ -248,9 +252,9 @@ extension AssessmentStore {
     ) async throws -> Bool {
         let meeting = try await meeting(id, lock: true, on: connection)
         guard meeting.present.contains(member) else {
-            throw StoreError(.forbidden, "you are not recorded present at meeting \(id); only members present vote")
+            throw StoreError(.forbidden, "you are not recorded present at meeting \(id); only members present vote", zh: "您未登记出席会议\(id)；只有出席委员可以投票")
         }
-        guard meeting.state == .voting else { throw StoreError(.wrongState, "the vote of meeting \(id) is closed") }
+        guard meeting.state == .voting else { throw StoreError(.wrongState, "the vote of meeting \(id) is closed", zh: "会议\(id)的表决已结束") }
         let own = Set(meeting.cases.filter { !$0.recused.contains(member) }.map(\.application))
         do {
             try CommitteeMeeting.checkSheet(choices, cases: own)
@@ -262,7 +266,7 @@ extension AssessmentStore {
             WITH i AS (INSERT INTO ballot_sheets (meeting_id, member) VALUES (\(id), \(member.rawValue)) ON CONFLICT DO NOTHING RETURNING 1)
             SELECT count(*)::int FROM i
             """, on: connection)
-        guard inserted == 1 else { throw StoreError(.duplicate, "you cast your ballot sheet for meeting \(id) already") }
+        guard inserted == 1 else { throw StoreError(.duplicate, "you cast your ballot sheet for meeting \(id) already", zh: "您已在会议\(id)投过票") }
         // Sorted by case, so that the statement's parameters carry no trace of the order chosen.
         let ordered = choices.sorted { $0.key < $1.key }
         try await connection.query(

@@ -34,7 +34,7 @@ extension AssessmentStore {
     {
         try Self.check(expert: id, profile)
         guard try await first("SELECT 1 FROM institutions WHERE id = \(institution)", as: Int.self, on: connection) != nil else {
-            throw StoreError(.notFound, "no institution has the id \(institution)")
+            throw StoreError(.notFound, "no institution has the id \(institution)", zh: "没有编号为\(institution)的机构")
         }
         let owner = try await first(
             """
@@ -50,7 +50,8 @@ extension AssessmentStore {
             SELECT institution_id FROM added UNION ALL SELECT institution_id FROM reviewers WHERE id = \(id) LIMIT 1
             """, as: String.self, on: connection)
         guard owner == institution else {
-            throw StoreError(.duplicate, "the expert id \(id) belongs to another institution; choose another", field: "id")
+            throw StoreError(
+                .duplicate, "the expert id \(id) belongs to another institution; choose another", zh: "专家编号\(id)属于其他机构；请另选编号", field: "id")
         }
         try await AuditLog.append(
             actor: .institution(institution), action: "file expert", subject: .institution(institution), detail: ["expert": id],
@@ -83,7 +84,7 @@ extension AssessmentStore {
                 WHERE id = \(id) AND institution_id = \(institution) RETURNING 1)
             SELECT count(*)::int FROM u
             """, on: connection)
-        guard updated == 1 else { throw StoreError(.notFound, "no expert of yours has the id \(id)") }
+        guard updated == 1 else { throw StoreError(.notFound, "no expert of yours has the id \(id)", zh: "贵机构没有编号为\(id)的专家") }
         try await AuditLog.append(
             actor: .institution(institution), action: "update expert", subject: .institution(institution), detail: ["expert": id],
             on: connection, logger: logger)
@@ -94,9 +95,9 @@ extension AssessmentStore {
         guard
             let current = try await first(
                 "SELECT status FROM reviewers WHERE id = \(id) AND institution_id = \(institution) FOR UPDATE", as: String.self, on: connection)
-        else { throw StoreError(.notFound, "no expert of yours has the id \(id)") }
+        else { throw StoreError(.notFound, "no expert of yours has the id \(id)", zh: "贵机构没有编号为\(id)的专家") }
         guard current != ExpertStatus.retired.rawValue || status == .retired else {
-            throw StoreError(.wrongState, "expert \(id) is retired; file a new id to bring them back")
+            throw StoreError(.wrongState, "expert \(id) is retired; file a new id to bring them back", zh: "专家\(id)已退出专家库；如需再聘请以新编号登记")
         }
         try await connection.query("UPDATE reviewers SET status = \(status.rawValue) WHERE id = \(id)", logger: logger)
         try await AuditLog.append(
@@ -114,7 +115,8 @@ extension AssessmentStore {
             "SELECT id FROM reviewers WHERE id = ANY(\(ids)) AND institution_id <> \(institution) ORDER BY id LIMIT 1", as: String.self,
             on: connection)
         {
-            throw StoreError(.duplicate, "the expert id \(taken) belongs to another institution; choose another", field: "id")
+            throw StoreError(
+                .duplicate, "the expert id \(taken) belongs to another institution; choose another", zh: "专家编号\(taken)属于其他机构；请另选编号", field: "id")
         }
         var existing: Set<String> = []
         for try await id in try await connection.query("SELECT id FROM reviewers WHERE id = ANY(\(ids))", logger: logger).decode(String.self) {
@@ -157,7 +159,9 @@ extension AssessmentStore {
 
     private static func check(expert id: String, _ profile: ExpertProfile) throws {
         guard ExpertProfile.isValidID(id) else {
-            throw StoreError(.invalidInput, "an expert's id is 1 to 64 letters, digits, dots, dashes or underscores", field: "id")
+            throw StoreError(
+                .invalidInput, "an expert's id is 1 to 64 letters, digits, dots, dashes or underscores", zh: "专家编号须为 1 至 64 个字母、数字、点、短横线或下划线",
+                field: "id")
         }
         if let problem = profile.problems().first { throw StoreError(.invalidInput, "\(problem.field) \(problem.message)", field: problem.field) }
     }

@@ -17,7 +17,7 @@ extension AssessmentStore {
                 ON CONFLICT (id) DO NOTHING RETURNING 1)
             SELECT count(*)::int FROM i
             """, on: connection)
-        guard inserted == 1 else { throw StoreError(.duplicate, "an institution has the id \(id) already", field: "id") }
+        guard inserted == 1 else { throw StoreError(.duplicate, "an institution has the id \(id) already", zh: "已有编号为\(id)的机构", field: "id") }
         try await AuditLog.append(
             actor: .bureau(officer: nil), action: "file institution", subject: .institution(id),
             detail: ["kind": profile.kind.rawValue, "agencyCode": profile.agencyCode, "provinceCode": profile.provinceCode],
@@ -52,7 +52,7 @@ extension AssessmentStore {
                 WHERE id = \(id) RETURNING 1)
             SELECT count(*)::int FROM u
             """, on: connection)
-        guard updated == 1 else { throw StoreError(.notFound, "no institution has the id \(id)") }  // removed meanwhile
+        guard updated == 1 else { throw StoreError(.notFound, "no institution has the id \(id)", zh: "没有编号为\(id)的机构") }  // removed meanwhile
         try await AuditLog.append(
             actor: .bureau(officer: nil), action: "update institution", subject: .institution(id),
             detail: ["kind": profile.kind.rawValue, "agencyCode": profile.agencyCode, "provinceCode": profile.provinceCode],
@@ -62,7 +62,7 @@ extension AssessmentStore {
     /// An institution's profile.
     public func institution(_ id: String, on connection: PostgresConnection) async throws -> InstitutionProfile {
         guard let profile = try await institutions(id: id, after: nil, limit: 1, on: connection).first?.profile else {
-            throw StoreError(.notFound, "no institution has the id \(id)")
+            throw StoreError(.notFound, "no institution has the id \(id)", zh: "没有编号为\(id)的机构")
         }
         return profile
     }
@@ -99,7 +99,9 @@ extension AssessmentStore {
 
     static func check(id: String, profile: InstitutionProfile) throws {
         guard id.wholeMatch(of: /[a-z0-9][a-z0-9._-]{0,63}/) != nil else {
-            throw StoreError(.invalidInput, "an institution's id is 1 to 64 lower-case letters, digits, dots, dashes or underscores", field: "id")
+            throw StoreError(
+                .invalidInput, "an institution's id is 1 to 64 lower-case letters, digits, dots, dashes or underscores",
+                zh: "机构编号须为 1 至 64 个小写字母、数字、点、短横线或下划线", field: "id")
         }
         if let problem = profile.problems().first { throw StoreError(.invalidInput, "\(problem.field) \(problem.message)", field: problem.field) }
     }

@@ -54,6 +54,9 @@ struct ExpertAPITests {
             #expect(try await api.request(.POST, "/v1/reviewers/e3/status", token: institution, json: #"{"status": "retired"}"#).status == 204)
             let back = try await api.request(.POST, "/v1/reviewers/e3/status", token: institution, json: #"{"status": "active"}"#)
             #expect(back.status == 409 && back.body.contains("retired"), "\(back.body)")
+            let chinese = try await api.request(
+                .POST, "/v1/reviewers/e3/status", token: institution, json: #"{"status": "active"}"#, acceptLanguage: nil)
+            #expect(chinese.json["detail"] as? String == "专家e3已退出专家库；如需再聘请以新编号登记", "\(chinese.body)")
             let suspended = try await api.request(.GET, "/v1/reviewers?status=suspended", token: institution)
             #expect((suspended.json["items"] as? [[String: Any]])?.map { $0["id"] as? String } == ["e2"])
 
