@@ -94,6 +94,14 @@ struct ApplicationView: ResponseEncodable, Sendable, Documented {
 }
 
 /// A rule violation in one field.
+/// A date field's value, or a 422 naming the field.
+func dateField(_ text: String, _ field: String) throws -> CalendarDate {
+    guard let date = CalendarDate(iso: text) else {
+        throw invalidField(field, "must be a real date from 1900-01-01 on, like 2020-07-01", zh: "须为 1900-01-01 以后的真实日期，例如 2020-07-01")
+    }
+    return date
+}
+
 func invalidField(_ name: String, _ message: String, zh chinese: String? = nil) -> Problem {
     Problem(
         .unprocessableContent, "\(name) \(message)", zh: chinese.map { "\(name)：\($0)" },

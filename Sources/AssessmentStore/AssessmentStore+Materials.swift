@@ -95,8 +95,7 @@ extension AssessmentStore {
         let profile = record.applied(to: try Self.decode(Applicant.self, stored))
         let today = try RoundRecord.today()
         if let problem = profile.problems(today: today).first {
-            throw StoreError(
-                .invalidInput, "\(problem.field) \(problem.message.en)", zh: "\(problem.field)：\(problem.message.zh)", field: problem.field)
+            throw StoreError.invalid(problem.field, problem.message)
         }
         try await connection.query(
             "UPDATE applicants SET profile = \(try Self.json(profile))::jsonb WHERE id = \(applicant)", logger: logger)
@@ -136,8 +135,7 @@ extension AssessmentStore {
     ) async throws {
         let (_, round) = try await editableApplication(id, of: applicant, on: connection)
         if let problem = Materials.problems(of: works, today: try await today(of: round, on: connection)).first {
-            throw StoreError(
-                .invalidInput, "\(problem.field) \(problem.message.en)", zh: "\(problem.field)：\(problem.message.zh)", field: problem.field)
+            throw StoreError.invalid(problem.field, problem.message)
         }
         let pledge = signPledge ? try Self.json(SignedPledge(version: IntegrityPledge.version, signedAt: try await now(on: connection))) : nil
         try await connection.query(
@@ -191,7 +189,10 @@ extension AssessmentStore {
             ON CONFLICT (application_id, sha256) DO UPDATE SET name = excluded.name, purpose = excluded.purpose
             """, logger: logger)
         try await AuditLog.append(actor: .applicant(applicant), action: "add file", subject: .application(id), on: connection, logger: logger)
-        return try await files(of: id, on: connection).first { $0.sha256 == Self.hex(digest) }!
+        guard let file = try await files(of: id, sha256: digest, on: connection).first else {
+            throw StoreError(.notFound, "no application has the id \(id)", zh: "没有编号为\(id)的申请")  // removed meanwhile
+        }
+        return file.description
     }
 
     /// Removes an evidence file from an application; bytes no application carries any more are deleted.
@@ -220,30 +221,38 @@ extension AssessmentStore {
 
     /// The evidence files of an application, in the order they were added.
     public func files(of id: Int64, on connection: PostgresConnection) async throws -> [EvidenceFile] {
-        var files: [EvidenceFile] = []
-        for try await (hash, name, purpose, type, size, added) in try await connection.query(
-            """
-            SELECT f.sha256, f.name, f.purpose, s.media_type, s.size, f.added_at
-            FROM application_files f JOIN stored_files s USING (sha256)
-            WHERE f.application_id = \(id) ORDER BY f.added_at, f.sha256
-            """, logger: logger
-        ).decode((ByteBuffer, String, String, String, Int64, Date).self) {
-            files.append(
-                EvidenceFile(
-                    sha256: Self.hex(Array(hash.readableBytesView)), name: name,
-                    purpose: try Self.stored(EvidencePurpose.self, purpose, "a file's purpose"),
-                    mediaType: try Self.stored(EvidenceMediaType.self, type, "a file's type"), size: size, addedAt: added))
-        }
-        return files
+        try await files(of: id, sha256: nil, on: connection).map(\.description)
     }
 
     /// The bytes of an evidence file an application carries, with its description, or a notFound error.
     public func fileContent(_ sha256: String, of id: Int64, on connection: PostgresConnection) async throws -> (EvidenceFile, ByteBuffer) {
-        guard let digest = Self.digest(hex: sha256), let file = try await files(of: id, on: connection).first(where: { $0.sha256 == sha256 }),
-            let bytes = try await first(
-                "SELECT lo_get(object) FROM stored_files WHERE sha256 = \(ByteBuffer(bytes: digest))", as: ByteBuffer.self, on: connection)
-        else { throw StoreError(.notFound, "application \(id) carries no file \(sha256)") }
-        return (file, bytes)
+        guard let digest = Self.digest(hex: sha256), let file = try await files(of: id, sha256: digest, withBytes: true, on: connection).first,
+            let bytes = file.bytes
+        else { throw StoreError(.notFound, "application \(id) carries no file \(sha256)", zh: "申请\(id)没有此文件") }
+        return (file.description, bytes)
+    }
+
+    /// An application's files, or the one of `sha256`, with their bytes when asked for.
+    private func files(of id: Int64, sha256 digest: [UInt8]?, withBytes: Bool = false, on connection: PostgresConnection) async throws
+        -> [(description: EvidenceFile, bytes: ByteBuffer?)]
+    {
+        let hash = digest.map { ByteBuffer(bytes: $0) }
+        var files: [(description: EvidenceFile, bytes: ByteBuffer?)] = []
+        for try await (stored, name, purpose, type, size, added, bytes) in try await connection.query(
+            """
+            SELECT f.sha256, f.name, f.purpose, s.media_type, s.size, f.added_at, CASE WHEN \(withBytes) THEN lo_get(s.object) END
+            FROM application_files f JOIN stored_files s USING (sha256)
+            WHERE f.application_id = \(id) AND (\(hash)::bytea IS NULL OR f.sha256 = \(hash))
+            ORDER BY f.added_at, f.sha256
+            """, logger: logger
+        ).decode((ByteBuffer, String, String, String, Int64, Date, ByteBuffer?).self) {
+            let file = EvidenceFile(
+                sha256: Self.hex(Array(stored.readableBytesView)), name: name,
+                purpose: try Self.stored(EvidencePurpose.self, purpose, "a file's purpose"),
+                mediaType: try Self.stored(EvidenceMediaType.self, type, "a file's type"), size: size, addedAt: added)
+            files.append((file, bytes))
+        }
+        return files
     }
 
     /// Everything an application was filed with.
@@ -331,8 +340,8 @@ extension AssessmentStore {
     }
 
     /// The applicant resubmits an application returned for correction, with their record as it now
-    /// stands; it awaits the formal check again.
-    public func resubmit(_ id: Int64, applicant: Int64, on connection: PostgresConnection) async throws -> RoundRecord {
+    /// stands; it awaits the formal check again. Returns the round and how many times it was returned.
+    public func resubmit(_ id: Int64, applicant: Int64, on connection: PostgresConnection) async throws -> (round: RoundRecord, returns: Int) {
         let (application, round) = try await editableApplication(id, of: applicant, on: connection)
         guard application.state == .returned else {
             throw StoreError(.wrongState, "application \(id) was not returned for correction", zh: "申请\(id)未被退回补正")
@@ -348,7 +357,7 @@ extension AssessmentStore {
             WHERE id = \(id)
             """, logger: logger)
         try await AuditLog.append(actor: .applicant(applicant), action: "resubmit", subject: .application(id), on: connection, logger: logger)
-        return round
+        return (round, corrections.count)
     }
 
     /// An application still returned after its deadline becomes ineligible; false when it was
@@ -356,12 +365,13 @@ extension AssessmentStore {
     public func lapseCorrection(_ id: Int64, on connection: PostgresConnection) async throws -> CalendarDate? {
         let application = try await application(id, lock: true, on: connection)
         guard application.state == .returned, let deadline = try await formalCheck(of: id, on: connection).correctBy else { return nil }
-        guard try await today(of: try await round(application.roundID, on: connection), on: connection) > deadline else { return nil }
+        let today = try await today(of: try await round(application.roundID, on: connection), on: connection)
+        guard today > deadline else { return nil }
         let reasons = [IneligibilityReason.notCorrected(by: deadline).text.both]
         try await connection.query(
             """
             UPDATE applications SET state = 'ineligible', correct_by = NULL, reasons = \(try Self.json(reasons))::jsonb,
-                                    ineligible_on = \(try await today(of: try await round(application.roundID, on: connection), on: connection).description)::date
+                                    ineligible_on = \(today.description)::date
             WHERE id = \(id)
             """, logger: logger)
         return deadline

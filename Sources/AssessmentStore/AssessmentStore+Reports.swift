@@ -72,7 +72,7 @@ extension AssessmentStore {
             ORDER BY p.id LIMIT \(limit)
             """, logger: logger
         ).decode((Int64, String, String, Bool, String?).self) {
-            let (target, employer) = try Self.targetAndEmployer(facts)
+            let (target, employer, _) = try Self.filedFacts(facts)
             entries.append(
                 NoticeEntry(
                     application: id, name: name, employer: employer, target: target, passed: passed,
@@ -154,8 +154,7 @@ extension AssessmentStore {
             ORDER BY p.id
             """, logger: logger
         ).decode((Int64, String, String, ByteBuffer, String, String, Double?, Bool, String?, String?).self) {
-            let (target, employer) = try Self.targetAndEmployer(facts)
-            let profile = try Self.decode(EmployersColumn.self, facts).profile
+            let (target, employer, profile) = try Self.filedFacts(facts)
             rows.append(
                 ResultRow(
                     application: id, name: name, documentKind: try Self.stored(IdentityDocument.Kind.self, kind, "a document's kind"),
@@ -166,11 +165,12 @@ extension AssessmentStore {
         return rows
     }
 
-    /// The target and the employer a notice or an export names, from an `employersColumns` value:
-    /// the first employment on the application date, else the employer named at registration.
-    static func targetAndEmployer(_ json: String) throws -> (ApplicationTarget, String?) {
+    /// What a notice or an export names, from an `employersColumns` value: the target, the
+    /// employer (the first employment on the application date, else the one named at
+    /// registration) and the record the application was filed with.
+    static func filedFacts(_ json: String) throws -> (target: ApplicationTarget, employer: String?, profile: Applicant) {
         let facts = try decode(EmployersColumn.self, json)
         let day = try CalendarDate.column(facts.applied)
-        return (facts.target, facts.profile.workHistory.first { $0.covers(day) }?.employer ?? facts.registered)
+        return (facts.target, facts.profile.workHistory.first { $0.covers(day) }?.employer ?? facts.registered, facts.profile)
     }
 }

@@ -1,3 +1,5 @@
+import Assessment
+
 /// A refused or failed store operation: a code a caller (the API) maps to a status, and a message
 /// that says what to fix without personal data.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
@@ -47,4 +49,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     /// The message.
     public var description: String { message }
+
+    /// Invalid input in `field`, saying what it must be in both languages.
+    public static func invalid(_ field: String, _ message: LocalizedText) -> StoreError {
+        StoreError(.invalidInput, "\(field) \(message.en)", zh: "\(field)：\(message.zh)", field: field)
+    }
 }

@@ -101,13 +101,8 @@ struct ReviewerBody: RequestBody, Documented {
             guard let valid = CreditCode(employerCode) else { throw invalidField("employerCode", CreditCode.rule) }
             code = valid
         }
-        func date(_ text: String?, _ field: String) throws -> CalendarDate? {
-            guard let text else { return nil }
-            guard let date = CalendarDate(iso: text) else { throw invalidField(field, "must be a date like 2026-01-01") }
-            return date
-        }
-        let start = try date(termStart, "termStart") ?? RoundRecord.today()
-        let end = try date(termEnd, "termEnd") ?? ExpertProfile.fullTerm(from: start)
+        let start = try termStart.map { try dateField($0, "termStart") } ?? RoundRecord.today()
+        let end = try termEnd.map { try dateField($0, "termEnd") } ?? ExpertProfile.fullTerm(from: start)
         let profile = ExpertProfile(
             name: name, fields: Set(fields), specialty: specialty, grade: grade.flatMap(TitleGrade.init(rawValue:)), employer: employer,
             employerCode: code, termStart: start, termEnd: end, loadCap: loadCap ?? 20)

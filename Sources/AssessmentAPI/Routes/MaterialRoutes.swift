@@ -131,14 +131,6 @@ extension APIContext {
     }
 }
 
-/// A date field, or a 422 naming it.
-private func date(_ text: String, _ field: String) throws -> CalendarDate {
-    guard let date = CalendarDate(iso: text) else {
-        throw invalidField(field, "must be a real date from 1900-01-01 on, like 2020-07-01", zh: "须为 1900-01-01 以后的真实日期，例如 2020-07-01")
-    }
-    return date
-}
-
 struct RecordBody: RequestBody, Documented {
     /// A title held, as declared and as read back.
     struct Title: Codable {
@@ -180,14 +172,20 @@ struct RecordBody: RequestBody, Documented {
                 zh: "须为以下之一：\(Policy.Education.allCases.map(\.rawValue).joined(separator: "、"))")
         }
         let titles = try (titles ?? []).enumerated().map { index, title in
-            Applicant.HeldTitle(
-                series: title.series, grade: TitleGrade(rawValue: title.grade)!, obtained: try date(title.obtained, "titles[\(index)].obtained"),
+            guard let grade = TitleGrade(rawValue: title.grade) else {
+                throw invalidField("titles[\(index)].grade", "must be 1 to 5", zh: "须为 1 至 5")
+            }
+            return Applicant.HeldTitle(
+                series: title.series, grade: grade, obtained: try dateField(title.obtained, "titles[\(index)].obtained"),
                 certificateNumber: title.certificateNumber)
         }
         let levels = try (skillLevels ?? []).enumerated().map { index, level in
-            Applicant.HeldSkillLevel(
-                occupation: level.occupation, level: SkillLevel(rawValue: level.level)!,
-                obtained: try date(level.obtained, "skillLevels[\(index)].obtained"), certificateNumber: level.certificateNumber)
+            guard let skill = SkillLevel(rawValue: level.level) else {
+                throw invalidField("skillLevels[\(index)].level", "must be 1 to 5", zh: "须为 1 至 5")
+            }
+            return Applicant.HeldSkillLevel(
+                occupation: level.occupation, level: skill, obtained: try dateField(level.obtained, "skillLevels[\(index)].obtained"),
+                certificateNumber: level.certificateNumber)
         }
         let work = try (workHistory ?? []).enumerated().map { index, work in
             var code: CreditCode?
@@ -199,8 +197,8 @@ struct RecordBody: RequestBody, Documented {
             }
             return Applicant.Employment(
                 employer: work.employer.trimmingCharacters(in: .whitespacesAndNewlines), creditCode: code,
-                start: try date(work.start, "workHistory[\(index)].start"),
-                end: try work.end.map { try date($0, "workHistory[\(index)].end") }, inField: work.inField ?? true)
+                start: try dateField(work.start, "workHistory[\(index)].start"),
+                end: try work.end.map { try dateField($0, "workHistory[\(index)].end") }, inField: work.inField ?? true)
         }
         return DeclaredRecord(education: education, isRetired: retired ?? false, titles: titles, skillLevels: levels, workHistory: work)
     }
@@ -270,7 +268,7 @@ struct MaterialsBody: RequestBody, Documented {
         try works.enumerated().map { index, work in
             let metrics = work.metrics
             return WorkReference(
-                url: work.url, title: work.title, platform: work.platform, published: try date(work.published, "works[\(index)].published"),
+                url: work.url, title: work.title, platform: work.platform, published: try dateField(work.published, "works[\(index)].published"),
                 metrics: WorkReference.Metrics(
                     views: metrics?.views, likes: metrics?.likes, shares: metrics?.shares, comments: metrics?.comments,
                     followers: metrics?.followers))
@@ -313,7 +311,7 @@ struct FormalCheckBody: RequestBody, Documented {
                 throw invalidField("reasons", "say what to correct when returning an application", zh: "退回补正须写明补正内容")
             }
             guard let correctBy else { throw invalidField("correctBy", "give the deadline for the correction", zh: "请写明补正期限") }
-            return .returnForCorrection(reasons: reasons, correctBy: try date(correctBy, "correctBy"))
+            return .returnForCorrection(reasons: reasons, correctBy: try dateField(correctBy, "correctBy"))
         default: throw invalidField("decision", "must be accept or return", zh: "须为 accept（通过）或 return（退回补正）")
         }
     }

@@ -84,8 +84,7 @@ extension Workflow {
     /// The applicant resubmits an application returned for correction.
     public func resubmit(_ application: Int64, applicant: Int64) async throws {
         try await transaction { connection in
-            let round = try await store.resubmit(application, applicant: applicant, on: connection)
-            let occasion = try await store.dossier(of: application, on: connection).corrections.count
+            let (round, occasion) = try await store.resubmit(application, applicant: applicant, on: connection)
             try await Outbox.owe(
                 .resubmitted, about: .application(application), to: .institution(round.institutionID), occasion: String(occasion),
                 on: connection, logger: logger)

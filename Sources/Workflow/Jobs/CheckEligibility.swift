@@ -17,11 +17,10 @@ public struct CheckEligibility: JobArgs {
                 let application = try await store.application(args.application, lock: true, on: connection)
                 guard application.state == .submitted else { return }
                 let round = try await store.round(application.roundID, on: connection)
-                let applicant = try await store.applicant(application.applicantID, on: connection)
                 var profile = try await store.declaredProfile(of: application.id, on: connection)
                 // A title revoked for fraud after the application was filed bars it too.
                 if case .title = application.target,
-                    let lastDay = try await store.titleBar(of: applicant.id, on: application.appliedOn, on: connection)
+                    let lastDay = try await store.titleBar(of: application.applicantID, on: application.appliedOn, on: connection)
                 {
                     let end = try lastDay.adding(days: 1)
                     profile.barredUntil = max(profile.barredUntil ?? end, end)
@@ -38,7 +37,7 @@ public struct CheckEligibility: JobArgs {
                     case .ineligible(let reasons): (.ineligible, reasons.map(\.text.both))
                     }
                 try await Outbox.owe(
-                    event, about: .application(application.id), to: .applicant(applicant.id),
+                    event, about: .application(application.id), to: .applicant(application.applicantID),
                     payload: ["reasons": reasons.joined(separator: "；")], on: connection, logger: context.logger)
                 try await AuditLog.append(
                     actor: .system, action: event.rawValue, subject: .application(application.id),
