@@ -71,6 +71,9 @@ struct ApplicationView: ResponseEncodable, Sendable, Documented {
     let passed: Bool?
     let appealOutcome: String?
     let appeal: String?
+    let appealsUntil: String?
+    let eligibilityAppeal: String?
+    let eligibilityAppealOutcome: String?
 
     init(_ record: ApplicationRecord) {
         id = record.id
@@ -81,6 +84,10 @@ struct ApplicationView: ResponseEncodable, Sendable, Documented {
         passed = record.passed
         appealOutcome = record.appealOutcome?.rawValue
         appeal = record.appeal?.rawValue
+        // Only a published failure may be appealed.
+        appealsUntil = record.state == .decided && record.passed == false ? record.appealsUntil?.description : nil
+        eligibilityAppeal = record.eligibilityAppeal?.state.rawValue
+        eligibilityAppealOutcome = record.eligibilityAppeal?.outcome?.rawValue
     }
 
     static var schema: JSONSchema {
@@ -89,11 +96,13 @@ struct ApplicationView: ResponseEncodable, Sendable, Documented {
             optional: [
                 "score": .number, "passed": .boolean, "appealOutcome": .oneOf(AppealOutcome.self, "once an appeal is decided"),
                 "appeal": .oneOf(AppealState.self, "where an appeal is, once filed: a rescored title awaits the committee's new vote"),
+                "appealsUntil": JSONSchema.date.described("a published failure: the last day it may be appealed"),
+                "eligibilityAppeal": .oneOf(["open", "decided"], "where an appeal of the ineligibility is, once filed"),
+                "eligibilityAppealOutcome": .oneOf(AppealOutcome.self, "upheld (still ineligible) or overturned (eligible), once decided"),
             ])
     }
 }
 
-/// A rule violation in one field.
 /// A date field's value, or a 422 naming the field.
 func dateField(_ text: String, _ field: String) throws -> CalendarDate {
     guard let date = CalendarDate(iso: text) else {

@@ -19,7 +19,7 @@ public struct MeetingRecord: Sendable {
     public struct Case: Sendable, Hashable {
         /// The application.
         public let application: Int64
-        /// The original decision, or an appeal's second ballot.
+        /// The original decision, an appeal's second ballot, or a suspended result's reconsideration.
         public let stage: VoteStage
         /// Members present who may not vote on it.
         public let recused: [ReviewerID]
@@ -61,6 +61,8 @@ public struct BallotSheetRecord: Sendable {
         public let stage: VoteStage
         /// The reviewers' aggregated score, or the fresh panel's on an appeal.
         public let score: Double?
+        /// On a reconsideration: the institution's finding on the objection it upheld.
+        public let finding: String?
     }
 
     /// The meeting.
@@ -136,13 +138,12 @@ extension AssessmentStore {
         }
         let agenda = try await connection.query(
             """
-            SELECT p.id, CASE WHEN p.state = 'scored' THEN 0 ELSE 1 END::int2, p.applicant_id, \(unescaped: Self.employersColumns)
+            SELECT p.id, (\(unescaped: VoteStage.awaitedSQL))::int2, p.applicant_id, \(unescaped: Self.employersColumns)
             FROM applications p JOIN applicants a ON a.id = p.applicant_id
             LEFT JOIN appeals x ON x.application_id = p.id
             WHERE p.round_id = \(round.id)
-              AND (p.state = 'scored' OR (p.state = 'decided' AND x.state = 'rescored'))
-              AND NOT EXISTS (SELECT 1 FROM votes v WHERE v.application_id = p.id
-                              AND v.stage = CASE WHEN p.state = 'scored' THEN 0 ELSE 1 END)
+              AND (p.state IN ('scored', 'suspended') OR (p.state = 'decided' AND x.state = 'rescored'))
+              AND NOT EXISTS (SELECT 1 FROM votes v WHERE v.application_id = p.id AND v.stage = \(unescaped: VoteStage.awaitedSQL))
               AND NOT EXISTS (SELECT 1 FROM meeting_cases m WHERE m.application_id = p.id AND m.voting)
             ORDER BY p.id LIMIT \(CommitteeMeeting.caseLimit)
             """, logger: logger
@@ -227,17 +228,21 @@ extension AssessmentStore {
         guard meeting.present.contains(member) else {
             throw StoreError(.forbidden, "you are not recorded present at meeting \(id); only members present vote", zh: "您未登记出席会议\(id)；只有出席委员可以投票")
         }
-        var scores: [Int64: Double] = [:]
-        for try await (application, score, rescore) in try await connection.query(
+        var facts: [Int64: (score: Double?, finding: String?)] = [:]
+        for try await (application, score, rescore, finding) in try await connection.query(
             """
-            SELECT p.id, p.score, x.rescore FROM applications p LEFT JOIN appeals x ON x.application_id = p.id
+            SELECT p.id, p.score, x.rescore,
+                   (SELECT string_agg(o.resolution, E'\n' ORDER BY o.id) FROM objections o WHERE o.application_id = p.id AND o.state = 'upheld')
+            FROM applications p LEFT JOIN appeals x ON x.application_id = p.id
             WHERE p.id = ANY(\(meeting.cases.map(\.application)))
             """, logger: logger
-        ).decode((Int64, Double?, Double?).self) {
-            scores[application] = rescore ?? score
+        ).decode((Int64, Double?, Double?, String?).self) {
+            facts[application] = (rescore ?? score, finding)
         }
         let entries = meeting.cases.filter { !$0.recused.contains(member) }.map {
-            BallotSheetRecord.Entry(application: $0.application, stage: $0.stage, score: scores[$0.application])
+            BallotSheetRecord.Entry(
+                application: $0.application, stage: $0.stage, score: facts[$0.application]?.score,
+                finding: $0.stage == .reconsideration ? facts[$0.application]?.finding ?? nil : nil)
         }
         let cast =
             try await count(

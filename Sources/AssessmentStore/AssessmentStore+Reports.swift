@@ -11,6 +11,8 @@ public struct NoticeEntry: Sendable {
     public let employer: String?
     public let target: ApplicationTarget
     public let passed: Bool
+    /// Suspended by an upheld objection until the committee reconsiders it.
+    public let suspended: Bool
     public let appealOutcome: AppealOutcome?
 }
 
@@ -64,18 +66,18 @@ extension AssessmentStore {
     /// The decided results of a round in id order after `after`.
     public func noticeEntries(round: Int64, after: Int64, limit: Int, on connection: PostgresConnection) async throws -> [NoticeEntry] {
         var entries: [NoticeEntry] = []
-        for try await (id, name, facts, passed, outcome) in try await connection.query(
+        for try await (id, name, facts, passed, suspended, outcome) in try await connection.query(
             """
-            SELECT p.id, a.name, \(unescaped: Self.employersColumns), coalesce(p.passed, false), p.appeal_outcome
+            SELECT p.id, a.name, \(unescaped: Self.employersColumns), coalesce(p.passed, false), p.state = 'suspended', p.appeal_outcome
             FROM applications p JOIN applicants a ON a.id = p.applicant_id
-            WHERE p.round_id = \(round) AND p.state = 'decided' AND p.id > \(after)
+            WHERE p.round_id = \(round) AND p.state IN ('decided', 'suspended') AND p.id > \(after)
             ORDER BY p.id LIMIT \(limit)
             """, logger: logger
-        ).decode((Int64, String, String, Bool, String?).self) {
+        ).decode((Int64, String, String, Bool, Bool, String?).self) {
             let (target, employer, _) = try Self.filedFacts(facts)
             entries.append(
                 NoticeEntry(
-                    application: id, name: name, employer: employer, target: target, passed: passed,
+                    application: id, name: name, employer: employer, target: target, passed: passed, suspended: suspended,
                     appealOutcome: outcome.flatMap(AppealOutcome.init(rawValue:))))
         }
         return entries

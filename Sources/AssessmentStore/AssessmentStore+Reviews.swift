@@ -13,17 +13,33 @@ public enum ReviewStage: Int16, Sendable, Codable {
 }
 
 /// Which of a case's committee ballots: the one on its original scores, or the one on an appeal's re-scoring.
-public enum VoteStage: Int16, Sendable, Codable {
+public enum VoteStage: Int16, Sendable, Codable, CaseIterable {
     case original = 0
     case appeal = 1
+    /// A result suspended by an upheld objection, voted on again (复议).
+    case reconsideration = 2
 
     /// Its name where people read it.
     public var name: String {
         switch self {
         case .original: "original"
         case .appeal: "appeal"
+        case .reconsideration: "reconsideration"
         }
     }
+
+    /// The stage of the vote a case in `state` awaits, if any.
+    public static func awaited(by state: ApplicationState, appeal: AppealState?) -> VoteStage? {
+        switch state {
+        case .scored: .original
+        case .decided where appeal == .rescored: .appeal
+        case .suspended: .reconsideration
+        default: nil
+        }
+    }
+
+    /// `awaited(by:appeal:)` in SQL, over an application `p` and its appeal `x`.
+    static let awaitedSQL = "CASE p.state WHEN 'scored' THEN 0 WHEN 'suspended' THEN 2 ELSE 1 END"
 }
 
 /// A reviewer's assignment to a case.
@@ -192,14 +208,10 @@ extension AssessmentStore {
     /// Records a committee's ballot counts on a scored title case.
     public func recordVote(_ vote: CommitteeVote, application: Int64, actor: Actor, on connection: PostgresConnection) async throws {
         let record = try await self.application(application, on: connection)
-        let stage: VoteStage
-        if record.state == .scored {
-            stage = .original
-        } else if record.state == .decided, record.appeal == .rescored {
-            stage = .appeal
-        } else {
+        guard let stage = VoteStage.awaited(by: record.state, appeal: record.appeal) else {
             throw StoreError(
-                .wrongState, "application \(application) is \(record.state.rawValue); votes follow scoring, or an appeal's re-scoring")
+                .wrongState, "application \(application) is \(record.state.rawValue); votes follow scoring, an appeal's re-scoring or a suspension",
+                zh: "申请\(application)当前状态为\(record.state.rawValue)；表决须在评分、复核重评或暂缓之后")
         }
         let inserted = try await count(
             """
@@ -210,7 +222,7 @@ extension AssessmentStore {
             """, on: connection)
         guard inserted == 1 else { throw StoreError(.duplicate, "the committee already voted on application \(application)") }
         try await AuditLog.append(
-            actor: actor, action: stage == .appeal ? "appeal vote" : "vote", subject: .application(application),
+            actor: actor, action: stage == .original ? "vote" : "\(stage.name) vote", subject: .application(application),
             detail: ["yes": "\(vote.yes)", "no": "\(vote.no)", "abstain": "\(vote.abstain)"],
             on: connection, logger: logger)
     }
@@ -229,6 +241,30 @@ extension AssessmentStore {
     /// Voids a case's ballot at `stage` (no quorum), so that the committee can vote again.
     public func voidVote(of application: Int64, stage: VoteStage = .original, on connection: PostgresConnection) async throws {
         try await connection.query("DELETE FROM votes WHERE application_id = \(application) AND stage = \(stage.rawValue)", logger: logger)
+    }
+
+    /// The last meeting that had a case on its agenda at `stage`.
+    public func lastMeeting(of application: Int64, stage: VoteStage, on connection: PostgresConnection) async throws -> Int64? {
+        try await first(
+            "SELECT max(meeting_id) FROM meeting_cases WHERE application_id = \(application) AND stage = \(stage.rawValue)",
+            as: Int64?.self, on: connection) ?? nil
+    }
+
+    /// Decides a suspended result as the committee reconsidered it; false when it was decided already.
+    public func decideReconsideration(_ application: Int64, passed: Bool, appealsUntil: CalendarDate?, on connection: PostgresConnection)
+        async throws -> Bool
+    {
+        let decided = try await count(
+            """
+            WITH u AS (UPDATE applications SET state = 'decided', passed = \(passed), appeals_until = \(appealsUntil?.description)::date
+                       WHERE id = \(application) AND state = 'suspended' RETURNING 1)
+            SELECT count(*)::int FROM u
+            """, on: connection)
+        guard decided == 1 else { return false }
+        try await AuditLog.append(
+            actor: .committee, action: passed ? "reconsidered: passed" : "reconsidered: failed", subject: .application(application),
+            on: connection, logger: logger)
+        return true
     }
 
     /// The fresh panel's score of a title appeal, kept until the committee votes on it again.
@@ -258,7 +294,7 @@ extension AssessmentStore {
             return .eligibility
         }
         let round = try await round(record.roundID, on: connection)
-        guard record.state == .decided, let notified = round.noticePublishedOn, let windowEnds = round.appealsEnd,
+        guard record.state == .decided, let notified = round.noticePublishedOn, let windowEnds = record.appealsUntil,
             round.state == .publicNotice || round.state == .appeals
         else {
             throw StoreError(.wrongState, "an appeal can be filed once the result is published", zh: "结果公布后方可申请复核")
@@ -452,14 +488,18 @@ extension AssessmentStore {
         return records
     }
 
-    /// The round's institution records how it handled an open objection.
-    public func handleObjection(_ id: Int64, institution: String, resolution: String, on connection: PostgresConnection) async throws {
+    /// The institution records how it handled an objection. Upheld with `suspendResult`, the
+    /// objection suspends the title result it names: the committee votes on the case again (复议),
+    /// once, and the round cannot finalize meanwhile; the applicant is told.
+    public func handleObjection(
+        _ id: Int64, institution: String, resolution: String, suspendResult: Bool = false, on connection: PostgresConnection
+    ) async throws {
         guard
-            let (state, owner) = try await first(
+            let (state, owner, applicationID) = try await first(
                 """
-                SELECT o.state, r.institution_id FROM objections o JOIN applications p ON p.id = o.application_id
+                SELECT o.state, r.institution_id, o.application_id FROM objections o JOIN applications p ON p.id = o.application_id
                 JOIN rounds r ON r.id = p.round_id WHERE o.id = \(id) FOR UPDATE OF o
-                """, as: (String, String).self, on: connection)
+                """, as: (String, String, Int64).self, on: connection)
         else { throw StoreError(.notFound, "no objection has the id \(id)", zh: "没有编号为\(id)的异议") }
         guard owner == institution else {
             throw StoreError(.forbidden, "objection \(id) concerns another institution's round", zh: "异议\(id)涉及其他机构的评审轮次")
@@ -469,11 +509,50 @@ extension AssessmentStore {
         guard (1...4000).contains(text.count) else {
             throw StoreError(.invalidInput, "give a resolution of 1 to 4,000 characters", zh: "请写明处理结果，1 至 4000 个字符", field: "resolution")
         }
+        if suspendResult { try await suspend(applicationID, objection: id, on: connection) }
+        let outcome: ObjectionState = suspendResult ? .upheld : .handled
         try await connection.query(
-            "UPDATE objections SET state = 'handled', resolution = \(text), handled_at = now() WHERE id = \(id)", logger: logger)
+            "UPDATE objections SET state = \(outcome.rawValue), resolution = \(text), handled_at = now() WHERE id = \(id)", logger: logger)
         try await AuditLog.append(
-            actor: .institution(institution), action: "handle objection", subject: .objection(id),
+            actor: .institution(institution), action: suspendResult ? "uphold objection" : "handle objection", subject: .objection(id),
             on: connection, logger: logger)
+    }
+
+    private func suspend(_ applicationID: Int64, objection: Int64, on connection: PostgresConnection) async throws {
+        let record = try await application(applicationID, lock: true, on: connection)
+        let round = try await round(record.roundID, on: connection)
+        guard round.track == .title else {
+            throw StoreError(
+                .wrongState, "a skills level result follows from its marks, not a committee's vote; correct the marks through a re-marking instead",
+                zh: "职业技能等级结果由成绩决定，不经评审委员会表决；请通过复核重新评分更正")
+        }
+        guard round.state == .publicNotice || round.state == .appeals else {
+            throw StoreError(
+                .wrongState, "a result can be suspended while it is on notice or open to appeal; round \(round.id) is \(round.state.rawValue)",
+                zh: "结果仅在公示期或复核期内可以暂缓；评审轮次\(round.id)当前为\(round.state.rawValue)")
+        }
+        guard record.state == .decided else {
+            throw StoreError(
+                .wrongState, "application \(applicationID) is \(record.state.rawValue); only a decided result can be suspended",
+                zh: "申请\(applicationID)当前为\(record.state.rawValue)；只有已作出的结果可以暂缓")
+        }
+        guard record.appeal == nil || record.appeal == .decided else {
+            throw StoreError(
+                .wrongState, "application \(applicationID)'s appeal is not decided yet; suspend its result once it is",
+                zh: "申请\(applicationID)的复核尚未决定；请在复核决定后再暂缓结果")
+        }
+        guard try await vote(of: applicationID, stage: .reconsideration, on: connection) == nil else {
+            throw StoreError(
+                .duplicate, "the committee reconsidered application \(applicationID) already; its result stands",
+                zh: "评审委员会已对申请\(applicationID)复议；结果维持")
+        }
+        try await connection.query("UPDATE applications SET state = 'suspended' WHERE id = \(applicationID)", logger: logger)
+        try await AuditLog.append(
+            actor: .institution(round.institutionID), action: "suspend result", subject: .application(applicationID),
+            detail: ["objection": "\(objection)"], on: connection, logger: logger)
+        try await Outbox.owe(
+            .resultSuspended, about: .application(applicationID), to: .applicant(record.applicantID),
+            payload: ["objection": "\(objection)"], on: connection, logger: logger)
     }
 }
 

@@ -69,6 +69,11 @@ public struct ApplicationRecord: Sendable {
     public let appealOutcome: AppealOutcome?
     /// Where its appeal is, if one was filed.
     public let appeal: AppealState?
+    /// The last day its result may be appealed, once published: the round's window, or the
+    /// window of a reconsidered result.
+    public let appealsUntil: CalendarDate?
+    /// Where an appeal of its ineligibility is, if one was filed, and how it was decided.
+    public let eligibilityAppeal: (state: AppealState, outcome: AppealOutcome?)?
 }
 
 extension AssessmentStore {
@@ -214,19 +219,26 @@ extension AssessmentStore {
                    (SELECT count(*)::int FROM appeals a JOIN applications p ON p.id = a.application_id
                     WHERE p.round_id = \(round.id) AND a.state <> 'decided'),
                    (SELECT count(*)::int FROM objections o JOIN applications p ON p.id = o.application_id
-                    WHERE p.round_id = \(round.id) AND o.state = 'open')
+                    WHERE p.round_id = \(round.id) AND o.state = 'open'),
+                   count(*) FILTER (WHERE state = 'suspended')::int, max(appeals_until)::text
             FROM applications WHERE round_id = \(round.id)
             """, logger: logger)
-        for try await (eligible, unstaffed, unscored, undecided, appeals, objections) in rows.decode((Int, Int, Int, Int, Int, Int).self) {
+        var reconsideredWindow: CalendarDate?
+        for try await (eligible, unstaffed, unscored, undecided, appeals, objections, suspended, latestWindow) in rows.decode(
+            (Int, Int, Int, Int, Int, Int, Int, String?).self)
+        {
             facts.eligibleApplications = eligible
             facts.unstaffedCases = round.track == .title ? unstaffed : 0
             facts.unscoredCases = round.track == .title ? unscored : 0
             facts.undecidedCases = undecided
             facts.openAppeals = appeals
             facts.openObjections = objections
+            facts.suspendedResults = suspended
+            reconsideredWindow = try latestWindow.map { try CalendarDate.column($0) }
         }
         facts.noticeEnds = round.noticeEnds
-        facts.appealWindowEnds = round.appealsEnd
+        // A reconsidered failure has its own window, counted from the day it was notified.
+        facts.appealWindowEnds = [round.appealsEnd, reconsideredWindow].compactMap { $0 }.max()
         return facts
     }
 
@@ -327,19 +339,31 @@ extension AssessmentStore {
     public func application(_ id: Int64, lock: Bool = false, on connection: PostgresConnection) async throws -> ApplicationRecord {
         let rows = try await connection.query(
             """
-            SELECT round_id, applicant_id, target::text, applied_on::text, state, score, passed, appeal_outcome,
-                   (SELECT a.state FROM appeals a WHERE a.application_id = applications.id)
-            FROM applications WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
+            SELECT p.round_id, p.applicant_id, p.target::text, p.applied_on::text, p.state, p.score, p.passed, p.appeal_outcome,
+                   (SELECT a.state FROM appeals a WHERE a.application_id = p.id),
+                   coalesce(p.appeals_until, r.appeals_end)::text, e.state, e.outcome
+            FROM applications p JOIN rounds r ON r.id = p.round_id
+            LEFT JOIN eligibility_appeals e ON e.application_id = p.id
+            WHERE p.id = \(id) \(unescaped: lock ? "FOR UPDATE OF p" : "")
             """, logger: logger)
-        for try await (round, applicant, target, appliedOn, state, score, passed, outcome, appeal) in rows.decode(
-            (Int64, Int64, String, String, String, Double?, Bool?, String?, String?).self)
+        for try await (
+            round, applicant, target, appliedOn, state, score, passed, outcome, appeal, appealsUntil, eligibilityAppeal, eligibilityOutcome
+        )
+            in rows.decode((Int64, Int64, String, String, String, Double?, Bool?, String?, String?, String?, String?, String?).self)
         {
             return ApplicationRecord(
                 id: id, roundID: round, applicantID: applicant, target: try Self.decode(ApplicationTarget.self, target),
                 appliedOn: try .column(appliedOn), state: try Self.stored(ApplicationState.self, state, "application \(id)'s state"), score: score,
                 passed: passed,
                 appealOutcome: outcome.flatMap(AppealOutcome.init(rawValue:)),
-                appeal: try appeal.map { try Self.stored(AppealState.self, $0, "application \(id)'s appeal") })
+                appeal: try appeal.map { try Self.stored(AppealState.self, $0, "application \(id)'s appeal") },
+                appealsUntil: try appealsUntil.map { try CalendarDate.column($0) },
+                eligibilityAppeal: try eligibilityAppeal.map {
+                    (
+                        try Self.stored(AppealState.self, $0, "application \(id)'s eligibility appeal"),
+                        eligibilityOutcome.flatMap(AppealOutcome.init(rawValue:))
+                    )
+                })
         }
         throw StoreError(.notFound, "no application has the id \(id)", zh: "没有编号为\(id)的申请")
     }

@@ -1,5 +1,7 @@
+import Assessment
 import AssessmentStore
 import Foundation
+import TestSupport
 import Testing
 import Workflow
 
@@ -166,6 +168,106 @@ struct CommitteeAPITests {
             #expect(
                 try await api.client.scalar("SELECT count(*)::int FROM votes WHERE members = 5") == 2, "the committee's size, not a caller's number")
             #expect(try await api.client.scalar("SELECT count(*)::int FROM jobs WHERE kind = 'assessment.tally_vote'") == 2)
+        }
+    }
+
+    /// The whole committee meets over the API and every member casts `choice` on each case of their sheet; returns the sheets.
+    static func meet(_ api: API, round: Int64, institution: String, members: [String], _ choice: String) async throws -> [[String: Any]] {
+        let opened = try await api.request(.POST, "/v1/rounds/\(round)/meetings", token: institution, json: #"{"present": \#(list(members))}"#)
+        let meeting = try #require(opened.json["id"] as? Int, "\(opened.body)")
+        var sheets: [[String: Any]] = []
+        for member in members {
+            let token = try await api.workflow.issueToken(role: .reviewer, subject: member)
+            let sheet = try await api.request(.GET, "/v1/meetings/\(meeting)/ballot", token: token)
+            let entries = try #require(sheet.json["cases"] as? [[String: Any]])
+            sheets.append(contentsOf: entries)
+            let ballots = entries.compactMap { $0["application"] as? Int }.map { #""\#($0)": "\#(choice)""# }.joined(separator: ", ")
+            let cast = try await api.request(.POST, "/v1/meetings/\(meeting)/ballot", token: token, json: #"{"ballots": {\#(ballots)}}"#)
+            #expect(cast.status == 202, "\(cast.body)")
+        }
+        return sheets
+    }
+
+    @Test("an upheld objection suspends a title result; the committee reconsiders it, once, while the round waits")
+    func reconsideration() async throws {
+        try await API.with { api in
+            let (round, cases, institution) = try await Self.setUp(api)
+            // As the scoring jobs leave the round.
+            try await api.client.query("UPDATE rounds SET state = 'scoring' WHERE id = \(round)")
+            let drawn = try await api.request(.POST, "/v1/rounds/\(round)/committee", token: institution, json: #"{"seed": 7}"#)
+            let members = try #require(drawn.json["members"] as? [String])
+            let applicantID = try #require(try await api.client.scalar("SELECT applicant_id::int FROM applications WHERE id = \(cases[0])"))
+            let applicant = try await api.workflow.issueToken(role: .applicant, subject: String(applicantID))
+            try await api.withWorkers {
+                _ = try await Self.meet(api, round: round, institution: institution, members: members, "yes")
+                try await eventually("both pass and the notice is published") {
+                    try await api.client.text("SELECT state FROM rounds WHERE id = \(round)") == "public_notice"
+                }
+                let objection = try await api.request(
+                    .POST, "/v1/applications/\(cases[0])/objections",
+                    json: #"{"filedBy": "a fellow creator", "contact": "fellow@example.org", "statement": "The listed videos are mine."}"#)
+                let objectionID = try #require(objection.json["id"] as? Int, "\(objection.body)")
+                let upheld = try await api.request(
+                    .POST, "/v1/objections/\(objectionID)/handle", token: institution,
+                    json: #"{"resolution": "Confirmed: three of the works are another creator's.", "suspendResult": true}"#)
+                #expect(upheld.status == 202, "\(upheld.body)")
+
+                let notice = try await api.request(.GET, "/v1/rounds/\(round)/notice", acceptLanguage: nil)
+                let items = try #require(notice.json["items"] as? [[String: Any]])
+                let shown = items.first { $0["application"] as? String == String(cases[0]) }
+                #expect(shown?["result"] as? String == "suspended" && (shown?["resultText"] as? String)?.hasPrefix("暂缓") == true, "\(notice.body)")
+                let mine = try await api.request(.GET, "/v1/applications/\(cases[0])", token: applicant)
+                #expect(mine.json["state"] as? String == "suspended", "\(mine.body)")
+                #expect(try await api.client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'result suspended'") == 1)
+                let record = try await api.workflow.round(round, institution: "inst")
+                let facts = try await api.client.withConnection { try await api.workflow.store.facts(of: record, on: $0) }
+                #expect(facts.suspendedResults == 1)
+                var late = facts
+                late.today = try #require(record.appealsEnd).adding(days: 1)
+                guard case .failure(let waiting) = RoundLifecycle.advance(.appeals, to: .finalized, facts: late) else {
+                    Issue.record("a round finalized with a suspended result")
+                    return
+                }
+                #expect(waiting.reason.contains("1 suspended results await the committee's reconsideration"))
+
+                // Only the suspended case is on the agenda, with the finding the members weigh.
+                let sheets = try await Self.meet(api, round: round, institution: institution, members: members, "no")
+                #expect(Set(sheets.compactMap { $0["application"] as? Int }) == [Int(cases[0])], "\(sheets)")
+                #expect(
+                    sheets.allSatisfy { $0["stage"] as? String == "reconsideration" && ($0["finding"] as? String)?.contains("Confirmed") == true })
+                try await eventually("the committee's reconsideration decides the case") {
+                    try await api.client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'result reconsidered'") == 1
+                }
+                let decided = try await api.request(.GET, "/v1/applications/\(cases[0])", token: applicant)
+                #expect(decided.json["state"] as? String == "decided" && decided.json["passed"] as? Bool == false, "\(decided.body)")
+                let window = try #require(decided.json["appealsUntil"] as? String, "a reconsidered failure has its own appeal window")
+                #expect(
+                    try await api.client.text(
+                        "SELECT payload->>'appealsEnd' FROM notification_outbox WHERE event = 'result reconsidered'") == window)
+
+                let again = try await api.request(
+                    .POST, "/v1/applications/\(cases[0])/objections",
+                    json: #"{"filedBy": "another creator", "contact": "other@example.org", "statement": "Still wrong."}"#)
+                let second = try #require(again.json["id"] as? Int, "\(again.body)")
+                let twice = try await api.request(
+                    .POST, "/v1/objections/\(second)/handle", token: institution, json: #"{"resolution": "Again.", "suspendResult": true}"#)
+                #expect(twice.status == 409 && twice.body.contains("reconsidered application \(cases[0]) already"), "\(twice.body)")
+                let appeal = try await api.request(
+                    .POST, "/v1/applications/\(cases[0])/appeal", token: applicant, json: #"{"reason": "The three works are mine; here is proof."}"#)
+                #expect(appeal.status == 202 || appeal.status == 201, "the reconsidered failure may be appealed: \(appeal.body)")
+
+                // A skills level follows from its marks: nothing for a committee to reconsider.
+                try await api.client.query("UPDATE rounds SET track = 'skill' WHERE id = \(round)")
+                let skills = try await api.request(
+                    .POST, "/v1/applications/\(cases[1])/objections",
+                    json: #"{"filedBy": "a fellow creator", "contact": "fellow@example.org", "statement": "Not the applicant's work."}"#)
+                let skillsObjection = try #require(skills.json["id"] as? Int, "\(skills.body)")
+                let refused = try await api.request(
+                    .POST, "/v1/objections/\(skillsObjection)/handle", token: institution,
+                    json: #"{"resolution": "Found so.", "suspendResult": true}"#, acceptLanguage: nil)
+                #expect(refused.status == 409 && refused.body.contains("不经评审委员会表决"), "\(refused.body)")
+                #expect(try await api.client.text("SELECT state FROM objections WHERE id = \(skillsObjection)") == "open", "nothing half-written")
+            }
         }
     }
 }

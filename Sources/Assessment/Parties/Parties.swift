@@ -86,6 +86,8 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
     case noticePublished = "notice published"
     case result = "result"
     case objectionFiled = "objection filed"
+    case resultSuspended = "result suspended"
+    case resultReconsidered = "result reconsidered"
     case appealDecided = "appeal decided"
     case finalResult = "final result"
     case resultsToConfirm = "results to confirm"
@@ -112,6 +114,9 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
         case .noticePublished: "institution: its round's results are on public notice"
         case .result: "applicant: their result, with `passed` and `appealsEnd`"
         case .objectionFiled: "institution: someone objected to a result on notice"
+        case .resultSuspended: "applicant: an objection the institution upheld suspends their result; the committee votes on it again"
+        case .resultReconsidered:
+            "applicant: the committee's reconsideration of their suspended result, with `passed` and, for a failure, `appealsEnd`"
         case .appealDecided:
             "applicant: the re-review of their appeal decided, with `outcome` and `passed` (an appeal of ineligibility: `eligible` and `reason`)"
         case .finalResult: "applicant: their result is final and goes to the HR bureau"

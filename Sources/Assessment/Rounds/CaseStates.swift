@@ -1,6 +1,8 @@
 /// Where an application is, from submission to decision.
 public enum ApplicationState: String, Sendable, Hashable, Codable, CaseIterable {
     case submitted, returned, ineligible, eligible, assigned, scored, decided
+    /// A published result an upheld objection called into question: the committee votes on it again.
+    case suspended
 }
 
 /// Where a reviewer's assignment to a case is.
@@ -19,6 +21,8 @@ public enum ObjectionState: String, Sendable, Hashable, Codable, CaseIterable {
     case open
     /// The institution recorded how it handled it.
     case handled
+    /// The institution found it well founded and suspended the result for the committee to reconsider.
+    case upheld
     /// The institution dismissed it with a reason (spam, out of scope).
     case dismissed
 }

@@ -42,6 +42,8 @@ public struct RoundFacts: Sendable, Hashable {
     public var openAppeals = 0
     /// Objections not yet handled.
     public var openObjections = 0
+    /// Results suspended by an upheld objection, awaiting the committee's reconsideration.
+    public var suspendedResults = 0
 
     /// Facts as of `today`.
     public init(today: CalendarDate) { self.today = today }
@@ -80,6 +82,7 @@ public enum RoundLifecycle {
             if let ends = facts.appealWindowEnds, facts.today <= ends { return "appeals may be filed until the end of \(ends)" }
             if facts.openAppeals > 0 { return "\(facts.openAppeals) appeals are not decided" }
             if facts.openObjections > 0 { return "\(facts.openObjections) objections are not handled" }
+            if facts.suspendedResults > 0 { return "\(facts.suspendedResults) suspended results await the committee's reconsideration" }
             return nil
         case .draft, .closedToApplications, .confirmed:
             return nil

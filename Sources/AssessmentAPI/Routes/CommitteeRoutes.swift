@@ -199,7 +199,7 @@ struct MeetingView: ResponseEncodable, Sendable, Documented {
             "present": .array(of: .string()), "sheetsCast": .integer(),
             "cases": .array(
                 of: .object(
-                    required: ["application": .integer(), "stage": .oneOf(["original", "appeal"]), "recused": .array(of: .string())],
+                    required: ["application": .integer(), "stage": .oneOf(VoteStage.allCases.map(\.name)), "recused": .array(of: .string())],
                     optional: ["yes": count, "no": count, "abstain": count.described("with members present who cast no sheet")])),
         ])
     }
@@ -210,6 +210,7 @@ struct BallotSheetView: ResponseEncodable, Sendable, Documented {
         let application: Int64
         let stage: String
         let score: Double?
+        let finding: String?
     }
 
     let meeting: Int64
@@ -220,7 +221,7 @@ struct BallotSheetView: ResponseEncodable, Sendable, Documented {
 
     init(_ sheet: BallotSheetRecord) {
         (meeting, heldOn, open, cast) = (sheet.meeting, sheet.heldOn, sheet.open, sheet.cast)
-        cases = sheet.entries.map { Entry(application: $0.application, stage: $0.stage.name, score: $0.score) }
+        cases = sheet.entries.map { Entry(application: $0.application, stage: $0.stage.name, score: $0.score, finding: $0.finding) }
     }
 
     static var schema: JSONSchema {
@@ -228,8 +229,11 @@ struct BallotSheetView: ResponseEncodable, Sendable, Documented {
             "meeting": .integer(), "heldOn": .date, "open": .boolean, "cast": .boolean,
             "cases": .array(
                 of: .object(
-                    required: ["application": .integer(), "stage": .oneOf(["original", "appeal"])],
-                    optional: ["score": JSONSchema.number.orNull])),
+                    required: ["application": .integer(), "stage": .oneOf(VoteStage.allCases.map(\.name))],
+                    optional: [
+                        "score": JSONSchema.number.orNull,
+                        "finding": JSONSchema.string("a reconsideration: the institution's finding on the objection it upheld").orNull,
+                    ])),
         ])
     }
 }

@@ -88,10 +88,13 @@ struct InstitutionRoutes {
             return Page(records, limit: limit, key: \.id, item: ObjectionView.init)
         }
         routes.add(
-            .post, "/v1/objections/{id}/handle", "Resolve an objection", access: .role(.institution), body: ResolutionBody.self,
-            reply: .accepted("Handled"), refuses: [409]
+            .post, "/v1/objections/{id}/handle",
+            "Resolve an objection; `suspendResult` upholds it and suspends the title result it names for the committee to vote on again (once)",
+            access: .role(.institution), body: ResolutionBody.self, reply: .accepted("Handled"), refuses: [409]
         ) { _, context, body in
-            try await workflow.handleObjection(try context.id(), institution: try context.require(.institution), resolution: body.resolution)
+            try await workflow.handleObjection(
+                try context.id(), institution: try context.require(.institution), resolution: body.resolution,
+                suspendResult: body.suspendResult ?? false)
         }
         routes.add(
             .post, "/v1/rounds/{id}/objections/dismiss", "Dismiss open objections of my round in bulk, with a reason",
@@ -178,12 +181,22 @@ struct DismissObjectionsBody: RequestBody, Documented {
 
 struct ResolutionBody: RequestBody, Documented {
     var resolution: String
+    var suspendResult: Bool?
 
     func validate() throws {
-        guard (1...5_000).contains(resolution.count) else { throw invalidField("resolution", "must have 1 to 5000 characters") }
+        guard (1...4_000).contains(resolution.count) else {
+            throw invalidField("resolution", "must have 1 to 4000 characters", zh: "须为 1 至 4000 个字符")
+        }
     }
 
-    static var schema: JSONSchema { .object(required: ["resolution": .string(length: 1...5_000)]) }
+    static var schema: JSONSchema {
+        .object(
+            required: ["resolution": .string(length: 1...4_000)],
+            optional: [
+                "suspendResult": .boolean.described(
+                    "the objection is well founded: the result is suspended and the committee votes on the case again; false unless given")
+            ])
+    }
 }
 
 struct RoundProgressView: ResponseEncodable, Sendable, Documented {

@@ -117,8 +117,15 @@ struct NoticeView: ResponseEncodable, Sendable, Documented {
         let qualificationEnglish: String
         let level: String
         let result: String
+        let resultText: String
         let appealOutcome: String?
     }
+
+    /// Each result's code and its words on the notice, Chinese first.
+    static let results = [
+        "passed": "通过 passed", "failed": "未通过 failed",
+        "suspended": "暂缓公布，待评审委员会复议 suspended until the committee reconsiders it",
+    ]
 
     let round: String
     let title: String
@@ -136,10 +143,11 @@ struct NoticeView: ResponseEncodable, Sendable, Documented {
         howToObject = round.noticeEnds.map(PublicNoticeText.howToObject(until:)) ?? ""
         items = entries.map { entry in
             let wording = CertificateWording(entry.target)
+            let result = entry.suspended ? "suspended" : entry.passed ? "passed" : "failed"
             return Entry(
                 application: String(entry.application), name: round.policy.noticeNames.shown(entry.name), employer: entry.employer,
                 qualification: wording.qualification, qualificationEnglish: wording.qualificationEnglish, level: wording.level,
-                result: entry.passed ? "passed" : "failed", appealOutcome: entry.appealOutcome?.rawValue)
+                result: result, resultText: Self.results[result] ?? result, appealOutcome: entry.appealOutcome?.rawValue)
         }
         next = entries.count == limit ? entries.last?.application : nil
     }
@@ -154,7 +162,8 @@ struct NoticeView: ResponseEncodable, Sendable, Documented {
                         required: [
                             "application": .string("the id an objection names"), "name": .string("in full or masked, as the round's policy says"),
                             "qualification": .string(), "qualificationEnglish": .string(), "level": .string(),
-                            "result": .oneOf(["passed", "failed"]),
+                            "result": .oneOf(["passed", "failed", "suspended"]),
+                            "resultText": .string("the result in words, Chinese then English"),
                         ],
                         optional: [
                             "employer": JSONSchema.string().orNull,

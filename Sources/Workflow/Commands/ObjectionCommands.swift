@@ -18,8 +18,11 @@ extension Workflow {
         try await transaction { try await store.dismissObjections(ids, round: round, institution: institution, reason: reason, on: $0) }
     }
 
-    /// The institution records how it handled an objection.
-    public func handleObjection(_ id: Int64, institution: String, resolution: String) async throws {
-        try await transaction { try await store.handleObjection(id, institution: institution, resolution: resolution, on: $0) }
+    /// The institution records how it handled an objection; upholding it with `suspendResult`
+    /// sends the title result back to the committee.
+    public func handleObjection(_ id: Int64, institution: String, resolution: String, suspendResult: Bool = false) async throws {
+        try await transaction {
+            try await store.handleObjection(id, institution: institution, resolution: resolution, suspendResult: suspendResult, on: $0)
+        }
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 import JobQueue
 import PostgresNIO
 
-/// Tallies a committee's recorded ballot on a scored title case: passed or failed; without a
+/// Tallies a committee's recorded ballot on a title case: the original decision, an appeal's
+/// second ballot on the fresh panel's score, or a suspended result's reconsideration. Without a
 /// quorum the ballot is void and the institution is asked to vote again.
 public struct TallyVote: JobArgs {
     public static let kind = "assessment.tally_vote"
@@ -18,47 +19,61 @@ public struct TallyVote: JobArgs {
             let store = workflow.store
             try await context.withTransaction { connection in
                 let application = try await store.application(args.application, lock: true, on: connection)
-                if application.state == .decided, application.appeal == .rescored {
-                    try await tallyAppeal(application, on: connection, context: context)
+                guard let stage = VoteStage.awaited(by: application.state, appeal: application.appeal),
+                    let vote = try await store.vote(of: application.id, stage: stage, on: connection)
+                else { return }
+                let round = try await store.round(application.roundID, on: connection)
+                let outcome = vote.outcome(policy: round.policy)
+                guard outcome != .noQuorum else {
+                    // The ballot goes in this transaction: a retry finds none, so the meeting names the occasion.
+                    let meeting = try await store.lastMeeting(of: application.id, stage: stage, on: connection)
+                    try await store.voidVote(of: application.id, stage: stage, on: connection)
+                    try await Outbox.owe(
+                        .voteVoid, about: .application(application.id), to: .institution(round.institutionID),
+                        payload: ["present": "\(vote.present)", "stage": stage.name, "meeting": meeting.map(String.init) ?? ""],
+                        occasion: meeting.map { "meeting:\($0)" }, on: connection, logger: context.logger)
                     return
                 }
-                guard application.state == .scored, let vote = try await store.vote(of: application.id, on: connection) else { return }
-                let round = try await store.round(application.roundID, on: connection)
-                switch vote.outcome(policy: round.policy) {
-                case .noQuorum:
-                    try await store.voidVote(of: application.id, on: connection)
-                    try await Outbox.owe(
-                        .voteVoid, about: .application(application.id),
-                        to: .institution(round.institutionID), payload: ["present": "\(vote.present)"],
-                        on: connection, logger: context.logger)
-                case let outcome:
-                    let passed = outcome == .passed
+                let passed = outcome == .passed
+                switch stage {
+                case .original:
                     _ = try await store.moveApplications([application.id], from: .scored, to: .decided, passed: passed, on: connection)
                     try await AuditLog.append(
                         actor: .committee, action: passed ? "passed" : "failed", subject: .application(application.id),
                         on: connection, logger: context.logger)
                     try await workflow.publishWhenAllDecided(round: round.id, on: connection)
+                case .appeal:
+                    let rescore = try await store.appealRescore(of: application.id, on: connection)
+                    try await workflow.decideAppeal(
+                        application, reReview: CaseResult(passed: passed, score: rescore), on: connection, logger: context.logger)
+                case .reconsideration:
+                    try await reconsider(application, passed: passed, in: round, on: connection, context: context)
                 }
             }
         }
 
-        /// The committee's second ballot on an appealed title, on the fresh panel's score: its
-        /// outcome is the appeal's result. Without a quorum it is void and asked for again.
-        private func tallyAppeal(_ application: ApplicationRecord, on connection: PostgresConnection, context: JobContext) async throws {
+        /// The reconsidered result replaces the suspended one and is notified anew; a failure
+        /// may be appealed within a window counted from today, which the round's finalization awaits.
+        private func reconsider(
+            _ application: ApplicationRecord, passed: Bool, in round: RoundRecord, on connection: PostgresConnection, context: JobContext
+        ) async throws {
             let store = workflow.store
-            guard let vote = try await store.vote(of: application.id, stage: .appeal, on: connection) else { return }
-            let round = try await store.round(application.roundID, on: connection)
-            let outcome = vote.outcome(policy: round.policy)
-            guard outcome != .noQuorum else {
-                try await store.voidVote(of: application.id, stage: .appeal, on: connection)
-                try await Outbox.owe(
-                    .voteVoid, about: .application(application.id), to: .institution(round.institutionID),
-                    payload: ["present": "\(vote.present)", "stage": "appeal"], on: connection, logger: context.logger)
-                return
+            var appealsEnd: CalendarDate?
+            if !passed {
+                do {
+                    appealsEnd = try Appeals.windowEnds(
+                        resultNotifiedOn: try await store.today(of: round, on: connection), policy: round.policy, calendar: round.calendar)
+                } catch let error as CalendarError where error.unloadedYear != nil {
+                    // A window that a later holiday schedule could move would mislead the applicant.
+                    throw JobControl.snooze(.seconds(min(3_600, round.daySeconds)))
+                }
             }
-            let rescore = try await store.appealRescore(of: application.id, on: connection)
-            try await workflow.decideAppeal(
-                application, reReview: CaseResult(passed: outcome == .passed, score: rescore), on: connection, logger: context.logger)
+            guard try await store.decideReconsideration(application.id, passed: passed, appealsUntil: appealsEnd, on: connection) else { return }
+            var payload = ["passed": String(passed)]
+            payload["appealsEnd"] = appealsEnd?.description
+            try await Outbox.owe(
+                .resultReconsidered, about: .application(application.id), to: .applicant(application.applicantID),
+                payload: payload, on: connection, logger: context.logger)
         }
     }
 }
