@@ -60,7 +60,7 @@ struct APIBench: AsyncParsableCommand {
                 try await workflow.addInstitution(id: "bench", name: "Bench institution")
                 let round = try await workflow.openRound(
                     RoundDraft(
-                        institutionID: "bench", name: "bench", track: .title, field: "economics",
+                        institutionID: "bench", name: "bench", track: .title, field: "cultural_relics_museums",
                         seed: 1, startDate: try RoundRecord.today(), closesOnDay: 100_000))
                 let number = try await bench.oneCertificate(workflow, client: client, signer: signer, round: round, logger: logger)
 
@@ -79,7 +79,7 @@ struct APIBench: AsyncParsableCommand {
                     let applied = try await bench.load(http) { index in
                         (
                             .POST, base + "/v1/applications", tokens[index],
-                            #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#, 201
+                            #"{"round": \#(round), "target": {"track": "title", "series": "cultural_relics_museums", "grade": 2}}"#, 201
                         )
                     }
                     let verified = try await bench.load(http) { _ in
@@ -166,7 +166,7 @@ struct APIBench: AsyncParsableCommand {
                 employer: nil, profile: Applicant(birthDate: born, education: .bachelor)))
         let application = try await workflow.apply(
             round: round, applicant: applicant,
-            target: .title(series: "economics", grade: .assistant, specialty: nil))
+            target: .title(series: "cultural_relics_museums", grade: .assistant, specialty: nil))
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(application)", logger: logger)
             return try await workflow.store.issueCertificate(

@@ -76,7 +76,7 @@ struct RoundBench: AsyncParsableCommand {
         for index in 0..<reviewerCount {
             try await workflow.addReviewer(
                 Reviewer(
-                    id: ReviewerID("bench-r\(index)"), fields: ["economics"],
+                    id: ReviewerID("bench-r\(index)"), fields: ["cultural_relics_museums"],
                     employer: "Employer \(index)", loadCap: 40),
                 name: "Reviewer \(index)", institution: "bench")
         }
@@ -95,9 +95,9 @@ struct RoundBench: AsyncParsableCommand {
         policy.appealWindowDays = 3
         let round = try await workflow.openRound(
             RoundDraft(
-                institutionID: "bench", name: "bench round", track: .title, field: "economics", policy: policy, seed: 42,
+                institutionID: "bench", name: "bench round", track: .title, field: "cultural_relics_museums", policy: policy, seed: 42,
                 startDate: CalendarDate(year: 2026, month: 11, day: 23)!, daySeconds: 1, closesOnDay: 100_000, scoringDays: 100_000))
-        let target = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
+        let target = ApplicationTarget.title(series: "cultural_relics_museums", grade: .assistant, specialty: nil)
         _ = try await concurrently(applicants, width: clients) { try await workflow.apply(round: round, applicant: $0, target: target) }
         try await workflow.closeApplicationsNow(round: round, institution: "bench")
         try await waitFor(client, "SELECT count(*)::int FROM rounds WHERE id = \(round) AND state = 'scoring'")

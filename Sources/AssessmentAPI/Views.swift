@@ -103,6 +103,14 @@ struct ApplicationView: ResponseEncodable, Sendable, Documented {
     }
 }
 
+/// An uploaded spreadsheet's text, or a 422 saying how to save it.
+func csvText(_ bytes: ByteBuffer) throws -> String {
+    guard let text = String(validating: bytes.readableBytesView, as: UTF8.self) else {
+        throw invalidField("body", "must be UTF-8 text; save the spreadsheet as CSV UTF-8", zh: "须为 UTF-8 文本；请将表格另存为 CSV UTF-8")
+    }
+    return text
+}
+
 /// A date field's value, or a 422 naming the field.
 func dateField(_ text: String, _ field: String) throws -> CalendarDate {
     guard let date = CalendarDate(iso: text) else {

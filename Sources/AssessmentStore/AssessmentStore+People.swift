@@ -80,8 +80,7 @@ extension AssessmentStore {
     public func applicantID(
         kind: IdentityDocument.Kind, number: String, issuingCountry: String?, on connection: PostgresConnection
     ) async throws -> Int64? {
-        let current = documentKey(kind: kind, number: number, issuingCountry: issuingCountry)
-        let legacy = vault.lookupHash(of: "\(kind.rawValue):\(number.uppercased().filter { !$0.isWhitespace })")
+        let (current, legacy) = documentKeys(kind: kind, number: number, issuingCountry: issuingCountry)
         return try await first(
             """
             SELECT id FROM applicants WHERE document_hash = ANY(\([ByteBuffer(bytes: current), ByteBuffer(bytes: legacy)]))

@@ -10,6 +10,8 @@ public struct RoundDraft: Sendable {
     public var name: String
     /// The track.
     public var track: RoundRecord.Track
+    /// Reviewed, or the results of a national exam imported.
+    public var kind: RoundKind
     /// The series or occupation code.
     public var field: String
     /// The rules.
@@ -33,12 +35,12 @@ public struct RoundDraft: Sendable {
 
     /// A draft.
     public init(
-        institutionID: String, name: String, track: RoundRecord.Track, field: String, policy: Policy = Policy(),
+        institutionID: String, name: String, track: RoundRecord.Track, kind: RoundKind = .review, field: String, policy: Policy = Policy(),
         calendar: WorkingCalendar? = nil, seed: Int64, startDate: CalendarDate, daySeconds: Int = 86_400,
         timeZone: String = RoundRecord.defaultTimeZone, site: String? = nil, closesOnDay: Int = 30, scoringDays: Int = 14
     ) {
         self.site = site
-        (self.institutionID, self.name, self.track, self.field, self.policy) = (institutionID, name, track, field, policy)
+        (self.institutionID, self.name, self.track, self.kind, self.field, self.policy) = (institutionID, name, track, kind, field, policy)
         self.calendar = calendar ?? .official(unloadedYears: .byDefault(rehearsal: daySeconds < 86_400))
         (self.seed, self.startDate, self.daySeconds, self.timeZone) = (seed, startDate, daySeconds, timeZone)
         (self.closesOnDay, self.scoringDays) = (closesOnDay, scoringDays)
@@ -90,6 +92,11 @@ extension AssessmentStore {
             throw StoreError(.invalidInput, "no occupation has the code \(draft.field)", zh: "没有代码为\(draft.field)的职业", field: "field")
         default: break
         }
+        if draft.kind == .exam, draft.track != .title || TitleSeries.named(draft.field)?.examGrades.isEmpty != false {
+            throw StoreError(
+                .invalidInput, "an exam round imports the results of a national exam that confers titles (以考代评): economics only",
+                zh: "考试轮次导入以考代评的全国考试成绩，仅适用于经济系列", field: "kind")
+        }
         let institution = try await institution(draft.institutionID, on: connection)
         guard institution.mayEvaluate(title: draft.track == .title, field: draft.field) else {
             let may = (institution.series.sorted() + institution.occupations.sorted()).joined(separator: ", ")
@@ -125,9 +132,10 @@ extension AssessmentStore {
         guard
             let id = try await first(
                 """
-                INSERT INTO rounds (institution_id, name, track, field, policy, calendar, state, seed, start_date, day_seconds,
+                INSERT INTO rounds (institution_id, name, track, kind, field, policy, calendar, state, seed, start_date, day_seconds,
                                     time_zone, site, closes_on_day, scoring_days)
-                SELECT \(draft.institutionID), \(draft.name), \(draft.track.rawValue), \(draft.field), \(try Self.json(draft.policy))::jsonb,
+                SELECT \(draft.institutionID), \(draft.name), \(draft.track.rawValue), \(draft.kind.rawValue), \(draft.field),
+                       \(try Self.json(draft.policy))::jsonb,
                        \(try Self.json(draft.calendar))::jsonb, 'open', \(draft.seed), \(draft.startDate.description)::date,
                        \(draft.daySeconds), \(draft.timeZone), \(site), \(draft.closesOnDay), \(draft.scoringDays)
                 WHERE EXISTS (SELECT 1 FROM institutions WHERE id = \(draft.institutionID))
@@ -139,7 +147,7 @@ extension AssessmentStore {
         }
         try await AuditLog.append(
             actor: .institution(draft.institutionID), action: "open round", subject: .round(id),
-            detail: ["seed": "\(draft.seed)", "track": draft.track.rawValue, "field": draft.field],
+            detail: ["seed": "\(draft.seed)", "track": draft.track.rawValue, "kind": draft.kind.rawValue, "field": draft.field],
             on: connection, logger: logger)
         return id
     }
@@ -150,7 +158,7 @@ extension AssessmentStore {
             """
             SELECT institution_id, name, track, field, policy::text, calendar::text, state, seed, start_date::text, day_seconds,
                    started_at, closes_on_day, scoring_days, notice_ends::text, appeals_end::text, time_zone,
-                   notice_published_on::text
+                   notice_published_on::text, kind
             FROM rounds WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
             """, logger: logger)
         for try await row in rows {
@@ -166,10 +174,11 @@ extension AssessmentStore {
             let appealsEnd = try cells[14].decode(String?.self)
             let timeZone = try cells[15].decode(String.self)
             let noticePublished = try cells[16].decode(String?.self)
+            let kind = try cells[17].decode(String.self)
             let storedPolicy = try Self.decode(Policy.self, policy)
             let problems = storedPolicy.problems()
             guard problems.isEmpty, (1...86_400).contains(daySeconds), closesOnDay >= 0, scoringDays > 0,
-                let track = RoundRecord.Track(rawValue: track), let state = RoundState(rawValue: state),
+                let track = RoundRecord.Track(rawValue: track), let state = RoundState(rawValue: state), let kind = RoundKind(rawValue: kind),
                 let zone = RoundRecord.zone(timeZone)
             else {
                 throw StoreError(
@@ -178,7 +187,7 @@ extension AssessmentStore {
                         + (problems.isEmpty ? "" : ": " + problems.joined(separator: "; ")) + "; open a corrected round")
             }
             return RoundRecord(
-                id: id, institutionID: institution, name: name, track: track, field: field,
+                id: id, institutionID: institution, name: name, track: track, kind: kind, field: field,
                 policy: storedPolicy, calendar: try Self.decode(WorkingCalendar.self, calendar),
                 state: state, seed: seed, startDate: try .column(startDate), daySeconds: daySeconds, timeZone: zone,
                 startedAt: startedAt, closesOnDay: closesOnDay, scoringDays: scoringDays,
@@ -245,7 +254,7 @@ extension AssessmentStore {
     /// Moves a locked round one step on and returns it as it now is, or says why it cannot move yet.
     @discardableResult
     public func advance(_ round: RoundRecord, to target: RoundState, actor: Actor, on connection: PostgresConnection) async throws -> RoundRecord {
-        switch RoundLifecycle.advance(round.state, to: target, facts: try await facts(of: round, on: connection)) {
+        switch RoundLifecycle.advance(round.state, to: target, kind: round.kind, facts: try await facts(of: round, on: connection)) {
         case .failure(let refused): throw StoreError(.wrongState, refused.description)
         case .success: break
         }
@@ -302,6 +311,17 @@ extension AssessmentStore {
         }
         guard now >= round.start(of: round.startDate) else {
             throw StoreError(.wrongState, "round \(roundID) takes applications from \(round.startDate)", zh: "评审轮次\(roundID)自\(round.startDate)起受理申请")
+        }
+        guard round.kind == .review else {
+            throw StoreError(
+                .wrongState, "round \(roundID) is an exam round: its results are imported from the national exam, and it takes no applications",
+                zh: "评审轮次\(roundID)为考试轮次：成绩由全国考试导入，不受理申请")
+        }
+        if case .title(let code, let grade, _) = target, let series = TitleSeries.named(code), series.examGrades.contains(grade) {
+            let title = series.titleName(grade) ?? code
+            throw StoreError(
+                .invalidInput, "\(title) is obtained by the national exam (以考代评), not by review; review rounds serve the grades above it",
+                zh: "\(title)实行以考代评，通过全国统一考试取得，不经评审；评审轮次仅受理更高等级", field: "target")
         }
         switch (round.track, target) {
         case (.title, .title(let series, _, _)) where series == round.field: break

@@ -19,6 +19,8 @@ public struct RoundRecord: Sendable {
     public let name: String
     /// Its track.
     public let track: Track
+    /// Reviewed, or a national exam's results imported.
+    public let kind: RoundKind
     /// The series or occupation code.
     public let field: String
     /// Its policy.

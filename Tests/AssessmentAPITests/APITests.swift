@@ -15,11 +15,12 @@ struct APITests {
         try await api.workflow.addInstitution(id: "inst", name: "Institution")
         try await api.workflow.addInstitution(id: "other", name: "Other institution")
         for id in ["r1", "r2", "r3"] {
-            try await api.workflow.addReviewer(Reviewer(id: ReviewerID(id), fields: ["economics"], loadCap: 10), name: id, institution: "inst")
+            try await api.workflow.addReviewer(
+                Reviewer(id: ReviewerID(id), fields: ["cultural_relics_museums"], loadCap: 10), name: id, institution: "inst")
         }
         return try await api.workflow.openRound(
             RoundDraft(
-                institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
+                institutionID: "inst", name: "r", track: .title, field: "cultural_relics_museums", seed: 1,
                 startDate: try RoundRecord.today(), closesOnDay: 100))
     }
 
@@ -77,7 +78,7 @@ struct APITests {
             #expect(escapedBackslash.status == 201, "a backslash followed by the text u0000 is fine: \(escapedBackslash.body)")
             #expect(try await api.client.scalar("SELECT count(*)::int FROM applicants") == 2, "refusals stored nothing")
 
-            let apply = #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#
+            let apply = #"{"round": \#(round), "target": {"track": "title", "series": "cultural_relics_museums", "grade": 2}}"#
             #expect(try await api.request(.POST, "/v1/applications", json: apply).status == 401)
             #expect(try await api.request(.POST, "/v1/applications", token: "ast_forged", json: apply).status == 401)
             let applied = try await api.request(.POST, "/v1/applications", token: token, json: apply)
@@ -119,7 +120,7 @@ struct APITests {
             let applicant = try #require(registered.json["token"] as? String)
             let applied = try await api.request(
                 .POST, "/v1/applications", token: applicant,
-                json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#)
+                json: #"{"round": \#(round), "target": {"track": "title", "series": "cultural_relics_museums", "grade": 2}}"#)
             let application = try #require(applied.json["id"] as? Int)
 
             let notTheirs = try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 80}"#)
@@ -152,7 +153,7 @@ struct APITests {
             for id in ["r1", "r2", "r3"] {
                 let added = try await api.request(
                     .POST, "/v1/reviewers", token: institution,
-                    json: #"{"id": "\#(id)", "name": "Reviewer \#(id)", "fields": ["economics"], "grade": 4, "loadCap": 10}"#)
+                    json: #"{"id": "\#(id)", "name": "Reviewer \#(id)", "fields": ["cultural_relics_museums"], "grade": 4, "loadCap": 10}"#)
                 #expect(added.status == 201, "\(added.body)")
             }
             let taken = try await api.request(
@@ -166,23 +167,25 @@ struct APITests {
             #expect(badReviewer.status == 422 && badReviewer.fields == ["id"], "\(badReviewer.body)")
             let badRound = try await api.request(
                 .POST, "/v1/rounds", token: institution,
-                json: #"{"name": "r", "track": "title", "field": "economics", "startDate": "23/11/2026"}"#)
+                json: #"{"name": "r", "track": "title", "field": "cultural_relics_museums", "startDate": "23/11/2026"}"#)
             #expect(badRound.status == 422 && badRound.fields == ["startDate"], "\(badRound.body)")
             let badPolicy = try await api.request(
                 .POST, "/v1/rounds", token: institution,
                 json: #"""
-                    {"name": "r", "track": "title", "field": "economics", "startDate": "2026-11-23", "policy": {"committeeSize": 4}}
+                    {"name": "r", "track": "title", "field": "cultural_relics_museums", "startDate": "2026-11-23", "policy": {"committeeSize": 4}}
                     """#)
             #expect(badPolicy.status == 422 && badPolicy.body.contains("committeeSize"), "\(badPolicy.body)")
             let badClock = try await api.request(
                 .POST, "/v1/rounds", token: institution,
                 json: #"""
-                    {"name": "r", "track": "title", "field": "economics", "startDate": "2026-11-23", "daySeconds": 0}
+                    {"name": "r", "track": "title", "field": "cultural_relics_museums", "startDate": "2026-11-23", "daySeconds": 0}
                     """#)
             #expect(badClock.status == 422 && badClock.fields == ["daySeconds"], "\(badClock.body)")
             let opened = try await api.request(
                 .POST, "/v1/rounds", token: institution,
-                json: #"{"name": "Economics 2026", "track": "title", "field": "economics", "startDate": "\#(try RoundRecord.today())", "seed": 7}"#)
+                json:
+                    #"{"name": "Economics 2026", "track": "title", "field": "cultural_relics_museums", "startDate": "\#(try RoundRecord.today())", "seed": 7}"#
+            )
             #expect(opened.status == 201, "\(opened.body)")
             let round = try #require(opened.json["id"] as? Int)
 
@@ -190,7 +193,7 @@ struct APITests {
             let applicant = try #require(registered.json["token"] as? String)
             let applied = try await api.request(
                 .POST, "/v1/applications", token: applicant,
-                json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#)
+                json: #"{"round": \#(round), "target": {"track": "title", "series": "cultural_relics_museums", "grade": 2}}"#)
             let application = Int64(try #require(applied.json["id"] as? Int))
             #expect(try await api.request(.POST, "/v1/rounds/\(round)/close", token: stranger).status == 403)
             #expect(try await api.client.scalar("SELECT day_seconds FROM rounds WHERE id = \(round)") == 86_400, "a real day unless rehearsing")
@@ -214,14 +217,15 @@ struct APITests {
             }
             let reviewer = try await api.workflow.issueToken(role: .reviewer, subject: "r1")
             let cases = try await api.request(.GET, "/v1/reviews", token: reviewer)
-            #expect(cases.status == 200 && cases.body.contains("title economics, grade 2"), "\(cases.body)")
+            #expect(cases.status == 200 && cases.body.contains("title cultural_relics_museums, grade 2"), "\(cases.body)")
             #expect(!cases.body.contains("Zhao") && !cases.body.contains(residentID(born: "1990-03-01", sequence: 1)), "reviews are blind")
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 101}"#).status == 422)
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 81.5}"#).status == 204)
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 90}"#).status == 409)
             #expect(try await api.client.scalar("SELECT count(*)::int FROM assignments WHERE state = 'scored' AND score = 81.5") == 1)
             // r2 declares a conflict: the case goes to a fresh reviewer, never back to r1, r2 or r3.
-            try await api.workflow.addReviewer(Reviewer(id: ReviewerID("r4"), fields: ["economics"], loadCap: 10), name: "r4", institution: "inst")
+            try await api.workflow.addReviewer(
+                Reviewer(id: ReviewerID("r4"), fields: ["cultural_relics_museums"], loadCap: 10), name: "r4", institution: "inst")
             let second = try await api.workflow.issueToken(role: .reviewer, subject: "r2")
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/conflict", token: second).status == 202)
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/conflict", token: second).status == 403, "no longer theirs")
@@ -325,7 +329,7 @@ struct APITests {
             let application = try #require(
                 try await api.request(
                     .POST, "/v1/applications", token: token,
-                    json: #"{"round": \#(round), "target": {"track": "title", "series": "economics", "grade": 2}}"#
+                    json: #"{"round": \#(round), "target": {"track": "title", "series": "cultural_relics_museums", "grade": 2}}"#
                 ).json["id"] as? Int)
             // As the workflow leaves a published result.
             try await api.client.query("UPDATE rounds SET state = 'public_notice' WHERE id = \(round)")
@@ -508,7 +512,7 @@ struct APITests {
                 ("/v1/subscriptions/{id}/rotate-secret", .institution, true), ("/v1/subscriptions/{id}/redrive", .institution, false),
                 ("/v1/applications/{id}/formal-check", .institution, true), ("/v1/applications/{id}/resubmit", .applicant, false),
                 ("/v1/reviewers/{reviewer}/status", .institution, true), ("/v1/reviewers/import", .institution, false),
-                ("/v1/applications/{id}/eligibility-appeal", .institution, true),
+                ("/v1/applications/{id}/eligibility-appeal", .institution, true), ("/v1/rounds/{id}/exam-results", .institution, false),
                 // Its body is a file's bytes, not JSON: a bad path id is still refused before the body is read.
                 ("/v1/applications/{id}/files", .applicant, false),
             ]

@@ -14,7 +14,8 @@ struct CommitteeAPITests {
         for index in 1...7 {
             try await api.workflow.addReviewer(
                 Reviewer(
-                    id: ReviewerID("e\(index)"), fields: ["economics"], employer: index == 1 ? "Acme Media" : "University \(index)", loadCap: 10),
+                    id: ReviewerID("e\(index)"), fields: ["cultural_relics_museums"], employer: index == 1 ? "Acme Media" : "University \(index)",
+                    loadCap: 10),
                 name: "Expert \(index)", institution: "inst")
         }
         try await api.workflow.addReviewer(Reviewer(id: ReviewerID("a1"), fields: ["art"], loadCap: 10), name: "Art expert", institution: "inst")
@@ -22,7 +23,7 @@ struct CommitteeAPITests {
         (policy.committeeSize, policy.pilotCommittee) = (5, true)
         let round = try await api.workflow.openRound(
             RoundDraft(
-                institutionID: "inst", name: "r", track: .title, field: "economics", policy: policy, seed: 1,
+                institutionID: "inst", name: "r", track: .title, field: "cultural_relics_museums", policy: policy, seed: 1,
                 startDate: try RoundRecord.today(), closesOnDay: 100))
         var cases: [Int64] = []
         for (index, employer) in ["Acme Media", nil].enumerated() {
@@ -35,7 +36,7 @@ struct CommitteeAPITests {
                     employer: employer, profile: Applicant(birthDate: born, education: .bachelor)))
             cases.append(
                 try await api.workflow.apply(
-                    round: round, applicant: applicant, target: .title(series: "economics", grade: .assistant, specialty: nil)))
+                    round: round, applicant: applicant, target: .title(series: "cultural_relics_museums", grade: .assistant, specialty: nil)))
         }
         // As the scoring jobs leave them.
         try await api.client.query("UPDATE applications SET state = 'scored', score = 75 WHERE round_id = \(round)")
@@ -70,14 +71,14 @@ struct CommitteeAPITests {
             national.committeeKind = .specialty
             let small = try await api.workflow.openRound(
                 RoundDraft(
-                    institutionID: "inst", name: "r2", track: .title, field: "economics", policy: national, seed: 1,
+                    institutionID: "inst", name: "r2", track: .title, field: "cultural_relics_museums", policy: national, seed: 1,
                     startDate: try RoundRecord.today(), closesOnDay: 100))
             let refused = try await api.request(.POST, "/v1/rounds/\(small)/committee", token: institution, json: "{}")
             #expect(refused.status == 409 && refused.body.contains("the pool has 7 available experts"), "\(refused.body)")
             let belowMinimum = try await api.request(
                 .POST, "/v1/rounds", token: institution,
                 json:
-                    #"{"name": "r", "track": "title", "field": "economics", "startDate": "\#(try RoundRecord.today())", "policy": {"committeeSize": 9, "committeeKind": "specialty"}}"#
+                    #"{"name": "r", "track": "title", "field": "cultural_relics_museums", "startDate": "\#(try RoundRecord.today())", "policy": {"committeeSize": 9, "committeeKind": "specialty"}}"#
             )
             #expect(belowMinimum.status == 422 && belowMinimum.body.contains("national minimum of 11"), "\(belowMinimum.body)")
         }

@@ -8,7 +8,7 @@ struct ExpertAPITests {
     /// An expert's body, with `changes` replacing or adding fields (nil removes one).
     static func expert(_ id: String, _ changes: [String: Any?] = [:]) throws -> String {
         var body: [String: Any] = [
-            "id": id, "name": "专家 \(id)", "fields": ["economics"], "grade": 4, "employer": "复旦大学", "employerCode": "12100000425006117P",
+            "id": id, "name": "专家 \(id)", "fields": ["cultural_relics_museums"], "grade": 4, "employer": "复旦大学", "employerCode": "12100000425006117P",
         ]
         for (key, value) in changes { body[key] = value }
         return String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
@@ -62,7 +62,7 @@ struct ExpertAPITests {
 
             let round = try await api.workflow.openRound(
                 RoundDraft(
-                    institutionID: "inst", name: "r", track: .title, field: "economics",
+                    institutionID: "inst", name: "r", track: .title, field: "cultural_relics_museums",
                     policy: {
                         var policy = Policy()
                         (policy.committeeSize, policy.pilotCommittee) = (3, true)
@@ -85,9 +85,9 @@ struct ExpertAPITests {
             #expect(try await api.request(.POST, "/v1/reviewers", token: institution, json: try Self.expert("e1")).status == 201)
             let bad = """
                 id,name,fields,grade,employer,employer_code,term_start,load_cap
-                e2,王芳,economics,4,上海财经大学,,2026-01-01,30
-                e3,李雷,economics,9,,,2026-01-01,30
-                e4,赵敏,economics;art,4,,,2026-13-01,30
+                e2,王芳,cultural_relics_museums,4,上海财经大学,,2026-01-01,30
+                e3,李雷,cultural_relics_museums,9,,,2026-01-01,30
+                e4,赵敏,cultural_relics_museums;art,4,,,2026-13-01,30
                 """
             let refused = try await api.request(.POST, "/v1/reviewers/import", token: institution, contentType: "text/csv", bytes: Array(bad.utf8))
             #expect(
@@ -97,9 +97,9 @@ struct ExpertAPITests {
             // A spreadsheet's export: a byte-order mark, CRLF, a quoted name with a comma, an updated expert.
             let good =
                 "\u{FEFF}id,name,fields,grade,employer,employer_code,term_start\r\n"
-                + "e1,张伟,economics,5,复旦大学,12100000425006117P,2026-01-01\r\n"
-                + "e2,\"Smith, Jane\",economics,4,\"Acme Media, Shanghai\",,2026-01-01\r\n"
-                + "e3,李雷,economics,3,,,2026-01-01\r\n"
+                + "e1,张伟,cultural_relics_museums,5,复旦大学,12100000425006117P,2026-01-01\r\n"
+                + "e2,\"Smith, Jane\",cultural_relics_museums,4,\"Acme Media, Shanghai\",,2026-01-01\r\n"
+                + "e3,李雷,cultural_relics_museums,3,,,2026-01-01\r\n"
             let imported = try await api.request(.POST, "/v1/reviewers/import", token: institution, contentType: "text/csv", bytes: Array(good.utf8))
             #expect(imported.status == 200 && imported.json["added"] as? Int == 2 && imported.json["updated"] as? Int == 1, "\(imported.body)")
             let listed = try await api.request(.GET, "/v1/reviewers", token: institution)

@@ -39,7 +39,7 @@ struct InstitutionAPITests {
             let replaced = try await api.request(
                 .PUT, "/v1/institutions/media-assoc", token: bureau,
                 json: Self.association.replacingOccurrences(
-                    of: #""occupations": ["4-13-01-05"]"#, with: #""occupations": ["4-13-01-05"], "series": ["economics"]"#))
+                    of: #""occupations": ["4-13-01-05"]"#, with: #""occupations": ["4-13-01-05"], "series": ["cultural_relics_museums"]"#))
             #expect(replaced.status == 204, "\(replaced.body)")
             #expect(try await api.request(.PUT, "/v1/institutions/nobody", token: bureau, json: Self.association).status == 404)
 
@@ -65,7 +65,7 @@ struct InstitutionAPITests {
             _ = try await api.request(
                 .POST, "/v1/institutions", token: bureau,
                 json: Self.association.replacingOccurrences(
-                    of: #""occupations": ["4-13-01-05"]"#, with: #""occupations": ["4-13-01-05"], "series": ["economics"]"#))
+                    of: #""occupations": ["4-13-01-05"]"#, with: #""occupations": ["4-13-01-05"], "series": ["cultural_relics_museums"]"#))
             let institution = try await api.workflow.issueToken(role: .institution, subject: "media-assoc")
             let today = try RoundRecord.today()
             let sitting = try #require(
@@ -75,7 +75,8 @@ struct InstitutionAPITests {
                 ).json["id"] as? Int)
             let titles = try #require(
                 try await api.request(
-                    .POST, "/v1/rounds", token: institution, json: #"{"name": "t", "track": "title", "field": "economics", "startDate": "\#(today)"}"#
+                    .POST, "/v1/rounds", token: institution,
+                    json: #"{"name": "t", "track": "title", "field": "cultural_relics_museums", "startDate": "\#(today)"}"#
                 ).json["id"] as? Int)
             let registered = try await api.request(.POST, "/v1/applicants", json: registration(name: "王小明"))
             let applicant = try #require(registered.json["token"] as? String)
@@ -122,7 +123,7 @@ struct InstitutionAPITests {
             #expect(revoked.json["status"] as? String == "revoked")
             let barred = try await api.request(
                 .POST, "/v1/applications", token: applicant,
-                json: #"{"round": \#(titles), "target": {"track": "title", "series": "economics", "grade": 2}}"#)
+                json: #"{"round": \#(titles), "target": {"track": "title", "series": "cultural_relics_museums", "grade": 2}}"#)
             let until = try TitleBar.lastDay(revokedOn: today)
             #expect(barred.status == 409 && barred.body.contains("until after \(until)"), "\(barred.body)")
             #expect(try await api.client.scalar("SELECT count(*)::int FROM title_bars") == 1)

@@ -12,11 +12,15 @@ struct ReportAPITests {
         try await api.workflow.addInstitution(id: "inst", name: "Institution")
         try await api.workflow.addInstitution(id: "other", name: "Other")
         for id in ["r1", "r2"] {
-            try await api.workflow.addReviewer(Reviewer(id: ReviewerID(id), fields: ["economics"], loadCap: 10), name: id, institution: "inst")
+            try await api.workflow.addReviewer(
+                Reviewer(id: ReviewerID(id), fields: ["cultural_relics_museums"], loadCap: 10), name: id, institution: "inst")
         }
         let today = try RoundRecord.today()
         let round = try await api.workflow.openRound(
-            RoundDraft(institutionID: "inst", name: "2026 经济专业", track: .title, field: "economics", seed: 1, startDate: today, closesOnDay: 100))
+            RoundDraft(
+                institutionID: "inst", name: "2026 文物博物专业", track: .title, field: "cultural_relics_museums", seed: 1, startDate: today,
+                closesOnDay: 100
+            ))
         var documents: [String] = []
         for (index, name) in ["张伟", "=HYPERLINK(\"http://x\")", "Camille Martin"].enumerated() {
             let born = CalendarDate(iso: "1990-03-0\(index + 1)")!
@@ -29,7 +33,7 @@ struct ReportAPITests {
                         birthDate: born, education: .bachelor,
                         workHistory: index == 0 ? [.init(employer: "上海某某文化传媒有限公司", start: CalendarDate(iso: "2020-01-01")!)] : [])))
             let application = try await api.workflow.apply(
-                round: round, applicant: applicant, target: .title(series: "economics", grade: .assistant, specialty: nil))
+                round: round, applicant: applicant, target: .title(series: "cultural_relics_museums", grade: .assistant, specialty: nil))
             let (score, passed) = index == 1 ? (52.0, false) : (80.0 + Double(index), true)
             try await api.client.query(
                 "UPDATE applications SET state = 'decided', score = \(score), passed = \(passed) WHERE id = \(application)")
@@ -61,7 +65,7 @@ struct ReportAPITests {
             #expect(page.status == 200, "\(page.body)")
             let items = try #require(page.json["items"] as? [[String: Any]])
             #expect(items.map { $0["name"] as? String } == ["张*", "=*********************"], "masked unless the policy says otherwise")
-            #expect(items[0]["employer"] as? String == "上海某某文化传媒有限公司" && items[0]["qualification"] as? String == "助理经济师")
+            #expect(items[0]["employer"] as? String == "上海某某文化传媒有限公司" && items[0]["qualification"] as? String == "助理馆员")
             #expect(items.map { $0["result"] as? String } == ["passed", "failed"])
             #expect((page.json["howToObject"] as? String)?.contains(try today.adding(days: 7).description) == true)
             let next = try #require(page.json["next"] as? Int)
@@ -81,7 +85,7 @@ struct ReportAPITests {
             #expect(figures.status == 200, "\(figures.body)")
             let group = try #require((figures.json["groups"] as? [[String: Any]])?.first)
             #expect(group["applied"] as? Int == 3 && group["passed"] as? Int == 2 && group["failed"] as? Int == 1)
-            #expect(abs((group["passRate"] as? Double ?? 0) - 2.0 / 3.0) < 1e-9 && group["qualification"] as? String == "助理经济师")
+            #expect(abs((group["passRate"] as? Double ?? 0) - 2.0 / 3.0) < 1e-9 && group["qualification"] as? String == "助理馆员")
             let reviewers = try #require(figures.json["reviewers"] as? [[String: Any]])
             #expect(reviewers.map { $0["scored"] as? Int } == [3, 3] && figures.json["largestSpread"] as? Double == 10)
             let bureau = try await api.workflow.issueToken(role: .bureau, subject: "officer-7")
@@ -106,7 +110,7 @@ struct ReportAPITests {
             let lines = csv.body.split(separator: "\r\n").map(String.init)
             #expect(lines.count == 4 && lines[0].contains("姓名 Name") && lines[1].contains(documents[0]), "\(lines)")
             #expect(lines[2].contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "a formula is text: \(lines[2])")
-            #expect(lines[1].contains("助理经济师") && lines[2].contains("未通过 failed"))
+            #expect(lines[1].contains("助理馆员") && lines[2].contains("未通过 failed"))
             let masked = try await api.request(.GET, "/v1/rounds/\(round)/results.csv", token: institution)
             #expect(masked.status == 200 && !masked.body.contains(documents[0]) && masked.body.contains(String(documents[0].suffix(4))))
 

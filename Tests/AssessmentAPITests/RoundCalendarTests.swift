@@ -8,7 +8,7 @@ func todayInShanghai(plus days: Int = 0) throws -> CalendarDate { try RoundRecor
 
 @Suite("Rounds: real dates, calendars and every policy rule")
 struct RoundCalendarTests {
-    func round(_ members: String) -> String { #"{"name": "Economics", "track": "title", "field": "economics", \#(members)}"# }
+    func round(_ members: String) -> String { #"{"name": "Economics", "track": "title", "field": "cultural_relics_museums", \#(members)}"# }
 
     @Test("a production round starts today or later, counts the dates of its zone, and takes applications from its first day")
     func realDates() async throws {
@@ -49,7 +49,7 @@ struct RoundCalendarTests {
             let applicant = try #require(registered.json["token"] as? String)
             let applied = try await api.request(
                 .POST, "/v1/applications", token: applicant,
-                json: #"{"round": \#(roundID), "target": {"track": "title", "series": "economics", "grade": 2}}"#)
+                json: #"{"round": \#(roundID), "target": {"track": "title", "series": "cultural_relics_museums", "grade": 2}}"#)
             #expect(applied.status == 201, "\(applied.body)")
             let mine = try await api.request(.GET, "/v1/applications/\(try #require(applied.json["id"] as? Int))", token: applicant)
             #expect(mine.json["appliedOn"] as? String == today.description, "\(mine.body)")
@@ -59,7 +59,9 @@ struct RoundCalendarTests {
             let tomorrow = try await api.request(.POST, "/v1/rounds", token: institution, json: round(#""startDate": "\#(nextDay)""#))
             let early = try await api.request(
                 .POST, "/v1/applications", token: applicant,
-                json: #"{"round": \#(try #require(tomorrow.json["id"] as? Int)), "target": {"track": "title", "series": "economics", "grade": 2}}"#)
+                json:
+                    #"{"round": \#(try #require(tomorrow.json["id"] as? Int)), "target": {"track": "title", "series": "cultural_relics_museums", "grade": 2}}"#
+            )
             #expect(early.status == 409 && early.body.contains("from \(nextDay)"), "\(early.body)")
         }
     }

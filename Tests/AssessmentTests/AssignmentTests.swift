@@ -106,10 +106,10 @@ struct AssignmentTests {
             Issue.record("a bad file parsed")
             return
         }
-        #expect(error.problems.map(\.line) == [2, 3, 4], "\(error.summary)")
-        #expect(error.summary.contains("line 2: grade an expert of a title series holds a grade"), "\(error.summary)")
+        #expect(error.problems.map(\.line) == [2, 3, 4], "\(error.summary.en)")
+        #expect(error.summary.en.contains("line 2: grade an expert of a title series holds a grade"), "\(error.summary.en)")
         guard case .failure(let header) = ExpertCSV.parse("name,fields\nA,art\n") else { return }
-        #expect(header.summary.contains("the header lacks id, term_start"))
+        #expect(header.summary.en.contains("the header lacks id, term_start"))
     }
 
     @Test("cases that cannot be staffed are each named with the reason; nothing partial is returned")

@@ -97,6 +97,17 @@ struct RoundTests {
         facts.openAppeals = 0
         #expect(RoundLifecycle.advance(.appeals, to: .finalized, facts: facts) == .success(.finalized))
         #expect(RoundLifecycle.advance(.finalized, to: .confirmed, facts: facts) == .success(.confirmed))
+        // An exam round goes from closing straight to final, once results are imported.
+        var exam = RoundFacts(today: date("2026-11-22"))
+        #expect(RoundLifecycle.advance(.closedToApplications, to: .assigning, kind: .exam, facts: exam) != .success(.assigning))
+        guard case .failure(let empty) = RoundLifecycle.advance(.closedToApplications, to: .finalized, kind: .exam, facts: exam) else {
+            Issue.record()
+            return
+        }
+        #expect(empty.reason == "no exam result is imported")
+        exam.eligibleApplications = 3
+        #expect(RoundLifecycle.advance(.closedToApplications, to: .finalized, kind: .exam, facts: exam) == .success(.finalized))
+        #expect(RoundLifecycle.advance(.finalized, to: .confirmed, kind: .exam, facts: exam) == .success(.confirmed))
         var badPolicy = Policy()
         badPolicy.committeeSize = 4
         facts.policyProblems = badPolicy.problems()

@@ -20,7 +20,7 @@ struct CalendarTests {
             // A rehearsal told to refuse unknown years, as a production round does, dated so that its notice runs into 2027.
             let round = try await workflow.openRound(
                 RoundDraft(
-                    institutionID: "inst", name: "r", track: .title, field: "economics", calendar: .official(unloadedYears: .refuse),
+                    institutionID: "inst", name: "r", track: .title, field: "cultural_relics_museums", calendar: .official(unloadedYears: .refuse),
                     seed: 1, startDate: date("2026-12-29"), daySeconds: 3_600, closesOnDay: 100))
             try await client.query("UPDATE rounds SET state = 'scoring' WHERE id = \(round)")
             try await client.withTransaction(logger: database.logger) { connection in

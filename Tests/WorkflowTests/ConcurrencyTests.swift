@@ -18,13 +18,14 @@ struct ConcurrencyTests {
             try await workflow.addInstitution(id: "inst", name: "Institution")
             let panel = ["r1", "r2", "r3"]
             for id in panel {
-                try await workflow.addReviewer(Reviewer(id: ReviewerID(id), fields: ["economics"], loadCap: 100), name: id, institution: "inst")
+                try await workflow.addReviewer(
+                    Reviewer(id: ReviewerID(id), fields: ["cultural_relics_museums"], loadCap: 100), name: id, institution: "inst")
             }
             let round = try await workflow.openRound(
                 RoundDraft(
-                    institutionID: "inst", name: "r", track: .title, field: "economics",
+                    institutionID: "inst", name: "r", track: .title, field: "cultural_relics_museums",
                     seed: 1, startDate: try RoundRecord.today(), closesOnDay: 100))
-            let target = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
+            let target = ApplicationTarget.title(series: "cultural_relics_museums", grade: .assistant, specialty: nil)
             let born = date("1990-01-01")
             var applications: [Int64] = []
             for sequence in 1...30 {

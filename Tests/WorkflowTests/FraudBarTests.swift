@@ -17,7 +17,7 @@ struct FraudBarTests {
             try await workflow.addInstitution(id: "inst", name: "Institution")
             let draft = { (name: String) in
                 RoundDraft(
-                    institutionID: "inst", name: name, track: .title, field: "economics", seed: 1, startDate: date("2026-11-23"),
+                    institutionID: "inst", name: name, track: .title, field: "cultural_relics_museums", seed: 1, startDate: date("2026-11-23"),
                     daySeconds: 60, closesOnDay: 100)
             }
             let (earlier, later) = (try await workflow.openRound(draft("earlier")), try await workflow.openRound(draft("later")))
@@ -27,7 +27,7 @@ struct FraudBarTests {
                     name: "Applicant",
                     document: try IdentityDocument(kind: .residentID, number: residentID(born: born, sequence: 7), declaredBirthDate: born),
                     employer: nil, profile: Applicant(birthDate: born, education: .bachelor)))
-            let target = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
+            let target = ApplicationTarget.title(series: "cultural_relics_museums", grade: .assistant, specialty: nil)
             let certified = try await workflow.apply(round: earlier, applicant: applicant, target: target)
             let pending = try await workflow.apply(round: later, applicant: applicant, target: target)
             // The earlier title, passed and certified, then revoked for fraud while the later application waits.

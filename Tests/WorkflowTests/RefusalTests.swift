@@ -54,7 +54,8 @@ struct RefusalTests {
             try await workflow.addInstitution(id: "inst", name: "Institution")
             try await workflow.addInstitution(id: "other", name: "Other institution")
             for id in ["r1", "r2", "r3", "r4"] {
-                try await workflow.addReviewer(Reviewer(id: ReviewerID(id), fields: ["economics"], loadCap: 5), name: id, institution: "inst")
+                try await workflow.addReviewer(
+                    Reviewer(id: ReviewerID(id), fields: ["cultural_relics_museums"], loadCap: 5), name: id, institution: "inst")
             }
             let born = date("1990-01-01")
             let registration = ApplicantRegistration(
@@ -70,7 +71,7 @@ struct RefusalTests {
             var badPolicy = Policy()
             badPolicy.committeeSize = 4
             let draft = RoundDraft(
-                institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
+                institutionID: "inst", name: "r", track: .title, field: "cultural_relics_museums", seed: 1,
                 startDate: try RoundRecord.today(), closesOnDay: 100)
             var invalid = draft
             invalid.policy = badPolicy
@@ -79,7 +80,7 @@ struct RefusalTests {
             unknown.institutionID = "nobody"
             await expectRefusal(.notFound, mentioning: "nobody") { _ = try await workflow.openRound(unknown) }
             let round = try await workflow.openRound(draft)
-            let target = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
+            let target = ApplicationTarget.title(series: "cultural_relics_museums", grade: .assistant, specialty: nil)
             let application = try await workflow.apply(round: round, applicant: applicant, target: target)
             await expectRefusal(.duplicate, mentioning: "already applied") {
                 _ = try await workflow.apply(round: round, applicant: applicant, target: target)
@@ -157,7 +158,7 @@ struct RefusalTests {
             try await workflow.addInstitution(id: "inst", name: "Institution")
             let round = try await workflow.openRound(
                 RoundDraft(
-                    institutionID: "inst", name: "r", track: .title, field: "economics", seed: 1,
+                    institutionID: "inst", name: "r", track: .title, field: "cultural_relics_museums", seed: 1,
                     startDate: try RoundRecord.today(), closesOnDay: 100))
             // As a round opened before the bounds existed could have been stored.
             try await client.query(

@@ -13,7 +13,7 @@ import TestSupport
 struct Cast {
     var institution = "sh-creators-assoc"
     var reviewers: [String] = (1...16).map { String(format: "r%02d", $0) }
-    /// Title applicants (economics, 助理经济师) by role.
+    /// Title applicants (cultural_relics_museums, 助理馆员) by role.
     var titleApplicants: [String: Int64] = [:]
     /// Skills applicants (全媒体运营师 level 4) by role.
     var skillApplicants: [String: Int64] = [:]
@@ -46,7 +46,7 @@ extension PostgresClient {
     }
 }
 
-/// Sets up the cast: an institution with sixteen economics reviewers, title applicants (one
+/// Sets up the cast: an institution with sixteen cultural_relics_museums reviewers, title applicants (one
 /// retired, one applying two levels up), skills applicants (one 15 years old, one foreign
 /// passport holder), a title round and a skills sitting on a compressed clock of a second a day,
 /// closed to applications as soon as all have applied.
@@ -98,7 +98,7 @@ func castSeason(_ workflow: Workflow, startDate: CalendarDate) async throws -> C
         let conflicts: Set<String> = index == 1 ? [String(cast.titleApplicants["conflicted"]!)] : []
         try await workflow.addReviewer(
             Reviewer(
-                id: ReviewerID(id), fields: ["economics"], employer: employer,
+                id: ReviewerID(id), fields: ["cultural_relics_museums"], employer: employer,
                 // The studio "plain" works for, by its code: a name spelt otherwise is the same employer.
                 employerCode: index == 2 ? CreditCode("91310115MA13BJ1XG6") : nil,
                 declaredConflicts: conflicts, loadCap: 10),
@@ -111,7 +111,8 @@ func castSeason(_ workflow: Workflow, startDate: CalendarDate) async throws -> C
     policy.appealWindowDays = 3
     cast.titleRound = try await workflow.openRound(
         RoundDraft(
-            institutionID: cast.institution, name: "2026 economics titles", track: .title, field: "economics", policy: policy,
+            institutionID: cast.institution, name: "2026 cultural_relics_museums titles", track: .title, field: "cultural_relics_museums",
+            policy: policy,
             seed: 20_261_122, startDate: startDate, daySeconds: 1, closesOnDay: 100_000, scoringDays: 2))
     cast.skillRound = try await workflow.openRound(
         RoundDraft(
@@ -120,7 +121,7 @@ func castSeason(_ workflow: Workflow, startDate: CalendarDate) async throws -> C
     for (role, applicant) in cast.titleApplicants {
         let grade: TitleGrade = role == "too-high" ? .intermediate : .assistant
         cast.applications[role] = try await workflow.apply(
-            round: cast.titleRound, applicant: applicant, target: .title(series: "economics", grade: grade, specialty: nil))
+            round: cast.titleRound, applicant: applicant, target: .title(series: "cultural_relics_museums", grade: grade, specialty: nil))
     }
     for (role, applicant) in cast.skillApplicants {
         cast.applications[role] = try await workflow.apply(

@@ -186,11 +186,11 @@ struct WorkflowTests {
             try await Self.checkOutcome(cast, client: client, database: database)
             // The case as the draw sees it: the employers of the record it was filed with, by code, and the one named at registration.
             let plain = try await client.withConnection { connection in
-                try await workflow.store.reviewCases([cast.applications["plain"]!], field: "economics", on: connection)
+                try await workflow.store.reviewCases([cast.applications["plain"]!], field: "cultural_relics_museums", on: connection)
             }
             let pool = try await client.withConnection { connection in
                 try await workflow.store.reviewerPool(
-                    institution: cast.institution, field: "economics", round: cast.titleRound, cap: 100, on: connection)
+                    institution: cast.institution, field: "cultural_relics_museums", round: cast.titleRound, cap: 100, on: connection)
             }
             let studio = try #require(pool.first { $0.id == ReviewerID("r03") })
             #expect(plain.first?.employers.compactMap(\.code) == [CreditCode("91310115MA13BJ1XG6")!])

@@ -144,7 +144,8 @@ struct CommandTests {
             for line in [
                 "audit log:", "hash chain verified", "0 dead-lettered", "0 with a bad signature", ", then revoked",
                 "appeals: overturned, upheld", "objection filed and handled: yes", "DATABASE_URL, 127.0.0.1",
-                "returned for correction (补正) and resubmitted: yes", "holding 助理经济师 and applying for 经济师",
+                "returned for correction (补正) and resubmitted: yes", "holding 经济师 and applying for 高级经济师",
+                "national exam (以考代评): 2 results imported, 2 passed 经济师",
                 "The public notice (公示) lists", "results exported to the bureau: xlsx",
             ] {
                 #expect(demo.1.contains(line), "the summary lacks \(line): \(demo.1)")
@@ -166,8 +167,14 @@ struct CommandTests {
                 try await client.scalar(
                     """
                     SELECT count(*)::int FROM applications
-                    WHERE target->'title'->>'grade' = '3' AND state <> 'ineligible' AND jsonb_array_length(profile->'titles') = 1
-                    """) >= 1, "an applicant holding 助理经济师 was eligible for 经济师")
+                    WHERE target->'title'->>'grade' = '4' AND state <> 'ineligible' AND jsonb_array_length(profile->'titles') = 1
+                    """) >= 1, "an applicant holding 经济师 was eligible for 高级经济师")
+            #expect(
+                try await client.scalar(
+                    """
+                    SELECT count(*)::int FROM certificates c JOIN applications p ON p.id = c.application_id
+                    JOIN rounds r ON r.id = p.round_id WHERE r.kind = 'exam'
+                    """) == 2, "the exam's passes hold 经济师 certificates")
             #expect(
                 try await client.scalar("SELECT count(*)::int FROM applications WHERE jsonb_array_length(corrections) = 1 AND checked_at IS NOT NULL")
                     == 1, "one application was returned, corrected and accepted")

@@ -1,8 +1,8 @@
 import Assessment
 import Foundation
 
-/// The people of a demo season, drawn from a seed: title applicants (some applying two grades
-/// up, some with passports or Hong Kong, Macao and Taiwan permits) and skills candidates (some 15
+/// The people of a demo season, drawn from a seed: title applicants for 高级经济师 (some without
+/// 经济师, who sit the national exam for it; some with passports or Hong Kong, Macao and Taiwan permits) and skills candidates (some 15
 /// years old, some with passports), with the quality of their work that reviewers and examiners
 /// will judge.
 struct DemoCast: Sendable {
@@ -17,11 +17,10 @@ struct DemoCast: Sendable {
         let employer: String?
         let education: String
         let track: Track
-        /// The grade applied for: 2 (assistant) after a year of work in the field, or 3 (intermediate),
-        /// which needs 助理经济师 held for 4 years; without it eligibility refuses the application.
-        let grade: Int
-        /// 助理经济师, when held: the day it was obtained.
-        let heldAssistantSince: CalendarDate?
+        /// 经济师, when held: the day it was obtained. 高级经济师, the grade title applicants apply
+        /// for, needs it held for 5 years (a bachelor); without it eligibility refuses the application,
+        /// and the applicant sits the national exam for 经济师 instead (以考代评).
+        let heldIntermediateSince: CalendarDate?
         /// The first day of work in the field, at `employer`.
         let workStart: CalendarDate
         /// What the work is worth, 0 to 100: reviewers' scores and examiners' parts scatter around it.
@@ -45,11 +44,11 @@ struct DemoCast: Sendable {
             var work: [String: Any] = ["employer": employer ?? "Shanghai Talent Service Centre", "start": workStart.description]
             if let employer, let code = DemoCast.creditCodes[employer] { work["creditCode"] = code }
             var body: [String: Any] = ["education": education, "workHistory": [work]]
-            if let heldAssistantSince {
+            if let heldIntermediateSince {
                 body["titles"] = [
                     [
-                        "series": "economics", "grade": 2, "obtained": heldAssistantSince.description,
-                        "certificateNumber": "JJ\(heldAssistantSince.year)\(documentNumber.suffix(5))",
+                        "series": "economics", "grade": 3, "obtained": heldIntermediateSince.description,
+                        "certificateNumber": "JJ\(heldIntermediateSince.year)\(documentNumber.suffix(5))",
                     ]
                 ]
             }
@@ -72,7 +71,7 @@ struct DemoCast: Sendable {
 
         func target(round: Int64) -> [String: Any] {
             switch track {
-            case .title: ["round": round, "target": ["track": "title", "series": "economics", "grade": grade]]
+            case .title: ["round": round, "target": ["track": "title", "series": "economics", "grade": 4]]
             case .skills: ["round": round, "target": ["track": "skill", "occupation": "4-13-01-05", "level": 4, "direction": "creative_planning"]]
             }
         }
@@ -109,7 +108,8 @@ struct DemoCast: Sendable {
                 isMinor
                 ? try startDate.adding(years: -15).adding(days: -Int.random(in: 1...300, using: &random))
                 : CalendarDate(
-                    year: Int.random(in: 1975...2004, using: &random), month: Int.random(in: 1...12, using: &random),
+                    // Title applicants are old enough to have held 经济师 for years.
+                    year: Int.random(in: track == .title ? 1970...1995 : 1975...2004, using: &random), month: Int.random(in: 1...12, using: &random),
                     day: Int.random(in: 1...28, using: &random))!
             let digits = String(format: "%04d%02d%02d%03d", born.year, born.month, born.day, index % 1_000)
             var kind = "resident_id"
@@ -136,8 +136,8 @@ struct DemoCast: Sendable {
                     name: name, documentKind: kind, documentNumber: number, issuingCountry: country, birthDate: born,
                     employer: Self.employers[Int.random(in: 0..<Self.employers.count, using: &random)],
                     education: track == .title ? (index % 4 == 0 ? "master" : "bachelor") : "secondary",
-                    track: track, grade: track == .title && (index % 20 == 13 || index % 10 == 7) ? 3 : 2,
-                    heldAssistantSince: track == .title && index % 10 == 7
+                    track: track,
+                    heldIntermediateSince: track == .title && index % 10 != 3
                         ? try startDate.adding(years: -Int.random(in: 5...9, using: &random)) : nil,
                     workStart: try startDate.adding(years: -Int.random(in: 2...6, using: &random)).adding(
                         days: -Int.random(in: 0...300, using: &random)),

@@ -22,6 +22,9 @@ struct DemoSeason: Sendable {
     struct Facts: Sendable {
         var titleRound: Int64 = 0
         var skillsRound: Int64 = 0
+        var examRound: Int64 = 0
+        /// Results the exam office imported, and how many passed.
+        var examResults = (imported: 0, passed: 0)
         var reviewers = 0
         var scores = 0
         var silentReviewer = ""
@@ -128,6 +131,11 @@ struct DemoSeason: Sendable {
         let applicants = try await phase("registration and applications", &phases) {
             try await registerAndApply(titleRound: facts.titleRound, skillsRound: facts.skillsRound, plan: plan)
         }
+        let examinees = try await phase("the national exam", &phases) {
+            let (round, examinees, results) = try await sitExam(applicants, institution: institution)
+            (facts.examRound, facts.examResults) = (round, results)
+            return examinees
+        }
         facts.corrected = try await phase("formal check", &phases) {
             try await checkFormally(applicants.filter { $0.person.track == .title }, round: facts.titleRound, institution: institution)
         }
@@ -170,8 +178,8 @@ struct DemoSeason: Sendable {
         reviewing.cancel()
         facts.scores = plan.scores
         try await phase("finalization and the bureau's confirmation", &phases) {
-            let bar = ProgressBar("rounds confirmed by the HR bureau", total: 2)
-            for (round, token) in [(facts.titleRound, institution), (facts.skillsRound, sitting)] {
+            let bar = ProgressBar("rounds confirmed by the HR bureau", total: 3)
+            for (round, token) in [(facts.titleRound, institution), (facts.skillsRound, sitting), (facts.examRound, institution)] {
                 try await waitForState(round: round, atLeast: "finalized", institution: token)
                 try await api.send(.POST, "/v1/rounds/\(round)/confirm", token: bureau)
                 bar.advance()
@@ -182,7 +190,9 @@ struct DemoSeason: Sendable {
             say("The bureau exports the title round's confirmed results for the national systems (XLSX, \(export.count) bytes).")
         }
         facts.certificateChecked = try await phase("certificates", &phases) {
-            try await checkAndRevoke(applicants, bureau: bureau, rounds: [(facts.titleRound, institution), (facts.skillsRound, sitting)])
+            try await checkAndRevoke(
+                applicants + examinees, bureau: bureau,
+                rounds: [(facts.titleRound, institution), (facts.skillsRound, sitting), (facts.examRound, institution)])
         }
         facts.phases = phases
         return (facts, applicants)
@@ -212,15 +222,55 @@ struct DemoSeason: Sendable {
         }
         let foreign = cast.people.filter(\.isForeign).count
         let minors = cast.people.filter(\.isMinor).count
-        let held = cast.people.filter { $0.heldAssistantSince != nil }.count
-        let twoUp = cast.people.filter { $0.grade == 3 && $0.heldAssistantSince == nil }.count
+        let held = cast.people.filter { $0.heldIntermediateSince != nil }.count
+        let without = cast.people.filter { $0.track == .title && $0.heldIntermediateSince == nil }.count
         bar.finish(
-            "\(foreign) with passports or permits, \(minors) aged 15, \(held) holding 助理经济师 and applying for 经济师, \(twoUp) applying for it without")
+            "\(foreign) with passports or permits, \(minors) aged 15, \(held) holding 经济师 and applying for 高级经济师, \(without) applying for it without")
         return applicants
     }
 
     /// The title applicant who forgets the proof of employment at first.
-    var forgetful: String? { cast.people.first { $0.track == .title && $0.grade == 2 }?.documentNumber }
+    var forgetful: String? { cast.people.first { $0.track == .title && $0.heldIntermediateSince != nil }?.documentNumber }
+
+    /// The title applicants without 经济师 sit the national exam for it (以考代评): the exam office
+    /// imports their results into an exam round and closes it, which makes them final; every third
+    /// fails. Returns the round, the candidates with their exam applications, and the counts.
+    func sitExam(_ applicants: [Applicant], institution: String) async throws -> (Int64, [Applicant], (imported: Int, passed: Int)) {
+        let candidates = applicants.filter { $0.person.track == .title && $0.person.heldIntermediateSince == nil }
+        let round = try await id(
+            api.send(
+                .POST, "/v1/rounds", token: institution,
+                json: [
+                    "name": "\(startDate.year) 经济专业技术资格考试 / national economics exam", "track": "title", "kind": "exam",
+                    "field": "economics", "startDate": startDate.description, "daySeconds": daySeconds, "closesOnDay": 30,
+                ]
+            ).body)
+        let rows = candidates.enumerated().map { index, candidate in
+            let person = candidate.person
+            let name = "\"" + person.name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return [
+                person.documentKind, person.documentNumber, person.issuingCountry ?? "", name, "3", "人力资源管理", "\(startDate.year)",
+                index % 3 == 2 ? "不合格" : "合格",
+            ].joined(separator: ",")
+        }
+        let csv = (["document_kind,document_number,issuing_country,name,grade,specialty,exam_year,passed"] + rows).joined(separator: "\r\n")
+        let imported = try await api.send(
+            .POST, "/v1/rounds/\(round)/exam-results", token: institution, file: (Array(csv.utf8), "text/csv")
+        ).body
+        let results = ((imported["imported"] as? NSNumber)?.intValue ?? 0, (imported["passed"] as? NSNumber)?.intValue ?? 0)
+        try await api.send(.POST, "/v1/rounds/\(round)/close", token: institution)
+        say(
+            "The exam office imports the national economics exam (以考代评): \(results.0) results of applicants without 经济师, "
+                + "\(results.1) passed; closing the exam round makes them final.")
+        var examinees: [Applicant] = []
+        for candidate in candidates {
+            let own = try await api.all("/v1/applications", token: candidate.token)
+            if let application = own.first(where: { id($0["round"]) == round }).flatMap({ id($0["id"]) }) {
+                examinees.append(Applicant(person: candidate.person, id: candidate.id, token: candidate.token, application: application))
+            }
+        }
+        return (round, examinees, results)
+    }
 
     func uploadProof(_ person: DemoCast.Person, application: Int64, token: String) async throws {
         try await api.send(

@@ -44,11 +44,12 @@ struct DemoSummary {
             (fresh panels, no earlier reviewer); objection filed and handled: \(facts.objectionHandled ? "yes" : "no")
               formal check: every title dossier read; returned for correction (补正) and resubmitted: \(facts.corrected ? "yes" : "no"); \
             \(files) evidence files, each stored once; results exported to the bureau: \(facts.exportedBytes > 0 ? "xlsx" : "none")
+              national exam (以考代评): \(facts.examResults.imported) results imported, \(facts.examResults.passed) passed 经济师
             """)
         let (issued, revoked) = try await pair(
             """
             SELECT count(*)::int, count(*) FILTER (WHERE c.revoked_at IS NOT NULL)::int FROM certificates c
-            JOIN applications a ON a.id = c.application_id WHERE a.round_id IN (\(facts.titleRound), \(facts.skillsRound))
+            JOIN applications a ON a.id = c.application_id WHERE a.round_id IN (\(facts.titleRound), \(facts.skillsRound), \(facts.examRound))
             """)
         say("  certificates: \(issued) issued and signed, \(revoked) revoked", terminator: "")
         if let checked = facts.certificateChecked {

@@ -96,56 +96,40 @@ public enum ExpertCSV {
     public static let maxRows = 5_000
 
     /// The experts of `text`, or every problem, each with its line number.
-    public static func parse(_ text: String) -> Result<[(line: Int, id: String, profile: ExpertProfile)], ExpertCSVError> {
-        let rows = records(text)
-        guard let header = rows.first?.fields.map({ trimmed($0).lowercased() }) else {
-            return .failure(ExpertCSVError(problems: [(1, "the file is empty: the first row names the columns")]))
-        }
-        let missing = ["id", "name", "fields", "term_start"].filter { !header.contains($0) }
-        if !missing.isEmpty { return .failure(ExpertCSVError(problems: [(1, "the header lacks \(missing.joined(separator: ", "))")])) }
-        if let unknown = header.first(where: { !columns.contains($0) }) {
-            return .failure(ExpertCSVError(problems: [(1, "unknown column \(unknown); the columns are \(columns.joined(separator: ", "))")]))
-        }
-        guard rows.count - 1 <= maxRows else {
-            return .failure(ExpertCSVError(problems: [(1, "at most \(maxRows) experts per file; split it")]))
+    public static func parse(_ text: String) -> Result<[(line: Int, id: String, profile: ExpertProfile)], CSVProblems> {
+        let table: (rows: [(line: Int, values: [String: String])], problems: [CSVProblems.Problem])
+        switch CSVText.table(text, columns: columns, required: ["id", "name", "fields", "term_start"], maxRows: maxRows) {
+        case .success(let parsed): table = parsed
+        case .failure(let refused): return .failure(refused)
         }
         var experts: [(line: Int, id: String, profile: ExpertProfile)] = []
-        var problems: [(line: Int, message: String)] = []
+        var problems = table.problems
         var seen: Set<String> = []
-        for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
-            var values: [String: String] = [:]
-            for (name, value) in zip(header, row.fields) {
-                let value = trimmed(value)
-                if !value.isEmpty { values[name] = value }
-            }
-            func fail(_ message: String) { problems.append((row.line, message)) }
-            guard row.fields.count == header.count else {
-                fail("\(row.fields.count) values for \(header.count) columns")
-                continue
-            }
+        for (line, values) in table.rows {
+            func fail(_ zh: String, _ en: String) { problems.append((line, LocalizedText(zh: zh, en: en))) }
             let id = values["id"] ?? ""
             guard ExpertProfile.isValidID(id) else {
-                fail("id must be 1 to 64 letters, digits, dots, dashes or underscores")
+                fail("id 须为 1 至 64 个字母、数字、点、短横线或下划线", "id must be 1 to 64 letters, digits, dots, dashes or underscores")
                 continue
             }
             guard seen.insert(id).inserted else {
-                fail("id \(id) appears twice")
+                fail("id \(id) 重复出现", "id \(id) appears twice")
                 continue
             }
             guard let start = values["term_start"].flatMap(CalendarDate.init(iso:)) else {
-                fail("term_start must be a date like 2026-01-01")
+                fail("term_start 须为日期，例如 2026-01-01", "term_start must be a date like 2026-01-01")
                 continue
             }
             let end: CalendarDate
             if let text = values["term_end"] {
                 guard let date = CalendarDate(iso: text) else {
-                    fail("term_end must be a date like 2028-12-31")
+                    fail("term_end 须为日期，例如 2028-12-31", "term_end must be a date like 2028-12-31")
                     continue
                 }
                 end = date
             } else {
                 guard let full = try? ExpertProfile.fullTerm(from: start) else {
-                    fail("term_start lies too late")
+                    fail("term_start 过晚", "term_start lies too late")
                     continue
                 }
                 end = full
@@ -153,7 +137,7 @@ public enum ExpertCSV {
             var grade: TitleGrade?
             if let text = values["grade"] {
                 guard let number = Int(text), let parsed = TitleGrade(rawValue: number) else {
-                    fail("grade must be 1 to 5")
+                    fail("grade 须为 1 至 5", "grade must be 1 to 5")
                     continue
                 }
                 grade = parsed
@@ -161,7 +145,7 @@ public enum ExpertCSV {
             var code: CreditCode?
             if let text = values["employer_code"] {
                 guard let parsed = CreditCode(text) else {
-                    fail("employer_code \(CreditCode.rule)")
+                    fail("employer_code 不是有效的统一社会信用代码", "employer_code \(CreditCode.rule)")
                     continue
                 }
                 code = parsed
@@ -169,93 +153,27 @@ public enum ExpertCSV {
             var loadCap = 20
             if let text = values["load_cap"] {
                 guard let number = Int(text), ExpertProfile.loadCaps.contains(number) else {
-                    fail("load_cap must be 1 to 500")
+                    fail("load_cap 须为 1 至 500", "load_cap must be 1 to 500")
                     continue
                 }
                 loadCap = number
             }
-            let fields = Set((values["fields"] ?? "").split(separator: ";").map(trimmed).filter { !$0.isEmpty })
+            let fields = Set((values["fields"] ?? "").split(separator: ";").map(CSVText.trimmed).filter { !$0.isEmpty })
             let profile = ExpertProfile(
                 name: values["name"] ?? "", fields: fields, specialty: values["specialty"], grade: grade, employer: values["employer"],
                 employerCode: code, termStart: start, termEnd: end, loadCap: loadCap)
             if let problem = profile.problems().first {
-                fail("\(Self.column(problem.field)) \(problem.message)")
+                fail("\(Self.column(problem.field)) 不符合要求：\(problem.message)", "\(Self.column(problem.field)) \(problem.message)")
                 continue
             }
-            experts.append((row.line, id, profile))
+            experts.append((line, id, profile))
         }
-        if !problems.isEmpty { return .failure(ExpertCSVError(problems: problems)) }
-        if experts.isEmpty { return .failure(ExpertCSVError(problems: [(1, "the file names no expert")])) }
+        if !problems.isEmpty { return .failure(CSVProblems(problems)) }
+        if experts.isEmpty { return .failure(CSVProblems([(1, LocalizedText(zh: "文件中没有专家", en: "the file names no expert"))])) }
         return .success(experts)
-    }
-
-    /// `text` without the spaces around it (Foundation stays out of the domain).
-    static func trimmed(_ text: some StringProtocol) -> String {
-        String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 
     static func column(_ field: String) -> String {
         ["employerCode": "employer_code", "termStart": "term_start", "termEnd": "term_end", "loadCap": "load_cap"][field] ?? field
-    }
-
-    /// RFC 4180 records: quoted values may hold commas, quotes (doubled) and line breaks. Each
-    /// record carries the line it starts on.
-    static func records(_ text: String) -> [(line: Int, fields: [String])] {
-        var records: [(line: Int, fields: [String])] = []
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var line = 1
-        var start = 1
-        var characters = text.makeIterator()
-        var pending: Character? = characters.next()
-        // A byte-order mark from a spreadsheet is no part of the first column's name.
-        if pending == "\u{FEFF}" { pending = characters.next() }
-        while let character = pending {
-            pending = characters.next()
-            if quoted {
-                if character == "\"" {
-                    if pending == "\"" {
-                        field.append("\"")
-                        pending = characters.next()
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    if character.isNewline { line += 1 }
-                    field.append(character)
-                }
-                continue
-            }
-            switch character {
-            case "\"" where field.isEmpty: quoted = true
-            case ",":
-                fields.append(field)
-                field = ""
-            case "\n", "\r\n", "\r":
-                fields.append(field)
-                records.append((start, fields))
-                (fields, field) = ([], "")
-                line += 1
-                start = line
-            default: field.append(character)
-            }
-        }
-        if !field.isEmpty || !fields.isEmpty {
-            fields.append(field)
-            records.append((start, fields))
-        }
-        return records
-    }
-}
-
-/// Why an expert file was refused: every bad row, each with its line.
-public struct ExpertCSVError: Error, Sendable {
-    public let problems: [(line: Int, message: String)]
-
-    /// The first few problems as one sentence.
-    public var summary: String {
-        let shown = problems.prefix(10).map { "line \($0.line): \($0.message)" }.joined(separator: "; ")
-        return problems.count > 10 ? "\(shown); and \(problems.count - 10) more" : shown
     }
 }

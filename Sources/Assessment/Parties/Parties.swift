@@ -126,3 +126,12 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
         }
     }
 }
+
+/// Names as people and other offices write them.
+public enum PersonName {
+    /// Whether two writings name the same person: case, spaces and full-width spaces aside.
+    public static func same(_ one: String, _ other: String) -> Bool {
+        func normal(_ name: String) -> String { name.lowercased().filter { !$0.isWhitespace } }
+        return !normal(one).isEmpty && normal(one) == normal(other)
+    }
+}

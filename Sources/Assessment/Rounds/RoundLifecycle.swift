@@ -12,12 +12,20 @@ public enum RoundState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Confirmed (filed, 备案) by the HR bureau.
     case confirmed
 
-    /// The state after this one, or nil at the end.
-    public var next: RoundState? {
-        let all = RoundState.allCases
-        let index = all.firstIndex(of: self)!
-        return index + 1 < all.count ? all[index + 1] : nil
+    /// The state after this one in a round of `kind`, or nil at the end. An exam round has no
+    /// panels, committee, notice or appeals: its results come from the national exam.
+    public func next(in kind: RoundKind = .review) -> RoundState? {
+        let steps = kind == .exam ? [.draft, .open, .closedToApplications, .finalized, .confirmed] : RoundState.allCases
+        guard let index = steps.firstIndex(of: self), index + 1 < steps.count else { return nil }
+        return steps[index + 1]
     }
+}
+
+/// How a round decides: experts review and a committee votes, or a national exam's results are
+/// imported (以考代评: economics 助理经济师 and 经济师).
+public enum RoundKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case review
+    case exam
 }
 
 /// What a round's transitions check, gathered by the caller from the store.
@@ -52,10 +60,16 @@ public struct RoundFacts: Sendable, Hashable {
 /// The round's state machine: one step at a time, each refused step with its reason.
 public enum RoundLifecycle {
     /// The state after moving from `state` to `target`, or why not.
-    public static func advance(_ state: RoundState, to target: RoundState, facts: RoundFacts) -> Result<RoundState, RoundTransitionRefused> {
-        guard state.next == target else {
-            let expected = state.next.map { "the next step is \($0.rawValue)" } ?? "the round is complete"
+    public static func advance(
+        _ state: RoundState, to target: RoundState, kind: RoundKind = .review, facts: RoundFacts
+    ) -> Result<RoundState, RoundTransitionRefused> {
+        guard state.next(in: kind) == target else {
+            let expected = state.next(in: kind).map { "the next step is \($0.rawValue)" } ?? "the round is complete"
             return .failure(RoundTransitionRefused(from: state, to: target, reason: "steps go in order; \(expected)"))
+        }
+        if kind == .exam, target == .finalized {
+            return facts.undecidedCases == 0 && facts.eligibleApplications > 0
+                ? .success(target) : .failure(RoundTransitionRefused(from: state, to: target, reason: "no exam result is imported"))
         }
         if let reason = blocker(for: target, facts: facts) {
             return .failure(RoundTransitionRefused(from: state, to: target, reason: reason))

@@ -28,14 +28,20 @@ public struct TitleSeries: Sendable, Hashable, Codable {
     public let titles: [TitleGrade: String]
     /// Whether titles name a specialty (art: 一级演员, 二级编剧, …).
     public let needsSpecialty: Bool
+    /// Grades obtained by national exam (以考代评) rather than review.
+    public let examGrades: Set<TitleGrade>
 
     /// A series.
-    public init(code: String, name: String, chineseName: String, titles: [TitleGrade: String], needsSpecialty: Bool = false) {
+    public init(
+        code: String, name: String, chineseName: String, titles: [TitleGrade: String], needsSpecialty: Bool = false,
+        examGrades: Set<TitleGrade> = []
+    ) {
         self.code = code
         self.name = name
         self.chineseName = chineseName
         self.titles = titles
         self.needsSpecialty = needsSpecialty
+        self.examGrades = examGrades
     }
 
     /// The grades of the ladder, lowest first.
@@ -72,7 +78,7 @@ public struct TitleSeries: Sendable, Hashable, Codable {
             code: "economics", name: "Economics", chineseName: "经济",
             titles: [
                 .assistant: "助理经济师", .intermediate: "经济师", .deputySenior: "高级经济师", .senior: "正高级经济师",
-            ]),
+            ], examGrades: [.assistant, .intermediate]),
         TitleSeries(
             code: "science_communication", name: "Science communication", chineseName: "科学传播",
             titles: [

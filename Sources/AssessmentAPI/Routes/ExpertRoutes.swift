@@ -51,10 +51,7 @@ struct ExpertRoutes {
             access: .role(.institution), types: ["text/csv"], maxBytes: 1 << 20,
             reply: .ok(ImportView.self, "How many experts were filed and replaced"), refuses: [409]
         ) { _, context, bytes in
-            guard let text = String(validating: bytes.readableBytesView, as: UTF8.self) else {
-                throw invalidField("body", "must be UTF-8 text; save the spreadsheet as CSV UTF-8")
-            }
-            let (added, updated) = try await workflow.importExperts(csv: text, institution: try context.require(.institution))
+            let (added, updated) = try await workflow.importExperts(csv: try csvText(bytes), institution: try context.require(.institution))
             return ImportView(added: added, updated: updated)
         }
         return routes

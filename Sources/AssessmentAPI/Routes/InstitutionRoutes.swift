@@ -37,9 +37,20 @@ struct InstitutionRoutes {
             try await workflow.loadHolidaySchedule(
                 try body.schedule(field: ""), round: try context.id(), institution: try context.require(.institution))
         }
+        routes.addUpload(
+            .post, "/v1/rounds/{id}/exam-results",
+            "Import national exam results into my open exam round (CSV; columns: \(ExamResultCSV.columns.joined(separator: ", "))); "
+                + "each names a registered candidate; one bad row refuses the file. Closing the round makes them final",
+            access: .role(.institution), types: ["text/csv"], maxBytes: 2 << 20,
+            reply: .ok(ExamImportView.self, "How many results were imported, and how many passed"), refuses: [409]
+        ) { _, context, bytes in
+            let (imported, passed) = try await workflow.importExamResults(
+                csv: try csvText(bytes), round: try context.id(), institution: try context.require(.institution))
+            return ExamImportView(imported: imported, passed: passed)
+        }
         routes.add(
-            .post, "/v1/rounds/{id}/close", "Close a round to applications now", access: .role(.institution),
-            reply: .accepted("Closing"), refuses: [409]
+            .post, "/v1/rounds/{id}/close", "Close a round to applications now (an exam round: its imported results become final)",
+            access: .role(.institution), reply: .accepted("Closing"), refuses: [409]
         ) { _, context in
             try await workflow.closeApplicationsNow(round: try context.id(), institution: try context.require(.institution))
         }
@@ -253,4 +264,11 @@ struct EligibilityAppealBody: RequestBody, Documented {
     static var schema: JSONSchema {
         .object(required: ["outcome": .oneOf(AppealOutcome.self), "reason": .string(length: 1...4_000, "why, for the applicant")])
     }
+}
+
+struct ExamImportView: ResponseEncodable, Sendable, Documented {
+    let imported: Int
+    let passed: Int
+
+    static var schema: JSONSchema { .object(required: ["imported": .integer(), "passed": .integer()]) }
 }

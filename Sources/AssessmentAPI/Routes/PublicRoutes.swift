@@ -33,7 +33,7 @@ struct PublicRoutes {
                         number: record.content.number, exists: true,
                         detail: "add ?name= with the holder's name to see the certificate"))
             }
-            guard name.count <= 100, Self.sameName(name, record.content.holderName) else {
+            guard name.count <= 100, PersonName.same(name, record.content.holderName) else {
                 throw Problem(.notFound, "no certificate has this number and holder name")
             }
             return .certificate(CertificateView(record))
@@ -56,12 +56,6 @@ struct PublicRoutes {
                     statement: body.statement, client: context.clientAddress(request, trustedProxies: trustedProxies)))
         }
         return routes
-    }
-
-    /// Whether a name typed by the public is the holder's: case, spaces and full-width spaces aside.
-    static func sameName(_ typed: String, _ holder: String) -> Bool {
-        func normal(_ name: String) -> String { name.lowercased().filter { !$0.isWhitespace } }
-        return !normal(typed).isEmpty && normal(typed) == normal(holder)
     }
 }
 

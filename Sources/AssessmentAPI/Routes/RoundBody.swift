@@ -5,6 +5,7 @@ import Workflow
 struct RoundBody: RequestBody, Documented {
     var name: String
     var track: String
+    var kind: String?
     var field: String
     var startDate: String
     var timeZone: String?
@@ -29,14 +30,17 @@ struct RoundBody: RequestBody, Documented {
 
     func draft(institution: String) throws -> RoundDraft {
         guard (1...200).contains(name.count) else { throw invalidField("name", "must have 1 to 200 characters") }
-        guard let track = RoundRecord.Track(rawValue: track) else { throw invalidField("track", "must be title or skill") }
+        guard let track = RoundRecord.Track(rawValue: track) else { throw invalidField("track", "must be title or skill", zh: "须为 title 或 skill") }
+        guard let kind = RoundKind(rawValue: kind ?? RoundKind.review.rawValue) else {
+            throw invalidField("kind", "must be review or exam", zh: "须为 review 或 exam")
+        }
         guard let start = CalendarDate(iso: startDate) else { throw invalidField("startDate", "must be a date like 2026-11-23") }
         let zone = timeZone ?? RoundRecord.defaultTimeZone
         guard RoundRecord.zone(zone) != nil else { throw invalidField("timeZone", "must be an IANA time zone such as Asia/Shanghai") }
         let daySeconds = daySeconds ?? 86_400
         if let site, site.wholeMatch(of: /[0-9]{6}/) == nil { throw invalidField("site", "must be 6 digits, one of the institution's sites") }
         return RoundDraft(
-            institutionID: institution, name: name, track: track, field: field, policy: try (policy?.applied(to: Policy())) ?? Policy(),
+            institutionID: institution, name: name, track: track, kind: kind, field: field, policy: try (policy?.applied(to: Policy())) ?? Policy(),
             calendar: try (calendar ?? CalendarBody()).calendar(rehearsal: daySeconds < 86_400),
             seed: seed ?? Int64.random(in: Bounds.seed), startDate: start, daySeconds: daySeconds, timeZone: zone, site: site,
             closesOnDay: closesOnDay ?? 30, scoringDays: scoringDays ?? 14)
@@ -50,6 +54,9 @@ struct RoundBody: RequestBody, Documented {
                     format: "date", "day 0 of the round: today or later in its time zone, unless the round is a rehearsal (daySeconds below 86400)"),
             ],
             optional: [
+                "kind": .oneOf(
+                    RoundKind.self,
+                    "review unless given; exam: economics 助理经济师 and 经济师 by national exam (以考代评), results imported, no applications"),
                 "timeZone": .string(length: 1...64, "the IANA zone whose midnight starts the round's days; Asia/Shanghai unless given"),
                 "site": .string(pattern: "^[0-9]{6}$", "a skills round: the institution's site its certificates name; its first unless given"),
                 "closesOnDay": .integer(Bounds.closesOnDay, "30 unless given"), "scoringDays": .integer(Bounds.scoringDays, "14 unless given"),

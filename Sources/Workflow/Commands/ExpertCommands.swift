@@ -25,7 +25,7 @@ extension Workflow {
         let experts: [(line: Int, id: String, profile: ExpertProfile)]
         switch ExpertCSV.parse(csv) {
         case .success(let parsed): experts = parsed
-        case .failure(let error): throw StoreError(.invalidInput, error.summary, field: "body")
+        case .failure(let error): throw StoreError(.invalidInput, error.summary.en, zh: error.summary.zh, field: "body")
         }
         return try await transaction {
             try await store.importExperts(experts.map { ($0.id, $0.profile) }, institution: institution, on: $0)

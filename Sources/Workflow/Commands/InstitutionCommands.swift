@@ -88,3 +88,23 @@ extension Workflow {
         return round
     }
 }
+
+/// What exam offices do: import a national exam's results into an exam round (以考代评).
+extension Workflow {
+    /// Imports every result of a CSV file into the institution's open exam round, or none: one
+    /// bad row refuses the file. Returns how many were imported and passed.
+    public func importExamResults(csv: String, round id: Int64, institution: String) async throws -> (imported: Int, passed: Int) {
+        try await transaction { connection in
+            let round = try await ownRound(id, institution: institution, lock: true, on: connection)
+            guard let series = TitleSeries.named(round.field), round.kind == .exam else {
+                throw StoreError(.wrongState, "round \(id) is no exam round; it takes no exam results", zh: "评审轮次\(id)不是考试轮次，不接受考试成绩")
+            }
+            let year = try await store.today(of: round, on: connection).year
+            switch ExamResultCSV.read(csv, series: series, years: 1990...year) {
+            case .success(let (results, problems)):
+                return try await store.importExamResults(results, into: round, rejecting: problems, on: connection)
+            case .failure(let problems): throw StoreError(.invalidInput, problems.summary.en, zh: problems.summary.zh, field: "body")
+            }
+        }
+    }
+}

@@ -4,7 +4,8 @@ import Foundation
 import JobQueue
 
 /// At the round's closing day: stops taking applications, waits for the last formal and
-/// eligibility checks and corrections, then sets off panel staffing (titles) or opens the sitting's scoring (skills).
+/// eligibility checks and corrections, then sets off panel staffing (titles) or opens the sitting's scoring (skills);
+/// an exam round's imported results are final and go to the bureau.
 public struct CloseApplications: JobArgs {
     public static let kind = "assessment.close_applications"
     /// The round.
@@ -32,6 +33,12 @@ public struct CloseApplications: JobArgs {
                     on: connection, logger: context.logger)
                 let closed = try await store.round(round.id, on: connection)
                 guard try await store.facts(of: closed, on: connection).eligibleApplications > 0 else { return }
+                if round.kind == .exam {
+                    // The exam decided every result: they are final, and go to the bureau.
+                    try await store.advance(closed, to: .finalized, actor: .system, on: connection)
+                    try await workflow.enqueue(HandToBureau(round: round.id), once: .round(round.id), on: connection)
+                    return
+                }
                 try await store.advance(closed, to: .assigning, actor: .system, on: connection)
                 switch round.track {
                 case .title:
