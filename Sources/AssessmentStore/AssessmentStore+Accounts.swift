@@ -69,7 +69,7 @@ extension AssessmentStore {
                 WITH old AS (DELETE FROM sign_in_failures WHERE (key = \(key) OR client = \(address)) AND at < now() - interval '1 day')
                 INSERT INTO sign_in_failures (key, client) VALUES (\(key), \(address)) RETURNING id
                 """, as: Int64.self, on: connection)
-        else { throw StoreError(.wrongState, "the sign-in could not be recorded; try again") }
+        else { throw StoreError(.wrongState, "the sign-in could not be recorded; try again", zh: "登录未能记录；请重试") }
         return id
     }
 

@@ -50,12 +50,12 @@ extension AssessmentStore {
                 ON CONFLICT (prefix) DO UPDATE SET last = certificate_sequences.last + 1
                 RETURNING last
                 """, as: Int.self, on: connection)
-        else { throw StoreError(.wrongState, "no certificate sequence for \(prefix)") }
+        else { throw StoreError(.wrongState, "no certificate sequence for \(prefix)", zh: "没有\(prefix)的证书流水号") }
         let number: String
         do {
             number = (rehearsal ? "R-" : "") + (try makeNumber(sequence))
         } catch let error as CertificateError {
-            throw StoreError(.invalidInput, error.message)
+            throw StoreError(.invalidInput, error)
         }
         let content = CertificateContent(
             number: number, holderName: holder.name, holderDocumentMasked: holder.documentMasked, wording: CertificateWording(record.target),

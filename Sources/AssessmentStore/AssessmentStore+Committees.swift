@@ -94,7 +94,7 @@ extension AssessmentStore {
         do {
             draw = try CommitteeDraw.draw(from: pool, size: round.policy.committeeSize, seed: seed)
         } catch {
-            throw StoreError(.wrongState, error.message)
+            throw StoreError(.wrongState, error)
         }
         let inserted = try await count(
             """
@@ -134,7 +134,7 @@ extension AssessmentStore {
         do {
             try CommitteeMeeting.checkAttendance(present: present, committee: committee, policy: round.policy)
         } catch {
-            throw StoreError(.invalidInput, error.message, field: "present")
+            throw StoreError(.invalidInput, error, field: "present")
         }
         let agenda = try await connection.query(
             """
@@ -172,7 +172,7 @@ extension AssessmentStore {
                 INSERT INTO meetings (round_id, held_on, present) VALUES (\(round.id), \(heldOn.description)::date, \(present.sorted().map(\.rawValue)))
                 RETURNING id
                 """, as: Int64.self, on: connection)
-        else { throw StoreError(.wrongState, "the meeting could not be recorded") }
+        else { throw StoreError(.wrongState, "the meeting could not be recorded", zh: "会议未能记录") }
         var (applications, stages, recused): ([Int64], [Int16], [String]) = ([], [], [])
         for (application, stage, applicant, employersColumn) in agenda {
             let employers = try Self.recusalFacts(employersColumn).employers
@@ -264,7 +264,7 @@ extension AssessmentStore {
         do {
             try CommitteeMeeting.checkSheet(choices, cases: own)
         } catch {
-            throw StoreError(.invalidInput, error.message, field: "ballots")
+            throw StoreError(.invalidInput, error, field: "ballots")
         }
         let inserted = try await count(
             """

@@ -28,9 +28,9 @@ extension AssessmentStore {
             let windowEnds = try Appeals.windowEnds(resultNotifiedOn: notified, policy: round.policy, calendar: round.calendar)
             try Appeals.checkFiling(on: today, resultNotifiedOn: notified, windowEnds: windowEnds)
         } catch let error as AppealError {
-            throw StoreError(.wrongState, error.message)
+            throw StoreError(.wrongState, error)
         } catch let error as CalendarError {
-            throw StoreError(.wrongState, error.message)
+            throw StoreError(.wrongState, error)
         }
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...4000).contains(trimmed.count) else {
@@ -55,7 +55,7 @@ extension AssessmentStore {
     ) async throws -> ApplicationRecord {
         let record = try await application(id, lock: true, on: connection)
         let round = try await round(record.roundID, on: connection)
-        guard round.institutionID == institution else { throw StoreError(.notFound, "no application has the id \(id)", zh: "没有编号为\(id)的申请") }
+        guard round.institutionID == institution else { throw StoreError.noApplication(id) }
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...4000).contains(trimmed.count) else {
             throw StoreError(.invalidInput, "give a reason of 1 to 4,000 characters", zh: "请写明理由，1 至 4000 个字符", field: "reason")

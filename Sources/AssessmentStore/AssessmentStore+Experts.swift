@@ -163,6 +163,6 @@ extension AssessmentStore {
                 .invalidInput, "an expert's id is 1 to 64 letters, digits, dots, dashes or underscores", zh: "专家编号须为 1 至 64 个字母、数字、点、短横线或下划线",
                 field: "id")
         }
-        if let problem = profile.problems().first { throw StoreError(.invalidInput, "\(problem.field) \(problem.message)", field: problem.field) }
+        if let problem = profile.problems().first { throw StoreError.invalid(problem.field, problem.message) }
     }
 }

@@ -103,7 +103,7 @@ extension AssessmentStore {
                 .invalidInput, "an institution's id is 1 to 64 lower-case letters, digits, dots, dashes or underscores",
                 zh: "机构编号须为 1 至 64 个小写字母、数字、点、短横线或下划线", field: "id")
         }
-        if let problem = profile.problems().first { throw StoreError(.invalidInput, "\(problem.field) \(problem.message)", field: problem.field) }
+        if let problem = profile.problems().first { throw StoreError.invalid(problem.field, problem.message) }
     }
 
     private func refuseTakenCodes(of profile: InstitutionProfile, except id: String, on connection: PostgresConnection) async throws {
@@ -116,6 +116,7 @@ extension AssessmentStore {
             throw StoreError(
                 .duplicate,
                 "agency code \(profile.agencyCode) of kind \(profile.kind.rawValue) in province \(profile.provinceCode) is filed for \(holder)",
+                zh: "省份\(profile.provinceCode)中类别为\(profile.kind.rawValue)的机构代码\(profile.agencyCode)已备案给\(holder)",
                 field: "agencyCode")
         }
     }

@@ -110,7 +110,7 @@ extension AssessmentStore {
         ApplicationRecord, RoundRecord
     ) {
         let application = try await application(id, lock: true, on: connection)
-        guard application.applicantID == applicant else { throw StoreError(.notFound, "no application has the id \(id)", zh: "没有编号为\(id)的申请") }
+        guard application.applicantID == applicant else { throw StoreError.noApplication(id) }
         let round = try await round(application.roundID, on: connection)
         let today = try await today(of: round, on: connection)
         let check = try await formalCheck(of: id, on: connection)
@@ -190,7 +190,7 @@ extension AssessmentStore {
             """, logger: logger)
         try await AuditLog.append(actor: .applicant(applicant), action: "add file", subject: .application(id), on: connection, logger: logger)
         guard let file = try await files(of: id, sha256: digest, on: connection).first else {
-            throw StoreError(.notFound, "no application has the id \(id)", zh: "没有编号为\(id)的申请")  // removed meanwhile
+            throw StoreError.noApplication(id)  // removed meanwhile
         }
         return file.description
     }
@@ -264,7 +264,7 @@ extension AssessmentStore {
             FROM applications a JOIN applicants p ON p.id = a.applicant_id WHERE a.id = \(id)
             """, as: (String, String, String?, Date?, String?, String).self, on: connection)
         guard let (profile, works, pledge, checkedAt, correctBy, corrections) = row else {
-            throw StoreError(.notFound, "no application has the id \(id)")
+            throw StoreError.noApplication(id)
         }
         return Dossier(
             application: application, profile: try Self.decode(Applicant.self, profile), works: try Self.decode([WorkReference].self, works),
@@ -278,7 +278,7 @@ extension AssessmentStore {
             let profile = try await first(
                 "SELECT coalesce(a.profile, p.profile)::text FROM applications a JOIN applicants p ON p.id = a.applicant_id WHERE a.id = \(id)",
                 as: String.self, on: connection)
-        else { throw StoreError(.notFound, "no application has the id \(id)") }
+        else { throw StoreError.noApplication(id) }
         return try Self.decode(Applicant.self, profile)
     }
 
@@ -290,7 +290,7 @@ extension AssessmentStore {
     ) async throws -> (ApplicationRecord, RoundRecord, corrections: Int) {
         let application = try await application(id, lock: true, on: connection)
         let round = try await round(application.roundID, on: connection)
-        guard round.institutionID == institution else { throw StoreError(.notFound, "no application has the id \(id)") }
+        guard round.institutionID == institution else { throw StoreError.noApplication(id) }
         guard round.policy.formalCheck else {
             throw StoreError(
                 .wrongState, "round \(round.id) has no formal check: its applications go to eligibility on submission",
@@ -384,7 +384,7 @@ extension AssessmentStore {
         let row = try await first(
             "SELECT checked_at, correct_by::text, pledge IS NOT NULL FROM applications WHERE id = \(id)",
             as: (Date?, String?, Bool).self, on: connection)
-        guard let (checkedAt, correctBy, pledged) = row else { throw StoreError(.notFound, "no application has the id \(id)") }
+        guard let (checkedAt, correctBy, pledged) = row else { throw StoreError.noApplication(id) }
         return (checkedAt, try correctBy.map(CalendarDate.column), pledged)
     }
 

@@ -70,12 +70,15 @@ extension AssessmentStore {
             ON CONFLICT DO NOTHING
             """, logger: logger)
         // Outbox.owe's keys and payload, for a whole panel in one statement.
+        let text = NotificationEvent.assigned.text(["stage": "\(stage.rawValue)"])
         let event = NotificationEvent.assigned.rawValue
         try await connection.query(
             """
             INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
             SELECT \(event) || ':application:' || a || ':reviewer:' || r, 'reviewer:' || r, \(event),
-                   jsonb_build_object('event', \(event), 'subject', 'application:' || a, 'stage', \(stage.rawValue)::int)
+                   jsonb_build_object(
+                       'event', \(event), 'subject', 'application:' || a, 'stage', \(stage.rawValue)::int,
+                       'message', \(text.zh)::text, 'messageEnglish', \(text.en)::text)
             FROM unnest(\(pairs.map(\.0)), \(pairs.map(\.1))) AS t(a, r)
             ON CONFLICT (idempotency_key) DO NOTHING
             """, logger: logger)
@@ -220,7 +223,9 @@ extension AssessmentStore {
                        ON CONFLICT DO NOTHING RETURNING 1)
             SELECT count(*)::int FROM i
             """, on: connection)
-        guard inserted == 1 else { throw StoreError(.duplicate, "the committee already voted on application \(application)") }
+        guard inserted == 1 else {
+            throw StoreError(.duplicate, "the committee already voted on application \(application)", zh: "评审委员会已对申请\(application)表决")
+        }
         try await AuditLog.append(
             actor: actor, action: stage == .original ? "vote" : "\(stage.name) vote", subject: .application(application),
             detail: ["yes": "\(vote.yes)", "no": "\(vote.no)", "abstain": "\(vote.abstain)"],
@@ -308,7 +313,7 @@ extension AssessmentStore {
         do {
             try Appeals.checkFiling(on: today, resultNotifiedOn: notified, windowEnds: windowEnds)
         } catch {
-            throw StoreError(.wrongState, error.message)
+            throw StoreError(.wrongState, error)
         }
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...4000).contains(trimmed.count) else {
@@ -384,7 +389,7 @@ extension AssessmentStore {
     ) async throws -> Int64 {
         try ObjectionLimits.checkContact(contact)
         guard try await first("SELECT 1 FROM applications WHERE id = \(application) FOR UPDATE", as: Int.self, on: connection) != nil else {
-            throw StoreError(.notFound, "no application has the id \(application)", zh: "没有编号为\(application)的申请")
+            throw StoreError.noApplication(application)
         }
         try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\("objection:" + client), 3))", logger: logger)
         let (fromClient, onApplication) =
@@ -401,7 +406,8 @@ extension AssessmentStore {
         }
         guard onApplication < ObjectionLimits.openPerApplication else {
             throw StoreError(
-                .tooMany, "this result already has \(ObjectionLimits.openPerApplication) open objections; the institution handles them first")
+                .tooMany, "this result already has \(ObjectionLimits.openPerApplication) open objections; the institution handles them first",
+                zh: "该结果已有\(ObjectionLimits.openPerApplication)件待处理异议；请待机构处理后再提出")
         }
         let record = try await self.application(application, on: connection)
         let round = try await round(record.roundID, on: connection)
@@ -630,6 +636,7 @@ public enum ObjectionLimits {
         guard contact.count <= 200, email || phone else {
             throw StoreError(
                 .invalidInput, "contact must be an e-mail address or a phone number, so that the institution can answer",
+                zh: "联系方式须为电子邮箱或电话号码，以便机构答复",
                 field: "contact")
         }
     }

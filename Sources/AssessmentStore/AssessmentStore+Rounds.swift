@@ -83,7 +83,9 @@ extension AssessmentStore {
     public func openRound(_ draft: RoundDraft, on connection: PostgresConnection) async throws -> Int64 {
         let problems = draft.policy.problems()
         guard problems.isEmpty else {
-            throw StoreError(.invalidInput, "the policy is not valid: " + problems.joined(separator: "; "), field: "policy")
+            throw StoreError(
+                .invalidInput, "the policy is not valid: " + problems.map(\.en).joined(separator: "; "),
+                zh: "规则设置无效：" + problems.map(\.zh).joined(separator: "；"), field: "policy")
         }
         switch draft.track {
         case .title where TitleSeries.named(draft.field) == nil:
@@ -111,7 +113,9 @@ extension AssessmentStore {
                 field: "site")
         }
         guard (1...86_400).contains(draft.daySeconds), draft.closesOnDay >= 0, draft.scoringDays > 0 else {
-            throw StoreError(.invalidInput, "daySeconds must be 1 to 86400, scoringDays positive and closesOnDay not negative")
+            throw StoreError(
+                .invalidInput, "daySeconds must be 1 to 86400, scoringDays positive and closesOnDay not negative",
+                zh: "daySeconds 须为 1 至 86400，scoringDays 须为正数，closesOnDay 不能为负")
         }
         guard let zone = RoundRecord.zone(draft.timeZone) else {
             throw StoreError(
@@ -126,7 +130,9 @@ extension AssessmentStore {
                 throw StoreError(
                     .invalidInput,
                     "a round starts today (\(today) in \(draft.timeZone)) or later, not \(draft.startDate); "
-                        + "a rehearsal on a compressed clock (daySeconds below 86400) may be dated freely", field: "startDate")
+                        + "a rehearsal on a compressed clock (daySeconds below 86400) may be dated freely",
+                    zh: "评审轮次须自今天（\(draft.timeZone) 的 \(today)）或以后开始，而非 \(draft.startDate)；压缩时钟（daySeconds 小于 86400）的演练轮次可自由定日期",
+                    field: "startDate")
             }
         }
         guard
@@ -184,7 +190,7 @@ extension AssessmentStore {
                 throw StoreError(
                     .invalidStoredData,
                     "round \(id) was stored with values that break today's rules"
-                        + (problems.isEmpty ? "" : ": " + problems.joined(separator: "; ")) + "; open a corrected round")
+                        + (problems.isEmpty ? "" : ": " + problems.map(\.en).joined(separator: "; ")) + "; open a corrected round")
             }
             return RoundRecord(
                 id: id, institutionID: institution, name: name, track: track, kind: kind, field: field,
@@ -194,7 +200,7 @@ extension AssessmentStore {
                 noticePublishedOn: try noticePublished.map(CalendarDate.column),
                 noticeEnds: try noticeEnds.map(CalendarDate.column), appealsEnd: try appealsEnd.map(CalendarDate.column))
         }
-        throw StoreError(.notFound, "no round has the id \(id)", zh: "没有编号为\(id)的评审轮次")
+        throw StoreError.noRound(id)
     }
 
     /// The database's clock, which every process shares.
@@ -255,7 +261,7 @@ extension AssessmentStore {
     @discardableResult
     public func advance(_ round: RoundRecord, to target: RoundState, actor: Actor, on connection: PostgresConnection) async throws -> RoundRecord {
         switch RoundLifecycle.advance(round.state, to: target, kind: round.kind, facts: try await facts(of: round, on: connection)) {
-        case .failure(let refused): throw StoreError(.wrongState, refused.description)
+        case .failure(let refused): throw StoreError(.wrongState, refused)
         case .success: break
         }
         try await connection.query("UPDATE rounds SET state = \(target.rawValue) WHERE id = \(round.id)", logger: logger)
@@ -385,7 +391,7 @@ extension AssessmentStore {
                     )
                 })
         }
-        throw StoreError(.notFound, "no application has the id \(id)", zh: "没有编号为\(id)的申请")
+        throw StoreError.noApplication(id)
     }
 
     /// Records the eligibility decision of a submitted application; false when it was decided already.

@@ -64,7 +64,7 @@ public struct AssessmentStore: Sendable {
 extension CalendarDate {
     /// Parses the `YYYY-MM-DD` text of a `date` column.
     static func column(_ text: String) throws -> CalendarDate {
-        guard let date = CalendarDate(iso: text) else { throw StoreError(.invalidInput, "unreadable date \(text)") }
+        guard let date = CalendarDate(iso: text) else { throw StoreError(.invalidInput, "unreadable date \(text)", zh: "无法识别的日期\(text)") }
         return date
     }
 }

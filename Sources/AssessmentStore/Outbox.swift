@@ -7,17 +7,20 @@ import PostgresNIO
 /// names the event, its subject and the recipient, so a retried step owes nothing twice.
 public enum Outbox {
     /// Records that `recipient` must hear of `event` about `subject`; a second call with the same
-    /// three is a no-op. The payload carries ids and outcomes, never identity numbers.
+    /// three is a no-op. The payload carries ids and outcomes, never identity numbers, and what
+    /// the event tells its reader: `message` in Chinese, `messageEnglish`.
     public static func owe(
         _ event: NotificationEvent, about subject: Subject, to recipient: Recipient, payload: [String: String] = [:],
         occasion: String? = nil, on connection: PostgresConnection, logger: Logger
     ) async throws {
+        let text = event.text(payload)
         let (event, subject, recipient) = (event.rawValue, subject.description, recipient.description)
         // An event that can recur for one subject (a second return for correction) names its occasion.
         let key = "\(event):\(subject):\(recipient)" + (occasion.map { ":\($0)" } ?? "")
         var body = payload
         body["event"] = event
         body["subject"] = subject
+        (body["message"], body["messageEnglish"]) = (text.zh, text.en)
         let json = String(decoding: try JSONEncoder.sorted.encode(body), as: UTF8.self)
         try await connection.query(
             """
@@ -32,13 +35,19 @@ public enum Outbox {
     public static func oweDecidedApplicants(
         _ event: NotificationEvent, round: Int64, payload: [String: String] = [:], on connection: PostgresConnection, logger: Logger
     ) async throws {
+        var (passedPayload, failedPayload) = (payload, payload)
+        (passedPayload["passed"], failedPayload["passed"]) = ("true", "false")
+        let (passedText, failedText) = (event.text(passedPayload), event.text(failedPayload))
         let event = event.rawValue
         let extra = String(decoding: try JSONEncoder.sorted.encode(payload), as: UTF8.self)
         try await connection.query(
             """
             INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
             SELECT \(event) || ':application:' || id || ':applicant:' || applicant_id, 'applicant:' || applicant_id, \(event),
-                   \(extra)::jsonb || jsonb_build_object('event', \(event), 'subject', 'application:' || id, 'passed', passed)
+                   \(extra)::jsonb || jsonb_build_object(
+                       'event', \(event), 'subject', 'application:' || id, 'passed', passed,
+                       'message', CASE WHEN passed THEN \(passedText.zh) ELSE \(failedText.zh) END,
+                       'messageEnglish', CASE WHEN passed THEN \(passedText.en) ELSE \(failedText.en) END)
             FROM applications WHERE round_id = \(round) AND state = 'decided'
             ON CONFLICT (idempotency_key) DO NOTHING
             """, logger: logger)

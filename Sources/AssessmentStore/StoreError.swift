@@ -47,8 +47,23 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.retryAfter = retryAfter
     }
 
+    /// A refusal of the domain's rules, in both of its languages.
+    public init(_ code: Code, _ refusal: some DomainRefusal, field: String? = nil) {
+        self.init(code, refusal.text.en, zh: refusal.text.zh, field: field)
+    }
+
     /// The message.
     public var description: String { message }
+
+    /// No application has `id`, or none the caller may see: the two are told alike.
+    public static func noApplication(_ id: Int64) -> StoreError {
+        StoreError(.notFound, "no application has the id \(id)", zh: "没有编号为\(id)的申请")
+    }
+
+    /// No round has `id`, or none the caller may see.
+    public static func noRound(_ id: Int64) -> StoreError {
+        StoreError(.notFound, "no round has the id \(id)", zh: "没有编号为\(id)的评审轮次")
+    }
 
     /// Invalid input in `field`, saying what it must be in both languages.
     public static func invalid(_ field: String, _ message: LocalizedText) -> StoreError {

@@ -155,7 +155,7 @@ public struct Workflow: Sendable {
             }
             return byApplication
         case .failure(let failure):
-            throw StoreError(.wrongState, "panels cannot be staffed: \(failure)")
+            throw StoreError(.wrongState, "panels cannot be staffed: \(failure)", zh: "无法配齐评审专家：\(failure)")
         }
     }
 }

@@ -41,7 +41,7 @@ struct InstitutionsCommand: AsyncParsableCommand {
                 series: series.isEmpty ? base?.series ?? [] : Set(series),
                 occupations: occupation.isEmpty ? base?.occupations ?? [] : Set(occupation),
                 creditCode: code)
-            if let problem = profile.problems().first { throw ValidationError("--\(Self.option(problem.field)) \(problem.message)") }
+            if let problem = profile.problems().first { throw ValidationError("--\(Self.option(problem.field)) \(problem.message.en)") }
             return profile
         }
 

@@ -219,7 +219,14 @@ struct CommitteeAPITests {
                 #expect(shown?["result"] as? String == "suspended" && (shown?["resultText"] as? String)?.hasPrefix("暂缓") == true, "\(notice.body)")
                 let mine = try await api.request(.GET, "/v1/applications/\(cases[0])", token: applicant)
                 #expect(mine.json["state"] as? String == "suspended", "\(mine.body)")
-                #expect(try await api.client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'result suspended'") == 1)
+                #expect(
+                    try await api.client.text("SELECT payload->>'message' FROM notification_outbox WHERE event = 'result suspended'")
+                        == NotificationEvent.resultSuspended.text([:]).zh, "one notification, in Chinese first")
+                #expect(
+                    try await api.client.text(
+                        "SELECT payload->>'messageEnglish' FROM notification_outbox WHERE event = 'result' AND payload->>'subject' = \("application:\(cases[0])")"
+                    )
+                        == "Your result: passed.")
                 let record = try await api.workflow.round(round, institution: "inst")
                 let facts = try await api.client.withConnection { try await api.workflow.store.facts(of: record, on: $0) }
                 #expect(facts.suspendedResults == 1)
@@ -229,7 +236,7 @@ struct CommitteeAPITests {
                     Issue.record("a round finalized with a suspended result")
                     return
                 }
-                #expect(waiting.reason.contains("1 suspended results await the committee's reconsideration"))
+                #expect(waiting.reason.en.contains("1 suspended results await the committee's reconsideration"))
 
                 // Only the suspended case is on the agenda, with the finding the members weigh.
                 let sheets = try await Self.meet(api, round: round, institution: institution, members: members, "no")

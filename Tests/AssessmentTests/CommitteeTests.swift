@@ -60,12 +60,12 @@ struct CommitteeTests {
     func nationalMinimum() {
         var policy = Policy()
         policy.committeeSize = 5
-        #expect(policy.problems().contains { $0.contains("below the national minimum of 25 for a series committee") })
+        #expect(policy.problems().contains { $0.en.contains("below the national minimum of 25 for a series committee") })
         policy.pilotCommittee = true
         #expect(policy.problems().isEmpty)
         (policy.committeeSize, policy.committeeKind, policy.pilotCommittee) = (11, .specialty, false)
         #expect(policy.problems().isEmpty)
         policy.committeeSize = 9
-        #expect(policy.problems().contains { $0.contains("national minimum of 11") })
+        #expect(policy.problems().contains { $0.en.contains("national minimum of 11") })
     }
 }

@@ -155,7 +155,7 @@ struct EligibilityTests {
         policy.noticeWorkingDays = 6
         policy.quorum = Fraction(4, 3)
         policy.minimumSkillsAge = 15
-        let problems = policy.problems()
+        let problems = policy.problems().map(\.en)
         #expect(problems.count == 5)
         #expect(problems.contains { $0.contains("committeeSize must be odd") })
         #expect(problems.contains { $0.contains("below the national minimum of 25") })
@@ -172,7 +172,7 @@ struct EligibilityTests {
         policy.discrepancyTolerance = .infinity
         policy.closestScoresKept = 0
         policy.skillYears = [3: -1]
-        let problems = policy.problems()
+        let problems = policy.problems().map(\.en)
         #expect(problems.contains("appealWindowDays must be 1 to 60, not \(Int.max)"))
         #expect(problems.contains { $0.hasPrefix("reviewersPerCase must be 1 to 15") })
         #expect(problems.contains("committeeSize must be 3 to 99, not 101"))

@@ -30,4 +30,16 @@ struct NotificationEventTests {
         #expect(Actor.publicMember.description == "public")
         #expect(Set(NotificationEvent.allCases.map(\.rawValue)).count == NotificationEvent.allCases.count)
     }
+
+    @Test("every notification says what it tells in Chinese first and in English, with the payload's dates and outcomes")
+    func notificationTexts() {
+        for event in NotificationEvent.allCases {
+            let text = event.text(["appealsEnd": "2026-12-21", "passed": "false", "number": "N-1", "reasons": "x", "correctBy": "2026-12-10"])
+            #expect(text.zh.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "\(event): \(text.zh)")
+            #expect(!text.en.isEmpty && text.en.allSatisfy(\.isASCII), "\(event): \(text.en)")
+        }
+        #expect(NotificationEvent.result.text(["passed": "false", "appealsEnd": "2026-12-21"]).zh.contains("2026-12-21 前申请复核"))
+        #expect(NotificationEvent.result.text(["passed": "true"]).en == "Your result: passed.")
+        #expect(NotificationEvent.appealDecided.text(["eligible": "true"]).zh.contains("符合条件"))
+    }
 }

@@ -74,7 +74,7 @@ struct RoundTests {
             Issue.record()
             return
         }
-        #expect(skip.reason.contains("the next step is closed_to_applications"))
+        #expect(skip.reason.en.contains("the next step is closed_to_applications"))
         facts.unstaffedCases = 3
         guard case .failure(let unstaffed) = RoundLifecycle.advance(.assigning, to: .scoring, facts: facts) else {
             Issue.record()
@@ -86,7 +86,7 @@ struct RoundTests {
             Issue.record()
             return
         }
-        #expect(notice.reason.contains("until the end of 2026-11-27"))
+        #expect(notice.reason.en.contains("until the end of 2026-11-27"))
         facts.today = date("2026-11-28")
         #expect(RoundLifecycle.advance(.publicNotice, to: .appeals, facts: facts) == .success(.appeals))
         facts.appealWindowEnds = date("2026-12-10")
@@ -104,7 +104,7 @@ struct RoundTests {
             Issue.record()
             return
         }
-        #expect(empty.reason == "no exam result is imported")
+        #expect(empty.reason == LocalizedText(zh: "尚未导入考试成绩", en: "no exam result is imported"))
         exam.eligibleApplications = 3
         #expect(RoundLifecycle.advance(.closedToApplications, to: .finalized, kind: .exam, facts: exam) == .success(.finalized))
         #expect(RoundLifecycle.advance(.finalized, to: .confirmed, kind: .exam, facts: exam) == .success(.confirmed))

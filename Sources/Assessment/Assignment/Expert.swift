@@ -40,31 +40,53 @@ public struct ExpertProfile: Sendable, Hashable {
     }
 
     /// Every part that cannot be filed, by field, each saying what it must be.
-    public func problems() -> [(field: String, message: String)] {
-        var problems: [(field: String, message: String)] = []
-        if !(1...100).contains(name.count) { problems.append(("name", "must have 1 to 100 characters")) }
-        if fields.isEmpty || fields.count > 20 { problems.append(("fields", "must name 1 to 20 series or occupations")) }
-        if let unknown = fields.sorted().first(where: { TitleSeries.named($0) == nil && Occupation.named($0) == nil }) {
-            problems.append(("fields", "no title series or occupation has the code \(unknown)"))
+    public func problems() -> [(field: String, message: LocalizedText)] {
+        var problems: [(field: String, message: LocalizedText)] = []
+        if !(1...100).contains(name.count) { problems.append(("name", LocalizedText(zh: "须为 1 至 100 个字符", en: "must have 1 to 100 characters"))) }
+        if fields.isEmpty || fields.count > 20 {
+            problems.append(("fields", LocalizedText(zh: "须列出 1 至 20 个职称系列或职业", en: "must name 1 to 20 series or occupations")))
         }
-        if let specialty, !(1...50).contains(specialty.count) { problems.append(("specialty", "must have 1 to 50 characters")) }
+        if let unknown = fields.sorted().first(where: { TitleSeries.named($0) == nil && Occupation.named($0) == nil }) {
+            problems.append(("fields", LocalizedText(zh: "没有代码为 \(unknown) 的职称系列或职业", en: "no title series or occupation has the code \(unknown)")))
+        }
+        if let specialty, !(1...50).contains(specialty.count) {
+            problems.append(("specialty", LocalizedText(zh: "须为 1 至 50 个字符", en: "must have 1 to 50 characters")))
+        }
         let series = fields.compactMap(TitleSeries.named)
         if !series.isEmpty {
             if let grade {
                 if let lacking = series.first(where: { $0.titles[grade] == nil }) {
-                    problems.append(("grade", "series \(lacking.code) has no grade \(grade.rawValue)"))
+                    problems.append(
+                        (
+                            "grade",
+                            LocalizedText(
+                                zh: "系列 \(lacking.code) 没有第 \(grade.rawValue) 级", en: "series \(lacking.code) has no grade \(grade.rawValue)")
+                        ))
                 }
             } else {
-                problems.append(("grade", "an expert of a title series holds a grade of it (1 员级 … 5 正高级): they review at or below it"))
+                problems.append(
+                    (
+                        "grade",
+                        LocalizedText(
+                            zh: "职称系列的专家须注明所持等级（1 员级 … 5 正高级）：只评审不高于该等级的申请",
+                            en: "an expert of a title series holds a grade of it (1 员级 … 5 正高级): they review at or below it")
+                    ))
             }
         }
-        if let employer, !(1...200).contains(employer.count) { problems.append(("employer", "must have 1 to 200 characters")) }
-        if termEnd < termStart {
-            problems.append(("termEnd", "must not lie before the term's start"))
-        } else if let longest = try? Self.fullTerm(from: termStart), termEnd > longest {
-            problems.append(("termEnd", "a term lasts at most \(Self.termYears) years: \(longest) at the latest"))
+        if let employer, !(1...200).contains(employer.count) {
+            problems.append(("employer", LocalizedText(zh: "须为 1 至 200 个字符", en: "must have 1 to 200 characters")))
         }
-        if !Self.loadCaps.contains(loadCap) { problems.append(("loadCap", "must be 1 to 500")) }
+        if termEnd < termStart {
+            problems.append(("termEnd", LocalizedText(zh: "不能早于任期开始日", en: "must not lie before the term's start")))
+        } else if let longest = try? Self.fullTerm(from: termStart), termEnd > longest {
+            problems.append(
+                (
+                    "termEnd",
+                    LocalizedText(
+                        zh: "任期至多 \(Self.termYears) 年：最迟至 \(longest)", en: "a term lasts at most \(Self.termYears) years: \(longest) at the latest")
+                ))
+        }
+        if !Self.loadCaps.contains(loadCap) { problems.append(("loadCap", LocalizedText(zh: "须为 1 至 500", en: "must be 1 to 500"))) }
         return problems
     }
 
@@ -163,7 +185,7 @@ public enum ExpertCSV {
                 name: values["name"] ?? "", fields: fields, specialty: values["specialty"], grade: grade, employer: values["employer"],
                 employerCode: code, termStart: start, termEnd: end, loadCap: loadCap)
             if let problem = profile.problems().first {
-                fail("\(Self.column(problem.field)) 不符合要求：\(problem.message)", "\(Self.column(problem.field)) \(problem.message)")
+                fail("\(Self.column(problem.field))：\(problem.message.zh)", "\(Self.column(problem.field)) \(problem.message.en)")
                 continue
             }
             experts.append((line, id, profile))

@@ -33,8 +33,12 @@ public struct SkillsCertificateNumber: Sendable, Hashable, Codable, CustomString
         try Self.requireDigits(agencyCode, count: 4, name: "agency code")
         try Self.requireDigits(provinceCode, count: 2, name: "province code")
         try Self.requireDigits(siteNumber, count: 6, name: "site number")
-        guard (2000...2099).contains(year) else { throw CertificateError("the year must be between 2000 and 2099, not \(year)") }
-        guard (1...999_999).contains(sequence) else { throw CertificateError("the sequence must be between 1 and 999999, not \(sequence)") }
+        guard (2000...2099).contains(year) else {
+            throw CertificateError("the year must be between 2000 and 2099, not \(year)", zh: "年份须在 2000 至 2099 之间，而非 \(year)")
+        }
+        guard (1...999_999).contains(sequence) else {
+            throw CertificateError("the sequence must be between 1 and 999999, not \(sequence)", zh: "流水号须在 1 至 999999 之间，而非 \(sequence)")
+        }
         (self.evaluator, self.agencyCode, self.provinceCode, self.siteNumber) = (evaluator, agencyCode, provinceCode, siteNumber)
         (self.year, self.level, self.sequence) = (year, level, sequence)
     }
@@ -42,14 +46,19 @@ public struct SkillsCertificateNumber: Sendable, Hashable, Codable, CustomString
     /// Parses a 22-character number.
     public init(parsing text: String) throws(CertificateError) {
         let characters = Array(text)
-        guard characters.count == 22 else { throw CertificateError("a skills certificate number has 22 characters, not \(characters.count)") }
+        guard characters.count == 22 else {
+            throw CertificateError(
+                "a skills certificate number has 22 characters, not \(characters.count)", zh: "职业技能等级证书编号为 22 位，而非 \(characters.count) 位")
+        }
         guard let evaluator = EvaluatorType(rawValue: characters[0]) else {
-            throw CertificateError("a skills certificate number starts with Y (employer) or S (social evaluation organisation)")
+            throw CertificateError(
+                "a skills certificate number starts with Y (employer) or S (social evaluation organisation)",
+                zh: "职业技能等级证书编号以 Y（用人单位）或 S（社会培训评价组织）开头")
         }
         let digits = String(characters[1...])
         try Self.requireDigits(digits, count: 21, name: "the 21 characters after the letter")
         let part = { (from: Int, count: Int) in String(digits.dropFirst(from).prefix(count)) }
-        guard let level = SkillLevel(rawValue: Int(part(14, 1))!) else { throw CertificateError("the level digit must be 1 to 5") }
+        guard let level = SkillLevel(rawValue: Int(part(14, 1))!) else { throw CertificateError("the level digit must be 1 to 5", zh: "等级位须为 1 至 5") }
         try self.init(
             evaluator: evaluator, agencyCode: part(0, 4), provinceCode: part(4, 2), siteNumber: part(6, 6),
             year: 2000 + Int(part(12, 2))!, level: level, sequence: Int(part(15, 6))!)
@@ -64,7 +73,7 @@ public struct SkillsCertificateNumber: Sendable, Hashable, Codable, CustomString
 
     private static func requireDigits(_ text: String, count: Int, name: String) throws(CertificateError) {
         guard text.count == count, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw CertificateError("the \(name) must be \(count) digits")
+            throw CertificateError("the \(name) must be \(count) digits", zh: "\(name) 须为 \(count) 位数字")
         }
     }
 }
@@ -84,11 +93,11 @@ public struct TitleCertificateNumber: Sendable, Hashable, Codable, CustomStringC
     /// A number; throws what is wrong with a part.
     public init(bureauCode: String, series: String, year: Int, sequence: Int) throws(CertificateError) {
         guard bureauCode.count == 6, bureauCode.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw CertificateError("the bureau code must be 6 digits")
+            throw CertificateError("the bureau code must be 6 digits", zh: "发证机关代码须为 6 位数字")
         }
-        guard TitleSeries.named(series) != nil else { throw CertificateError("no title series has the code \(series)") }
+        guard TitleSeries.named(series) != nil else { throw CertificateError("no title series has the code \(series)", zh: "没有代码为 \(series) 的职称系列") }
         guard (2000...2099).contains(year), (1...999_999).contains(sequence) else {
-            throw CertificateError("the year must be 2000–2099 and the sequence 1–999999")
+            throw CertificateError("the year must be 2000–2099 and the sequence 1–999999", zh: "年份须为 2000–2099，流水号须为 1–999999")
         }
         (self.bureauCode, self.series, self.year, self.sequence) = (bureauCode, series, year, sequence)
     }
@@ -100,10 +109,7 @@ public struct TitleCertificateNumber: Sendable, Hashable, Codable, CustomStringC
 }
 
 /// A certificate, or a part of one, that is not valid.
-public struct CertificateError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong.
-    public let message: String
-    init(_ message: String) { self.message = message }
-    /// The message.
-    public var description: String { message }
+public struct CertificateError: DomainRefusal, Sendable, Hashable {
+    public let text: LocalizedText
+    init(_ english: String, zh chinese: String) { text = LocalizedText(zh: chinese, en: english) }
 }

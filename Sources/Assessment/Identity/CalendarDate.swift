@@ -138,28 +138,30 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
 /// Date arithmetic that cannot be done: a result outside the supported years, or a count of
 /// working days that reaches a year whose holiday schedule is not loaded.
-public struct CalendarError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct CalendarError: DomainRefusal, Sendable, Hashable {
     /// What was asked, and why it cannot be answered.
-    public let message: String
+    public let text: LocalizedText
     /// The year whose schedule must be loaded before the count can go on, if that is the reason.
     public let unloadedYear: Int?
 
     init(_ date: CalendarDate, plus amount: String) {
-        self.init("\(date) plus \(amount) falls outside the supported dates 1900-01-01 to 2200-12-31")
+        self.init(
+            "\(date) plus \(amount) falls outside the supported dates 1900-01-01 to 2200-12-31",
+            zh: "\(date) 加 \(amount) 超出支持的日期范围 1900-01-01 至 2200-12-31")
     }
 
     init(unloadedYear year: Int) {
-        message = "the holiday schedule of \(year) is not loaded; load the year's official schedule into the round's calendar"
+        text = LocalizedText(
+            zh: "\(year) 年的节假日安排尚未载入；请将该年官方安排载入本轮日历",
+            en: "the holiday schedule of \(year) is not loaded; load the year's official schedule into the round's calendar")
         unloadedYear = year
     }
 
-    init(_ message: String) { (self.message, unloadedYear) = (message, nil) }
+    init(_ english: String, zh chinese: String) { (text, unloadedYear) = (LocalizedText(zh: chinese, en: english), nil) }
 
     /// An instant, given as text, whose date lies outside the supported years.
     public static func outsideSupportedDates(of instant: String) -> CalendarError {
-        CalendarError("\(instant) falls outside the supported dates 1900-01-01 to 2200-12-31")
+        CalendarError(
+            "\(instant) falls outside the supported dates 1900-01-01 to 2200-12-31", zh: "\(instant) 超出支持的日期范围 1900-01-01 至 2200-12-31")
     }
-
-    /// The message.
-    public var description: String { message }
 }

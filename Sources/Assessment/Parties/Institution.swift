@@ -50,24 +50,34 @@ public struct InstitutionProfile: Sendable, Hashable, Codable {
     }
 
     /// Every part that cannot be right, by field, each saying what it must be; empty when it can be filed.
-    public func problems() -> [(field: String, message: String)] {
-        var problems: [(field: String, message: String)] = []
+    public func problems() -> [(field: String, message: LocalizedText)] {
+        var problems: [(field: String, message: LocalizedText)] = []
         func digits(_ text: String, _ count: Int) -> Bool { text.count == count && text.allSatisfy { $0.isASCII && $0.isNumber } }
-        if !(1...200).contains(name.count) { problems.append(("name", "must have 1 to 200 characters")) }
-        if !digits(agencyCode, 4) { problems.append(("agencyCode", "must be 4 digits")) }
-        if !digits(provinceCode, 2) { problems.append(("provinceCode", "must be 2 digits, e.g. 31 for Shanghai")) }
+        if !(1...200).contains(name.count) { problems.append(("name", LocalizedText(zh: "须为 1 至 200 个字符", en: "must have 1 to 200 characters"))) }
+        if !digits(agencyCode, 4) { problems.append(("agencyCode", LocalizedText(zh: "须为 4 位数字", en: "must be 4 digits"))) }
+        if !digits(provinceCode, 2) {
+            problems.append(("provinceCode", LocalizedText(zh: "须为 2 位数字，例如上海为 31", en: "must be 2 digits, e.g. 31 for Shanghai")))
+        }
         if sites.isEmpty || sites.count > 100 || !sites.allSatisfy({ digits($0, 6) }) || Set(sites).count != sites.count {
-            problems.append(("sites", "must list 1 to 100 different site numbers of 6 digits"))
+            problems.append(("sites", LocalizedText(zh: "须列出 1 至 100 个互不相同的 6 位站点编号", en: "must list 1 to 100 different site numbers of 6 digits")))
         }
         if let unknown = series.sorted().first(where: { TitleSeries.named($0) == nil }) {
-            problems.append(("series", "no title series has the code \(unknown)"))
+            problems.append(("series", LocalizedText(zh: "没有代码为 \(unknown) 的职称系列", en: "no title series has the code \(unknown)")))
         }
         if let unknown = occupations.sorted().first(where: { Occupation.named($0) == nil }) {
-            problems.append(("occupations", "no occupation has the code \(unknown)"))
+            problems.append(("occupations", LocalizedText(zh: "没有代码为 \(unknown) 的职业", en: "no occupation has the code \(unknown)")))
         }
-        if series.isEmpty && occupations.isEmpty { problems.append(("series", "an institution evaluates at least one series or occupation")) }
+        if series.isEmpty && occupations.isEmpty {
+            problems.append(("series", LocalizedText(zh: "机构至少评价一个职称系列或职业", en: "an institution evaluates at least one series or occupation")))
+        }
         if kind == .employer, creditCode == nil {
-            problems.append(("creditCode", "an employer (Y) names its unified social credit code: it evaluates only its own people"))
+            problems.append(
+                (
+                    "creditCode",
+                    LocalizedText(
+                        zh: "用人单位（Y）须填写统一社会信用代码：只评价本单位人员",
+                        en: "an employer (Y) names its unified social credit code: it evaluates only its own people")
+                ))
         }
         return problems
     }

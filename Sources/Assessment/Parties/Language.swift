@@ -37,3 +37,16 @@ public struct LocalizedText: Sendable, Hashable {
     /// Both, Chinese first, for what one reader may read in either: notifications, stored reasons.
     public var both: String { "\(zh)（\(en)）" }
 }
+
+/// A refusal by the domain's rules, said in both languages; `message` is the English, for logs.
+public protocol DomainRefusal: Error, CustomStringConvertible {
+    /// What is wrong, Chinese and English.
+    var text: LocalizedText { get }
+}
+
+extension DomainRefusal {
+    /// What is wrong, in English.
+    public var message: String { text.en }
+    /// The English message.
+    public var description: String { text.en }
+}

@@ -135,3 +135,75 @@ public enum PersonName {
         return !normal(one).isEmpty && normal(one) == normal(other)
     }
 }
+
+extension NotificationEvent {
+    /// What the notification tells its reader, Chinese first, from its payload; ids and dates
+    /// stay in the payload's own fields as well.
+    public func text(_ payload: [String: String]) -> LocalizedText {
+        let passed = payload["passed"] == "true"
+        func value(_ key: String) -> String { payload[key] ?? "" }
+        // A published result: a failure says until when it may be appealed.
+        func outcome(_ lead: LocalizedText) -> LocalizedText {
+            passed
+                ? LocalizedText(zh: "\(lead.zh)：通过。", en: "\(lead.en): passed.")
+                : LocalizedText(
+                    zh: "\(lead.zh)：未通过。如有异议，可于 \(value("appealsEnd")) 前申请复核。",
+                    en: "\(lead.en): not passed. You may appeal until \(value("appealsEnd")).")
+        }
+        switch self {
+        case .registered: return LocalizedText(zh: "您的账户已注册。", en: "Your account is registered.")
+        case .eligible: return LocalizedText(zh: "您的申请已通过资格审查。", en: "Your application passed the eligibility check.")
+        case .ineligible:
+            return LocalizedText(zh: "您的申请未通过资格审查：\(value("reasons"))", en: "Your application failed the eligibility check: \(value("reasons"))")
+        case .returnedForCorrection:
+            return LocalizedText(
+                zh: "您的申请经形式审查退回补正，请于 \(value("correctBy")) 前补正后重新提交：\(value("reasons"))",
+                en: "Your application was returned for correction; correct it and resubmit by \(value("correctBy")): \(value("reasons"))")
+        case .resubmitted:
+            return LocalizedText(zh: "一份退回补正的申请已重新提交，待形式审查。", en: "An application returned for correction is back for its formal check.")
+        case .eligibilityAppealFiled:
+            return LocalizedText(
+                zh: "申请人对资格审查结论提出复核，请在本轮截止受理前作出决定。", en: "An applicant appealed their ineligibility; decide it before the round closes.")
+        case .roundOpened: return LocalizedText(zh: "评审轮次已开始受理申请。", en: "The round is open for applications.")
+        case .roundClosed: return LocalizedText(zh: "评审轮次已停止受理申请。", en: "The round is closed to applications.")
+        case .assigned: return LocalizedText(zh: "有一件申请分配给您评审，请在期限内评分。", en: "A case is assigned to you; score it by its deadline.")
+        case .assignmentWithdrawn: return LocalizedText(zh: "一件评审任务已撤回，不再由您评审。", en: "A case is no longer assigned to you.")
+        case .scoringReminder: return LocalizedText(zh: "一件申请的评分期限已过，请尽快评分。", en: "A case's scoring deadline has passed; score it now.")
+        case .scoreDiscrepancy:
+            return LocalizedText(
+                zh: "一件申请的专家评分差距过大（\(value("spread")) 分），已增派一名专家。",
+                en: "A panel's scores diverge by \(value("spread")) points; one more reviewer is drawn.")
+        case .caseScored:
+            return LocalizedText(
+                zh: "一件申请已评分（\(value("score")) 分），待评审委员会表决。", en: "A case is scored (\(value("score"))) and awaits the committee's ballot.")
+        case .voteVoid:
+            return LocalizedText(
+                zh: "表决未达法定人数，结果无效，请重新表决。", en: "The ballot had no quorum and is void; vote again.")
+        case .noticePublished:
+            return LocalizedText(zh: "评审结果已公示，公示期至 \(value("noticeEnds"))。", en: "The results are on public notice until \(value("noticeEnds")).")
+        case .result: return outcome(LocalizedText(zh: "您的评审结果", en: "Your result"))
+        case .objectionFiled: return LocalizedText(zh: "有人对公示结果提出异议，请核实处理。", en: "Someone objected to a result on notice; look into it.")
+        case .resultSuspended:
+            return LocalizedText(
+                zh: "因异议经核实成立，您的结果暂缓公布，评审委员会将重新表决。",
+                en: "An objection was found well founded: your result is suspended and the committee votes on it again.")
+        case .resultReconsidered:
+            return outcome(LocalizedText(zh: "评审委员会复议后，您的结果", en: "Reconsidered by the committee, your result"))
+        case .appealDecided:
+            if let eligible = payload["eligible"] {
+                return eligible == "true"
+                    ? LocalizedText(zh: "资格复核改变了原结论：您的申请符合条件。", en: "Your appeal overturned the ineligibility: the application is eligible.")
+                    : LocalizedText(zh: "资格复核维持原结论：\(value("reason"))", en: "Your appeal of the ineligibility was not upheld: \(value("reason"))")
+            }
+            return passed
+                ? LocalizedText(zh: "复核结论：通过。", en: "Your appeal is decided: passed.")
+                : LocalizedText(zh: "复核结论：未通过。", en: "Your appeal is decided: not passed.")
+        case .finalResult: return LocalizedText(zh: "您的结果已确定，报送人社部门。", en: "Your result is final and goes to the HR bureau.")
+        case .resultsToConfirm: return LocalizedText(zh: "一个评审轮次的结果待确认备案。", en: "A finalized round awaits confirmation.")
+        case .certificateIssued:
+            return LocalizedText(zh: "您的证书已签发，编号 \(value("number"))。", en: "Your certificate \(value("number")) is issued.")
+        case .certificateRevoked:
+            return LocalizedText(zh: "您的证书 \(value("number")) 已被撤销。", en: "Your certificate \(value("number")) is revoked.")
+        }
+    }
+}

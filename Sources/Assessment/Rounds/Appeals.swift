@@ -10,8 +10,8 @@ public enum Appeals {
 
     /// Refuses an appeal filed outside the window the applicant was told of, saying until when it was open.
     public static func checkFiling(on date: CalendarDate, resultNotifiedOn notified: CalendarDate, windowEnds: CalendarDate) throws(AppealError) {
-        guard date >= notified else { throw AppealError("an appeal can only be filed once the result is notified") }
-        guard date <= windowEnds else { throw AppealError("the appeal window closed at the end of \(windowEnds)") }
+        guard date >= notified else { throw AppealError("an appeal can only be filed once the result is notified", zh: "结果通知后方可申请复核") }
+        guard date <= windowEnds else { throw AppealError("the appeal window closed at the end of \(windowEnds)", zh: "复核申请期限已于 \(windowEnds) 结束") }
     }
 
     /// Reviewers an appeal's panel must not include: everyone who reviewed the case at any earlier stage.
@@ -47,10 +47,7 @@ public struct CaseResult: Sendable, Hashable, Codable {
 }
 
 /// An appeal that cannot be filed.
-public struct AppealError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong.
-    public let message: String
-    init(_ message: String) { self.message = message }
-    /// The message.
-    public var description: String { message }
+public struct AppealError: DomainRefusal, Sendable, Hashable {
+    public let text: LocalizedText
+    init(_ english: String, zh chinese: String) { text = LocalizedText(zh: chinese, en: english) }
 }

@@ -33,7 +33,7 @@ public struct RoundFacts: Sendable, Hashable {
     /// Today.
     public var today: CalendarDate
     /// Problems of the round's policy (`Policy.problems()`).
-    public var policyProblems: [String] = []
+    public var policyProblems: [LocalizedText] = []
     /// Applications found eligible.
     public var eligibleApplications = 0
     /// Cases without a full panel.
@@ -63,40 +63,57 @@ public enum RoundLifecycle {
     public static func advance(
         _ state: RoundState, to target: RoundState, kind: RoundKind = .review, facts: RoundFacts
     ) -> Result<RoundState, RoundTransitionRefused> {
-        guard state.next(in: kind) == target else {
-            let expected = state.next(in: kind).map { "the next step is \($0.rawValue)" } ?? "the round is complete"
-            return .failure(RoundTransitionRefused(from: state, to: target, reason: "steps go in order; \(expected)"))
+        func refuse(_ zh: String, _ en: String) -> Result<RoundState, RoundTransitionRefused> {
+            .failure(RoundTransitionRefused(from: state, to: target, reason: LocalizedText(zh: zh, en: en)))
+        }
+        guard let next = state.next(in: kind), next == target else {
+            guard let next = state.next(in: kind) else { return refuse("步骤须依次进行；本轮已全部完成", "steps go in order; the round is complete") }
+            return refuse("步骤须依次进行；下一步为 \(next.rawValue)", "steps go in order; the next step is \(next.rawValue)")
         }
         if kind == .exam, target == .finalized {
             return facts.undecidedCases == 0 && facts.eligibleApplications > 0
-                ? .success(target) : .failure(RoundTransitionRefused(from: state, to: target, reason: "no exam result is imported"))
+                ? .success(target) : refuse("尚未导入考试成绩", "no exam result is imported")
         }
-        if let reason = blocker(for: target, facts: facts) {
-            return .failure(RoundTransitionRefused(from: state, to: target, reason: reason))
-        }
+        if let reason = blocker(for: target, facts: facts) { return .failure(RoundTransitionRefused(from: state, to: target, reason: reason)) }
         return .success(target)
     }
 
-    private static func blocker(for target: RoundState, facts: RoundFacts) -> String? {
+    private static func blocker(for target: RoundState, facts: RoundFacts) -> LocalizedText? {
         switch target {
         case .open:
-            return facts.policyProblems.isEmpty ? nil : "the policy is not valid: " + facts.policyProblems.joined(separator: "; ")
+            guard !facts.policyProblems.isEmpty else { return nil }
+            return LocalizedText(
+                zh: "规则设置无效：" + facts.policyProblems.map(\.zh).joined(separator: "；"),
+                en: "the policy is not valid: " + facts.policyProblems.map(\.en).joined(separator: "; "))
         case .assigning:
-            return facts.eligibleApplications > 0 ? nil : "no application is eligible"
+            return facts.eligibleApplications > 0 ? nil : LocalizedText(zh: "没有符合条件的申请", en: "no application is eligible")
         case .scoring:
-            return facts.unstaffedCases == 0 ? nil : "\(facts.unstaffedCases) cases have no full panel yet"
+            return facts.unstaffedCases == 0
+                ? nil : LocalizedText(zh: "\(facts.unstaffedCases) 件申请尚未配齐评审专家", en: "\(facts.unstaffedCases) cases have no full panel yet")
         case .deliberation:
-            return facts.unscoredCases == 0 ? nil : "\(facts.unscoredCases) cases are still being scored"
+            return facts.unscoredCases == 0
+                ? nil : LocalizedText(zh: "\(facts.unscoredCases) 件申请仍在评分", en: "\(facts.unscoredCases) cases are still being scored")
         case .publicNotice:
-            return facts.undecidedCases == 0 ? nil : "\(facts.undecidedCases) cases have no decision yet"
+            return facts.undecidedCases == 0
+                ? nil : LocalizedText(zh: "\(facts.undecidedCases) 件申请尚无结论", en: "\(facts.undecidedCases) cases have no decision yet")
         case .appeals:
-            guard let ends = facts.noticeEnds else { return "the public notice has not been published" }
-            return facts.today > ends ? nil : "the public notice runs until the end of \(ends)"
+            guard let ends = facts.noticeEnds else { return LocalizedText(zh: "尚未发布公示", en: "the public notice has not been published") }
+            return facts.today > ends ? nil : LocalizedText(zh: "公示期至 \(ends) 结束", en: "the public notice runs until the end of \(ends)")
         case .finalized:
-            if let ends = facts.appealWindowEnds, facts.today <= ends { return "appeals may be filed until the end of \(ends)" }
-            if facts.openAppeals > 0 { return "\(facts.openAppeals) appeals are not decided" }
-            if facts.openObjections > 0 { return "\(facts.openObjections) objections are not handled" }
-            if facts.suspendedResults > 0 { return "\(facts.suspendedResults) suspended results await the committee's reconsideration" }
+            if let ends = facts.appealWindowEnds, facts.today <= ends {
+                return LocalizedText(zh: "复核申请可提交至 \(ends)", en: "appeals may be filed until the end of \(ends)")
+            }
+            if facts.openAppeals > 0 {
+                return LocalizedText(zh: "\(facts.openAppeals) 件复核尚未决定", en: "\(facts.openAppeals) appeals are not decided")
+            }
+            if facts.openObjections > 0 {
+                return LocalizedText(zh: "\(facts.openObjections) 件异议尚未处理", en: "\(facts.openObjections) objections are not handled")
+            }
+            if facts.suspendedResults > 0 {
+                return LocalizedText(
+                    zh: "\(facts.suspendedResults) 个暂缓的结果待评审委员会复议",
+                    en: "\(facts.suspendedResults) suspended results await the committee's reconsideration")
+            }
             return nil
         case .draft, .closedToApplications, .confirmed:
             return nil
@@ -105,13 +122,17 @@ public enum RoundLifecycle {
 }
 
 /// A refused step of a round, with what must happen first.
-public struct RoundTransitionRefused: Error, Sendable, Hashable, CustomStringConvertible {
+public struct RoundTransitionRefused: DomainRefusal, Sendable, Hashable {
     /// The state the round is in.
     public let from: RoundState
     /// The state asked for.
     public let to: RoundState
     /// What must happen first.
-    public let reason: String
+    public let reason: LocalizedText
     /// A message for the institution.
-    public var description: String { "cannot move the round from \(from.rawValue) to \(to.rawValue): \(reason)" }
+    public var text: LocalizedText {
+        LocalizedText(
+            zh: "无法将评审轮次从 \(from.rawValue) 推进到 \(to.rawValue)：\(reason.zh)",
+            en: "cannot move the round from \(from.rawValue) to \(to.rawValue): \(reason.en)")
+    }
 }

@@ -71,7 +71,7 @@ public struct WorkingCalendar: Sendable, Hashable, Codable {
     /// The `count`-th working day after `start` (start itself does not count); refuses a negative
     /// count and a day past 2200.
     public func workingDay(_ count: Int, after start: CalendarDate) throws(CalendarError) -> CalendarDate {
-        guard count >= 0 else { throw CalendarError("a count of working days cannot be negative, not \(count)") }
+        guard count >= 0 else { throw CalendarError("a count of working days cannot be negative, not \(count)", zh: "工作日数不能为负，而非 \(count)") }
         var date = start
         var remaining = count
         while remaining > 0 {
@@ -109,15 +109,18 @@ public struct HolidaySchedule: Sendable, Hashable, Codable {
     /// A schedule; refuses a day of another year, a moved working day that is not a Saturday or
     /// Sunday, and a day that is both off and worked.
     public init(year: Int, holidays: [CalendarDate], adjustedWorkdays: [CalendarDate]) throws(CalendarError) {
-        guard CalendarDate.supportedYears.contains(year) else { throw CalendarError("a schedule's year must be 1900 to 2200, not \(year)") }
+        guard CalendarDate.supportedYears.contains(year) else {
+            throw CalendarError("a schedule's year must be 1900 to 2200, not \(year)", zh: "安排的年份须为 1900 至 2200，而非 \(year)")
+        }
         if let stray = (holidays + adjustedWorkdays).first(where: { $0.year != year }) {
-            throw CalendarError("the \(year) schedule cannot hold \(stray), a day of another year")
+            throw CalendarError("the \(year) schedule cannot hold \(stray), a day of another year", zh: "\(year) 年的安排不能包含其他年份的日期 \(stray)")
         }
         if let weekday = adjustedWorkdays.first(where: { $0.isoWeekday <= 5 }) {
-            throw CalendarError("\(weekday) is a weekday; only a Saturday or Sunday can be made a working day")
+            throw CalendarError(
+                "\(weekday) is a weekday; only a Saturday or Sunday can be made a working day", zh: "\(weekday) 本是工作日；只有周六或周日可调为工作日")
         }
         if let both = Set(holidays).intersection(adjustedWorkdays).min() {
-            throw CalendarError("\(both) cannot be both a holiday and a working day")
+            throw CalendarError("\(both) cannot be both a holiday and a working day", zh: "\(both) 不能既是节假日又是工作日")
         }
         self.init(checkedYear: year, holidays: Array(Set(holidays)).sorted(), adjustedWorkdays: Array(Set(adjustedWorkdays)).sorted())
     }

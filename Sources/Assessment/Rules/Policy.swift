@@ -117,44 +117,54 @@ public struct Policy: Sendable, Hashable, Codable {
     /// Every rule broken, each saying what to change; empty when the policy is usable. A stored
     /// policy is checked again when read, so a value written before a bound existed fails its step
     /// with this message instead of reaching arithmetic.
-    public func problems() -> [String] {
-        var problems: [String] = []
+    public func problems() -> [LocalizedText] {
+        var problems: [LocalizedText] = []
+        func add(_ zh: String, _ en: String) { problems.append(LocalizedText(zh: zh, en: en)) }
         func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) {
-            if !range.contains(value) { problems.append("\(name) must be \(range.lowerBound) to \(range.upperBound), not \(value)") }
+            if !range.contains(value) {
+                add(
+                    "\(name) 须为 \(range.lowerBound) 至 \(range.upperBound)，而非 \(value)",
+                    "\(name) must be \(range.lowerBound) to \(range.upperBound), not \(value)")
+            }
         }
         func check(_ name: String, _ value: Double, _ range: ClosedRange<Double>) {
             if !value.isFinite || !range.contains(value) {
-                problems.append("\(name) must be between \(Int(range.lowerBound)) and \(Int(range.upperBound)), not \(value)")
+                let (low, high) = (Int(range.lowerBound), Int(range.upperBound))
+                add("\(name) 须在 \(low) 与 \(high) 之间，而非 \(value)", "\(name) must be between \(low) and \(high), not \(value)")
             }
         }
         check("committeeSize", committeeSize, Bounds.committeeSize)
-        if committeeSize % 2 == 0 { problems.append("committeeSize must be odd, not \(committeeSize)") }
+        if committeeSize % 2 == 0 { add("committeeSize 须为奇数，而非 \(committeeSize)", "committeeSize must be odd, not \(committeeSize)") }
         if !pilotCommittee, committeeSize < committeeKind.nationalMinimum {
-            problems.append(
-                "committeeSize \(committeeSize) is below the national minimum of \(committeeKind.nationalMinimum) for a \(committeeKind.rawValue) committee; set pilotCommittee for a pilot round"
+            let minimum = committeeKind.nationalMinimum
+            add(
+                "committeeSize \(committeeSize) 低于\(committeeKind == .series ? "系列" : "专业")评审委员会的全国最低人数 \(minimum)；试点轮次请设置 pilotCommittee",
+                "committeeSize \(committeeSize) is below the national minimum of \(minimum) for a \(committeeKind.rawValue) committee; set pilotCommittee for a pilot round"
             )
         }
         check("reviewersPerCase", reviewersPerCase, Bounds.reviewersPerCase)
         for (name, fraction) in [("quorum", quorum), ("passFraction", passFraction)]
         where !fraction.isProper || !Bounds.fractionDenominator.contains(fraction.denominator) {
-            problems.append("\(name) must be a fraction above 0 and at most 1 with a denominator of at most 100, not \(fraction)")
+            add(
+                "\(name) 须为大于 0、至多为 1、分母至多为 100 的分数，而非 \(fraction)",
+                "\(name) must be a fraction above 0 and at most 1 with a denominator of at most 100, not \(fraction)")
         }
         check("trimmedMeanFrom", trimmedMeanFrom, Bounds.trimmedMeanFrom)
         check("discrepancyTolerance", discrepancyTolerance, Bounds.discrepancyTolerance)
         check("closestScoresKept", closestScoresKept, Bounds.closestScoresKept)
         check("partPassMark", partPassMark, Bounds.partPassMark)
         if !Bounds.noticeWorkingDays.contains(noticeWorkingDays) {
-            problems.append("noticeWorkingDays must be 5 or 7, not \(noticeWorkingDays)")
+            add("noticeWorkingDays 须为 5 或 7，而非 \(noticeWorkingDays)", "noticeWorkingDays must be 5 or 7, not \(noticeWorkingDays)")
         }
         check("appealWindowDays", appealWindowDays, Bounds.appealWindowDays)
         check("minimumSkillsAge", minimumSkillsAge, Bounds.minimumSkillsAge)
         check("reviewerLoadCap", reviewerLoadCap, Bounds.reviewerLoadCap)
         let years = titleYears.values.flatMap(\.values) + Array(skillYears.values)
         if let bad = years.first(where: { !Bounds.minimumYears.contains($0) }) {
-            problems.append("minimum years must be 0 to 50, not \(bad)")
+            add("最低年限须为 0 至 50，而非 \(bad)", "minimum years must be 0 to 50, not \(bad)")
         }
         if let bad = skillYears.keys.first(where: { !(1...5).contains($0) }) {
-            problems.append("skillYears names levels 1 to 5, not \(bad)")
+            add("skillYears 的等级须为 1 至 5，而非 \(bad)", "skillYears names levels 1 to 5, not \(bad)")
         }
         return problems
     }

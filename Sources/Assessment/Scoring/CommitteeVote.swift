@@ -26,11 +26,15 @@ public struct CommitteeVote: Sendable, Hashable, Codable {
     /// committee's size before any sum, so no count can overflow it.
     public init(members: Int, yes: Int, no: Int, abstain: Int) throws(ScoringError) {
         guard Self.memberRange.contains(members) else {
-            throw ScoringError("a committee has \(Self.memberRange.lowerBound) to \(Self.memberRange.upperBound) members, not \(members)")
+            throw ScoringError(
+                "a committee has \(Self.memberRange.lowerBound) to \(Self.memberRange.upperBound) members, not \(members)",
+                zh: "评审委员会须有 \(Self.memberRange.lowerBound) 至 \(Self.memberRange.upperBound) 名委员，而非 \(members) 名")
         }
-        guard yes >= 0, no >= 0, abstain >= 0 else { throw ScoringError("vote counts cannot be negative") }
+        guard yes >= 0, no >= 0, abstain >= 0 else { throw ScoringError("vote counts cannot be negative", zh: "票数不能为负") }
         guard yes <= members, no <= members, abstain <= members, yes + no + abstain <= members else {
-            throw ScoringError("\(yes) yes, \(no) no and \(abstain) abstentions from a committee of \(members): more ballots than members")
+            throw ScoringError(
+                "\(yes) yes, \(no) no and \(abstain) abstentions from a committee of \(members): more ballots than members",
+                zh: "\(members) 名委员的评审委员会得到赞成 \(yes)、反对 \(no)、弃权 \(abstain) 票：票数多于委员人数")
         }
         (self.members, self.yes, self.no, self.abstain) = (members, yes, no, abstain)
     }

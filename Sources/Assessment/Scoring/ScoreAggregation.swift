@@ -11,9 +11,9 @@ public enum ScoreAggregation {
     /// Aggregates `scores`. `initialReviewers` is the panel's size before any extra reviewer, so
     /// that a spread found before the extra reviewer asks for one, and after it keeps the closest scores.
     public static func aggregate(_ scores: [Double], initialReviewers: Int, policy: Policy) throws(ScoringError) -> Outcome {
-        guard !scores.isEmpty else { throw ScoringError("a case needs at least one score to aggregate") }
+        guard !scores.isEmpty else { throw ScoringError("a case needs at least one score to aggregate", zh: "汇总至少需要一个评分") }
         if let bad = scores.first(where: { !(0...100).contains($0) || $0.isNaN }) {
-            throw ScoringError("scores run from 0 to 100; \(bad) is outside")
+            throw ScoringError("scores run from 0 to 100; \(bad) is outside", zh: "评分须在 0 至 100 之间；\(bad) 超出范围")
         }
         let sorted = scores.sorted()
         let spread = sorted.last! - sorted.first!
@@ -46,10 +46,7 @@ public enum ScoreAggregation {
 }
 
 /// Scores or votes that cannot be aggregated, with what to fix.
-public struct ScoringError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong.
-    public let message: String
-    init(_ message: String) { self.message = message }
-    /// The message.
-    public var description: String { message }
+public struct ScoringError: DomainRefusal, Sendable, Hashable {
+    public let text: LocalizedText
+    init(_ english: String, zh chinese: String) { text = LocalizedText(zh: chinese, en: english) }
 }

@@ -16,13 +16,15 @@ public enum SkillsPart: String, Sendable, Hashable, Codable, CaseIterable {
     public static func passes(level: SkillLevel, scores: [SkillsPart: Double], policy: Policy) throws(ScoringError) -> Bool {
         let required = Set(required(at: level))
         if let missing = required.subtracting(scores.keys).sorted(by: { $0.rawValue < $1.rawValue }).first {
-            throw ScoringError("level \(level.rawValue) needs a score for \(missing.rawValue)")
+            throw ScoringError("level \(level.rawValue) needs a score for \(missing.rawValue)", zh: "\(level.rawValue) 级须有 \(missing.rawValue) 的成绩")
         }
         if let extra = Set(scores.keys).subtracting(required).first {
-            throw ScoringError("level \(level.rawValue) has no \(extra.rawValue); comprehensive review is for levels 2 and 1 only")
+            throw ScoringError(
+                "level \(level.rawValue) has no \(extra.rawValue); comprehensive review is for levels 2 and 1 only",
+                zh: "\(level.rawValue) 级没有 \(extra.rawValue)；综合评审仅适用于二级和一级")
         }
         if let bad = scores.values.first(where: { !(0...100).contains($0) }) {
-            throw ScoringError("part scores run from 0 to 100; \(bad) is outside")
+            throw ScoringError("part scores run from 0 to 100; \(bad) is outside", zh: "各项成绩须在 0 至 100 之间；\(bad) 超出范围")
         }
         return scores.values.allSatisfy { $0 >= policy.partPassMark }
     }

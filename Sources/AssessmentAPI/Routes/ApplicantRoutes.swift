@@ -146,7 +146,7 @@ struct SignInBody: RequestBody, Documented {
     func validate() throws {
         // No hint in the refusal: a malformed document or password is as wrong as a wrong one.
         guard password.count <= 200, document.number.count <= 40, (document.issuingCountry?.count ?? 0) <= 3 else {
-            throw Problem(.unauthorized, "the document or the password is wrong")
+            throw Problem(.unauthorized, "the document or the password is wrong", zh: "证件或密码有误")
         }
     }
 

@@ -105,7 +105,7 @@ struct InstitutionBody: RequestBody, Documented {
         let profile = InstitutionProfile(
             name: name, kind: kind, agencyCode: agencyCode, provinceCode: provinceCode, sites: sites, series: Set(series ?? []),
             occupations: Set(occupations ?? []), creditCode: code)
-        if let problem = profile.problems().first { throw invalidField(problem.field, problem.message) }
+        if let problem = profile.problems().first { throw invalidField(problem.field, problem.message.en, zh: problem.message.zh) }
         return profile
     }
 

@@ -103,7 +103,7 @@ struct ReviewerBody: RequestBody, Documented {
         let profile = ExpertProfile(
             name: name, fields: Set(fields), specialty: specialty, grade: grade.flatMap(TitleGrade.init(rawValue:)), employer: employer,
             employerCode: code, termStart: start, termEnd: end, loadCap: loadCap ?? 20)
-        if let problem = profile.problems().first { throw invalidField(problem.field, problem.message) }
+        if let problem = profile.problems().first { throw invalidField(problem.field, problem.message.en, zh: problem.message.zh) }
         return profile
     }
 

@@ -284,7 +284,7 @@ struct HolidayScheduleBody: RequestBody, Documented {
             return try HolidaySchedule(
                 year: year, holidays: try dates(holidays, "holidays"), adjustedWorkdays: try dates(adjustedWorkdays, "adjustedWorkdays"))
         } catch let error as CalendarError {
-            throw invalidField(prefix + "holidays", error.message)
+            throw invalidField(prefix + "holidays", error.text.en, zh: error.text.zh)
         }
     }
 

@@ -41,11 +41,11 @@ extension Workflow {
     public func revokeCertificate(number: String, grounds: RevocationGrounds, reason: String) async throws {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...1000).contains(trimmed.count) else {
-            throw StoreError(.invalidInput, "give a reason of 1 to 1,000 characters", field: "reason")
+            throw StoreError(.invalidInput, "give a reason of 1 to 1,000 characters", zh: "请写明理由，1 至 1000 个字符", field: "reason")
         }
         try await transaction { connection in
             guard try await store.certificate(number: number, on: connection) != nil else {
-                throw StoreError(.notFound, "no certificate has the number \(number)")
+                throw StoreError(.notFound, "no certificate has the number \(number)", zh: "没有编号为\(number)的证书")
             }
             try await enqueue(
                 RevokeCertificate(number: number, reason: trimmed, grounds: grounds), once: .certificate(number), on: connection)

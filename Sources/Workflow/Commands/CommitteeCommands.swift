@@ -20,7 +20,7 @@ extension Workflow {
         try await transaction { connection in
             _ = try await ownRound(id, institution: institution, on: connection)
             guard let committee = try await store.committee(round: id, on: connection) else {
-                throw StoreError(.notFound, "round \(id) has no committee yet; draw it first")
+                throw StoreError(.notFound, "round \(id) has no committee yet; draw it first", zh: "评审轮次\(id)尚无评审委员会；请先抽取")
             }
             return committee
         }
@@ -38,6 +38,7 @@ extension Workflow {
             guard day >= round.startDate, day <= today else {
                 throw StoreError(
                     .invalidInput, "a meeting is held between the round's start (\(round.startDate)) and today (\(today)), not on \(day)",
+                    zh: "会议日期须在本轮开始日（\(round.startDate)）与今天（\(today)）之间，而非\(day)",
                     field: "heldOn")
             }
             return try await store.openMeeting(round, heldOn: day, present: present, recusals: recusals, on: connection)
@@ -72,7 +73,7 @@ extension Workflow {
         try await transaction { connection in
             let meeting = try await store.meeting(id, lock: true, on: connection)
             _ = try await ownRound(meeting.roundID, institution: institution, on: connection)
-            guard meeting.state == .voting else { throw StoreError(.wrongState, "the vote of meeting \(id) is closed already") }
+            guard meeting.state == .voting else { throw StoreError(.wrongState, "the vote of meeting \(id) is closed already", zh: "会议\(id)的表决已结束") }
             try await tally(meeting: id, actor: .institution(institution), on: connection)
         }
     }
@@ -85,7 +86,7 @@ extension Workflow {
 
     func ownRound(_ id: Int64, institution: String, lock: Bool = false, on connection: PostgresConnection) async throws -> RoundRecord {
         let round = try await store.round(id, lock: lock, on: connection)
-        guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
+        guard round.institutionID == institution else { throw StoreError.noRound(id) }
         return round
     }
 }

@@ -45,8 +45,12 @@ extension Workflow {
     public func closeApplicationsNow(round id: Int64, institution: String) async throws {
         try await transaction { connection in
             let round = try await store.round(id, lock: true, on: connection)
-            guard round.institutionID == institution else { throw StoreError(.forbidden, "round \(id) belongs to another institution") }
-            guard round.state == .open else { throw StoreError(.wrongState, "round \(id) is \(round.state.rawValue), not open") }
+            guard round.institutionID == institution else {
+                throw StoreError(.forbidden, "round \(id) belongs to another institution", zh: "评审轮次\(id)属于其他机构")
+            }
+            guard round.state == .open else {
+                throw StoreError(.wrongState, "round \(id) is \(round.state.rawValue), not open", zh: "评审轮次\(id)当前为\(round.state.rawValue)，未在受理中")
+            }
             try await enqueue(CloseApplications(round: id), once: .round(id), step: "early", on: connection)
         }
     }
@@ -57,18 +61,20 @@ extension Workflow {
             let round = try await requireOwnRound(application: application, institution: institution, on: connection)
             let record = try await store.application(application, lock: true, on: connection)
             guard case .skill(_, let level, _) = record.target, round.state == .scoring else {
-                throw StoreError(.wrongState, "part scores are recorded for skills candidates while their round is scoring")
+                throw StoreError(
+                    .wrongState, "part scores are recorded for skills candidates while their round is scoring", zh: "技能考生的各项成绩须在本轮评分阶段录入")
             }
             guard record.state == .eligible else {
                 throw StoreError(
                     record.state == .decided ? .duplicate : .wrongState,
-                    "application \(application) is \(record.state.rawValue); part scores go to eligible candidates once")
+                    "application \(application) is \(record.state.rawValue); part scores go to eligible candidates once",
+                    zh: "申请\(application)当前为\(record.state.rawValue)；各项成绩只为符合条件的考生录入一次")
             }
             let passed: Bool
             do throws(ScoringError) {
                 passed = try SkillsPart.passes(level: level, scores: parts, policy: round.policy)
             } catch {
-                throw StoreError(.invalidInput, error.message, field: "parts")
+                throw StoreError(.invalidInput, error, field: "parts")
             }
             let mean = parts.values.reduce(0, +) / Double(max(1, parts.count))
             _ = try await store.moveApplications([application], from: .eligible, to: .decided, score: mean, passed: passed, on: connection)
@@ -83,7 +89,7 @@ extension Workflow {
     private func requireOwnRound(application: Int64, institution: String, on connection: PostgresConnection) async throws -> RoundRecord {
         let round = try await store.round(try await store.application(application, on: connection).roundID, on: connection)
         guard round.institutionID == institution else {
-            throw StoreError(.forbidden, "application \(application) belongs to another institution's round")
+            throw StoreError(.forbidden, "application \(application) belongs to another institution's round", zh: "申请\(application)属于其他机构的评审轮次")
         }
         return round
     }

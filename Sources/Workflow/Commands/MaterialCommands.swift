@@ -98,6 +98,6 @@ extension Workflow {
             case .applicant(let id): record.applicantID == id
             case .institution(let id): try await store.round(record.roundID, on: connection).institutionID == id
             }
-        guard allowed else { throw StoreError(.notFound, "no application has the id \(application)") }
+        guard allowed else { throw StoreError.noApplication(application) }
     }
 }

@@ -27,7 +27,7 @@ extension Workflow {
                 let assignment = try await store.assignments(of: application, on: connection)
                     .last(where: { $0.reviewer == reviewer && $0.state == .assigned })
             else {
-                throw StoreError(.forbidden, "application \(application) has no open assignment of this reviewer")
+                throw StoreError(.forbidden, "application \(application) has no open assignment of this reviewer", zh: "申请\(application)没有分配给您的待评任务")
             }
             try await AuditLog.append(
                 actor: .reviewer(reviewer), action: "declare conflict", subject: .application(application),

@@ -42,7 +42,7 @@ struct SignIn: Sendable {
             await PasswordHash.burn(password, rounds: workflow.passwordRounds)
             matches = false
         }
-        guard let row, matches else { throw StoreError(.unauthenticated, "the document or the password is wrong") }
+        guard let row, matches else { throw StoreError(.unauthenticated, "the document or the password is wrong", zh: "证件或密码有误") }
         try await workflow.client.withConnection { connection in
             try await store.clearSignInFailures(attempt: attempt, key: key, address: address, on: connection)
         }
@@ -58,13 +58,18 @@ struct SignIn: Sendable {
                 key: key, address: address, window: Self.window,
                 slowWindow: Self.slowWindow, on: connection)
             if counts.accountFromAddress >= Self.perAccountAndClient {
-                return .failure(Self.tooMany("too many failed sign-ins for this account from your address", retryAfter: Self.window))
+                return .failure(
+                    Self.tooMany(
+                        LocalizedText(zh: "此账户从您的地址登录失败次数过多", en: "too many failed sign-ins for this account from your address"),
+                        retryAfter: Self.window))
             }
             if counts.account >= Self.perAccount {
-                return .failure(Self.tooMany("too many failed sign-ins for this account", retryAfter: Self.slowWindow))
+                return .failure(
+                    Self.tooMany(LocalizedText(zh: "此账户登录失败次数过多", en: "too many failed sign-ins for this account"), retryAfter: Self.slowWindow))
             }
             if counts.address >= Self.perClient {
-                return .failure(Self.tooMany("too many failed sign-ins from your address", retryAfter: Self.window))
+                return .failure(
+                    Self.tooMany(LocalizedText(zh: "您的地址登录失败次数过多", en: "too many failed sign-ins from your address"), retryAfter: Self.window))
             }
             return .success(try await store.recordSignInAttempt(key: key, address: address, on: connection))
         }
@@ -72,7 +77,10 @@ struct SignIn: Sendable {
     }
 
     /// A 429 that says when to try again: a window's length at most, since failures age out of it.
-    static func tooMany(_ what: String, retryAfter: Duration) -> StoreError {
-        StoreError(.tooMany, "\(what); try again in \(retryAfter.components.seconds / 60) minutes at the latest", retryAfter: retryAfter)
+    static func tooMany(_ what: LocalizedText, retryAfter: Duration) -> StoreError {
+        let minutes = retryAfter.components.seconds / 60
+        return StoreError(
+            .tooMany, "\(what.en); try again in \(minutes) minutes at the latest", zh: "\(what.zh)；请最迟 \(minutes) 分钟后再试",
+            retryAfter: retryAfter)
     }
 }

@@ -21,7 +21,7 @@ extension Workflow {
     public func application(_ id: Int64, of applicant: Int64) async throws -> ApplicationRecord {
         try await transaction { connection in
             let record = try await store.application(id, on: connection)
-            guard record.applicantID == applicant else { throw StoreError(.notFound, "no application has the id \(id)") }
+            guard record.applicantID == applicant else { throw StoreError.noApplication(id) }
             return record
         }
     }

@@ -23,7 +23,7 @@ extension Workflow {
     /// A round's applications by stage, only for the institution that runs it.
     public func progress(round id: Int64, institution: String) async throws -> (state: RoundState, counts: [ApplicationState: Int]) {
         let (round, counts) = try await progress(round: id)
-        guard round.institutionID == institution else { throw StoreError(.notFound, "no round has the id \(id)") }
+        guard round.institutionID == institution else { throw StoreError.noRound(id) }
         return (round.state, counts)
     }
 

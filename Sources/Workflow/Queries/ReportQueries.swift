@@ -16,7 +16,7 @@ extension Workflow {
         try await transaction { connection in
             let round = try await store.round(id, on: connection)
             guard round.noticePublishedOn != nil, round.noticeEnds != nil else {
-                throw StoreError(.notFound, "round \(id) has published no notice yet")
+                throw StoreError(.notFound, "round \(id) has published no notice yet", zh: "评审轮次\(id)尚未发布公示")
             }
             return (round, try await store.noticeEntries(round: id, after: after, limit: limit, on: connection))
         }
@@ -36,7 +36,9 @@ extension Workflow {
         try await transaction { connection in
             let round = try await readableRound(id, by: reader, on: connection)
             guard round.state == .confirmed else {
-                throw StoreError(.wrongState, "round \(id) is \(round.state.rawValue); its results are exported once the bureau confirmed them")
+                throw StoreError(
+                    .wrongState, "round \(id) is \(round.state.rawValue); its results are exported once the bureau confirmed them",
+                    zh: "评审轮次\(id)当前为\(round.state.rawValue)；结果须经人社部门确认后方可导出")
             }
             let full: Bool
             let actor: Actor
@@ -56,7 +58,7 @@ extension Workflow {
     private func readableRound(_ id: Int64, by reader: ReportReader, on connection: PostgresConnection) async throws -> RoundRecord {
         let round = try await store.round(id, on: connection)
         if case .institution(let institution) = reader, round.institutionID != institution {
-            throw StoreError(.notFound, "no round has the id \(id)")
+            throw StoreError.noRound(id)
         }
         return round
     }
