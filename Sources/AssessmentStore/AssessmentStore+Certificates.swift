@@ -71,6 +71,11 @@ extension AssessmentStore {
             INSERT INTO certificates (number, application_id, content, signature, key_id)
             VALUES (\(number), \(application), \(try Self.json(content))::jsonb, \(ByteBuffer(bytes: signature)), \(signer.keyID))
             """, logger: logger)
+        // What is issued is held: the holder's record shows it, and later applications build on it.
+        // A rehearsal's certificate qualifies nobody, so it changes no record.
+        if !rehearsal {
+            try await amendProfile(of: record.applicantID, on: connection) { $0.hold(record.target, obtained: issuedOn, certificateNumber: number) }
+        }
         try await Outbox.owe(
             .certificateIssued, about: .certificate(number), to: .applicant(record.applicantID),
             payload: ["number": number], on: connection, logger: logger)
@@ -133,6 +138,7 @@ extension AssessmentStore {
             WHERE number = \(number)
             """, logger: logger)
         let applicant = try await self.application(application, on: connection).applicantID
+        try await amendProfile(of: applicant, on: connection) { $0.relinquish(certificateNumber: number) }
         if grounds == .fraud {
             let until: CalendarDate
             do { until = try TitleBar.lastDay(revokedOn: try .column(today)) } catch { throw StoreError(.invalidStoredData, "\(error)") }
@@ -185,5 +191,17 @@ extension AssessmentStore {
             keys.append((id, Array(key.readableBytesView)))
         }
         return keys
+    }
+}
+
+extension AssessmentStore {
+    /// Changes an applicant's record under its row lock, so that a correction the applicant makes
+    /// at the same moment is not lost.
+    func amendProfile(of applicant: Int64, on connection: PostgresConnection, _ change: (inout Applicant) -> Void) async throws {
+        guard let stored = try await first("SELECT profile::text FROM applicants WHERE id = \(applicant) FOR UPDATE", as: String.self, on: connection)
+        else { throw StoreError(.notFound, "no applicant has the id \(applicant)", zh: "没有编号为\(applicant)的申请人") }
+        var profile = try Self.decode(Applicant.self, stored)
+        change(&profile)
+        try await connection.query("UPDATE applicants SET profile = \(try Self.json(profile))::jsonb WHERE id = \(applicant)", logger: logger)
     }
 }

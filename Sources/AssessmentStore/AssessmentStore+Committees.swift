@@ -79,15 +79,20 @@ public struct BallotSheetRecord: Sendable {
 
 extension AssessmentStore {
     /// Draws a title round's committee from the experts of its series serving today in the
-    /// institution's pool, with the policy's size; records the seed and the pool. Refuses a second
+    /// institution's pool who hold the highest grade its cases apply for, with the policy's size; records the seed and the pool. Refuses a second
     /// draw and a pool too small.
     public func drawCommittee(_ round: RoundRecord, seed: Int64, on connection: PostgresConnection) async throws -> CommitteeDraw {
         guard round.track == .title else {
             throw StoreError(.wrongState, "round \(round.id) certifies skills; committees decide titles", zh: "评审轮次\(round.id)为技能等级认定；评审委员会只评职称")
         }
+        // Experts judge at or below the grade they hold: a member holds at least the highest grade
+        // the round's cases apply for (an expert filed before grades were kept is not excluded).
         let pool = try await connection.query(
             """
-            SELECT id FROM reviewers WHERE institution_id = \(round.institutionID) AND \(round.field) = ANY(fields) AND \(unescaped: Self.serving)
+            SELECT id FROM reviewers
+            WHERE institution_id = \(round.institutionID) AND \(round.field) = ANY(fields) AND \(unescaped: Self.serving)
+              AND (grade IS NULL OR grade >= (SELECT coalesce(max((target->'title'->>'grade')::int), 0) FROM applications
+                                              WHERE round_id = \(round.id) AND state NOT IN ('submitted', 'returned', 'ineligible')))
             """, logger: logger
         ).decode(String.self).reduce(into: Set<ReviewerID>()) { $0.insert(ReviewerID($1)) }
         let draw: CommitteeDraw

@@ -83,6 +83,25 @@ struct ExamAPITests {
                     try await api.client.scalar(
                         "SELECT count(*)::int FROM certificates c JOIN applications p ON p.id = c.application_id WHERE p.round_id = \(round)") == 2
                 }
+                // What is issued is held: the holder's record shows it, with its number, until it is revoked.
+                let number = try #require(
+                    try await api.client.text(
+                        """
+                        SELECT c.number FROM certificates c JOIN applications p ON p.id = c.application_id
+                        WHERE p.round_id = \(round) AND p.applicant_id = \(applicants[0])
+                        """))
+                let held = try await api.request(.GET, "/v1/applicants/me", token: candidate)
+                let titles = try #require((held.json["record"] as? [String: Any])?["titles"] as? [[String: Any]], "\(held.body)")
+                #expect(
+                    titles.count == 1 && titles[0]["series"] as? String == "economics" && titles[0]["grade"] as? Int == 2
+                        && titles[0]["certificateNumber"] as? String == number, "\(held.body)")
+                let revoked = try await api.request(
+                    .POST, "/v1/certificates/\(number)/revoke", token: bureau, json: #"{"reason": "issued in error", "grounds": "error"}"#)
+                #expect(revoked.status == 202, "\(revoked.body)")
+                try await eventually("the revoked title leaves the record") {
+                    let record = try await api.request(.GET, "/v1/applicants/me", token: candidate).json["record"] as? [String: Any]
+                    return (record?["titles"] as? [Any])?.isEmpty ?? true
+                }
             }
             let titles = try await api.client.text(
                 """

@@ -100,6 +100,27 @@ public struct Applicant: Sendable, Hashable, Codable {
         self.workHistory = workHistory
     }
 
+    /// The record once a certificate for `target` is issued: the title or level is held from
+    /// `obtained` under that number, replacing what was declared for the same grade or level.
+    public mutating func hold(_ target: ApplicationTarget, obtained: CalendarDate, certificateNumber: String) {
+        switch target {
+        case .title(let series, let grade, _):
+            titles.removeAll { $0.series == series && $0.grade == grade }
+            titles.append(HeldTitle(series: series, grade: grade, obtained: obtained, certificateNumber: certificateNumber))
+            titles = Array(titles.suffix(Limits.titles.upperBound))
+        case .skill(let occupation, let level, _):
+            skillLevels.removeAll { $0.occupation == occupation && $0.level == level }
+            skillLevels.append(HeldSkillLevel(occupation: occupation, level: level, obtained: obtained, certificateNumber: certificateNumber))
+            skillLevels = Array(skillLevels.suffix(Limits.skillLevels.upperBound))
+        }
+    }
+
+    /// The record once the certificate numbered `certificateNumber` is revoked: it holds nothing by it.
+    public mutating func relinquish(certificateNumber: String) {
+        titles.removeAll { $0.certificateNumber == certificateNumber }
+        skillLevels.removeAll { $0.certificateNumber == certificateNumber }
+    }
+
     private enum CodingKeys: String, CodingKey {
         case birthDate, education, isRetired, barredUntil, titles, skillLevels, workHistory
     }
