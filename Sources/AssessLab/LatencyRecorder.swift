@@ -49,9 +49,15 @@ struct RecordingNoOpHandler: JobHandler {
 
 /// Prints a benchmark's figures, and with `--json` one JSON object as the last line.
 func report(_ title: String, _ figures: KeyValuePairs<String, Double>, json: Bool) {
+    report(title, figures.map { ($0.key, $0.value) }, json: json)
+}
+
+/// `report` for figures gathered as the run went.
+func report(_ title: String, _ figures: [(key: String, value: Double)], json: Bool) {
     print(title)
+    let width = max(16, figures.map(\.key.count).max() ?? 0)
     for (key, value) in figures {
-        print("  \(key.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(format: "%.2f", value))")
+        print("  \(key.padding(toLength: width, withPad: " ", startingAt: 0)) \(String(format: "%.2f", value))")
     }
     if json {
         let body = figures.map { "\"\($0.key)\": \(String(format: "%.3f", $0.value))" }.joined(separator: ", ")

@@ -47,11 +47,22 @@ struct RoundBench: AsyncParsableCommand {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 let started = ContinuousClock.now
-                let round = try await bench.play(workflow, client: client)
-                try await bench.sealAuditLog(client, logger: logger)
+                var phases = PhaseClock()
+                let round: Int64
+                let audit: AuditLog.Verification
+                do {
+                    round = try await bench.play(workflow, client: client, phases: &phases)
+                    try await bench.sealAuditLog(client, logger: logger)
+                    phases.lap("seal the audit log")
+                    audit = try await client.withConnection { try await AuditLog.verify(on: $0, logger: logger) }
+                } catch {
+                    // The pools would run on forever, and the refusal would never be told.
+                    await group.triggerGracefulShutdown()
+                    throw error
+                }
                 let seconds = ((ContinuousClock.now - started) / .seconds(1))
-                let audit = try await client.withConnection { try await AuditLog.verify(on: $0, logger: logger) }
                 guard audit.firstBrokenEntry == nil, audit.pending == 0 else {
+                    await group.triggerGracefulShutdown()
                     throw ValidationError("the audit chain does not hold after the round: \(audit)")
                 }
                 await group.triggerGracefulShutdown()
@@ -62,16 +73,19 @@ struct RoundBench: AsyncParsableCommand {
                     """
                     bench round: round \(round), \(bench.applications) title applications, panels of 3 from a pool of \
                     \(bench.reviewerCount), every score and ballot sheet (a committee of 25) sent by \(bench.clients) simulated clients; 1 s per day; \
-                    \(audit.entries) audit entries sealed and verified
-                    """, ["seconds": seconds, "jobs": Double(jobCount), "certificates": Double(certificateCount)], json: bench.json)
+                    \(audit.entries) audit entries sealed and verified; seconds by phase follow the totals
+                    """,
+                    [("seconds", seconds), ("jobs", Double(jobCount)), ("certificates", Double(certificateCount))] + phases.laps,
+                    json: bench.json)
             }
         }
     }
 
-    var reviewerCount: Int { applications * 3 / 30 + 10 }
+    /// Enough for panels of 3 at a load of 30, and never fewer than a committee of 25 needs.
+    var reviewerCount: Int { max(applications * 3 / 30 + 10, 30) }
 
     /// Registers, applies, scores, votes and confirms as the people would; returns the round.
-    func play(_ workflow: Workflow, client: PostgresClient) async throws -> Int64 {
+    func play(_ workflow: Workflow, client: PostgresClient, phases: inout PhaseClock) async throws -> Int64 {
         try await workflow.addInstitution(id: "bench", name: "Bench institution")
         for index in 0..<reviewerCount {
             try await workflow.addReviewer(
@@ -81,6 +95,8 @@ struct RoundBench: AsyncParsableCommand {
                 name: "Reviewer \(index)", institution: "bench")
         }
         let base = CalendarDate(year: 1980, month: 1, day: 1)!
+        // The entry grade needs a year of work in the field.
+        let workInField = Applicant.Employment(employer: "Shanghai Talent Service Centre", start: CalendarDate(year: 2020, month: 3, day: 1)!)
         let applicants = try await concurrently(Array(0..<applications), width: clients) { index -> Int64 in
             let born = try base.adding(days: index / 900)
             let digits = String(format: "310101%04d%02d%02d%03d", born.year, born.month, born.day, index % 900)
@@ -89,8 +105,10 @@ struct RoundBench: AsyncParsableCommand {
                 declaredBirthDate: born)
             return try await workflow.registerApplicant(
                 ApplicantRegistration(
-                    name: "Applicant \(index)", document: document, employer: nil, profile: Applicant(birthDate: born, education: .bachelor)))
+                    name: "Applicant \(index)", document: document, employer: nil,
+                    profile: Applicant(birthDate: born, education: .bachelor, workHistory: [workInField])))
         }
+        phases.lap("reviewers and registrations")
         var policy = Policy()
         policy.appealWindowDays = 3
         let round = try await workflow.openRound(
@@ -100,13 +118,16 @@ struct RoundBench: AsyncParsableCommand {
         let target = ApplicationTarget.title(series: "cultural_relics_museums", grade: .assistant, specialty: nil)
         _ = try await concurrently(applicants, width: clients) { try await workflow.apply(round: round, applicant: $0, target: target) }
         try await workflow.closeApplicationsNow(round: round, institution: "bench")
+        phases.lap("apply")
         try await waitFor(client, "SELECT count(*)::int FROM rounds WHERE id = \(round) AND state = 'scoring'")
+        phases.lap("eligibility and panels")
         var assignments: [(Int64, String)] = []
         for try await row in try await client.query("SELECT application_id, reviewer_id FROM assignments").decode((Int64, String).self) {
             assignments.append(row)
         }
         _ = try await concurrently(assignments, width: clients) { try await workflow.submitScore(reviewer: $0.1, application: $0.0, score: 80) }
         try await waitFor(client, "SELECT (count(*) = 0)::int FROM applications WHERE state <> 'scored'")
+        phases.lap("scores")
         // The committee of 25 meets on up to 2,000 cases at a time; each member casts one sheet.
         let members = try await workflow.drawCommittee(round: round, institution: "bench", seed: 42).members
         while true {
@@ -122,9 +143,12 @@ struct RoundBench: AsyncParsableCommand {
                 try await workflow.castBallotSheet(meeting: meeting, member: member.rawValue, choices: choices)
             }
         }
+        phases.lap("committee ballots")
         try await waitFor(client, "SELECT count(*)::int FROM round_confirmations WHERE round_id = \(round)")
+        phases.lap("tally, notice and appeal window")
         try await workflow.confirmRound(round, by: "bench")
         try await waitFor(client, "SELECT (count(*) = \(applications))::int FROM certificates")
+        phases.lap("certificates")
         return round
     }
 
@@ -144,5 +168,19 @@ struct RoundBench: AsyncParsableCommand {
             for try await done in try await client.query(query).decode(Int.self) where done == 1 { return }
             try await Task.sleep(for: .milliseconds(100))
         }
+    }
+}
+
+/// Seconds spent in each phase of a run, each measured from the end of the one before.
+struct PhaseClock {
+    private var last = ContinuousClock.now
+    private(set) var laps: [(key: String, value: Double)] = []
+
+    mutating func lap(_ name: String) {
+        let now = ContinuousClock.now
+        laps.append(("phase: " + name, (now - last) / .seconds(1)))
+        last = now
+        // Progress on stderr, so that the figures stay the last lines of stdout.
+        FileHandle.standardError.write(Data("bench round: \(name) done\n".utf8))
     }
 }

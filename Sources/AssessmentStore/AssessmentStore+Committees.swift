@@ -302,15 +302,16 @@ extension AssessmentStore {
             throw StoreError(.invalidStoredData, "meeting \(id) has no committee")
         }
         let counts = try await connection.query(
-            "SELECT application_id, cardinality(recused), yes, no FROM meeting_cases WHERE meeting_id = \(id) ORDER BY application_id",
+            "SELECT application_id, stage, cardinality(recused), yes, no FROM meeting_cases WHERE meeting_id = \(id) ORDER BY application_id",
             logger: logger
-        ).decode((Int64, Int, Int, Int).self).reduce(into: [(Int64, Int, Int, Int)]()) { $0.append($1) }
-        var votes: [(application: Int64, vote: CommitteeVote)] = []
-        for (application, recused, yes, no) in counts {
+        ).decode((Int64, Int16, Int, Int, Int).self).reduce(into: [(Int64, Int16, Int, Int, Int)]()) { $0.append($1) }
+        var votes: [(application: Int64, stage: VoteStage, vote: CommitteeVote)] = []
+        for (application, storedStage, recused, yes, no) in counts {
+            let stage = try Self.stored(VoteStage.self, storedStage, "meeting \(id)'s case stage")
             do {
                 let vote = try CommitteeMeeting.vote(
                     committeeSize: committee.members.count, entitled: meeting.present.count - recused, yes: yes, no: no)
-                votes.append((application, vote))
+                votes.append((application, stage, vote))
             } catch {
                 throw StoreError(.invalidStoredData, "meeting \(id)'s counts on application \(application): \(error.message)")
             }
@@ -324,7 +325,7 @@ extension AssessmentStore {
             FROM unnest(\(votes.map(\.application))::int8[], \(votes.map(\.vote.abstain))::int8[]) AS c(application_id, abstain)
             WHERE m.meeting_id = \(id) AND m.application_id = c.application_id
             """, logger: logger)
-        for (application, vote) in votes { try await recordVote(vote, application: application, actor: .committee, on: connection) }
+        try await recordVotes(votes, on: connection)
         try await AuditLog.append(
             actor: actor, action: "close committee vote", subject: .round(meeting.roundID),
             detail: ["meeting": "\(id)", "sheets": "\(meeting.sheetsCast)"], on: connection, logger: logger)

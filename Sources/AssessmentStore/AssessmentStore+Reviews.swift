@@ -208,27 +208,38 @@ extension AssessmentStore {
             """, on: connection) == 1
     }
 
-    /// Records a committee's ballot counts on a scored title case.
-    public func recordVote(_ vote: CommitteeVote, application: Int64, actor: Actor, on connection: PostgresConnection) async throws {
-        let record = try await self.application(application, on: connection)
-        guard let stage = VoteStage.awaited(by: record.state, appeal: record.appeal) else {
-            throw StoreError(
-                .wrongState, "application \(application) is \(record.state.rawValue); votes follow scoring, an appeal's re-scoring or a suspension",
-                zh: "申请\(application)当前状态为\(record.state.rawValue)；表决须在评分、复核重评或暂缓之后")
-        }
-        let inserted = try await count(
+    /// Records the committee's ballot counts on the cases of a closed meeting, each at the stage
+    /// it was put on the agenda for, in three statements however many cases. Refuses them all if a
+    /// case no longer awaits that vote (it moved on meanwhile) or was voted on already.
+    func recordVotes(_ votes: [(application: Int64, stage: VoteStage, vote: CommitteeVote)], on connection: PostgresConnection) async throws {
+        guard !votes.isEmpty else { return }
+        let recorded = try await connection.query(
             """
-            WITH i AS (INSERT INTO votes (application_id, stage, members, yes, no, abstain)
-                       VALUES (\(application), \(stage.rawValue), \(vote.members), \(vote.yes), \(vote.no), \(vote.abstain))
-                       ON CONFLICT DO NOTHING RETURNING 1)
-            SELECT count(*)::int FROM i
-            """, on: connection)
-        guard inserted == 1 else {
-            throw StoreError(.duplicate, "the committee already voted on application \(application)", zh: "评审委员会已对申请\(application)表决")
+            INSERT INTO votes (application_id, stage, members, yes, no, abstain)
+            SELECT c.a, c.s, c.m, c.y, c.n, c.x
+            FROM unnest(\(votes.map(\.application))::int8[], \(votes.map(\.stage.rawValue))::int2[], \(votes.map(\.vote.members))::int4[],
+                        \(votes.map(\.vote.yes))::int4[], \(votes.map(\.vote.no))::int4[], \(votes.map(\.vote.abstain))::int4[])
+                 AS c(a, s, m, y, n, x)
+            JOIN applications p ON p.id = c.a LEFT JOIN appeals x ON x.application_id = p.id
+            WHERE c.s = \(unescaped: VoteStage.awaitedSQL)
+              AND (p.state IN ('scored', 'suspended') OR (p.state = 'decided' AND x.state = 'rescored'))
+            ON CONFLICT DO NOTHING
+            RETURNING application_id
+            """, logger: logger
+        ).decode(Int64.self).reduce(into: Set<Int64>()) { $0.insert($1) }
+        if let missed = votes.map(\.application).first(where: { !recorded.contains($0) }) {
+            throw StoreError(
+                .wrongState, "application \(missed) no longer awaits this vote of the committee, or was voted on already",
+                zh: "申请\(missed)已不再等待本次表决，或已表决")
+        }
+        let actions = votes.map { $0.stage == .original ? "vote" : "\($0.stage.name) vote" }
+        let details = try votes.map {
+            String(
+                decoding: try JSONEncoder.sorted.encode(["yes": "\($0.vote.yes)", "no": "\($0.vote.no)", "abstain": "\($0.vote.abstain)"]),
+                as: UTF8.self)
         }
         try await AuditLog.append(
-            actor: actor, action: stage == .original ? "vote" : "\(stage.name) vote", subject: .application(application),
-            detail: ["yes": "\(vote.yes)", "no": "\(vote.no)", "abstain": "\(vote.abstain)"],
+            actor: .committee, actions: actions, subjects: votes.map { .application($0.application) }, details: details,
             on: connection, logger: logger)
     }
 

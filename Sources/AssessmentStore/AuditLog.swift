@@ -23,6 +23,19 @@ public enum AuditLog {
             """, logger: logger)
     }
 
+    /// Appends one entry per subject, each with its action and detail (sorted JSON), in one statement.
+    static func append(
+        actor: Actor, actions: [String], subjects: [Subject], details: [String], on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO audit_pending (actor, action, subject, detail)
+            SELECT \(actor.description), e.action, e.subject, e.detail::jsonb
+            FROM unnest(\(actions)::text[], \(subjects.map(\.description))::text[], \(details)::text[]) WITH ORDINALITY AS e(action, subject, detail, n)
+            ORDER BY e.n
+            """, logger: logger)
+    }
+
     /// Chains up to `batch` entries of finished transactions onto the log, in one transaction of
     /// its own; returns how many it sealed. Entries of transactions still running wait for a later seal.
     @discardableResult

@@ -225,6 +225,21 @@ struct CommandTests {
         }
     }
 
+    @Test("assess bench round plays a whole small round to its certificates and says where the time went, phase by phase")
+    func benchRound() async throws {
+        try await TestDatabase.with { client, database in
+            let result = try await run(["bench", "round", "--applications", "30", "--json"], database)
+            #expect(result.code == 0, "\(result.output)")
+            let last = result.output.split(separator: "\n").last.map(String.init) ?? ""
+            let figures = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Double] ?? [:]
+            #expect(figures["certificates"] == 30, "every applicant passed and holds a certificate: \(last)")
+            let phases = figures.filter { $0.key.hasPrefix("phase: ") }
+            #expect(phases.keys.contains("phase: committee ballots") && phases.count == 8, "\(last)")
+            #expect(abs(phases.values.reduce(0, +) - (figures["seconds"] ?? 0)) < 1, "the phases account for the whole run: \(last)")
+            #expect(try await client.scalar("SELECT count(*)::int FROM ballot_sheets") == 25, "one meeting, every member's sheet")
+        }
+    }
+
     @Test("assess bench latency: the warm-up runs its jobs but is printed apart, not counted; the last line is the JSON figures")
     func benchLatency() async throws {
         try await TestDatabase.with { client, database in

@@ -79,9 +79,8 @@ extension Workflow {
     }
 
     private func tally(meeting id: Int64, actor: Actor, on connection: PostgresConnection) async throws {
-        for application in try await store.closeMeeting(id, actor: actor, on: connection) {
-            try await enqueue(TallyVote(application: application), on: connection)
-        }
+        guard !(try await store.closeMeeting(id, actor: actor, on: connection)).isEmpty else { return }
+        try await enqueue(TallyVote(meeting: id), on: connection)
     }
 
     func ownRound(_ id: Int64, institution: String, lock: Bool = false, on connection: PostgresConnection) async throws -> RoundRecord {
