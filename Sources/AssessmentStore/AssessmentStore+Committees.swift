@@ -147,7 +147,7 @@ extension AssessmentStore {
             FROM applications p JOIN applicants a ON a.id = p.applicant_id
             LEFT JOIN appeals x ON x.application_id = p.id
             WHERE p.round_id = \(round.id)
-              AND (p.state IN ('scored', 'suspended') OR (p.state = 'decided' AND x.state = 'rescored'))
+              AND \(unescaped: VoteStage.awaitsVoteSQL)
               AND NOT EXISTS (SELECT 1 FROM votes v WHERE v.application_id = p.id AND v.stage = \(unescaped: VoteStage.awaitedSQL))
               AND NOT EXISTS (SELECT 1 FROM meeting_cases m WHERE m.application_id = p.id AND m.voting)
             ORDER BY p.id LIMIT \(CommitteeMeeting.caseLimit)

@@ -40,6 +40,8 @@ public enum VoteStage: Int16, Sendable, Codable, CaseIterable {
 
     /// `awaited(by:appeal:)` in SQL, over an application `p` and its appeal `x`.
     static let awaitedSQL = "CASE p.state WHEN 'scored' THEN 0 WHEN 'suspended' THEN 2 ELSE 1 END"
+    /// Whether `p` awaits a vote at all, in SQL.
+    static let awaitsVoteSQL = "(p.state IN ('scored', 'suspended') OR (p.state = 'decided' AND x.state = 'rescored'))"
 }
 
 /// A reviewer's assignment to a case.
@@ -183,7 +185,7 @@ extension AssessmentStore {
             SELECT count(*)::int FROM assignments
             WHERE application_id = \(application) AND stage = \(stageValue) AND state = 'assigned'
             """, on: connection)
-        return (ReviewStage(rawValue: stageValue)!, waiting == 0)
+        return (try Self.stored(ReviewStage.self, stageValue, "application \(application)'s review stage"), waiting == 0)
     }
 
     /// Replaces a reviewer who missed the deadline: the assignment ends as replaced; false when it
@@ -222,7 +224,7 @@ extension AssessmentStore {
                  AS c(a, s, m, y, n, x)
             JOIN applications p ON p.id = c.a LEFT JOIN appeals x ON x.application_id = p.id
             WHERE c.s = \(unescaped: VoteStage.awaitedSQL)
-              AND (p.state IN ('scored', 'suspended') OR (p.state = 'decided' AND x.state = 'rescored'))
+              AND \(unescaped: VoteStage.awaitsVoteSQL)
             ON CONFLICT DO NOTHING
             RETURNING application_id
             """, logger: logger

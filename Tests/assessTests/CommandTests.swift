@@ -12,13 +12,13 @@ import Testing
 struct CommandTests {
     func run(
         _ arguments: [String], _ database: TestDatabase, environment: [String: String] = [:],
-        logLevel: Bool = true
+        logLevel: Bool = true, timeout: Duration = .seconds(20)
     ) async throws -> (code: Int32?, output: String) {
         try await withChildProcesses { processes in
             let process = try processes.start(
                 arguments + (logLevel ? ["--log-level", "warning"] : []),
                 environment: environment.merging(["DATABASE_URL": database.url.connectionString]) { $1 })
-            #expect(await process.waitForExit())
+            #expect(await process.waitForExit(timeout: timeout))
             return (process.exitCode, process.output)
         }
     }
@@ -225,10 +225,13 @@ struct CommandTests {
         }
     }
 
-    @Test("assess bench round plays a whole small round to its certificates and says where the time went, phase by phase")
+    /// A whole round keeps both cores busy too: it runs beside the demo, alone (ASSESS_DEMO_TEST=1).
+    @Test(
+        "assess bench round plays a whole small round to its certificates and says where the time went, phase by phase",
+        .enabled(if: ProcessInfo.processInfo.environment["ASSESS_DEMO_TEST"] == "1", "set ASSESS_DEMO_TEST=1; ops/test runs it alone"))
     func benchRound() async throws {
         try await TestDatabase.with { client, database in
-            let result = try await run(["bench", "round", "--applications", "30", "--json"], database)
+            let result = try await run(["bench", "round", "--applications", "30", "--json"], database, timeout: .seconds(120))
             #expect(result.code == 0, "\(result.output)")
             let last = result.output.split(separator: "\n").last.map(String.init) ?? ""
             let figures = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Double] ?? [:]
