@@ -171,6 +171,10 @@ public struct JobWorkerPool: Service {
     /// 15.8 µs a job in a batch of 3,000).
     ///
     /// `suspects` claims the jobs that must run alone (one death short of quarantine) instead of the others.
+    ///
+    /// A paused queue yields nothing from the moment its pause commits: the workers' own record of
+    /// pauses follows a notification, which can arrive after an enqueue's wake-up (an uncorrelated
+    /// test, evaluated once per claim).
     static func claimQuery(queue name: String, limit: Int, lease: Duration, workerID: String, token: UUID, suspects: Bool = false) -> PostgresQuery {
         // The locked rows' ctids feed a TID scan: joining back by id cost a primary-key lookup
         // per row. A locked row cannot move, and a row the update missed stays available and
@@ -183,6 +187,7 @@ public struct JobWorkerPool: Service {
         WHERE j.ctid = ANY(ARRAY(
             SELECT ctid FROM jobs
             WHERE state = 'available' AND queue = \(name) AND \(unescaped: suspects ? "run_alone" : "NOT run_alone")
+              AND NOT EXISTS (SELECT 1 FROM queue_pauses WHERE queue = \(name))
             ORDER BY priority, run_at, id
             LIMIT \(limit)
             FOR UPDATE SKIP LOCKED))
