@@ -313,7 +313,18 @@ struct WorkflowTests {
         #expect(events["registered"] == 11)
         #expect(events["eligible"] == 8 && events["ineligible"] == 3)
         #expect(events["assigned"] == assignments)
-        #expect(events["scoring reminder"] == 1 && events["assignment withdrawn"] == 1)
+        // The silent reviewer heard of it twice: reminded, then withdrawn. A day lasts 1 s here, so on
+        // a loaded machine a reviewer the test answers late may be reminded too, rightly.
+        #expect(events["scoring reminder", default: 0] >= 1 && events["assignment withdrawn", default: 0] >= 1)
+        for event in ["scoring reminder", "assignment withdrawn"] {
+            #expect(
+                try await client.scalar(
+                    """
+                    SELECT count(*)::int FROM notification_outbox o
+                    JOIN assignments a ON o.recipient = 'reviewer:' || a.reviewer_id AND o.payload->>'subject' = 'application:' || a.application_id
+                    WHERE a.application_id = \(app["slow-panel"]!) AND a.state = 'replaced' AND o.event = \(event)
+                    """) == 1, "\(event)")
+        }
         #expect(events["result"] == 8 && events["final result"] == 8)
         #expect(events["appeal decided"] == 1 && events["objection filed"] == 1)
         #expect(try await client.text("SELECT state FROM objections") == "handled")
