@@ -14,7 +14,7 @@ struct RoundBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "round",
         abstract:
-            "Run a whole title round (N applications, panels of 3, votes, notice, certificates) on a compressed clock; print its duration and job counts."
+            "Run a whole title round (N applications with their materials and formal check, panels of 3, the committee's ballots, notice, certificates) on a compressed clock; print its duration, job counts and where the time went."
     )
 
     @OptionGroup var database: DatabaseOptions
@@ -111,14 +111,27 @@ struct RoundBench: AsyncParsableCommand {
         phases.lap("reviewers and registrations")
         var policy = Policy()
         policy.appealWindowDays = 3
+        policy.formalCheck = true
         let round = try await workflow.openRound(
             RoundDraft(
                 institutionID: "bench", name: "bench round", track: .title, field: "cultural_relics_museums", policy: policy, seed: 42,
                 startDate: CalendarDate(year: 2026, month: 11, day: 23)!, daySeconds: 1, closesOnDay: 100_000, scoringDays: 100_000))
         let target = ApplicationTarget.title(series: "cultural_relics_museums", grade: .assistant, specialty: nil)
-        _ = try await concurrently(applicants, width: clients) { try await workflow.apply(round: round, applicant: $0, target: target) }
+        // Each applicant files, points to two works and signs the pledge; the institution's officer
+        // accepts each in the formal check, which sets off its eligibility check.
+        let published = CalendarDate(year: 2025, month: 6, day: 1)!
+        _ = try await concurrently(applicants, width: clients) { applicant in
+            let application = try await workflow.apply(round: round, applicant: applicant, target: target)
+            let works = (1...2).map { work in
+                WorkReference(
+                    url: "https://video.example.cn/\(applicant)/\(work)", title: "作品 \(work)", platform: "Bench video",
+                    published: published, metrics: .init(views: 120_000, likes: 3_000))
+            }
+            try await workflow.setMaterials(of: application, applicant: applicant, works: works, signPledge: true)
+            try await workflow.formalCheck(application, institution: "bench", decision: .accept)
+        }
         try await workflow.closeApplicationsNow(round: round, institution: "bench")
-        phases.lap("apply")
+        phases.lap("apply, materials and formal check")
         try await waitFor(client, "SELECT count(*)::int FROM rounds WHERE id = \(round) AND state = 'scoring'")
         phases.lap("eligibility and panels")
         var assignments: [(Int64, String)] = []
@@ -171,16 +184,26 @@ struct RoundBench: AsyncParsableCommand {
     }
 }
 
-/// Seconds spent in each phase of a run, each measured from the end of the one before.
+/// Seconds spent in each phase of a run, each measured from the end of the one before, and where
+/// the machine's CPU went meanwhile: which of this process and PostgreSQL limits the phase.
 struct PhaseClock {
     private var last = ContinuousClock.now
+    private var lastCPU = CPUSplit.Reading.now()
     private(set) var laps: [(key: String, value: Double)] = []
 
     mutating func lap(_ name: String) {
         let now = ContinuousClock.now
+        let cpu = CPUSplit.Reading.now()
         laps.append(("phase: " + name, (now - last) / .seconds(1)))
-        last = now
+        var progress = "bench round: \(name) done"
+        if let split = CPUSplit(from: lastCPU, to: cpu) {
+            laps.append(("cpu: " + name + ": this process", split.ownSeconds))
+            laps.append(("cpu: " + name + ": PostgreSQL and the rest", split.otherSeconds))
+            progress += String(
+                format: " (CPU s: this process %.1f, the rest %.1f, idle %.1f)", split.ownSeconds, split.otherSeconds, split.idleSeconds)
+        }
+        (last, lastCPU) = (now, cpu)
         // Progress on stderr, so that the figures stay the last lines of stdout.
-        FileHandle.standardError.write(Data("bench round: \(name) done\n".utf8))
+        FileHandle.standardError.write(Data((progress + "\n").utf8))
     }
 }
