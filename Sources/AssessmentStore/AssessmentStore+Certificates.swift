@@ -30,37 +30,88 @@ extension AssessmentStore {
     public func issueCertificate(
         application: Int64, issuedOn: CalendarDate, rehearsal: Bool, signer: BureauSigner, on connection: PostgresConnection
     ) async throws -> String {
-        if let existing = try await first(
-            "SELECT number FROM certificates WHERE application_id = \(application)", as: String.self, on: connection)
-        {
-            return existing
+        let numbers = try await issueCertificates(
+            applications: [application], issuedOn: issuedOn, rehearsal: rehearsal, signer: signer, on: connection)
+        guard let number = numbers[application] else { throw StoreError.noApplication(application) }
+        return number
+    }
+
+    /// `issueCertificate` for many applications in a few statements, however many there are: each
+    /// sequence is drawn on once for all the numbers it gives, and the certificates, the holders'
+    /// records, the notifications and the audit entries are each written in one statement. Returns
+    /// every application's certificate number, those issued before included; refuses the whole
+    /// batch when one of them did not pass.
+    public func issueCertificates(
+        applications ids: [Int64], issuedOn: CalendarDate, rehearsal: Bool, signer: BureauSigner, on connection: PostgresConnection
+    ) async throws -> [Int64: String] {
+        var numbers: [Int64: String] = [:]
+        var pending: [(id: Int64, applicant: Int64, round: Int64, target: ApplicationTarget, name: String, masked: String)] = []
+        for try await (id, applicant, round, target, state, passed, name, masked, existing) in try await connection.query(
+            """
+            SELECT p.id, p.applicant_id, p.round_id, p.target::text, p.state, p.passed, a.name, a.document_masked, c.number
+            FROM applications p JOIN applicants a ON a.id = p.applicant_id LEFT JOIN certificates c ON c.application_id = p.id
+            WHERE p.id = ANY(\(ids)) ORDER BY p.id
+            """, logger: logger
+        ).decode((Int64, Int64, Int64, String, String, Bool?, String, String, String?).self) {
+            if let existing {
+                numbers[id] = existing
+                continue
+            }
+            guard state == ApplicationState.decided.rawValue, passed == true else {
+                throw StoreError(
+                    .wrongState, "application \(id) did not pass; only passed results get certificates", zh: "申请\(id)未通过；只有通过的结果才发证书")
+            }
+            pending.append((id, applicant, round, try Self.decode(ApplicationTarget.self, target), name, masked))
         }
-        let record = try await self.application(application, on: connection)
-        guard record.state == .decided, record.passed == true else {
-            throw StoreError(
-                .wrongState, "application \(application) did not pass; only passed results get certificates", zh: "申请\(application)未通过；只有通过的结果才发证书")
+        if let missing = ids.first(where: { id in numbers[id] == nil && !pending.contains { $0.id == id } }) {
+            throw StoreError.noApplication(missing)
         }
-        let holder = try await applicant(record.applicantID, on: connection)
-        let (realPrefix, makeNumber) = try await numbering(of: record, year: issuedOn.year, signer: signer, on: connection)
-        let prefix = rehearsal ? "rehearsal:" + realPrefix : realPrefix
-        guard
-            let sequence = try await first(
-                """
-                INSERT INTO certificate_sequences (prefix, last) VALUES (\(prefix), 1)
-                ON CONFLICT (prefix) DO UPDATE SET last = certificate_sequences.last + 1
-                RETURNING last
-                """, as: Int.self, on: connection)
-        else { throw StoreError(.wrongState, "no certificate sequence for \(prefix)", zh: "没有\(prefix)的证书流水号") }
-        let number: String
-        do {
-            number = (rehearsal ? "R-" : "") + (try makeNumber(sequence))
-        } catch let error as CertificateError {
-            throw StoreError(.invalidInput, error)
+        guard !pending.isEmpty else { return numbers }
+
+        // One draw per sequence, in the order the applications come: numbers follow application ids.
+        var numbering: [(prefix: String, number: @Sendable (Int) throws -> String)] = []
+        var skillCodes: [Int64: SkillCodes] = [:]
+        for application in pending {
+            if case .skill = application.target, skillCodes[application.round] == nil {
+                skillCodes[application.round] = try await self.skillCodes(round: application.round, on: connection)
+            }
+            let (realPrefix, makeNumber) = try Self.numbering(
+                of: application.target, year: issuedOn.year, codes: skillCodes[application.round], signer: signer)
+            numbering.append(((rehearsal ? "rehearsal:" : "") + realPrefix, makeNumber))
         }
-        let content = CertificateContent(
-            number: number, holderName: holder.name, holderDocumentMasked: holder.documentMasked, wording: CertificateWording(record.target),
-            issuer: signer.issuer, issuedOn: issuedOn, rehearsal: rehearsal)
-        let signature = try CertificateSigning.sign(content, with: signer.privateKey)
+        var nextSequence: [String: Int] = [:]
+        for prefix in numbering.map(\.prefix).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+            let count = numbering.count { $0.prefix == prefix }
+            guard
+                let last = try await first(
+                    """
+                    INSERT INTO certificate_sequences (prefix, last) VALUES (\(prefix), \(count))
+                    ON CONFLICT (prefix) DO UPDATE SET last = certificate_sequences.last + \(count)
+                    RETURNING last
+                    """, as: Int.self, on: connection)
+            else { throw StoreError(.wrongState, "no certificate sequence for \(prefix)", zh: "没有\(prefix)的证书流水号") }
+            nextSequence[prefix] = last - count + 1
+        }
+
+        var contents: [CertificateContent] = []
+        var signatures: [String] = []
+        for (application, (prefix, makeNumber)) in zip(pending, numbering) {
+            let sequence = nextSequence[prefix, default: 1]
+            nextSequence[prefix] = sequence + 1
+            let number: String
+            do {
+                number = (rehearsal ? "R-" : "") + (try makeNumber(sequence))
+            } catch let error as CertificateError {
+                throw StoreError(.invalidInput, error)
+            }
+            let content = CertificateContent(
+                number: number, holderName: application.name, holderDocumentMasked: application.masked,
+                wording: CertificateWording(application.target), issuer: signer.issuer, issuedOn: issuedOn, rehearsal: rehearsal)
+            contents.append(content)
+            signatures.append(Self.hex(try CertificateSigning.sign(content, with: signer.privateKey)))
+            numbers[application.id] = number
+        }
+        let issued = contents.map(\.number)
         try await connection.query(
             """
             INSERT INTO signing_keys (id, public_key) VALUES (\(signer.keyID), \(ByteBuffer(bytes: signer.privateKey.publicKey.rawRepresentation)))
@@ -69,29 +120,62 @@ extension AssessmentStore {
         try await connection.query(
             """
             INSERT INTO certificates (number, application_id, content, signature, key_id)
-            VALUES (\(number), \(application), \(try Self.json(content))::jsonb, \(ByteBuffer(bytes: signature)), \(signer.keyID))
+            SELECT c.number, c.application, c.content::jsonb, decode(c.signature, 'hex'), \(signer.keyID)
+            FROM unnest(\(issued)::text[], \(pending.map(\.id))::bigint[], \(try contents.map(Self.json))::text[], \(signatures)::text[])
+                 AS c(number, application, content, signature)
             """, logger: logger)
         // What is issued is held: the holder's record shows it, and later applications build on it.
         // A rehearsal's certificate qualifies nobody, so it changes no record.
         if !rehearsal {
-            try await amendProfile(of: record.applicantID, on: connection) { $0.hold(record.target, obtained: issuedOn, certificateNumber: number) }
+            try await amendProfiles(of: pending.map(\.applicant), on: connection) { profiles in
+                for (application, number) in zip(pending, issued) {
+                    profiles[application.applicant]?.hold(application.target, obtained: issuedOn, certificateNumber: number)
+                }
+            }
         }
         try await Outbox.owe(
-            .certificateIssued, about: .certificate(number), to: .applicant(record.applicantID),
-            payload: ["number": number], on: connection, logger: logger)
+            .certificateIssued,
+            notices: zip(pending, issued).map { application, number in
+                (subject: Subject.certificate(number), recipient: Recipient.applicant(application.applicant), payload: ["number": number])
+            },
+            on: connection, logger: logger)
         try await AuditLog.append(
-            actor: .bureau(officer: nil), action: "issue certificate", subject: .certificate(number),
-            detail: ["application": "\(application)"], on: connection, logger: logger)
-        return number
+            actor: .bureau(officer: nil), actions: Array(repeating: "issue certificate", count: issued.count),
+            subjects: issued.map(Subject.certificate),
+            details: try pending.map { String(decoding: try JSONEncoder.sorted.encode(["application": "\($0.id)"]), as: UTF8.self) },
+            on: connection, logger: logger)
+        return numbers
+    }
+
+    /// The codes a skills certificate's number is made of: those filed for the issuing institution
+    /// and the round's assessment site.
+    private struct SkillCodes {
+        let evaluator: SkillsCertificateNumber.EvaluatorType
+        let kind: String
+        let agency: String
+        let province: String
+        let site: String
+    }
+
+    private func skillCodes(round: Int64, on connection: PostgresConnection) async throws -> SkillCodes {
+        guard
+            let (kind, agency, province, site) = try await first(
+                """
+                SELECT i.kind, i.agency_code, i.province_code, r.site FROM rounds r JOIN institutions i ON i.id = r.institution_id
+                WHERE r.id = \(round)
+                """, as: (String, String, String, String?).self, on: connection),
+            let site
+        else { throw StoreError(.invalidStoredData, "round \(round) names no assessment site for its certificates") }
+        let evaluator = try Self.stored(InstitutionProfile.Kind.self, kind, "the issuing institution's kind").evaluator
+        return SkillCodes(evaluator: evaluator, kind: kind, agency: agency, province: province, site: site)
     }
 
     /// The sequence a certificate number draws on and how the number is made from it: a title's
-    /// from the bureau's code, a skills certificate's from the codes filed for the issuing
-    /// institution and the round's site.
-    private func numbering(of record: ApplicationRecord, year: Int, signer: BureauSigner, on connection: PostgresConnection) async throws
+    /// from the bureau's code, a skills certificate's from its round's `codes`.
+    private static func numbering(of target: ApplicationTarget, year: Int, codes: SkillCodes?, signer: BureauSigner) throws
         -> (prefix: String, number: @Sendable (Int) throws -> String)
     {
-        switch record.target {
+        switch target {
         case .title(let code, _, _):
             let bureau = signer.bureauCode
             return (
@@ -99,20 +183,13 @@ extension AssessmentStore {
                 { try TitleCertificateNumber(bureauCode: bureau, series: code, year: year, sequence: $0).description }
             )
         case .skill(_, let level, _):
-            guard
-                let (kind, agency, province, site) = try await first(
-                    """
-                    SELECT i.kind, i.agency_code, i.province_code, r.site FROM rounds r JOIN institutions i ON i.id = r.institution_id
-                    WHERE r.id = \(record.roundID)
-                    """, as: (String, String, String, String?).self, on: connection),
-                let site
-            else { throw StoreError(.invalidStoredData, "round \(record.roundID) names no assessment site for its certificates") }
-            let evaluator = try Self.stored(InstitutionProfile.Kind.self, kind, "the issuing institution's kind").evaluator
+            guard let codes else { throw StoreError(.invalidStoredData, "a skills certificate needs its round's codes") }
             return (
-                "skill:\(kind):\(agency):\(province):\(site):\(year):\(level.rawValue)",
+                "skill:\(codes.kind):\(codes.agency):\(codes.province):\(codes.site):\(year):\(level.rawValue)",
                 {
                     try SkillsCertificateNumber(
-                        evaluator: evaluator, agencyCode: agency, provinceCode: province, siteNumber: site, year: year, level: level, sequence: $0
+                        evaluator: codes.evaluator, agencyCode: codes.agency, provinceCode: codes.province, siteNumber: codes.site,
+                        year: year, level: level, sequence: $0
                     ).description
                 }
             )
@@ -157,14 +234,6 @@ extension AssessmentStore {
         return true
     }
 
-    /// The last day of a bar from title applications the applicant is under on `day`, if any.
-    public func titleBar(of applicant: Int64, on day: CalendarDate, on connection: PostgresConnection) async throws -> CalendarDate? {
-        try await first(
-            "SELECT max(until)::text FROM title_bars WHERE applicant_id = \(applicant) AND until >= \(day.description)::date",
-            as: String?.self, on: connection
-        )?.map(CalendarDate.column)
-    }
-
     /// A certificate by number, with what verification needs; nil when none has that number.
     public func certificate(number: String, on connection: PostgresConnection) async throws -> CertificateRecord? {
         guard
@@ -198,10 +267,33 @@ extension AssessmentStore {
     /// Changes an applicant's record under its row lock, so that a correction the applicant makes
     /// at the same moment is not lost.
     func amendProfile(of applicant: Int64, on connection: PostgresConnection, _ change: (inout Applicant) -> Void) async throws {
-        guard let stored = try await first("SELECT profile::text FROM applicants WHERE id = \(applicant) FOR UPDATE", as: String.self, on: connection)
-        else { throw StoreError(.notFound, "no applicant has the id \(applicant)", zh: "没有编号为\(applicant)的申请人") }
-        var profile = try Self.decode(Applicant.self, stored)
-        change(&profile)
-        try await connection.query("UPDATE applicants SET profile = \(try Self.json(profile))::jsonb WHERE id = \(applicant)", logger: logger)
+        try await amendProfiles(of: [applicant], on: connection) { profiles in
+            if var profile = profiles[applicant] {
+                change(&profile)
+                profiles[applicant] = profile
+            }
+        }
+    }
+
+    /// `amendProfile` for many applicants in two statements; the rows are locked in id order, so
+    /// that two batches cannot deadlock.
+    func amendProfiles(of applicants: [Int64], on connection: PostgresConnection, _ change: (inout [Int64: Applicant]) -> Void) async throws {
+        var profiles: [Int64: Applicant] = [:]
+        for try await (id, stored) in try await connection.query(
+            "SELECT id, profile::text FROM applicants WHERE id = ANY(\(applicants)) ORDER BY id FOR UPDATE", logger: logger
+        ).decode((Int64, String).self) {
+            profiles[id] = try Self.decode(Applicant.self, stored)
+        }
+        if let missing = applicants.first(where: { profiles[$0] == nil }) {
+            throw StoreError.noApplicant(missing)
+        }
+        change(&profiles)
+        let ids = profiles.keys.sorted()
+        try await connection.query(
+            """
+            UPDATE applicants a SET profile = c.profile::jsonb
+            FROM unnest(\(ids)::bigint[], \(try ids.map { try Self.json(profiles[$0]!) })::text[]) AS c(id, profile)
+            WHERE a.id = c.id
+            """, logger: logger)
     }
 }

@@ -91,7 +91,7 @@ extension AssessmentStore {
     /// filed before keep the record they were filed with until they are resubmitted.
     public func correctRecord(of applicant: Int64, to record: DeclaredRecord, on connection: PostgresConnection) async throws {
         guard let stored = try await first("SELECT profile::text FROM applicants WHERE id = \(applicant) FOR UPDATE", as: String.self, on: connection)
-        else { throw StoreError(.notFound, "no applicant has the id \(applicant)", zh: "没有编号为\(applicant)的申请人") }
+        else { throw StoreError.noApplicant(applicant) }
         let profile = record.applied(to: try Self.decode(Applicant.self, stored))
         let today = try RoundRecord.today()
         if let problem = profile.problems(today: today).first {
@@ -107,13 +107,14 @@ extension AssessmentStore {
     /// awaits its formal check (or, without one, its eligibility check) in an open round, or it was
     /// returned for correction and the deadline has not passed.
     private func editableApplication(_ id: Int64, of applicant: Int64, on connection: PostgresConnection) async throws -> (
-        ApplicationRecord, RoundRecord
+        application: ApplicationRecord, round: RoundRecord, now: Date
     ) {
         let application = try await application(id, lock: true, on: connection)
         guard application.applicantID == applicant else { throw StoreError.noApplication(id) }
         let round = try await round(application.roundID, on: connection)
-        let today = try await today(of: round, on: connection)
-        let check = try await formalCheck(of: id, on: connection)
+        let now = try await now(on: connection)
+        let today = try Self.day(of: round, at: now)
+        let check = application.formalCheck
         switch application.state {
         case .submitted where check.checkedAt == nil && round.state == .open: break
         case .returned:
@@ -126,18 +127,18 @@ extension AssessmentStore {
             throw StoreError(
                 .wrongState, "application \(id) was checked already; its materials can no longer change", zh: "申请\(id)已通过形式审查，材料不能再修改")
         }
-        return (application, round)
+        return (application, round, now)
     }
 
     /// Sets the works an application points to and, when `signPledge`, signs the integrity pledge.
     public func setMaterials(
         of id: Int64, applicant: Int64, works: [WorkReference], signPledge: Bool, on connection: PostgresConnection
     ) async throws {
-        let (_, round) = try await editableApplication(id, of: applicant, on: connection)
-        if let problem = Materials.problems(of: works, today: try await today(of: round, on: connection)).first {
+        let (_, round, now) = try await editableApplication(id, of: applicant, on: connection)
+        if let problem = Materials.problems(of: works, today: try Self.day(of: round, at: now)).first {
             throw StoreError.invalid(problem.field, problem.message)
         }
-        let pledge = signPledge ? try Self.json(SignedPledge(version: IntegrityPledge.version, signedAt: try await now(on: connection))) : nil
+        let pledge = signPledge ? try Self.json(SignedPledge(version: IntegrityPledge.version, signedAt: now)) : nil
         try await connection.query(
             """
             UPDATE applications SET works = \(try Self.json(works))::jsonb, pledge = coalesce(\(pledge)::jsonb, pledge)
@@ -272,14 +273,18 @@ extension AssessmentStore {
             checkedAt: checkedAt, correctBy: try correctBy.map(CalendarDate.column), corrections: try Self.decode([Correction].self, corrections))
     }
 
-    /// The record eligibility judges: as declared when the application was last (re)submitted.
-    public func declaredProfile(of id: Int64, on connection: PostgresConnection) async throws -> Applicant {
+    /// The record eligibility judges: as declared when the application was last (re)submitted;
+    /// beside it, the last day of a bar from titles its applicant is under on the application date.
+    public func declaredProfile(of id: Int64, on connection: PostgresConnection) async throws -> (profile: Applicant, titleBarUntil: CalendarDate?) {
         guard
-            let profile = try await first(
-                "SELECT coalesce(a.profile, p.profile)::text FROM applications a JOIN applicants p ON p.id = a.applicant_id WHERE a.id = \(id)",
-                as: String.self, on: connection)
+            let (profile, bar) = try await first(
+                """
+                SELECT coalesce(a.profile, p.profile)::text,
+                       (SELECT max(until)::text FROM title_bars b WHERE b.applicant_id = a.applicant_id AND b.until >= a.applied_on)
+                FROM applications a JOIN applicants p ON p.id = a.applicant_id WHERE a.id = \(id)
+                """, as: (String, String?).self, on: connection)
         else { throw StoreError.noApplication(id) }
-        return try Self.decode(Applicant.self, profile)
+        return (try Self.decode(Applicant.self, profile), try bar.map(CalendarDate.column))
     }
 
     /// Records the formal check of an application of `institution`'s round: accepting needs the
@@ -296,14 +301,12 @@ extension AssessmentStore {
                 .wrongState, "round \(round.id) has no formal check: its applications go to eligibility on submission",
                 zh: "评审轮次\(round.id)不设形式审查：申请提交后即进行资格审核")
         }
-        let check = try await formalCheck(of: id, on: connection)
+        let check = application.formalCheck
         guard application.state == .submitted, check.checkedAt == nil else {
             throw StoreError(
                 .wrongState, "application \(id) does not await its formal check (it is \(application.state.rawValue))",
                 zh: "申请\(id)不在待形式审查状态（当前为 \(application.state.rawValue)）")
         }
-        let now = try await now(on: connection)
-        let corrections = try await count("SELECT jsonb_array_length(corrections) FROM applications WHERE id = \(id)", on: connection)
         switch decision {
         case .accept:
             guard check.pledged else {
@@ -311,7 +314,7 @@ extension AssessmentStore {
                     .wrongState, "application \(id) has no signed integrity pledge; return it for correction instead",
                     zh: "申请\(id)未签署诚信承诺书；请退回补正")
             }
-            try await connection.query("UPDATE applications SET checked_at = \(now) WHERE id = \(id)", logger: logger)
+            try await connection.query("UPDATE applications SET checked_at = now() WHERE id = \(id)", logger: logger)
         case .returnForCorrection(let reasons, let correctBy):
             guard FormalCheckDecision.reasons.contains(reasons.count),
                 reasons.allSatisfy({ FormalCheckDecision.reasonLength.contains($0.trimmingCharacters(in: .whitespacesAndNewlines).count) })
@@ -320,6 +323,7 @@ extension AssessmentStore {
                     .invalidInput, "give 1 to 20 reasons of 1 to 500 characters, each saying what to correct",
                     zh: "请写明 1 至 20 条补正理由，每条 1 至 500 个字符", field: "reasons")
             }
+            let now = try await now(on: connection)
             let today = try Self.day(of: round, at: now)
             guard correctBy > today, correctBy <= (try today.adding(days: 90)) else {
                 throw StoreError(
@@ -336,20 +340,20 @@ extension AssessmentStore {
         }
         let action = if case .accept = decision { "formal check: accept" } else { "formal check: return" }
         try await AuditLog.append(actor: .institution(institution), action: action, subject: .application(id), on: connection, logger: logger)
-        return (application, round, corrections + 1)
+        return (application, round, check.returns + 1)
     }
 
     /// The applicant resubmits an application returned for correction, with their record as it now
     /// stands; it awaits the formal check again. Returns the round and how many times it was returned.
     public func resubmit(_ id: Int64, applicant: Int64, on connection: PostgresConnection) async throws -> (round: RoundRecord, returns: Int) {
-        let (application, round) = try await editableApplication(id, of: applicant, on: connection)
+        let (application, round, now) = try await editableApplication(id, of: applicant, on: connection)
         guard application.state == .returned else {
             throw StoreError(.wrongState, "application \(id) was not returned for correction", zh: "申请\(id)未被退回补正")
         }
         let profile = try await first("SELECT profile::text FROM applicants WHERE id = \(applicant)", as: String.self, on: connection)
         let stored = try await first("SELECT corrections::text FROM applications WHERE id = \(id)", as: String.self, on: connection)
         var corrections = try Self.decode([Correction].self, stored ?? "[]")
-        if !corrections.isEmpty { corrections[corrections.count - 1].resubmittedAt = try await now(on: connection) }
+        if !corrections.isEmpty { corrections[corrections.count - 1].resubmittedAt = now }
         try await connection.query(
             """
             UPDATE applications SET state = 'submitted', correct_by = NULL, profile = \(profile)::jsonb,
@@ -364,7 +368,7 @@ extension AssessmentStore {
     /// resubmitted (or its deadline has not passed on the round's clock).
     public func lapseCorrection(_ id: Int64, on connection: PostgresConnection) async throws -> CalendarDate? {
         let application = try await application(id, lock: true, on: connection)
-        guard application.state == .returned, let deadline = try await formalCheck(of: id, on: connection).correctBy else { return nil }
+        guard application.state == .returned, let deadline = application.formalCheck.correctBy else { return nil }
         let today = try await today(of: try await round(application.roundID, on: connection), on: connection)
         guard today > deadline else { return nil }
         let reasons = [IneligibilityReason.notCorrected(by: deadline).text.both]
@@ -375,17 +379,6 @@ extension AssessmentStore {
             WHERE id = \(id)
             """, logger: logger)
         return deadline
-    }
-
-    /// Where an application's formal check stands.
-    private func formalCheck(of id: Int64, on connection: PostgresConnection) async throws -> (
-        checkedAt: Date?, correctBy: CalendarDate?, pledged: Bool
-    ) {
-        let row = try await first(
-            "SELECT checked_at, correct_by::text, pledge IS NOT NULL FROM applications WHERE id = \(id)",
-            as: (Date?, String?, Bool).self, on: connection)
-        guard let (checkedAt, correctBy, pledged) = row else { throw StoreError.noApplication(id) }
-        return (checkedAt, try correctBy.map(CalendarDate.column), pledged)
     }
 
     static func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }

@@ -94,7 +94,7 @@ extension AssessmentStore {
             """
             SELECT name, document_masked, employer, profile::text FROM applicants WHERE id = \(id)
             """, as: (String, String, String?, String).self, on: connection)
-        guard let (name, masked, employer, profile) = row else { throw StoreError(.notFound, "no applicant has the id \(id)", zh: "没有编号为\(id)的申请人") }
+        guard let (name, masked, employer, profile) = row else { throw StoreError.noApplicant(id) }
         return ApplicantRecord(
             id: id, name: name, documentMasked: masked, employer: employer,
             profile: try Self.decode(Applicant.self, profile))

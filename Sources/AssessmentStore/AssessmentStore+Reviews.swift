@@ -161,30 +161,33 @@ extension AssessmentStore {
         // Scores of one case take turns, so that of two last scores committing together the later
         // one sees the other and sets off the aggregation; its count below runs after the wait.
         try await connection.query("SELECT 1 FROM applications WHERE id = \(application) FOR NO KEY UPDATE", logger: logger)
+        // The reviewer's latest assignment, scored if open; beside it, how many others of its stage
+        // wait, as the snapshot taken after the wait above saw them.
         let current = try await first(
             """
-            SELECT stage, state FROM assignments WHERE application_id = \(application) AND reviewer_id = \(reviewer)
-            ORDER BY stage DESC LIMIT 1 FOR UPDATE
-            """, as: (Int16, String).self, on: connection)
-        guard let (stageValue, stateValue) = current, stateValue != AssignmentState.replaced.rawValue else {
+            WITH latest AS (
+                SELECT stage, state FROM assignments WHERE application_id = \(application) AND reviewer_id = \(reviewer)
+                ORDER BY stage DESC LIMIT 1 FOR UPDATE
+            ), scored AS (
+                UPDATE assignments a SET state = 'scored', score = \(score), scored_at = now()
+                FROM latest
+                WHERE a.application_id = \(application) AND a.reviewer_id = \(reviewer) AND a.stage = latest.stage AND latest.state = 'assigned'
+                RETURNING a.stage
+            )
+            SELECT latest.stage, latest.state,
+                   (SELECT count(*)::int FROM assignments o
+                    WHERE o.application_id = \(application) AND o.stage = latest.stage AND o.state = 'assigned' AND o.reviewer_id <> \(reviewer))
+            FROM latest
+            """, as: (Int16, String, Int).self, on: connection)
+        guard let (stageValue, stateValue, waiting) = current, stateValue != AssignmentState.replaced.rawValue else {
             throw StoreError(.forbidden, "application \(application) is not assigned to this reviewer", zh: "申请\(application)未分配给该专家")
         }
         guard stateValue == AssignmentState.assigned.rawValue else {
             throw StoreError(.duplicate, "this reviewer already scored application \(application)", zh: "该专家已为申请\(application)评分")
         }
-        try await connection.query(
-            """
-            UPDATE assignments SET state = 'scored', score = \(score), scored_at = now()
-            WHERE application_id = \(application) AND reviewer_id = \(reviewer)
-            """, logger: logger)
         try await AuditLog.append(
             actor: .reviewer(reviewer), action: "score", subject: .application(application),
             on: connection, logger: logger)
-        let waiting = try await count(
-            """
-            SELECT count(*)::int FROM assignments
-            WHERE application_id = \(application) AND stage = \(stageValue) AND state = 'assigned'
-            """, on: connection)
         return (try Self.stored(ReviewStage.self, stageValue, "application \(application)'s review stage"), waiting == 0)
     }
 

@@ -76,6 +76,20 @@ public struct ApplicationRecord: Sendable {
     public let appealsUntil: CalendarDate?
     /// Where an appeal of its ineligibility is, if one was filed, and how it was decided.
     public let eligibilityAppeal: (state: AppealState, outcome: AppealOutcome?)?
+    /// Where its formal check stands.
+    public let formalCheck: FormalCheckStatus
+}
+
+/// Where an application's formal check (形式审查) stands.
+public struct FormalCheckStatus: Sendable, Hashable {
+    /// When the check accepted it, if it did.
+    public let checkedAt: Date?
+    /// While returned for correction: the deadline to resubmit.
+    public let correctBy: CalendarDate?
+    /// Whether the integrity pledge is signed.
+    public let pledged: Bool
+    /// How many times it was returned for correction.
+    public let returns: Int
 }
 
 extension AssessmentStore {
@@ -309,9 +323,10 @@ extension AssessmentStore {
     ) async throws -> (id: Int64, awaitsFormalCheck: Bool) {
         // Shared with other applications, exclusive of the closing step: no application slips in
         // after its round closed.
-        try await connection.query("SELECT 1 FROM rounds WHERE id = \(roundID) FOR SHARE", logger: logger)
+        guard let now = try await first("SELECT now() FROM rounds WHERE id = \(roundID) FOR SHARE", as: Date.self, on: connection) else {
+            throw StoreError.noRound(roundID)
+        }
         let round = try await round(roundID, on: connection)
-        let now = try await now(on: connection)
         guard round.state == .open, now < round.applicationsClose else {
             throw StoreError(.wrongState, "round \(roundID) does not take applications any more", zh: "评审轮次\(roundID)已停止受理申请")
         }
@@ -337,8 +352,15 @@ extension AssessmentStore {
                 .invalidInput, "round \(roundID) takes \(round.track.rawValue) applications for \(round.field) only",
                 zh: "评审轮次\(roundID)只受理\(round.field)的申请", field: "target")
         }
-        _ = try await self.applicant(applicant, on: connection)
-        if round.track == .title, let until = try await titleBar(of: applicant, on: try Self.day(of: round, at: now), on: connection) {
+        // The applicant, and a bar from titles they are under on the application date.
+        guard
+            let bar = try await first(
+                """
+                SELECT (SELECT max(until)::text FROM title_bars WHERE applicant_id = a.id AND until >= \(try Self.day(of: round, at: now).description)::date)
+                FROM applicants a WHERE a.id = \(applicant)
+                """, as: String?.self, on: connection)
+        else { throw StoreError.noApplicant(applicant) }
+        if round.track == .title, let until = try bar.map(CalendarDate.column) {
             throw StoreError(
                 .wrongState, "a title of yours was revoked for fraud: you may not apply for titles until after \(until)",
                 zh: "您的职称因弄虚作假被撤销：\(until)之后方可申报职称")
@@ -367,15 +389,18 @@ extension AssessmentStore {
             """
             SELECT p.round_id, p.applicant_id, p.target::text, p.applied_on::text, p.state, p.score, p.passed, p.appeal_outcome,
                    (SELECT a.state FROM appeals a WHERE a.application_id = p.id),
-                   coalesce(p.appeals_until, r.appeals_end)::text, e.state, e.outcome
+                   coalesce(p.appeals_until, r.appeals_end)::text, e.state, e.outcome,
+                   p.checked_at, p.correct_by::text, p.pledge IS NOT NULL, jsonb_array_length(p.corrections)
             FROM applications p JOIN rounds r ON r.id = p.round_id
             LEFT JOIN eligibility_appeals e ON e.application_id = p.id
             WHERE p.id = \(id) \(unescaped: lock ? "FOR UPDATE OF p" : "")
             """, logger: logger)
         for try await (
-            round, applicant, target, appliedOn, state, score, passed, outcome, appeal, appealsUntil, eligibilityAppeal, eligibilityOutcome
+            round, applicant, target, appliedOn, state, score, passed, outcome, appeal, appealsUntil, eligibilityAppeal, eligibilityOutcome,
+            checkedAt, correctBy, pledged, returns
         )
-            in rows.decode((Int64, Int64, String, String, String, Double?, Bool?, String?, String?, String?, String?, String?).self)
+            in rows.decode(
+                (Int64, Int64, String, String, String, Double?, Bool?, String?, String?, String?, String?, String?, Date?, String?, Bool, Int).self)
         {
             return ApplicationRecord(
                 id: id, roundID: round, applicantID: applicant, target: try Self.decode(ApplicationTarget.self, target),
@@ -389,7 +414,9 @@ extension AssessmentStore {
                         try Self.stored(AppealState.self, $0, "application \(id)'s eligibility appeal"),
                         eligibilityOutcome.flatMap(AppealOutcome.init(rawValue:))
                     )
-                })
+                },
+                formalCheck: FormalCheckStatus(
+                    checkedAt: checkedAt, correctBy: try correctBy.map(CalendarDate.column), pledged: pledged, returns: returns))
         }
         throw StoreError.noApplication(id)
     }

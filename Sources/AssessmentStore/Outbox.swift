@@ -13,19 +13,34 @@ public enum Outbox {
         _ event: NotificationEvent, about subject: Subject, to recipient: Recipient, payload: [String: String] = [:],
         occasion: String? = nil, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        let text = event.text(payload)
-        let (event, subject, recipient) = (event.rawValue, subject.description, recipient.description)
-        // An event that can recur for one subject (a second return for correction) names its occasion.
-        let key = "\(event):\(subject):\(recipient)" + (occasion.map { ":\($0)" } ?? "")
-        var body = payload
-        body["event"] = event
-        body["subject"] = subject
-        (body["message"], body["messageEnglish"]) = (text.zh, text.en)
-        let json = String(decoding: try JSONEncoder.sorted.encode(body), as: UTF8.self)
+        try await owe(event, notices: [(subject, recipient, payload)], occasion: occasion, on: connection, logger: logger)
+    }
+
+    /// `owe` for many subjects and recipients of one event, in one statement.
+    public static func owe(
+        _ event: NotificationEvent, notices: [(subject: Subject, recipient: Recipient, payload: [String: String])], occasion: String? = nil,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        guard !notices.isEmpty else { return }
+        var (keys, recipients, bodies) = ([String](), [String](), [String]())
+        for notice in notices {
+            let text = event.text(notice.payload)
+            let (subject, recipient) = (notice.subject.description, notice.recipient.description)
+            // An event that can recur for one subject (a second return for correction) names its occasion.
+            keys.append("\(event.rawValue):\(subject):\(recipient)" + (occasion.map { ":\($0)" } ?? ""))
+            recipients.append(recipient)
+            var body = notice.payload
+            body["event"] = event.rawValue
+            body["subject"] = subject
+            (body["message"], body["messageEnglish"]) = (text.zh, text.en)
+            bodies.append(String(decoding: try JSONEncoder.sorted.encode(body), as: UTF8.self))
+        }
         try await connection.query(
             """
             INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
-            VALUES (\(key), \(recipient), \(event), \(json)::jsonb)
+            SELECT n.key, n.recipient, \(event.rawValue), n.body::jsonb
+            FROM unnest(\(keys)::text[], \(recipients)::text[], \(bodies)::text[]) WITH ORDINALITY AS n(key, recipient, body, position)
+            ORDER BY n.position
             ON CONFLICT (idempotency_key) DO NOTHING
             """, logger: logger)
     }

@@ -65,6 +65,11 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         StoreError(.notFound, "no round has the id \(id)", zh: "没有编号为\(id)的评审轮次")
     }
 
+    /// No applicant has `id`.
+    public static func noApplicant(_ id: Int64) -> StoreError {
+        StoreError(.notFound, "no applicant has the id \(id)", zh: "没有编号为\(id)的申请人")
+    }
+
     /// Invalid input in `field`, saying what it must be in both languages.
     public static func invalid(_ field: String, _ message: LocalizedText) -> StoreError {
         StoreError(.invalidInput, "\(field) \(message.en)", zh: "\(field)：\(message.zh)", field: field)

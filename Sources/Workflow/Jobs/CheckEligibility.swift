@@ -17,11 +17,9 @@ public struct CheckEligibility: JobArgs {
                 let application = try await store.application(args.application, lock: true, on: connection)
                 guard application.state == .submitted else { return }
                 let round = try await store.round(application.roundID, on: connection)
-                var profile = try await store.declaredProfile(of: application.id, on: connection)
+                var (profile, titleBar) = try await store.declaredProfile(of: application.id, on: connection)
                 // A title revoked for fraud after the application was filed bars it too.
-                if case .title = application.target,
-                    let lastDay = try await store.titleBar(of: application.applicantID, on: application.appliedOn, on: connection)
-                {
+                if case .title = application.target, let lastDay = titleBar {
                     let end = try lastDay.adding(days: 1)
                     profile.barredUntil = max(profile.barredUntil ?? end, end)
                 }

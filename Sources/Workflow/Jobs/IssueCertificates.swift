@@ -24,10 +24,8 @@ public struct IssueCertificates: JobArgs {
                 let ids = try await store.passedApplicationIDs(round: round.id, after: args.after, limit: Workflow.chunkSize, on: connection)
                 guard let last = ids.last else { return }
                 let today = try await store.today(of: round, on: connection)
-                for id in ids {
-                    _ = try await store.issueCertificate(
-                        application: id, issuedOn: today, rehearsal: round.isRehearsal, signer: signer, on: connection)
-                }
+                _ = try await store.issueCertificates(
+                    applications: ids, issuedOn: today, rehearsal: round.isRehearsal, signer: signer, on: connection)
                 try await workflow.enqueue(
                     IssueCertificates(round: round.id, after: last), once: .round(round.id), step: "after:\(last)",
                     queue: Workflow.signingQueueName, on: connection)
