@@ -219,6 +219,70 @@ struct MaterialsAPITests {
         }
     }
 
+    @Test("skill levels go one at a time after the years since the level held; data analysis from level 3; the occupation's levels only")
+    func skillLadder() async throws {
+        try await API.with { api in
+            try await api.workflow.addInstitution(id: "inst", name: "Institution")
+            let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
+            let today = try RoundRecord.today()
+            let opened = try await api.request(
+                .POST, "/v1/rounds", token: institution,
+                json: #"{"name": "全媒体运营师认定", "track": "skill", "field": "4-13-01-05", "startDate": "\#(today)"}"#)
+            let round = try #require(opened.json["id"].map { "\($0)" }, "\(opened.body)")
+            let longAgo = try today.adding(days: -6 * 366)
+            let lately = try today.adding(days: -2 * 366)
+            // (level held and when, level and direction applied for, the reason expected or nil when eligible)
+            let cases: [(held: String?, level: Int, direction: String, reason: String?)] = [
+                (#"{"occupation": "4-13-01-05", "level": 4, "obtained": "\#(longAgo)"}"#, 3, "data_analysis", nil),
+                (
+                    #"{"occupation": "4-13-01-05", "level": 4, "obtained": "\#(lately)"}"#, 3, "creative_planning",
+                    "4 years since the previous level are needed; the applicant has 2"
+                ),
+                (nil, 3, "creative_planning", "applying for level 3 needs the one directly below it, but the applicant holds none"),
+                (
+                    #"{"occupation": "4-13-01-05", "level": 4, "obtained": "\#(longAgo)"}"#, 2, "creative_planning",
+                    "applying for level 2 needs the one directly below it, but the applicant holds level 4"
+                ),
+                (nil, 4, "data_analysis", "the direction data_analysis is not offered at level 4"),
+                (nil, 4, "live_stream_operation", nil),
+                (nil, 5, "creative_planning", "occupation 4-13-01-05 has no level 5"),
+            ]
+            var applications: [(token: String, id: Int64)] = []
+            for (sequence, example) in cases.enumerated() {
+                let token = try await Self.register(api, sequence: sequence + 1, born: "1995-05-05")
+                let held = example.held.map { #", "skillLevels": [\#($0)]"# } ?? ""
+                let declared = try await api.request(
+                    .PUT, "/v1/applicants/me/record", token: token,
+                    json: #"{"education": "secondary", "workHistory": [{"employer": "Wave MCN", "start": "2015-01-01"}]\#(held)}"#)
+                #expect(declared.status == 204, "\(declared.body)")
+                let applied = try await api.request(
+                    .POST, "/v1/applications", token: token,
+                    json:
+                        #"{"round": \#(round), "target": {"track": "skill", "occupation": "4-13-01-05", "level": \#(example.level), "direction": "\#(example.direction)"}}"#
+                )
+                #expect(applied.status == 201, "\(applied.body)")
+                applications.append((token, Int64(try #require(applied.json["id"].map { "\($0)" }, "\(applied.body)"))!))
+            }
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(20), "eligibility is decided") {
+                    try await api.client.scalar("SELECT count(*)::int FROM applications WHERE state = 'submitted'") == 0
+                }
+            }
+            for (example, application) in zip(cases, applications) {
+                let state = try await Self.state(api, application.token, application.id)
+                let reasons = try await Self.notifications(api, application.token)["ineligible"]?["reasons"] as? String
+                if let reason = example.reason {
+                    #expect(state == "ineligible" && reasons?.contains(reason) == true, "\(example): \(reasons ?? "no reasons")")
+                } else {
+                    #expect(state == "eligible", "\(example): \(reasons ?? "")")
+                }
+            }
+            // The reason reaches the applicant in Chinese first.
+            let skipped = try await Self.notifications(api, applications[3].token)["ineligible"]?["reasons"] as? String
+            #expect(skipped?.hasPrefix("须逐级申报：申报二级/技师须持有下一级，申请人持有四级/中级工") == true, "\(skipped ?? "")")
+        }
+    }
+
     @Test("works, the pledge and evidence files: checked, stored once by content, readable by the applicant and the institution only")
     func materials() async throws {
         try await API.with { api in

@@ -41,6 +41,15 @@ struct EligibilityTests {
                     occupation: omniMedia, level: SkillLevel(rawValue: 5)!,
                     direction: "creative_planning"), on: date("2026-11-22"), policy: policy)
                 == .ineligible([.levelNotOffered(occupation: omniMedia, level: 5)]))
+        // Reasons name rungs, directions and occupations as people say them, not by their codes.
+        #expect(
+            IneligibilityReason.notOneLevelUp(held: .level(four), applied: .level(SkillLevel(rawValue: 2)!)).text
+                == LocalizedText(
+                    zh: "须逐级申报：申报二级/技师须持有下一级，申请人持有四级/中级工",
+                    en: "one level at a time: applying for level 2 needs the one directly below it, but the applicant holds level 4"))
+        #expect(IneligibilityReason.directionNotOffered(direction: "data_analysis", level: 4).text.zh == "四级/中级工不设数据分析方向")
+        #expect(IneligibilityReason.levelNotOffered(occupation: omniMedia, level: 5).text.zh == "全媒体运营师不设5级")
+        #expect(IneligibilityReason.gradeNotInSeries(series: "art", grade: .junior).text.zh == "艺术系列不设员级职称")
     }
 
     @Test("titles go one grade at a time, after the years the education requires")
@@ -59,7 +68,7 @@ struct EligibilityTests {
         let skipping = ApplicationTarget.title(series: "economics", grade: .senior, specialty: nil)
         #expect(
             Eligibility.decide(economist, applyingFor: skipping, on: date("2030-01-01"), policy: policy)
-                == .ineligible([.notOneLevelUp(held: "intermediate", applied: "senior")]))
+                == .ineligible([.notOneLevelUp(held: .grade(.intermediate), applied: .grade(.senior))]))
         // The lowest grade of a series needs no title, but a year of work in the field.
         var beginner = Applicant(birthDate: date("2000-01-01"), education: .bachelor)
         let assistant = ApplicationTarget.title(series: "economics", grade: .assistant, specialty: nil)
@@ -131,7 +140,7 @@ struct EligibilityTests {
             decision
                 == .ineligible([
                     .barred(until: date("2027-05-01")), .retired, .specialtyMissing(series: "art"),
-                    .notOneLevelUp(held: nil, applied: "intermediate"),
+                    .notOneLevelUp(held: nil, applied: .grade(.intermediate)),
                 ]))
         #expect(
             Eligibility.decide(

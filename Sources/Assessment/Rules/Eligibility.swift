@@ -37,14 +37,14 @@ public enum Eligibility: Sendable, Hashable {
         if series.needsSpecialty, (specialty ?? "").isEmpty { reasons.append(.specialtyMissing(series: code)) }
         let held = applicant.titles.filter { $0.series == code }.max { $0.grade < $1.grade }
         guard let required = series.grade(below: grade) else {
-            if let held { reasons.append(.notOneLevelUp(held: "\(held.grade)", applied: "\(grade)")) }
+            if let held { reasons.append(.notOneLevelUp(held: .grade(held.grade), applied: .grade(grade))) }
             let needed = policy.titleYears[grade]?[applicant.education] ?? 0
             let has = applicant.yearsInField(until: date)
             if has < needed { reasons.append(.tooFewYearsInField(needed: needed, has: has)) }
             return reasons
         }
         guard let held, held.grade == required else {
-            reasons.append(.notOneLevelUp(held: held.map { "\($0.grade)" }, applied: "\(grade)"))
+            reasons.append(.notOneLevelUp(held: held.map { .grade($0.grade) }, applied: .grade(grade)))
             return reasons
         }
         let needed = policy.titleYears[grade]?[applicant.education] ?? 0
@@ -73,7 +73,7 @@ public enum Eligibility: Sendable, Hashable {
         }
         let held = applicant.skillLevels.filter { $0.occupation == code }.max { $0.level < $1.level }
         guard let held, held.level == required else {
-            reasons.append(.notOneLevelUp(held: held.map { "level \($0.level.rawValue)" }, applied: "level \(level.rawValue)"))
+            reasons.append(.notOneLevelUp(held: held.map { .level($0.level) }, applied: .level(level)))
             return reasons
         }
         let needed = policy.skillYears[level.rawValue] ?? 0
@@ -86,7 +86,7 @@ public enum Eligibility: Sendable, Hashable {
 /// One reason an applicant may not apply, with a message that says what is missing.
 public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
     case underMinimumAge(age: Int, minimum: Int)
-    case notOneLevelUp(held: String?, applied: String)
+    case notOneLevelUp(held: Rung?, applied: Rung)
     case tooFewYears(needed: Int, has: Int)
     case tooFewYearsInField(needed: Int, has: Int)
     case retired
@@ -109,15 +109,16 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
     private var chinese: String {
         switch self {
         case .underMinimumAge(let age, let minimum): "申报之日须年满\(minimum)周岁；申请人为\(age)周岁"
-        case .notOneLevelUp(let held, let applied): "须逐级申报：申报\(applied)须持有下一级，申请人持有\(held ?? "无")"
+        case .notOneLevelUp(let held, let applied): "须逐级申报：申报\(applied.chineseName)须持有下一级，申请人持有\(held?.chineseName ?? "无")"
         case .tooFewYears(let needed, let has): "取得下一级后须满\(needed)年；申请人为\(has)年"
         case .tooFewYearsInField(let needed, let has): "申报最低等级须从事本专业工作满\(needed)年；工作经历显示\(has)年"
         case .retired: "退休人员不得申报职称评审"
         case .barred(let until): "职称因弄虚作假被撤销，\(until)前不得申报"
-        case .directionNotOffered(let direction, let level): "\(level)级不设\(direction)方向"
-        case .levelNotOffered(let occupation, let level): "职业\(occupation)不设\(level)级"
-        case .gradeNotInSeries(let series, let grade): "\(series)系列不设\(grade.rawValue)级职称"
-        case .specialtyMissing(let series): "\(series)系列的职称须写明专业"
+        case .directionNotOffered(let direction, let level):
+            "\(SkillLevel(rawValue: level)?.chineseName ?? "\(level)级")不设\(Occupation.directionName(direction))方向"
+        case .levelNotOffered(let occupation, let level): "\(Occupation.named(occupation)?.chineseName ?? occupation)不设\(level)级"
+        case .gradeNotInSeries(let series, let grade): "\(TitleSeries.named(series)?.chineseName ?? series)系列不设\(grade.chineseName)职称"
+        case .specialtyMissing(let series): "\(TitleSeries.named(series)?.chineseName ?? series)系列的职称须写明专业"
         case .unknownSeries(let code): "没有代码为\(code)的职称系列"
         case .unknownOccupation(let code): "没有代码为\(code)的职业"
         case .notCorrected(let deadline): "申请被退回补正，未在\(deadline)前重新提交"
@@ -130,7 +131,7 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
         case .underMinimumAge(let age, let minimum):
             "applicants must be at least \(minimum) on the application date; the applicant is \(age)"
         case .notOneLevelUp(let held, let applied):
-            "one level at a time: applying for \(applied) needs the level directly below it, but the applicant holds \(held ?? "none")"
+            "one level at a time: applying for \(applied.englishName) needs the one directly below it, but the applicant holds \(held?.englishName ?? "none")"
         case .tooFewYears(let needed, let has):
             "\(needed) years since the previous level are needed; the applicant has \(has)"
         case .tooFewYearsInField(let needed, let has):
@@ -155,6 +156,28 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
             "an employer's evaluation is for its own employees and contracted creators; the work history shows no work for \(employer) on the application date"
         case .notCorrected(let deadline):
             "the application was returned for correction and not resubmitted by \(deadline)"
+        }
+    }
+}
+
+/// A rung of a ladder, as the one-level-at-a-time rule names it: a title grade or a skill level.
+public enum Rung: Sendable, Hashable {
+    case grade(TitleGrade)
+    case level(SkillLevel)
+
+    /// 中级, 四级/中级工.
+    public var chineseName: String {
+        switch self {
+        case .grade(let grade): grade.chineseName
+        case .level(let level): level.chineseName
+        }
+    }
+
+    /// "the intermediate grade", "level 4".
+    public var englishName: String {
+        switch self {
+        case .grade(let grade): "the \(grade.englishName) grade"
+        case .level(let level): "level \(level.rawValue)"
         }
     }
 }

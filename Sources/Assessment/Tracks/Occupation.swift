@@ -65,4 +65,9 @@ public struct Occupation: Sendable, Hashable, Codable {
 
     /// The occupation with this code.
     public static func named(_ code: String) -> Occupation? { all.first { $0.code == code } }
+
+    /// A direction's Chinese name, or its code when no occupation offers it.
+    public static func directionName(_ code: String) -> String {
+        all.lazy.flatMap(\.directions).first { $0.code == code }?.chineseName ?? code
+    }
 }
