@@ -53,8 +53,7 @@ extension AssessmentStore {
     public func decideEligibilityAppeal(
         _ id: Int64, institution: String, outcome: AppealOutcome, reason: String, on connection: PostgresConnection
     ) async throws -> ApplicationRecord {
-        let record = try await application(id, lock: true, on: connection)
-        let round = try await round(record.roundID, on: connection)
+        let (record, round, _) = try await applicationInRound(id, lock: true, on: connection)
         guard round.institutionID == institution else { throw StoreError.noApplication(id) }
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...4000).contains(trimmed.count) else {

@@ -109,10 +109,8 @@ extension AssessmentStore {
     private func editableApplication(_ id: Int64, of applicant: Int64, on connection: PostgresConnection) async throws -> (
         application: ApplicationRecord, round: RoundRecord, now: Date
     ) {
-        let application = try await application(id, lock: true, on: connection)
+        let (application, round, now) = try await applicationInRound(id, lock: true, on: connection)
         guard application.applicantID == applicant else { throw StoreError.noApplication(id) }
-        let round = try await round(application.roundID, on: connection)
-        let now = try await now(on: connection)
         let today = try Self.day(of: round, at: now)
         let check = application.formalCheck
         switch application.state {
@@ -293,8 +291,7 @@ extension AssessmentStore {
     public func recordFormalCheck(
         _ id: Int64, institution: String, decision: FormalCheckDecision, on connection: PostgresConnection
     ) async throws -> (ApplicationRecord, RoundRecord, corrections: Int) {
-        let application = try await application(id, lock: true, on: connection)
-        let round = try await round(application.roundID, on: connection)
+        let (application, round, now) = try await applicationInRound(id, lock: true, on: connection)
         guard round.institutionID == institution else { throw StoreError.noApplication(id) }
         guard round.policy.formalCheck else {
             throw StoreError(
@@ -323,7 +320,6 @@ extension AssessmentStore {
                     .invalidInput, "give 1 to 20 reasons of 1 to 500 characters, each saying what to correct",
                     zh: "请写明 1 至 20 条补正理由，每条 1 至 500 个字符", field: "reasons")
             }
-            let now = try await now(on: connection)
             let today = try Self.day(of: round, at: now)
             guard correctBy > today, correctBy <= (try today.adding(days: 90)) else {
                 throw StoreError(
@@ -367,9 +363,9 @@ extension AssessmentStore {
     /// An application still returned after its deadline becomes ineligible; false when it was
     /// resubmitted (or its deadline has not passed on the round's clock).
     public func lapseCorrection(_ id: Int64, on connection: PostgresConnection) async throws -> CalendarDate? {
-        let application = try await application(id, lock: true, on: connection)
+        let (application, round, now) = try await applicationInRound(id, lock: true, on: connection)
         guard application.state == .returned, let deadline = application.formalCheck.correctBy else { return nil }
-        let today = try await today(of: try await round(application.roundID, on: connection), on: connection)
+        let today = try Self.day(of: round, at: now)
         guard today > deadline else { return nil }
         let reasons = [IneligibilityReason.notCorrected(by: deadline).text.both]
         try await connection.query(

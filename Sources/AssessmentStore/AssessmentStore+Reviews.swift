@@ -541,8 +541,7 @@ extension AssessmentStore {
     }
 
     private func suspend(_ applicationID: Int64, objection: Int64, on connection: PostgresConnection) async throws {
-        let record = try await application(applicationID, lock: true, on: connection)
-        let round = try await round(record.roundID, on: connection)
+        let (record, round, _) = try await applicationInRound(applicationID, lock: true, on: connection)
         guard round.track == .title else {
             throw StoreError(
                 .wrongState, "a skills level result follows from its marks, not a committee's vote; correct the marks through a re-marking instead",

@@ -175,46 +175,53 @@ extension AssessmentStore {
     /// A round; with `lock`, held until the caller's transaction ends, so its steps run one at a time.
     public func round(_ id: Int64, lock: Bool = false, on connection: PostgresConnection) async throws -> RoundRecord {
         let rows = try await connection.query(
-            """
-            SELECT institution_id, name, track, field, policy::text, calendar::text, state, seed, start_date::text, day_seconds,
-                   started_at, closes_on_day, scoring_days, notice_ends::text, appeals_end::text, time_zone,
-                   notice_published_on::text, kind
-            FROM rounds WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
-            """, logger: logger)
+            "SELECT \(unescaped: Self.roundColumns) FROM rounds r WHERE r.id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")", logger: logger)
         for try await row in rows {
-            let (institution, name, track, field, policy, calendar, state, seed) =
-                try row.decode((String, String, String, String, String, String, String, Int64).self)
-            let cells = Array(row)
-            let startDate = try cells[8].decode(String.self)
-            let daySeconds = try cells[9].decode(Int.self)
-            let startedAt = try cells[10].decode(Date.self)
-            let closesOnDay = try cells[11].decode(Int.self)
-            let scoringDays = try cells[12].decode(Int.self)
-            let noticeEnds = try cells[13].decode(String?.self)
-            let appealsEnd = try cells[14].decode(String?.self)
-            let timeZone = try cells[15].decode(String.self)
-            let noticePublished = try cells[16].decode(String?.self)
-            let kind = try cells[17].decode(String.self)
-            let storedPolicy = try Self.decode(Policy.self, policy)
-            let problems = storedPolicy.problems()
-            guard problems.isEmpty, (1...86_400).contains(daySeconds), closesOnDay >= 0, scoringDays > 0,
-                let track = RoundRecord.Track(rawValue: track), let state = RoundState(rawValue: state), let kind = RoundKind(rawValue: kind),
-                let zone = RoundRecord.zone(timeZone)
-            else {
-                throw StoreError(
-                    .invalidStoredData,
-                    "round \(id) was stored with values that break today's rules"
-                        + (problems.isEmpty ? "" : ": " + problems.map(\.en).joined(separator: "; ")) + "; open a corrected round")
-            }
-            return RoundRecord(
-                id: id, institutionID: institution, name: name, track: track, kind: kind, field: field,
-                policy: storedPolicy, calendar: try Self.decode(WorkingCalendar.self, calendar),
-                state: state, seed: seed, startDate: try .column(startDate), daySeconds: daySeconds, timeZone: zone,
-                startedAt: startedAt, closesOnDay: closesOnDay, scoringDays: scoringDays,
-                noticePublishedOn: try noticePublished.map(CalendarDate.column),
-                noticeEnds: try noticeEnds.map(CalendarDate.column), appealsEnd: try appealsEnd.map(CalendarDate.column))
+            var cells = StoredCells(row)
+            return try Self.roundRecord(id, from: &cells)
         }
         throw StoreError.noRound(id)
+    }
+
+    /// What a `RoundRecord` is read from, in the order `roundRecord(_:from:)` reads it: the
+    /// columns of the rounds row aliased `r`.
+    static let roundColumns = """
+        r.institution_id, r.name, r.track, r.field, r.policy::text, r.calendar::text, r.state, r.seed, r.start_date::text,
+        r.day_seconds, r.started_at, r.closes_on_day, r.scoring_days, r.notice_ends::text, r.appeals_end::text, r.time_zone,
+        r.notice_published_on::text, r.kind
+        """
+
+    /// Reads a round from `roundColumns`; a round stored with values today's rules refuse is reported, not trusted.
+    static func roundRecord(_ id: Int64, from cells: inout StoredCells) throws -> RoundRecord {
+        let (institution, name, track, field, policy, calendar, state, seed) = (
+            try cells.next(String.self), try cells.next(String.self), try cells.next(String.self), try cells.next(String.self),
+            try cells.next(String.self), try cells.next(String.self), try cells.next(String.self), try cells.next(Int64.self)
+        )
+        let (startDate, daySeconds, startedAt, closesOnDay, scoringDays) = (
+            try cells.next(String.self), try cells.next(Int.self), try cells.next(Date.self), try cells.next(Int.self), try cells.next(Int.self)
+        )
+        let (noticeEnds, appealsEnd, timeZone, noticePublished, kind) = (
+            try cells.next(String?.self), try cells.next(String?.self), try cells.next(String.self), try cells.next(String?.self),
+            try cells.next(String.self)
+        )
+        let storedPolicy = try decode(Policy.self, policy)
+        let problems = storedPolicy.problems()
+        guard problems.isEmpty, (1...86_400).contains(daySeconds), closesOnDay >= 0, scoringDays > 0,
+            let track = RoundRecord.Track(rawValue: track), let state = RoundState(rawValue: state), let kind = RoundKind(rawValue: kind),
+            let zone = RoundRecord.zone(timeZone)
+        else {
+            throw StoreError(
+                .invalidStoredData,
+                "round \(id) was stored with values that break today's rules"
+                    + (problems.isEmpty ? "" : ": " + problems.map(\.en).joined(separator: "; ")) + "; open a corrected round")
+        }
+        return RoundRecord(
+            id: id, institutionID: institution, name: name, track: track, kind: kind, field: field,
+            policy: storedPolicy, calendar: try decode(WorkingCalendar.self, calendar),
+            state: state, seed: seed, startDate: try .column(startDate), daySeconds: daySeconds, timeZone: zone,
+            startedAt: startedAt, closesOnDay: closesOnDay, scoringDays: scoringDays,
+            noticePublishedOn: try noticePublished.map(CalendarDate.column),
+            noticeEnds: try noticeEnds.map(CalendarDate.column), appealsEnd: try appealsEnd.map(CalendarDate.column))
     }
 
     /// The database's clock, which every process shares.
@@ -227,7 +234,8 @@ extension AssessmentStore {
         try Self.day(of: round, at: try await now(on: connection))
     }
 
-    static func day(of round: RoundRecord, at now: Date) throws -> CalendarDate {
+    /// The round's day at `now`; a clock run past 2200 is refused as stored data, not trapped on.
+    public static func day(of round: RoundRecord, at now: Date) throws -> CalendarDate {
         do {
             return try round.day(at: now)
         } catch {
@@ -387,38 +395,72 @@ extension AssessmentStore {
     public func application(_ id: Int64, lock: Bool = false, on connection: PostgresConnection) async throws -> ApplicationRecord {
         let rows = try await connection.query(
             """
-            SELECT p.round_id, p.applicant_id, p.target::text, p.applied_on::text, p.state, p.score, p.passed, p.appeal_outcome,
-                   (SELECT a.state FROM appeals a WHERE a.application_id = p.id),
-                   coalesce(p.appeals_until, r.appeals_end)::text, e.state, e.outcome,
-                   p.checked_at, p.correct_by::text, p.pledge IS NOT NULL, jsonb_array_length(p.corrections)
-            FROM applications p JOIN rounds r ON r.id = p.round_id
-            LEFT JOIN eligibility_appeals e ON e.application_id = p.id
+            SELECT \(unescaped: Self.applicationColumns)
+            FROM applications p JOIN rounds r ON r.id = p.round_id LEFT JOIN eligibility_appeals e ON e.application_id = p.id
             WHERE p.id = \(id) \(unescaped: lock ? "FOR UPDATE OF p" : "")
             """, logger: logger)
-        for try await (
-            round, applicant, target, appliedOn, state, score, passed, outcome, appeal, appealsUntil, eligibilityAppeal, eligibilityOutcome,
-            checkedAt, correctBy, pledged, returns
-        )
-            in rows.decode(
-                (Int64, Int64, String, String, String, Double?, Bool?, String?, String?, String?, String?, String?, Date?, String?, Bool, Int).self)
-        {
-            return ApplicationRecord(
-                id: id, roundID: round, applicantID: applicant, target: try Self.decode(ApplicationTarget.self, target),
-                appliedOn: try .column(appliedOn), state: try Self.stored(ApplicationState.self, state, "application \(id)'s state"), score: score,
-                passed: passed,
-                appealOutcome: outcome.flatMap(AppealOutcome.init(rawValue:)),
-                appeal: try appeal.map { try Self.stored(AppealState.self, $0, "application \(id)'s appeal") },
-                appealsUntil: try appealsUntil.map { try CalendarDate.column($0) },
-                eligibilityAppeal: try eligibilityAppeal.map {
-                    (
-                        try Self.stored(AppealState.self, $0, "application \(id)'s eligibility appeal"),
-                        eligibilityOutcome.flatMap(AppealOutcome.init(rawValue:))
-                    )
-                },
-                formalCheck: FormalCheckStatus(
-                    checkedAt: checkedAt, correctBy: try correctBy.map(CalendarDate.column), pledged: pledged, returns: returns))
+        for try await row in rows {
+            var cells = StoredCells(row)
+            return try Self.applicationRecord(id, from: &cells)
         }
         throw StoreError.noApplication(id)
+    }
+
+    /// An application (with `lock`, held until the caller's transaction ends), its round and the
+    /// database's clock, in one statement: what most steps of a case read first.
+    public func applicationInRound(_ id: Int64, lock: Bool = false, on connection: PostgresConnection) async throws -> (
+        application: ApplicationRecord, round: RoundRecord, now: Date
+    ) {
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: Self.applicationColumns), now(), \(unescaped: Self.roundColumns)
+            FROM applications p JOIN rounds r ON r.id = p.round_id LEFT JOIN eligibility_appeals e ON e.application_id = p.id
+            WHERE p.id = \(id) \(unescaped: lock ? "FOR UPDATE OF p" : "")
+            """, logger: logger)
+        for try await row in rows {
+            var cells = StoredCells(row)
+            let application = try Self.applicationRecord(id, from: &cells)
+            let now = try cells.next(Date.self)
+            return (application, try Self.roundRecord(application.roundID, from: &cells), now)
+        }
+        throw StoreError.noApplication(id)
+    }
+
+    /// What an `ApplicationRecord` is read from, in the order `applicationRecord(_:from:)` reads
+    /// it: applications `p` joined to their rounds `r` and left-joined to eligibility appeals `e`.
+    static let applicationColumns = """
+        p.round_id, p.applicant_id, p.target::text, p.applied_on::text, p.state, p.score, p.passed, p.appeal_outcome,
+        (SELECT a.state FROM appeals a WHERE a.application_id = p.id), coalesce(p.appeals_until, r.appeals_end)::text,
+        e.state, e.outcome, p.checked_at, p.correct_by::text, p.pledge IS NOT NULL, jsonb_array_length(p.corrections)
+        """
+
+    /// Reads an application from `applicationColumns`.
+    static func applicationRecord(_ id: Int64, from cells: inout StoredCells) throws -> ApplicationRecord {
+        let (round, applicant, target, appliedOn, state, score, passed, outcome) = (
+            try cells.next(Int64.self), try cells.next(Int64.self), try cells.next(String.self), try cells.next(String.self),
+            try cells.next(String.self), try cells.next(Double?.self), try cells.next(Bool?.self), try cells.next(String?.self)
+        )
+        let (appeal, appealsUntil, eligibilityAppeal, eligibilityOutcome) = (
+            try cells.next(String?.self), try cells.next(String?.self), try cells.next(String?.self), try cells.next(String?.self)
+        )
+        let (checkedAt, correctBy, pledged, returns) = (
+            try cells.next(Date?.self), try cells.next(String?.self), try cells.next(Bool.self), try cells.next(Int.self)
+        )
+        return ApplicationRecord(
+            id: id, roundID: round, applicantID: applicant, target: try decode(ApplicationTarget.self, target),
+            appliedOn: try .column(appliedOn), state: try stored(ApplicationState.self, state, "application \(id)'s state"), score: score,
+            passed: passed,
+            appealOutcome: outcome.flatMap(AppealOutcome.init(rawValue:)),
+            appeal: try appeal.map { try stored(AppealState.self, $0, "application \(id)'s appeal") },
+            appealsUntil: try appealsUntil.map { try CalendarDate.column($0) },
+            eligibilityAppeal: try eligibilityAppeal.map {
+                (
+                    try stored(AppealState.self, $0, "application \(id)'s eligibility appeal"),
+                    eligibilityOutcome.flatMap(AppealOutcome.init(rawValue:))
+                )
+            },
+            formalCheck: FormalCheckStatus(
+                checkedAt: checkedAt, correctBy: try correctBy.map(CalendarDate.column), pledged: pledged, returns: returns))
     }
 
     /// Records the eligibility decision of a submitted application; false when it was decided already.

@@ -68,3 +68,19 @@ extension CalendarDate {
         return date
     }
 }
+
+/// A row's cells read one after another, so reads of several records from one row (an
+/// application and its round) each start where the one before ended.
+struct StoredCells {
+    private let cells: [PostgresCell]
+    private var index = 0
+
+    init(_ row: PostgresRow) { cells = Array(row) }
+
+    /// The next cell, decoded; a row shorter than its reader is stored data that does not fit.
+    mutating func next<Value: PostgresDecodable>(_ type: Value.Type) throws -> Value {
+        guard index < cells.count else { throw StoreError(.invalidStoredData, "a row ended before its record was read") }
+        defer { index += 1 }
+        return try cells[index].decode(Value.self)
+    }
+}

@@ -41,7 +41,7 @@ extension Workflow {
             case .result:
                 try await enqueue(RereviewAppeal(application: application), once: .application(application), on: connection)
             case .eligibility:
-                let round = try await store.round(try await store.application(application, on: connection).roundID, on: connection)
+                let round = try await store.applicationInRound(application, on: connection).round
                 try await Outbox.owe(
                     .eligibilityAppealFiled, about: .application(application), to: .institution(round.institutionID), on: connection,
                     logger: logger)

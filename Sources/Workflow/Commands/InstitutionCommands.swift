@@ -87,7 +87,7 @@ extension Workflow {
 
     @discardableResult
     private func requireOwnRound(application: Int64, institution: String, on connection: PostgresConnection) async throws -> RoundRecord {
-        let round = try await store.round(try await store.application(application, on: connection).roundID, on: connection)
+        let round = try await store.applicationInRound(application, on: connection).round
         guard round.institutionID == institution else {
             throw StoreError(.forbidden, "application \(application) belongs to another institution's round", zh: "申请\(application)属于其他机构的评审轮次")
         }

@@ -92,11 +92,11 @@ extension Workflow {
     }
 
     private func readable(_ application: Int64, by reader: DossierReader, on connection: PostgresConnection) async throws {
-        let record = try await store.application(application, on: connection)
+        let (record, round, _) = try await store.applicationInRound(application, on: connection)
         let allowed =
             switch reader {
             case .applicant(let id): record.applicantID == id
-            case .institution(let id): try await store.round(record.roundID, on: connection).institutionID == id
+            case .institution(let id): round.institutionID == id
             }
         guard allowed else { throw StoreError.noApplication(application) }
     }

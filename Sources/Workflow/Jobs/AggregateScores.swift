@@ -19,8 +19,7 @@ public struct AggregateScores: JobArgs {
         func handle(_ args: AggregateScores, context: JobContext) async throws {
             let store = workflow.store
             try await context.withTransaction { connection in
-                let application = try await store.application(args.application, lock: true, on: connection)
-                let round = try await store.round(application.roundID, on: connection)
+                let (application, round, _) = try await store.applicationInRound(args.application, lock: true, on: connection)
                 let assignments = try await store.assignments(of: application.id, on: connection).filter { $0.state != .replaced }
                 if args.stage == .appeal {
                     try await decideAppeal(

@@ -14,9 +14,8 @@ public struct CheckEligibility: JobArgs {
         func handle(_ args: CheckEligibility, context: JobContext) async throws {
             let store = workflow.store
             try await context.withTransaction { connection in
-                let application = try await store.application(args.application, lock: true, on: connection)
+                let (application, round, now) = try await store.applicationInRound(args.application, lock: true, on: connection)
                 guard application.state == .submitted else { return }
-                let round = try await store.round(application.roundID, on: connection)
                 var (profile, titleBar) = try await store.declaredProfile(of: application.id, on: connection)
                 // A title revoked for fraud after the application was filed bars it too.
                 if case .title = application.target, let lastDay = titleBar {
@@ -28,7 +27,7 @@ public struct CheckEligibility: JobArgs {
                     profile, applyingFor: application.target, on: application.appliedOn, policy: round.policy,
                     onlyEmployeesOf: institution.onlyEmployeesOf)
                 _ = try await store.decideEligibility(
-                    application.id, eligibility, on: try await store.today(of: round, on: connection), on: connection)
+                    application.id, eligibility, on: try AssessmentStore.day(of: round, at: now), on: connection)
                 let (event, reasons): (NotificationEvent, [String]) =
                     switch eligibility {
                     case .eligible: (.eligible, [])

@@ -16,9 +16,8 @@ public struct RereviewAppeal: JobArgs {
         func handle(_ args: RereviewAppeal, context: JobContext) async throws {
             let store = workflow.store
             try await context.withTransaction { connection in
-                let application = try await store.application(args.application, lock: true, on: connection)
+                let (application, round, _) = try await store.applicationInRound(args.application, lock: true, on: connection)
                 guard try await store.assignments(of: application.id, on: connection).allSatisfy({ $0.stage != .appeal }) else { return }
-                let round = try await store.round(application.roundID, on: connection)
                 let reviewCases = try await store.reviewCases([application.id], field: round.field, on: connection)
                 let panel = try await workflow.drawPanels(
                     reviewCases, size: round.policy.reviewersPerCase, round: round,
