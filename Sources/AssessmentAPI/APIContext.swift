@@ -81,7 +81,9 @@ public struct APIRequestDecoder: RequestDecoder {
         }
         // Valid JSON, but PostgreSQL's text cannot hold U+0000, so storing it would fail deep inside.
         if JSONText.escapesNUL(buffer.readableBytesView) {
-            throw Problem(.badRequest, "the body contains the NUL character (\\u0000), which no field accepts; remove it")
+            throw Problem(
+                .badRequest, "the body contains the NUL character (\\u0000), which no field accepts; remove it",
+                zh: "请求体含有 NUL 字符（\\u0000），任何字段都不接受；请删除")
         }
         let value: T
         do {

@@ -32,7 +32,7 @@ final class ClientRateLimiter: Sendable {
             return count.requests > limit ? window - (now - count.windowStart) : nil
         }
         if let refusedFor {
-            var problem = Problem(.tooManyRequests, "too many look-ups from your address; try again in a minute")
+            var problem = Problem(.tooManyRequests, "too many look-ups from your address; try again in a minute", zh: "来自您地址的查询过多；请一分钟后再试")
             problem.retryAfterSeconds = max(1, Int(refusedFor.components.seconds) + 1)
             throw problem
         }

@@ -175,13 +175,16 @@ struct Endpoints {
             if path.contains("{id}") { _ = try context.id() }  // a bad path before a large body is read
             let declared = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             guard let declared, types.contains(declared) else {
-                throw Problem(.unsupportedMediaType, "send the file with its Content-Type, one of \(types.joined(separator: ", "))")
+                throw Problem(
+                    .unsupportedMediaType, "send the file with its Content-Type, one of \(types.joined(separator: ", "))",
+                    zh: "请按文件类型发送 Content-Type，须为以下之一：\(types.joined(separator: "、"))")
             }
             let bytes: ByteBuffer
             do {
                 bytes = try await request.body.collect(upTo: maxBytes)
             } catch {
-                throw Problem(.contentTooLarge, "the file is larger than \(maxBytes) bytes; compress it or split it")
+                throw Problem(
+                    .contentTooLarge, "the file is larger than \(maxBytes) bytes; compress it or split it", zh: "文件超过 \(maxBytes) 字节；请压缩或拆分")
             }
             return try reply.render(try await handler(request, context, bytes), request, context)
         }

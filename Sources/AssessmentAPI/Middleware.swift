@@ -14,7 +14,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             guard header.hasPrefix("Bearer "), header.count < 200,
                 let principal = try await workflow.principal(forToken: String(header.dropFirst("Bearer ".count)))
             else {
-                throw Problem(.unauthorized, "the bearer token is unknown, expired or revoked")
+                throw Problem(.unauthorized, "the bearer token is unknown, expired or revoked", zh: "令牌无效、已过期或已吊销")
             }
             context.principal = principal
         }

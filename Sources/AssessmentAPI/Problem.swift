@@ -12,7 +12,7 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
         /// The message in Chinese, where it has been written in it.
         var chinese: String?
 
-        init(field: String, message: String, zh chinese: String? = nil) {
+        init(field: String, message: String, zh chinese: String?) {
             (self.field, self.message, self.chinese) = (field, message, chinese)
         }
 
@@ -31,7 +31,9 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
 
     public var status: HTTPResponse.Status { .init(code: statusCode) }
 
-    init(_ status: HTTPResponse.Status, _ detail: String, zh chinese: String? = nil, errors: [FieldError] = []) {
+    /// A problem; `zh` is required so that no refusal is written in English alone by accident
+    /// (nil only where the text comes from outside, e.g. a decoder's or a library's message).
+    init(_ status: HTTPResponse.Status, _ detail: String, zh chinese: String?, errors: [FieldError] = []) {
         self.type = "about:blank"
         self.title = status.reasonPhrase
         self.statusCode = status.code
@@ -102,14 +104,16 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
             switch error.code {
             case .invalidInput:
                 return Problem(
-                    .unprocessableContent, error.message, errors: error.field.map { [FieldError(field: $0, message: error.message)] } ?? [])
-            case .notFound: return Problem(.notFound, error.message)
-            case .wrongState: return Problem(.conflict, error.message)
+                    .unprocessableContent, error.message, zh: error.chinese,
+                    errors: error.field.map { [FieldError(field: $0, message: error.message, zh: error.chinese)] } ?? [])
+            case .notFound: return Problem(.notFound, error.message, zh: error.chinese)
+            case .wrongState: return Problem(.conflict, error.message, zh: error.chinese)
             }
         case let error as DecodingError:
             return Problem.decoding(error)
         case let error as HTTPError:
-            return Problem(error.status, error.body ?? error.status.reasonPhrase)
+            // The framework's own refusals (no such route, method not allowed) say only their status.
+            return Problem(error.status, error.body ?? error.status.reasonPhrase, zh: error.body == nil ? chineseTitles[error.status.code] : nil)
         default:
             return Problem(.internalServerError, "the server failed; the error is logged with the request id", zh: "服务器出错；错误已随请求编号记入日志")
         }
@@ -131,7 +135,10 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
                 .badRequest, "\(field.isEmpty ? "the body" : field) must be \(wanted)", zh: "\(field.isEmpty ? "请求体" : field)须为\(chinese)",
                 errors: [FieldError(field: field, message: "must be \(wanted)", zh: "须为\(chinese)")])
         case .malformed(let detail):
-            return Problem(.badRequest, "\(field): \(detail)", errors: [FieldError(field: field, message: detail)])
+            // The decoder's own words exist in English only; the Chinese says what they are about.
+            return Problem(
+                .badRequest, "\(field): \(detail)", zh: "\(field)：无法解析（\(detail)）",
+                errors: [FieldError(field: field, message: detail, zh: "无法解析（\(detail)）")])
         }
     }
 

@@ -27,7 +27,9 @@ extension Request {
         let after =
             try query["after"].map { text -> Int64 in
                 guard let value = Int64(String(text)), Bounds.after.contains(value) else {
-                    throw Problem(.badRequest, "after must be a whole number ≥ 0", errors: [.init(field: "after", message: "not a whole number ≥ 0")])
+                    throw Problem(
+                        .badRequest, "after must be a whole number ≥ 0", zh: "after 须为不小于 0 的整数",
+                        errors: [.init(field: "after", message: "not a whole number ≥ 0", zh: "不是不小于 0 的整数")])
                 }
                 return value
             } ?? 0
@@ -38,7 +40,9 @@ extension Request {
     func textPage() throws -> (after: String?, limit: Int) {
         let after = uri.queryParameters["after"].map(String.init)
         guard (after?.count ?? 1) <= 64 else {
-            throw Problem(.badRequest, "after must have at most 64 characters", errors: [.init(field: "after", message: "too long")])
+            throw Problem(
+                .badRequest, "after must have at most 64 characters", zh: "after 至多 64 个字符",
+                errors: [.init(field: "after", message: "too long", zh: "过长")])
         }
         return (after, try limit())
     }
@@ -48,7 +52,9 @@ extension Request {
         let limit =
             try query["limit"].map { text -> Int in
                 guard let value = Int(String(text)), Bounds.limit.contains(value) else {
-                    throw Problem(.badRequest, "limit must be 1 to 100", errors: [.init(field: "limit", message: "not 1 to 100")])
+                    throw Problem(
+                        .badRequest, "limit must be 1 to 100", zh: "limit 须为 1 至 100",
+                        errors: [.init(field: "limit", message: "not 1 to 100", zh: "不在 1 至 100 之间")])
                 }
                 return value
             } ?? 50
@@ -119,7 +125,7 @@ func dateField(_ text: String, _ field: String) throws -> CalendarDate {
     return date
 }
 
-func invalidField(_ name: String, _ message: String, zh chinese: String? = nil) -> Problem {
+func invalidField(_ name: String, _ message: String, zh chinese: String?) -> Problem {
     Problem(
         .unprocessableContent, "\(name) \(message)", zh: chinese.map { "\(name)：\($0)" },
         errors: [.init(field: name, message: message, zh: chinese)])

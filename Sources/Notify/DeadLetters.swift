@@ -59,7 +59,9 @@ extension Notifier {
             }
             if let ids, revived.count < Set(ids).count {
                 let missing = Set(ids).subtracting(revived.map(\.id)).sorted()
-                throw NotifyError(.notFound, "no dead delivery has the id \(missing.map(String.init).joined(separator: ", "))")
+                throw NotifyError(
+                    .notFound, "no dead delivery has the id \(missing.map(String.init).joined(separator: ", "))",
+                    zh: "没有编号为 \(missing.map(String.init).joined(separator: "、")) 的失败投递")
             }
             try await enqueueDeliveries(revived, on: connection)
             return revived.count

@@ -29,7 +29,8 @@ public struct EndpointPolicy: Sendable {
             if let network = IPNetwork(entry) {
                 networks.append(network)
             } else if entry.contains("/") || entry.contains(":") {
-                throw NotifyError(.invalidInput, "\(entry) is neither a network like 10.0.0.0/8 nor a host name")
+                throw NotifyError(
+                    .invalidInput, "\(entry) is neither a network like 10.0.0.0/8 nor a host name", zh: "\(entry) 既不是 10.0.0.0/8 这样的网段，也不是主机名")
             } else {
                 hosts.insert(entry.lowercased())
             }
@@ -80,7 +81,7 @@ public struct EndpointPolicy: Sendable {
                 """
                 the url's host \(host) is or resolves to \(range): notifications go to public addresses only \
                 (an operator may allow internal ones with \(Self.environmentVariable))
-                """, field: field)
+                """, zh: "url 的主机 \(host) 是或解析为 \(range)：通知只发往公网地址（运维人员可用 \(Self.environmentVariable) 允许内网地址）", field: field)
         }
         return isLiteral ? nil : addresses.first
     }

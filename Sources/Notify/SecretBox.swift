@@ -27,7 +27,8 @@ public struct SecretBox: Sendable {
             return String(decoding: try key.open(sealed), as: UTF8.self)
         } catch {
             throw NotifyError(
-                .wrongState, "a sealed subscription secret cannot be opened: this process has another ASSESS_DATA_KEY than the one that sealed it")
+                .wrongState, "a sealed subscription secret cannot be opened: this process has another ASSESS_DATA_KEY than the one that sealed it",
+                zh: "无法打开已加密的订阅密钥：本进程的 ASSESS_DATA_KEY 与加密时的不同")
         }
     }
 

@@ -37,21 +37,25 @@ public struct SubscriptionRequest: Sendable, Codable, Equatable {
                 .invalidInput,
                 """
                 recipient must be institution:<id>, applicant:<id>, reviewer:<id>, platform:<id>, bureau, <kind>:* or *
-                """, field: "recipient")
+                """, zh: "recipient 须为 institution:<编号>、applicant:<编号>、reviewer:<编号>、platform:<编号>、bureau、<类别>:* 或 *", field: "recipient")
         }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
-            throw NotifyError(.invalidInput, "url is not a URL", field: "url")
+            throw NotifyError(.invalidInput, "url is not a URL", zh: "url 不是网址", field: "url")
         }
         guard scheme == "https" else {
-            throw NotifyError(.invalidInput, "url must start with https://: notifications are delivered over TLS only", field: "url")
+            throw NotifyError(
+                .invalidInput, "url must start with https://: notifications are delivered over TLS only", zh: "url 须以 https:// 开头：通知只经 TLS 投递",
+                field: "url")
         }
-        guard let host = components.host, !host.isEmpty else { throw NotifyError(.invalidInput, "url has no host", field: "url") }
+        guard let host = components.host, !host.isEmpty else { throw NotifyError(.invalidInput, "url has no host", zh: "url 缺少主机名", field: "url") }
         guard components.user == nil, components.password == nil else {
-            throw NotifyError(.invalidInput, "url must not carry credentials; the signature authenticates each notification", field: "url")
+            throw NotifyError(
+                .invalidInput, "url must not carry credentials; the signature authenticates each notification", zh: "url 不得含有凭据；每条通知由签名认证",
+                field: "url")
         }
-        guard url.utf8.count <= 2_000 else { throw NotifyError(.invalidInput, "url is longer than 2000 bytes", field: "url") }
+        guard url.utf8.count <= 2_000 else { throw NotifyError(.invalidInput, "url is longer than 2000 bytes", zh: "url 超过 2000 字节", field: "url") }
         guard events.count <= 50, events.allSatisfy({ !$0.isEmpty && $0.count <= 100 }) else {
-            throw NotifyError(.invalidInput, "events must be at most 50 non-empty names", field: "events")
+            throw NotifyError(.invalidInput, "events must be at most 50 non-empty names", zh: "events 至多 50 个非空名称", field: "events")
         }
         if let trustRootsPEM { _ = try Self.certificates(trustRootsPEM, field: "trustRootsPEM") }
         switch (clientCertificatePEM, clientKeyPEM) {
@@ -60,20 +64,22 @@ public struct SubscriptionRequest: Sendable, Codable, Equatable {
             _ = try Self.certificates(chain, field: "clientCertificatePEM")
             _ = try Self.privateKey(key)
         default:
-            throw NotifyError(.invalidInput, "clientCertificatePEM and clientKeyPEM go together", field: "clientKeyPEM")
+            throw NotifyError(
+                .invalidInput, "clientCertificatePEM and clientKeyPEM go together", zh: "clientCertificatePEM 与 clientKeyPEM 须同时提供",
+                field: "clientKeyPEM")
         }
     }
 
     static func certificates(_ pem: String, field: String) throws -> [NIOSSLCertificate] {
         guard let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)), !certificates.isEmpty else {
-            throw NotifyError(.invalidInput, "\(field) holds no PEM certificate", field: field)
+            throw NotifyError(.invalidInput, "\(field) holds no PEM certificate", zh: "\(field) 中没有 PEM 证书", field: field)
         }
         return certificates
     }
 
     static func privateKey(_ pem: String) throws -> NIOSSLPrivateKey {
         guard let key = try? NIOSSLPrivateKey(bytes: Array(pem.utf8), format: .pem) else {
-            throw NotifyError(.invalidInput, "clientKeyPEM holds no PEM private key", field: "clientKeyPEM")
+            throw NotifyError(.invalidInput, "clientKeyPEM holds no PEM private key", zh: "clientKeyPEM 中没有 PEM 私钥", field: "clientKeyPEM")
         }
         return key
     }
@@ -108,14 +114,14 @@ extension Notifier {
             RETURNING id
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { return (id, secret) }
-        throw NotifyError(.wrongState, "the subscription was not stored")
+        throw NotifyError(.wrongState, "the subscription was not stored", zh: "订阅未能保存")
     }
 
     /// Replaces a subscription's secret; the old one keeps signing alongside for `overlap`, so
     /// that receivers can switch without dropping a notification. Returns the new secret.
     public func rotateSecret(subscription id: Int64, overlap: Duration = .seconds(86_400)) async throws -> String {
         guard overlap >= .zero, overlap <= .seconds(30 * 86_400) else {
-            throw NotifyError(.invalidInput, "the overlap runs from 0 to 30 days", field: "overlap")
+            throw NotifyError(.invalidInput, "the overlap runs from 0 to 30 days", zh: "overlap 须为 0 至 30 天", field: "overlap")
         }
         let secret = SecretBox.newSecret()
         let rows = try await client.query(
@@ -126,7 +132,7 @@ extension Notifier {
             WHERE id = \(id) RETURNING id
             """, logger: logger)
         for try await _ in rows.decode(Int64.self) { return secret }
-        throw NotifyError(.notFound, "no subscription has the id \(id)")
+        throw NotifyError(.notFound, "no subscription has the id \(id)", zh: "没有编号为 \(id) 的订阅")
     }
 
     /// Stops deliveries to a subscription; pending ones are dead-lettered when their turn comes.
@@ -136,13 +142,13 @@ extension Notifier {
             UPDATE notification_subscriptions SET active = false, updated_at = now() WHERE id = \(id) RETURNING id
             """, logger: logger)
         for try await _ in rows.decode(Int64.self) { return }
-        throw NotifyError(.notFound, "no subscription has the id \(id)")
+        throw NotifyError(.notFound, "no subscription has the id \(id)", zh: "没有编号为 \(id) 的订阅")
     }
 
     /// One subscription, or a notFound error.
     public func subscription(_ id: Int64) async throws -> SubscriptionSummary {
         for summary in try await subscriptions(after: id - 1, limit: 1) where summary.id == id { return summary }
-        throw NotifyError(.notFound, "no subscription has the id \(id)")
+        throw NotifyError(.notFound, "no subscription has the id \(id)", zh: "没有编号为 \(id) 的订阅")
     }
 
     /// Subscriptions in id order after `after`, at most `limit`; with `recipient`, only its own.

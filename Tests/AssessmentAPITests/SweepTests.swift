@@ -12,6 +12,13 @@ import Workflow
 
 @Suite("Boundary sweep")
 struct SweepTests {
+    /// A problem whose title, detail and field messages each hold Chinese.
+    static func readsInChinese(_ problem: [String: Any]) -> Bool {
+        let hasChinese = { (text: Any?) in (text as? String)?.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } == true }
+        let errors = problem["errors"] as? [[String: Any]] ?? []
+        return hasChinese(problem["title"]) && hasChinese(problem["detail"]) && errors.allSatisfy { hasChinese($0["message"]) }
+    }
+
     @Test("every numeric input of every route has a documented range; edge values get a 4xx, never a 5xx; no job fails because of them")
     func sweepEveryRoute() async throws {
         try await API.with { api in
@@ -48,9 +55,17 @@ struct SweepTests {
                             }
                         }
                     }
-                    let reply = try await api.request(probe.method, probe.path, token: roleOf[operation] ?? nil, json: probe.body)
+                    // Asked in the default language: every refusal reads in Chinese first.
+                    let reply = try await api.request(
+                        probe.method, probe.path, token: roleOf[operation] ?? nil, json: probe.body, acceptLanguage: nil)
                     let what = "\(operation) \(probe.leaf.name)=\(String("\(probe.value)".prefix(24)))"
                     if reply.status >= 500 { failures.append("\(what): \(reply.status) \(reply.body.prefix(200))") }
+                    // A request line that is not HTTP (raw non-ASCII) or longer than the server parses
+                    // (a 900 kB query) is refused by the HTTP parser before any route, with a bare 400.
+                    let reachesRoutes = probe.path.allSatisfy(\.isASCII) && probe.path.utf8.count < 8_192
+                    if (400..<500).contains(reply.status), reachesRoutes, !Self.readsInChinese(reply.json) {
+                        failures.append("\(what) was refused in English only: \(reply.status) \(reply.body.prefix(200))")
+                    }
                     if probe.outOfRange && !(400..<500).contains(reply.status) {
                         failures.append("\(what) is outside the documented range but got \(reply.status)")
                     }

@@ -11,6 +11,26 @@ public struct IdentityDocument: Sendable, Hashable, Codable {
         case foreignPermanentResidenceID = "foreign_permanent_residence_id"
         /// 港澳台居民居住证: 18 characters starting 810000, 820000 or 830000, MOD 11-2 check character.
         case hongKongMacaoTaiwanResidencePermit = "hk_macao_taiwan_residence_permit"
+
+        /// The document's name, as refusals use it.
+        public var englishName: String {
+            switch self {
+            case .residentID: "resident ID"
+            case .passport: "passport"
+            case .foreignPermanentResidenceID: "foreign permanent residence ID"
+            case .hongKongMacaoTaiwanResidencePermit: "Hong Kong, Macao or Taiwan residence permit"
+            }
+        }
+
+        /// 居民身份证, 护照, 外国人永久居留身份证, 港澳台居民居住证.
+        public var chineseName: String {
+            switch self {
+            case .residentID: "居民身份证"
+            case .passport: "护照"
+            case .foreignPermanentResidenceID: "外国人永久居留身份证"
+            case .hongKongMacaoTaiwanResidencePermit: "港澳台居民居住证"
+            }
+        }
     }
 
     /// The kind.
@@ -26,35 +46,37 @@ public struct IdentityDocument: Sendable, Hashable, Codable {
         let number = rawNumber.uppercased().filter { !$0.isWhitespace }
         switch kind {
         case .residentID:
-            try Self.checkEighteenCharacterNumber(number, name: "resident ID")
+            try Self.checkEighteenCharacterNumber(number, kind: kind)
             guard !number.hasPrefix("9"), !["810000", "820000", "830000"].contains(String(number.prefix(6))) else {
-                throw IdentityError(.malformed, "this number is a permanent residence ID or a residence permit; choose that kind")
+                throw IdentityError(
+                    .malformed, "this number is a permanent residence ID or a residence permit; choose that kind",
+                    zh: "此号码是永久居留身份证或居住证号码；请选择对应的证件类型")
             }
-            try Self.checkEmbeddedBirthDate(number, declared: declaredBirthDate, name: "resident ID")
+            try Self.checkEmbeddedBirthDate(number, declared: declaredBirthDate, kind: kind)
         case .foreignPermanentResidenceID:
-            try Self.checkEighteenCharacterNumber(number, name: "foreign permanent residence ID")
+            try Self.checkEighteenCharacterNumber(number, kind: kind)
             guard number.hasPrefix("9") else {
-                throw IdentityError(.malformed, "a foreign permanent residence ID starts with 9")
+                throw IdentityError(.malformed, "a foreign permanent residence ID starts with 9", zh: "外国人永久居留身份证号码以 9 开头")
             }
-            try Self.checkEmbeddedBirthDate(number, declared: declaredBirthDate, name: "foreign permanent residence ID")
+            try Self.checkEmbeddedBirthDate(number, declared: declaredBirthDate, kind: kind)
         case .hongKongMacaoTaiwanResidencePermit:
-            try Self.checkEighteenCharacterNumber(number, name: "Hong Kong, Macao or Taiwan residence permit")
+            try Self.checkEighteenCharacterNumber(number, kind: kind)
             guard ["810000", "820000", "830000"].contains(String(number.prefix(6))) else {
                 throw IdentityError(
-                    .malformed,
-                    "a Hong Kong, Macao or Taiwan residence permit number starts with 810000, 820000 or 830000")
+                    .malformed, "a Hong Kong, Macao or Taiwan residence permit number starts with 810000, 820000 or 830000",
+                    zh: "港澳台居民居住证号码以 810000、820000 或 830000 开头")
             }
-            try Self.checkEmbeddedBirthDate(number, declared: declaredBirthDate, name: "Hong Kong, Macao or Taiwan residence permit")
+            try Self.checkEmbeddedBirthDate(number, declared: declaredBirthDate, kind: kind)
         case .passport:
             guard (5...17).contains(number.count), number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-                throw IdentityError(.malformed, "a passport number has 5 to 17 letters and digits")
+                throw IdentityError(.malformed, "a passport number has 5 to 17 letters and digits", zh: "护照号码为 5 至 17 位字母和数字")
             }
             guard let issuingCountry, issuingCountry.count == 3,
                 issuingCountry.allSatisfy({ $0.isASCII && $0.isLetter })
             else {
                 throw IdentityError(
-                    .issuingCountryMissing,
-                    "a passport needs its issuing country as a three-letter ISO 3166 code, such as GBR or USA")
+                    .issuingCountryMissing, "a passport needs its issuing country as a three-letter ISO 3166 code, such as GBR or USA",
+                    zh: "护照须写明签发国家，用三位字母的 ISO 3166 代码，如 GBR 或 USA")
             }
         }
         self.kind = kind
@@ -94,34 +116,38 @@ public struct IdentityDocument: Sendable, Hashable, Codable {
     /// A masked form for reviewers and look-ups: the kind and the last four characters only.
     public var masked: String { String(repeating: "*", count: max(0, number.count - 4)) + number.suffix(4) }
 
-    private static func checkEighteenCharacterNumber(_ number: String, name: String) throws {
+    private static func checkEighteenCharacterNumber(_ number: String, kind: Kind) throws {
+        let (name, chineseName) = (kind.englishName, kind.chineseName)
         guard number.count == 18 else {
-            throw IdentityError(.wrongLength, "a \(name) has 18 characters, not \(number.count)")
+            throw IdentityError(
+                .wrongLength, "a \(name) has 18 characters, not \(number.count)", zh: "\(chineseName)号码为 18 位，而非 \(number.count) 位")
         }
         guard number.prefix(17).allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw IdentityError(.malformed, "the first 17 characters of a \(name) are digits")
+            throw IdentityError(.malformed, "the first 17 characters of a \(name) are digits", zh: "\(chineseName)号码前 17 位为数字")
         }
         guard let last = number.last, last.isASCII, last.isNumber || last == "X" else {
-            throw IdentityError(.malformed, "the last character of a \(name) is a digit or X")
+            throw IdentityError(.malformed, "the last character of a \(name) is a digit or X", zh: "\(chineseName)号码末位为数字或 X")
         }
         guard checkCharacter(of: number.prefix(17)) == last else {
             throw IdentityError(
-                .checksumMismatch,
-                "the check character of the \(name) does not match its other digits; check the number for a typo")
+                .checksumMismatch, "the check character of the \(name) does not match its other digits; check the number for a typo",
+                zh: "\(chineseName)号码的校验位与其他数字不符；请检查是否输错")
         }
     }
 
     /// Characters 7 to 14 are the date of birth in all three 18-character kinds.
-    private static func checkEmbeddedBirthDate(_ number: String, declared: CalendarDate, name: String) throws {
+    private static func checkEmbeddedBirthDate(_ number: String, declared: CalendarDate, kind: Kind) throws {
+        let (name, chineseName) = (kind.englishName, kind.chineseName)
         guard let embedded = Self.embeddedBirthDate(number) else {
             throw IdentityError(
                 .birthDateInvalid,
-                "characters 7 to 14 of the \(name) must be a real date of birth (YYYYMMDD) from 1900 on; check them for a typo")
+                "characters 7 to 14 of the \(name) must be a real date of birth (YYYYMMDD) from 1900 on; check them for a typo",
+                zh: "\(chineseName)号码第 7 至 14 位须为 1900 年以后的真实出生日期（YYYYMMDD）；请检查是否输错")
         }
         guard embedded == declared else {
             throw IdentityError(
-                .birthDateMismatch,
-                "the date of birth in the \(name) does not match the declared date of birth; correct one of them")
+                .birthDateMismatch, "the date of birth in the \(name) does not match the declared date of birth; correct one of them",
+                zh: "\(chineseName)号码中的出生日期与所填出生日期不符；请更正其一")
         }
     }
 
@@ -157,10 +183,11 @@ public struct IdentityError: Error, Sendable, Equatable, CustomStringConvertible
     public let code: Code
     /// What is wrong and how to fix it; never the number itself.
     public let message: String
+    /// The same, in Chinese.
+    public let chinese: String
 
-    init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
+    init(_ code: Code, _ message: String, zh chinese: String) {
+        (self.code, self.message, self.chinese) = (code, message, chinese)
     }
 
     /// The message.

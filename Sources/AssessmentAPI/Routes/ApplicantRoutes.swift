@@ -113,7 +113,7 @@ struct RegisterApplicantBody: RequestBody, Documented {
             identity = try IdentityDocument(
                 kind: kind, number: document.number, issuingCountry: document.issuingCountry, declaredBirthDate: birthDate)
         } catch let error as IdentityError {
-            throw invalidField("document.number", error.description)
+            throw invalidField("document.number", error.message, zh: error.chinese)
         }
         return ApplicantRegistration(
             name: name, document: identity, employer: employer, profile: Applicant(birthDate: birthDate, education: education))

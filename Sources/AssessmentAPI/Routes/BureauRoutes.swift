@@ -59,7 +59,9 @@ struct RevocationBody: RequestBody, Documented {
 
     func revocationGrounds() throws -> RevocationGrounds {
         guard let grounds else { return .other }
-        guard let value = RevocationGrounds(rawValue: grounds) else { throw invalidField("grounds", "must be fraud, error or other") }
+        guard let value = RevocationGrounds(rawValue: grounds) else {
+            throw invalidField("grounds", "must be fraud, error or other", zh: "须为 fraud、error 或 other")
+        }
         return value
     }
 
@@ -83,23 +85,27 @@ struct InstitutionBody: RequestBody, Documented {
 
     func validate() throws {
         guard (series?.count ?? 0) <= 20, (occupations?.count ?? 0) <= 100, sites.count <= 100 else {
-            throw invalidField("series", "and occupations and sites must list at most 20, 100 and 100")
+            throw invalidField(
+                "series", "and occupations and sites must list at most 20, 100 and 100", zh: "、occupations 与 sites 至多分别列出 20、100 与 100 项")
         }
         _ = try profile()
     }
 
     func requiredID() throws -> String {
-        guard let id else { throw invalidField("id", "is required: 1 to 64 lower-case letters, digits, dots, dashes or underscores") }
+        guard let id else {
+            throw invalidField(
+                "id", "is required: 1 to 64 lower-case letters, digits, dots, dashes or underscores", zh: "必填：1 至 64 个小写字母、数字、点、连字符或下划线")
+        }
         return id
     }
 
     func profile() throws -> InstitutionProfile {
         guard let kind = InstitutionProfile.Kind(rawValue: kind) else {
-            throw invalidField("kind", "must be Y (an employer) or S (a social evaluation organisation)")
+            throw invalidField("kind", "must be Y (an employer) or S (a social evaluation organisation)", zh: "须为 Y（用人单位）或 S（社会评价组织）")
         }
         var code: CreditCode?
         if let creditCode {
-            guard let valid = CreditCode(creditCode) else { throw invalidField("creditCode", CreditCode.rule) }
+            guard let valid = CreditCode(creditCode) else { throw invalidField("creditCode", CreditCode.rule, zh: CreditCode.chineseRule) }
             code = valid
         }
         let profile = InstitutionProfile(

@@ -83,16 +83,16 @@ struct MeetingBody: RequestBody, Documented {
 
     func validate() throws {
         guard (1...Policy.Bounds.committeeSize.upperBound).contains(present.count), Set(present).count == present.count else {
-            throw invalidField("present", "must name 1 to 99 members, each once")
+            throw invalidField("present", "must name 1 to 99 members, each once", zh: "须列出 1 至 99 名委员，每人一次")
         }
-        guard (recusals?.count ?? 0) <= 10_000 else { throw invalidField("recusals", "must list at most 10000") }
+        guard (recusals?.count ?? 0) <= 10_000 else { throw invalidField("recusals", "must list at most 10000", zh: "至多 10000 项") }
         for (index, recusal) in (recusals ?? []).enumerated() { try Bounds.check(recusal.application, "recusals[\(index)].application", Bounds.id) }
         _ = try day()
     }
 
     func day() throws -> CalendarDate? {
         try heldOn.map { text in
-            guard let date = CalendarDate(iso: text) else { throw invalidField("heldOn", "must be a date like 2026-12-20") }
+            guard let date = CalendarDate(iso: text) else { throw invalidField("heldOn", "must be a date like 2026-12-20", zh: "须为日期，如 2026-12-20") }
             return date
         }
     }
@@ -120,14 +120,18 @@ struct BallotSheetBody: RequestBody, Documented {
 
     func choices() throws -> [Int64: BallotChoice] {
         guard ballots.count <= CommitteeMeeting.caseLimit else {
-            throw invalidField("ballots", "must hold at most \(CommitteeMeeting.caseLimit) cases")
+            throw invalidField(
+                "ballots", "must hold at most \(CommitteeMeeting.caseLimit) cases", zh: "至多包含 \(CommitteeMeeting.caseLimit) 个案件")
         }
         var choices: [Int64: BallotChoice] = [:]
         for (key, value) in ballots.sorted(by: { $0.key < $1.key }) {
             guard let application = Int64(key), Bounds.id.contains(application) else {
-                throw invalidField("ballots", "names cases by application id, not \(key.prefix(20))")
+                throw invalidField(
+                    "ballots", "names cases by application id, not \(key.prefix(20))", zh: "须以申请编号指明案件，而非 \(key.prefix(20))")
             }
-            guard let choice = BallotChoice(rawValue: value) else { throw invalidField("ballots.\(application)", "must be yes, no or abstain") }
+            guard let choice = BallotChoice(rawValue: value) else {
+                throw invalidField("ballots.\(application)", "must be yes, no or abstain", zh: "须为 yes、no 或 abstain")
+            }
             choices[application] = choice
         }
         return choices

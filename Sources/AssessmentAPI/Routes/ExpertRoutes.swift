@@ -12,7 +12,9 @@ struct ExpertRoutes {
             .post, "/v1/reviewers", "File an expert in my database: what they review, the grade they hold, their employer and term",
             access: .role(.institution), body: ReviewerBody.self, reply: .created("Filed"), refuses: [404, 409]
         ) { _, context, body in
-            guard let id = body.id else { throw invalidField("id", "is required: 1 to 64 letters, digits, dots, dashes or underscores") }
+            guard let id = body.id else {
+                throw invalidField("id", "is required: 1 to 64 letters, digits, dots, dashes or underscores", zh: "必填：1 至 64 个字母、数字、点、连字符或下划线")
+            }
             try await workflow.addExpert(
                 id: id, profile: try body.profile(), conflicts: Set(body.conflicts ?? []), institution: try context.require(.institution))
         }
@@ -26,7 +28,9 @@ struct ExpertRoutes {
             let (after, limit) = try request.textPage()
             let status = try request.uri.queryParameters["status"].map { text -> ExpertStatus in
                 guard let status = ExpertStatus(rawValue: String(text)) else {
-                    throw Problem(.badRequest, "status must be active, suspended or retired", errors: [.init(field: "status", message: "unknown")])
+                    throw Problem(
+                        .badRequest, "status must be active, suspended or retired", zh: "status 须为 active、suspended 或 retired",
+                        errors: [.init(field: "status", message: "unknown", zh: "未知")])
                 }
                 return status
             }
@@ -64,7 +68,7 @@ extension APIContext {
         guard let id = parameters.get("reviewer"), ExpertProfile.isValidID(id) else {
             throw Problem(
                 .badRequest, "the expert in the path is 1 to 64 letters, digits, dots, dashes or underscores",
-                errors: [.init(field: "reviewer", message: "not an expert id")])
+                zh: "路径中的专家编号须为1 至 64 个字母、数字、点、连字符或下划线", errors: [.init(field: "reviewer", message: "not an expert id", zh: "不是专家编号")])
         }
         return id
     }
@@ -91,11 +95,13 @@ struct ReviewerBody: RequestBody, Documented {
     }
 
     func profile() throws -> ExpertProfile {
-        if let id, !ExpertProfile.isValidID(id) { throw invalidField("id", "must be 1 to 64 letters, digits, dots, dashes or underscores") }
-        guard (conflicts?.count ?? 0) <= 1_000 else { throw invalidField("conflicts", "must list at most 1000 applicants") }
+        if let id, !ExpertProfile.isValidID(id) {
+            throw invalidField("id", "must be 1 to 64 letters, digits, dots, dashes or underscores", zh: "须为1 至 64 个字母、数字、点、连字符或下划线")
+        }
+        guard (conflicts?.count ?? 0) <= 1_000 else { throw invalidField("conflicts", "must list at most 1000 applicants", zh: "至多列出 1000 名申请人") }
         var code: CreditCode?
         if let employerCode {
-            guard let valid = CreditCode(employerCode) else { throw invalidField("employerCode", CreditCode.rule) }
+            guard let valid = CreditCode(employerCode) else { throw invalidField("employerCode", CreditCode.rule, zh: CreditCode.chineseRule) }
             code = valid
         }
         let start = try termStart.map { try dateField($0, "termStart") } ?? RoundRecord.today()
@@ -131,7 +137,9 @@ struct ExpertStatusBody: RequestBody, Documented {
     func validate() {}  // no numbers
 
     func checked() throws -> ExpertStatus {
-        guard let status = ExpertStatus(rawValue: status) else { throw invalidField("status", "must be active, suspended or retired") }
+        guard let status = ExpertStatus(rawValue: status) else {
+            throw invalidField("status", "must be active, suspended or retired", zh: "须为 active、suspended 或 retired")
+        }
         return status
     }
 

@@ -71,7 +71,9 @@ struct InstitutionRoutes {
             let state = try request.uri.queryParameters["state"].map { text -> ApplicationState in
                 guard let state = ApplicationState(rawValue: String(text)) else {
                     let states = ApplicationState.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw Problem(.badRequest, "state must be one of \(states)", errors: [.init(field: "state", message: "not one of \(states)")])
+                    throw Problem(
+                        .badRequest, "state must be one of \(states)", zh: "state 须为以下之一：\(states)",
+                        errors: [.init(field: "state", message: "not one of \(states)", zh: "不是以下之一：\(states)")])
                 }
                 return state
             }
@@ -161,7 +163,9 @@ struct SkillsResultBody: RequestBody, Documented {
         var scores: [SkillsPart: Double] = [:]
         for (name, score) in parts {
             guard let part = SkillsPart(rawValue: name) else {
-                throw invalidField("parts.\(name)", "is not a part; use \(SkillsPart.allCases.map(\.rawValue).joined(separator: ", "))")
+                let parts = SkillsPart.allCases.map(\.rawValue)
+                throw invalidField(
+                    "parts.\(name)", "is not a part; use \(parts.joined(separator: ", "))", zh: "不是考核项目；请使用 \(parts.joined(separator: "、"))")
             }
             scores[part] = score
         }
@@ -180,9 +184,11 @@ struct DismissObjectionsBody: RequestBody, Documented {
     var reason: String
 
     func validate() throws {
-        guard (1...1_000).contains(objections.count) else { throw invalidField("objections", "must list 1 to 1000 objection ids") }
+        guard (1...1_000).contains(objections.count) else {
+            throw invalidField("objections", "must list 1 to 1000 objection ids", zh: "须列出 1 至 1000 个异议编号")
+        }
         for (index, id) in objections.enumerated() { try Bounds.check(id, "objections[\(index)]", Bounds.id) }
-        guard (1...4_000).contains(reason.count) else { throw invalidField("reason", "must have 1 to 4000 characters") }
+        guard (1...4_000).contains(reason.count) else { throw invalidField("reason", "must have 1 to 4000 characters", zh: "须为 1 至 4000 个字符") }
     }
 
     static var schema: JSONSchema {

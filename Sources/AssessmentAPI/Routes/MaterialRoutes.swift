@@ -114,8 +114,8 @@ extension APIContext {
     func sha256() throws -> String {
         guard let text = parameters.get("sha256"), text.count == 64, text.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
             throw Problem(
-                .badRequest, "the file in the path is its SHA-256: 64 lower-case hex digits",
-                errors: [.init(field: "sha256", message: "not 64 lower-case hex digits")])
+                .badRequest, "the file in the path is its SHA-256: 64 lower-case hex digits", zh: "路径中的文件以其 SHA-256 表示：64 位小写十六进制数字",
+                errors: [.init(field: "sha256", message: "not 64 lower-case hex digits", zh: "不是 64 位小写十六进制数字")])
         }
         return text
     }

@@ -20,7 +20,7 @@ struct OperatorRoutes {
                 _ = try await queue.queueStats()
                 return StatusView(status: "ready")
             } catch {
-                throw Problem(.serviceUnavailable, "the database does not answer")
+                throw Problem(.serviceUnavailable, "the database does not answer", zh: "数据库无应答")
             }
         }
         routes.add(

@@ -25,7 +25,7 @@ struct PublicRoutes {
             try lookups.admit(context.clientAddress(request, trustedProxies: trustedProxies))
             let number = try context.parameters.require("number")
             guard number.count <= 64, let record = try await workflow.certificate(number: number) else {
-                throw Problem(.notFound, "no certificate has the number \(number.prefix(64))")
+                throw Problem(.notFound, "no certificate has the number \(number.prefix(64))", zh: "没有编号为 \(number.prefix(64)) 的证书")
             }
             guard let name = request.uri.queryParameters["name"].map(String.init) else {
                 return .exists(
@@ -34,7 +34,7 @@ struct PublicRoutes {
                         detail: "add ?name= with the holder's name to see the certificate"))
             }
             guard name.count <= 100, PersonName.same(name, record.content.holderName) else {
-                throw Problem(.notFound, "no certificate has this number and holder name")
+                throw Problem(.notFound, "no certificate has this number and holder name", zh: "没有此编号和持证人姓名的证书")
             }
             return .certificate(CertificateView(record))
         }
@@ -66,9 +66,9 @@ struct ObjectionBody: RequestBody, Documented {
     var statement: String
 
     func validate() throws {
-        guard (1...200).contains(filedBy.count) else { throw invalidField("filedBy", "must have 1 to 200 characters") }
-        guard (1...5_000).contains(statement.count) else { throw invalidField("statement", "must have 1 to 5000 characters") }
-        guard (1...200).contains(contact.count) else { throw invalidField("contact", "must have 1 to 200 characters") }
+        guard (1...200).contains(filedBy.count) else { throw invalidField("filedBy", "must have 1 to 200 characters", zh: "须为 1 至 200 个字符") }
+        guard (1...5_000).contains(statement.count) else { throw invalidField("statement", "must have 1 to 5000 characters", zh: "须为 1 至 5000 个字符") }
+        guard (1...200).contains(contact.count) else { throw invalidField("contact", "must have 1 to 200 characters", zh: "须为 1 至 200 个字符") }
     }
 
     static var schema: JSONSchema {

@@ -29,16 +29,22 @@ struct RoundBody: RequestBody, Documented {
     }
 
     func draft(institution: String) throws -> RoundDraft {
-        guard (1...200).contains(name.count) else { throw invalidField("name", "must have 1 to 200 characters") }
+        guard (1...200).contains(name.count) else { throw invalidField("name", "must have 1 to 200 characters", zh: "须为 1 至 200 个字符") }
         guard let track = RoundRecord.Track(rawValue: track) else { throw invalidField("track", "must be title or skill", zh: "须为 title 或 skill") }
         guard let kind = RoundKind(rawValue: kind ?? RoundKind.review.rawValue) else {
             throw invalidField("kind", "must be review or exam", zh: "须为 review 或 exam")
         }
-        guard let start = CalendarDate(iso: startDate) else { throw invalidField("startDate", "must be a date like 2026-11-23") }
+        guard let start = CalendarDate(iso: startDate) else {
+            throw invalidField("startDate", "must be a date like 2026-11-23", zh: "须为日期，如 2026-11-23")
+        }
         let zone = timeZone ?? RoundRecord.defaultTimeZone
-        guard RoundRecord.zone(zone) != nil else { throw invalidField("timeZone", "must be an IANA time zone such as Asia/Shanghai") }
+        guard RoundRecord.zone(zone) != nil else {
+            throw invalidField("timeZone", "must be an IANA time zone such as Asia/Shanghai", zh: "须为 IANA 时区，如 Asia/Shanghai")
+        }
         let daySeconds = daySeconds ?? 86_400
-        if let site, site.wholeMatch(of: /[0-9]{6}/) == nil { throw invalidField("site", "must be 6 digits, one of the institution's sites") }
+        if let site, site.wholeMatch(of: /[0-9]{6}/) == nil {
+            throw invalidField("site", "must be 6 digits, one of the institution's sites", zh: "须为 6 位数字，且为本机构的考点之一")
+        }
         return RoundDraft(
             institutionID: institution, name: name, track: track, kind: kind, field: field, policy: try (policy?.applied(to: Policy())) ?? Policy(),
             calendar: try (calendar ?? CalendarBody()).calendar(rehearsal: daySeconds < 86_400),
@@ -77,7 +83,9 @@ struct PolicyChanges: Decodable {
         func fraction(_ field: String) throws -> Fraction {
             try Bounds.check(numerator, "\(field).numerator", Policy.Bounds.fractionDenominator)
             try Bounds.check(denominator, "\(field).denominator", Policy.Bounds.fractionDenominator)
-            guard numerator <= denominator else { throw invalidField(field, "must be at most 1: numerator at most denominator") }
+            guard numerator <= denominator else {
+                throw invalidField(field, "must be at most 1: numerator at most denominator", zh: "不得大于 1：分子不得大于分母")
+            }
             return Fraction(numerator, denominator)
         }
 
@@ -118,16 +126,18 @@ struct PolicyChanges: Decodable {
         typealias Limit = Policy.Bounds
         _ = try titleYearChanges()
         for (level, years) in (skillYears ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard Self.skillLevels.contains(level) else { throw invalidField("policy.skillYears", "names levels 1 to 5, not \(level)") }
+            guard Self.skillLevels.contains(level) else {
+                throw invalidField("policy.skillYears", "names levels 1 to 5, not \(level)", zh: "的等级须为 1 至 5，而非 \(level)")
+            }
             try Bounds.check(years, "policy.skillYears.\(level)", Limit.minimumYears)
         }
         if let minimumSkillsAge { try Bounds.check(minimumSkillsAge, "policy.minimumSkillsAge", Limit.minimumSkillsAge) }
         if let committeeSize {
             try Bounds.check(committeeSize, "policy.committeeSize", Limit.committeeSize)
-            guard committeeSize % 2 == 1 else { throw invalidField("policy.committeeSize", "must be odd") }
+            guard committeeSize % 2 == 1 else { throw invalidField("policy.committeeSize", "must be odd", zh: "须为奇数") }
         }
         if let committeeKind, CommitteeKind(rawValue: committeeKind) == nil {
-            throw invalidField("policy.committeeKind", "must be series or specialty")
+            throw invalidField("policy.committeeKind", "must be series or specialty", zh: "须为 series 或 specialty")
         }
         if let reviewersPerCase { try Bounds.check(reviewersPerCase, "policy.reviewersPerCase", Limit.reviewersPerCase) }
         _ = try quorum?.fraction("policy.quorum")
@@ -137,23 +147,26 @@ struct PolicyChanges: Decodable {
         if let closestScoresKept { try Bounds.check(closestScoresKept, "policy.closestScoresKept", Limit.closestScoresKept) }
         if let partPassMark { try Bounds.check(partPassMark, "policy.partPassMark", Limit.partPassMark) }
         if let noticeWorkingDays, !Limit.noticeWorkingDays.contains(noticeWorkingDays) {
-            throw invalidField("policy.noticeWorkingDays", "must be 5 or 7")
+            throw invalidField("policy.noticeWorkingDays", "must be 5 or 7", zh: "须为 5 或 7")
         }
         if let appealWindowDays { try Bounds.check(appealWindowDays, "policy.appealWindowDays", Limit.appealWindowDays) }
         if let reviewerLoadCap { try Bounds.check(reviewerLoadCap, "policy.reviewerLoadCap", Limit.reviewerLoadCap) }
-        if let noticeNames, NoticeNames(rawValue: noticeNames) == nil { throw invalidField("policy.noticeNames", "must be full or masked") }
+        if let noticeNames, NoticeNames(rawValue: noticeNames) == nil {
+            throw invalidField("policy.noticeNames", "must be full or masked", zh: "须为 full 或 masked")
+        }
     }
 
     private func titleYearChanges() throws -> [(TitleGrade, Policy.Education, Int)] {
         var changes: [(TitleGrade, Policy.Education, Int)] = []
         for (grade, byEducation) in (titleYears ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard Self.titleGrades.contains(grade), let number = Int(grade), let titleGrade = TitleGrade(rawValue: number) else {
-                throw invalidField("policy.titleYears", "names grades 1 to 5, not \(grade)")
+                throw invalidField("policy.titleYears", "names grades 1 to 5, not \(grade)", zh: "的等级须为 1 至 5，而非 \(grade)")
             }
             for (education, years) in byEducation.sorted(by: { $0.key < $1.key }) {
                 guard let level = Policy.Education(rawValue: education) else {
                     let names = Policy.Education.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw invalidField("policy.titleYears.\(grade)", "names educations \(names), not \(education)")
+                    throw invalidField(
+                        "policy.titleYears.\(grade)", "names educations \(names), not \(education)", zh: "的学历须为 \(names) 之一，而非 \(education)")
                 }
                 try Bounds.check(years, "policy.titleYears.\(grade).\(education)", Policy.Bounds.minimumYears)
                 changes.append((titleGrade, level, years))
@@ -233,10 +246,10 @@ struct CalendarBody: Decodable {
 
     func validate(field: String) throws {
         let schedules = schedules ?? []
-        guard schedules.count <= Self.maximumSchedules else { throw invalidField("\(field).schedules", "must hold at most 10 years") }
+        guard schedules.count <= Self.maximumSchedules else { throw invalidField("\(field).schedules", "must hold at most 10 years", zh: "至多 10 年") }
         for (index, schedule) in schedules.enumerated() { _ = try schedule.schedule(field: "\(field).schedules[\(index)]") }
         if let unloadedYears, WorkingCalendar.UnloadedYears(rawValue: unloadedYears) == nil {
-            throw invalidField("\(field).unloadedYears", "must be refuse or weekends_only")
+            throw invalidField("\(field).unloadedYears", "must be refuse or weekends_only", zh: "须为 refuse 或 weekends_only")
         }
     }
 
@@ -272,11 +285,14 @@ struct HolidayScheduleBody: RequestBody, Documented {
         let prefix = field.isEmpty ? "" : field + "."
         try Bounds.check(year, prefix + "year", Bounds.scheduleYear)
         guard holidays.count <= 366, adjustedWorkdays.count <= 366 else {
-            throw invalidField(prefix + "holidays", "and adjustedWorkdays must list at most 366 days each")
+            throw invalidField(
+                prefix + "holidays", "and adjustedWorkdays must list at most 366 days each", zh: "与 adjustedWorkdays 各至多 366 天")
         }
         func dates(_ texts: [String], _ name: String) throws -> [CalendarDate] {
             try texts.enumerated().map { index, text in
-                guard let date = CalendarDate(iso: text) else { throw invalidField("\(prefix)\(name)[\(index)]", "must be a date like 2027-01-01") }
+                guard let date = CalendarDate(iso: text) else {
+                    throw invalidField("\(prefix)\(name)[\(index)]", "must be a date like 2027-01-01", zh: "须为日期，如 2027-01-01")
+                }
                 return date
             }
         }

@@ -16,7 +16,7 @@ struct SubscriptionRoutes {
         ) { _, context, body in
             let own = try context.recipient()
             if let named = body.recipient, named != own.description, own != .bureau {
-                throw Problem(.forbidden, "you may subscribe to your own notifications (\(own)) only")
+                throw Problem(.forbidden, "you may subscribe to your own notifications (\(own)) only", zh: "只能订阅您自己的通知（\(own)）")
             }
             let (id, secret) = try await notifier.subscribe(
                 SubscriptionRequest(
@@ -69,7 +69,7 @@ struct SubscriptionRoutes {
         let own = try context.recipient()
         let subscription = try await notifier.subscription(try context.id())
         guard own == .bureau || subscription.recipient == own.description else {
-            throw Problem(.notFound, "no subscription has the id \(subscription.id)")
+            throw Problem(.notFound, "no subscription has the id \(subscription.id)", zh: "没有编号为 \(subscription.id) 的订阅")
         }
         return subscription
     }
