@@ -106,8 +106,8 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                     let subscriptionID = (subscription["id"] as? NSNumber)?.int64Value ?? 0
 
                     let season = DemoSeason(
-                        api: api, cast: try DemoCast(applicants: options.applicants, startDate: try RoundRecord.today(), seed: seed),
-                        startDate: try RoundRecord.today(), daySeconds: options.daySeconds, seed: seed, issueToken: issue)
+                        api: api, cast: try DemoCast(applicants: options.applicants, startDate: DemoSeason.seasonStart, seed: seed),
+                        startDate: DemoSeason.seasonStart, daySeconds: options.daySeconds, seed: seed, issueToken: issue)
                     let (facts, _) = try await season.play()
                     let delivered = try await Self.waitForDeliveries(
                         client, subscription: subscriptionID, since: runStart, receiver: services.receiver)

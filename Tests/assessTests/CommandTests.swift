@@ -150,6 +150,8 @@ struct CommandTests {
             ] {
                 #expect(demo.1.contains(line), "the summary lacks \(line): \(demo.1)")
             }
+            // Dated to autumn 2026, the notice runs past National Day by the official schedule.
+            #expect(demo.1.contains(/public notice \(公示\): 2026-(09|10)-\d\d to 2026-10-\d\d, 5 working days past [1-9] public holidays/))
             // What the summary claims, checked in the database it ran on.
             #expect(try await client.scalar("SELECT count(*)::int FROM applicants") == 24)
             #expect(

@@ -18,6 +18,14 @@ struct DemoSeason: Sendable {
     /// The operator's act of issuing a token (`assess tokens issue`).
     let issueToken: @Sendable (_ role: String, _ subject: String) async throws -> String
 
+    /// The season is a rehearsal, which may be dated freely: autumn 2026, whose official holiday
+    /// schedule the product ships. The committee meets on 29 September, so the public notice of 5
+    /// working days runs past the National Day holiday (1 to 7 October) to 12 October. At 2 s a day
+    /// the panels are done by about 27 days after the start; on a fast machine the committee waits
+    /// for its day, and a slower one meets as late as 7 October with the holiday still ahead.
+    static let seasonStart = CalendarDate(year: 2026, month: 8, day: 30)!
+    static let committeeDay = CalendarDate(year: 2026, month: 9, day: 29)!
+
     /// What happened, for the summary.
     struct Facts: Sendable {
         var titleRound: Int64 = 0
@@ -38,6 +46,8 @@ struct DemoSeason: Sendable {
         var corrected = false
         /// The size of the title round's results workbook the bureau exported.
         var exportedBytes = 0
+        /// The title round's public notice: its first and last day, and the public holidays it ran past.
+        var notice: (publishedOn: String, endsOn: String, holidays: Int)?
         var certificateChecked: (number: String, before: String, after: String)?
         var phases: [(name: String, seconds: Double)] = []
     }
@@ -107,7 +117,7 @@ struct DemoSeason: Sendable {
             // The committee has the national 25 members of a series committee.
             let policy: [String: Any] = ["reviewersPerCase": 3, "appealWindowDays": 3, "noticeWorkingDays": 5]
             let common: [String: Any] = [
-                "startDate": startDate.description, "closesOnDay": 30, "scoringDays": 12,
+                "startDate": startDate.description, "closesOnDay": 30, "scoringDays": 10,
                 "daySeconds": daySeconds, "seed": Self.apiSeed(seed), "policy": policy,
             ]
             facts.titleRound = try await id(
@@ -172,7 +182,9 @@ struct DemoSeason: Sendable {
         facts.conflictDeclared = reviewers.contains { $0.declaredConflict.withLock { $0 } }
         try await phase("public notice, an objection and appeals", &phases) {
             try await waitForState(round: facts.titleRound, atLeast: "public_notice", institution: institution)
-            facts.objectionHandled = try await objectAndHandle(round: facts.titleRound, institution: institution)
+            let notice = try await api.send(.GET, "/v1/rounds/\(facts.titleRound)/notice?limit=100").body
+            facts.notice = try await noticeSpan(notice, round: facts.titleRound, institution: institution)
+            facts.objectionHandled = try await objectAndHandle(notice, institution: institution)
             facts.appeals = try await appeal(titleCases, round: facts.titleRound, committee: committee, plan: plan, institution: institution)
         }
         reviewing.cancel()
@@ -291,8 +303,7 @@ struct DemoSeason: Sendable {
                 try await api.send(.POST, "/v1/applications/\(applicant.application)/formal-check", token: institution, json: ["decision": "accept"])
                 bar.advance()
             } else {
-                let today = try await api.send(.GET, "/v1/rounds/\(round)/calendar", token: institution).body["today"] as? String
-                let correctBy = try (today.flatMap(CalendarDate.init(iso:)) ?? startDate).adding(days: 10)
+                let correctBy = try (try await today(of: round, institution: institution) ?? startDate).adding(days: 10)
                 try await api.send(
                     .POST, "/v1/applications/\(applicant.application)/formal-check", token: institution,
                     json: [
@@ -468,9 +479,15 @@ struct DemoSeason: Sendable {
             partScores += 1
         }
         var votes = 0
+        var announced = false
         while true {
             try plan.check()
-            votes += try await convene(round: titleRound, committee: committee, institution: institution)
+            if let today = try await today(of: titleRound, institution: institution), today >= Self.committeeDay {
+                votes += try await convene(round: titleRound, committee: committee, institution: institution)
+            } else if !announced {
+                say("The committee meets on its appointed day, \(Self.committeeDay), once the panels have scored.")
+                announced = true
+            }
             let counts = try await progress(titleRound, institution: institution)
             bar.update(titleCases - (counts["assigned"] ?? 0) - (counts["eligible"] ?? 0) - (counts["scored"] ?? 0))
             if (counts["assigned"] ?? 0) + (counts["eligible"] ?? 0) + (counts["scored"] ?? 0) == 0 { break }
@@ -523,14 +540,29 @@ struct DemoSeason: Sendable {
         return outcomes
     }
 
-    /// A member of the public objects to a published result; the institution looks into it.
+    /// The notice's days, and the public holidays of the round's calendar it runs past: its 5
+    /// working days skip them.
+    func noticeSpan(_ notice: [String: Any], round: Int64, institution: String) async throws -> (
+        publishedOn: String, endsOn: String, holidays: Int
+    ) {
+        let items = notice["items"] as? [[String: Any]] ?? []
+        let (publishedOn, endsOn) = (notice["publishedOn"] as? String ?? "?", notice["endsOn"] as? String ?? "?")
+        let calendar = try await api.send(.GET, "/v1/rounds/\(round)/calendar", token: institution).body
+        let holidays = (calendar["schedules"] as? [[String: Any]] ?? []).flatMap { $0["holidays"] as? [String] ?? [] }
+        // ISO dates order as text.
+        let inside = holidays.filter { $0 > publishedOn && $0 <= endsOn }.sorted()
+        var skipped = "."
+        if let first = inside.first, let last = inside.last {
+            skipped = ": its working days skip \(inside.count) public holidays, \(first) to \(last)."
+        }
+        say("The public notice (公示) lists \(items.count) results, names masked, from \(publishedOn) until \(endsOn)\(skipped)")
+        return (publishedOn, endsOn, inside.count)
+    }
+
     /// A fellow creator reads the public notice, without a token, and objects to the first result
     /// that passed; the institution handles it.
-    func objectAndHandle(round: Int64, institution: String) async throws -> Bool {
-        let notice = try await api.send(.GET, "/v1/rounds/\(round)/notice?limit=100").body
-        let items = notice["items"] as? [[String: Any]] ?? []
-        say("The public notice (公示) lists \(items.count) results, names masked, until \(notice["endsOn"] as? String ?? "?").")
-        for item in items where item["result"] as? String == "passed" {
+    func objectAndHandle(_ notice: [String: Any], institution: String) async throws -> Bool {
+        for item in notice["items"] as? [[String: Any]] ?? [] where item["result"] as? String == "passed" {
             guard let application = id(item["application"]) else { continue }
             let objection = try await id(
                 api.send(
@@ -608,6 +640,12 @@ struct DemoSeason: Sendable {
     func progress(_ round: Int64, institution: String) async throws -> [String: Int] {
         let body = try await api.send(.GET, "/v1/rounds/\(round)/progress", token: institution).body
         return (body["applications"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.intValue }
+    }
+
+    /// The round's day on its clock.
+    func today(of round: Int64, institution: String) async throws -> CalendarDate? {
+        let today = try await api.send(.GET, "/v1/rounds/\(round)/calendar", token: institution).body["today"] as? String
+        return today.flatMap(CalendarDate.init(iso:))
     }
 
     func waitForState(round: Int64, atLeast wanted: String, institution: String) async throws {
