@@ -45,14 +45,14 @@ extension AssessmentStore {
         applications ids: [Int64], issuedOn: CalendarDate, rehearsal: Bool, signer: BureauSigner, on connection: PostgresConnection
     ) async throws -> [Int64: String] {
         var numbers: [Int64: String] = [:]
-        var pending: [(id: Int64, applicant: Int64, round: Int64, target: ApplicationTarget, name: String, masked: String)] = []
-        for try await (id, applicant, round, target, state, passed, name, masked, existing) in try await connection.query(
+        var pending: [(id: Int64, applicant: Int64, round: Int64, target: ApplicationTarget, examYear: Int?, name: String, masked: String)] = []
+        for try await (id, applicant, round, target, examYear, state, passed, name, masked, existing) in try await connection.query(
             """
-            SELECT p.id, p.applicant_id, p.round_id, p.target::text, p.state, p.passed, a.name, a.document_masked, c.number
+            SELECT p.id, p.applicant_id, p.round_id, p.target::text, p.exam_year::int, p.state, p.passed, a.name, a.document_masked, c.number
             FROM applications p JOIN applicants a ON a.id = p.applicant_id LEFT JOIN certificates c ON c.application_id = p.id
             WHERE p.id = ANY(\(ids)) ORDER BY p.id
             """, logger: logger
-        ).decode((Int64, Int64, Int64, String, String, Bool?, String, String, String?).self) {
+        ).decode((Int64, Int64, Int64, String, Int?, String, Bool?, String, String, String?).self) {
             if let existing {
                 numbers[id] = existing
                 continue
@@ -61,7 +61,7 @@ extension AssessmentStore {
                 throw StoreError(
                     .wrongState, "application \(id) did not pass; only passed results get certificates", zh: "申请\(id)未通过；只有通过的结果才发证书")
             }
-            pending.append((id, applicant, round, try Self.decode(ApplicationTarget.self, target), name, masked))
+            pending.append((id, applicant, round, try Self.decode(ApplicationTarget.self, target), examYear, name, masked))
         }
         if let missing = ids.first(where: { id in numbers[id] == nil && !pending.contains { $0.id == id } }) {
             throw StoreError.noApplication(missing)
@@ -106,7 +106,8 @@ extension AssessmentStore {
             }
             let content = CertificateContent(
                 number: number, holderName: application.name, holderDocumentMasked: application.masked,
-                wording: CertificateWording(application.target), issuer: signer.issuer, issuedOn: issuedOn, rehearsal: rehearsal)
+                wording: CertificateWording(application.target, examYear: application.examYear), issuer: signer.issuer, issuedOn: issuedOn,
+                rehearsal: rehearsal)
             contents.append(content)
             signatures.append(Self.hex(try CertificateSigning.sign(content, with: signer.privateKey)))
             numbers[application.id] = number

@@ -95,6 +95,14 @@ struct ExamAPITests {
                 #expect(
                     titles.count == 1 && titles[0]["series"] as? String == "economics" && titles[0]["grade"] as? Int == 2
                         && titles[0]["certificateNumber"] as? String == number, "\(held.body)")
+                // The certificate says it was obtained by the exam, and of which year, in its signed bytes.
+                let view = try await api.request(.GET, "/v1/certificates/\(number)?name=%E7%8E%8B%E8%8A%B3")
+                #expect(view.json["basis"] as? String == "2026年度全国经济专业技术资格考试合格（以考代评）", "\(view.body)")
+                #expect(view.json["basisEnglish"] as? String == "passed the 2026 national economics qualification exam (qualification by exam)")
+                let verification = try #require(view.json["verification"] as? [String: Any])
+                let payload = String(decoding: try #require(Data(base64Encoded: verification["payload"] as? String ?? "")), as: UTF8.self)
+                #expect(payload.hasPrefix("assess-certificate-v3") && payload.contains("以考代评"), "\(payload)")
+                #expect(view.json["status"] as? String == "valid", "the signature covers the basis: \(view.body)")
                 let revoked = try await api.request(
                     .POST, "/v1/certificates/\(number)/revoke", token: bureau, json: #"{"reason": "issued in error", "grounds": "error"}"#)
                 #expect(revoked.status == 202, "\(revoked.body)")

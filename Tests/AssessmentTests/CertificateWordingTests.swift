@@ -28,6 +28,19 @@ struct CertificateWordingTests {
         var altered = worded
         altered.levelEnglish = "Level 1 / Senior Technician"
         #expect(altered.canonicalBytes != worded.canonicalBytes, "changing the English changes what is signed")
+        // An exam's certificate says so, and which year: v3 bytes sign the basis.
+        let exam = CertificateWording(.title(series: "economics", grade: .intermediate, specialty: "人力资源管理"), examYear: 2026)
+        #expect(
+            exam.basis
+                == LocalizedText(
+                    zh: "2026年度全国经济专业技术资格考试合格（以考代评）", en: "passed the 2026 national economics qualification exam (qualification by exam)"))
+        #expect(CertificateWording(.title(series: "economics", grade: .deputySenior, specialty: nil)).basis == nil, "a reviewed title has none")
+        var examined = worded
+        (examined.basis, examined.basisEnglish) = (exam.basis?.zh, exam.basis?.en)
+        #expect(examined.canonicalBytes.starts(with: Array("assess-certificate-v3".utf8)))
+        var otherYear = examined
+        otherYear.basis = "2025年度全国经济专业技术资格考试合格（以考代评）"
+        #expect(otherYear.canonicalBytes != examined.canonicalBytes, "the exam year is signed")
     }
 
     @Test("a fraud's bar lasts 3 years from the day of revocation")

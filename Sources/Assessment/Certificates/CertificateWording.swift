@@ -9,9 +9,11 @@ public struct CertificateWording: Sendable, Hashable {
     public let level: String
     /// The grade or level, in English.
     public let levelEnglish: String
+    /// How it was obtained when by a national exam (以考代评): the exam and its year.
+    public let basis: LocalizedText?
 
-    /// The wording of a passed application's certificate.
-    public init(_ target: ApplicationTarget) {
+    /// The wording of a passed application's certificate; `examYear` for a result of a national exam.
+    public init(_ target: ApplicationTarget, examYear: Int? = nil) {
         switch target {
         case .title(let code, let grade, let specialty):
             let series = TitleSeries.named(code)
@@ -19,12 +21,18 @@ public struct CertificateWording: Sendable, Hashable {
             let specialtyNote = specialty.map { " (\($0))" } ?? ""
             qualificationEnglish = "\(series?.name ?? code)\(specialtyNote), \(grade.englishName) grade"
             (level, levelEnglish) = (grade.chineseName, grade.englishName.prefix(1).uppercased() + grade.englishName.dropFirst())
+            basis = examYear.map { year in
+                LocalizedText(
+                    zh: "\(year)年度全国\(series?.chineseName ?? code)专业技术资格考试合格（以考代评）",
+                    en: "passed the \(year) national \((series?.name ?? code).lowercased()) qualification exam (qualification by exam)")
+            }
         case .skill(let code, let skillLevel, let directionCode):
             let occupation = Occupation.named(code)
             let direction = occupation?.directions.first { $0.code == directionCode }
             qualification = "\(occupation?.chineseName ?? code)（\(direction?.chineseName ?? directionCode)）"
             qualificationEnglish = "\(occupation?.name ?? code) (\(Self.englishName(ofCode: directionCode)))"
             (level, levelEnglish) = (skillLevel.chineseName, skillLevel.englishName)
+            basis = nil
         }
     }
 

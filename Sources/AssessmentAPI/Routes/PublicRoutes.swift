@@ -114,9 +114,9 @@ struct CertificateView: Encodable, Sendable, Documented {
         let signature: String
         var keys = BureauKeysView.path
         var format =
-            "payload: a tag (assess-certificate-v1|v2, assess-rehearsal-certificate-v1|v2) then number, holder, masked document, "
-            + "qualification, level, issuer, issue date (and in v2 the English qualification and level), each as a 4-byte big-endian "
-            + "length and its UTF-8; the signature is over the payload"
+            "payload: a tag (assess-certificate-v1|v2|v3, assess-rehearsal-certificate-v1|v2|v3) then number, holder, masked document, "
+            + "qualification, level, issuer, issue date (from v2 the English qualification and level, in v3 then the basis in Chinese "
+            + "and English), each as a 4-byte big-endian length and its UTF-8; the signature is over the payload"
     }
 
     let number: String
@@ -127,6 +127,8 @@ struct CertificateView: Encodable, Sendable, Documented {
     let level: String
     let qualificationEnglish: String?
     let levelEnglish: String?
+    let basis: String?
+    let basisEnglish: String?
     let issuer: String
     let issuedOn: String
     let signatureValid: Bool
@@ -143,6 +145,7 @@ struct CertificateView: Encodable, Sendable, Documented {
         (number, holder, holderDocument) = (content.number, NoticeNames.mask(content.holderName), content.holderDocumentMasked)
         (qualification, level) = (content.qualification, content.level)
         (qualificationEnglish, levelEnglish) = (content.qualificationEnglish, content.levelEnglish)
+        (basis, basisEnglish) = (content.basis, content.basisEnglish)
         (issuer, issuedOn) = (content.issuer, content.issuedOn.description)
         signatureValid = record.verdict != .invalidSignature
         verification = Verification(
@@ -162,7 +165,11 @@ struct CertificateView: Encodable, Sendable, Documented {
                     "keys": .string("where the bureau's public keys are"), "format": .string(),
                 ]),
             ],
-            optional: ["qualificationEnglish": JSONSchema.string().orNull, "levelEnglish": JSONSchema.string().orNull])
+            optional: [
+                "qualificationEnglish": JSONSchema.string().orNull, "levelEnglish": JSONSchema.string().orNull,
+                "basis": JSONSchema.string("how it was obtained when by national exam (以考代评), with the exam year").orNull,
+                "basisEnglish": JSONSchema.string().orNull,
+            ])
     }
 }
 
