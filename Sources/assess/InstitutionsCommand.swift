@@ -24,16 +24,18 @@ struct InstitutionsCommand: AsyncParsableCommand {
 
         /// The options over `base`: what is given replaces what was filed.
         func profile(over base: InstitutionProfile?) throws -> InstitutionProfile {
-            guard let name = name ?? base?.name else { throw ValidationError("--name is required") }
+            guard let name = name ?? base?.name else { throw refusal(zh: "须给出 --name", "--name is required") }
             guard let kindText = kind ?? base?.kind.rawValue, let kind = InstitutionProfile.Kind(rawValue: kindText) else {
-                throw ValidationError("--kind must be Y or S")
+                throw refusal(zh: "--kind 须为 Y 或 S", "--kind must be Y or S")
             }
             guard let agency = agencyCode ?? base?.agencyCode, let province = provinceCode ?? base?.provinceCode else {
-                throw ValidationError("--agency-code and --province-code are required")
+                throw refusal(zh: "须给出 --agency-code 与 --province-code", "--agency-code and --province-code are required")
             }
             var code = base?.creditCode
             if let creditCode {
-                guard let valid = CreditCode(creditCode) else { throw ValidationError("--credit-code \(CreditCode.rule)") }
+                guard let valid = CreditCode(creditCode) else {
+                    throw refusal(zh: "--credit-code \(CreditCode.chineseRule)", "--credit-code \(CreditCode.rule)")
+                }
                 code = valid
             }
             let profile = InstitutionProfile(
@@ -41,7 +43,9 @@ struct InstitutionsCommand: AsyncParsableCommand {
                 series: series.isEmpty ? base?.series ?? [] : Set(series),
                 occupations: occupation.isEmpty ? base?.occupations ?? [] : Set(occupation),
                 creditCode: code)
-            if let problem = profile.problems().first { throw ValidationError("--\(Self.option(problem.field)) \(problem.message.en)") }
+            if let problem = profile.problems().first {
+                throw refusal(zh: "--\(Self.option(problem.field)) \(problem.message.zh)", "--\(Self.option(problem.field)) \(problem.message.en)")
+            }
             return profile
         }
 
@@ -115,7 +119,7 @@ struct InstitutionsCommand: AsyncParsableCommand {
             do {
                 return try await body(Workflow(client: client, vault: .ephemeral(), signer: nil, logger: logger))
             } catch let error as StoreError {
-                throw ValidationError(error.message)
+                throw refusal(zh: error.chinese, error.message)
             }
         }
     }

@@ -140,7 +140,9 @@ private func withNotifier<Result: Sendable>(
     if let key = try PersonalDataVault.masterKey() {
         secrets = try SecretBox(masterKey: key)
     } else if sealing {
-        throw ValidationError("set ASSESS_DATA_KEY (or ASSESS_DATA_KEY_FILE): subscription secrets are sealed with it")
+        throw refusal(
+            zh: "请设置 ASSESS_DATA_KEY（或 ASSESS_DATA_KEY_FILE）：订阅密钥用它加密",
+            "set ASSESS_DATA_KEY (or ASSESS_DATA_KEY_FILE): subscription secrets are sealed with it")
     } else {
         secrets = .ephemeral()
     }
@@ -149,7 +151,8 @@ private func withNotifier<Result: Sendable>(
         do {
             return try await body(notifier)
         } catch let error as NotifyError {
-            throw ValidationError(error.field.map { "\($0): " + error.message } ?? error.message)
+            throw refusal(
+                zh: error.field.map { "\($0)：" + error.chinese } ?? error.chinese, error.field.map { "\($0): " + error.message } ?? error.message)
         }
     }
 }

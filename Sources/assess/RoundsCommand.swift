@@ -20,7 +20,7 @@ struct RoundsCommand: AsyncParsableCommand {
                 do {
                     (round, counts) = try await Workflow(client: client, vault: .ephemeral(), signer: nil, logger: logger).progress(round: id)
                 } catch let error as StoreError {
-                    throw ValidationError(error.message)
+                    throw refusal(zh: error.chinese, error.message)
                 }
                 print("round \(id) (\(round.name)): \(round.state.rawValue)")
                 for stage in ApplicationState.allCases {

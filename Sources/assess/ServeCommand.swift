@@ -46,7 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try database.logger(label: "assess.api")
         guard let masterKey = try PersonalDataVault.masterKey() else {
-            throw ValidationError("set ASSESS_DATA_KEY (or ASSESS_DATA_KEY_FILE): registrations seal identity numbers with it")
+            throw refusal(
+                zh: "请设置 ASSESS_DATA_KEY（或 ASSESS_DATA_KEY_FILE）：注册时用它加密证件号码",
+                "set ASSESS_DATA_KEY (or ASSESS_DATA_KEY_FILE): registrations seal identity numbers with it")
         }
         let vault = try PersonalDataVault(masterKey: masterKey)
         let secrets = try SecretBox(masterKey: masterKey)
@@ -103,10 +105,13 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let role = Principal.Role(rawValue: role) else {
-                throw ValidationError("--role must be one of \(Principal.Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                let roles = Principal.Role.allCases.map(\.rawValue)
+                throw refusal(zh: "--role 须为 \(roles.joined(separator: "、")) 之一", "--role must be one of \(roles.joined(separator: ", "))")
             }
-            guard !subject.isEmpty, subject.count <= 100 else { throw ValidationError("--subject must have 1 to 100 characters") }
-            if let days, !(1...3_650).contains(days) { throw ValidationError("--days must be 1 to 3650") }
+            guard !subject.isEmpty, subject.count <= 100 else {
+                throw refusal(zh: "--subject 须为 1 至 100 个字符", "--subject must have 1 to 100 characters")
+            }
+            if let days, !(1...3_650).contains(days) { throw refusal(zh: "--days 须为 1 至 3650", "--days must be 1 to 3650") }
             let logger = try database.logger(label: "assess.tokens", quietest: .warning)
             let (subject, days) = (subject, days)
             let token = try await database.withDatabase(allowEmbedded: false, logger: logger) { client, _ in
@@ -125,7 +130,8 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let role = Principal.Role(rawValue: role) else {
-                throw ValidationError("--role must be one of \(Principal.Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                let roles = Principal.Role.allCases.map(\.rawValue)
+                throw refusal(zh: "--role 须为 \(roles.joined(separator: "、")) 之一", "--role must be one of \(roles.joined(separator: ", "))")
             }
             let logger = try database.logger(label: "assess.tokens", quietest: .warning)
             let subject = subject

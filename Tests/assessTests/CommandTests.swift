@@ -206,6 +206,9 @@ struct CommandTests {
                 ["institutions", "add", "bad", "--name", "x", "--kind", "S", "--agency-code", "27", "--province-code", "31", "--site", "000001"],
                 database)
             #expect(bad.code != 0 && bad.output.contains("--agency-code must be 4 digits"), "\(bad.output)")
+            // Chinese first, the English alongside in brackets.
+            #expect(bad.output.contains("Error: --agency-code ") && bad.output.contains("（--agency-code must be 4 digits"), "\(bad.output)")
+            #expect(taken.output.contains("（agency code 0207"), "\(taken.output)")
             let codeless = try await run(["institutions", "update", "media-assoc", "--series", "art", "--kind", "Y"], database)
             #expect(codeless.code != 0 && codeless.output.contains("--credit-code"), "an employer names its credit code: \(codeless.output)")
             let updated = try await run(
