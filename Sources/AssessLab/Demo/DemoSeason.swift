@@ -25,6 +25,8 @@ struct DemoSeason: Sendable {
     /// for its day, and a slower one meets as late as 7 October with the holiday still ahead.
     static let seasonStart = CalendarDate(year: 2026, month: 8, day: 30)!
     static let committeeDay = CalendarDate(year: 2026, month: 9, day: 29)!
+    /// The title round's notice, in working days (policy `noticeWorkingDays`).
+    static let noticeWorkingDays = 5
 
     /// What happened, for the summary.
     struct Facts: Sendable {
@@ -115,7 +117,7 @@ struct DemoSeason: Sendable {
         try await phase("open the rounds", &phases) {
             say("The institution opens a title round (economics, 经济专业) and a skills sitting (全媒体运营师, level 4).")
             // The committee has the national 25 members of a series committee.
-            let policy: [String: Any] = ["reviewersPerCase": 3, "appealWindowDays": 3, "noticeWorkingDays": 5]
+            let policy: [String: Any] = ["reviewersPerCase": 3, "appealWindowDays": 3, "noticeWorkingDays": Self.noticeWorkingDays]
             let common: [String: Any] = [
                 "startDate": startDate.description, "closesOnDay": 30, "scoringDays": 10,
                 "daySeconds": daySeconds, "seed": Self.apiSeed(seed), "policy": policy,
@@ -540,7 +542,7 @@ struct DemoSeason: Sendable {
         return outcomes
     }
 
-    /// The notice's days, and the public holidays of the round's calendar it runs past: its 5
+    /// The notice's days, and the public holidays of the round's calendar it runs past: its
     /// working days skip them.
     func noticeSpan(_ notice: [String: Any], round: Int64, institution: String) async throws -> (
         publishedOn: String, endsOn: String, holidays: Int

@@ -42,7 +42,7 @@ struct DemoSummary {
             \(facts.partScores) skills candidates examined
               appeals: \(facts.appeals.isEmpty ? "none" : facts.appeals.map(\.outcome).joined(separator: ", ")) \
             (fresh panels, no earlier reviewer); objection filed and handled: \(facts.objectionHandled ? "yes" : "no")
-              public notice (公示): \(facts.notice.map { "\($0.publishedOn) to \($0.endsOn), 5 working days past \($0.holidays) public holidays" } ?? "none")
+              public notice (公示): \(facts.notice.map { "\($0.publishedOn) to \($0.endsOn), \(DemoSeason.noticeWorkingDays) working days past \($0.holidays) public holidays" } ?? "none")
               formal check: every title dossier read; returned for correction (补正) and resubmitted: \(facts.corrected ? "yes" : "no"); \
             \(files) evidence files, each stored once; results exported to the bureau: \(facts.exportedBytes > 0 ? "xlsx" : "none")
               national exam (以考代评): \(facts.examResults.imported) results imported, \(facts.examResults.passed) passed 经济师
