@@ -50,6 +50,7 @@ public struct APIServer: Sendable {
             ReviewerRoutes(workflow: workflow).endpoints,
             InstitutionRoutes(workflow: workflow).endpoints,
             ExpertRoutes(workflow: workflow).endpoints,
+            SittingRoutes(workflow: workflow).endpoints,
             ReportRoutes(workflow: workflow).endpoints,
             CommitteeRoutes(workflow: workflow).endpoints,
             BureauRoutes(workflow: workflow).endpoints,

@@ -66,6 +66,7 @@ extension Reply where Output: ResponseEncodable & Documented {
 
     static func ok(_ type: Output.Type, _ description: String) -> Reply { json(.ok, type, description) }
     static func created(_ type: Output.Type, _ description: String) -> Reply { json(.created, type, description) }
+    static func accepted(_ type: Output.Type, _ description: String) -> Reply { json(.accepted, type, description) }
 }
 
 extension Reply where Output == Void {

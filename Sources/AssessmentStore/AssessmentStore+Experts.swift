@@ -15,6 +15,8 @@ public struct ExpertRecord: Sendable {
     public let termStart: CalendarDate?
     public let termEnd: CalendarDate?
     public let loadCap: Int
+    public let skillLevel: SkillLevel?
+    public let certificate: ExaminerCertificate?
     public let status: ExpertStatus
     /// How many applicants they declared a conflict with (who, only the draw reads).
     public let conflicts: Int
@@ -40,10 +42,12 @@ extension AssessmentStore {
             """
             WITH added AS (
                 INSERT INTO reviewers (id, institution_id, name, fields, specialty, grade, employer, employer_code, term_start, term_end,
-                                       conflicts, load_cap)
+                                       conflicts, load_cap, skill_level, certificate_kind, certificate_number, certificate_until)
                 VALUES (\(id), \(institution), \(profile.name), \(profile.fields.sorted()), \(profile.specialty),
                         \(profile.grade.map { Int16($0.rawValue) }), \(profile.employer), \(profile.employerCode?.text),
-                        \(profile.termStart.description)::date, \(profile.termEnd.description)::date, \(Array(conflicts)), \(profile.loadCap))
+                        \(profile.termStart.description)::date, \(profile.termEnd.description)::date, \(Array(conflicts)), \(profile.loadCap),
+                        \(profile.skillLevel.map { Int16($0.rawValue) }), \(profile.certificate?.kind.rawValue), \(profile.certificate?.number),
+                        \(profile.certificate?.validUntil.description)::date)
                 ON CONFLICT (id) DO NOTHING
                 RETURNING institution_id
             )
@@ -80,7 +84,9 @@ extension AssessmentStore {
                 UPDATE reviewers SET name = \(profile.name), fields = \(profile.fields.sorted()), specialty = \(profile.specialty),
                        grade = \(profile.grade.map { Int16($0.rawValue) }), employer = \(profile.employer),
                        employer_code = \(profile.employerCode?.text), term_start = \(profile.termStart.description)::date,
-                       term_end = \(profile.termEnd.description)::date, load_cap = \(profile.loadCap)
+                       term_end = \(profile.termEnd.description)::date, load_cap = \(profile.loadCap),
+                       skill_level = \(profile.skillLevel.map { Int16($0.rawValue) }), certificate_kind = \(profile.certificate?.kind.rawValue),
+                       certificate_number = \(profile.certificate?.number), certificate_until = \(profile.certificate?.validUntil.description)::date
                 WHERE id = \(id) AND institution_id = \(institution) RETURNING 1)
             SELECT count(*)::int FROM u
             """, on: connection)
@@ -137,24 +143,48 @@ extension AssessmentStore {
         -> [ExpertRecord]
     {
         var records: [ExpertRecord] = []
-        for try await (id, name, fields, specialty, grade, employer, code, start, end, loadCap, state, conflicts) in try await connection.query(
-            """
-            SELECT id, name, fields, specialty, grade::int, employer, employer_code, term_start::text, term_end::text, load_cap, status,
-                   cardinality(conflicts)
-            FROM reviewers
-            WHERE institution_id = \(institution) AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
-              AND (\(after)::text IS NULL OR id > \(after))
-            ORDER BY id LIMIT \(limit)
-            """, logger: logger
-        ).decode((String, String, [String], String?, Int?, String?, String?, String?, String?, Int, String, Int).self) {
+        for try await (id, name, fields, specialty, grade, employer, code, start, end, loadCap, state, conflicts, examining)
+            in try await connection
+            .query(
+                """
+                SELECT id, name, fields, specialty, grade::int, employer, employer_code, term_start::text, term_end::text, load_cap, status,
+                       cardinality(conflicts), \(unescaped: Self.examinerColumns)
+                FROM reviewers
+                WHERE institution_id = \(institution) AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
+                  AND (\(after)::text IS NULL OR id > \(after))
+                ORDER BY id LIMIT \(limit)
+                """, logger: logger
+            ).decode((String, String, [String], String?, Int?, String?, String?, String?, String?, Int, String, Int, String).self)
+        {
+            let examiner = try Self.examiner(examining)
             records.append(
                 ExpertRecord(
                     id: id, name: name, fields: fields, specialty: specialty, grade: grade.flatMap(TitleGrade.init(rawValue:)),
                     employer: employer, employerCode: code.flatMap(CreditCode.init), termStart: try start.map(CalendarDate.column),
-                    termEnd: try end.map(CalendarDate.column), loadCap: loadCap,
+                    termEnd: try end.map(CalendarDate.column), loadCap: loadCap, skillLevel: examiner.level, certificate: examiner.certificate,
                     status: try Self.stored(ExpertStatus.self, state, "expert \(id)'s status"), conflicts: conflicts))
         }
         return records
+    }
+
+    /// An expert's level and certificate as one JSON column of `reviewers`, read by `examiner(_:)`.
+    static let examinerColumns = """
+        json_build_object('level', skill_level, 'kind', certificate_kind, 'number', certificate_number, 'until', certificate_until)::text
+        """
+
+    static func examiner(_ text: String) throws -> (level: SkillLevel?, certificate: ExaminerCertificate?) {
+        struct Column: Decodable {
+            let level: Int?
+            let kind: ExaminerCertificate.Kind?
+            let number: String?
+            let until: String?
+        }
+        let column = try decode(Column.self, text)
+        var certificate: ExaminerCertificate?
+        if let kind = column.kind, let number = column.number, let until = column.until {
+            certificate = ExaminerCertificate(kind: kind, number: number, validUntil: try CalendarDate.column(until))
+        }
+        return (column.level.flatMap(SkillLevel.init(rawValue:)), certificate)
     }
 
     private static func check(expert id: String, _ profile: ExpertProfile) throws {

@@ -3,6 +3,7 @@
 // the store reads back. The store's functions stay out of reach.
 @_exported import Assessment
 
+@_exported import struct AssessmentStore.AdmissionTicket
 @_exported import struct AssessmentStore.ApplicantRecord
 @_exported import struct AssessmentStore.ApplicantRegistration
 @_exported import struct AssessmentStore.ApplicationRecord
@@ -27,6 +28,8 @@
 @_exported import struct AssessmentStore.RoundRecord
 @_exported import struct AssessmentStore.RoundStatistics
 @_exported import struct AssessmentStore.SignedPledge
+@_exported import struct AssessmentStore.SittingRecord
+@_exported import struct AssessmentStore.SittingStaffRecord
 @_exported import struct AssessmentStore.StoreError
 @_exported import enum AssessmentStore.VoteStage
 @_exported import struct JobQueue.DecodingErrorSummary

@@ -55,6 +55,7 @@ public struct Workflow: Sendable {
         registry.register(HandToBureau.Handler(workflow: self))
         if let signer { registry.register(IssueCertificates.Handler(workflow: self, signer: signer)) }
         registry.register(RevokeCertificate.Handler(workflow: self))
+        registry.register(SeatSitting.Handler(workflow: self))
         registry.register(SealAuditLog.Handler())
     }
 
@@ -142,10 +143,7 @@ public struct Workflow: Sendable {
         let pool = try await store.reviewerPool(
             institution: round.institutionID, field: round.field, round: round.id,
             cap: round.policy.reviewerLoadCap, on: connection)
-        // Each draw has its own seed derived from the round's, so a rerun draws the same panels.
-        var seed = UInt64(bitPattern: round.seed)
-        for byte in salt.utf8 { seed = (seed ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        switch PanelAssignment.assign(cases: cases, reviewers: pool, panelSize: size, seed: seed) {
+        switch PanelAssignment.assign(cases: cases, reviewers: pool, panelSize: size, seed: Self.seed(of: round, salt)) {
         case .success(let panels):
             var byApplication: [Int64: [ReviewerID]] = [:]
             for (caseID, reviewers) in panels {
@@ -157,5 +155,13 @@ public struct Workflow: Sendable {
         case .failure(let failure):
             throw StoreError(.wrongState, "panels cannot be staffed: \(failure)", zh: "无法配齐评审专家：\(failure)")
         }
+    }
+
+    /// Each draw of a round has its own seed derived from the round's and what is drawn, so a
+    /// rerun draws the same panels, seats and staff.
+    static func seed(of round: RoundRecord, _ salt: String) -> UInt64 {
+        var seed = UInt64(bitPattern: round.seed)
+        for byte in salt.utf8 { seed = (seed ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return seed
     }
 }

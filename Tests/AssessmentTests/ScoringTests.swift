@@ -54,17 +54,4 @@ struct ScoringTests {
             try SkillsPart.passes(level: four, scores: [.theory: 70, .skill: 70, .comprehensiveReview: 70], policy: policy)
         }
     }
-
-    @Test("sittings: invigilators 1 per 15 and 2 per room, examiners 1 per 5 and odd, at least 3")
-    func staffing() {
-        let minimum = SittingStaffing.minimum(roomCandidates: [30, 10, 31], skillCandidates: 16, reviewCandidates: 4)
-        #expect(minimum.invigilatorsPerRoom == [2, 2, 3])
-        #expect(minimum.skillExaminers == 5, "16 candidates need 4, and the number must be odd")
-        #expect(minimum.reviewPanel == 3)
-        #expect(SittingStaffing.minimum(roomCandidates: [], skillCandidates: 12, reviewCandidates: 0).skillExaminers == 3)
-        let planned = SittingStaffing(invigilatorsPerRoom: [2, 1, 3], skillExaminers: 6, reviewPanel: 4)
-        let shortfalls = SittingStaffing.shortfalls(planned: planned, roomCandidates: [30, 10, 31], skillCandidates: 16, reviewCandidates: 4)
-        #expect(shortfalls.count == 3)
-        #expect(shortfalls.contains { $0.hasPrefix("room 2 with 10 candidates needs 2 invigilators") })
-    }
 }

@@ -17,6 +17,10 @@ public struct ExpertProfile: Sendable, Hashable {
     public var termEnd: CalendarDate
     /// The most cases they take in one round.
     public var loadCap: Int
+    /// The skill level they hold of the occupations they examine: they mark candidates at or below it.
+    public var skillLevel: SkillLevel?
+    /// Their examiner's or supervisor's certificate: a sitting draws examiners and supervisors holding a valid one.
+    public var certificate: ExaminerCertificate?
 
     /// A term lasts at most this many years (a policy of most provinces: 3).
     public static let termYears = 3
@@ -28,9 +32,11 @@ public struct ExpertProfile: Sendable, Hashable {
     /// A profile.
     public init(
         name: String, fields: Set<String>, specialty: String? = nil, grade: TitleGrade?, employer: String? = nil,
-        employerCode: CreditCode? = nil, termStart: CalendarDate, termEnd: CalendarDate, loadCap: Int
+        employerCode: CreditCode? = nil, termStart: CalendarDate, termEnd: CalendarDate, loadCap: Int, skillLevel: SkillLevel? = nil,
+        certificate: ExaminerCertificate? = nil
     ) {
         (self.name, self.fields, self.specialty, self.grade) = (name, fields, specialty, grade)
+        (self.skillLevel, self.certificate) = (skillLevel, certificate)
         (self.employer, self.employerCode, self.termStart, self.termEnd, self.loadCap) = (employer, employerCode, termStart, termEnd, loadCap)
     }
 
@@ -87,6 +93,18 @@ public struct ExpertProfile: Sendable, Hashable {
                 ))
         }
         if !Self.loadCaps.contains(loadCap) { problems.append(("loadCap", LocalizedText(zh: "须为 1 至 500", en: "must be 1 to 500"))) }
+        if let certificate, !ExaminerCertificate.isValidNumber(certificate.number) {
+            problems.append(("certificate.number", LocalizedText(zh: "须为 1 至 40 个字母、数字或连字符", en: "must be 1 to 40 letters, digits or dashes")))
+        }
+        if (skillLevel != nil || certificate != nil) && !fields.contains(where: { Occupation.named($0) != nil }) {
+            problems.append(
+                (
+                    skillLevel != nil ? "skillLevel" : "certificate",
+                    LocalizedText(
+                        zh: "技能等级和考评员证只适用于考评职业的专家：fields 须含职业代码",
+                        en: "a skill level and a certificate are for examiners of an occupation: fields must name one")
+                ))
+        }
         return problems
     }
 
@@ -113,7 +131,10 @@ public enum ExpertStatus: String, Sendable, Hashable, Codable, CaseIterable {
 /// the full term. Every row is checked; one bad row refuses the whole file.
 public enum ExpertCSV {
     /// The columns, in any order; `id`, `name`, `fields` and `term_start` are required.
-    public static let columns = ["id", "name", "fields", "specialty", "grade", "employer", "employer_code", "term_start", "term_end", "load_cap"]
+    public static let columns = [
+        "id", "name", "fields", "specialty", "grade", "employer", "employer_code", "term_start", "term_end", "load_cap", "skill_level",
+        "certificate_kind", "certificate_number", "certificate_until",
+    ]
     /// The most rows of one file.
     public static let maxRows = 5_000
 
@@ -156,34 +177,48 @@ public enum ExpertCSV {
                 }
                 end = full
             }
-            var grade: TitleGrade?
-            if let text = values["grade"] {
-                guard let number = Int(text), let parsed = TitleGrade(rawValue: number) else {
-                    fail("grade 须为 1 至 5", "grade must be 1 to 5")
-                    continue
+            // A column's value: nil when left empty; a bad one is named, and the row refused below.
+            var unreadable = false
+            func value<Value>(_ column: String, _ zh: String, _ en: String, _ read: (String) -> Value?) -> Value? {
+                guard let text = values[column] else { return nil }
+                guard let parsed = read(text) else {
+                    fail(zh, en)
+                    unreadable = true
+                    return nil
                 }
-                grade = parsed
+                return parsed
             }
-            var code: CreditCode?
-            if let text = values["employer_code"] {
-                guard let parsed = CreditCode(text) else {
-                    fail("employer_code 不是有效的统一社会信用代码", "employer_code \(CreditCode.rule)")
-                    continue
+            let grade = value("grade", "grade 须为 1 至 5", "grade must be 1 to 5") { Int($0).flatMap(TitleGrade.init(rawValue:)) }
+            let code = value("employer_code", "employer_code 不是有效的统一社会信用代码", "employer_code \(CreditCode.rule)", CreditCode.init)
+            let loadCap =
+                value("load_cap", "load_cap 须为 1 至 500", "load_cap must be 1 to 500") {
+                    Int($0).flatMap { ExpertProfile.loadCaps.contains($0) ? $0 : nil }
                 }
-                code = parsed
+                ?? 20
+            let skillLevel = value("skill_level", "skill_level 须为 1 至 5", "skill_level must be 1 to 5") {
+                Int($0).flatMap(SkillLevel.init(rawValue:))
             }
-            var loadCap = 20
-            if let text = values["load_cap"] {
-                guard let number = Int(text), ExpertProfile.loadCaps.contains(number) else {
-                    fail("load_cap 须为 1 至 500", "load_cap must be 1 to 500")
+            if unreadable { continue }
+            var certificate: ExaminerCertificate?
+            let certificateColumns = (values["certificate_kind"], values["certificate_number"], values["certificate_until"])
+            if let kind = certificateColumns.0, let number = certificateColumns.1, let until = certificateColumns.2 {
+                guard let parsedKind = ExaminerCertificate.Kind(rawValue: kind), let date = CalendarDate(iso: until) else {
+                    fail(
+                        "certificate_kind 须为 examiner 或 supervisor，certificate_until 须为日期",
+                        "certificate_kind must be examiner or supervisor, and certificate_until a date")
                     continue
                 }
-                loadCap = number
+                certificate = ExaminerCertificate(kind: parsedKind, number: number, validUntil: date)
+            } else if certificateColumns.0 != nil || certificateColumns.1 != nil || certificateColumns.2 != nil {
+                fail(
+                    "certificate_kind、certificate_number 与 certificate_until 须同时填写或同时留空",
+                    "certificate_kind, certificate_number and certificate_until go together or not at all")
+                continue
             }
             let fields = Set((values["fields"] ?? "").split(separator: ";").map(CSVText.trimmed).filter { !$0.isEmpty })
             let profile = ExpertProfile(
                 name: values["name"] ?? "", fields: fields, specialty: values["specialty"], grade: grade, employer: values["employer"],
-                employerCode: code, termStart: start, termEnd: end, loadCap: loadCap)
+                employerCode: code, termStart: start, termEnd: end, loadCap: loadCap, skillLevel: skillLevel, certificate: certificate)
             if let problem = profile.problems().first {
                 fail("\(Self.column(problem.field))：\(problem.message.zh)", "\(Self.column(problem.field)) \(problem.message.en)")
                 continue
@@ -196,6 +231,9 @@ public enum ExpertCSV {
     }
 
     static func column(_ field: String) -> String {
-        ["employerCode": "employer_code", "termStart": "term_start", "termEnd": "term_end", "loadCap": "load_cap"][field] ?? field
+        [
+            "employerCode": "employer_code", "termStart": "term_start", "termEnd": "term_end", "loadCap": "load_cap", "skillLevel": "skill_level",
+            "certificate": "certificate_kind", "certificate.number": "certificate_number",
+        ][field] ?? field
     }
 }

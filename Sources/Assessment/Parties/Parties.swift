@@ -7,9 +7,11 @@ public enum Subject: Hashable, Sendable, CustomStringConvertible {
     case objection(Int64)
     case certificate(String)
     case institution(String)
+    case sitting(Int64)
 
     public var description: String {
         switch self {
+        case .sitting(let id): "sitting:\(id)"
         case .institution(let id): "institution:\(id)"
         case .applicant(let id): "applicant:\(id)"
         case .application(let id): "application:\(id)"
@@ -93,6 +95,12 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
     case resultsToConfirm = "results to confirm"
     case certificateIssued = "certificate issued"
     case certificateRevoked = "certificate revoked"
+    case sittingSeated = "sitting seated"
+    case sittingChanged = "sitting changed"
+    case sittingCancelled = "sitting cancelled"
+    case sittingStaffed = "sitting staffed"
+    case sittingReleased = "sitting released"
+    case sittingUnstaffed = "sitting unstaffed"
 
     /// Who hears it, and what it tells them, for the contract's documentation.
     public var meaning: String {
@@ -123,6 +131,12 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
         case .resultsToConfirm: "bureau: a finalized round awaits confirmation"
         case .certificateIssued: "applicant: their signed certificate is issued"
         case .certificateRevoked: "applicant: their certificate is revoked, with its `number`"
+        case .sittingSeated: "applicant: their admission ticket: `ticket`, `site`, `room`, `seat` and each part's `schedule`"
+        case .sittingChanged: "applicant: their sitting moved; the new `ticket`, `site`, `room`, `seat` and `schedule`"
+        case .sittingCancelled: "applicant or reviewer: the sitting is cancelled, with its `reason`; candidates wait for another"
+        case .sittingStaffed: "reviewer: they staff a sitting as `role` (in `room`), at `site`, with its `schedule`; sent again when it moves"
+        case .sittingReleased: "reviewer: a changed sitting no longer needs them"
+        case .sittingUnstaffed: "institution: its scheduled sitting could not be staffed from the pool, with the `reason`; change it or add examiners"
         }
     }
 }
@@ -204,6 +218,30 @@ extension NotificationEvent {
             return LocalizedText(zh: "您的证书已签发，编号 \(value("number"))。", en: "Your certificate \(value("number")) is issued.")
         case .certificateRevoked:
             return LocalizedText(zh: "您的证书 \(value("number")) 已被撤销。", en: "Your certificate \(value("number")) is revoked.")
+        case .sittingSeated, .sittingChanged:
+            let lead =
+                self == .sittingSeated
+                ? LocalizedText(zh: "您的技能等级认定考试已安排", en: "Your skills sitting is scheduled")
+                : LocalizedText(zh: "您的技能等级认定考试安排已变更", en: "Your skills sitting has moved")
+            return LocalizedText(
+                zh: "\(lead.zh)：准考证号 \(value("ticket"))，考点 \(value("site"))，考场 \(value("room")) 第 \(value("seat")) 座；\(value("schedule"))。",
+                en:
+                    "\(lead.en): admission ticket \(value("ticket")), site \(value("site")), room \(value("room")), seat \(value("seat")); \(value("scheduleEnglish"))."
+            )
+        case .sittingCancelled:
+            return LocalizedText(zh: "技能等级认定考试已取消：\(value("reason"))", en: "The skills sitting is cancelled: \(value("reasonEnglish"))")
+        case .sittingStaffed:
+            return LocalizedText(
+                zh: "您受派在考点 \(value("site")) 担任\(value("roleName"))\(value("room").isEmpty ? "" : "（考场 \(value("room"))）")：\(value("schedule"))。",
+                en:
+                    "You staff the sitting at site \(value("site")) as \(value("role"))\(value("room").isEmpty ? "" : " in room \(value("room"))"): \(value("scheduleEnglish"))."
+            )
+        case .sittingReleased:
+            return LocalizedText(zh: "考场安排变更，您不再担任该场考试的考务工作。", en: "The sitting has changed and no longer needs you.")
+        case .sittingUnstaffed:
+            return LocalizedText(
+                zh: "考场安排无法从考评人员库配齐人员：\(value("reason"))。请调整安排或补充考评人员。",
+                en: "The sitting cannot be staffed from the pool: \(value("reasonEnglish")). Change it or add examiners.")
         }
     }
 }

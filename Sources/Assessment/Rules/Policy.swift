@@ -56,6 +56,8 @@ public struct Policy: Sendable, Hashable, Codable {
     public var noticeNames: NoticeNames
     /// The most cases one reviewer scores in a round.
     public var reviewerLoadCap: Int
+    /// The staffing ratios of a skills sitting.
+    public var sittingRatios: SittingRatios
 
     /// The defaults of DOMAIN.md.
     public init() {
@@ -83,6 +85,7 @@ public struct Policy: Sendable, Hashable, Codable {
         blindReview = true
         noticeNames = .masked
         reviewerLoadCap = 40
+        sittingRatios = .national
     }
 
     /// The range of every number of a policy. Each is wide enough for any real province or
@@ -159,6 +162,7 @@ public struct Policy: Sendable, Hashable, Codable {
         check("appealWindowDays", appealWindowDays, Bounds.appealWindowDays)
         check("minimumSkillsAge", minimumSkillsAge, Bounds.minimumSkillsAge)
         check("reviewerLoadCap", reviewerLoadCap, Bounds.reviewerLoadCap)
+        problems += sittingRatios.problems()
         let years = titleYears.values.flatMap(\.values) + Array(skillYears.values)
         if let bad = years.first(where: { !Bounds.minimumYears.contains($0) }) {
             add("最低年限须为 0 至 50，而非 \(bad)", "minimum years must be 0 to 50, not \(bad)")

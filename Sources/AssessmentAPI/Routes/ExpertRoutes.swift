@@ -85,12 +85,15 @@ struct ReviewerBody: RequestBody, Documented {
     var termStart: String?
     var termEnd: String?
     var loadCap: Int?
+    var skillLevel: Int?
+    var certificate: CertificateBody?
     /// Applicant ids the expert must never assess.
     var conflicts: [Int64]?
 
     func validate() throws {
         if let loadCap { try Bounds.check(loadCap, "loadCap", ExpertProfile.loadCaps) }
         if let grade { try Bounds.check(grade, "grade", Bounds.gradeOrLevel) }
+        if let skillLevel { try Bounds.check(skillLevel, "skillLevel", Bounds.gradeOrLevel) }
         for (index, applicant) in (conflicts ?? []).enumerated() { try Bounds.check(applicant, "conflicts[\(index)]", Bounds.id) }
     }
 
@@ -108,7 +111,8 @@ struct ReviewerBody: RequestBody, Documented {
         let end = try termEnd.map { try dateField($0, "termEnd") } ?? ExpertProfile.fullTerm(from: start)
         let profile = ExpertProfile(
             name: name, fields: Set(fields), specialty: specialty, grade: grade.flatMap(TitleGrade.init(rawValue:)), employer: employer,
-            employerCode: code, termStart: start, termEnd: end, loadCap: loadCap ?? 20)
+            employerCode: code, termStart: start, termEnd: end, loadCap: loadCap ?? 20, skillLevel: skillLevel.flatMap(SkillLevel.init(rawValue:)),
+            certificate: try certificate?.certificate())
         if let problem = profile.problems().first { throw invalidField(problem.field, problem.message.en, zh: problem.message.zh) }
         return profile
     }
@@ -127,7 +131,32 @@ struct ReviewerBody: RequestBody, Documented {
                 "termEnd": JSONSchema.date.described("at most \(ExpertProfile.termYears) years on; the full term unless given"),
                 "loadCap": .integer(ExpertProfile.loadCaps, "cases in one round; 20 unless given"),
                 "conflicts": .array(of: .integer(Bounds.id), count: 0...1_000, "applicant ids the expert must never assess; when filing"),
+                "skillLevel": .integer(
+                    Bounds.gradeOrLevel, "the skill level held of the occupations in fields (5 初级工 … 1 高级技师): they examine candidates at or below it"),
+                "certificate": CertificateBody.schema,
             ])
+    }
+}
+
+/// An examiner's (考评员) or supervisor's (督导员) certificate.
+struct CertificateBody: Decodable {
+    var kind: String
+    var number: String
+    var validUntil: String
+
+    func certificate() throws -> ExaminerCertificate {
+        guard let kind = ExaminerCertificate.Kind(rawValue: kind) else {
+            throw invalidField("certificate.kind", "must be examiner or supervisor", zh: "须为 examiner（考评员）或 supervisor（督导员）")
+        }
+        return ExaminerCertificate(kind: kind, number: number, validUntil: try dateField(validUntil, "certificate.validUntil"))
+    }
+
+    static var schema: JSONSchema {
+        .object(
+            required: [
+                "kind": .oneOf(ExaminerCertificate.Kind.self), "number": .string(pattern: "^[A-Za-z0-9-]{1,40}$"),
+                "validUntil": JSONSchema.date.described("its last valid day: a sitting draws holders valid through its last day"),
+            ], "an examiner's (考评员) or supervisor's (督导员) certificate, for experts of an occupation")
     }
 }
 
@@ -159,6 +188,14 @@ struct ExpertView: Encodable, Sendable, Documented {
     let loadCap: Int
     let status: String
     let conflicts: Int
+    let skillLevel: Int?
+    let certificate: Certificate?
+
+    struct Certificate: Encodable, Sendable {
+        let kind: String
+        let number: String
+        let validUntil: String
+    }
 
     init(_ record: ExpertRecord) {
         (id, name, fields, specialty, grade) = (record.id, record.name, record.fields, record.specialty, record.grade?.rawValue)
@@ -166,6 +203,8 @@ struct ExpertView: Encodable, Sendable, Documented {
             record.employer, record.employerCode?.text, record.termStart?.description, record.termEnd?.description
         )
         (loadCap, status, conflicts) = (record.loadCap, record.status.rawValue, record.conflicts)
+        skillLevel = record.skillLevel?.rawValue
+        certificate = record.certificate.map { Certificate(kind: $0.kind.rawValue, number: $0.number, validUntil: $0.validUntil.description) }
     }
 
     static var schema: JSONSchema {
@@ -179,6 +218,7 @@ struct ExpertView: Encodable, Sendable, Documented {
                 "employer": JSONSchema.string().orNull, "employerCode": JSONSchema.string().orNull,
                 "termStart": JSONSchema.date.described("absent for experts filed before terms were kept").orNull,
                 "termEnd": JSONSchema.date.orNull,
+                "skillLevel": JSONSchema.integer(Bounds.gradeOrLevel).orNull, "certificate": CertificateBody.schema.orNull,
             ])
     }
 }

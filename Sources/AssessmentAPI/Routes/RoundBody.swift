@@ -116,6 +116,52 @@ struct PolicyChanges: Decodable {
     var blindReview: Bool?
     var noticeNames: String?
     var reviewerLoadCap: Int?
+    var sittingRatios: SittingRatiosBody?
+
+    /// The staffing ratios of skills sittings; each may be stricter than the national value, never looser.
+    struct SittingRatiosBody: Decodable {
+        var candidatesPerInvigilator: Int?
+        var invigilatorsPerRoom: Int?
+        var candidatesPerExaminer: Int?
+        var examinersPerRoom: Int?
+        var reviewPanel: Int?
+
+        typealias Limit = SittingRatios.Bounds
+
+        func validate() throws {
+            if let candidatesPerInvigilator {
+                try Bounds.check(candidatesPerInvigilator, "policy.sittingRatios.candidatesPerInvigilator", Limit.candidatesPerInvigilator)
+            }
+            if let invigilatorsPerRoom {
+                try Bounds.check(invigilatorsPerRoom, "policy.sittingRatios.invigilatorsPerRoom", Limit.invigilatorsPerRoom)
+            }
+            if let candidatesPerExaminer {
+                try Bounds.check(candidatesPerExaminer, "policy.sittingRatios.candidatesPerExaminer", Limit.candidatesPerExaminer)
+            }
+            if let examinersPerRoom { try Bounds.check(examinersPerRoom, "policy.sittingRatios.examinersPerRoom", Limit.examinersPerRoom) }
+            if let reviewPanel { try Bounds.check(reviewPanel, "policy.sittingRatios.reviewPanel", Limit.reviewPanel) }
+        }
+
+        func applied(to base: SittingRatios) -> SittingRatios {
+            SittingRatios(
+                candidatesPerInvigilator: candidatesPerInvigilator ?? base.candidatesPerInvigilator,
+                invigilatorsPerRoom: invigilatorsPerRoom ?? base.invigilatorsPerRoom,
+                candidatesPerExaminer: candidatesPerExaminer ?? base.candidatesPerExaminer,
+                examinersPerRoom: examinersPerRoom ?? base.examinersPerRoom, reviewPanel: reviewPanel ?? base.reviewPanel)
+        }
+
+        static var schema: JSONSchema {
+            .object(
+                required: [:],
+                optional: [
+                    "candidatesPerInvigilator": .integer(Limit.candidatesPerInvigilator, "national: 15"),
+                    "invigilatorsPerRoom": .integer(Limit.invigilatorsPerRoom, "national: 2"),
+                    "candidatesPerExaminer": .integer(Limit.candidatesPerExaminer, "national: 5"),
+                    "examinersPerRoom": .integer(Limit.examinersPerRoom, "odd; national: 3"),
+                    "reviewPanel": .integer(Limit.reviewPanel, "odd; national: 3"),
+                ], "the staffing ratios of skills sittings, stricter than the national ones or equal")
+        }
+    }
 
     /// Title grades and skill levels, each with the years it needs: since the level below, or of
     /// work in the field for the lowest.
@@ -151,6 +197,7 @@ struct PolicyChanges: Decodable {
         }
         if let appealWindowDays { try Bounds.check(appealWindowDays, "policy.appealWindowDays", Limit.appealWindowDays) }
         if let reviewerLoadCap { try Bounds.check(reviewerLoadCap, "policy.reviewerLoadCap", Limit.reviewerLoadCap) }
+        try sittingRatios?.validate()
         if let noticeNames, NoticeNames(rawValue: noticeNames) == nil {
             throw invalidField("policy.noticeNames", "must be full or masked", zh: "须为 full 或 masked")
         }
@@ -196,6 +243,7 @@ struct PolicyChanges: Decodable {
         if let blindReview { policy.blindReview = blindReview }
         if let names = noticeNames.flatMap(NoticeNames.init(rawValue:)) { policy.noticeNames = names }
         if let reviewerLoadCap { policy.reviewerLoadCap = reviewerLoadCap }
+        if let sittingRatios { policy.sittingRatios = sittingRatios.applied(to: policy.sittingRatios) }
         return policy
     }
 
@@ -231,6 +279,7 @@ struct PolicyChanges: Decodable {
                 "noticeNames": .oneOf(
                     NoticeNames.self, "how the public notice shows names: full, or masked (the first character); masked unless given"),
                 "reviewerLoadCap": .integer(Limit.reviewerLoadCap, "40 unless given"),
+                "sittingRatios": SittingRatiosBody.schema,
             ], "changes to the default policy")
     }
 }

@@ -1,0 +1,324 @@
+import Foundation
+import Hummingbird
+import Workflow
+
+/// Skills sittings (考场安排): an institution schedules, moves and cancels them; a seated
+/// candidate reads their admission ticket.
+struct SittingRoutes {
+    let workflow: Workflow
+
+    var endpoints: Endpoints {
+        var routes = Endpoints(audience: "sittings")
+        routes.add(
+            .post, "/v1/rounds/{id}/sittings",
+            "Schedule a sitting of my skills round for its eligible candidates of some levels not yet seated, as many as the rooms seat: "
+                + "the staffing ratios are checked and the staff drawn from my examiners; a job seats them, issues admission tickets and tells everyone",
+            access: .role(.institution), body: SittingBody.self, reply: .accepted(SittingPlanView.self, "Scheduled; being seated"),
+            refuses: [404, 409]
+        ) { _, context, body in
+            let planned = try await workflow.scheduleSitting(
+                try body.draft(levels: true), round: try context.id(), institution: try context.require(.institution))
+            return SittingPlanView(id: planned.id, candidates: planned.candidates, staffing: planned.staffing)
+        }
+        routes.add(
+            .get, "/v1/rounds/{id}/sittings", "My skills round's sittings", access: .role(.institution),
+            reply: .ok(SittingList.self, "The sittings, by id"), refuses: [404]
+        ) { _, context in
+            SittingList(
+                items: try await workflow.sittings(round: try context.id(), institution: try context.require(.institution)).map { SittingView($0) })
+        }
+        routes.add(
+            .get, "/v1/sittings/{id}", "A sitting of mine: its parts, rooms with the candidates each seats, and its staff",
+            access: .role(.institution), reply: .ok(SittingView.self, "The sitting"), refuses: [404]
+        ) { _, context in
+            let found = try await workflow.sitting(try context.id(), institution: try context.require(.institution))
+            return SittingView(found.sitting, staff: found.staff, seated: found.seated, unseated: found.unseated)
+        }
+        routes.add(
+            .put, "/v1/sittings/{id}",
+            "Move a sitting: other days, site, rooms or staffing (its levels and candidates stay); checked as when scheduled, then seated again and everyone told",
+            access: .role(.institution), body: SittingBody.self, reply: .accepted(SittingPlanView.self, "Changed; being seated again"),
+            refuses: [404, 409]
+        ) { _, context, body in
+            let id = try context.id()
+            let staffing = try await workflow.changeSitting(id, to: try body.draft(levels: false), institution: try context.require(.institution))
+            return SittingPlanView(id: id, candidates: nil, staffing: staffing)
+        }
+        routes.add(
+            .post, "/v1/sittings/{id}/cancel", "Cancel a sitting: its candidates wait for another, and they and its staff are told why",
+            access: .role(.institution), body: ReasonBody.self, reply: .noContent("Cancelled"), refuses: [404, 409]
+        ) { _, context, body in
+            try await workflow.cancelSitting(try context.id(), reason: body.reason, institution: try context.require(.institution))
+        }
+        routes.add(
+            .get, "/v1/applications/{id}/admission-ticket", "My admission ticket (准考证) for a skills application, once seated",
+            access: .role(.applicant), reply: .ok(AdmissionTicketView.self, "The ticket"), refuses: [404, 409]
+        ) { _, context in
+            AdmissionTicketView(try await workflow.admissionTicket(application: try context.id(), applicant: try context.applicant()))
+        }
+        return routes
+    }
+}
+
+struct SittingBody: RequestBody, Documented {
+    struct Part: Decodable {
+        var date: String
+        var start: String
+        var minutes: Int
+    }
+    struct Room: Decodable {
+        var name: String
+        var seats: Int
+    }
+    struct Staffing: Decodable {
+        var invigilatorsPerRoom: Int?
+        var examinersPerRoom: Int?
+        var reviewPanel: Int?
+    }
+
+    var site: String
+    var levels: [Int]?
+    var parts: [String: Part]
+    var rooms: [Room]
+    var staffing: Staffing?
+
+    func validate() throws {
+        for (index, level) in (levels ?? []).enumerated() { try Bounds.check(level, "levels[\(index)]", Bounds.gradeOrLevel) }
+        guard (1...SkillsPart.allCases.count).contains(parts.count) else {
+            throw invalidField("parts", "must name 1 to 3 parts", zh: "须列出 1 至 3 个考核项目")
+        }
+        for (name, part) in parts.sorted(by: { $0.key < $1.key }) {
+            try Bounds.check(part.minutes, "parts.\(name).minutes", SittingPart.durations)
+        }
+        guard SittingRoom.roomRange.contains(rooms.count) else { throw invalidField("rooms", "must list 1 to 50 rooms", zh: "须列出 1 至 50 个考场") }
+        for (index, room) in rooms.enumerated() { try Bounds.check(room.seats, "rooms[\(index)].seats", SittingRoom.seatRange) }
+        for (field, value) in [
+            ("invigilatorsPerRoom", staffing?.invigilatorsPerRoom), ("examinersPerRoom", staffing?.examinersPerRoom),
+            ("reviewPanel", staffing?.reviewPanel),
+        ] {
+            if let value { try Bounds.check(value, "staffing.\(field)", StaffingOverrides.range) }
+        }
+    }
+
+    /// The draft; `levels` is required when scheduling and ignored when moving.
+    func draft(levels required: Bool) throws -> SittingDraft {
+        var levels: Set<SkillLevel> = []
+        if required {
+            guard let given = self.levels, !given.isEmpty else {
+                throw invalidField("levels", "must name the levels the sitting takes, 1 to 5", zh: "须列出本场考试的等级（1 至 5）")
+            }
+            levels = Set(given.compactMap(SkillLevel.init(rawValue:)))
+        }
+        var sittingParts: [SittingPart] = []
+        for (name, part) in parts.sorted(by: { $0.key < $1.key }) {
+            guard let skillsPart = SkillsPart(rawValue: name) else {
+                let names = SkillsPart.allCases.map(\.rawValue)
+                throw invalidField(
+                    "parts.\(name)", "is not a part; use \(names.joined(separator: ", "))", zh: "不是考核项目；请使用 \(names.joined(separator: "、"))")
+            }
+            guard let minute = SittingPart.minute(of: part.start) else {
+                throw invalidField("parts.\(name).start", "must be a time like 09:00", zh: "须为时间，如 09:00")
+            }
+            sittingParts.append(
+                SittingPart(part: skillsPart, date: try dateField(part.date, "parts.\(name).date"), startMinute: minute, minutes: part.minutes))
+        }
+        return SittingDraft(
+            site: site, levels: levels, parts: sittingParts, rooms: rooms.map { SittingRoom(name: $0.name, seats: $0.seats) },
+            planned: StaffingOverrides(
+                invigilatorsPerRoom: staffing?.invigilatorsPerRoom, examinersPerRoom: staffing?.examinersPerRoom, reviewPanel: staffing?.reviewPanel))
+    }
+
+    static var partSchema: JSONSchema {
+        .object(required: [
+            "date": JSONSchema.date.described("the day, in the round's time zone"),
+            "start": .string(pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$", "09:00"),
+            "minutes": .integer(SittingPart.durations),
+        ])
+    }
+
+    static var schema: JSONSchema {
+        .object(
+            required: [
+                "site": .string(pattern: "^[0-9]{6}$", "one of the institution's sites"),
+                "parts": .object(
+                    required: [:],
+                    optional: [
+                        SkillsPart.theory.rawValue: partSchema, SkillsPart.skill.rawValue: partSchema,
+                        SkillsPart.comprehensiveReview.rawValue: partSchema.described("levels 2 and 1 only"),
+                    ]),
+                "rooms": .array(
+                    of: .object(required: ["name": .string(length: 1...50), "seats": .integer(SittingRoom.seatRange)]), count: SittingRoom.roomRange),
+            ],
+            optional: [
+                "levels": .array(of: .integer(Bounds.gradeOrLevel), count: 1...5, "the levels it takes; required when scheduling, kept when moving"),
+                "staffing": .object(
+                    required: [:],
+                    optional: [
+                        "invigilatorsPerRoom": .integer(StaffingOverrides.range, "at least 1 per 15 candidates and 2 per room (the policy's ratios)"),
+                        "examinersPerRoom": .integer(StaffingOverrides.range, "odd, at least 1 per 5 candidates and 3"),
+                        "reviewPanel": .integer(StaffingOverrides.range, "odd, at least 3"),
+                    ], "staff planned above the minimum, the same in every room; the minimum unless given"),
+            ])
+    }
+}
+
+struct StaffingView: Encodable, Sendable, Documented {
+    let invigilators: [Int]
+    let examiners: [Int]
+    let reviewPanel: Int
+    let supervisors: Int
+
+    init(_ staffing: SittingStaffing) {
+        (invigilators, examiners, reviewPanel, supervisors) = (staffing.invigilators, staffing.examiners, staffing.reviewPanel, staffing.supervisors)
+    }
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "invigilators": .array(of: .integer(), "per room"), "examiners": .array(of: .integer(), "per room"), "reviewPanel": .integer(),
+            "supervisors": .integer(),
+        ])
+    }
+}
+
+struct SittingPlanView: ResponseEncodable, Sendable, Documented {
+    let id: Int64
+    let candidates: Int?
+    let staffing: StaffingView
+
+    init(id: Int64, candidates: Int?, staffing: SittingStaffing) {
+        (self.id, self.candidates, self.staffing) = (id, candidates, StaffingView(staffing))
+    }
+
+    static var schema: JSONSchema {
+        .object(
+            required: ["id": .integer(), "staffing": .ref(StaffingView.self)],
+            optional: ["candidates": JSONSchema.integer("how many candidates it takes").orNull])
+    }
+}
+
+struct SittingView: ResponseEncodable, Sendable, Documented {
+    struct Part: Encodable, Sendable {
+        let part: String
+        let name: String
+        let date: String
+        let start: String
+        let end: String
+        let minutes: Int
+    }
+    struct Room: Encodable, Sendable {
+        let name: String
+        let seats: Int
+        let seated: Int?
+    }
+    struct Post: Encodable, Sendable {
+        let reviewer: String
+        let name: String
+        let role: String
+        let room: String?
+    }
+
+    let id: Int64
+    let round: Int64
+    let site: String
+    let levels: [Int]
+    let state: String
+    let revision: Int
+    let problem: String?
+    let parts: [Part]
+    let rooms: [Room]
+    let staffing: StaffingView
+    let staff: [Post]?
+    let unseated: Int?
+
+    init(_ sitting: SittingRecord, staff: [SittingStaffRecord]? = nil, seated: [Int: Int]? = nil, unseated: Int? = nil) {
+        (id, round, site, levels, state, revision) = (
+            sitting.id, sitting.roundID, sitting.site, sitting.levels.map(\.rawValue).sorted(), sitting.state.rawValue, sitting.revision
+        )
+        problem = sitting.problem?.both
+        parts = sitting.parts.map {
+            Part(
+                part: $0.part.rawValue, name: $0.part.chineseName, date: $0.date.description, start: $0.startText, end: $0.endText,
+                minutes: $0.minutes)
+        }
+        rooms = sitting.rooms.enumerated().map { index, room in Room(name: room.name, seats: room.seats, seated: seated.map { $0[index] ?? 0 }) }
+        staffing = StaffingView(sitting.staffing)
+        self.staff = staff?.map { Post(reviewer: $0.reviewer, name: $0.name, role: $0.role.rawValue, room: $0.room.map { sitting.rooms[$0].name }) }
+        self.unseated = unseated
+    }
+
+    static var partSchema: JSONSchema {
+        .object(required: [
+            "part": .oneOf(SkillsPart.self), "name": .string(), "date": .date, "start": .string(pattern: "^[0-9]{2}:[0-9]{2}$"),
+            "end": .string(pattern: "^[0-9]{2}:[0-9]{2}$"), "minutes": .integer(SittingPart.durations),
+        ])
+    }
+
+    static var schema: JSONSchema {
+        .object(
+            required: [
+                "id": .integer(), "round": .integer(), "site": .string(), "levels": .array(of: .integer(Bounds.gradeOrLevel)),
+                "state": .oneOf(SittingRecord.State.self), "revision": .integer(),
+                "parts": .array(of: partSchema),
+                "rooms": .array(
+                    of: .object(
+                        required: ["name": .string(), "seats": .integer()],
+                        optional: ["seated": JSONSchema.integer("candidates seated in it").orNull])),
+                "staffing": .ref(StaffingView.self),
+            ],
+            optional: [
+                "problem": JSONSchema.string("why it is unstaffed or cancelled").orNull,
+                "staff": JSONSchema.array(
+                    of: .object(
+                        required: ["reviewer": .string(), "name": .string(), "role": .oneOf(SittingRole.self)],
+                        optional: ["room": JSONSchema.string().orNull])
+                ).orNull,
+                "unseated": JSONSchema.integer("candidates waiting for their seat").orNull,
+            ])
+    }
+}
+
+struct SittingList: ResponseEncodable, Sendable, Documented {
+    let items: [SittingView]
+    static var schema: JSONSchema { .object(required: ["items": .array(of: .ref(SittingView.self))]) }
+}
+
+/// An admission ticket (准考证) as a candidate prints it.
+struct AdmissionTicketView: ResponseEncodable, Sendable, Documented {
+    let ticket: String
+    let application: Int64
+    let name: String
+    let occupation: String
+    let level: Int
+    let levelName: String
+    let direction: String
+    let site: String
+    let room: String
+    let seat: Int
+    let parts: [SittingView.Part]
+    let notice: String
+    let noticeEnglish: String
+
+    init(_ ticket: AdmissionTicket) {
+        (self.ticket, application, name, site, room, seat) = (
+            ticket.ticket, ticket.application, ticket.name, ticket.sitting.site, ticket.room.name, ticket.seat
+        )
+        if case .skill(let occupation, let level, let direction) = ticket.target {
+            (self.occupation, self.level, self.direction) = (occupation, level.rawValue, direction)
+        } else {
+            (occupation, level, direction) = ("", 0, "")
+        }
+        levelName = SkillLevel(rawValue: level)?.chineseName ?? ""
+        parts = SittingView(ticket.sitting).parts.sorted { ($0.date, $0.start) < ($1.date, $1.start) }
+        notice = "请携带本人有效身份证件和准考证，于每科开考前 30 分钟到达考场。"
+        noticeEnglish = "Bring your identity document and this ticket, and arrive 30 minutes before each part."
+    }
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "ticket": .string(pattern: "^[0-9]{18}$"), "application": .integer(), "name": .string(), "occupation": .string(),
+            "level": .integer(Bounds.gradeOrLevel), "levelName": .string(), "direction": .string(), "site": .string(), "room": .string(),
+            "seat": .integer(SittingRoom.seatRange),
+            "parts": .array(of: SittingView.partSchema), "notice": .string(), "noticeEnglish": .string(),
+        ])
+    }
+}

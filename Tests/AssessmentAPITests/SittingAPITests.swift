@@ -1,0 +1,368 @@
+import AssessmentStore
+import Foundation
+import TestSupport
+import Testing
+import Workflow
+
+@Suite("Skills sittings through the API: scheduled at the national ratios, staffed without conflict, seated with tickets, moved, cancelled")
+struct SittingAPITests {
+    struct Season {
+        let institution: String
+        let round: Int64
+        /// Each candidate's token, application and level.
+        let candidates: [(token: String, application: Int64, level: Int)]
+        let today: CalendarDate
+    }
+
+    /// A skills round of the institution `inst` (site 000001), scoring: 20 candidates at level 4,
+    /// 10 at level 3 and 4 at level 2, each working for a studio of their own (`Studio n`).
+    static func season(_ api: API) async throws -> Season {
+        try await api.workflow.addInstitution(id: "inst", name: "上海网络视听行业协会")
+        let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
+        let today = try RoundRecord.today()
+        let opened = try await api.request(
+            .POST, "/v1/rounds", token: institution, json: #"{"name": "全媒体运营师认定", "track": "skill", "field": "4-13-01-05", "startDate": "\#(today)"}"#
+        )
+        let round = Int64(try #require(opened.json["id"] as? Int, "\(opened.body)"))
+        var candidates: [(token: String, application: Int64, level: Int)] = []
+        let longAgo = try today.adding(days: -8 * 366)
+        for (index, level) in (Array(repeating: 4, count: 20) + Array(repeating: 3, count: 10) + Array(repeating: 2, count: 4)).enumerated() {
+            let token = try await MaterialsAPITests.register(api, sequence: index + 1, born: "1990-05-05")
+            let held = level == 4 ? "" : #", "skillLevels": [{"occupation": "4-13-01-05", "level": \#(level + 1), "obtained": "\#(longAgo)"}]"#
+            let declared = try await api.request(
+                .PUT, "/v1/applicants/me/record", token: token,
+                json: #"{"education": "bachelor", "workHistory": [{"employer": "Studio \#(index + 1)", "start": "2012-01-01"}]\#(held)}"#)
+            #expect(declared.status == 204, "\(declared.body)")
+            let applied = try await api.request(
+                .POST, "/v1/applications", token: token,
+                json:
+                    #"{"round": \#(round), "target": {"track": "skill", "occupation": "4-13-01-05", "level": \#(level), "direction": "creative_planning"}}"#
+            )
+            candidates.append((token, Int64(try #require(applied.json["id"] as? Int, "\(applied.body)")), level))
+        }
+        try await api.withWorkers {
+            try await eventually(timeout: .seconds(30), "eligibility is decided") {
+                try await api.client.scalar("SELECT count(*)::int FROM applications WHERE state = 'eligible'") == 34
+            }
+            #expect(try await api.request(.POST, "/v1/rounds/\(round)/close", token: institution).status == 202)
+            try await eventually(timeout: .seconds(30), "the round is scoring") {
+                try await api.client.text("SELECT state FROM rounds WHERE id = \(round)") == "scoring"
+            }
+        }
+        return Season(institution: institution, round: round, candidates: candidates, today: today)
+    }
+
+    /// Files examiners from CSV rows `id,name,skill_level,certificate_kind,certificate_until,employer`.
+    static func file(_ api: API, _ season: Season, _ rows: [String]) async throws {
+        let csv =
+            "id,name,fields,term_start,skill_level,certificate_kind,certificate_number,certificate_until,employer\n"
+            + rows.map { row in
+                let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                return [
+                    cells[0], cells[1], "4-13-01-05", season.today.description, cells[2], cells[3], cells[3].isEmpty ? "" : "K-\(cells[0])", cells[4],
+                    cells[5],
+                ]
+                .joined(separator: ",")
+            }.joined(separator: "\n")
+        let imported = try await api.request(.POST, "/v1/reviewers/import", token: season.institution, json: csv, contentType: "text/csv")
+        #expect(imported.status == 200, "\(imported.body)")
+    }
+
+    /// The examiners a sitting of the season needs (21), two of them unusable for its level-2 room:
+    /// one whose certificate lapses before the sitting, one working where a level-2 candidate works.
+    static func pool(_ api: API, _ season: Season) async throws {
+        let valid = try season.today.adding(days: 60)
+        let lapsed = try season.today.adding(days: 5)
+        var rows = (1...6).map { "inv-\($0),监考员\($0),,,,Invigilation Co" }
+        rows += (1...5).map { "ex4-\($0),考评员四\($0),4,examiner,\(valid),Exam Co" }
+        rows += (1...3).map { "ex3-\($0),考评员三\($0),3,examiner,\(valid),Exam Co" }
+        rows += ["ex2-1,考评员二1,2,examiner,\(valid),Exam Co", "ex2-2,考评员二2,1,examiner,\(valid),Exam Co"]
+        rows += ["ex2-3,考评员二3,2,examiner,\(lapsed),Exam Co", "ex2-4,考评员二4,2,examiner,\(valid),Studio 32"]
+        rows += ["sup-1,督导员,,supervisor,\(valid),Bureau Co"]
+        try await file(api, season, rows)
+    }
+
+    static func sitting(_ season: Season, site: String = "000001", levels: String = "[4, 3, 2]", day: Int = 10, extra: String = "") throws -> String {
+        let first = try season.today.adding(days: day)
+        let second = try first.adding(days: 1)
+        return #"""
+            {"site": "\#(site)", "levels": \#(levels),
+             "parts": {"theory": {"date": "\#(first)", "start": "09:00", "minutes": 90},
+                       "skill": {"date": "\#(first)", "start": "14:00", "minutes": 120},
+                       "comprehensive_review": {"date": "\#(second)", "start": "09:00", "minutes": 60}},
+             "rooms": [{"name": "A101", "seats": 20}, {"name": "A102", "seats": 10}, {"name": "A103", "seats": 6}]\#(extra)}
+            """#
+    }
+
+    @Test("a sitting is refused with what to fix, staffed at the ratios from examiners without conflict, seated with tickets, moved and cancelled")
+    func lifecycle() async throws {
+        try await API.with { api in
+            let season = try await Self.season(api)
+            try await Self.pool(api, season)
+            let path = "/v1/rounds/\(season.round)/sittings"
+            let institution = season.institution
+
+            // Refusals: each names its field, Chinese first, and writes nothing.
+            let refusals: [(String, Int, String)] = [
+                (try Self.sitting(season, site: "000999"), 422, "site"),
+                (try Self.sitting(season).replacingOccurrences(of: #""minutes": 90"#, with: #""minutes": 1000"#), 422, "parts.theory.minutes"),
+                (try Self.sitting(season, day: 0), 422, "parts.skill"),
+                (try Self.sitting(season).replacingOccurrences(of: "14:00", with: "10:00"), 422, "parts.theory"),
+                (try Self.sitting(season, levels: "[4, 3]"), 422, "parts.comprehensive_review"),
+                (try Self.sitting(season, extra: #", "staffing": {"invigilatorsPerRoom": 1}"#), 422, "staffing"),
+                (try Self.sitting(season, extra: #", "staffing": {"examinersPerRoom": 4}"#), 422, "staffing"),
+                (try Self.sitting(season, extra: #", "staffing": {"reviewPanel": 99}"#), 422, "staffing.reviewPanel"),
+            ]
+            for (body, status, field) in refusals {
+                let refused = try await api.request(.POST, path, token: institution, json: body)
+                #expect(refused.status == status && refused.fields == [field], "\(field): \(refused.body)")
+            }
+            let thin = try await api.request(
+                .POST, path, token: institution, json: try Self.sitting(season, extra: #", "staffing": {"invigilatorsPerRoom": 1}"#),
+                acceptLanguage: nil)
+            #expect(thin.body.contains("考场 A101（20 名考生）：监考员须每 15 名考生至少 1 名且每考场至少 2 名，应为 2 名，计划 1 名，缺 1 名"), "\(thin.body)")
+            let even = try await api.request(
+                .POST, path, token: institution, json: try Self.sitting(season, extra: #", "staffing": {"examinersPerRoom": 4}"#), acceptLanguage: nil
+            )
+            #expect(even.body.contains("考场 A101（20 名考生）") && even.body.contains("应至少 5 名，计划 4 名，缺 1 名"), "\(even.body)")
+
+            // The pool: two of the four level-2 examiners cannot serve the level-2 room.
+            let short = try await api.request(.POST, path, token: institution, json: try Self.sitting(season), acceptLanguage: nil)
+            #expect(short.status == 409, "\(short.body)")
+            #expect(short.body.contains("考场 A103 的考评员须 3 名，符合条件的仅 2 名，缺 1 名"), "\(short.body)")
+            #expect(short.body.contains("1 名无有效考评员证") && short.body.contains("1 名与考生同一单位"), "\(short.body)")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM sittings") == 0, "nothing half-written")
+
+            try await Self.file(api, season, ["ex2-5,考评员二5,2,examiner,\(try season.today.adding(days: 60)),Exam Co"])
+            try await Self.file(api, season, ["ex2-6,考评员二6,1,examiner,\(try season.today.adding(days: 60)),Exam Co"])
+            try await Self.file(api, season, ["ex2-7,考评员二7,2,examiner,\(try season.today.adding(days: 60)),Exam Co"])
+            try await Self.file(api, season, ["ex2-8,考评员二8,2,examiner,\(try season.today.adding(days: 60)),Exam Co"])
+            let scheduled = try await api.request(.POST, path, token: institution, json: try Self.sitting(season))
+            #expect(scheduled.status == 202, "\(scheduled.body)")
+            #expect(scheduled.json["candidates"] as? Int == 34)
+            let staffing = try #require(scheduled.json["staffing"] as? [String: Any])
+            #expect(staffing["invigilators"] as? [Int] == [2, 2, 2] && staffing["examiners"] as? [Int] == [5, 3, 3], "\(staffing)")
+            #expect(staffing["reviewPanel"] as? Int == 3 && staffing["supervisors"] as? Int == 1)
+            let sitting = try #require(scheduled.json["id"] as? Int)
+            let again = try await api.request(.POST, path, token: institution, json: try Self.sitting(season), acceptLanguage: nil)
+            #expect(again.status == 409 && again.body.contains("没有待安排考试"), "every candidate has a sitting: \(again.body)")
+
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(30), "the sitting is seated") {
+                    try await api.client.text("SELECT state FROM sittings WHERE id = \(sitting)") == "seated"
+                }
+            }
+            let view = try await api.request(.GET, "/v1/sittings/\(sitting)", token: institution)
+            #expect(view.status == 200, "\(view.body)")
+            #expect((view.json["rooms"] as? [[String: Any]])?.map { $0["seated"] as? Int } == [20, 10, 4], "\(view.body)")
+            let staff = try #require(view.json["staff"] as? [[String: Any]])
+            #expect(staff.count == 21)
+            // The lapsed certificate may still invigilate; the conflicted examiner never serves where their studio's candidate sits.
+            let marking = staff.filter { ["examiner", "reviewer"].contains($0["role"] as? String ?? "") }.compactMap { $0["reviewer"] as? String }
+            #expect(!marking.contains("ex2-3"), "no valid certificate, no marking")
+            let conflicted = staff.first { $0["reviewer"] as? String == "ex2-4" }
+            #expect(
+                conflicted == nil
+                    || (["invigilator", "examiner"].contains(conflicted?["role"] as? String ?? "") && conflicted?["room"] as? String != "A103"),
+                "\(conflicted ?? [:])")
+            let levelTwoMarkers = staff.filter {
+                ($0["role"] as? String == "examiner" && $0["room"] as? String == "A103") || $0["role"] as? String == "reviewer"
+            }
+            #expect(levelTwoMarkers.count == 6 && levelTwoMarkers.allSatisfy { ($0["reviewer"] as? String)?.hasPrefix("ex2-") == true })
+            #expect(staff.filter { $0["role"] as? String == "supervisor" }.map { $0["reviewer"] as? String } == ["sup-1"])
+            #expect(try await api.client.scalar("SELECT count(DISTINCT ticket)::int FROM sitting_candidates WHERE sitting_id = \(sitting)") == 34)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'sitting staffed'") == 21)
+
+            let levelTwo = try #require(season.candidates.last)
+            let ticket = try await api.request(.GET, "/v1/applications/\(levelTwo.application)/admission-ticket", token: levelTwo.token)
+            #expect(ticket.status == 200, "\(ticket.body)")
+            let number = try #require(ticket.json["ticket"] as? String)
+            let year = String(format: "%02d", try season.today.adding(days: 10).year % 100)
+            #expect(number.count == 18 && number.hasPrefix(year + "000001"), "year, site, sitting, sequence: \(number)")
+            #expect(ticket.json["room"] as? String == "A103" && ticket.json["levelName"] as? String == "二级/技师")
+            #expect((ticket.json["parts"] as? [[String: Any]])?.map { $0["part"] as? String } == ["theory", "skill", "comprehensive_review"])
+            let others = try await api.request(.GET, "/v1/applications/\(season.candidates[0].application)/admission-ticket", token: levelTwo.token)
+            #expect(others.status == 404, "another's ticket is nobody's business: \(others.body)")
+            let told = try await MaterialsAPITests.notifications(api, levelTwo.token)["sitting seated"]
+            #expect(told?["ticket"] as? String == number)
+            #expect((told?["message"] as? String)?.contains("准考证号 \(number)，考点 000001，考场 A103") == true, "\(told ?? [:])")
+            #expect((told?["message"] as? String)?.contains("综合评审 \(try season.today.adding(days: 11)) 09:00–10:00") == true)
+
+            // Moved a week on, into other rooms: seated again, everyone told.
+            let fewSeats = try Self.sitting(season, day: 17).replacingOccurrences(of: #""seats": 20"#, with: #""seats": 10"#)
+            let cramped = try await api.request(.PUT, "/v1/sittings/\(sitting)", token: institution, json: fewSeats, acceptLanguage: nil)
+            #expect(cramped.status == 422 && cramped.fields == ["rooms"] && cramped.body.contains("少于本场 34 名考生"), "\(cramped.body)")
+            let moved = try await api.request(
+                .PUT, "/v1/sittings/\(sitting)", token: institution,
+                json: try Self.sitting(season, day: 17).replacingOccurrences(of: "A10", with: "B20").replacingOccurrences(
+                    of: #""seats": 20"#, with: #""seats": 14"#
+                ).replacingOccurrences(of: #""seats": 6"#, with: #""seats": 12"#))
+            #expect(moved.status == 202, "\(moved.body)")
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(30), "the moved sitting is seated again") {
+                    try await api.client.text("SELECT state || revision FROM sittings WHERE id = \(sitting)") == "seated2"
+                }
+            }
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'sitting changed'") == 34)
+            let reseated = try await api.request(.GET, "/v1/sittings/\(sitting)", token: institution)
+            #expect((reseated.json["rooms"] as? [[String: Any]])?.map { $0["seated"] as? Int } == [14, 10, 10], "\(reseated.body)")
+            #expect(try await api.client.scalar("SELECT count(DISTINCT ticket)::int FROM sitting_candidates WHERE sitting_id = \(sitting)") == 34)
+            let changed = try await MaterialsAPITests.notifications(api, levelTwo.token)["sitting changed"]
+            #expect((changed?["message"] as? String)?.contains("考场 B203") == true, "\(changed ?? [:])")
+            #expect((changed?["schedule"] as? String)?.contains("理论知识考试 \(try season.today.adding(days: 17))") == true)
+
+            // Cancelled: candidates and staff told why; the candidates wait for another sitting.
+            let cancelled = try await api.request(.POST, "/v1/sittings/\(sitting)/cancel", token: institution, json: #"{"reason": "考点停电检修"}"#)
+            #expect(cancelled.status == 204, "\(cancelled.body)")
+            let posts = (reseated.json["staff"] as? [[String: Any]])?.count ?? 0
+            #expect(posts == 19, "smaller rooms, smaller panels: \(reseated.body)")
+            #expect(
+                try await api.client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'sitting cancelled'") == 34 + posts,
+                "every candidate and every post holder")
+            #expect(
+                (try await MaterialsAPITests.notifications(api, levelTwo.token)["sitting cancelled"]?["message"] as? String) == "技能等级认定考试已取消：考点停电检修")
+            let noTicket = try await api.request(.GET, "/v1/applications/\(levelTwo.application)/admission-ticket", token: levelTwo.token)
+            #expect(noTicket.status == 409, "\(noTicket.body)")
+            #expect(try await api.request(.PUT, "/v1/sittings/\(sitting)", token: institution, json: try Self.sitting(season)).status == 409)
+            let anew = try await api.request(.POST, path, token: institution, json: try Self.sitting(season, day: 20))
+            #expect(anew.status == 202 && anew.json["candidates"] as? Int == 34, "\(anew.body)")
+            let listed = try await api.request(.GET, path, token: institution)
+            #expect((listed.json["items"] as? [[String: Any]])?.map { $0["state"] as? String } == ["cancelled", "scheduled"], "\(listed.body)")
+        }
+    }
+
+    @Test("an examiner suspended before the seating job leaves the sitting unstaffed, the institution told why; a change staffs it again")
+    func unstaffed() async throws {
+        try await API.with { api in
+            let season = try await Self.season(api)
+            try await Self.pool(api, season)
+            try await Self.file(api, season, (5...8).map { "ex2-\($0),考评员二\($0),2,examiner,\(try season.today.adding(days: 60)),Exam Co" })
+            let scheduled = try await api.request(
+                .POST, "/v1/rounds/\(season.round)/sittings", token: season.institution, json: try Self.sitting(season))
+            let sitting = try #require(scheduled.json["id"] as? Int, "\(scheduled.body)")
+            let suspended = try await api.request(
+                .POST, "/v1/reviewers/ex2-5/status", token: season.institution, json: #"{"status": "suspended"}"#)
+            #expect(suspended.status == 204)
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(30), "the sitting is set aside") {
+                    try await api.client.text("SELECT state FROM sittings WHERE id = \(sitting)") == "unstaffed"
+                }
+            }
+            let view = try await api.request(.GET, "/v1/sittings/\(sitting)", token: season.institution)
+            #expect((view.json["problem"] as? String)?.contains("缺") == true, "\(view.body)")
+            let told = try await api.client.text("SELECT payload->>'message' FROM notification_outbox WHERE event = 'sitting unstaffed'")
+            #expect(told?.hasPrefix("考场安排无法从考评人员库配齐人员") == true, "\(told ?? "")")
+
+            #expect(
+                try await api.request(.POST, "/v1/reviewers/ex2-5/status", token: season.institution, json: #"{"status": "active"}"#).status == 204)
+            let again = try await api.request(.PUT, "/v1/sittings/\(sitting)", token: season.institution, json: try Self.sitting(season))
+            #expect(again.status == 202, "\(again.body)")
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(30), "the sitting is seated") {
+                    try await api.client.text("SELECT state FROM sittings WHERE id = \(sitting)") == "seated"
+                }
+            }
+            // Candidates hear of their seat once: the first revision never seated them.
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'sitting seated'") == 34)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'sitting changed'") == 0)
+
+            // A second round's sitting on the same days finds the pool busy; two days later it is free.
+            let today = season.today
+            let other = try await api.request(
+                .POST, "/v1/rounds", token: season.institution,
+                json: #"{"name": "第二批", "track": "skill", "field": "4-13-01-05", "startDate": "\#(today)"}"#)
+            let round = try #require(other.json["id"] as? Int, "\(other.body)")
+            let token = try await MaterialsAPITests.register(api, sequence: 100, born: "1990-05-05")
+            _ = try await api.request(
+                .PUT, "/v1/applicants/me/record", token: token,
+                json: #"{"education": "bachelor", "workHistory": [{"employer": "Studio 100", "start": "2012-01-01"}]}"#)
+            let applied = try await api.request(
+                .POST, "/v1/applications", token: token,
+                json: #"{"round": \#(round), "target": {"track": "skill", "occupation": "4-13-01-05", "level": 4, "direction": "creative_planning"}}"#
+            )
+            #expect(applied.status == 201, "\(applied.body)")
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(30), "the candidate is eligible") {
+                    try await api.client.scalar("SELECT count(*)::int FROM applications WHERE round_id = \(round) AND state = 'eligible'") == 1
+                }
+                #expect(try await api.request(.POST, "/v1/rounds/\(round)/close", token: season.institution).status == 202)
+                try await eventually(timeout: .seconds(30), "the round is scoring") {
+                    try await api.client.text("SELECT state FROM rounds WHERE id = \(round)") == "scoring"
+                }
+            }
+            func single(_ day: Int) throws -> String {
+                let date = try today.adding(days: day)
+                return #"{"site": "000001", "levels": [4], "parts": {"theory": {"date": "\#(date)", "start": "09:00", "minutes": 90}"#
+                    + #", "skill": {"date": "\#(date)", "start": "14:00", "minutes": 60}}, "rooms": [{"name": "B1", "seats": 5}]}"#
+            }
+            let busy = try await api.request(
+                .POST, "/v1/rounds/\(round)/sittings", token: season.institution, json: try single(10), acceptLanguage: nil)
+            #expect(busy.status == 409 && busy.body.contains("缺"), "the day's examiners hold posts at the first sitting: \(busy.body)")
+            let free = try await api.request(.POST, "/v1/rounds/\(round)/sittings", token: season.institution, json: try single(12))
+            #expect(free.status == 202 && free.json["candidates"] as? Int == 1, "\(free.body)")
+        }
+    }
+
+    @Test("the ratios are the round's policy: stricter than the national ones or equal, never looser")
+    func ratios() async throws {
+        try await API.with { api in
+            try await api.workflow.addInstitution(id: "inst", name: "Institution")
+            let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
+            let today = try RoundRecord.today()
+            func open(_ ratios: String) async throws -> API.Reply {
+                try await api.request(
+                    .POST, "/v1/rounds", token: institution,
+                    json:
+                        #"{"name": "r", "track": "skill", "field": "4-13-01-05", "startDate": "\#(today)", "policy": {"sittingRatios": \#(ratios)}}"#,
+                    acceptLanguage: nil)
+            }
+            let loose = try await open(#"{"candidatesPerInvigilator": 20}"#)
+            #expect(loose.status == 422 && loose.fields == ["policy.sittingRatios.candidatesPerInvigilator"], "\(loose.body)")
+            let even = try await open(#"{"examinersPerRoom": 4}"#)
+            #expect(even.status == 422 && even.body.contains("须为奇数"), "\(even.body)")
+            let strict = try await open(#"{"candidatesPerInvigilator": 10, "examinersPerRoom": 5}"#)
+            #expect(strict.status == 201, "\(strict.body)")
+            let stored = try await api.client.text("SELECT policy->'sittingRatios'->>'candidatesPerInvigilator' FROM rounds")
+            #expect(stored == "10")
+        }
+    }
+
+    @Test("an examiner is filed with the level they hold and their certificate; both are for experts of an occupation")
+    func examiners() async throws {
+        try await API.with { api in
+            try await api.workflow.addInstitution(id: "inst", name: "Institution")
+            let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
+            let filed = try await api.request(
+                .POST, "/v1/reviewers", token: institution,
+                json:
+                    #"{"id": "ex-1", "name": "考评员", "fields": ["4-13-01-05"], "skillLevel": 2, "certificate": {"kind": "examiner", "number": "KP-2026-001", "validUntil": "2028-06-30"}}"#
+            )
+            #expect(filed.status == 201, "\(filed.body)")
+            let listed = try await api.request(.GET, "/v1/reviewers?limit=10", token: institution)
+            let expert = try #require((listed.json["items"] as? [[String: Any]])?.first)
+            #expect(expert["skillLevel"] as? Int == 2)
+            #expect((expert["certificate"] as? [String: Any])?["validUntil"] as? String == "2028-06-30", "\(listed.body)")
+            let refusals: [(String, String)] = [
+                (#"{"id": "t-1", "name": "专家", "fields": ["art"], "grade": 5, "skillLevel": 2}"#, "skillLevel"),
+                (#"{"id": "t-2", "name": "专家", "fields": ["4-13-01-05"], "skillLevel": 6}"#, "skillLevel"),
+                (
+                    #"{"id": "t-3", "name": "专家", "fields": ["4-13-01-05"], "certificate": {"kind": "judge", "number": "K1", "validUntil": "2028-01-01"}}"#,
+                    "certificate.kind"
+                ),
+                (
+                    #"{"id": "t-4", "name": "专家", "fields": ["4-13-01-05"], "certificate": {"kind": "examiner", "number": "K 1", "validUntil": "2028-01-01"}}"#,
+                    "certificate.number"
+                ),
+            ]
+            for (body, field) in refusals {
+                let refused = try await api.request(.POST, "/v1/reviewers", token: institution, json: body)
+                #expect(refused.status == 422 && refused.fields == [field], "\(field): \(refused.body)")
+            }
+            let csv =
+                "id,name,fields,term_start,skill_level,certificate_kind,certificate_number,certificate_until\nex-2,考评员二,4-13-01-05,2026-01-01,3,examiner,,2028-01-01\n"
+            let partial = try await api.request(
+                .POST, "/v1/reviewers/import", token: institution, json: csv, contentType: "text/csv", acceptLanguage: nil)
+            #expect(partial.status == 422 && partial.body.contains("须同时填写或同时留空"), "\(partial.body)")
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Assessment
+import Testing
+
+@Suite("Skills sittings: seats, the national staffing ratios and a conflict-free staff draw")
+struct SittingTests {
+    static func candidates(_ counts: [(level: Int, count: Int)], employer: (Int) -> String = { "Studio \($0)" }) -> [SittingCandidate] {
+        var candidates: [SittingCandidate] = []
+        for (level, count) in counts {
+            for _ in 0..<count {
+                let id = Int64(candidates.count + 1)
+                candidates.append(
+                    SittingCandidate(
+                        application: id, applicant: 1_000 + id, level: SkillLevel(rawValue: level)!,
+                        employers: [EmployerIdentity(name: employer(Int(id)), code: nil)]))
+            }
+        }
+        return candidates
+    }
+
+    static func member(_ id: String, level: Int?, certificate: ExaminerCertificate.Kind?, until: CalendarDate, employer: String? = nil)
+        -> SittingStaffMember
+    {
+        SittingStaffMember(
+            reviewer: Reviewer(id: ReviewerID(id), fields: ["4-13-01-05"], employer: employer, loadCap: 1),
+            level: level.flatMap(SkillLevel.init(rawValue:)),
+            certificate: certificate.map { ExaminerCertificate(kind: $0, number: "K-\(id)", validUntil: until) })
+    }
+
+    @Test("seats fill the rooms level by level, in an order the seed alone decides")
+    func seating() throws {
+        let candidates = Self.candidates([(2, 4), (4, 20), (3, 10)])
+        let rooms = [SittingRoom(name: "A", seats: 20), SittingRoom(name: "B", seats: 10), SittingRoom(name: "C", seats: 5)]
+        let seated = try #require(SittingSeating.seat(candidates.shuffled(), rooms: rooms, seed: 7))
+        #expect(seated.map(\.count) == [20, 10, 4])
+        #expect(seated.map { Set($0.map(\.level.rawValue)) } == [[4], [3], [2]], "the lowest level first, a level a room")
+        #expect(SittingSeating.seat(candidates, rooms: rooms, seed: 7) == seated, "the input order does not matter, the seed does")
+        #expect(SittingSeating.seat(candidates, rooms: rooms, seed: 8) != seated)
+        #expect(SittingSeating.seat(candidates, rooms: [SittingRoom(name: "A", seats: 33)], seed: 7) == nil, "more candidates than seats")
+    }
+
+    @Test("the minimum: invigilators 1 per 15 and 2 a room, examiners 1 per 5, odd and 3 at least, a review panel of 3 for levels 2 and 1")
+    func minimum() throws {
+        let rooms = [
+            SittingRoom(name: "A", seats: 31), SittingRoom(name: "B", seats: 16), SittingRoom(name: "C", seats: 4), SittingRoom(name: "D", seats: 9),
+        ]
+        let seated = try #require(SittingSeating.seat(Self.candidates([(4, 47), (2, 4)]), rooms: rooms, seed: 1))
+        let minimum = SittingStaffing.minimum(rooms: seated, ratios: .national)
+        #expect(minimum.invigilators == [3, 2, 2, 0])
+        #expect(minimum.examiners == [7, 5, 3, 0], "31 need 7; 16 need 4, made odd: 5; an empty room needs nobody")
+        #expect(minimum.reviewPanel == 3 && minimum.supervisors == 1)
+
+        let planned = SittingStaffing.planned(StaffingOverrides(invigilatorsPerRoom: 2, examinersPerRoom: 6), minimum: minimum)
+        let shortfalls = planned.shortfalls(of: minimum, rooms: rooms, seated: seated, ratios: .national)
+        #expect(shortfalls.count == 4, "\(shortfalls.map(\.en))")
+        #expect(
+            shortfalls[0].en.contains("room A (31 candidates): invigilators at least 1 per 15") && shortfalls[0].en.hasSuffix("3, 2 planned: 1 short")
+        )
+        #expect(shortfalls[0].zh.contains("缺 1 名"))
+        #expect(shortfalls[1].en.contains("room A") && shortfalls[1].en.hasSuffix("7 or more, 6 planned: 1 short"))
+        #expect(
+            shortfalls[2].en.contains("room B") && shortfalls[2].en.hasSuffix("5 or more, 6 planned: 1 short"), "6 is even: one more makes it odd")
+        #expect(shortfalls[3].en.contains("room C") && !shortfalls.contains { $0.en.contains("room D") }, "an empty room needs nobody")
+
+        var strict = SittingRatios.national
+        strict.candidatesPerInvigilator = 10
+        #expect(SittingStaffing.minimum(rooms: seated, ratios: strict).invigilators == [4, 2, 2, 0])
+        strict.candidatesPerInvigilator = 20
+        strict.examinersPerRoom = 4
+        #expect(strict.problems().count == 2, "looser than national, and even")
+    }
+
+    @Test("the draw fills every post with a different person who may hold it; it says which post falls short, by how many and why")
+    func draw() throws {
+        let day = CalendarDate(year: 2026, month: 10, day: 10)!
+        let valid = CalendarDate(year: 2027, month: 1, day: 1)!
+        let expired = CalendarDate(year: 2026, month: 10, day: 9)!
+        let rooms = [SittingRoom(name: "A", seats: 10), SittingRoom(name: "B", seats: 3)]
+        let seated = try #require(SittingSeating.seat(Self.candidates([(4, 10), (2, 3)]), rooms: rooms, seed: 3))
+        let staffing = SittingStaffing.minimum(rooms: seated, ratios: .national)
+        #expect(staffing.total == 2 + 3 + 2 + 3 + 3 + 1)
+        let roomBEmployer = seated[1][0].employers[0]
+        var pool = (1...4).map { Self.member("inv\($0)", level: nil, certificate: nil, until: valid) }
+        pool += (1...3).map { Self.member("l4-\($0)", level: 4, certificate: .examiner, until: valid) }
+        pool += (1...6).map { Self.member("l2-\($0)", level: $0 == 6 ? 1 : 2, certificate: .examiner, until: valid) }
+        pool.append(Self.member("sup", level: nil, certificate: .supervisor, until: valid))
+        let posts = try SittingStaffDraw.draw(
+            seated: seated, rooms: rooms, staffing: staffing, pool: pool, occupation: "4-13-01-05", lastDay: day, seed: 5
+        ).get()
+        #expect(posts.count == staffing.total && Set(posts.map(\.reviewer)).count == posts.count, "one post a person")
+        #expect(posts.filter { $0.role == .examiner && $0.room == 1 }.allSatisfy { $0.reviewer.rawValue.hasPrefix("l2-") }, "room B holds level 2")
+        #expect(posts.filter { $0.role == .reviewer }.allSatisfy { $0.reviewer.rawValue.hasPrefix("l2-") })
+        #expect(posts.first { $0.role == .supervisor }?.reviewer == ReviewerID("sup"))
+        let again = try SittingStaffDraw.draw(
+            seated: seated, rooms: rooms, staffing: staffing, pool: pool, occupation: "4-13-01-05", lastDay: day, seed: 5
+        ).get()
+        #expect(again == posts, "same pool and seed, same staff")
+
+        // Two level-2 examiners out: one expired, one working where a room-B candidate works.
+        var short = pool
+        short[7] = Self.member("l2-1", level: 2, certificate: .examiner, until: expired)
+        short[8] = Self.member("l2-2", level: 2, certificate: .examiner, until: valid, employer: roomBEmployer.normalisedName)
+        let failure = try #require(
+            SittingStaffDraw.draw(seated: seated, rooms: rooms, staffing: staffing, pool: short, occupation: "4-13-01-05", lastDay: day, seed: 5)
+                .failure)
+        #expect(failure.shortfalls.count == 1, "\(failure.shortfalls.map(\.en))")
+        #expect(failure.summary.en.contains("each person holds one post") && failure.summary.en.contains("2 short"), "\(failure.summary.en)")
+        short.removeAll { ["l2-3", "l2-4"].contains($0.reviewer.id.rawValue) }
+        let fewer = try #require(
+            SittingStaffDraw.draw(seated: seated, rooms: rooms, staffing: staffing, pool: short, occupation: "4-13-01-05", lastDay: day, seed: 5)
+                .failure)
+        let zh = fewer.summary.zh
+        #expect(zh.contains("考场 B 的考评员须 3 名，符合条件的仅 2 名，缺 1 名"), "\(zh)")
+        #expect(zh.contains("无有效考评员证") && zh.contains("与考生同一单位") && zh.contains("所持等级低于考生"), "\(zh)")
+    }
+}
+
+extension Result {
+    fileprivate var failure: Failure? {
+        if case .failure(let failure) = self { return failure }
+        return nil
+    }
+}
