@@ -60,7 +60,9 @@ struct API: Sendable {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: bytes))
         }
-        let response = try await http.execute(request, timeout: .seconds(15))
+        // Generous: beside forty suites on two cores (and a crashed child's backtracer) a request
+        // can wait many seconds for a core; the tests assert what comes back, never how fast.
+        let response = try await http.execute(request, timeout: .seconds(90))
         let body = try await response.body.collect(upTo: 1 << 22)
         let reply = Reply(
             status: Int(response.status.code), body: String(buffer: body), contentType: response.headers.first(name: "Content-Type"),

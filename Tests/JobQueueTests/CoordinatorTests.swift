@@ -29,7 +29,7 @@ struct CoordinatorTests {
             }
             let started = Int64(Date().timeIntervalSince1970)
             try await withServices(coordinators, logger: database.logger) {
-                try await eventually(timeout: .seconds(30), "four ticks fired") {
+                try await eventually(timeout: .seconds(90), "four ticks fired") {
                     try await client.cronTicks(kind: "test.numbered", schedule: "tick").count >= 4
                 }
             }
@@ -77,7 +77,7 @@ struct CoordinatorTests {
             let coordinator = QueueCoordinator(
                 client: client, configuration: Self.configuration("a", schedules: [schedule], catchUp: .seconds(4)), logger: database.logger)
             try await withServices([coordinator], logger: database.logger) {
-                try await eventually(timeout: .seconds(30), "the backlog fired") {
+                try await eventually(timeout: .seconds(90), "the backlog fired") {
                     try await client.cronTicks(kind: "test.numbered", schedule: "tick").count >= 5
                 }
             }

@@ -146,7 +146,7 @@ struct DeliveryTests {
                     receiver.setSecrets([secret])
                     let key = "cert-case:\(name)"
                     try await owe(client, key: key, recipient: "institution:\(name.replacingOccurrences(of: " ", with: "-"))")
-                    try await eventually(timeout: .seconds(30), "the \(name) receiver's delivery is dead-lettered") {
+                    try await eventually(timeout: .seconds(90), "the \(name) receiver's delivery is dead-lettered") {
                         try await deliveryState(client, key: key) == "dead"
                     }
                     #expect(receiver.requests == 0, "no request reached the \(name) receiver")
