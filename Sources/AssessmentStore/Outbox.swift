@@ -50,9 +50,10 @@ public enum Outbox {
     public static func oweDecidedApplicants(
         _ event: NotificationEvent, round: Int64, payload: [String: String] = [:], on connection: PostgresConnection, logger: Logger
     ) async throws {
-        var (passedPayload, failedPayload) = (payload, payload)
-        (passedPayload["passed"], failedPayload["passed"]) = ("true", "false")
-        let (passedText, failedText) = (event.text(passedPayload), event.text(failedPayload))
+        var (passedPayload, failedPayload, absentPayload) = (payload, payload, payload)
+        (passedPayload["passed"], failedPayload["passed"], absentPayload["passed"]) = ("true", "false", "false")
+        absentPayload["absent"] = "true"
+        let (passedText, failedText, absentText) = (event.text(passedPayload), event.text(failedPayload), event.text(absentPayload))
         let event = event.rawValue
         let extra = String(decoding: try JSONEncoder.sorted.encode(payload), as: UTF8.self)
         try await connection.query(
@@ -60,9 +61,9 @@ public enum Outbox {
             INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
             SELECT \(event) || ':application:' || id || ':applicant:' || applicant_id, 'applicant:' || applicant_id, \(event),
                    \(extra)::jsonb || jsonb_build_object(
-                       'event', \(event), 'subject', 'application:' || id, 'passed', passed,
-                       'message', CASE WHEN passed THEN \(passedText.zh) ELSE \(failedText.zh) END,
-                       'messageEnglish', CASE WHEN passed THEN \(passedText.en) ELSE \(failedText.en) END)
+                       'event', \(event), 'subject', 'application:' || id, 'passed', passed, 'absent', absent,
+                       'message', CASE WHEN absent THEN \(absentText.zh) WHEN passed THEN \(passedText.zh) ELSE \(failedText.zh) END,
+                       'messageEnglish', CASE WHEN absent THEN \(absentText.en) WHEN passed THEN \(passedText.en) ELSE \(failedText.en) END)
             FROM applications WHERE round_id = \(round) AND state = 'decided'
             ON CONFLICT (idempotency_key) DO NOTHING
             """, logger: logger)

@@ -514,6 +514,8 @@ struct APITests {
                 ("/v1/reviewers/{reviewer}/status", .institution, true), ("/v1/reviewers/import", .institution, false),
                 ("/v1/applications/{id}/eligibility-appeal", .institution, true), ("/v1/rounds/{id}/exam-results", .institution, false),
                 ("/v1/rounds/{id}/sittings", .institution, true), ("/v1/sittings/{id}/cancel", .institution, true),
+                ("/v1/sittings/{id}/theory-marks", .institution, false), ("/v1/sittings/{id}/absences", .institution, true),
+                ("/v1/sittings/{id}/marks", .reviewer, true), ("/v1/sittings/{id}/marks/confirm", .reviewer, true),
                 // Its body is a file's bytes, not JSON: a bad path id is still refused before the body is read.
                 ("/v1/applications/{id}/files", .applicant, false),
             ]
@@ -524,7 +526,8 @@ struct APITests {
                     || ',' || (SELECT count(*) FROM appeals) || ',' || (SELECT count(*) FROM assignments WHERE state <> 'assigned')
                     || ',' || (SELECT count(*) FROM notification_subscriptions) || ',' || (SELECT count(*) FROM jobs)
                     || ',' || (SELECT count(*) FROM stored_files) || ',' || (SELECT count(*) FROM application_files)
-                    || ',' || (SELECT count(*) FROM sittings)
+                    || ',' || (SELECT count(*) FROM sittings) || ',' || (SELECT count(*) FROM sitting_marks)
+                    || ',' || (SELECT count(*) FROM sitting_results)
                 """
             let before = try await api.client.text(fingerprint)
             for (route, role, takesBody) in routes {

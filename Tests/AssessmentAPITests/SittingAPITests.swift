@@ -16,17 +16,20 @@ struct SittingAPITests {
 
     /// A skills round of the institution `inst` (site 000001), scoring: 20 candidates at level 4,
     /// 10 at level 3 and 4 at level 2, each working for a studio of their own (`Studio n`).
-    static func season(_ api: API) async throws -> Season {
+    static func season(
+        _ api: API, levels: [Int] = Array(repeating: 4, count: 20) + Array(repeating: 3, count: 10) + Array(repeating: 2, count: 4),
+        daySeconds: Int = 86_400
+    ) async throws -> Season {
         try await api.workflow.addInstitution(id: "inst", name: "上海网络视听行业协会")
         let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
         let today = try RoundRecord.today()
         let opened = try await api.request(
-            .POST, "/v1/rounds", token: institution, json: #"{"name": "全媒体运营师认定", "track": "skill", "field": "4-13-01-05", "startDate": "\#(today)"}"#
-        )
+            .POST, "/v1/rounds", token: institution,
+            json: #"{"name": "全媒体运营师认定", "track": "skill", "field": "4-13-01-05", "startDate": "\#(today)", "daySeconds": \#(daySeconds)}"#)
         let round = Int64(try #require(opened.json["id"] as? Int, "\(opened.body)"))
         var candidates: [(token: String, application: Int64, level: Int)] = []
         let longAgo = try today.adding(days: -8 * 366)
-        for (index, level) in (Array(repeating: 4, count: 20) + Array(repeating: 3, count: 10) + Array(repeating: 2, count: 4)).enumerated() {
+        for (index, level) in levels.enumerated() {
             let token = try await MaterialsAPITests.register(api, sequence: index + 1, born: "1990-05-05")
             let held = level == 4 ? "" : #", "skillLevels": [{"occupation": "4-13-01-05", "level": \#(level + 1), "obtained": "\#(longAgo)"}]"#
             let declared = try await api.request(
@@ -41,11 +44,11 @@ struct SittingAPITests {
             candidates.append((token, Int64(try #require(applied.json["id"] as? Int, "\(applied.body)")), level))
         }
         try await api.withWorkers {
-            try await eventually(timeout: .seconds(30), "eligibility is decided") {
-                try await api.client.scalar("SELECT count(*)::int FROM applications WHERE state = 'eligible'") == 34
+            try await eventually(timeout: .seconds(90), "eligibility is decided") {
+                try await api.client.scalar("SELECT count(*)::int FROM applications WHERE state = 'eligible'") == levels.count
             }
             #expect(try await api.request(.POST, "/v1/rounds/\(round)/close", token: institution).status == 202)
-            try await eventually(timeout: .seconds(30), "the round is scoring") {
+            try await eventually(timeout: .seconds(90), "the round is scoring") {
                 try await api.client.text("SELECT state FROM rounds WHERE id = \(round)") == "scoring"
             }
         }
@@ -148,7 +151,7 @@ struct SittingAPITests {
             #expect(again.status == 409 && again.body.contains("没有待安排考试"), "every candidate has a sitting: \(again.body)")
 
             try await api.withWorkers {
-                try await eventually(timeout: .seconds(30), "the sitting is seated") {
+                try await eventually(timeout: .seconds(90), "the sitting is seated") {
                     try await api.client.text("SELECT state FROM sittings WHERE id = \(sitting)") == "seated"
                 }
             }
@@ -199,7 +202,7 @@ struct SittingAPITests {
                 ).replacingOccurrences(of: #""seats": 6"#, with: #""seats": 12"#))
             #expect(moved.status == 202, "\(moved.body)")
             try await api.withWorkers {
-                try await eventually(timeout: .seconds(30), "the moved sitting is seated again") {
+                try await eventually(timeout: .seconds(90), "the moved sitting is seated again") {
                     try await api.client.text("SELECT state || revision FROM sittings WHERE id = \(sitting)") == "seated2"
                 }
             }
@@ -244,7 +247,7 @@ struct SittingAPITests {
                 .POST, "/v1/reviewers/ex2-5/status", token: season.institution, json: #"{"status": "suspended"}"#)
             #expect(suspended.status == 204)
             try await api.withWorkers {
-                try await eventually(timeout: .seconds(30), "the sitting is set aside") {
+                try await eventually(timeout: .seconds(90), "the sitting is set aside") {
                     try await api.client.text("SELECT state FROM sittings WHERE id = \(sitting)") == "unstaffed"
                 }
             }
@@ -258,7 +261,7 @@ struct SittingAPITests {
             let again = try await api.request(.PUT, "/v1/sittings/\(sitting)", token: season.institution, json: try Self.sitting(season))
             #expect(again.status == 202, "\(again.body)")
             try await api.withWorkers {
-                try await eventually(timeout: .seconds(30), "the sitting is seated") {
+                try await eventually(timeout: .seconds(90), "the sitting is seated") {
                     try await api.client.text("SELECT state FROM sittings WHERE id = \(sitting)") == "seated"
                 }
             }
@@ -282,11 +285,11 @@ struct SittingAPITests {
             )
             #expect(applied.status == 201, "\(applied.body)")
             try await api.withWorkers {
-                try await eventually(timeout: .seconds(30), "the candidate is eligible") {
+                try await eventually(timeout: .seconds(90), "the candidate is eligible") {
                     try await api.client.scalar("SELECT count(*)::int FROM applications WHERE round_id = \(round) AND state = 'eligible'") == 1
                 }
                 #expect(try await api.request(.POST, "/v1/rounds/\(round)/close", token: season.institution).status == 202)
-                try await eventually(timeout: .seconds(30), "the round is scoring") {
+                try await eventually(timeout: .seconds(90), "the round is scoring") {
                     try await api.client.text("SELECT state FROM rounds WHERE id = \(round)") == "scoring"
                 }
             }
@@ -363,6 +366,141 @@ struct SittingAPITests {
             let partial = try await api.request(
                 .POST, "/v1/reviewers/import", token: institution, json: csv, contentType: "text/csv", acceptLanguage: nil)
             #expect(partial.status == 422 && partial.body.contains("须同时填写或同时留空"), "\(partial.body)")
+        }
+    }
+
+    @Test(
+        "marks: the theory exam imported, each examiner marks blind, the panel's mean counts, a spread goes to the supervisor, absence is not failure"
+    )
+    func marks() async throws {
+        try await API.with { api in
+            // One day of this rehearsal round lasts 2 seconds, so the sitting's days come while the test waits.
+            let season = try await Self.season(api, levels: [4, 4, 4, 4, 2, 2], daySeconds: 2)
+            let valid = try season.today.adding(days: 300)
+            try await Self.file(
+                api, season,
+                ["inv-1,监考员1,,,,A", "inv-2,监考员2,,,,A", "sup-1,督导员,,supervisor,\(valid),B"] + (1...6).map { "ex-\($0),考评员\($0),2,examiner,\(valid),C" }
+            )
+            let calendar = try await api.request(.GET, "/v1/rounds/\(season.round)/calendar", token: season.institution)
+            let today = try #require(CalendarDate(iso: calendar.json["today"] as? String ?? ""), "\(calendar.body)")
+            let (first, second) = (try today.adding(days: 3), try today.adding(days: 4))
+            let scheduled = try await api.request(
+                .POST, "/v1/rounds/\(season.round)/sittings", token: season.institution,
+                json: #"""
+                    {"site": "000001", "levels": [4, 2], "rooms": [{"name": "A101", "seats": 6}],
+                     "parts": {"theory": {"date": "\#(first)", "start": "09:00", "minutes": 90}, "skill": {"date": "\#(first)", "start": "14:00", "minutes": 60},
+                               "comprehensive_review": {"date": "\#(second)", "start": "09:00", "minutes": 60}}}
+                    """#)
+            let sitting = try #require(scheduled.json["id"] as? Int, "\(scheduled.body)")
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(90), "the sitting is seated") {
+                    try await api.client.text("SELECT state FROM sittings WHERE id = \(sitting)") == "seated"
+                }
+            }
+            let view = try await api.request(.GET, "/v1/sittings/\(sitting)", token: season.institution)
+            let staff = try #require(view.json["staff"] as? [[String: Any]])
+            func holders(_ role: String) -> [String] { staff.filter { $0["role"] as? String == role }.compactMap { $0["reviewer"] as? String } }
+            var tokens: [String: String] = [:]
+            for id in holders("examiner") + holders("reviewer") + holders("supervisor") {
+                tokens[id] = try await api.workflow.issueToken(role: .reviewer, subject: id)
+            }
+            let (examiners, panel, supervisor) = (holders("examiner"), holders("reviewer"), try #require(holders("supervisor").first))
+            #expect(examiners.count == 3 && panel.count == 3)
+            // Tickets in application order: candidates 1-4 at level 4, 5-6 at level 2.
+            var ticket: [String] = []
+            for candidate in season.candidates {
+                let printed = try await api.request(.GET, "/v1/applications/\(candidate.application)/admission-ticket", token: candidate.token)
+                ticket.append(try #require(printed.json["ticket"] as? String, "\(printed.body)"))
+            }
+            func mark(_ examiner: String, _ index: Int, _ part: String, _ mark: Double) async throws -> API.Reply {
+                try await api.request(
+                    .POST, "/v1/sittings/\(sitting)/marks", token: tokens[examiner],
+                    json: #"{"ticket": "\#(ticket[index])", "part": "\#(part)", "mark": \#(mark)}"#, acceptLanguage: nil)
+            }
+
+            let early = try await mark(examiners[0], 0, "skill", 70)
+            #expect(early.status == 409 && early.body.contains("当天起方可录入成绩"), "not before the day: \(early.body)")
+            let csv = "ticket,mark\n\(ticket[0]),80\n\(ticket[1]),75\n\(ticket[2]),59\n\(ticket[3]),缺考\n\(ticket[4]),90\n\(ticket[5]),85\n"
+            try await eventually(timeout: .seconds(20), "the theory exam's day comes") {
+                let imported = try await api.request(
+                    .POST, "/v1/sittings/\(sitting)/theory-marks", token: season.institution, json: csv, contentType: "text/csv")
+                return imported.status == 200 && imported.json["recorded"] as? Int == 6
+            }
+            let unknown = try await api.request(
+                .POST, "/v1/sittings/\(sitting)/theory-marks", token: season.institution,
+                json: "ticket,mark\n\(String(repeating: "9", count: 18)),70\n", contentType: "text/csv")
+            #expect(unknown.status == 422, "\(unknown.body)")
+            let twice = try await api.request(
+                .POST, "/v1/sittings/\(sitting)/theory-marks", token: season.institution, json: csv, contentType: "text/csv")
+            #expect(twice.status == 409, "a theory mark is recorded once: \(twice.body)")
+            let absence = try await api.request(
+                .POST, "/v1/sittings/\(sitting)/absences", token: season.institution, json: #"{"part": "skill", "tickets": ["\#(ticket[3])"]}"#)
+            #expect(absence.status == 204, "\(absence.body)")
+
+            // Skill assessments, blind: nobody sees another's mark.
+            #expect((try await mark(examiners[0], 0, "skill", 70)).status == 204)
+            let blind = try await api.request(.GET, "/v1/sittings/\(sitting)/marking", token: tokens[examiners[1]])
+            let list = try #require(blind.json["items"] as? [[String: Any]], "\(blind.body)")
+            #expect(list.count == 6 && list.allSatisfy { $0["mark"] == nil || $0["mark"] is NSNull }, "\(blind.body)")
+            let own = try await api.request(.GET, "/v1/sittings/\(sitting)/marking", token: tokens[examiners[0]])
+            #expect((own.json["items"] as? [[String: Any]])?.contains { $0["ticket"] as? String == ticket[0] && $0["mark"] as? Double == 70 } == true)
+            #expect((try await mark(examiners[0], 0, "skill", 71)).status == 409, "once per examiner")
+            #expect((try await mark(supervisor, 0, "skill", 71)).status == 403, "the supervisor marks nothing")
+            #expect((try await mark(examiners[0], 3, "skill", 71)).status == 409, "an absent part takes no mark")
+            #expect((try await mark(examiners[0], 0, "comprehensive_review", 71)).status == 403, "level 4 takes no review, and examiners mark skills")
+            for (index, marks) in [(0, [72.0, 74]), (1, [60.0, 90, 62]), (2, [80.0, 80, 80]), (4, [75.0, 75, 75]), (5, [75.0, 75, 75])] {
+                let start = index == 0 ? 1 : 0
+                for (offset, value) in marks.enumerated() {
+                    let reply = try await mark(examiners[start + offset], index, "skill", value)
+                    #expect(reply.status == 204, "\(reply.body)")
+                }
+            }
+            // Candidate 2's marks spread by 30, beyond the tolerance of 15: the supervisor is told and confirms.
+            let discrepancy = try await api.client.text("SELECT payload->>'message' FROM notification_outbox WHERE event = 'mark discrepancy'")
+            #expect(discrepancy?.contains("准考证号 \(ticket[1]) 的技能考核评分差距过大（30.0 分）") == true, "\(discrepancy ?? "")")
+            let byExaminer = try await api.request(
+                .POST, "/v1/sittings/\(sitting)/marks/confirm", token: tokens[examiners[0]], json: #"{"ticket": "\#(ticket[1])", "part": "skill"}"#)
+            #expect(byExaminer.status == 403)
+            let confirmed = try await api.request(
+                .POST, "/v1/sittings/\(sitting)/marks/confirm", token: tokens[supervisor], json: #"{"ticket": "\#(ticket[1])", "part": "skill"}"#)
+            #expect(confirmed.status == 204, "\(confirmed.body)")
+            try await eventually(timeout: .seconds(20), "the review's day comes") {
+                try await mark(panel[0], 4, "comprehensive_review", 65).status == 204
+            }
+            for (index, value) in [(4, 65.0), (5, 50.0)] {
+                for member in panel where !(index == 4 && member == panel[0]) {
+                    let reply = try await mark(member, index, "comprehensive_review", value)
+                    #expect(reply.status == 204, "\(reply.body)")
+                }
+            }
+
+            let results = try await api.request(.GET, "/v1/sittings/\(sitting)/results", token: season.institution)
+            let rows = try #require(results.json["items"] as? [[String: Any]], "\(results.body)")
+            #expect(rows.count == 6 && rows.allSatisfy { $0["state"] as? String == "decided" }, "\(results.body)")
+            var outcome: [String?] = []
+            for candidate in season.candidates {
+                let application = try await api.request(.GET, "/v1/applications/\(candidate.application)", token: candidate.token)
+                outcome.append((application.json["passed"] as? Bool).map { $0 ? "passed" : "not passed" })
+            }
+            #expect(outcome == ["passed", "passed", "not passed", "not passed", "passed", "not passed"])
+            #expect(
+                try await api.client.text("SELECT string_agg(absent::text, ',' ORDER BY id) FROM applications")
+                    == "false,false,false,true,false,false")
+            let discrepant = try await api.request(
+                .GET, "/v1/applications/\(season.candidates[1].application)/part-results", token: season.candidates[1].token)
+            let parts = try #require(discrepant.json["parts"] as? [[String: Any]], "\(discrepant.body)")
+            let skill = try #require(parts.first { $0["part"] as? String == "skill" })
+            #expect(abs((skill["mark"] as? Double ?? 0) - 212.0 / 3) < 0.001 && skill["spread"] as? Double == 30, "the mean of three: \(skill)")
+            let absentParts = try await api.request(
+                .GET, "/v1/applications/\(season.candidates[3].application)/part-results", token: season.candidates[3].token)
+            #expect((absentParts.json["parts"] as? [[String: Any]])?.map { $0["state"] as? String } == ["absent", "absent"], "\(absentParts.body)")
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(90), "the notice is published") {
+                    try await api.client.text("SELECT state FROM rounds WHERE id = \(season.round)") != "scoring"
+                }
+            }
+            let told = try await MaterialsAPITests.notifications(api, season.candidates[3].token)["result"]
+            #expect((told?["message"] as? String)?.contains("缺考") == true, "absent, not failed: \(told ?? [:])")
         }
     }
 }

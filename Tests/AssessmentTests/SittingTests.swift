@@ -112,6 +112,42 @@ struct SittingTests {
         #expect(zh.contains("考场 B 的考评员须 3 名，符合条件的仅 2 名，缺 1 名"), "\(zh)")
         #expect(zh.contains("无有效考评员证") && zh.contains("与考生同一单位") && zh.contains("所持等级低于考生"), "\(zh)")
     }
+    @Test("a panel's mark: the mean, trimmed from 5 marks; a spread beyond the tolerance is a discrepancy; absence is neither pass nor fail")
+    func marks() throws {
+        let policy = Policy()
+        let close = try #require(PanelMark.of([70, 72, 74], policy: policy))
+        #expect(close.mark == 72 && close.spread == 4 && !close.discrepant)
+        #expect(PanelMark.of([50, 70, 72, 74, 100], policy: policy)?.mark == 72, "trimmed of the highest and the lowest")
+        #expect(PanelMark.of([60, 90, 62], policy: policy)?.discrepant == true)
+        #expect(PanelMark.of([], policy: policy) == nil && PanelMark.of([101], policy: policy) == nil)
+
+        let two = SkillLevel(rawValue: 2)!
+        #expect(SittingOutcome.of(level: two, results: [.theory: .marked(80), .skill: .marked(70)], policy: policy) == nil, "the review is missing")
+        #expect(
+            SittingOutcome.of(level: two, results: [.theory: .marked(80), .skill: .marked(70), .comprehensiveReview: .marked(60)], policy: policy)
+                == .passed(score: 70))
+        #expect(
+            SittingOutcome.of(level: two, results: [.theory: .marked(80), .skill: .marked(70), .comprehensiveReview: .marked(59.5)], policy: policy)
+                == .failed(score: 69.833_333_333_333_33))
+        #expect(
+            SittingOutcome.of(level: two, results: [.theory: .absent, .skill: .marked(40), .comprehensiveReview: .marked(60)], policy: policy)
+                == .absent(score: 50), "absent, even beside a failed part")
+        #expect(
+            SittingOutcome.of(level: SkillLevel(rawValue: 4)!, results: [.theory: .absent, .skill: .absent], policy: policy) == .absent(score: nil))
+    }
+
+    @Test("theory marks from the exam system: 18-digit tickets once each, marks 0 to 100 or absent; every bad line named")
+    func theoryCSV() throws {
+        let ticket = String(repeating: "1", count: 18)
+        let rows = try TheoryMarkCSV.read("ticket,mark\n\(ticket),88.5\n\(ticket.dropLast())2,缺考\n").get()
+        #expect(rows.map(\.mark) == [88.5, nil])
+        guard case .failure(let problems) = TheoryMarkCSV.read("ticket,mark\n123,70\n\(ticket),101\n\(ticket),NaN\n") else {
+            Issue.record("bad rows were read")
+            return
+        }
+        #expect(problems.problems.map(\.line) == [2, 3, 4], "\(problems.summary.en)")
+    }
+
 }
 
 extension Result {

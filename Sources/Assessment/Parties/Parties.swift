@@ -101,6 +101,7 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
     case sittingStaffed = "sitting staffed"
     case sittingReleased = "sitting released"
     case sittingUnstaffed = "sitting unstaffed"
+    case markDiscrepancy = "mark discrepancy"
 
     /// Who hears it, and what it tells them, for the contract's documentation.
     public var meaning: String {
@@ -137,6 +138,8 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
         case .sittingStaffed: "reviewer: they staff a sitting as `role` (in `room`), at `site`, with its `schedule`; sent again when it moves"
         case .sittingReleased: "reviewer: a changed sitting no longer needs them"
         case .sittingUnstaffed: "institution: its scheduled sitting could not be staffed from the pool, with the `reason`; change it or add examiners"
+        case .markDiscrepancy:
+            "reviewer (the sitting's supervisor): a panel's marks of a `ticket`'s `part` spread by `spread`; confirm the mark to let it count"
         }
     }
 }
@@ -158,7 +161,11 @@ extension NotificationEvent {
         func value(_ key: String) -> String { payload[key] ?? "" }
         // A published result: a failure says until when it may be appealed.
         func outcome(_ lead: LocalizedText) -> LocalizedText {
-            passed
+            if payload["absent"] == "true" {
+                return LocalizedText(
+                    zh: "\(lead.zh)：缺考，未参加全部考核项目（记为缺考，不记为不合格）。", en: "\(lead.en): absent from a part (recorded as absent, not as failed).")
+            }
+            return passed
                 ? LocalizedText(zh: "\(lead.zh)：通过。", en: "\(lead.en): passed.")
                 : LocalizedText(
                     zh: "\(lead.zh)：未通过。如有异议，可于 \(value("appealsEnd")) 前申请复核。",
@@ -238,6 +245,10 @@ extension NotificationEvent {
             )
         case .sittingReleased:
             return LocalizedText(zh: "考场安排变更，您不再担任该场考试的考务工作。", en: "The sitting has changed and no longer needs you.")
+        case .markDiscrepancy:
+            return LocalizedText(
+                zh: "准考证号 \(value("ticket")) 的\(value("partName"))评分差距过大（\(value("spread")) 分），请核查后确认。",
+                en: "The marks of ticket \(value("ticket"))'s \(value("part")) diverge by \(value("spread")) points; look into them and confirm.")
         case .sittingUnstaffed:
             return LocalizedText(
                 zh: "考场安排无法从考评人员库配齐人员：\(value("reason"))。请调整安排或补充考评人员。",

@@ -50,6 +50,59 @@ struct SittingRoutes {
         ) { _, context, body in
             try await workflow.cancelSitting(try context.id(), reason: body.reason, institution: try context.require(.institution))
         }
+        routes.addUpload(
+            .post, "/v1/sittings/{id}/theory-marks",
+            "Import the theory exam's marks of my seated sitting from the exam system (CSV; columns: \(TheoryMarkCSV.columns.joined(separator: ", ")); "
+                + "a mark is 0–100 or absent), from the day of the exam; each row names a seated candidate's ticket; one bad row refuses the file",
+            access: .role(.institution), types: ["text/csv"], maxBytes: 1 << 20, reply: .ok(MarksImportView.self, "How many were recorded"),
+            refuses: [404, 409]
+        ) { _, context, bytes in
+            MarksImportView(
+                recorded: try await workflow.importTheoryMarks(
+                    csv: try csvText(bytes), sitting: try context.id(), institution: try context.require(.institution)))
+        }
+        routes.add(
+            .post, "/v1/sittings/{id}/absences", "Record candidates of my sitting absent from a part: absent, not failed",
+            access: .role(.institution), body: AbsenceBody.self, reply: .noContent("Recorded"), refuses: [404, 409]
+        ) { _, context, body in
+            try await workflow.recordAbsence(
+                tickets: body.tickets, part: try body.checkedPart(), sitting: try context.id(), institution: try context.require(.institution))
+        }
+        routes.add(
+            .get, "/v1/sittings/{id}/marking",
+            "What I mark at a sitting, blind: tickets and levels of my room's skill assessments or of the comprehensive reviews, with my own marks",
+            access: .role(.reviewer), reply: .ok(MarkingList.self, "My candidates"), refuses: [404]
+        ) { _, context in
+            MarkingList(items: try await workflow.marking(sitting: try context.id(), reviewer: try context.require(.reviewer)).map(MarkingView.init))
+        }
+        routes.add(
+            .post, "/v1/sittings/{id}/marks",
+            "Mark a candidate's part I examine, independently of the panel; once all have marked, the part's mark is the panel's mean",
+            access: .role(.reviewer), body: MarkBody.self, reply: .noContent("Marked"), refuses: [404, 409]
+        ) { _, context, body in
+            try await workflow.submitMark(
+                body.mark, ticket: body.ticket, part: try body.checkedPart(), sitting: try context.id(), reviewer: try context.require(.reviewer))
+        }
+        routes.add(
+            .post, "/v1/sittings/{id}/marks/confirm", "As the sitting's supervisor, let a part whose marks diverge count, having looked into it",
+            access: .role(.reviewer), body: ConfirmMarkBody.self, reply: .noContent("Confirmed"), refuses: [404, 409]
+        ) { _, context, body in
+            try await workflow.confirmMark(
+                ticket: body.ticket, part: try body.checkedPart(), sitting: try context.id(), supervisor: try context.require(.reviewer))
+        }
+        routes.add(
+            .get, "/v1/sittings/{id}/results", "Every candidate of my sitting with each part's result", access: .role(.institution),
+            reply: .ok(SittingResultsView.self, "By ticket"), refuses: [404]
+        ) { _, context in
+            SittingResultsView(try await workflow.sittingResults(sitting: try context.id(), institution: try context.require(.institution)))
+        }
+        routes.add(
+            .get, "/v1/applications/{id}/part-results", "My skills application's result in each part, once decided", access: .role(.applicant),
+            reply: .ok(PartResultsView.self, "Each part"), refuses: [404, 409]
+        ) { _, context in
+            PartResultsView(
+                parts: try await workflow.partResults(application: try context.id(), applicant: try context.applicant()).map(PartResultView.init))
+        }
         routes.add(
             .get, "/v1/applications/{id}/admission-ticket", "My admission ticket (准考证) for a skills application, once seated",
             access: .role(.applicant), reply: .ok(AdmissionTicketView.self, "The ticket"), refuses: [404, 409]
@@ -319,6 +372,142 @@ struct AdmissionTicketView: ResponseEncodable, Sendable, Documented {
             "level": .integer(Bounds.gradeOrLevel), "levelName": .string(), "direction": .string(), "site": .string(), "room": .string(),
             "seat": .integer(SittingRoom.seatRange),
             "parts": .array(of: SittingView.partSchema), "notice": .string(), "noticeEnglish": .string(),
+        ])
+    }
+}
+
+/// A part named in a body: `theory`, `skill` or `comprehensive_review`.
+func skillsPart(_ name: String, field: String = "part") throws -> SkillsPart {
+    guard let part = SkillsPart(rawValue: name) else {
+        let names = SkillsPart.allCases.map(\.rawValue)
+        throw invalidField(field, "must be one of \(names.joined(separator: ", "))", zh: "须为以下之一：\(names.joined(separator: "、"))")
+    }
+    return part
+}
+
+struct AbsenceBody: RequestBody, Documented {
+    var part: String
+    var tickets: [String]
+
+    func validate() throws {
+        guard (1...1_000).contains(tickets.count) else { throw invalidField("tickets", "must list 1 to 1000 tickets", zh: "须列出 1 至 1000 个准考证号") }
+    }
+
+    func checkedPart() throws -> SkillsPart { try skillsPart(part) }
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "part": .oneOf(SkillsPart.self), "tickets": .array(of: .string(pattern: "^[0-9]{18}$"), count: 1...1_000, "admission tickets"),
+        ])
+    }
+}
+
+struct MarkBody: RequestBody, Documented {
+    var ticket: String
+    var part: String
+    var mark: Double
+
+    func validate() throws { try Bounds.check(mark, "mark", Bounds.score) }
+
+    func checkedPart() throws -> SkillsPart { try skillsPart(part) }
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "ticket": .string(pattern: "^[0-9]{18}$"), "part": .oneOf(["skill", "comprehensive_review"]), "mark": .number(Bounds.score),
+        ])
+    }
+}
+
+struct ConfirmMarkBody: RequestBody, Documented {
+    var ticket: String
+    var part: String
+
+    func validate() {}  // no numbers
+
+    func checkedPart() throws -> SkillsPart { try skillsPart(part) }
+
+    static var schema: JSONSchema {
+        .object(required: ["ticket": .string(pattern: "^[0-9]{18}$"), "part": .oneOf(["skill", "comprehensive_review"])])
+    }
+}
+
+struct MarksImportView: ResponseEncodable, Sendable, Documented {
+    let recorded: Int
+    static var schema: JSONSchema { .object(required: ["recorded": .integer()]) }
+}
+
+struct MarkingView: Encodable, Sendable {
+    let ticket: String
+    let level: Int
+    let part: String
+    let mark: Double?
+
+    init(_ record: MarkingRecord) { (ticket, level, part, mark) = (record.ticket, record.level.rawValue, record.part.rawValue, record.mark) }
+}
+
+struct MarkingList: ResponseEncodable, Sendable, Documented {
+    let items: [MarkingView]
+    static var schema: JSONSchema {
+        .object(required: [
+            "items": .array(
+                of: .object(
+                    required: ["ticket": .string(), "level": .integer(Bounds.gradeOrLevel), "part": .oneOf(SkillsPart.self)],
+                    optional: ["mark": JSONSchema.number(Bounds.score).described("my own mark, once given").orNull]))
+        ])
+    }
+}
+
+struct PartResultView: Encodable, Sendable {
+    let part: String
+    let name: String
+    let state: String
+    let mark: Double?
+    let spread: Double?
+
+    init(_ record: PartResultRecord) {
+        (part, name, state, mark, spread) = (record.part.rawValue, record.part.chineseName, record.state.rawValue, record.mark, record.spread)
+    }
+
+    static var schema: JSONSchema {
+        .object(
+            required: ["part": .oneOf(SkillsPart.self), "name": .string(), "state": .oneOf(PartResultRecord.State.self)],
+            optional: [
+                "mark": JSONSchema.number(Bounds.score).described("absent: none").orNull,
+                "spread": JSONSchema.number(Bounds.score).described("the panel's highest less its lowest mark").orNull,
+            ])
+    }
+}
+
+struct PartResultsView: ResponseEncodable, Sendable, Documented {
+    let parts: [PartResultView]
+    static var schema: JSONSchema { .object(required: ["parts": .array(of: PartResultView.schema)]) }
+}
+
+struct SittingResultsView: ResponseEncodable, Sendable, Documented {
+    struct Candidate: Encodable, Sendable {
+        let ticket: String
+        let application: Int64
+        let level: Int
+        let state: String
+        let parts: [PartResultView]
+    }
+    let items: [Candidate]
+
+    init(_ rows: [(seat: SeatRecord, results: [PartResultRecord])]) {
+        items = rows.map {
+            Candidate(
+                ticket: $0.seat.ticket, application: $0.seat.application, level: $0.seat.level.rawValue, state: $0.seat.state.rawValue,
+                parts: $0.results.map(PartResultView.init))
+        }
+    }
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "items": .array(
+                of: .object(required: [
+                    "ticket": .string(), "application": .integer(), "level": .integer(Bounds.gradeOrLevel), "state": .oneOf(ApplicationState.self),
+                    "parts": .array(of: PartResultView.schema),
+                ]))
         ])
     }
 }

@@ -1,0 +1,195 @@
+import Assessment
+import Foundation
+import PostgresNIO
+
+/// A seated candidate as marking sees them: by ticket, never by name.
+public struct SeatRecord: Sendable {
+    public let ticket: String
+    public let application: Int64
+    public let applicant: Int64
+    /// An index into the sitting's rooms.
+    public let room: Int
+    public let level: SkillLevel
+    public let state: ApplicationRecord.State
+}
+
+/// One part's result for one candidate.
+public struct PartResultRecord: Sendable {
+    public enum State: String, Sendable, CaseIterable {
+        /// Counts: the panel's mean, or the theory exam's mark.
+        case final
+        case absent
+        /// The panel's marks spread beyond the tolerance: the supervisor must confirm before it counts.
+        case discrepancy
+    }
+
+    public let part: SkillsPart
+    public let state: State
+    public let mark: Double?
+    public let spread: Double?
+
+    /// What the decision reads of it; nil while a discrepancy waits for the supervisor.
+    public var result: PartResult? {
+        switch state {
+        case .final: mark.map(PartResult.marked)
+        case .absent: .absent
+        case .discrepancy: nil
+        }
+    }
+}
+
+/// A part a marker has to mark, with their own mark once given.
+public struct MarkingRecord: Sendable {
+    public let ticket: String
+    public let level: SkillLevel
+    public let part: SkillsPart
+    public let mark: Double?
+}
+
+extension AssessmentStore {
+    /// The seated candidates of a sitting, by ticket: those of `tickets`, or all.
+    public func seats(sitting: Int64, tickets: [String]? = nil, on connection: PostgresConnection) async throws -> [String: SeatRecord] {
+        var seats: [String: SeatRecord] = [:]
+        for try await (ticket, application, applicant, room, level, state) in try await connection.query(
+            """
+            SELECT c.ticket, p.id, p.applicant_id, c.room::int, (p.target->'skill'->>'level')::int, p.state
+            FROM sitting_candidates c JOIN applications p ON p.id = c.application_id
+            WHERE c.sitting_id = \(sitting) AND c.active AND c.ticket IS NOT NULL AND (\(tickets)::text[] IS NULL OR c.ticket = ANY(\(tickets)))
+            """, logger: logger
+        ).decode((String, Int64, Int64, Int, Int, String).self) {
+            guard let skillLevel = SkillLevel(rawValue: level) else {
+                throw StoreError(.invalidStoredData, "a seated application has no skill level")
+            }
+            seats[ticket] = SeatRecord(
+                ticket: ticket, application: application, applicant: applicant, room: room, level: skillLevel,
+                state: try Self.stored(ApplicationRecord.State.self, state, "application \(application)'s state"))
+        }
+        return seats
+    }
+
+    /// The post `reviewer` holds at a sitting, or nil.
+    public func post(of reviewer: String, sitting: Int64, on connection: PostgresConnection) async throws -> SittingPost? {
+        guard
+            let (role, room) = try await first(
+                "SELECT role, room::int FROM sitting_staff WHERE sitting_id = \(sitting) AND reviewer_id = \(reviewer)", as: (String, Int?).self,
+                on: connection)
+        else { return nil }
+        return SittingPost(reviewer: ReviewerID(reviewer), role: try Self.stored(SittingRole.self, role, "a post's role"), room: room)
+    }
+
+    /// How many hold `role` at a sitting, in `room` where the role has one.
+    public func postCount(sitting: Int64, role: SittingRole, room: Int?, on connection: PostgresConnection) async throws -> Int {
+        try await count(
+            """
+            SELECT count(*)::int FROM sitting_staff
+            WHERE sitting_id = \(sitting) AND role = \(role.rawValue) AND room IS NOT DISTINCT FROM \(room.map { Int16($0) })
+            """, on: connection)
+    }
+
+    /// Records a part's result; false when the part has one already.
+    public func recordResult(
+        sitting: Int64, application: Int64, part: SkillsPart, state: PartResultRecord.State, mark: Double?, spread: Double? = nil,
+        on connection: PostgresConnection
+    ) async throws -> Bool {
+        try await count(
+            """
+            WITH added AS (
+                INSERT INTO sitting_results (sitting_id, application_id, part, state, mark, spread)
+                VALUES (\(sitting), \(application), \(part.rawValue), \(state.rawValue), \(mark), \(spread))
+                ON CONFLICT DO NOTHING RETURNING 1)
+            SELECT count(*)::int FROM added
+            """, on: connection) == 1
+    }
+
+    /// Records an examiner's own mark and returns every mark of the part so far; nil when they
+    /// marked it already.
+    public func addMark(
+        sitting: Int64, application: Int64, part: SkillsPart, reviewer: String, mark: Double, on connection: PostgresConnection
+    ) async throws -> [Double]? {
+        let added = try await count(
+            """
+            WITH added AS (
+                INSERT INTO sitting_marks (sitting_id, application_id, part, reviewer_id, mark)
+                VALUES (\(sitting), \(application), \(part.rawValue), \(reviewer), \(mark)) ON CONFLICT DO NOTHING RETURNING 1)
+            SELECT count(*)::int FROM added
+            """, on: connection)
+        guard added == 1 else { return nil }
+        var marks: [Double] = []
+        for try await value in try await connection.query(
+            """
+            SELECT mark FROM sitting_marks WHERE sitting_id = \(sitting) AND application_id = \(application) AND part = \(part.rawValue)
+            """, logger: logger
+        ).decode(Double.self) { marks.append(value) }
+        return marks
+    }
+
+    /// A candidate's part results at a sitting.
+    public func results(sitting: Int64, application: Int64, on connection: PostgresConnection) async throws -> [PartResultRecord] {
+        try await results(sitting: sitting, applications: [application], on: connection)[application] ?? []
+    }
+
+    /// Part results of `applications` at a sitting, by application.
+    public func results(sitting: Int64, applications: [Int64], on connection: PostgresConnection) async throws -> [Int64: [PartResultRecord]] {
+        var results: [Int64: [PartResultRecord]] = [:]
+        for try await (application, part, state, mark, spread) in try await connection.query(
+            """
+            SELECT application_id, part, state, mark, spread FROM sitting_results
+            WHERE sitting_id = \(sitting) AND application_id = ANY(\(applications)) ORDER BY application_id, part
+            """, logger: logger
+        ).decode((Int64, String, String, Double?, Double?).self) {
+            results[application, default: []].append(
+                PartResultRecord(
+                    part: try Self.stored(SkillsPart.self, part, "a result's part"),
+                    state: try Self.stored(PartResultRecord.State.self, state, "a result's state"), mark: mark, spread: spread))
+        }
+        return results
+    }
+
+    /// Lets a discrepant part count, as the supervisor confirmed it; false when it was not discrepant.
+    public func confirmResult(sitting: Int64, application: Int64, part: SkillsPart, supervisor: String, on connection: PostgresConnection)
+        async throws -> Bool
+    {
+        try await count(
+            """
+            WITH confirmed AS (
+                UPDATE sitting_results SET state = 'final', confirmed_by = \(supervisor)
+                WHERE sitting_id = \(sitting) AND application_id = \(application) AND part = \(part.rawValue) AND state = 'discrepancy'
+                RETURNING 1)
+            SELECT count(*)::int FROM confirmed
+            """, on: connection) == 1
+    }
+
+    /// What `post` marks at a sitting: its room's skill assessments, or the comprehensive reviews
+    /// of levels 2 and 1, each with the marker's own mark once given and nobody else's.
+    public func marking(_ post: SittingPost, sitting: Int64, on connection: PostgresConnection) async throws -> [MarkingRecord] {
+        let part: SkillsPart = post.role == .reviewer ? .comprehensiveReview : .skill
+        var records: [MarkingRecord] = []
+        for try await (ticket, level, mark) in try await connection.query(
+            """
+            SELECT c.ticket, (p.target->'skill'->>'level')::int, m.mark
+            FROM sitting_candidates c JOIN applications p ON p.id = c.application_id
+            LEFT JOIN sitting_marks m ON m.sitting_id = c.sitting_id AND m.application_id = c.application_id AND m.part = \(part.rawValue)
+                                      AND m.reviewer_id = \(post.reviewer.rawValue)
+            WHERE c.sitting_id = \(sitting) AND c.active AND c.ticket IS NOT NULL
+              AND CASE WHEN \(post.role == .reviewer) THEN (p.target->'skill'->>'level')::int <= 2 ELSE c.room = \(Int16(post.room ?? -1)) END
+            ORDER BY c.ticket
+            """, logger: logger
+        ).decode((String, Int, Double?).self) {
+            guard let skillLevel = SkillLevel(rawValue: level) else { continue }
+            records.append(MarkingRecord(ticket: ticket, level: skillLevel, part: part, mark: mark))
+        }
+        return records
+    }
+
+    /// The sitting whose results decided an application, or nil.
+    public func decidingSitting(application: Int64, on connection: PostgresConnection) async throws -> Int64? {
+        try await first(
+            "SELECT sitting_id FROM sitting_results WHERE application_id = \(application) ORDER BY recorded_at DESC LIMIT 1", as: Int64.self,
+            on: connection)
+    }
+
+    /// Records that an application's candidate was absent from a part.
+    public func markAbsent(application: Int64, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE applications SET absent = true WHERE id = \(application)", logger: logger)
+    }
+}
