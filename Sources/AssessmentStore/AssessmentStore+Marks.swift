@@ -181,6 +181,11 @@ extension AssessmentStore {
         return records
     }
 
+    /// Whether any part of a sitting has a result: its days and rooms then stand.
+    public func isMarked(sitting: Int64, on connection: PostgresConnection) async throws -> Bool {
+        try await first("SELECT 1 FROM sitting_results WHERE sitting_id = \(sitting) LIMIT 1", as: Int.self, on: connection) != nil
+    }
+
     /// The sitting whose results decided an application, or nil.
     public func decidingSitting(application: Int64, on connection: PostgresConnection) async throws -> Int64? {
         try await first(

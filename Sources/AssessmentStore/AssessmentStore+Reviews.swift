@@ -349,6 +349,16 @@ extension AssessmentStore {
         return .result
     }
 
+    /// Sets an open appeal apart, with why no fresh panel could be drawn; false when it was not open.
+    public func setAppealApart(application: Int64, reason: LocalizedText, on connection: PostgresConnection) async throws -> Bool {
+        try await count(
+            """
+            WITH u AS (UPDATE appeals SET state = 'set_apart', set_apart_reason = \(reason.both)
+                       WHERE application_id = \(application) AND state = 'open' RETURNING 1)
+            SELECT count(*)::int FROM u
+            """, on: connection) == 1
+    }
+
     /// Decides an open appeal: the fresh panel's result replaces the original; false when it was decided already.
     public func decideAppeal(application: Int64, result: CaseResult, outcome: AppealOutcome, on connection: PostgresConnection) async throws -> Bool {
         let decided = try await count(

@@ -254,7 +254,7 @@ extension AssessmentStore {
                    count(*) FILTER (WHERE state IN ('eligible', 'assigned'))::int,
                    count(*) FILTER (WHERE state IN ('eligible', 'assigned', 'scored'))::int,
                    (SELECT count(*)::int FROM appeals a JOIN applications p ON p.id = a.application_id
-                    WHERE p.round_id = \(round.id) AND a.state <> 'decided'),
+                    WHERE p.round_id = \(round.id) AND a.state NOT IN ('decided', 'set_apart')),
                    (SELECT count(*)::int FROM objections o JOIN applications p ON p.id = o.application_id
                     WHERE p.round_id = \(round.id) AND o.state = 'open'),
                    count(*) FILTER (WHERE state = 'suspended')::int, max(appeals_until)::text

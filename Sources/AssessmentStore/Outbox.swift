@@ -64,7 +64,8 @@ public enum Outbox {
                        'event', \(event), 'subject', 'application:' || id, 'passed', passed, 'absent', absent,
                        'message', CASE WHEN absent THEN \(absentText.zh) WHEN passed THEN \(passedText.zh) ELSE \(failedText.zh) END,
                        'messageEnglish', CASE WHEN absent THEN \(absentText.en) WHEN passed THEN \(passedText.en) ELSE \(failedText.en) END)
-            FROM applications WHERE round_id = \(round) AND state = 'decided'
+            FROM applications p WHERE round_id = \(round) AND state = 'decided'
+              AND NOT EXISTS (SELECT 1 FROM appeals a WHERE a.application_id = p.id AND a.state = 'set_apart')
             ON CONFLICT (idempotency_key) DO NOTHING
             """, logger: logger)
     }

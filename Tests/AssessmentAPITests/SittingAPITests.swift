@@ -474,6 +474,8 @@ struct SittingAPITests {
                 }
             }
 
+            let cancelMarked = try await api.request(.POST, "/v1/sittings/\(sitting)/cancel", token: season.institution, json: #"{"reason": "x"}"#)
+            #expect(cancelMarked.status == 409, "a sitting with marks took place: \(cancelMarked.body)")
             let results = try await api.request(.GET, "/v1/sittings/\(sitting)/results", token: season.institution)
             let rows = try #require(results.json["items"] as? [[String: Any]], "\(results.body)")
             #expect(rows.count == 6 && rows.allSatisfy { $0["state"] as? String == "decided" }, "\(results.body)")
@@ -501,6 +503,42 @@ struct SittingAPITests {
             }
             let told = try await MaterialsAPITests.notifications(api, season.candidates[3].token)["result"]
             #expect((told?["message"] as? String)?.contains("缺考") == true, "absent, not failed: \(told ?? [:])")
+        }
+    }
+
+    @Test("a skills appeal no fresh panel can be drawn for is set apart, the institution told why, and the round finalizes without it")
+    func appealSetApart() async throws {
+        try await API.with { api in
+            // A rehearsal clock of one second a day: the notice and the appeal window pass while the test waits.
+            let season = try await Self.season(api, levels: [4, 4], daySeconds: 1)
+            for (candidate, marks) in zip(
+                season.candidates, [#"{"parts": {"theory": 50, "skill": 70}}"#, #"{"parts": {"theory": 80, "skill": 70}}"#])
+            {
+                let recorded = try await api.request(
+                    .POST, "/v1/applications/\(candidate.application)/skills-result", token: season.institution, json: marks)
+                #expect(recorded.status == 202, "\(recorded.body)")
+            }
+            let failed = season.candidates[0]
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(90), "the result is notified") {
+                    try await MaterialsAPITests.notifications(api, failed.token)["result"] != nil
+                }
+                let appealed = try await api.request(
+                    .POST, "/v1/applications/\(failed.application)/appeal", token: failed.token, json: #"{"reason": "理论考试阅卷有误"}"#)
+                #expect(appealed.status == 202, "\(appealed.body)")
+                try await eventually(timeout: .seconds(90), "the round finalizes without waiting for the appeal") {
+                    ["finalized", "confirmed"].contains(try await api.client.text("SELECT state FROM rounds WHERE id = \(season.round)") ?? "")
+                }
+            }
+            #expect(try await api.client.text("SELECT state FROM appeals WHERE application_id = \(failed.application)") == "set_apart")
+            let told = try await api.client.text("SELECT payload->>'message' FROM notification_outbox WHERE event = 'appeal set apart'")
+            #expect(told?.hasPrefix("一件复核无法抽取新的评审专家组") == true && told?.contains("无法配齐评审专家") == true, "\(told ?? "")")
+            let application = try await api.request(.GET, "/v1/applications/\(failed.application)", token: failed.token)
+            #expect(application.json["appeal"] as? String == "set_apart", "\(application.body)")
+            let finals = try await api.client.text(
+                "SELECT string_agg(recipient, ',' ORDER BY recipient) FROM notification_outbox WHERE event = 'final result'")
+            let other = try await api.client.scalar("SELECT applicant_id::int FROM applications WHERE id = \(season.candidates[1].application)")
+            #expect(finals == "applicant:\(other)", "only the case not set apart is final: \(finals ?? "")")
         }
     }
 }

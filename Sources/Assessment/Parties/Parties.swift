@@ -102,6 +102,7 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
     case sittingReleased = "sitting released"
     case sittingUnstaffed = "sitting unstaffed"
     case markDiscrepancy = "mark discrepancy"
+    case appealSetApart = "appeal set apart"
 
     /// Who hears it, and what it tells them, for the contract's documentation.
     public var meaning: String {
@@ -138,6 +139,8 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
         case .sittingStaffed: "reviewer: they staff a sitting as `role` (in `room`), at `site`, with its `schedule`; sent again when it moves"
         case .sittingReleased: "reviewer: a changed sitting no longer needs them"
         case .sittingUnstaffed: "institution: its scheduled sitting could not be staffed from the pool, with the `reason`; change it or add examiners"
+        case .appealSetApart:
+            "institution: no fresh panel can be drawn for an appeal, with the `reason`; the case is set apart and the round finalizes without it"
         case .markDiscrepancy:
             "reviewer (the sitting's supervisor): a panel's marks of a `ticket`'s `part` spread by `spread`; confirm the mark to let it count"
         }
@@ -245,6 +248,10 @@ extension NotificationEvent {
             )
         case .sittingReleased:
             return LocalizedText(zh: "考场安排变更，您不再担任该场考试的考务工作。", en: "The sitting has changed and no longer needs you.")
+        case .appealSetApart:
+            return LocalizedText(
+                zh: "一件复核无法抽取新的评审专家组，已单独列出处理，本轮次不再等待：\(value("reason"))",
+                en: "No fresh panel can be drawn for an appeal; it is set apart and the round no longer waits for it: \(value("reasonEnglish"))")
         case .markDiscrepancy:
             return LocalizedText(
                 zh: "准考证号 \(value("ticket")) 的\(value("partName"))评分差距过大（\(value("spread")) 分），请核查后确认。",

@@ -35,4 +35,7 @@ public enum AppealState: String, Sendable, Hashable, Codable, CaseIterable {
     case rescored
     /// Decided: upheld or overturned.
     case decided
+    /// No fresh panel could be drawn: the institution was told why, and the round finalizes
+    /// without it; the case is not handed on as final.
+    case setApart = "set_apart"
 }

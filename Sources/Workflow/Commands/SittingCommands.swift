@@ -108,6 +108,10 @@ extension Workflow {
         guard sitting.state != .cancelled else {
             throw StoreError(.wrongState, "sitting \(id) is cancelled; schedule a new one", zh: "考场安排\(id)已取消；请重新安排")
         }
+        guard try await !store.isMarked(sitting: id, on: connection) else {
+            throw StoreError(
+                .wrongState, "sitting \(id) has marks: it took place, and stays as it was", zh: "考场安排\(id)已有成绩：考试已举行，不可变更或取消")
+        }
         return (sitting, round)
     }
 

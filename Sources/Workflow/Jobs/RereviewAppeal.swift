@@ -4,7 +4,8 @@ import Foundation
 import JobQueue
 
 /// Staffs an appeal's fresh panel: as many reviewers as the original panel, none who reviewed the
-/// case at any earlier stage. Its scores decide the appeal (see `AggregateScores`).
+/// case at any earlier stage. Its scores decide the appeal (see `AggregateScores`). When no such
+/// panel can be drawn, the appeal is set apart and the institution told why.
 public struct RereviewAppeal: JobArgs {
     public static let kind = "assessment.rereview_appeal"
     /// The appealed case.
@@ -19,9 +20,24 @@ public struct RereviewAppeal: JobArgs {
                 let (application, round, _) = try await store.applicationInRound(args.application, lock: true, on: connection)
                 guard try await store.assignments(of: application.id, on: connection).allSatisfy({ $0.stage != .appeal }) else { return }
                 let reviewCases = try await store.reviewCases([application.id], field: round.field, on: connection)
-                let panel = try await workflow.drawPanels(
-                    reviewCases, size: round.policy.reviewersPerCase, round: round,
-                    salt: "appeal:\(application.id)", on: connection)
+                let panel: [Int64: [ReviewerID]]
+                do {
+                    panel = try await workflow.drawPanels(
+                        reviewCases, size: round.policy.reviewersPerCase, round: round,
+                        salt: "appeal:\(application.id)", on: connection)
+                } catch let refusal as StoreError where refusal.code == .wrongState {
+                    // No fresh panel can be drawn: retrying would hold the round forever. The case
+                    // is set apart and the institution told why; the round finalizes without it.
+                    let reason = LocalizedText(zh: refusal.chinese ?? refusal.message, en: refusal.message)
+                    guard try await store.setAppealApart(application: application.id, reason: reason, on: connection) else { return }
+                    try await Outbox.owe(
+                        .appealSetApart, about: .application(application.id), to: .institution(round.institutionID),
+                        payload: ["reason": reason.zh, "reasonEnglish": reason.en], on: connection, logger: context.logger)
+                    try await AuditLog.append(
+                        actor: .system, action: "appeal set apart", subject: .application(application.id), detail: ["reason": reason.en],
+                        on: connection, logger: context.logger)
+                    return
+                }
                 let due = try await workflow.scoringDue(round, on: connection)
                 try await store.assign(panel, stage: .appeal, dueAt: due, on: connection)
                 try await AuditLog.append(
