@@ -105,7 +105,12 @@ struct API: Sendable {
             let app = Application(
                 router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 onServerRunning: { readySignal.yield($0.localAddress?.port ?? 0) }, logger: database.logger)
-            try await withHTTPClient { http in
+            // As many connections as a test's concurrent requests (twenty wrong passwords at once), and
+            // as patient for one as for its answer: see `request`.
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
+            configuration.timeout = .init(connect: .seconds(90))
+            try await withHTTPClient(configuration: configuration) { http in
                 try await DeliveryHTTP.with(configuration: notifier.configuration) { delivery in
                     try await withServices([app], logger: database.logger) {
                         var port = 0
