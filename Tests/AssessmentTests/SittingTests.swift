@@ -148,6 +148,19 @@ struct SittingTests {
         #expect(problems.problems.map(\.line) == [2, 3, 4], "\(problems.summary.en)")
     }
 
+    @Test("admission tickets: 18 digits of year, site, sitting and sequence; a schedule reads in the order the parts are held")
+    func tickets() throws {
+        #expect(AdmissionTicketNumber.make(year: 2026, site: "000302", sitting: 7, sequence: 12) == "260003020000070012")
+        #expect(AdmissionTicketNumber.make(year: 2109, site: "000001", sitting: 1_234_567, sequence: 9_999) == "090000012345679999")
+        let day = CalendarDate(year: 2026, month: 10, day: 10)!
+        let schedule = SittingPart.schedule([
+            SittingPart(part: .skill, date: day, startMinute: 14 * 60, minutes: 120),
+            SittingPart(part: .theory, date: day, startMinute: 9 * 60, minutes: 90),
+        ])
+        #expect(schedule.zh == "理论知识考试 2026-10-10 09:00–10:30；技能考核 2026-10-10 14:00–16:00")
+        #expect(schedule.en == "theory exam 2026-10-10 09:00–10:30; skill assessment 2026-10-10 14:00–16:00")
+    }
+
 }
 
 extension Result {

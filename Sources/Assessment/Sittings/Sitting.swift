@@ -32,10 +32,35 @@ public struct SittingPart: Sendable, Hashable, Codable {
         return (hour < 10 ? "0" : "") + "\(hour):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 
+    /// Parts in the order they are held.
+    public static func ordered(_ parts: [SittingPart]) -> [SittingPart] {
+        parts.sorted { ($0.date, $0.startMinute) < ($1.date, $1.startMinute) }
+    }
+
+    /// Every part in the order held, as one line: 理论知识考试 2026-10-10 09:00–10:30；技能考核 ….
+    public static func schedule(_ parts: [SittingPart]) -> LocalizedText {
+        let texts = ordered(parts).map(\.text)
+        return LocalizedText(zh: texts.map(\.zh).joined(separator: "；"), en: texts.map(\.en).joined(separator: "; "))
+    }
+
     /// 理论知识考试 2026-10-10 09:00–10:30.
     public var text: LocalizedText {
         LocalizedText(
             zh: "\(part.chineseName) \(date) \(startText)–\(endText)", en: "\(part.englishName) \(date) \(startText)–\(endText)")
+    }
+}
+
+/// Admission ticket numbers (准考证号): 18 digits, the year's last two, the site, the sitting (the
+/// last six digits of its id) and the seat's sequence within the sitting, from 1.
+public enum AdmissionTicketNumber {
+    /// The number of the `sequence`th seat of a sitting; unique within it for up to 9,999 seats.
+    public static func make(year: Int, site: String, sitting: Int64, sequence: Int) -> String {
+        digits(year % 100, 2) + site + digits(Int(sitting % 1_000_000), 6) + digits(sequence % 10_000, 4)
+    }
+
+    private static func digits(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 }
 

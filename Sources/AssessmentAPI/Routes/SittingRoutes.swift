@@ -288,7 +288,7 @@ struct SittingView: ResponseEncodable, Sendable, Documented {
             sitting.id, sitting.roundID, sitting.site, sitting.levels.map(\.rawValue).sorted(), sitting.state.rawValue, sitting.revision
         )
         problem = sitting.problem?.both
-        parts = sitting.parts.map {
+        parts = SittingPart.ordered(sitting.parts).map {
             Part(
                 part: $0.part.rawValue, name: $0.part.chineseName, date: $0.date.description, start: $0.startText, end: $0.endText,
                 minutes: $0.minutes)
@@ -361,7 +361,7 @@ struct AdmissionTicketView: ResponseEncodable, Sendable, Documented {
             (occupation, level, direction) = ("", 0, "")
         }
         levelName = SkillLevel(rawValue: level)?.chineseName ?? ""
-        parts = SittingView(ticket.sitting).parts.sorted { ($0.date, $0.start) < ($1.date, $1.start) }
+        parts = SittingView(ticket.sitting).parts
         notice = "请携带本人有效身份证件和准考证，于每科开考前 30 分钟到达考场。"
         noticeEnglish = "Bring your identity document and this ticket, and arrive 30 minutes before each part."
     }

@@ -39,19 +39,19 @@ public struct SeatSitting: JobArgs {
                     return
                 }
                 let seated = SittingSeating.seat(candidates, rooms: sitting.rooms, seed: UInt64(bitPattern: sitting.seed)) ?? []
-                let year = (sitting.parts.map(\.date).min()?.year ?? 0) % 100
-                let prefix = (year < 10 ? "0" : "") + "\(year)\(sitting.site)" + String(String(sitting.id % 1_000_000 + 1_000_000).dropFirst())
+                let year = sitting.parts.map(\.date).min()?.year ?? 0
                 var seats: [(candidate: SittingCandidate, room: Int, seat: Int, ticket: String)] = []
                 for (room, candidates) in seated.enumerated() {
                     for (index, candidate) in candidates.enumerated() {
-                        seats.append((candidate, room, index + 1, prefix + String(String(seats.count + 1 + 10_000).dropFirst())))
+                        let ticket = AdmissionTicketNumber.make(year: year, site: sitting.site, sitting: sitting.id, sequence: seats.count + 1)
+                        seats.append((candidate, room, index + 1, ticket))
                     }
                 }
                 let (released, seatedBefore) = try await store.seat(
                     sitting, seats: seats.map { ($0.candidate.application, $0.room, $0.seat, $0.ticket) }, posts: posts, on: connection)
 
-                let schedule = sitting.parts.sorted { ($0.date, $0.startMinute) < ($1.date, $1.startMinute) }.map(\.text)
-                let (scheduleZh, scheduleEn) = (schedule.map(\.zh).joined(separator: "；"), schedule.map(\.en).joined(separator: "; "))
+                let schedule = SittingPart.schedule(sitting.parts)
+                let (scheduleZh, scheduleEn) = (schedule.zh, schedule.en)
                 let occasion = "r\(sitting.revision)"
                 try await Outbox.owe(
                     seatedBefore ? .sittingChanged : .sittingSeated,
