@@ -6,7 +6,6 @@ import PostgresNIO
 public struct SeatRecord: Sendable {
     public let ticket: String
     public let application: Int64
-    public let applicant: Int64
     /// An index into the sitting's rooms.
     public let room: Int
     public let level: SkillLevel
@@ -50,18 +49,18 @@ extension AssessmentStore {
     /// The seated candidates of a sitting, by ticket: those of `tickets`, or all.
     public func seats(sitting: Int64, tickets: [String]? = nil, on connection: PostgresConnection) async throws -> [String: SeatRecord] {
         var seats: [String: SeatRecord] = [:]
-        for try await (ticket, application, applicant, room, level, state) in try await connection.query(
+        for try await (ticket, application, room, level, state) in try await connection.query(
             """
-            SELECT c.ticket, p.id, p.applicant_id, c.room::int, (p.target->'skill'->>'level')::int, p.state
+            SELECT c.ticket, p.id, c.room::int, (p.target->'skill'->>'level')::int, p.state
             FROM sitting_candidates c JOIN applications p ON p.id = c.application_id
             WHERE c.sitting_id = \(sitting) AND c.active AND c.ticket IS NOT NULL AND (\(tickets)::text[] IS NULL OR c.ticket = ANY(\(tickets)))
             """, logger: logger
-        ).decode((String, Int64, Int64, Int, Int, String).self) {
+        ).decode((String, Int64, Int, Int, String).self) {
             guard let skillLevel = SkillLevel(rawValue: level) else {
                 throw StoreError(.invalidStoredData, "a seated application has no skill level")
             }
             seats[ticket] = SeatRecord(
-                ticket: ticket, application: application, applicant: applicant, room: room, level: skillLevel,
+                ticket: ticket, application: application, room: room, level: skillLevel,
                 state: try Self.stored(ApplicationRecord.State.self, state, "application \(application)'s state"))
         }
         return seats

@@ -167,6 +167,11 @@ extension AssessmentStore {
         return sittings
     }
 
+    /// How many sittings a round has had, cancelled ones included.
+    public func sittingCount(round: Int64, on connection: PostgresConnection) async throws -> Int {
+        try await count("SELECT count(*)::int FROM sittings WHERE round_id = \(round)", on: connection)
+    }
+
     static let sittingColumns = """
         s.id, s.round_id, s.site, s.levels::int[], s.parts::text, s.rooms::text, s.staffing::text, s.seed, s.state, s.revision, s.problem::text
         """

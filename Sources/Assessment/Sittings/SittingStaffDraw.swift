@@ -93,23 +93,23 @@ public enum SittingStaffDraw {
         for (index, group) in groups.enumerated() {
             network.addDemand(case: index, panelSize: group.need)
             var eligible = 0
-            var excluded: [String: Int] = [:]
+            var excluded: [LocalizedText: Int] = [:]
             for member in order {
                 if let reason = exclusion(of: pool[member], from: group, occupation: occupation, lastDay: lastDay) {
-                    excluded[reason.zh + "|" + reason.en, default: 0] += 1
+                    excluded[reason, default: 0] += 1
                 } else {
                     network.addEligibility(case: index, reviewer: member)
                     eligible += 1
                 }
             }
             if eligible < group.need {
-                let reasons = excluded.sorted { $0.key < $1.key }.map { ($0.key.split(separator: "|").map(String.init), $0.value) }
+                let reasons = excluded.sorted { $0.key.en < $1.key.en }
                 shortfalls.append(
                     LocalizedText(
                         zh: "\(group.name.zh)须 \(group.need) 名，符合条件的仅 \(eligible) 名，缺 \(group.need - eligible) 名"
-                            + (reasons.isEmpty ? "" : "（排除：" + reasons.map { "\($0.1) 名\($0.0[0])" }.joined(separator: "，") + "）"),
+                            + (reasons.isEmpty ? "" : "（排除：" + reasons.map { "\($0.value) 名\($0.key.zh)" }.joined(separator: "，") + "）"),
                         en: "\(group.name.en): \(group.need) needed, only \(eligible) eligible: \(group.need - eligible) short"
-                            + (reasons.isEmpty ? "" : " (excluded: " + reasons.map { "\($0.1) \($0.0[1])" }.joined(separator: ", ") + ")")))
+                            + (reasons.isEmpty ? "" : " (excluded: " + reasons.map { "\($0.value) \($0.key.en)" }.joined(separator: ", ") + ")")))
             }
         }
         guard shortfalls.isEmpty else { return .failure(SittingStaffingFailure(shortfalls: shortfalls)) }

@@ -257,6 +257,15 @@ struct SittingView: ResponseEncodable, Sendable, Documented {
         let start: String
         let end: String
         let minutes: Int
+
+        /// The parts in the order they are held.
+        static func rows(_ parts: [SittingPart]) -> [Part] {
+            SittingPart.ordered(parts).map {
+                Part(
+                    part: $0.part.rawValue, name: $0.part.chineseName, date: $0.date.description, start: $0.startText, end: $0.endText,
+                    minutes: $0.minutes)
+            }
+        }
     }
     struct Room: Encodable, Sendable {
         let name: String
@@ -288,11 +297,7 @@ struct SittingView: ResponseEncodable, Sendable, Documented {
             sitting.id, sitting.roundID, sitting.site, sitting.levels.map(\.rawValue).sorted(), sitting.state.rawValue, sitting.revision
         )
         problem = sitting.problem?.both
-        parts = SittingPart.ordered(sitting.parts).map {
-            Part(
-                part: $0.part.rawValue, name: $0.part.chineseName, date: $0.date.description, start: $0.startText, end: $0.endText,
-                minutes: $0.minutes)
-        }
+        parts = Part.rows(sitting.parts)
         rooms = sitting.rooms.enumerated().map { index, room in Room(name: room.name, seats: room.seats, seated: seated.map { $0[index] ?? 0 }) }
         staffing = StaffingView(sitting.staffing)
         self.staff = staff?.map { Post(reviewer: $0.reviewer, name: $0.name, role: $0.role.rawValue, room: $0.room.map { sitting.rooms[$0].name }) }
@@ -361,7 +366,7 @@ struct AdmissionTicketView: ResponseEncodable, Sendable, Documented {
             (occupation, level, direction) = ("", 0, "")
         }
         levelName = SkillLevel(rawValue: level)?.chineseName ?? ""
-        parts = SittingView(ticket.sitting).parts
+        parts = SittingView.Part.rows(ticket.sitting.parts)
         notice = "请携带本人有效身份证件和准考证，于每科开考前 30 分钟到达考场。"
         noticeEnglish = "Bring your identity document and this ticket, and arrive 30 minutes before each part."
     }

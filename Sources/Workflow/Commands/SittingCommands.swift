@@ -23,9 +23,9 @@ extension Workflow {
                     .wrongState, "no eligible candidate of levels \(Self.levels(draft.levels)) awaits a sitting in round \(id)",
                     zh: "评审轮次\(id)中没有待安排考试的\(Self.levels(draft.levels))级考生")
             }
-            let number = try await store.sittings(round: id, on: connection).count + 1
+            let number = try await store.sittingCount(round: id, on: connection) + 1
             let seed = Int64(bitPattern: Self.seed(of: round, "sitting:\(number)"))
-            let (staffing, _) = try await staff(draft, seated: candidates, round: round, seed: seed, on: connection)
+            let staffing = try await staff(draft, seated: candidates, round: round, seed: seed, on: connection).staffing
             let sitting = try await store.addSitting(
                 round: id, draft: draft, staffing: staffing, seed: seed, candidates: candidates.map(\.application), on: connection)
             try await enqueue(SeatSitting(sitting: sitting, revision: 1), once: .sitting(sitting), step: "r1", on: connection)
@@ -42,7 +42,7 @@ extension Workflow {
             draft.levels = sitting.levels
             try await checkSitting(draft, of: round, on: connection)
             let candidates = try await store.sittingCandidates(round: round.id, sitting: id, on: connection)
-            let (staffing, _) = try await staff(draft, seated: candidates, round: round, seed: sitting.seed, sitting: id, on: connection)
+            let staffing = try await staff(draft, seated: candidates, round: round, seed: sitting.seed, sitting: id, on: connection).staffing
             try await store.changeSitting(sitting, draft: draft, staffing: staffing, on: connection)
             try await enqueue(
                 SeatSitting(sitting: id, revision: sitting.revision + 1), once: .sitting(id), step: "r\(sitting.revision + 1)", on: connection)
@@ -141,7 +141,7 @@ extension Workflow {
     func staff(
         _ draft: SittingDraft, seated candidates: [SittingCandidate], round: RoundRecord, seed: Int64, recorded: SittingStaffing? = nil,
         sitting: Int64? = nil, on connection: PostgresConnection
-    ) async throws -> (staffing: SittingStaffing, posts: [SittingPost]) {
+    ) async throws -> (seated: [[SittingCandidate]], staffing: SittingStaffing, posts: [SittingPost]) {
         guard let seated = SittingSeating.seat(candidates, rooms: draft.rooms, seed: UInt64(bitPattern: seed)), let lastDay = draft.lastDay else {
             throw StoreError(
                 .invalidInput, "the rooms seat \(draft.seats), fewer than the sitting's \(candidates.count) candidates",
@@ -162,7 +162,7 @@ extension Workflow {
             seated: seated, rooms: draft.rooms, staffing: staffing, pool: pool, occupation: round.field, lastDay: lastDay,
             seed: UInt64(bitPattern: seed))
         {
-        case .success(let posts): return (staffing, posts)
+        case .success(let posts): return (seated, staffing, posts)
         case .failure(let failure): throw StoreError(.wrongState, failure.summary.en, zh: failure.summary.zh)
         }
     }

@@ -23,12 +23,12 @@ public struct SeatSitting: JobArgs {
                 guard sitting.state == .scheduled, sitting.revision == args.revision else { return }
                 let round = try await store.round(sitting.roundID, on: connection)
                 let candidates = try await store.sittingCandidates(round: round.id, sitting: sitting.id, on: connection)
+                let seated: [[SittingCandidate]]
                 let posts: [SittingPost]
                 do {
-                    posts = try await workflow.staff(
+                    (seated, _, posts) = try await workflow.staff(
                         sitting.draft, seated: candidates, round: round, seed: sitting.seed, recorded: sitting.staffing, sitting: sitting.id,
-                        on: connection
-                    ).posts
+                        on: connection)
                 } catch let refusal as StoreError {
                     let reason = LocalizedText(zh: refusal.chinese ?? refusal.message, en: refusal.message)
                     _ = try await store.setAside(sitting, cancelled: false, reason: reason, on: connection)
@@ -38,7 +38,6 @@ public struct SeatSitting: JobArgs {
                         logger: context.logger)
                     return
                 }
-                let seated = SittingSeating.seat(candidates, rooms: sitting.rooms, seed: UInt64(bitPattern: sitting.seed)) ?? []
                 let year = sitting.parts.map(\.date).min()?.year ?? 0
                 var seats: [(candidate: SittingCandidate, room: Int, seat: Int, ticket: String)] = []
                 for (room, candidates) in seated.enumerated() {
