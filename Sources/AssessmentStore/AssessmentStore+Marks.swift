@@ -20,17 +20,21 @@ public struct PartResultRecord: Sendable {
         case absent
         /// The panel's marks spread beyond the tolerance: the supervisor must confirm before it counts.
         case discrepancy
+        /// Passed at an earlier sitting and kept: the candidate does not sit it again.
+        case carried
     }
 
     public let part: SkillsPart
     public let state: State
     public let mark: Double?
     public let spread: Double?
+    /// Where a carried part was passed, and on which day.
+    public let carried: (sitting: Int64, takenOn: CalendarDate)?
 
     /// What the decision reads of it; nil while a discrepancy waits for the supervisor.
     public var result: PartResult? {
         switch state {
-        case .final: mark.map(PartResult.marked)
+        case .final, .carried: mark.map(PartResult.marked)
         case .absent: .absent
         case .discrepancy: nil
         }
@@ -130,16 +134,21 @@ extension AssessmentStore {
     /// Part results of `applications` at a sitting, by application.
     public func results(sitting: Int64, applications: [Int64], on connection: PostgresConnection) async throws -> [Int64: [PartResultRecord]] {
         var results: [Int64: [PartResultRecord]] = [:]
-        for try await (application, part, state, mark, spread) in try await connection.query(
+        for try await (application, part, state, mark, spread, carriedFrom, takenOn) in try await connection.query(
             """
-            SELECT application_id, part, state, mark, spread FROM sitting_results
+            SELECT application_id, part, state, mark, spread, carried_from, taken_on::text FROM sitting_results
             WHERE sitting_id = \(sitting) AND application_id = ANY(\(applications)) ORDER BY application_id, part
             """, logger: logger
-        ).decode((Int64, String, String, Double?, Double?).self) {
+        ).decode((Int64, String, String, Double?, Double?, Int64?, String?).self) {
+            var carried: (Int64, CalendarDate)?
+            if let carriedFrom, let takenOn {
+                guard let day = CalendarDate(iso: takenOn) else { throw StoreError(.invalidStoredData, "a carried part's day is no date") }
+                carried = (carriedFrom, day)
+            }
             results[application, default: []].append(
                 PartResultRecord(
                     part: try Self.stored(SkillsPart.self, part, "a result's part"),
-                    state: try Self.stored(PartResultRecord.State.self, state, "a result's state"), mark: mark, spread: spread))
+                    state: try Self.stored(PartResultRecord.State.self, state, "a result's state"), mark: mark, spread: spread, carried: carried))
         }
         return results
     }
@@ -159,7 +168,8 @@ extension AssessmentStore {
     }
 
     /// What `post` marks at a sitting: its room's skill assessments, or the comprehensive reviews
-    /// of levels 2 and 1, each with the marker's own mark once given and nobody else's.
+    /// of levels 2 and 1, but for parts kept from an earlier sitting; each with the marker's own
+    /// mark once given and nobody else's.
     public func marking(_ post: SittingPost, sitting: Int64, on connection: PostgresConnection) async throws -> [MarkingRecord] {
         let part: SkillsPart = post.role == .reviewer ? .comprehensiveReview : .skill
         var records: [MarkingRecord] = []
@@ -170,6 +180,8 @@ extension AssessmentStore {
             LEFT JOIN sitting_marks m ON m.sitting_id = c.sitting_id AND m.application_id = c.application_id AND m.part = \(part.rawValue)
                                       AND m.reviewer_id = \(post.reviewer.rawValue)
             WHERE c.sitting_id = \(sitting) AND c.active AND c.ticket IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM sitting_results k WHERE k.sitting_id = c.sitting_id AND k.application_id = c.application_id
+                                                                AND k.part = \(part.rawValue) AND k.state = 'carried')
               AND CASE WHEN \(post.role == .reviewer) THEN (p.target->'skill'->>'level')::int <= 2 ELSE c.room = \(Int16(post.room ?? -1)) END
             ORDER BY c.ticket
             """, logger: logger
@@ -180,9 +192,51 @@ extension AssessmentStore {
         return records
     }
 
-    /// Whether any part of a sitting has a result: its days and rooms then stand.
+    /// Whether any part of a sitting has a result taken there: its days and rooms then stand.
     public func isMarked(sitting: Int64, on connection: PostgresConnection) async throws -> Bool {
-        try await first("SELECT 1 FROM sitting_results WHERE sitting_id = \(sitting) LIMIT 1", as: Int.self, on: connection) != nil
+        try await first(
+            "SELECT 1 FROM sitting_results WHERE sitting_id = \(sitting) AND state <> 'carried' LIMIT 1", as: Int.self, on: connection) != nil
+    }
+
+    /// The skills parts each of `applications`' candidates passed at the sittings of their other
+    /// applications for the same occupation, level and direction, each at the pass mark of the
+    /// round it was taken in, with the day it was first taken.
+    public func passedParts(of applications: [Int64], on connection: PostgresConnection) async throws -> [Int64: [PassedPart]] {
+        var passed: [Int64: [PassedPart]] = [:]
+        for try await (application, part, mark, takenOn, sitting) in try await connection.query(
+            """
+            SELECT cur.id, res.part, res.mark,
+                   coalesce(res.taken_on, (SELECT (x->>'date')::date FROM jsonb_array_elements(s.parts) x WHERE x->>'part' = res.part))::text,
+                   coalesce(res.carried_from, res.sitting_id)
+            FROM applications cur
+            JOIN applications earlier ON earlier.applicant_id = cur.applicant_id AND earlier.id <> cur.id
+                 AND earlier.target->'skill' = cur.target->'skill'
+            JOIN sitting_results res ON res.application_id = earlier.id AND res.state IN ('final', 'carried')
+            JOIN sittings s ON s.id = res.sitting_id
+            JOIN rounds r ON r.id = earlier.round_id
+            WHERE cur.id = ANY(\(applications)) AND res.mark >= (r.policy->>'partPassMark')::float8
+            ORDER BY cur.id, res.part
+            """, logger: logger
+        ).decode((Int64, String, Double, String?, Int64).self) {
+            guard let takenOn, let day = CalendarDate(iso: takenOn) else { continue }
+            passed[application, default: []].append(
+                PassedPart(part: try Self.stored(SkillsPart.self, part, "a result's part"), mark: mark, takenOn: day, sitting: sitting))
+        }
+        return passed
+    }
+
+    /// Records the parts a sitting's candidates keep from earlier sittings, replacing what an
+    /// earlier seating of it recorded.
+    public func keepParts(sitting: Int64, kept: [(application: Int64, part: PassedPart)], on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM sitting_results WHERE sitting_id = \(sitting) AND state = 'carried'", logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO sitting_results (sitting_id, application_id, part, state, mark, carried_from, taken_on)
+            SELECT \(sitting), k.application, k.part, 'carried', k.mark, k.sitting, k.taken_on::date
+            FROM unnest(\(kept.map(\.application))::bigint[], \(kept.map(\.part.part.rawValue))::text[], \(kept.map(\.part.mark))::float8[],
+                        \(kept.map(\.part.sitting))::bigint[], \(kept.map(\.part.takenOn.description))::text[])
+                 AS k(application, part, mark, sitting, taken_on)
+            """, logger: logger)
     }
 
     /// The sitting whose results decided an application, or nil.

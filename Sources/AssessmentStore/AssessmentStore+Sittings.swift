@@ -34,6 +34,15 @@ public struct AdmissionTicket: Sendable {
     public let target: ApplicationTarget
     public let room: SittingRoom
     public let seat: Int
+    /// Parts kept from an earlier sitting, not sat again.
+    public let kept: [PartResultRecord]
+
+    /// The parts the candidate sits, in the order held: those of their level they do not keep.
+    public var sat: [SittingPart] {
+        guard case .skill(_, let level, _) = target else { return [] }
+        let required = SkillsPart.required(at: level)
+        return SittingPart.ordered(sitting.parts.filter { part in required.contains(part.part) && !kept.contains { $0.part == part.part } })
+    }
 }
 
 /// A post at a sitting with the rooms it names.
@@ -252,6 +261,7 @@ extension AssessmentStore {
         var staff: [String] = []
         if cancelled {
             try await connection.query("UPDATE sitting_candidates SET active = false WHERE sitting_id = \(sitting.id)", logger: logger)
+            try await connection.query("DELETE FROM sitting_results WHERE sitting_id = \(sitting.id) AND state = 'carried'", logger: logger)
             for try await id in try await connection.query(
                 "DELETE FROM sitting_staff WHERE sitting_id = \(sitting.id) RETURNING reviewer_id", logger: logger
             ).decode(String.self) { staff.append(id) }
@@ -306,9 +316,10 @@ extension AssessmentStore {
             guard sitting.rooms.indices.contains(room) else {
                 throw StoreError(.invalidStoredData, "a seat names a room sitting \(sitting.id) lacks")
             }
+            let kept = try await results(sitting: sitting.id, application: application, on: connection).filter { $0.state == .carried }
             return AdmissionTicket(
                 ticket: ticket, sitting: sitting, application: application, name: name, target: try Self.decode(ApplicationTarget.self, target),
-                room: sitting.rooms[room], seat: seat)
+                room: sitting.rooms[room], seat: seat, kept: kept)
         }
         return nil
     }

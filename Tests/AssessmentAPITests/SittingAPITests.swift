@@ -43,16 +43,21 @@ struct SittingAPITests {
             )
             candidates.append((token, Int64(try #require(applied.json["id"] as? Int, "\(applied.body)")), level))
         }
+        try await scoring(api, round: round, institution: institution, eligible: levels.count)
+        return Season(institution: institution, round: round, candidates: candidates, today: today)
+    }
+
+    /// Closes `round` once its `eligible` candidates are eligible, and waits for its scoring stage.
+    static func scoring(_ api: API, round: Int64, institution: String, eligible: Int) async throws {
         try await api.withWorkers {
             try await eventually(timeout: .seconds(90), "eligibility is decided") {
-                try await api.client.scalar("SELECT count(*)::int FROM applications WHERE state = 'eligible'") == levels.count
+                try await api.client.scalar("SELECT count(*)::int FROM applications WHERE round_id = \(round) AND state = 'eligible'") == eligible
             }
             #expect(try await api.request(.POST, "/v1/rounds/\(round)/close", token: institution).status == 202)
             try await eventually(timeout: .seconds(90), "the round is scoring") {
                 try await api.client.text("SELECT state FROM rounds WHERE id = \(round)") == "scoring"
             }
         }
-        return Season(institution: institution, round: round, candidates: candidates, today: today)
     }
 
     /// Files examiners from CSV rows `id,name,skill_level,certificate_kind,certificate_until,employer`.
@@ -284,15 +289,7 @@ struct SittingAPITests {
                 json: #"{"round": \#(round), "target": {"track": "skill", "occupation": "4-13-01-05", "level": 4, "direction": "creative_planning"}}"#
             )
             #expect(applied.status == 201, "\(applied.body)")
-            try await api.withWorkers {
-                try await eventually(timeout: .seconds(90), "the candidate is eligible") {
-                    try await api.client.scalar("SELECT count(*)::int FROM applications WHERE round_id = \(round) AND state = 'eligible'") == 1
-                }
-                #expect(try await api.request(.POST, "/v1/rounds/\(round)/close", token: season.institution).status == 202)
-                try await eventually(timeout: .seconds(90), "the round is scoring") {
-                    try await api.client.text("SELECT state FROM rounds WHERE id = \(round)") == "scoring"
-                }
-            }
+            try await Self.scoring(api, round: Int64(round), institution: season.institution, eligible: 1)
             func single(_ day: Int) throws -> String {
                 let date = try today.adding(days: day)
                 return #"{"site": "000001", "levels": [4], "parts": {"theory": {"date": "\#(date)", "start": "09:00", "minutes": 90}"#
@@ -539,6 +536,120 @@ struct SittingAPITests {
                 "SELECT string_agg(recipient, ',' ORDER BY recipient) FROM notification_outbox WHERE event = 'final result'")
             let other = try await api.client.scalar("SELECT applicant_id::int FROM applications WHERE id = \(season.candidates[1].application)")
             #expect(finals == "applicant:\(other)", "only the case not set apart is final: \(finals ?? "")")
+        }
+    }
+
+    /// Schedules a level-4 sitting of `round` three of its days on, seats it, and enters the marks
+    /// given: each candidate's theory mark (nil: they do not sit it) and the mark each of the three
+    /// examiners gives their skill assessment. Returns the sitting and each candidate's ticket.
+    static func sitAndMark(
+        _ api: API, institution: String, round: Int64, _ candidates: [(token: String, application: Int64, level: Int)], theory: [Double?],
+        skill: [Double?]
+    ) async throws -> (sitting: Int, tickets: [String]) {
+        let calendar = try await api.request(.GET, "/v1/rounds/\(round)/calendar", token: institution)
+        let day = try #require(CalendarDate(iso: calendar.json["today"] as? String ?? ""), "\(calendar.body)").adding(days: 3)
+        let scheduled = try await api.request(
+            .POST, "/v1/rounds/\(round)/sittings", token: institution,
+            json: #"""
+                {"site": "000001", "levels": [4], "rooms": [{"name": "A101", "seats": 10}],
+                 "parts": {"theory": {"date": "\#(day)", "start": "09:00", "minutes": 90}, "skill": {"date": "\#(day)", "start": "14:00", "minutes": 60}}}
+                """#)
+        let sitting = try #require(scheduled.json["id"] as? Int, "\(scheduled.body)")
+        try await api.withWorkers {
+            try await eventually(timeout: .seconds(90), "the sitting is seated") {
+                try await api.client.text("SELECT state FROM sittings WHERE id = \(sitting)") == "seated"
+            }
+        }
+        var tickets: [String] = []
+        for candidate in candidates {
+            let printed = try await api.request(.GET, "/v1/applications/\(candidate.application)/admission-ticket", token: candidate.token)
+            tickets.append(try #require(printed.json["ticket"] as? String, "\(printed.body)"))
+        }
+        let rows = zip(tickets, theory).compactMap { ticket, mark in mark.map { "\(ticket),\($0)" } }
+        if !rows.isEmpty {
+            try await eventually(timeout: .seconds(20), "the theory exam's day comes") {
+                let imported = try await api.request(
+                    .POST, "/v1/sittings/\(sitting)/theory-marks", token: institution, json: "ticket,mark\n" + rows.joined(separator: "\n"),
+                    contentType: "text/csv")
+                return imported.status == 200
+            }
+        }
+        for examiner in (1...3).map({ "ex-\($0)" }) {
+            let token = try await api.workflow.issueToken(role: .reviewer, subject: examiner)
+            for (ticket, mark) in zip(tickets, skill) {
+                guard let mark else { continue }
+                try await eventually(timeout: .seconds(20), "the skill assessment's day comes") {
+                    let marked = try await api.request(
+                        .POST, "/v1/sittings/\(sitting)/marks", token: token, json: #"{"ticket": "\#(ticket)", "part": "skill", "mark": \#(mark)}"#)
+                    #expect([204, 409].contains(marked.status), "\(marked.body)")
+                    return marked.status == 204
+                }
+            }
+        }
+        return (sitting, tickets)
+    }
+
+    @Test("re-sits: a candidate keeps the parts passed at an earlier sitting and sits only the others; the ticket, the notice and the results say so")
+    func resits() async throws {
+        try await API.with { api in
+            let season = try await Self.season(api, levels: [4, 4], daySeconds: 2)
+            let valid = try season.today.adding(days: 300)
+            try await Self.file(
+                api, season,
+                ["inv-1,监考员1,,,,A", "inv-2,监考员2,,,,A", "sup-1,督导员,,supervisor,\(valid),B"] + (1...3).map { "ex-\($0),考评员\($0),4,examiner,\(valid),C" }
+            )
+            // The first sitting: candidate 1 passes the theory exam and fails the skill assessment; candidate 2 the other way round.
+            let first = try await Self.sitAndMark(
+                api, institution: season.institution, round: season.round, season.candidates, theory: [70, 50], skill: [50, 80])
+            #expect(try await api.client.text("SELECT string_agg(passed::text, ',' ORDER BY id) FROM applications") == "false,false")
+
+            // The next round: both apply again for level 4, on the first round's clock.
+            let calendar = try await api.request(.GET, "/v1/rounds/\(season.round)/calendar", token: season.institution)
+            let start = try #require(calendar.json["today"] as? String)
+            let opened = try await api.request(
+                .POST, "/v1/rounds", token: season.institution,
+                json: #"{"name": "补考", "track": "skill", "field": "4-13-01-05", "startDate": "\#(start)", "daySeconds": 2}"#)
+            let round = Int64(try #require(opened.json["id"] as? Int, "\(opened.body)"))
+            var again: [(token: String, application: Int64, level: Int)] = []
+            for candidate in season.candidates {
+                let applied = try await api.request(
+                    .POST, "/v1/applications", token: candidate.token,
+                    json:
+                        #"{"round": \#(round), "target": {"track": "skill", "occupation": "4-13-01-05", "level": 4, "direction": "creative_planning"}}"#
+                )
+                again.append((candidate.token, Int64(try #require(applied.json["id"] as? Int, "\(applied.body)")), 4))
+            }
+            try await Self.scoring(api, round: round, institution: season.institution, eligible: 2)
+            let second = try await Self.sitAndMark(api, institution: season.institution, round: round, again, theory: [nil, 75], skill: [80, nil])
+            #expect(second.sitting != first.sitting)
+
+            // The ticket lists only the part to sit, and the kept one with where and when it was passed.
+            let ticket = try await api.request(.GET, "/v1/applications/\(again[0].application)/admission-ticket", token: again[0].token)
+            #expect((ticket.json["parts"] as? [[String: Any]])?.map { $0["part"] as? String } == ["skill"], "\(ticket.body)")
+            let kept = try #require((ticket.json["kept"] as? [[String: Any]])?.first, "\(ticket.body)")
+            #expect(kept["part"] as? String == "theory" && kept["mark"] as? Double == 70 && kept["keptFrom"] as? Int == first.sitting, "\(kept)")
+            let told = try await api.client.text(
+                "SELECT payload->>'message' FROM notification_outbox WHERE event = 'sitting seated' AND payload->>'ticket' = \(second.tickets[0])")
+            #expect(told?.contains("保留合格成绩、无需再考：理论知识考试 70 分") == true && told?.contains("理论知识考试 20") == false, "\(told ?? "")")
+
+            // A kept part takes no mark again; the examiners see only those who sit the skill assessment.
+            let retaken = try await api.request(
+                .POST, "/v1/sittings/\(second.sitting)/theory-marks", token: season.institution,
+                json: "ticket,mark\n\(second.tickets[0]),90\n", contentType: "text/csv", acceptLanguage: nil)
+            #expect(retaken.status == 409 && retaken.body.contains("合格的理论知识考试成绩，无需再考"), "\(retaken.body)")
+            let examiner = try await api.workflow.issueToken(role: .reviewer, subject: "ex-1")
+            let marking = try await api.request(.GET, "/v1/sittings/\(second.sitting)/marking", token: examiner)
+            #expect((marking.json["items"] as? [[String: Any]])?.map { $0["ticket"] as? String } == [second.tickets[0]], "\(marking.body)")
+
+            // Both pass on what they kept and what they sat; the results say which part was kept.
+            let passed = try await api.client.text(
+                "SELECT string_agg(passed::text || ':' || score::text, ',' ORDER BY id) FROM applications WHERE round_id = \(round)")
+            #expect(passed == "true:75,true:77.5", "\(passed ?? "")")
+            let results = try await api.request(.GET, "/v1/sittings/\(second.sitting)/results", token: season.institution)
+            let row = (results.json["items"] as? [[String: Any]])?.first { $0["ticket"] as? String == second.tickets[0] }
+            let parts = try #require(row?["parts"] as? [[String: Any]], "\(results.body)")
+            #expect(parts.map { "\($0["part"] ?? ""):\($0["state"] ?? "")" } == ["skill:final", "theory:carried"], "\(parts)")
+            #expect(parts.first { $0["part"] as? String == "theory" }?["takenOn"] as? String != nil)
         }
     }
 }

@@ -161,6 +161,44 @@ struct SittingTests {
         #expect(schedule.en == "theory exam 2026-10-10 09:00–10:30; skill assessment 2026-10-10 14:00–16:00")
     }
 
+    @Test("re-sits: a part passed within the policy's years is kept, the latest when several; an expired, later or other-level part is not")
+    func carryOver() throws {
+        let day = try #require(CalendarDate(iso: "2027-05-20"))
+        let parts = [
+            SittingPart(part: .theory, date: day, startMinute: 540, minutes: 90),
+            SittingPart(part: .skill, date: try day.adding(days: 1), startMinute: 540, minutes: 90),
+        ]
+        func passed(_ part: SkillsPart, _ mark: Double, _ iso: String, sitting: Int64 = 1) throws -> PassedPart {
+            PassedPart(part: part, mark: mark, takenOn: try #require(CalendarDate(iso: iso)), sitting: sitting)
+        }
+        let policy = Policy()
+        let four = try #require(SkillLevel(rawValue: 4))
+        let theory = try passed(.theory, 72, "2026-05-20")
+        #expect(PartCarryOver.kept([theory], level: four, parts: parts, policy: policy) == [.theory: theory], "a year to the day is within")
+        let lapsed = try passed(.theory, 72, "2026-05-19")
+        #expect(PartCarryOver.kept([lapsed], level: four, parts: parts, policy: policy).isEmpty, "a year and a day is not")
+        let later = try passed(.theory, 90, "2027-05-20", sitting: 3)
+        #expect(PartCarryOver.kept([later], level: four, parts: parts, policy: policy).isEmpty, "only an earlier day counts")
+        let newer = try passed(.theory, 61, "2026-11-02", sitting: 2)
+        #expect(PartCarryOver.kept([theory, newer, lapsed], level: four, parts: parts, policy: policy) == [.theory: newer], "the latest")
+        let review = try passed(.comprehensiveReview, 80, "2027-01-01")
+        #expect(PartCarryOver.kept([review], level: four, parts: parts, policy: policy).isEmpty, "level 4 takes no review")
+        let skill = try passed(.skill, 65, "2026-12-01")
+        #expect(PartCarryOver.kept([theory, skill], level: four, parts: parts, policy: policy).count == 2, "every part kept: decided by them")
+        var none = policy
+        none.partCarryOverYears = 0
+        #expect(PartCarryOver.kept([theory], level: four, parts: parts, policy: none).isEmpty, "0 years keeps nothing")
+        var three = policy
+        three.partCarryOverYears = 3
+        #expect(PartCarryOver.kept([lapsed], level: four, parts: parts, policy: three) == [.theory: lapsed])
+        three.partCarryOverYears = 6
+        #expect(three.problems().map(\.en) == ["partCarryOverYears must be 0 to 5, not 6"])
+        let fraction = try passed(.skill, 70.666666, "2026-11-02")
+        #expect(newer.text.zh == "理论知识考试 61 分（2026-11-02）" && fraction.text.en == "skill assessment 70.67 points (2026-11-02)")
+        let farFuture = try passed(.theory, 70, "2200-06-01")
+        let edge = [SittingPart(part: .theory, date: try #require(CalendarDate(iso: "2200-12-31")), startMinute: 540, minutes: 90)]
+        #expect(PartCarryOver.kept([farFuture], level: four, parts: edge, policy: three).count == 1, "a period past 2200 does not trap")
+    }
 }
 
 extension Result {

@@ -274,12 +274,22 @@ struct WorkerTests {
         try await TestDatabase.with { client, database in
             let queue = JobQueueClient(client: client, logger: database.logger)
             let started = Tally<Int>()
-            // Long enough that the shutdown surely begins while the first three run, even on a loaded
-            // machine (at 500 ms a slow poll let them finish and three more start); short of the 5 s drain.
-            let registry = countingRegistry(started, working: .seconds(3))
+            // The three jobs run until a second after the shutdown began, however slowly this machine
+            // runs: with a fixed working time a loaded machine let them end first and three more start.
+            let released = Tally<Bool>()
+            var registry = JobRegistry()
+            registry.register(
+                ClosureHandler(NumberedJob.self) { args, _ in
+                    started.add(args.n)
+                    while released.total == 0 { try await Task.sleep(for: .milliseconds(20)) }
+                })
             try await withPool(registry, quickConfiguration(queues: ["default": 3]), client: client, database: database) {
                 try await queue.enqueue((0..<10).map { try NewJob(NumberedJob(n: $0)) })
                 try await eventually("three jobs are running") { started.total == 3 }
+                Task {
+                    try? await Task.sleep(for: .seconds(1))
+                    released.add(true)
+                }
             }
             #expect(started.total == 3)
             #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'completed'") == 3)

@@ -133,7 +133,8 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
         case .resultsToConfirm: "bureau: a finalized round awaits confirmation"
         case .certificateIssued: "applicant: their signed certificate is issued"
         case .certificateRevoked: "applicant: their certificate is revoked, with its `number`"
-        case .sittingSeated: "applicant: their admission ticket: `ticket`, `site`, `room`, `seat` and each part's `schedule`"
+        case .sittingSeated:
+            "applicant: their admission ticket: `ticket`, `site`, `room`, `seat`, the `schedule` of each part they sit, and the parts they `kept` from an earlier sitting"
         case .sittingChanged: "applicant: their sitting moved; the new `ticket`, `site`, `room`, `seat` and `schedule`"
         case .sittingCancelled: "applicant or reviewer: the sitting is cancelled, with its `reason`; candidates wait for another"
         case .sittingStaffed: "reviewer: they staff a sitting as `role` (in `room`), at `site`, with its `schedule`; sent again when it moves"
@@ -233,10 +234,14 @@ extension NotificationEvent {
                 self == .sittingSeated
                 ? LocalizedText(zh: "您的技能等级认定考试已安排", en: "Your skills sitting is scheduled")
                 : LocalizedText(zh: "您的技能等级认定考试安排已变更", en: "Your skills sitting has moved")
+            let kept =
+                value("kept").isEmpty
+                ? LocalizedText(zh: "", en: "")
+                : LocalizedText(zh: "；保留合格成绩、无需再考：\(value("kept"))", en: "; kept from an earlier sitting, not sat again: \(value("keptEnglish"))")
             return LocalizedText(
-                zh: "\(lead.zh)：准考证号 \(value("ticket"))，考点 \(value("site"))，考场 \(value("room")) 第 \(value("seat")) 座；\(value("schedule"))。",
+                zh: "\(lead.zh)：准考证号 \(value("ticket"))，考点 \(value("site"))，考场 \(value("room")) 第 \(value("seat")) 座；\(value("schedule"))\(kept.zh)。",
                 en:
-                    "\(lead.en): admission ticket \(value("ticket")), site \(value("site")), room \(value("room")), seat \(value("seat")); \(value("scheduleEnglish"))."
+                    "\(lead.en): admission ticket \(value("ticket")), site \(value("site")), room \(value("room")), seat \(value("seat")); \(value("scheduleEnglish"))\(kept.en)."
             )
         case .sittingCancelled:
             return LocalizedText(zh: "技能等级认定考试已取消：\(value("reason"))", en: "The skills sitting is cancelled: \(value("reasonEnglish"))")

@@ -58,6 +58,8 @@ public struct Policy: Sendable, Hashable, Codable {
     public var reviewerLoadCap: Int
     /// The staffing ratios of a skills sitting.
     public var sittingRatios: SittingRatios
+    /// Years a skills part passed at one sitting is kept for re-sits (补考) of the others; 0 keeps none.
+    public var partCarryOverYears: Int
 
     /// The defaults of DOMAIN.md.
     public init() {
@@ -86,6 +88,7 @@ public struct Policy: Sendable, Hashable, Codable {
         noticeNames = .masked
         reviewerLoadCap = 40
         sittingRatios = .national
+        partCarryOverYears = 1
     }
 
     /// The range of every number of a policy. Each is wide enough for any real province or
@@ -115,6 +118,8 @@ public struct Policy: Sendable, Hashable, Codable {
         public static let reviewerLoadCap = 1...1_000
         /// Minimum years between titles or levels.
         public static let minimumYears = 0...50
+        /// Years a passed skills part is kept.
+        public static let partCarryOverYears = 0...5
     }
 
     /// Every rule broken, each saying what to change; empty when the policy is usable. A stored
@@ -162,6 +167,7 @@ public struct Policy: Sendable, Hashable, Codable {
         check("appealWindowDays", appealWindowDays, Bounds.appealWindowDays)
         check("minimumSkillsAge", minimumSkillsAge, Bounds.minimumSkillsAge)
         check("reviewerLoadCap", reviewerLoadCap, Bounds.reviewerLoadCap)
+        check("partCarryOverYears", partCarryOverYears, Bounds.partCarryOverYears)
         problems += sittingRatios.problems()
         let years = titleYears.values.flatMap(\.values) + Array(skillYears.values)
         if let bad = years.first(where: { !Bounds.minimumYears.contains($0) }) {

@@ -117,6 +117,7 @@ struct PolicyChanges: Decodable {
     var noticeNames: String?
     var reviewerLoadCap: Int?
     var sittingRatios: SittingRatiosBody?
+    var partCarryOverYears: Int?
 
     /// The staffing ratios of skills sittings; each may be stricter than the national value, never looser.
     struct SittingRatiosBody: Decodable {
@@ -198,6 +199,7 @@ struct PolicyChanges: Decodable {
         if let appealWindowDays { try Bounds.check(appealWindowDays, "policy.appealWindowDays", Limit.appealWindowDays) }
         if let reviewerLoadCap { try Bounds.check(reviewerLoadCap, "policy.reviewerLoadCap", Limit.reviewerLoadCap) }
         try sittingRatios?.validate()
+        if let partCarryOverYears { try Bounds.check(partCarryOverYears, "policy.partCarryOverYears", Limit.partCarryOverYears) }
         if let noticeNames, NoticeNames(rawValue: noticeNames) == nil {
             throw invalidField("policy.noticeNames", "must be full or masked", zh: "须为 full 或 masked")
         }
@@ -244,6 +246,7 @@ struct PolicyChanges: Decodable {
         if let names = noticeNames.flatMap(NoticeNames.init(rawValue:)) { policy.noticeNames = names }
         if let reviewerLoadCap { policy.reviewerLoadCap = reviewerLoadCap }
         if let sittingRatios { policy.sittingRatios = sittingRatios.applied(to: policy.sittingRatios) }
+        if let partCarryOverYears { policy.partCarryOverYears = partCarryOverYears }
         return policy
     }
 
@@ -280,6 +283,8 @@ struct PolicyChanges: Decodable {
                     NoticeNames.self, "how the public notice shows names: full, or masked (the first character); masked unless given"),
                 "reviewerLoadCap": .integer(Limit.reviewerLoadCap, "40 unless given"),
                 "sittingRatios": SittingRatiosBody.schema,
+                "partCarryOverYears": .integer(
+                    Limit.partCarryOverYears, "years a skills part passed at a sitting is kept for re-sits of the others (0: none); 1 unless given"),
             ], "changes to the default policy")
     }
 }

@@ -353,6 +353,7 @@ struct AdmissionTicketView: ResponseEncodable, Sendable, Documented {
     let room: String
     let seat: Int
     let parts: [SittingView.Part]
+    let kept: [PartResultView]
     let notice: String
     let noticeEnglish: String
 
@@ -366,7 +367,8 @@ struct AdmissionTicketView: ResponseEncodable, Sendable, Documented {
             (occupation, level, direction) = ("", 0, "")
         }
         levelName = SkillLevel(rawValue: level)?.chineseName ?? ""
-        parts = SittingView.Part.rows(ticket.sitting.parts)
+        parts = SittingView.Part.rows(ticket.sat)
+        kept = ticket.kept.map(PartResultView.init)
         notice = "请携带本人有效身份证件和准考证，于每科开考前 30 分钟到达考场。"
         noticeEnglish = "Bring your identity document and this ticket, and arrive 30 minutes before each part."
     }
@@ -376,7 +378,9 @@ struct AdmissionTicketView: ResponseEncodable, Sendable, Documented {
             "ticket": .string(pattern: "^[0-9]{18}$"), "application": .integer(), "name": .string(), "occupation": .string(),
             "level": .integer(Bounds.gradeOrLevel), "levelName": .string(), "direction": .string(), "site": .string(), "room": .string(),
             "seat": .integer(SittingRoom.seatRange),
-            "parts": .array(of: SittingView.partSchema), "notice": .string(), "noticeEnglish": .string(),
+            "parts": .array(of: SittingView.partSchema.described("the parts the candidate sits, in the order held")),
+            "kept": .array(of: PartResultView.schema.described("parts passed at an earlier sitting and kept: not sat again")),
+            "notice": .string(), "noticeEnglish": .string(),
         ])
     }
 }
@@ -468,9 +472,12 @@ struct PartResultView: Encodable, Sendable {
     let state: String
     let mark: Double?
     let spread: Double?
+    let keptFrom: Int64?
+    let takenOn: String?
 
     init(_ record: PartResultRecord) {
         (part, name, state, mark, spread) = (record.part.rawValue, record.part.chineseName, record.state.rawValue, record.mark, record.spread)
+        (keptFrom, takenOn) = (record.carried?.sitting, record.carried?.takenOn.description)
     }
 
     static var schema: JSONSchema {
@@ -479,6 +486,8 @@ struct PartResultView: Encodable, Sendable {
             optional: [
                 "mark": JSONSchema.number(Bounds.score).described("absent: none").orNull,
                 "spread": JSONSchema.number(Bounds.score).described("the panel's highest less its lowest mark").orNull,
+                "keptFrom": JSONSchema.integer("a carried part: the sitting it was passed at").orNull,
+                "takenOn": JSONSchema.date.described("a carried part: the day it was first passed, from which the policy's period runs").orNull,
             ])
     }
 }

@@ -74,9 +74,8 @@ extension Workflow {
             let (sitting, round) = try await markable(id, part: part, institution: nil, on: connection)
             // The candidate's row orders the panel's last marks, so that one of them sees them all.
             _ = try await store.application(seat.application, lock: true, on: connection)
-            guard try await store.results(sitting: id, application: seat.application, on: connection).allSatisfy({ $0.part != part }) else {
-                throw StoreError(
-                    .wrongState, "the \(part.englishName) of ticket \(ticket) has its result already", zh: "准考证号 \(ticket) 的\(part.chineseName)已有结果")
+            if let recorded = try await store.results(sitting: id, application: seat.application, on: connection).first(where: { $0.part == part }) {
+                throw Self.alreadyRecorded(recorded, part: part, ticket: ticket)
             }
             guard
                 let given = try await store.addMark(
@@ -208,14 +207,24 @@ extension Workflow {
         guard seat.state == .eligible,
             try await store.recordResult(sitting: sitting.id, application: seat.application, part: part, state: state, mark: mark, on: connection)
         else {
-            throw StoreError(
-                .duplicate, "the \(part.englishName) of ticket \(seat.ticket) has its result already",
-                zh: "准考证号 \(seat.ticket) 的\(part.chineseName)已有结果")
+            let recorded = try await store.results(sitting: sitting.id, application: seat.application, on: connection).first { $0.part == part }
+            throw Self.alreadyRecorded(recorded, part: part, ticket: seat.ticket)
         }
         try await decideWhenComplete(seat, sitting: sitting, round: round, on: connection)
     }
 
-    private func decideWhenComplete(_ seat: SeatRecord, sitting: SittingRecord, round: RoundRecord, on connection: PostgresConnection) async throws {
+    /// Why a part takes no more result: it has one, or the candidate keeps it from an earlier sitting.
+    private static func alreadyRecorded(_ recorded: PartResultRecord?, part: SkillsPart, ticket: String) -> StoreError {
+        if let recorded, let (sitting, day) = recorded.carried {
+            return StoreError(
+                .wrongState, "ticket \(ticket) keeps the \(part.englishName) passed at sitting \(sitting) on \(day), and does not sit it again",
+                zh: "准考证号 \(ticket) 保留了考场安排\(sitting)（\(day)）合格的\(part.chineseName)成绩，无需再考")
+        }
+        return StoreError(
+            .duplicate, "the \(part.englishName) of ticket \(ticket) has its result already", zh: "准考证号 \(ticket) 的\(part.chineseName)已有结果")
+    }
+
+    func decideWhenComplete(_ seat: SeatRecord, sitting: SittingRecord, round: RoundRecord, on connection: PostgresConnection) async throws {
         var results: [SkillsPart: PartResult] = [:]
         for record in try await store.results(sitting: sitting.id, application: seat.application, on: connection) {
             results[record.part] = record.result
