@@ -68,15 +68,20 @@ extension AssessmentStore {
         }
         guard !pending.isEmpty else { return numbers }
 
+        // A skills certificate names the site of the sitting that decided it and each part's result.
+        let sittings = try await decidingSittings(
+            of: pending.filter { if case .skill = $0.target { true } else { false } }.map(\.id), on: connection)
         // One draw per sequence, in the order the applications come: numbers follow application ids.
         var numbering: [(prefix: String, number: @Sendable (Int) throws -> String)] = []
-        var skillCodes: [Int64: SkillCodes] = [:]
+        var skillCodes: [String: SkillCodes] = [:]
         for application in pending {
-            if case .skill = application.target, skillCodes[application.round] == nil {
-                skillCodes[application.round] = try await self.skillCodes(round: application.round, on: connection)
+            let site = sittings[application.id]?.site
+            let codesKey = "\(application.round):\(site ?? "")"
+            if case .skill = application.target, skillCodes[codesKey] == nil {
+                skillCodes[codesKey] = try await self.skillCodes(round: application.round, site: site, on: connection)
             }
             let (realPrefix, makeNumber) = try Self.numbering(
-                of: application.target, year: issuedOn.year, codes: skillCodes[application.round], signer: signer)
+                of: application.target, year: issuedOn.year, codes: skillCodes[codesKey], signer: signer)
             numbering.append(((rehearsal ? "rehearsal:" : "") + realPrefix, makeNumber))
         }
         var nextSequence: [String: Int] = [:]
@@ -106,7 +111,8 @@ extension AssessmentStore {
             }
             let content = CertificateContent(
                 number: number, holderName: application.name, holderDocumentMasked: application.masked,
-                wording: CertificateWording(application.target, examYear: application.examYear), issuer: signer.issuer, issuedOn: issuedOn,
+                wording: CertificateWording(application.target, examYear: application.examYear, parts: sittings[application.id]?.parts ?? []),
+                issuer: signer.issuer, issuedOn: issuedOn,
                 rehearsal: rehearsal)
             contents.append(content)
             signatures.append(Self.hex(try CertificateSigning.sign(content, with: signer.privateKey)))
@@ -149,7 +155,7 @@ extension AssessmentStore {
     }
 
     /// The codes a skills certificate's number is made of: those filed for the issuing institution
-    /// and the round's assessment site.
+    /// and the assessment site: the deciding sitting's, else the round's.
     private struct SkillCodes {
         let evaluator: SkillsCertificateNumber.EvaluatorType
         let kind: String
@@ -158,11 +164,11 @@ extension AssessmentStore {
         let site: String
     }
 
-    private func skillCodes(round: Int64, on connection: PostgresConnection) async throws -> SkillCodes {
+    private func skillCodes(round: Int64, site: String?, on connection: PostgresConnection) async throws -> SkillCodes {
         guard
             let (kind, agency, province, site) = try await first(
                 """
-                SELECT i.kind, i.agency_code, i.province_code, r.site FROM rounds r JOIN institutions i ON i.id = r.institution_id
+                SELECT i.kind, i.agency_code, i.province_code, coalesce(\(site), r.site) FROM rounds r JOIN institutions i ON i.id = r.institution_id
                 WHERE r.id = \(round)
                 """, as: (String, String, String, String?).self, on: connection),
             let site

@@ -205,9 +205,7 @@ extension AssessmentStore {
         var passed: [Int64: [PassedPart]] = [:]
         for try await (application, part, mark, takenOn, sitting) in try await connection.query(
             """
-            SELECT cur.id, res.part, res.mark,
-                   coalesce(res.taken_on, (SELECT (x->>'date')::date FROM jsonb_array_elements(s.parts) x WHERE x->>'part' = res.part))::text,
-                   coalesce(res.carried_from, res.sitting_id)
+            SELECT cur.id, res.part, res.mark, \(unescaped: Self.takenColumns)
             FROM applications cur
             JOIN applications earlier ON earlier.applicant_id = cur.applicant_id AND earlier.id <> cur.id
                  AND earlier.target->'skill' = cur.target->'skill'
@@ -223,6 +221,38 @@ extension AssessmentStore {
                 PassedPart(part: try Self.stored(SkillsPart.self, part, "a result's part"), mark: mark, takenOn: day, sitting: sitting))
         }
         return passed
+    }
+
+    /// A part result's day and sitting: where it was taken, and when; a carried part's first.
+    private static let takenColumns = """
+        coalesce(res.taken_on, (SELECT (x->>'date')::date FROM jsonb_array_elements(s.parts) x WHERE x->>'part' = res.part))::text,
+        coalesce(res.carried_from, res.sitting_id)
+        """
+
+    /// The sitting that decided each of `applications` (those a sitting decided): its site, and
+    /// every part's result as the certificate prints it, kept parts with where and when they were passed.
+    public func decidingSittings(of applications: [Int64], on connection: PostgresConnection) async throws -> [Int64: (
+        site: String, parts: [PassedPart]
+    )] {
+        var found: [Int64: (site: String, parts: [PassedPart])] = [:]
+        for try await (application, site, part, mark, takenOn, sitting) in try await connection.query(
+            """
+            WITH deciding AS (
+                SELECT DISTINCT ON (application_id) application_id, sitting_id FROM sitting_results
+                WHERE application_id = ANY(\(applications)) ORDER BY application_id, recorded_at DESC)
+            SELECT d.application_id, s.site, res.part, res.mark, \(unescaped: Self.takenColumns)
+            FROM deciding d JOIN sittings s ON s.id = d.sitting_id
+            JOIN sitting_results res ON res.sitting_id = d.sitting_id AND res.application_id = d.application_id AND res.state IN ('final', 'carried')
+            ORDER BY d.application_id, res.part
+            """, logger: logger
+        ).decode((Int64, String, String, Double, String?, Int64).self) {
+            guard let takenOn, let day = CalendarDate(iso: takenOn) else {
+                throw StoreError(.invalidStoredData, "a part result of application \(application) has no day")
+            }
+            let passed = PassedPart(part: try Self.stored(SkillsPart.self, part, "a result's part"), mark: mark, takenOn: day, sitting: sitting)
+            found[application, default: (site, [])].parts.append(passed)
+        }
+        return found
     }
 
     /// Records the parts a sitting's candidates keep from earlier sittings, replacing what an

@@ -562,14 +562,17 @@ extension AssessmentStore {
         return counts
     }
 
-    /// A decided round's passed applications in id order after `after`, at most `limit`: the
-    /// certificates to issue.
-    public func passedApplicationIDs(round: Int64, after: Int64, limit: Int, on connection: PostgresConnection) async throws -> [Int64] {
+    /// A decided round's passed applications (those `sitting` decided, when named) in id order
+    /// after `after`, at most `limit`: the certificates to issue.
+    public func passedApplicationIDs(round: Int64, sitting: Int64? = nil, after: Int64, limit: Int, on connection: PostgresConnection) async throws
+        -> [Int64]
+    {
         var ids: [Int64] = []
         for try await id in try await connection.query(
             """
-            SELECT id FROM applications WHERE round_id = \(round) AND state = 'decided' AND passed AND id > \(after)
-            ORDER BY id LIMIT \(limit)
+            SELECT p.id FROM applications p WHERE p.round_id = \(round) AND p.state = 'decided' AND p.passed AND p.id > \(after)
+              AND (\(sitting)::bigint IS NULL OR EXISTS (SELECT 1 FROM sitting_results r WHERE r.application_id = p.id AND r.sitting_id = \(sitting)))
+            ORDER BY p.id LIMIT \(limit)
             """, logger: logger
         ).decode(Int64.self) { ids.append(id) }
         return ids

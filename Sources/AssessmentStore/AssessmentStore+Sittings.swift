@@ -20,6 +20,8 @@ public struct SittingRecord: Sendable {
     public let revision: Int
     /// Why it is unstaffed or cancelled.
     public let problem: LocalizedText?
+    /// Confirmed by the bureau: its passed candidates get their certificates.
+    public let confirmed: Bool
 
     /// The sitting as its institution drafted it, with no staff planned above what it records.
     public var draft: SittingDraft { SittingDraft(site: site, levels: levels, parts: parts, rooms: rooms) }
@@ -182,7 +184,8 @@ extension AssessmentStore {
     }
 
     static let sittingColumns = """
-        s.id, s.round_id, s.site, s.levels::int[], s.parts::text, s.rooms::text, s.staffing::text, s.seed, s.state, s.revision, s.problem::text
+        s.id, s.round_id, s.site, s.levels::int[], s.parts::text, s.rooms::text, s.staffing::text, s.seed, s.state, s.revision, s.problem::text,
+        s.confirmed_at IS NOT NULL
         """
 
     static func sittingRecord(from cells: inout StoredCells) throws -> SittingRecord {
@@ -190,15 +193,15 @@ extension AssessmentStore {
             try cells.next(Int64.self), try cells.next(Int64.self), try cells.next(String.self), try cells.next([Int].self)
         )
         let (parts, rooms, staffing) = (try cells.next(String.self), try cells.next(String.self), try cells.next(String.self))
-        let (seed, state, revision, problem) = (
-            try cells.next(Int64.self), try cells.next(String.self), try cells.next(Int.self), try cells.next(String?.self)
+        let (seed, state, revision, problem, confirmed) = (
+            try cells.next(Int64.self), try cells.next(String.self), try cells.next(Int.self), try cells.next(String?.self), try cells.next(Bool.self)
         )
         return SittingRecord(
             id: id, roundID: round, site: site, levels: Set(levels.compactMap(SkillLevel.init(rawValue:))),
             parts: try decode([SittingPart].self, parts), rooms: try decode([SittingRoom].self, rooms),
             staffing: try decode(SittingStaffing.self, staffing), seed: seed,
             state: try stored(SittingRecord.State.self, state, "sitting \(id)'s state"), revision: revision,
-            problem: try problem.map { try decode(StoredText.self, $0).text })
+            problem: try problem.map { try decode(StoredText.self, $0).text }, confirmed: confirmed)
     }
 
     struct StoredText: Codable {
@@ -322,5 +325,37 @@ extension AssessmentStore {
                 room: sitting.rooms[room], seat: seat, kept: kept)
         }
         return nil
+    }
+
+    /// Records the bureau's confirmation of a seated sitting; false when it was confirmed already.
+    public func confirmSitting(_ id: Int64, officer: String, on connection: PostgresConnection) async throws -> Bool {
+        try await count(
+            """
+            WITH confirmed AS (
+                UPDATE sittings SET confirmed_at = now(), confirmed_by = \(officer)
+                WHERE id = \(id) AND state = 'seated' AND confirmed_at IS NULL RETURNING 1)
+            SELECT count(*)::int FROM confirmed
+            """, on: connection) == 1
+    }
+
+    /// Records the confirmation of every seated sitting of a round the bureau confirms at once.
+    public func confirmSittings(round: Int64, officer: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE sittings SET confirmed_at = now(), confirmed_by = \(officer)
+            WHERE round_id = \(round) AND state = 'seated' AND confirmed_at IS NULL
+            """, logger: logger)
+    }
+
+    /// How many passed results of a round no confirmed sitting decided: while any remain, confirming
+    /// one sitting leaves the round to be confirmed later.
+    public func passedOutsideConfirmedSittings(round: Int64, on connection: PostgresConnection) async throws -> Int {
+        try await count(
+            """
+            SELECT count(*)::int FROM applications p
+            WHERE p.round_id = \(round) AND p.state = 'decided' AND p.passed
+              AND NOT EXISTS (SELECT 1 FROM sitting_results r JOIN sittings s ON s.id = r.sitting_id
+                              WHERE r.application_id = p.id AND s.confirmed_at IS NOT NULL)
+            """, on: connection)
     }
 }

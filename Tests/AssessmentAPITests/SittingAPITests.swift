@@ -539,19 +539,20 @@ struct SittingAPITests {
         }
     }
 
-    /// Schedules a level-4 sitting of `round` three of its days on, seats it, and enters the marks
+    /// Schedules a level-4 sitting of `round` three of its days on for `candidates` (the round's
+    /// first not yet seated), seats it, and enters the marks
     /// given: each candidate's theory mark (nil: they do not sit it) and the mark each of the three
     /// examiners gives their skill assessment. Returns the sitting and each candidate's ticket.
     static func sitAndMark(
         _ api: API, institution: String, round: Int64, _ candidates: [(token: String, application: Int64, level: Int)], theory: [Double?],
-        skill: [Double?]
+        skill: [Double?], site: String = "000001"
     ) async throws -> (sitting: Int, tickets: [String]) {
         let calendar = try await api.request(.GET, "/v1/rounds/\(round)/calendar", token: institution)
         let day = try #require(CalendarDate(iso: calendar.json["today"] as? String ?? ""), "\(calendar.body)").adding(days: 3)
         let scheduled = try await api.request(
             .POST, "/v1/rounds/\(round)/sittings", token: institution,
             json: #"""
-                {"site": "000001", "levels": [4], "rooms": [{"name": "A101", "seats": 10}],
+                {"site": "\#(site)", "levels": [4], "rooms": [{"name": "A101", "seats": \#(candidates.count)}],
                  "parts": {"theory": {"date": "\#(day)", "start": "09:00", "minutes": 90}, "skill": {"date": "\#(day)", "start": "14:00", "minutes": 60}}}
                 """#)
         let sitting = try #require(scheduled.json["id"] as? Int, "\(scheduled.body)")
@@ -650,6 +651,77 @@ struct SittingAPITests {
             let parts = try #require(row?["parts"] as? [[String: Any]], "\(results.body)")
             #expect(parts.map { "\($0["part"] ?? ""):\($0["state"] ?? "")" } == ["skill:final", "theory:carried"], "\(parts)")
             #expect(parts.first { $0["part"] as? String == "theory" }?["takenOn"] as? String != nil)
+        }
+    }
+
+    @Test("the bureau confirms sitting by sitting: each certificate names its sitting's site and every part's result; the last confirms the round")
+    func confirmedBySitting() async throws {
+        try await API.with { api in
+            // A rehearsal clock of one second a day: the notice and the appeal window pass while the test waits.
+            let season = try await Self.season(api, levels: [4, 4], daySeconds: 1)
+            var profile = try await api.workflow.institution("inst")
+            profile.sites = ["000001", "000002"]
+            try await api.workflow.updateInstitution(id: "inst", profile: profile)
+            let valid = try season.today.adding(days: 300)
+            try await Self.file(
+                api, season,
+                ["inv-1,监考员1,,,,A", "inv-2,监考员2,,,,A", "sup-1,督导员,,supervisor,\(valid),B"] + (1...3).map { "ex-\($0),考评员\($0),4,examiner,\(valid),C" }
+            )
+            let (first, second) = (season.candidates[0], season.candidates[1])
+            let one = try await Self.sitAndMark(api, institution: season.institution, round: season.round, [first], theory: [70], skill: [80])
+            let other = try await Self.sitAndMark(
+                api, institution: season.institution, round: season.round, [second], theory: [90], skill: [65], site: "000002")
+            let bureau = try await api.workflow.issueToken(role: .bureau, subject: "officer-1")
+            let early = try await api.request(.POST, "/v1/sittings/\(one.sitting)/confirm", token: bureau, acceptLanguage: nil)
+            #expect(early.status == 409 && early.body.contains("结果确定"), "not before the results are final: \(early.body)")
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(120), "the round's results are final") {
+                    try await api.client.text("SELECT state FROM rounds WHERE id = \(season.round)") == "finalized"
+                }
+            }
+            let listed = try await api.request(.GET, "/v1/rounds/\(season.round)/sittings", token: bureau)
+            #expect((listed.json["items"] as? [[String: Any]])?.map { $0["confirmed"] as? Bool } == [false, false], "\(listed.body)")
+
+            #expect(try await api.request(.POST, "/v1/sittings/\(one.sitting)/confirm", token: bureau).status == 202)
+            #expect(try await api.request(.POST, "/v1/sittings/\(one.sitting)/confirm", token: bureau).status == 409, "once")
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(90), "the sitting's certificate is issued") {
+                    try await api.client.scalar("SELECT count(*)::int FROM certificates") == 1
+                }
+            }
+            #expect(try await api.client.text("SELECT state FROM rounds WHERE id = \(season.round)") == "finalized", "one sitting is not the round")
+            let firstNumber = try #require(
+                try await api.client.text("SELECT number FROM certificates WHERE application_id = \(first.application)"))
+            let holder = try #require(try await api.client.text("SELECT content->>'holderName' FROM certificates WHERE number = \(firstNumber)"))
+            let query = try #require(holder.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            let certificate = try await api.request(.GET, "/v1/certificates/\(firstNumber)?name=\(query)")
+            let theoryDay = try #require(try await api.client.text("SELECT parts->0->>'date' FROM sittings WHERE id = \(one.sitting)"))
+            #expect(
+                certificate.json["results"] as? String == "理论知识考试 70 分（\(theoryDay)）；技能考核 80 分（\(theoryDay)）", "\(certificate.body)")
+            #expect((certificate.json["resultsEnglish"] as? String)?.hasPrefix("theory exam 70 points") == true)
+            #expect(certificate.json["status"] as? String == "rehearsal" && certificate.json["signatureValid"] as? Bool == true)
+            let payload = String(
+                decoding: Data(base64Encoded: (certificate.json["verification"] as? [String: Any])?["payload"] as? String ?? "") ?? Data(),
+                as: UTF8.self)
+            #expect(payload.hasPrefix("assess-rehearsal-certificate-v4") && payload.contains("技能考核 80 分"), "the results are signed: \(payload)")
+
+            #expect(try await api.request(.POST, "/v1/sittings/\(other.sitting)/confirm", token: bureau).status == 202)
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(90), "the last sitting's certificate is issued") {
+                    try await api.client.scalar("SELECT count(*)::int FROM certificates") == 2
+                }
+            }
+            #expect(
+                try await api.client.text("SELECT state FROM rounds WHERE id = \(season.round)") == "confirmed", "the last sitting confirms the round"
+            )
+            let secondNumber = try #require(
+                try await api.client.text("SELECT number FROM certificates WHERE application_id = \(second.application)"))
+            #expect(
+                firstNumber.contains("31000001") && secondNumber.contains("31000002"),
+                "each names its sitting's site: \(firstNumber), \(secondNumber)")
+            #expect(try await api.request(.POST, "/v1/rounds/\(season.round)/confirm", token: bureau).status == 409)
+            let institutionView = try await api.request(.GET, "/v1/rounds/\(season.round)/sittings", token: season.institution)
+            #expect((institutionView.json["items"] as? [[String: Any]])?.map { $0["confirmed"] as? Bool } == [true, true])
         }
     }
 }

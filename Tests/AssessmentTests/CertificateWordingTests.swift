@@ -43,6 +43,27 @@ struct CertificateWordingTests {
         #expect(otherYear.canonicalBytes != examined.canonicalBytes, "the exam year is signed")
     }
 
+    @Test("a skills certificate carries each part's result, in the order held, signed as v4 bytes")
+    func partResults() throws {
+        let level = try #require(SkillLevel(rawValue: 2))
+        let parts = [
+            PassedPart(part: .comprehensiveReview, mark: 81, takenOn: date("2026-12-21"), sitting: 9),
+            PassedPart(part: .theory, mark: 72.5, takenOn: date("2026-06-01"), sitting: 3),
+            PassedPart(part: .skill, mark: 200.0 / 3, takenOn: date("2026-12-20"), sitting: 9),
+        ]
+        let wording = CertificateWording(.skill(occupation: "4-13-01-05", level: level, direction: "creative_planning"), parts: parts)
+        #expect(wording.results?.zh == "理论知识考试 72.5 分（2026-06-01）；技能考核 66.67 分（2026-12-20）；综合评审 81 分（2026-12-21）")
+        #expect(wording.results?.en.hasPrefix("theory exam 72.5 points (2026-06-01); skill assessment 66.67 points") == true)
+        #expect(CertificateWording(.skill(occupation: "4-13-01-05", level: level, direction: "creative_planning")).results == nil)
+        let content = CertificateContent(
+            number: "S000131000001264000007", holderName: "李明", holderDocumentMasked: "**************123X", wording: wording,
+            issuer: "上海市人力资源和社会保障局", issuedOn: date("2026-12-30"), rehearsal: false)
+        #expect(content.canonicalBytes.starts(with: Array("assess-certificate-v4".utf8)))
+        var altered = content
+        altered.results = content.results?.replacingOccurrences(of: "72.5", with: "92.5")
+        #expect(altered.canonicalBytes != content.canonicalBytes, "the marks are signed")
+    }
+
     @Test("a fraud's bar lasts 3 years from the day of revocation")
     func bar() throws {
         #expect(try TitleBar.lastDay(revokedOn: date("2026-12-05")) == date("2029-12-04"))

@@ -21,6 +21,10 @@ public struct CertificateContent: Sendable, Hashable, Codable {
     public var basis: String?
     /// The same, in English.
     public var basisEnglish: String?
+    /// A skills certificate's part results, in Chinese: each part's mark and the day it was taken.
+    public var results: String?
+    /// The same, in English.
+    public var resultsEnglish: String?
     /// The issuing bureau.
     public var issuer: String
     /// The day it was issued.
@@ -31,12 +35,12 @@ public struct CertificateContent: Sendable, Hashable, Codable {
     /// Content of a certificate.
     public init(
         number: String, holderName: String, holderDocumentMasked: String, qualification: String, level: String,
-        qualificationEnglish: String? = nil, levelEnglish: String? = nil, basis: String? = nil, basisEnglish: String? = nil, issuer: String,
-        issuedOn: CalendarDate, rehearsal: Bool = false
+        qualificationEnglish: String? = nil, levelEnglish: String? = nil, basis: String? = nil, basisEnglish: String? = nil,
+        results: String? = nil, resultsEnglish: String? = nil, issuer: String, issuedOn: CalendarDate, rehearsal: Bool = false
     ) {
         (self.number, self.holderName, self.holderDocumentMasked) = (number, holderName, holderDocumentMasked)
         (self.qualification, self.level, self.qualificationEnglish, self.levelEnglish) = (qualification, level, qualificationEnglish, levelEnglish)
-        (self.basis, self.basisEnglish) = (basis, basisEnglish)
+        (self.basis, self.basisEnglish, self.results, self.resultsEnglish) = (basis, basisEnglish, results, resultsEnglish)
         (self.issuer, self.issuedOn, self.rehearsal) = (issuer, issuedOn, rehearsal)
     }
 
@@ -48,12 +52,13 @@ public struct CertificateContent: Sendable, Hashable, Codable {
         self.init(
             number: number, holderName: holderName, holderDocumentMasked: holderDocumentMasked, qualification: wording.qualification,
             level: wording.level, qualificationEnglish: wording.qualificationEnglish, levelEnglish: wording.levelEnglish,
-            basis: wording.basis?.zh, basisEnglish: wording.basis?.en, issuer: issuer, issuedOn: issuedOn, rehearsal: rehearsal)
+            basis: wording.basis?.zh, basisEnglish: wording.basis?.en, results: wording.results?.zh, resultsEnglish: wording.results?.en,
+            issuer: issuer, issuedOn: issuedOn, rehearsal: rehearsal)
     }
 
     private enum CodingKeys: String, CodingKey {
-        case number, holderName, holderDocumentMasked, qualification, level, qualificationEnglish, levelEnglish, basis, basisEnglish, issuer,
-            issuedOn, rehearsal
+        case number, holderName, holderDocumentMasked, qualification, level, qualificationEnglish, levelEnglish, basis, basisEnglish, results,
+            resultsEnglish, issuer, issuedOn, rehearsal
     }
 
     /// Decodes a content; one stored before rehearsals existed is a real certificate.
@@ -67,6 +72,8 @@ public struct CertificateContent: Sendable, Hashable, Codable {
             levelEnglish: try container.decodeIfPresent(String.self, forKey: .levelEnglish),
             basis: try container.decodeIfPresent(String.self, forKey: .basis),
             basisEnglish: try container.decodeIfPresent(String.self, forKey: .basisEnglish),
+            results: try container.decodeIfPresent(String.self, forKey: .results),
+            resultsEnglish: try container.decodeIfPresent(String.self, forKey: .resultsEnglish),
             issuer: try container.decode(String.self, forKey: .issuer), issuedOn: try container.decode(CalendarDate.self, forKey: .issuedOn),
             rehearsal: try container.decodeIfPresent(Bool.self, forKey: .rehearsal) ?? false)
     }
@@ -74,16 +81,18 @@ public struct CertificateContent: Sendable, Hashable, Codable {
     /// Versioned, fixed field order, each field length-prefixed: no two contents share bytes, and
     /// nothing (JSON key order, whitespace) can make one content encode two ways. A rehearsal's
     /// bytes start with their own tag, so its signature can never vouch for a real certificate.
-    /// Version 2 adds the English wording, version 3 the basis (an exam and its year); a certificate
-    /// without them keeps the bytes it was signed over.
+    /// Version 2 adds the English wording, version 3 the basis (an exam and its year), version 4 a
+    /// skills certificate's part results; a certificate without them keeps the bytes it was signed over.
     public var canonicalBytes: [UInt8] {
-        let withBasis = basis != nil || basisEnglish != nil
+        let withResults = results != nil || resultsEnglish != nil
+        let withBasis = withResults || basis != nil || basisEnglish != nil
         let english = withBasis || qualificationEnglish != nil || levelEnglish != nil
-        let version = withBasis ? "-v3" : english ? "-v2" : "-v1"
+        let version = withResults ? "-v4" : withBasis ? "-v3" : english ? "-v2" : "-v1"
         let tag = (rehearsal ? "assess-rehearsal-certificate" : "assess-certificate") + version
         var fields = [number, holderName, holderDocumentMasked, qualification, level, issuer, issuedOn.description]
         if english { fields += [qualificationEnglish ?? "", levelEnglish ?? ""] }
         if withBasis { fields += [basis ?? "", basisEnglish ?? ""] }
+        if withResults { fields += [results ?? "", resultsEnglish ?? ""] }
         var bytes = Array(tag.utf8)
         for field in fields {
             let utf8 = Array(field.utf8)

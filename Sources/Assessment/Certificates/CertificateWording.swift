@@ -11,9 +11,16 @@ public struct CertificateWording: Sendable, Hashable {
     public let levelEnglish: String
     /// How it was obtained when by a national exam (以考代评): the exam and its year.
     public let basis: LocalizedText?
+    /// A skills certificate's part results: 理论知识考试 72 分（2026-06-01）；技能考核 ….
+    public let results: LocalizedText?
 
-    /// The wording of a passed application's certificate; `examYear` for a result of a national exam.
-    public init(_ target: ApplicationTarget, examYear: Int? = nil) {
+    /// The wording of a passed application's certificate; `examYear` for a result of a national
+    /// exam, `parts` for the parts of a skills sitting, in the order they are held.
+    public init(_ target: ApplicationTarget, examYear: Int? = nil, parts: [PassedPart] = []) {
+        let ordered = SkillsPart.allCases.flatMap { part in parts.filter { $0.part == part } }.map(\.text)
+        results =
+            ordered.isEmpty
+            ? nil : LocalizedText(zh: ordered.map(\.zh).joined(separator: "；"), en: ordered.map(\.en).joined(separator: "; "))
         switch target {
         case .title(let code, let grade, let specialty):
             let series = TitleSeries.named(code)

@@ -114,9 +114,10 @@ struct CertificateView: Encodable, Sendable, Documented {
         let signature: String
         var keys = BureauKeysView.path
         var format =
-            "payload: a tag (assess-certificate-v1|v2|v3, assess-rehearsal-certificate-v1|v2|v3) then number, holder, masked document, "
-            + "qualification, level, issuer, issue date (from v2 the English qualification and level, in v3 then the basis in Chinese "
-            + "and English), each as a 4-byte big-endian length and its UTF-8; the signature is over the payload"
+            "payload: a tag (assess-certificate-v1|v2|v3|v4, assess-rehearsal-certificate-v1|v2|v3|v4) then number, holder, masked document, "
+            + "qualification, level, issuer, issue date (from v2 the English qualification and level, from v3 then the basis in Chinese "
+            + "and English, in v4 then the part results in Chinese and English), each as a 4-byte big-endian length and its UTF-8; "
+            + "the signature is over the payload"
     }
 
     let number: String
@@ -129,6 +130,8 @@ struct CertificateView: Encodable, Sendable, Documented {
     let levelEnglish: String?
     let basis: String?
     let basisEnglish: String?
+    let results: String?
+    let resultsEnglish: String?
     let issuer: String
     let issuedOn: String
     let signatureValid: Bool
@@ -146,6 +149,7 @@ struct CertificateView: Encodable, Sendable, Documented {
         (qualification, level) = (content.qualification, content.level)
         (qualificationEnglish, levelEnglish) = (content.qualificationEnglish, content.levelEnglish)
         (basis, basisEnglish) = (content.basis, content.basisEnglish)
+        (results, resultsEnglish) = (content.results, content.resultsEnglish)
         (issuer, issuedOn) = (content.issuer, content.issuedOn.description)
         signatureValid = record.verdict != .invalidSignature
         verification = Verification(
@@ -169,6 +173,8 @@ struct CertificateView: Encodable, Sendable, Documented {
                 "qualificationEnglish": JSONSchema.string().orNull, "levelEnglish": JSONSchema.string().orNull,
                 "basis": JSONSchema.string("how it was obtained when by national exam (以考代评), with the exam year").orNull,
                 "basisEnglish": JSONSchema.string().orNull,
+                "results": JSONSchema.string("a skills certificate's part results: each part's mark and the day it was taken").orNull,
+                "resultsEnglish": JSONSchema.string().orNull,
             ])
     }
 }

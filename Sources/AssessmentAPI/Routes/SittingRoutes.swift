@@ -21,11 +21,18 @@ struct SittingRoutes {
             return SittingPlanView(id: planned.id, candidates: planned.candidates, staffing: planned.staffing)
         }
         routes.add(
-            .get, "/v1/rounds/{id}/sittings", "My skills round's sittings", access: .role(.institution),
-            reply: .ok(SittingList.self, "The sittings, by id"), refuses: [404]
+            .get, "/v1/rounds/{id}/sittings", "A skills round's sittings: the institution's own, or any for the bureau that confirms them",
+            access: .roles([.institution, .bureau]), reply: .ok(SittingList.self, "The sittings, by id"), refuses: [404]
         ) { _, context in
-            SittingList(
-                items: try await workflow.sittings(round: try context.id(), institution: try context.require(.institution)).map { SittingView($0) })
+            SittingList(items: try await workflow.sittings(round: try context.id(), for: try context.reportReader()).map { SittingView($0) })
+        }
+        routes.add(
+            .post, "/v1/sittings/{id}/confirm",
+            "Confirm one sitting of a finalized skills round: its passed candidates' certificates follow, each naming the sitting's site and "
+                + "every part's result; the round is confirmed with its last sitting",
+            access: .role(.bureau), reply: .accepted("Confirmed; its certificates follow"), refuses: [404, 409]
+        ) { _, context in
+            try await workflow.confirmSitting(try context.id(), by: try context.require(.bureau))
         }
         routes.add(
             .get, "/v1/sittings/{id}", "A sitting of mine: its parts, rooms with the candidates each seats, and its staff",
@@ -286,6 +293,7 @@ struct SittingView: ResponseEncodable, Sendable, Documented {
     let state: String
     let revision: Int
     let problem: String?
+    let confirmed: Bool
     let parts: [Part]
     let rooms: [Room]
     let staffing: StaffingView
@@ -297,6 +305,7 @@ struct SittingView: ResponseEncodable, Sendable, Documented {
             sitting.id, sitting.roundID, sitting.site, sitting.levels.map(\.rawValue).sorted(), sitting.state.rawValue, sitting.revision
         )
         problem = sitting.problem?.both
+        confirmed = sitting.confirmed
         parts = Part.rows(sitting.parts)
         rooms = sitting.rooms.enumerated().map { index, room in Room(name: room.name, seats: room.seats, seated: seated.map { $0[index] ?? 0 }) }
         staffing = StaffingView(sitting.staffing)
@@ -316,6 +325,7 @@ struct SittingView: ResponseEncodable, Sendable, Documented {
             required: [
                 "id": .integer(), "round": .integer(), "site": .string(), "levels": .array(of: .integer(Bounds.gradeOrLevel)),
                 "state": .oneOf(SittingRecord.State.self), "revision": .integer(),
+                "confirmed": JSONSchema.boolean.described("confirmed by the bureau: its passed candidates' certificates are issued"),
                 "parts": .array(of: partSchema),
                 "rooms": .array(
                     of: .object(

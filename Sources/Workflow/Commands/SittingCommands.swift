@@ -80,10 +80,10 @@ extension Workflow {
         }
     }
 
-    /// The sittings of one of the institution's rounds.
-    public func sittings(round id: Int64, institution: String) async throws -> [SittingRecord] {
+    /// The sittings of a round: one of the institution's own, or any for the bureau.
+    public func sittings(round id: Int64, for reader: ReportReader) async throws -> [SittingRecord] {
         try await transaction { connection in
-            _ = try await ownRound(id, institution: institution, on: connection)
+            _ = try await readableRound(id, by: reader, on: connection)
             return try await store.sittings(round: id, on: connection)
         }
     }

@@ -55,7 +55,7 @@ extension Workflow {
         }
     }
 
-    private func readableRound(_ id: Int64, by reader: ReportReader, on connection: PostgresConnection) async throws -> RoundRecord {
+    func readableRound(_ id: Int64, by reader: ReportReader, on connection: PostgresConnection) async throws -> RoundRecord {
         let round = try await store.round(id, on: connection)
         if case .institution(let institution) = reader, round.institutionID != institution {
             throw StoreError.noRound(id)
