@@ -30,6 +30,8 @@ public struct PartResultRecord: Sendable {
     public let spread: Double?
     /// Where a carried part was passed, and on which day.
     public let carried: (sitting: Int64, takenOn: CalendarDate)?
+    /// The mark an appeal's fresh panel replaced.
+    public let appealedFrom: Double?
 
     /// What the decision reads of it; nil while a discrepancy waits for the supervisor.
     public var result: PartResult? {
@@ -134,12 +136,12 @@ extension AssessmentStore {
     /// Part results of `applications` at a sitting, by application.
     public func results(sitting: Int64, applications: [Int64], on connection: PostgresConnection) async throws -> [Int64: [PartResultRecord]] {
         var results: [Int64: [PartResultRecord]] = [:]
-        for try await (application, part, state, mark, spread, carriedFrom, takenOn) in try await connection.query(
+        for try await (application, part, state, mark, spread, carriedFrom, takenOn, appealedFrom) in try await connection.query(
             """
-            SELECT application_id, part, state, mark, spread, carried_from, taken_on::text FROM sitting_results
+            SELECT application_id, part, state, mark, spread, carried_from, taken_on::text, appealed_from FROM sitting_results
             WHERE sitting_id = \(sitting) AND application_id = ANY(\(applications)) ORDER BY application_id, part
             """, logger: logger
-        ).decode((Int64, String, String, Double?, Double?, Int64?, String?).self) {
+        ).decode((Int64, String, String, Double?, Double?, Int64?, String?, Double?).self) {
             var carried: (Int64, CalendarDate)?
             if let carriedFrom, let takenOn {
                 guard let day = CalendarDate(iso: takenOn) else { throw StoreError(.invalidStoredData, "a carried part's day is no date") }
@@ -148,7 +150,8 @@ extension AssessmentStore {
             results[application, default: []].append(
                 PartResultRecord(
                     part: try Self.stored(SkillsPart.self, part, "a result's part"),
-                    state: try Self.stored(PartResultRecord.State.self, state, "a result's state"), mark: mark, spread: spread, carried: carried))
+                    state: try Self.stored(PartResultRecord.State.self, state, "a result's state"), mark: mark, spread: spread, carried: carried,
+                    appealedFrom: appealedFrom))
         }
         return results
     }

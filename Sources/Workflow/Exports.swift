@@ -24,6 +24,7 @@
 @_exported import struct AssessmentStore.ObjectionRecord
 @_exported import struct AssessmentStore.PartResultRecord
 @_exported import struct AssessmentStore.PersonalDataVault
+@_exported import struct AssessmentStore.RemarkRecord
 @_exported import struct AssessmentStore.ResultRow
 @_exported import enum AssessmentStore.ReviewStage
 @_exported import struct AssessmentStore.RoundDraft

@@ -51,6 +51,7 @@ public struct Workflow: Sendable {
         registry.register(PublishNotice.Handler(workflow: self))
         registry.register(CloseNotice.Handler(workflow: self))
         registry.register(RereviewAppeal.Handler(workflow: self))
+        registry.register(RemarkSkillsAppeal.Handler(workflow: self))
         registry.register(FinalizeRound.Handler(workflow: self))
         registry.register(HandToBureau.Handler(workflow: self))
         if let signer { registry.register(IssueCertificates.Handler(workflow: self, signer: signer)) }
@@ -108,6 +109,20 @@ public struct Workflow: Sendable {
         try await Outbox.owe(
             .appealDecided, about: .application(application.id), to: .applicant(application.applicantID),
             payload: ["outcome": outcome.rawValue, "passed": String(result.passed)], on: connection, logger: logger)
+    }
+
+    /// Sets an appeal apart when no fresh panel can be drawn for it (retrying would hold the round
+    /// forever), and tells the institution why; the round finalizes without it.
+    func setAppealApart(_ application: Int64, round: RoundRecord, reason: LocalizedText, on connection: PostgresConnection, logger: Logger)
+        async throws
+    {
+        guard try await store.setAppealApart(application: application, reason: reason, on: connection) else { return }
+        try await Outbox.owe(
+            .appealSetApart, about: .application(application), to: .institution(round.institutionID),
+            payload: ["reason": reason.zh, "reasonEnglish": reason.en], on: connection, logger: logger)
+        try await AuditLog.append(
+            actor: .system, action: "appeal set apart", subject: .application(application), detail: ["reason": reason.en], on: connection,
+            logger: logger)
     }
 
     /// Withdraws an open assignment and draws one replacement from the pool (never anyone who

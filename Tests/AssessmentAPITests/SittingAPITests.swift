@@ -541,8 +541,8 @@ struct SittingAPITests {
 
     /// Schedules a level-4 sitting of `round` three of its days on for `candidates` (the round's
     /// first not yet seated), seats it, and enters the marks
-    /// given: each candidate's theory mark (nil: they do not sit it) and the mark each of the three
-    /// examiners gives their skill assessment. Returns the sitting and each candidate's ticket.
+    /// given: each candidate's theory mark (nil: they do not sit it) and the mark each of the room's
+    /// three examiners gives their skill assessment. Returns the sitting and each candidate's ticket.
     static func sitAndMark(
         _ api: API, institution: String, round: Int64, _ candidates: [(token: String, application: Int64, level: Int)], theory: [Double?],
         skill: [Double?], site: String = "000001"
@@ -575,7 +575,12 @@ struct SittingAPITests {
                 return imported.status == 200
             }
         }
-        for examiner in (1...3).map({ "ex-\($0)" }) {
+        let view = try await api.request(.GET, "/v1/sittings/\(sitting)", token: institution)
+        let examiners = (view.json["staff"] as? [[String: Any]] ?? []).filter { $0["role"] as? String == "examiner" }.compactMap {
+            $0["reviewer"] as? String
+        }
+        #expect(examiners.count == 3, "\(view.body)")
+        for examiner in examiners {
             let token = try await api.workflow.issueToken(role: .reviewer, subject: examiner)
             for (ticket, mark) in zip(tickets, skill) {
                 guard let mark else { continue }
@@ -722,6 +727,74 @@ struct SittingAPITests {
             #expect(try await api.request(.POST, "/v1/rounds/\(season.round)/confirm", token: bureau).status == 409)
             let institutionView = try await api.request(.GET, "/v1/rounds/\(season.round)/sittings", token: season.institution)
             #expect((institutionView.json["items"] as? [[String: Any]])?.map { $0["confirmed"] as? Bool } == [true, true])
+        }
+    }
+
+    @Test("a skills appeal names a failed part; a fresh panel, none of the original examiners, re-marks it blind, and its mark decides the appeal")
+    func skillsAppeal() async throws {
+        try await API.with { api in
+            // A rehearsal clock of one second a day: the notice and the appeal window pass while the test waits.
+            let season = try await Self.season(api, levels: [4], daySeconds: 1)
+            let valid = try season.today.adding(days: 300)
+            try await Self.file(
+                api, season,
+                ["inv-1,监考员1,,,,A", "inv-2,监考员2,,,,A", "sup-1,督导员,,supervisor,\(valid),B"] + (1...6).map { "ex-\($0),考评员\($0),4,examiner,\(valid),C" }
+                    + ["ex-7,考评员7,4,examiner,\(valid),Studio 1"]
+            )
+            let candidate = season.candidates[0]
+            let sat = try await Self.sitAndMark(api, institution: season.institution, round: season.round, [candidate], theory: [80], skill: [50])
+            let view = try await api.request(.GET, "/v1/sittings/\(sat.sitting)", token: season.institution)
+            let original = Set(
+                (view.json["staff"] as? [[String: Any]] ?? []).filter { $0["role"] as? String == "examiner" }.compactMap { $0["reviewer"] as? String }
+            )
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(90), "the result is notified") {
+                    try await MaterialsAPITests.notifications(api, candidate.token)["result"] != nil
+                }
+                let path = "/v1/applications/\(candidate.application)/appeal"
+                let unnamed = try await api.request(.POST, path, token: candidate.token, json: #"{"reason": "技能考核评分有误"}"#, acceptLanguage: nil)
+                #expect(unnamed.status == 422 && unnamed.fields == ["part"] && unnamed.body.contains("技能考核"), "\(unnamed.body)")
+                let passedPart = try await api.request(
+                    .POST, path, token: candidate.token, json: #"{"reason": "理论考试有误", "part": "theory"}"#, acceptLanguage: nil)
+                #expect(passedPart.status == 422 && passedPart.fields == ["part"], "a part passed is not appealed: \(passedPart.body)")
+                #expect(try await api.client.scalar("SELECT count(*)::int FROM appeals") == 0, "nothing half-written")
+                let appealed = try await api.request(.POST, path, token: candidate.token, json: #"{"reason": "技能考核评分有误", "part": "skill"}"#)
+                #expect(appealed.status == 202, "\(appealed.body)")
+                try await eventually(timeout: .seconds(90), "the fresh panel is drawn") {
+                    try await api.client.scalar("SELECT count(*)::int FROM appeal_remarks") == 3
+                }
+            }
+            let panel = try #require(try await api.client.text("SELECT string_agg(reviewer_id, ',' ORDER BY id) FROM appeal_remarks"))
+                .split(separator: ",").map(String.init)
+            #expect(original.isDisjoint(with: panel) && !panel.contains("ex-7"), "no original examiner, nobody of the candidate's studio: \(panel)")
+            let bystander = try await api.workflow.issueToken(role: .reviewer, subject: try #require(original.first))
+            #expect((try await api.request(.GET, "/v1/remarks", token: bystander).json["items"] as? [Any])?.isEmpty == true)
+            for (member, mark) in zip(panel, [70.0, 72, 74]) {
+                let token = try await api.workflow.issueToken(role: .reviewer, subject: member)
+                let listed = try await api.request(.GET, "/v1/remarks", token: token)
+                let item = try #require((listed.json["items"] as? [[String: Any]])?.first, "\(listed.body)")
+                #expect(item["ticket"] as? String == sat.tickets[0] && item["part"] as? String == "skill" && item["mark"] == nil, "blind: \(item)")
+                let id = try #require(item["id"] as? Int)
+                #expect(try await api.request(.POST, "/v1/remarks/\(id)", token: bystander, json: #"{"mark": 99}"#).status == 404, "not theirs")
+                let marked = try await api.request(.POST, "/v1/remarks/\(id)", token: token, json: #"{"mark": \#(mark)}"#)
+                #expect(marked.status == 204, "\(marked.body)")
+                if mark == 70 {
+                    #expect(try await api.request(.POST, "/v1/remarks/\(id)", token: token, json: #"{"mark": 71}"#).status == 409, "once each")
+                    #expect(try await api.client.text("SELECT state FROM appeals") == "open", "the panel has not all marked")
+                }
+            }
+            #expect(try await api.client.text("SELECT state || ':' || outcome FROM appeals") == "decided:overturned")
+            let parts = try await api.request(.GET, "/v1/applications/\(candidate.application)/part-results", token: candidate.token)
+            let skill = try #require((parts.json["parts"] as? [[String: Any]])?.first { $0["part"] as? String == "skill" }, "\(parts.body)")
+            #expect(skill["mark"] as? Double == 72 && skill["appealedFrom"] as? Double == 50, "\(skill)")
+            #expect(try await api.client.text("SELECT passed::text || ':' || score::text FROM applications") == "true:76")
+            let told = try await MaterialsAPITests.notifications(api, candidate.token)["appeal decided"]
+            #expect((told?["message"] as? String) == "复核结论：通过。", "\(told ?? [:])")
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(90), "the round finalizes") {
+                    ["finalized", "confirmed"].contains(try await api.client.text("SELECT state FROM rounds WHERE id = \(season.round)") ?? "")
+                }
+            }
         }
     }
 }

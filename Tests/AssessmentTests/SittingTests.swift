@@ -161,6 +161,33 @@ struct SittingTests {
         #expect(schedule.en == "theory exam 2026-10-10 09:00–10:30; skill assessment 2026-10-10 14:00–16:00")
     }
 
+    @Test("an appeal's fresh panel: none of the original panel, certified at the candidate's level, without conflict; short, it says why")
+    func appealPanel() throws {
+        let candidate = Self.candidates([(3, 1)])[0]
+        let day = try #require(CalendarDate(iso: "2027-03-01"))
+        let until = try day.adding(days: 30)
+        var pool = (1...3).map { Self.member("orig-\($0)", level: 3, certificate: .examiner, until: until) }
+        pool += (1...2).map { Self.member("fresh-\($0)", level: 2, certificate: .examiner, until: until) }
+        pool += [
+            Self.member("lower", level: 4, certificate: .examiner, until: until),
+            Self.member("colleague", level: 3, certificate: .examiner, until: until, employer: "Studio 1"),
+            Self.member("lapsed", level: 3, certificate: .examiner, until: try day.adding(days: -1)),
+        ]
+        let original: Set<ReviewerID> = Set((1...3).map { ReviewerID("orig-\($0)") })
+        func draw(_ pool: [SittingStaffMember]) -> Result<[ReviewerID], SittingStaffingFailure> {
+            SittingStaffDraw.appealPanel(
+                for: candidate, part: .skill, size: 3, pool: pool, originalPanel: original, occupation: "4-13-01-05", day: day, seed: 5)
+        }
+        let short = try #require(draw(pool).failure?.shortfalls.first)
+        #expect(short.zh.hasPrefix("技能考核复核评分组须 3 名，符合条件的仅 2 名，缺 1 名"), "\(short.zh)")
+        for reason in ["3 名原评分组成员", "1 名所持等级低于考生", "1 名与考生同一单位", "1 名无有效考评员证"] {
+            #expect(short.zh.contains(reason), "\(reason): \(short.zh)")
+        }
+        pool.append(Self.member("fresh-3", level: 1, certificate: .examiner, until: until))
+        let panel = try draw(pool).get()
+        #expect(Set(panel) == [ReviewerID("fresh-1"), ReviewerID("fresh-2"), ReviewerID("fresh-3")])
+    }
+
     @Test("re-sits: a part passed within the policy's years is kept, the latest when several; an expired, later or other-level part is not")
     func carryOver() throws {
         let day = try #require(CalendarDate(iso: "2027-05-20"))

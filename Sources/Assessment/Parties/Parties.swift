@@ -103,6 +103,7 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
     case sittingUnstaffed = "sitting unstaffed"
     case markDiscrepancy = "mark discrepancy"
     case appealSetApart = "appeal set apart"
+    case appealRemark = "appeal remark"
 
     /// Who hears it, and what it tells them, for the contract's documentation.
     public var meaning: String {
@@ -144,6 +145,7 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
             "institution: no fresh panel can be drawn for an appeal, with the `reason`; the case is set apart and the round finalizes without it"
         case .markDiscrepancy:
             "reviewer (the sitting's supervisor): a panel's marks of a `ticket`'s `part` spread by `spread`; confirm the mark to let it count"
+        case .appealRemark: "reviewer: they are drawn to re-mark a skills appeal's `part` (`partName`), blind; it is in their re-marking list"
         }
     }
 }
@@ -257,6 +259,10 @@ extension NotificationEvent {
             return LocalizedText(
                 zh: "一件复核无法抽取新的评审专家组，已单独列出处理，本轮次不再等待：\(value("reason"))",
                 en: "No fresh panel can be drawn for an appeal; it is set apart and the round no longer waits for it: \(value("reasonEnglish"))")
+        case .appealRemark:
+            return LocalizedText(
+                zh: "您受派参加一件技能等级认定复核，重新评定\(value("partName"))，请在复核评分列表中评分。",
+                en: "You are drawn to re-mark the \(value("part")) of a skills appeal; mark it in your re-marking list.")
         case .markDiscrepancy:
             return LocalizedText(
                 zh: "准考证号 \(value("ticket")) 的\(value("partName"))评分差距过大（\(value("spread")) 分），请核查后确认。",

@@ -84,7 +84,26 @@ public enum SittingStaffDraw {
             Group(
                 role: .supervisor, room: nil, need: staffing.supervisors, candidates: everyone, level: nil,
                 name: LocalizedText(zh: "督导员", en: "the supervisor")))
+        return fill(groups, pool: pool, occupation: occupation, lastDay: lastDay, seed: seed)
+    }
 
+    /// A skills appeal's fresh panel (复核): `size` examiners who may mark `part` of the candidate
+    /// on `day`, none of the original panel, none conflicted with the candidate; or why not.
+    public static func appealPanel(
+        for candidate: SittingCandidate, part: SkillsPart, size: Int, pool: [SittingStaffMember], originalPanel: Set<ReviewerID>,
+        occupation: String, day: CalendarDate, seed: UInt64
+    ) -> Result<[ReviewerID], SittingStaffingFailure> {
+        let group = Group(
+            role: part == .comprehensiveReview ? .reviewer : .examiner, room: nil, need: size, candidates: [candidate], level: candidate.level,
+            name: LocalizedText(zh: "\(part.chineseName)复核评分组", en: "the appeal panel of the \(part.englishName)"))
+        return fill([group], pool: pool, occupation: occupation, lastDay: day, seed: seed, originalPanel: originalPanel).map { $0.map(\.reviewer) }
+    }
+
+    /// Fills every group's posts from the pool, each person once: a max flow over groups and people.
+    private static func fill(
+        _ groups: [Group], pool: [SittingStaffMember], occupation: String, lastDay: CalendarDate, seed: UInt64,
+        originalPanel: Set<ReviewerID> = []
+    ) -> Result<[SittingPost], SittingStaffingFailure> {
         var random = SeededGenerator(seed: seed)
         var order = Array(pool.indices)
         random.shuffle(&order)
@@ -95,7 +114,9 @@ public enum SittingStaffDraw {
             var eligible = 0
             var excluded: [LocalizedText: Int] = [:]
             for member in order {
-                if let reason = exclusion(of: pool[member], from: group, occupation: occupation, lastDay: lastDay) {
+                if originalPanel.contains(pool[member].reviewer.id) {
+                    excluded[LocalizedText(zh: "原评分组成员", en: "on the original panel"), default: 0] += 1
+                } else if let reason = exclusion(of: pool[member], from: group, occupation: occupation, lastDay: lastDay) {
                     excluded[reason, default: 0] += 1
                 } else {
                     network.addEligibility(case: index, reviewer: member)

@@ -48,12 +48,13 @@ struct ApplicantRoutes {
             ApplicationView(try await workflow.application(try context.id(), of: try context.applicant()))
         }
         routes.add(
-            .post, "/v1/applications/{id}/appeal", "Appeal a decision", access: .role(.applicant), body: ReasonBody.self,
-            reply: .accepted("Filed"), refuses: [409]
+            .post, "/v1/applications/{id}/appeal",
+            "Appeal a decision: a failed result (a skills result decided at a sitting names the part, one marked below the pass mark) or an ineligibility",
+            access: .role(.applicant), body: AppealBody.self, reply: .accepted("Filed"), refuses: [409]
         ) { _, context, body in
             let (applicant, id) = (try context.applicant(), try context.id())
             _ = try await workflow.application(id, of: applicant)
-            try await workflow.fileAppeal(applicant: applicant, application: id, reason: body.reason)
+            try await workflow.fileAppeal(applicant: applicant, application: id, reason: body.reason, part: try body.checkedPart())
         }
         routes.add(
             .get, "/v1/notifications", "My notifications", access: .role(.applicant), query: QueryParameter.page,
@@ -234,6 +235,22 @@ struct ReasonBody: RequestBody, Documented {
     func validate() {}
 
     static var schema: JSONSchema { .object(required: ["reason": .string(length: 1...4_000)]) }
+}
+
+struct AppealBody: RequestBody, Documented {
+    var reason: String
+    var part: String?
+
+    func validate() throws { _ = try checkedPart() }
+
+    func checkedPart() throws -> SkillsPart? { try part.map { try skillsPart($0) } }
+
+    static var schema: JSONSchema {
+        .object(
+            required: ["reason": .string(length: 1...4_000)],
+            optional: ["part": .oneOf(SkillsPart.self, "the part appealed, for a skills result decided at a sitting: one marked below the pass mark")]
+        )
+    }
 }
 
 struct RegisteredView: ResponseEncodable, Sendable, Documented {

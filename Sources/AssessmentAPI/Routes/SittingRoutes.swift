@@ -98,6 +98,20 @@ struct SittingRoutes {
                 ticket: body.ticket, part: try body.checkedPart(), sitting: try context.id(), supervisor: try context.require(.reviewer))
         }
         routes.add(
+            .get, "/v1/remarks", "The skills appeals I re-mark, blind: ticket, level and part, with my own mark once given",
+            access: .role(.reviewer), reply: .ok(RemarkList.self, "My re-markings")
+        ) { _, context in
+            RemarkList(items: try await workflow.remarks(reviewer: try context.require(.reviewer)).map(RemarkView.init))
+        }
+        routes.add(
+            .post, "/v1/remarks/{id}",
+            "Re-mark an appealed part, independently of the rest of the fresh panel; once all have marked, the panel's mark replaces the part's "
+                + "and the appeal is decided",
+            access: .role(.reviewer), body: RemarkBody.self, reply: .noContent("Marked"), refuses: [404, 409]
+        ) { _, context, body in
+            try await workflow.giveRemark(body.mark, remark: try context.id(), reviewer: try context.require(.reviewer))
+        }
+        routes.add(
             .get, "/v1/sittings/{id}/results", "Every candidate of my sitting with each part's result", access: .role(.institution),
             reply: .ok(SittingResultsView.self, "By ticket"), refuses: [404]
         ) { _, context in
@@ -476,6 +490,45 @@ struct MarkingList: ResponseEncodable, Sendable, Documented {
     }
 }
 
+struct RemarkBody: RequestBody, Documented {
+    var mark: Double
+
+    func validate() throws { try Bounds.check(mark, "mark", Bounds.score) }
+
+    static var schema: JSONSchema { .object(required: ["mark": .number(Bounds.score)]) }
+}
+
+struct RemarkView: Encodable, Sendable {
+    let id: Int64
+    let ticket: String
+    let level: Int
+    let part: String
+    let partName: String
+    let mark: Double?
+
+    init(_ record: RemarkRecord) {
+        (id, ticket, level, part, partName, mark) = (
+            record.id, record.ticket, record.level.rawValue, record.part.rawValue, record.part.chineseName, record.mark
+        )
+    }
+}
+
+struct RemarkList: ResponseEncodable, Sendable, Documented {
+    let items: [RemarkView]
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "items": .array(
+                of: .object(
+                    required: [
+                        "id": .integer(), "ticket": .string(pattern: "^[0-9]{18}$"), "level": .integer(Bounds.gradeOrLevel),
+                        "part": .oneOf(SkillsPart.self), "partName": .string(),
+                    ],
+                    optional: ["mark": JSONSchema.number(Bounds.score).described("my own mark, once given").orNull]))
+        ])
+    }
+}
+
 struct PartResultView: Encodable, Sendable {
     let part: String
     let name: String
@@ -484,10 +537,11 @@ struct PartResultView: Encodable, Sendable {
     let spread: Double?
     let keptFrom: Int64?
     let takenOn: String?
+    let appealedFrom: Double?
 
     init(_ record: PartResultRecord) {
         (part, name, state, mark, spread) = (record.part.rawValue, record.part.chineseName, record.state.rawValue, record.mark, record.spread)
-        (keptFrom, takenOn) = (record.carried?.sitting, record.carried?.takenOn.description)
+        (keptFrom, takenOn, appealedFrom) = (record.carried?.sitting, record.carried?.takenOn.description, record.appealedFrom)
     }
 
     static var schema: JSONSchema {
@@ -498,6 +552,7 @@ struct PartResultView: Encodable, Sendable {
                 "spread": JSONSchema.number(Bounds.score).described("the panel's highest less its lowest mark").orNull,
                 "keptFrom": JSONSchema.integer("a carried part: the sitting it was passed at").orNull,
                 "takenOn": JSONSchema.date.described("a carried part: the day it was first passed, from which the policy's period runs").orNull,
+                "appealedFrom": JSONSchema.number(Bounds.score).described("the mark an appeal's fresh panel replaced").orNull,
             ])
     }
 }

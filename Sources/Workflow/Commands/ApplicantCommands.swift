@@ -35,11 +35,33 @@ extension Workflow {
 
     /// An applicant appeals their own failed result within the window (a fresh panel re-reviews
     /// it) or their ineligibility (the institution reviews its decision).
-    public func fileAppeal(applicant: Int64, application: Int64, reason: String) async throws {
+    /// A skills result decided at a sitting is appealed part by part: `part` names one marked below
+    /// the pass mark, which a fresh examiner panel re-marks.
+    public func fileAppeal(applicant: Int64, application: Int64, reason: String, part: SkillsPart? = nil) async throws {
         try await transaction { connection in
             switch try await store.fileAppeal(applicant: applicant, application: application, reason: reason, on: connection) {
             case .result:
-                try await enqueue(RereviewAppeal(application: application), once: .application(application), on: connection)
+                guard let sitting = try await store.decidingSitting(application: application, on: connection) else {
+                    guard part == nil else {
+                        throw StoreError(
+                            .invalidInput, "only a skills result decided at a sitting is appealed by part", zh: "只有考场考试的技能等级结果可按科目申请复核",
+                            field: "part")
+                    }
+                    try await enqueue(RereviewAppeal(application: application), once: .application(application), on: connection)
+                    return
+                }
+                let round = try await store.applicationInRound(application, on: connection).round
+                let failed = try await store.results(sitting: sitting, application: application, on: connection).filter {
+                    $0.state == .final && ($0.mark ?? 100) < round.policy.partPassMark
+                }
+                let names = failed.map(\.part.rawValue).joined(separator: ", ")
+                guard let part, failed.contains(where: { $0.part == part }) else {
+                    throw StoreError(
+                        .invalidInput, "name the part you appeal, one marked below the pass mark at your sitting: \(names)",
+                        zh: "请写明申请复核的科目，须为考试中未达合格线的科目：\(failed.map(\.part.chineseName).joined(separator: "、"))", field: "part")
+                }
+                try await store.setAppealPart(application: application, part: part, on: connection)
+                try await enqueue(RemarkSkillsAppeal(application: application), once: .application(application), on: connection)
             case .eligibility:
                 let round = try await store.applicationInRound(application, on: connection).round
                 try await Outbox.owe(

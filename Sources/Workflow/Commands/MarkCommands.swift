@@ -164,6 +164,51 @@ extension Workflow {
         }
     }
 
+    /// The skills appeals a reviewer re-marks, blind: tickets, levels and parts, with their own marks.
+    public func remarks(reviewer: String) async throws -> [RemarkRecord] {
+        try await transaction { try await store.remarks(of: reviewer, on: $0) }
+    }
+
+    /// A fresh panel member's mark of an appealed part. Once the whole panel has marked, the panel's
+    /// mark replaces the part's, the candidate is decided again on every part, and the appeal is
+    /// decided: upheld when the result stands, overturned when it changes; the applicant is told.
+    public func giveRemark(_ mark: Double, remark id: Int64, reviewer: String) async throws {
+        try await transaction { connection in
+            guard let applicationID = try await store.remarkApplication(id, reviewer: reviewer, on: connection) else {
+                throw StoreError(.notFound, "you re-mark no appeal \(id)", zh: "您没有编号为\(id)的复核评分任务")
+            }
+            let (application, round, _) = try await store.applicationInRound(applicationID, lock: true, on: connection)
+            guard let part = try await store.appealPart(application: applicationID, on: connection),
+                let sitting = try await store.decidingSitting(application: applicationID, on: connection),
+                try await store.remarks(of: reviewer, on: connection).contains(where: { $0.id == id })
+            else {
+                throw StoreError(.wrongState, "the appeal of re-marking \(id) is decided", zh: "复核评分任务\(id)的复核已有结论")
+            }
+            guard let given = try await store.giveRemark(id, mark: mark, on: connection) else {
+                throw StoreError(.duplicate, "you marked re-marking \(id) already", zh: "您已为复核评分任务\(id)评分")
+            }
+            try await AuditLog.append(
+                actor: .reviewer(reviewer), action: "appeal mark", subject: .application(applicationID), detail: ["part": part.rawValue],
+                on: connection, logger: logger)
+            guard given.marks.count == given.panel, let panelMark = PanelMark.of(given.marks, policy: round.policy) else { return }
+            try await store.applyAppealMark(sitting: sitting, application: applicationID, part: part, mark: panelMark.mark, on: connection)
+            var results: [SkillsPart: PartResult] = [:]
+            for record in try await store.results(sitting: sitting, application: applicationID, on: connection) {
+                results[record.part] = record.result
+            }
+            guard case .skill(_, let level, _) = application.target,
+                let outcome = SittingOutcome.of(level: level, results: results, policy: round.policy)
+            else { throw StoreError(.invalidStoredData, "the appealed application \(applicationID) has no complete sitting result") }
+            let reReview: CaseResult =
+                switch outcome {
+                case .passed(let score): CaseResult(passed: true, score: score)
+                case .failed(let score): CaseResult(passed: false, score: score)
+                case .absent(let score): CaseResult(passed: false, score: score)
+                }
+            try await decideAppeal(application, reReview: reReview, on: connection, logger: logger)
+        }
+    }
+
     private func seat(_ ticket: String, sitting: Int64, on connection: PostgresConnection) async throws -> SeatRecord {
         guard let seat = try await store.seats(sitting: sitting, tickets: [ticket], on: connection)[ticket] else {
             throw StoreError(.notFound, "no candidate of sitting \(sitting) holds ticket \(ticket)", zh: "考场安排\(sitting)中没有准考证号为 \(ticket) 的考生")

@@ -26,16 +26,8 @@ public struct RereviewAppeal: JobArgs {
                         reviewCases, size: round.policy.reviewersPerCase, round: round,
                         salt: "appeal:\(application.id)", on: connection)
                 } catch let refusal as StoreError where refusal.code == .wrongState {
-                    // No fresh panel can be drawn: retrying would hold the round forever. The case
-                    // is set apart and the institution told why; the round finalizes without it.
                     let reason = LocalizedText(zh: refusal.chinese ?? refusal.message, en: refusal.message)
-                    guard try await store.setAppealApart(application: application.id, reason: reason, on: connection) else { return }
-                    try await Outbox.owe(
-                        .appealSetApart, about: .application(application.id), to: .institution(round.institutionID),
-                        payload: ["reason": reason.zh, "reasonEnglish": reason.en], on: connection, logger: context.logger)
-                    try await AuditLog.append(
-                        actor: .system, action: "appeal set apart", subject: .application(application.id), detail: ["reason": reason.en],
-                        on: connection, logger: context.logger)
+                    try await workflow.setAppealApart(application.id, round: round, reason: reason, on: connection, logger: context.logger)
                     return
                 }
                 let due = try await workflow.scoringDue(round, on: connection)
