@@ -147,6 +147,8 @@ struct CommandTests {
                 "returned for correction (补正) and resubmitted: yes", "holding 经济师 and applying for 高级经济师",
                 "national exam (以考代评): 2 results imported, 2 passed 经济师",
                 "The public notice (公示) lists", "results exported to the bureau: xlsx",
+                "skills sitting: ", "staffed at the national ratios: ", "absent (缺考): 1", "appeal of a part: overturned",
+                "re-sit (补考): kept 技能考核", "the skills rounds by their sittings",
             ] {
                 #expect(demo.1.contains(line), "the summary lacks \(line): \(demo.1)")
             }
@@ -180,6 +182,14 @@ struct CommandTests {
             #expect(
                 try await client.scalar("SELECT count(*)::int FROM applications WHERE jsonb_array_length(corrections) = 1 AND checked_at IS NOT NULL")
                     == 1, "one application was returned, corrected and accepted")
+            // The skills sitting: levels 4 to 2 seated and marked, a part kept at the re-sit, a part re-marked on appeal.
+            #expect(try await client.scalar("SELECT count(DISTINCT (target->'skill'->>'level'))::int FROM applications WHERE target ? 'skill'") == 3)
+            #expect(try await client.scalar("SELECT count(*)::int FROM sitting_results WHERE state = 'carried'") == 1)
+            #expect(try await client.scalar("SELECT count(*)::int FROM appeal_remarks WHERE mark IS NOT NULL") == 3)
+            #expect(try await client.scalar("SELECT count(*)::int FROM sittings WHERE confirmed_at IS NOT NULL") == 2)
+            #expect(
+                try await client.scalar("SELECT count(*)::int FROM certificates WHERE content ? 'results'") >= 2,
+                "skills certificates carry each part's result")
             #expect(
                 try await client.scalar("SELECT count(*)::int FROM jobs WHERE state NOT IN ('completed', 'scheduled')") == 0,
                 "nothing failed or was left behind")

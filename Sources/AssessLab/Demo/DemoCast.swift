@@ -23,6 +23,10 @@ struct DemoCast: Sendable {
         let heldIntermediateSince: CalendarDate?
         /// The first day of work in the field, at `employer`.
         let workStart: CalendarDate
+        /// A skills candidate's level applied for: most 4, some 3 holding 4, some 2 holding 3.
+        let skillLevel: Int
+        /// The level below `skillLevel`, when held: the day it was obtained, long enough ago.
+        let heldSkillSince: CalendarDate?
         /// What the work is worth, 0 to 100: reviewers' scores and examiners' parts scatter around it.
         let quality: Double
         let isMinor: Bool
@@ -44,6 +48,9 @@ struct DemoCast: Sendable {
             var work: [String: Any] = ["employer": employer ?? "Shanghai Talent Service Centre", "start": workStart.description]
             if let employer, let code = DemoCast.creditCodes[employer] { work["creditCode"] = code }
             var body: [String: Any] = ["education": education, "workHistory": [work]]
+            if let heldSkillSince {
+                body["skillLevels"] = [["occupation": "4-13-01-05", "level": skillLevel + 1, "obtained": heldSkillSince.description]]
+            }
             if let heldIntermediateSince {
                 body["titles"] = [
                     [
@@ -72,7 +79,8 @@ struct DemoCast: Sendable {
         func target(round: Int64) -> [String: Any] {
             switch track {
             case .title: ["round": round, "target": ["track": "title", "series": "economics", "grade": 4]]
-            case .skills: ["round": round, "target": ["track": "skill", "occupation": "4-13-01-05", "level": 4, "direction": "creative_planning"]]
+            case .skills:
+                ["round": round, "target": ["track": "skill", "occupation": "4-13-01-05", "level": skillLevel, "direction": "creative_planning"]]
             }
         }
     }
@@ -104,12 +112,16 @@ struct DemoCast: Sendable {
         for index in 0..<applicants {
             let track: Track = index < titles ? .title : .skills
             let isMinor = track == .skills && index % 12 == 5
+            // Of the skills candidates, every sixth applies for level 3 and every sixth for level 2
+            // (with its comprehensive review), holding the level below for 6 and 7 years.
+            let skillLevel = track == .skills && !isMinor ? [4, 4, 3, 4, 2, 4][(index - titles) % 6] : 4
             let born =
                 isMinor
                 ? try startDate.adding(years: -15).adding(days: -Int.random(in: 1...300, using: &random))
                 : CalendarDate(
                     // Title applicants are old enough to have held 经济师 for years.
-                    year: Int.random(in: track == .title ? 1970...1995 : 1975...2004, using: &random), month: Int.random(in: 1...12, using: &random),
+                    year: Int.random(in: track == .title || skillLevel < 4 ? 1970...1995 : 1975...2004, using: &random),
+                    month: Int.random(in: 1...12, using: &random),
                     day: Int.random(in: 1...28, using: &random))!
             let digits = String(format: "%04d%02d%02d%03d", born.year, born.month, born.day, index % 1_000)
             var kind = "resident_id"
@@ -141,6 +153,7 @@ struct DemoCast: Sendable {
                         ? try startDate.adding(years: -Int.random(in: 5...9, using: &random)) : nil,
                     workStart: try startDate.adding(years: -Int.random(in: 2...6, using: &random)).adding(
                         days: -Int.random(in: 0...300, using: &random)),
+                    skillLevel: skillLevel, heldSkillSince: skillLevel < 4 ? try startDate.adding(years: -(10 - skillLevel)) : nil,
                     // One in four has work below the pass mark, so that even a small season fails some and has appellants.
                     quality: Double(index % 4 == 1 ? Int.random(in: 40...56, using: &random) : Int.random(in: 64...96, using: &random)),
                     isMinor: isMinor))

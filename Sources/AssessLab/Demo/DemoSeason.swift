@@ -6,9 +6,9 @@ import Synchronization
 /// A season played through the API by the people who take part in it: applicants register and
 /// apply, the institution keeps its pool, opens a title round and a skills sitting and closes
 /// them, reviewers score their cases (one of them never answers, one declares a conflict, one
-/// panel disagrees), the committee votes, examiners' part scores are recorded, appeals and an
-/// objection are filed and decided, the bureau confirms, certificates are checked and one is
-/// revoked. Only the operator's acts (an institution's record, tokens) happen outside the API.
+/// panel disagrees), the committee votes, the skills centre holds a sitting (an absent candidate,
+/// an appeal of a part, a re-sit), appeals and an objection are filed and decided, the bureau
+/// confirms, certificates are checked and one is revoked. Only the operator's acts (an institution's record, tokens) happen outside the API.
 struct DemoSeason: Sendable {
     let api: DemoAPI
     let cast: DemoCast
@@ -41,7 +41,7 @@ struct DemoSeason: Sendable {
         var conflictDeclared = false
         var discrepancies: [Int64] = []
         var votes = 0
-        var partScores = 0
+        var sitting = SittingFacts()
         var appeals: [(application: Int64, outcome: String)] = []
         var objectionHandled = false
         /// An application went back for correction and came back.
@@ -115,7 +115,7 @@ struct DemoSeason: Sendable {
         let institution = try await issueToken("institution", DemoCommand.institutionID)
         let sitting = try await issueToken("institution", DemoCommand.skillsInstitutionID)
         try await phase("open the rounds", &phases) {
-            say("The institution opens a title round (economics, 经济专业) and a skills sitting (全媒体运营师, level 4).")
+            say("The institution opens a title round (economics, 经济专业); the skills centre a skills round (全媒体运营师, levels 4, 3 and 2).")
             // The committee has the national 25 members of a series committee.
             let policy: [String: Any] = ["reviewersPerCase": 3, "appealWindowDays": 3, "noticeWorkingDays": Self.noticeWorkingDays]
             let common: [String: Any] = [
@@ -174,12 +174,17 @@ struct DemoSeason: Sendable {
         let answering = reviewers.filter { $0.id != reviewers[3].id }
         let reviewing = Task { await keepReviewing(answering, plan: plan) }
         defer { reviewing.cancel() }
-        try await phase("scoring, votes and examinations", &phases) {
-            let decided = try await scoreAndDecide(
-                facts.titleRound, facts.skillsRound, committee: committee, institution: institution, sitting: sitting, applicants: applicants,
-                plan: plan)
-            facts.votes = decided.votes
-            facts.partScores = decided.partScores
+        try await phase("scoring, votes and the skills sitting", &phases) {
+            // The skills centre runs its sitting, appeal and re-sit while the title panels score.
+            let skillsRound = facts.skillsRound
+            let examining = Task { try await examine(round: skillsRound, institution: sitting, applicants: applicants) }
+            do {
+                facts.votes = try await scoreAndDecide(facts.titleRound, committee: committee, institution: institution, plan: plan)
+            } catch {
+                examining.cancel()
+                throw error
+            }
+            facts.sitting = try await examining.value
         }
         facts.conflictDeclared = reviewers.contains { $0.declaredConflict.withLock { $0 } }
         try await phase("public notice, an objection and appeals", &phases) {
@@ -192,21 +197,28 @@ struct DemoSeason: Sendable {
         reviewing.cancel()
         facts.scores = plan.scores
         try await phase("finalization and the bureau's confirmation", &phases) {
-            let bar = ProgressBar("rounds confirmed by the HR bureau", total: 3)
-            for (round, token) in [(facts.titleRound, institution), (facts.skillsRound, sitting), (facts.examRound, institution)] {
+            // The bureau confirms the skills rounds sitting by sitting; the last sitting confirms its round.
+            let sittings = [(facts.skillsRound, facts.sitting.sitting), facts.sitting.resit.map { ($0.round, $0.sitting) }].compactMap { $0 }
+            let bar = ProgressBar("rounds confirmed by the HR bureau", total: 2 + sittings.count)
+            for (round, token) in [(facts.titleRound, institution), (facts.examRound, institution)] + sittings.map({ ($0.0, sitting) }) {
                 try await waitForState(round: round, atLeast: "finalized", institution: token)
-                try await api.send(.POST, "/v1/rounds/\(round)/confirm", token: bureau)
+                if let confirmed = sittings.first(where: { $0.0 == round }) {
+                    try await api.send(.POST, "/v1/sittings/\(confirmed.1)/confirm", token: bureau)
+                } else {
+                    try await api.send(.POST, "/v1/rounds/\(round)/confirm", token: bureau)
+                }
                 bar.advance()
             }
-            bar.finish()
+            bar.finish("the skills rounds by their sittings")
             let export = try await api.download("/v1/rounds/\(facts.titleRound)/results.xlsx", token: bureau)
             facts.exportedBytes = export.count
             say("The bureau exports the title round's confirmed results for the national systems (XLSX, \(export.count) bytes).")
         }
         facts.certificateChecked = try await phase("certificates", &phases) {
             try await checkAndRevoke(
-                applicants + examinees, bureau: bureau,
-                rounds: [(facts.titleRound, institution), (facts.skillsRound, sitting), (facts.examRound, institution)])
+                applicants + examinees + [facts.sitting.resitApplicant].compactMap { $0 }, bureau: bureau,
+                rounds: [(facts.titleRound, institution), (facts.skillsRound, sitting), (facts.examRound, institution)]
+                    + [facts.sitting.resit.map { ($0.round, sitting) }].compactMap { $0 })
         }
         facts.phases = phases
         return (facts, applicants)
@@ -462,24 +474,11 @@ struct DemoSeason: Sendable {
 
     // MARK: - Decisions
 
-    /// The committee meets on the scored title cases until none is left; examiners' part scores are recorded for
-    /// every eligible skills candidate. Ends when both rounds have decided every case.
-    func scoreAndDecide(
-        _ titleRound: Int64, _ skillsRound: Int64, committee: [DemoReviewer], institution: String, sitting: String, applicants: [Applicant],
-        plan: ScorePlan
-    ) async throws -> (votes: Int, partScores: Int) {
-        let quality = Dictionary(applicants.map { ($0.application, $0.person.quality) }, uniquingKeysWith: { $1 })
+    /// The committee meets on the scored title cases until none is left. Returns the cases it decided.
+    func scoreAndDecide(_ titleRound: Int64, committee: [DemoReviewer], institution: String, plan: ScorePlan) async throws -> Int {
         let titleProgress = try await progress(titleRound, institution: institution)
         let titleCases = (titleProgress["assigned"] ?? 0) + (titleProgress["eligible"] ?? 0)
         let bar = ProgressBar("title cases scored and voted on", total: titleCases)
-        var partScores = 0
-        for candidate in try await api.all("/v1/rounds/\(skillsRound)/applications?state=eligible", token: sitting) {
-            guard let application = id(candidate["id"]) else { continue }
-            let base = quality[application] ?? 70
-            let parts = ["theory": min(100, base + 4), "skill": min(100, base - 2)]
-            try await api.send(.POST, "/v1/applications/\(application)/skills-result", token: sitting, json: ["parts": parts])
-            partScores += 1
-        }
         var votes = 0
         var announced = false
         while true {
@@ -495,10 +494,8 @@ struct DemoSeason: Sendable {
             if (counts["assigned"] ?? 0) + (counts["eligible"] ?? 0) + (counts["scored"] ?? 0) == 0 { break }
             try await Task.sleep(for: .milliseconds(500))
         }
-        bar.finish(
-            "\(votes) cases decided by secret ballot, \(committee.count - 2) of \(committee.count) members present; \(partScores) skills candidates examined"
-        )
-        return (votes, partScores)
+        bar.finish("\(votes) cases decided by secret ballot, \(committee.count - 2) of \(committee.count) members present")
+        return votes
     }
 
     /// Two applicants who failed appeal. A fresh panel re-scores each (one well, one poorly) and the

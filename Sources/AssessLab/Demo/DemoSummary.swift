@@ -21,11 +21,17 @@ struct DemoSummary {
         say("  applications            title    skills")
         let title = try await outcomes(round: facts.titleRound)
         let skills = try await outcomes(round: facts.skillsRound)
-        for outcome in ["passed", "failed", "ineligible", "other"] where title[outcome, default: 0] + skills[outcome, default: 0] > 0 {
+        for outcome in ["passed", "failed", "absent", "ineligible", "other"] where title[outcome, default: 0] + skills[outcome, default: 0] > 0 {
             say(
                 "    \(outcome.padding(toLength: 20, withPad: " ", startingAt: 0))\(pad(title[outcome, default: 0], 6))\(pad(skills[outcome, default: 0], 10))"
             )
         }
+        let levels = facts.sitting.levels.keys.sorted(by: >).map { "\($0): \(facts.sitting.levels[$0] ?? 0)" }
+        let resit = facts.sitting.resit.map { "kept \($0.kept), \($0.passed ? "passed" : "not passed")" } ?? "none"
+        let sitting =
+            "\(facts.sitting.rooms.reduce(0, +)) candidates in rooms of \(facts.sitting.rooms.map(String.init).joined(separator: ", ")) "
+            + "(levels \(levels.joined(separator: ", "))), staffed at the national ratios: \(DemoSeason.staffing(facts.sitting.staff)); "
+            + "absent (缺考): \(facts.sitting.absent ? "1" : "none"); appeal of a part: \(facts.sitting.appealOutcome ?? "none"); re-sit (补考): \(resit)"
         let replaced = try await client.scalar(
             """
             SELECT count(*)::int FROM assignments a JOIN applications p ON p.id = a.application_id
@@ -38,8 +44,8 @@ struct DemoSummary {
             """
               reviewers: \(facts.reviewers) in the pool, \(facts.scores) scores sent; \(facts.silentReviewer) never answered: \
             \(reminders) reminders, \(replaced) assignments replaced (missed deadlines\(facts.conflictDeclared ? ", one declared conflict" : ""))
-              \(facts.discrepancies.count) panels disagreed and each case went to one more reviewer; \(facts.votes) cases decided by the committee's secret ballot; \
-            \(facts.partScores) skills candidates examined
+              \(facts.discrepancies.count) panels disagreed and each case went to one more reviewer; \(facts.votes) cases decided by the committee's secret ballot
+              skills sitting: \(sitting)
               appeals: \(facts.appeals.isEmpty ? "none" : facts.appeals.map(\.outcome).joined(separator: ", ")) \
             (fresh panels, no earlier reviewer); objection filed and handled: \(facts.objectionHandled ? "yes" : "no")
               public notice (公示): \(facts.notice.map { "\($0.publishedOn) to \($0.endsOn), \(DemoSeason.noticeWorkingDays) working days past \($0.holidays) public holidays" } ?? "none")
@@ -50,7 +56,8 @@ struct DemoSummary {
         let (issued, revoked) = try await pair(
             """
             SELECT count(*)::int, count(*) FILTER (WHERE c.revoked_at IS NOT NULL)::int FROM certificates c
-            JOIN applications a ON a.id = c.application_id WHERE a.round_id IN (\(facts.titleRound), \(facts.skillsRound), \(facts.examRound))
+            JOIN applications a ON a.id = c.application_id
+            WHERE a.round_id IN (\(facts.titleRound), \(facts.skillsRound), \(facts.examRound), \(facts.sitting.resit?.round ?? 0))
             """)
         say("  certificates: \(issued) issued and signed, \(revoked) revoked", terminator: "")
         if let checked = facts.certificateChecked {
@@ -107,7 +114,7 @@ struct DemoSummary {
         for try await (outcome, n) in try await client.query(
             """
             SELECT CASE WHEN state = 'ineligible' THEN 'ineligible' WHEN state = 'decided' AND passed THEN 'passed'
-                        WHEN state = 'decided' THEN 'failed' ELSE 'other' END, count(*)::int
+                        WHEN state = 'decided' AND absent THEN 'absent' WHEN state = 'decided' THEN 'failed' ELSE 'other' END, count(*)::int
             FROM applications WHERE round_id = \(round) GROUP BY 1
             """
         ).decode((String, Int).self) { counts[outcome] = n }
