@@ -82,6 +82,15 @@ extension AssessmentStore {
         return SittingPost(reviewer: ReviewerID(reviewer), role: try Self.stored(SittingRole.self, role, "a post's role"), room: room)
     }
 
+    /// The lead invigilator (主监考) of a sitting's room: the first of its invigilators by id, who
+    /// enters a paper theory exam's marks for the room.
+    public func leadInvigilator(sitting: Int64, room: Int, on connection: PostgresConnection) async throws -> String? {
+        try await first(
+            """
+            SELECT min(reviewer_id COLLATE "C") FROM sitting_staff WHERE sitting_id = \(sitting) AND role = 'invigilator' AND room = \(Int16(room))
+            """, as: String?.self, on: connection) ?? nil
+    }
+
     /// How many hold `role` at a sitting, in `room` where the role has one.
     public func postCount(sitting: Int64, role: SittingRole, room: Int?, on connection: PostgresConnection) async throws -> Int {
         try await count(

@@ -27,6 +27,16 @@ extension AssessmentStore {
         return try Self.stored(SkillsPart.self, part, "an appeal's part")
     }
 
+    /// Opens a set-apart appeal again, for a new draw; false when it was not set apart.
+    public func reopenAppeal(application: Int64, on connection: PostgresConnection) async throws -> Bool {
+        try await count(
+            """
+            WITH u AS (UPDATE appeals SET state = 'open', set_apart_reason = NULL
+                       WHERE application_id = \(application) AND state = 'set_apart' RETURNING 1)
+            SELECT count(*)::int FROM u
+            """, on: connection) == 1
+    }
+
     /// Records an appeal's fresh panel; false when it has one already.
     public func addRemarkPanel(application: Int64, reviewers: [ReviewerID], on connection: PostgresConnection) async throws -> Bool {
         let added = try await count(

@@ -53,6 +53,8 @@ public struct SittingStaffRecord: Sendable {
     public let name: String
     public let role: SittingRole
     public let room: Int?
+    /// The room's lead invigilator (主监考): the first of its invigilators by id.
+    public let lead: Bool
 }
 
 extension AssessmentStore {
@@ -278,13 +280,18 @@ extension AssessmentStore {
     /// The posts of a sitting, by role, room and id.
     public func sittingStaff(_ sitting: Int64, on connection: PostgresConnection) async throws -> [SittingStaffRecord] {
         var staff: [SittingStaffRecord] = []
-        for try await (id, name, role, room) in try await connection.query(
+        for try await (id, name, role, room, lead) in try await connection.query(
             """
-            SELECT s.reviewer_id, r.name, s.role, s.room::int FROM sitting_staff s JOIN reviewers r ON r.id = s.reviewer_id
+            SELECT s.reviewer_id, r.name, s.role, s.room::int,
+                   s.role = 'invigilator' AND s.reviewer_id = (SELECT min(l.reviewer_id COLLATE "C") FROM sitting_staff l
+                                                              WHERE l.sitting_id = s.sitting_id AND l.role = 'invigilator' AND l.room = s.room)
+            FROM sitting_staff s JOIN reviewers r ON r.id = s.reviewer_id
             WHERE s.sitting_id = \(sitting) ORDER BY s.role, s.room NULLS FIRST, s.reviewer_id
             """, logger: logger
-        ).decode((String, String, String, Int?).self) {
-            staff.append(SittingStaffRecord(reviewer: id, name: name, role: try Self.stored(SittingRole.self, role, "a post's role"), room: room))
+        ).decode((String, String, String, Int?, Bool).self) {
+            staff.append(
+                SittingStaffRecord(
+                    reviewer: id, name: name, role: try Self.stored(SittingRole.self, role, "a post's role"), room: room, lead: lead))
         }
         return staff
     }

@@ -517,6 +517,7 @@ struct APITests {
                 ("/v1/sittings/{id}/theory-marks", .institution, false), ("/v1/sittings/{id}/absences", .institution, true),
                 ("/v1/sittings/{id}/marks", .reviewer, true), ("/v1/sittings/{id}/marks/confirm", .reviewer, true),
                 ("/v1/sittings/{id}/confirm", .bureau, false), ("/v1/remarks/{id}", .reviewer, true),
+                ("/v1/sittings/{id}/theory-mark", .reviewer, true), ("/v1/applications/{id}/appeal/redraw", .institution, false),
                 // Its body is a file's bytes, not JSON: a bad path id is still refused before the body is read.
                 ("/v1/applications/{id}/files", .applicant, false),
             ]

@@ -417,12 +417,26 @@ struct SittingAPITests {
 
             let early = try await mark(examiners[0], 0, "skill", 70)
             #expect(early.status == 409 && early.body.contains("当天起方可录入成绩"), "not before the day: \(early.body)")
-            let csv = "ticket,mark\n\(ticket[0]),80\n\(ticket[1]),75\n\(ticket[2]),59\n\(ticket[3]),缺考\n\(ticket[4]),90\n\(ticket[5]),85\n"
+            let csv = "ticket,mark\n\(ticket[0]),80\n\(ticket[1]),75\n\(ticket[2]),59\n\(ticket[3]),缺考\n\(ticket[4]),90\n"
             try await eventually(timeout: .seconds(20), "the theory exam's day comes") {
                 let imported = try await api.request(
                     .POST, "/v1/sittings/\(sitting)/theory-marks", token: season.institution, json: csv, contentType: "text/csv")
-                return imported.status == 200 && imported.json["recorded"] as? Int == 6
+                return imported.status == 200 && imported.json["recorded"] as? Int == 5
             }
+            // A paper exam's mark, entered by the room's lead invigilator (主监考) alone.
+            let invigilators = staff.filter { $0["role"] as? String == "invigilator" }
+            let lead = try #require(invigilators.first { $0["lead"] as? Bool == true }?["reviewer"] as? String, "\(staff)")
+            let other = try #require(invigilators.first { $0["lead"] as? Bool == false }?["reviewer"] as? String)
+            let (leadToken, otherToken) = (
+                try await api.workflow.issueToken(role: .reviewer, subject: lead), try await api.workflow.issueToken(role: .reviewer, subject: other)
+            )
+            let entry = #"{"ticket": "\#(ticket[5])", "mark": 85}"#
+            #expect(try await api.request(.POST, "/v1/sittings/\(sitting)/theory-mark", token: otherToken, json: entry).status == 403)
+            let both = try await api.request(
+                .POST, "/v1/sittings/\(sitting)/theory-mark", token: leadToken, json: #"{"ticket": "\#(ticket[5])", "mark": 85, "absent": true}"#)
+            #expect(both.status == 422 && both.fields == ["absent"], "\(both.body)")
+            #expect(try await api.request(.POST, "/v1/sittings/\(sitting)/theory-mark", token: leadToken, json: entry).status == 204)
+            #expect(try await api.request(.POST, "/v1/sittings/\(sitting)/theory-mark", token: leadToken, json: entry).status == 409, "once")
             let unknown = try await api.request(
                 .POST, "/v1/sittings/\(sitting)/theory-marks", token: season.institution,
                 json: "ticket,mark\n\(String(repeating: "9", count: 18)),70\n", contentType: "text/csv")
@@ -795,6 +809,49 @@ struct SittingAPITests {
                     ["finalized", "confirmed"].contains(try await api.client.text("SELECT state FROM rounds WHERE id = \(season.round)") ?? "")
                 }
             }
+        }
+    }
+
+    @Test("a skills appeal no fresh panel can be drawn for is set apart; once the institution adds examiners it draws the panel again")
+    func appealRedrawn() async throws {
+        try await API.with { api in
+            let season = try await Self.season(api, levels: [4], daySeconds: 1)
+            let valid = try season.today.adding(days: 300)
+            // Only the three examiners the sitting needs: none is left for a fresh panel.
+            try await Self.file(
+                api, season,
+                ["inv-1,监考员1,,,,A", "inv-2,监考员2,,,,A", "sup-1,督导员,,supervisor,\(valid),B"] + (1...3).map { "ex-\($0),考评员\($0),4,examiner,\(valid),C" }
+            )
+            let candidate = season.candidates[0]
+            _ = try await Self.sitAndMark(api, institution: season.institution, round: season.round, [candidate], theory: [80], skill: [50])
+            let redraw = "/v1/applications/\(candidate.application)/appeal/redraw"
+            #expect(try await api.request(.POST, redraw, token: season.institution).status == 409, "no appeal set apart")
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(90), "the result is notified") {
+                    try await MaterialsAPITests.notifications(api, candidate.token)["result"] != nil
+                }
+                let appealed = try await api.request(
+                    .POST, "/v1/applications/\(candidate.application)/appeal", token: candidate.token,
+                    json: #"{"reason": "技能考核评分有误", "part": "skill"}"#)
+                #expect(appealed.status == 202, "\(appealed.body)")
+                try await eventually(timeout: .seconds(90), "the appeal is set apart") {
+                    try await api.client.text("SELECT state FROM appeals") == "set_apart"
+                }
+                let told = try await api.client.text("SELECT payload->>'message' FROM notification_outbox WHERE event = 'appeal set apart'")
+                #expect(
+                    told?.contains("无法抽取复核评分组：技能考核复核评分组须 3 名，符合条件的仅 0 名，缺 3 名") == true && told?.contains("3 名原评分组成员") == true,
+                    "\(told ?? "")")
+                try await Self.file(api, season, (4...6).map { "ex-\($0),考评员\($0),4,examiner,\(valid),C" })
+                let other = try await api.workflow.issueToken(role: .institution, subject: "another")
+                #expect(try await api.request(.POST, redraw, token: other).status == 404, "another institution's case")
+                #expect(try await api.request(.POST, redraw, token: season.institution).status == 202)
+                try await eventually(timeout: .seconds(90), "the fresh panel is drawn") {
+                    try await api.client.scalar("SELECT count(*)::int FROM appeal_remarks") == 3
+                }
+            }
+            #expect(try await api.client.text("SELECT state FROM appeals") == "open")
+            #expect(
+                try await api.client.text("SELECT string_agg(reviewer_id, ',' ORDER BY reviewer_id) FROM appeal_remarks") == "ex-4,ex-5,ex-6")
         }
     }
 }

@@ -18,6 +18,14 @@ struct InstitutionRoutes {
                 try context.id(), institution: try context.require(.institution), outcome: try body.checked(), reason: body.reason)
         }
         routes.add(
+            .post, "/v1/applications/{id}/appeal/redraw",
+            "Draw again the fresh panel of an appeal in my round that was set apart for want of one, having added to my pool; "
+                + "before the round's results are final, which then wait for it",
+            access: .role(.institution), reply: .accepted("Reopened; a job draws the panel"), refuses: [404, 409]
+        ) { _, context in
+            try await workflow.redrawAppeal(try context.id(), institution: try context.require(.institution))
+        }
+        routes.add(
             .post, "/v1/rounds", "Open a round", access: .role(.institution), body: RoundBody.self,
             reply: .created(CreatedView.self, "Opened"), refuses: [404, 409]
         ) { _, context, body in

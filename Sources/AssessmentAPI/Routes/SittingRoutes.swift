@@ -69,6 +69,15 @@ struct SittingRoutes {
                     csv: try csvText(bytes), sitting: try context.id(), institution: try context.require(.institution)))
         }
         routes.add(
+            .post, "/v1/sittings/{id}/theory-mark",
+            "As the lead invigilator (主监考) of a room, enter a paper theory exam's mark of a candidate seated there, or their absence, "
+                + "from the day of the exam",
+            access: .role(.reviewer), body: TheoryMarkBody.self, reply: .noContent("Recorded"), refuses: [404, 409]
+        ) { _, context, body in
+            try await workflow.enterTheoryMark(
+                try body.checkedMark(), ticket: body.ticket, sitting: try context.id(), reviewer: try context.require(.reviewer))
+        }
+        routes.add(
             .post, "/v1/sittings/{id}/absences", "Record candidates of my sitting absent from a part: absent, not failed",
             access: .role(.institution), body: AbsenceBody.self, reply: .noContent("Recorded"), refuses: [404, 409]
         ) { _, context, body in
@@ -298,6 +307,8 @@ struct SittingView: ResponseEncodable, Sendable, Documented {
         let name: String
         let role: String
         let room: String?
+        /// The room's lead invigilator (主监考), who enters a paper theory exam's marks.
+        let lead: Bool
     }
 
     let id: Int64
@@ -323,7 +334,9 @@ struct SittingView: ResponseEncodable, Sendable, Documented {
         parts = Part.rows(sitting.parts)
         rooms = sitting.rooms.enumerated().map { index, room in Room(name: room.name, seats: room.seats, seated: seated.map { $0[index] ?? 0 }) }
         staffing = StaffingView(sitting.staffing)
-        self.staff = staff?.map { Post(reviewer: $0.reviewer, name: $0.name, role: $0.role.rawValue, room: $0.room.map { sitting.rooms[$0].name }) }
+        self.staff = staff?.map {
+            Post(reviewer: $0.reviewer, name: $0.name, role: $0.role.rawValue, room: $0.room.map { sitting.rooms[$0].name }, lead: $0.lead)
+        }
         self.unseated = unseated
     }
 
@@ -351,7 +364,10 @@ struct SittingView: ResponseEncodable, Sendable, Documented {
                 "problem": JSONSchema.string("why it is unstaffed or cancelled").orNull,
                 "staff": JSONSchema.array(
                     of: .object(
-                        required: ["reviewer": .string(), "name": .string(), "role": .oneOf(SittingRole.self)],
+                        required: [
+                            "reviewer": .string(), "name": .string(), "role": .oneOf(SittingRole.self),
+                            "lead": JSONSchema.boolean.described("the room's lead invigilator (主监考), who enters a paper theory exam's marks"),
+                        ],
                         optional: ["room": JSONSchema.string().orNull])
                 ).orNull,
                 "unseated": JSONSchema.integer("candidates waiting for their seat").orNull,
@@ -448,6 +464,32 @@ struct MarkBody: RequestBody, Documented {
         .object(required: [
             "ticket": .string(pattern: "^[0-9]{18}$"), "part": .oneOf(["skill", "comprehensive_review"]), "mark": .number(Bounds.score),
         ])
+    }
+}
+
+struct TheoryMarkBody: RequestBody, Documented {
+    var ticket: String
+    var mark: Double?
+    var absent: Bool?
+
+    func validate() throws { _ = try checkedMark() }
+
+    /// The mark, or nil for an absence; exactly one of them is given.
+    func checkedMark() throws -> Double? {
+        switch (mark, absent ?? false) {
+        case (let mark?, false):
+            try Bounds.check(mark, "mark", Bounds.score)
+            return mark
+        case (nil, true): return nil
+        case (nil, false): throw invalidField("mark", "give a mark of 0 to 100, or absent: true", zh: "须填写 0 至 100 的成绩，或 absent: true")
+        case (_?, true): throw invalidField("absent", "a candidate with a mark was not absent: give one or the other", zh: "有成绩即非缺考：二者只能填写其一")
+        }
+    }
+
+    static var schema: JSONSchema {
+        .object(
+            required: ["ticket": .string(pattern: "^[0-9]{18}$")],
+            optional: ["mark": .number(Bounds.score), "absent": JSONSchema.boolean.described("absent (缺考) instead of a mark")])
     }
 }
 

@@ -71,6 +71,32 @@ extension Workflow {
         }
     }
 
+    /// The institution draws again the fresh panel of an appeal that was set apart for want of one,
+    /// having added to its pool; while the round is not final, which waits for it again.
+    public func redrawAppeal(_ application: Int64, institution: String) async throws {
+        try await transaction { connection in
+            let (record, round, _) = try await store.applicationInRound(application, lock: true, on: connection)
+            guard round.institutionID == institution else { throw StoreError.noApplication(application) }
+            _ = try await store.round(round.id, lock: true, on: connection)
+            guard [.publicNotice, .appeals].contains(round.state) else {
+                throw StoreError(
+                    .wrongState, "round \(round.id) is \(round.state.rawValue); a set-apart appeal is drawn again before its results are final",
+                    zh: "评审轮次\(round.id)当前为\(round.state.rawValue)；结果确定前方可重新抽取复核专家")
+            }
+            guard try await store.reopenAppeal(application: application, on: connection) else {
+                throw StoreError(.wrongState, "the appeal of application \(application) is not set apart", zh: "申请\(application)的复核未被单独列出")
+            }
+            try await AuditLog.append(
+                actor: .institution(institution), action: "redraw appeal panel", subject: .application(record.id), on: connection, logger: logger)
+            // The reopening guards against a second draw; each redraw is a job of its own.
+            if try await store.appealPart(application: application, on: connection) != nil {
+                try await enqueue(RemarkSkillsAppeal(application: application), on: connection)
+            } else {
+                try await enqueue(RereviewAppeal(application: application), on: connection)
+            }
+        }
+    }
+
     /// The institution decides an appeal of an ineligibility: upheld, it stands; overturned, the
     /// application is eligible. The applicant hears either way.
     public func decideEligibilityAppeal(_ application: Int64, institution: String, outcome: AppealOutcome, reason: String) async throws {

@@ -32,6 +32,25 @@ extension Workflow {
         }
     }
 
+    /// The lead invigilator (主监考) of a room enters a paper theory exam's mark of a candidate
+    /// seated there, or their absence (`mark` nil), from the day of the exam.
+    public func enterTheoryMark(_ mark: Double?, ticket: String, sitting id: Int64, reviewer: String) async throws {
+        try await transaction { connection in
+            let seat = try await seat(ticket, sitting: id, on: connection)
+            guard try await store.leadInvigilator(sitting: id, room: seat.room, on: connection) == reviewer else {
+                throw StoreError(
+                    .forbidden, "only the lead invigilator of ticket \(ticket)'s room enters its theory mark",
+                    zh: "只有准考证号 \(ticket) 所在考场的主监考可录入其理论考试成绩")
+            }
+            let (sitting, round) = try await markable(id, part: .theory, institution: nil, on: connection)
+            _ = try await store.application(seat.application, lock: true, on: connection)
+            try await record(mark.map { .marked($0) } ?? .absent, part: .theory, of: seat, sitting: sitting, round: round, on: connection)
+            try await AuditLog.append(
+                actor: .reviewer(reviewer), action: mark == nil ? "record absence" : "enter theory mark", subject: .application(seat.application),
+                detail: ["sitting": String(id)], on: connection, logger: logger)
+        }
+    }
+
     /// Records candidates absent from a part of a seated sitting.
     public func recordAbsence(tickets: [String], part: SkillsPart, sitting id: Int64, institution: String) async throws {
         try await transaction { connection in
