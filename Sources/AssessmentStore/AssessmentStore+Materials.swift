@@ -12,21 +12,22 @@ public struct DeclaredRecord: Sendable, Hashable {
     public var titles: [Applicant.HeldTitle]
     public var skillLevels: [Applicant.HeldSkillLevel]
     public var workHistory: [Applicant.Employment]
+    public var training: [Applicant.Training]
 
     /// A record.
     public init(
         education: Policy.Education, isRetired: Bool, titles: [Applicant.HeldTitle], skillLevels: [Applicant.HeldSkillLevel],
-        workHistory: [Applicant.Employment]
+        workHistory: [Applicant.Employment], training: [Applicant.Training] = []
     ) {
-        (self.education, self.isRetired, self.titles, self.skillLevels, self.workHistory) =
-            (education, isRetired, titles, skillLevels, workHistory)
+        (self.education, self.isRetired, self.titles, self.skillLevels, self.workHistory, self.training) =
+            (education, isRetired, titles, skillLevels, workHistory, training)
     }
 
     /// `profile` with this record declared in it.
     func applied(to profile: Applicant) -> Applicant {
         var profile = profile
-        (profile.education, profile.isRetired, profile.titles, profile.skillLevels, profile.workHistory) =
-            (education, isRetired, titles, skillLevels, workHistory)
+        (profile.education, profile.isRetired, profile.titles, profile.skillLevels, profile.workHistory, profile.training) =
+            (education, isRetired, titles, skillLevels, workHistory, training)
         return profile
     }
 }

@@ -114,7 +114,9 @@ extension AssessmentStore {
                 throw StoreError(.invalidStoredData, "application \(id) of a skills sitting is no skills application")
             }
             candidates.append(
-                SittingCandidate(application: id, applicant: applicant, level: level, employers: try Self.recusalFacts(facts).employers))
+                SittingCandidate(
+                    application: id, applicant: applicant, level: level, employers: try Self.recusalFacts(facts).employers,
+                    trainers: column.profile.training.map(\.identity)))
         }
         return candidates
     }

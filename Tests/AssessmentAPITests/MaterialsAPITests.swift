@@ -65,7 +65,8 @@ struct MaterialsAPITests {
                 {"education": "bachelor",
                  "titles": [{"series": "economics", "grade": 3, "obtained": "2019-06-30", "certificateNumber": "JJ2019-0001"}],
                  "workHistory": [{"employer": "上海某某文化传媒有限公司", "creditCode": "91310000MA1FL0XX3J", "start": "2015-07-01"},
-                                 {"employer": "A bakery", "start": "2012-01-01", "end": "2015-06-30", "inField": false}]}
+                                 {"employer": "A bakery", "start": "2012-01-01", "end": "2015-06-30", "inField": false}],
+                 "training": [{"provider": "上海某某职业技能培训学校", "creditCode": "91310000MA1FL0XX3J", "start": "2018-03-01", "end": "2018-06-30"}]}
                 """#
             let declared = try await api.request(.PUT, "/v1/applicants/me/record", token: holder, json: record)
             #expect(declared.status == 204, "\(declared.body)")
@@ -73,6 +74,7 @@ struct MaterialsAPITests {
             let read = try #require(me.json["record"] as? [String: Any], "\(me.body)")
             #expect((read["titles"] as? [[String: Any]])?.first?["certificateNumber"] as? String == "JJ2019-0001")
             #expect((read["workHistory"] as? [[String: Any]])?.first?["creditCode"] as? String == "91310000MA1FL0XX3J")
+            #expect((read["training"] as? [[String: Any]])?.first?["provider"] as? String == "上海某某职业技能培训学校", "\(read)")
             #expect(me.json["document"] as? String != residentID(born: "1985-03-01", sequence: 1), "the document is masked")
 
             let refusals: [(from: String, to: String, field: String)] = [
@@ -83,6 +85,11 @@ struct MaterialsAPITests {
                 (#""grade": 3"#, #""grade": 1"#, "titles[0].grade"),
                 (#""series": "economics""#, #""series": "astrology""#, "titles[0].series"),
                 (#""end": "2015-06-30""#, #""end": "2011-06-30""#, "workHistory[1].end"),
+                (#""end": "2018-06-30""#, #""end": "2017-06-30""#, "training[0].end"),
+                (
+                    #""provider": "上海某某职业技能培训学校", "creditCode": "91310000MA1FL0XX3J""#, #""provider": "上海某某职业技能培训学校", "creditCode": "X""#,
+                    "training[0].creditCode"
+                ),
             ]
             for (from, to, field) in refusals {
                 let refused = try await api.request(

@@ -163,7 +163,8 @@ struct SittingTests {
 
     @Test("an appeal's fresh panel: none of the original panel, certified at the candidate's level, without conflict; short, it says why")
     func appealPanel() throws {
-        let candidate = Self.candidates([(3, 1)])[0]
+        var candidate = Self.candidates([(3, 1)])[0]
+        candidate.trainers = [EmployerIdentity(name: "Skills Academy", code: nil)]
         let day = try #require(CalendarDate(iso: "2027-03-01"))
         let until = try day.adding(days: 30)
         var pool = (1...3).map { Self.member("orig-\($0)", level: 3, certificate: .examiner, until: until) }
@@ -172,6 +173,7 @@ struct SittingTests {
             Self.member("lower", level: 4, certificate: .examiner, until: until),
             Self.member("colleague", level: 3, certificate: .examiner, until: until, employer: "Studio 1"),
             Self.member("lapsed", level: 3, certificate: .examiner, until: try day.adding(days: -1)),
+            Self.member("trainer", level: 2, certificate: .examiner, until: until, employer: "Skills Academy"),
         ]
         let original: Set<ReviewerID> = Set((1...3).map { ReviewerID("orig-\($0)") })
         func draw(_ pool: [SittingStaffMember]) -> Result<[ReviewerID], SittingStaffingFailure> {
@@ -180,7 +182,7 @@ struct SittingTests {
         }
         let short = try #require(draw(pool).failure?.shortfalls.first)
         #expect(short.zh.hasPrefix("技能考核复核评分组须 3 名，符合条件的仅 2 名，缺 1 名"), "\(short.zh)")
-        for reason in ["3 名原评分组成员", "1 名所持等级低于考生", "1 名与考生同一单位", "1 名无有效考评员证"] {
+        for reason in ["3 名原评分组成员", "1 名所持等级低于考生", "1 名与考生同一单位", "1 名无有效考评员证", "1 名所在机构曾培训考生"] {
             #expect(short.zh.contains(reason), "\(reason): \(short.zh)")
         }
         pool.append(Self.member("fresh-3", level: 1, certificate: .examiner, until: until))

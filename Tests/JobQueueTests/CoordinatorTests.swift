@@ -89,7 +89,15 @@ struct CoordinatorTests {
                 SELECT count(*)::int FROM jobs WHERE inserted_at = (SELECT min(inserted_at) FROM jobs WHERE queue = 'cron')
                 """)
             #expect((4...5).contains(firstRound), "\(firstRound) ticks in the first round")
-            #expect(zip(ticks, ticks.dropFirst()).allSatisfy { $1 == $0 + 1 }, "\(ticks)")
+            // Once each; and every tick fired within the catch-up window of its time. A machine that
+            // stalls the coordinator for longer than the window skips the ticks in between, by design.
+            #expect(zip(ticks, ticks.dropFirst()).allSatisfy { $1 > $0 }, "\(ticks)")
+            let late = try await client.scalar(
+                """
+                SELECT count(*)::int FROM jobs WHERE unique_key LIKE 'test.numbered:cron:tick:%'
+                  AND inserted_at > to_timestamp(split_part(unique_key, ':', 4)::bigint) + interval '5 s'
+                """)
+            #expect(late == 0, "fired past the catch-up window")
         }
     }
 

@@ -57,6 +57,27 @@ public struct Applicant: Sendable, Hashable, Codable {
         public func covers(_ date: CalendarDate) -> Bool { start <= date && (end.map { date <= $0 } ?? true) }
     }
 
+    /// A course of vocational training (职业技能培训) and who gave it: none of its staff may examine
+    /// the candidate, who declares it.
+    public struct Training: Sendable, Hashable, Codable {
+        /// The training provider's name.
+        public var provider: String
+        /// Its unified social credit code, when it has one.
+        public var creditCode: CreditCode?
+        /// The first day.
+        public var start: CalendarDate
+        /// The last day; nil while it lasts.
+        public var end: CalendarDate?
+
+        /// A course.
+        public init(provider: String, creditCode: CreditCode? = nil, start: CalendarDate, end: CalendarDate? = nil) {
+            (self.provider, self.creditCode, self.start, self.end) = (provider, creditCode, start, end)
+        }
+
+        /// The provider, for comparing with an examiner's employer.
+        public var identity: EmployerIdentity { EmployerIdentity(name: provider, code: creditCode) }
+    }
+
     /// The most entries of each list a record holds: far more than a career, few enough to check at once.
     public enum Limits {
         /// Titles held.
@@ -65,6 +86,8 @@ public struct Applicant: Sendable, Hashable, Codable {
         public static let skillLevels = 0...20
         /// Periods of work.
         public static let workHistory = 0...50
+        /// Courses of training.
+        public static let training = 0...20
         /// Characters of an employer's name.
         public static let employerName = 1...200
         /// Characters of a certificate number.
@@ -85,11 +108,13 @@ public struct Applicant: Sendable, Hashable, Codable {
     public var skillLevels: [HeldSkillLevel]
     /// Where and when the applicant worked.
     public var workHistory: [Employment]
+    /// The vocational training the applicant took.
+    public var training: [Training]
 
     /// An applicant.
     public init(
         birthDate: CalendarDate, education: Policy.Education, isRetired: Bool = false, barredUntil: CalendarDate? = nil,
-        titles: [HeldTitle] = [], skillLevels: [HeldSkillLevel] = [], workHistory: [Employment] = []
+        titles: [HeldTitle] = [], skillLevels: [HeldSkillLevel] = [], workHistory: [Employment] = [], training: [Training] = []
     ) {
         self.birthDate = birthDate
         self.education = education
@@ -98,6 +123,7 @@ public struct Applicant: Sendable, Hashable, Codable {
         self.titles = titles
         self.skillLevels = skillLevels
         self.workHistory = workHistory
+        self.training = training
     }
 
     /// The record once a certificate for `target` is issued: the title or level is held from
@@ -122,10 +148,10 @@ public struct Applicant: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case birthDate, education, isRetired, barredUntil, titles, skillLevels, workHistory
+        case birthDate, education, isRetired, barredUntil, titles, skillLevels, workHistory, training
     }
 
-    /// Profiles stored before work history was kept read as having none.
+    /// Profiles stored before work history or training were kept read as having none.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         birthDate = try container.decode(CalendarDate.self, forKey: .birthDate)
@@ -135,6 +161,7 @@ public struct Applicant: Sendable, Hashable, Codable {
         titles = try container.decode([HeldTitle].self, forKey: .titles)
         skillLevels = try container.decode([HeldSkillLevel].self, forKey: .skillLevels)
         workHistory = try container.decodeIfPresent([Employment].self, forKey: .workHistory) ?? []
+        training = try container.decodeIfPresent([Training].self, forKey: .training) ?? []
     }
 
     /// Whole years worked in the field up to `date`, periods that overlap counted once: 365 days make a year.
@@ -185,6 +212,7 @@ public struct Applicant: Sendable, Hashable, Codable {
         count("titles", titles.count, Limits.titles)
         count("skillLevels", skillLevels.count, Limits.skillLevels)
         count("workHistory", workHistory.count, Limits.workHistory)
+        count("training", training.count, Limits.training)
         for (index, title) in titles.enumerated() {
             date("titles[\(index)].obtained", title.obtained)
             number("titles[\(index)].certificateNumber", title.certificateNumber)
@@ -227,6 +255,18 @@ public struct Applicant: Sendable, Hashable, Codable {
                     problems.append(("workHistory[\(index)].end", LocalizedText(zh: "不得早于开始日期", en: "must not lie before the start")))
                 }
                 date("workHistory[\(index)].end", end)
+            }
+        }
+        for (index, course) in training.enumerated() {
+            if !Limits.employerName.contains(course.provider.count) {
+                problems.append(("training[\(index)].provider", LocalizedText(zh: "须为 1 至 200 个字符", en: "must have 1 to 200 characters")))
+            }
+            date("training[\(index)].start", course.start)
+            if let end = course.end {
+                if end < course.start {
+                    problems.append(("training[\(index)].end", LocalizedText(zh: "不得早于开始日期", en: "must not lie before the start")))
+                }
+                date("training[\(index)].end", end)
             }
         }
         return problems

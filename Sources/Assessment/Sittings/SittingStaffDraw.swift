@@ -174,7 +174,10 @@ public enum SittingStaffDraw {
             switch reviewer.conflict(with: String(candidate.applicant), employers: candidate.employers) {
             case "same employer": return LocalizedText(zh: "与考生同一单位", en: "working for a candidate's employer")
             case .some: return LocalizedText(zh: "与考生有申报的利害关系", en: "with a declared conflict with a candidate")
-            case nil: continue
+            case nil: break
+            }
+            if let own = reviewer.employerIdentity, candidate.trainers.contains(where: { own.isSame(as: $0) }) {
+                return LocalizedText(zh: "所在机构曾培训考生", en: "working for a provider that trained a candidate")
             }
         }
         return nil

@@ -6,9 +6,11 @@ public struct SittingCandidate: Sendable, Hashable {
     public var level: SkillLevel
     /// Their employers on the application date, for same-employer recusal.
     public var employers: [EmployerIdentity]
+    /// The providers of the training they took: their staff never examine them.
+    public var trainers: [EmployerIdentity]
 
-    public init(application: Int64, applicant: Int64, level: SkillLevel, employers: [EmployerIdentity]) {
-        (self.application, self.applicant, self.level, self.employers) = (application, applicant, level, employers)
+    public init(application: Int64, applicant: Int64, level: SkillLevel, employers: [EmployerIdentity], trainers: [EmployerIdentity] = []) {
+        (self.application, self.applicant, self.level, self.employers, self.trainers) = (application, applicant, level, employers, trainers)
     }
 }
 

@@ -159,6 +159,14 @@ struct RecordBody: RequestBody, Documented {
     var titles: [Title]?
     var skillLevels: [Level]?
     var workHistory: [Work]?
+    var training: [Course]?
+
+    struct Course: Decodable {
+        var provider: String
+        var creditCode: String?
+        var start: String
+        var end: String?
+    }
 
     func validate() throws {
         for (index, title) in (titles ?? []).enumerated() { try Bounds.check(title.grade, "titles[\(index)].grade", Bounds.gradeOrLevel) }
@@ -188,19 +196,27 @@ struct RecordBody: RequestBody, Documented {
                 certificateNumber: level.certificateNumber)
         }
         let work = try (workHistory ?? []).enumerated().map { index, work in
-            var code: CreditCode?
-            if let text = work.creditCode {
-                guard let valid = CreditCode(text) else {
-                    throw invalidField("workHistory[\(index)].creditCode", CreditCode.rule, zh: CreditCode.chineseRule)
-                }
-                code = valid
-            }
-            return Applicant.Employment(
-                employer: work.employer.trimmingCharacters(in: .whitespacesAndNewlines), creditCode: code,
+            Applicant.Employment(
+                employer: work.employer.trimmingCharacters(in: .whitespacesAndNewlines),
+                creditCode: try creditCode(work.creditCode, field: "workHistory[\(index)].creditCode"),
                 start: try dateField(work.start, "workHistory[\(index)].start"),
                 end: try work.end.map { try dateField($0, "workHistory[\(index)].end") }, inField: work.inField ?? true)
         }
-        return DeclaredRecord(education: education, isRetired: retired ?? false, titles: titles, skillLevels: levels, workHistory: work)
+        let courses = try (training ?? []).enumerated().map { index, course in
+            Applicant.Training(
+                provider: course.provider.trimmingCharacters(in: .whitespacesAndNewlines),
+                creditCode: try creditCode(course.creditCode, field: "training[\(index)].creditCode"),
+                start: try dateField(course.start, "training[\(index)].start"),
+                end: try course.end.map { try dateField($0, "training[\(index)].end") })
+        }
+        return DeclaredRecord(
+            education: education, isRetired: retired ?? false, titles: titles, skillLevels: levels, workHistory: work, training: courses)
+    }
+
+    private func creditCode(_ text: String?, field: String) throws -> CreditCode? {
+        guard let text else { return nil }
+        guard let code = CreditCode(text) else { throw invalidField(field, CreditCode.rule, zh: CreditCode.chineseRule) }
+        return code
     }
 
     static var schema: JSONSchema {
@@ -229,6 +245,14 @@ struct RecordBody: RequestBody, Documented {
                             "inField": .boolean.described("work in the field applied for; true unless given"),
                         ]),
                     count: Applicant.Limits.workHistory, "employments and contracts; freelancers name their talent service centre or platform"),
+                "training": .array(
+                    of: .object(
+                        required: ["provider": .string(length: Applicant.Limits.employerName), "start": .date],
+                        optional: [
+                            "creditCode": .string(length: 18...18, "the provider's unified social credit code").orNull,
+                            "end": JSONSchema.date.described("the last day; absent while the course lasts").orNull,
+                        ]),
+                    count: Applicant.Limits.training, "vocational training taken (职业技能培训): nobody of its provider examines the candidate"),
             ])
     }
 }
@@ -347,6 +371,14 @@ struct RecordView: Encodable, Sendable, Documented {
     let titles: [Title]
     let skillLevels: [Level]
     let workHistory: [Work]
+    let training: [Course]
+
+    struct Course: Encodable {
+        let provider: String
+        let creditCode: String?
+        let start: String
+        let end: String?
+    }
 
     init(_ profile: Applicant) {
         birthDate = profile.birthDate.description
@@ -361,6 +393,9 @@ struct RecordView: Encodable, Sendable, Documented {
         }
         workHistory = profile.workHistory.map {
             Work(employer: $0.employer, creditCode: $0.creditCode?.text, start: $0.start.description, end: $0.end?.description, inField: $0.inField)
+        }
+        training = profile.training.map {
+            Course(provider: $0.provider, creditCode: $0.creditCode?.text, start: $0.start.description, end: $0.end?.description)
         }
     }
 
@@ -380,6 +415,9 @@ struct RecordView: Encodable, Sendable, Documented {
                     of: .object(
                         required: ["employer": .string(), "start": .date, "inField": .boolean],
                         optional: ["creditCode": .string().orNull, "end": JSONSchema.date.orNull])),
+                "training": .array(
+                    of: .object(
+                        required: ["provider": .string(), "start": .date], optional: ["creditCode": .string().orNull, "end": JSONSchema.date.orNull])),
             ],
             optional: ["barredUntil": JSONSchema.date.described("barred from titles until this day, after a revocation for fraud").orNull])
     }
