@@ -262,7 +262,7 @@ extension NotificationEvent {
         case .appealRemark:
             return LocalizedText(
                 zh: "您受派参加一件技能等级认定复核，重新评定\(value("partName"))，请在复核评分列表中评分。",
-                en: "You are drawn to re-mark the \(value("part")) of a skills appeal; mark it in your re-marking list.")
+                en: "You are drawn to re-mark the \(value("partEnglish")) of a skills appeal; mark it in your re-marking list.")
         case .markDiscrepancy:
             return LocalizedText(
                 zh: "准考证号 \(value("ticket")) 的\(value("partName"))评分差距过大（\(value("spread")) 分），请核查后确认。",

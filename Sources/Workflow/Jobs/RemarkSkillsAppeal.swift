@@ -58,7 +58,10 @@ public struct RemarkSkillsAppeal: JobArgs {
                 try await Outbox.owe(
                     .appealRemark,
                     notices: panel.map {
-                        (.application(application.id), .reviewer($0.rawValue), ["part": part.rawValue, "partName": part.chineseName])
+                        (
+                            .application(application.id), .reviewer($0.rawValue),
+                            ["part": part.rawValue, "partName": part.chineseName, "partEnglish": part.englishName]
+                        )
                     },
                     on: connection, logger: context.logger)
                 try await AuditLog.append(
