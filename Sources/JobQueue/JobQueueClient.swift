@@ -45,8 +45,8 @@ public struct JobQueueClient: Sendable {
         if jobs.count <= Self.insertChunk {
             return try await coalescer.enqueue(jobs) { [self] jobs in
                 try await client.withConnection { connection in
-                    let inserted = try await insert(jobs, on: connection, wakeAfterCommit: true)
-                    await wake(inserted.readyQueues, on: connection)
+                    let inserted = try await insert(jobs, on: connection, wakeAfterCommit: true, coalesced: true)
+                    await PendingWakes.wake(inserted.readyQueues, on: connection, logger: logger)
                     return inserted.enqueued
                 }
             }
@@ -54,36 +54,20 @@ public struct JobQueueClient: Sendable {
         return try await client.withTransaction(logger: logger) { try await enqueue(jobs, on: $0) }
     }
 
-    /// Wakes the workers of `queues` from a transaction that does not wait for its WAL flush:
-    /// NOTIFY's cluster-wide lock is held for microseconds instead of an fsync (see
-    /// Migrations/sql/0011). The jobs are committed already; if this is lost, the workers' poll
-    /// finds them, so a failure is logged, not thrown.
-    private func wake(_ queues: Set<String>, on connection: PostgresConnection) async {
-        guard !queues.isEmpty else { return }
-        do {
-            try await connection.query(
-                """
-                SELECT set_config('synchronous_commit', 'off', true), pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || q)
-                FROM unnest(\(queues.sorted())) AS q
-                """, logger: logger)
-        } catch {
-            logger.notice(
-                "waking workers after an enqueue failed; their poll will find the jobs",
-                metadata: [
-                    "error": "\(DatabaseErrorSummary(error))"
-                ])
-        }
-    }
-
-    /// Enqueues many jobs inside the caller's transaction, in input order.
+    /// Enqueues many jobs inside the caller's transaction, in input order. Inside
+    /// `PostgresClient.transaction` the workers are woken right after its commit; inside any other
+    /// transaction, by the insert trigger at its commit.
     @discardableResult
     public func enqueue(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> [EnqueuedJob] {
         var enqueued: [EnqueuedJob] = []
         enqueued.reserveCapacity(jobs.count)
+        let pending = PendingWakes.current
         var start = 0
         while start < jobs.count {
             let end = min(start + Self.insertChunk, jobs.count)
-            for job in try await insert(Array(jobs[start..<end]), on: connection, wakeAfterCommit: false).enqueued {
+            let inserted = try await insert(Array(jobs[start..<end]), on: connection, wakeAfterCommit: pending != nil, coalesced: false)
+            pending?.add(inserted.readyQueues)
+            for job in inserted.enqueued {
                 guard let job else {
                     throw JobQueueError.uniqueJobRemoved
                 }
@@ -94,13 +78,14 @@ public struct JobQueueClient: Sendable {
         return enqueued
     }
 
-    /// `wakeAfterCommit`: the statement is its own transaction and the caller wakes the workers
-    /// once it has committed, so the insert trigger does not notify; a statement the server
-    /// refuses then throws `EnqueueCoalescer.Refused`. `readyQueues` are the queues that got jobs
-    /// available now, as the server decided it (its clock, not ours). A nil entry is a job whose
-    /// unique key's job was removed between the insert and its look-up.
+    /// `wakeAfterCommit`: the caller wakes the workers once the transaction has committed, so the
+    /// insert trigger does not notify. `coalesced`: the statement is its own transaction, shared
+    /// by several enqueues; one the server refuses then throws `EnqueueCoalescer.Refused`.
+    /// `readyQueues` are the queues that got jobs available now, as the server decided it (its
+    /// clock, not ours). A nil entry is a job whose unique key's job was removed between the
+    /// insert and its look-up.
     private func insert(
-        _ jobs: [NewJob], on connection: PostgresConnection, wakeAfterCommit: Bool
+        _ jobs: [NewJob], on connection: PostgresConnection, wakeAfterCommit: Bool, coalesced: Bool
     ) async throws -> (enqueued: [EnqueuedJob?], readyQueues: Set<String>) {
         guard !jobs.isEmpty else { return ([], []) }
         let now = Date()
@@ -128,7 +113,7 @@ public struct JobQueueClient: Sendable {
                 if key.isEmpty { plainIDs.append(id) } else { idByKey[key] = id }
                 if let readyQueue { readyQueues.insert(readyQueue) }
             }
-        } catch let error as PSQLError where wakeAfterCommit && error.serverInfo != nil {
+        } catch let error as PSQLError where coalesced && error.serverInfo != nil {
             throw EnqueueCoalescer.Refused(underlying: error)
         }
         plainIDs.sort()

@@ -189,7 +189,7 @@ struct EnqueueTests {
         }
     }
 
-    @Test("a standalone enqueue wakes its queue once, after its commit; one in a transaction, once at commit")
+    @Test("an enqueue wakes its queue once: standalone or in the queue's transaction helper after the commit; in another transaction at commit")
     func wakeUpsPerEnqueue() async throws {
         try await TestDatabase.with { client, database in
             let queue = JobQueueClient(client: client, logger: database.logger)
@@ -222,8 +222,30 @@ struct EnqueueTests {
                 try await queue.enqueue(NumberedJob(n: 8), on: connection)
             }
             try await eventually("the transaction's enqueues woke their queue") { received.snapshot["q:default"] == 2 }
+
+            // In the queue's own transaction helper, as the workflow and the job handlers use it: the
+            // trigger stays silent, so the commit holds no NOTIFY lock across its flush, and the
+            // queues the transaction made ready are woken once, right after it commits.
+            let setting = try await client.transaction(logger: database.logger) { connection in
+                try await queue.enqueue((9...10).map { try NewJob(NumberedJob(n: $0)) }, on: connection)
+                try await queue.enqueue(NumberedJob(n: 11), options: .init(queue: "other"), on: connection)
+                return try await connection.query("SELECT current_setting('jobqueue.wake')", logger: database.logger)
+                    .decode(String.self).reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(setting == ["after_commit"], "the insert trigger did not notify")
+            try await eventually("the helper woke both queues after its commit") {
+                received.snapshot["q:default"] == 3 && received.snapshot["q:other"] == 2
+            }
+            // A transaction that rolls back wakes nobody.
+            await #expect(throws: JobQueueError.self) {
+                try await client.transaction(logger: database.logger) { connection in
+                    try await queue.enqueue(NumberedJob(n: 12), on: connection)
+                    throw JobQueueError(code: .leaseLost, message: "rolled back")
+                }
+            }
             try await Task.sleep(for: .milliseconds(300))
-            #expect(received.snapshot == ["q:default": 2, "q:other": 1], "no wake-up was sent twice")
+            #expect(received.snapshot == ["q:default": 3, "q:other": 2], "no wake-up was sent twice, nor for a rollback")
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE args->>'n' = '12'") == 0)
         }
     }
 
