@@ -203,6 +203,20 @@ extension AssessmentStore {
         }
     }
 
+    /// How many passed results of a round (those `sitting` decided, when named) have their
+    /// certificate, of how many: the issuing jobs' progress.
+    public func certificateProgress(round: Int64, sitting: Int64?, on connection: PostgresConnection) async throws -> (issued: Int, owed: Int) {
+        guard
+            let counts = try await first(
+                """
+                SELECT count(c.number)::int, count(*)::int FROM applications p LEFT JOIN certificates c ON c.application_id = p.id
+                WHERE p.round_id = \(round) AND p.state = 'decided' AND p.passed
+                  AND (\(sitting)::bigint IS NULL OR EXISTS (SELECT 1 FROM sitting_results r WHERE r.application_id = p.id AND r.sitting_id = \(sitting)))
+                """, as: (Int, Int).self, on: connection)
+        else { return (0, 0) }
+        return (counts.0, counts.1)
+    }
+
     /// Revokes a certificate with its grounds and a reason; one obtained by fraud bars its holder
     /// from title applications for `TitleBar.years`. Revoking it again changes nothing and returns false.
     public func revokeCertificate(

@@ -31,16 +31,28 @@ public struct JobRecord: Sendable {
     public let workerDeaths: Int
     /// When the coordinator quarantined it for killing its workers; nil otherwise.
     public let quarantinedAt: Date?
+    /// How far it got, 0 to 100, as its handler last reported; nil when it never did.
+    public let progress: Int?
+    /// The message that came with the progress.
+    public let progressMessage: String?
+    /// Structured metadata its handler recorded, as a JSON object.
+    public let metadataJSON: String
 
     /// A constant SELECT over `jobs`, to be followed by a WHERE clause.
     static let selectSQL = """
         SELECT id, queue, kind, args::text, state::text, attempt::int, max_attempts::int, priority::int,
-               run_at, inserted_at, finished_at, errors::text, worker_deaths::int, quarantined_at FROM jobs
+               run_at, inserted_at, finished_at, errors::text, worker_deaths::int, quarantined_at, progress::int, progress_message, coalesce(meta, '{}')::text
+        FROM jobs
         """
 
     init(row: PostgresRow) throws {
-        let (id, queue, kind, args, state, attempt, maxAttempts, priority, runAt, insertedAt, finishedAt, errors, deaths, quarantinedAt) =
-            try row.decode((Int64, String, String, String, JobState, Int, Int, Int, Date, Date, Date?, String, Int, Date?).self)
+        let (
+            id, queue, kind, args, state, attempt, maxAttempts, priority, runAt, insertedAt, finishedAt, errors, deaths, quarantinedAt, progress,
+            message, meta
+        ) =
+            try row.decode(
+                (Int64, String, String, String, JobState, Int, Int, Int, Date, Date, Date?, String, Int, Date?, Int?, String?, String).self)
+        (self.progress, self.progressMessage, self.metadataJSON) = (progress, message, meta)
         (self.id, self.queue, self.kind, self.argsJSON, self.state) = (id, queue, kind, args, state)
         (self.attempt, self.maxAttempts, self.priority, self.runAt) = (attempt, maxAttempts, priority, runAt)
         (self.insertedAt, self.finishedAt, self.errorsJSON) = (insertedAt, finishedAt, errors)

@@ -77,6 +77,21 @@ public struct Workflow: Sendable {
         try await client.transaction(logger: logger, body)
     }
 
+    /// Records a long job's progress (what `measure` reads, in a transaction of its own) and its
+    /// metadata, for `assess jobs show`. Best effort: a report that fails is logged, and the job goes on.
+    func report(
+        _ context: JobContext, metadata: [String: String?],
+        measure: @escaping @Sendable (PostgresConnection) async throws -> (percent: Int, message: String)
+    ) async {
+        do {
+            let (percent, message) = try await transaction(measure)
+            try await context.report(progress: percent, message)
+            try await context.record(metadata: metadata.compactMapValues { $0 })
+        } catch {
+            context.logger.notice("a job's progress could not be recorded", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Enqueues a workflow job in the caller's transaction. With `once`, a second enqueue of the
     /// same kind for the same subject (and `step`, where a subject has several) is a no-op.
     func enqueue<Args: JobArgs>(

@@ -44,7 +44,7 @@ struct JobsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One job with its arguments and last errors.")
+        static let configuration = CommandConfiguration(abstract: "One job with its arguments, progress, metadata and last errors.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The job id.") var id: Int64
 
@@ -58,6 +58,8 @@ struct JobsCommand: AsyncParsableCommand {
                     "runs lost with their worker: \(job.workerDeaths)"
                         + (job.quarantinedAt.map { ", quarantined at \($0); `assess jobs retry \(job.id)` runs it again" } ?? ""))
                 print("args: \(job.argsJSON)")
+                if let progress = job.progress { print("progress: \(progress)%" + (job.progressMessage.map { ", \($0)" } ?? "")) }
+                print("metadata: \(job.metadataJSON)")
                 print("errors: \(job.errorsJSON)")
             }
         }

@@ -269,6 +269,37 @@ struct WorkerTests {
         }
     }
 
+    @Test("a running job reports its progress and metadata, shown while it runs; a value out of range is refused")
+    func progress() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let (reported, released, refusals) = (Tally<Bool>(), Tally<Bool>(), Tally<String>())
+            var registry = JobRegistry()
+            registry.register(
+                ClosureHandler(NumberedJob.self) { _, context in
+                    try await context.report(progress: 40, "四成 / 40% done")
+                    try await context.record(metadata: ["round": "7", "chunk": "2"])
+                    try await context.record(metadata: ["chunk": "3"])
+                    for refused in [{ try await context.report(progress: 101) }, { try await context.record(metadata: ["": "x"]) }] {
+                        do { _ = try await refused() } catch let error as JobQueueError { refusals.add(error.message) }
+                    }
+                    reported.add(true)
+                    while released.total == 0 { try await Task.sleep(for: .milliseconds(20)) }
+                })
+            let id = try await queue.enqueue(NumberedJob(n: 1)).id
+            try await withPool(registry, quickConfiguration(), client: client, database: database) {
+                try await eventually("the job reported") { reported.total == 1 }
+                let running = try #require(try await queue.job(id))
+                #expect(running.state == .running && running.progress == 40 && running.progressMessage == "四成 / 40% done")
+                #expect(running.metadataJSON == #"{"chunk": "3", "round": "7"}"#, "later keys replace earlier ones")
+                #expect(refusals.snapshot.keys.contains("progress runs from 0 to 100, not 101") && refusals.total == 2)
+                released.add(true)
+                try await eventually("the job completed") { try await queue.job(id)?.state == .completed }
+            }
+            #expect(try await queue.job(id)?.progress == 40, "what it last reported stays")
+        }
+    }
+
     @Test("shutdown lets running jobs finish and claims nothing more")
     func shutdownDrains() async throws {
         try await TestDatabase.with { client, database in

@@ -188,6 +188,12 @@ struct CommandTests {
             #expect(try await client.scalar("SELECT count(*)::int FROM appeal_remarks WHERE mark IS NOT NULL") == 3)
             #expect(try await client.scalar("SELECT count(*)::int FROM sittings WHERE confirmed_at IS NOT NULL") == 2)
             #expect(
+                try await client.scalar(
+                    """
+                    SELECT count(*)::int FROM jobs WHERE kind IN ('assessment.staff_panels', 'assessment.issue_certificates')
+                      AND progress IS NOT NULL AND meta ? 'round'
+                    """) >= 2, "the long jobs report their progress")
+            #expect(
                 try await client.scalar("SELECT count(*)::int FROM certificates WHERE content ? 'results'") >= 2,
                 "skills certificates carry each part's result")
             #expect(

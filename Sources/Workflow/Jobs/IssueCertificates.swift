@@ -24,6 +24,12 @@ public struct IssueCertificates: JobArgs {
 
         func handle(_ args: IssueCertificates, context: JobContext) async throws {
             let store = workflow.store
+            await workflow.report(
+                context, metadata: ["round": String(args.round), "after": String(args.after), "sitting": args.sitting.map(String.init)]
+            ) {
+                let (issued, owed) = try await store.certificateProgress(round: args.round, sitting: args.sitting, on: $0)
+                return (owed == 0 ? 100 : min(100, issued * 100 / owed), "已签发 \(issued)/\(owed) 张证书 / \(issued) of \(owed) certificates issued")
+            }
             try await context.withTransaction { connection in
                 let round = try await store.round(args.round, on: connection)
                 if let sitting = args.sitting {

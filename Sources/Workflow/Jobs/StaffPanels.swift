@@ -18,6 +18,14 @@ public struct StaffPanels: JobArgs {
 
         func handle(_ args: StaffPanels, context: JobContext) async throws {
             let store = workflow.store
+            await workflow.report(context, metadata: ["round": String(args.round), "after": String(args.after)]) {
+                let facts = try await store.facts(of: try await store.round(args.round, on: $0), on: $0)
+                let (eligible, staffed) = (facts.eligibleApplications, max(0, facts.eligibleApplications - facts.unstaffedCases))
+                return (
+                    eligible == 0 ? 100 : min(100, staffed * 100 / eligible),
+                    "已组建 \(staffed)/\(eligible) 个评审组 / \(staffed) of \(eligible) panels drawn"
+                )
+            }
             try await context.withTransaction { connection in
                 let round = try await store.round(args.round, lock: true, on: connection)
                 guard round.state == .assigning else { return }
