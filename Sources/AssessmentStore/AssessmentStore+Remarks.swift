@@ -76,10 +76,19 @@ extension AssessmentStore {
         return records
     }
 
-    /// The application a re-marking belongs to, locked, when `reviewer` holds it; nil otherwise.
-    public func remarkApplication(_ id: Int64, reviewer: String, on connection: PostgresConnection) async throws -> Int64? {
-        try await first(
-            "SELECT application_id FROM appeal_remarks WHERE id = \(id) AND reviewer_id = \(reviewer)", as: Int64.self, on: connection)
+    /// The application a re-marking belongs to and the part appealed, with whether the appeal is
+    /// still open, when `reviewer` holds it; nil otherwise.
+    public func remarkAppeal(_ id: Int64, reviewer: String, on connection: PostgresConnection) async throws -> (
+        application: Int64, part: SkillsPart, open: Bool
+    )? {
+        guard
+            let (application, part, open) = try await first(
+                """
+                SELECT m.application_id, a.part, a.state = 'open' FROM appeal_remarks m JOIN appeals a ON a.application_id = m.application_id
+                WHERE m.id = \(id) AND m.reviewer_id = \(reviewer) AND a.part IS NOT NULL
+                """, as: (Int64, String, Bool).self, on: connection)
+        else { return nil }
+        return (application, try Self.stored(SkillsPart.self, part, "an appeal's part"), open)
     }
 
     /// Records a panel member's mark and returns every mark given and the panel's size; nil when

@@ -193,13 +193,13 @@ extension Workflow {
     /// decided: upheld when the result stands, overturned when it changes; the applicant is told.
     public func giveRemark(_ mark: Double, remark id: Int64, reviewer: String) async throws {
         try await transaction { connection in
-            guard let applicationID = try await store.remarkApplication(id, reviewer: reviewer, on: connection) else {
+            guard let (applicationID, part, _) = try await store.remarkAppeal(id, reviewer: reviewer, on: connection) else {
                 throw StoreError(.notFound, "you re-mark no appeal \(id)", zh: "您没有编号为\(id)的复核评分任务")
             }
+            // The application's row orders the panel's last marks; the appeal is read again under it.
             let (application, round, _) = try await store.applicationInRound(applicationID, lock: true, on: connection)
-            guard let part = try await store.appealPart(application: applicationID, on: connection),
-                let sitting = try await store.decidingSitting(application: applicationID, on: connection),
-                try await store.remarks(of: reviewer, on: connection).contains(where: { $0.id == id })
+            guard try await store.remarkAppeal(id, reviewer: reviewer, on: connection)?.open == true,
+                let sitting = try await store.decidingSitting(application: applicationID, on: connection)
             else {
                 throw StoreError(.wrongState, "the appeal of re-marking \(id) is decided", zh: "复核评分任务\(id)的复核已有结论")
             }
