@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // The generic PostgreSQL job queue: knows jobs, not assessments.
@@ -117,12 +118,16 @@ let package = Package(
             ],
             path: "Workers"
         ),
-        // The HTTP edge: routes, request decoding, problem responses. It calls the workflow's commands
-        // and queries and the notifier's subscriptions; it has no SQL and no store.
+        // libqrencode, Debian's libqrencode-dev: the QR codes on certificate pages.
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // The HTTP edge: the JSON API (routes, request decoding, problem responses) and the console's
+        // pages beside it, on one router. It calls the workflow's commands and queries and the
+        // notifier's subscriptions; it has no SQL and no store.
         .target(
             name: "AssessmentAPI",
             dependencies: [
-                "Workflow", "Notify",
+                "Workflow", "Notify", "CQRencode",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -130,7 +135,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            resources: [.copy("Console/Assets")]
         ),
         // What every command of the executable shares: where the database is, and one ServiceGroup
         // per process with the schema prelude.

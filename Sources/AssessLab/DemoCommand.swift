@@ -94,6 +94,7 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                 let issue: @Sendable (String, String) async throws -> String = { role, subject in
                     try await workflow.issueToken(role: Principal.Role(rawValue: role)!, subject: subject, validFor: .seconds(86_400))
                 }
+                let cast = try DemoCast(applicants: options.applicants, startDate: DemoSeason.seasonStart, seed: seed)
                 let subscriptionID = try await DemoAPI.with(base: base, trustRootPEM: material.caPEM) { api in
                     // The operator's part: a platform's gateway subscribed to everything.
                     let subscription = try await api.send(
@@ -106,7 +107,7 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                     let subscriptionID = (subscription["id"] as? NSNumber)?.int64Value ?? 0
 
                     let season = DemoSeason(
-                        api: api, cast: try DemoCast(applicants: options.applicants, startDate: DemoSeason.seasonStart, seed: seed),
+                        api: api, cast: cast,
                         startDate: DemoSeason.seasonStart, daySeconds: options.daySeconds, seed: seed, issueToken: issue)
                     let (facts, _) = try await season.play()
                     let delivered = try await Self.waitForDeliveries(
@@ -120,12 +121,24 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                     return subscriptionID
                 }
                 if options.keepRunning {
+                    // A resident who applied for a title: their page lists it, with its stages and result.
+                    let applicant = cast.people.first { $0.documentKind == "resident_id" && $0.track == .title } ?? cast.people[0]
                     try material.writeTokens([
                         "ASSESS_DEMO_INSTITUTION_TOKEN": try await issue("institution", Self.institutionID),
                         "ASSESS_DEMO_SKILLS_INSTITUTION_TOKEN": try await issue("institution", Self.skillsInstitutionID),
                         "ASSESS_DEMO_BUREAU_TOKEN": try await issue("bureau", "demo-officer"),
+                        "ASSESS_DEMO_APPLICANT_DOCUMENT": applicant.documentNumber,
+                        "ASSESS_DEMO_APPLICANT_PASSWORD": "'\(applicant.password)'",
                     ])
                     say("\nThe API keeps running at \(base); Ctrl-C ends the demo (and removes its database when it made one).")
+                    say(
+                        "The web console: \(base)/console (its certificate is signed by the demo's CA, \(material.caPath)); sign in with \(material.tokensPath):"
+                    )
+                    say("  an applicant (申请人, resident ID and password): ASSESS_DEMO_APPLICANT_DOCUMENT, ASSESS_DEMO_APPLICANT_PASSWORD")
+                    say("  the bureau (results to confirm, certificates, the queue dashboard at /ops): ASSESS_DEMO_BUREAU_TOKEN")
+                    say(
+                        "  an institution: ASSESS_DEMO_INSTITUTION_TOKEN or ASSESS_DEMO_SKILLS_INSTITUTION_TOKEN (its pages come with the next slice)"
+                    )
                     try? await gracefulShutdown()
                     say("stopping: the API, the workers and the coordinator drain")
                 } else {
@@ -172,7 +185,7 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                     "  tokens of the institution and the bureau: \(material.tokensPath) (source it, then curl -H \"Authorization: Bearer $ASSESS_DEMO_BUREAU_TOKEN\" …)"
                 )
             } else {
-                say("  assess demo --keep-running      # keeps the API up and prints its address; then verify \(checked.number):")
+                say("  assess demo --keep-running      # keeps the API and the web console (/console, /ops) up; then verify \(checked.number):")
                 say(
                     "                                  # curl --cacert <ca.pem> 'https://localhost:<port>/v1/certificates/\(checked.number)?name=<holder>'"
                 )

@@ -9,6 +9,8 @@ import Workflow
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     var principal: Principal?
+    /// A console page's visit: its language, CSRF token, session and form; nil on the JSON API.
+    var visit: ConsoleVisit?
     /// The peer's IP address, for per-client limits; empty when the channel has none.
     let peerAddress: String
 

@@ -4,7 +4,8 @@ import Logging
 import Notify
 import Workflow
 
-/// The HTTP API over the workflow, one route collection per audience (in `Routes/`). Every write
+/// The HTTP API over the workflow, one route collection per audience (in `Routes/`), and the web
+/// console's pages beside it (in `Console/`). Every write
 /// is a workflow command (one transaction with the jobs it sets off); every read checks that the
 /// caller may see it. The router and `/openapi.json` are built from the same route descriptions.
 public struct APIServer: Sendable {
@@ -19,6 +20,9 @@ public struct APIServer: Sendable {
     let maxFileBytes: Int
     /// The range of `maxFileBytes`: a scanned page at least, and no more than one request should carry.
     public static let fileBytes = 64 * 1024...100 * 1024 * 1024
+    /// `https`, or `http` where this server speaks plain HTTP: the console's links that leave the
+    /// browser (QR codes) name it unless ASSESS_PUBLIC_URL says where the public reaches us.
+    let scheme: String
     let logger: Logger
 
     /// `trustedProxies` are the addresses whose `X-Forwarded-For` names the client (nil: from
@@ -26,8 +30,9 @@ public struct APIServer: Sendable {
     /// `maxFileBytes` is clamped to `fileBytes`.
     public init(
         workflow: Workflow, notifier: Notifier, trustedProxies: Set<String>? = nil, lookupsPerMinute: Int = 60,
-        maxFileBytes: Int = 20 * 1024 * 1024, logger: Logger
+        maxFileBytes: Int = 20 * 1024 * 1024, scheme: String = "https", logger: Logger
     ) {
+        self.scheme = scheme
         self.lookups = ClientRateLimiter(limit: lookupsPerMinute, window: .seconds(60))
         self.maxFileBytes = min(max(maxFileBytes, Self.fileBytes.lowerBound), Self.fileBytes.upperBound)
         self.workflow = workflow
@@ -68,13 +73,25 @@ public struct APIServer: Sendable {
         let document = ServedDocument()
         let audiences = audiences(document: document)
         for audience in audiences { router.addRoutes(audience.collection) }
+        Console(workflow: workflow, trustedProxies: trustedProxies, lookups: lookups, scheme: scheme).mount(on: router)
         document.publish(OpenAPIDocument.json(audiences.flatMap(\.operations)))
         table.load(router.routes.map(\.description))
         return router
     }
 
-    /// The routes this server answers, as `METHOD /path/{name}`, read from the router itself.
+    /// The JSON API's routes, as `METHOD /path/{name}`, read from the router itself.
     public func routes() -> [String] {
-        router().routes.map(\.description)
+        router().routes.map(\.description).filter { !Self.isConsolePage($0) }
+    }
+
+    /// The web console's pages, as `METHOD /path/{name}`, read from the router itself.
+    public func consolePages() -> [String] {
+        router().routes.map(\.description).filter(Self.isConsolePage)
+    }
+
+    /// Whether a route is one of the console's HTML pages rather than the JSON API's.
+    static func isConsolePage(_ route: String) -> Bool {
+        let path = route.split(separator: " ").last ?? ""
+        return path == "/" || path.hasPrefix("/console") || path.hasPrefix("/ops")
     }
 }

@@ -109,6 +109,13 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
             case .notFound: return Problem(.notFound, error.message, zh: error.chinese)
             case .wrongState: return Problem(.conflict, error.message, zh: error.chinese)
             }
+        case let error as JobQueueError:
+            // The queue is generic and speaks English; the Chinese says what kind of refusal it is.
+            switch error.code {
+            case .notFound: return Problem(.notFound, error.message, zh: "没有此任务（\(error.message)）")
+            case .invalidState: return Problem(.conflict, error.message, zh: "任务当前的状态不允许此操作（\(error.message)）")
+            default: return Problem(.internalServerError, "the server failed; the error is logged with the request id", zh: "服务器出错；错误已随请求编号记入日志")
+            }
         case let error as DecodingError:
             return Problem.decoding(error)
         case let error as HTTPError:

@@ -102,6 +102,17 @@ extension AssessmentStore {
             """, on: connection)
     }
 
+    /// Revokes one token by its SHA-256 (a console session signing out); false if it was not live.
+    public func revokeToken(hash: [UInt8], on connection: PostgresConnection) async throws -> Bool {
+        try await count(
+            """
+            WITH revoked AS (
+                UPDATE api_tokens SET revoked_at = now() WHERE token_hash = \(ByteBuffer(bytes: hash)) AND revoked_at IS NULL RETURNING 1
+            )
+            SELECT count(*)::int FROM revoked
+            """, on: connection) == 1
+    }
+
     /// The role and subject of a live token, by its SHA-256, or nil.
     public func tokenHolder(hash: [UInt8], on connection: PostgresConnection) async throws -> (role: String, subject: String)? {
         try await first(

@@ -271,6 +271,11 @@ extension AssessmentStore {
             status: status)
     }
 
+    /// The number of the certificate issued for an application, if one was.
+    public func certificateNumber(application: Int64, on connection: PostgresConnection) async throws -> String? {
+        try await first("SELECT number FROM certificates WHERE application_id = \(application)", as: String.self, on: connection)
+    }
+
     /// Every key the bureau has signed certificates with, by id: what an offline verifier needs
     /// beside a certificate.
     public func signingKeys(on connection: PostgresConnection) async throws -> [(id: String, publicKey: [UInt8])] {

@@ -584,6 +584,24 @@ extension AssessmentStore {
             "INSERT INTO round_confirmations (round_id) VALUES (\(round)) ON CONFLICT DO NOTHING", logger: logger)
     }
 
+    /// Rounds handed to the bureau and not yet confirmed, oldest hand-over first.
+    public func roundsAwaitingConfirmation(limit: Int, on connection: PostgresConnection) async throws -> [RoundAwaitingConfirmation] {
+        var rounds: [RoundAwaitingConfirmation] = []
+        let rows = try await connection.query(
+            """
+            SELECT r.id, r.name, r.institution_id, r.track, c.handed_at
+            FROM round_confirmations c JOIN rounds r ON r.id = c.round_id
+            WHERE c.confirmed_at IS NULL ORDER BY c.handed_at, r.id LIMIT \(limit)
+            """, logger: logger)
+        for try await (id, name, institution, track, handedAt) in rows.decode((Int64, String, String, String, Date).self) {
+            rounds.append(
+                .init(
+                    id: id, name: name, institutionID: institution, track: try Self.stored(RoundRecord.Track.self, track, "a round's track"),
+                    handedAt: handedAt))
+        }
+        return rounds
+    }
+
     /// Records which officer confirmed a round's results, and when.
     public func recordConfirmation(round: Int64, officer: String, on connection: PostgresConnection) async throws {
         try await connection.query(
@@ -591,4 +609,18 @@ extension AssessmentStore {
             UPDATE round_confirmations SET confirmed_at = now(), confirmed_by = \(officer) WHERE round_id = \(round)
             """, logger: logger)
     }
+}
+
+/// A round whose results wait for the bureau's confirmation.
+public struct RoundAwaitingConfirmation: Sendable {
+    /// The round's id.
+    public let id: Int64
+    /// Its name.
+    public let name: String
+    /// The institution that ran it.
+    public let institutionID: String
+    /// Titles or skills.
+    public let track: RoundRecord.Track
+    /// When its results were handed to the bureau.
+    public let handedAt: Date
 }

@@ -46,3 +46,31 @@ extension JobQueueClient {
         return ClusterStatus(leader: leader, workers: workers)
     }
 }
+
+/// A cron schedule as the leading coordinator keeps it: what the dashboard lists.
+public struct CronEntry: Sendable {
+    /// The schedule's name.
+    public let name: String
+    /// Its cron expression.
+    public let expression: String
+    /// The time zone it fires in.
+    public let timeZone: String
+    /// When it fires next.
+    public let nextTick: Date
+    /// When it last fired, and the job that tick enqueued.
+    public let lastTick: Date?
+    public let lastJobID: Int64?
+}
+
+extension JobQueueClient {
+    /// Every cron schedule a coordinator has registered, by name.
+    public func cronEntries() async throws -> [CronEntry] {
+        let rows = try await client.query(
+            "SELECT name, expression, time_zone, next_tick_at, last_tick_at, last_job_id FROM queue_cron ORDER BY name", logger: logger)
+        var entries: [CronEntry] = []
+        for try await (name, expression, zone, next, last, job) in rows.decode((String, String, String, Date, Date?, Int64?).self) {
+            entries.append(CronEntry(name: name, expression: expression, timeZone: zone, nextTick: next, lastTick: last, lastJobID: job))
+        }
+        return entries
+    }
+}

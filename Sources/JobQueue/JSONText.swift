@@ -1,3 +1,5 @@
+import Foundation
+
 /// What PostgreSQL cannot store of valid JSON text: its `text` and `jsonb` reject U+0000.
 public enum JSONText {
     /// Whether JSON text has a `\u0000` escape. Raw control characters are invalid JSON anyway, and
@@ -20,5 +22,21 @@ public enum JSONText {
             }
         }
         return false
+    }
+}
+
+/// JSON text checked to be an object PostgreSQL's `jsonb` accepts: what a job filter matches
+/// arguments against, so that a malformed filter is refused before it reaches SQL.
+public struct JSONObjectText: Sendable, Equatable {
+    /// The text.
+    public let text: String
+
+    /// Nil unless `text` is a JSON object of at most 2,000 bytes without a NUL escape.
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count <= 2_000, !JSONText.escapesNUL(bytes),
+            (try? JSONSerialization.jsonObject(with: Data(bytes))) is [String: Any]
+        else { return nil }
+        self.text = text
     }
 }

@@ -270,13 +270,18 @@ public struct JobQueueClient: Sendable {
         throw JobQueueError(code: .notFound, message: "no job has the id \(id)")
     }
 
-    /// The newest jobs, optionally of one state and queue, or only the quarantined ones.
-    public func jobs(state: JobState? = nil, queue: String? = nil, quarantined: Bool = false, limit: Int = 50) async throws -> [JobRecord] {
+    /// The newest jobs, optionally of one state, queue and kind, whose arguments contain `args` (a
+    /// JSON object, matched as jsonb containment), or only the quarantined ones.
+    public func jobs(
+        state: JobState? = nil, queue: String? = nil, kind: String? = nil, args: JSONObjectText? = nil, quarantined: Bool = false, limit: Int = 50
+    ) async throws -> [JobRecord] {
         let rows = try await client.query(
             """
             \(unescaped: JobRecord.selectSQL)
             WHERE (\(state?.rawValue)::job_state IS NULL OR state = \(state?.rawValue)::job_state)
               AND (\(queue)::text IS NULL OR queue = \(queue))
+              AND (\(kind)::text IS NULL OR kind = \(kind))
+              AND (\(args?.text)::jsonb IS NULL OR args @> \(args?.text)::jsonb)
               AND (NOT \(quarantined) OR quarantined_at IS NOT NULL)
             ORDER BY id DESC LIMIT \(limit)
             """, logger: logger)

@@ -27,6 +27,7 @@
 @_exported import struct AssessmentStore.RemarkRecord
 @_exported import struct AssessmentStore.ResultRow
 @_exported import enum AssessmentStore.ReviewStage
+@_exported import struct AssessmentStore.RoundAwaitingConfirmation
 @_exported import struct AssessmentStore.RoundDraft
 @_exported import struct AssessmentStore.RoundRecord
 @_exported import struct AssessmentStore.RoundStatistics
@@ -36,10 +37,15 @@
 @_exported import struct AssessmentStore.SittingStaffRecord
 @_exported import struct AssessmentStore.StoreError
 @_exported import enum AssessmentStore.VoteStage
+// What an operator's route and the queue dashboard read and do of the queue.
+@_exported import struct JobQueue.ClusterStatus
+@_exported import struct JobQueue.CronEntry
 @_exported import struct JobQueue.DecodingErrorSummary
+@_exported import struct JobQueue.JSONObjectText
 @_exported import enum JobQueue.JSONText
 @_exported import struct JobQueue.JobLatencies
-// What an operator's route reads of the queue: its health and figures.
 @_exported import struct JobQueue.JobQueueClient
+@_exported import struct JobQueue.JobQueueError
+@_exported import struct JobQueue.JobRecord
 @_exported import enum JobQueue.JobState
 @_exported import struct JobQueue.QueueStats

@@ -72,7 +72,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let workflow = Workflow(client: client, vault: vault, signer: nil, logger: logger)
             let notifier = Notifier(client: client, secrets: secrets, configuration: .init(endpoints: try .fromEnvironment()), logger: logger)
-            let api = APIServer(workflow: workflow, notifier: notifier, maxFileBytes: maxFileKilobytes * 1024, logger: logger)
+            let api = APIServer(
+                workflow: workflow, notifier: notifier, maxFileBytes: maxFileKilobytes * 1024, scheme: serverTLS == nil ? "http" : "https",
+                logger: logger)
             let app = Application(
                 router: api.router(), server: try serverTLS.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
                 configuration: .init(address: .hostname(host, port: port), serverName: "assess"),

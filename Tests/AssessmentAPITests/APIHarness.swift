@@ -100,7 +100,8 @@ struct API: Sendable {
                 configuration: .init(endpoints: try EndpointPolicy(allowing: ["127.0.0.1"])), logger: database.logger)
             let server = APIServer(
                 workflow: workflow, notifier: notifier,
-                trustedProxies: trustedProxies, maxFileBytes: APIServer.fileBytes.lowerBound, logger: database.logger)
+                trustedProxies: trustedProxies, maxFileBytes: APIServer.fileBytes.lowerBound, scheme: "http",
+                logger: database.logger)
             let (ready, readySignal) = AsyncStream.makeStream(of: Int.self)
             let app = Application(
                 router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -110,6 +111,8 @@ struct API: Sendable {
             var configuration = HTTPClient.Configuration()
             configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
             configuration.timeout = .init(connect: .seconds(90))
+            // A browser's redirect is what the console tests assert, so the client shows it instead of following it.
+            configuration.redirectConfiguration = .disallow
             try await withHTTPClient(configuration: configuration) { http in
                 try await DeliveryHTTP.with(configuration: notifier.configuration) { delivery in
                     try await withServices([app], logger: database.logger) {

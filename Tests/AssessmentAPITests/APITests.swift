@@ -34,7 +34,9 @@ struct APITests {
             for (path, operations) in paths {
                 for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
             }
+            // The console's pages are HTML beside the API, not part of its document.
             let routes = api.server.routes()
+            #expect(!api.server.consolePages().isEmpty && Set(routes).isDisjoint(with: api.server.consolePages()))
             #expect(routes.count > 30, "the routes come from the router: \(routes)")
             #expect(documented == Set(routes), "undocumented: \(Set(routes).subtracting(documented)); unrouted: \(documented.subtracting(routes))")
             // Every documented route is really served: the router finds each one.

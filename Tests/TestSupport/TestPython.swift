@@ -22,3 +22,29 @@ public enum TestPython {
         return (data, process.terminationStatus)
     }
 }
+
+extension TestPython {
+    /// Runs the script file at `file` (relative to the package) without blocking a thread of the
+    /// caller's while it runs: a browser script drives a server of the same process. Returns its
+    /// standard output and error together, and its exit status.
+    public static func run(file: String, arguments: [String], environment: [String: String] = [:]) async throws -> (output: String, status: Int32) {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestSetupError(description: "\(path) is missing: run ops/install-deps, which installs the PyPI libraries the tests use")
+        }
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("python-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = [file] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        (process.standardOutput, process.standardError) = (handle, handle)
+        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        try handle.close()
+        return (String(decoding: try Data(contentsOf: log), as: UTF8.self), status)
+    }
+}

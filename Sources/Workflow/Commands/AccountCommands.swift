@@ -96,6 +96,11 @@ extension Workflow {
         try await client.withConnection { try await store.revokeTokens(role: role.rawValue, subject: subject, on: $0) }
     }
 
+    /// Ends one session: revokes its token alone, the holder's other sessions and tokens stay.
+    public func endSession(token: String) async throws {
+        _ = try await client.withConnection { try await store.revokeToken(hash: Self.tokenHash(token), on: $0) }
+    }
+
     /// The principal of a live token, or nil.
     public func principal(forToken token: String) async throws -> Principal? {
         let holder = try await client.withConnection { try await store.tokenHolder(hash: Self.tokenHash(token), on: $0) }

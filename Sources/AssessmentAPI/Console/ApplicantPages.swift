@@ -1,0 +1,178 @@
+import Foundation
+import Hummingbird
+import Workflow
+
+/// Applicants' pages: register, sign in, their applications with each one's stages, applying,
+/// appealing, notifications and their certificates. Forms become the JSON API's own bodies and
+/// are checked by them, so a refusal reads the same on a page as in problem+json.
+struct ApplicantPages {
+    let workflow: Workflow
+    let trustedProxies: Set<String>
+    let scheme: String
+
+    func add(to group: RouterGroup<APIContext>) {
+        group.get("register") { _, context in
+            WebPage(
+                "register", .init(zh: "申请人注册", en: "Register as an applicant"),
+                ["kinds": PublicPages.documentKinds(context), "educations": Self.educations(context)]
+            ).response(context)
+        }
+        group.post("register") { _, context in
+            let form = context.visit?.form ?? FormFields()
+            let body = RegisterApplicantBody(
+                name: form.optional("name") ?? "",
+                document: .init(
+                    kind: form.optional("kind") ?? "", number: form.optional("number") ?? "", issuingCountry: form.optional("issuingCountry"),
+                    birthDate: form.optional("birthDate") ?? ""),
+                employer: form.optional("employer"), education: form.optional("education") ?? "", password: form.optional("password") ?? "")
+            let (_, token) = try await workflow.registerApplicant(try body.registration(), password: body.password)
+            return Response.seeOther("/console/me", PublicPages.signedIn(token, context))
+        }
+        group.post("sign-in") { request, context in
+            let form = context.visit?.form ?? FormFields()
+            let body = SignInBody(
+                document: .init(
+                    kind: form.optional("kind") ?? "", number: form.optional("number") ?? "", issuingCountry: form.optional("issuingCountry")),
+                password: form.optional("password") ?? "")
+            try body.validate()
+            let (_, token) = try await workflow.signIn(
+                kind: try body.kind(), number: body.document.number, issuingCountry: body.document.issuingCountry, password: body.password,
+                address: context.clientAddress(request, trustedProxies: trustedProxies))
+            return Response.seeOther(PublicPages.safeNext(form.optional("next")) ?? "/console/me", PublicPages.signedIn(token, context))
+        }
+        group.get("me") { _, context in
+            let applicant = try context.applicant()
+            let language = context.visit?.language ?? .zh
+            let record = try await workflow.applicantRecord(applicant)
+            let applications = try await workflow.applications(of: applicant, after: 0, limit: 100)
+            let notifications = try await workflow.notifications(of: .applicant(applicant), after: 0, limit: 100)
+            let profile = RecordView(record.profile)
+            return WebPage(
+                "me", .init(zh: "我的申请", en: "My applications"),
+                [
+                    "name": record.name, "document": record.documentMasked,
+                    "education": Self.educationNames[record.profile.education].map { language == .zh ? $0.zh : $0.en } ?? profile.education,
+                    "titles": profile.titles.map { "\($0.series) \($0.grade) (\($0.obtained))" },
+                    "levels": profile.skillLevels.map { "\($0.occupation) \($0.level) (\($0.obtained))" },
+                    "work": profile.workHistory.map { "\($0.employer) \($0.start)–\($0.end ?? "")" },
+                    "applications": applications.map { Self.summary($0, language) }, "hasApplications": !applications.isEmpty,
+                    "notifications": notifications.suffix(20).reversed().map { ["event": $0.event, "at": Self.time($0.createdAt)] },
+                    "hasNotifications": !notifications.isEmpty,
+                    "series": TitleSeries.all.map { ["value": $0.code, "label": language == .zh ? $0.chineseName : $0.name] },
+                    "occupations": Occupation.all.map { ["value": $0.code, "label": language == .zh ? $0.chineseName : $0.name] },
+                    "directions": Occupation.all.flatMap(\.directions).map {
+                        ["value": $0.code, "label": language == .zh ? $0.chineseName : $0.code]
+                    },
+                ]
+            ).response(context)
+        }
+        group.post("applications") { _, context in
+            let applicant = try context.applicant()
+            let form = context.visit?.form ?? FormFields()
+            let body = ApplyBody(
+                round: try form.integer("round", in: Bounds.id),
+                target: .init(
+                    track: form.optional("track") ?? "", series: form.optional("series"),
+                    grade: try form.optionalInteger("grade", in: Bounds.gradeOrLevel), specialty: form.optional("specialty"),
+                    occupation: form.optional("occupation"), level: try form.optionalInteger("level", in: Bounds.gradeOrLevel),
+                    direction: form.optional("direction")))
+            try body.validate()
+            let id = try await workflow.apply(round: body.round, applicant: applicant, target: try body.applicationTarget())
+            return Response.seeOther("/console/applications/\(id)", context)
+        }
+        group.get("applications/{id}") { _, context in
+            let (applicant, id) = (try context.applicant(), try context.id())
+            let language = context.visit?.language ?? .zh
+            let record = try await workflow.application(id, of: applicant)
+            var values = Self.summary(record, language)
+            values["steps"] = Self.timeline(record, language)
+            values["mayAppeal"] = record.passed == false && record.appeal == nil
+            if let number = try await workflow.certificateNumber(application: id, of: applicant) { values["certificate"] = number }
+            return WebPage("application", .init(zh: "申请 \(id)", en: "Application \(id)"), values).response(context)
+        }
+        group.post("applications/{id}/appeal") { _, context in
+            let (applicant, id) = (try context.applicant(), try context.id())
+            let form = context.visit?.form ?? FormFields()
+            let body = AppealBody(reason: try form.required("reason", .init(zh: "复核理由", en: "the reason")), part: form.optional("part"))
+            try body.validate()
+            _ = try await workflow.application(id, of: applicant)
+            try await workflow.fileAppeal(applicant: applicant, application: id, reason: body.reason, part: try body.checkedPart())
+            return Response.seeOther("/console/applications/\(id)", context)
+        }
+        group.get("applications/{id}/certificate") { request, context in
+            let (applicant, id) = (try context.applicant(), try context.id())
+            guard let number = try await workflow.certificateNumber(application: id, of: applicant),
+                let record = try await workflow.certificate(number: number)
+            else { throw Problem(.notFound, "no certificate has been issued for this application yet", zh: "此申请尚未发证") }
+            var values = PublicPages.certificate(record, masked: false, context, base: Console.base(of: request, scheme: scheme))
+            values["printable"] = true
+            return WebPage("certificate", .init(zh: "证书 \(number)", en: "Certificate \(number)"), values).response(context)
+        }
+    }
+
+    /// One application's line: what it is for, where it is, how it ended.
+    static func summary(_ record: ApplicationRecord, _ language: Language) -> [String: Any] {
+        let stage = ConsoleText.stage(record.state)
+        let result: String =
+            switch record.passed {
+            case true?: ConsoleText.text("passed", language)
+            case false?: ConsoleText.text("failed", language)
+            case nil where record.state == .ineligible: "—"
+            case nil: ConsoleText.text("pending", language)
+            }
+        return [
+            "id": String(record.id), "round": String(record.roundID), "target": target(record.target, language),
+            "stage": language == .zh ? stage.zh : stage.en, "result": result, "passed": record.passed == true,
+        ]
+    }
+
+    /// What an application is for, as its reader names it.
+    static func target(_ target: ApplicationTarget, _ language: Language) -> String {
+        switch target {
+        case .title(let series, let grade, let specialty):
+            let known = TitleSeries.named(series)
+            let name = known?.titleName(grade, specialty: specialty) ?? "\(series) \(grade.rawValue)"
+            return language == .zh ? name : "\(known?.name ?? series), grade \(grade.rawValue)"
+        case .skill(let occupation, let level, let direction):
+            let known = Occupation.all.first { $0.code == occupation }
+            return language == .zh
+                ? "\(known?.chineseName ?? occupation) \(level.rawValue) 级 · \(Occupation.directionName(direction))"
+                : "\(known?.name ?? occupation), level \(level.rawValue) · \(direction)"
+        }
+    }
+
+    /// The stages an application passes, the ones behind it done and its own marked current.
+    static func timeline(_ record: ApplicationRecord, _ language: Language) -> [[String: Any]] {
+        let path: [ApplicationState] =
+            switch record.state {
+            case .returned: [.submitted, .returned]
+            case .ineligible: [.submitted, .ineligible]
+            case .suspended: [.submitted, .eligible, .assigned, .scored, .decided, .suspended]
+            default: [.submitted, .eligible, .assigned, .scored, .decided]
+            }
+        let current = path.firstIndex(of: record.state) ?? 0
+        return path.enumerated().map { index, state in
+            let name = ConsoleText.stage(state)
+            return ["name": language == .zh ? name.zh : name.en, "done": index < current, "current": index == current]
+        }
+    }
+
+    /// The education levels, for a select.
+    static let educationNames: [Policy.Education: LocalizedText] = [
+        .doctorate: .init(zh: "博士", en: "doctorate"), .master: .init(zh: "硕士", en: "master"),
+        .bachelor: .init(zh: "本科", en: "bachelor"), .collegeDiploma: .init(zh: "大专", en: "college diploma"),
+        .secondary: .init(zh: "大专以下", en: "below college"),
+    ]
+
+    static func educations(_ context: APIContext) -> [[String: String]] {
+        Policy.Education.allCases.map { education in
+            let name = educationNames[education] ?? .init(zh: education.rawValue, en: education.rawValue)
+            return ["value": education.rawValue, "label": context.visit?.language == .en ? name.en : name.zh]
+        }
+    }
+
+    /// A moment as the console prints it: UTC, to the minute.
+    static func time(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
+    }
+}

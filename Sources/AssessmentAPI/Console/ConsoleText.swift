@@ -1,0 +1,215 @@
+import Workflow
+
+/// Every fixed text of the console's pages, in Chinese and English: templates read them as
+/// `{{t.key}}` in the visitor's language.
+enum ConsoleText {
+    static let table: [String: LocalizedText] = [
+        "site": .init(zh: "职称评审与职业技能等级认定", en: "Title evaluation and skills certification"),
+        "skip": .init(zh: "跳到正文", en: "Skip to content"),
+        "navigation": .init(zh: "导航", en: "Navigation"),
+        "home": .init(zh: "首页", en: "Home"),
+        "signIn": .init(zh: "登录", en: "Sign in"),
+        "signOut": .init(zh: "退出", en: "Sign out"),
+        "register": .init(zh: "注册", en: "Register"),
+        "footer": .init(
+            zh: "上海市网络内容创作者职称评审与职业技能等级认定平台。证书可凭编号与持证人姓名公开核验。",
+            en:
+                "Shanghai's platform for content creators' title evaluation and skills certification. Certificates verify publicly by number and holder name."
+        ),
+        "back": .init(zh: "返回上一页修改", en: "Go back and correct it"),
+        "fieldsToFix": .init(zh: "需要修改的栏目", en: "Fields to fix"),
+        "verifyTitle": .init(zh: "核验证书", en: "Verify a certificate"),
+        "verifyIntro": .init(
+            zh: "输入证书编号和持证人姓名，查看证书状态并核对人社部门的电子签名。",
+            en: "Enter the certificate number and the holder's name to see its status and check the bureau's signature."),
+        "certificateNumber": .init(zh: "证书编号", en: "Certificate number"),
+        "holderName": .init(zh: "持证人姓名", en: "Holder's name"),
+        "verify": .init(zh: "核验", en: "Verify"),
+        "objectTitle": .init(zh: "如何提出异议", en: "How to object"),
+        "objectText": .init(
+            zh: "评审结果公示期间（5 个工作日），任何人可对公示结果提出异议，须留下联系方式以便评价机构答复；联系方式不公开。",
+            en:
+                "While a result is on public notice (5 working days) anyone may object to it, leaving a contact for the institution's answer; the contact is never published."
+        ),
+        "forApplicants": .init(zh: "申请人", en: "Applicants"),
+        "forApplicantsText": .init(
+            zh: "注册后申报职称评审或职业技能等级认定，跟踪每项申请的进度，查看结果与证书。",
+            en: "Register to apply for a title or a skill level, follow each application's stages, see results and certificates."),
+        "forStaff": .init(zh: "评价机构、评审专家与人社部门", en: "Institutions, reviewers and the bureau"),
+        "forStaffText": .init(
+            zh: "使用所发的访问令牌登录。", en: "Sign in with the access token you were issued."),
+        "status": .init(zh: "状态", en: "Status"),
+        "status.valid": .init(zh: "有效", en: "valid"),
+        "status.revoked": .init(zh: "已吊销", en: "revoked"),
+        "status.rehearsal": .init(zh: "演练证书（无效力）", en: "rehearsal (no legal effect)"),
+        "status.invalidSignature": .init(zh: "签名无效", en: "invalid signature"),
+        "signatureValid": .init(zh: "人社部门电子签名核验通过", en: "The bureau's signature verifies"),
+        "signatureInvalid": .init(zh: "电子签名核验未通过", en: "The signature does not verify"),
+        "holder": .init(zh: "持证人", en: "Holder"),
+        "holderDocument": .init(zh: "证件号码", en: "Document"),
+        "qualification": .init(zh: "资格", en: "Qualification"),
+        "level": .init(zh: "等级", en: "Level"),
+        "basis": .init(zh: "依据", en: "Basis"),
+        "results": .init(zh: "成绩", en: "Results"),
+        "issuer": .init(zh: "发证机构", en: "Issuer"),
+        "issuedOn": .init(zh: "发证日期", en: "Issued on"),
+        "qrLabel": .init(zh: "扫码核验此证书", en: "Scan to verify this certificate"),
+        "print": .init(zh: "用浏览器的打印功能（Ctrl+P）打印此页。", en: "Print this page with the browser's print command (Ctrl+P)."),
+        "applicantSignIn": .init(zh: "申请人登录", en: "Applicants"),
+        "staffSignIn": .init(zh: "工作人员登录", en: "Staff"),
+        "documentKind": .init(zh: "证件类型", en: "Document type"),
+        "documentNumber": .init(zh: "证件号码", en: "Document number"),
+        "issuingCountry": .init(zh: "签发国家（护照必填，ISO 三字母代码）", en: "Issuing country (passports: ISO three-letter code)"),
+        "password": .init(zh: "密码", en: "Password"),
+        "passwordHint": .init(zh: "12 至 200 个字符", en: "12 to 200 characters"),
+        "token": .init(zh: "访问令牌", en: "Access token"),
+        "name": .init(zh: "姓名", en: "Name"),
+        "birthDate": .init(zh: "出生日期", en: "Date of birth"),
+        "employer": .init(zh: "工作单位（自由职业者可不填）", en: "Employer (freelancers leave it empty)"),
+        "education": .init(zh: "学历", en: "Education"),
+        "registerTitle": .init(zh: "申请人注册", en: "Register as an applicant"),
+        "meTitle": .init(zh: "我的申请", en: "My applications"),
+        "profile": .init(zh: "个人档案", en: "Profile"),
+        "heldTitles": .init(zh: "已取得职称", en: "Titles held"),
+        "heldLevels": .init(zh: "已取得技能等级", en: "Skill levels held"),
+        "workYears": .init(zh: "工作经历", en: "Work history"),
+        "none": .init(zh: "无", en: "none"),
+        "applications": .init(zh: "申请", en: "Applications"),
+        "noApplications": .init(zh: "尚无申请。", en: "No applications yet."),
+        "application": .init(zh: "申请", en: "Application"),
+        "round": .init(zh: "评审轮次编号", en: "Round id"),
+        "target": .init(zh: "申报", en: "Applied for"),
+        "state": .init(zh: "进度", en: "Stage"),
+        "result": .init(zh: "结果", en: "Result"),
+        "passed": .init(zh: "通过", en: "passed"),
+        "failed": .init(zh: "未通过", en: "not passed"),
+        "pending": .init(zh: "待定", en: "pending"),
+        "apply": .init(zh: "提交申请", en: "Apply"),
+        "applyTitle": .init(zh: "新的申请", en: "Apply"),
+        "track": .init(zh: "类别", en: "Track"),
+        "track.title": .init(zh: "职称评审", en: "Professional title"),
+        "track.skill": .init(zh: "职业技能等级认定", en: "Skill level"),
+        "series": .init(zh: "职称系列（职称评审）", en: "Title series (titles)"),
+        "grade": .init(zh: "职称级别 1–5（职称评审）", en: "Title grade 1–5 (titles)"),
+        "specialty": .init(zh: "专业（可不填）", en: "Specialty (optional)"),
+        "skillLevel": .init(zh: "技能等级 1–5（技能认定）", en: "Skill level 1–5 (skills)"),
+        "direction": .init(zh: "方向（可不填）", en: "Direction (optional)"),
+        "notifications": .init(zh: "通知", en: "Notifications"),
+        "noNotifications": .init(zh: "暂无通知。", en: "No notifications."),
+        "timeline": .init(zh: "办理进度", en: "Stages"),
+        "certificate": .init(zh: "证书", en: "Certificate"),
+        "viewCertificate": .init(zh: "查看并打印证书", en: "View and print the certificate"),
+        "appealTitle": .init(zh: "申请复核", en: "Appeal"),
+        "appealReason": .init(zh: "复核理由", en: "Reason for the appeal"),
+        "appealPart": .init(zh: "申请复核的考核科目（技能认定，可不填）", en: "The part appealed (skills; optional)"),
+        "fileAppeal": .init(zh: "提交复核申请", en: "File the appeal"),
+        "appeal": .init(zh: "复核", en: "Appeal"),
+        "bureauTitle": .init(zh: "待确认的评审结果", en: "Results awaiting confirmation"),
+        "noRounds": .init(zh: "目前没有待确认的轮次。", en: "No round awaits confirmation."),
+        "institution": .init(zh: "评价机构", en: "Institution"),
+        "handedAt": .init(zh: "报送时间", en: "Handed over"),
+        "confirm": .init(zh: "确认结果", en: "Confirm the results"),
+        "revokeTitle": .init(zh: "吊销证书", en: "Revoke a certificate"),
+        "grounds": .init(zh: "吊销依据", en: "Grounds"),
+        "grounds.fraud": .init(zh: "弄虚作假（3 年内不得申报职称）", en: "fraud (no titles for 3 years)"),
+        "grounds.error": .init(zh: "发证错误", en: "issued in error"),
+        "grounds.other": .init(zh: "其他", en: "other"),
+        "reason": .init(zh: "理由", en: "Reason"),
+        "revoke": .init(zh: "吊销", en: "Revoke"),
+        "opsTitle": .init(zh: "队列运维", en: "Queue operations"),
+        "queues": .init(zh: "队列", en: "Queues"),
+        "queue": .init(zh: "队列", en: "Queue"),
+        "oldestReady": .init(zh: "最久等待（秒）", en: "Oldest ready (s)"),
+        "paused": .init(zh: "已暂停", en: "paused"),
+        "running": .init(zh: "运行中", en: "running"),
+        "pause": .init(zh: "暂停", en: "Pause"),
+        "resume": .init(zh: "恢复", en: "Resume"),
+        "statsAt": .init(zh: "统计时间", en: "Counted at"),
+        "leader": .init(zh: "协调器主节点", en: "Coordinator leader"),
+        "term": .init(zh: "任期", en: "Term"),
+        "leaseLive": .init(zh: "租约有效", en: "lease live"),
+        "leaseExpired": .init(zh: "租约已过期", en: "lease expired"),
+        "noLeader": .init(zh: "尚无协调器担任主节点。", en: "No coordinator has led yet."),
+        "workers": .init(zh: "工作进程", en: "Workers"),
+        "noWorkers": .init(zh: "最近一小时没有工作进程。", en: "No worker within the last hour."),
+        "worker": .init(zh: "进程", en: "Worker"),
+        "lastSeen": .init(zh: "上次心跳（秒前）", en: "Last heartbeat (s ago)"),
+        "cron": .init(zh: "定时任务", en: "Cron schedules"),
+        "noCron": .init(zh: "尚无定时任务。", en: "No schedules yet."),
+        "schedule": .init(zh: "名称", en: "Schedule"),
+        "expression": .init(zh: "表达式", en: "Expression"),
+        "nextTick": .init(zh: "下次触发", en: "Next tick"),
+        "lastTick": .init(zh: "上次触发", en: "Last tick"),
+        "jobsTitle": .init(zh: "任务", en: "Jobs"),
+        "kind": .init(zh: "类型", en: "Kind"),
+        "args": .init(zh: "参数包含（JSON 对象）", en: "Arguments contain (a JSON object)"),
+        "any": .init(zh: "全部", en: "any"),
+        "filter": .init(zh: "筛选", en: "Filter"),
+        "noJobs": .init(zh: "没有符合条件的任务。", en: "No job matches."),
+        "job": .init(zh: "任务", en: "Job"),
+        "attempt": .init(zh: "尝试次数", en: "Attempts"),
+        "insertedAt": .init(zh: "入队时间", en: "Enqueued"),
+        "runAt": .init(zh: "运行时间", en: "Runs at"),
+        "finishedAt": .init(zh: "结束时间", en: "Finished"),
+        "errors": .init(zh: "错误记录", en: "Errors"),
+        "noErrors": .init(zh: "无错误。", en: "No errors."),
+        "progress": .init(zh: "进度", en: "Progress"),
+        "metadata": .init(zh: "元数据", en: "Metadata"),
+        "workerDeaths": .init(zh: "随进程丢失的运行", en: "Runs lost with their worker"),
+        "quarantined": .init(zh: "已隔离", en: "quarantined"),
+        "retry": .init(zh: "重试", en: "Retry"),
+        "cancel": .init(zh: "取消", en: "Cancel"),
+        "retryAll": .init(zh: "重试筛选出的全部任务", en: "Retry every job listed"),
+        "cancelAll": .init(zh: "取消筛选出的全部任务", en: "Cancel every job listed"),
+        "argsShown": .init(zh: "参数", en: "Arguments"),
+        "done.confirmed": .init(zh: "已确认评审结果；证书将由后台任务签发。", en: "The results are confirmed; certificates follow from jobs."),
+        "done.revoked": .init(zh: "证书已吊销。", en: "The certificate is revoked."),
+        "done.paused": .init(zh: "队列已暂停：工作进程不再领取其任务。", en: "The queue is paused: workers claim none of its jobs."),
+        "done.resumed": .init(zh: "队列已恢复。", en: "The queue is resumed."),
+        "done.retried": .init(zh: "已安排重试。", en: "Retried."),
+        "done.cancelled": .init(zh: "已取消。", en: "Cancelled."),
+        "staffHomeText": .init(
+            zh: "您的角色的页面将随后续版本提供；目前请使用 JSON 接口（/openapi.json）。",
+            en: "Pages for your role come in a later release; meanwhile use the JSON API (/openapi.json)."),
+    ]
+
+    /// The table in one language, for a template's `t`.
+    static func strings(_ language: Language) -> [String: String] {
+        table.mapValues { language == .zh ? $0.zh : $0.en }
+    }
+
+    /// One text in `language`; the key itself when missing, so that a typo shows on the page.
+    static func text(_ key: String, _ language: Language) -> String {
+        guard let text = table[key] else { return key }
+        return language == .zh ? text.zh : text.en
+    }
+
+    /// A job's state as an operator reads it; the raw name stays beside it in filters.
+    static func jobState(_ state: JobState, _ language: Language) -> String {
+        let name: LocalizedText =
+            switch state {
+            case .available: .init(zh: "待领取", en: "available")
+            case .scheduled: .init(zh: "已排程", en: "scheduled")
+            case .running: .init(zh: "运行中", en: "running")
+            case .completed: .init(zh: "已完成", en: "completed")
+            case .retryable: .init(zh: "待重试", en: "retryable")
+            case .discarded: .init(zh: "已丢弃", en: "discarded")
+            case .cancelled: .init(zh: "已取消", en: "cancelled")
+            }
+        return language == .zh ? name.zh : name.en
+    }
+
+    /// An application's stage as a reader calls it.
+    static func stage(_ state: ApplicationState) -> LocalizedText {
+        switch state {
+        case .submitted: .init(zh: "已提交", en: "submitted")
+        case .returned: .init(zh: "退回补正", en: "returned for correction")
+        case .ineligible: .init(zh: "不符合申报条件", en: "ineligible")
+        case .eligible: .init(zh: "资格审核通过", en: "eligible")
+        case .assigned: .init(zh: "评审中", en: "under review")
+        case .scored: .init(zh: "已评分", en: "scored")
+        case .decided: .init(zh: "已作出结果", en: "decided")
+        case .suspended: .init(zh: "暂停办理", en: "suspended")
+        }
+    }
+}

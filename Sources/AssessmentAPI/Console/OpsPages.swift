@@ -1,0 +1,205 @@
+import Foundation
+import Hummingbird
+import Notify
+import Workflow
+
+/// The operators' queue dashboard (`/ops`, the bureau's officers): queues with their counts,
+/// pause and resume; jobs by queue, kind, state and arguments, one job's attempts and errors,
+/// retry and cancel, one by one or every job a filter lists; cron schedules; the coordinator's
+/// leader and the live workers. The overview reloads itself every 10 seconds.
+struct OpsPages {
+    let queue: JobQueueClient
+    /// The queues the product runs, listed even before the coordinator has counted them.
+    static let knownQueues = [Workflow.queueName, Workflow.signingQueueName, NotifyConfiguration.queueName]
+    /// The most jobs a list or a bulk action covers.
+    static let listLimit = 200
+
+    func add(to group: RouterGroup<APIContext>) {
+        group.get { request, context in
+            _ = try context.require(.bureau)
+            let language = context.visit?.language ?? .zh
+            let stats = try await queue.queueStats()
+            let paused = try await queue.pausedQueues()
+            let cluster = try await queue.clusterStatus()
+            let cron = try await queue.cronEntries()
+            var names = Self.knownQueues
+            for name in stats.map(\.queue) + paused.sorted() where !names.contains(name) { names.append(name) }
+            let queues: [[String: Any]] = names.map { name in
+                let counted = stats.first { $0.queue == name }
+                var row: [String: Any] = [
+                    "name": name, "paused": paused.contains(name),
+                    "oldest": counted?.oldestAvailableAge.map { String(format: "%.1f", $0) } ?? "—",
+                    "at": counted.map { ApplicantPages.time($0.recordedAt) } ?? "—",
+                ]
+                // Uncounted until a coordinator has led: "—", not a zero that would claim an empty queue.
+                row["counts"] = JobState.allCases.map { state in
+                    ["state": state.rawValue, "count": counted.map { String($0.counts[state] ?? 0) } ?? "—"]
+                }
+                return row
+            }
+            var values: [String: Any] = [
+                "queues": queues, "states": JobState.allCases.map { ConsoleText.jobState($0, language) },
+                "workers": cluster.workers.map {
+                    [
+                        "id": $0.id, "state": $0.state, "queues": $0.queues.joined(separator: ", "),
+                        "seen": String(format: "%.0f", $0.secondsSinceSeen),
+                    ]
+                },
+                "hasWorkers": !cluster.workers.isEmpty,
+                "cron": cron.map { entry in
+                    var row = [
+                        "name": entry.name, "expression": entry.expression, "zone": entry.timeZone, "next": ApplicantPages.time(entry.nextTick),
+                        "last": entry.lastTick.map(ApplicantPages.time) ?? "—",
+                    ]
+                    // Mustache takes an empty string for true: the link is left out, not left empty.
+                    if let job = entry.lastJobID { row["job"] = String(job) }
+                    return row
+                },
+                "hasCron": !cron.isEmpty,
+            ]
+            if let leader = cluster.leader {
+                values["leader"] = [
+                    "holder": leader.holder, "term": String(leader.term),
+                    "lease": ConsoleText.text(leader.leaseLive ? "leaseLive" : "leaseExpired", language),
+                ]
+            }
+            return WebPage("ops", .init(zh: "队列运维", en: "Queue operations"), values, refresh: 10).response(context)
+        }
+        group.post("queues/{name}/{action}") { _, context in
+            _ = try context.require(.bureau)
+            let name = try context.parameters.require("name")
+            guard (1...100).contains(name.count) else { throw invalidField("name", "must have 1 to 100 characters", zh: "须为 1 至 100 个字符") }
+            switch context.parameters.get("action") {
+            case "pause": try await queue.pause(queue: name)
+            case "resume": try await queue.resume(queue: name)
+            default: throw Problem(.notFound, "a queue is paused or resumed", zh: "队列只能暂停或恢复")
+            }
+            return Response.seeOther("/ops?done=\(context.parameters.get("action") == "pause" ? "paused" : "resumed")", context)
+        }
+        group.get("jobs") { request, context in
+            _ = try context.require(.bureau)
+            let language = context.visit?.language ?? .zh
+            let filter = try JobFilter(FormFields(pairs: request.uri.queryParameters.map { (String($0.key), String($0.value)) }))
+            let jobs = try await filter.jobs(queue, limit: Self.listLimit)
+            return WebPage(
+                "jobs", .init(zh: "任务", en: "Jobs"),
+                [
+                    "jobs": jobs.map { Self.row($0, language) }, "hasJobs": !jobs.isEmpty,
+                    "filter": filter.values, "hidden": filter.fields,
+                    "queues": Self.knownQueues.map { ["name": $0, "selected": $0 == filter.queue] },
+                    "stateOptions": JobState.allCases.map {
+                        ["name": $0.rawValue, "label": ConsoleText.jobState($0, language), "selected": $0 == filter.state]
+                    },
+                ]
+            ).response(context)
+        }
+        group.post("jobs/bulk") { _, context in
+            _ = try context.require(.bureau)
+            let form = context.visit?.form ?? FormFields()
+            let filter = try JobFilter(form)
+            let action = try form.required("action", .init(zh: "操作", en: "the action"))
+            guard action == "retry" || action == "cancel" else { throw invalidField("action", "must be retry or cancel", zh: "须为 retry 或 cancel") }
+            var done = 0
+            for job in try await filter.jobs(queue, limit: Self.listLimit) {
+                do {
+                    if action == "retry" { try await queue.retry(job.id) } else { try await queue.cancel(job.id) }
+                    done += 1
+                } catch let error as JobQueueError where error.code == .invalidState || error.code == .notFound {
+                    continue  // it moved on since the list was read: nothing to do for it
+                }
+            }
+            return Response.seeOther("/ops/jobs?\(filter.query)&done=\(action == "retry" ? "retried" : "cancelled")&n=\(done)", context)
+        }
+        group.get("jobs/{id}") { request, context in
+            _ = try context.require(.bureau)
+            let id = try context.id()
+            guard let job = try await queue.job(id) else { throw Problem(.notFound, "no job has the id \(id)", zh: "没有编号为 \(id) 的任务") }
+            var values = Self.row(job, context.visit?.language ?? .zh)
+            values["args"] = job.argsJSON
+            values["errors"] = Self.errors(job.errorsJSON)
+            values["metadata"] = job.metadataJSON == "{}" ? nil : job.metadataJSON
+            values["progressMessage"] = job.progressMessage
+            values["deaths"] = String(job.workerDeaths)
+            return WebPage("job", .init(zh: "任务 \(id)", en: "Job \(id)"), values).response(context)
+        }
+        group.post("jobs/{id}/{action}") { _, context in
+            _ = try context.require(.bureau)
+            let id = try context.id()
+            switch context.parameters.get("action") {
+            case "retry": try await queue.retry(id)
+            case "cancel": try await queue.cancel(id)
+            default: throw Problem(.notFound, "a job is retried or cancelled", zh: "任务只能重试或取消")
+            }
+            return Response.seeOther("/ops/jobs/\(id)?done=\(context.parameters.get("action") == "retry" ? "retried" : "cancelled")", context)
+        }
+    }
+
+    /// One job's line in a list.
+    static func row(_ job: JobRecord, _ language: Language) -> [String: Any] {
+        [
+            "id": String(job.id), "queue": job.queue, "kind": job.kind, "state": ConsoleText.jobState(job.state, language),
+            "stateName": job.state.rawValue,
+            "attempt": "\(job.attempt)/\(job.maxAttempts)", "inserted": ApplicantPages.time(job.insertedAt),
+            "runAt": ApplicantPages.time(job.runAt), "finished": job.finishedAt.map(ApplicantPages.time) ?? "—",
+            "progress": job.progress.map { "\($0)%" } ?? "—", "quarantined": job.quarantinedAt != nil,
+            "mayRetry": [.discarded, .cancelled, .retryable, .scheduled].contains(job.state),
+            "mayCancel": ![.completed, .discarded, .cancelled].contains(job.state),
+        ]
+    }
+
+    /// A job's recorded errors, newest first.
+    static func errors(_ json: String) -> [[String: String]] {
+        guard let list = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [[String: Any]] else { return [] }
+        return list.reversed().map { entry in
+            ["attempt": "\(entry["attempt"] ?? "")", "at": "\(entry["at"] ?? "")", "error": "\(entry["error"] ?? "")"]
+        }
+    }
+}
+
+/// The jobs an operator lists, or acts on in bulk: by state, queue, kind and arguments.
+struct JobFilter {
+    var state: JobState?
+    var queue: String?
+    var kind: String?
+    var args: JSONObjectText?
+
+    init(_ form: FormFields) throws {
+        if let text = form.optional("state") {
+            guard let state = JobState(rawValue: text) else {
+                throw invalidField(
+                    "state", "must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))",
+                    zh: "须为以下之一：\(JobState.allCases.map(\.rawValue).joined(separator: "、"))")
+            }
+            self.state = state
+        }
+        queue = form.optional("queue")
+        kind = form.optional("kind")
+        if let queue, queue.count > 100 { throw invalidField("queue", "must have at most 100 characters", zh: "至多 100 个字符") }
+        if let kind, kind.count > 100 { throw invalidField("kind", "must have at most 100 characters", zh: "至多 100 个字符") }
+        if let text = form.optional("args") {
+            guard let args = JSONObjectText(text) else {
+                throw invalidField(
+                    "args", "must be a JSON object of at most 2000 bytes, like {\"round\": 7}", zh: "须为至多 2000 字节的 JSON 对象，例如 {\"round\": 7}")
+            }
+            self.args = args
+        }
+    }
+
+    func jobs(_ queue: JobQueueClient, limit: Int) async throws -> [JobRecord] {
+        try await queue.jobs(state: state, queue: self.queue, kind: kind, args: args, limit: limit)
+    }
+
+    /// The filter's fields, for the form that shows it.
+    var values: [String: String] { ["kind": kind ?? "", "args": args?.text ?? ""] }
+
+    /// The filter's set fields by name: a bulk form's hidden fields.
+    var fields: [[String: String]] {
+        [("state", state?.rawValue), ("queue", queue), ("kind", kind), ("args", args?.text)]
+            .compactMap { name, value in value.map { ["name": name, "value": $0] } }
+    }
+
+    /// The filter as a query string, to list the same jobs again.
+    var query: String {
+        fields.map { "\($0["name"]!)=\(ConsoleMiddleware.percentEncoded($0["value"]!))" }.joined(separator: "&")
+    }
+}

@@ -1,0 +1,76 @@
+import AssessmentAPI
+import Foundation
+import JobQueue
+import Logging
+import TestSupport
+import Testing
+import Workflow
+
+/// The console in a real Chromium (Debian's `chromium` and `chromium-driver`, driven by Selenium
+/// from the test virtual environment) against this process's server on a real PostgreSQL, with
+/// workers running the jobs the pages set off. Screenshots land in `.build/console-screenshots`.
+@Suite("the web console in a real browser")
+struct ConsoleBrowserTests {
+    static let shots = ".build/console-screenshots"
+
+    /// Runs one stage of `Tests/Browser/console.py` and returns what it printed last, as JSON.
+    static func stage(_ name: String, _ api: API, _ arguments: [String: Any]) async throws -> [String: Any] {
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: arguments), as: UTF8.self)
+        let (output, status) = try await TestPython.run(
+            file: "Tests/Browser/console.py", arguments: [name, json], environment: ["CONSOLE_BASE": api.base, "CONSOLE_SHOTS": shots])
+        #expect(status == 0, "the \(name) stage failed:\n\(output)")
+        let last = output.split(separator: "\n").last.map(String.init) ?? ""
+        return (try? JSONSerialization.jsonObject(with: Data(last.utf8))) as? [String: Any] ?? [:]
+    }
+
+    @Test(
+        "an applicant registers and applies, the bureau confirms, the holder's certificate is verified from its QR code, an operator retries a job and pauses a queue"
+    )
+    func wholeVisit() async throws {
+        try await API.with { api in
+            let round = try await APITests.setUpRound(api)
+            let (document, password) = (residentID(born: "1990-03-01", sequence: 42), "correct horse battery")
+            try await api.withWorkers {
+                let applied = try await Self.stage(
+                    "applicant", api, ["round": round, "name": "王小明", "document": document, "birthDate": "1990-03-01", "password": password])
+                let application = try #require(applied["application"] as? Int)
+                #expect((applied["contrast"] as? [String: Double])?.values.allSatisfy { $0 >= 4.5 } == true)
+
+                // As the workflow leaves a round whose results went to the bureau.
+                try await api.client.query("UPDATE rounds SET state = 'finalized' WHERE id = \(round)")
+                try await api.client.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(application)")
+                try await api.client.query("INSERT INTO round_confirmations (round_id) VALUES (\(round))")
+                let bureau = try await api.workflow.issueToken(role: .bureau, subject: "officer-1")
+                _ = try await Self.stage("bureau", api, ["token": bureau, "round": round])
+                #expect(try await api.client.text("SELECT state FROM rounds WHERE id = \(round)") == "confirmed")
+
+                // The certificate is the issuing job's to make.
+                try await eventually("the confirmation's job issued the certificate") {
+                    try await api.client.scalar("SELECT count(*)::int FROM certificates WHERE application_id = \(application)") == 1
+                }
+                let verified = try await Self.stage("holder", api, ["document": document, "password": password, "application": application])
+                #expect((verified["verified"] as? String)?.contains("/console/verify?number=") == true)
+
+                let job = try await api.workflow.queue.enqueue(RoundTagged(round: Int(round)), options: EnqueueOptions(queue: "idle"))
+                try await api.client.query("UPDATE jobs SET state = 'discarded', finished_at = now() WHERE id = \(job.id)")
+                // A coordinator leads, counts the queues and keeps the product's cron schedules: what the dashboard shows.
+                let coordinator = QueueCoordinator(
+                    client: api.client,
+                    configuration: CoordinatorConfiguration(
+                        coordinatorID: "console-coordinator", tick: .milliseconds(200), cronSchedules: try Workflow.cronSchedules(),
+                        housekeepingInterval: .milliseconds(300)), logger: Logger(label: "console-test"))
+                try await withServices([coordinator], logger: Logger(label: "console-test")) {
+                    try await eventually("the coordinator counted the queues") {
+                        try await api.client.scalar("SELECT count(*)::int FROM queue_stats WHERE queue = 'assessment'") > 0
+                    }
+                    _ = try await Self.stage("operator", api, ["token": bureau, "job": job.id])
+                }
+                #expect(try await api.workflow.queue.job(job.id)?.state == .available)
+                #expect(try await api.workflow.queue.pausedQueues().contains(Workflow.signingQueueName))
+            }
+            for name in ["home", "register", "me", "application", "bureau", "certificate", "verify", "ops", "jobs", "job"] {
+                #expect(FileManager.default.fileExists(atPath: "\(Self.shots)/\(name).png"), "a screenshot of \(name)")
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+import AssessmentAPI
+import AsyncHTTPClient
+import Foundation
+import JobQueue
+import NIOCore
+import NIOHTTP1
+import Testing
+import Workflow
+
+/// A browser's part of the HTTP, without a browser: cookies kept between requests, forms sent
+/// URL-encoded. The real browser drives the same pages in `ConsoleBrowserTests`.
+struct ConsoleVisitor {
+    let api: API
+    var cookies: [String: String] = [:]
+    var acceptLanguage: String? = nil
+
+    struct Page {
+        let status: Int
+        let body: String
+        let headers: HTTPHeaders
+        var location: String? { headers.first(name: "Location") }
+    }
+
+    /// The CSRF token the last page's forms carry.
+    var csrf: String { cookies["assess_csrf"] ?? "" }
+
+    mutating func get(_ path: String) async throws -> Page {
+        try await send(.GET, path, form: nil)
+    }
+
+    mutating func post(_ path: String, _ form: [(String, String)], csrf: String? = nil) async throws -> Page {
+        let fields = [("csrf", csrf ?? self.csrf)] + form
+        let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        return try await send(.POST, path, form: body)
+    }
+
+    private mutating func send(_ method: HTTPMethod, _ path: String, form: String?) async throws -> Page {
+        var request = HTTPClientRequest(url: api.base + path)
+        request.method = method
+        if !cookies.isEmpty { request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
+        if let acceptLanguage { request.headers.add(name: "Accept-Language", value: acceptLanguage) }
+        if let form {
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: form))
+        }
+        let response = try await api.http.execute(request, timeout: .seconds(90))
+        let body = String(buffer: try await response.body.collect(upTo: 1 << 22))
+        for header in response.headers["Set-Cookie"] {
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let (name, value) = (String(pair[0]), pair.count > 1 ? String(pair[1]) : "")
+            if value.isEmpty || header.contains("Max-Age=0") { cookies[name] = nil } else { cookies[name] = value }
+        }
+        return Page(status: Int(response.status.code), body: body, headers: response.headers)
+    }
+}
+
+@Suite("the web console over HTTP")
+struct ConsoleTests {
+    @Test("pages are Chinese first with an English switch, cookies are Secure, HttpOnly and SameSite=Strict, and the headers lock the page down")
+    func languageCookiesAndHeaders() async throws {
+        try await API.with { api in
+            var visitor = ConsoleVisitor(api: api)
+            let home = try await visitor.get("/console")
+            #expect(home.status == 200 && home.body.contains("核验证书") && home.body.contains("<html lang=\"zh-CN\">"))
+            #expect(home.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            #expect(home.headers.first(name: "Cache-Control") == "no-store")
+            let set = home.headers["Set-Cookie"].joined(separator: "\n")
+            #expect(set.contains("assess_csrf=") && set.contains("Secure") && set.contains("HttpOnly") && set.contains("SameSite=Strict"), "\(set)")
+            let english = try await visitor.get("/console?lang=en")
+            #expect(english.body.contains("Verify a certificate") && english.body.contains("<html lang=\"en\">"))
+            #expect(try await visitor.get("/console").body.contains("Verify a certificate"), "the choice is kept in a cookie")
+            var browser = ConsoleVisitor(api: api, acceptLanguage: "en-GB,en;q=0.9")
+            #expect(try await browser.get("/console").body.contains("Verify a certificate"), "Accept-Language is followed")
+            let root = try await visitor.get("/")
+            #expect(root.status == 303 && root.location == "/console")
+            let stylesheet = try await visitor.get("/console/assets/console.css")
+            #expect(stylesheet.status == 200 && stylesheet.body.contains("--accent"))
+        }
+    }
+
+    @Test("a form without its CSRF token, or with another visitor's, is refused and changes nothing")
+    func csrf() async throws {
+        try await API.with { api in
+            var visitor = ConsoleVisitor(api: api)
+            _ = try await visitor.get("/console/register")
+            let fields: [(String, String)] = [
+                ("name", "Li Wei"), ("kind", "resident_id"), ("number", residentID(born: "1990-03-01", sequence: 7)), ("birthDate", "1990-03-01"),
+                ("education", "bachelor"), ("password", "correct horse battery"),
+            ]
+            let forged = try await visitor.post("/console/register", fields, csrf: "x")
+            #expect(forged.status == 403 && forged.body.contains("表单已过期或来自其他网站"), "\(forged.body.prefix(300))")
+            var other = ConsoleVisitor(api: api)
+            _ = try await other.get("/console")
+            let crossed = try await visitor.post("/console/register", fields, csrf: other.csrf)
+            #expect(crossed.status == 403)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applicants") == 0, "nothing was registered")
+            let registered = try await visitor.post("/console/register", fields)
+            #expect(registered.status == 303 && registered.location == "/console/me", "\(registered.body.prefix(500))")
+            #expect(visitor.cookies["assess_session"] != nil)
+        }
+    }
+
+    @Test("bad input on a form is a 4xx page naming the field, never a 500; a page that needs sign-in sends the visitor to it")
+    func refusals() async throws {
+        try await API.with { api in
+            let round = try await APITests.setUpRound(api)
+            var visitor = ConsoleVisitor(api: api)
+            let away = try await visitor.get("/console/me")
+            #expect(away.status == 303 && away.location == "/console/sign-in?next=/console/me")
+            _ = try await visitor.get("/console/register")
+            let weak = try await visitor.post(
+                "/console/register",
+                [
+                    ("name", "Li Wei"), ("kind", "resident_id"), ("number", residentID(born: "1990-03-01", sequence: 8)), ("birthDate", "1990-03-01"),
+                    ("education", "bachelor"), ("password", "short"),
+                ])
+            #expect(weak.status == 422 && weak.body.contains("password") && weak.body.contains("12 至 200"), "\(weak.body.prefix(400))")
+            _ = try await visitor.post(
+                "/console/register",
+                [
+                    ("name", "Li Wei"), ("kind", "resident_id"), ("number", residentID(born: "1990-03-01", sequence: 8)), ("birthDate", "1990-03-01"),
+                    ("education", "bachelor"), ("password", "correct horse battery"),
+                ])
+            for (round, grade) in [("99999999999999999999999", "2"), ("-1", "2"), ("\(round)", "9"), ("1e3", "2"), ("", "2")] {
+                let page = try await visitor.post(
+                    "/console/applications", [("round", round), ("track", "title"), ("series", "cultural_relics_museums"), ("grade", grade)])
+                #expect((400..<500).contains(page.status), "round \(round) grade \(grade): \(page.status)")
+                #expect(page.body.contains("<code>round</code>") || page.body.contains("<code>grade</code>"), "\(page.body.prefix(600))")
+            }
+            let applied = try await visitor.post(
+                "/console/applications", [("round", "\(round)"), ("track", "title"), ("series", "cultural_relics_museums"), ("grade", "2")])
+            #expect(applied.status == 303, "\(applied.body.prefix(600))")
+            let id = try #require(applied.location?.split(separator: "/").last.flatMap { Int($0) })
+            let page = try await visitor.get("/console/applications/\(id)")
+            #expect(page.status == 200 && page.body.contains("aria-current=\"step\""), "\(page.body.prefix(300))")
+            var stranger = ConsoleVisitor(api: api)
+            _ = try await stranger.get("/console/register")
+            _ = try await stranger.post(
+                "/console/register",
+                [
+                    ("name", "Wang"), ("kind", "resident_id"), ("number", residentID(born: "1991-03-01", sequence: 9)), ("birthDate", "1991-03-01"),
+                    ("education", "bachelor"), ("password", "correct horse battery"),
+                ])
+            #expect(try await stranger.get("/console/applications/\(id)").status == 404, "another's application reads as none")
+            #expect(try await stranger.get("/ops").status == 403, "the dashboard is the bureau's")
+            #expect(try await stranger.get("/console/applications/abc").status == 400)
+            let signedOut = try await stranger.post("/console/sign-out", [])
+            #expect(signedOut.status == 303 && stranger.cookies["assess_session"] == nil)
+        }
+    }
+
+    @Test("every form of every page, sent empty or with nonsense by each role, is a 4xx page or a redirect, never a 500")
+    func formSweep() async throws {
+        try await API.with { api in
+            _ = try await APITests.setUpRound(api)
+            let bureau = try await api.workflow.issueToken(role: .bureau, subject: "officer")
+            var applicant = ConsoleVisitor(api: api)
+            _ = try await applicant.get("/console/register")
+            _ = try await applicant.post(
+                "/console/register",
+                [
+                    ("name", "Li Wei"), ("kind", "resident_id"), ("number", residentID(born: "1990-03-01", sequence: 5)), ("birthDate", "1990-03-01"),
+                    ("education", "bachelor"), ("password", "correct horse battery"),
+                ])
+            var officer = ConsoleVisitor(api: api)
+            _ = try await officer.get("/console/sign-in")
+            _ = try await officer.post("/console/sign-in/token", [("token", bureau)])
+            let nonsense: [[(String, String)]] = [
+                [],
+                [
+                    ("round", "1e309"), ("grade", "-9223372036854775809"), ("level", "٣"), ("track", "\u{0}"),
+                    ("number", String(repeating: "9", count: 500)),
+                    ("token", String(repeating: "x", count: 300)), ("state", "lost"), ("args", "{"), ("action", "explode"), ("reason", ""),
+                    ("kind", "passport"), ("password", String(repeating: "p", count: 300)), ("birthDate", "1899-13-45"), ("next", "//evil.example"),
+                ],
+            ]
+            // Signing out ends the sessions the other forms are sent with: it goes last.
+            let posts = api.server.consolePages().filter { $0.hasPrefix("POST ") }.map { String($0.dropFirst(5)) }
+                .sorted { ($0 == "/console/sign-out" ? 1 : 0, $0) < ($1 == "/console/sign-out" ? 1 : 0, $1) }
+            #expect(posts.count >= 10, "\(posts)")
+            for route in posts {
+                let path = route.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "assessment")
+                    .replacingOccurrences(of: "{action}", with: "explode")
+                for var visitor in [applicant, officer, ConsoleVisitor(api: api)] {
+                    if visitor.csrf.isEmpty { _ = try await visitor.get("/console") }
+                    for form in nonsense {
+                        let page = try await visitor.post(path, form)
+                        #expect(
+                            (300..<500).contains(page.status),
+                            "POST \(path) as \(visitor.cookies.keys.sorted()): \(page.status) \(page.body.prefix(300))")
+                        #expect(page.location.map { !$0.contains("evil") } ?? true, "no redirect leaves the site")
+                    }
+                }
+            }
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applications") == 0, "nothing was applied for")
+        }
+    }
+
+    @Test("an operator lists jobs by filter, retries a discarded one, cancels in bulk and pauses a queue; a malformed filter is a 422")
+    func operatorDashboard() async throws {
+        try await API.with { api in
+            let bureau = try await api.workflow.issueToken(role: .bureau, subject: "officer")
+            var visitor = ConsoleVisitor(api: api)
+            _ = try await visitor.get("/console/sign-in")
+            let signedIn = try await visitor.post("/console/sign-in/token", [("token", bureau)])
+            #expect(signedIn.status == 303 && signedIn.location == "/console/bureau")
+            let queue = api.workflow.queue
+            let jobs = try await queue.enqueue((1...3).map { try NewJob(RoundTagged(round: $0), options: EnqueueOptions(queue: "idle")) })
+            try await api.client.query("UPDATE jobs SET state = 'discarded', finished_at = now() WHERE id = \(jobs[0].id)")
+            let listed = try await visitor.get("/ops/jobs?queue=idle&args=%7B%22round%22%3A%201%7D")
+            #expect(listed.status == 200 && listed.body.contains("/ops/jobs/\(jobs[0].id)") && !listed.body.contains("/ops/jobs/\(jobs[1].id)\""))
+            #expect(try await visitor.get("/ops/jobs?args=%5B1%5D").status == 422, "an array is no filter")
+            #expect(try await visitor.get("/ops/jobs?state=lost").status == 422)
+            let retried = try await visitor.post("/ops/jobs/\(jobs[0].id)/retry", [])
+            #expect(retried.status == 303)
+            #expect(try await queue.job(jobs[0].id)?.state == .available)
+            let cancelled = try await visitor.post("/ops/jobs/bulk", [("action", "cancel"), ("queue", "idle"), ("state", "available")])
+            #expect(cancelled.status == 303 && cancelled.location?.contains("n=3") == true, "\(cancelled.location ?? "")")
+            #expect(try await queue.jobs(queue: "idle").allSatisfy { $0.state == .cancelled })
+            #expect(try await visitor.post("/ops/jobs/\(jobs[0].id)/cancel", []).status == 409, "already cancelled")
+            #expect(try await visitor.post("/ops/queues/idle/pause", []).status == 303)
+            #expect(try await queue.pausedQueues().contains("idle"))
+            let overview = try await visitor.get("/ops")
+            #expect(overview.status == 200 && overview.body.contains("id=\"resume-idle\""), "\(overview.body.prefix(300))")
+        }
+    }
+}
+
+/// A job no worker of the tests serves, with an argument to filter by.
+struct RoundTagged: JobArgs {
+    static let kind = "round-tagged"
+    let round: Int
+}

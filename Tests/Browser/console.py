@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""Drives the web console in a real Chromium through chromedriver (Debian's packages) with
+Selenium (PyPI), against a server the Swift test started on a real PostgreSQL.
+
+    console.py STAGE JSON
+
+STAGE is one person's visit (applicant, bureau, holder, operator); JSON holds what the test set up
+for it. Every page visited is checked for accessibility basics (a language, one h1, a label on
+every input, a name on every button) and saved as a screenshot under $CONSOLE_SHOTS (with a small
+copy under small/), checked not to be blank. The last line printed is a JSON object of what the
+stage found. Exits non-zero, saying why, on the first failure.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+from PIL import Image
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE = os.environ["CONSOLE_BASE"]
+SHOTS = os.environ["CONSOLE_SHOTS"]
+STYLESHEET = os.environ.get("CONSOLE_STYLESHEET", "Sources/AssessmentAPI/Console/Assets/console.css")
+
+
+def browser(width=1280, height=900, phone=False):
+    options = webdriver.ChromeOptions()
+    if phone:
+        # A phone's viewport: a desktop window cannot be made this narrow.
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1}})
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={width},{height}", "--lang=zh-CN"):
+        options.add_argument(argument)
+    # A reader in Shanghai: the browser asks for Chinese first, English after.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh,en"})
+    return webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+
+
+def fail(message):
+    print(f"console.py: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def expect(condition, message):
+    if not condition:
+        fail(message)
+
+
+def check_page(driver, name):
+    """Accessibility basics every page keeps."""
+    source = driver.page_source
+    expect(">nil<" not in source and "Optional(" not in source and "{{" not in source, f"{name}: a template value leaked: {source[:300]}")
+    lang = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+    expect(lang in ("zh-CN", "en"), f"{name}: the page names no language ({lang!r})")
+    headings = driver.find_elements(By.TAG_NAME, "h1")
+    expect(len(headings) == 1 and headings[0].text.strip(), f"{name}: a page has one non-empty h1, found {len(headings)}")
+    for field in driver.find_elements(By.CSS_SELECTOR, "input, select, textarea"):
+        if field.get_attribute("type") == "hidden":
+            continue
+        ident = field.get_attribute("id")
+        labelled = (field.get_attribute("aria-label")
+                    or (ident and driver.find_elements(By.CSS_SELECTOR, f'label[for="{ident}"]'))
+                    or field.find_elements(By.XPATH, "ancestor::label"))
+        expect(labelled, f"{name}: an input without a label: {field.get_attribute('outerHTML')[:160]}")
+    for button in driver.find_elements(By.TAG_NAME, "button"):
+        expect(button.text.strip() or button.get_attribute("aria-label"), f"{name}: a button without a name")
+
+
+def shot(driver, name):
+    """Saves the page as a PNG and a small copy, and fails when the picture is blank."""
+    check_page(driver, name)
+    os.makedirs(os.path.join(SHOTS, "small"), exist_ok=True)
+    path = os.path.join(SHOTS, f"{name}.png")
+    expect(driver.save_screenshot(path), f"{name}: no screenshot")
+    image = Image.open(path).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 16)
+    expect(colours is None or len(colours) > 16, f"{name}: the screenshot is blank ({len(colours or [])} colours)")
+    small = image.copy()
+    small.thumbnail((640, 640))
+    small.convert("P", palette=Image.ADAPTIVE, colors=64).save(os.path.join(SHOTS, "small", f"{name}.png"), optimize=True)
+    return path
+
+
+def visit(driver, path, name=None):
+    driver.get(BASE + path)
+    if name:
+        shot(driver, name)
+
+
+def fill(driver, values):
+    for ident, value in values.items():
+        field = driver.find_element(By.ID, ident)
+        if field.tag_name == "select":
+            Select(field).select_by_value(value)
+        elif field.get_attribute("type") == "date":
+            # Typing into a date input follows the browser's locale; the value itself does not.
+            driver.execute_script("arguments[0].value = arguments[1]", field, value)
+        else:
+            field.clear()
+            field.send_keys(value)
+
+
+def click(driver, element):
+    """Clicks what loads a new page, and waits until the old one is gone."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+
+
+def submit(driver, form):
+    click(driver, driver.find_element(By.CSS_SELECTOR, f"#{form} button[type=submit]"))
+
+
+def path(driver):
+    return driver.current_url[len(BASE):]
+
+
+def contrast(first, second):
+    def luminance(hex_colour):
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def check_contrast():
+    """Every text colour of the stylesheet against every background it is drawn on: WCAG AA."""
+    with open(STYLESHEET, encoding="utf-8") as file:
+        colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", file.read()))
+    pairs = [("text", "background"), ("text", "surface"), ("muted", "background"), ("muted", "surface"),
+             ("accent", "background"), ("accent", "surface"), ("on-accent", "accent"), ("on-accent", "danger"),
+             ("ok-text", "ok-background"), ("bad-text", "bad-background"), ("danger", "background")]
+    ratios = {}
+    for text, background in pairs:
+        ratio = contrast(colours[text], colours[background])
+        expect(ratio >= 4.5, f"--{text} on --{background} has contrast {ratio:.2f}, below WCAG AA's 4.5")
+        ratios[f"{text}/{background}"] = round(ratio, 2)
+    return ratios
+
+
+def applicant(args):
+    driver = browser()
+    try:
+        visit(driver, "/console", "home")
+        expect("核验证书" in driver.page_source, "the home page is Chinese first")
+        click(driver, driver.find_element(By.ID, "switch-language"))
+        expect("Verify a certificate" in driver.page_source, "the language switch shows English")
+        shot(driver, "home-en")
+        click(driver, driver.find_element(By.ID, "switch-language"))
+        expect("核验证书" in driver.page_source, "and back to Chinese")
+        visit(driver, "/console/register", "register")
+        fill(driver, {"name": args["name"], "kind": "resident_id", "number": args["document"], "birthDate": args["birthDate"],
+                      "education": "bachelor", "password": args["password"]})
+        submit(driver, "register")
+        expect(path(driver) == "/console/me", f"registered, the applicant lands on their page, not {path(driver)}")
+        expect(args["name"] in driver.find_element(By.ID, "profile-name").text, "their name is on their profile")
+        fill(driver, {"round": "9999999", "grade": "2", "series": "cultural_relics_museums"})
+        submit(driver, "apply")
+        expect("没有编号为9999999的评审轮次" in driver.page_source, f"an unknown round is refused in Chinese: {driver.page_source[:400]}")
+        shot(driver, "refusal")
+        visit(driver, "/console/me")
+        fill(driver, {"round": str(args["round"]), "grade": "2", "series": "cultural_relics_museums"})
+        submit(driver, "apply")
+        match = re.fullmatch(r"/console/applications/(\d+)", path(driver))
+        expect(match, f"applied, the applicant sees the application, not {path(driver)}")
+        current = driver.find_element(By.CSS_SELECTOR, "#timeline li[aria-current=step]").text
+        # The eligibility check is a job of its own and may already have run.
+        expect(current in ("已提交", "资格审核通过", "不符合申报条件"), f"the timeline marks the current stage: {current}")
+        shot(driver, "application")
+        visit(driver, "/console/me", "me")
+        expect(match.group(1) in driver.find_element(By.ID, "applications").text, "the application is listed")
+    finally:
+        driver.quit()
+    phone = browser(phone=True)
+    try:
+        visit(phone, "/console", "home-phone")
+        width, viewport = phone.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        expect(viewport <= 400 and width <= viewport, f"the home page fits a phone's {viewport}px without scrolling sideways ({width}px)")
+    finally:
+        phone.quit()
+    return {"application": int(match.group(1)), "contrast": check_contrast()}
+
+
+def sign_in_with_token(driver, token):
+    visit(driver, "/console/sign-in", "sign-in")
+    fill(driver, {"token": token})
+    submit(driver, "staff-sign-in")
+
+
+def bureau(args):
+    driver = browser()
+    try:
+        sign_in_with_token(driver, args["token"])
+        expect(path(driver) == "/console/bureau", f"the bureau lands on its rounds, not {path(driver)}")
+        shot(driver, "bureau")
+        click(driver, driver.find_element(By.ID, f"confirm-{args['round']}"))
+        expect("已确认评审结果" in driver.find_element(By.CLASS_NAME, "flash").text, "the confirmation is acknowledged")
+        expect(not driver.find_elements(By.ID, f"confirm-{args['round']}"), "the round no longer waits")
+        shot(driver, "bureau-confirmed")
+    finally:
+        driver.quit()
+    return {"confirmed": args["round"]}
+
+
+def holder(args):
+    driver = browser()
+    try:
+        visit(driver, "/console/sign-in")
+        fill(driver, {"kind": "resident_id", "number": args["document"], "password": args["password"]})
+        submit(driver, "applicant-sign-in")
+        expect(path(driver) == "/console/me", f"signed in, the applicant lands on their page, not {path(driver)}")
+        expect("通过" in driver.find_element(By.ID, "applications").text, "the result shows as passed")
+        visit(driver, f"/console/applications/{args['application']}", "application-passed")
+        click(driver, driver.find_element(By.ID, "certificate-link"))
+        picture = shot(driver, "certificate")
+        decoded = subprocess.run(["zbarimg", "--quiet", "--raw", picture], capture_output=True, text=True)
+        expect(decoded.returncode == 0, f"zbarimg finds no QR code in the certificate page: {decoded.stderr}")
+        target = decoded.stdout.strip()
+        expect(target.startswith(BASE + "/console/verify?"), f"the QR code links to the public check: {target}")
+    finally:
+        driver.quit()
+    anyone = browser()
+    try:
+        anyone.get(target)
+        shot(anyone, "verify")
+        status = anyone.find_element(By.ID, "certificate-status").text
+        expect("有效" in status, f"the scanned certificate checks as valid: {status}")
+        expect("核验通过" in anyone.find_element(By.ID, "signature-check").text, "and its signature verifies")
+        expect("*" in anyone.find_element(By.ID, "holder").text, "the public sees the holder's name masked")
+    finally:
+        anyone.quit()
+    return {"verified": target}
+
+
+def operator(args):
+    driver = browser()
+    try:
+        sign_in_with_token(driver, args["token"])
+        visit(driver, "/ops", "ops")
+        leader = driver.find_element(By.ID, "leader").text
+        expect("console-coordinator" in leader and "租约有效" in leader, f"the leading coordinator is shown: {leader}")
+        completed = driver.find_element(By.CSS_SELECTOR, "#queue-assessment td:nth-of-type(4)").text
+        expect(completed.isdigit() and int(completed) > 0, f"the assessment queue's completed jobs are counted: {completed!r}")
+        expect(driver.find_elements(By.CSS_SELECTOR, "#cron tbody tr"), "the cron schedules are listed")
+        click(driver, driver.find_element(By.ID, "pause-signing"))
+        expect(driver.find_elements(By.ID, "resume-signing"), "the paused queue offers to resume")
+        shot(driver, "ops-paused")
+        visit(driver, "/ops/jobs?state=discarded", "jobs")
+        click(driver, driver.find_element(By.LINK_TEXT, str(args["job"])))
+        shot(driver, "job")
+        click(driver, driver.find_element(By.ID, "retry"))
+        state = driver.find_element(By.ID, "job-state").text
+        expect(state.startswith("待领取"), f"the retried job is available again: {state}")
+    finally:
+        driver.quit()
+    return {"retried": args["job"], "paused": "signing"}
+
+
+if __name__ == "__main__":
+    stage, arguments = sys.argv[1], json.loads(sys.argv[2])
+    result = {"applicant": applicant, "bureau": bureau, "holder": holder, "operator": operator}[stage](arguments)
+    print(json.dumps(result, ensure_ascii=False))
