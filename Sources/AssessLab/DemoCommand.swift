@@ -127,6 +127,7 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                         "ASSESS_DEMO_INSTITUTION_TOKEN": try await issue("institution", Self.institutionID),
                         "ASSESS_DEMO_SKILLS_INSTITUTION_TOKEN": try await issue("institution", Self.skillsInstitutionID),
                         "ASSESS_DEMO_BUREAU_TOKEN": try await issue("bureau", "demo-officer"),
+                        "ASSESS_DEMO_REVIEWER_TOKEN": try await issue("reviewer", "rev-001"),
                         "ASSESS_DEMO_APPLICANT_DOCUMENT": applicant.documentNumber,
                         "ASSESS_DEMO_APPLICANT_PASSWORD": "'\(applicant.password)'",
                     ])
@@ -137,8 +138,9 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                     say("  an applicant (申请人, resident ID and password): ASSESS_DEMO_APPLICANT_DOCUMENT, ASSESS_DEMO_APPLICANT_PASSWORD")
                     say("  the bureau (results to confirm, certificates, the queue dashboard at /ops): ASSESS_DEMO_BUREAU_TOKEN")
                     say(
-                        "  an institution: ASSESS_DEMO_INSTITUTION_TOKEN or ASSESS_DEMO_SKILLS_INSTITUTION_TOKEN (its pages come with the next slice)"
+                        "  an institution (rounds, progress, dossiers, objections): ASSESS_DEMO_INSTITUTION_TOKEN or ASSESS_DEMO_SKILLS_INSTITUTION_TOKEN"
                     )
+                    say("  a reviewer (blind cases to score; the season's are all scored): ASSESS_DEMO_REVIEWER_TOKEN")
                     try? await gracefulShutdown()
                     say("stopping: the API, the workers and the coordinator drain")
                 } else {

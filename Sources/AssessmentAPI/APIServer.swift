@@ -73,7 +73,9 @@ public struct APIServer: Sendable {
         let document = ServedDocument()
         let audiences = audiences(document: document)
         for audience in audiences { router.addRoutes(audience.collection) }
-        Console(workflow: workflow, trustedProxies: trustedProxies, lookups: lookups, scheme: scheme).mount(on: router)
+        Console(
+            workflow: workflow, notifier: notifier, trustedProxies: trustedProxies, lookups: lookups, maxFileBytes: maxFileBytes, scheme: scheme
+        ).mount(on: router)
         document.publish(OpenAPIDocument.json(audiences.flatMap(\.operations)))
         table.load(router.routes.map(\.description))
         return router

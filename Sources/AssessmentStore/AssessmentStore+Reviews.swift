@@ -150,10 +150,11 @@ extension AssessmentStore {
         return (employers, nil)
     }
 
-    /// A reviewer's score. Refuses a case not assigned to them, a second score, a score outside
-    /// 0–100. Returns the stage, and whether every live assignment of that stage is now scored.
+    /// A reviewer's score, with their comment if they wrote one. Refuses a case not assigned to
+    /// them, a second score, a score outside 0–100. Returns the stage, and whether every live
+    /// assignment of that stage is now scored.
     public func submitScore(
-        reviewer: String, application: Int64, score: Double, on connection: PostgresConnection
+        reviewer: String, application: Int64, score: Double, comment: String? = nil, on connection: PostgresConnection
     ) async throws -> (stage: ReviewStage, complete: Bool) {
         guard score.isFinite, (0...100).contains(score) else {
             throw StoreError(.invalidInput, "a score runs from 0 to 100", zh: "评分须为 0 至 100", field: "score")
@@ -169,7 +170,7 @@ extension AssessmentStore {
                 SELECT stage, state FROM assignments WHERE application_id = \(application) AND reviewer_id = \(reviewer)
                 ORDER BY stage DESC LIMIT 1 FOR UPDATE
             ), scored AS (
-                UPDATE assignments a SET state = 'scored', score = \(score), scored_at = now()
+                UPDATE assignments a SET state = 'scored', score = \(score), comment = \(comment), scored_at = now()
                 FROM latest
                 WHERE a.application_id = \(application) AND a.reviewer_id = \(reviewer) AND a.stage = latest.stage AND latest.state = 'assigned'
                 RETURNING a.stage
@@ -597,14 +598,23 @@ public struct BlindCase: Sendable {
 }
 
 extension AssessmentStore {
+    /// One case a reviewer has still to score, blind; nil when it is not theirs to score (never
+    /// assigned, scored, replaced, or withdrawn for a conflict).
+    public func openCase(_ application: Int64, of reviewer: String, on connection: PostgresConnection) async throws -> BlindCase? {
+        try await openCases(of: reviewer, only: application, after: 0, limit: 1, on: connection).first
+    }
+
     /// A reviewer's cases still to score, in application order after `after`, at most `limit`.
-    public func openCases(of reviewer: String, after: Int64, limit: Int, on connection: PostgresConnection) async throws -> [BlindCase] {
+    public func openCases(
+        of reviewer: String, only application: Int64? = nil, after: Int64, limit: Int, on connection: PostgresConnection
+    ) async throws -> [BlindCase] {
         var cases: [BlindCase] = []
         for try await (application, round, stage, target, due) in try await connection.query(
             """
             SELECT a.application_id, p.round_id, a.stage::int, p.target::text, a.due_at
             FROM assignments a JOIN applications p ON p.id = a.application_id
             WHERE a.reviewer_id = \(reviewer) AND a.state = 'assigned' AND a.application_id > \(after)
+              AND (\(application)::bigint IS NULL OR a.application_id = \(application))
             ORDER BY a.application_id LIMIT \(limit)
             """, logger: logger
         ).decode((Int64, Int64, Int, String, Date).self) {

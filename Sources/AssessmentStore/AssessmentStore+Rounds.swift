@@ -585,19 +585,46 @@ extension AssessmentStore {
     }
 
     /// Rounds handed to the bureau and not yet confirmed, oldest hand-over first.
-    public func roundsAwaitingConfirmation(limit: Int, on connection: PostgresConnection) async throws -> [RoundAwaitingConfirmation] {
-        var rounds: [RoundAwaitingConfirmation] = []
-        let rows = try await connection.query(
+    public func roundsAwaitingConfirmation(limit: Int, on connection: PostgresConnection) async throws -> [RoundSummary] {
+        try await roundSummaries(
             """
-            SELECT r.id, r.name, r.institution_id, r.track, c.handed_at
+            SELECT r.id, r.name, r.institution_id, r.track, r.kind, r.field, r.state, c.handed_at
             FROM round_confirmations c JOIN rounds r ON r.id = c.round_id
             WHERE c.confirmed_at IS NULL ORDER BY c.handed_at, r.id LIMIT \(limit)
-            """, logger: logger)
-        for try await (id, name, institution, track, handedAt) in rows.decode((Int64, String, String, String, Date).self) {
+            """, on: connection)
+    }
+
+    /// An institution's rounds, newest first.
+    public func rounds(of institution: String, limit: Int, on connection: PostgresConnection) async throws -> [RoundSummary] {
+        try await roundSummaries(
+            """
+            SELECT r.id, r.name, r.institution_id, r.track, r.kind, r.field, r.state, c.handed_at
+            FROM rounds r LEFT JOIN round_confirmations c ON c.round_id = r.id
+            WHERE r.institution_id = \(institution) ORDER BY r.id DESC LIMIT \(limit)
+            """, on: connection)
+    }
+
+    /// Rounds whose public notice has been published, the latest first: what anyone may read.
+    public func publishedNotices(limit: Int, on connection: PostgresConnection) async throws -> [RoundSummary] {
+        try await roundSummaries(
+            """
+            SELECT r.id, r.name, r.institution_id, r.track, r.kind, r.field, r.state, c.handed_at
+            FROM rounds r LEFT JOIN round_confirmations c ON c.round_id = r.id
+            WHERE r.notice_published_on IS NOT NULL ORDER BY r.notice_published_on DESC, r.id DESC LIMIT \(limit)
+            """, on: connection)
+    }
+
+    private func roundSummaries(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [RoundSummary] {
+        var rounds: [RoundSummary] = []
+        let rows = try await connection.query(query, logger: logger)
+        for try await (id, name, institution, track, kind, field, state, handedAt) in rows.decode(
+            (Int64, String, String, String, String, String, String, Date?).self)
+        {
             rounds.append(
-                .init(
+                RoundSummary(
                     id: id, name: name, institutionID: institution, track: try Self.stored(RoundRecord.Track.self, track, "a round's track"),
-                    handedAt: handedAt))
+                    kind: try Self.stored(RoundKind.self, kind, "a round's kind"), field: field,
+                    state: try Self.stored(RoundState.self, state, "a round's state"), handedAt: handedAt))
         }
         return rounds
     }
@@ -611,16 +638,22 @@ extension AssessmentStore {
     }
 }
 
-/// A round whose results wait for the bureau's confirmation.
-public struct RoundAwaitingConfirmation: Sendable {
+/// A round as lists show it.
+public struct RoundSummary: Sendable {
     /// The round's id.
     public let id: Int64
     /// Its name.
     public let name: String
-    /// The institution that ran it.
+    /// The institution that runs it.
     public let institutionID: String
     /// Titles or skills.
     public let track: RoundRecord.Track
-    /// When its results were handed to the bureau.
-    public let handedAt: Date
+    /// Review or exam.
+    public let kind: RoundKind
+    /// The series or occupation it evaluates.
+    public let field: String
+    /// Where it is.
+    public let state: RoundState
+    /// When its results were handed to the bureau, once they were.
+    public let handedAt: Date?
 }

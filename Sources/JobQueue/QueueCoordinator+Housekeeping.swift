@@ -61,5 +61,32 @@ extension QueueCoordinator {
             """
             UPDATE queue_stats SET jobs = 0, oldest_run_at = NULL, recorded_at = now() WHERE recorded_at < now()
             """, logger: logger)
+        try await recordQueueHistory(on: connection)
+    }
+
+    /// Adds this moment to each queue's minute in `queue_stats_history`: the waiting jobs as just
+    /// counted, the oldest wait the most seen this minute; and the jobs completed in this minute
+    /// and the one before, counted again so that the last seconds of a minute are not lost. Rows
+    /// older than a day go.
+    func recordQueueHistory(on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO queue_stats_history (queue, minute, available, oldest_age_seconds)
+            SELECT queue, date_trunc('minute', now()), coalesce(sum(jobs) FILTER (WHERE state = 'available'), 0),
+                   max(extract(epoch FROM recorded_at - oldest_run_at)) FILTER (WHERE state = 'available')
+            FROM queue_stats GROUP BY queue
+            ON CONFLICT (queue, minute) DO UPDATE SET
+                available = excluded.available,
+                oldest_age_seconds = greatest(queue_stats_history.oldest_age_seconds, excluded.oldest_age_seconds)
+            """, logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO queue_stats_history (queue, minute, completed)
+            SELECT queue, date_trunc('minute', finished_at), count(*)
+            FROM jobs WHERE state = 'completed' AND finished_at >= date_trunc('minute', now()) - interval '1 minute'
+            GROUP BY 1, 2
+            ON CONFLICT (queue, minute) DO UPDATE SET completed = excluded.completed
+            """, logger: logger)
+        try await connection.query("DELETE FROM queue_stats_history WHERE minute < now() - interval '1 day'", logger: logger)
     }
 }

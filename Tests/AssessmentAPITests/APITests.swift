@@ -221,8 +221,21 @@ struct APITests {
             let cases = try await api.request(.GET, "/v1/reviews", token: reviewer)
             #expect(cases.status == 200 && cases.body.contains("title cultural_relics_museums, grade 2"), "\(cases.body)")
             #expect(!cases.body.contains("Zhao") && !cases.body.contains(residentID(born: "1990-03-01", sequence: 1)), "reviews are blind")
+            let materials = try await api.request(.GET, "/v1/reviews/\(application)", token: reviewer)
+            #expect(materials.status == 200 && (materials.json["works"] as? [Any])?.isEmpty == true, "\(materials.body)")
+            #expect(!materials.body.contains("Zhao") && !materials.body.contains("record"), "the case's materials are blind")
+            let outsider = try await api.workflow.issueToken(role: .reviewer, subject: "r9")
+            #expect(try await api.request(.GET, "/v1/reviews/\(application)", token: outsider).status == 404, "not their case")
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 101}"#).status == 422)
-            #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 81.5}"#).status == 204)
+            let long = String(repeating: "长", count: 2_001)
+            let wordy = try await api.request(
+                .POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 80, "comment": "\#(long)"}"#)
+            #expect(wordy.status == 422 && wordy.fields == ["comment"], "\(wordy.body.prefix(200))")
+            let scored = try await api.request(
+                .POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 81.5, "comment": "  扎实  "}"#)
+            #expect(scored.status == 204)
+            #expect(try await api.client.text("SELECT comment FROM assignments WHERE reviewer_id = 'r1'") == "扎实", "kept, trimmed")
+            #expect(try await api.request(.GET, "/v1/reviews/\(application)", token: reviewer).status == 404, "a scored case is closed")
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 90}"#).status == 409)
             #expect(try await api.client.scalar("SELECT count(*)::int FROM assignments WHERE state = 'scored' AND score = 81.5") == 1)
             // r2 declares a conflict: the case goes to a fresh reviewer, never back to r1, r2 or r3.

@@ -206,7 +206,7 @@ struct CommitteeAPITests {
             try await api.client.query("UPDATE rounds SET state = 'scoring' WHERE id = \(round)")
             let drawn = try await api.request(.POST, "/v1/rounds/\(round)/committee", token: institution, json: #"{"seed": 7}"#)
             let members = try #require(drawn.json["members"] as? [String])
-            let applicantID = try #require(try await api.client.scalar("SELECT applicant_id::int FROM applications WHERE id = \(cases[0])"))
+            let applicantID = try await api.client.scalar("SELECT applicant_id::int FROM applications WHERE id = \(cases[0])")
             let applicant = try await api.workflow.issueToken(role: .applicant, subject: String(applicantID))
             try await api.withWorkers {
                 _ = try await Self.meet(api, round: round, institution: institution, members: members, "yes")

@@ -28,13 +28,41 @@ struct ConsoleBrowserTests {
     )
     func wholeVisit() async throws {
         try await API.with { api in
-            let round = try await APITests.setUpRound(api)
+            _ = try await APITests.setUpRound(api)
+            // A round whose dossiers go through the institution's formal check before eligibility.
+            var policy = Policy()
+            policy.formalCheck = true
+            let round = try await api.workflow.openRound(
+                RoundDraft(
+                    institutionID: "inst", name: "2026 文物博物系列职称评审", track: .title, field: "cultural_relics_museums", policy: policy, seed: 1,
+                    startDate: try RoundRecord.today(), closesOnDay: 100))
             let (document, password) = (residentID(born: "1990-03-01", sequence: 42), "correct horse battery")
             try await api.withWorkers {
                 let applied = try await Self.stage(
                     "applicant", api, ["round": round, "name": "王小明", "document": document, "birthDate": "1990-03-01", "password": password])
                 let application = try #require(applied["application"] as? Int)
                 #expect((applied["contrast"] as? [String: Double])?.values.allSatisfy { $0 >= 4.5 } == true)
+                #expect(
+                    try await api.client.scalar(
+                        "SELECT count(*)::int FROM application_files WHERE application_id = \(application) AND purpose = 'representative_work'") == 1,
+                    "the file uploaded from the page is the application's")
+
+                let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
+                _ = try await Self.stage("institution", api, ["token": institution, "round": round, "application": application])
+                #expect(try await api.client.text("SELECT (checked_at IS NOT NULL)::text FROM applications WHERE id = \(application)") == "true")
+
+                // The panel, as the staffing job would draw it.
+                try await api.client.withTransaction(logger: .init(label: "test")) { connection in
+                    try await api.workflow.store.assign(
+                        [Int64(application): [ReviewerID("r1"), ReviewerID("r2"), ReviewerID("r3")]], stage: .original,
+                        dueAt: Date().addingTimeInterval(3_600), on: connection)
+                    try await connection.query("UPDATE applications SET state = 'assigned' WHERE id = \(application)", logger: .init(label: "test"))
+                }
+                let reviewer = try await api.workflow.issueToken(role: .reviewer, subject: "r1")
+                _ = try await Self.stage("reviewer", api, ["token": reviewer, "application": application])
+                #expect(
+                    try await api.client.text("SELECT comment FROM assignments WHERE application_id = \(application) AND reviewer_id = 'r1'")
+                        == "作品选题扎实，传播效果好。")
 
                 // As the workflow leaves a round whose results went to the bureau.
                 try await api.client.query("UPDATE rounds SET state = 'finalized' WHERE id = \(round)")

@@ -21,6 +21,29 @@ struct ConsoleVisitor {
         var location: String? { headers.first(name: "Location") }
     }
 
+    /// A visitor who registered as an applicant through the register page.
+    static func registered(_ api: API, name: String = "Li Wei", born: String = "1990-03-01", sequence: Int) async throws -> ConsoleVisitor {
+        var visitor = ConsoleVisitor(api: api)
+        _ = try await visitor.get("/console/register")
+        let page = try await visitor.post(
+            "/console/register",
+            [
+                ("name", name), ("kind", "resident_id"), ("number", residentID(born: born, sequence: sequence)), ("birthDate", born),
+                ("education", "bachelor"), ("password", "correct horse battery"),
+            ])
+        #expect(page.status == 303, "\(page.body.prefix(300))")
+        return visitor
+    }
+
+    /// A visitor signed in with a token issued for `role`.
+    static func signedIn(_ api: API, _ role: Principal.Role, _ subject: String) async throws -> ConsoleVisitor {
+        var visitor = ConsoleVisitor(api: api)
+        _ = try await visitor.get("/console/sign-in")
+        let page = try await visitor.post("/console/sign-in/token", [("token", try await api.workflow.issueToken(role: role, subject: subject))])
+        #expect(page.status == 303, "\(page.body.prefix(300))")
+        return visitor
+    }
+
     /// The CSRF token the last page's forms carry.
     var csrf: String { cookies["assess_csrf"] ?? "" }
 
@@ -133,14 +156,7 @@ struct ConsoleTests {
             let id = try #require(applied.location?.split(separator: "/").last.flatMap { Int($0) })
             let page = try await visitor.get("/console/applications/\(id)")
             #expect(page.status == 200 && page.body.contains("aria-current=\"step\""), "\(page.body.prefix(300))")
-            var stranger = ConsoleVisitor(api: api)
-            _ = try await stranger.get("/console/register")
-            _ = try await stranger.post(
-                "/console/register",
-                [
-                    ("name", "Wang"), ("kind", "resident_id"), ("number", residentID(born: "1991-03-01", sequence: 9)), ("birthDate", "1991-03-01"),
-                    ("education", "bachelor"), ("password", "correct horse battery"),
-                ])
+            var stranger = try await ConsoleVisitor.registered(api, name: "Wang", born: "1991-03-01", sequence: 9)
             #expect(try await stranger.get("/console/applications/\(id)").status == 404, "another's application reads as none")
             #expect(try await stranger.get("/ops").status == 403, "the dashboard is the bureau's")
             #expect(try await stranger.get("/console/applications/abc").status == 400)
@@ -153,18 +169,10 @@ struct ConsoleTests {
     func formSweep() async throws {
         try await API.with { api in
             _ = try await APITests.setUpRound(api)
-            let bureau = try await api.workflow.issueToken(role: .bureau, subject: "officer")
-            var applicant = ConsoleVisitor(api: api)
-            _ = try await applicant.get("/console/register")
-            _ = try await applicant.post(
-                "/console/register",
-                [
-                    ("name", "Li Wei"), ("kind", "resident_id"), ("number", residentID(born: "1990-03-01", sequence: 5)), ("birthDate", "1990-03-01"),
-                    ("education", "bachelor"), ("password", "correct horse battery"),
-                ])
-            var officer = ConsoleVisitor(api: api)
-            _ = try await officer.get("/console/sign-in")
-            _ = try await officer.post("/console/sign-in/token", [("token", bureau)])
+            let applicant = try await ConsoleVisitor.registered(api, name: "Li Wei", sequence: 5)
+            let officer = try await ConsoleVisitor.signedIn(api, .bureau, "officer")
+            let institution = try await ConsoleVisitor.signedIn(api, .institution, "inst")
+            let reviewer = try await ConsoleVisitor.signedIn(api, .reviewer, "r1")
             let nonsense: [[(String, String)]] = [
                 [],
                 [
@@ -174,6 +182,18 @@ struct ConsoleTests {
                     ("kind", "passport"), ("password", String(repeating: "p", count: 300)), ("birthDate", "1899-13-45"), ("next", "//evil.example"),
                 ],
             ]
+            // Every page, asked by each role with ids that exist, do not, or are no number at all.
+            let gets = api.server.consolePages().filter { $0.hasPrefix("GET ") }.map { String($0.dropFirst(4)) }
+            for route in gets {
+                for id in ["1", "999999", "-1", "x"] {
+                    let path = route.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(
+                        of: "{sha256}", with: String(repeating: "0", count: 64))
+                    for var visitor in [applicant, officer, institution, reviewer, ConsoleVisitor(api: api)] {
+                        let page = try await visitor.get(path + "?state=nonsense&args=%7B&queue=" + String(repeating: "q", count: 200))
+                        #expect((200..<500).contains(page.status), "GET \(path): \(page.status) \(page.body.prefix(300))")
+                    }
+                }
+            }
             // Signing out ends the sessions the other forms are sent with: it goes last.
             let posts = api.server.consolePages().filter { $0.hasPrefix("POST ") }.map { String($0.dropFirst(5)) }
                 .sorted { ($0 == "/console/sign-out" ? 1 : 0, $0) < ($1 == "/console/sign-out" ? 1 : 0, $1) }
@@ -181,7 +201,7 @@ struct ConsoleTests {
             for route in posts {
                 let path = route.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "assessment")
                     .replacingOccurrences(of: "{action}", with: "explode")
-                for var visitor in [applicant, officer, ConsoleVisitor(api: api)] {
+                for var visitor in [applicant, officer, institution, reviewer, ConsoleVisitor(api: api)] {
                     if visitor.csrf.isEmpty { _ = try await visitor.get("/console") }
                     for form in nonsense {
                         let page = try await visitor.post(path, form)
@@ -193,6 +213,63 @@ struct ConsoleTests {
                 }
             }
             #expect(try await api.client.scalar("SELECT count(*)::int FROM applications") == 0, "nothing was applied for")
+        }
+    }
+
+    @Test("reviewers see only their open cases, blind; institutions only their rounds; a public notice takes objections to its own results")
+    func ownership() async throws {
+        try await API.with { api in
+            let round = try await APITests.setUpRound(api)
+            var applicant = try await ConsoleVisitor.registered(api, name: "王小明", sequence: 3)
+            let applied = try await applicant.post(
+                "/console/applications", [("round", "\(round)"), ("track", "title"), ("series", "cultural_relics_museums"), ("grade", "2")])
+            let application = try #require(applied.location?.split(separator: "/").last.flatMap { Int64($0) })
+            try await api.client.withTransaction(logger: .init(label: "test")) { connection in
+                try await api.workflow.store.assign(
+                    [application: [ReviewerID("r1"), ReviewerID("r2"), ReviewerID("r3")]], stage: .original,
+                    dueAt: Date().addingTimeInterval(3_600), on: connection)
+            }
+            var r1 = try await ConsoleVisitor.signedIn(api, .reviewer, "r1")
+            let page = try await r1.get("/console/reviews/\(application)")
+            #expect(page.status == 200 && !page.body.contains("王小明") && !page.body.contains("042"), "\(page.body.prefix(200))")
+            var r9 = try await ConsoleVisitor.signedIn(api, .reviewer, "r9")
+            #expect(try await r9.get("/console/reviews/\(application)").status == 404)
+            #expect(try await r9.post("/console/reviews/\(application)/score", [("score", "80")]).status == 403)
+            let badScore = try await r1.post("/console/reviews/\(application)/score", [("score", "1e2")])
+            #expect(badScore.status == 422 && badScore.body.contains("<code>score</code>"))
+            let scored = try await r1.post("/console/reviews/\(application)/score", [("score", "80"), ("comment", "好")])
+            #expect(scored.status == 303 && scored.location == "/console/reviews?done=scored")
+            #expect(try await r1.get("/console/reviews/\(application)").status == 404, "scored, the case is closed to them")
+
+            var own = try await ConsoleVisitor.signedIn(api, .institution, "inst")
+            let progress = try await own.get("/console/rounds/\(round)")
+            #expect(progress.status == 200 && progress.body.contains("<svg") && progress.body.contains("id=\"total\">1<"))
+            var other = try await ConsoleVisitor.signedIn(api, .institution, "other")
+            #expect(try await other.get("/console/rounds/\(round)").status == 404)
+            let closing = try await other.post("/console/rounds/\(round)/close", [])
+            #expect(closing.status == 403, "as the JSON API refuses it: \(closing.status)")
+
+            // As the workflow leaves a published result.
+            try await api.client.query(
+                """
+                UPDATE rounds SET state = 'public_notice', notice_published_on = current_date, notice_ends = current_date + 7 WHERE id = \(round)
+                """)
+            try await api.client.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(application)")
+            var anyone = ConsoleVisitor(api: api)
+            let notice = try await anyone.get("/console/notices/\(round)")
+            #expect(notice.status == 200 && notice.body.contains("王**") && !notice.body.contains("王小明"), "\(notice.body.prefix(300))")
+            let elsewhere = try await anyone.post(
+                "/console/notices/\(round)/objections",
+                [("application", "999"), ("filedBy", "a viewer"), ("contact", "someone@example.org"), ("statement", "x")])
+            #expect(elsewhere.status == 422 && elsewhere.body.contains("<code>application</code>"))
+            let objected = try await anyone.post(
+                "/console/notices/\(round)/objections",
+                [("application", "\(application)"), ("filedBy", "a viewer"), ("contact", "someone@example.org"), ("statement", "copied works")])
+            #expect(objected.status == 303, "\(objected.body.prefix(300))")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM objections WHERE application_id = \(application)") == 1)
+            let handled = try await own.get("/console/rounds/\(round)")
+            #expect(handled.body.contains("copied works") && handled.body.contains("someone@example.org"), "the institution answers the filer")
+            #expect(!(try await anyone.get("/console/notices/\(round)")).body.contains("someone@example.org"), "never shown publicly")
         }
     }
 

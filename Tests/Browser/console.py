@@ -4,7 +4,7 @@ Selenium (PyPI), against a server the Swift test started on a real PostgreSQL.
 
     console.py STAGE JSON
 
-STAGE is one person's visit (applicant, bureau, holder, operator); JSON holds what the test set up
+STAGE is one person's visit (applicant, institution, reviewer, bureau, holder, operator); JSON holds what the test set up
 for it. Every page visited is checked for accessibility basics (a language, one h1, a label on
 every input, a name on every button) and saved as a screenshot under $CONSOLE_SHOTS (with a small
 copy under small/), checked not to be blank. The last line printed is a JSON object of what the
@@ -117,6 +117,13 @@ def submit(driver, form):
     click(driver, driver.find_element(By.CSS_SELECTOR, f"#{form} button[type=submit]"))
 
 
+def flash(driver):
+    """The page's acknowledgement of the form just sent; fails with the page's own words when there is none."""
+    found = driver.find_elements(By.CLASS_NAME, "flash")
+    expect(found, f"no acknowledgement at {path(driver)}: {driver.find_element(By.TAG_NAME, 'main').text[:400]}")
+    return found[0].text
+
+
 def path(driver):
     return driver.current_url[len(BASE):]
 
@@ -161,6 +168,13 @@ def applicant(args):
         submit(driver, "register")
         expect(path(driver) == "/console/me", f"registered, the applicant lands on their page, not {path(driver)}")
         expect(args["name"] in driver.find_element(By.ID, "profile-name").text, "their name is on their profile")
+        # What they hold and where they worked, before applying: an application keeps the record it was filed with.
+        click(driver, driver.find_element(By.ID, "edit-record"))
+        fill(driver, {"work-0-employer": "上海某文化传媒有限公司", "work-0-start": "2015-07-01"})
+        shot(driver, "record")
+        submit(driver, "record-form")
+        expect("档案已保存" in flash(driver), "the record is saved")
+        expect("上海某文化传媒有限公司" in driver.page_source, "and shown on the profile")
         fill(driver, {"round": "9999999", "grade": "2", "series": "cultural_relics_museums"})
         submit(driver, "apply")
         expect("没有编号为9999999的评审轮次" in driver.page_source, f"an unknown round is refused in Chinese: {driver.page_source[:400]}")
@@ -176,6 +190,20 @@ def applicant(args):
         shot(driver, "application")
         visit(driver, "/console/me", "me")
         expect(match.group(1) in driver.find_element(By.ID, "applications").text, "the application is listed")
+        visit(driver, f"/console/applications/{match.group(1)}/materials")
+        fill(driver, {"works-0-url": "https://www.bilibili.com/video/BV1xx", "works-0-title": "城市夜色", "works-0-platform": "bilibili",
+                      "works-0-published": "2026-05-01", "works-0-views": "1200000"})
+        driver.find_element(By.NAME, "signPledge").click()
+        submit(driver, "materials-form")
+        expect("材料已保存" in flash(driver), "the materials are saved")
+        picture = os.path.join(SHOTS, "work.png")
+        Image.new("RGB", (64, 48), (200, 30, 30)).save(picture)
+        driver.find_element(By.ID, "file").send_keys(os.path.abspath(picture))
+        Select(driver.find_element(By.ID, "purpose")).select_by_value("representative_work")
+        submit(driver, "upload-form")
+        expect("文件已上传" in flash(driver), "the file is uploaded")
+        expect("work.png" in driver.page_source, "and listed")
+        shot(driver, "materials")
     finally:
         driver.quit()
     phone = browser(phone=True)
@@ -194,6 +222,55 @@ def sign_in_with_token(driver, token):
     submit(driver, "staff-sign-in")
 
 
+def institution(args):
+    driver = browser()
+    try:
+        sign_in_with_token(driver, args["token"])
+        expect(path(driver) == "/console/institution", f"an institution lands on its rounds, not {path(driver)}")
+        shot(driver, "institution")
+        click(driver, driver.find_element(By.ID, f"round-{args['round']}"))
+        expect(driver.find_element(By.ID, "total").text == "1", "the round's progress counts the application")
+        expect(driver.find_elements(By.CSS_SELECTOR, "#progress svg rect.bar"), "the progress is drawn as a chart")
+        shot(driver, "round")
+        click(driver, driver.find_element(By.ID, f"dossier-{args['application']}"))
+        expect("城市夜色" in driver.page_source and "work.png" in driver.page_source, "the dossier shows the works and their files")
+        expect("上海某文化传媒有限公司" in driver.page_source, "and the work history declared")
+        shot(driver, "dossier")
+        driver.back()
+        click(driver, driver.find_element(By.CSS_SELECTOR, f"#accept-{args['application']} button"))
+        expect("形式审查结论已记录" in flash(driver), "the formal check is acknowledged")
+        expect(not driver.find_elements(By.ID, f"accept-{args['application']}"), "the application no longer awaits its check")
+    finally:
+        driver.quit()
+    return {"checked": args["application"]}
+
+
+def reviewer(args):
+    driver = browser()
+    try:
+        sign_in_with_token(driver, args["token"])
+        expect(path(driver) == "/console/reviews", f"a reviewer lands on their cases, not {path(driver)}")
+        expect("王" not in driver.page_source, "the cases are blind")
+        shot(driver, "reviews")
+        click(driver, driver.find_element(By.ID, f"case-{args['application']}"))
+        expect("城市夜色" in driver.find_element(By.ID, "works").text, "the case shows the works it is judged by")
+        expect(driver.find_elements(By.CSS_SELECTOR, "a[href$='/files/'], a[href*='/files/']"), "and the file of the work")
+        expect("王" not in driver.page_source, "the case is blind")
+        fill(driver, {"score": "101"})
+        # The page states the range, so the browser stops 101 before it is sent; the server's own
+        # check is tested over HTTP.
+        score = driver.find_element(By.ID, "score")
+        expect(not driver.execute_script("return arguments[0].checkValidity()", score), "the form refuses a score of 101")
+        fill(driver, {"score": "85.5", "comment": "作品选题扎实，传播效果好。"})
+        shot(driver, "review")
+        submit(driver, "score-form")
+        expect("评分已提交" in flash(driver), "the score is acknowledged")
+        expect(driver.find_elements(By.ID, "no-cases"), "the scored case leaves the list")
+    finally:
+        driver.quit()
+    return {"scored": args["application"]}
+
+
 def bureau(args):
     driver = browser()
     try:
@@ -201,7 +278,7 @@ def bureau(args):
         expect(path(driver) == "/console/bureau", f"the bureau lands on its rounds, not {path(driver)}")
         shot(driver, "bureau")
         click(driver, driver.find_element(By.ID, f"confirm-{args['round']}"))
-        expect("已确认评审结果" in driver.find_element(By.CLASS_NAME, "flash").text, "the confirmation is acknowledged")
+        expect("已确认评审结果" in flash(driver), "the confirmation is acknowledged")
         expect(not driver.find_elements(By.ID, f"confirm-{args['round']}"), "the round no longer waits")
         shot(driver, "bureau-confirmed")
     finally:
@@ -265,5 +342,6 @@ def operator(args):
 
 if __name__ == "__main__":
     stage, arguments = sys.argv[1], json.loads(sys.argv[2])
-    result = {"applicant": applicant, "bureau": bureau, "holder": holder, "operator": operator}[stage](arguments)
+    stages = {"applicant": applicant, "institution": institution, "reviewer": reviewer, "bureau": bureau, "holder": holder, "operator": operator}
+    result = stages[stage](arguments)
     print(json.dumps(result, ensure_ascii=False))

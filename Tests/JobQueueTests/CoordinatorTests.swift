@@ -167,4 +167,34 @@ struct CoordinatorTests {
             }
         }
     }
+
+    @Test("history: each queue's minutes keep the waiting jobs, the longest wait seen and the jobs completed; rows older than a day go")
+    func history() async throws {
+        try await TestDatabase.with { client, database in
+            try await client.query(
+                """
+                INSERT INTO jobs (queue, kind, args, state, run_at, finished_at) VALUES
+                    ('mail', 'x', '{}', 'available', now() - interval '90 s', NULL),
+                    ('mail', 'x', '{}', 'completed', now(), now()),
+                    ('mail', 'x', '{}', 'completed', now(), now()),
+                    ('mail', 'x', '{}', 'completed', now() - interval '1 hour', now() - interval '1 hour')
+                """)
+            try await client.query(
+                "INSERT INTO queue_stats_history (queue, minute, available) VALUES ('mail', date_trunc('minute', now() - interval '2 days'), 9)")
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let coordinator = QueueCoordinator(client: client, configuration: Self.configuration("a"), logger: database.logger)
+            try await withServices([coordinator], logger: database.logger) {
+                try await eventually(timeout: .seconds(45), "the minute is recorded") {
+                    let minutes = try await queue.queueHistory()["mail"] ?? []
+                    return minutes.map(\.completed).reduce(0, +) == 2 && minutes.last?.available == 1
+                }
+            }
+            let minutes = try await queue.queueHistory()["mail"] ?? []
+            #expect(minutes.allSatisfy { ($0.oldestAgeSeconds ?? 90) >= 89 }, "the wait of the job 90 s old: \(minutes)")
+            #expect(try await client.scalar("SELECT count(*)::int FROM queue_stats_history WHERE minute < now() - interval '1 day'") == 0)
+            #expect(
+                try await queue.queueHistory(window: .seconds(7_200))["mail"]?.contains { $0.completed == 1 } == false,
+                "an hour ago is not counted again")
+        }
+    }
 }

@@ -17,7 +17,8 @@ struct BureauPages {
                     "rounds": rounds.map {
                         [
                             "id": String($0.id), "name": $0.name, "institution": $0.institutionID,
-                            "track": ConsoleText.text("track.\($0.track.rawValue)", language), "handedAt": ApplicantPages.time($0.handedAt),
+                            "track": ConsoleText.text("track.\($0.track.rawValue)", language),
+                            "handedAt": $0.handedAt.map(ApplicantPages.time) ?? "—",
                         ]
                     },
                     "hasRounds": !rounds.isEmpty,

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Notify
 import Workflow
 
 /// The web console: server-rendered pages on the API's own router, for the people the product
@@ -8,18 +9,24 @@ import Workflow
 /// and refusals; sign-in is a session cookie instead of a bearer token.
 struct Console {
     let workflow: Workflow
+    let notifier: Notifier
     let trustedProxies: Set<String>
     let lookups: ClientRateLimiter
+    let maxFileBytes: Int
     /// `https`, or `http` where the server speaks plain HTTP (behind a proxy, in tests).
     let scheme: String
 
     func mount(on router: Router<APIContext>) {
         router.get("/") { _, context in Response.seeOther("/console", context) }
-        let console = router.group("console").add(middleware: ConsoleMiddleware(workflow: workflow))
+        let console = router.group("console").add(middleware: ConsoleMiddleware(workflow: workflow, maxFileBytes: maxFileBytes))
         PublicPages(workflow: workflow, trustedProxies: trustedProxies, lookups: lookups, scheme: scheme).add(to: console)
         ApplicantPages(workflow: workflow, trustedProxies: trustedProxies, scheme: scheme).add(to: console)
+        ApplicantRecordPages(workflow: workflow).add(to: console)
         BureauPages(workflow: workflow).add(to: console)
-        OpsPages(queue: workflow.queue).add(to: router.group("ops").add(middleware: ConsoleMiddleware(workflow: workflow)))
+        ReviewerPages(workflow: workflow).add(to: console)
+        InstitutionPages(workflow: workflow).add(to: console)
+        OpsPages(queue: workflow.queue, notifier: notifier).add(
+            to: router.group("ops").add(middleware: ConsoleMiddleware(workflow: workflow, maxFileBytes: maxFileBytes)))
     }
 
     /// The address a page was asked at (`ASSESS_PUBLIC_URL` when set), for links that leave the

@@ -9,6 +9,8 @@ import Workflow
 struct ConsoleMiddleware: RouterMiddleware {
     typealias Context = APIContext
     let workflow: Workflow
+    /// The most bytes of one evidence file, as the JSON API takes them.
+    let maxFileBytes: Int
     /// The largest form accepted.
     static let maxFormBytes = 64 * 1024
 
@@ -25,16 +27,7 @@ struct ConsoleMiddleware: RouterMiddleware {
         if let principal { context.principal = principal }
         do {
             if request.method == .post {
-                guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
-                    throw Problem(.unsupportedMediaType, "console forms are sent URL-encoded", zh: "控制台表单须以 URL 编码提交")
-                }
-                let body: ByteBuffer
-                do {
-                    body = try await request.collectBody(upTo: Self.maxFormBytes)
-                } catch {
-                    throw Problem(.contentTooLarge, "the form is larger than 64 KiB", zh: "表单超过 64 KiB")
-                }
-                let form = FormFields(urlEncoded: String(buffer: body))
+                let (form, upload) = try await Self.form(of: &request, maxFileBytes: maxFileBytes)
                 // No form of ours is sent without the token its page carried: a cross-site form has none.
                 guard context.visit?.csrfMatches(form.optional("csrf")) == true else {
                     throw Problem(
@@ -46,6 +39,7 @@ struct ConsoleMiddleware: RouterMiddleware {
                         .badRequest, "the form contains the NUL character, which no field accepts; remove it", zh: "表单含有 NUL 字符，任何栏目都不接受；请删除")
                 }
                 context.visit?.form = form
+                context.visit?.upload = upload
             }
             return try await next(request, context)
         } catch {
@@ -63,6 +57,34 @@ struct ConsoleMiddleware: RouterMiddleware {
                 ["detail": problem.detail, "errors": errors, "hasErrors": !errors.isEmpty, "back": Self.back(request)], status: problem.status
             ).response(context)
         }
+    }
+
+    /// A POST's form: URL-encoded (at most 64 KiB), or, on a route that takes a file (its path
+    /// ends in `/files`), multipart with the file (at most `maxFileBytes` and a form's worth more).
+    static func form(of request: inout Request, maxFileBytes: Int) async throws -> (FormFields, MultipartForm.File?) {
+        let type = request.headers[.contentType] ?? ""
+        if request.uri.path.hasSuffix("/files"), let boundary = MultipartForm.boundary(of: type) {
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: maxFileBytes + maxFormBytes)
+            } catch {
+                throw Problem(.contentTooLarge, "the file is larger than \(maxFileBytes / 1024) KiB", zh: "文件超过 \(maxFileBytes / 1024) KiB")
+            }
+            guard let parts = MultipartForm(Array(body.readableBytesView), boundary: boundary) else {
+                throw Problem(.badRequest, "the form could not be read; send it again from the page", zh: "无法读取表单；请从页面重新提交")
+            }
+            return (FormFields(pairs: parts.fields), parts.file)
+        }
+        guard type.lowercased().hasPrefix("application/x-www-form-urlencoded") else {
+            throw Problem(.unsupportedMediaType, "console forms are sent URL-encoded", zh: "控制台表单须以 URL 编码提交")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: maxFormBytes)
+        } catch {
+            throw Problem(.contentTooLarge, "the form is larger than 64 KiB", zh: "表单超过 64 KiB")
+        }
+        return (FormFields(urlEncoded: String(buffer: body)), nil)
     }
 
     /// The visitor's language (a `lang` link, then its cookie, then `Accept-Language`), CSRF token

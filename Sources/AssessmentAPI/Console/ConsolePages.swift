@@ -75,12 +75,14 @@ struct WebPage {
 
     /// The links of the header: what the visitor's role may open.
     static func navigation(for principal: Principal?, _ language: Language) -> [[String: String]] {
-        var links = [("/console", "home")]
+        var links = [("/console", "home"), ("/console/notices", "noticesTitle")]
         switch principal?.role {
         case nil: links.append(("/console/register", "register"))
         case .applicant: links.append(("/console/me", "meTitle"))
-        case .bureau: links += [("/console/bureau", "bureauTitle"), ("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle")]
-        case .institution, .reviewer: break
+        case .bureau:
+            links += [("/console/bureau", "bureauTitle"), ("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"), ("/ops/notifications", "deadTitle")]
+        case .institution: links.append(("/console/institution", "roundsTitle"))
+        case .reviewer: links.append(("/console/reviews", "reviewsTitle"))
         }
         return links.map { ["href": $0.0, "label": ConsoleText.text($0.1, language)] }
     }

@@ -168,9 +168,108 @@ enum ConsoleText {
         "done.resumed": .init(zh: "队列已恢复。", en: "The queue is resumed."),
         "done.retried": .init(zh: "已安排重试。", en: "Retried."),
         "done.cancelled": .init(zh: "已取消。", en: "Cancelled."),
-        "staffHomeText": .init(
-            zh: "您的角色的页面将随后续版本提供；目前请使用 JSON 接口（/openapi.json）。",
-            en: "Pages for your role come in a later release; meanwhile use the JSON API (/openapi.json)."),
+        "reviewsTitle": .init(zh: "待评审的案卷", en: "Cases to review"),
+        "noCases": .init(zh: "目前没有待评审的案卷。", en: "No case waits for you."),
+        "blindNote": .init(
+            zh: "案卷为匿名评审：不显示申请人的姓名、证件与工作单位。", en: "Cases are blind: the applicant's name, document and employer are not shown."),
+        "stage": .init(zh: "评审阶段", en: "Stage"),
+        "due": .init(zh: "截止时间", en: "Due"),
+        "works": .init(zh: "代表作", en: "Works"),
+        "noWorks": .init(zh: "未列出代表作。", en: "No works listed."),
+        "files": .init(zh: "作品文件", en: "Files of the works"),
+        "score": .init(zh: "评分（0–100）", en: "Score (0–100)"),
+        "comment": .init(zh: "评审意见（可不填，至多 2000 字）", en: "Comment (optional, at most 2000 characters)"),
+        "submitScore": .init(zh: "提交评分", en: "Submit the score"),
+        "conflictTitle": .init(zh: "申报回避", en: "Declare a conflict of interest"),
+        "conflictText": .init(
+            zh: "如与申请人存在利害关系，请申报回避；案卷将另行随机分配给其他专家。",
+            en: "If you have a conflict of interest with the applicant, declare it; the case is drawn afresh for another reviewer."),
+        "declareConflict": .init(zh: "申报回避", en: "Declare a conflict"),
+        "roundsTitle": .init(zh: "评审轮次", en: "Rounds"),
+        "field": .init(zh: "系列或职业", en: "Series or occupation"),
+        "progressChart": .init(zh: "各阶段申请数", en: "Applications by stage"),
+        "total": .init(zh: "申请总数", en: "Applications"),
+        "closeRound": .init(zh: "截止申报", en: "Close to applications"),
+        "formalCheck": .init(zh: "形式审查", en: "Formal check"),
+        "noAwaiting": .init(zh: "没有待形式审查的申请。", en: "No application awaits its formal check."),
+        "accept": .init(zh: "通过", en: "Accept"),
+        "returnForCorrection": .init(zh: "退回补正", en: "Return for correction"),
+        "reasons": .init(zh: "补正内容（每行一条）", en: "What to correct (one per line)"),
+        "correctBy": .init(zh: "补正期限", en: "Correct by"),
+        "objections": .init(zh: "待处理的异议", en: "Open objections"),
+        "noObjections": .init(zh: "没有待处理的异议。", en: "No open objection."),
+        "filedBy": .init(zh: "异议人", en: "Filed by"),
+        "statement": .init(zh: "异议内容", en: "Statement"),
+        "resolution": .init(zh: "处理意见", en: "Resolution"),
+        "suspendResult": .init(zh: "异议成立：暂停该结果，提交评委会重新表决", en: "Uphold: suspend the result for the committee to vote again"),
+        "handle": .init(zh: "处理", en: "Handle"),
+        "noticesTitle": .init(zh: "评审结果公示", en: "Results on public notice"),
+        "noNotices": .init(zh: "目前没有公示。", en: "No notice is published."),
+        "publishedOn": .init(zh: "公示日期", en: "Published on"),
+        "endsOn": .init(zh: "公示截止", en: "Ends on"),
+        "objectForm": .init(zh: "提出异议", en: "File an objection"),
+        "contact": .init(zh: "联系方式（电子邮箱或电话，不公开）", en: "Contact (an e-mail address or a phone number; never published)"),
+        "fileObjection": .init(zh: "提交异议", en: "File the objection"),
+        "noticeClosed": .init(zh: "公示期已结束，不再受理异议。", en: "The notice has ended; objections are no longer taken."),
+        "done.objected": .init(zh: "异议已提交，评价机构将联系您。", en: "The objection is filed; the institution will contact you."),
+        "lastHour": .init(zh: "近一小时（每分钟）", en: "The last hour, minute by minute"),
+        "throughput": .init(zh: "每分钟完成的任务", en: "Jobs completed per minute"),
+        "oldestWait": .init(zh: "最久等待（秒）", en: "Oldest wait (s)"),
+        "peak": .init(zh: "峰值", en: "peak"),
+        "deadTitle": .init(zh: "投递失败的通知", en: "Dead-lettered notifications"),
+        "noDead": .init(zh: "没有投递失败的通知。", en: "No notification is dead-lettered."),
+        "subscription": .init(zh: "订阅", en: "Subscription"),
+        "event": .init(zh: "事件", en: "Event"),
+        "lastError": .init(zh: "最后一次错误", en: "Last error"),
+        "redrive": .init(zh: "重新投递", en: "Send again"),
+        "redriveAll": .init(zh: "全部重新投递", en: "Send them all again"),
+        "done.redriven": .init(zh: "已重新投递", en: "Sent again"),
+        "editRecord": .init(zh: "修改档案", en: "Edit my record"),
+        "retired": .init(zh: "已退休", en: "Retired"),
+        "seriesName": .init(zh: "职称系列", en: "Series"),
+        "gradeShort": .init(zh: "级别（1–5）", en: "Grade (1–5)"),
+        "levelShort": .init(zh: "等级（1–5）", en: "Level (1–5)"),
+        "occupation": .init(zh: "职业", en: "Occupation"),
+        "obtained": .init(zh: "取得日期", en: "Obtained on"),
+        "employerName": .init(zh: "单位（自由职业者填人才服务机构或平台）", en: "Employer (freelancers: talent service centre or platform)"),
+        "creditCode": .init(zh: "统一社会信用代码（18 位）", en: "Unified social credit code (18 characters)"),
+        "start": .init(zh: "起始日期", en: "From"),
+        "end": .init(zh: "截止日期（至今可不填）", en: "To (empty while it lasts)"),
+        "inField": .init(zh: "从事申报专业工作", en: "Work in the field applied for"),
+        "training": .init(zh: "职业技能培训", en: "Vocational training"),
+        "provider": .init(zh: "培训机构", en: "Provider"),
+        "saveRecord": .init(zh: "保存档案", en: "Save my record"),
+        "materials": .init(zh: "申报材料", en: "Materials"),
+        "returnedTitle": .init(zh: "退回补正，补正期限", en: "Returned for correction; correct by"),
+        "resubmit": .init(zh: "补正完毕，重新提交", en: "Corrected: submit again"),
+        "workUrl": .init(zh: "作品链接（https://）", en: "Address (https://)"),
+        "workTitle": .init(zh: "作品标题", en: "Title"),
+        "platform": .init(zh: "发布平台", en: "Platform"),
+        "published": .init(zh: "发布日期", en: "Published on"),
+        "views": .init(zh: "播放量", en: "Views"),
+        "likes": .init(zh: "点赞数", en: "Likes"),
+        "pledge": .init(zh: "诚信承诺书", en: "Integrity pledge"),
+        "pledgedAt": .init(zh: "已签署于", en: "Signed on"),
+        "signPledge": .init(zh: "我已阅读并签署诚信承诺书", en: "I have read and sign the integrity pledge"),
+        "saveMaterials": .init(zh: "保存材料", en: "Save the materials"),
+        "evidenceFiles": .init(zh: "证明文件", en: "Evidence files"),
+        "chooseFile": .init(zh: "选择文件（PDF、PNG、JPEG、WebP 或 MP4）", en: "Choose a file (PDF, PNG, JPEG, WebP or MP4)"),
+        "purpose": .init(zh: "文件用途", en: "What it proves"),
+        "purpose.representative_work": .init(zh: "代表作", en: "a representative work"),
+        "purpose.employment_proof": .init(zh: "劳动合同或社保证明", en: "proof of employment"),
+        "purpose.certificate": .init(zh: "已取得的证书", en: "a certificate held"),
+        "purpose.other": .init(zh: "其他", en: "other"),
+        "upload": .init(zh: "上传", en: "Upload"),
+        "done.uploaded": .init(zh: "文件已上传。", en: "The file is uploaded."),
+        "viewDossier": .init(zh: "查看申报材料", en: "Read the dossier"),
+        "done.recorded": .init(zh: "档案已保存。", en: "Your record is saved."),
+        "done.materials": .init(zh: "材料已保存。", en: "The materials are saved."),
+        "done.resubmitted": .init(zh: "已重新提交。", en: "Submitted again."),
+        "done.scored": .init(zh: "评分已提交。", en: "The score is submitted."),
+        "done.conflict": .init(zh: "已申报回避；案卷将另行分配。", en: "Conflict declared; the case is drawn afresh."),
+        "done.closed": .init(zh: "已截止申报；资格审查与分配由后台任务进行。", en: "Closed to applications; eligibility and panels follow from jobs."),
+        "done.checked": .init(zh: "形式审查结论已记录。", en: "The formal check is recorded."),
+        "done.handled": .init(zh: "异议已处理。", en: "The objection is handled."),
     ]
 
     /// The table in one language, for a template's `t`.
@@ -195,6 +294,24 @@ enum ConsoleText {
             case .retryable: .init(zh: "待重试", en: "retryable")
             case .discarded: .init(zh: "已丢弃", en: "discarded")
             case .cancelled: .init(zh: "已取消", en: "cancelled")
+            }
+        return language == .zh ? name.zh : name.en
+    }
+
+    /// A round's state as a reader calls it.
+    static func roundState(_ state: RoundState, _ language: Language) -> String {
+        let name: LocalizedText =
+            switch state {
+            case .draft: .init(zh: "草稿", en: "draft")
+            case .open: .init(zh: "受理申报", en: "open to applications")
+            case .closedToApplications: .init(zh: "申报截止", en: "closed to applications")
+            case .assigning: .init(zh: "分配评审专家", en: "drawing panels")
+            case .scoring: .init(zh: "专家评审", en: "scoring")
+            case .deliberation: .init(zh: "评委会评议表决", en: "committee deliberation")
+            case .publicNotice: .init(zh: "公示", en: "public notice")
+            case .appeals: .init(zh: "复核期", en: "appeals")
+            case .finalized: .init(zh: "结果确定，待人社部门确认", en: "final, awaiting the bureau")
+            case .confirmed: .init(zh: "人社部门已确认", en: "confirmed by the bureau")
             }
         return language == .zh ? name.zh : name.en
     }

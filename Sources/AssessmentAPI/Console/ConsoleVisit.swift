@@ -17,6 +17,8 @@ struct ConsoleVisit: Sendable {
     var sessionToken: String?
     /// The URL-encoded form a POST sent, its CSRF token already checked.
     var form = FormFields()
+    /// The file a multipart form carried, on a route that takes one.
+    var upload: MultipartForm.File?
     /// Cookies to set on the reply.
     var cookies: [Cookie] = []
     /// Where the language switch leads: this page again when it was a GET, else the home page
@@ -96,6 +98,17 @@ struct FormFields: Sendable {
     /// The field as a whole number in `range` when filled in.
     func optionalInteger<Number: FixedWidthInteger>(_ name: String, in range: ClosedRange<Number>) throws -> Number? {
         try optional(name).map { try Self.integer($0, name, in: range) }
+    }
+
+    /// The field as a finite number in `range` (a decimal point, no exponent), or a 422 saying the range.
+    func number(_ name: String, in range: ClosedRange<Double>) throws -> Double {
+        guard let text = optional(name), text.count <= 20, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
+            let value = Double(text)
+        else {
+            throw invalidField(
+                name, "must be a number from \(range.lowerBound) to \(range.upperBound)", zh: "须为 \(range.lowerBound) 至 \(range.upperBound) 的数")
+        }
+        return try Bounds.check(value, name, range)
     }
 
     private static func integer<Number: FixedWidthInteger>(_ text: String, _ name: String, in range: ClosedRange<Number>) throws -> Number {

@@ -9,6 +9,7 @@ import Workflow
 /// leader and the live workers. The overview reloads itself every 10 seconds.
 struct OpsPages {
     let queue: JobQueueClient
+    let notifier: Notifier
     /// The queues the product runs, listed even before the coordinator has counted them.
     static let knownQueues = [Workflow.queueName, Workflow.signingQueueName, NotifyConfiguration.queueName]
     /// The most jobs a list or a bulk action covers.
@@ -22,6 +23,7 @@ struct OpsPages {
             let paused = try await queue.pausedQueues()
             let cluster = try await queue.clusterStatus()
             let cron = try await queue.cronEntries()
+            let history = try await queue.queueHistory()
             var names = Self.knownQueues
             for name in stats.map(\.queue) + paused.sorted() where !names.contains(name) { names.append(name) }
             let queues: [[String: Any]] = names.map { name in
@@ -37,7 +39,19 @@ struct OpsPages {
                 }
                 return row
             }
+            let lastHour: [[String: Any]] = names.map { name in
+                let minutes = history[name] ?? []
+                let throughput = Sparkline(
+                    title: ConsoleText.text("throughput", language), style: .bars, recorded: minutes.map { ($0.minute, Double($0.completed)) })
+                let waiting = Sparkline(
+                    title: ConsoleText.text("oldestWait", language), style: .line, recorded: minutes.map { ($0.minute, $0.oldestAgeSeconds) })
+                return [
+                    "name": name, "throughput": throughput.svg, "throughputPeak": String(Int(throughput.peak)), "waiting": waiting.svg,
+                    "waitingPeak": String(format: "%.1f", waiting.peak),
+                ]
+            }
             var values: [String: Any] = [
+                "lastHour": lastHour,
                 "queues": queues, "states": JobState.allCases.map { ConsoleText.jobState($0, language) },
                 "workers": cluster.workers.map {
                     [
@@ -75,6 +89,29 @@ struct OpsPages {
             default: throw Problem(.notFound, "a queue is paused or resumed", zh: "队列只能暂停或恢复")
             }
             return Response.seeOther("/ops?done=\(context.parameters.get("action") == "pause" ? "paused" : "resumed")", context)
+        }
+        group.get("notifications") { _, context in
+            _ = try context.require(.bureau)
+            let dead = try await notifier.deadDeliveries(limit: Self.listLimit)
+            return WebPage(
+                "dead-letters", .init(zh: "投递失败的通知", en: "Dead-lettered notifications"),
+                [
+                    "dead": dead.map {
+                        [
+                            "id": String($0.id), "subscription": String($0.subscription), "event": $0.event, "attempts": String($0.attempts),
+                            "error": $0.lastError ?? "—", "finished": $0.finishedAt.map(ApplicantPages.time) ?? "—",
+                        ]
+                    },
+                    "hasDead": !dead.isEmpty,
+                ]
+            ).response(context)
+        }
+        group.post("notifications/redrive") { _, context in
+            _ = try context.require(.bureau)
+            let form = context.visit?.form ?? FormFields()
+            let one: Int64? = try form.optionalInteger("delivery", in: Bounds.id)
+            let revived = try await notifier.redrive(one.map { [$0] })
+            return Response.seeOther("/ops/notifications?done=redriven&n=\(min(revived, Self.listLimit))", context)
         }
         group.get("jobs") { request, context in
             _ = try context.require(.bureau)

@@ -35,6 +35,54 @@ struct PublicPages {
             let values = Self.certificate(record, masked: true, context, base: Console.base(of: request, scheme: scheme))
             return WebPage("certificate", .init(zh: "证书核验结果", en: "Certificate check"), values).response(context)
         }
+        group.get("notices") { _, context in
+            let language = context.visit?.language ?? .zh
+            let rounds = try await workflow.publishedNotices()
+            return WebPage(
+                "notices", .init(zh: "评审结果公示", en: "Results on public notice"),
+                [
+                    "rounds": rounds.map {
+                        ["id": String($0.id), "name": $0.name, "institution": $0.institutionID, "state": ConsoleText.roundState($0.state, language)]
+                    },
+                    "hasRounds": !rounds.isEmpty,
+                ]
+            ).response(context)
+        }
+        group.get("notices/{id}") { _, context in
+            let (round, entries) = try await workflow.publicNotice(round: try context.id(), after: 0, limit: 500)
+            let notice = NoticeView(round: round, entries: entries, limit: 500)
+            let english = context.visit?.language == .en
+            return WebPage(
+                "notice", .init(zh: "\(round.name) 评审结果公示", en: "\(round.name): results on public notice"),
+                [
+                    "id": String(round.id), "publishedOn": notice.publishedOn, "endsOn": notice.endsOn, "howToObject": notice.howToObject,
+                    "items": notice.items.map {
+                        [
+                            "application": $0.application, "name": $0.name, "employer": $0.employer ?? "—",
+                            "qualification": english ? $0.qualificationEnglish : $0.qualification, "result": $0.resultText,
+                        ]
+                    },
+                    "hasItems": !notice.items.isEmpty, "open": round.state == .publicNotice,
+                ]
+            ).response(context)
+        }
+        group.post("notices/{id}/objections") { request, context in
+            let round = try context.id()
+            let form = context.visit?.form ?? FormFields()
+            let application = try form.integer("application", in: Bounds.id)
+            let body = ObjectionBody(
+                filedBy: form.optional("filedBy") ?? "", contact: form.optional("contact") ?? "", statement: form.optional("statement") ?? "")
+            try body.validate()
+            // The objection must name a result of this notice, not any application of any round.
+            let (_, entries) = try await workflow.publicNotice(round: round, after: application - 1, limit: 1)
+            guard entries.first?.application == application else {
+                throw invalidField("application", "is not a result of this notice", zh: "不是此公示中的结果")
+            }
+            _ = try await workflow.fileObjection(
+                application: application, filedBy: body.filedBy, contact: body.contact, statement: body.statement,
+                client: context.clientAddress(request, trustedProxies: trustedProxies))
+            return Response.seeOther("/console/notices/\(round)?done=objected", context)
+        }
         group.get("sign-in") { request, context in
             var values: [String: Any] = ["kinds": Self.documentKinds(context)]
             if let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init)) { values["next"] = next }
@@ -91,7 +139,8 @@ struct PublicPages {
         switch role {
         case .applicant: "/console/me"
         case .bureau: "/console/bureau"
-        case .institution, .reviewer: "/console"
+        case .institution: "/console/institution"
+        case .reviewer: "/console/reviews"
         }
     }
 

@@ -72,12 +72,7 @@ struct MaterialRoutes {
                 schema: .binary)
         ) { _, context in
             let (file, bytes) = try await workflow.evidenceFile(try context.sha256(), of: try context.id(), for: try context.dossierReader())
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: file.mediaType.rawValue, .contentDisposition: "attachment; filename*=UTF-8''\(Self.percentEncoded(file.name))",
-                    HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-                ], body: .init(byteBuffer: bytes))
+            return Self.download(file, bytes)
         }
         routes.add(
             .get, "/v1/applications/{id}/dossier",
@@ -104,6 +99,16 @@ struct MaterialRoutes {
     }
 
     /// RFC 5987 encoding of a file name for Content-Disposition.
+    /// An evidence file's bytes as a download: never shown inline, whatever the browser sniffs.
+    static func download(_ file: EvidenceFile, _ bytes: ByteBuffer) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: file.mediaType.rawValue, .contentDisposition: "attachment; filename*=UTF-8''\(Self.percentEncoded(file.name))",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            ], body: .init(byteBuffer: bytes))
+    }
+
     static func percentEncoded(_ name: String) -> String {
         name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? "file"
     }
@@ -474,6 +479,21 @@ struct DossierView: ResponseEncodable, Sendable, Documented {
         let platform: String
         let published: String
         let metrics: [String: Int64]
+
+        init(_ work: WorkReference) {
+            let counted = [
+                ("views", work.metrics.views), ("likes", work.metrics.likes), ("shares", work.metrics.shares),
+                ("comments", work.metrics.comments), ("followers", work.metrics.followers),
+            ]
+            (url, title, platform, published) = (work.url, work.title, work.platform, work.published.description)
+            metrics = Dictionary(uniqueKeysWithValues: counted.compactMap { name, value in value.map { (name, $0) } })
+        }
+
+        static let schema: JSONSchema = .object(
+            required: [
+                "url": .string(), "title": .string(), "platform": .string(), "published": .date,
+                "metrics": .map(of: .integer(WorkReference.Metrics.range)),
+            ])
     }
     struct Pledge: Encodable {
         let version: String
@@ -498,15 +518,7 @@ struct DossierView: ResponseEncodable, Sendable, Documented {
     init(_ dossier: Dossier) {
         application = ApplicationView(dossier.application)
         record = RecordView(dossier.profile)
-        works = dossier.works.map { work in
-            let counted = [
-                ("views", work.metrics.views), ("likes", work.metrics.likes), ("shares", work.metrics.shares),
-                ("comments", work.metrics.comments), ("followers", work.metrics.followers),
-            ]
-            return Work(
-                url: work.url, title: work.title, platform: work.platform, published: work.published.description,
-                metrics: Dictionary(uniqueKeysWithValues: counted.compactMap { name, value in value.map { (name, $0) } }))
-        }
+        works = dossier.works.map(Work.init)
         pledge = dossier.pledge.map { Pledge(version: $0.version, signedAt: $0.signedAt) }
         files = dossier.files.map(EvidenceFileView.init)
         checkedAt = dossier.checkedAt
@@ -520,12 +532,7 @@ struct DossierView: ResponseEncodable, Sendable, Documented {
         .object(
             required: [
                 "application": .ref(ApplicationView.self), "record": .ref(RecordView.self),
-                "works": .array(
-                    of: .object(
-                        required: [
-                            "url": .string(), "title": .string(), "platform": .string(), "published": .date,
-                            "metrics": .map(of: .integer(WorkReference.Metrics.range)),
-                        ])),
+                "works": .array(of: Work.schema),
                 "files": .array(of: .ref(EvidenceFileView.self)),
                 "corrections": .array(
                     of: .object(

@@ -7,9 +7,14 @@ import PostgresNIO
 /// What reviewers do with the cases drawn for them.
 extension Workflow {
     /// A reviewer scores a case assigned to them; the last score of a panel sets off aggregation.
-    public func submitScore(reviewer: String, application: Int64, score: Double) async throws {
+    public func submitScore(reviewer: String, application: Int64, score: Double, comment: String? = nil) async throws {
+        let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let comment, !Self.commentLength.contains(comment.count) {
+            throw StoreError(.invalidInput, "a comment has at most 2000 characters", zh: "评审意见至多 2000 个字符", field: "comment")
+        }
         try await transaction { connection in
-            let (stage, complete) = try await store.submitScore(reviewer: reviewer, application: application, score: score, on: connection)
+            let (stage, complete) = try await store.submitScore(
+                reviewer: reviewer, application: application, score: score, comment: comment?.isEmpty == false ? comment : nil, on: connection)
             if complete {
                 try await enqueue(
                     AggregateScores(application: application, stage: stage),

@@ -45,4 +45,9 @@ extension Workflow {
             try await store.objections(round: round, institution: institution, openOnly: openOnly, after: after, limit: limit, on: $0)
         }
     }
+
+    /// An institution's rounds, newest first.
+    public func rounds(of institution: String, limit: Int = 100) async throws -> [RoundSummary] {
+        try await client.withConnection { try await store.rounds(of: institution, limit: limit, on: $0) }
+    }
 }

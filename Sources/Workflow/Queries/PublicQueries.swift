@@ -23,7 +23,7 @@ extension Workflow {
     }
 
     /// Rounds handed to the bureau and not yet confirmed, oldest first.
-    public func roundsAwaitingConfirmation(limit: Int = 100) async throws -> [RoundAwaitingConfirmation] {
+    public func roundsAwaitingConfirmation(limit: Int = 100) async throws -> [RoundSummary] {
         try await client.withConnection { try await store.roundsAwaitingConfirmation(limit: limit, on: $0) }
     }
 }

@@ -62,4 +62,9 @@ extension Workflow {
         }
         return round
     }
+
+    /// Rounds whose public notice has been published, the latest first.
+    public func publishedNotices(limit: Int = 50) async throws -> [RoundSummary] {
+        try await client.withConnection { try await store.publishedNotices(limit: limit, on: $0) }
+    }
 }
