@@ -227,6 +227,32 @@ extension AssessmentStore {
             cases: cases, sheetsCast: sheets)
     }
 
+    /// The meetings a member attends whose vote is open, with whether their sheet is cast.
+    public func openMeetings(of member: ReviewerID, on connection: PostgresConnection) async throws
+        -> [(meeting: Int64, round: Int64, heldOn: CalendarDate, cast: Bool)]
+    {
+        var meetings: [(meeting: Int64, round: Int64, heldOn: CalendarDate, cast: Bool)] = []
+        let rows = try await connection.query(
+            """
+            SELECT m.id, m.round_id, m.held_on::text,
+                   EXISTS (SELECT 1 FROM ballot_sheets b WHERE b.meeting_id = m.id AND b.member = \(member.rawValue))
+            FROM meetings m WHERE m.state = 'voting' AND \(member.rawValue) = ANY (m.present) ORDER BY m.id
+            """, logger: logger)
+        for try await (id, round, heldOn, cast) in rows.decode((Int64, Int64, String, Bool).self) {
+            meetings.append((id, round, try .column(heldOn), cast))
+        }
+        return meetings
+    }
+
+    /// A round's meetings, oldest first.
+    public func meetings(round: Int64, on connection: PostgresConnection) async throws -> [(meeting: Int64, heldOn: CalendarDate, voting: Bool)] {
+        var meetings: [(meeting: Int64, heldOn: CalendarDate, voting: Bool)] = []
+        let rows = try await connection.query(
+            "SELECT id, held_on::text, state = 'voting' FROM meetings WHERE round_id = \(round) ORDER BY id", logger: logger)
+        for try await (id, heldOn, voting) in rows.decode((Int64, String, Bool).self) { meetings.append((id, try .column(heldOn), voting)) }
+        return meetings
+    }
+
     /// A member's ballot sheet; refuses a member who is not recorded present.
     public func ballotSheet(meeting id: Int64, member: ReviewerID, on connection: PostgresConnection) async throws -> BallotSheetRecord {
         let meeting = try await meeting(id, on: connection)

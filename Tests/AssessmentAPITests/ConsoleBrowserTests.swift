@@ -32,6 +32,8 @@ struct ConsoleBrowserTests {
             // A round whose dossiers go through the institution's formal check before eligibility.
             var policy = Policy()
             policy.formalCheck = true
+            policy.committeeSize = 3
+            policy.pilotCommittee = true
             let round = try await api.workflow.openRound(
                 RoundDraft(
                     institutionID: "inst", name: "2026 文物博物系列职称评审", track: .title, field: "cultural_relics_museums", policy: policy, seed: 1,
@@ -64,9 +66,19 @@ struct ConsoleBrowserTests {
                     try await api.client.text("SELECT comment FROM assignments WHERE application_id = \(application) AND reviewer_id = 'r1'")
                         == "作品选题扎实，传播效果好。")
 
+                // The panel's other scores, as the aggregation would leave the case: before the committee.
+                try await api.client.query("UPDATE applications SET state = 'scored', score = 85.5 WHERE id = \(application)")
+                let convened = try await Self.stage("committee", api, ["token": institution, "round": round])
+                let meeting = Int64(try #require(convened["meeting"] as? Int))
+                for member in ["r2", "r3"] {
+                    try await api.workflow.castBallotSheet(meeting: meeting, member: member, choices: [Int64(application): .yes])
+                }
+                // The last sheet, cast on the page, closes the vote.
+                _ = try await Self.stage("ballot", api, ["token": reviewer, "meeting": meeting, "application": application])
+                #expect(try await api.client.text("SELECT passed::text FROM applications WHERE id = \(application)") == "true")
+
                 // As the workflow leaves a round whose results went to the bureau.
                 try await api.client.query("UPDATE rounds SET state = 'finalized' WHERE id = \(round)")
-                try await api.client.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(application)")
                 try await api.client.query("INSERT INTO round_confirmations (round_id) VALUES (\(round))")
                 let bureau = try await api.workflow.issueToken(role: .bureau, subject: "officer-1")
                 _ = try await Self.stage("bureau", api, ["token": bureau, "round": round])

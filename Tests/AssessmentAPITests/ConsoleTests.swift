@@ -1,4 +1,3 @@
-import AssessmentAPI
 import AsyncHTTPClient
 import Foundation
 import JobQueue
@@ -6,6 +5,8 @@ import NIOCore
 import NIOHTTP1
 import Testing
 import Workflow
+
+@testable import AssessmentAPI
 
 /// A browser's part of the HTTP, without a browser: cookies kept between requests, forms sent
 /// URL-encoded. The real browser drives the same pages in `ConsoleBrowserTests`.
@@ -79,6 +80,22 @@ struct ConsoleVisitor {
 
 @Suite("the web console over HTTP")
 struct ConsoleTests {
+    @Test("every text of the pages exists in Chinese and English once, and every text a template names exists")
+    func texts() throws {
+        let keys = ConsoleText.entries.map(\.0)
+        #expect(Set(keys).count == keys.count, "written twice: \(Dictionary(grouping: keys) { $0 }.filter { $1.count > 1 }.keys.sorted())")
+        #expect(ConsoleText.entries.allSatisfy { !$0.1.zh.isEmpty && !$0.1.en.isEmpty })
+        let folder = URL(fileURLWithPath: "Sources/AssessmentAPI/Console/Assets")
+        var named = Set<String>()
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".mustache") {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            // A dot in a name is a path to Mustache (`t.track.title` reads `title` of `track`), so names have none.
+            for match in text.matches(of: /\{\{[#^\/]?t\.([A-Za-z0-9.]+)\}\}/) { named.insert(String(match.1)) }
+        }
+        #expect(named.count > 100 && named.subtracting(keys).isEmpty, "templates name texts that do not exist: \(named.subtracting(keys).sorted())")
+        #expect(!named.contains { $0.contains(".") }, "a text named with a dot renders empty: \(named.filter { $0.contains(".") }.sorted())")
+    }
+
     @Test("pages are Chinese first with an English switch, cookies are Secure, HttpOnly and SameSite=Strict, and the headers lock the page down")
     func languageCookiesAndHeaders() async throws {
         try await API.with { api in

@@ -4,7 +4,7 @@ Selenium (PyPI), against a server the Swift test started on a real PostgreSQL.
 
     console.py STAGE JSON
 
-STAGE is one person's visit (applicant, institution, reviewer, bureau, holder, operator); JSON holds what the test set up
+STAGE is one person's visit (applicant, institution, reviewer, committee, ballot, bureau, holder, operator); JSON holds what the test set up
 for it. Every page visited is checked for accessibility basics (a language, one h1, a label on
 every input, a name on every button) and saved as a screenshot under $CONSOLE_SHOTS (with a small
 copy under small/), checked not to be blank. The last line printed is a JSON object of what the
@@ -271,6 +271,51 @@ def reviewer(args):
     return {"scored": args["application"]}
 
 
+def committee(args):
+    driver = browser()
+    try:
+        sign_in_with_token(driver, args["token"])
+        visit(driver, "/console/experts")
+        fill(driver, {"expert-id": "r5", "expert-name": "五号专家", "expert-grade": "5", "expert-employer": "上海博物馆"})
+        driver.find_element(By.CSS_SELECTOR, "input[name='fields'][value='cultural_relics_museums']").click()
+        submit(driver, "expert-form")
+        expect("专家已录入" in flash(driver), "the expert is filed")
+        expect("五号专家" in driver.find_element(By.ID, "experts").text, "and listed")
+        shot(driver, "experts")
+        visit(driver, "/console/institution")
+        fill(driver, {"round-name": "2027 文物博物系列职称评审", "round-field": "cultural_relics_museums"})
+        submit(driver, "round-form")
+        expect("评审轮次已开启" in flash(driver), "a round opens from the form")
+        visit(driver, f"/console/rounds/{args['round']}")
+        fill(driver, {"seed": "7"})
+        submit(driver, "draw-form")
+        expect("评审委员会已抽取" in flash(driver), "the committee is drawn")
+        submit(driver, "meeting-form")
+        expect("会议已召开" in flash(driver), "the meeting is open")
+        match = re.fullmatch(r"/console/committee-meetings/(\d+)\?done=opened", path(driver))
+        expect(match, f"the meeting's page follows, not {path(driver)}")
+        shot(driver, "meeting")
+    finally:
+        driver.quit()
+    return {"meeting": int(match.group(1))}
+
+
+def ballot(args):
+    driver = browser()
+    try:
+        sign_in_with_token(driver, args["token"])
+        visit(driver, "/console/meetings", "meetings")
+        click(driver, driver.find_element(By.ID, f"meeting-{args['meeting']}"))
+        driver.find_element(By.CSS_SELECTOR, f"input[name='ballot.{args['application']}'][value='yes']").click()
+        shot(driver, "ballot")
+        submit(driver, "ballot-form")
+        expect("表决票已提交" in flash(driver), "the sheet is cast")
+        expect(driver.find_elements(By.ID, "no-meetings"), "the vote closed with the last sheet")
+    finally:
+        driver.quit()
+    return {"cast": args["meeting"]}
+
+
 def bureau(args):
     driver = browser()
     try:
@@ -281,6 +326,9 @@ def bureau(args):
         expect("已确认评审结果" in flash(driver), "the confirmation is acknowledged")
         expect(not driver.find_elements(By.ID, f"confirm-{args['round']}"), "the round no longer waits")
         shot(driver, "bureau-confirmed")
+        visit(driver, f"/console/rounds/{args['round']}/statistics", "statistics")
+        expect(driver.find_elements(By.ID, "export-xlsx"), "a confirmed round's results export")
+        expect("100.0%" in driver.find_element(By.ID, "groups").text, "the pass rate of the one decided case")
     finally:
         driver.quit()
     return {"confirmed": args["round"]}
@@ -342,6 +390,7 @@ def operator(args):
 
 if __name__ == "__main__":
     stage, arguments = sys.argv[1], json.loads(sys.argv[2])
-    stages = {"applicant": applicant, "institution": institution, "reviewer": reviewer, "bureau": bureau, "holder": holder, "operator": operator}
+    stages = {"applicant": applicant, "institution": institution, "reviewer": reviewer, "committee": committee, "ballot": ballot,
+              "bureau": bureau, "holder": holder, "operator": operator}
     result = stages[stage](arguments)
     print(json.dumps(result, ensure_ascii=False))

@@ -56,7 +56,9 @@ struct ApplicantPages {
                     "levels": profile.skillLevels.map { "\($0.occupation) \($0.level) (\($0.obtained))" },
                     "work": profile.workHistory.map { "\($0.employer) \($0.start)–\($0.end ?? "")" },
                     "applications": applications.map { Self.summary($0, language) }, "hasApplications": !applications.isEmpty,
-                    "notifications": notifications.suffix(20).reversed().map { ["event": $0.event, "at": Self.time($0.createdAt)] },
+                    "notifications": notifications.suffix(20).reversed().map {
+                        ["event": ConsoleText.event($0.event, language), "at": Self.time($0.createdAt)]
+                    },
                     "hasNotifications": !notifications.isEmpty,
                     "series": TitleSeries.all.map { ["value": $0.code, "label": language == .zh ? $0.chineseName : $0.name] },
                     "occupations": Occupation.all.map { ["value": $0.code, "label": language == .zh ? $0.chineseName : $0.name] },

@@ -17,7 +17,7 @@ struct BureauPages {
                     "rounds": rounds.map {
                         [
                             "id": String($0.id), "name": $0.name, "institution": $0.institutionID,
-                            "track": ConsoleText.text("track.\($0.track.rawValue)", language),
+                            "track": ConsoleText.text($0.track == .title ? "trackTitle" : "trackSkill", language),
                             "handedAt": $0.handedAt.map(ApplicantPages.time) ?? "—",
                         ]
                     },

@@ -25,6 +25,8 @@ struct Console {
         BureauPages(workflow: workflow).add(to: console)
         ReviewerPages(workflow: workflow).add(to: console)
         InstitutionPages(workflow: workflow).add(to: console)
+        CommitteePages(workflow: workflow).add(to: console)
+        ExpertPages(workflow: workflow).add(to: console)
         OpsPages(queue: workflow.queue, notifier: notifier).add(
             to: router.group("ops").add(middleware: ConsoleMiddleware(workflow: workflow, maxFileBytes: maxFileBytes)))
     }

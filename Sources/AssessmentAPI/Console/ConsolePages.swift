@@ -81,8 +81,8 @@ struct WebPage {
         case .applicant: links.append(("/console/me", "meTitle"))
         case .bureau:
             links += [("/console/bureau", "bureauTitle"), ("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"), ("/ops/notifications", "deadTitle")]
-        case .institution: links.append(("/console/institution", "roundsTitle"))
-        case .reviewer: links.append(("/console/reviews", "reviewsTitle"))
+        case .institution: links += [("/console/institution", "roundsTitle"), ("/console/experts", "expertsTitle")]
+        case .reviewer: links += [("/console/reviews", "reviewsTitle"), ("/console/meetings", "openVotes")]
         }
         return links.map { ["href": $0.0, "label": ConsoleText.text($0.1, language)] }
     }

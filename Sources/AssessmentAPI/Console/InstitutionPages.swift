@@ -8,6 +8,12 @@ import Workflow
 struct InstitutionPages {
     let workflow: Workflow
 
+    /// Counts by outcome or state, each named in the reader's language; "—" when there are none.
+    static func counts(_ counts: [String: Int], _ kind: String, _ language: Language) -> String {
+        let named = counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\(ConsoleText.text("\(kind).\($0.key)", language)) \($0.value)" }
+        return named.isEmpty ? "—" : named.joined(separator: " · ")
+    }
+
     func add(to group: RouterGroup<APIContext>) {
         group.get("institution") { _, context in
             let institution = try context.require(.institution)
@@ -18,13 +24,33 @@ struct InstitutionPages {
                 [
                     "rounds": rounds.map {
                         [
-                            "id": String($0.id), "name": $0.name, "track": ConsoleText.text("track.\($0.track.rawValue)", language),
+                            "id": String($0.id), "name": $0.name,
+                            "track": ConsoleText.text($0.track == .title ? "trackTitle" : "trackSkill", language),
                             "field": $0.field, "state": ConsoleText.roundState($0.state, language),
                         ]
                     },
                     "hasRounds": !rounds.isEmpty,
+                    "fields": TitleSeries.all.map { ["value": $0.code, "label": language == .zh ? $0.chineseName : $0.name] }
+                        + Occupation.all.map { ["value": $0.code, "label": language == .zh ? $0.chineseName : $0.name] },
+                    "today": (try? RoundRecord.today().description) ?? "",
                 ]
             ).response(context)
+        }
+        group.post("rounds") { _, context in
+            let institution = try context.require(.institution)
+            let form = context.visit?.form ?? FormFields()
+            let body = RoundBody(
+                name: form.optional("name") ?? "", track: form.optional("track") ?? "", kind: form.optional("kind"),
+                field: form.optional("field") ?? "",
+                startDate: form.optional("startDate") ?? "", closesOnDay: try form.optionalInteger("closesOnDay", in: Bounds.closesOnDay),
+                scoringDays: try form.optionalInteger("scoringDays", in: Bounds.scoringDays),
+                policy: PolicyChanges(
+                    formalCheck: form.optional("formalCheck") == "yes",
+                    committeeSize: try form.optionalInteger("committeeSize", in: Policy.Bounds.committeeSize),
+                    reviewersPerCase: try form.optionalInteger("reviewersPerCase", in: Policy.Bounds.reviewersPerCase)))
+            try body.validate()
+            let id = try await workflow.openRound(try body.draft(institution: institution))
+            return Response.seeOther("/console/rounds/\(id)?done=roundOpened", context)
         }
         group.get("rounds/{id}") { _, context in
             let (institution, id) = (try context.require(.institution), try context.id())
@@ -41,6 +67,22 @@ struct InstitutionPages {
             let awaiting = try await workflow.applications(inRound: id, institution: institution, state: .submitted, after: 0, limit: 200)
                 .filter { $0.formalCheck.checkedAt == nil && $0.formalCheck.correctBy == nil }
             let objections = try await workflow.objections(round: id, institution: institution, openOnly: true, after: 0, limit: 200)
+            // Title rounds decide by committee; its draw and meetings are shown once there is one.
+            var committee: [String: Any] = [:]
+            if round.track == .title, round.kind == .review {
+                committee["applies"] = true
+                do {
+                    let draw = try await workflow.committee(round: id, institution: institution)
+                    committee["drawn"] = true
+                    committee["members"] = draw.members.map(\.rawValue)
+                    committee["seed"] = String(draw.seed)
+                    let meetings = try await workflow.meetings(round: id, institution: institution)
+                    committee["meetings"] = meetings.map { ["id": String($0.meeting), "heldOn": $0.heldOn.description, "voting": $0.voting] }
+                    committee["hasMeetings"] = !meetings.isEmpty
+                } catch let error as StoreError where error.code == .notFound {
+                    committee["undrawn"] = true
+                }
+            }
             return WebPage(
                 "round", .init(zh: round.name, en: round.name),
                 [
@@ -53,7 +95,7 @@ struct InstitutionPages {
                             "contact": $0.contact ?? "—",
                         ]
                     },
-                    "hasObjections": !objections.isEmpty,
+                    "hasObjections": !objections.isEmpty, "committee": committee,
                 ]
             ).response(context)
         }
@@ -82,6 +124,44 @@ struct InstitutionPages {
         group.get("applications/{id}/files/{sha256}") { _, context in
             let (file, bytes) = try await workflow.evidenceFile(try context.sha256(), of: try context.id(), for: try context.dossierReader())
             return MaterialRoutes.download(file, bytes)
+        }
+        group.get("rounds/{id}/statistics") { _, context in
+            let language = context.visit?.language ?? .zh
+            let (round, statistics) = try await workflow.statistics(round: try context.id(), for: try context.reportReader())
+            let view = StatisticsView(round: round, statistics)
+            let english = language == .en
+            let percent = { (value: Double?) in value.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+            let number = { (value: Double?) in value.map { String(format: "%.1f", $0) } ?? "—" }
+            return WebPage(
+                "statistics", .init(zh: "\(round.name) 统计", en: "\(round.name): figures"),
+                [
+                    "id": String(round.id), "state": ConsoleText.roundState(round.state, language),
+                    "groups": zip(view.groups, statistics.groups).map { group, source in
+                        let wording = CertificateWording(source.target)
+                        return [
+                            "qualification": english ? wording.qualificationEnglish : group.qualification,
+                            "level": english ? wording.levelEnglish : group.level,
+                            "applied": String(group.applied), "ineligible": String(group.ineligible), "passed": String(group.passed),
+                            "failed": String(group.failed), "rate": percent(group.passRate),
+                        ]
+                    },
+                    "reviewers": view.reviewers.map {
+                        [
+                            "id": $0.id, "assigned": String($0.assigned), "scored": String($0.scored), "replaced": String($0.replaced),
+                            "mean": number($0.meanScore), "deviation": number($0.scoreDeviation),
+                        ]
+                    },
+                    "meanSpread": number(view.meanSpread), "largestSpread": number(view.largestSpread),
+                    "appeals": Self.counts(view.appeals, "appeal", language), "objections": Self.counts(view.objections, "objection", language),
+                    "confirmed": round.state == .confirmed,
+                ]
+            ).response(context)
+        }
+        for format in ResultFormat.allCases {
+            group.get("rounds/{id}/results.\(format.rawValue)") { _, context in
+                let (round, rows) = try await workflow.confirmedResults(round: try context.id(), for: try context.reportReader())
+                return format.download(round: round, rows)
+            }
         }
         group.post("rounds/{id}/close") { _, context in
             let (institution, id) = (try context.require(.institution), try context.id())

@@ -36,15 +36,7 @@ struct ReportRoutes {
                 reply: .raw("the table, headers in Chinese and English", contentType: format.contentType, schema: .binary), refuses: [409]
             ) { _, context in
                 let (round, rows) = try await workflow.confirmedResults(round: try context.id(), for: try context.reportReader())
-                let table = ResultTable.rows(rows)
-                let bytes = format == .csv ? Spreadsheet.csv(table) : Spreadsheet.xlsx(sheet: "Results", table)
-                return Response(
-                    status: .ok,
-                    headers: [
-                        .contentType: format.contentType,
-                        .contentDisposition: "attachment; filename=\"round-\(round.id)-results.\(format.rawValue)\"",
-                        .cacheControl: "no-store",
-                    ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+                return format.download(round: round, rows)
             }
         }
         return routes
@@ -53,6 +45,18 @@ struct ReportRoutes {
 
 enum ResultFormat: String, CaseIterable {
     case csv, xlsx
+
+    /// A confirmed round's results as a download in this format.
+    func download(round: RoundRecord, _ rows: [ResultRow]) -> Response {
+        let table = ResultTable.rows(rows)
+        let bytes = self == .csv ? Spreadsheet.csv(table) : Spreadsheet.xlsx(sheet: "Results", table)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: contentType, .contentDisposition: "attachment; filename=\"round-\(round.id)-results.\(rawValue)\"",
+                .cacheControl: "no-store",
+            ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
 
     var contentType: String {
         switch self {

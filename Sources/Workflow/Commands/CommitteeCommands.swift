@@ -54,6 +54,19 @@ extension Workflow {
         }
     }
 
+    /// The meetings a committee member attends whose vote is open, and whether they have voted.
+    public func openMeetings(of member: String) async throws -> [(meeting: Int64, round: Int64, heldOn: CalendarDate, cast: Bool)] {
+        try await client.withConnection { try await store.openMeetings(of: ReviewerID(member), on: $0) }
+    }
+
+    /// The meetings of one of the institution's rounds, oldest first.
+    public func meetings(round id: Int64, institution: String) async throws -> [(meeting: Int64, heldOn: CalendarDate, voting: Bool)] {
+        try await transaction { connection in
+            _ = try await ownRound(id, institution: institution, on: connection)
+            return try await store.meetings(round: id, on: connection)
+        }
+    }
+
     /// A member's ballot sheet for a meeting.
     public func ballotSheet(meeting id: Int64, member: String) async throws -> BallotSheetRecord {
         try await transaction { try await store.ballotSheet(meeting: id, member: ReviewerID(member), on: $0) }
