@@ -128,6 +128,7 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                         "ASSESS_DEMO_SKILLS_INSTITUTION_TOKEN": try await issue("institution", Self.skillsInstitutionID),
                         "ASSESS_DEMO_BUREAU_TOKEN": try await issue("bureau", "demo-officer"),
                         "ASSESS_DEMO_REVIEWER_TOKEN": try await issue("reviewer", "rev-001"),
+                        "ASSESS_DEMO_OPERATOR_TOKEN": try await issue("operator", "demo-operator"),
                         "ASSESS_DEMO_APPLICANT_DOCUMENT": applicant.documentNumber,
                         "ASSESS_DEMO_APPLICANT_PASSWORD": "'\(applicant.password)'",
                     ])
@@ -141,6 +142,7 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                         "  an institution (rounds, progress, dossiers, objections): ASSESS_DEMO_INSTITUTION_TOKEN or ASSESS_DEMO_SKILLS_INSTITUTION_TOKEN"
                     )
                     say("  a reviewer (blind cases to score; the season's are all scored): ASSESS_DEMO_REVIEWER_TOKEN")
+                    say("  an operator (the queue dashboard at /ops, nothing of the evaluations): ASSESS_DEMO_OPERATOR_TOKEN")
                     try? await gracefulShutdown()
                     say("stopping: the API, the workers and the coordinator drain")
                 } else {

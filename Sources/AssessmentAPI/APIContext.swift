@@ -53,7 +53,10 @@ public struct APIContext: RequestContext {
     /// Whom the caller's notifications go to.
     func recipient() throws -> Recipient {
         guard let principal else { throw Problem.noToken }
-        return principal.recipient
+        guard let recipient = principal.recipient else {
+            throw Problem(.forbidden, "operators receive no notifications of the evaluations", zh: "运维人员不接收评审通知")
+        }
+        return recipient
     }
 
     /// The `{id}` of the path.

@@ -316,6 +316,14 @@ struct ConsoleTests {
             #expect(try await queue.pausedQueues().contains("idle"))
             let overview = try await visitor.get("/ops")
             #expect(overview.status == 200 && overview.body.contains("id=\"resume-idle\""), "\(overview.body.prefix(300))")
+            // An operator runs the queue and has no say in the evaluations.
+            var operations = try await ConsoleVisitor.signedIn(api, .operations, "night-shift")
+            #expect(try await operations.post("/ops/queues/idle/resume", []).status == 303)
+            #expect(try await queue.pausedQueues().contains("idle") == false)
+            #expect(try await operations.get("/console/bureau").status == 403)
+            #expect(try await operations.post("/console/rounds/1/confirm", []).status == 403)
+            let token = try await api.workflow.issueToken(role: .operations, subject: "night-shift")
+            #expect(try await api.request(.GET, "/v1/subscriptions", token: token).status == 403, "operators receive no notifications")
         }
     }
 }

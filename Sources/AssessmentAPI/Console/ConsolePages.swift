@@ -81,6 +81,7 @@ struct WebPage {
         case .applicant: links.append(("/console/me", "meTitle"))
         case .bureau:
             links += [("/console/bureau", "bureauTitle"), ("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"), ("/ops/notifications", "deadTitle")]
+        case .operations: links += [("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"), ("/ops/notifications", "deadTitle")]
         case .institution: links += [("/console/institution", "roundsTitle"), ("/console/experts", "expertsTitle")]
         case .reviewer: links += [("/console/reviews", "reviewsTitle"), ("/console/meetings", "openVotes")]
         }

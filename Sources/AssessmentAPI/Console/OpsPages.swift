@@ -3,7 +3,7 @@ import Hummingbird
 import Notify
 import Workflow
 
-/// The operators' queue dashboard (`/ops`, the bureau's officers): queues with their counts,
+/// The operators' queue dashboard (`/ops`, for operators and the bureau's officers): queues with their counts,
 /// pause and resume; jobs by queue, kind, state and arguments, one job's attempts and errors,
 /// retry and cancel, one by one or every job a filter lists; cron schedules; the coordinator's
 /// leader and the live workers. The overview reloads itself every 10 seconds.
@@ -17,7 +17,7 @@ struct OpsPages {
 
     func add(to group: RouterGroup<APIContext>) {
         group.get { request, context in
-            _ = try context.require(.bureau)
+            try context.requireOperator()
             let language = context.visit?.language ?? .zh
             let stats = try await queue.queueStats()
             let paused = try await queue.pausedQueues()
@@ -80,7 +80,7 @@ struct OpsPages {
             return WebPage("ops", .init(zh: "队列运维", en: "Queue operations"), values, refresh: 10).response(context)
         }
         group.post("queues/{name}/{action}") { _, context in
-            _ = try context.require(.bureau)
+            try context.requireOperator()
             let name = try context.parameters.require("name")
             guard (1...100).contains(name.count) else { throw invalidField("name", "must have 1 to 100 characters", zh: "须为 1 至 100 个字符") }
             switch context.parameters.get("action") {
@@ -91,7 +91,7 @@ struct OpsPages {
             return Response.seeOther("/ops?done=\(context.parameters.get("action") == "pause" ? "paused" : "resumed")", context)
         }
         group.get("notifications") { _, context in
-            _ = try context.require(.bureau)
+            try context.requireOperator()
             let dead = try await notifier.deadDeliveries(limit: Self.listLimit)
             return WebPage(
                 "dead-letters", .init(zh: "投递失败的通知", en: "Dead-lettered notifications"),
@@ -107,14 +107,14 @@ struct OpsPages {
             ).response(context)
         }
         group.post("notifications/redrive") { _, context in
-            _ = try context.require(.bureau)
+            try context.requireOperator()
             let form = context.visit?.form ?? FormFields()
             let one: Int64? = try form.optionalInteger("delivery", in: Bounds.id)
             let revived = try await notifier.redrive(one.map { [$0] })
             return Response.seeOther("/ops/notifications?done=redriven&n=\(min(revived, Self.listLimit))", context)
         }
         group.get("jobs") { request, context in
-            _ = try context.require(.bureau)
+            try context.requireOperator()
             let language = context.visit?.language ?? .zh
             let filter = try JobFilter(FormFields(pairs: request.uri.queryParameters.map { (String($0.key), String($0.value)) }))
             let jobs = try await filter.jobs(queue, limit: Self.listLimit)
@@ -131,7 +131,7 @@ struct OpsPages {
             ).response(context)
         }
         group.post("jobs/bulk") { _, context in
-            _ = try context.require(.bureau)
+            try context.requireOperator()
             let form = context.visit?.form ?? FormFields()
             let filter = try JobFilter(form)
             let action = try form.required("action", .init(zh: "操作", en: "the action"))
@@ -148,7 +148,7 @@ struct OpsPages {
             return Response.seeOther("/ops/jobs?\(filter.query)&done=\(action == "retry" ? "retried" : "cancelled")&n=\(done)", context)
         }
         group.get("jobs/{id}") { request, context in
-            _ = try context.require(.bureau)
+            try context.requireOperator()
             let id = try context.id()
             guard let job = try await queue.job(id) else { throw Problem(.notFound, "no job has the id \(id)", zh: "没有编号为 \(id) 的任务") }
             var values = Self.row(job, context.visit?.language ?? .zh)
@@ -160,7 +160,7 @@ struct OpsPages {
             return WebPage("job", .init(zh: "任务 \(id)", en: "Job \(id)"), values).response(context)
         }
         group.post("jobs/{id}/{action}") { _, context in
-            _ = try context.require(.bureau)
+            try context.requireOperator()
             let id = try context.id()
             switch context.parameters.get("action") {
             case "retry": try await queue.retry(id)
@@ -238,5 +238,15 @@ struct JobFilter {
     /// The filter as a query string, to list the same jobs again.
     var query: String {
         fields.map { "\($0["name"]!)=\(ConsoleMiddleware.percentEncoded($0["value"]!))" }.joined(separator: "&")
+    }
+}
+
+extension APIContext {
+    /// The caller runs the deployment: an operator, or an officer of the bureau, which answers for it.
+    func requireOperator() throws {
+        guard let principal else { throw Problem.noToken }
+        guard principal.role == .operations || principal.role == .bureau else {
+            throw Problem(.forbidden, "the queue dashboard is for operators and the bureau", zh: "队列运维仅供运维人员和人社部门使用")
+        }
     }
 }

@@ -139,6 +139,7 @@ struct PublicPages {
         switch role {
         case .applicant: "/console/me"
         case .bureau: "/console/bureau"
+        case .operations: "/ops"
         case .institution: "/console/institution"
         case .reviewer: "/console/reviews"
         }

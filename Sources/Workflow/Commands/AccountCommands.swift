@@ -11,9 +11,13 @@ public enum Principal: Sendable, Equatable {
     case reviewer(String)
     /// An officer of the HR bureau.
     case bureau(officer: String)
+    /// Someone who runs the deployment: the queue dashboard and nothing of the evaluations.
+    case operations(String)
 
     public enum Role: String, Sendable, CaseIterable {
         case applicant, institution, reviewer, bureau
+        /// Runs the queue (`/ops`), without a say in any evaluation.
+        case operations = "operator"
 
         /// Who holds it, in Chinese.
         public var chineseName: String {
@@ -22,6 +26,7 @@ public enum Principal: Sendable, Equatable {
             case .institution: "评价机构"
             case .reviewer: "评审专家"
             case .bureau: "人社部门"
+            case .operations: "运维人员"
             }
         }
     }
@@ -36,6 +41,7 @@ public enum Principal: Sendable, Equatable {
         case .institution: self = .institution(subject)
         case .reviewer: self = .reviewer(subject)
         case .bureau: self = .bureau(officer: subject)
+        case .operations: self = .operations(subject)
         }
     }
 
@@ -45,6 +51,7 @@ public enum Principal: Sendable, Equatable {
         case .institution: .institution
         case .reviewer: .reviewer
         case .bureau: .bureau
+        case .operations: .operations
         }
     }
 
@@ -52,18 +59,19 @@ public enum Principal: Sendable, Equatable {
     public var subject: String {
         switch self {
         case .applicant(let id): String(id)
-        case .institution(let id), .reviewer(let id): id
+        case .institution(let id), .reviewer(let id), .operations(let id): id
         case .bureau(let officer): officer
         }
     }
 
-    /// Whom the caller's notifications go to.
-    public var recipient: Recipient {
+    /// Whom the caller's notifications go to; nil for operators, whom the evaluations tell nothing.
+    public var recipient: Recipient? {
         switch self {
         case .applicant(let id): .applicant(id)
         case .institution(let id): .institution(id)
         case .reviewer(let id): .reviewer(id)
         case .bureau: .bureau
+        case .operations: nil
         }
     }
 }
