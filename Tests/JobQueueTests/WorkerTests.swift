@@ -430,7 +430,7 @@ struct StuckHandlerTests {
                 try await eventually("the stuck job runs") { try await queue.job(stuck.id)?.state == .running }
                 // Its only slot is freed once the handler is abandoned, so the next job runs.
                 let next = try await queue.enqueue(NumberedJob(n: 1))
-                try await eventually(timeout: .seconds(10), "the next job runs in the freed slot") {
+                try await eventually("the next job runs in the freed slot") {
                     try await queue.job(next.id)?.state == .completed
                 }
                 try await eventually(timeout: .seconds(20), "the abandoned job's lease runs out") {
