@@ -173,10 +173,32 @@ struct ConsoleTests {
             let id = try #require(applied.location?.split(separator: "/").last.flatMap { Int($0) })
             let page = try await visitor.get("/console/applications/\(id)")
             #expect(page.status == 200 && page.body.contains("aria-current=\"step\""), "\(page.body.prefix(300))")
+            #expect(!page.body.contains("/appeal\""), "nothing to appeal while pending")
+            // As the eligibility check would decide it: an ineligibility is appealed from the same page.
+            try await api.client.query("UPDATE applications SET state = 'ineligible' WHERE id = \(id)")
+            let refused = try await visitor.get("/console/applications/\(id)")
+            #expect(refused.body.contains("/console/applications/\(id)/appeal\""), "\(refused.body.prefix(300))")
+            let appealed = try await visitor.post("/console/applications/\(id)/appeal", [("reason", "我的工作年限已满，请复核。")])
+            #expect(appealed.status == 303, "\(appealed.body.prefix(400))")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM eligibility_appeals WHERE application_id = \(id)") == 1)
+            #expect(!(try await visitor.get("/console/applications/\(id)")).body.contains("/appeal\""), "appealed once")
             var stranger = try await ConsoleVisitor.registered(api, name: "Wang", born: "1991-03-01", sequence: 9)
             #expect(try await stranger.get("/console/applications/\(id)").status == 404, "another's application reads as none")
             #expect(try await stranger.get("/ops").status == 403, "the dashboard is the bureau's")
             #expect(try await stranger.get("/console/applications/abc").status == 400)
+            // Guessing a password is throttled on the page as on the API, and the page says when to try again.
+            var guesser = ConsoleVisitor(api: api)
+            _ = try await guesser.get("/console/sign-in")
+            var statuses: [Int] = []
+            var retryAfter: String?
+            for _ in 0..<6 {
+                let page = try await guesser.post(
+                    "/console/sign-in",
+                    [("kind", "resident_id"), ("number", residentID(born: "1990-03-01", sequence: 8)), ("password", "wrong guess 1234")])
+                statuses.append(page.status)
+                retryAfter = page.headers.first(name: "Retry-After")
+            }
+            #expect(statuses == [401, 401, 401, 401, 401, 429] && retryAfter != nil, "\(statuses) \(retryAfter ?? "no Retry-After")")
             let signedOut = try await stranger.post("/console/sign-out", [])
             #expect(signedOut.status == 303 && stranger.cookies["assess_session"] == nil)
         }

@@ -88,7 +88,35 @@ struct ApplicantPages {
             let record = try await workflow.application(id, of: applicant)
             var values = Self.summary(record, language)
             values["steps"] = Self.timeline(record, language)
-            values["mayAppeal"] = record.passed == false && record.appeal == nil
+            // A failed result, or an ineligibility, may be appealed once (复核).
+            values["mayAppeal"] =
+                (record.passed == false && record.appeal == nil) || (record.state == .ineligible && record.eligibilityAppeal == nil)
+            if case .skill = record.target {
+                // A skills candidate's admission ticket (准考证) once seated, and each part's result once marked.
+                do {
+                    let ticket = AdmissionTicketView(try await workflow.admissionTicket(application: id, applicant: applicant))
+                    values["ticket"] = [
+                        "number": ticket.ticket, "site": ticket.site, "room": ticket.room, "seat": String(ticket.seat),
+                        "parts": ticket.parts.map { ["name": $0.name, "date": $0.date, "start": $0.start, "end": $0.end] },
+                        "notice": language == .zh ? ticket.notice : ticket.noticeEnglish,
+                    ]
+                } catch let error as StoreError where error.code == .notFound || error.code == .wrongState {
+                    // Not seated yet: no ticket to show.
+                }
+                var parts: [PartResultView] = []
+                do {
+                    parts = try await workflow.partResults(application: id, applicant: applicant).map(PartResultView.init)
+                } catch let error as StoreError where error.code == .wrongState {
+                    // Not marked yet.
+                }
+                values["parts"] = parts.map {
+                    [
+                        "name": language == .zh ? $0.name : $0.part, "mark": $0.mark.map { String(format: "%.1f", $0) } ?? "—",
+                        "state": ConsoleText.text("part.\($0.state)", language),
+                    ]
+                }
+                values["hasParts"] = !parts.isEmpty
+            }
             if let number = try await workflow.certificateNumber(application: id, of: applicant) { values["certificate"] = number }
             return WebPage("application", .init(zh: "申请 \(id)", en: "Application \(id)"), values).response(context)
         }

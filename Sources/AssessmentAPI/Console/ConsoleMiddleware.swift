@@ -17,15 +17,15 @@ struct ConsoleMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         var context = context
         var request = request
-        let (visit, principal) = try await visit(request)
-        context.visit = visit
-        if request.method == .get {
-            context.visit?.switchPath = request.uri.path
-            context.visit?.flash = Console.flash(request, visit.language)
-        }
-        // The cookie's holder; a page asked with a bearer token (a script) keeps that token's.
-        if let principal { context.principal = principal }
         do {
+            let (visit, principal) = try await visit(request)
+            context.visit = visit
+            if request.method == .get {
+                context.visit?.switchPath = request.uri.path
+                context.visit?.flash = Console.flash(request, visit.language)
+            }
+            // The cookie's holder; a page asked with a bearer token (a script) keeps that token's.
+            if let principal { context.principal = principal }
             if request.method == .post {
                 let (form, upload) = try await Self.form(of: &request, maxFileBytes: maxFileBytes)
                 // No form of ours is sent without the token its page carried: a cross-site form has none.
@@ -50,12 +50,15 @@ struct ConsoleMiddleware: RouterMiddleware {
             if problem.statusCode == 401, context.principal == nil, request.method == .get {
                 return .seeOther("/console/sign-in?next=\(Self.percentEncoded(request.uri.path))", context)
             }
-            problem = problem.localized(context.visit?.language ?? .zh)
+            // Even when the visit itself could not be read (the database away), the refusal is a page.
+            problem = problem.localized(context.visit?.language ?? Language.preferred(request.headers[.acceptLanguage]))
             let errors = problem.errors.map { ["field": $0.field, "message": $0.message] }
-            return WebPage(
+            var page = WebPage(
                 "problem", .init(zh: problem.title, en: problem.title),
                 ["detail": problem.detail, "errors": errors, "hasErrors": !errors.isEmpty, "back": Self.back(request)], status: problem.status
             ).response(context)
+            if let seconds = problem.retryAfterSeconds { page.headers[.retryAfter] = String(seconds) }
+            return page
         }
     }
 

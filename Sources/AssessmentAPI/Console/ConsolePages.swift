@@ -39,6 +39,7 @@ struct WebPage {
 
     /// The page as HTML in the visitor's language, with the console's security headers and cookies.
     func response(_ context: APIContext) -> Response {
+        // No visit when reading it failed: the page is still rendered, in Chinese, with no form that could be sent.
         let visit = context.visit ?? ConsoleVisit(language: .zh, csrf: "")
         let language = visit.language
         var headers: HTTPFields = [
