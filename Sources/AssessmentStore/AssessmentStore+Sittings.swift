@@ -279,6 +279,20 @@ extension AssessmentStore {
         return staff.sorted()
     }
 
+    /// The sittings an expert is staffed at, the latest first, with their round and the role they hold.
+    public func sittings(staffing reviewer: String, limit: Int, on connection: PostgresConnection) async throws
+        -> [(sitting: Int64, round: Int64, role: String)]
+    {
+        var sittings: [(sitting: Int64, round: Int64, role: String)] = []
+        let rows = try await connection.query(
+            """
+            SELECT s.sitting_id, t.round_id, s.role FROM sitting_staff s JOIN sittings t ON t.id = s.sitting_id
+            WHERE s.reviewer_id = \(reviewer) ORDER BY s.sitting_id DESC LIMIT \(limit)
+            """, logger: logger)
+        for try await row in rows.decode((Int64, Int64, String).self) { sittings.append(row) }
+        return sittings
+    }
+
     /// The posts of a sitting, by role, room and id.
     public func sittingStaff(_ sitting: Int64, on connection: PostgresConnection) async throws -> [SittingStaffRecord] {
         var staff: [SittingStaffRecord] = []

@@ -3,6 +3,7 @@ import Foundation
 import JobQueue
 import NIOCore
 import NIOHTTP1
+import TestSupport
 import Testing
 import Workflow
 
@@ -310,6 +311,52 @@ struct ConsoleTests {
             #expect(handled.body.contains("copied works") && handled.body.contains("someone@example.org"), "the institution answers the filer")
             #expect(!(try await anyone.get("/console/notices/\(round)")).body.contains("someone@example.org"), "never shown publicly")
         }
+    }
+
+    @Test("skills sittings: the institution sees rooms and staff, an examiner marks blind by ticket, the candidate sees the ticket")
+    func sittings() async throws {
+        try await API.with { api in
+            let season = try await SittingAPITests.season(api, levels: [4, 4], daySeconds: 2)
+            let valid = try season.today.adding(days: 300)
+            try await SittingAPITests.file(
+                api, season,
+                ["inv-1,监考员1,,,,A", "inv-2,监考员2,,,,A", "sup-1,督导员,,supervisor,\(valid),B"] + (1...3).map { "ex-\($0),考评员\($0),4,examiner,\(valid),C" }
+            )
+            let (sitting, tickets) = try await SittingAPITests.sitAndMark(
+                api, institution: season.institution, round: season.round, season.candidates, theory: [nil, nil], skill: [nil, nil])
+            var institution = try await ConsoleVisitor.signedIn(api, .institution, "inst")
+            let overview = try await institution.get("/console/rounds/\(season.round)")
+            #expect(overview.body.contains("/console/sittings/\(sitting)\""), "the round lists its sitting")
+            let page = try await institution.get("/console/sittings/\(sitting)")
+            #expect(
+                page.status == 200 && page.body.contains("A101") && page.body.contains("考评员1") && page.body.contains("督导员"),
+                "\(page.body.prefix(300))")
+
+            var examiner = try await ConsoleVisitor.signedIn(api, .reviewer, "ex-1")
+            #expect(try await examiner.get("/console/sittings").body.contains("/console/sittings/\(sitting)/marking"))
+            let marking = try await examiner.get("/console/sittings/\(sitting)/marking")
+            #expect(tickets.allSatisfy { marking.body.contains($0) } && !marking.body.contains("Studio"), "blind, by ticket")
+            #expect(
+                try await examiner.post("/console/sittings/\(sitting)/marks", [("ticket", tickets[0]), ("part", "skill"), ("mark", "101")]).status
+                    == 422)
+            try await eventually("the skill assessment's day comes") {
+                try await examiner.post("/console/sittings/\(sitting)/marks", [("ticket", tickets[0]), ("part", "skill"), ("mark", "77.5")]).status
+                    == 303
+            }
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM sitting_marks WHERE reviewer_id = 'ex-1' AND mark = 77.5") == 1)
+            var outsider = try await ConsoleVisitor.signedIn(api, .reviewer, "inv-9")
+            let refused = try await outsider.get("/console/sittings/\(sitting)/marking")
+            #expect(refused.status == 403 && refused.body.contains("没有评分任务"), "as the workflow refuses one who marks nothing there")
+
+            let applicant = try await Self.applicant(api, season.candidates[0].application)
+            var candidate = try await ConsoleVisitor.signedIn(api, .applicant, String(applicant))
+            let application = try await candidate.get("/console/applications/\(season.candidates[0].application)")
+            #expect(application.body.contains(tickets[0]) && application.body.contains("准考证"), "\(application.body.prefix(400))")
+        }
+    }
+
+    static func applicant(_ api: API, _ application: Int64) async throws -> Int {
+        try await api.client.scalar("SELECT applicant_id::int FROM applications WHERE id = \(application)")
     }
 
     @Test("an operator lists jobs by filter, retries a discarded one, cancels in bulk and pauses a queue; a malformed filter is a 422")

@@ -27,6 +27,7 @@ struct Console {
         InstitutionPages(workflow: workflow).add(to: console)
         CommitteePages(workflow: workflow).add(to: console)
         ExpertPages(workflow: workflow).add(to: console)
+        SittingPages(workflow: workflow).add(to: console)
         OpsPages(queue: workflow.queue, notifier: notifier).add(
             to: router.group("ops").add(middleware: ConsoleMiddleware(workflow: workflow, maxFileBytes: maxFileBytes)))
     }

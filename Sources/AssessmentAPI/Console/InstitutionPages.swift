@@ -67,6 +67,16 @@ struct InstitutionPages {
             let awaiting = try await workflow.applications(inRound: id, institution: institution, state: .submitted, after: 0, limit: 200)
                 .filter { $0.formalCheck.checkedAt == nil && $0.formalCheck.correctBy == nil }
             let objections = try await workflow.objections(round: id, institution: institution, openOnly: true, after: 0, limit: 200)
+            // Skills rounds hold sittings.
+            var sittings: [[String: String]] = []
+            if round.track == .skill {
+                sittings = try await workflow.sittings(round: id, for: .institution(institution)).map {
+                    [
+                        "id": String($0.id), "site": $0.site, "state": $0.state.rawValue,
+                        "levels": $0.levels.map { String($0.rawValue) }.sorted().joined(separator: ", "),
+                    ]
+                }
+            }
             // Title rounds decide by committee; its draw and meetings are shown once there is one.
             var committee: [String: Any] = [:]
             if round.track == .title, round.kind == .review {
@@ -95,7 +105,7 @@ struct InstitutionPages {
                             "contact": $0.contact ?? "—",
                         ]
                     },
-                    "hasObjections": !objections.isEmpty, "committee": committee,
+                    "hasObjections": !objections.isEmpty, "committee": committee, "sittings": sittings, "hasSittings": !sittings.isEmpty,
                 ]
             ).response(context)
         }
