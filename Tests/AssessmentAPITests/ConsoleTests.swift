@@ -348,6 +348,15 @@ struct ConsoleTests {
             let refused = try await outsider.get("/console/sittings/\(sitting)/marking")
             #expect(refused.status == 403 && refused.body.contains("没有评分任务"), "as the workflow refuses one who marks nothing there")
 
+            // As the workflow leaves the round once final: the bureau may confirm it sitting by sitting.
+            try await api.client.query("UPDATE rounds SET state = 'finalized' WHERE id = \(season.round)")
+            try await api.client.query("INSERT INTO round_confirmations (round_id) VALUES (\(season.round))")
+            var bureau = try await ConsoleVisitor.signedIn(api, .bureau, "officer")
+            #expect(try await bureau.get("/console/bureau").body.contains("id=\"confirm-sitting-\(sitting)\""))
+            // One examiner of three has marked: there is no result to confirm yet, and the page says so.
+            let early = try await bureau.post("/console/sittings/\(sitting)/confirm", [])
+            #expect(early.status == 409 && early.body.contains("没有考试结果"), "\(early.status)")
+            #expect(try await examiner.post("/console/sittings/\(sitting)/confirm", []).status == 403, "the bureau's alone")
             let applicant = try await Self.applicant(api, season.candidates[0].application)
             var candidate = try await ConsoleVisitor.signedIn(api, .applicant, String(applicant))
             let application = try await candidate.get("/console/applications/\(season.candidates[0].application)")

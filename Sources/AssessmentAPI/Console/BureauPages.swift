@@ -8,19 +8,28 @@ struct BureauPages {
 
     func add(to group: RouterGroup<APIContext>) {
         group.get("bureau") { request, context in
-            _ = try context.require(.bureau)
+            let officer = try context.require(.bureau)
             let rounds = try await workflow.roundsAwaitingConfirmation()
             let language = context.visit?.language ?? .zh
+            var rows: [[String: Any]] = []
+            for round in rounds {
+                var row: [String: Any] = [
+                    "id": String(round.id), "name": round.name, "institution": round.institutionID,
+                    "track": ConsoleText.text(round.track == .title ? "trackTitle" : "trackSkill", language),
+                    "handedAt": round.handedAt.map(ApplicantPages.time) ?? "—",
+                ]
+                // A skills round is confirmed sitting by sitting, or whole.
+                if round.track == .skill {
+                    row["sittings"] = try await workflow.sittings(round: round.id, for: .bureau(officer: officer)).filter { !$0.confirmed }.map {
+                        ["sitting": String($0.id), "site": $0.site]
+                    }
+                }
+                rows.append(row)
+            }
             return WebPage(
                 "bureau", .init(zh: "待确认的评审结果", en: "Results awaiting confirmation"),
                 [
-                    "rounds": rounds.map {
-                        [
-                            "id": String($0.id), "name": $0.name, "institution": $0.institutionID,
-                            "track": ConsoleText.text($0.track == .title ? "trackTitle" : "trackSkill", language),
-                            "handedAt": $0.handedAt.map(ApplicantPages.time) ?? "—",
-                        ]
-                    },
+                    "rounds": rows,
                     "hasRounds": !rounds.isEmpty,
                     "grounds": RevocationGrounds.allCases.map {
                         ["value": $0.rawValue, "label": ConsoleText.text("grounds.\($0.rawValue)", language)]
@@ -31,6 +40,10 @@ struct BureauPages {
         group.post("rounds/{id}/confirm") { _, context in
             try await workflow.confirmRound(try context.id(), by: try context.require(.bureau))
             return Response.seeOther("/console/bureau?done=confirmed", context)
+        }
+        group.post("sittings/{id}/confirm") { _, context in
+            try await workflow.confirmSitting(try context.id(), by: try context.require(.bureau))
+            return Response.seeOther("/console/bureau?done=sittingConfirmed", context)
         }
         group.post("certificates/revoke") { _, context in
             _ = try context.require(.bureau)

@@ -323,6 +323,8 @@ enum ConsoleText {
         ("staff.reviewer", .init(zh: "综合评审委员", en: "review panel member")),
         ("staff.supervisor", .init(zh: "督导员", en: "supervisor")),
         ("done.marked", .init(zh: "评分已提交。", en: "The mark is submitted.")),
+        ("confirmSitting", .init(zh: "确认考试", en: "Confirm sitting")),
+        ("done.sittingConfirmed", .init(zh: "已确认该场考试的结果；证书将由后台任务签发。", en: "The sitting's results are confirmed; certificates follow from jobs.")),
         ("meetingDay", .init(zh: "会议日期", en: "Held on")),
         ("aggregateScore", .init(zh: "评审得分", en: "Panel score")),
         ("openMeeting", .init(zh: "召开会议，开始表决", en: "Open the meeting and its vote")),
