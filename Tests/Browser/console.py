@@ -19,8 +19,8 @@ import sys
 from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["CONSOLE_BASE"]
@@ -110,7 +110,20 @@ def click(driver, element):
     """Clicks what loads a new page, and waits until the old one is gone."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+
+    def gone(_):
+        try:
+            page.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            # Chrome sometimes reports a node of a page restored from its back-forward cache this way.
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+
+    WebDriverWait(driver, 60).until(gone)
 
 
 def submit(driver, form):
@@ -236,7 +249,7 @@ def institution(args):
         expect("城市夜色" in driver.page_source and "work.png" in driver.page_source, "the dossier shows the works and their files")
         expect("上海某文化传媒有限公司" in driver.page_source, "and the work history declared")
         shot(driver, "dossier")
-        driver.back()
+        visit(driver, f"/console/rounds/{args['round']}")
         click(driver, driver.find_element(By.CSS_SELECTOR, f"#accept-{args['application']} button"))
         expect("形式审查结论已记录" in flash(driver), "the formal check is acknowledged")
         expect(not driver.find_elements(By.ID, f"accept-{args['application']}"), "the application no longer awaits its check")
