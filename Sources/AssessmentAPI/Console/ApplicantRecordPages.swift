@@ -81,12 +81,12 @@ struct ApplicantRecordPages {
                         obtained: form.optional("levels.\(index).obtained") ?? "",
                         certificateNumber: form.optional("levels.\(index).certificateNumber"))
                 },
-                workHistory: try Self.filled(form, "work", key: "employer").map { index, employer in
+                workHistory: Self.filled(form, "work", key: "employer").map { index, employer in
                     RecordBody.Work(
                         employer: employer, creditCode: form.optional("work.\(index).creditCode"), start: form.optional("work.\(index).start") ?? "",
                         end: form.optional("work.\(index).end"), inField: form.optional("work.\(index).inField") == "yes")
                 },
-                training: try Self.filled(form, "training", key: "provider").map { index, provider in
+                training: Self.filled(form, "training", key: "provider").map { index, provider in
                     RecordBody.Course(
                         provider: provider, creditCode: form.optional("training.\(index).creditCode"),
                         start: form.optional("training.\(index).start") ?? "", end: form.optional("training.\(index).end"))
@@ -187,7 +187,7 @@ struct ApplicantRecordPages {
     }
 
     /// The rows of `prefix` whose `key` field is filled in, with their index, in order.
-    static func filled(_ form: FormFields, _ prefix: String, key: String) throws -> [(Int, String)] {
+    static func filled(_ form: FormFields, _ prefix: String, key: String) -> [(Int, String)] {
         (0..<maxRows).compactMap { index in form.optional("\(prefix).\(index).\(key)").map { (index, $0) } }
     }
 }

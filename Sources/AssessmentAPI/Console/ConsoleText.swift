@@ -409,9 +409,11 @@ enum ConsoleText {
     static let table = Dictionary(entries, uniquingKeysWith: { first, _ in first })
 
     /// The table in one language, for a template's `t`.
-    static func strings(_ language: Language) -> [String: String] {
-        table.mapValues { language == .zh ? $0.zh : $0.en }
-    }
+    static func strings(_ language: Language) -> [String: String] { language == .zh ? chinese : english }
+
+    /// Built once: every page hands one of them to its template.
+    private static let chinese = table.mapValues(\.zh)
+    private static let english = table.mapValues(\.en)
 
     /// One text in `language`; the key itself when missing, so that a typo shows on the page.
     static func text(_ key: String, _ language: Language) -> String {
