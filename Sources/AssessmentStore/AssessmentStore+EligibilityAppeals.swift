@@ -2,6 +2,22 @@ import Assessment
 import Foundation
 import PostgresNIO
 
+/// An appeal waiting for its round's institution: an ineligibility to decide, or a result's appeal
+/// set apart for want of a fresh panel, to draw again once the pool has grown.
+public struct AwaitingAppeal: Sendable {
+    public enum Kind: String, Sendable {
+        case eligibility
+        case setApart = "set_apart"
+    }
+
+    public let application: Int64
+    public let kind: Kind
+    /// The applicant's statement.
+    public let reason: String
+    /// Why a set-apart appeal found no panel.
+    public let setApartReason: String?
+}
+
 /// What an appeal asks to be reviewed.
 public enum AppealKind: Sendable, Hashable {
     /// A failed result: a fresh panel re-scores it.
@@ -76,6 +92,27 @@ extension AssessmentStore {
             actor: .institution(institution), action: "eligibility appeal \(outcome.rawValue)", subject: .application(id),
             on: connection, logger: logger)
         return record
+    }
+
+    /// The appeals of a round that wait for its institution, by application.
+    public func awaitingAppeals(round: Int64, on connection: PostgresConnection) async throws -> [AwaitingAppeal] {
+        var appeals: [AwaitingAppeal] = []
+        for try await (application, kind, reason, setApartReason) in try await connection.query(
+            """
+            SELECT x.application_id, 'eligibility', x.reason, NULL::text FROM eligibility_appeals x JOIN applications p ON p.id = x.application_id
+            WHERE p.round_id = \(round) AND x.state = 'open'
+            UNION ALL
+            SELECT a.application_id, 'set_apart', a.reason, a.set_apart_reason FROM appeals a JOIN applications p ON p.id = a.application_id
+            WHERE p.round_id = \(round) AND a.state = 'set_apart'
+            ORDER BY 1
+            """, logger: logger
+        ).decode((Int64, String, String, String?).self) {
+            appeals.append(
+                AwaitingAppeal(
+                    application: application, kind: try Self.stored(AwaitingAppeal.Kind.self, kind, "an appeal's kind"), reason: reason,
+                    setApartReason: setApartReason))
+        }
+        return appeals
     }
 
     /// How many appeals of ineligibility of a round await the institution: closing waits for them.

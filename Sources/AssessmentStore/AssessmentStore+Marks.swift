@@ -43,12 +43,28 @@ public struct PartResultRecord: Sendable {
     }
 }
 
-/// A part a marker has to mark, with their own mark once given.
+/// A part a post holder has to mark, enter or confirm at a sitting, blind, by ticket.
 public struct MarkingRecord: Sendable {
+    /// What the post holder does with it.
+    public enum Task: String, Sendable, CaseIterable {
+        /// An examiner's or review panel member's own mark.
+        case mark
+        /// The lead invigilator (主监考) enters a paper theory exam's mark, or the absence.
+        case enterTheory = "enter_theory"
+        /// The supervisor lets a part whose panel's marks diverge count.
+        case confirm
+    }
+
     public let ticket: String
     public let level: SkillLevel
     public let part: SkillsPart
+    public let task: Task
+    /// The own mark once given (`mark`), the theory mark entered (`enter_theory`), or the panel's mean (`confirm`).
     public let mark: Double?
+    /// An `enter_theory` candidate recorded absent.
+    public let absent: Bool
+    /// A `confirm` part's spread: the panel's highest less its lowest mark.
+    public let spread: Double?
 }
 
 extension AssessmentStore {
@@ -183,6 +199,11 @@ extension AssessmentStore {
     /// of levels 2 and 1, but for parts kept from an earlier sitting; each with the marker's own
     /// mark once given and nobody else's.
     public func marking(_ post: SittingPost, sitting: Int64, on connection: PostgresConnection) async throws -> [MarkingRecord] {
+        switch post.role {
+        case .invigilator: return try await theoryEntries(post, sitting: sitting, on: connection)
+        case .supervisor: return try await discrepancies(sitting: sitting, on: connection)
+        case .examiner, .reviewer: break
+        }
         let part: SkillsPart = post.role == .reviewer ? .comprehensiveReview : .skill
         var records: [MarkingRecord] = []
         for try await (ticket, level, mark) in try await connection.query(
@@ -199,7 +220,54 @@ extension AssessmentStore {
             """, logger: logger
         ).decode((String, Int, Double?).self) {
             guard let skillLevel = SkillLevel(rawValue: level) else { continue }
-            records.append(MarkingRecord(ticket: ticket, level: skillLevel, part: part, mark: mark))
+            records.append(MarkingRecord(ticket: ticket, level: skillLevel, part: part, task: .mark, mark: mark, absent: false, spread: nil))
+        }
+        return records
+    }
+
+    /// The candidates of a lead invigilator's room who sit the theory exam, with the mark or
+    /// absence recorded for each; nothing for an invigilator who does not lead their room.
+    private func theoryEntries(_ post: SittingPost, sitting: Int64, on connection: PostgresConnection) async throws -> [MarkingRecord] {
+        guard let room = post.room, try await leadInvigilator(sitting: sitting, room: room, on: connection) == post.reviewer.rawValue else {
+            return []
+        }
+        var records: [MarkingRecord] = []
+        for try await (ticket, level, state, mark) in try await connection.query(
+            """
+            SELECT c.ticket, (p.target->'skill'->>'level')::int, r.state, r.mark
+            FROM sitting_candidates c JOIN applications p ON p.id = c.application_id
+            LEFT JOIN sitting_results r ON r.sitting_id = c.sitting_id AND r.application_id = c.application_id AND r.part = 'theory'
+            WHERE c.sitting_id = \(sitting) AND c.active AND c.ticket IS NOT NULL AND c.room = \(Int16(room))
+              AND r.state IS DISTINCT FROM 'carried'
+            ORDER BY c.ticket
+            """, logger: logger
+        ).decode((String, Int, String?, Double?).self) {
+            guard let skillLevel = SkillLevel(rawValue: level) else { continue }
+            records.append(
+                MarkingRecord(
+                    ticket: ticket, level: skillLevel, part: .theory, task: .enterTheory, mark: mark, absent: state == "absent", spread: nil))
+        }
+        return records
+    }
+
+    /// The parts of a sitting whose panel's marks diverge and wait for the supervisor.
+    private func discrepancies(sitting: Int64, on connection: PostgresConnection) async throws -> [MarkingRecord] {
+        var records: [MarkingRecord] = []
+        for try await (ticket, level, part, mark, spread) in try await connection.query(
+            """
+            SELECT c.ticket, (p.target->'skill'->>'level')::int, r.part, r.mark, r.spread
+            FROM sitting_results r
+            JOIN sitting_candidates c ON c.sitting_id = r.sitting_id AND c.application_id = r.application_id AND c.active
+            JOIN applications p ON p.id = r.application_id
+            WHERE r.sitting_id = \(sitting) AND r.state = 'discrepancy' AND c.ticket IS NOT NULL
+            ORDER BY c.ticket, r.part
+            """, logger: logger
+        ).decode((String, Int, String, Double?, Double?).self) {
+            guard let skillLevel = SkillLevel(rawValue: level) else { continue }
+            records.append(
+                MarkingRecord(
+                    ticket: ticket, level: skillLevel, part: try Self.stored(SkillsPart.self, part, "a result's part"), task: .confirm, mark: mark,
+                    absent: false, spread: spread))
         }
         return records
     }

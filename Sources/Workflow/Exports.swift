@@ -7,6 +7,7 @@
 @_exported import struct AssessmentStore.ApplicantRecord
 @_exported import struct AssessmentStore.ApplicantRegistration
 @_exported import struct AssessmentStore.ApplicationRecord
+@_exported import struct AssessmentStore.AwaitingAppeal
 @_exported import struct AssessmentStore.BallotSheetRecord
 @_exported import struct AssessmentStore.BlindCase
 @_exported import struct AssessmentStore.BureauSigner

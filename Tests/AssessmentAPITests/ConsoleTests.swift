@@ -59,13 +59,27 @@ struct ConsoleVisitor {
         return try await send(.POST, path, form: body)
     }
 
-    private mutating func send(_ method: HTTPMethod, _ path: String, form: String?) async throws -> Page {
+    /// A form with a file, as a browser sends an `enctype="multipart/form-data"` form.
+    mutating func postFile(_ path: String, _ form: [(String, String)] = [], file: (name: String, type: String, bytes: String)) async throws -> Page {
+        let boundary = "----console-test-\(UInt32.random(in: 0...UInt32.max))"
+        var body = ""
+        for (name, value) in [("csrf", csrf)] + form {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)\r\n\r\n"
+        body += file.bytes + "\r\n--\(boundary)--\r\n"
+        return try await send(.POST, path, form: body, contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
+    private mutating func send(
+        _ method: HTTPMethod, _ path: String, form: String?, contentType: String = "application/x-www-form-urlencoded"
+    ) async throws -> Page {
         var request = HTTPClientRequest(url: api.base + path)
         request.method = method
         if !cookies.isEmpty { request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
         if let acceptLanguage { request.headers.add(name: "Accept-Language", value: acceptLanguage) }
         if let form {
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(string: form))
         }
         let response = try await api.http.execute(request, timeout: .seconds(90))
@@ -259,11 +273,7 @@ struct ConsoleTests {
     @Test("reviewers see only their open cases, blind; institutions only their rounds; a public notice takes objections to its own results")
     func ownership() async throws {
         try await API.with { api in
-            let round = try await APITests.setUpRound(api)
-            var applicant = try await ConsoleVisitor.registered(api, name: "王小明", sequence: 3)
-            let applied = try await applicant.post(
-                "/console/applications", [("round", "\(round)"), ("track", "title"), ("series", "cultural_relics_museums"), ("grade", "2")])
-            let application = try #require(applied.location?.split(separator: "/").last.flatMap { Int64($0) })
+            let (round, application) = try await Self.applied(api)
             try await api.client.withTransaction(logger: .init(label: "test")) { connection in
                 try await api.workflow.store.assign(
                     [application: [ReviewerID("r1"), ReviewerID("r2"), ReviewerID("r3")]], stage: .original,
@@ -289,12 +299,7 @@ struct ConsoleTests {
             let closing = try await other.post("/console/rounds/\(round)/close", [])
             #expect(closing.status == 403, "as the JSON API refuses it: \(closing.status)")
 
-            // As the workflow leaves a published result.
-            try await api.client.query(
-                """
-                UPDATE rounds SET state = 'public_notice', notice_published_on = current_date, notice_ends = current_date + 7 WHERE id = \(round)
-                """)
-            try await api.client.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(application)")
+            try await Self.publish(api, round: round, passed: application)
             var anyone = ConsoleVisitor(api: api)
             let notice = try await anyone.get("/console/notices/\(round)")
             #expect(notice.status == 200 && notice.body.contains("王**") && !notice.body.contains("王小明"), "\(notice.body.prefix(300))")
@@ -316,12 +321,7 @@ struct ConsoleTests {
     @Test("skills sittings: the institution sees rooms and staff, an examiner marks blind by ticket, the candidate sees the ticket")
     func sittings() async throws {
         try await API.with { api in
-            let season = try await SittingAPITests.season(api, levels: [4, 4], daySeconds: 2)
-            let valid = try season.today.adding(days: 300)
-            try await SittingAPITests.file(
-                api, season,
-                ["inv-1,监考员1,,,,A", "inv-2,监考员2,,,,A", "sup-1,督导员,,supervisor,\(valid),B"] + (1...3).map { "ex-\($0),考评员\($0),4,examiner,\(valid),C" }
-            )
+            let season = try await SittingAPITests.staffedSeason(api)
             let (sitting, tickets) = try await SittingAPITests.sitAndMark(
                 api, institution: season.institution, round: season.round, season.candidates, theory: [nil, nil], skill: [nil, nil])
             var institution = try await ConsoleVisitor.signedIn(api, .institution, "inst")
@@ -362,6 +362,175 @@ struct ConsoleTests {
             let application = try await candidate.get("/console/applications/\(season.candidates[0].application)")
             #expect(application.body.contains(tickets[0]) && application.body.contains("准考证"), "\(application.body.prefix(400))")
         }
+    }
+
+    @Test(
+        "an institution schedules, cancels and moves sittings, imports theory marks and records absences from its pages; the lead invigilator enters a paper mark; the supervisor confirms diverging marks"
+    )
+    func sittingOffice() async throws {
+        try await API.with { api in
+            let season = try await SittingAPITests.staffedSeason(api)
+            var office = try await ConsoleVisitor.signedIn(api, .institution, "inst")
+            #expect(try await office.get("/console/rounds/\(season.round)").body.contains("id=\"schedule-form\""))
+            let calendar = try await api.request(.GET, "/v1/rounds/\(season.round)/calendar", token: season.institution)
+            let today = try #require(CalendarDate(iso: calendar.json["today"] as? String ?? ""))
+            func form(day: Int, rooms: String) throws -> [(String, String)] {
+                let date = try today.adding(days: day).description
+                return [
+                    ("site", "000001"), ("levels", "4"), ("parts.theory.held", "yes"), ("parts.theory.date", date), ("parts.theory.start", "09:00"),
+                    ("parts.theory.minutes", "90"), ("parts.skill.held", "yes"), ("parts.skill.date", date), ("parts.skill.start", "14:00"),
+                    ("parts.skill.minutes", "60"), ("rooms", rooms),
+                ]
+            }
+            let unreadable = try await office.post("/console/rounds/\(season.round)/sittings", try form(day: 12, rooms: "A101"))
+            #expect(unreadable.status == 422 && unreadable.body.contains("<code>rooms</code>") && unreadable.body.contains("第 1 行"))
+            let first = try await office.post("/console/rounds/\(season.round)/sittings", try form(day: 12, rooms: "A101, 2"))
+            #expect(first.status == 303 && first.location?.hasSuffix("?done=scheduled") == true, "\(first.body.prefix(300))")
+            let cancelledID = try #require(first.location?.split(separator: "/").last?.split(separator: "?").first.flatMap { Int($0) })
+            let cancelled = try await office.post("/console/sittings/\(cancelledID)/cancel", [("reason", "考点停电 / power cut at the site")])
+            #expect(cancelled.status == 303)
+            #expect(try await api.client.text("SELECT state FROM sittings WHERE id = \(cancelledID)") == "cancelled")
+            let second = try await office.post("/console/rounds/\(season.round)/sittings", try form(day: 12, rooms: "A101，2"))
+            let sitting = try #require(second.location?.split(separator: "/").last?.split(separator: "?").first.flatMap { Int($0) })
+            try await api.withWorkers {
+                try await eventually(timeout: .seconds(60), "the sitting is seated") {
+                    try await api.client.text("SELECT state FROM sittings WHERE id = \(sitting)") == "seated"
+                }
+                let moved = try await office.post("/console/sittings/\(sitting)/move", try form(day: 13, rooms: "B201, 2"))
+                #expect(moved.status == 303 && moved.location?.hasSuffix("?done=moved") == true, "\(moved.body.prefix(300))")
+                try await eventually(timeout: .seconds(60), "the sitting is seated again") {
+                    let seated = try await api.client.text("SELECT state FROM sittings WHERE id = \(sitting)") == "seated"
+                    guard seated else { return false }
+                    return try await office.get("/console/sittings/\(sitting)").body.contains("B201 · 2 / 2")
+                }
+            }
+            var tickets: [String] = []
+            for candidate in season.candidates {
+                let printed = try await api.request(.GET, "/v1/applications/\(candidate.application)/admission-ticket", token: candidate.token)
+                tickets.append(try #require(printed.json["ticket"] as? String, "\(printed.body)"))
+            }
+            // The theory exam: candidate 1's mark from the exam system's file, candidate 2's absence entered by the room's lead invigilator.
+            let page = try await office.get("/console/sittings/\(sitting)")
+            #expect(page.body.contains("监考员1 (inv-1) · 监考员 · 主监考"), "\(page.body.prefix(300))")
+            var lead = try await ConsoleVisitor.signedIn(api, .reviewer, "inv-1")
+            var other = try await ConsoleVisitor.signedIn(api, .reviewer, "inv-2")
+            let refused = try await other.get("/console/sittings/\(sitting)/marking")
+            #expect(refused.status == 403 && refused.body.contains("主监考"), "only the lead enters marks: \(refused.status)")
+            let entries = try await lead.get("/console/sittings/\(sitting)/marking")
+            #expect(tickets.allSatisfy { entries.body.contains("id=\"theory-\($0)\"") }, "\(entries.body.prefix(400))")
+            try await eventually(timeout: .seconds(60), "the theory exam's day comes") {
+                let imported = try await office.postFile(
+                    "/console/sittings/\(sitting)/theory-marks/import", file: ("marks.csv", "text/csv", "ticket,mark\n\(tickets[0]),72\n"))
+                return imported.status == 303 && imported.location?.contains("n=1") == true
+            }
+            let unknown = try await office.postFile(
+                "/console/sittings/\(sitting)/theory-marks/import", file: ("marks.csv", "text/csv", "ticket,mark\n000000000000000000,70\n"))
+            #expect(unknown.status == 422 && unknown.body.contains("000000000000000000"), "\(unknown.status) \(unknown.body.prefix(300))")
+            let absent = try await lead.post("/console/sittings/\(sitting)/theory-mark", [("ticket", tickets[1]), ("absent", "yes")])
+            #expect(absent.status == 303, "\(absent.body.prefix(300))")
+            #expect(
+                try await api.client.text(
+                    "SELECT string_agg(state || ':' || coalesce(mark::text, '-'), ',' ORDER BY application_id) FROM sitting_results WHERE part = 'theory'"
+                )
+                    == "final:72,absent:-")
+            #expect((try await lead.get("/console/sittings/\(sitting)/marking")).body.contains("缺考"))
+            let noSkill = try await office.post("/console/sittings/\(sitting)/absences", [("part", "skill"), ("tickets", "123")])
+            #expect(noSkill.status == 422 && noSkill.body.contains("<code>tickets</code>"), "\(noSkill.body.prefix(300))")
+
+            // The skill assessment: candidate 1's three marks spread by 30; the supervisor looks into it and lets it count.
+            for (examiner, mark) in zip(["ex-1", "ex-2", "ex-3"], [60.0, 90, 75]) {
+                var visitor = try await ConsoleVisitor.signedIn(api, .reviewer, examiner)
+                try await eventually(timeout: .seconds(30), "the skill assessment's day comes") {
+                    try await visitor.post("/console/sittings/\(sitting)/marks", [("ticket", tickets[0]), ("part", "skill"), ("mark", "\(mark)")])
+                        .status
+                        == 303
+                }
+            }
+            var supervisor = try await ConsoleVisitor.signedIn(api, .reviewer, "sup-1")
+            let waiting = try await supervisor.get("/console/sittings/\(sitting)/marking")
+            #expect(waiting.body.contains("id=\"confirm-\(tickets[0])-skill\"") && waiting.body.contains("75.0") && waiting.body.contains("30.0"))
+            let confirmed = try await supervisor.post("/console/sittings/\(sitting)/marks/confirm", [("ticket", tickets[0]), ("part", "skill")])
+            #expect(confirmed.status == 303)
+            #expect(try await api.client.text("SELECT state FROM sitting_results WHERE part = 'skill'") == "final")
+            #expect(
+                try await supervisor.post("/console/sittings/\(sitting)/marks/confirm", [("ticket", tickets[0]), ("part", "skill")]).status == 409)
+            var examiner = try await ConsoleVisitor.signedIn(api, .reviewer, "ex-1")
+            #expect(try await examiner.get("/console/remarks").body.contains("id=\"no-remarks\""))
+        }
+    }
+
+    @Test("an institution decides an appeal of ineligibility, loads a holiday schedule and dismisses ticked objections from its round page")
+    func roundOffice() async throws {
+        try await API.with { api in
+            let (round, application) = try await Self.applied(api)
+            // As eligibility and the applicant leave it: found ineligible, and appealed.
+            try await api.client.query("UPDATE applications SET state = 'ineligible', ineligible_on = current_date WHERE id = \(application)")
+            try await api.client.query("INSERT INTO eligibility_appeals (application_id, reason) VALUES (\(application), '我已返聘，并未退休')")
+            var office = try await ConsoleVisitor.signedIn(api, .institution, "inst")
+            let page = try await office.get("/console/rounds/\(round)")
+            #expect(page.body.contains("我已返聘") && page.body.contains("id=\"eligibility-appeal-\(application)\""))
+            let vague = try await office.post(
+                "/console/applications/\(application)/eligibility-appeal", [("round", "\(round)"), ("outcome", "maybe"), ("reason", "x")])
+            #expect(vague.status == 422 && vague.body.contains("<code>outcome</code>"))
+            var other = try await ConsoleVisitor.signedIn(api, .institution, "other")
+            #expect(
+                try await other.post(
+                    "/console/applications/\(application)/eligibility-appeal", [("round", "\(round)"), ("outcome", "overturned"), ("reason", "x")]
+                )
+                .status == 404)
+            let decided = try await office.post(
+                "/console/applications/\(application)/eligibility-appeal", [("round", "\(round)"), ("outcome", "overturned"), ("reason", "劳动合同显示返聘")])
+            #expect(decided.status == 303 && decided.location == "/console/rounds/\(round)?done=appealDecided")
+            #expect(try await api.client.text("SELECT state FROM applications WHERE id = \(application)") == "eligible")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM notification_outbox WHERE event = 'appeal decided'") == 1)
+            #expect((try await office.get("/console/rounds/\(round)")).body.contains("id=\"no-appeals\""))
+
+            let badDay = try await office.post("/console/rounds/\(round)/calendar/schedules", [("year", "2027"), ("holidays", "2027-13-01")])
+            #expect(badDay.status == 422 && badDay.body.contains("<code>holidays[0]</code>"), "\(badDay.body.prefix(300))")
+            let loaded = try await office.post(
+                "/console/rounds/\(round)/calendar/schedules",
+                [("year", "2027"), ("holidays", "2027-01-01\n2027-01-02, 2027-01-03"), ("adjustedWorkdays", "")])
+            #expect(loaded.status == 303, "\(loaded.body.prefix(300))")
+            #expect((try await office.get("/console/rounds/\(round)")).body.contains("2027 · 放假天数 3"))
+            let review = try await office.postFile("/console/rounds/\(round)/exam-results/import", file: ("results.csv", "text/csv", "x\n"))
+            #expect((400..<500).contains(review.status), "a review round imports no exam results: \(review.status)")
+
+            // Two objections to the published result, dismissed together.
+            try await Self.publish(api, round: round, passed: application)
+            var anyone = ConsoleVisitor(api: api)
+            _ = try await anyone.get("/console/notices/\(round)")
+            for statement in ["抄袭", "重复申报"] {
+                let objected = try await anyone.post(
+                    "/console/notices/\(round)/objections",
+                    [("application", "\(application)"), ("filedBy", "a viewer"), ("contact", "someone@example.org"), ("statement", statement)])
+                #expect(objected.status == 303)
+            }
+            let ids = try await api.client.text("SELECT string_agg(id::text, ',' ORDER BY id) FROM objections") ?? ""
+            let listed = try await office.get("/console/rounds/\(round)")
+            #expect(ids.split(separator: ",").allSatisfy { listed.body.contains("name=\"objections\" value=\"\($0)\" form=\"dismiss-form\"") })
+            let none = try await office.post("/console/rounds/\(round)/objections/dismiss", [("reason", "无新证据")])
+            #expect(none.status == 422 && none.body.contains("<code>objections</code>"))
+            let dismissed = try await office.post(
+                "/console/rounds/\(round)/objections/dismiss", ids.split(separator: ",").map { ("objections", String($0)) } + [("reason", "无新证据")])
+            #expect(dismissed.status == 303 && dismissed.location?.contains("n=2") == true, "\(dismissed.body.prefix(300))")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM objections WHERE state = 'open'") == 0)
+        }
+    }
+
+    /// A title round with one application, filed through the console by 王小明.
+    static func applied(_ api: API) async throws -> (round: Int64, application: Int64) {
+        let round = try await APITests.setUpRound(api)
+        var applicant = try await ConsoleVisitor.registered(api, name: "王小明", sequence: 3)
+        let applied = try await applicant.post(
+            "/console/applications", [("round", "\(round)"), ("track", "title"), ("series", "cultural_relics_museums"), ("grade", "2")])
+        return (round, try #require(applied.location?.split(separator: "/").last.flatMap { Int64($0) }))
+    }
+
+    /// As the workflow leaves a round whose result is published: in its public notice, `passed` passed.
+    static func publish(_ api: API, round: Int64, passed application: Int64) async throws {
+        try await api.client.query(
+            "UPDATE rounds SET state = 'public_notice', notice_published_on = current_date, notice_ends = current_date + 7 WHERE id = \(round)")
+        try await api.client.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(application)")
     }
 
     static func applicant(_ api: API, _ application: Int64) async throws -> Int {

@@ -50,6 +50,17 @@ struct SittingAPITests {
         return Season(institution: institution, round: round, candidates: candidates, today: today)
     }
 
+    /// Two level-4 candidates on a clock of 2 s a day, and the smallest staff a one-room sitting
+    /// needs: two invigilators (inv-1 leads), a supervisor and three examiners.
+    static func staffedSeason(_ api: API) async throws -> Season {
+        let season = try await season(api, levels: [4, 4], daySeconds: 2)
+        let valid = try season.today.adding(days: 300)
+        try await file(
+            api, season,
+            ["inv-1,监考员1,,,,A", "inv-2,监考员2,,,,A", "sup-1,督导员,,supervisor,\(valid),B"] + (1...3).map { "ex-\($0),考评员\($0),4,examiner,\(valid),C" })
+        return season
+    }
+
     /// Closes `round` once its `eligible` candidates are eligible, and waits for its scoring stage.
     static func scoring(_ api: API, round: Int64, institution: String, eligible: Int) async throws {
         try await api.withWorkers {
@@ -475,6 +486,11 @@ struct SittingAPITests {
             let byExaminer = try await api.request(
                 .POST, "/v1/sittings/\(sitting)/marks/confirm", token: tokens[examiners[0]], json: #"{"ticket": "\#(ticket[1])", "part": "skill"}"#)
             #expect(byExaminer.status == 403)
+            let toConfirm = try await api.request(.GET, "/v1/sittings/\(sitting)/marking", token: tokens[supervisor])
+            let waiting = (toConfirm.json["items"] as? [[String: Any]] ?? []).map {
+                "\($0["ticket"] ?? "")/\($0["part"] ?? "")/\($0["task"] ?? "")/\($0["spread"] ?? "")"
+            }
+            #expect(waiting == ["\(ticket[1])/skill/confirm/30"], "the supervisor's list: \(toConfirm.body)")
             let confirmed = try await api.request(
                 .POST, "/v1/sittings/\(sitting)/marks/confirm", token: tokens[supervisor], json: #"{"ticket": "\#(ticket[1])", "part": "skill"}"#)
             #expect(confirmed.status == 204, "\(confirmed.body)")
@@ -615,12 +631,7 @@ struct SittingAPITests {
     @Test("re-sits: a candidate keeps the parts passed at an earlier sitting and sits only the others; the ticket, the notice and the results say so")
     func resits() async throws {
         try await API.with { api in
-            let season = try await Self.season(api, levels: [4, 4], daySeconds: 2)
-            let valid = try season.today.adding(days: 300)
-            try await Self.file(
-                api, season,
-                ["inv-1,监考员1,,,,A", "inv-2,监考员2,,,,A", "sup-1,督导员,,supervisor,\(valid),B"] + (1...3).map { "ex-\($0),考评员\($0),4,examiner,\(valid),C" }
-            )
+            let season = try await Self.staffedSeason(api)
             // The first sitting: candidate 1 passes the theory exam and fails the skill assessment; candidate 2 the other way round.
             let first = try await Self.sitAndMark(
                 api, institution: season.institution, round: season.round, season.candidates, theory: [70, 50], skill: [50, 80])

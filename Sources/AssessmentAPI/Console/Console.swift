@@ -25,9 +25,11 @@ struct Console {
         BureauPages(workflow: workflow).add(to: console)
         ReviewerPages(workflow: workflow).add(to: console)
         InstitutionPages(workflow: workflow).add(to: console)
+        RoundAdminPages(workflow: workflow).add(to: console)
         CommitteePages(workflow: workflow).add(to: console)
         ExpertPages(workflow: workflow).add(to: console)
         SittingPages(workflow: workflow).add(to: console)
+        MarkingPages(workflow: workflow).add(to: console)
         OpsPages(queue: workflow.queue, notifier: notifier).add(
             to: router.group("ops").add(middleware: ConsoleMiddleware(workflow: workflow, maxFileBytes: maxFileBytes)))
     }

@@ -63,10 +63,10 @@ struct ConsoleMiddleware: RouterMiddleware {
     }
 
     /// A POST's form: URL-encoded (at most 64 KiB), or, on a route that takes a file (its path
-    /// ends in `/files`), multipart with the file (at most `maxFileBytes` and a form's worth more).
+    /// ends in `/files`, or `/import` for a CSV), multipart with the file (at most `maxFileBytes` and a form's worth more).
     static func form(of request: inout Request, maxFileBytes: Int) async throws -> (FormFields, MultipartForm.File?) {
         let type = request.headers[.contentType] ?? ""
-        if request.uri.path.hasSuffix("/files"), let boundary = MultipartForm.boundary(of: type) {
+        if request.uri.path.hasSuffix("/files") || request.uri.path.hasSuffix("/import"), let boundary = MultipartForm.boundary(of: type) {
             let body: ByteBuffer
             do {
                 body = try await request.collectBody(upTo: maxFileBytes + maxFormBytes)

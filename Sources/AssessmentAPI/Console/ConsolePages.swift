@@ -84,7 +84,11 @@ struct WebPage {
             links += [("/console/bureau", "bureauTitle"), ("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"), ("/ops/notifications", "deadTitle")]
         case .operations: links += [("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"), ("/ops/notifications", "deadTitle")]
         case .institution: links += [("/console/institution", "roundsTitle"), ("/console/experts", "expertsTitle")]
-        case .reviewer: links += [("/console/reviews", "reviewsTitle"), ("/console/meetings", "openVotes"), ("/console/sittings", "mySittings")]
+        case .reviewer:
+            links += [
+                ("/console/reviews", "reviewsTitle"), ("/console/meetings", "openVotes"), ("/console/sittings", "mySittings"),
+                ("/console/remarks", "remarksTitle"),
+            ]
         }
         return links.map { ["href": $0.0, "label": ConsoleText.text($0.1, language)] }
     }

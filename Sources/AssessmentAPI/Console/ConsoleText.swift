@@ -404,6 +404,105 @@ enum ConsoleText {
         ("done.closed", .init(zh: "已截止申报；资格审查与分配由后台任务进行。", en: "Closed to applications; eligibility and panels follow from jobs.")),
         ("done.checked", .init(zh: "形式审查结论已记录。", en: "The formal check is recorded.")),
         ("done.handled", .init(zh: "异议已处理。", en: "The objection is handled.")),
+        ("levelsTaken", .init(zh: "本场考试的等级", en: "Levels it takes")),
+        ("day", .init(zh: "日期", en: "Day")),
+        ("startsAt", .init(zh: "开始时间", en: "Starts at")),
+        ("minutes", .init(zh: "时长（分钟，15–480）", en: "Minutes (15–480)")),
+        ("roomsLines", .init(zh: "考场（每行一个：名称, 座位数）", en: "Rooms (one a line: name, seats)")),
+        ("staffingAbove", .init(zh: "考务人员（不填则按政策最低配置）", en: "Staff (the policy's minimum unless given)")),
+        ("invigilatorsPerRoom", .init(zh: "每考场监考员", en: "Invigilators a room")),
+        ("examinersPerRoom", .init(zh: "每考场考评员（奇数）", en: "Examiners a room (odd)")),
+        ("reviewPanel", .init(zh: "综合评审委员（奇数）", en: "Review panel (odd)")),
+        ("unseated", .init(zh: "待安排座位的考生", en: "Candidates waiting for a seat")),
+        ("leadInvigilator", .init(zh: "主监考", en: "lead invigilator")),
+        ("theoryImport", .init(zh: "导入理论考试成绩", en: "Import the theory exam's marks")),
+        (
+            "theoryImportHint",
+            .init(
+                zh: "考试当天起可导入考试系统导出的 CSV（UTF-8）；任何一行有误则整份不导入。列：",
+                en: "From the exam's day, import the exam system's CSV (UTF-8); one bad row refuses the file. Columns:")
+        ),
+        ("csvFile", .init(zh: "CSV 文件", en: "CSV file")),
+        ("importFile", .init(zh: "导入", en: "Import")),
+        ("recordAbsence", .init(zh: "登记缺考", en: "Record absences")),
+        ("part", .init(zh: "科目", en: "Part")),
+        ("ticketsLines", .init(zh: "准考证号（每行一个）", en: "Tickets (one a line)")),
+        ("moveSitting", .init(zh: "调整考试安排", en: "Move the sitting")),
+        (
+            "moveHint",
+            .init(
+                zh: "可调整日期、考点、考场与考务配置；等级与考生不变。调整后重新安排座位并通知所有人。",
+                en: "Days, site, rooms and staffing may change; its levels and candidates stay. Everyone is seated again and told.")
+        ),
+        ("cancelSitting", .init(zh: "取消考试", en: "Cancel the sitting")),
+        ("sitting.scheduled", .init(zh: "已安排，正在分配座位", en: "scheduled, being seated")),
+        ("sitting.seated", .init(zh: "座位已分配，准考证已发放", en: "seated, tickets issued")),
+        ("sitting.unstaffed", .init(zh: "考务人员不足", en: "short of staff")),
+        ("sitting.cancelled", .init(zh: "已取消", en: "cancelled")),
+        ("absentMark", .init(zh: "缺考", en: "Absent")),
+        ("enterTheory", .init(zh: "录入成绩", en: "Enter")),
+        ("panelMean", .init(zh: "平均分", en: "panel mean")),
+        ("markSpread", .init(zh: "极差", en: "spread")),
+        ("confirmMark", .init(zh: "核实后确认", en: "Looked into: let it count")),
+        ("remarksTitle", .init(zh: "复核重评", en: "Appeals to re-mark")),
+        (
+            "remarksHint",
+            .init(
+                zh: "考生对该科成绩申请复核；您是新抽取的评分组成员，按准考证号匿名、独立评分。",
+                en: "The candidate appealed this part; you are on the fresh panel and mark it blind, by ticket, on your own.")
+        ),
+        ("noRemarks", .init(zh: "没有待重评的复核。", en: "No appeal waits for your mark.")),
+        ("noSittingsYet", .init(zh: "尚未安排考试。", en: "No sitting is scheduled yet.")),
+        ("scheduleSitting", .init(zh: "安排考试", en: "Schedule a sitting")),
+        (
+            "scheduleHint",
+            .init(
+                zh: "为所选等级中尚未安排座位的合格考生安排一场考试：核对考务人员配比，从专家库随机抽取考务人员，由后台任务分配座位、发放准考证并通知。",
+                en:
+                    "Seats the eligible candidates of the chosen levels not yet seated: the staffing ratios are checked, staff drawn from the pool at random, and a job seats everyone, issues tickets and tells them."
+            )
+        ),
+        ("examImport", .init(zh: "导入全国考试成绩", en: "Import national exam results")),
+        (
+            "examImportHint",
+            .init(
+                zh: "CSV（UTF-8），每行对应一名已报名考生；任何一行有误则整份不导入；截止申报后成绩确定。列：",
+                en: "CSV (UTF-8), each row a registered candidate; one bad row refuses the file; closing the round makes them final. Columns:")
+        ),
+        ("appealsWaiting", .init(zh: "待处理的复核申请", en: "Appeals waiting for you")),
+        ("eligibilityAppeal", .init(zh: "资格审核复核", en: "appeal of ineligibility")),
+        ("setApartAppeal", .init(zh: "因专家不足搁置的复核", en: "appeal set apart for want of a panel")),
+        ("appealOutcome", .init(zh: "复核结论", en: "Outcome")),
+        ("outcomeUpheld", .init(zh: "维持不符合条件", en: "Upheld: stays ineligible")),
+        ("outcomeOverturned", .init(zh: "改为符合条件", en: "Overturned: eligible")),
+        ("reasonForApplicant", .init(zh: "理由（告知申请人）", en: "Reason (the applicant reads it)")),
+        ("decide", .init(zh: "作出决定", en: "Decide")),
+        ("redrawPanel", .init(zh: "已补充专家库，重新抽取复核专家", en: "Pool grown: draw the panel again")),
+        ("noAppeals", .init(zh: "没有待处理的复核申请。", en: "No appeal waits for you.")),
+        ("dismissTicked", .init(zh: "驳回勾选的异议", en: "Dismiss the ticked objections")),
+        ("calendarTitle", .init(zh: "工作日历", en: "Working calendar")),
+        ("timeZone", .init(zh: "时区", en: "Time zone")),
+        ("roundToday", .init(zh: "本轮当前日期", en: "The round's day now")),
+        ("unloadedRule", .init(zh: "未载入节假日安排的年份", en: "Years with no schedule loaded")),
+        ("unloaded.refuse", .init(zh: "拒绝计算期限，直至载入", en: "deadlines refused until loaded")),
+        ("unloaded.weekends_only", .init(zh: "仅按周末计算", en: "counted Monday to Friday")),
+        ("holidaysCount", .init(zh: "放假天数", en: "days off")),
+        ("workdaysCount", .init(zh: "调休上班天数", en: "weekend days worked")),
+        ("year", .init(zh: "年份", en: "Year")),
+        ("holidayDays", .init(zh: "放假日期（每行一个，含假期内的周末）", en: "Days off (one a line, weekends within a holiday included)")),
+        ("adjustedWorkdays", .init(zh: "调休上班日期（每行一个）", en: "Weekend days worked (one a line)")),
+        ("loadSchedule", .init(zh: "载入国务院办公厅节假日安排", en: "Load the State Council's holiday schedule")),
+        ("done.scheduled", .init(zh: "考试已安排；后台任务正在分配座位并通知。", en: "The sitting is scheduled; a job seats everyone and tells them.")),
+        ("done.moved", .init(zh: "考试安排已调整；后台任务正在重新分配座位并通知。", en: "The sitting is moved; a job seats everyone again and tells them.")),
+        ("done.sittingCancelled", .init(zh: "考试已取消，考生与考务人员将收到通知。", en: "The sitting is cancelled; candidates and staff are told.")),
+        ("done.absences", .init(zh: "已登记缺考", en: "Absences recorded")),
+        ("done.imported", .init(zh: "已导入", en: "Imported")),
+        ("done.absent", .init(zh: "已登记缺考。", en: "Recorded absent.")),
+        ("done.markConfirmed", .init(zh: "已确认该科成绩。", en: "The part's mark counts.")),
+        ("done.scheduleLoaded", .init(zh: "节假日安排已载入。", en: "The holiday schedule is loaded.")),
+        ("done.appealDecided", .init(zh: "复核已作出决定，申请人将收到通知。", en: "The appeal is decided; the applicant is told.")),
+        ("done.redrawn", .init(zh: "后台任务正在重新抽取复核专家。", en: "A job draws the panel again.")),
+        ("done.dismissed", .init(zh: "异议已驳回", en: "Objections dismissed")),
     ]
 
     static let table = Dictionary(entries, uniquingKeysWith: { first, _ in first })

@@ -67,14 +67,19 @@ struct InstitutionPages {
             let awaiting = try await workflow.applications(inRound: id, institution: institution, state: .submitted, after: 0, limit: 200)
                 .filter { $0.formalCheck.checkedAt == nil && $0.formalCheck.correctBy == nil }
             let objections = try await workflow.objections(round: id, institution: institution, openOnly: true, after: 0, limit: 200)
-            // Skills rounds hold sittings.
+            // Skills rounds hold sittings, scheduled here until the round's results are final.
             var sittings: [[String: String]] = []
+            var sittingForm: [String: Any]?
             if round.track == .skill {
                 sittings = try await workflow.sittings(round: id, for: .institution(institution)).map {
                     [
-                        "id": String($0.id), "site": $0.site, "state": $0.state.rawValue,
+                        "id": String($0.id), "site": $0.site, "state": ConsoleText.text("sitting.\($0.state.rawValue)", language),
                         "levels": $0.levels.map { String($0.rawValue) }.sorted().joined(separator: ", "),
                     ]
+                }
+                if ![.finalized, .confirmed].contains(round.state) {
+                    let sites = try await workflow.institution(institution).sites
+                    sittingForm = SittingForm.values(sites: sites, sitting: nil, language: language)
                 }
             }
             // Title rounds decide by committee; its draw and meetings are shown once there is one.
@@ -93,9 +98,12 @@ struct InstitutionPages {
                     committee["undrawn"] = true
                 }
             }
+            let appeals = try await workflow.awaitingAppeals(round: id, institution: institution)
+            var values: [String: Any] = RoundAdminPages.values(round, appeals: appeals, language: language)
+            if let sittingForm { values["sittingForm"] = sittingForm }
             return WebPage(
                 "round", .init(zh: round.name, en: round.name),
-                [
+                values.merging([
                     "id": String(id), "round": String(id), "state": ConsoleText.roundState(round.state, language), "chart": chart.svg,
                     "total": String(counts.values.reduce(0, +)), "mayClose": round.state == .open,
                     "awaiting": awaiting.map { ApplicantPages.summary($0, language) }, "hasAwaiting": !awaiting.isEmpty,
@@ -106,7 +114,8 @@ struct InstitutionPages {
                         ]
                     },
                     "hasObjections": !objections.isEmpty, "committee": committee, "sittings": sittings, "hasSittings": !sittings.isEmpty,
-                ]
+                    "skills": round.track == .skill,
+                ]) { _, new in new }
             ).response(context)
         }
         group.get("applications/{id}/dossier") { _, context in

@@ -5,6 +5,8 @@ import Workflow
 /// An institution's expert database (专家库): file, list, correct, suspend, retire, import.
 struct ExpertRoutes {
     let workflow: Workflow
+    /// The largest CSV file taken, by the API and the console alike.
+    static let importMaxBytes = 1 << 20
 
     var endpoints: Endpoints {
         var routes = Endpoints(audience: "experts")
@@ -52,7 +54,7 @@ struct ExpertRoutes {
         routes.addUpload(
             .post, "/v1/reviewers/import",
             "Import my expert register from CSV (columns: \(ExpertCSV.columns.joined(separator: ", "))); every row is checked and one bad row refuses the file",
-            access: .role(.institution), types: ["text/csv"], maxBytes: 1 << 20,
+            access: .role(.institution), types: ["text/csv"], maxBytes: Self.importMaxBytes,
             reply: .ok(ImportView.self, "How many experts were filed and replaced"), refuses: [409]
         ) { _, context, bytes in
             let (added, updated) = try await workflow.importExperts(csv: try csvText(bytes), institution: try context.require(.institution))

@@ -6,6 +6,8 @@ import Workflow
 /// and the objections to their published results.
 struct InstitutionRoutes {
     let workflow: Workflow
+    /// The largest CSV file taken, by the API and the console alike.
+    static let examResultsMaxBytes = 2 << 20
 
     var endpoints: Endpoints {
         var routes = Endpoints(audience: "institutions")
@@ -49,7 +51,7 @@ struct InstitutionRoutes {
             .post, "/v1/rounds/{id}/exam-results",
             "Import national exam results into my open exam round (CSV; columns: \(ExamResultCSV.columns.joined(separator: ", "))); "
                 + "each names a registered candidate; one bad row refuses the file. Closing the round makes them final",
-            access: .role(.institution), types: ["text/csv"], maxBytes: 2 << 20,
+            access: .role(.institution), types: ["text/csv"], maxBytes: Self.examResultsMaxBytes,
             reply: .ok(ExamImportView.self, "How many results were imported, and how many passed"), refuses: [409]
         ) { _, context, bytes in
             let (imported, passed) = try await workflow.importExamResults(

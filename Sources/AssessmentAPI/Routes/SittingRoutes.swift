@@ -6,6 +6,8 @@ import Workflow
 /// candidate reads their admission ticket.
 struct SittingRoutes {
     let workflow: Workflow
+    /// The largest CSV file taken, by the API and the console alike.
+    static let theoryMarksMaxBytes = 1 << 20
 
     var endpoints: Endpoints {
         var routes = Endpoints(audience: "sittings")
@@ -61,7 +63,8 @@ struct SittingRoutes {
             .post, "/v1/sittings/{id}/theory-marks",
             "Import the theory exam's marks of my seated sitting from the exam system (CSV; columns: \(TheoryMarkCSV.columns.joined(separator: ", ")); "
                 + "a mark is 0–100 or absent), from the day of the exam; each row names a seated candidate's ticket; one bad row refuses the file",
-            access: .role(.institution), types: ["text/csv"], maxBytes: 1 << 20, reply: .ok(MarksImportView.self, "How many were recorded"),
+            access: .role(.institution), types: ["text/csv"], maxBytes: Self.theoryMarksMaxBytes,
+            reply: .ok(MarksImportView.self, "How many were recorded"),
             refuses: [404, 409]
         ) { _, context, bytes in
             MarksImportView(
@@ -86,8 +89,9 @@ struct SittingRoutes {
         }
         routes.add(
             .get, "/v1/sittings/{id}/marking",
-            "What I mark at a sitting, blind: tickets and levels of my room's skill assessments or of the comprehensive reviews, with my own marks",
-            access: .role(.reviewer), reply: .ok(MarkingList.self, "My candidates"), refuses: [404]
+            "What I mark at a sitting, blind, by ticket: my room's skill assessments or the comprehensive reviews with my own marks; "
+                + "as a room's lead invigilator, its theory exam's marks to enter; as supervisor, the parts whose marks diverge",
+            access: .role(.reviewer), reply: .ok(MarkingList.self, "My candidates"), refuses: [403, 404]
         ) { _, context in
             MarkingList(items: try await workflow.marking(sitting: try context.id(), reviewer: try context.require(.reviewer)).map(MarkingView.init))
         }
@@ -515,9 +519,15 @@ struct MarkingView: Encodable, Sendable {
     let ticket: String
     let level: Int
     let part: String
+    let task: String
     let mark: Double?
+    let absent: Bool
+    let spread: Double?
 
-    init(_ record: MarkingRecord) { (ticket, level, part, mark) = (record.ticket, record.level.rawValue, record.part.rawValue, record.mark) }
+    init(_ record: MarkingRecord) {
+        (ticket, level, part, task) = (record.ticket, record.level.rawValue, record.part.rawValue, record.task.rawValue)
+        (mark, absent, spread) = (record.mark, record.absent, record.spread)
+    }
 }
 
 struct MarkingList: ResponseEncodable, Sendable, Documented {
@@ -526,8 +536,21 @@ struct MarkingList: ResponseEncodable, Sendable, Documented {
         .object(required: [
             "items": .array(
                 of: .object(
-                    required: ["ticket": .string(), "level": .integer(Bounds.gradeOrLevel), "part": .oneOf(SkillsPart.self)],
-                    optional: ["mark": JSONSchema.number(Bounds.score).described("my own mark, once given").orNull]))
+                    required: [
+                        "ticket": .string(), "level": .integer(Bounds.gradeOrLevel), "part": .oneOf(SkillsPart.self),
+                        "task": .oneOf(
+                            MarkingRecord.Task.self,
+                            "mark: my own mark (POST …/marks); enter_theory: the theory mark I enter as lead invigilator (POST …/theory-mark); "
+                                + "confirm: a diverging part I confirm as supervisor (POST …/marks/confirm)"),
+                        "absent": JSONSchema.boolean.described("enter_theory: recorded absent"),
+                    ],
+                    optional: [
+                        "mark": JSONSchema.number(Bounds.score).described(
+                            "my own mark once given; the theory mark entered; the panel's mean to confirm"
+                        )
+                        .orNull,
+                        "spread": JSONSchema.number(Bounds.score).described("confirm: the panel's highest less its lowest mark").orNull,
+                    ]))
         ])
     }
 }

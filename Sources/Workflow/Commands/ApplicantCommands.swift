@@ -97,6 +97,15 @@ extension Workflow {
         }
     }
 
+    /// The appeals of an institution's round that wait for it: ineligibilities to decide, and
+    /// appeals set apart for want of a fresh panel, to draw again.
+    public func awaitingAppeals(round id: Int64, institution: String) async throws -> [AwaitingAppeal] {
+        try await transaction { connection in
+            _ = try await ownRound(id, institution: institution, on: connection)
+            return try await store.awaitingAppeals(round: id, on: connection)
+        }
+    }
+
     /// The institution decides an appeal of an ineligibility: upheld, it stands; overturned, the
     /// application is eligible. The applicant hears either way.
     public func decideEligibilityAppeal(_ application: Int64, institution: String, outcome: AppealOutcome, reason: String) async throws {

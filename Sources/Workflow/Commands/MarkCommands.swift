@@ -150,11 +150,18 @@ extension Workflow {
         }
     }
 
-    /// What a post holder marks at a sitting, blind: tickets and levels, and their own marks.
+    /// What a post holder marks at a sitting, blind, by ticket: an examiner's or review panel
+    /// member's parts with their own marks, a lead invigilator's theory marks to enter, a
+    /// supervisor's diverging parts to confirm.
     public func marking(sitting id: Int64, reviewer: String) async throws -> [MarkingRecord] {
         try await transaction { connection in
-            guard let post = try await store.post(of: reviewer, sitting: id, on: connection), [.examiner, .reviewer].contains(post.role) else {
+            guard let post = try await store.post(of: reviewer, sitting: id, on: connection) else {
                 throw StoreError(.forbidden, "you mark nothing at sitting \(id)", zh: "您在考场安排\(id)中没有评分任务")
+            }
+            if post.role == .invigilator, try await store.leadInvigilator(sitting: id, room: post.room ?? -1, on: connection) != reviewer {
+                throw StoreError(
+                    .forbidden, "you mark nothing at sitting \(id): the lead invigilator of your room enters its theory marks",
+                    zh: "您在考场安排\(id)中没有评分任务：理论考试成绩由您考场的主监考录入")
             }
             return try await store.marking(post, sitting: id, on: connection)
         }
