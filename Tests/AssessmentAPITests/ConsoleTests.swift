@@ -517,6 +517,45 @@ struct ConsoleTests {
         }
     }
 
+    @Test("the bureau files an institution and corrects it from the register; the institution imports its expert register as CSV")
+    func institutionRegister() async throws {
+        try await API.with { api in
+            var bureau = try await ConsoleVisitor.signedIn(api, .bureau, "officer")
+            let form: [(String, String)] = [
+                ("id", "mcn-academy"), ("name", "上海网红学院"), ("kind", "S"), ("agencyCode", "0042"), ("provinceCode", "31"),
+                ("sites", "310001\n310002"), ("series", "economics"), ("occupations", "4-13-01-05"),
+            ]
+            let badCode = try await bureau.post("/console/institutions", form.map { $0.0 == "agencyCode" ? ($0.0, "42") : $0 })
+            #expect(badCode.status == 422 && badCode.body.contains("<code>agencyCode</code>"), "\(badCode.body.prefix(300))")
+            let filed = try await bureau.post("/console/institutions", form)
+            #expect(filed.status == 303, "\(filed.body.prefix(300))")
+            #expect(try await bureau.post("/console/institutions", form).status == 409, "filed once")
+            let list = try await bureau.get("/console/institutions")
+            #expect(list.body.contains("/console/institutions/mcn-academy") && list.body.contains("310001, 310002"))
+            let profile = try await bureau.get("/console/institutions/mcn-academy")
+            #expect(profile.body.contains("value=\"economics\" checked") && profile.body.contains("0042"))
+            let corrected = try await bureau.post(
+                "/console/institutions/mcn-academy", form.filter { $0.0 != "id" && $0.0 != "series" }.map { $0.0 == "sites" ? ($0.0, "310009") : $0 })
+            #expect(corrected.status == 303)
+            let stored = try await api.workflow.institution("mcn-academy")
+            #expect(stored.sites == ["310009"] && stored.series.isEmpty && stored.occupations == ["4-13-01-05"])
+            #expect(try await bureau.post("/console/institutions/nobody", form.filter { $0.0 != "id" }).status == 404)
+            var institution = try await ConsoleVisitor.signedIn(api, .institution, "mcn-academy")
+            #expect(try await institution.get("/console/institutions").status == 403)
+
+            let header = "id,name,fields,term_start,skill_level,certificate_kind,certificate_number,certificate_until,employer\n"
+            let today = try RoundRecord.today()
+            let valid = try today.adding(days: 300)
+            let bad = try await institution.postFile("/console/experts/import", file: ("experts.csv", "text/csv", header + "ex-1,考评员1\n"))
+            #expect(bad.status == 422, "\(bad.status) \(bad.body.prefix(300))")
+            let rows = (1...2).map { "ex-\($0),考评员\($0),4-13-01-05,\(today),4,examiner,K-\($0),\(valid),Exam Co" }
+            let imported = try await institution.postFile(
+                "/console/experts/import", file: ("experts.csv", "text/csv", header + rows.joined(separator: "\n") + "\n"))
+            #expect(imported.status == 303 && imported.location?.contains("n=2") == true, "\(imported.body.prefix(300))")
+            #expect((try await institution.get("/console/experts")).body.contains("考评员2"))
+        }
+    }
+
     /// A title round with one application, filed through the console by 王小明.
     static func applied(_ api: API) async throws -> (round: Int64, application: Int64) {
         let round = try await APITests.setUpRound(api)

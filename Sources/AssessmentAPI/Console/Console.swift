@@ -23,6 +23,7 @@ struct Console {
         ApplicantPages(workflow: workflow, trustedProxies: trustedProxies, scheme: scheme).add(to: console)
         ApplicantRecordPages(workflow: workflow).add(to: console)
         BureauPages(workflow: workflow).add(to: console)
+        InstitutionRegisterPages(workflow: workflow).add(to: console)
         ReviewerPages(workflow: workflow).add(to: console)
         InstitutionPages(workflow: workflow).add(to: console)
         RoundAdminPages(workflow: workflow).add(to: console)

@@ -81,7 +81,10 @@ struct WebPage {
         case nil: links.append(("/console/register", "register"))
         case .applicant: links.append(("/console/me", "meTitle"))
         case .bureau:
-            links += [("/console/bureau", "bureauTitle"), ("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"), ("/ops/notifications", "deadTitle")]
+            links += [
+                ("/console/bureau", "bureauTitle"), ("/console/institutions", "institutionsTitle"), ("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"),
+                ("/ops/notifications", "deadTitle"),
+            ]
         case .operations: links += [("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"), ("/ops/notifications", "deadTitle")]
         case .institution: links += [("/console/institution", "roundsTitle"), ("/console/experts", "expertsTitle")]
         case .reviewer:

@@ -503,6 +503,33 @@ enum ConsoleText {
         ("done.appealDecided", .init(zh: "复核已作出决定，申请人将收到通知。", en: "The appeal is decided; the applicant is told.")),
         ("done.redrawn", .init(zh: "后台任务正在重新抽取复核专家。", en: "A job draws the panel again.")),
         ("done.dismissed", .init(zh: "异议已驳回", en: "Objections dismissed")),
+        ("institutionsTitle", .init(zh: "评价机构备案", en: "Evaluation institutions")),
+        ("institutionKind", .init(zh: "机构类型", en: "Kind")),
+        ("institutionKind.Y", .init(zh: "用人单位（Y）", en: "employer (Y)")),
+        ("institutionKind.S", .init(zh: "社会培训评价组织（S）", en: "social evaluation organisation (S)")),
+        ("agencyCode", .init(zh: "发证机关代码（4 位）", en: "Agency code (4 digits)")),
+        ("provinceCode", .init(zh: "省份代码（上海 31）", en: "Province code (31 for Shanghai)")),
+        ("sitesLines", .init(zh: "考核点代码（每行一个，6 位）", en: "Assessment sites (one a line, 6 digits)")),
+        ("titleSeriesScope", .init(zh: "可评审的职称系列", en: "Title series it may evaluate")),
+        ("occupationScope", .init(zh: "可认定的职业", en: "Occupations it may certify")),
+        ("institutionId", .init(zh: "机构编号", en: "Institution id")),
+        ("scope", .init(zh: "评价范围", en: "Scope")),
+        ("noInstitutions", .init(zh: "尚无备案的评价机构。", en: "No institution is filed.")),
+        ("fileInstitution", .init(zh: "备案评价机构", en: "File an institution")),
+        (
+            "correctInstitutionHint",
+            .init(zh: "更正备案信息；已签发证书的编号不变。", en: "Correct what is filed; certificates already issued keep their numbers.")
+        ),
+        ("saveInstitution", .init(zh: "保存", en: "Save")),
+        ("importExperts", .init(zh: "导入专家名册", en: "Import the expert register")),
+        (
+            "importExpertsHint",
+            .init(
+                zh: "CSV（UTF-8）；逐行核对，任何一行有误则整份不导入；已有编号的专家按表更新。列：",
+                en: "CSV (UTF-8); every row is checked and one bad row refuses the file; experts already filed are replaced. Columns:")
+        ),
+        ("done.institutionFiled", .init(zh: "评价机构已备案。", en: "The institution is filed.")),
+        ("done.institutionUpdated", .init(zh: "备案信息已更正。", en: "The institution's profile is corrected.")),
     ]
 
     static let table = Dictionary(entries, uniquingKeysWith: { first, _ in first })

@@ -3,7 +3,8 @@ import Hummingbird
 import Workflow
 
 /// An institution's expert database (专家库): its experts with their fields, grades, terms and
-/// status; filing one; suspending, resuming or retiring one. Forms become the API's `ReviewerBody`.
+/// status; filing one or importing the register; suspending, resuming or retiring one. Forms
+/// become the API's `ReviewerBody`.
 struct ExpertPages {
     let workflow: Workflow
 
@@ -28,6 +29,7 @@ struct ExpertPages {
                         return row
                     },
                     "hasExperts": !experts.isEmpty,
+                    "csvColumns": ExpertCSV.columns.joined(separator: ","),
                     "fields": TitleSeries.all.map { ["value": $0.code, "label": language == .zh ? $0.chineseName : $0.name] }
                         + Occupation.all.map { ["value": $0.code, "label": language == .zh ? $0.chineseName : $0.name] },
                 ]
@@ -47,6 +49,12 @@ struct ExpertPages {
             try body.validate()
             try await workflow.addExpert(id: id, profile: try body.profile(), conflicts: [], institution: institution)
             return Response.seeOther("/console/experts?done=filed", context)
+        }
+        group.post("experts/import") { _, context in
+            let institution = try context.require(.institution)
+            let csv = try uploadedCSV(context, maxBytes: ExpertRoutes.importMaxBytes)
+            let (added, updated) = try await workflow.importExperts(csv: csv, institution: institution)
+            return Response.seeOther("/console/experts?done=imported&n=\(added + updated)", context)
         }
         group.post("experts/{reviewer}/status") { _, context in
             let institution = try context.require(.institution)
