@@ -34,8 +34,7 @@ public struct JobContext: Sendable {
             let value = try await body(connection)
             let rows = try await connection.query(
                 """
-                UPDATE jobs SET state = 'completed', finished_at = now(),
-                    lease_token = NULL, lease_deadline = NULL, leased_by = NULL
+                UPDATE jobs SET state = 'completed', finished_at = now(), lease_token = NULL, lease_deadline = NULL
                 WHERE id = \(job.id) AND lease_token = \(job.leaseToken)
                 RETURNING id
                 """, logger: logger)

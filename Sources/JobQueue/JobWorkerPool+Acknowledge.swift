@@ -63,7 +63,8 @@ extension JobWorkerPool {
                                       ELSE now() + a.delay_ms * interval '1 millisecond' END,
                         attempt = CASE WHEN a.uncount THEN j.attempt - 1 ELSE j.attempt END,
                         errors = CASE WHEN a.error IS NULL THEN j.errors
-                                      ELSE jobs_append_error(j.errors, j.attempt, a.error, \(JobQueueClient.keptErrors)) END,
+                                      ELSE jobs_append_attempt(j.errors, j.attempt, a.error, \(JobQueueClient.keptErrors),
+                                                               j.leased_by, j.attempted_at) END,
                         finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL
                                             OR a.state IN ('discarded', 'cancelled') THEN now() END,
                         lease_token = NULL, lease_deadline = NULL, leased_by = NULL
@@ -78,7 +79,8 @@ extension JobWorkerPool {
         }
     }
 
-    /// Marks completed the jobs that still hold the given leases (id with the claim's token).
+    /// Marks completed the jobs that still hold the given leases (id with the claim's token),
+    /// leaving each lease's holder in `leased_by` for the job's history.
     ///
     /// Every statement that looks jobs up by lease pairs says `j.id = ANY(ARRAY(…))` as well, so
     /// PostgreSQL finds them through the primary key and the cost follows the batch, never the
@@ -88,8 +90,7 @@ extension JobWorkerPool {
     static func completionQuery(ids: [Int64], tokens: [UUID]) -> PostgresQuery {
         """
         WITH a AS (SELECT * FROM unnest(\(ids), \(tokens)) AS a(id, token))
-        UPDATE jobs j SET state = 'completed', finished_at = now(),
-            lease_token = NULL, lease_deadline = NULL, leased_by = NULL
+        UPDATE jobs j SET state = 'completed', finished_at = now(), lease_token = NULL, lease_deadline = NULL
         FROM a
         WHERE j.id = ANY(ARRAY(SELECT id FROM a)) AND j.id = a.id AND j.lease_token = a.token
         """

@@ -66,11 +66,11 @@ extension QueueCoordinator {
                 UPDATE jobs j SET
                     worker_deaths = least(j.worker_deaths + 1, 32767),
                     state = CASE WHEN stuck.quarantine OR stuck.last_attempt THEN 'discarded'::job_state ELSE 'available'::job_state END,
-                    errors = jobs_append_error(j.errors, j.attempt,
+                    errors = jobs_append_attempt(j.errors, j.attempt,
                         CASE WHEN stuck.quarantine
                              THEN 'quarantined: its worker process died ' || (j.worker_deaths + 1) || ' times while running it'
                              ELSE 'rescued: worker ' || coalesce(j.leased_by, '?') || ' stopped renewing its lease' END,
-                        \(JobQueueClient.keptErrors)),
+                        \(JobQueueClient.keptErrors), j.leased_by, j.attempted_at),
                     finished_at = CASE WHEN stuck.quarantine OR stuck.last_attempt THEN now() END,
                     quarantined_at = CASE WHEN stuck.quarantine THEN now() END,
                     run_alone = stuck.last_chance,

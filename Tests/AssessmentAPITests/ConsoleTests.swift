@@ -586,7 +586,15 @@ struct ConsoleTests {
             #expect(signedIn.status == 303 && signedIn.location == "/console/bureau")
             let queue = api.workflow.queue
             let jobs = try await queue.enqueue((1...3).map { try NewJob(RoundTagged(round: $0), options: EnqueueOptions(queue: "idle")) })
-            try await api.client.query("UPDATE jobs SET state = 'discarded', finished_at = now() WHERE id = \(jobs[0].id)")
+            // As a worker leaves a job it failed for good: the error beside the lease it ran under.
+            try await api.client.query(
+                """
+                UPDATE jobs SET state = 'discarded', finished_at = now(), attempt = 1,
+                       errors = jobs_append_attempt(errors, 1, 'receiver down', 20, 'worker-7', now() - interval '1 minute')
+                WHERE id = \(jobs[0].id)
+                """)
+            let detail = try await visitor.get("/ops/jobs/\(jobs[0].id)")
+            #expect(detail.body.contains("<td>worker-7</td>") && detail.body.contains("<td>receiver down</td>"), "\(detail.body.prefix(500))")
             let listed = try await visitor.get("/ops/jobs?queue=idle&args=%7B%22round%22%3A%201%7D")
             #expect(listed.status == 200 && listed.body.contains("/ops/jobs/\(jobs[0].id)") && !listed.body.contains("/ops/jobs/\(jobs[1].id)\""))
             #expect(try await visitor.get("/ops/jobs?args=%5B1%5D").status == 422, "an array is no filter")

@@ -36,8 +36,10 @@ struct WorkerTests {
             #expect(runs.snapshot.count == 1_000)
             #expect(runs.snapshot.values.allSatisfy { $0 == 1 })
             #expect(try await client.scalar("SELECT count(*)::int FROM effects") == 1_000)
-            let perWorker = try await client.scalar("SELECT count(DISTINCT leased_by)::int FROM jobs")
-            #expect(perWorker == 0, "completed jobs keep no lease")
+            let leased = try await client.scalar("SELECT count(*)::int FROM jobs WHERE lease_token IS NOT NULL OR lease_deadline IS NOT NULL")
+            #expect(leased == 0, "completed jobs keep no lease")
+            let unnamed = try await client.scalar("SELECT count(*)::int FROM jobs WHERE leased_by IS NULL")
+            #expect(unnamed == 0, "each names the worker that completed it, for its lease history")
         }
     }
 
@@ -62,6 +64,13 @@ struct WorkerTests {
             #expect(record.attempt == 4)
             #expect(record.finishedAt != nil)
             #expect(record.errorsJSON.components(separatedBy: "the receiver was down").count - 1 == 4)
+            // Each failed attempt keeps the lease it ran under: the worker, and from when to when.
+            let attempts = try #require(try JSONSerialization.jsonObject(with: Data(record.errorsJSON.utf8)) as? [[String: Any]])
+            #expect(attempts.map { $0["attempt"] as? Int } == [1, 2, 3, 4])
+            #expect(
+                attempts.allSatisfy { ($0["worker"] as? String)?.isEmpty == false && $0["leasedAt"] is String && $0["at"] is String },
+                "\(record.errorsJSON)")
+            #expect(record.leasedBy == nil, "a discarded job holds no worker")
             let times = starts.withLock { $0 }
             #expect(times.count == 4)
             // Backoff 100 ms, 200 ms, 400 ms, each ±10 %.

@@ -528,6 +528,12 @@ enum ConsoleText {
                 zh: "CSV（UTF-8）；逐行核对，任何一行有误则整份不导入；已有编号的专家按表更新。列：",
                 en: "CSV (UTF-8); every row is checked and one bad row refuses the file; experts already filed are replaced. Columns:")
         ),
+        ("leaseHistory", .init(zh: "租约记录", en: "Lease history")),
+        ("leasedFrom", .init(zh: "开始", en: "From")),
+        ("leasedUntil", .init(zh: "结束", en: "Until")),
+        ("outcome", .init(zh: "结果", en: "Outcome")),
+        ("noLeases", .init(zh: "尚未运行。", en: "Not run yet.")),
+        ("leaseDeadline", .init(zh: "租约到期", en: "lease runs out")),
         ("done.institutionFiled", .init(zh: "评价机构已备案。", en: "The institution is filed.")),
         ("done.institutionUpdated", .init(zh: "备案信息已更正。", en: "The institution's profile is corrected.")),
     ]

@@ -154,6 +154,7 @@ struct OpsPages {
             var values = Self.row(job, context.visit?.language ?? .zh)
             values["args"] = job.argsJSON
             values["errors"] = Self.errors(job.errorsJSON)
+            values["leases"] = Self.leases(job, context.visit?.language ?? .zh)
             values["metadata"] = job.metadataJSON == "{}" ? nil : job.metadataJSON
             values["progressMessage"] = job.progressMessage
             values["deaths"] = String(job.workerDeaths)
@@ -186,10 +187,45 @@ struct OpsPages {
 
     /// A job's recorded errors, newest first.
     static func errors(_ json: String) -> [[String: String]] {
-        guard let list = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [[String: Any]] else { return [] }
-        return list.reversed().map { entry in
-            ["attempt": "\(entry["attempt"] ?? "")", "at": "\(entry["at"] ?? "")", "error": "\(entry["error"] ?? "")"]
+        entries(json).reversed().map { entry in
+            ["attempt": "\(entry["attempt"] ?? "")", "at": stamp(entry["at"]), "error": "\(entry["error"] ?? "")"]
         }
+    }
+
+    /// The leases a job ran under, newest first: the one it holds or completed under, then each
+    /// that ended in an error or a rescue, with where and when it ran.
+    static func leases(_ job: JobRecord, _ language: Language) -> [[String: String]] {
+        var leases: [[String: String]] = []
+        if let worker = job.leasedBy, [.running, .completed].contains(job.state) {
+            leases.append([
+                "attempt": String(job.attempt), "worker": worker, "from": job.attemptedAt.map(ApplicantPages.time) ?? "—",
+                "until": job.state == .running
+                    ? "\(ConsoleText.text("leaseDeadline", language)) \(job.leaseDeadline.map(ApplicantPages.time) ?? "—")"
+                    : job.finishedAt.map(ApplicantPages.time) ?? "—",
+                "outcome": ConsoleText.jobState(job.state, language),
+            ])
+        }
+        for entry in entries(job.errorsJSON).reversed() {
+            guard let worker = entry["worker"] as? String else { continue }
+            let error = "\(entry["error"] ?? "")"
+            leases.append([
+                "attempt": "\(entry["attempt"] ?? "")", "worker": worker, "from": stamp(entry["leasedAt"]), "until": stamp(entry["at"]),
+                "outcome": String(error.prefix { !$0.isNewline }.prefix(120)),
+            ])
+        }
+        return leases
+    }
+
+    private static func entries(_ json: String) -> [[String: Any]] {
+        (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [[String: Any]] ?? []
+    }
+
+    /// A timestamp PostgreSQL wrote into JSON, as the pages write times; as stored when unreadable.
+    private static func stamp(_ value: Any?) -> String {
+        guard let text = value as? String else { return "—" }
+        let reader = ISO8601DateFormatter()
+        reader.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return (reader.date(from: text) ?? ISO8601DateFormatter().date(from: text)).map(ApplicantPages.time) ?? text
     }
 }
 
