@@ -9,7 +9,7 @@ import Workflow
 /// The console in a real Chromium (Debian's `chromium` and `chromium-driver`, driven by Selenium
 /// from the test virtual environment) against this process's server on a real PostgreSQL, with
 /// workers running the jobs the pages set off. Screenshots land in `.build/console-screenshots`.
-@Suite("the web console in a real browser")
+@Suite("the web console in a real browser", .serialized)
 struct ConsoleBrowserTests {
     static let shots = ".build/console-screenshots"
 
@@ -109,6 +109,28 @@ struct ConsoleBrowserTests {
                 #expect(try await api.workflow.queue.pausedQueues().contains(Workflow.signingQueueName))
             }
             for name in ["home", "register", "me", "application", "bureau", "certificate", "verify", "ops", "jobs", "job"] {
+                #expect(FileManager.default.fileExists(atPath: "\(Self.shots)/\(name).png"), "a screenshot of \(name)")
+            }
+        }
+    }
+
+    @Test(
+        "an institution schedules a skills sitting from its round page and sees it seated; the lead invigilator finds the theory marks to enter, blind"
+    )
+    func sittingsVisit() async throws {
+        try await API.with { api in
+            let season = try await SittingAPITests.staffedSeason(api)
+            let calendar = try await api.request(.GET, "/v1/rounds/\(season.round)/calendar", token: season.institution)
+            let day = try #require(CalendarDate(iso: calendar.json["today"] as? String ?? ""), "\(calendar.body)").adding(days: 40)
+            try await api.withWorkers {
+                let scheduled = try await Self.stage("sittings", api, ["token": season.institution, "round": season.round, "day": day.description])
+                let sitting = try #require(scheduled["sitting"] as? Int)
+                #expect(try await api.client.text("SELECT state FROM sittings WHERE id = \(sitting)") == "seated")
+                let lead = try await api.workflow.issueToken(role: .reviewer, subject: "inv-1")
+                let entries = try await Self.stage("invigilator", api, ["token": lead, "sitting": sitting])
+                #expect(entries["tickets"] as? Int == 2, "both candidates of the room: \(entries)")
+            }
+            for name in ["schedule", "sitting", "marking"] {
                 #expect(FileManager.default.fileExists(atPath: "\(Self.shots)/\(name).png"), "a screenshot of \(name)")
             }
         }

@@ -4,7 +4,8 @@ Selenium (PyPI), against a server the Swift test started on a real PostgreSQL.
 
     console.py STAGE JSON
 
-STAGE is one person's visit (applicant, institution, reviewer, committee, ballot, bureau, holder, operator); JSON holds what the test set up
+STAGE is one person's visit (applicant, institution, reviewer, committee, ballot, bureau, holder, operator, sittings,
+invigilator); JSON holds what the test set up
 for it. Every page visited is checked for accessibility basics (a language, one h1, a label on
 every input, a name on every button) and saved as a screenshot under $CONSOLE_SHOTS (with a small
 copy under small/), checked not to be blank. The last line printed is a JSON object of what the
@@ -15,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 from PIL import Image
 from selenium import webdriver
@@ -98,8 +100,8 @@ def fill(driver, values):
         field = driver.find_element(By.ID, ident)
         if field.tag_name == "select":
             Select(field).select_by_value(value)
-        elif field.get_attribute("type") == "date":
-            # Typing into a date input follows the browser's locale; the value itself does not.
+        elif field.get_attribute("type") in ("date", "time"):
+            # Typing into a date or time input follows the browser's locale; the value itself does not.
             driver.execute_script("arguments[0].value = arguments[1]", field, value)
         else:
             field.clear()
@@ -401,9 +403,51 @@ def operator(args):
     return {"retried": args["job"], "paused": "signing"}
 
 
+def sittings(args):
+    """An institution schedules a sitting of its skills round on the round page and sees it seated."""
+    driver = browser()
+    try:
+        sign_in_with_token(driver, args["token"])
+        visit(driver, f"/console/rounds/{args['round']}")
+        expect(driver.find_elements(By.ID, "schedule-form"), "a skills round's page offers to schedule a sitting")
+        driver.find_element(By.CSS_SELECTOR, "#schedule-form input[name=levels][value='4']").click()
+        fill(driver, {"sitting-site": "000001", "part-theory-date": args["day"], "part-skill-date": args["day"], "sitting-rooms": "A101, 2"})
+        shot(driver, "schedule")
+        submit(driver, "schedule-form")
+        expect("考试已安排" in flash(driver), "the sitting is acknowledged")
+        sitting = int(path(driver).split("?")[0].split("/")[-1])
+        for _ in range(60):
+            if "座位已分配" in driver.find_element(By.ID, "sitting-state").text:
+                break
+            time.sleep(1)
+            visit(driver, f"/console/sittings/{sitting}")
+        expect("座位已分配" in driver.find_element(By.ID, "sitting-state").text, "the job seats the candidates")
+        expect("主监考" in driver.find_element(By.ID, "sitting-staff").text, "the staff drawn name each room's lead invigilator")
+        shot(driver, "sitting")
+    finally:
+        driver.quit()
+    return {"sitting": sitting}
+
+
+def invigilator(args):
+    """The lead invigilator finds the room's candidates whose paper theory marks they enter, by ticket."""
+    driver = browser()
+    try:
+        sign_in_with_token(driver, args["token"])
+        expect(path(driver) == "/console/reviews", f"staff land on their cases, not {path(driver)}")
+        visit(driver, "/console/sittings")
+        click(driver, driver.find_element(By.ID, f"sitting-{args['sitting']}"))
+        forms = driver.find_elements(By.CSS_SELECTOR, "form[id^=theory-]")
+        expect("Studio" not in driver.page_source, "blind: no employer, no name")
+        shot(driver, "marking")
+    finally:
+        driver.quit()
+    return {"tickets": len(forms)}
+
+
 if __name__ == "__main__":
     stage, arguments = sys.argv[1], json.loads(sys.argv[2])
     stages = {"applicant": applicant, "institution": institution, "reviewer": reviewer, "committee": committee, "ballot": ballot,
-              "bureau": bureau, "holder": holder, "operator": operator}
+              "bureau": bureau, "holder": holder, "operator": operator, "sittings": sittings, "invigilator": invigilator}
     result = stages[stage](arguments)
     print(json.dumps(result, ensure_ascii=False))
