@@ -22,7 +22,36 @@ public struct CertificateRecord: Sendable {
     }
 }
 
+/// A certificate as the bureau's register lists it.
+public struct CertificateListing: Sendable {
+    public let number: String
+    public let application: Int64
+    public let round: Int64
+    /// What it says (the holder's name in full: the register is the bureau's).
+    public let content: CertificateContent
+    public let revokedAt: Date?
+}
+
 extension AssessmentStore {
+    /// Certificates by number, a page after `after`; those of one round when `round` is given.
+    public func certificates(round: Int64?, after: String?, limit: Int, on connection: PostgresConnection) async throws -> [CertificateListing] {
+        var listings: [CertificateListing] = []
+        for try await (number, application, roundID, content, revokedAt) in try await connection.query(
+            """
+            SELECT c.number, c.application_id, p.round_id, c.content::text, c.revoked_at
+            FROM certificates c JOIN applications p ON p.id = c.application_id
+            WHERE (\(round)::bigint IS NULL OR p.round_id = \(round)) AND (\(after)::text IS NULL OR c.number > \(after))
+            ORDER BY c.number LIMIT \(limit)
+            """, logger: logger
+        ).decode((String, Int64, Int64, String, Date?).self) {
+            listings.append(
+                CertificateListing(
+                    number: number, application: application, round: roundID, content: try Self.decode(CertificateContent.self, content),
+                    revokedAt: revokedAt))
+        }
+        return listings
+    }
+
     /// Issues the certificate of a passed application, numbered and signed; a second call for the
     /// same application returns the first certificate's number and writes nothing. A rehearsal's
     /// certificate says so in its signed content and its number (`R-…`), and draws on sequences of

@@ -11,6 +11,7 @@
 @_exported import struct AssessmentStore.BallotSheetRecord
 @_exported import struct AssessmentStore.BlindCase
 @_exported import struct AssessmentStore.BureauSigner
+@_exported import struct AssessmentStore.CertificateListing
 @_exported import struct AssessmentStore.CertificateRecord
 @_exported import struct AssessmentStore.Correction
 @_exported import struct AssessmentStore.DeclaredRecord

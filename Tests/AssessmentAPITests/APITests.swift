@@ -402,6 +402,19 @@ struct APITests {
             let limited = try await api.request(.GET, "/v1/certificates/\(number)", forwardedFor: "203.0.113.50")
             #expect(limited.status == 429 && limited.body.contains("too many look-ups"), "\(limited.body)")
             #expect(try await api.request(.GET, "/v1/certificates/\(number)", forwardedFor: "203.0.113.51").status == 200, "other addresses go on")
+
+            // The bureau's register lists it, masked as a notice masks names; nobody else reads the register.
+            let bureau = try await api.workflow.issueToken(role: .bureau, subject: "officer")
+            let register = try await api.request(.GET, "/v1/certificates?round=\(round)", token: bureau)
+            let listed = try #require((register.json["items"] as? [[String: Any]])?.first, "\(register.body)")
+            #expect(listed["number"] as? String == number && listed["holder"] as? String == "王***" && listed["round"] as? Int == Int(round))
+            #expect((try await api.request(.GET, "/v1/certificates?round=\(round + 1)", token: bureau).json["items"] as? [Any])?.isEmpty == true)
+            #expect(try await api.request(.GET, "/v1/certificates?round=0", token: bureau).status == 400)
+            #expect(try await api.request(.GET, "/v1/certificates", token: institution).status == 403)
+            var officer = try await ConsoleVisitor.signedIn(api, .bureau, "officer")
+            let page = try await officer.get("/console/certificates?round=\(round)")
+            #expect(page.status == 200 && page.body.contains(number) && page.body.contains("王***") && !page.body.contains("王小明"))
+            #expect(try await officer.get("/console/bureau?number=\(number)").body.contains("value=\"\(number)\""), "the revoke form is filled in")
         }
     }
 

@@ -2,9 +2,11 @@ import Foundation
 import Hummingbird
 import Workflow
 
-/// The HR bureau's pages: rounds awaiting confirmation, confirming them, revoking a certificate.
+/// The HR bureau's pages: rounds awaiting confirmation, confirming them, the register of
+/// certificates issued, revoking one.
 struct BureauPages {
     let workflow: Workflow
+    static let certificatesPerPage = 100
 
     func add(to group: RouterGroup<APIContext>) {
         group.get("bureau") { request, context in
@@ -31,11 +33,40 @@ struct BureauPages {
                 [
                     "rounds": rows,
                     "hasRounds": !rounds.isEmpty,
+                    "revokeNumber": request.uri.queryParameters["number"].map(String.init).flatMap { $0.count <= 64 ? $0 : nil } ?? "",
                     "grounds": RevocationGrounds.allCases.map {
                         ["value": $0.rawValue, "label": ConsoleText.text("grounds.\($0.rawValue)", language)]
                     },
                 ]
             ).response(context)
+        }
+        group.get("certificates") { request, context in
+            _ = try context.require(.bureau)
+            let language = context.visit?.language ?? .zh
+            let (after, _) = try request.textPage()
+            let round = try request.roundFilter()
+            let found = try await workflow.certificates(round: round, after: after, limit: Self.certificatesPerPage)
+            let english = language == .en
+            var values: [String: Any] = [
+                "certificates": found.map { listing in
+                    let view = CertificateListView(listing)
+                    return [
+                        "number": view.number, "holder": view.holder, "round": String(view.round),
+                        "qualification": english
+                            ? "\(listing.content.qualificationEnglish ?? view.qualification) \(listing.content.levelEnglish ?? view.level)"
+                            : "\(view.qualification) \(view.level)",
+                        "issuedOn": view.issuedOn, "revoked": view.revokedOn != nil,
+                        "status": view.revokedOn.map { "\(ConsoleText.text("revokedOn", language)) \($0)" } ?? ConsoleText.text("inForce", language),
+                        "revokeLink": "/console/bureau?number=\(ConsoleMiddleware.percentEncoded(view.number))#revoke-heading",
+                    ]
+                },
+                "hasCertificates": !found.isEmpty, "round": round.map(String.init) ?? "",
+            ]
+            if found.count == Self.certificatesPerPage, let last = found.last {
+                values["nextPage"] =
+                    "/console/certificates?after=\(ConsoleMiddleware.percentEncoded(last.number))" + (round.map { "&round=\($0)" } ?? "")
+            }
+            return WebPage("certificates", .init(zh: "证书登记", en: "Certificates issued"), values).response(context)
         }
         group.post("rounds/{id}/confirm") { _, context in
             try await workflow.confirmRound(try context.id(), by: try context.require(.bureau))

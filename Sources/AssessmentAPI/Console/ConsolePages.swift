@@ -82,7 +82,8 @@ struct WebPage {
         case .applicant: links.append(("/console/me", "meTitle"))
         case .bureau:
             links += [
-                ("/console/bureau", "bureauTitle"), ("/console/institutions", "institutionsTitle"), ("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"),
+                ("/console/bureau", "bureauTitle"), ("/console/certificates", "certificatesTitle"), ("/console/institutions", "institutionsTitle"),
+                ("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"),
                 ("/ops/notifications", "deadTitle"),
             ]
         case .operations: links += [("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"), ("/ops/notifications", "deadTitle")]

@@ -528,6 +528,12 @@ enum ConsoleText {
                 zh: "CSV（UTF-8）；逐行核对，任何一行有误则整份不导入；已有编号的专家按表更新。列：",
                 en: "CSV (UTF-8); every row is checked and one bad row refuses the file; experts already filed are replaced. Columns:")
         ),
+        ("certificatesTitle", .init(zh: "证书登记", en: "Certificates issued")),
+        ("qualificationShort", .init(zh: "资格", en: "Qualification")),
+        ("nextPage", .init(zh: "下一页", en: "Next page")),
+        ("noCertificates", .init(zh: "没有证书。", en: "No certificate.")),
+        ("revokedOn", .init(zh: "已吊销于", en: "revoked on")),
+        ("inForce", .init(zh: "有效", en: "in force")),
         ("leaseHistory", .init(zh: "租约记录", en: "Lease history")),
         ("leasedFrom", .init(zh: "开始", en: "From")),
         ("leasedUntil", .init(zh: "结束", en: "Until")),

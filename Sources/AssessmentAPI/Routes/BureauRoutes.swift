@@ -22,6 +22,15 @@ struct BureauRoutes {
                 number: try context.parameters.require("number"), grounds: try body.revocationGrounds(), reason: body.reason)
         }
         routes.add(
+            .get, "/v1/certificates", "The certificates issued, by number; those of one round when `round` is given", access: .role(.bureau),
+            query: [QueryParameter(name: "round", schema: .integer(Bounds.id), description: "only this round's")] + QueryParameter.textPage,
+            reply: .ok(CertificateListPage.self, "A page")
+        ) { request, _ in
+            let (after, limit) = try request.textPage()
+            let found = try await workflow.certificates(round: try request.roundFilter(), after: after, limit: limit)
+            return CertificateListPage(items: found.map(CertificateListView.init), next: found.count == limit ? found.last?.number : nil)
+        }
+        routes.add(
             .post, "/v1/institutions", "File an evaluation institution: its kind, codes, sites and what it may evaluate",
             access: .role(.bureau), body: InstitutionBody.self, reply: .created("Filed"), refuses: [409]
         ) { _, _, body in
@@ -166,5 +175,62 @@ struct InstitutionPage: ResponseEncodable, Sendable, Documented {
     static var schema: JSONSchema {
         .object(
             required: ["items": .array(of: .ref(InstitutionView.self))], optional: ["next": JSONSchema.string("the after= of the next page").orNull])
+    }
+}
+
+/// A certificate in the bureau's register.
+struct CertificateListView: Encodable, Sendable, Documented {
+    let number: String
+    let application: Int64
+    let round: Int64
+    let holder: String
+    let qualification: String
+    let level: String
+    let issuedOn: String
+    let rehearsal: Bool
+    let revokedOn: String?
+
+    init(_ listing: CertificateListing) {
+        (number, application, round, holder) = (listing.number, listing.application, listing.round, NoticeNames.mask(listing.content.holderName))
+        (qualification, level, issuedOn, rehearsal) = (
+            listing.content.qualification, listing.content.level, listing.content.issuedOn.description, listing.content.rehearsal
+        )
+        revokedOn = listing.revokedAt.map { String($0.formatted(.iso8601.year().month().day())) }
+    }
+
+    static var schema: JSONSchema {
+        .object(
+            required: [
+                "number": .string(), "application": .integer(), "round": .integer(),
+                "holder": .string("the holder's name, masked as in public notices"), "qualification": .string(), "level": .string(),
+                "issuedOn": .date, "rehearsal": .boolean,
+            ],
+            optional: ["revokedOn": JSONSchema.date.described("revoked on this day (UTC)").orNull])
+    }
+}
+
+struct CertificateListPage: ResponseEncodable, Sendable, Documented {
+    let items: [CertificateListView]
+    let next: String?
+
+    static var schema: JSONSchema {
+        .object(
+            required: ["items": .array(of: .ref(CertificateListView.self))],
+            optional: ["next": JSONSchema.string("the after= of the next page").orNull]
+        )
+    }
+}
+
+extension Request {
+    /// The `round` a list is narrowed to, when given.
+    func roundFilter() throws -> Int64? {
+        try uri.queryParameters["round"].map { text in
+            guard let round = Int64(String(text)), Bounds.id.contains(round) else {
+                throw Problem(
+                    .badRequest, "round must be a round's id", zh: "round 须为评审轮次编号",
+                    errors: [.init(field: "round", message: "not a round's id", zh: "不是评审轮次编号")])
+            }
+            return round
+        }
     }
 }

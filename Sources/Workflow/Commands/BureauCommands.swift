@@ -26,6 +26,11 @@ extension Workflow {
         try await transaction { try await store.institutions(after: after, limit: limit, on: $0) }
     }
 
+    /// The certificates issued, by number, a page after `after`; those of one round when given.
+    public func certificates(round: Int64?, after: String?, limit: Int) async throws -> [CertificateListing] {
+        try await transaction { try await store.certificates(round: round, after: after, limit: limit, on: $0) }
+    }
+
     /// The bureau confirms (files) a finalized round, every sitting of it included; certificates
     /// are issued by jobs.
     public func confirmRound(_ id: Int64, by officer: String) async throws {
