@@ -57,13 +57,18 @@ final class APIMetrics: Sendable {
             named("job_wait", unit: "seconds", "How long jobs completed in the last 5 minutes waited to start after their run time.")
         }
         static var run: MetricNameDescriptor { named("job_run", unit: "seconds", "How long jobs completed in the last 5 minutes ran.") }
+        static var progress: MetricNameDescriptor {
+            named(
+                "job_progress", unit: "ratio",
+                "How far a running job got, 0 to 1, as its handler last reported it: the longest running 100 that report progress.")
+        }
         static var quarantined: MetricNameDescriptor {
             named("queue_quarantined_jobs", "Jobs discarded for killing their workers, kept for an operator to read and retry.")
         }
     }
 
     /// The exposition text: the request metrics, and the queue's figures as gauges.
-    func render(queues: [QueueStats], latencies: [JobLatencies], quarantined: [String: Int]) -> String {
+    func render(queues: [QueueStats], latencies: [JobLatencies], quarantined: [String: Int], progress: [RunningProgress] = []) -> String {
         var figures: [(MetricNameDescriptor, [(String, String)], Double)] = []
         for stats in queues {
             for state in JobState.allCases {
@@ -78,6 +83,9 @@ final class APIMetrics: Sendable {
             figures.append((Family.run, [("queue", latency.queue), ("quantile", "0.99")], latency.runP99))
         }
         for (queue, count) in quarantined { figures.append((Family.quarantined, [("queue", queue)], Double(count))) }
+        for job in progress {
+            figures.append((Family.progress, [("queue", job.queue), ("kind", job.kind), ("job", String(job.id))], Double(job.percent) / 100))
+        }
         published.withLock { published in
             var current: [Series: Prometheus.Gauge] = [:]
             for (family, labels, value) in figures {

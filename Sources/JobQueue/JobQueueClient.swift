@@ -312,6 +312,22 @@ public struct JobQueueClient: Sendable {
         return counts
     }
 
+    /// Running jobs that reported progress, the longest running first, at most `limit`: what
+    /// `/metrics` publishes of them (a series per job, so the count is bounded).
+    public func runningProgress(limit: Int = 100) async throws -> [RunningProgress] {
+        let rows = try await client.query(
+            """
+            SELECT id, queue, kind, progress::int FROM jobs
+            WHERE state = 'running' AND progress IS NOT NULL
+            ORDER BY attempted_at, id LIMIT \(limit)
+            """, logger: logger)
+        var running: [RunningProgress] = []
+        for try await (id, queue, kind, progress) in rows.decode((Int64, String, String, Int).self) {
+            running.append(RunningProgress(id: id, queue: queue, kind: kind, percent: progress))
+        }
+        return running
+    }
+
     /// Counts by queue and state and the oldest available job's age, as the leading coordinator
     /// last recorded them (every housekeeping interval), by queue name.
     public func queueStats() async throws -> [QueueStats] {

@@ -41,3 +41,12 @@ extension JobQueueClient {
         return history
     }
 }
+
+/// A running job's progress as its handler last reported it.
+public struct RunningProgress: Sendable, Hashable {
+    public let id: Int64
+    public let queue: String
+    public let kind: String
+    /// 0 to 100.
+    public let percent: Int
+}

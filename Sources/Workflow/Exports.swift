@@ -52,3 +52,4 @@
 @_exported import enum JobQueue.JobState
 @_exported import struct JobQueue.QueueMinute
 @_exported import struct JobQueue.QueueStats
+@_exported import struct JobQueue.RunningProgress

@@ -623,6 +623,17 @@ struct APITests {
             #expect(counted.contains(/assess_queue_jobs\{queue="mail",state="discarded"\} 0(\.0)?\n/), "\(counted)")
             try await api.client.query("DELETE FROM queue_stats")
             #expect(!(try await api.request(.GET, "/metrics").body.contains(#"assess_queue_jobs{queue="mail""#)))
+            // A running job's progress, as its handler reports it, is a gauge of its own until it ends.
+            let running = try await api.client.scalar(
+                """
+                INSERT INTO jobs (queue, kind, args, state, attempt, attempted_at, lease_token, lease_deadline, leased_by, progress)
+                VALUES ('mail', 'issue', '{}', 'running', 1, now(), gen_random_uuid(), now() + interval '1 min', 'w', 40) RETURNING id::int
+                """)
+            let progressing = try await api.request(.GET, "/metrics").body
+            #expect(progressing.contains(#"assess_job_progress_ratio{queue="mail",kind="issue",job="\#(running)"} 0.4"#), "\(progressing)")
+            try await api.client.query(
+                "UPDATE jobs SET state = 'completed', finished_at = now(), lease_token = NULL, lease_deadline = NULL WHERE id = \(running)")
+            #expect(!(try await api.request(.GET, "/metrics").body.contains("assess_job_progress_ratio{")))
         }
     }
 }

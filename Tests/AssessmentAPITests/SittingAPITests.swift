@@ -559,6 +559,10 @@ struct SittingAPITests {
                 try await eventually(timeout: .seconds(90), "the round finalizes without waiting for the appeal") {
                     ["finalized", "confirmed"].contains(try await api.client.text("SELECT state FROM rounds WHERE id = \(season.round)") ?? "")
                 }
+                // The hand-over to the bureau is a job of its own, after the round is final: it tells the applicants.
+                try await eventually(timeout: .seconds(30), "the round is handed to the bureau") {
+                    try await api.client.scalar("SELECT count(*)::int FROM round_confirmations WHERE round_id = \(season.round)") == 1
+                }
             }
             #expect(try await api.client.text("SELECT state FROM appeals WHERE application_id = \(failed.application)") == "set_apart")
             let told = try await api.client.text("SELECT payload->>'message' FROM notification_outbox WHERE event = 'appeal set apart'")

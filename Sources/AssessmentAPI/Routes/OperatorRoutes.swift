@@ -29,7 +29,7 @@ struct OperatorRoutes {
         ) { _, _ in
             let text = metrics.render(
                 queues: (try? await queue.queueStats()) ?? [], latencies: (try? await queue.recentLatencies()) ?? [],
-                quarantined: (try? await queue.quarantinedCounts()) ?? [:])
+                quarantined: (try? await queue.quarantinedCounts()) ?? [:], progress: (try? await queue.runningProgress()) ?? [])
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         routes.add(
