@@ -6,7 +6,8 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// `assess bench queue`: bulk-enqueue N no-op jobs, then drain them with W worker pools.
+/// `assess bench queue`: bulk-enqueue N no-op jobs (with COPY, and again with one INSERT of
+/// arrays for comparison), then drain them with W worker pools.
 ///
 /// A warm-up round runs first and is printed too, then `VACUUM jobs`, as pgbench vacuums before
 /// it measures: a queue in production is a table that has seen churn and that autovacuum keeps
@@ -28,7 +29,10 @@ struct QueueBench: AsyncParsableCommand {
     @Flag(name: .long, help: "End with one JSON line.") var json = false
 
     struct Round {
+        /// Through COPY, as `enqueue(_:)` writes a batch of `--enqueue-batch`.
         let enqueuePerSecond: Double
+        /// The same jobs through one INSERT of arrays (`unnest`), COPY turned off.
+        let unnestPerSecond: Double
         let processPerSecond: Double
         let latency: LatencyRecorder
         let cpu: CPUSplit?
@@ -46,8 +50,8 @@ struct QueueBench: AsyncParsableCommand {
                 let round = try await bench.round(jobs: warmup, client: client, logger: logger)
                 print(
                     String(
-                        format: "warm-up: %d jobs, enqueue %.0f/s, process %.0f/s (a table that saw no churn yet)",
-                        warmup, round.enqueuePerSecond, round.processPerSecond))
+                        format: "warm-up: %d jobs, enqueue %.0f/s (COPY), %.0f/s (unnest), process %.0f/s (a table that saw no churn yet)",
+                        warmup, round.enqueuePerSecond, round.unnestPerSecond, round.processPerSecond))
                 let vacuumStart = ContinuousClock.now
                 try await client.query("VACUUM jobs", logger: logger)
                 // Its time is printed because a running system pays it too, in autovacuum.
@@ -65,6 +69,7 @@ struct QueueBench: AsyncParsableCommand {
                 """,
                 [
                     "enqueue_per_s": round.enqueuePerSecond,
+                    "enqueue_unnest_per_s": round.unnestPerSecond,
                     "process_per_s": round.processPerSecond,
                     "latency_p50_ms": round.latency.quantile(0.5),
                     "latency_p99_ms": round.latency.quantile(0.99),
@@ -86,18 +91,7 @@ struct QueueBench: AsyncParsableCommand {
                 configuration: WorkerConfiguration(
                     queues: [queueName: concurrency], claimBatchSize: batchSize, workerID: "bench-\(index)"), logger: logger)
         }
-        let enqueueStart = ContinuousClock.now
-        var enqueued = 0
-        while enqueued < jobs {
-            let count = min(enqueueBatch, jobs - enqueued)
-            let stamp = LatencyRecorder.nowNanos()
-            try await queue.enqueue(
-                (0..<count).map { _ in
-                    try NewJob(NoOpJob(enqueuedAtNanos: stamp), options: .init(queue: queueName))
-                })
-            enqueued += count
-        }
-        let enqueueSeconds = ((ContinuousClock.now - enqueueStart) / .seconds(1))
+        let enqueueSeconds = try await enqueue(jobs, on: queueName, with: queue)
         let group = ServiceGroup(services: pools, gracefulShutdownSignals: [], logger: logger)
         let cpuAtStart = CPUSplit.Reading.now()
         let (drainSeconds, cpuAtEnd) = try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -113,9 +107,31 @@ struct QueueBench: AsyncParsableCommand {
             try await tasks.waitForAll()
             return (drained, cpuAtEnd)
         }
+        // The same enqueue without COPY, into a queue nobody serves, removed after.
+        var arrays = queue
+        arrays.bulkCopyThreshold = .max
+        let unnestSeconds = try await enqueue(jobs, on: "\(queueName)-unnest", with: arrays)
+        try await client.query("DELETE FROM jobs WHERE queue = \("\(queueName)-unnest")", logger: logger)
         return Round(
-            enqueuePerSecond: Double(jobs) / enqueueSeconds, processPerSecond: Double(jobs) / drainSeconds,
-            latency: recorder, cpu: CPUSplit(from: cpuAtStart, to: cpuAtEnd))
+            enqueuePerSecond: Double(jobs) / enqueueSeconds, unnestPerSecond: Double(jobs) / unnestSeconds,
+            processPerSecond: Double(jobs) / drainSeconds, latency: recorder, cpu: CPUSplit(from: cpuAtStart, to: cpuAtEnd))
+    }
+
+    /// Enqueues `jobs` no-op jobs in batches of `--enqueue-batch`; returns the seconds the queue
+    /// took, the caller's encoding of the jobs' arguments (`NewJob`) not counted.
+    private func enqueue(_ jobs: Int, on queueName: String, with queue: JobQueueClient) async throws -> Double {
+        var seconds = 0.0
+        var enqueued = 0
+        while enqueued < jobs {
+            let count = min(enqueueBatch, jobs - enqueued)
+            let stamp = LatencyRecorder.nowNanos()
+            let batch = try (0..<count).map { _ in try NewJob(NoOpJob(enqueuedAtNanos: stamp), options: .init(queue: queueName)) }
+            let start = ContinuousClock.now
+            try await queue.enqueue(batch)
+            seconds += (ContinuousClock.now - start) / .seconds(1)
+            enqueued += count
+        }
+        return seconds
     }
 
     /// Jobs whose handler ran but whose completion is not written yet (an index scan of running jobs).

@@ -10,6 +10,11 @@ public struct JobQueueClient: Sendable {
     /// Rows per INSERT statement of a bulk enqueue: large enough to amortise round trips, small
     /// enough to keep one bind message a few megabytes.
     static let insertChunk = 10_000
+    /// From this many jobs on, an enqueue streams them with COPY (`bulkCopyThreshold` unless set):
+    /// below it, one statement with arrays is as fast and shares its round trip with other enqueues.
+    public static let copyThreshold = 2_000
+    /// From how many jobs an enqueue streams them with COPY; `Int.max` never does.
+    public var bulkCopyThreshold = copyThreshold
     /// How many of a job's errors are kept.
     static let keptErrors = 10
 
@@ -42,7 +47,7 @@ public struct JobQueueClient: Sendable {
     /// share the statement; if the server refuses it, each is written again on its own.
     @discardableResult
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueuedJob] {
-        if jobs.count <= Self.insertChunk {
+        if jobs.count < bulkCopyThreshold {
             return try await coalescer.enqueue(jobs) { [self] jobs in
                 try await client.withConnection { connection in
                     let inserted = try await insert(jobs, on: connection, wakeAfterCommit: true, coalesced: true)
@@ -51,21 +56,42 @@ public struct JobQueueClient: Sendable {
                 }
             }
         }
-        return try await client.withTransaction(logger: logger) { try await enqueue(jobs, on: $0) }
+        if Self.copiesDirectly(jobs) {
+            // One COPY is a transaction of its own: no BEGIN and COMMIT round trips around it.
+            return try await client.withConnection { connection in
+                let copied = try await copy(jobs, on: connection, wake: .afterStatement)
+                return copied.ids.map { EnqueuedJob(id: $0, isDuplicate: false) }
+            }
+        }
+        return try await client.transaction(logger: logger) { try await enqueue(jobs, on: $0) }
+    }
+
+    /// Whether jobs go straight into `jobs` with COPY: none has a unique key or a run time.
+    private static func copiesDirectly(_ jobs: [NewJob]) -> Bool {
+        jobs.allSatisfy { $0.options.uniqueKey == nil && $0.options.runAt == nil }
     }
 
     /// Enqueues many jobs inside the caller's transaction, in input order. Inside
     /// `PostgresClient.transaction` the workers are woken right after its commit; inside any other
-    /// transaction, by the insert trigger at its commit.
+    /// transaction, by the insert trigger at its commit. From `copyThreshold` jobs on, they are
+    /// streamed with COPY: straight into `jobs` when none has a unique key or a run time, else
+    /// through a staging table and the same insert, so unique keys keep their meaning.
     @discardableResult
     public func enqueue(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> [EnqueuedJob] {
+        let pending = PendingWakes.current
+        if jobs.count >= bulkCopyThreshold, Self.copiesDirectly(jobs) {
+            let copied = try await copy(jobs, on: connection, wake: pending != nil ? .afterCommit : .inTrigger)
+            pending?.add(copied.readyQueues)
+            return copied.ids.map { EnqueuedJob(id: $0, isDuplicate: false) }
+        }
         var enqueued: [EnqueuedJob] = []
         enqueued.reserveCapacity(jobs.count)
-        let pending = PendingWakes.current
+        let staged = jobs.count >= bulkCopyThreshold
         var start = 0
         while start < jobs.count {
-            let end = min(start + Self.insertChunk, jobs.count)
-            let inserted = try await insert(Array(jobs[start..<end]), on: connection, wakeAfterCommit: pending != nil, coalesced: false)
+            let end = staged ? jobs.count : min(start + Self.insertChunk, jobs.count)
+            let inserted = try await insert(
+                Array(jobs[start..<end]), on: connection, wakeAfterCommit: pending != nil, coalesced: false, staged: staged)
             pending?.add(inserted.readyQueues)
             for job in inserted.enqueued {
                 guard let job else {
@@ -84,8 +110,9 @@ public struct JobQueueClient: Sendable {
     /// `readyQueues` are the queues that got jobs available now, as the server decided it (its
     /// clock, not ours). A nil entry is a job whose unique key's job was removed between the
     /// insert and its look-up.
+    /// `staged`: the jobs are streamed with COPY into a staging table first, and inserted from it.
     private func insert(
-        _ jobs: [NewJob], on connection: PostgresConnection, wakeAfterCommit: Bool, coalesced: Bool
+        _ jobs: [NewJob], on connection: PostgresConnection, wakeAfterCommit: Bool, coalesced: Bool, staged: Bool = false
     ) async throws -> (enqueued: [EnqueuedJob?], readyQueues: Set<String>) {
         guard !jobs.isEmpty else { return ([], []) }
         let now = Date()
@@ -93,21 +120,29 @@ public struct JobQueueClient: Sendable {
         var plainIDs: [Int64] = []
         var idByKey: [String: Int64] = [:]
         var readyQueues = Set<String>()
+        let wake = wakeAfterCommit ? "after_commit" : "in_trigger"
         do {
-            let rows = try await connection.query(
-                """
-                WITH wake AS (SELECT set_config('jobqueue.wake', \(wakeAfterCommit ? "after_commit" : "in_trigger"), true))
-                INSERT INTO jobs (queue, kind, args, priority, state, run_at, max_attempts, unique_key)
-                SELECT q, k, a::jsonb, p, (CASE WHEN r > now() THEN 'scheduled' ELSE 'available' END)::job_state,
-                       greatest(r, now()), m, nullif(u, '')
-                FROM wake, unnest(\(jobs.map(\.options.queue)), \(jobs.map(\.kind)), \(jobs.map(\.argsJSON)),
-                            \(jobs.map { Int16($0.options.priority) }), \(jobs.map { $0.options.runAt ?? .distantPast }),
-                            \(jobs.map { Int16($0.options.maxAttempts) }), \(uniqueKeys.map { $0 ?? "" }))
-                     WITH ORDINALITY AS t(q, k, a, p, r, m, u, n)
-                ORDER BY n
-                ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-                RETURNING id, coalesce(unique_key, ''), CASE WHEN state = 'available' THEN queue END
-                """, logger: logger)
+            let rows: PostgresRowSequence
+            if staged {
+                try await stage(jobs, uniqueKeys: uniqueKeys, on: connection)
+                rows = try await connection.query(
+                    """
+                    WITH wake AS (SELECT set_config('jobqueue.wake', \(wake), true))
+                    \(unescaped: Self.insertFrom) wake, jobqueue_staged_jobs AS t ORDER BY n
+                    \(unescaped: Self.insertConflict)
+                    """, logger: logger)
+            } else {
+                rows = try await connection.query(
+                    """
+                    WITH wake AS (SELECT set_config('jobqueue.wake', \(wake), true))
+                    \(unescaped: Self.insertFrom) wake, unnest(\(jobs.map(\.options.queue)), \(jobs.map(\.kind)), \(jobs.map(\.argsJSON)),
+                                \(jobs.map { Int16($0.options.priority) }), \(jobs.map { $0.options.runAt ?? .distantPast }),
+                                \(jobs.map { Int16($0.options.maxAttempts) }), \(uniqueKeys.map { $0 ?? "" }))
+                         WITH ORDINALITY AS t(q, k, a, p, r, m, u, n)
+                    ORDER BY n
+                    \(unescaped: Self.insertConflict)
+                    """, logger: logger)
+            }
             // Identity values follow the ORDER BY, so fresh non-unique jobs come back in input order by id.
             for try await (id, key, readyQueue) in rows.decode((Int64, String, String?).self) {
                 if key.isEmpty { plainIDs.append(id) } else { idByKey[key] = id }
@@ -133,6 +168,134 @@ public struct JobQueueClient: Sendable {
             return EnqueuedJob(id: id, isDuplicate: !isNew)
         }
         return (enqueued, readyQueues)
+    }
+
+    /// The insert both sources share: each row `t(q, k, a, p, r, m, u, n)`, ready now or scheduled
+    /// by the server's clock.
+    private static let insertFrom = """
+        INSERT INTO jobs (queue, kind, args, priority, state, run_at, max_attempts, unique_key)
+        SELECT q, k, a::jsonb, p, (CASE WHEN r > now() THEN 'scheduled' ELSE 'available' END)::job_state,
+               greatest(r, now()), m, nullif(u, '')
+        FROM
+        """
+    private static let insertConflict = """
+        ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+        RETURNING id, coalesce(unique_key, ''), CASE WHEN state = 'available' THEN queue END
+        """
+
+    /// Who wakes the workers of jobs copied in.
+    private enum CopyWake {
+        /// The insert trigger, at the caller's commit.
+        case inTrigger
+        /// The caller's transaction helper, after its commit.
+        case afterCommit
+        /// The copy itself, right after its statement, which is its own transaction. The trigger is
+        /// silenced for the session until then, since no transaction-local setting reaches a
+        /// statement outside a transaction.
+        case afterStatement
+    }
+
+    /// Streams jobs with COPY straight into `jobs`, ids drawn first from its identity so that they
+    /// come back in input order; every job is ready now. Returns the ids and the queues made ready.
+    private func copy(_ jobs: [NewJob], on connection: PostgresConnection, wake: CopyWake) async throws -> (
+        ids: [Int64], readyQueues: Set<String>
+    ) {
+        var ids: [Int64] = []
+        ids.reserveCapacity(jobs.count)
+        let setting = wake == .inTrigger ? "in_trigger" : "after_commit"
+        // The sequence is named once: looked up per row, it cost more than the ids themselves.
+        let rows = try await connection.query(
+            """
+            WITH wake AS (SELECT set_config('jobqueue.wake', \(setting), \(wake != .afterStatement))),
+                 sequence AS (SELECT pg_get_serial_sequence('jobs', 'id')::regclass AS name FROM wake)
+            SELECT nextval(name) FROM sequence, generate_series(1, \(jobs.count)) ORDER BY 1
+            """, logger: logger)
+        for try await id in rows.decode(Int64.self) { ids.append(id) }
+        let queues = Set(jobs.map(\.options.queue))
+        guard wake == .afterStatement else {
+            try await copyRows(ids, jobs, on: connection)
+            return (ids, queues)
+        }
+        do {
+            try await copyRows(ids, jobs, on: connection)
+        } catch {
+            try? await connection.query("SELECT set_config('jobqueue.wake', '', false)", logger: logger)
+            throw error
+        }
+        do {
+            // The session's setting cleared and the workers woken in one statement that waits for no flush.
+            try await connection.query(
+                """
+                SELECT set_config('jobqueue.wake', '', false), set_config('synchronous_commit', 'off', true),
+                       pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || q)
+                FROM unnest(\(queues.sorted())) AS q
+                """, logger: logger)
+        } catch {
+            // The jobs are committed: the workers' poll finds them. The failed statement undid its
+            // setting too, so it is cleared again on its own: no later insert on this session may
+            // go unannounced.
+            try? await connection.query("SELECT set_config('jobqueue.wake', '', false)", logger: logger)
+            logger.notice(
+                "waking workers after a bulk enqueue failed; their poll will find the jobs", metadata: ["error": "\(DatabaseErrorSummary(error))"])
+        }
+        return (ids, queues)
+    }
+
+    private func copyRows(_ ids: [Int64], _ jobs: [NewJob], on connection: PostgresConnection) async throws {
+        try await connection.copyFrom(
+            table: "jobs", columns: ["id", "queue", "kind", "args", "priority", "state", "max_attempts"], logger: logger
+        ) { writer in
+            try await Self.stream(zip(ids, jobs), to: writer) { line, row in
+                let (id, job) = row
+                line.writeString(String(id))
+                for field in [job.options.queue, job.kind, job.argsJSON] {
+                    line.writeInteger(UInt8(ascii: "\t"))
+                    CopyText.write(field, to: &line)
+                }
+                line.writeString("\t\(job.options.priority)\tavailable\t\(job.options.maxAttempts)\n")
+            }
+        }
+    }
+
+    /// Streams jobs with COPY into this transaction's staging table, for the insert to read.
+    private func stage(_ jobs: [NewJob], uniqueKeys: [String?], on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            CREATE TEMPORARY TABLE IF NOT EXISTS jobqueue_staged_jobs (
+                q text, k text, a text, p smallint, r timestamptz, m smallint, u text, n bigint) ON COMMIT DELETE ROWS
+            """, logger: logger)
+        try await connection.query("TRUNCATE jobqueue_staged_jobs", logger: logger)
+        try await connection.copyFrom(table: "jobqueue_staged_jobs", columns: ["q", "k", "a", "p", "r", "m", "u", "n"], logger: logger) { writer in
+            let rows = zip(jobs, uniqueKeys).enumerated().map { ($0.offset + 1, $0.element.0, $0.element.1) }
+            try await Self.stream(rows, to: writer) { line, row in
+                let (n, job, key) = row
+                for field in [job.options.queue, job.kind, job.argsJSON] {
+                    CopyText.write(field, to: &line)
+                    line.writeInteger(UInt8(ascii: "\t"))
+                }
+                line.writeString("\(job.options.priority)\t\(job.options.runAt.map(CopyText.timestamp) ?? "-infinity")\t\(job.options.maxAttempts)\t")
+                CopyText.write(key ?? "", to: &line)
+                line.writeString("\t\(n)\n")
+            }
+        }
+    }
+
+    /// Writes rows to a COPY in chunks of about 256 KiB, so that the server works on one while
+    /// the next is written.
+    private static func stream<Rows: Sequence>(
+        _ rows: Rows, to writer: PostgresCopyFromWriter, _ line: (inout ByteBuffer, Rows.Element) -> Void
+    ) async throws {
+        var chunk = ByteBuffer()
+        chunk.reserveCapacity(300_000)
+        for row in rows {
+            line(&chunk, row)
+            if chunk.readableBytes >= 256 * 1024 {
+                try await writer.write(chunk)
+                chunk = ByteBuffer()
+                chunk.reserveCapacity(300_000)
+            }
+        }
+        if chunk.readableBytes > 0 { try await writer.write(chunk) }
     }
 
     /// The job with this id, or nil.

@@ -15,12 +15,61 @@ struct EnqueueTests {
             let enqueued = try await queue.enqueue(jobs)
             #expect(enqueued.count == 25_000)
             #expect(Set(enqueued.map(\.id)).count == 25_000)
+            #expect(enqueued.map(\.id) == enqueued.map(\.id).sorted(), "ids follow the input, so the claim keeps its order")
             for index in [0, 9_999, 10_000, 24_999] {
                 let record = try #require(try await queue.job(enqueued[index].id))
                 #expect(record.argsJSON.contains("\"n\": \(index)") || record.argsJSON.contains("\"n\":\(index)"))
                 #expect(record.priority == index % 10)
                 #expect(record.state == .available)
             }
+        }
+    }
+
+    @Test("a bulk enqueue streamed with COPY keeps every character of the arguments, and a rolled-back one leaves nothing")
+    func copiedArguments() async throws {
+        struct Note: JobArgs {
+            static let kind = "test.note"
+            var text: String
+        }
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let texts = ["a\\b", "tab\there", "line\nbreak", "cr\rreturn", "quote \" and \\N", "职称评审 🎓", "\\.", ""]
+            let jobs = try (0..<JobQueueClient.copyThreshold).map { try NewJob(Note(text: texts[$0 % texts.count] + "#\($0)")) }
+            struct Rollback: Error {}
+            await #expect(throws: Rollback.self) {
+                try await client.transaction(logger: database.logger) { connection in
+                    try await queue.enqueue(jobs, on: connection)
+                    throw Rollback()
+                }
+            }
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs") == 0)
+            let enqueued = try await queue.enqueue(jobs)
+            let stored = try await client.query("SELECT id, args->>'text' FROM jobs ORDER BY id", logger: database.logger)
+                .decode((Int64, String).self).reduce(into: [(Int64, String)]()) { $0.append($1) }
+            #expect(stored.map(\.0) == enqueued.map(\.id))
+            #expect(stored.map(\.1) == jobs.indices.map { texts[$0 % texts.count] + "#\($0)" }, "every character survives COPY")
+        }
+    }
+
+    @Test("a bulk enqueue with unique keys and run times goes through the staging table and keeps their meaning")
+    func copiedUniqueKeys() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let earlier = try await queue.enqueue(NumberedJob(n: -1), options: .init(uniqueKey: "k-7"))
+            let later = Date().addingTimeInterval(3_600)
+            let jobs = try (0..<3_000).map {
+                try NewJob(NumberedJob(n: $0), options: .init(runAt: $0 % 2 == 0 ? nil : later, uniqueKey: "k-\($0 % 1_500)"))
+            }
+            let enqueued = try await queue.enqueue(jobs)
+            #expect(enqueued.count == 3_000)
+            #expect(enqueued[7] == EnqueuedJob(id: earlier.id, isDuplicate: true), "the key existed before")
+            #expect(!enqueued[8].isDuplicate && enqueued[1_508] == EnqueuedJob(id: enqueued[8].id, isDuplicate: true), "the batch's own repeat")
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs") == 1_500)
+            #expect(try await queue.job(enqueued[8].id)?.state == .available)
+            let scheduled = try #require(try await queue.job(enqueued[9].id))
+            #expect(scheduled.state == .scheduled && abs(scheduled.runAt.timeIntervalSince(later)) < 0.000_01, "to the microsecond")
+            let newIDs = enqueued.prefix(1_500).filter { !$0.isDuplicate }.map(\.id)
+            #expect(newIDs == newIDs.sorted(), "in input order")
         }
     }
 
@@ -243,8 +292,17 @@ struct EnqueueTests {
                     throw JobQueueError(code: .leaseLost, message: "rolled back")
                 }
             }
+            // A bulk enqueue streamed with COPY wakes its queue once, after its commit, too.
+            try await queue.enqueue(
+                (0..<JobQueueClient.copyThreshold).map { try NewJob(NumberedJob(n: 100_000 + $0), options: .init(queue: "bulk")) })
+            try await eventually("the bulk enqueue woke its queue") { received.snapshot["q:bulk"] == 1 }
+            let session = try await client.withConnection { connection in
+                try await connection.query("SELECT coalesce(current_setting('jobqueue.wake', true), '')", logger: database.logger)
+                    .decode(String.self).reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(session == [""], "no session keeps the trigger silenced after a bulk enqueue")
             try await Task.sleep(for: .milliseconds(300))
-            #expect(received.snapshot == ["q:default": 3, "q:other": 2], "no wake-up was sent twice, nor for a rollback")
+            #expect(received.snapshot == ["q:default": 3, "q:other": 2, "q:bulk": 1], "no wake-up was sent twice, nor for a rollback")
             #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE args->>'n' = '12'") == 0)
         }
     }
