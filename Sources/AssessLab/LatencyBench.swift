@@ -3,6 +3,7 @@ import CommandSupport
 import Foundation
 import JobQueue
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 
 /// `assess bench latency`: enqueue at a steady rate into an idle queue; print enqueue-to-start latency.
@@ -22,44 +23,7 @@ struct LatencyBench: AsyncParsableCommand {
         guard rate > 0, seconds > 0 else { throw ValidationError("--rate and --seconds must be positive") }
         guard warmupSeconds >= 0 else { throw ValidationError("--warmup-seconds must not be negative") }
         try await database.withDatabase(allowEmbedded: true, prelude: .migrate, logger: logger) { client, _ in
-            let queue = JobQueueClient(client: client, logger: logger)
-            let queueName = "latency-\(UUID().uuidString.prefix(8))"
-            let recorder = LatencyRecorder()
-            var registry = JobRegistry()
-            registry.register(RecordingNoOpHandler(recorder: recorder))
-            let pool = JobWorkerPool(
-                client: client, registry: registry,
-                configuration: WorkerConfiguration(queues: [queueName: 50]), logger: logger)
-            let group = ServiceGroup(services: [pool], gracefulShutdownSignals: [], logger: logger)
-            let total = rate * seconds
-            let clock = ContinuousClock()
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                // Jobs enqueued before the pool listens wait for its first poll: that is start-up, not latency.
-                let listenDeadline = clock.now.advanced(by: .seconds(10))
-                while !pool.isListening {
-                    guard clock.now < listenDeadline else {
-                        throw ValidationError("the worker pool was not listening for wake-ups within 10 s")
-                    }
-                    try await Task.sleep(for: .milliseconds(10))
-                }
-                // The first enqueues open the pool's connections and warm new backends' caches,
-                // tens of milliseconds each: start-up again, so they are shown apart.
-                if warmupSeconds > 0 {
-                    let warmupJobs = rate * warmupSeconds
-                    try await enqueueSteadily(warmupJobs, rate: rate, queue: queue, name: queueName, until: recorder)
-                    let warmup = recorder.restart()
-                    print(
-                        String(
-                            format: "warm-up: %d jobs in %d s, not counted: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-                            warmup.count, warmupSeconds, warmup.quantile(0.5), warmup.quantile(0.99), warmup.quantile(1)))
-                    // Now, not at exit: a script reading this (ops/bench-disk-stall) learns the measured window began.
-                    fflush(nil)
-                }
-                try await enqueueSteadily(total, rate: rate, queue: queue, name: queueName, until: recorder)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-            }
+            let recorder = try await Self.measure(client: client, rate: rate, seconds: seconds, warmupSeconds: warmupSeconds, logger: logger)
             report(
                 "bench latency: \(recorder.count) jobs at \(rate)/s into an idle queue",
                 [
@@ -70,8 +34,53 @@ struct LatencyBench: AsyncParsableCommand {
         }
     }
 
+    /// Enqueues at `rate` per second for `seconds` into a queue of its own with one worker pool,
+    /// after `warmupSeconds` at the same rate that are printed and not counted; returns the
+    /// enqueue-to-start latencies.
+    static func measure(client: PostgresClient, rate: Int, seconds: Int, warmupSeconds: Int, logger: Logger) async throws -> LatencyRecorder {
+        let queue = JobQueueClient(client: client, logger: logger)
+        let queueName = "latency-\(UUID().uuidString.prefix(8))"
+        let recorder = LatencyRecorder()
+        var registry = JobRegistry()
+        registry.register(RecordingNoOpHandler(recorder: recorder))
+        let pool = JobWorkerPool(
+            client: client, registry: registry,
+            configuration: WorkerConfiguration(queues: [queueName: 50]), logger: logger)
+        let group = ServiceGroup(services: [pool], gracefulShutdownSignals: [], logger: logger)
+        let total = rate * seconds
+        let clock = ContinuousClock()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            // Jobs enqueued before the pool listens wait for its first poll: that is start-up, not latency.
+            let listenDeadline = clock.now.advanced(by: .seconds(10))
+            while !pool.isListening {
+                guard clock.now < listenDeadline else {
+                    throw ValidationError("the worker pool was not listening for wake-ups within 10 s")
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            // The first enqueues open the pool's connections and warm new backends' caches,
+            // tens of milliseconds each: start-up again, so they are shown apart.
+            if warmupSeconds > 0 {
+                let warmupJobs = rate * warmupSeconds
+                try await enqueueSteadily(warmupJobs, rate: rate, queue: queue, name: queueName, until: recorder)
+                let warmup = recorder.restart()
+                print(
+                    String(
+                        format: "warm-up: %d jobs in %d s, not counted: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                        warmup.count, warmupSeconds, warmup.quantile(0.5), warmup.quantile(0.99), warmup.quantile(1)))
+                // Now, not at exit: a script reading this (ops/bench-disk-stall) learns the measured window began.
+                fflush(nil)
+            }
+            try await enqueueSteadily(total, rate: rate, queue: queue, name: queueName, until: recorder)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        return recorder
+    }
+
     /// Enqueues `count` jobs at `rate` per second, then waits until all have started (10 s at most).
-    private func enqueueSteadily(
+    private static func enqueueSteadily(
         _ count: Int, rate: Int, queue: JobQueueClient, name: String, until recorder: LatencyRecorder
     ) async throws {
         let clock = ContinuousClock()

@@ -26,6 +26,13 @@ struct QueueBench: AsyncParsableCommand {
     @Option(name: .long, help: "Jobs run at once per pool.") var concurrency = 3_000
     @Option(name: .long, help: "Most jobs claimed per statement.") var batchSize = 3_000
     @Option(name: .long, help: "Jobs per enqueue statement.") var enqueueBatch = 10_000
+    @Option(
+        name: .long,
+        help:
+            "Ready jobs of a queue nobody serves to fill the table with; the round and a latency run are measured on an empty table first, then beside them (0: neither)."
+    ) var backlog = 0
+    @Option(name: .long, help: "Completed jobs kept in the table beside the backlog.") var retained = 0
+    @Option(name: .long, help: "Jobs per second of the latency runs beside the backlog.") var latencyRate = 200
     @Flag(name: .long, help: "End with one JSON line.") var json = false
 
     struct Round {
@@ -62,6 +69,10 @@ struct QueueBench: AsyncParsableCommand {
             }
             let round = try await bench.round(jobs: bench.jobs, client: client, logger: logger)
             if let cpu = round.cpu { print(cpu.description) }
+            if bench.backlog > 0 || bench.retained > 0 {
+                try await bench.besideBacklog(empty: round, client: client, logger: logger)
+                return
+            }
             report(
                 """
                 bench queue: \(bench.jobs) no-op jobs enqueued, then drained by \(bench.workers) pools × \(bench.concurrency) \
@@ -74,6 +85,69 @@ struct QueueBench: AsyncParsableCommand {
                     "latency_p50_ms": round.latency.quantile(0.5),
                     "latency_p99_ms": round.latency.quantile(0.99),
                 ], json: bench.json)
+        }
+    }
+
+    /// The round and a latency run at `--latency-rate` on the empty table (`empty` is its round),
+    /// then the same beside `--backlog` ready and `--retained` completed jobs, each with the claim's
+    /// plan; prints both and their ratios.
+    private func besideBacklog(empty: Round, client: PostgresClient, logger: Logger) async throws {
+        let queue = JobQueueClient(client: client, logger: logger)
+        let emptyLatency = try await LatencyBench.measure(client: client, rate: latencyRate, seconds: 10, warmupSeconds: 1, logger: logger)
+        print("the claim on an empty table:\n" + (try await plannedClaim(queue, client: client, logger: logger)))
+        let fillStart = ContinuousClock.now
+        try await Self.fill(backlog: backlog, retained: retained, client: client, logger: logger)
+        let vacuumStart = ContinuousClock.now
+        try await client.query("VACUUM ANALYZE jobs", logger: logger)
+        print(
+            String(
+                format: "filled %d ready and %d completed jobs in %.0f s, then VACUUM ANALYZE jobs in %.0f s",
+                backlog, retained, (vacuumStart - fillStart) / .seconds(1), (ContinuousClock.now - vacuumStart) / .seconds(1)))
+        let deep = try await round(jobs: jobs, client: client, logger: logger)
+        let deepLatency = try await LatencyBench.measure(client: client, rate: latencyRate, seconds: 10, warmupSeconds: 1, logger: logger)
+        print("the claim beside the backlog:\n" + (try await plannedClaim(queue, client: client, logger: logger)))
+        let drainRatio = deep.processPerSecond / empty.processPerSecond
+        let latencyRatio = deepLatency.quantile(0.99) / emptyLatency.quantile(0.99)
+        report(
+            """
+            bench queue beside a backlog: \(jobs) fresh jobs drained and \(latencyRate) jobs/s started, on an empty table \
+            and beside \(backlog) ready and \(retained) completed jobs; drain ratio \(String(format: "%.2f", drainRatio)) \
+            (at least 0.8 wanted), p99 ratio \(String(format: "%.2f", latencyRatio)) (at most 1.5 wanted)
+            """,
+            [
+                "process_per_s_empty": empty.processPerSecond, "process_per_s_backlog": deep.processPerSecond,
+                "latency_p99_ms_empty": emptyLatency.quantile(0.99), "latency_p99_ms_backlog": deepLatency.quantile(0.99),
+                "latency_p50_ms_empty": emptyLatency.quantile(0.5), "latency_p50_ms_backlog": deepLatency.quantile(0.5),
+                "drain_ratio": drainRatio, "p99_ratio": latencyRatio,
+            ], json: json)
+    }
+
+    /// The plan of a claim of a batch from a queue holding one batch of fresh jobs, removed after.
+    private func plannedClaim(_ queue: JobQueueClient, client: PostgresClient, logger: Logger) async throws -> String {
+        let name = "bench-explain-\(UUID().uuidString.prefix(8))"
+        _ = try await queue.enqueue((0..<batchSize).map { _ in try NewJob(NoOpJob(enqueuedAtNanos: 0), options: .init(queue: name)) })
+        let plan = try await queue.explainClaim(queue: name, limit: batchSize)
+        try await client.query("DELETE FROM jobs WHERE queue = \(name)", logger: logger)
+        return plan
+    }
+
+    /// Fills the table in statements of a million rows: ready jobs of a queue nobody serves, and
+    /// completed ones as the retention period keeps them.
+    static func fill(backlog: Int, retained: Int, client: PostgresClient, logger: Logger) async throws {
+        for (count, state) in [(backlog, "available"), (retained, "completed")] {
+            var done = 0
+            while done < count {
+                let rows = min(1_000_000, count - done)
+                try await client.query(
+                    """
+                    INSERT INTO jobs (queue, kind, args, state, attempt, attempted_at, finished_at)
+                    SELECT \("bench-\(state)"), 'bench.noop', jsonb_build_object('n', g), \(state)::job_state,
+                           CASE WHEN \(state) = 'completed' THEN 1 ELSE 0 END,
+                           CASE WHEN \(state) = 'completed' THEN now() END, CASE WHEN \(state) = 'completed' THEN now() END
+                    FROM generate_series(1, \(rows)) AS g
+                    """, logger: logger)
+                done += rows
+            }
         }
     }
 

@@ -219,7 +219,7 @@ public struct JobQueueClient: Sendable {
         do {
             try await copyRows(ids, jobs, on: connection)
         } catch {
-            try? await connection.query("SELECT set_config('jobqueue.wake', '', false)", logger: logger)
+            await clearWakeSetting(on: connection)
             throw error
         }
         do {
@@ -234,11 +234,17 @@ public struct JobQueueClient: Sendable {
             // The jobs are committed: the workers' poll finds them. The failed statement undid its
             // setting too, so it is cleared again on its own: no later insert on this session may
             // go unannounced.
-            try? await connection.query("SELECT set_config('jobqueue.wake', '', false)", logger: logger)
+            await clearWakeSetting(on: connection)
             logger.notice(
                 "waking workers after a bulk enqueue failed; their poll will find the jobs", metadata: ["error": "\(DatabaseErrorSummary(error))"])
         }
         return (ids, queues)
+    }
+
+    /// Lets the insert trigger notify again on this session. A connection this fails on is broken,
+    /// and the pool does not hand it out again.
+    private func clearWakeSetting(on connection: PostgresConnection) async {
+        _ = try? await connection.query("SELECT set_config('jobqueue.wake', '', false)", logger: logger)
     }
 
     private func copyRows(_ ids: [Int64], _ jobs: [NewJob], on connection: PostgresConnection) async throws {
@@ -296,6 +302,28 @@ public struct JobQueueClient: Sendable {
             }
         }
         if chunk.readableBytes > 0 { try await writer.write(chunk) }
+    }
+
+    /// `EXPLAIN (ANALYZE, BUFFERS)` of the claim a worker runs on `queue` for `limit` jobs, in a
+    /// transaction rolled back after, so nothing is claimed: how the claim finds its jobs at the
+    /// table's present size.
+    public func explainClaim(queue: String, limit: Int) async throws -> String {
+        struct RolledBack: Error { let plan: String }
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                let claim = JobWorkerPool.claimQuery(
+                    queue: queue, limit: limit, lease: .seconds(60), workerID: "explain", token: UUID())
+                let rows = try await connection.query(
+                    PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, BUFFERS) " + claim.sql, binds: claim.binds), logger: logger)
+                var lines: [String] = []
+                for try await line in rows.decode(String.self) { lines.append(line) }
+                throw RolledBack(plan: lines.joined(separator: "\n"))
+            }
+        } catch let error as PostgresTransactionError {
+            if let rolledBack = error.closureError as? RolledBack { return rolledBack.plan }
+            throw error
+        }
+        return ""
     }
 
     /// The job with this id, or nil.

@@ -209,6 +209,10 @@ struct EnqueueTests {
             let plan = try await Self.plan(
                 of: JobWorkerPool.claimQuery(queue: "default", limit: 100, lease: .seconds(10), workerID: "w", token: UUID()), client)
             #expect(plan.contains("Index Scan using jobs_ready_idx"), "plan was:\n\(plan)")
+            // The plan as run, for the benchmarks: the claim is rolled back, nothing is claimed.
+            let analyzed = try await JobQueueClient(client: client, logger: .init(label: "test")).explainClaim(queue: "default", limit: 100)
+            #expect(analyzed.contains("jobs_ready_idx") && analyzed.contains("Buffers:") && analyzed.contains("actual time"), "\(analyzed)")
+            #expect(try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'available'") == 20)
         }
     }
 
