@@ -24,7 +24,7 @@ public enum AuditLog {
     }
 
     /// Appends one entry per subject, each with its action and detail (sorted JSON), in one statement.
-    static func append(
+    public static func append(
         actor: Actor, actions: [String], subjects: [Subject], details: [String], on connection: PostgresConnection, logger: Logger
     ) async throws {
         try await connection.query(
@@ -34,6 +34,38 @@ public enum AuditLog {
             FROM unnest(\(actions)::text[], \(subjects.map(\.description))::text[], \(details)::text[]) WITH ORDINALITY AS e(action, subject, detail, n)
             ORDER BY e.n
             """, logger: logger)
+    }
+
+    /// An entry's detail as `append(actor:actions:subjects:details:)` takes it: JSON, keys sorted.
+    public static func detailJSON(_ detail: [String: String]) throws -> String {
+        String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self)
+    }
+
+    /// Entries of one action, the newest first, sealed or still pending: what an auditor reads of
+    /// one kind of event (the bureau: every identity number unsealed, by whom and why).
+    public static func entries(action: String, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Entry] {
+        var entries: [Entry] = []
+        for try await (at, actor, subject, detail) in try await connection.query(
+            """
+            SELECT at, actor, subject, detail::text FROM (
+                SELECT at, actor, subject, detail, seq AS n, 0 AS pending FROM audit_log WHERE action = \(action)
+                UNION ALL
+                SELECT at, actor, subject, detail, id, 1 FROM audit_pending WHERE action = \(action)) AS e
+            ORDER BY at DESC, pending DESC, n DESC LIMIT \(limit)
+            """, logger: logger
+        ).decode((Date, String, String, String).self) {
+            let fields = (try? JSONDecoder().decode([String: String].self, from: Data(detail.utf8))) ?? [:]
+            entries.append(Entry(at: at, actor: actor, subject: subject, detail: fields))
+        }
+        return entries
+    }
+
+    /// One entry as read back.
+    public struct Entry: Sendable {
+        public let at: Date
+        public let actor: String
+        public let subject: String
+        public let detail: [String: String]
     }
 
     /// Chains up to `batch` entries of finished transactions onto the log, in one transaction of

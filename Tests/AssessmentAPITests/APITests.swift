@@ -193,6 +193,10 @@ struct APITests {
 
             let registered = try await api.request(.POST, "/v1/applicants", json: registration(name: "Zhao Min"))
             let applicant = try #require(registered.json["token"] as? String)
+            let declared = try await api.request(
+                .PUT, "/v1/applicants/me/record", token: applicant,
+                json: #"{"education": "bachelor", "workHistory": [{"employer": "Wave MCN 传媒", "start": "2012-01-01"}]}"#)
+            #expect(declared.status == 204, "\(declared.body)")
             let applied = try await api.request(
                 .POST, "/v1/applications", token: applicant,
                 json: #"{"round": \#(round), "target": {"track": "title", "series": "cultural_relics_museums", "grade": 2}}"#)
@@ -220,10 +224,18 @@ struct APITests {
             let reviewer = try await api.workflow.issueToken(role: .reviewer, subject: "r1")
             let cases = try await api.request(.GET, "/v1/reviews", token: reviewer)
             #expect(cases.status == 200 && cases.body.contains("title cultural_relics_museums, grade 2"), "\(cases.body)")
-            #expect(!cases.body.contains("Zhao") && !cases.body.contains(residentID(born: "1990-03-01", sequence: 1)), "reviews are blind")
+            // Blind: no name, no identity number, no employer reaches a reviewer, by the API or the console.
+            let document = residentID(born: "1990-03-01", sequence: 1)
+            let blind = { (body: String) in !body.contains("Zhao") && !body.contains(document) && !body.contains("Wave MCN") }
+            #expect(blind(cases.body), "reviews are blind: \(cases.body)")
             let materials = try await api.request(.GET, "/v1/reviews/\(application)", token: reviewer)
             #expect(materials.status == 200 && (materials.json["works"] as? [Any])?.isEmpty == true, "\(materials.body)")
-            #expect(!materials.body.contains("Zhao") && !materials.body.contains("record"), "the case's materials are blind")
+            #expect(blind(materials.body) && !materials.body.contains("record"), "the case's materials are blind")
+            var page = try await ConsoleVisitor.signedIn(api, .reviewer, "r1")
+            for path in ["/console/reviews", "/console/reviews/\(application)"] {
+                let shown = try await page.get(path)
+                #expect(shown.status == 200 && blind(shown.body), "\(path) is blind")
+            }
             let outsider = try await api.workflow.issueToken(role: .reviewer, subject: "r9")
             #expect(try await api.request(.GET, "/v1/reviews/\(application)", token: outsider).status == 404, "not their case")
             #expect(try await api.request(.POST, "/v1/reviews/\(application)/score", token: reviewer, json: #"{"score": 101}"#).status == 422)

@@ -101,20 +101,22 @@ struct ReportAPITests {
         try await API.with { api in
             let (round, institution, documents) = try await Self.decidedRound(api)
             let bureau = try await api.workflow.issueToken(role: .bureau, subject: "officer-7")
-            let early = try await api.request(.GET, "/v1/rounds/\(round)/results.csv", token: bureau)
+            let early = try await api.request(.GET, "/v1/rounds/\(round)/results.csv?purpose=national_filing", token: bureau)
             #expect(early.status == 409 && early.body.contains("once the bureau confirmed them"), "\(early.body)")
             try await api.client.query("UPDATE rounds SET state = 'confirmed' WHERE id = \(round)")
 
-            let csv = try await api.request(.GET, "/v1/rounds/\(round)/results.csv", token: bureau)
+            let unstated = try await api.request(.GET, "/v1/rounds/\(round)/results.csv", token: bureau)
+            #expect(unstated.status == 400 && unstated.fields == ["purpose"], "an export names its purpose: \(unstated.body)")
+            let csv = try await api.request(.GET, "/v1/rounds/\(round)/results.csv?purpose=national_filing", token: bureau)
             #expect(csv.status == 200 && csv.bytes.starts(with: [0xEF, 0xBB, 0xBF]), "UTF-8 with a byte-order mark")
             let lines = csv.body.split(separator: "\r\n").map(String.init)
             #expect(lines.count == 4 && lines[0].contains("姓名 Name") && lines[1].contains(documents[0]), "\(lines)")
             #expect(lines[2].contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "a formula is text: \(lines[2])")
             #expect(lines[1].contains("助理馆员") && lines[2].contains("未通过 failed"))
-            let masked = try await api.request(.GET, "/v1/rounds/\(round)/results.csv", token: institution)
+            let masked = try await api.request(.GET, "/v1/rounds/\(round)/results.csv?purpose=archive", token: institution)
             #expect(masked.status == 200 && !masked.body.contains(documents[0]) && masked.body.contains(String(documents[0].suffix(4))))
 
-            let workbook = try await api.request(.GET, "/v1/rounds/\(round)/results.xlsx", token: bureau)
+            let workbook = try await api.request(.GET, "/v1/rounds/\(round)/results.xlsx?purpose=verification", token: bureau)
             #expect(workbook.status == 200 && workbook.contentType?.hasPrefix("application/vnd.openxmlformats") == true)
             let cells = try Self.readWorkbook(workbook.bytes)
             #expect(cells.first?.contains("姓名 Name") == true && cells.count == 4, "\(cells)")
@@ -126,6 +128,21 @@ struct ReportAPITests {
                     SELECT count(*)::int FROM (SELECT action FROM audit_pending UNION ALL SELECT action FROM audit_log) AS a
                     WHERE action = 'export results'
                     """) == 3)
+            // Every identity number the bureau's two exports unsealed is logged with who and why; the
+            // institution's masked export unsealed none. The bureau reads the log, nobody else.
+            let access = try await api.request(.GET, "/v1/document-access?limit=100", token: bureau)
+            let items = try #require(access.json["items"] as? [[String: Any]], "\(access.body)")
+            #expect(items.count == 6 && items.allSatisfy { $0["actor"] as? String == "bureau:officer-7" && $0["round"] as? Int == Int(round) })
+            #expect(
+                items.map { $0["purpose"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") } == Array(repeating: "national_filing", count: 3)
+                    + Array(repeating: "verification", count: 3))
+            #expect(Set(items.compactMap { $0["application"] as? Int }).count == 3, "one entry per person and export")
+            #expect(try await api.request(.GET, "/v1/document-access", token: institution).status == 403)
+            var officer = try await ConsoleVisitor.signedIn(api, .bureau, "officer-7")
+            let page = try await officer.get("/console/document-access")
+            #expect(page.status == 200 && page.body.contains("bureau:officer-7") && page.body.contains("投诉、信访或司法核查"))
+            let bare = try await officer.get("/console/rounds/\(round)/results.csv")
+            #expect(bare.status == 400 && bare.body.contains("<code>purpose</code>"), "the console's export names its purpose too")
         }
     }
 

@@ -210,7 +210,7 @@ struct DemoSeason: Sendable {
                 bar.advance()
             }
             bar.finish("the skills rounds by their sittings")
-            let export = try await api.download("/v1/rounds/\(facts.titleRound)/results.xlsx", token: bureau)
+            let export = try await api.download("/v1/rounds/\(facts.titleRound)/results.xlsx?purpose=national_filing", token: bureau)
             facts.exportedBytes = export.count
             say("The bureau exports the title round's confirmed results for the national systems (XLSX, \(export.count) bytes).")
         }

@@ -68,6 +68,24 @@ struct BureauPages {
             }
             return WebPage("certificates", .init(zh: "证书登记", en: "Certificates issued"), values).response(context)
         }
+        group.get("document-access") { _, context in
+            _ = try context.require(.bureau)
+            let language = context.visit?.language ?? .zh
+            let unsealings = try await workflow.unsealings(limit: Self.certificatesPerPage)
+            return WebPage(
+                "document-access", .init(zh: "身份证件号码查阅记录", en: "Identity numbers read"),
+                [
+                    "unsealings": unsealings.map {
+                        [
+                            "at": ApplicantPages.time($0.at), "actor": $0.actor, "application": $0.application.map(String.init) ?? "—",
+                            "round": $0.round.map(String.init) ?? "—",
+                            "purpose": $0.purpose.map { language == .zh ? $0.chineseName : $0.englishName } ?? "—",
+                        ]
+                    },
+                    "hasUnsealings": !unsealings.isEmpty,
+                ]
+            ).response(context)
+        }
         group.post("rounds/{id}/confirm") { _, context in
             try await workflow.confirmRound(try context.id(), by: try context.require(.bureau))
             return Response.seeOther("/console/bureau?done=confirmed", context)

@@ -83,6 +83,7 @@ struct WebPage {
         case .bureau:
             links += [
                 ("/console/bureau", "bureauTitle"), ("/console/certificates", "certificatesTitle"), ("/console/institutions", "institutionsTitle"),
+                ("/console/document-access", "documentAccessTitle"),
                 ("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"),
                 ("/ops/notifications", "deadTitle"),
             ]

@@ -528,6 +528,25 @@ enum ConsoleText {
                 zh: "CSV（UTF-8）；逐行核对，任何一行有误则整份不导入；已有编号的专家按表更新。列：",
                 en: "CSV (UTF-8); every row is checked and one bad row refuses the file; experts already filed are replaced. Columns:")
         ),
+        ("documentAccessTitle", .init(zh: "证件号码查阅记录", en: "Identity numbers read")),
+        (
+            "documentAccessHint",
+            .init(
+                zh: "每一次解密身份证件号码（如人社部门导出结果）都记入不可篡改的审计日志：何时、何人、为哪件申请、出于何种用途。",
+                en:
+                    "Every identity number unsealed (a bureau export, for one) is kept in the tamper-evident audit log: when, by whom, for which application and why."
+            )
+        ),
+        ("noUnsealings", .init(zh: "尚无查阅记录。", en: "No identity number has been read.")),
+        ("readBy", .init(zh: "查阅人", en: "Read by")),
+        ("time", .init(zh: "时间", en: "Time")),
+        ("exportPurpose", .init(zh: "导出用途", en: "Purpose")),
+        (
+            "exportPurposeHint",
+            .init(
+                zh: "按《个人信息保护法》，每次导出须说明用途；人社部门导出的完整证件号码逐条记入查阅记录。",
+                en: "The Personal Information Protection Law asks a purpose of every export; each full identity number the bureau exports is logged.")
+        ),
         ("certificatesTitle", .init(zh: "证书登记", en: "Certificates issued")),
         ("qualificationShort", .init(zh: "资格", en: "Qualification")),
         ("nextPage", .init(zh: "下一页", en: "Next page")),

@@ -79,6 +79,11 @@ struct FormFields: Sendable {
         (values[name] ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
 
+    /// The items a text field lists, one per line or separated by commas (either kind) or spaces.
+    func list(_ name: String) -> [String] {
+        (optional(name) ?? "").split(whereSeparator: { $0.isNewline || $0 == "," || $0 == "，" || $0 == " " }).map(String.init)
+    }
+
     /// The field's value, or a 422 asking for it.
     func required(_ name: String, _ label: LocalizedText) throws -> String {
         guard let value = optional(name) else { throw invalidField(name, "is required: fill in \(label.en)", zh: "必填：请填写\(label.zh)") }

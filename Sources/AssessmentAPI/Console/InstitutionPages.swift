@@ -173,12 +173,16 @@ struct InstitutionPages {
                     "meanSpread": number(view.meanSpread), "largestSpread": number(view.largestSpread),
                     "appeals": Self.counts(view.appeals, "appeal", language), "objections": Self.counts(view.objections, "objection", language),
                     "confirmed": round.state == .confirmed,
+                    "purposes": ExportPurpose.allCases.map {
+                        ["value": $0.rawValue, "label": language == .zh ? $0.chineseName : $0.englishName]
+                    },
                 ]
             ).response(context)
         }
         for format in ResultFormat.allCases {
-            group.get("rounds/{id}/results.\(format.rawValue)") { _, context in
-                let (round, rows) = try await workflow.confirmedResults(round: try context.id(), for: try context.reportReader())
+            group.get("rounds/{id}/results.\(format.rawValue)") { request, context in
+                let (round, rows) = try await workflow.confirmedResults(
+                    round: try context.id(), for: try context.reportReader(), purpose: try request.exportPurpose())
                 return format.download(round: round, rows)
             }
         }

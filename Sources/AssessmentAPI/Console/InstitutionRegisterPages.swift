@@ -6,14 +6,15 @@ import Workflow
 /// correcting one's profile. Forms become the API's `InstitutionBody`.
 struct InstitutionRegisterPages {
     let workflow: Workflow
-    /// The most institutions the register lists on one page.
-    static let listLimit = 500
+    /// The most institutions the register lists on one page; a link leads to the next.
+    static let listLimit = 200
 
     func add(to group: RouterGroup<APIContext>) {
-        group.get("institutions") { _, context in
+        group.get("institutions") { request, context in
             _ = try context.require(.bureau)
             let language = context.visit?.language ?? .zh
-            let filed = try await workflow.institutions(after: nil, limit: Self.listLimit)
+            let (after, _) = try request.textPage()
+            let filed = try await workflow.institutions(after: after, limit: Self.listLimit)
             var values = Self.formValues(nil, language)
             values["institutions"] = filed.map { id, profile in
                 [
@@ -23,6 +24,9 @@ struct InstitutionRegisterPages {
                 ]
             }
             values["hasInstitutions"] = !filed.isEmpty
+            if filed.count == Self.listLimit, let last = filed.last {
+                values["nextPage"] = "/console/institutions?after=\(ConsoleMiddleware.percentEncoded(last.id))"
+            }
             return WebPage("institutions", .init(zh: "评价机构备案", en: "Evaluation institutions"), values).response(context)
         }
         group.get("institutions/{institution}") { _, context in
@@ -56,14 +60,11 @@ struct InstitutionRegisterPages {
 
     /// The form's fields as the API's body; `id` is the path's when correcting.
     static func body(_ form: FormFields, id: String?) throws -> InstitutionBody {
-        let lines = { (name: String) in
-            (form.optional(name) ?? "").split(whereSeparator: { $0.isNewline || $0 == "," || $0 == "，" || $0 == " " }).map(String.init)
-        }
         let body = InstitutionBody(
             id: id ?? form.optional("id"), name: try form.required("name", .init(zh: "机构名称", en: "the name")),
             kind: try form.required("kind", .init(zh: "机构类型", en: "the kind")),
             agencyCode: try form.required("agencyCode", .init(zh: "发证机关代码", en: "the agency code")),
-            provinceCode: try form.required("provinceCode", .init(zh: "省份代码", en: "the province code")), sites: lines("sites"),
+            provinceCode: try form.required("provinceCode", .init(zh: "省份代码", en: "the province code")), sites: form.list("sites"),
             series: form.all("series"), occupations: form.all("occupations"), creditCode: form.optional("creditCode"))
         try body.validate()
         return body

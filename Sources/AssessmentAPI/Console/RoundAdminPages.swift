@@ -36,11 +36,9 @@ struct RoundAdminPages {
         group.post("rounds/{id}/calendar/schedules") { _, context in
             let (institution, id) = (try context.require(.institution), try context.id())
             let form = context.visit?.form ?? FormFields()
-            let days = { (name: String) in
-                (form.optional(name) ?? "").split(whereSeparator: { $0.isNewline || $0 == "," || $0 == "，" || $0 == " " }).map(String.init)
-            }
             let body = HolidayScheduleBody(
-                year: try form.integer("year", in: Bounds.scheduleYear), holidays: days("holidays"), adjustedWorkdays: days("adjustedWorkdays"))
+                year: try form.integer("year", in: Bounds.scheduleYear), holidays: form.list("holidays"),
+                adjustedWorkdays: form.list("adjustedWorkdays"))
             try await workflow.loadHolidaySchedule(try body.schedule(field: ""), round: id, institution: institution)
             return Response.seeOther("/console/rounds/\(id)?done=scheduleLoaded", context)
         }

@@ -70,9 +70,7 @@ struct SittingPages {
             let form = context.visit?.form ?? FormFields()
             let body = AbsenceBody(
                 part: try form.required("part", .init(zh: "科目", en: "the part")),
-                tickets: (form.optional("tickets") ?? "").split(whereSeparator: { $0.isNewline || $0 == "," || $0 == "，" || $0 == " " }).map(
-                    String.init)
-            )
+                tickets: form.list("tickets"))
             try body.validate()
             try await workflow.recordAbsence(tickets: body.tickets, part: try body.checkedPart(), sitting: id, institution: institution)
             return Response.seeOther("/console/sittings/\(id)?done=absences&n=\(body.tickets.count)", context)

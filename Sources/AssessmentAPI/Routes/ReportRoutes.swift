@@ -31,15 +31,77 @@ struct ReportRoutes {
         for format in ResultFormat.allCases {
             routes.add(
                 .get, "/v1/rounds/{id}/results.\(format.rawValue)",
-                "A confirmed round's results as \(format.rawValue.uppercased()) for the national systems (identity documents in full for the bureau, masked for the institution); every export is audited",
-                access: .roles([.institution, .bureau]),
+                "A confirmed round's results as \(format.rawValue.uppercased()) for the national systems (identity documents in full for the bureau, masked for the institution); "
+                    + "every export is audited with its purpose, and every identity number it unseals with who, when and why",
+                access: .roles([.institution, .bureau]), query: [ExportPurpose.parameter],
                 reply: .raw("the table, headers in Chinese and English", contentType: format.contentType, schema: .binary), refuses: [409]
-            ) { _, context in
-                let (round, rows) = try await workflow.confirmedResults(round: try context.id(), for: try context.reportReader())
+            ) { request, context in
+                let (round, rows) = try await workflow.confirmedResults(
+                    round: try context.id(), for: try context.reportReader(), purpose: try request.exportPurpose())
                 return format.download(round: round, rows)
             }
         }
+        routes.add(
+            .get, "/v1/document-access",
+            "Every identity number unsealed, the latest first: who read it, when, for which application of which round, and why",
+            access: .role(.bureau), query: [QueryParameter.limit], reply: .ok(UnsealingList.self, "The latest")
+        ) { request, _ in
+            UnsealingList(items: try await workflow.unsealings(limit: try request.page().limit).map(UnsealingView.init))
+        }
         return routes
+    }
+}
+
+extension ExportPurpose {
+    /// The `purpose` every export names.
+    static var parameter: QueryParameter {
+        QueryParameter(
+            name: "purpose", schema: .oneOf(ExportPurpose.self, "required: why the results leave the system"),
+            description: "why: national_filing, archive or verification; kept in the audit log")
+    }
+}
+
+extension Request {
+    /// The `purpose` of an export, which it must name.
+    func exportPurpose() throws -> ExportPurpose {
+        let names = ExportPurpose.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let text = uri.queryParameters["purpose"], let purpose = ExportPurpose(rawValue: String(text)) else {
+            throw Problem(
+                .badRequest, "name the export's purpose: purpose=\(names)", zh: "请说明导出用途：purpose=\(names)",
+                errors: [.init(field: "purpose", message: "required, one of \(names)", zh: "必填，须为以下之一：\(names)")])
+        }
+        return purpose
+    }
+}
+
+struct UnsealingView: Encodable, Sendable {
+    let at: String
+    let actor: String
+    let application: Int64?
+    let round: Int64?
+    let purpose: String?
+    let purposeName: String?
+
+    init(_ unsealing: Unsealing) {
+        (actor, application, round, purpose) = (unsealing.actor, unsealing.application, unsealing.round, unsealing.purpose?.rawValue)
+        at = unsealing.at.formatted(.iso8601)
+        purposeName = unsealing.purpose?.chineseName
+    }
+}
+
+struct UnsealingList: ResponseEncodable, Sendable, Documented {
+    let items: [UnsealingView]
+
+    static var schema: JSONSchema {
+        .object(required: [
+            "items": .array(
+                of: .object(
+                    required: ["at": .string(format: "date-time"), "actor": .string("who: bureau:OFFICER")],
+                    optional: [
+                        "application": JSONSchema.integer("whose identity number").orNull, "round": JSONSchema.integer().orNull,
+                        "purpose": JSONSchema.oneOf(ExportPurpose.self).orNull, "purposeName": JSONSchema.string().orNull,
+                    ]))
+        ])
     }
 }
 

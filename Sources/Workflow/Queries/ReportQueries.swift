@@ -30,9 +30,15 @@ extension Workflow {
         }
     }
 
+    /// The action under which every identity number unsealed is audited, one entry per person.
+    public static let unsealAction = "unseal identity document"
+
     /// A confirmed round's results for the bureau's national systems: identity documents in full
-    /// for the bureau, masked for the institution. Every export is audited.
-    public func confirmedResults(round id: Int64, for reader: ReportReader) async throws -> (round: RoundRecord, rows: [ResultRow]) {
+    /// for the bureau, masked for the institution. Every export is audited with its purpose, and
+    /// every identity number it unseals with who, when and why.
+    public func confirmedResults(round id: Int64, for reader: ReportReader, purpose: ExportPurpose) async throws -> (
+        round: RoundRecord, rows: [ResultRow]
+    ) {
         try await transaction { connection in
             let round = try await readableRound(id, by: reader, on: connection)
             guard round.state == .confirmed else {
@@ -49,9 +55,28 @@ extension Workflow {
             let rows = try await store.results(round: id, fullDocuments: full, on: connection)
             try await AuditLog.append(
                 actor: actor, action: "export results", subject: .round(id),
-                detail: ["rows": "\(rows.count)", "documents": full ? "full" : "masked"],
+                detail: ["rows": "\(rows.count)", "documents": full ? "full" : "masked", "purpose": purpose.rawValue],
                 on: connection, logger: logger)
+            if full, !rows.isEmpty {
+                let detail = try AuditLog.detailJSON(["round": String(id), "purpose": purpose.rawValue])
+                try await AuditLog.append(
+                    actor: actor, actions: Array(repeating: Self.unsealAction, count: rows.count),
+                    subjects: rows.map { .application($0.application) },
+                    details: Array(repeating: detail, count: rows.count), on: connection, logger: logger)
+            }
             return (round, rows)
+        }
+    }
+
+    /// The identity numbers unsealed, the latest first: who, when, whose (the application) and why.
+    public func unsealings(limit: Int) async throws -> [Unsealing] {
+        let entries = try await client.withConnection {
+            try await AuditLog.entries(action: Self.unsealAction, limit: limit, on: $0, logger: logger)
+        }
+        return entries.map {
+            Unsealing(
+                at: $0.at, actor: $0.actor, application: $0.subject.hasPrefix("application:") ? Int64($0.subject.dropFirst(12)) : nil,
+                round: $0.detail["round"].flatMap { Int64($0) }, purpose: $0.detail["purpose"].flatMap(ExportPurpose.init(rawValue:)))
         }
     }
 
@@ -67,4 +92,16 @@ extension Workflow {
     public func publishedNotices(limit: Int = 50) async throws -> [RoundSummary] {
         try await client.withConnection { try await store.publishedNotices(limit: limit, on: $0) }
     }
+}
+
+/// An identity number unsealed, as the audit log keeps it.
+public struct Unsealing: Sendable {
+    public let at: Date
+    /// Who: `bureau:officer`, as the audit log names actors.
+    public let actor: String
+    /// Whose: the application the number was read for.
+    public let application: Int64?
+    public let round: Int64?
+    /// Why.
+    public let purpose: ExportPurpose?
 }
