@@ -627,14 +627,17 @@ extension AssessmentStore {
     }
 
     /// The notifications owed to a recipient, in order after `after`, at most `limit`.
-    public func notifications(of recipient: String, after: Int64, limit: Int, on connection: PostgresConnection) async throws
-        -> [(id: Int64, event: String, createdAt: Date, payload: String)]
-    {
+    /// A recipient's notifications, oldest first after `after`; with `newestFirst`, the latest
+    /// `limit` of them, newest first (`after` ignored).
+    public func notifications(
+        of recipient: String, after: Int64, limit: Int, newestFirst: Bool = false, on connection: PostgresConnection
+    ) async throws -> [(id: Int64, event: String, createdAt: Date, payload: String)] {
         var rows: [(id: Int64, event: String, createdAt: Date, payload: String)] = []
         for try await row in try await connection.query(
             """
             SELECT id, event, created_at, payload::text FROM notification_outbox
-            WHERE recipient = \(recipient) AND id > \(after) ORDER BY id LIMIT \(limit)
+            WHERE recipient = \(recipient) AND (\(newestFirst) OR id > \(after))
+            ORDER BY CASE WHEN \(newestFirst) THEN -id ELSE id END LIMIT \(limit)
             """, logger: logger
         ).decode((Int64, String, Date, String).self) {
             rows.append(row)

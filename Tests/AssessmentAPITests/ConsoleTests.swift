@@ -556,6 +556,24 @@ struct ConsoleTests {
         }
     }
 
+    @Test("an applicant's page lists their latest notifications, however many came before")
+    func latestNotifications() async throws {
+        try await API.with { api in
+            var applicant = try await ConsoleVisitor.registered(api, name: "李雷", sequence: 8)
+            let id = try await api.client.scalar("SELECT max(id)::int FROM applicants")
+            // The oldest of 105: an appeal decided; then 103 results; the newest, a certificate issued.
+            try await api.client.query(
+                """
+                INSERT INTO notification_outbox (idempotency_key, recipient, event, payload)
+                SELECT 'n-' || g, 'applicant:' || \(id),
+                       CASE WHEN g = 1 THEN 'appeal decided' WHEN g = 105 THEN 'certificate issued' ELSE 'result' END, '{}'
+                FROM generate_series(1, 105) AS g ORDER BY g
+                """)
+            let page = try await applicant.get("/console/me")
+            #expect(page.body.contains("证书已签发") && !page.body.contains("复核结果"), "the newest twenty, newest first")
+        }
+    }
+
     /// A title round with one application, filed through the console by 王小明.
     static func applied(_ api: API) async throws -> (round: Int64, application: Int64) {
         let round = try await APITests.setUpRound(api)

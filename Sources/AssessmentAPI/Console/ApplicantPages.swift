@@ -45,7 +45,7 @@ struct ApplicantPages {
             let language = context.visit?.language ?? .zh
             let record = try await workflow.applicantRecord(applicant)
             let applications = try await workflow.applications(of: applicant, after: 0, limit: 100)
-            let notifications = try await workflow.notifications(of: .applicant(applicant), after: 0, limit: 100)
+            let notifications = try await workflow.notifications(of: .applicant(applicant), after: 0, limit: 20, newestFirst: true)
             let profile = RecordView(record.profile)
             return WebPage(
                 "me", .init(zh: "我的申请", en: "My applications"),
@@ -56,7 +56,7 @@ struct ApplicantPages {
                     "levels": profile.skillLevels.map { "\($0.occupation) \($0.level) (\($0.obtained))" },
                     "work": profile.workHistory.map { "\($0.employer) \($0.start)–\($0.end ?? "")" },
                     "applications": applications.map { Self.summary($0, language) }, "hasApplications": !applications.isEmpty,
-                    "notifications": notifications.suffix(20).reversed().map {
+                    "notifications": notifications.map {
                         ["event": ConsoleText.event($0.event, language), "at": Self.time($0.createdAt)]
                     },
                     "hasNotifications": !notifications.isEmpty,

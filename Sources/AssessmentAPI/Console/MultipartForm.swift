@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 
 /// A `multipart/form-data` body (RFC 7578) as browsers send a form with a file: its text fields
 /// and at most one file. Strict: a part without a name, a second file, or a body that does not
@@ -75,4 +76,15 @@ struct MultipartForm {
         }
         return nil
     }
+}
+
+/// The CSV file a console import form carried, as the JSON API's upload of it would be read.
+func uploadedCSV(_ context: APIContext, maxBytes: Int) throws -> String {
+    guard let upload = context.visit?.upload, !upload.bytes.isEmpty else {
+        throw invalidField("file", "choose the CSV file to import", zh: "请选择要导入的 CSV 文件")
+    }
+    guard upload.bytes.count <= maxBytes else {
+        throw Problem(.contentTooLarge, "the file is larger than \(maxBytes / 1024) KiB; split it", zh: "文件超过 \(maxBytes / 1024) KiB；请拆分")
+    }
+    return try csvText(ByteBuffer(bytes: upload.bytes))
 }

@@ -18,7 +18,7 @@ struct RoundAdminPages {
                 "years": calendar.schedules.map {
                     ["year": String($0.year), "holidays": String($0.holidays.count), "workdays": String($0.adjustedWorkdays.count)]
                 },
-                "nextYear": String((calendar.today ?? round.startDate).year),
+                "currentYear": String((calendar.today ?? round.startDate).year),
             ],
             "appeals": appeals.map {
                 [

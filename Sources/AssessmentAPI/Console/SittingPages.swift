@@ -83,14 +83,3 @@ struct SittingPages {
         }
     }
 }
-
-/// The CSV file a console import form carried, as the JSON API's upload of it would be read.
-func uploadedCSV(_ context: APIContext, maxBytes: Int) throws -> String {
-    guard let upload = context.visit?.upload, !upload.bytes.isEmpty else {
-        throw invalidField("file", "choose the CSV file to import", zh: "请选择要导入的 CSV 文件")
-    }
-    guard upload.bytes.count <= maxBytes else {
-        throw Problem(.contentTooLarge, "the file is larger than \(maxBytes / 1024) KiB; split it", zh: "文件超过 \(maxBytes / 1024) KiB；请拆分")
-    }
-    return try csvText(ByteBuffer(bytes: upload.bytes))
-}

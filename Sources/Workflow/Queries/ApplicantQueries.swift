@@ -27,9 +27,11 @@ extension Workflow {
     }
 
     /// The notifications owed to a recipient.
-    public func notifications(of recipient: Recipient, after: Int64, limit: Int) async throws
+    public func notifications(of recipient: Recipient, after: Int64, limit: Int, newestFirst: Bool = false) async throws
         -> [(id: Int64, event: String, createdAt: Date, payload: String)]
     {
-        try await transaction { try await store.notifications(of: recipient.description, after: after, limit: limit, on: $0) }
+        try await transaction {
+            try await store.notifications(of: recipient.description, after: after, limit: limit, newestFirst: newestFirst, on: $0)
+        }
     }
 }
