@@ -33,6 +33,7 @@ struct QueueBench: AsyncParsableCommand {
     ) var backlog = 0
     @Option(name: .long, help: "Completed jobs kept in the table beside the backlog.") var retained = 0
     @Option(name: .long, help: "Jobs per second of the latency runs beside the backlog.") var latencyRate = 200
+    @Option(name: .long, help: "Seconds of each latency run beside the backlog.") var latencySeconds = 10
     @Flag(name: .long, help: "End with one JSON line.") var json = false
 
     struct Round {
@@ -93,7 +94,9 @@ struct QueueBench: AsyncParsableCommand {
     /// plan; prints both and their ratios.
     private func besideBacklog(empty: Round, client: PostgresClient, logger: Logger) async throws {
         let queue = JobQueueClient(client: client, logger: logger)
-        let emptyLatency = try await LatencyBench.measure(client: client, rate: latencyRate, seconds: 10, warmupSeconds: 1, logger: logger)
+        try await Self.checkpoint(client: client, logger: logger)
+        let emptyLatency = try await LatencyBench.measure(
+            client: client, rate: latencyRate, seconds: latencySeconds, warmupSeconds: 1, logger: logger)
         print("the claim on an empty table:\n" + (try await plannedClaim(queue, client: client, logger: logger)))
         let fillStart = ContinuousClock.now
         try await Self.fill(backlog: backlog, retained: retained, client: client, logger: logger)
@@ -103,14 +106,16 @@ struct QueueBench: AsyncParsableCommand {
             String(
                 format: "filled %d ready and %d completed jobs in %.0f s, then VACUUM ANALYZE jobs in %.0f s",
                 backlog, retained, (vacuumStart - fillStart) / .seconds(1), (ContinuousClock.now - vacuumStart) / .seconds(1)))
+        try await Self.checkpoint(client: client, logger: logger)
         let deep = try await round(jobs: jobs, client: client, logger: logger)
-        let deepLatency = try await LatencyBench.measure(client: client, rate: latencyRate, seconds: 10, warmupSeconds: 1, logger: logger)
+        let deepLatency = try await LatencyBench.measure(
+            client: client, rate: latencyRate, seconds: latencySeconds, warmupSeconds: 1, logger: logger)
         print("the claim beside the backlog:\n" + (try await plannedClaim(queue, client: client, logger: logger)))
         let drainRatio = deep.processPerSecond / empty.processPerSecond
         let latencyRatio = deepLatency.quantile(0.99) / emptyLatency.quantile(0.99)
         report(
             """
-            bench queue beside a backlog: \(jobs) fresh jobs drained and \(latencyRate) jobs/s started, on an empty table \
+            bench queue beside a backlog: \(jobs) fresh jobs drained and \(latencyRate) jobs/s started for \(latencySeconds) s, on an empty table \
             and beside \(backlog) ready and \(retained) completed jobs; drain ratio \(String(format: "%.2f", drainRatio)) \
             (at least 0.8 wanted), p99 ratio \(String(format: "%.2f", latencyRatio)) (at most 1.5 wanted)
             """,
@@ -120,6 +125,14 @@ struct QueueBench: AsyncParsableCommand {
                 "latency_p50_ms_empty": emptyLatency.quantile(0.5), "latency_p50_ms_backlog": deepLatency.quantile(0.5),
                 "drain_ratio": drainRatio, "p99_ratio": latencyRatio,
             ], json: json)
+    }
+
+    /// Writes out what is dirty before a measurement, as pgbench does: the fill's gigabytes of WAL
+    /// otherwise set off a checkpoint in the middle of it, which the empty table never pays.
+    static func checkpoint(client: PostgresClient, logger: Logger) async throws {
+        let start = ContinuousClock.now
+        try await client.query("CHECKPOINT", logger: logger)
+        print(String(format: "CHECKPOINT (%.1f s)", (ContinuousClock.now - start) / .seconds(1)))
     }
 
     /// The plan of a claim of a batch from a queue holding one batch of fresh jobs, removed after.
