@@ -41,16 +41,22 @@ public enum AuditLog {
         String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self)
     }
 
-    /// Entries of one action, the newest first, sealed or still pending: what an auditor reads of
-    /// one kind of event (the bureau: every identity number unsealed, by whom and why).
-    public static func entries(action: String, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Entry] {
+    /// Entries of one action (about one subject when given), the newest first, sealed or still
+    /// pending: what an auditor reads of one kind of event (the bureau: every identity number
+    /// unsealed, by whom and why).
+    public static func entries(
+        action: String, subject: Subject? = nil, limit: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [Entry] {
         var entries: [Entry] = []
+        let about = subject?.description
         for try await (at, actor, subject, detail) in try await connection.query(
             """
             SELECT at, actor, subject, detail::text FROM (
-                SELECT at, actor, subject, detail, seq AS n, 0 AS pending FROM audit_log WHERE action = \(action)
+                SELECT at, actor, subject, detail, seq AS n, 0 AS pending FROM audit_log
+                WHERE action = \(action) AND (\(about)::text IS NULL OR subject = \(about))
                 UNION ALL
-                SELECT at, actor, subject, detail, id, 1 FROM audit_pending WHERE action = \(action)) AS e
+                SELECT at, actor, subject, detail, id, 1 FROM audit_pending
+                WHERE action = \(action) AND (\(about)::text IS NULL OR subject = \(about))) AS e
             ORDER BY at DESC, pending DESC, n DESC LIMIT \(limit)
             """, logger: logger
         ).decode((Date, String, String, String).self) {

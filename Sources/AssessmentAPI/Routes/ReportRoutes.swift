@@ -43,10 +43,24 @@ struct ReportRoutes {
         }
         routes.add(
             .get, "/v1/document-access",
-            "Every identity number unsealed, the latest first: who read it, when, for which application of which round, and why",
-            access: .role(.bureau), query: [QueryParameter.limit], reply: .ok(UnsealingList.self, "The latest")
+            "Every identity number unsealed (of one application when `application` is given), the latest first: who read it, when, "
+                + "for which application of which round, and why",
+            access: .role(.bureau),
+            query: [QueryParameter(name: "application", schema: .integer(Bounds.id), description: "only this application's")] + [
+                QueryParameter.limit
+            ],
+            reply: .ok(UnsealingList.self, "The latest")
         ) { request, _ in
-            UnsealingList(items: try await workflow.unsealings(limit: try request.page().limit).map(UnsealingView.init))
+            let application = try request.uri.queryParameters["application"].map { text in
+                guard let id = Int64(String(text)), Bounds.id.contains(id) else {
+                    throw Problem(
+                        .badRequest, "application must be an application's id", zh: "application 须为申请编号",
+                        errors: [.init(field: "application", message: "not an application's id", zh: "不是申请编号")])
+                }
+                return id
+            }
+            return UnsealingList(
+                items: try await workflow.unsealings(application: application, limit: try request.page().limit).map(UnsealingView.init))
         }
         return routes
     }

@@ -68,10 +68,11 @@ extension Workflow {
         }
     }
 
-    /// The identity numbers unsealed, the latest first: who, when, whose (the application) and why.
-    public func unsealings(limit: Int) async throws -> [Unsealing] {
+    /// The identity numbers unsealed (for one application when given), the latest first: who, when,
+    /// whose (the application) and why.
+    public func unsealings(application: Int64? = nil, limit: Int) async throws -> [Unsealing] {
         let entries = try await client.withConnection {
-            try await AuditLog.entries(action: Self.unsealAction, limit: limit, on: $0, logger: logger)
+            try await AuditLog.entries(action: Self.unsealAction, subject: application.map { .application($0) }, limit: limit, on: $0, logger: logger)
         }
         return entries.map {
             Unsealing(
