@@ -36,6 +36,18 @@ extension Request {
         return (after, try limit())
     }
 
+    /// The id a list is narrowed to by the query parameter `name` (`round=`, `application=`), when given.
+    func idFilter(_ name: String, _ what: String, zh: String) throws -> Int64? {
+        try uri.queryParameters[Substring(name)].map { text in
+            guard let id = Int64(String(text)), Bounds.id.contains(id) else {
+                throw Problem(
+                    .badRequest, "\(name) must be \(what)'s id", zh: "\(name) 须为\(zh)编号",
+                    errors: [.init(field: name, message: "not \(what)'s id", zh: "不是\(zh)编号")])
+            }
+            return id
+        }
+    }
+
     /// `after` and `limit` of a page of a list ordered by text ids.
     func textPage() throws -> (after: String?, limit: Int) {
         let after = uri.queryParameters["after"].map(String.init)

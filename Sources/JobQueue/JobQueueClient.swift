@@ -310,7 +310,7 @@ public struct JobQueueClient: Sendable {
     public func explainClaim(queue: String, limit: Int) async throws -> String {
         struct RolledBack: Error { let plan: String }
         do {
-            try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(logger: logger) { connection -> String in
                 let claim = JobWorkerPool.claimQuery(
                     queue: queue, limit: limit, lease: .seconds(60), workerID: "explain", token: UUID())
                 let rows = try await connection.query(
@@ -323,7 +323,6 @@ public struct JobQueueClient: Sendable {
             if let rolledBack = error.closureError as? RolledBack { return rolledBack.plan }
             throw error
         }
-        return ""
     }
 
     /// The job with this id, or nil.

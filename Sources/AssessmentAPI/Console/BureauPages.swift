@@ -44,7 +44,7 @@ struct BureauPages {
             _ = try context.require(.bureau)
             let language = context.visit?.language ?? .zh
             let (after, _) = try request.textPage()
-            let round = try request.roundFilter()
+            let round = try request.idFilter("round", "a round", zh: "评审轮次")
             let found = try await workflow.certificates(round: round, after: after, limit: Self.certificatesPerPage)
             let english = language == .en
             var values: [String: Any] = [

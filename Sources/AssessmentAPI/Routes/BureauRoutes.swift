@@ -27,7 +27,7 @@ struct BureauRoutes {
             reply: .ok(CertificateListPage.self, "A page")
         ) { request, _ in
             let (after, limit) = try request.textPage()
-            let found = try await workflow.certificates(round: try request.roundFilter(), after: after, limit: limit)
+            let found = try await workflow.certificates(round: try request.idFilter("round", "a round", zh: "评审轮次"), after: after, limit: limit)
             return CertificateListPage(items: found.map(CertificateListView.init), next: found.count == limit ? found.last?.number : nil)
         }
         routes.add(
@@ -218,19 +218,5 @@ struct CertificateListPage: ResponseEncodable, Sendable, Documented {
             required: ["items": .array(of: .ref(CertificateListView.self))],
             optional: ["next": JSONSchema.string("the after= of the next page").orNull]
         )
-    }
-}
-
-extension Request {
-    /// The `round` a list is narrowed to, when given.
-    func roundFilter() throws -> Int64? {
-        try uri.queryParameters["round"].map { text in
-            guard let round = Int64(String(text)), Bounds.id.contains(round) else {
-                throw Problem(
-                    .badRequest, "round must be a round's id", zh: "round 须为评审轮次编号",
-                    errors: [.init(field: "round", message: "not a round's id", zh: "不是评审轮次编号")])
-            }
-            return round
-        }
     }
 }

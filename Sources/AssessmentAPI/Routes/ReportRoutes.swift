@@ -51,14 +51,7 @@ struct ReportRoutes {
             ],
             reply: .ok(UnsealingList.self, "The latest")
         ) { request, _ in
-            let application = try request.uri.queryParameters["application"].map { text in
-                guard let id = Int64(String(text)), Bounds.id.contains(id) else {
-                    throw Problem(
-                        .badRequest, "application must be an application's id", zh: "application 须为申请编号",
-                        errors: [.init(field: "application", message: "not an application's id", zh: "不是申请编号")])
-                }
-                return id
-            }
+            let application = try request.idFilter("application", "an application", zh: "申请")
             return UnsealingList(
                 items: try await workflow.unsealings(application: application, limit: try request.page().limit).map(UnsealingView.init))
         }
