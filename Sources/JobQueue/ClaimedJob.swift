@@ -16,4 +16,6 @@ public struct ClaimedJob: Sendable {
     public let maxAttempts: Int
     /// Proves this worker still holds the job; a rescued job gets a new one.
     public let leaseToken: UUID
+    /// Whether a limit of its kind admitted it (see `JobLimit`).
+    public var isLimited = false
 }

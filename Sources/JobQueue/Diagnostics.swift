@@ -22,9 +22,12 @@ public struct NoOpHandler: JobHandler {
 public struct ProbeJob: JobArgs {
     public static let kind = "probe"
     public var milliseconds: Int
+    /// A value for per-key limits to group probes by (`JobLimit.PerKey` on field `key`).
+    public var key: String?
 
-    public init(milliseconds: Int) {
+    public init(milliseconds: Int, key: String? = nil) {
         self.milliseconds = milliseconds
+        self.key = key
     }
 }
 

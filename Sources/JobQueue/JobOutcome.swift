@@ -20,4 +20,7 @@ struct Acknowledgement: Sendable {
     let jobID: Int64
     let leaseToken: UUID
     let outcome: JobOutcome
+    /// The job's queue when its kind is limited: once the outcome is written, the queue's
+    /// workers may start the next job of the kind.
+    var limitedQueue: String? = nil
 }

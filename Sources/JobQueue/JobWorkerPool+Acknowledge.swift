@@ -18,6 +18,7 @@ extension JobWorkerPool {
                 try await withDeadline(configuration.databaseRoundDeadline, "an acknowledgement") { [self] in try await write(batch) }
                 runtime.acknowledged(batch)
                 failures = 0
+                await wakeLimited(Set(batch.compactMap(\.limitedQueue)))
             } catch {
                 failures += 1
                 runtime.returnAcknowledgements(batch)
@@ -28,6 +29,16 @@ extension JobWorkerPool {
                     ])
                 try? await Task.sleep(for: min(.milliseconds(100) * (1 << min(failures, 6)), .seconds(5)))
             }
+        }
+    }
+
+    /// A limited job that ended makes room under its limit, which no insert announces: this pool
+    /// claims again, and the others are woken. A lost wake-up costs a poll interval, nothing more.
+    private func wakeLimited(_ queues: Set<String>) async {
+        guard !queues.isEmpty else { return }
+        queues.forEach(runtime.requestPoll)
+        _ = try? await withDeadline(configuration.databaseRoundDeadline, "a wake-up") { [self] in
+            try await client.withConnection { await PendingWakes.wake(queues, on: $0, logger: logger) }
         }
     }
 

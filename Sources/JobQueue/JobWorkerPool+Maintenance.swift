@@ -42,6 +42,8 @@ extension JobWorkerPool {
             runtime.pause(String(payload.dropFirst(2)))
         } else if payload.hasPrefix("r:") {
             runtime.resume(String(payload.dropFirst(2)))
+        } else if payload.hasPrefix("l:") {
+            runtime.pollSignal.signal()
         } else if payload.hasPrefix("c:"), let id = Int64(payload.dropFirst(2)) {
             runtime.stop(id, reason: .cancelRequested)
         }
@@ -141,17 +143,20 @@ extension JobWorkerPool {
     }
 
     /// The fallback to notifications: promotes due delayed and retrying jobs, reads which
-    /// queues are paused, and asks every queue to claim once per poll interval.
+    /// queues are paused and which kinds are limited, and asks every queue to claim once per poll
+    /// interval. A changed limit runs it at once.
     func poll() async {
+        let queues = Array(configuration.queues.keys)
         while !Task.isCancelled {
             do {
                 let seen = runtime.pauseChanges
-                let (paused, suspects) = try await withDeadline(configuration.databaseRoundDeadline, "a poll") {
-                    [self] () -> (Set<String>, Set<String>) in
+                let (paused, suspects, limits) = try await withDeadline(configuration.databaseRoundDeadline, "a poll") {
+                    [self] () -> (Set<String>, Set<String>, [JobLimit]) in
                     try await queue.promoteDueJobs()
                     let paused = try await queue.pausedQueues()
-                    return (paused, try await queue.queuesWithSuspects(among: Array(configuration.queues.keys)))
+                    return (paused, try await queue.queuesWithSuspects(among: queues), try await queue.limits(queues: queues))
                 }
+                runtime.setLimits(limits)
                 // A pause or resume notified while the poll asked is newer than its answer.
                 runtime.setPaused(paused, unlessChangedSince: seen)
                 // A paused queue's suspects wait with it, and must not hold the other queues' claims.
@@ -160,7 +165,7 @@ extension JobWorkerPool {
                 logger.warning("polling failed", metadata: ["error": "\(DatabaseErrorSummary(error))"])
             }
             runtime.requestPollOfAllQueues()
-            try? await Task.sleep(for: configuration.pollInterval)
+            await runtime.pollSignal.wait(atMost: configuration.pollInterval)
         }
     }
 

@@ -36,6 +36,16 @@ public struct JobWorkerPool: Service {
     /// Runs until graceful shutdown (or cancellation), then drains.
     public func run() async throws {
         logger.info("worker pool started", metadata: ["queues": "\(configuration.queues.keys.sorted())"])
+        // Known before the first claim: until then the pool could not claim a limited kind at all.
+        // Should this fail, the first poll reads them.
+        if let limits = try? await withDeadline(
+            configuration.databaseRoundDeadline, "reading limits",
+            { [self] in
+                try await queue.limits(queues: Array(configuration.queues.keys))
+            })
+        {
+            runtime.setLimits(limits)
+        }
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 await withTaskGroup(of: Void.self) { maintenance in
@@ -68,11 +78,15 @@ public struct JobWorkerPool: Service {
     }
 
     /// Claims whenever slots are free and the queue may hold work: after a full batch at once,
-    /// otherwise on a notification or a poll tick.
+    /// otherwise on a notification or a poll tick. Limited kinds are claimed first, each within its
+    /// limit: they cannot take more than their limits allow, and the other kinds take the rest.
+    /// A limited kind that yielded less than asked waits for a wake-up, or for its rate window.
     private func fetch(queue name: String, concurrency: Int) async {
         let signal = runtime.queueSignals[name]!
         let worthwhileBatch = max(1, min(configuration.claimBatchSize, concurrency) / 2)
         var mayHaveMore = true
+        var limitedMayHaveMore = true
+        var limitedRetryAt: ContinuousClock.Instant?
         var failures = 0
         while !runtime.isShuttingDown {
             if runtime.holdsClaimsForSuspects {
@@ -80,8 +94,18 @@ public struct JobWorkerPool: Service {
                 continue
             }
             var free = concurrency - runtime.inFlight(name)
-            guard free > 0, mayHaveMore || runtime.takePollRequest(name), !runtime.isPaused(name) else {
+            guard free > 0, !runtime.isPaused(name) else {
                 await signal.wait()
+                continue
+            }
+            let polled = runtime.takePollRequest(name)
+            if polled || limitedRetryAt.map({ $0 <= .now }) == true {
+                limitedMayHaveMore = true
+                limitedRetryAt = nil
+            }
+            let limitedKinds = limitedMayHaveMore ? runtime.limitedKinds(name) : []
+            guard mayHaveMore || polled || !limitedKinds.isEmpty else {
+                await signal.wait(atMost: limitedRetryAt.map { $0 - .now })
                 continue
             }
             if free < worthwhileBatch && free < concurrency {
@@ -90,13 +114,30 @@ public struct JobWorkerPool: Service {
                 try? await Task.sleep(for: .milliseconds(1))
                 free = concurrency - runtime.inFlight(name)
             }
-            let wanted = min(free, configuration.claimBatchSize)
+            var wanted = min(free, configuration.claimBatchSize)
             do {
-                let claimed = try await withDeadline(configuration.databaseRoundDeadline, "a claim") { [self] in
-                    try await claim(queue: name, limit: wanted)
+                var claimed: [ClaimedJob] = []
+                if !limitedKinds.isEmpty {
+                    limitedMayHaveMore = false
+                    for kind in limitedKinds where wanted > claimed.count {
+                        let asked = wanted - claimed.count
+                        let (jobs, wait) = try await withDeadline(configuration.databaseRoundDeadline, "a claim") { [self] in
+                            try await claimLimited(queue: name, kind: kind, limit: asked)
+                        }
+                        claimed += jobs
+                        if jobs.count == asked { limitedMayHaveMore = true }
+                        if let wait { limitedRetryAt = min(limitedRetryAt ?? .now + wait, .now + wait) }
+                    }
+                    wanted -= claimed.count
+                }
+                if wanted > 0, mayHaveMore || polled {
+                    let unlimited = try await withDeadline(configuration.databaseRoundDeadline, "a claim") { [self, wanted] in
+                        try await claim(queue: name, limit: wanted)
+                    }
+                    mayHaveMore = unlimited.count == wanted
+                    claimed += unlimited
                 }
                 failures = 0
-                mayHaveMore = claimed.count == wanted
                 runtime.started(claimed)
                 claimed.forEach(start)
             } catch {
@@ -124,8 +165,13 @@ public struct JobWorkerPool: Service {
             return
         }
         do {
-            let claimed = try await withDeadline(configuration.databaseRoundDeadline, "a claim") { [self] in
+            var claimed = try await withDeadline(configuration.databaseRoundDeadline, "a claim") { [self] in
                 try await claim(queue: name, limit: 1, suspects: true)
+            }
+            for kind in runtime.limitedKinds(name) where claimed.isEmpty {
+                claimed = try await withDeadline(configuration.databaseRoundDeadline, "a claim") { [self] in
+                    try await claimLimited(queue: name, kind: kind, limit: 1, suspects: true).jobs
+                }
             }
             if claimed.isEmpty {
                 runtime.clearSuspects(name)
@@ -162,6 +208,32 @@ public struct JobWorkerPool: Service {
         return claimed
     }
 
+    /// Claims up to `limit` jobs of a limited kind within its limits (`jobs_claim_limited`), and
+    /// says how long its rate makes it wait when it may start none.
+    private func claimLimited(
+        queue name: String, kind: String, limit: Int, suspects: Bool = false
+    ) async throws -> (jobs: [ClaimedJob], wait: Duration?) {
+        let token = UUID()
+        let rows = try await client.query(
+            """
+            SELECT * FROM jobs_claim_limited(\(name), \(kind), \(Int32(limit)), \(configuration.leaseDuration.milliseconds),
+                                             \(configuration.workerID), \(token), \(suspects))
+            """, logger: logger)
+        var claimed: [ClaimedJob] = []
+        var wait: Duration?
+        for try await (id, kind, args, attempt, maxAttempts, waitMilliseconds) in rows.decode((Int64?, String?, String?, Int?, Int?, Int?).self) {
+            guard let id, let kind, let args, let attempt, let maxAttempts else {
+                wait = waitMilliseconds.map { .milliseconds($0) }
+                continue
+            }
+            claimed.append(
+                ClaimedJob(
+                    id: id, queue: name, kind: kind, argsJSON: args, attempt: attempt, maxAttempts: maxAttempts, leaseToken: token,
+                    isLimited: true))
+        }
+        return (claimed, wait)
+    }
+
     /// Claims up to `limit` ready jobs of a queue, best priority first, skipping jobs other workers
     /// are claiming; each gets a lease deadline and `token`, which must be fresh for each claim.
     ///
@@ -174,7 +246,7 @@ public struct JobWorkerPool: Service {
     ///
     /// A paused queue yields nothing from the moment its pause commits: the workers' own record of
     /// pauses follows a notification, which can arrive after an enqueue's wake-up (an uncorrelated
-    /// test, evaluated once per claim).
+    /// test, evaluated once per claim). Limited kinds are left to `jobs_claim_limited` the same way.
     static func claimQuery(queue name: String, limit: Int, lease: Duration, workerID: String, token: UUID, suspects: Bool = false) -> PostgresQuery {
         // The locked rows' ctids feed a TID scan: joining back by id cost a primary-key lookup
         // per row. A locked row cannot move, and a row the update missed stays available and
@@ -188,6 +260,7 @@ public struct JobWorkerPool: Service {
             SELECT ctid FROM jobs
             WHERE state = 'available' AND queue = \(name) AND \(unescaped: suspects ? "run_alone" : "NOT run_alone")
               AND NOT EXISTS (SELECT 1 FROM queue_pauses WHERE queue = \(name))
+              AND kind <> ALL(ARRAY(SELECT kind FROM job_limits WHERE queue = \(name)))
             ORDER BY priority, run_at, id
             LIMIT \(limit)
             FOR UPDATE SKIP LOCKED))

@@ -29,6 +29,17 @@ final class WakeSignal: Sendable {
         }
     }
 
+    /// Returns at the next signal or after `limit`, whichever comes first; without a limit, as `wait()`.
+    func wait(atMost limit: Duration?) async {
+        guard let limit else { return await wait() }
+        await withTaskGroup(of: Void.self) { race in
+            race.addTask { await self.wait() }
+            race.addTask { try? await Task.sleep(for: limit) }
+            await race.next()
+            race.cancelAll()
+        }
+    }
+
     /// Returns at the next signal, at once if one is pending, whether or not the task is
     /// cancelled: for a wait that must outlast a cancellation, such as a pool's drain.
     func waitIgnoringCancellation() async {

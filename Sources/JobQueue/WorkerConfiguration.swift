@@ -59,7 +59,12 @@ public struct WorkerConfiguration: Sendable {
 }
 
 extension Duration {
+    /// Whole milliseconds, saturating at the ends of `Int64` rather than trapping on a duration
+    /// that came from outside.
     var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        let (whole, overflow) = components.seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return components.seconds < 0 ? .min : .max }
+        let (total, carry) = whole.addingReportingOverflow(components.attoseconds / 1_000_000_000_000_000)
+        return carry ? (whole < 0 ? .min : .max) : total
     }
 }

@@ -39,12 +39,16 @@ final class WorkerRuntime: Sendable {
         /// Queues with suspects waiting: jobs one worker death short of quarantine, run one at a time.
         var suspects: Set<String> = []
         var isolating = false
+        /// The limited kinds of each queue (`job_limits`), as the last poll read them.
+        var limitedKinds: [String: [String]] = [:]
     }
 
     private let state = Mutex(State())
     let queueSignals: [String: WakeSignal]
     let acknowledgementSignal = WakeSignal()
     let shutdownSignal = WakeSignal()
+    /// Runs the poll before its interval is up: limits changed.
+    let pollSignal = WakeSignal()
 
     init(queues: [String]) {
         queueSignals = Dictionary(uniqueKeysWithValues: queues.map { ($0, WakeSignal()) })
@@ -93,6 +97,13 @@ final class WorkerRuntime: Sendable {
     func isPaused(_ queue: String) -> Bool { state.withLock { $0.paused.contains(queue) } }
 
     func inFlight(_ queue: String) -> Int { state.withLock { $0.inFlight[queue, default: 0] } }
+
+    func setLimits(_ limits: [JobLimit]) {
+        let kinds = Dictionary(grouping: limits, by: \.queue).mapValues { $0.map(\.kind) }
+        state.withLock { $0.limitedKinds = kinds }
+    }
+
+    func limitedKinds(_ queue: String) -> [String] { state.withLock { $0.limitedKinds[queue] ?? [] } }
 
     func setSuspects(_ queues: Set<String>) { state.withLock { $0.suspects = queues } }
 
@@ -211,7 +222,8 @@ final class WorkerRuntime: Sendable {
             state.leases.values[index].handlerRunning = false
             state.leases.values[index].cancelHandler = nil
             state.inFlight[job.queue, default: 1] -= 1
-            state.acknowledgements.append(Acknowledgement(jobID: job.id, leaseToken: job.leaseToken, outcome: outcome))
+            state.acknowledgements.append(
+                Acknowledgement(jobID: job.id, leaseToken: job.leaseToken, outcome: outcome, limitedQueue: job.isLimited ? job.queue : nil))
             return false
         }
         guard !abandoned else { return }

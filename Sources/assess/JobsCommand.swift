@@ -7,7 +7,10 @@ import JobQueue
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs", abstract: "List, inspect, retry and cancel jobs; pause and resume queues; probe a deployment.",
-        subcommands: [List.self, Show.self, Stats.self, Retry.self, Cancel.self, Pause.self, Resume.self, Probe.self])
+        subcommands: [
+            List.self, Show.self, Stats.self, Retry.self, Cancel.self, Pause.self, Resume.self, Limits.self, Limit.self, Unlimit.self,
+            Probe.self,
+        ])
 
     /// Runs `body` with a queue client on DATABASE_URL.
     static func withQueue(_ database: DatabaseOptions, _ body: @escaping @Sendable (JobQueueClient) async throws -> Void) async throws {
@@ -134,6 +137,75 @@ struct JobsCommand: AsyncParsableCommand {
         }
     }
 
+    struct Limits: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The limits in force, per queue and kind.")
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws {
+            try await JobsCommand.withQueue(database) { client in
+                let limits = try await client.limits()
+                if limits.isEmpty { print("no limits: every kind runs as fast as its workers claim it") }
+                for limit in limits { print(Self.describe(limit)) }
+            }
+        }
+
+        static func describe(_ limit: JobLimit) -> String {
+            var parts = ["\(limit.queue)\t\(limit.kind)"]
+            if let concurrency = limit.concurrency { parts.append("at most \(concurrency) running") }
+            if let perKey = limit.perKey { parts.append("at most \(perKey.concurrency) running per \(perKey.field)") }
+            if let rate = limit.rate { parts.append("at most \(rate.starts) starts per \(rate.periodMilliseconds) ms") }
+            return parts.joined(separator: "\t")
+        }
+    }
+
+    struct Limit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Limit a kind on a queue across all workers: running at once, running per key, starts per interval.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(name: .long, help: "The queue.") var queue: String
+        @Option(name: .long, help: "The kind of job.") var kind: String
+        @Option(name: .long, help: "Most running at once anywhere (1 to 10000).") var concurrency: Int?
+        @Option(name: .long, help: "Most running per value of an argument, as field=N, e.g. round=1 (N 1 to 10000).") var perKey: String?
+        @Option(name: .long, help: "Most starts per interval, as N/milliseconds, e.g. 50/1000 (N 1 to 1000, 1 ms to 24 h).") var rate: String?
+
+        func run() async throws {
+            let perKey = try self.perKey.map { spec -> JobLimit.PerKey in
+                let parts = spec.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let n = Int(parts[1]) else { throw ValidationError("--per-key must be field=N, e.g. round=1") }
+                return JobLimit.PerKey(field: String(parts[0]), concurrency: n)
+            }
+            let rate = try self.rate.map { spec -> JobLimit.Rate in
+                let parts = spec.split(separator: "/", maxSplits: 1)
+                guard parts.count == 2, let n = Int(parts[0]), let ms = Int64(parts[1]), JobLimit.ratePeriodMillisecondsRange.contains(ms) else {
+                    throw ValidationError("--rate must be N/milliseconds with 1 to 86400000 milliseconds, e.g. 50/1000")
+                }
+                return JobLimit.Rate(starts: n, period: .milliseconds(ms))
+            }
+            let limit = JobLimit(queue: queue, kind: kind, concurrency: concurrency, perKey: perKey, rate: rate)
+            do {
+                try limit.validate()
+            } catch let error as JobQueueError {
+                throw ValidationError(error.message)
+            }
+            try await JobsCommand.withQueue(database) {
+                try await $0.setLimit(limit)
+                print("limit set: \(Limits.describe(limit))")
+            }
+        }
+    }
+
+    struct Unlimit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lift the limit of a kind on a queue.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(name: .long, help: "The queue.") var queue: String
+        @Option(name: .long, help: "The kind of job.") var kind: String
+        func run() async throws {
+            let (queue, kind) = (self.queue, self.kind)
+            try await JobsCommand.withQueue(database) {
+                print(try await $0.removeLimit(queue: queue, kind: kind) ? "limit lifted" : "\(kind) on \(queue) had no limit")
+            }
+        }
+    }
+
     struct Probe: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Enqueue probe jobs that record their one run, or (--check) report how many ran, once or more.")
@@ -141,21 +213,23 @@ struct JobsCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Probe jobs to enqueue.") var count = 10
         @Option(name: .long, help: "Milliseconds each probe works (0 to 600000).") var sleepMs = 0
         @Option(name: .long, help: "The queue to probe.") var queue = "default"
+        @Option(name: .long, help: "Spread the probes over this many values of their `key` argument, for per-key limits (0: none).")
+        var keys = 0
         @Flag(name: .long, help: "Report instead of enqueuing.") var check = false
 
         func run() async throws {
-            guard (1...1_000_000).contains(count), (0...ProbeHandler.longest).contains(sleepMs) else {
-                throw ValidationError("--count must be 1 to 1000000 and --sleep-ms 0 to \(ProbeHandler.longest)")
+            guard (1...1_000_000).contains(count), (0...ProbeHandler.longest).contains(sleepMs), (0...10_000).contains(keys) else {
+                throw ValidationError("--count must be 1 to 1000000, --sleep-ms 0 to \(ProbeHandler.longest) and --keys 0 to 10000")
             }
-            let (count, sleepMs, queue, check) = (self.count, self.sleepMs, self.queue, self.check)
+            let (count, sleepMs, queue, check, keys) = (self.count, self.sleepMs, self.queue, self.check, self.keys)
             try await JobsCommand.withQueue(database) { client in
                 if check {
                     let report = try await client.probeReport()
                     print("probes: \(report.enqueued) enqueued, \(report.ranOnce) ran exactly once, \(report.completed) completed")
                 } else {
                     try await client.enqueue(
-                        (0..<count).map { _ in
-                            try NewJob(ProbeJob(milliseconds: sleepMs), options: .init(queue: queue))
+                        (0..<count).map { n in
+                            try NewJob(ProbeJob(milliseconds: sleepMs, key: keys == 0 ? nil : "k\(n % keys)"), options: .init(queue: queue))
                         })
                     print("enqueued \(count) probe jobs on \(queue)")
                 }
