@@ -58,6 +58,21 @@ extension JobQueueClient {
     }
 }
 
+extension JobQueueClient {
+    /// Every limit with the jobs of its kind running now, for operators.
+    public func limitStatus() async throws -> [(limit: JobLimit, running: Int)] {
+        var running: [String: Int] = [:]
+        let rows = try await client.query(
+            """
+            SELECT l.queue, l.kind, count(j.id)::int FROM job_limits l
+            LEFT JOIN jobs j ON j.state = 'running' AND j.queue = l.queue AND j.kind = l.kind
+            GROUP BY l.queue, l.kind
+            """, logger: logger)
+        for try await (queue, kind, count) in rows.decode((String, String, Int).self) { running["\(queue)\u{0}\(kind)"] = count }
+        return try await limits().map { ($0, running["\($0.queue)\u{0}\($0.kind)"] ?? 0) }
+    }
+}
+
 /// Both values, or nil when either is missing.
 private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
     guard let a, let b else { return nil }

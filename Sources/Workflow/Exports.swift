@@ -46,6 +46,7 @@
 @_exported import struct JobQueue.JSONObjectText
 @_exported import enum JobQueue.JSONText
 @_exported import struct JobQueue.JobLatencies
+@_exported import struct JobQueue.JobLimit
 @_exported import struct JobQueue.JobQueueClient
 @_exported import struct JobQueue.JobQueueError
 @_exported import struct JobQueue.JobRecord

@@ -628,6 +628,34 @@ struct ConsoleTests {
             #expect(try await queue.pausedQueues().contains("idle"))
             let overview = try await visitor.get("/ops")
             #expect(overview.status == 200 && overview.body.contains("id=\"resume-idle\""), "\(overview.body.prefix(300))")
+            // Limits: set from the form within their ranges, listed with what runs, lifted.
+            let outOfRange = try await visitor.post("/ops/limits", [("queue", "idle"), ("kind", "round-tagged"), ("concurrency", "10001")])
+            #expect(outOfRange.status == 422 && outOfRange.body.contains("须为 1 至 10000"), "\(outOfRange.body.prefix(300))")
+            let halfRate = try await visitor.post("/ops/limits", [("queue", "idle"), ("kind", "round-tagged"), ("rateStarts", "5")])
+            #expect(halfRate.status == 422 && halfRate.body.contains("速率限制须同时填写"))
+            let badField = try await visitor.post(
+                "/ops/limits", [("queue", "idle"), ("kind", "round-tagged"), ("keyField", "a.b"), ("keyConcurrency", "1")])
+            #expect(badField.status == 422)
+            #expect(try await queue.limits().isEmpty, "nothing refused was stored")
+            let limited = try await visitor.post(
+                "/ops/limits",
+                [
+                    ("queue", "idle"), ("kind", "round-tagged"), ("concurrency", "3"), ("keyField", "round"), ("keyConcurrency", "1"),
+                    ("rateStarts", "50"), ("ratePeriodMs", "1000"),
+                ])
+            #expect(limited.status == 303 && limited.location == "/ops?done=limited")
+            #expect(
+                try await queue.limits()
+                    == [
+                        JobLimit(
+                            queue: "idle", kind: "round-tagged", concurrency: 3, perKey: .init(field: "round", concurrency: 1),
+                            rate: .init(starts: 50, period: .seconds(1)))
+                    ])
+            let limits = try await visitor.get("/ops")
+            #expect(limits.body.contains("同时运行至多 3 个；每个 round 同时运行至多 1 个；每 1000 毫秒至多启动 50 个"), "\(limits.body.prefix(300))")
+            #expect(try await visitor.post("/ops/limits/lift", [("queue", "idle"), ("kind", "round-tagged")]).status == 303)
+            #expect(try await queue.limits().isEmpty)
+            #expect(try await visitor.post("/ops/limits/lift", [("queue", "idle"), ("kind", "round-tagged")]).status == 404)
             // An operator runs the queue and has no say in the evaluations.
             var operations = try await ConsoleVisitor.signedIn(api, .operations, "night-shift")
             #expect(try await operations.post("/ops/queues/idle/resume", []).status == 303)

@@ -184,6 +184,27 @@ enum ConsoleText {
         ("done.paused", .init(zh: "队列已暂停：工作进程不再领取其任务。", en: "The queue is paused: workers claim none of its jobs.")),
         ("done.resumed", .init(zh: "队列已恢复。", en: "The queue is resumed.")),
         ("done.retried", .init(zh: "已安排重试。", en: "Retried.")),
+        ("done.limited", .init(zh: "限制已生效：所有工作进程按此领取该类任务。", en: "The limit holds: every worker claims the kind within it.")),
+        ("done.lifted", .init(zh: "限制已解除。", en: "The limit is lifted.")),
+        ("limits", .init(zh: "并发与速率限制", en: "Concurrency and rate limits")),
+        (
+            "limitsNote",
+            .init(
+                zh: "限制对所有工作进程同时有效：同时运行的总数、按参数值（如 round）同时运行的数量、任意时间窗口内的启动次数。",
+                en:
+                    "Limits hold across every worker: running at once, running at once per value of an argument (such as round), starts in any window."
+            )
+        ),
+        ("noLimits", .init(zh: "没有限制：各类任务按工作进程的并发运行。", en: "No limits: every kind runs as fast as the workers claim it.")),
+        ("rules", .init(zh: "限制", en: "Limits")),
+        ("runningNow", .init(zh: "正在运行", en: "Running now")),
+        ("lift", .init(zh: "解除", en: "Lift")),
+        ("setLimit", .init(zh: "设置限制", en: "Set a limit")),
+        ("limitConcurrency", .init(zh: "同时运行至多（1–10000）", en: "At most running (1–10000)")),
+        ("limitKeyField", .init(zh: "按参数（如 round）", en: "Per argument (such as round)")),
+        ("limitKeyConcurrency", .init(zh: "每个参数值至多（1–10000）", en: "At most per value (1–10000)")),
+        ("limitRateStarts", .init(zh: "启动次数（1–1000）", en: "Starts (1–1000)")),
+        ("limitRatePeriod", .init(zh: "时间窗口（毫秒，1–86400000）", en: "Window (ms, 1–86400000)")),
         ("done.cancelled", .init(zh: "已取消。", en: "Cancelled.")),
         ("reviewsTitle", .init(zh: "待评审的案卷", en: "Cases to review")),
         ("noCases", .init(zh: "目前没有待评审的案卷。", en: "No case waits for you.")),

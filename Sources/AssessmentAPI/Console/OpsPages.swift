@@ -24,6 +24,7 @@ struct OpsPages {
             let cluster = try await queue.clusterStatus()
             let cron = try await queue.cronEntries()
             let history = try await queue.queueHistory()
+            let limits = try await queue.limitStatus()
             var names = Self.knownQueues
             for name in stats.map(\.queue) + paused.sorted() where !names.contains(name) { names.append(name) }
             let queues: [[String: Any]] = names.map { name in
@@ -70,6 +71,13 @@ struct OpsPages {
                     return row
                 },
                 "hasCron": !cron.isEmpty,
+                "limits": limits.map { status in
+                    [
+                        "queue": status.limit.queue, "kind": status.limit.kind, "running": String(status.running),
+                        "rules": Self.rules(of: status.limit, language),
+                    ]
+                },
+                "hasLimits": !limits.isEmpty,
             ]
             if let leader = cluster.leader {
                 values["leader"] = [
@@ -89,6 +97,22 @@ struct OpsPages {
             default: throw Problem(.notFound, "a queue is paused or resumed", zh: "队列只能暂停或恢复")
             }
             return Response.seeOther("/ops?done=\(context.parameters.get("action") == "pause" ? "paused" : "resumed")", context)
+        }
+        group.post("limits") { _, context in
+            try context.requireOperator()
+            let form = context.visit?.form ?? FormFields()
+            try await queue.setLimit(try Self.limit(from: form))
+            return Response.seeOther("/ops?done=limited", context)
+        }
+        group.post("limits/lift") { _, context in
+            try context.requireOperator()
+            let form = context.visit?.form ?? FormFields()
+            let queueName = try form.required("queue", .init(zh: "队列", en: "the queue"))
+            let kind = try form.required("kind", .init(zh: "任务类型", en: "the kind"))
+            guard try await queue.removeLimit(queue: queueName, kind: kind) else {
+                throw Problem(.notFound, "\(kind) on \(queueName) has no limit", zh: "队列 \(queueName) 的 \(kind) 任务没有限制")
+            }
+            return Response.seeOther("/ops?done=lifted", context)
         }
         group.get("notifications") { _, context in
             try context.requireOperator()
@@ -170,6 +194,54 @@ struct OpsPages {
             }
             return Response.seeOther("/ops/jobs/\(id)?done=\(context.parameters.get("action") == "retry" ? "retried" : "cancelled")", context)
         }
+    }
+
+    /// A limit from the form of `/ops`: every number within `JobLimit`'s ranges, refused in both
+    /// languages otherwise; a per-key or rate limit needs both of its fields.
+    static func limit(from form: FormFields) throws -> JobLimit {
+        let queueName = try form.required("queue", .init(zh: "队列", en: "the queue"))
+        let kind = try form.required("kind", .init(zh: "任务类型", en: "the kind"))
+        guard queueName.count <= 100, kind.count <= 100 else {
+            throw invalidField("kind", "queue and kind must have at most 100 characters", zh: "队列与任务类型均不得超过 100 个字符")
+        }
+        let concurrency = try form.optionalInteger("concurrency", in: JobLimit.concurrencyRange)
+        let keyField = form.optional("keyField")
+        let keyConcurrency = try form.optionalInteger("keyConcurrency", in: JobLimit.concurrencyRange)
+        let rateStarts = try form.optionalInteger("rateStarts", in: JobLimit.rateStartsRange)
+        let ratePeriod = try form.optionalInteger("ratePeriodMs", in: JobLimit.ratePeriodMillisecondsRange)
+        if let keyField, keyField.wholeMatch(of: /[A-Za-z_][A-Za-z0-9_]{0,62}/) == nil {
+            throw invalidField(
+                "keyField", "must be one argument name of letters, digits and underscores (at most 63)", zh: "须为一个参数名：字母、数字或下划线，至多 63 个")
+        }
+        guard (keyField == nil) == (keyConcurrency == nil) else {
+            throw invalidField("keyConcurrency", "a per-key limit needs both the argument and the number", zh: "按键限制须同时填写参数名与数量")
+        }
+        guard (rateStarts == nil) == (ratePeriod == nil) else {
+            throw invalidField("ratePeriodMs", "a rate needs both the starts and the period", zh: "速率限制须同时填写启动次数与时间窗口")
+        }
+        guard concurrency != nil || keyField != nil || rateStarts != nil else {
+            throw invalidField("concurrency", "set at least one limit; to lift a limit use its Lift button", zh: "至少填写一项限制；解除限制请用“解除”按钮")
+        }
+        return JobLimit(
+            queue: queueName, kind: kind, concurrency: concurrency,
+            perKey: keyField.flatMap { field in keyConcurrency.map { JobLimit.PerKey(field: field, concurrency: $0) } },
+            rate: rateStarts.flatMap { starts in ratePeriod.map { JobLimit.Rate(starts: starts, period: .milliseconds($0)) } })
+    }
+
+    /// A limit's rules in words.
+    static func rules(of limit: JobLimit, _ language: Language) -> String {
+        var rules: [LocalizedText] = []
+        if let n = limit.concurrency { rules.append(.init(zh: "同时运行至多 \(n) 个", en: "at most \(n) running")) }
+        if let key = limit.perKey {
+            rules.append(.init(zh: "每个 \(key.field) 同时运行至多 \(key.concurrency) 个", en: "at most \(key.concurrency) running per \(key.field)"))
+        }
+        if let rate = limit.rate {
+            rules.append(
+                .init(
+                    zh: "每 \(rate.periodMilliseconds) 毫秒至多启动 \(rate.starts) 个", en: "at most \(rate.starts) starts per \(rate.periodMilliseconds) ms")
+            )
+        }
+        return rules.map { $0(language) }.joined(separator: language == .zh ? "；" : "; ")
     }
 
     /// One job's line in a list.
