@@ -32,11 +32,13 @@ extension JobWorkerPool {
         }
     }
 
-    /// A limited job that ended makes room under its limit, which no insert announces: this pool
-    /// claims again, and the others are woken. A lost wake-up costs a poll interval, nothing more.
+    /// A limited job that ended makes room under its limit, which no insert announces: the
+    /// queue's workers are woken, this one by the echo of the same notification when it listens
+    /// (waking it here as well cost a claim that found nothing, a fifth of the deliveries to one
+    /// host). A lost wake-up costs a poll interval, nothing more.
     private func wakeLimited(_ queues: Set<String>) async {
         guard !queues.isEmpty else { return }
-        queues.forEach(runtime.requestPoll)
+        if !runtime.isListening { queues.forEach(runtime.requestPoll) }
         _ = try? await withDeadline(configuration.databaseRoundDeadline, "a wake-up") { [self] in
             try await client.withConnection { await PendingWakes.wake(queues, on: $0, logger: logger) }
         }

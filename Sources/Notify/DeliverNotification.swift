@@ -16,6 +16,15 @@ public struct DeliverNotification: JobArgs {
     public static let kind = "notify.deliver"
     /// The delivery row.
     public var delivery: Int64
+    /// The receiving host, lower-cased: the key of the per-host limit (`Migrations/sql/0038`),
+    /// so that however many workers run, one receiver gets only so many deliveries at once.
+    /// Jobs enqueued before it existed share the empty key.
+    public var host: String?
+
+    public init(delivery: Int64, host: String?) {
+        self.delivery = delivery
+        self.host = host
+    }
 
     struct Handler: JobHandler {
         let notifier: Notifier

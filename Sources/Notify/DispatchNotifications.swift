@@ -1,3 +1,4 @@
+import Foundation
 import JobQueue
 import PostgresNIO
 
@@ -61,9 +62,18 @@ extension Notifier {
     /// One job per delivery and generation: a second enqueue of the same is a no-op.
     func enqueueDeliveries(_ deliveries: [(id: Int64, generation: Int)], on connection: PostgresConnection) async throws {
         guard !deliveries.isEmpty else { return }
+        var hosts: [Int64: String] = [:]
+        for try await (id, url) in try await connection.query(
+            """
+            SELECT d.id, s.url FROM notification_deliveries d JOIN notification_subscriptions s ON s.id = d.subscription_id
+            WHERE d.id = ANY(\(deliveries.map(\.id)))
+            """, logger: logger
+        ).decode((Int64, String).self) {
+            hosts[id] = URL(string: url)?.host?.lowercased()
+        }
         let jobs = try deliveries.map {
             try NewJob(
-                DeliverNotification(delivery: $0.id),
+                DeliverNotification(delivery: $0.id, host: hosts[$0.id]),
                 options: EnqueueOptions(
                     queue: NotifyConfiguration.queueName, maxAttempts: configuration.maxAttempts, uniqueKey: "\($0.id):\($0.generation)"))
         }

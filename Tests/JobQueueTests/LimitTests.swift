@@ -60,13 +60,13 @@ struct LimitTests {
                 #expect(error?.code == .invalidOptions)
                 #expect(error?.message.contains(message) == true, "\(error?.message ?? "") says \(message)")
             }
-            #expect(try await queue.limits().isEmpty, "nothing refused was stored")
+            #expect(try await queue.limits(queues: ["default"]).isEmpty, "nothing refused was stored")
 
             let limit = JobLimit(
                 queue: "default", kind: NumberedJob.kind, concurrency: 4, perKey: .init(field: "n", concurrency: 1),
                 rate: .init(starts: 50, period: .seconds(1)))
             try await queue.setLimit(limit)
-            #expect(try await queue.limits() == [limit])
+            #expect(try await queue.limits(queues: ["default"]) == [limit])
             let replaced = JobLimit(queue: "default", kind: NumberedJob.kind, concurrency: 2)
             try await queue.setLimit(replaced)
             #expect(try await queue.limits(queues: ["default"]) == [replaced])

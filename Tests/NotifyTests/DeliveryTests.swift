@@ -37,6 +37,14 @@ struct DeliveryTests {
                 let log = try await notifier.deliveryLog(Int64(delivery))
                 #expect(log.count == 1 && log[0].statusCode == 200 && log[0].error == nil)
                 #expect(try await notifier.subscriptions().map(\.id) == [id])
+                let host = URL(string: url)?.host?.lowercased() ?? ""
+                #expect(
+                    try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind = 'notify.deliver' AND args ->> 'host' = \(host)") == 1,
+                    "the delivery job names its receiving host, the key of the per-host limit")
+                #expect(
+                    try await client.scalar(
+                        "SELECT key_concurrency FROM job_limits WHERE queue = 'notify' AND kind = 'notify.deliver' AND key_field = 'host'") == 16,
+                    "at most 16 deliveries at once per receiving host, across all workers")
             }
         }
     }
