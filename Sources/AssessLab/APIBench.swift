@@ -70,7 +70,7 @@ struct APIBench: AsyncParsableCommand {
                         let born = CalendarDate(dayNumber: Self.bornBase + index / 900)!  // 1980 onwards: 300 years of room
                         let digits = String(format: "310101%04d%02d%02d%03d", born.year, born.month, born.day, index % 900)
                         let body =
-                            #"{"name": "Applicant \#(index)", "document": {"kind": "resident_id", "number": "\#(digits + String(IdentityDocument.checkCharacter(of: digits)))", "birthDate": "\#(born)"}, "education": "bachelor", "password": "bench password \#(index)"}"#
+                            #"{"name": "Applicant \#(index)", "document": {"kind": "resident_id", "number": "\#(digits + String(IdentityDocument.checkCharacter(of: digits)))", "birthDate": "\#(born)"}, "education": "bachelor", "password": "bench password \#(index)", "consent": {"notice": \#(PrivacyNotice.current.version), "sensitiveData": true, "sharing": true}}"#
                         return (.POST, base + "/v1/applicants", nil, body, 201)
                     }
                     let tokens = registered.bodies.map { body in
@@ -163,7 +163,7 @@ struct APIBench: AsyncParsableCommand {
                 name: "Certificate Holder",
                 document: try IdentityDocument(
                     kind: .residentID, number: digits + String(IdentityDocument.checkCharacter(of: String(digits))), declaredBirthDate: born),
-                employer: nil, profile: Applicant(birthDate: born, education: .bachelor)))
+                employer: nil, profile: Applicant(birthDate: born, education: .bachelor), consent: .currentInFull))
         let application = try await workflow.apply(
             round: round, applicant: applicant,
             target: .title(series: "cultural_relics_museums", grade: .assistant, specialty: nil))

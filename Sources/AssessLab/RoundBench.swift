@@ -106,7 +106,7 @@ struct RoundBench: AsyncParsableCommand {
             return try await workflow.registerApplicant(
                 ApplicantRegistration(
                     name: "Applicant \(index)", document: document, employer: nil,
-                    profile: Applicant(birthDate: born, education: .bachelor, workHistory: [workInField])))
+                    profile: Applicant(birthDate: born, education: .bachelor, workHistory: [workInField]), consent: .currentInFull))
         }
         phases.lap("reviewers and registrations")
         var policy = Policy()

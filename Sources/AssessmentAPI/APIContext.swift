@@ -9,6 +9,8 @@ import Workflow
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     var principal: Principal?
+    /// The caller is an applicant who has yet to accept the privacy notice in force.
+    var consentNeeded = false
     /// A console page's visit: its language, CSRF token, session and form; nil on the JSON API.
     var visit: ConsoleVisit?
     /// The peer's IP address, for per-client limits; empty when the channel has none.
@@ -45,6 +47,20 @@ public struct APIContext: RequestContext {
 
     /// The calling applicant's id.
     func applicant() throws -> Int64 {
+        let id = try applicantAwaitingConsent()
+        guard !consentNeeded else {
+            let version = PrivacyNotice.current.version
+            throw Problem(
+                .forbidden,
+                "accept the privacy notice in force (version \(version), GET /v1/privacy-notice) with POST /v1/consents first",
+                zh: "请先阅读现行个人信息保护说明（第 \(version) 版，GET /v1/privacy-notice），并通过 POST /v1/consents 表示同意")
+        }
+        return id
+    }
+
+    /// The calling applicant's id, whether or not they have accepted the notice in force: for
+    /// reading and accepting it.
+    func applicantAwaitingConsent() throws -> Int64 {
         _ = try require(.applicant)
         guard case .applicant(let id) = principal else { throw Problem(.forbidden, "this route is for applicants", zh: "此接口仅供申请人使用") }
         return id

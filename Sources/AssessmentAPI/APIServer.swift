@@ -51,6 +51,7 @@ public struct APIServer: Sendable {
             OperatorRoutes(queue: workflow.queue, metrics: metrics, document: document).endpoints,
             PublicRoutes(workflow: workflow, trustedProxies: trustedProxies, lookups: lookups).endpoints,
             ApplicantRoutes(workflow: workflow, trustedProxies: trustedProxies).endpoints,
+            PrivacyRoutes(workflow: workflow).endpoints,
             MaterialRoutes(workflow: workflow, maxFileBytes: maxFileBytes).endpoints,
             ReviewerRoutes(workflow: workflow).endpoints,
             InstitutionRoutes(workflow: workflow).endpoints,

@@ -26,6 +26,8 @@ enum Bounds {
     static let seed: ClosedRange<Int64> = 1...9_007_199_254_740_991
     /// The year of a holiday schedule loaded into a round's calendar.
     static let scheduleYear = 2000...2200
+    /// A privacy notice's version number.
+    static let noticeVersion = 1...1_000
     /// Hours a rotated webhook secret stays valid beside the new one.
     static let overlapHours = 0.0...720.0
 

@@ -12,11 +12,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         if let header = request.headers[.authorization] {
             guard header.hasPrefix("Bearer "), header.count < 200,
-                let principal = try await workflow.principal(forToken: String(header.dropFirst("Bearer ".count)))
+                let session = try await workflow.session(forToken: String(header.dropFirst("Bearer ".count)))
             else {
                 throw Problem(.unauthorized, "the bearer token is unknown, expired or revoked", zh: "令牌无效、已过期或已吊销")
             }
-            context.principal = principal
+            context.principal = session.principal
+            context.consentNeeded = session.consentNeeded
         }
         return try await next(request, context)
     }

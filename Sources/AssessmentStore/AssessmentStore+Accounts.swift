@@ -114,12 +114,28 @@ extension AssessmentStore {
     }
 
     /// The role and subject of a live token, by its SHA-256, or nil.
-    public func tokenHolder(hash: [UInt8], on connection: PostgresConnection) async throws -> (role: String, subject: String)? {
+    public func tokenHolder(hash: [UInt8], on connection: PostgresConnection) async throws -> TokenHolder? {
         try await first(
             """
-            SELECT role, subject FROM api_tokens
-            WHERE token_hash = \(ByteBuffer(bytes: hash)) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-            """, as: (String, String).self, on: connection
-        ).map { (role: $0.0, subject: $0.1) }
+            SELECT t.role, t.subject,
+                   CASE WHEN t.role = 'applicant' THEN (
+                       SELECT max(v.notice_version) FROM (
+                           SELECT c.notice_version FROM privacy_consents c WHERE c.applicant_id = t.subject::bigint
+                           GROUP BY c.notice_version HAVING count(*) = \(PrivacyConsent.Purpose.allCases.count)) v)
+                   END
+            FROM api_tokens t
+            WHERE t.token_hash = \(ByteBuffer(bytes: hash)) AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+            """, as: (String, String, Int?).self, on: connection
+        ).map { TokenHolder(role: $0.0, subject: $0.1, consentedNotice: $0.2) }
     }
+}
+
+/// Whom a live token stands for.
+public struct TokenHolder: Sendable {
+    /// The role, as stored.
+    public let role: String
+    /// The id it acts for.
+    public let subject: String
+    /// For an applicant: the newest notice version they gave every consent under, or nil.
+    public let consentedNotice: Int?
 }

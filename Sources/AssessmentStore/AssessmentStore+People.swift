@@ -12,10 +12,14 @@ public struct ApplicantRegistration: Sendable {
     public var employer: String?
     /// What eligibility needs: birth date, education, titles and levels held.
     public var profile: Applicant
+    /// What the applicant consented to when registering themselves; nil when an institution
+    /// enrols them with consent collected on its own forms, in which case they are asked here at
+    /// their first sign-in.
+    public var consent: PrivacyConsent?
 
     /// A registration.
-    public init(name: String, document: IdentityDocument, employer: String?, profile: Applicant) {
-        (self.name, self.document, self.employer, self.profile) = (name, document, employer, profile)
+    public init(name: String, document: IdentityDocument, employer: String?, profile: Applicant, consent: PrivacyConsent? = nil) {
+        (self.name, self.document, self.employer, self.profile, self.consent) = (name, document, employer, profile, consent)
     }
 }
 
@@ -38,6 +42,11 @@ extension AssessmentStore {
     /// Registers an applicant; refuses a second registration of the same identity document.
     public func registerApplicant(_ registration: ApplicantRegistration, on connection: PostgresConnection) async throws -> Int64 {
         let name = registration.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        do {
+            try registration.consent?.check()
+        } catch {
+            throw StoreError(.invalidInput, error, field: "consent")
+        }
         guard (1...100).contains(name.count) else {
             throw StoreError(.invalidInput, "a name needs 1 to 100 characters", zh: "姓名须为 1 至 100 个字符", field: "name")
         }
@@ -65,6 +74,7 @@ extension AssessmentStore {
                 .duplicate, "an applicant with this identity document is already registered; sign in instead", zh: "该证件已注册；请直接登录", field: "document")
         }
         try await AuditLog.append(actor: .applicant(id), action: "register", subject: .applicant(id), on: connection, logger: logger)
+        if let consent = registration.consent { try await recordConsent(consent, applicant: id, on: connection) }
         try await Outbox.owe(.registered, about: .applicant(id), to: .applicant(id), on: connection, logger: logger)
         return id
     }

@@ -13,6 +13,7 @@
 @_exported import struct AssessmentStore.BureauSigner
 @_exported import struct AssessmentStore.CertificateListing
 @_exported import struct AssessmentStore.CertificateRecord
+@_exported import struct AssessmentStore.ConsentRecord
 @_exported import struct AssessmentStore.Correction
 @_exported import struct AssessmentStore.DeclaredRecord
 @_exported import struct AssessmentStore.Dossier

@@ -143,7 +143,7 @@ func residentID(born: String, sequence: Int) -> String {
 }
 
 func registration(name: String = "Li Wei", born: String = "1990-03-01", sequence: Int = 1) -> String {
-    #"{"name": "\#(name)", "document": {"kind": "resident_id", "number": "\#(residentID(born: born, sequence: sequence))", "birthDate": "\#(born)"}, "education": "bachelor", "password": "correct horse battery"}"#
+    #"{"name": "\#(name)", "document": {"kind": "resident_id", "number": "\#(residentID(born: born, sequence: sequence))", "birthDate": "\#(born)"}, "education": "bachelor", "password": "correct horse battery", "consent": {"notice": 1, "sensitiveData": true, "sharing": true}}"#
 }
 
 extension PostgresClient {

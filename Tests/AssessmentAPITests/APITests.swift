@@ -439,7 +439,8 @@ struct APITests {
                     .POST, "/v1/applicants",
                     json: #"""
                         {"name": "Ana", "document": {"kind": "\#(kind)", "number": "\#(number)", "birthDate": "\#(born)"\#(issuing)},
-                         "education": "bachelor", "password": "correct horse battery"}
+                         "education": "bachelor", "password": "correct horse battery",
+                         "consent": {"notice": 1, "sensitiveData": true, "sharing": true}}
                         """#)
             }
             let future = try await register("resident_id", residentID(born: "2090-01-01", sequence: 1), born: "2090-01-01")
@@ -539,6 +540,7 @@ struct APITests {
             // Route, the role it is for (nil: anyone), whether it takes a body.
             let routes: [(String, Principal.Role?, Bool)] = [
                 ("/v1/applicants", nil, true), ("/v1/sessions", nil, true), ("/v1/applications", .applicant, true),
+                ("/v1/consents", .applicant, true),
                 ("/v1/applications/{id}/appeal", .applicant, true), ("/v1/applications/{id}/objections", nil, true),
                 ("/v1/reviews/{id}/conflict", .reviewer, false), ("/v1/reviews/{id}/score", .reviewer, true),
                 ("/v1/reviewers", .institution, true), ("/v1/rounds", .institution, true), ("/v1/rounds/{id}/close", .institution, false),

@@ -33,7 +33,7 @@ struct CommitteeAPITests {
                     name: "Applicant \(index)",
                     document: try IdentityDocument(
                         kind: .residentID, number: residentID(born: "1990-03-01", sequence: 10 + index), declaredBirthDate: born),
-                    employer: employer, profile: Applicant(birthDate: born, education: .bachelor)))
+                    employer: employer, profile: Applicant(birthDate: born, education: .bachelor), consent: .currentInFull))
             cases.append(
                 try await api.workflow.apply(
                     round: round, applicant: applicant, target: .title(series: "cultural_relics_museums", grade: .assistant, specialty: nil)))

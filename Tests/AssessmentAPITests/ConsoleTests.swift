@@ -12,6 +12,11 @@ import Workflow
 /// A browser's part of the HTTP, without a browser: cookies kept between requests, forms sent
 /// URL-encoded. The real browser drives the same pages in `ConsoleBrowserTests`.
 struct ConsoleVisitor {
+    /// The consent boxes of the registration form, all ticked, under the notice in force.
+    static let consent = [
+        ("consentNotice", String(PrivacyNotice.current.version)), ("consentRead", "yes"), ("consentSensitive", "yes"), ("consentSharing", "yes"),
+    ]
+
     let api: API
     var cookies: [String: String] = [:]
     var acceptLanguage: String? = nil
@@ -32,7 +37,7 @@ struct ConsoleVisitor {
             [
                 ("name", name), ("kind", "resident_id"), ("number", residentID(born: born, sequence: sequence)), ("birthDate", born),
                 ("education", "bachelor"), ("password", "correct horse battery"),
-            ])
+            ] + ConsoleVisitor.consent)
         #expect(page.status == 303, "\(page.body.prefix(300))")
         return visitor
     }
@@ -138,10 +143,11 @@ struct ConsoleTests {
         try await API.with { api in
             var visitor = ConsoleVisitor(api: api)
             _ = try await visitor.get("/console/register")
-            let fields: [(String, String)] = [
-                ("name", "Li Wei"), ("kind", "resident_id"), ("number", residentID(born: "1990-03-01", sequence: 7)), ("birthDate", "1990-03-01"),
-                ("education", "bachelor"), ("password", "correct horse battery"),
-            ]
+            let fields: [(String, String)] =
+                [
+                    ("name", "Li Wei"), ("kind", "resident_id"), ("number", residentID(born: "1990-03-01", sequence: 7)), ("birthDate", "1990-03-01"),
+                    ("education", "bachelor"), ("password", "correct horse battery"),
+                ] + ConsoleVisitor.consent
             let forged = try await visitor.post("/console/register", fields, csrf: "x")
             #expect(forged.status == 403 && forged.body.contains("表单已过期或来自其他网站"), "\(forged.body.prefix(300))")
             var other = ConsoleVisitor(api: api)
@@ -168,14 +174,14 @@ struct ConsoleTests {
                 [
                     ("name", "Li Wei"), ("kind", "resident_id"), ("number", residentID(born: "1990-03-01", sequence: 8)), ("birthDate", "1990-03-01"),
                     ("education", "bachelor"), ("password", "short"),
-                ])
+                ] + ConsoleVisitor.consent)
             #expect(weak.status == 422 && weak.body.contains("password") && weak.body.contains("12 至 200"), "\(weak.body.prefix(400))")
             _ = try await visitor.post(
                 "/console/register",
                 [
                     ("name", "Li Wei"), ("kind", "resident_id"), ("number", residentID(born: "1990-03-01", sequence: 8)), ("birthDate", "1990-03-01"),
                     ("education", "bachelor"), ("password", "correct horse battery"),
-                ])
+                ] + ConsoleVisitor.consent)
             for (round, grade) in [("99999999999999999999999", "2"), ("-1", "2"), ("\(round)", "9"), ("1e3", "2"), ("", "2")] {
                 let page = try await visitor.post(
                     "/console/applications", [("round", round), ("track", "title"), ("series", "cultural_relics_museums"), ("grade", grade)])

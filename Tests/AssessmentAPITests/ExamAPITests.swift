@@ -23,7 +23,7 @@ struct ExamAPITests {
                     try await api.workflow.registerApplicant(
                         ApplicantRegistration(
                             name: name, document: try IdentityDocument(kind: .residentID, number: number, declaredBirthDate: born),
-                            employer: nil, profile: Applicant(birthDate: born, education: .bachelor))))
+                            employer: nil, profile: Applicant(birthDate: born, education: .bachelor), consent: .currentInFull)))
             }
             let candidate = try await api.workflow.issueToken(role: .applicant, subject: String(applicants[0]))
             let today = try RoundRecord.today()

@@ -31,7 +31,8 @@ struct ReportAPITests {
                     name: name, document: try IdentityDocument(kind: .residentID, number: number, declaredBirthDate: born), employer: nil,
                     profile: Applicant(
                         birthDate: born, education: .bachelor,
-                        workHistory: index == 0 ? [.init(employer: "上海某某文化传媒有限公司", start: CalendarDate(iso: "2020-01-01")!)] : [])))
+                        workHistory: index == 0 ? [.init(employer: "上海某某文化传媒有限公司", start: CalendarDate(iso: "2020-01-01")!)] : []),
+                    consent: .currentInFull))
             let application = try await api.workflow.apply(
                 round: round, applicant: applicant, target: .title(series: "cultural_relics_museums", grade: .assistant, specialty: nil))
             let (score, passed) = index == 1 ? (52.0, false) : (80.0 + Double(index), true)

@@ -180,6 +180,12 @@ def applicant(args):
         visit(driver, "/console/register", "register")
         fill(driver, {"name": args["name"], "kind": "resident_id", "number": args["document"], "birthDate": args["birthDate"],
                       "education": "bachelor", "password": args["password"]})
+        # Each consent on its own box, as the law asks; the notice itself opens in place.
+        for name in ("consentRead", "consentSensitive", "consentSharing"):
+            box = driver.find_element(By.NAME, name)
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+            box.click()
+            expect(box.is_selected(), f"the {name} box is ticked")
         submit(driver, "register")
         expect(path(driver) == "/console/me", f"registered, the applicant lands on their page, not {path(driver)}")
         expect(args["name"] in driver.find_element(By.ID, "profile-name").text, "their name is on their profile")

@@ -37,7 +37,10 @@ struct DemoCast: Sendable {
         var registration: [String: Any] {
             var document: [String: Any] = ["kind": documentKind, "number": documentNumber, "birthDate": birthDate.description]
             if let issuingCountry { document["issuingCountry"] = issuingCountry }
-            var body: [String: Any] = ["name": name, "document": document, "education": education, "password": password]
+            var body: [String: Any] = [
+                "name": name, "document": document, "education": education, "password": password,
+                "consent": ["notice": PrivacyNotice.current.version, "sensitiveData": true, "sharing": true],
+            ]
             if let employer { body["employer"] = employer }
             return body
         }

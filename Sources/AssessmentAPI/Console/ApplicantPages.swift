@@ -10,11 +10,28 @@ struct ApplicantPages {
     let trustedProxies: Set<String>
     let scheme: String
 
+    /// The notice in force, for the consent fields of a form.
+    static func noticeValues(_ context: APIContext) -> [String: Any] {
+        let notice = PrivacyNotice.current
+        return ["noticeVersion": String(notice.version), "noticeText": notice.text(context.visit?.language ?? .zh)]
+    }
+
+    /// The consent boxes of a form as the API's body; the notice must be ticked as read.
+    static func consent(from form: FormFields) throws -> ConsentBody {
+        guard form.optional("consentRead") == "yes" else {
+            throw invalidField("consentRead", "tick that you have read and accept the privacy notice", zh: "请勾选已阅读并同意个人信息保护说明")
+        }
+        return ConsentBody(
+            notice: try form.optionalInteger("consentNotice", in: Bounds.noticeVersion) ?? 0,
+            sensitiveData: form.optional("consentSensitive") == "yes", sharing: form.optional("consentSharing") == "yes")
+    }
+
     func add(to group: RouterGroup<APIContext>) {
         group.get("register") { _, context in
             WebPage(
                 "register", .init(zh: "申请人注册", en: "Register as an applicant"),
-                ["kinds": PublicPages.documentKinds(context), "educations": Self.educations(context)]
+                ["kinds": PublicPages.documentKinds(context), "educations": Self.educations(context)].merging(
+                    Self.noticeValues(context), uniquingKeysWith: { $1 })
             ).response(context)
         }
         group.post("register") { _, context in
@@ -24,9 +41,33 @@ struct ApplicantPages {
                 document: .init(
                     kind: form.optional("kind") ?? "", number: form.optional("number") ?? "", issuingCountry: form.optional("issuingCountry"),
                     birthDate: form.optional("birthDate") ?? ""),
-                employer: form.optional("employer"), education: form.optional("education") ?? "", password: form.optional("password") ?? "")
+                employer: form.optional("employer"), education: form.optional("education") ?? "", password: form.optional("password") ?? "",
+                consent: try Self.consent(from: form))
+            try body.validate()
             let (_, token) = try await workflow.registerApplicant(try body.registration(), password: body.password)
             return Response.seeOther("/console/me", PublicPages.signedIn(token, context))
+        }
+        group.get("privacy") { _, context in
+            var values = Self.noticeValues(context)
+            values["effective"] = PrivacyNotice.current.effective.description
+            values["consentNeeded"] = context.consentNeeded
+            if case .applicant(let applicant) = context.principal {
+                let language = context.visit?.language ?? .zh
+                let consents = try await workflow.consents(of: applicant)
+                values["signedIn"] = true
+                values["hasConsents"] = !consents.isEmpty
+                values["consents"] = consents.map {
+                    ["notice": String($0.noticeVersion), "purpose": $0.purpose.label(language), "at": Self.time($0.givenAt)]
+                }
+            }
+            return WebPage("privacy", .init(zh: "个人信息保护说明", en: "Privacy notice"), values).response(context)
+        }
+        group.post("privacy") { _, context in
+            let applicant = try context.applicantAwaitingConsent()
+            let body = try Self.consent(from: context.visit?.form ?? FormFields())
+            try body.validate()
+            try await workflow.consent(body.consent, applicant: applicant)
+            return Response.seeOther("/console/me?done=consented", context)
         }
         group.post("sign-in") { request, context in
             let form = context.visit?.form ?? FormFields()

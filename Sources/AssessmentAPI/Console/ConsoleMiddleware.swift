@@ -18,14 +18,18 @@ struct ConsoleMiddleware: RouterMiddleware {
         var context = context
         var request = request
         do {
-            let (visit, principal) = try await visit(request)
+            let (visit, session) = try await visit(request)
             context.visit = visit
             if request.method == .get {
                 context.visit?.switchPath = request.uri.path
                 context.visit?.flash = Console.flash(request, visit.language)
             }
             // The cookie's holder; a page asked with a bearer token (a script) keeps that token's.
-            if let principal { context.principal = principal }
+            if let session { (context.principal, context.consentNeeded) = (session.principal, session.consentNeeded) }
+            // An applicant asked to accept a changed notice sees it before any page of theirs.
+            if context.consentNeeded, request.method == .get, Self.applicantPagePrefixes.contains(where: request.uri.path.hasPrefix) {
+                return .seeOther("/console/privacy", context)
+            }
             if request.method == .post {
                 let (form, upload) = try await Self.form(of: &request, maxFileBytes: maxFileBytes)
                 // No form of ours is sent without the token its page carried: a cross-site form has none.
@@ -92,7 +96,10 @@ struct ConsoleMiddleware: RouterMiddleware {
 
     /// The visitor's language (a `lang` link, then its cookie, then `Accept-Language`), CSRF token
     /// and session, with the cookies that set or clear them.
-    private func visit(_ request: Request) async throws -> (ConsoleVisit, Principal?) {
+    /// The pages that show an applicant's own data.
+    static let applicantPagePrefixes = ["/console/me", "/console/applications"]
+
+    private func visit(_ request: Request) async throws -> (ConsoleVisit, Session?) {
         let cookies = request.cookies
         var set: [Cookie] = []
         let language: Language
@@ -110,16 +117,16 @@ struct ConsoleMiddleware: RouterMiddleware {
             set.append(ConsoleVisit.cookie(ConsoleVisit.csrfCookie, csrf, maxAge: nil))
         }
         var visit = ConsoleVisit(language: language, csrf: csrf)
-        var principal: Principal?
+        var session: Session?
         if let token = cookies[ConsoleVisit.sessionCookie]?.value, !token.isEmpty {
-            if token.count < 200, let holder = try await workflow.principal(forToken: token) {
-                (visit.sessionToken, principal) = (token, holder)
+            if token.count < 200, let holder = try await workflow.session(forToken: token) {
+                (visit.sessionToken, session) = (token, holder)
             } else {
                 set.append(ConsoleVisit.cookie(ConsoleVisit.sessionCookie, "", maxAge: 0))
             }
         }
         visit.cookies = set
-        return (visit, principal)
+        return (visit, session)
     }
 
     /// The page the refused form was on (its same-origin referrer), to correct it there.

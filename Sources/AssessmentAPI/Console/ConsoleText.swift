@@ -184,6 +184,37 @@ enum ConsoleText {
         ("done.paused", .init(zh: "队列已暂停：工作进程不再领取其任务。", en: "The queue is paused: workers claim none of its jobs.")),
         ("done.resumed", .init(zh: "队列已恢复。", en: "The queue is resumed.")),
         ("done.retried", .init(zh: "已安排重试。", en: "Retried.")),
+        ("privacyNotice", .init(zh: "个人信息保护说明", en: "Privacy notice")),
+        ("noticeVersion", .init(zh: "版本", en: "version")),
+        ("effective", .init(zh: "生效日期", en: "in force from")),
+        ("readNotice", .init(zh: "阅读全文", en: "Read it in full")),
+        ("consentRead", .init(zh: "我已阅读并同意个人信息保护说明", en: "I have read and accept the privacy notice")),
+        (
+            "consentSensitive",
+            .init(zh: "我单独同意处理我的敏感个人信息（身份证件号码）", en: "I separately consent to the processing of my identity document number (sensitive)")
+        ),
+        (
+            "consentSharing",
+            .init(
+                zh: "我单独同意向评价机构和人社部门提供我的申报信息和评审结果",
+                en: "I separately consent to my application and its results going to the institution and the bureau")
+        ),
+        (
+            "consentNeeded",
+            .init(
+                zh: "个人信息保护说明已更新：请阅读并同意后继续使用。", en: "The privacy notice has changed: read and accept it to go on.")
+        ),
+        ("acceptNotice", .init(zh: "同意", en: "Accept")),
+        ("myConsents", .init(zh: "我的同意记录", en: "My consents")),
+        ("consentPurpose", .init(zh: "同意事项", en: "Consent to")),
+        ("givenAt", .init(zh: "时间", en: "Given")),
+        (
+            "noConsents",
+            .init(
+                zh: "尚无在线同意记录（由机构代为登记的，首次登录时补充）。",
+                en: "No consent recorded online yet (people enrolled by an institution give it at their first sign-in).")
+        ),
+        ("done.consented", .init(zh: "已记录您的同意。", en: "Your consent is recorded.")),
         ("done.limited", .init(zh: "限制已生效：所有工作进程按此领取该类任务。", en: "The limit holds: every worker claims the kind within it.")),
         ("done.lifted", .init(zh: "限制已解除。", en: "The limit is lifted.")),
         ("limits", .init(zh: "并发与速率限制", en: "Concurrency and rate limits")),

@@ -25,7 +25,9 @@ struct ApplicantRoutes {
             let (applicant, token) = try await workflow.signIn(
                 kind: kind, number: body.document.number, issuingCountry: body.document.issuingCountry, password: body.password,
                 address: context.clientAddress(request, trustedProxies: trustedProxies))
-            return SessionView(token: token, applicant: applicant, expiresInSeconds: Int(Workflow.sessionLength.components.seconds))
+            return SessionView(
+                token: token, applicant: applicant, expiresInSeconds: Int(Workflow.sessionLength.components.seconds),
+                consentRequired: try await workflow.session(forToken: token)?.consentNeeded ?? true)
         }
         routes.add(
             .post, "/v1/applications", "Apply in a round", access: .role(.applicant), body: ApplyBody.self,
@@ -91,8 +93,9 @@ struct RegisterApplicantBody: RequestBody, Documented {
     var employer: String?
     var education: String
     var password: String
+    var consent: ConsentBody
 
-    func validate() {}  // no numbers; registration() checks the strings and the document
+    func validate() throws { try consent.validate() }  // registration() checks the strings and the document
 
     func registration() throws -> ApplicantRegistration {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -117,7 +120,8 @@ struct RegisterApplicantBody: RequestBody, Documented {
             throw invalidField("document.number", error.message, zh: error.chinese)
         }
         return ApplicantRegistration(
-            name: name, document: identity, employer: employer, profile: Applicant(birthDate: birthDate, education: education))
+            name: name, document: identity, employer: employer, profile: Applicant(birthDate: birthDate, education: education),
+            consent: consent.consent)
     }
 
     static var schema: JSONSchema {
@@ -129,6 +133,7 @@ struct RegisterApplicantBody: RequestBody, Documented {
                     optional: ["issuingCountry": .string(length: 3...3, "required for a passport (ISO 3166 alpha-3)").orNull]),
                 "education": .oneOf(Policy.Education.self),
                 "password": .string(length: 12...200),
+                "consent": ConsentBody.schema,
             ], optional: ["employer": .string(length: 0...200).orNull])
     }
 }
@@ -265,8 +270,17 @@ struct SessionView: ResponseEncodable, Sendable, Documented {
     let token: String
     let applicant: Int64
     let expiresInSeconds: Int
+    /// The privacy notice changed since the applicant last accepted it: nothing but reading and
+    /// accepting it is allowed until they do.
+    let consentRequired: Bool
 
-    static var schema: JSONSchema { .object(required: ["token": .string(), "applicant": .integer(), "expiresInSeconds": .integer()]) }
+    static var schema: JSONSchema {
+        .object(required: [
+            "token": .string(), "applicant": .integer(), "expiresInSeconds": .integer(),
+            "consentRequired": .boolean.described(
+                "true: read GET /v1/privacy-notice and accept it with POST /v1/consents; other applicant routes answer 403 until then"),
+        ])
+    }
 }
 
 struct NotificationView: Encodable, Sendable, Documented {

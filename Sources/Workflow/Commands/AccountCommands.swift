@@ -76,6 +76,15 @@ public enum Principal: Sendable, Equatable {
     }
 }
 
+/// A live token's holder.
+public struct Session: Sendable, Equatable {
+    /// Who.
+    public let principal: Principal
+    /// An applicant who has not accepted the privacy notice in force: until they do, they may
+    /// read it, accept it and see their consents, nothing else.
+    public let consentNeeded: Bool
+}
+
 /// Accounts: bearer tokens (256 random bits shown once, stored as their SHA-256), applicants'
 /// registration with a password, and sign-in.
 extension Workflow {
@@ -111,8 +120,29 @@ extension Workflow {
 
     /// The principal of a live token, or nil.
     public func principal(forToken token: String) async throws -> Principal? {
+        try await session(forToken: token)?.principal
+    }
+
+    /// The principal of a live token and whether, being an applicant, they have yet to accept the
+    /// notice in force; or nil.
+    public func session(forToken token: String) async throws -> Session? {
         let holder = try await client.withConnection { try await store.tokenHolder(hash: Self.tokenHash(token), on: $0) }
-        return holder.flatMap { holder in Principal.Role(rawValue: holder.role).flatMap { Principal(role: $0, subject: holder.subject) } }
+        guard let holder, let role = Principal.Role(rawValue: holder.role), let principal = Principal(role: role, subject: holder.subject) else {
+            return nil
+        }
+        let consentNeeded = role == .applicant && (holder.consentedNotice ?? 0) < PrivacyNotice.current.version
+        return Session(principal: principal, consentNeeded: consentNeeded)
+    }
+
+    /// An applicant accepts the notice in force (with the consents it needs), from a session that
+    /// was asked to.
+    public func consent(_ consent: PrivacyConsent, applicant: Int64) async throws {
+        try await transaction { try await store.recordConsent(consent, applicant: applicant, on: $0) }
+    }
+
+    /// What an applicant consented to, oldest first.
+    public func consents(of applicant: Int64) async throws -> [ConsentRecord] {
+        try await client.withConnection { try await store.consents(of: applicant, on: $0) }
     }
 
     /// Registers an applicant with a password (hashed off the request threads) and returns their

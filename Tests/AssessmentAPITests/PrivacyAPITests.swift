@@ -1,0 +1,119 @@
+import Foundation
+import TestSupport
+import Testing
+import Workflow
+
+/// The privacy notice and consents, through the API and the console (#25 item 1).
+@Suite("Privacy: notice and consent")
+struct PrivacyAPITests {
+    /// A registration body with the given consent object (nil: none at all).
+    static func body(consent: String?, sequence: Int = 1) -> String {
+        let base = registration(sequence: sequence)
+        let withoutConsent = base.replacingOccurrences(
+            of: #", "consent": {"notice": 1, "sensitiveData": true, "sharing": true}"#, with: "")
+        guard let consent else { return withoutConsent }
+        return String(withoutConsent.dropLast()) + #", "consent": \#(consent)}"#
+    }
+
+    @Test("registration records each consent under the notice in force; one missing, refused or outdated is a 422 and registers nobody")
+    func registrationConsents() async throws {
+        try await API.with { api in
+            let notice = try await api.request(.GET, "/v1/privacy-notice")
+            #expect(notice.status == 200 && notice.json["version"] as? Int == PrivacyNotice.current.version)
+            #expect((notice.json["zh"] as? String)?.contains("敏感个人信息") == true && (notice.json["en"] as? String)?.contains("sensitive") == true)
+
+            #expect(try await api.request(.POST, "/v1/applicants", json: Self.body(consent: nil)).status == 400, "no consent at all")
+            let noSharing = try await api.request(
+                .POST, "/v1/applicants", json: Self.body(consent: #"{"notice": 1, "sensitiveData": true, "sharing": false}"#),
+                acceptLanguage: "zh")
+            #expect(noSharing.status == 422 && noSharing.fields == ["consent"], "\(noSharing.body)")
+            #expect(noSharing.body.contains("缺少：同意向评价机构和人社部门提供申报信息与结果"), "says what is missing, Chinese first: \(noSharing.body)")
+            let noSensitive = try await api.request(
+                .POST, "/v1/applicants", json: Self.body(consent: #"{"notice": 1, "sensitiveData": false, "sharing": true}"#))
+            #expect(noSensitive.status == 422 && noSensitive.body.contains("identity document number"), "\(noSensitive.body)")
+            let outdated = try await api.request(
+                .POST, "/v1/applicants", json: Self.body(consent: #"{"notice": 2, "sensitiveData": true, "sharing": true}"#))
+            #expect(outdated.status == 422 && outdated.body.contains("version 1"), "\(outdated.body)")
+            for version in ["0", "1001", "99999999999999999999"] {
+                let out = try await api.request(
+                    .POST, "/v1/applicants", json: Self.body(consent: #"{"notice": \#(version), "sensitiveData": true, "sharing": true}"#))
+                #expect([400, 422].contains(out.status), "notice \(version): \(out.status) \(out.body)")
+            }
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applicants") == 0, "nobody was registered by a refused consent")
+
+            let registered = try await api.request(.POST, "/v1/applicants", json: registration())
+            #expect(registered.status == 201)
+            let token = try #require(registered.json["token"] as? String)
+            let consents = try await api.request(.GET, "/v1/consents", token: token)
+            let rows = consents.json["consents"] as? [[String: Any]] ?? []
+            #expect(Set(rows.compactMap { $0["purpose"] as? String }) == ["notice", "sensitive_data", "sharing"])
+            #expect(rows.allSatisfy { $0["notice"] as? Int == 1 && $0["givenAt"] is String })
+            #expect(
+                try await api.client.scalar(
+                    """
+                    SELECT count(*)::int FROM (SELECT action, detail FROM audit_pending UNION ALL SELECT action, detail FROM audit_log) a
+                    WHERE action = 'consent' AND detail ->> 'notice' = '1'
+                    """) == 1,
+                "the audit log keeps the version consented to")
+        }
+    }
+
+    @Test("an applicant with no consent to the notice in force is asked at sign-in; only the notice and consent routes answer until they accept")
+    func askedAgain() async throws {
+        try await API.with { api in
+            #expect(try await api.request(.POST, "/v1/applicants", json: registration()).status == 201)
+            // As for someone registered before the notice existed, or enrolled by their institution.
+            try await api.client.query("DELETE FROM privacy_consents")
+            let number = residentID(born: "1990-03-01", sequence: 1)
+            let signIn = #"{"document": {"kind": "resident_id", "number": "\#(number)"}, "password": "correct horse battery"}"#
+            let session = try await api.request(.POST, "/v1/sessions", json: signIn)
+            #expect(session.status == 201 && session.json["consentRequired"] as? Bool == true, "\(session.body)")
+            let token = try #require(session.json["token"] as? String)
+            let refused = try await api.request(.GET, "/v1/applications", token: token, acceptLanguage: "zh")
+            #expect(refused.status == 403 && refused.body.contains("POST /v1/consents") && refused.body.contains("第 1 版"), "\(refused.body)")
+            #expect(try await api.request(.GET, "/v1/notifications", token: token).status == 403)
+            #expect(try await api.request(.GET, "/v1/consents", token: token).status == 200, "the consents can be read")
+            let partial = try await api.request(.POST, "/v1/consents", token: token, json: #"{"notice": 1, "sensitiveData": true, "sharing": false}"#)
+            #expect(partial.status == 422 && partial.fields == ["consent"])
+            #expect(try await api.request(.GET, "/v1/applications", token: token).status == 403, "a refused consent lets nothing in")
+            let accepted = try await api.request(.POST, "/v1/consents", token: token, json: #"{"notice": 1, "sensitiveData": true, "sharing": true}"#)
+            #expect(accepted.status == 201, "\(accepted.body)")
+            #expect(try await api.request(.GET, "/v1/applications", token: token).status == 200, "the same session goes on")
+            let again = try await api.request(.POST, "/v1/sessions", json: signIn)
+            #expect(again.json["consentRequired"] as? Bool == false)
+            #expect(
+                try await api.request(.POST, "/v1/consents", token: token, json: #"{"notice": 1, "sensitiveData": true, "sharing": true}"#).status
+                    == 201)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM privacy_consents") == 3, "giving the same again adds nothing")
+        }
+    }
+
+    @Test("the console asks for each consent on its own at registration, and shows a changed notice before an applicant's pages")
+    func console() async throws {
+        try await API.with { api in
+            var visitor = ConsoleVisitor(api: api)
+            let form = try await visitor.get("/console/register")
+            #expect(form.body.contains("name=\"consentSensitive\"") && form.body.contains("敏感个人信息"), "the boxes and the notice are on the form")
+            let fields: [(String, String)] = [
+                ("name", "Li Wei"), ("kind", "resident_id"), ("number", residentID(born: "1990-03-01", sequence: 3)), ("birthDate", "1990-03-01"),
+                ("education", "bachelor"), ("password", "correct horse battery"),
+            ]
+            let unread = try await visitor.post("/console/register", fields + ConsoleVisitor.consent.filter { $0.0 != "consentRead" })
+            #expect(unread.status == 422 && unread.body.contains("请勾选已阅读并同意个人信息保护说明"), "\(unread.body.prefix(400))")
+            let unshared = try await visitor.post("/console/register", fields + ConsoleVisitor.consent.filter { $0.0 != "consentSharing" })
+            #expect(unshared.status == 422 && unshared.body.contains("同意向评价机构和人社部门提供"), "\(unshared.body.prefix(400))")
+            #expect(try await visitor.post("/console/register", fields + ConsoleVisitor.consent).status == 303)
+
+            try await api.client.query("DELETE FROM privacy_consents")
+            let me = try await visitor.get("/console/me")
+            #expect(me.status == 303 && me.location == "/console/privacy", "a changed notice comes first")
+            let privacy = try await visitor.get("/console/privacy")
+            #expect(privacy.body.contains("id=\"consent-needed\"") && privacy.body.contains("id=\"accept\""))
+            let accepted = try await visitor.post("/console/privacy", ConsoleVisitor.consent)
+            #expect(accepted.status == 303 && accepted.location == "/console/me?done=consented", "\(accepted.body.prefix(300))")
+            #expect(try await visitor.get("/console/me").status == 200)
+            let history = try await visitor.get("/console/privacy")
+            #expect(history.body.contains("id=\"consents\"") && !history.body.contains("id=\"accept\""))
+        }
+    }
+}
