@@ -45,4 +45,65 @@ extension AssessmentStore {
         }
         return records
     }
+
+    /// Everything held about an applicant, as one JSON document for them to keep (PIPL art. 45):
+    /// who they registered as, their declared record, every application with its stages, reasons,
+    /// results and files, their certificates, consents, notifications, sessions and what was done
+    /// about them and when. The identity number is given masked: the applicant knows it, and a
+    /// stolen session should not reveal it. Who did something is given by role only: officers and
+    /// reviewers are people too, and blind review stays blind.
+    public func personalData(of applicant: Int64, on connection: PostgresConnection) async throws -> String? {
+        let subjects = "applicant:\(applicant)"
+        return try await first(
+            """
+            SELECT jsonb_build_object(
+                'exportedAt', now(),
+                'applicant', jsonb_build_object(
+                    'id', a.id, 'name', a.name, 'documentKind', a.document_kind, 'documentNumberMasked', a.document_masked,
+                    'employer', a.employer, 'record', a.profile, 'registeredAt', a.created_at),
+                'applications', coalesce((
+                    SELECT jsonb_agg(jsonb_build_object(
+                        'id', p.id, 'round', p.round_id, 'roundName', r.name, 'institution', r.institution_id, 'target', p.target,
+                        'appliedOn', p.applied_on, 'state', p.state, 'reasons', p.reasons, 'score', p.score, 'passed', p.passed,
+                        'appealOutcome', p.appeal_outcome, 'absent', p.absent, 'examYear', p.exam_year,
+                        'files', coalesce((
+                            SELECT jsonb_agg(jsonb_build_object(
+                                'name', f.name, 'purpose', f.purpose, 'addedAt', f.added_at, 'bytes', s.size,
+                                'mediaType', s.media_type, 'sha256', encode(f.sha256, 'hex')) ORDER BY f.added_at)
+                            FROM application_files f JOIN stored_files s ON s.sha256 = f.sha256 WHERE f.application_id = p.id), '[]'))
+                        ORDER BY p.id)
+                    FROM applications p JOIN rounds r ON r.id = p.round_id WHERE p.applicant_id = a.id), '[]'),
+                'certificates', coalesce((
+                    SELECT jsonb_agg(jsonb_build_object(
+                        'number', c.number, 'application', c.application_id, 'content', c.content, 'issuedAt', c.issued_at,
+                        'revokedAt', c.revoked_at, 'revocationReason', c.revocation_reason) ORDER BY c.issued_at)
+                    FROM certificates c JOIN applications p ON p.id = c.application_id WHERE p.applicant_id = a.id), '[]'),
+                'consents', coalesce((
+                    SELECT jsonb_agg(jsonb_build_object('notice', c.notice_version, 'purpose', c.purpose, 'givenAt', c.given_at)
+                        ORDER BY c.given_at, c.id)
+                    FROM privacy_consents c WHERE c.applicant_id = a.id), '[]'),
+                'notifications', coalesce((
+                    SELECT jsonb_agg(jsonb_build_object('event', o.event, 'payload', o.payload, 'createdAt', o.created_at,
+                                                        'deliveredAt', o.delivered_at) ORDER BY o.id)
+                    FROM notification_outbox o WHERE o.recipient = \(subjects)), '[]'),
+                'sessions', coalesce((
+                    SELECT jsonb_agg(jsonb_build_object('issuedAt', t.created_at, 'expiresAt', t.expires_at, 'revokedAt', t.revoked_at)
+                        ORDER BY t.created_at)
+                    FROM api_tokens t WHERE t.role = 'applicant' AND t.subject = a.id::text), '[]'),
+                'history', coalesce((
+                    SELECT jsonb_agg(jsonb_build_object('at', h.at, 'action', h.action, 'subject', h.subject, 'byRole', h.role)
+                        ORDER BY h.at, h.n)
+                    FROM (
+                        SELECT l.at, l.action, l.subject, split_part(l.actor, ':', 1) AS role, l.seq AS n FROM audit_log l
+                        WHERE l.subject = \(subjects)
+                           OR l.subject = ANY(ARRAY(SELECT 'application:' || p.id FROM applications p WHERE p.applicant_id = a.id))
+                        UNION ALL
+                        SELECT q.at, q.action, q.subject, split_part(q.actor, ':', 1), q.id FROM audit_pending q
+                        WHERE q.subject = \(subjects)
+                           OR q.subject = ANY(ARRAY(SELECT 'application:' || p.id FROM applications p WHERE p.applicant_id = a.id))
+                    ) h), '[]')
+            )::text
+            FROM applicants a WHERE a.id = \(applicant)
+            """, as: String.self, on: connection)
+    }
 }

@@ -88,6 +88,49 @@ struct PrivacyAPITests {
         }
     }
 
+    @Test("an applicant downloads everything held about them: record, applications with files, consents, notifications, history; masked")
+    func copyOfTheirData() async throws {
+        try await API.with { api in
+            let round = try await APITests.setUpRound(api)
+            let registered = try await api.request(.POST, "/v1/applicants", json: registration(name: "王小明"))
+            let token = try #require(registered.json["token"] as? String)
+            let applied = try await api.request(
+                .POST, "/v1/applications", token: token,
+                json: #"{"round": \#(round), "target": {"track": "title", "series": "cultural_relics_museums", "grade": 2}}"#)
+            #expect(applied.status == 201, "\(applied.body)")
+            let application = try #require(applied.json["id"] as? Int)
+            let file = try await api.request(
+                .POST, "/v1/applications/\(application)/files?name=works.png&purpose=other", token: token, contentType: "image/png",
+                bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array("a work".utf8))
+            #expect(file.status == 201, "\(file.body)")
+            // Someone else's data stays theirs.
+            #expect(try await api.request(.POST, "/v1/applicants", json: registration(name: "Other Person", sequence: 2)).status == 201)
+
+            let copy = try await api.request(.GET, "/v1/me/data", token: token)
+            #expect(copy.status == 200)
+            let number = residentID(born: "1990-03-01", sequence: 1)
+            #expect(!copy.body.contains(number), "the identity number is masked")
+            #expect(!copy.body.contains("Other Person"))
+            let applicant = copy.json["applicant"] as? [String: Any] ?? [:]
+            #expect(applicant["name"] as? String == "王小明" && (applicant["documentNumberMasked"] as? String)?.contains("*") == true)
+            let applications = copy.json["applications"] as? [[String: Any]] ?? []
+            #expect(applications.count == 1 && applications[0]["id"] as? Int == application)
+            let files = applications.first?["files"] as? [[String: Any]] ?? []
+            #expect(files.count == 1 && files[0]["name"] as? String == "works.png" && files[0]["bytes"] as? Int == 14, "\(files)")
+            #expect((copy.json["consents"] as? [Any])?.count == 3)
+            #expect((copy.json["notifications"] as? [[String: Any]])?.contains { $0["event"] as? String == "registered" } == true)
+            #expect((copy.json["sessions"] as? [Any])?.count == 1)
+            let history = (copy.json["history"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+            #expect(history.contains("register") && history.contains("consent"), "\(history)")
+            #expect(!copy.body.contains("\"actor\""), "who acted is given by role only")
+            let again = try await api.request(.GET, "/v1/me/data", token: token)
+            #expect(
+                ((again.json["history"] as? [[String: Any]]) ?? []).contains { $0["action"] as? String == "copy personal data" },
+                "the first download is recorded in the second")
+            #expect(try await api.request(.GET, "/v1/me/data").status == 401)
+        }
+    }
+
     @Test("the console asks for each consent on its own at registration, and shows a changed notice before an applicant's pages")
     func console() async throws {
         try await API.with { api in
@@ -114,6 +157,9 @@ struct PrivacyAPITests {
             #expect(try await visitor.get("/console/me").status == 200)
             let history = try await visitor.get("/console/privacy")
             #expect(history.body.contains("id=\"consents\"") && !history.body.contains("id=\"accept\""))
+            let download = try await visitor.get("/console/privacy/data")
+            #expect(download.status == 200 && download.body.contains("\"name\": \"Li Wei\""), "\(download.body.prefix(200))")
+            #expect(download.headers.first(name: "Content-Disposition")?.hasPrefix("attachment; filename=\"my-data-") == true)
         }
     }
 }

@@ -62,6 +62,9 @@ struct ApplicantPages {
             }
             return WebPage("privacy", .init(zh: "个人信息保护说明", en: "Privacy notice"), values).response(context)
         }
+        group.get("privacy/data") { _, context in
+            PrivacyRoutes.copy(try await workflow.personalData(of: try context.applicantAwaitingConsent()))
+        }
         group.post("privacy") { _, context in
             let applicant = try context.applicantAwaitingConsent()
             let body = try Self.consent(from: context.visit?.form ?? FormFields())

@@ -206,6 +206,8 @@ enum ConsoleText {
         ),
         ("acceptNotice", .init(zh: "同意", en: "Accept")),
         ("myConsents", .init(zh: "我的同意记录", en: "My consents")),
+        ("myData", .init(zh: "下载我的全部个人信息（JSON）", en: "Download everything held about me (JSON)")),
+        ("privacyLink", .init(zh: "个人信息与同意", en: "My data and consents")),
         ("consentPurpose", .init(zh: "同意事项", en: "Consent to")),
         ("givenAt", .init(zh: "时间", en: "Given")),
         (

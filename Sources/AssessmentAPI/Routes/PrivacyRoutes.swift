@@ -30,7 +30,32 @@ struct PrivacyRoutes {
                     .init(notice: $0.noticeVersion, purpose: $0.purpose.rawValue, givenAt: $0.givenAt)
                 })
         }
+        routes.add(
+            .get, "/v1/me/data",
+            "A copy of everything held about me, as one JSON document: registration, record, applications with their files, certificates, consents, notifications, sessions and what was done about me. The identity number is masked; who acted is given by role. Allowed while consentRequired",
+            access: .role(.applicant),
+            reply: .raw(
+                "The copy", contentType: "application/json",
+                schema: .object(required: [
+                    "exportedAt": .dateTime, "applicant": .anyObject, "applications": .array(of: .anyObject),
+                    "certificates": .array(of: .anyObject), "consents": .array(of: .anyObject), "notifications": .array(of: .anyObject),
+                    "sessions": .array(of: .anyObject), "history": .array(of: .anyObject),
+                ]))
+        ) { _, context in
+            try await Self.copy(workflow.personalData(of: try context.applicantAwaitingConsent()))
+        }
         return routes
+    }
+
+    /// The copy as a download named after the day it was made.
+    static func copy(_ json: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/json; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"my-data-\(String(ISO8601DateFormatter().string(from: Date()).prefix(10))).json\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: json)))
     }
 }
 

@@ -140,6 +140,19 @@ extension Workflow {
         try await transaction { try await store.recordConsent(consent, applicant: applicant, on: $0) }
     }
 
+    /// Everything held about an applicant, as JSON for them to keep; the download itself is
+    /// recorded, as every request about a person's data is.
+    public func personalData(of applicant: Int64) async throws -> String {
+        try await transaction { connection in
+            guard let data = try await store.personalData(of: applicant, on: connection) else {
+                throw StoreError(.notFound, "no applicant has the id \(applicant)", zh: "没有编号为 \(applicant) 的申请人")
+            }
+            try await AuditLog.append(
+                actor: .applicant(applicant), action: "copy personal data", subject: .applicant(applicant), on: connection, logger: logger)
+            return data
+        }
+    }
+
     /// What an applicant consented to, oldest first.
     public func consents(of applicant: Int64) async throws -> [ConsentRecord] {
         try await client.withConnection { try await store.consents(of: applicant, on: $0) }
