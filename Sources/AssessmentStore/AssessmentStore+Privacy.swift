@@ -107,3 +107,47 @@ extension AssessmentStore {
             """, as: String.self, on: connection)
     }
 }
+
+extension AssessmentStore {
+    /// Removes (or, for notification contents, empties) up to `batch` rows of `dataClass` older
+    /// than `days`; returns how many. Certificates and the audit log are never touched, and a
+    /// notification keeps its event, time and recipient.
+    public func expire(
+        _ dataClass: RetentionPolicy.DataClass, olderThanDays days: Int, batch: Int, on connection: PostgresConnection
+    ) async throws -> Int {
+        let query: PostgresQuery
+        switch dataClass {
+        case .signInFailures:
+            query = """
+                WITH gone AS (
+                    DELETE FROM sign_in_failures WHERE ctid = ANY(ARRAY(
+                        SELECT ctid FROM sign_in_failures WHERE at < now() - \(days) * interval '1 day' LIMIT \(batch)))
+                    RETURNING 1)
+                SELECT count(*)::int FROM gone
+                """
+        case .sessions:
+            query = """
+                WITH gone AS (
+                    DELETE FROM api_tokens WHERE token_hash = ANY(ARRAY(
+                        SELECT token_hash FROM api_tokens
+                        WHERE coalesce(revoked_at, expires_at) < now() - \(days) * interval '1 day' LIMIT \(batch)))
+                    RETURNING 1)
+                SELECT count(*)::int FROM gone
+                """
+        case .notificationBodies:
+            query = """
+                WITH emptied AS (
+                    UPDATE notification_outbox SET payload = '{}'::jsonb WHERE id = ANY(ARRAY(
+                        SELECT o.id FROM notification_outbox o
+                        WHERE o.created_at < now() - \(days) * interval '1 day' AND o.payload <> '{}'::jsonb
+                          AND o.dispatched_at IS NOT NULL
+                          AND NOT EXISTS (
+                              SELECT 1 FROM notification_deliveries d WHERE d.outbox_id = o.id AND d.state = 'pending')
+                        ORDER BY o.id LIMIT \(batch)))
+                    RETURNING 1)
+                SELECT count(*)::int FROM emptied
+                """
+        }
+        return try await first(query, as: Int.self, on: connection) ?? 0
+    }
+}

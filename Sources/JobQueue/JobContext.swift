@@ -29,6 +29,24 @@ public struct JobContext: Sendable {
         return result
     }
 
+    /// Runs `body` in a transaction fenced by this job's lease that does not complete the job: for
+    /// work done in batches, each committed on its own, of which none may land once the job was
+    /// rescued and may run elsewhere. The job's row is locked against the rescue for the length of
+    /// the transaction; a lost lease rolls `body` back and throws `JobQueueError.leaseLost`.
+    @discardableResult
+    public func withFencedTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.transaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                "SELECT id FROM jobs WHERE id = \(job.id) AND lease_token = \(job.leaseToken) FOR SHARE", logger: logger)
+            var held = false
+            for try await _ in rows { held = true }
+            guard held else {
+                throw JobQueueError(code: .leaseLost, message: "job \(job.id) lost its lease; its batch was not written")
+            }
+            return try await body(connection)
+        }
+    }
+
     private func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await client.transaction(logger: logger) { connection in
             let value = try await body(connection)

@@ -24,17 +24,20 @@ public struct Workflow: Sendable {
     public let signer: BureauSigner?
     /// scrypt's N for new password hashes: tests and benchmarks that register thousands lower it.
     let passwordRounds: Int
+    /// How long personal data is kept; `EnforceRetention` applies it.
+    public let retention: RetentionPolicy
     let logger: Logger
 
     /// A workflow over a running client.
     public init(
         client: PostgresClient, vault: PersonalDataVault, signer: BureauSigner?,
-        passwordRounds: Int = PasswordHash.defaultRounds, logger: Logger
+        passwordRounds: Int = PasswordHash.defaultRounds, retention: RetentionPolicy = .standard, logger: Logger
     ) {
         self.store = AssessmentStore(vault: vault, logger: logger)
         self.queue = JobQueueClient(client: client, logger: logger)
         self.signer = signer
         self.passwordRounds = passwordRounds
+        self.retention = retention
         self.logger = logger
     }
 
@@ -58,15 +61,20 @@ public struct Workflow: Sendable {
         registry.register(RevokeCertificate.Handler(workflow: self))
         registry.register(SeatSitting.Handler(workflow: self))
         registry.register(SealAuditLog.Handler())
+        registry.register(EnforceRetention.Handler(workflow: self))
     }
 
     /// The schedules the coordinator runs for the workflow: the audit sealer every 5 seconds, so
-    /// an entry joins the chain within seconds of its commit.
+    /// an entry joins the chain within seconds of its commit; the retention policy every night at
+    /// 03:30 in Shanghai, when nobody is applying.
     public static func cronSchedules() throws -> [CronSchedule] {
         [
             try CronSchedule(
                 name: "seal_audit_log", expression: "*/5 * * * * *", timeZone: "UTC", args: SealAuditLog(),
-                options: EnqueueOptions(queue: queueName))
+                options: EnqueueOptions(queue: queueName)),
+            try CronSchedule(
+                name: "enforce_retention", expression: "0 30 3 * * *", timeZone: "Asia/Shanghai", args: EnforceRetention(),
+                options: EnqueueOptions(queue: queueName)),
         ]
     }
 

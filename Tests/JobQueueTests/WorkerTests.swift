@@ -118,6 +118,42 @@ struct WorkerTests {
         }
     }
 
+    @Test("batches in fenced transactions land while the lease holds, and none does once it is lost; the job is not completed by them")
+    func fencedBatches() async throws {
+        try await TestDatabase.with { client, database in
+            try await client.query("CREATE TABLE effects (n int PRIMARY KEY)")
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            let outcome = Mutex<(state: JobState?, error: (any Error)?)>((nil, nil))
+            var registry = JobRegistry()
+            registry.register(
+                ClosureHandler(NumberedJob.self) { args, context in
+                    try await context.withFencedTransaction { connection in
+                        try await connection.query("INSERT INTO effects (n) VALUES (\(args.n))", logger: context.logger)
+                    }
+                    let state = try await JobQueueClient(client: context.client, logger: context.logger).job(context.job.id)?.state
+                    try await context.client.query(
+                        "UPDATE jobs SET lease_token = gen_random_uuid() WHERE id = \(context.job.id)", logger: context.logger)
+                    do {
+                        try await context.withFencedTransaction { connection in
+                            try await connection.query("INSERT INTO effects (n) VALUES (\(args.n + 1))", logger: context.logger)
+                        }
+                    } catch {
+                        outcome.withLock { $0 = (state, error) }
+                        throw error
+                    }
+                })
+            var configuration = quickConfiguration()
+            configuration.heartbeatInterval = .seconds(60)
+            try await withPool(registry, configuration, client: client, database: database) {
+                try await queue.enqueue(NumberedJob(n: 10))
+                try await eventually("the handler ran") { outcome.withLock { $0.error != nil } }
+            }
+            #expect(outcome.withLock { $0.state } == .running, "a fenced batch does not complete the job")
+            #expect((outcome.withLock { $0.error } as? JobQueueError)?.code == .leaseLost)
+            #expect(try await client.scalar("SELECT count(*)::int FROM effects") == 1, "the batch under the lease landed, the other did not")
+        }
+    }
+
     @Test("a snoozed job runs again later without counting the attempt")
     func snooze() async throws {
         try await TestDatabase.with { client, database in

@@ -8,9 +8,12 @@ public enum Subject: Hashable, Sendable, CustomStringConvertible {
     case certificate(String)
     case institution(String)
     case sitting(Int64)
+    /// A class of personal data, as the retention policy names it.
+    case dataClass(String)
 
     public var description: String {
         switch self {
+        case .dataClass(let name): "data:\(name)"
         case .sitting(let id): "sitting:\(id)"
         case .institution(let id): "institution:\(id)"
         case .applicant(let id): "applicant:\(id)"
