@@ -147,7 +147,56 @@ extension AssessmentStore {
                     RETURNING 1)
                 SELECT count(*)::int FROM emptied
                 """
+        case .unsuccessfulApplications:
+            return try await expireUnsuccessfulApplications(olderThanDays: days, batch: batch, on: connection)
         }
         return try await first(query, as: Int.self, on: connection) ?? 0
+    }
+
+    /// Deletes up to `batch` unsuccessful applications of rounds that ended more than `days` ago,
+    /// every row about them in one statement (the foreign keys are checked at its end), then the
+    /// stored files no application refers to any more, their large objects with them.
+    private func expireUnsuccessfulApplications(olderThanDays days: Int, batch: Int, on connection: PostgresConnection) async throws -> Int {
+        let rows = try await connection.query(
+            """
+            WITH doomed AS (
+                SELECT p.id FROM applications p
+                JOIN rounds r ON r.id = p.round_id
+                LEFT JOIN round_confirmations rc ON rc.round_id = r.id
+                WHERE r.state IN ('finalized', 'confirmed') AND p.passed IS NOT TRUE
+                  AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.application_id = p.id)
+                  AND coalesce((rc.confirmed_at AT TIME ZONE 'Asia/Shanghai')::date, r.appeals_end, r.notice_ends, r.start_date)
+                      < (now() AT TIME ZONE 'Asia/Shanghai')::date - \(days)::integer
+                ORDER BY p.id LIMIT \(batch)
+                FOR UPDATE OF p SKIP LOCKED
+            ), assignments_gone AS (DELETE FROM assignments WHERE application_id IN (SELECT id FROM doomed)),
+            votes_gone AS (DELETE FROM votes WHERE application_id IN (SELECT id FROM doomed)),
+            objections_gone AS (DELETE FROM objections WHERE application_id IN (SELECT id FROM doomed)),
+            appeals_gone AS (DELETE FROM appeals WHERE application_id IN (SELECT id FROM doomed)),
+            remarks_gone AS (DELETE FROM appeal_remarks WHERE application_id IN (SELECT id FROM doomed)),
+            eligibility_gone AS (DELETE FROM eligibility_appeals WHERE application_id IN (SELECT id FROM doomed)),
+            cases_gone AS (DELETE FROM meeting_cases WHERE application_id IN (SELECT id FROM doomed)),
+            candidates_gone AS (DELETE FROM sitting_candidates WHERE application_id IN (SELECT id FROM doomed)),
+            marks_gone AS (DELETE FROM sitting_marks WHERE application_id IN (SELECT id FROM doomed)),
+            results_gone AS (DELETE FROM sitting_results WHERE application_id IN (SELECT id FROM doomed)),
+            files_gone AS (DELETE FROM application_files WHERE application_id IN (SELECT id FROM doomed) RETURNING sha256),
+            gone AS (DELETE FROM applications WHERE id IN (SELECT id FROM doomed) RETURNING id)
+            SELECT (SELECT count(*)::int FROM gone), coalesce((SELECT array_agg(DISTINCT encode(sha256, 'hex')) FROM files_gone), '{}')
+            """, logger: logger)
+        var count = 0
+        var files: [String] = []
+        for try await (deleted, hashes) in rows.decode((Int, [String]).self) { (count, files) = (deleted, hashes) }
+        if !files.isEmpty {
+            try await connection.query(
+                """
+                WITH orphans AS (
+                    DELETE FROM stored_files s
+                    WHERE s.sha256 = ANY(ARRAY(SELECT decode(h, 'hex') FROM unnest(\(files)::text[]) AS h))
+                      AND NOT EXISTS (SELECT 1 FROM application_files f WHERE f.sha256 = s.sha256)
+                    RETURNING s.object)
+                SELECT lo_unlink(object) FROM orphans
+                """, logger: logger)
+        }
+        return count
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import JobQueue
+import Logging
 import TestSupport
 import Testing
 import Workflow
@@ -52,9 +53,78 @@ struct RetentionTests {
                 WHERE action = 'enforce retention'
                 """)
             let recorded = (try? JSONSerialization.jsonObject(with: Data((counts ?? "").utf8))) as? [String: String]
-            #expect(recorded == ["notification_bodies": "1", "sessions": "2", "sign_in_failures": "2"], "counts, not contents: \(counts ?? "")")
+            #expect(
+                recorded == ["notification_bodies": "1", "sessions": "2", "sign_in_failures": "2", "unsuccessful_applications": "0"],
+                "counts, not contents: \(counts ?? "")")
             let chain = try await api.workflow.verifyAuditLog()
             #expect(chain.firstBrokenEntry == nil, "the audit chain holds")
+        }
+    }
+
+    @Test("a year after its round ended an unsuccessful application is gone with its rows and files; the successful one's certificate still verifies")
+    func unsuccessfulApplicationsAreGone() async throws {
+        try await API.with { api in
+            let round = try await APITests.setUpRound(api)
+            var applications: [Int] = []
+            var tokens: [String] = []
+            for (sequence, name) in [(1, "Failed Applicant"), (2, "Passed Applicant")] {
+                let registered = try await api.request(.POST, "/v1/applicants", json: registration(name: name, sequence: sequence))
+                let token = try #require(registered.json["token"] as? String)
+                let applied = try await api.request(
+                    .POST, "/v1/applications", token: token,
+                    json: #"{"round": \#(round), "target": {"track": "title", "series": "cultural_relics_museums", "grade": 2}}"#)
+                applications.append(try #require(applied.json["id"] as? Int))
+                tokens.append(token)
+            }
+            let (failed, passed) = (applications[0], applications[1])
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+            for (application, token) in zip(applications, tokens) {
+                let upload = try await api.request(
+                    .POST, "/v1/applications/\(application)/files?name=work.png&purpose=other", token: token, contentType: "image/png",
+                    bytes: png + Array("the work of \(application)".utf8))
+                #expect(upload.status == 201, "\(upload.body)")
+            }
+            try await api.client.query(
+                """
+                INSERT INTO objections (application_id, filed_by, statement) VALUES (\(failed), 'someone', 'an objection');
+                """)
+            try await api.client.query("INSERT INTO votes (application_id, stage, members, yes, no, abstain) VALUES (\(failed), 0, 25, 3, 20, 2)")
+            try await api.client.query("UPDATE applications SET state = 'decided', passed = (id = \(passed)) WHERE round_id = \(round)")
+            let number = try await api.client.withTransaction(logger: Logger(label: "retention-test")) { connection in
+                try await api.workflow.store.issueCertificate(
+                    application: Int64(passed), issuedOn: try RoundRecord.today(), rehearsal: false, signer: api.workflow.signer!, on: connection)
+            }
+            let objectsBefore = try await api.client.scalar("SELECT count(*)::int FROM pg_largeobject_metadata")
+            // Not yet a year: nothing goes.
+            try await api.client.query("UPDATE rounds SET state = 'confirmed', appeals_end = current_date - 300 WHERE id = \(round)")
+            try await runRetention(api)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applications") == 2)
+            try await api.client.query("UPDATE rounds SET appeals_end = current_date - 400 WHERE id = \(round)")
+            try await runRetention(api)
+
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applications") == 1, "the failed application is gone")
+            for table in ["objections", "votes", "application_files"] {
+                #expect(
+                    try await api.client.scalar("SELECT count(*)::int FROM \(unescaped: table) WHERE application_id = \(failed)") == 0,
+                    "nothing of it in \(table)")
+            }
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM stored_files") == 1, "its file is gone, the other stays")
+            #expect(
+                try await api.client.scalar("SELECT count(*)::int FROM pg_largeobject_metadata") == objectsBefore - 1,
+                "and its bytes with it")
+            let verified = try await api.request(.GET, "/v1/certificates/\(number)?name=Passed%20Applicant")
+            #expect(
+                verified.status == 200 && verified.json["signatureValid"] as? Bool == true && verified.json["status"] as? String == "valid",
+                "\(verified.body)")
+            #expect(try await api.request(.GET, "/v1/applications/\(passed)", token: tokens[1]).status == 200)
+            #expect(try await api.workflow.verifyAuditLog().firstBrokenEntry == nil)
+        }
+    }
+
+    func runRetention(_ api: API) async throws {
+        try await api.withWorkers {
+            let job = try await api.workflow.queue.enqueue(EnforceRetention(), options: EnqueueOptions(queue: Workflow.queueName))
+            try await eventually("the retention job completes") { try await api.workflow.queue.job(job.id)?.state == .completed }
         }
     }
 }

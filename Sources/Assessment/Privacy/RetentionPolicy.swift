@@ -11,6 +11,11 @@ public struct RetentionPolicy: Sendable, Equatable {
         /// What a notification said, counted from when it was written, once it is delivered or
         /// has nowhere to go: its event, time and recipient stay, its payload is emptied.
         case notificationBodies = "notification_bodies"
+        /// Applications that did not succeed (ineligible, failed, absent), with everything about
+        /// them (scores, ballots' counts, objections, appeals, marks) and their files, counted from
+        /// the day their round ended (its confirmation, or the end of its appeals or notice). The
+        /// audit log keeps that they existed; certificates are never touched.
+        case unsuccessfulApplications = "unsuccessful_applications"
 
         /// What it is, for the audit log and pages.
         public var label: LocalizedText {
@@ -18,6 +23,7 @@ public struct RetentionPolicy: Sendable, Equatable {
             case .signInFailures: LocalizedText(zh: "登录失败记录", en: "failed sign-ins")
             case .sessions: LocalizedText(zh: "登录凭证", en: "sign-in tokens")
             case .notificationBodies: LocalizedText(zh: "通知内容", en: "notification contents")
+            case .unsuccessfulApplications: LocalizedText(zh: "未通过的申报及其材料", en: "unsuccessful applications and their materials")
             }
         }
     }
@@ -28,8 +34,10 @@ public struct RetentionPolicy: Sendable, Equatable {
     /// Days kept per class.
     public private(set) var days: [DataClass: Int]
 
-    /// The defaults the README states: 30 days for sign-in failures, tokens and notification contents.
-    public static let standard = RetentionPolicy(days: [.signInFailures: 30, .sessions: 30, .notificationBodies: 30])
+    /// The defaults the README states: 30 days for sign-in failures, tokens and notification
+    /// contents, a year for unsuccessful applications.
+    public static let standard = RetentionPolicy(
+        days: [.signInFailures: 30, .sessions: 30, .notificationBodies: 30, .unsuccessfulApplications: 365])
 
     /// A policy; every class needs a number of days within `daysRange`.
     public init(days: [DataClass: Int]) {
