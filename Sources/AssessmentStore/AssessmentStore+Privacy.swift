@@ -153,23 +153,36 @@ extension AssessmentStore {
         return try await first(query, as: Int.self, on: connection) ?? 0
     }
 
-    /// Deletes up to `batch` unsuccessful applications of rounds that ended more than `days` ago,
-    /// every row about them in one statement (the foreign keys are checked at its end), then the
-    /// stored files no application refers to any more, their large objects with them.
+    /// Deletes up to `batch` unsuccessful applications of rounds that ended more than `days` ago.
     private func expireUnsuccessfulApplications(olderThanDays days: Int, batch: Int, on connection: PostgresConnection) async throws -> Int {
+        var doomed: [Int64] = []
+        for try await id in try await connection.query(
+            """
+            SELECT p.id FROM applications p
+            JOIN rounds r ON r.id = p.round_id
+            LEFT JOIN round_confirmations rc ON rc.round_id = r.id
+            WHERE r.state IN ('finalized', 'confirmed') AND p.passed IS NOT TRUE
+              AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.application_id = p.id)
+              AND coalesce((rc.confirmed_at AT TIME ZONE 'Asia/Shanghai')::date, r.appeals_end, r.notice_ends, r.start_date)
+                  < (now() AT TIME ZONE 'Asia/Shanghai')::date - \(days)::integer
+            ORDER BY p.id LIMIT \(batch)
+            FOR UPDATE OF p SKIP LOCKED
+            """, logger: logger
+        ).decode(Int64.self) {
+            doomed.append(id)
+        }
+        return try await deleteApplications(doomed, on: connection)
+    }
+
+    /// Deletes applications with every row about them in one statement (the foreign keys are
+    /// checked at its end), then the stored files no application refers to any more, their large
+    /// objects with them. Never one with a certificate: the statement refuses it by the key.
+    func deleteApplications(_ ids: [Int64], on connection: PostgresConnection) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
         let rows = try await connection.query(
             """
-            WITH doomed AS (
-                SELECT p.id FROM applications p
-                JOIN rounds r ON r.id = p.round_id
-                LEFT JOIN round_confirmations rc ON rc.round_id = r.id
-                WHERE r.state IN ('finalized', 'confirmed') AND p.passed IS NOT TRUE
-                  AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.application_id = p.id)
-                  AND coalesce((rc.confirmed_at AT TIME ZONE 'Asia/Shanghai')::date, r.appeals_end, r.notice_ends, r.start_date)
-                      < (now() AT TIME ZONE 'Asia/Shanghai')::date - \(days)::integer
-                ORDER BY p.id LIMIT \(batch)
-                FOR UPDATE OF p SKIP LOCKED
-            ), assignments_gone AS (DELETE FROM assignments WHERE application_id IN (SELECT id FROM doomed)),
+            WITH doomed AS (SELECT unnest(\(ids)::bigint[]) AS id),
+            assignments_gone AS (DELETE FROM assignments WHERE application_id IN (SELECT id FROM doomed)),
             votes_gone AS (DELETE FROM votes WHERE application_id IN (SELECT id FROM doomed)),
             objections_gone AS (DELETE FROM objections WHERE application_id IN (SELECT id FROM doomed)),
             appeals_gone AS (DELETE FROM appeals WHERE application_id IN (SELECT id FROM doomed)),
@@ -198,5 +211,84 @@ extension AssessmentStore {
                 """, logger: logger)
         }
         return count
+    }
+}
+
+/// A request about a person's own data, as answered.
+public struct PrivacyRequestRecord: Sendable {
+    public let id: Int64
+    public let kind: String
+    public let filedAt: Date
+    public let outcome: Erasure.Outcome
+    public let deletedApplications: Int
+    public let accountDeleted: Bool
+    public let reasons: [LocalizedText]
+}
+
+extension AssessmentStore {
+    /// Answers an applicant's request to delete their data (`Erasure.decide`) and carries it out in
+    /// the caller's transaction: the applications it allows, and, when nothing must be kept, the
+    /// registration with its password, sessions and consents, and what their notifications said.
+    /// The answer is recorded either way.
+    public func erase(applicant: Int64, today: CalendarDate, on connection: PostgresConnection) async throws -> Erasure.Decision {
+        guard try await first("SELECT id FROM applicants WHERE id = \(applicant) FOR UPDATE", as: Int64.self, on: connection) != nil else {
+            throw StoreError(.notFound, "no applicant has the id \(applicant)", zh: "没有编号为 \(applicant) 的申请人")
+        }
+        var applications: [Erasure.Application] = []
+        for try await (id, ended, certified) in try await connection.query(
+            """
+            SELECT p.id, r.state IN ('finalized', 'confirmed'), EXISTS (SELECT 1 FROM certificates c WHERE c.application_id = p.id)
+            FROM applications p JOIN rounds r ON r.id = p.round_id WHERE p.applicant_id = \(applicant)
+            FOR UPDATE OF p
+            """, logger: logger
+        ).decode((Int64, Bool, Bool).self) {
+            applications.append(Erasure.Application(id: id, roundEnded: ended, certified: certified))
+        }
+        let barText: String? =
+            try await first("SELECT max(until)::text FROM title_bars WHERE applicant_id = \(applicant)", as: String?.self, on: connection) ?? nil
+        let barredUntil = barText.flatMap { CalendarDate(iso: $0) }
+        let decision = Erasure.decide(applications: applications, barredUntil: barredUntil, today: today)
+        let deleted = try await deleteApplications(decision.applications, on: connection)
+        if decision.account {
+            try await connection.query(
+                """
+                WITH consents AS (DELETE FROM privacy_consents WHERE applicant_id = \(applicant)),
+                     passwords AS (DELETE FROM applicant_passwords WHERE applicant_id = \(applicant)),
+                     sessions AS (DELETE FROM api_tokens WHERE role = 'applicant' AND subject = \(String(applicant))),
+                     bars AS (DELETE FROM title_bars WHERE applicant_id = \(applicant)),
+                     said AS (UPDATE notification_outbox SET payload = '{}'::jsonb WHERE recipient = \("applicant:\(applicant)"))
+                SELECT 1
+                """, logger: logger)
+            try await connection.query("DELETE FROM applicants WHERE id = \(applicant)", logger: logger)
+        }
+        let reasons = String(decoding: try JSONEncoder().encode(decision.reasons.map { ["zh": $0.zh, "en": $0.en] }), as: UTF8.self)
+        try await connection.query(
+            """
+            INSERT INTO privacy_requests (applicant_id, kind, outcome, deleted_applications, account_deleted, reasons)
+            VALUES (\(applicant), 'erasure', \(decision.outcome.rawValue), \(deleted), \(decision.account), \(reasons)::jsonb)
+            """, logger: logger)
+        try await AuditLog.append(
+            actor: .applicant(applicant), action: "erasure request", subject: .applicant(applicant),
+            detail: ["outcome": decision.outcome.rawValue, "applications": String(deleted), "account": String(decision.account)],
+            on: connection, logger: logger)
+        return decision
+    }
+
+    /// An applicant's requests about their data, newest first.
+    public func privacyRequests(of applicant: Int64, on connection: PostgresConnection) async throws -> [PrivacyRequestRecord] {
+        var records: [PrivacyRequestRecord] = []
+        for try await (id, kind, filed, outcome, deleted, account, reasons) in try await connection.query(
+            """
+            SELECT id, kind, filed_at, outcome, deleted_applications, account_deleted, reasons::text FROM privacy_requests
+            WHERE applicant_id = \(applicant) ORDER BY id DESC
+            """, logger: logger
+        ).decode((Int64, String, Date, String, Int, Bool, String).self) {
+            let texts = (try? JSONDecoder().decode([[String: String]].self, from: Data(reasons.utf8))) ?? []
+            records.append(
+                PrivacyRequestRecord(
+                    id: id, kind: kind, filedAt: filed, outcome: Erasure.Outcome(rawValue: outcome) ?? .refused, deletedApplications: deleted,
+                    accountDeleted: account, reasons: texts.map { LocalizedText(zh: $0["zh"] ?? "", en: $0["en"] ?? "") }))
+        }
+        return records
     }
 }

@@ -27,6 +27,7 @@
 @_exported import struct AssessmentStore.ObjectionRecord
 @_exported import struct AssessmentStore.PartResultRecord
 @_exported import struct AssessmentStore.PersonalDataVault
+@_exported import struct AssessmentStore.PrivacyRequestRecord
 @_exported import struct AssessmentStore.RemarkRecord
 @_exported import struct AssessmentStore.ResultRow
 @_exported import enum AssessmentStore.ReviewStage

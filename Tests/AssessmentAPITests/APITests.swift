@@ -540,7 +540,7 @@ struct APITests {
             // Route, the role it is for (nil: anyone), whether it takes a body.
             let routes: [(String, Principal.Role?, Bool)] = [
                 ("/v1/applicants", nil, true), ("/v1/sessions", nil, true), ("/v1/applications", .applicant, true),
-                ("/v1/consents", .applicant, true),
+                ("/v1/consents", .applicant, true), ("/v1/me/erasure", .applicant, false),
                 ("/v1/applications/{id}/appeal", .applicant, true), ("/v1/applications/{id}/objections", nil, true),
                 ("/v1/reviews/{id}/conflict", .reviewer, false), ("/v1/reviews/{id}/score", .reviewer, true),
                 ("/v1/reviewers", .institution, true), ("/v1/rounds", .institution, true), ("/v1/rounds/{id}/close", .institution, false),

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import TestSupport
 import Testing
 import Workflow
@@ -128,6 +129,103 @@ struct PrivacyAPITests {
                 ((again.json["history"] as? [[String: Any]]) ?? []).contains { $0["action"] as? String == "copy personal data" },
                 "the first download is recorded in the second")
             #expect(try await api.request(.GET, "/v1/me/data").status == 401)
+        }
+    }
+
+    /// Registers and applies in `round`; returns the application and the token.
+    static func apply(_ api: API, round: Int64, name: String = "Li Wei", sequence: Int = 1, token: String? = nil) async throws -> (Int, String) {
+        var token = token
+        if token == nil {
+            let registered = try await api.request(.POST, "/v1/applicants", json: registration(name: name, sequence: sequence))
+            token = registered.json["token"] as? String
+        }
+        let applied = try await api.request(
+            .POST, "/v1/applications", token: token,
+            json: #"{"round": \#(round), "target": {"track": "title", "series": "cultural_relics_museums", "grade": 2}}"#)
+        #expect(applied.status == 201, "\(applied.body)")
+        return (try #require(applied.json["id"] as? Int), try #require(token))
+    }
+
+    @Test("an applicant whose only application failed in an ended round is deleted whole on request; the answer is recorded")
+    func erasureGranted() async throws {
+        try await API.with { api in
+            let round = try await APITests.setUpRound(api)
+            let (application, token) = try await Self.apply(api, round: round)
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array("mine".utf8)
+            #expect(
+                try await api.request(
+                    .POST, "/v1/applications/\(application)/files?name=a.png&purpose=other", token: token, contentType: "image/png", bytes: png
+                ).status == 201)
+            try await api.client.query("UPDATE applications SET state = 'decided', passed = false WHERE id = \(application)")
+            try await api.client.query("UPDATE rounds SET state = 'confirmed' WHERE id = \(round)")
+
+            let answer = try await api.request(.POST, "/v1/me/erasure", token: token)
+            #expect(answer.status == 200 && answer.json["outcome"] as? String == "granted", "\(answer.body)")
+            #expect(answer.json["accountDeleted"] as? Bool == true && answer.json["deletedApplications"] as? Int == 1)
+            for table in ["applicants", "applications", "application_files", "stored_files", "privacy_consents", "applicant_passwords"] {
+                #expect(try await api.client.scalar("SELECT count(*)::int FROM \(unescaped: table)") == 0, "\(table) holds nothing of them")
+            }
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM api_tokens WHERE role = 'applicant'") == 0)
+            #expect(try await api.request(.GET, "/v1/consents", token: token).status == 401, "their session is gone with them")
+            let number = residentID(born: "1990-03-01", sequence: 1)
+            let signIn = #"{"document": {"kind": "resident_id", "number": "\#(number)"}, "password": "correct horse battery"}"#
+            #expect(try await api.request(.POST, "/v1/sessions", json: signIn).status == 401)
+            #expect(
+                try await api.client.scalar(
+                    "SELECT count(*)::int FROM privacy_requests WHERE outcome = 'granted' AND account_deleted AND deleted_applications = 1") == 1,
+                "the request and its answer are kept")
+            #expect(try await api.workflow.verifyAuditLog().firstBrokenEntry == nil)
+        }
+    }
+
+    @Test("nothing is deleted while an application is evaluated; later a certified application stays with the registration, the rest goes")
+    func erasureRefusedThenPartly() async throws {
+        try await API.with { api in
+            let round = try await APITests.setUpRound(api)
+            let (certifiedApplication, token) = try await Self.apply(api, round: round)
+            let refused = try await api.request(.POST, "/v1/me/erasure", token: token, acceptLanguage: "zh")
+            #expect(refused.status == 200 && refused.json["outcome"] as? String == "refused", "\(refused.body)")
+            #expect(refused.body.contains("仍在评审中"), "the reason, Chinese first: \(refused.body)")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applications") == 1, "nothing was deleted")
+
+            try await api.client.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(certifiedApplication)")
+            let number = try await api.client.withTransaction(logger: Logger(label: "erasure-test")) { connection in
+                try await api.workflow.store.issueCertificate(
+                    application: Int64(certifiedApplication), issuedOn: try RoundRecord.today(), rehearsal: false, signer: api.workflow.signer!,
+                    on: connection)
+            }
+            try await api.client.query("UPDATE rounds SET state = 'confirmed' WHERE id = \(round)")
+            let second = try await api.workflow.openRound(
+                RoundDraft(
+                    institutionID: "inst", name: "second", track: .title, field: "cultural_relics_museums", seed: 2,
+                    startDate: try RoundRecord.today(), closesOnDay: 100))
+            let (failedApplication, _) = try await Self.apply(api, round: second, token: token)
+            try await api.client.query("UPDATE applications SET state = 'decided', passed = false WHERE id = \(failedApplication)")
+            try await api.client.query("UPDATE rounds SET state = 'finalized' WHERE id = \(second)")
+
+            let partly = try await api.request(.POST, "/v1/me/erasure", token: token)
+            #expect(partly.json["outcome"] as? String == "partly" && partly.json["deletedApplications"] as? Int == 1, "\(partly.body)")
+            #expect(partly.json["accountDeleted"] as? Bool == false && partly.body.contains("certified application \(certifiedApplication)"))
+            #expect(try await api.client.scalar("SELECT id::int FROM applications") == certifiedApplication, "the certified one stays")
+            let verified = try await api.request(.GET, "/v1/certificates/\(number)?name=Li%20Wei")
+            #expect(verified.status == 200 && verified.json["status"] as? String == "valid", "\(verified.body)")
+            let requests = try await api.request(.GET, "/v1/me/requests", token: token)
+            #expect((requests.json["requests"] as? [[String: Any]])?.compactMap { $0["outcome"] as? String } == ["partly", "refused"])
+        }
+    }
+
+    @Test("the console's deletion needs its box ticked, and signs out an applicant whose account it deleted")
+    func erasureInTheConsole() async throws {
+        try await API.with { api in
+            var visitor = try await ConsoleVisitor.registered(api, sequence: 5)
+            let page = try await visitor.get("/console/privacy")
+            #expect(page.body.contains("id=\"erase\"") && page.body.contains("id=\"my-data\""))
+            #expect(try await visitor.post("/console/privacy/erase", []).status == 422, "the box is not ticked")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applicants") == 1)
+            let erased = try await visitor.post("/console/privacy/erase", [("confirm", "yes")])
+            #expect(erased.status == 303 && erased.location == "/console?done=erased", "\(erased.body.prefix(300))")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM applicants") == 0)
+            #expect(try await visitor.get("/console/me").location?.hasPrefix("/console/sign-in") == true, "signed out")
         }
     }
 

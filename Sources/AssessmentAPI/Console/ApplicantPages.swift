@@ -59,11 +59,30 @@ struct ApplicantPages {
                 values["consents"] = consents.map {
                     ["notice": String($0.noticeVersion), "purpose": $0.purpose.label(language), "at": Self.time($0.givenAt)]
                 }
+                let requests = try await workflow.privacyRequests(of: applicant)
+                values["hasRequests"] = !requests.isEmpty
+                values["requests"] = requests.map {
+                    [
+                        "at": Self.time($0.filedAt), "outcome": ConsoleText.text("erasure.\($0.outcome.rawValue)", language),
+                        "reasons": $0.reasons.map { $0(language) }.joined(separator: language == .zh ? "；" : "; "),
+                    ]
+                }
             }
             return WebPage("privacy", .init(zh: "个人信息保护说明", en: "Privacy notice"), values).response(context)
         }
         group.get("privacy/data") { _, context in
             PrivacyRoutes.copy(try await workflow.personalData(of: try context.applicantAwaitingConsent()))
+        }
+        group.post("privacy/erase") { _, context in
+            let applicant = try context.applicantAwaitingConsent()
+            guard context.visit?.form.optional("confirm") == "yes" else {
+                throw invalidField("confirm", "tick that you want your personal data deleted", zh: "请勾选确认删除个人信息")
+            }
+            let decision = try await workflow.requestErasure(applicant: applicant)
+            guard decision.account else { return Response.seeOther("/console/privacy?done=answered", context) }
+            var context = context
+            context.visit?.cookies.append(ConsoleVisit.cookie(ConsoleVisit.sessionCookie, "", maxAge: 0))
+            return Response.seeOther("/console?done=erased", context)
         }
         group.post("privacy") { _, context in
             let applicant = try context.applicantAwaitingConsent()

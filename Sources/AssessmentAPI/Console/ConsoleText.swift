@@ -217,6 +217,24 @@ enum ConsoleText {
                 en: "No consent recorded online yet (people enrolled by an institution give it at their first sign-in).")
         ),
         ("done.consented", .init(zh: "已记录您的同意。", en: "Your consent is recorded.")),
+        ("done.answered", .init(zh: "已答复您的删除申请，见下方记录。", en: "Your request to delete is answered; see below.")),
+        ("done.erased", .init(zh: "您的个人信息和账户已删除。", en: "Your personal data and account are deleted.")),
+        ("myRequests", .init(zh: "我的删除申请", en: "My requests to delete")),
+        ("answer", .init(zh: "答复", en: "Answer")),
+        ("keptBecause", .init(zh: "保留的原因", en: "Kept because")),
+        ("erasure.granted", .init(zh: "已全部删除", en: "all deleted")),
+        ("erasure.partly", .init(zh: "部分删除", en: "partly deleted")),
+        ("erasure.refused", .init(zh: "未删除", en: "nothing deleted")),
+        (
+            "eraseNote",
+            .init(
+                zh: "删除后不可恢复。评审中的申报、已获证书的申报（证书有效期间）和禁止申报期内的信息须保留，我们会说明原因；其余全部删除，无需保留时连同账户一并删除。",
+                en:
+                    "Deletion cannot be undone. Applications being evaluated, certified ones while their certificate can be verified, and a bar for fraud until it ends are kept, with the reason; everything else is deleted, the account too when nothing must be kept."
+            )
+        ),
+        ("eraseConfirm", .init(zh: "我确认删除我的个人信息", en: "I want my personal data deleted")),
+        ("erase", .init(zh: "申请删除", en: "Ask for deletion")),
         ("done.limited", .init(zh: "限制已生效：所有工作进程按此领取该类任务。", en: "The limit holds: every worker claims the kind within it.")),
         ("done.lifted", .init(zh: "限制已解除。", en: "The limit is lifted.")),
         ("limits", .init(zh: "并发与速率限制", en: "Concurrency and rate limits")),

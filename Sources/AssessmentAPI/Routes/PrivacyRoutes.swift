@@ -44,6 +44,19 @@ struct PrivacyRoutes {
         ) { _, context in
             try await Self.copy(workflow.personalData(of: try context.applicantAwaitingConsent()))
         }
+        routes.add(
+            .post, "/v1/me/erasure",
+            "Ask for my personal data to be deleted; answered at once. Granted for what no rule requires keeping (then the account goes too); an application still being evaluated, a certified one while its certificate can be verified, and a bar for fraud until it ends are kept, with the reason. Allowed while consentRequired",
+            access: .role(.applicant), reply: .ok(ErasureView.self, "The answer")
+        ) { _, context in
+            ErasureView(try await workflow.requestErasure(applicant: try context.applicantAwaitingConsent()))
+        }
+        routes.add(
+            .get, "/v1/me/requests", "My requests about my data and their answers, newest first", access: .role(.applicant),
+            reply: .ok(PrivacyRequestsView.self, "The requests")
+        ) { _, context in
+            PrivacyRequestsView(requests: try await workflow.privacyRequests(of: try context.applicantAwaitingConsent()).map(ErasureView.init))
+        }
         return routes
     }
 
@@ -117,4 +130,46 @@ struct ConsentsView: ResponseEncodable, Sendable, Documented {
                 ]))
         ])
     }
+}
+
+struct ErasureView: ResponseEncodable, Sendable, Documented {
+    struct Reason: Encodable, Sendable {
+        let zh: String
+        let en: String
+    }
+    let outcome: String
+    let deletedApplications: Int
+    let accountDeleted: Bool
+    let reasons: [Reason]
+    let filedAt: Date?
+
+    init(_ decision: Erasure.Decision) {
+        outcome = decision.outcome.rawValue
+        deletedApplications = decision.applications.count
+        accountDeleted = decision.account
+        reasons = decision.reasons.map { Reason(zh: $0.zh, en: $0.en) }
+        filedAt = nil
+    }
+
+    init(_ record: PrivacyRequestRecord) {
+        outcome = record.outcome.rawValue
+        deletedApplications = record.deletedApplications
+        accountDeleted = record.accountDeleted
+        reasons = record.reasons.map { Reason(zh: $0.zh, en: $0.en) }
+        filedAt = record.filedAt
+    }
+
+    static var schema: JSONSchema {
+        .object(
+            required: [
+                "outcome": .oneOf(Erasure.Outcome.self), "deletedApplications": .integer(), "accountDeleted": .boolean,
+                "reasons": .array(of: .object(required: ["zh": .string(), "en": .string()]), "why anything is kept, Chinese and English"),
+            ], optional: ["filedAt": .dateTime])
+    }
+}
+
+struct PrivacyRequestsView: ResponseEncodable, Sendable, Documented {
+    let requests: [ErasureView]
+
+    static var schema: JSONSchema { .object(required: ["requests": .array(of: ErasureView.schema)]) }
 }

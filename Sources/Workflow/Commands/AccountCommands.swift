@@ -153,6 +153,18 @@ extension Workflow {
         }
     }
 
+    /// An applicant asks for their personal data to be deleted: answered at once by
+    /// `Erasure.decide`, carried out and recorded in one transaction.
+    public func requestErasure(applicant: Int64) async throws -> Erasure.Decision {
+        let today = try RoundRecord.today()
+        return try await transaction { try await store.erase(applicant: applicant, today: today, on: $0) }
+    }
+
+    /// An applicant's requests about their data and their answers, newest first.
+    public func privacyRequests(of applicant: Int64) async throws -> [PrivacyRequestRecord] {
+        try await client.withConnection { try await store.privacyRequests(of: applicant, on: $0) }
+    }
+
     /// What an applicant consented to, oldest first.
     public func consents(of applicant: Int64) async throws -> [ConsentRecord] {
         try await client.withConnection { try await store.consents(of: applicant, on: $0) }
