@@ -52,6 +52,7 @@ public struct APIServer: Sendable {
             PublicRoutes(workflow: workflow, trustedProxies: trustedProxies, lookups: lookups).endpoints,
             ApplicantRoutes(workflow: workflow, trustedProxies: trustedProxies).endpoints,
             PrivacyRoutes(workflow: workflow).endpoints,
+            CorrectionRoutes(workflow: workflow).endpoints,
             MaterialRoutes(workflow: workflow, maxFileBytes: maxFileBytes).endpoints,
             ReviewerRoutes(workflow: workflow).endpoints,
             InstitutionRoutes(workflow: workflow).endpoints,

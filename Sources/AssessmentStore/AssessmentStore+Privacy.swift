@@ -86,6 +86,12 @@ extension AssessmentStore {
                     SELECT jsonb_agg(jsonb_build_object('event', o.event, 'payload', o.payload, 'createdAt', o.created_at,
                                                         'deliveredAt', o.delivered_at) ORDER BY o.id)
                     FROM notification_outbox o WHERE o.recipient = \(subjects)), '[]'),
+                'requests', coalesce((
+                    SELECT jsonb_agg(jsonb_build_object(
+                        'kind', q.kind, 'filedAt', q.filed_at, 'answeredAt', q.answered_at, 'outcome', q.outcome,
+                        'application', q.application_id, 'note', q.note, 'due', q.due_on, 'fields', q.fields, 'reasons', q.reasons)
+                        ORDER BY q.id)
+                    FROM privacy_requests q WHERE q.applicant_id = a.id), '[]'),
                 'sessions', coalesce((
                     SELECT jsonb_agg(jsonb_build_object('issuedAt', t.created_at, 'expiresAt', t.expires_at, 'revokedAt', t.revoked_at)
                         ORDER BY t.created_at)
@@ -193,6 +199,11 @@ extension AssessmentStore {
             marks_gone AS (DELETE FROM sitting_marks WHERE application_id IN (SELECT id FROM doomed)),
             results_gone AS (DELETE FROM sitting_results WHERE application_id IN (SELECT id FROM doomed)),
             files_gone AS (DELETE FROM application_files WHERE application_id IN (SELECT id FROM doomed) RETURNING sha256),
+            -- A correction's record stays, its words go; one left waiting is withdrawn.
+            corrections_closed AS (
+                UPDATE privacy_requests SET note = NULL, answered_at = coalesce(answered_at, now()),
+                       outcome = CASE outcome WHEN 'pending' THEN 'withdrawn' ELSE outcome END
+                WHERE kind = 'correction' AND application_id IN (SELECT id FROM doomed)),
             gone AS (DELETE FROM applications WHERE id IN (SELECT id FROM doomed) RETURNING id)
             SELECT (SELECT count(*)::int FROM gone), coalesce((SELECT array_agg(DISTINCT encode(sha256, 'hex')) FROM files_gone), '{}')
             """, logger: logger)
@@ -214,14 +225,21 @@ extension AssessmentStore {
     }
 }
 
-/// A request about a person's own data, as answered.
+/// A request about a person's own data and its answer.
 public struct PrivacyRequestRecord: Sendable {
+    /// What was asked, and how it was answered.
+    public enum Answer: Sendable, Equatable {
+        /// Deletion, answered at once.
+        case erasure(Erasure.Outcome, deletedApplications: Int, accountDeleted: Bool)
+        /// Correction of what an application was filed with, answered by its institution by `due`;
+        /// `application` is nil once the application is gone.
+        case correction(RecordCorrection.Outcome, application: Int64?, due: CalendarDate, fields: [RecordCorrection.Field])
+    }
     public let id: Int64
-    public let kind: String
     public let filedAt: Date
-    public let outcome: Erasure.Outcome
-    public let deletedApplications: Int
-    public let accountDeleted: Bool
+    public let answeredAt: Date?
+    public let answer: Answer
+    /// Why anything was kept, or why a correction was refused.
     public let reasons: [LocalizedText]
 }
 
@@ -277,17 +295,30 @@ extension AssessmentStore {
     /// An applicant's requests about their data, newest first.
     public func privacyRequests(of applicant: Int64, on connection: PostgresConnection) async throws -> [PrivacyRequestRecord] {
         var records: [PrivacyRequestRecord] = []
-        for try await (id, kind, filed, outcome, deleted, account, reasons) in try await connection.query(
+        for try await (id, kind, filed, answered, outcome, deleted, account, application, due, fields, reasons) in try await connection.query(
             """
-            SELECT id, kind, filed_at, outcome, deleted_applications, account_deleted, reasons::text FROM privacy_requests
-            WHERE applicant_id = \(applicant) ORDER BY id DESC
+            SELECT q.id, q.kind, q.filed_at, q.answered_at, q.outcome, q.deleted_applications, q.account_deleted,
+                   (SELECT p.id FROM applications p WHERE p.id = q.application_id), q.due_on::text, q.fields::text, q.reasons::text
+            FROM privacy_requests q WHERE q.applicant_id = \(applicant) ORDER BY q.id DESC
             """, logger: logger
-        ).decode((Int64, String, Date, String, Int, Bool, String).self) {
-            let texts = (try? JSONDecoder().decode([[String: String]].self, from: Data(reasons.utf8))) ?? []
+        ).decode((Int64, String, Date, Date?, String, Int, Bool, Int64?, String?, String, String).self) {
+            let answer: PrivacyRequestRecord.Answer
+            switch kind {
+            case "erasure":
+                answer = .erasure(
+                    try Self.stored(Erasure.Outcome.self, outcome, "an erasure's outcome"), deletedApplications: deleted, accountDeleted: account)
+            case "correction":
+                guard let due else { throw StoreError(.invalidStoredData, "correction request \(id) has no due date") }
+                answer = .correction(
+                    try Self.stored(RecordCorrection.Outcome.self, outcome, "a correction's outcome"), application: application,
+                    due: try CalendarDate.column(due), fields: try Self.decode([RecordCorrection.Field].self, fields))
+            default: throw StoreError(.invalidStoredData, "a privacy request's kind is \(kind), which this version does not know")
+            }
+            let texts = try Self.decode([[String: String]].self, reasons)
             records.append(
                 PrivacyRequestRecord(
-                    id: id, kind: kind, filedAt: filed, outcome: Erasure.Outcome(rawValue: outcome) ?? .refused, deletedApplications: deleted,
-                    accountDeleted: account, reasons: texts.map { LocalizedText(zh: $0["zh"] ?? "", en: $0["en"] ?? "") }))
+                    id: id, filedAt: filed, answeredAt: answered, answer: answer,
+                    reasons: texts.map { LocalizedText(zh: $0["zh"] ?? "", en: $0["en"] ?? "") }))
         }
         return records
     }

@@ -145,14 +145,14 @@ extension AssessmentStore {
 
     /// A round's decided results with what the national systems file: identity (in full only when
     /// `fullDocuments`), employer, qualification, score, outcome and certificate.
-    public func results(round: Int64, fullDocuments: Bool, on connection: PostgresConnection) async throws -> [ResultRow] {
+    public func results(round: Int64, fullDocuments: Bool, passedOnly: Bool, on connection: PostgresConnection) async throws -> [ResultRow] {
         var rows: [ResultRow] = []
         for try await (id, name, kind, sealed, masked, facts, score, passed, number, issued) in try await connection.query(
             """
             SELECT p.id, a.name, a.document_kind, a.document_sealed, a.document_masked, \(unescaped: Self.employersColumns), p.score,
                    coalesce(p.passed, false), c.number, c.content->>'issuedOn'
             FROM applications p JOIN applicants a ON a.id = p.applicant_id LEFT JOIN certificates c ON c.application_id = p.id
-            WHERE p.round_id = \(round) AND p.state = 'decided'
+            WHERE p.round_id = \(round) AND p.state = 'decided' AND (p.passed OR NOT \(passedOnly))
             ORDER BY p.id
             """, logger: logger
         ).decode((Int64, String, String, ByteBuffer, String, String, Double?, Bool, String?, String?).self) {

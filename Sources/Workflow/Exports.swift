@@ -15,6 +15,7 @@
 @_exported import struct AssessmentStore.CertificateRecord
 @_exported import struct AssessmentStore.ConsentRecord
 @_exported import struct AssessmentStore.Correction
+@_exported import struct AssessmentStore.CorrectionRequest
 @_exported import struct AssessmentStore.DeclaredRecord
 @_exported import struct AssessmentStore.Dossier
 @_exported import struct AssessmentStore.EvidenceFile

@@ -541,6 +541,7 @@ struct APITests {
             let routes: [(String, Principal.Role?, Bool)] = [
                 ("/v1/applicants", nil, true), ("/v1/sessions", nil, true), ("/v1/applications", .applicant, true),
                 ("/v1/consents", .applicant, true), ("/v1/me/erasure", .applicant, false),
+                ("/v1/applications/{id}/correction-request", .applicant, true), ("/v1/correction-requests/{id}/answer", .institution, true),
                 ("/v1/applications/{id}/appeal", .applicant, true), ("/v1/applications/{id}/objections", nil, true),
                 ("/v1/reviews/{id}/conflict", .reviewer, false), ("/v1/reviews/{id}/score", .reviewer, true),
                 ("/v1/reviewers", .institution, true), ("/v1/rounds", .institution, true), ("/v1/rounds/{id}/close", .institution, false),
@@ -571,7 +572,7 @@ struct APITests {
                     || ',' || (SELECT count(*) FROM notification_subscriptions) || ',' || (SELECT count(*) FROM jobs)
                     || ',' || (SELECT count(*) FROM stored_files) || ',' || (SELECT count(*) FROM application_files)
                     || ',' || (SELECT count(*) FROM sittings) || ',' || (SELECT count(*) FROM sitting_marks)
-                    || ',' || (SELECT count(*) FROM sitting_results)
+                    || ',' || (SELECT count(*) FROM sitting_results) || ',' || (SELECT count(*) FROM privacy_requests)
                 """
             let before = try await api.client.text(fingerprint)
             for (route, role, takesBody) in routes {

@@ -107,6 +107,8 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
     case markDiscrepancy = "mark discrepancy"
     case appealSetApart = "appeal set apart"
     case appealRemark = "appeal remark"
+    case correctionRequested = "correction requested"
+    case correctionAnswered = "correction answered"
 
     /// Who hears it, and what it tells them, for the contract's documentation.
     public var meaning: String {
@@ -149,6 +151,9 @@ public enum NotificationEvent: String, CaseIterable, Sendable {
         case .markDiscrepancy:
             "reviewer (the sitting's supervisor): a panel's marks of a `ticket`'s `part` spread by `spread`; confirm the mark to let it count"
         case .appealRemark: "reviewer: they are drawn to re-mark a skills appeal's `part` (`partName`), blind; it is in their re-marking list"
+        case .correctionRequested:
+            "institution: an applicant asks to correct what a checked application was filed with (`fields`); answer by `due`"
+        case .correctionAnswered: "applicant: their correction request is `accepted` or `refused` (`outcome`), with the institution's `reason`"
         }
     }
 }
@@ -262,6 +267,16 @@ extension NotificationEvent {
             return LocalizedText(
                 zh: "一件复核无法抽取新的评审专家组，已单独列出处理，本轮次不再等待：\(value("reason"))",
                 en: "No fresh panel can be drawn for an appeal; it is set apart and the round no longer waits for it: \(value("reasonEnglish"))")
+        case .correctionRequested:
+            return LocalizedText(
+                zh: "申请人请求更正一份已审查申请的申报信息，请于 \(value("due")) 前答复。",
+                en: "An applicant asks to correct what a checked application was filed with; answer by \(value("due")).")
+        case .correctionAnswered:
+            return value("outcome") == RecordCorrection.Outcome.accepted.rawValue
+                ? LocalizedText(
+                    zh: "您的更正申请已被接受，申请已按更正后的信息保存。", en: "Your correction was accepted; the application now carries your corrected record.")
+                : LocalizedText(
+                    zh: "您的更正申请未被接受：\(value("reason"))", en: "Your correction was refused: \(value("reason"))")
         case .appealRemark:
             return LocalizedText(
                 zh: "您受派参加一件技能等级认定复核，重新评定\(value("partName"))，请在复核评分列表中评分。",

@@ -61,10 +61,17 @@ struct ApplicantPages {
                 }
                 let requests = try await workflow.privacyRequests(of: applicant)
                 values["hasRequests"] = !requests.isEmpty
-                values["requests"] = requests.map {
-                    [
-                        "at": Self.time($0.filedAt), "outcome": ConsoleText.text("erasure.\($0.outcome.rawValue)", language),
-                        "reasons": $0.reasons.map { $0(language) }.joined(separator: language == .zh ? "；" : "; "),
+                values["requests"] = requests.map { request in
+                    let request = PrivacyRequestView(request)
+                    var notes = request.reasons.map { language == .zh ? $0.zh : $0.en }
+                    if let due = request.due, request.outcome == RecordCorrection.Outcome.pending.rawValue {
+                        notes.append(ConsoleText.text("answerBy", language) + " " + due)
+                    }
+                    return [
+                        "at": Self.time(request.filedAt),
+                        "kind": ConsoleText.text("request.\(request.kind)", language) + (request.application.map { " \($0)" } ?? ""),
+                        "outcome": ConsoleText.text("\(request.kind).\(request.outcome)", language),
+                        "reasons": notes.joined(separator: language == .zh ? "；" : "; "),
                     ]
                 }
             }
@@ -154,6 +161,8 @@ struct ApplicantPages {
             // A failed result, or an ineligibility, may be appealed once (复核).
             values["mayAppeal"] =
                 (record.passed == false && record.appeal == nil) || (record.state == .ineligible && record.eligibilityAppeal == nil)
+            // Once checked, what the application carries changes only through its institution.
+            values["mayAskCorrection"] = record.state != .submitted && record.state != .returned
             if case .skill = record.target {
                 // A skills candidate's admission ticket (准考证) once seated, and each part's result once marked.
                 do {
@@ -191,6 +200,13 @@ struct ApplicantPages {
             _ = try await workflow.application(id, of: applicant)
             try await workflow.fileAppeal(applicant: applicant, application: id, reason: body.reason, part: try body.checkedPart())
             return Response.seeOther("/console/applications/\(id)", context)
+        }
+        group.post("applications/{id}/correction-request") { _, context in
+            let (applicant, id) = (try context.applicantAwaitingConsent(), try context.id())
+            let body = CorrectionNoteBody(note: try (context.visit?.form ?? FormFields()).required("note", .init(zh: "更正说明", en: "what is wrong")))
+            try body.validate()
+            _ = try await workflow.requestCorrection(of: id, applicant: applicant, note: body.note)
+            return Response.seeOther("/console/privacy?done=correctionFiled", context)
         }
         group.get("applications/{id}/certificate") { request, context in
             let (applicant, id) = (try context.applicant(), try context.id())

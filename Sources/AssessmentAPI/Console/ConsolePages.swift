@@ -88,7 +88,8 @@ struct WebPage {
                 ("/ops/notifications", "deadTitle"),
             ]
         case .operations: links += [("/ops", "opsTitle"), ("/ops/jobs", "jobsTitle"), ("/ops/notifications", "deadTitle")]
-        case .institution: links += [("/console/institution", "roundsTitle"), ("/console/experts", "expertsTitle")]
+        case .institution:
+            links += [("/console/institution", "roundsTitle"), ("/console/experts", "expertsTitle"), ("/console/corrections", "correctionsTitle")]
         case .reviewer:
             links += [
                 ("/console/reviews", "reviewsTitle"), ("/console/meetings", "openVotes"), ("/console/sittings", "mySittings"),

@@ -219,9 +219,50 @@ enum ConsoleText {
         ("done.consented", .init(zh: "已记录您的同意。", en: "Your consent is recorded.")),
         ("done.answered", .init(zh: "已答复您的删除申请，见下方记录。", en: "Your request to delete is answered; see below.")),
         ("done.erased", .init(zh: "您的个人信息和账户已删除。", en: "Your personal data and account are deleted.")),
-        ("myRequests", .init(zh: "我的删除申请", en: "My requests to delete")),
+        (
+            "done.correctionFiled",
+            .init(zh: "更正申请已提交，评价机构将在 15 日内答复。", en: "Your correction request is filed; the institution answers within 15 days.")
+        ),
+        ("myRequests", .init(zh: "我的个人信息申请", en: "My requests about my data")),
+        ("requestKind", .init(zh: "申请事项", en: "Request")),
+        ("request.erasure", .init(zh: "删除", en: "Deletion")),
+        ("request.correction", .init(zh: "更正申请", en: "Correction of application")),
         ("answer", .init(zh: "答复", en: "Answer")),
-        ("keptBecause", .init(zh: "保留的原因", en: "Kept because")),
+        ("keptBecause", .init(zh: "说明", en: "Notes")),
+        ("answerBy", .init(zh: "答复期限", en: "answer by")),
+        ("correction.pending", .init(zh: "待答复", en: "waiting")),
+        ("correction.accepted", .init(zh: "已更正", en: "corrected")),
+        ("correction.refused", .init(zh: "不予更正", en: "refused")),
+        ("correction.withdrawn", .init(zh: "申请已删除，不再处理", en: "withdrawn: the application is gone")),
+        ("askCorrection", .init(zh: "申请更正申报信息", en: "Ask to correct what was filed")),
+        (
+            "askCorrectionNote",
+            .init(
+                zh: "申请已通过形式审查，不能再自行修改。请先在“我的记录”中更正，再说明哪里有误、证据在哪里；评价机构在 15 日内答复。已作出的评审结论不因更正而改变，对结论有异议请申请复核。",
+                en:
+                    "The application was checked and can no longer be changed by you. Correct your record first, then say what is wrong and where the evidence is; the institution answers within 15 days. A decided result stands; to contest it, appeal."
+            )
+        ),
+        ("correctionNoteLabel", .init(zh: "哪里有误，证据在哪里", en: "What is wrong, and where the evidence is")),
+        ("correctionsTitle", .init(zh: "更正申请", en: "Correction requests")),
+        (
+            "correctionsNote",
+            .init(
+                zh: "申请人请求将更正后的个人记录用于已审查的申请。请在答复期限前核对差异：接受后申请按更正后的信息保存（已作出的结论不变）；拒绝须说明理由。",
+                en:
+                    "Applicants ask for their corrected record to be carried into a checked application. Compare what differs before the due day: accepted, the application keeps the corrected record (a decided result stands); a refusal says why."
+            )
+        ),
+        ("filedOn", .init(zh: "提出时间", en: "Filed")),
+        ("dueOn", .init(zh: "答复期限", en: "Answer by")),
+        ("overdue", .init(zh: "已逾期", en: "overdue")),
+        ("changedFields", .init(zh: "更正内容", en: "What differs")),
+        ("applicantNote", .init(zh: "申请人说明", en: "The applicant's note")),
+        ("refusalReason", .init(zh: "拒绝理由（拒绝时必填）", en: "Reason (required to refuse)")),
+        ("acceptCorrection", .init(zh: "接受更正", en: "Accept")),
+        ("refuseCorrection", .init(zh: "不予更正", en: "Refuse")),
+        ("noCorrections", .init(zh: "暂无更正申请。", en: "No correction requests.")),
+        ("done.correctionAnswered", .init(zh: "已答复，申请人将收到通知。", en: "Answered; the applicant is notified.")),
         ("erasure.granted", .init(zh: "已全部删除", en: "all deleted")),
         ("erasure.partly", .init(zh: "部分删除", en: "partly deleted")),
         ("erasure.refused", .init(zh: "未删除", en: "nothing deleted")),
@@ -677,7 +718,7 @@ enum ConsoleText {
             .finalResult: "最终结果", .resultsToConfirm: "待确认的结果", .certificateIssued: "证书已签发", .certificateRevoked: "证书已吊销",
             .sittingSeated: "考场安排", .sittingChanged: "考场变更", .sittingCancelled: "考试取消", .sittingStaffed: "考务人员安排",
             .sittingReleased: "考务安排解除", .sittingUnstaffed: "考务人员不足", .markDiscrepancy: "评分差异过大", .appealSetApart: "复核搁置",
-            .appealRemark: "复核重评",
+            .appealRemark: "复核重评", .correctionRequested: "更正申请", .correctionAnswered: "更正申请答复",
         ]
         return names[event] ?? raw
     }

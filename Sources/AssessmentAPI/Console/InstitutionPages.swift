@@ -173,17 +173,21 @@ struct InstitutionPages {
                     "meanSpread": number(view.meanSpread), "largestSpread": number(view.largestSpread),
                     "appeals": Self.counts(view.appeals, "appeal", language), "objections": Self.counts(view.objections, "objection", language),
                     "confirmed": round.state == .confirmed,
-                    "purposes": ExportPurpose.allCases.map {
-                        ["value": $0.rawValue, "label": language == .zh ? $0.chineseName : $0.englishName]
+                    "purposes": ExportPurpose.allCases.map { purpose in
+                        let summary = ExportProfile(purpose: purpose, byBureau: context.principal?.role == .bureau).summary
+                        return [
+                            "value": purpose.rawValue,
+                            "label": language == .zh ? "\(purpose.chineseName)（\(summary.zh)）" : "\(purpose.englishName) (\(summary.en))",
+                        ]
                     },
                 ]
             ).response(context)
         }
         for format in ResultFormat.allCases {
             group.get("rounds/{id}/results.\(format.rawValue)") { request, context in
-                let (round, rows) = try await workflow.confirmedResults(
+                let (round, profile, rows) = try await workflow.confirmedResults(
                     round: try context.id(), for: try context.reportReader(), purpose: try request.exportPurpose())
-                return format.download(round: round, rows)
+                return format.download(round: round, profile, rows)
             }
         }
         group.post("rounds/{id}/close") { _, context in
@@ -203,6 +207,36 @@ struct InstitutionPages {
                 correctBy: form.optional("correctBy"))
             try await workflow.formalCheck(id, institution: institution, decision: try body.checked())
             return Response.seeOther("/console/rounds/\(round)?done=checked", context)
+        }
+        group.get("corrections") { _, context in
+            let institution = try context.require(.institution)
+            let language = context.visit?.language ?? .zh
+            let today = try RoundRecord.today()
+            let requests = try await workflow.correctionRequests(institution: institution, limit: 200).map { CorrectionRequestView($0, today: today) }
+            return WebPage(
+                "corrections", .init(zh: "更正申请", en: "Correction requests"),
+                [
+                    "hasRequests": !requests.isEmpty,
+                    "requests": requests.map { request in
+                        [
+                            "id": String(request.id), "application": String(request.application), "filed": ApplicantPages.time(request.filedAt),
+                            "due": request.due, "overdue": request.overdue, "note": request.note ?? "—",
+                            "fields": request.fields.map { language == .zh ? $0.zh : $0.en }.joined(separator: language == .zh ? "、" : ", "),
+                            "pending": request.outcome == RecordCorrection.Outcome.pending.rawValue,
+                            "outcome": ConsoleText.text("correction.\(request.outcome)", language), "reason": request.reason ?? "",
+                        ] as [String: Any]
+                    },
+                ]
+            ).response(context)
+        }
+        group.post("correction-requests/{id}/answer") { _, context in
+            let (institution, id) = (try context.require(.institution), try context.id())
+            let form = context.visit?.form ?? FormFields()
+            let reason = form.optional("reason").flatMap { $0.isEmpty ? nil : $0 }
+            let body = CorrectionAnswerBody(accept: form.optional("decision") == "accept", reason: reason)
+            try body.validate()
+            _ = try await workflow.answerCorrection(id, institution: institution, accept: body.accept, reason: body.reason)
+            return Response.seeOther("/console/corrections?done=correctionAnswered", context)
         }
         group.post("objections/{id}/handle") { _, context in
             let (institution, id) = (try context.require(.institution), try context.id())

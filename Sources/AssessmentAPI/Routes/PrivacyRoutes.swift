@@ -32,13 +32,14 @@ struct PrivacyRoutes {
         }
         routes.add(
             .get, "/v1/me/data",
-            "A copy of everything held about me, as one JSON document: registration, record, applications with their files, certificates, consents, notifications, sessions and what was done about me. The identity number is masked; who acted is given by role. Allowed while consentRequired",
+            "A copy of everything held about me, as one JSON document: registration, record, applications with their files, certificates, consents, requests about my data, notifications, sessions and what was done about me. The identity number is masked; who acted is given by role. Allowed while consentRequired",
             access: .role(.applicant),
             reply: .raw(
                 "The copy", contentType: "application/json",
                 schema: .object(required: [
                     "exportedAt": .dateTime, "applicant": .anyObject, "applications": .array(of: .anyObject),
-                    "certificates": .array(of: .anyObject), "consents": .array(of: .anyObject), "notifications": .array(of: .anyObject),
+                    "certificates": .array(of: .anyObject), "consents": .array(of: .anyObject), "requests": .array(of: .anyObject),
+                    "notifications": .array(of: .anyObject),
                     "sessions": .array(of: .anyObject), "history": .array(of: .anyObject),
                 ]))
         ) { _, context in
@@ -52,10 +53,20 @@ struct PrivacyRoutes {
             ErasureView(try await workflow.requestErasure(applicant: try context.applicantAwaitingConsent()))
         }
         routes.add(
-            .get, "/v1/me/requests", "My requests about my data and their answers, newest first", access: .role(.applicant),
+            .post, "/v1/applications/{id}/correction-request",
+            "Ask the institution to carry my corrected record (PUT /v1/applicants/me/record first) into an application I can no longer change myself; it answers within \(RecordCorrection.answerWithinDays) days. Allowed while consentRequired",
+            access: .role(.applicant), body: CorrectionNoteBody.self, reply: .created(CorrectionRequestView.self, "Filed"), refuses: [404, 409]
+        ) { _, context, body in
+            CorrectionRequestView(
+                try await workflow.requestCorrection(of: try context.id(), applicant: try context.applicantAwaitingConsent(), note: body.note),
+                today: try RoundRecord.today())
+        }
+        routes.add(
+            .get, "/v1/me/requests", "My requests about my data (deletion, correction) and their answers, newest first", access: .role(.applicant),
             reply: .ok(PrivacyRequestsView.self, "The requests")
         ) { _, context in
-            PrivacyRequestsView(requests: try await workflow.privacyRequests(of: try context.applicantAwaitingConsent()).map(ErasureView.init))
+            PrivacyRequestsView(
+                requests: try await workflow.privacyRequests(of: try context.applicantAwaitingConsent()).map(PrivacyRequestView.init))
         }
         return routes
     }
@@ -132,44 +143,84 @@ struct ConsentsView: ResponseEncodable, Sendable, Documented {
     }
 }
 
+/// A reason given in both languages.
+struct BilingualView: Encodable, Sendable {
+    let zh: String
+    let en: String
+
+    init(_ text: LocalizedText) { (zh, en) = (text.zh, text.en) }
+
+    static var schema: JSONSchema { .object(required: ["zh": .string(), "en": .string()]) }
+}
+
 struct ErasureView: ResponseEncodable, Sendable, Documented {
-    struct Reason: Encodable, Sendable {
-        let zh: String
-        let en: String
-    }
     let outcome: String
     let deletedApplications: Int
     let accountDeleted: Bool
-    let reasons: [Reason]
-    let filedAt: Date?
+    let reasons: [BilingualView]
 
     init(_ decision: Erasure.Decision) {
         outcome = decision.outcome.rawValue
         deletedApplications = decision.applications.count
         accountDeleted = decision.account
-        reasons = decision.reasons.map { Reason(zh: $0.zh, en: $0.en) }
-        filedAt = nil
+        reasons = decision.reasons.map(BilingualView.init)
     }
 
+    static var schema: JSONSchema {
+        .object(required: [
+            "outcome": .oneOf(Erasure.Outcome.self), "deletedApplications": .integer(), "accountDeleted": .boolean,
+            "reasons": .array(of: BilingualView.schema, "why anything is kept, Chinese and English"),
+        ])
+    }
+}
+
+/// A request about my data and its answer.
+struct PrivacyRequestView: Encodable, Sendable {
+    let id: Int64
+    let kind: String
+    let outcome: String
+    let filedAt: Date
+    let answeredAt: Date?
+    let reasons: [BilingualView]
+    let deletedApplications: Int?
+    let accountDeleted: Bool?
+    let application: Int64?
+    let due: String?
+    let fields: [String]?
+
     init(_ record: PrivacyRequestRecord) {
-        outcome = record.outcome.rawValue
-        deletedApplications = record.deletedApplications
-        accountDeleted = record.accountDeleted
-        reasons = record.reasons.map { Reason(zh: $0.zh, en: $0.en) }
-        filedAt = record.filedAt
+        (id, filedAt, answeredAt, reasons) = (record.id, record.filedAt, record.answeredAt, record.reasons.map(BilingualView.init))
+        switch record.answer {
+        case .erasure(let outcome, let deleted, let account):
+            (kind, self.outcome, deletedApplications, accountDeleted) = ("erasure", outcome.rawValue, deleted, account)
+            (application, due, fields) = (nil, nil, nil)
+        case .correction(let outcome, let application, let due, let fields):
+            (kind, self.outcome, self.application, self.due, self.fields) = (
+                "correction", outcome.rawValue, application, due.description, fields.map(\.rawValue)
+            )
+            (deletedApplications, accountDeleted) = (nil, nil)
+        }
     }
 
     static var schema: JSONSchema {
         .object(
             required: [
-                "outcome": .oneOf(Erasure.Outcome.self), "deletedApplications": .integer(), "accountDeleted": .boolean,
-                "reasons": .array(of: .object(required: ["zh": .string(), "en": .string()]), "why anything is kept, Chinese and English"),
-            ], optional: ["filedAt": .dateTime])
+                "id": .integer(Bounds.id), "kind": .oneOf(["erasure", "correction"]),
+                "outcome": .oneOf(
+                    Erasure.Outcome.allCases.map(\.rawValue) + RecordCorrection.Outcome.allCases.map(\.rawValue).filter { $0 != "refused" },
+                    "an erasure: granted, partly or refused; a correction: pending, accepted, refused or withdrawn"),
+                "filedAt": .dateTime, "reasons": .array(of: BilingualView.schema, "why anything was kept or a correction refused"),
+            ],
+            optional: [
+                "answeredAt": JSONSchema.dateTime.orNull, "deletedApplications": .integer(), "accountDeleted": .boolean,
+                "application": JSONSchema.integer("the application to correct; null once it is gone").orNull, "due": .date,
+                "fields": .array(of: .oneOf(RecordCorrection.Field.self)),
+            ])
     }
 }
 
 struct PrivacyRequestsView: ResponseEncodable, Sendable, Documented {
-    let requests: [ErasureView]
+    let requests: [PrivacyRequestView]
 
-    static var schema: JSONSchema { .object(required: ["requests": .array(of: ErasureView.schema)]) }
+    static var schema: JSONSchema { .object(required: ["requests": .array(of: PrivacyRequestView.schema)]) }
 }

@@ -31,14 +31,15 @@ struct ReportRoutes {
         for format in ResultFormat.allCases {
             routes.add(
                 .get, "/v1/rounds/{id}/results.\(format.rawValue)",
-                "A confirmed round's results as \(format.rawValue.uppercased()) for the national systems (identity documents in full for the bureau, masked for the institution); "
-                    + "every export is audited with its purpose, and every identity number it unseals with who, when and why",
+                "A confirmed round's results as \(format.rawValue.uppercased()), only what the purpose needs: national_filing has passed results without scores or "
+                    + "birth dates; archive has every result with identity numbers masked; verification has every field. Identity numbers are in full only for "
+                    + "the bureau and never for archive. Every export is audited with its purpose and columns, and every identity number it unseals with who, when and why",
                 access: .roles([.institution, .bureau]), query: [ExportPurpose.parameter],
                 reply: .raw("the table, headers in Chinese and English", contentType: format.contentType, schema: .binary), refuses: [409]
             ) { request, context in
-                let (round, rows) = try await workflow.confirmedResults(
+                let (round, profile, rows) = try await workflow.confirmedResults(
                     round: try context.id(), for: try context.reportReader(), purpose: try request.exportPurpose())
-                return format.download(round: round, rows)
+                return format.download(round: round, profile, rows)
             }
         }
         routes.add(
@@ -64,7 +65,7 @@ extension ExportPurpose {
     static var parameter: QueryParameter {
         QueryParameter(
             name: "purpose", schema: .oneOf(ExportPurpose.self, "required: why the results leave the system"),
-            description: "why: national_filing, archive or verification; kept in the audit log")
+            description: "why: national_filing, archive or verification; it decides the columns and rows, and is kept in the audit log")
     }
 }
 
@@ -116,8 +117,8 @@ enum ResultFormat: String, CaseIterable {
     case csv, xlsx
 
     /// A confirmed round's results as a download in this format.
-    func download(round: RoundRecord, _ rows: [ResultRow]) -> Response {
-        let table = ResultTable.rows(rows)
+    func download(round: RoundRecord, _ profile: ExportProfile, _ rows: [ResultRow]) -> Response {
+        let table = ResultTable.rows(profile, rows)
         let bytes = self == .csv ? Spreadsheet.csv(table) : Spreadsheet.xlsx(sheet: "Results", table)
         return Response(
             status: .ok,
@@ -147,13 +148,25 @@ extension APIContext {
     }
 }
 
-/// The export's columns, Chinese first.
+/// The export's columns, Chinese first, as its profile chooses them.
 enum ResultTable {
-    static let header = [
-        "序号 No.", "申请编号 Application", "姓名 Name", "证件类型 Document", "证件号码 Number", "出生日期 Born", "工作单位 Employer",
-        "系列/职业 Series or occupation", "级别 Grade or level", "专业/方向 Specialty or direction", "成绩 Score", "结果 Result",
-        "证书编号 Certificate", "发证日期 Issued",
-    ]
+    /// A field's column titles: the document takes two, its kind and its number.
+    static func titles(_ field: ExportProfile.Field) -> [String] {
+        switch field {
+        case .application: ["申请编号 Application"]
+        case .name: ["姓名 Name"]
+        case .document: ["证件类型 Document", "证件号码 Number"]
+        case .birthDate: ["出生日期 Born"]
+        case .employer: ["工作单位 Employer"]
+        case .qualification: ["系列/职业 Series or occupation"]
+        case .level: ["级别 Grade or level"]
+        case .specialty: ["专业/方向 Specialty or direction"]
+        case .score: ["成绩 Score"]
+        case .result: ["结果 Result"]
+        case .certificate: ["证书编号 Certificate"]
+        case .issuedOn: ["发证日期 Issued"]
+        }
+    }
 
     static func documentName(_ kind: IdentityDocument.Kind) -> String {
         switch kind {
@@ -164,20 +177,29 @@ enum ResultTable {
         }
     }
 
-    static func rows(_ results: [ResultRow]) -> [[Spreadsheet.Cell]] {
-        [header.map(Spreadsheet.Cell.text)]
-            + results.enumerated().map { index, row in
-                let wording = CertificateWording(row.target)
-                let detail = row.target.detail
-                return [
-                    .number(Double(index + 1)), .text(String(row.application)), .text(row.name),
-                    .text(documentName(row.documentKind)), .text(row.document), .text(row.birthDate.description),
-                    row.employer.map(Spreadsheet.Cell.text) ?? .empty, .text(wording.qualification), .text(wording.level),
-                    detail.map(Spreadsheet.Cell.text) ?? .empty, row.score.map(Spreadsheet.Cell.number) ?? .empty,
-                    .text(row.passed ? "通过 passed" : "未通过 failed"), row.certificate.map(Spreadsheet.Cell.text) ?? .empty,
-                    row.issuedOn.map { .text($0.description) } ?? .empty,
-                ]
-            }
+    /// A field's cells, one under each of its titles.
+    static func cells(_ field: ExportProfile.Field, _ row: ResultRow) -> [Spreadsheet.Cell] {
+        let wording = CertificateWording(row.target)
+        switch field {
+        case .application: return [.text(String(row.application))]
+        case .name: return [.text(row.name)]
+        case .document: return [.text(documentName(row.documentKind)), .text(row.document)]
+        case .birthDate: return [.text(row.birthDate.description)]
+        case .employer: return [row.employer.map(Spreadsheet.Cell.text) ?? .empty]
+        case .qualification: return [.text(wording.qualification)]
+        case .level: return [.text(wording.level)]
+        case .specialty: return [row.target.detail.map(Spreadsheet.Cell.text) ?? .empty]
+        case .score: return [row.score.map(Spreadsheet.Cell.number) ?? .empty]
+        case .result: return [.text(row.passed ? "通过 passed" : "未通过 failed")]
+        case .certificate: return [row.certificate.map(Spreadsheet.Cell.text) ?? .empty]
+        case .issuedOn: return [row.issuedOn.map { .text($0.description) } ?? .empty]
+        }
+    }
+
+    static func rows(_ profile: ExportProfile, _ results: [ResultRow]) -> [[Spreadsheet.Cell]] {
+        let header: [String] = ["序号 No."] + profile.fields.flatMap(titles)
+        return [header.map(Spreadsheet.Cell.text)]
+            + results.enumerated().map { index, row in [.number(Double(index + 1))] + profile.fields.flatMap { cells($0, row) } }
     }
 }
 

@@ -33,11 +33,12 @@ extension Workflow {
     /// The action under which every identity number unsealed is audited, one entry per person.
     public static let unsealAction = "unseal identity document"
 
-    /// A confirmed round's results for the bureau's national systems: identity documents in full
-    /// for the bureau, masked for the institution. Every export is audited with its purpose, and
-    /// every identity number it unseals with who, when and why.
+    /// A confirmed round's results as its purpose allows (`ExportProfile`): only the columns and rows
+    /// it needs, identity numbers in full only for the bureau and only where the purpose needs them.
+    /// Every export is audited with its purpose and columns, and every identity number it unseals
+    /// with who, when and why.
     public func confirmedResults(round id: Int64, for reader: ReportReader, purpose: ExportPurpose) async throws -> (
-        round: RoundRecord, rows: [ResultRow]
+        round: RoundRecord, profile: ExportProfile, rows: [ResultRow]
     ) {
         try await transaction { connection in
             let round = try await readableRound(id, by: reader, on: connection)
@@ -46,25 +47,28 @@ extension Workflow {
                     .wrongState, "round \(id) is \(round.state.rawValue); its results are exported once the bureau confirmed them",
                     zh: "评审轮次\(id)当前为\(round.state.rawValue)；结果须经人社部门确认后方可导出")
             }
-            let full: Bool
-            let actor: Actor
+            let (actor, profile): (Actor, ExportProfile)
             switch reader {
-            case .bureau(let officer): (full, actor) = (true, .bureau(officer: officer))
-            case .institution(let institution): (full, actor) = (false, .institution(institution))
+            case .bureau(let officer): (actor, profile) = (.bureau(officer: officer), ExportProfile(purpose: purpose, byBureau: true))
+            case .institution(let institution): (actor, profile) = (.institution(institution), ExportProfile(purpose: purpose, byBureau: false))
             }
-            let rows = try await store.results(round: id, fullDocuments: full, on: connection)
+            let rows = try await store.results(
+                round: id, fullDocuments: profile.fullDocuments, passedOnly: profile.passedOnly, on: connection)
             try await AuditLog.append(
                 actor: actor, action: "export results", subject: .round(id),
-                detail: ["rows": "\(rows.count)", "documents": full ? "full" : "masked", "purpose": purpose.rawValue],
+                detail: [
+                    "rows": "\(rows.count)", "documents": profile.fullDocuments ? "full" : "masked", "purpose": purpose.rawValue,
+                    "fields": profile.fields.map(\.rawValue).joined(separator: ","),
+                ],
                 on: connection, logger: logger)
-            if full, !rows.isEmpty {
+            if profile.fullDocuments, !rows.isEmpty {
                 let detail = try AuditLog.detailJSON(["round": String(id), "purpose": purpose.rawValue])
                 try await AuditLog.append(
                     actor: actor, actions: Array(repeating: Self.unsealAction, count: rows.count),
                     subjects: rows.map { .application($0.application) },
                     details: Array(repeating: detail, count: rows.count), on: connection, logger: logger)
             }
-            return (round, rows)
+            return (round, profile, rows)
         }
     }
 
