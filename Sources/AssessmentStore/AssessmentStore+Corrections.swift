@@ -45,8 +45,8 @@ extension AssessmentStore {
         guard !stillTheirs else {
             throw StoreError(
                 .wrongState,
-                "application \(id) can still be changed by you: correct your record (PUT /v1/applicants/me/record) and resubmit it",
-                zh: "申请\(id)仍可由您本人修改：请更正个人记录（PUT /v1/applicants/me/record）后重新提交")
+                "application \(id) is still yours to change: correcting your record (PUT /v1/applicants/me/record) corrects it at once",
+                zh: "申请\(id)仍可由您本人修改：更正个人记录（PUT /v1/applicants/me/record）即同时更正该申请")
         }
         guard RecordCorrection.noteLength.contains(note.count) else {
             throw StoreError.invalid(

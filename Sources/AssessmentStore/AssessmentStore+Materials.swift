@@ -89,7 +89,9 @@ public enum FormalCheckDecision: Sendable, Hashable {
 extension AssessmentStore {
 
     /// Replaces what an applicant declares; refuses a record that cannot be true today. Applications
-    /// filed before keep the record they were filed with until they are resubmitted.
+    /// that are still the applicant's to change (awaiting their formal check in an open round, or
+    /// returned for correction) take it at once; checked ones keep what they were filed with, and
+    /// their institution decides a correction (`requestCorrection`).
     public func correctRecord(of applicant: Int64, to record: DeclaredRecord, on connection: PostgresConnection) async throws {
         guard let stored = try await first("SELECT profile::text FROM applicants WHERE id = \(applicant) FOR UPDATE", as: String.self, on: connection)
         else { throw StoreError.noApplicant(applicant) }
@@ -98,10 +100,20 @@ extension AssessmentStore {
         if let problem = profile.problems(today: today).first {
             throw StoreError.invalid(problem.field, problem.message)
         }
-        try await connection.query(
-            "UPDATE applicants SET profile = \(try Self.json(profile))::jsonb WHERE id = \(applicant)", logger: logger)
+        let json = try Self.json(profile)
+        try await connection.query("UPDATE applicants SET profile = \(json)::jsonb WHERE id = \(applicant)", logger: logger)
+        let carried = try await count(
+            """
+            WITH carried AS (
+                UPDATE applications p SET profile = \(json)::jsonb FROM rounds r
+                WHERE p.applicant_id = \(applicant) AND r.id = p.round_id
+                  AND ((p.state = 'submitted' AND p.checked_at IS NULL AND r.state = 'open') OR p.state = 'returned')
+                RETURNING p.id)
+            SELECT count(*)::int FROM carried
+            """, on: connection)
         try await AuditLog.append(
-            actor: .applicant(applicant), action: "correct record", subject: .applicant(applicant), on: connection, logger: logger)
+            actor: .applicant(applicant), action: "correct record", subject: .applicant(applicant), detail: ["applications": String(carried)],
+            on: connection, logger: logger)
     }
 
     /// The application, locked, if `applicant` filed it and may still change what it carries: it

@@ -258,6 +258,12 @@ struct PrivacyAPITests {
             let download = try await visitor.get("/console/privacy/data")
             #expect(download.status == 200 && download.body.contains("\"name\": \"Li Wei\""), "\(download.body.prefix(200))")
             #expect(download.headers.first(name: "Content-Disposition")?.hasPrefix("attachment; filename=\"my-data-") == true)
+            let readable = try await visitor.get("/console/privacy/mine")
+            #expect(
+                readable.status == 200 && readable.body.contains("<dd>Li Wei</dd>") && readable.body.contains("姓名 name"),
+                "\(readable.body.prefix(600))")
+            #expect(readable.body.contains("id=\"data-consents\"") && readable.body.contains("sensitive_data</td>"), "consents as a table")
+            #expect(!readable.body.contains(residentID(born: "1990-03-01", sequence: 3)), "the identity number stays masked")
         }
     }
 }

@@ -77,6 +77,14 @@ struct ApplicantPages {
             }
             return WebPage("privacy", .init(zh: "个人信息保护说明", en: "Privacy notice"), values).response(context)
         }
+        group.get("privacy/mine") { _, context in
+            let language = context.visit?.language ?? .zh
+            let copy = try await workflow.personalData(of: try context.applicantAwaitingConsent())
+            guard let sections = MyDataPage.sections(copy, language) else {
+                throw Problem(.internalServerError, "the copy of your data could not be read", zh: "无法读取您的信息副本")
+            }
+            return WebPage("my-data", .init(zh: "我的全部信息", en: "Everything held about me"), ["sections": sections]).response(context)
+        }
         group.get("privacy/data") { _, context in
             PrivacyRoutes.copy(try await workflow.personalData(of: try context.applicantAwaitingConsent()))
         }

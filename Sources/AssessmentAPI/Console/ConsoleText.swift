@@ -224,6 +224,15 @@ enum ConsoleText {
             .init(zh: "更正申请已提交，评价机构将在 15 日内答复。", en: "Your correction request is filed; the institution answers within 15 days.")
         ),
         ("myRequests", .init(zh: "我的个人信息申请", en: "My requests about my data")),
+        ("myDataPage", .init(zh: "查看我的全部信息", en: "See everything held about me")),
+        (
+            "myDataNote",
+            .init(
+                zh: "以下是我们保存的关于您的全部信息，与下载的 JSON 副本内容相同；证件号码以掩码显示，操作方只写角色。",
+                en: "This is everything we hold about you, the same as the JSON copy; the identity number is masked and who acted is given by role.")
+        ),
+        ("myDataDownload", .init(zh: "下载 JSON 副本", en: "Download the JSON copy")),
+        ("nothingHeld", .init(zh: "无。", en: "None.")),
         ("requestKind", .init(zh: "申请事项", en: "Request")),
         ("request.erasure", .init(zh: "删除", en: "Deletion")),
         ("request.correction", .init(zh: "更正申请", en: "Correction of application")),

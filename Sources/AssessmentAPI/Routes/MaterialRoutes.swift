@@ -21,7 +21,7 @@ struct MaterialRoutes {
         }
         routes.add(
             .put, "/v1/applicants/me/record",
-            "Declare or correct what I hold: titles, skill levels, work history, retirement. Applications filed before keep the record they were filed with until resubmitted",
+            "Declare or correct what I hold: titles, skill levels, work history, retirement. Applications awaiting their formal check in an open round, or returned for correction, take it at once; checked ones keep what they were filed with, and their institution decides a correction (POST /v1/applications/{id}/correction-request)",
             access: .role(.applicant), body: RecordBody.self, reply: .noContent("the record is replaced")
         ) { _, context, body in
             try await workflow.correctRecord(of: try context.applicant(), to: try body.record())
