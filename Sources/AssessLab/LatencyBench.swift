@@ -4,6 +4,7 @@ import Foundation
 import JobQueue
 import Logging
 import PostgresNIO
+import PostgresSupport
 import ServiceLifecycle
 
 /// `assess bench latency`: enqueue at a steady rate into an idle queue; print enqueue-to-start latency.
@@ -63,7 +64,7 @@ struct LatencyBench: AsyncParsableCommand {
             // tens of milliseconds each: start-up again, so they are shown apart.
             if warmupSeconds > 0 {
                 let warmupJobs = rate * warmupSeconds
-                try await enqueueSteadily(warmupJobs, rate: rate, queue: queue, name: queueName, until: recorder)
+                try await enqueueSteadily(warmupJobs, rate: rate, queue: queue, name: queueName, until: recorder, logger: logger)
                 let warmup = recorder.restart()
                 print(
                     String(
@@ -72,7 +73,7 @@ struct LatencyBench: AsyncParsableCommand {
                 // Now, not at exit: a script reading this (ops/bench-disk-stall) learns the measured window began.
                 fflush(nil)
             }
-            try await enqueueSteadily(total, rate: rate, queue: queue, name: queueName, until: recorder)
+            try await enqueueSteadily(total, rate: rate, queue: queue, name: queueName, until: recorder, logger: logger)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
@@ -81,7 +82,7 @@ struct LatencyBench: AsyncParsableCommand {
 
     /// Enqueues `count` jobs at `rate` per second, then waits until all have started (10 s at most).
     private static func enqueueSteadily(
-        _ count: Int, rate: Int, queue: JobQueueClient, name: String, until recorder: LatencyRecorder
+        _ count: Int, rate: Int, queue: JobQueueClient, name: String, until recorder: LatencyRecorder, logger: Logger
     ) async throws {
         let clock = ContinuousClock()
         let interval = Duration.seconds(1) / rate
@@ -93,7 +94,10 @@ struct LatencyBench: AsyncParsableCommand {
                 next = next.advanced(by: interval)
                 try await clock.sleep(until: next)
                 senders.addTask {
-                    try await queue.enqueue(NoOpJob(enqueuedAtNanos: LatencyRecorder.nowNanos()), options: .init(queue: name))
+                    let stamp = LatencyRecorder.nowNanos()
+                    try await ConnectionRetry.retrying("an enqueue", logger: logger) {
+                        _ = try await queue.enqueue(NoOpJob(enqueuedAtNanos: stamp), options: .init(queue: name))
+                    }
                 }
             }
             try await senders.waitForAll()

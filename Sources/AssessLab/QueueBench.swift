@@ -4,6 +4,7 @@ import Foundation
 import JobQueue
 import Logging
 import PostgresNIO
+import PostgresSupport
 import ServiceLifecycle
 
 /// `assess bench queue`: bulk-enqueue N no-op jobs (with COPY, and again with one INSERT of
@@ -61,7 +62,7 @@ struct QueueBench: AsyncParsableCommand {
                         format: "warm-up: %d jobs, enqueue %.0f/s (COPY), %.0f/s (unnest), process %.0f/s (a table that saw no churn yet)",
                         warmup, round.enqueuePerSecond, round.unnestPerSecond, round.processPerSecond))
                 let vacuumStart = ContinuousClock.now
-                try await client.query("VACUUM jobs", logger: logger)
+                try await ConnectionRetry.retrying("VACUUM", logger: logger) { try await client.query("VACUUM jobs", logger: logger) }
                 // Its time is printed because a running system pays it too, in autovacuum.
                 print(
                     String(
@@ -178,7 +179,7 @@ struct QueueBench: AsyncParsableCommand {
                 configuration: WorkerConfiguration(
                     queues: [queueName: concurrency], claimBatchSize: batchSize, workerID: "bench-\(index)"), logger: logger)
         }
-        let enqueueSeconds = try await enqueue(jobs, on: queueName, with: queue)
+        let enqueueSeconds = try await enqueue(jobs, on: queueName, with: queue, logger: logger)
         let group = ServiceGroup(services: pools, gracefulShutdownSignals: [], logger: logger)
         let cpuAtStart = CPUSplit.Reading.now()
         let (drainSeconds, cpuAtEnd) = try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -197,7 +198,7 @@ struct QueueBench: AsyncParsableCommand {
         // The same enqueue without COPY, into a queue nobody serves, removed after.
         var arrays = queue
         arrays.bulkCopyThreshold = .max
-        let unnestSeconds = try await enqueue(jobs, on: "\(queueName)-unnest", with: arrays)
+        let unnestSeconds = try await enqueue(jobs, on: "\(queueName)-unnest", with: arrays, logger: logger)
         try await client.query("DELETE FROM jobs WHERE queue = \("\(queueName)-unnest")", logger: logger)
         return Round(
             enqueuePerSecond: Double(jobs) / enqueueSeconds, unnestPerSecond: Double(jobs) / unnestSeconds,
@@ -206,7 +207,7 @@ struct QueueBench: AsyncParsableCommand {
 
     /// Enqueues `jobs` no-op jobs in batches of `--enqueue-batch`; returns the seconds the queue
     /// took, the caller's encoding of the jobs' arguments (`NewJob`) not counted.
-    private func enqueue(_ jobs: Int, on queueName: String, with queue: JobQueueClient) async throws -> Double {
+    private func enqueue(_ jobs: Int, on queueName: String, with queue: JobQueueClient, logger: Logger) async throws -> Double {
         var seconds = 0.0
         var enqueued = 0
         while enqueued < jobs {
@@ -214,7 +215,8 @@ struct QueueBench: AsyncParsableCommand {
             let stamp = LatencyRecorder.nowNanos()
             let batch = try (0..<count).map { _ in try NewJob(NoOpJob(enqueuedAtNanos: stamp), options: .init(queue: queueName)) }
             let start = ContinuousClock.now
-            try await queue.enqueue(batch)
+            // A batch is one transaction: lost with its connection, it is sent again.
+            try await ConnectionRetry.retrying("an enqueue", logger: logger) { _ = try await queue.enqueue(batch) }
             seconds += (ContinuousClock.now - start) / .seconds(1)
             enqueued += count
         }
@@ -223,9 +225,11 @@ struct QueueBench: AsyncParsableCommand {
 
     /// Jobs whose handler ran but whose completion is not written yet (an index scan of running jobs).
     static func stillRunning(_ client: PostgresClient, queue: String, logger: Logger) async throws -> Int {
-        let rows = try await client.query(
-            "SELECT count(*) FROM jobs WHERE queue = \(queue) AND state = 'running'", logger: logger)
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
+        try await ConnectionRetry.retrying("counting running jobs", logger: logger) {
+            let rows = try await client.query(
+                "SELECT count(*) FROM jobs WHERE queue = \(queue) AND state = 'running'", logger: logger)
+            for try await count in rows.decode(Int.self) { return count }
+            return 0
+        }
     }
 }

@@ -121,6 +121,14 @@ public struct Problem: HTTPResponseError, Codable, Sendable, Documented {
         case let error as HTTPError:
             // The framework's own refusals (no such route, method not allowed) say only their status.
             return Problem(error.status, error.body ?? error.status.reasonPhrase, zh: error.body == nil ? chineseTitles[error.status.code] : nil)
+        case let error where DatabaseErrorSummary.isConnectionLoss(error):
+            // The database went away under the request (a restart, a failover, a terminated
+            // backend): its transaction most likely rolled back, and a moment later it can succeed.
+            var problem = Problem(
+                .serviceUnavailable, "the database was briefly unavailable and the request may not have completed; check and send it again",
+                zh: "数据库暂时不可用，本次请求可能未完成，请核对后重试")
+            problem.retryAfterSeconds = 2
+            return problem
         default:
             return Problem(.internalServerError, "the server failed; the error is logged with the request id", zh: "服务器出错；错误已随请求编号记入日志")
         }

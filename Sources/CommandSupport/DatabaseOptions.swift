@@ -10,10 +10,23 @@ public struct DatabaseOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: "PostgreSQL URL; defaults to the DATABASE_URL environment variable.")
     public var databaseURL: String?
 
+    @Option(
+        name: .long,
+        help: "Seconds to keep trying to reach the database at start (0–3600), e.g. while PostgreSQL restarts, before failing with why.")
+    public var databaseWait: Int = 30
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     public var logLevel: String = "info"
 
     public init() {}
+
+    /// `--database-wait`, within its range.
+    var reachBudget: Duration {
+        get throws {
+            guard (0...3_600).contains(databaseWait) else { throw ValidationError("--database-wait must be 0 to 3600 seconds") }
+            return .seconds(databaseWait)
+        }
+    }
 
     /// A logger at `--log-level`, but never chattier than `quietest` allows.
     public func logger(label: String, quietest: Logger.Level = .trace) throws -> Logger {

@@ -16,6 +16,12 @@ public enum SchemaPrelude: Sendable {
 
     func run(_ client: PostgresClient, logger: Logger) async throws {
         let migrator = SchemaMigrator(migrations: try BundledMigrations.load(), logger: logger)
+        // Each migration is its own transaction and the applied ones are recorded, so a prelude cut
+        // off with its connection starts again where it stopped.
+        try await ConnectionRetry.retrying("the schema check", logger: logger) { try await check(migrator, client) }
+    }
+
+    private func check(_ migrator: SchemaMigrator, _ client: PostgresClient) async throws {
         switch self {
         case .migrate:
             try await migrator.migrate(client)
@@ -63,11 +69,14 @@ final class StartGate: Sendable {
 private struct PreludeService: Service {
     let prelude: SchemaPrelude
     let client: PostgresClient
+    let url: DatabaseURL
+    let reachBudget: Duration
     let gate: StartGate
     let logger: Logger
 
     func run() async throws {
         do {
+            try await url.reach(budget: reachBudget, logger: logger)
             try await prelude.run(client, logger: logger)
         } catch {
             gate.open(false)
@@ -124,13 +133,16 @@ extension DatabaseOptions {
         services: @Sendable (PostgresClient, DatabaseURL) throws -> [any Service] = { _, _ in [] },
         _ body: @escaping @Sendable (PostgresClient, DatabaseURL) async throws -> Result
     ) async throws -> Result {
-        try await withDatabaseURL(allowEmbedded: allowEmbedded, durability: durability, logger: logger) { url in
+        let budget = try reachBudget
+        return try await withDatabaseURL(allowEmbedded: allowEmbedded, durability: durability, logger: logger) { url in
             let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
             let gate = StartGate()
             let outcome = BodyService<Result>.Outcome()
             var configurations: [ServiceGroupConfiguration.ServiceConfiguration] = [
                 .init(service: client),
-                .init(service: PreludeService(prelude: prelude, client: client, gate: gate, logger: logger), successTerminationBehavior: .ignore),
+                .init(
+                    service: PreludeService(prelude: prelude, client: client, url: url, reachBudget: budget, gate: gate, logger: logger),
+                    successTerminationBehavior: .ignore),
             ]
             for service in try services(client, url) {
                 configurations.append(.init(service: GatedService(service: service, gate: gate)))
@@ -141,7 +153,11 @@ extension DatabaseOptions {
                     successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
             var configuration = ServiceGroupConfiguration(services: configurations, logger: logger)
             configuration.gracefulShutdownSignals = signals
-            try await ServiceGroup(configuration: configuration).run()
+            do {
+                try await ServiceGroup(configuration: configuration).run()
+            } catch {
+                throw DatabaseFailure(error, at: url) ?? error
+            }
             // No value: the group was asked to stop (a signal) before the body finished.
             guard let value = outcome.value.withLock({ $0 }) else { throw CancellationError() }
             return value

@@ -45,6 +45,7 @@
 // What an operator's route and the queue dashboard read and do of the queue.
 @_exported import struct JobQueue.ClusterStatus
 @_exported import struct JobQueue.CronEntry
+@_exported import struct JobQueue.DatabaseErrorSummary
 @_exported import struct JobQueue.DecodingErrorSummary
 @_exported import struct JobQueue.JSONObjectText
 @_exported import enum JobQueue.JSONText

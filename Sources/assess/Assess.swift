@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssessLab
+import CommandSupport
 
 /// The one executable: migrate, work, benchmark, demo.
 @main
@@ -13,4 +14,18 @@ struct Assess: AsyncParsableCommand {
             AuditCommand.self, NotifyCommand.self, TLSCommand.self, ServeCommand.self, TokensCommand.self, BenchCommand.self,
         ]
     )
+
+    /// As ArgumentParser's own, but a database error that escapes a command says what it was.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: DatabaseFailure(error, at: nil) ?? error)
+        }
+    }
 }

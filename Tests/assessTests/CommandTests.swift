@@ -35,6 +35,22 @@ struct CommandTests {
         #expect(listed.code == 0, "\(listed.output)")
     }
 
+    @Test("a command that cannot use its database says which database and why, never postgres-nio's generic description")
+    func databaseFailureNamed() async throws {
+        let database = try await TestDatabase.empty()
+        let unreachable = try await run(
+            ["jobs", "list", "--database-wait", "1", "--database-url", "postgres://assess@127.0.0.1:1/nowhere?sslmode=disable"], database)
+        #expect(
+            unreachable.code == 1 && unreachable.output.contains("the database at 127.0.0.1:1/nowhere failed: could not connect"),
+            "\(unreachable.output)")
+        #expect(unreachable.output.contains("数据库 127.0.0.1:1/nowhere 出错") && !unreachable.output.contains("Generic description"))
+        let absent = try await run(
+            ["jobs", "list", "--database-wait", "0", "--database-url", database.url.with(database: "no_such_database").connectionString], database)
+        #expect(absent.code == 1 && absent.output.contains("no_such_database") && absent.output.contains("SQLSTATE 3D000"), "\(absent.output)")
+        let unbounded = try await run(["jobs", "list", "--database-wait", "99999"], database)
+        #expect(unbounded.code != 0 && unbounded.output.contains("--database-wait must be 0 to 3600 seconds"), "\(unbounded.output)")
+    }
+
     @Test("assess audit seal chains pending entries; verify: intact chain exits 0, a changed entry exits 1 and is named")
     func auditVerify() async throws {
         try await TestDatabase.with { client, database in

@@ -1,0 +1,47 @@
+import Logging
+import NIOSSL
+import PostgresNIO
+
+extension DatabaseURL {
+    /// Waits until the database accepts a connection, trying again for `budget`, then throws the
+    /// last failure (which names how it failed). A pooled client waits for its first connection
+    /// without end, so a process pointed at a wrong host, or started while PostgreSQL restarts,
+    /// would otherwise hang or fail without saying why.
+    public func reach(budget: Duration = .seconds(30), logger: Logger) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + budget
+        var pause = Duration.milliseconds(200)
+        while true {
+            do {
+                let connection = try await PostgresConnection.connect(configuration: try connectionConfiguration(), id: 0, logger: logger)
+                try await connection.close()
+                return
+            } catch  where clock.now + pause < deadline {
+                logger.warning(
+                    "cannot reach the database at \(host):\(port) yet; trying again", metadata: ["error": "\(DatabaseErrorSummary(error))"])
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(3))
+            }
+        }
+    }
+
+    /// A single connection's configuration, with the TLS `sslmode` asks for (as `clientConfiguration`).
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch sslMode {
+        case "disable":
+            tls = .disable
+        case "verify-full":
+            tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        default:
+            var unverified = TLSConfiguration.makeClientConfiguration()
+            unverified.certificateVerification = .none
+            let context = try NIOSSLContext(configuration: unverified)
+            tls = sslMode == "require" ? .require(context) : .prefer(context)
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+}

@@ -1,0 +1,49 @@
+import Logging
+import PostgresNIO
+import PostgresSupport
+import TestSupport
+import Testing
+import Workflow
+
+@testable import AssessmentAPI
+
+/// What a lost database connection looks like to logs, commands and callers (#24 item 5).
+@Suite("A lost database connection")
+struct DatabaseLossTests {
+    @Test(
+        "a terminated backend is a lost connection, named with its SQLSTATE, a 503 to try again, and retried past; a bad statement is named and is neither"
+    )
+    func terminatedBackend() async throws {
+        try await TestDatabase.with { client, database in
+            var lost: (any Error)?
+            do {
+                _ = try await client.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: database.logger).collect()
+            } catch {
+                lost = error
+            }
+            let error = try #require(lost, "the backend ends its own session")
+            #expect(DatabaseErrorSummary.isConnectionLoss(error))
+            let summary = "\(DatabaseErrorSummary(error))"
+            #expect(summary.contains("administrator command (SQLSTATE 57P01)") && !summary.contains("Generic description"), "\(summary)")
+            let problem = Problem.from(error)
+            #expect(problem.statusCode == 503 && problem.retryAfterSeconds == 2, "\(problem)")
+
+            // The pool may hand out the dying connection once more: that statement fails as a lost
+            // connection too, and is tried again; the server's own refusal is not.
+            var refused: (any Error)?
+            do {
+                try await ConnectionRetry.retrying("a probe", budget: .seconds(10), logger: database.logger) {
+                    _ = try await client.query("SELEC 1", logger: database.logger).collect()
+                }
+            } catch {
+                refused = error
+            }
+            let syntax = try #require(refused)
+            #expect(
+                !DatabaseErrorSummary.isConnectionLoss(syntax) && "\(DatabaseErrorSummary(syntax))".contains("(SQLSTATE 42601), running `SELEC 1`"),
+                "\(DatabaseErrorSummary(syntax))")
+            #expect(Problem.from(syntax).statusCode == 500)
+            #expect(try await client.query("SELECT 1", logger: database.logger).collect().count == 1, "the pool goes on with a fresh connection")
+        }
+    }
+}
