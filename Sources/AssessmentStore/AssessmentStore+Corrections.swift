@@ -48,7 +48,7 @@ extension AssessmentStore {
                 "application \(id) is still yours to change: correcting your record (PUT /v1/applicants/me/record) corrects it at once",
                 zh: "申请\(id)仍可由您本人修改：更正个人记录（PUT /v1/applicants/me/record）即同时更正该申请")
         }
-        guard RecordCorrection.noteLength.contains(note.count) else {
+        guard RecordCorrection.noteLength.contains(note.unicodeScalars.count) else {
             throw StoreError.invalid(
                 "note",
                 LocalizedText(

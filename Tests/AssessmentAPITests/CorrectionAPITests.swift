@@ -38,6 +38,9 @@ struct CorrectionAPITests {
                 "a checked application keeps what it was filed with")
             let long = try await api.request(.POST, path, token: token, json: #"{"note": "\#(String(repeating: "x", count: 1_001))"}"#)
             #expect(long.status == 422 && long.fields == ["note"], "\(long.body)")
+            // 600 characters a reader sees, 1200 code points as PostgreSQL counts them: refused at the edge, not by the table.
+            let thumbs = try await api.request(.POST, path, token: token, json: #"{"note": "\#(String(repeating: "👍🏽", count: 600))"}"#)
+            #expect(thumbs.status == 422 && thumbs.fields == ["note"], "\(thumbs.body)")
             let asked = try await api.request(
                 .POST, path, token: token, json: #"{"note": "硕士学位证书已上传 master's degree, certificate uploaded"}"#)
             #expect(asked.status == 201 && asked.json["outcome"] as? String == "pending", "\(asked.body)")

@@ -30,7 +30,8 @@ public enum RecordCorrection {
 
     /// Days the institution has to answer, counted from the request.
     public static let answerWithinDays = 15
-    /// What the applicant writes: what is wrong and where the evidence is.
+    /// What the applicant writes: what is wrong and where the evidence is; counted in Unicode code
+    /// points, as PostgreSQL counts the stored text.
     public static let noteLength = 1...1_000
     /// The institution's reason for refusing.
     public static let reasonLength = 1...500

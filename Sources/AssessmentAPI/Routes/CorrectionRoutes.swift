@@ -40,7 +40,7 @@ struct CorrectionNoteBody: RequestBody, Documented {
     var note: String
 
     func validate() throws {
-        guard RecordCorrection.noteLength.contains(note.count) else {
+        guard RecordCorrection.noteLength.contains(note.unicodeScalars.count) else {
             throw invalidField("note", "must have 1 to 1000 characters", zh: "须为 1 至 1000 个字符")
         }
     }
