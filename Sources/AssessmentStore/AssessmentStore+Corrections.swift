@@ -6,8 +6,11 @@ import PostgresNIO
 /// see it.
 public struct CorrectionRequest: Sendable {
     public let id: Int64
+    public let applicant: Int64
     public let application: Int64
     public let round: Int64
+    /// Who answers it: the institution running the round.
+    public let institution: String
     public let filedAt: Date
     public let due: CalendarDate
     /// The applicant's words; gone once the application is.
@@ -19,12 +22,6 @@ public struct CorrectionRequest: Sendable {
     public let answeredAt: Date?
     /// Why the institution refused.
     public let reason: String?
-
-    func with(fields: [RecordCorrection.Field]) -> CorrectionRequest {
-        CorrectionRequest(
-            id: id, application: application, round: round, filedAt: filedAt, due: due, note: note, outcome: outcome, fields: fields,
-            answeredAt: answeredAt, reason: reason)
-    }
 }
 
 extension AssessmentStore {
@@ -83,44 +80,50 @@ extension AssessmentStore {
             actor: .applicant(applicant), action: "correction request", subject: .application(id),
             detail: ["fields": fields.map(\.rawValue).joined(separator: ","), "due": due.description], on: connection, logger: logger)
         return CorrectionRequest(
-            id: request, application: id, round: round.id, filedAt: filedAt, due: due, note: note, outcome: .pending, fields: fields,
-            answeredAt: nil, reason: nil)
+            id: request, applicant: applicant, application: id, round: round.id, institution: round.institutionID, filedAt: filedAt, due: due,
+            note: note, outcome: .pending, fields: fields, answeredAt: nil, reason: nil)
     }
 
     /// The institution's correction requests, those waiting first (the earliest due first), then
     /// the latest answered.
     public func correctionRequests(institution: String, limit: Int, on connection: PostgresConnection) async throws -> [CorrectionRequest] {
-        let rows = try await connection.query(
+        var requests: [CorrectionRequest] = []
+        for try await row in try await connection.query(
             """
-            SELECT \(unescaped: Self.correctionColumns)
-            FROM privacy_requests q JOIN applications p ON p.id = q.application_id JOIN rounds r ON r.id = p.round_id
-            WHERE q.kind = 'correction' AND r.institution_id = \(institution)
+            \(unescaped: Self.correctionSelect) WHERE q.kind = 'correction' AND r.institution_id = \(institution)
             ORDER BY q.outcome <> 'pending', CASE WHEN q.outcome = 'pending' THEN q.due_on END, q.answered_at DESC, q.id
             LIMIT \(limit)
             """, logger: logger
-        ).decode(CorrectionRow.self)
-        var requests: [CorrectionRequest] = []
-        for try await row in rows { requests.append(try Self.correctionRequest(row)) }
-        // While a request waits, what differs is what the institution decides on now.
-        for (index, request) in requests.enumerated() where request.outcome == .pending {
-            requests[index] = request.with(fields: try await recordChanges(of: request.application, on: connection))
+        ).decode(CorrectionRow.self) {
+            requests.append(try Self.correctionRequest(row))
         }
         return requests
     }
 
-    /// What `correctionRequest(_:)` reads, from privacy_requests `q` joined to applications `p`.
-    private static let correctionColumns = """
-        q.id, q.application_id, p.round_id, q.filed_at, q.due_on::text, q.note, q.outcome, q.fields::text, q.answered_at, q.reasons::text
+    /// What `correctionRequest(_:)` reads. While a request waits, the filed and the current record
+    /// come along: what differs is what the institution decides on now.
+    private static let correctionSelect = """
+        SELECT q.id, q.applicant_id, q.application_id, p.round_id, r.institution_id, q.filed_at, q.due_on::text, q.note, q.outcome,
+               q.fields::text, q.answered_at, q.reasons::text,
+               CASE WHEN q.outcome = 'pending' THEN coalesce(p.profile, a.profile)::text END,
+               CASE WHEN q.outcome = 'pending' THEN a.profile::text END
+        FROM privacy_requests q JOIN applications p ON p.id = q.application_id JOIN rounds r ON r.id = p.round_id
+             JOIN applicants a ON a.id = p.applicant_id
         """
-    private typealias CorrectionRow = (Int64, Int64, Int64, Date, String, String?, String, String, Date?, String)
+    private typealias CorrectionRow = (Int64, Int64, Int64, Int64, String, Date, String, String?, String, String, Date?, String, String?, String?)
 
     private static func correctionRequest(_ row: CorrectionRow) throws -> CorrectionRequest {
-        let (id, application, round, filedAt, due, note, outcome, fields, answeredAt, reasons) = row
+        let (id, applicant, application, round, institution, filedAt, due, note, outcome, stored, answeredAt, reasons, filed, current) = row
+        let fields =
+            if let filed, let current {
+                RecordCorrection.changes(filed: try decode(Applicant.self, filed), corrected: try decode(Applicant.self, current))
+            } else {
+                try decode([RecordCorrection.Field].self, stored)
+            }
         return CorrectionRequest(
-            id: id, application: application, round: round, filedAt: filedAt, due: try CalendarDate.column(due), note: note,
-            outcome: try stored(RecordCorrection.Outcome.self, outcome, "a correction's outcome"),
-            fields: try decode([RecordCorrection.Field].self, fields), answeredAt: answeredAt,
-            reason: try decode([[String: String]].self, reasons).first?["zh"])
+            id: id, applicant: applicant, application: application, round: round, institution: institution, filedAt: filedAt,
+            due: try CalendarDate.column(due), note: note, outcome: try Self.stored(RecordCorrection.Outcome.self, outcome, "a correction's outcome"),
+            fields: fields, answeredAt: answeredAt, reason: try decode([LocalizedText].self, reasons).first?.zh)
     }
 
     /// The institution answers a correction request of one of its rounds: accepted, the
@@ -161,7 +164,7 @@ extension AssessmentStore {
                 """, logger: logger)
         }
         let answer = accept ? RecordCorrection.Outcome.accepted : .refused
-        let reasons = try Self.json(accept ? [] : [["zh": reason ?? "", "en": reason ?? ""]])
+        let reasons = try Self.json(accept ? [] : [LocalizedText(zh: reason ?? "", en: reason ?? "")])
         try await connection.query(
             """
             UPDATE privacy_requests SET outcome = \(answer.rawValue), answered_at = now(), answered_by = \(institution),
@@ -177,11 +180,7 @@ extension AssessmentStore {
 
     /// One correction request as it stands.
     func correctionRequest(_ id: Int64, on connection: PostgresConnection) async throws -> CorrectionRequest? {
-        let row = try await first(
-            """
-            SELECT \(unescaped: Self.correctionColumns)
-            FROM privacy_requests q JOIN applications p ON p.id = q.application_id WHERE q.id = \(id)
-            """, as: CorrectionRow.self, on: connection)
+        let row = try await first("\(unescaped: Self.correctionSelect) WHERE q.id = \(id)", as: CorrectionRow.self, on: connection)
         return try row.map(Self.correctionRequest)
     }
 

@@ -279,7 +279,7 @@ extension AssessmentStore {
                 """, logger: logger)
             try await connection.query("DELETE FROM applicants WHERE id = \(applicant)", logger: logger)
         }
-        let reasons = String(decoding: try JSONEncoder().encode(decision.reasons.map { ["zh": $0.zh, "en": $0.en] }), as: UTF8.self)
+        let reasons = try Self.json(decision.reasons)
         try await connection.query(
             """
             INSERT INTO privacy_requests (applicant_id, kind, outcome, deleted_applications, account_deleted, reasons)
@@ -314,11 +314,9 @@ extension AssessmentStore {
                     due: try CalendarDate.column(due), fields: try Self.decode([RecordCorrection.Field].self, fields))
             default: throw StoreError(.invalidStoredData, "a privacy request's kind is \(kind), which this version does not know")
             }
-            let texts = try Self.decode([[String: String]].self, reasons)
             records.append(
                 PrivacyRequestRecord(
-                    id: id, filedAt: filed, answeredAt: answered, answer: answer,
-                    reasons: texts.map { LocalizedText(zh: $0["zh"] ?? "", en: $0["en"] ?? "") }))
+                    id: id, filedAt: filed, answeredAt: answered, answer: answer, reasons: try Self.decode([LocalizedText].self, reasons)))
         }
         return records
     }

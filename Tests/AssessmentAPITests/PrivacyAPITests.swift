@@ -4,6 +4,8 @@ import TestSupport
 import Testing
 import Workflow
 
+@testable import AssessmentAPI
+
 /// The privacy notice and consents, through the API and the console (#25 item 1).
 @Suite("Privacy: notice and consent")
 struct PrivacyAPITests {
@@ -264,6 +266,8 @@ struct PrivacyAPITests {
                 "\(readable.body.prefix(600))")
             #expect(readable.body.contains("id=\"data-consents\"") && readable.body.contains("sensitive_data</td>"), "consents as a table")
             #expect(!readable.body.contains(residentID(born: "1990-03-01", sequence: 3)), "the identity number stays masked")
+            let values = MyDataPage.sections(#"{"applicant": {"flag": true, "count": 1}}"#, .en)?.first?["fields"] as? [[String: String]]
+            #expect(values?.map { $0["value"] } == ["1", "true"], "a JSON true is not shown as 1: \(String(describing: values))")
         }
     }
 }

@@ -23,8 +23,8 @@ public enum Language: String, Sendable, Hashable, CaseIterable {
     }
 }
 
-/// A text in Chinese and in English.
-public struct LocalizedText: Sendable, Hashable {
+/// A text in Chinese and in English; stored as `{"zh": …, "en": …}`.
+public struct LocalizedText: Sendable, Hashable, Codable {
     public let zh: String
     public let en: String
 

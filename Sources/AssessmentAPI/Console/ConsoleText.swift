@@ -221,7 +221,9 @@ enum ConsoleText {
         ("done.erased", .init(zh: "您的个人信息和账户已删除。", en: "Your personal data and account are deleted.")),
         (
             "done.correctionFiled",
-            .init(zh: "更正申请已提交，评价机构将在 15 日内答复。", en: "Your correction request is filed; the institution answers within 15 days.")
+            .init(
+                zh: "更正申请已提交，评价机构将在 \(RecordCorrection.answerWithinDays) 日内答复。",
+                en: "Your correction request is filed; the institution answers within \(RecordCorrection.answerWithinDays) days.")
         ),
         ("myRequests", .init(zh: "我的个人信息申请", en: "My requests about my data")),
         ("myDataPage", .init(zh: "查看我的全部信息", en: "See everything held about me")),
@@ -247,9 +249,9 @@ enum ConsoleText {
         (
             "askCorrectionNote",
             .init(
-                zh: "申请已通过形式审查，不能再自行修改。请先在“我的记录”中更正，再说明哪里有误、证据在哪里；评价机构在 15 日内答复。已作出的评审结论不因更正而改变，对结论有异议请申请复核。",
+                zh: "申请已通过形式审查，不能再自行修改。请先在“我的记录”中更正，再说明哪里有误、证据在哪里；评价机构在 \(RecordCorrection.answerWithinDays) 日内答复。已作出的评审结论不因更正而改变，对结论有异议请申请复核。",
                 en:
-                    "The application was checked and can no longer be changed by you. Correct your record first, then say what is wrong and where the evidence is; the institution answers within 15 days. A decided result stands; to contest it, appeal."
+                    "The application was checked and can no longer be changed by you. Correct your record first, then say what is wrong and where the evidence is; the institution answers within \(RecordCorrection.answerWithinDays) days. A decided result stands; to contest it, appeal."
             )
         ),
         ("correctionNoteLabel", .init(zh: "哪里有误，证据在哪里", en: "What is wrong, and where the evidence is")),

@@ -59,6 +59,8 @@ enum MyDataPage {
         switch value {
         case nil, is NSNull: return "—"
         case let text as String: return text
+        // JSON's true and false arrive as NSNumbers too; only their type tells them from 1 and 0.
+        case let number as NSNumber where String(cString: number.objCType) == "c": return number.boolValue ? "true" : "false"
         case let number as NSNumber: return number.stringValue
         case let nested?:
             guard let data = try? JSONSerialization.data(withJSONObject: nested, options: [.sortedKeys, .withoutEscapingSlashes]) else { return "—" }

@@ -11,9 +11,8 @@ extension Workflow {
     public func requestCorrection(of application: Int64, applicant: Int64, note: String) async throws -> CorrectionRequest {
         try await transaction { connection in
             let request = try await store.requestCorrection(of: application, applicant: applicant, note: note, on: connection)
-            let round = try await store.round(request.round, on: connection)
             try await Outbox.owe(
-                .correctionRequested, about: .application(application), to: .institution(round.institutionID),
+                .correctionRequested, about: .application(application), to: .institution(request.institution),
                 payload: ["fields": request.fields.map(\.rawValue).joined(separator: ","), "due": request.due.description],
                 occasion: "correction:\(request.id)", on: connection, logger: logger)
             return request
@@ -30,9 +29,8 @@ extension Workflow {
     public func answerCorrection(_ request: Int64, institution: String, accept: Bool, reason: String?) async throws -> CorrectionRequest {
         try await transaction { connection in
             let answered = try await store.answerCorrection(request, institution: institution, accept: accept, reason: reason, on: connection)
-            let applicant = try await store.applicationInRound(answered.application, on: connection).application.applicantID
             try await Outbox.owe(
-                .correctionAnswered, about: .application(answered.application), to: .applicant(applicant),
+                .correctionAnswered, about: .application(answered.application), to: .applicant(answered.applicant),
                 payload: ["outcome": answered.outcome.rawValue, "reason": answered.reason ?? ""], occasion: "correction:\(request)",
                 on: connection, logger: logger)
             return answered
