@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "AssessmentStore",
             dependencies: [
-                "Assessment", "Secrets",
+                "Assessment", "Secrets", "PostgresSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -167,7 +167,7 @@ struct APIBench: AsyncParsableCommand {
         let application = try await workflow.apply(
             round: round, applicant: applicant,
             target: .title(series: "cultural_relics_museums", grade: .assistant, specialty: nil))
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             try await connection.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(application)", logger: logger)
             return try await workflow.store.issueCertificate(
                 application: application, issuedOn: try born.adding(days: 365 * 51), rehearsal: false, signer: signer, on: connection)

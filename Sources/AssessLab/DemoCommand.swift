@@ -176,7 +176,7 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
         while try await AuditLog.pending(client: client, logger: logger) > 0 {
             if try await AuditLog.seal(client: client, logger: logger) == 0 { try await Task.sleep(for: .milliseconds(100)) }
         }
-        return try await client.withConnection { try await AuditLog.verify(on: $0, logger: logger) }
+        return try await client.withOpenConnection(logger: logger) { try await AuditLog.verify(on: $0, logger: logger) }
     }
 
     static func whatNext(facts: DemoSeason.Facts, base: String, material: DemoTLS, keepRunning: Bool) {

@@ -54,7 +54,7 @@ struct RoundBench: AsyncParsableCommand {
                     round = try await bench.play(workflow, client: client, phases: &phases)
                     try await bench.sealAuditLog(client, logger: logger)
                     phases.lap("seal the audit log")
-                    audit = try await client.withConnection { try await AuditLog.verify(on: $0, logger: logger) }
+                    audit = try await client.withOpenConnection(logger: logger) { try await AuditLog.verify(on: $0, logger: logger) }
                 } catch {
                     // The pools would run on forever, and the refusal would never be told.
                     await group.triggerGracefulShutdown()

@@ -2,6 +2,7 @@ import Assessment
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresSupport
 
 /// The append-only, hash-chained record of who did what and when.
 ///
@@ -78,7 +79,9 @@ public enum AuditLog {
     /// its own; returns how many it sealed. Entries of transactions still running wait for a later seal.
     @discardableResult
     public static func seal(batch: Int = 10_000, client: PostgresClient, logger: Logger) async throws -> Int {
-        try await client.withTransaction(logger: logger) { try await seal(batch: batch, on: $0, logger: logger) }
+        try await client.withOpenConnection(logger: logger) { connection in
+            try await connection.withTransaction(logger: logger) { try await seal(batch: batch, on: $0, logger: logger) }
+        }
     }
 
     /// `seal` inside a caller's READ COMMITTED transaction, e.g. one that completes a job.

@@ -1,10 +1,12 @@
+import PostgresSupport
+
 /// Runs `operation` but stops waiting for it after `limit`: a request caught by a database
 /// restart can stay unanswered forever, and a maintenance loop must not stall behind it. The
 /// operation is cancelled and left to end on its own; everything it writes is fenced anyway.
 func withDeadline<Result: Sendable>(
     _ limit: Duration, _ what: String, _ operation: @escaping @Sendable () async throws -> Result
 ) async throws -> Result {
-    let relay = DeadlineRelay<Result>()
+    let relay = OneShotRelay<Swift.Result<Result, any Error>>()
     let work = Task {
         do { relay.deliver(.success(try await operation())) } catch { relay.deliver(.failure(error)) }
     }

@@ -21,7 +21,7 @@ public struct JobContext: Sendable {
     /// `body` wrote stays, and this throws `JobQueueError.leaseLost`.
     @discardableResult
     public func withTransaction<Result: Sendable>(
-        _ body: (PostgresConnection) async throws -> Result
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         // The handler's own error (a snooze, a lost lease, its failure) reaches the pool as itself.
         let result = try await transaction(body)
@@ -34,7 +34,9 @@ public struct JobContext: Sendable {
     /// rescued and may run elsewhere. The job's row is locked against the rescue for the length of
     /// the transaction; a lost lease rolls `body` back and throws `JobQueueError.leaseLost`.
     @discardableResult
-    public func withFencedTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    public func withFencedTransaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws
+        -> Result
+    {
         try await client.transaction(logger: logger) { connection in
             let rows = try await connection.query(
                 "SELECT id FROM jobs WHERE id = \(job.id) AND lease_token = \(job.leaseToken) FOR SHARE", logger: logger)
@@ -47,7 +49,7 @@ public struct JobContext: Sendable {
         }
     }
 
-    private func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    private func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         try await client.transaction(logger: logger) { connection in
             let value = try await body(connection)
             let rows = try await connection.query(

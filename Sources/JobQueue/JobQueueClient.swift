@@ -49,7 +49,7 @@ public struct JobQueueClient: Sendable {
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueuedJob] {
         if jobs.count < bulkCopyThreshold {
             return try await coalescer.enqueue(jobs) { [self] jobs in
-                try await client.withConnection { connection in
+                try await client.withOpenConnection(logger: logger) { connection in
                     let inserted = try await insert(jobs, on: connection, wakeAfterCommit: true, coalesced: true)
                     await PendingWakes.wake(inserted.readyQueues, on: connection, logger: logger)
                     return inserted.enqueued
@@ -58,7 +58,7 @@ public struct JobQueueClient: Sendable {
         }
         if Self.copiesDirectly(jobs) {
             // One COPY is a transaction of its own: no BEGIN and COMMIT round trips around it.
-            return try await client.withConnection { connection in
+            return try await client.withOpenConnection(logger: logger) { connection in
                 let copied = try await copy(jobs, on: connection, wake: .afterStatement)
                 return copied.ids.map { EnqueuedJob(id: $0, isDuplicate: false) }
             }
@@ -365,7 +365,7 @@ public struct JobQueueClient: Sendable {
     /// Safe to run from many processes at once. Returns how many it made available.
     @discardableResult
     public func promoteDueJobs(limit: Int = 5_000) async throws -> Int {
-        try await client.withConnection { try await promoteDueJobs(on: $0, limit: limit) }
+        try await client.withOpenConnection(logger: logger) { [self] in try await promoteDueJobs(on: $0, limit: limit) }
     }
 
     /// The same, on the caller's connection (the coordinator's fenced transaction).
@@ -392,7 +392,7 @@ public struct JobQueueClient: Sendable {
     /// Pauses a queue: workers stop claiming from it within a poll interval; running jobs finish.
     public func pause(queue: String) async throws {
         // The notification applies the pause at once; the workers' poll is the fallback.
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { [self] connection in
             try await connection.query("INSERT INTO queue_pauses (queue) VALUES (\(queue)) ON CONFLICT DO NOTHING", logger: logger)
             try await connection.query("SELECT pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'p:' || \(queue))", logger: logger)
         }

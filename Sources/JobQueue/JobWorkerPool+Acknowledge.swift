@@ -40,7 +40,7 @@ extension JobWorkerPool {
         guard !queues.isEmpty else { return }
         if !runtime.isListening { queues.forEach(runtime.requestPoll) }
         _ = try? await withDeadline(configuration.databaseRoundDeadline, "a wake-up") { [self] in
-            try await client.withConnection { await PendingWakes.wake(queues, on: $0, logger: logger) }
+            try await client.withOpenConnection(logger: logger) { [logger] in await PendingWakes.wake(queues, on: $0, logger: logger) }
         }
     }
 

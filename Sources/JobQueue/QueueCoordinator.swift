@@ -71,7 +71,7 @@ public struct QueueCoordinator: Service {
     /// Takes the lead when it is free or expired, renews it when held; returns the term, or nil
     /// when another coordinator leads. A leader whose own lease lapsed comes back with a new term.
     func acquireOrRenew() async throws -> Int64? {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { [self] connection in
             // A duty of the current leader holds the lease row for a moment; never wait long on it.
             try await connection.query("SELECT set_config('lock_timeout', '1000', true)", logger: logger)
             let rows = try await connection.query(
@@ -98,7 +98,7 @@ public struct QueueCoordinator: Service {
     /// Each step renews the lease: on a loaded machine a round of several steps may outlast one
     /// lease, and a leader that lost its lead before the round's last step (statistics, pruning)
     /// would never get to it.
-    func fenced<Result: Sendable>(term: Int64, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    func fenced<Result: Sendable>(term: Int64, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         try await client.transaction(logger: logger) { connection in
             let timeout = String(max(1, configuration.leaseDuration.milliseconds))
             try await connection.query(

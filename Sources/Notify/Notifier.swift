@@ -62,7 +62,7 @@ public struct Notifier: Sendable {
         return tls
     }
 
-    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         try await client.transaction(logger: logger, body)
     }
 }

@@ -47,6 +47,7 @@ public struct DatabaseErrorSummary: CustomStringConvertible, Sendable {
     /// the statement failed: the same work on a fresh connection may succeed once the server is
     /// back (PostgreSQL restarting, a backend terminated, a failover).
     public static func isConnectionLoss(_ error: any Error) -> Bool {
+        if error is ConnectionClosedUnanswered { return true }
         guard let error = error as? PSQLError else { return false }
         if let state = error.serverInfo?[.sqlState] {
             // 08: connection exception; 57P01–57P03: terminated by an administrator, crash or

@@ -81,7 +81,7 @@ public struct Workflow: Sendable {
     var client: PostgresClient { queue.client }
 
     /// Runs `body` in one transaction; a store refusal reaches the caller as itself.
-    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         try await client.transaction(logger: logger, body)
     }
 

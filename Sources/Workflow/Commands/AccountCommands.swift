@@ -93,7 +93,7 @@ extension Workflow {
 
     /// A new token for `role` acting as `subject`.
     public func issueToken(role: Principal.Role, subject: String, validFor: Duration? = nil) async throws -> String {
-        try await client.withConnection { try await issueToken(role: role, subject: subject, validFor: validFor, on: $0) }
+        try await client.withOpenConnection(logger: logger) { try await issueToken(role: role, subject: subject, validFor: validFor, on: $0) }
     }
 
     /// A new token, stored on `connection`: inside the caller's transaction when it has one.
@@ -110,12 +110,12 @@ extension Workflow {
     /// are revoked by whom they act for); returns how many.
     @discardableResult
     public func revokeTokens(role: Principal.Role, subject: String) async throws -> Int {
-        try await client.withConnection { try await store.revokeTokens(role: role.rawValue, subject: subject, on: $0) }
+        try await client.withOpenConnection(logger: logger) { try await store.revokeTokens(role: role.rawValue, subject: subject, on: $0) }
     }
 
     /// Ends one session: revokes its token alone, the holder's other sessions and tokens stay.
     public func endSession(token: String) async throws {
-        _ = try await client.withConnection { try await store.revokeToken(hash: Self.tokenHash(token), on: $0) }
+        _ = try await client.withOpenConnection(logger: logger) { try await store.revokeToken(hash: Self.tokenHash(token), on: $0) }
     }
 
     /// The principal of a live token, or nil.
@@ -126,7 +126,7 @@ extension Workflow {
     /// The principal of a live token and whether, being an applicant, they have yet to accept the
     /// notice in force; or nil.
     public func session(forToken token: String) async throws -> Session? {
-        let holder = try await client.withConnection { try await store.tokenHolder(hash: Self.tokenHash(token), on: $0) }
+        let holder = try await client.withOpenConnection(logger: logger) { try await store.tokenHolder(hash: Self.tokenHash(token), on: $0) }
         guard let holder, let role = Principal.Role(rawValue: holder.role), let principal = Principal(role: role, subject: holder.subject) else {
             return nil
         }
@@ -162,12 +162,12 @@ extension Workflow {
 
     /// An applicant's requests about their data and their answers, newest first.
     public func privacyRequests(of applicant: Int64) async throws -> [PrivacyRequestRecord] {
-        try await client.withConnection { try await store.privacyRequests(of: applicant, on: $0) }
+        try await client.withOpenConnection(logger: logger) { try await store.privacyRequests(of: applicant, on: $0) }
     }
 
     /// What an applicant consented to, oldest first.
     public func consents(of applicant: Int64) async throws -> [ConsentRecord] {
-        try await client.withConnection { try await store.consents(of: applicant, on: $0) }
+        try await client.withOpenConnection(logger: logger) { try await store.consents(of: applicant, on: $0) }
     }
 
     /// Registers an applicant with a password (hashed off the request threads) and returns their

@@ -56,7 +56,7 @@ extension Workflow {
 
     /// The meetings a committee member attends whose vote is open, and whether they have voted.
     public func openMeetings(of member: String) async throws -> [(meeting: Int64, round: Int64, heldOn: CalendarDate, cast: Bool)] {
-        try await client.withConnection { try await store.openMeetings(of: ReviewerID(member), on: $0) }
+        try await client.withOpenConnection(logger: logger) { try await store.openMeetings(of: ReviewerID(member), on: $0) }
     }
 
     /// The meetings of one of the institution's rounds, oldest first.

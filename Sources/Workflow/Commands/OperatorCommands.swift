@@ -6,7 +6,7 @@ import Foundation
 extension Workflow {
     /// Recomputes every entry's hash from its fields and the previous hash.
     public func verifyAuditLog() async throws -> AuditLog.Verification {
-        try await client.withConnection { try await AuditLog.verify(on: $0, logger: logger) }
+        try await client.withOpenConnection(logger: logger) { try await AuditLog.verify(on: $0, logger: logger) }
     }
 
     /// Seals what it can until nothing waits or `wait` has passed (entries of transactions still

@@ -32,7 +32,7 @@ struct SignIn: Sendable {
     func verify(kind: IdentityDocument.Kind, number: String, issuingCountry: String?, password: String, address: String) async throws -> Int64 {
         let key = store.documentKey(kind: kind, number: number, issuingCountry: issuingCountry)
         let attempt = try await reserveAttempt(key: key, address: address)
-        let row = try await workflow.client.withConnection { connection in
+        let row = try await workflow.client.withOpenConnection(logger: workflow.logger) { connection in
             try await store.passwordHash(kind: kind, number: number, issuingCountry: issuingCountry, on: connection)
         }
         let matches: Bool
@@ -43,7 +43,7 @@ struct SignIn: Sendable {
             matches = false
         }
         guard let row, matches else { throw StoreError(.unauthenticated, "the document or the password is wrong", zh: "证件或密码有误") }
-        try await workflow.client.withConnection { connection in
+        try await workflow.client.withOpenConnection(logger: workflow.logger) { connection in
             try await store.clearSignInFailures(attempt: attempt, key: key, address: address, on: connection)
         }
         return row.applicant
@@ -53,7 +53,7 @@ struct SignIn: Sendable {
     /// as a failure until its password proves right; returns its row id.
     private func reserveAttempt(key: [UInt8], address: String) async throws -> Int64 {
         // A refusal is returned, not thrown: the transaction would wrap a thrown refusal.
-        let reserved = try await workflow.client.withTransaction(logger: workflow.logger) { connection -> Result<Int64, StoreError> in
+        let reserved = try await workflow.client.transaction(logger: workflow.logger) { connection -> Result<Int64, StoreError> in
             let counts = try await store.lockAndCountSignInFailures(
                 key: key, address: address, window: Self.window,
                 slowWindow: Self.slowWindow, on: connection)

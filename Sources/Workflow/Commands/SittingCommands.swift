@@ -90,7 +90,7 @@ extension Workflow {
 
     /// The sittings an expert is staffed at (监考员, 考评员, 综合评审, 督导员), the latest first.
     public func sittings(staffedBy reviewer: String, limit: Int = 100) async throws -> [(sitting: Int64, round: Int64, role: String)] {
-        try await client.withConnection { try await store.sittings(staffing: reviewer, limit: limit, on: $0) }
+        try await client.withOpenConnection(logger: logger) { try await store.sittings(staffing: reviewer, limit: limit, on: $0) }
     }
 
     /// An applicant's admission ticket for their application, once seated.

@@ -33,7 +33,7 @@ public struct EnforceRetention: JobArgs {
                 }
                 counts[dataClass.rawValue] = String(total)
             }
-            try await context.withTransaction { connection in
+            try await context.withTransaction { [counts] connection in
                 try await AuditLog.append(
                     actor: .system, action: "enforce retention", subject: .dataClass("personal"), detail: counts, on: connection,
                     logger: context.logger)

@@ -48,6 +48,6 @@ extension Workflow {
 
     /// An institution's rounds, newest first.
     public func rounds(of institution: String, limit: Int = 100) async throws -> [RoundSummary] {
-        try await client.withConnection { try await store.rounds(of: institution, limit: limit, on: $0) }
+        try await client.withOpenConnection(logger: logger) { try await store.rounds(of: institution, limit: limit, on: $0) }
     }
 }

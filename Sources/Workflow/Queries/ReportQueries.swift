@@ -75,7 +75,7 @@ extension Workflow {
     /// The identity numbers unsealed (for one application when given), the latest first: who, when,
     /// whose (the application) and why.
     public func unsealings(application: Int64? = nil, limit: Int) async throws -> [Unsealing] {
-        let entries = try await client.withConnection {
+        let entries = try await client.withOpenConnection(logger: logger) {
             try await AuditLog.entries(action: Self.unsealAction, subject: application.map { .application($0) }, limit: limit, on: $0, logger: logger)
         }
         return entries.map {
@@ -95,7 +95,7 @@ extension Workflow {
 
     /// Rounds whose public notice has been published, the latest first.
     public func publishedNotices(limit: Int = 50) async throws -> [RoundSummary] {
-        try await client.withConnection { try await store.publishedNotices(limit: limit, on: $0) }
+        try await client.withOpenConnection(logger: logger) { try await store.publishedNotices(limit: limit, on: $0) }
     }
 }
 

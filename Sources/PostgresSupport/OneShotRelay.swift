@@ -1,10 +1,8 @@
 import Synchronization
 
-/// Hands a result to the task waiting for a database round, or the deadline's error.
-typealias DeadlineRelay<Value: Sendable> = OneShotRelay<Result<Value, any Error>>
-
-/// The first value delivered, once, to one waiter; later deliveries are ignored.
-final class OneShotRelay<Outcome: Sendable>: Sendable {
+/// The first value delivered, once, to one waiter; later deliveries are ignored. What a database
+/// round abandoned at a deadline or a closed connection waits on: whichever answers first.
+public final class OneShotRelay<Outcome: Sendable>: Sendable {
     private enum State {
         case empty
         case waiting(CheckedContinuation<Outcome, Never>)
@@ -14,25 +12,29 @@ final class OneShotRelay<Outcome: Sendable>: Sendable {
 
     private let state = Mutex(State.empty)
 
-    /// Delivers an outcome; later deliveries are ignored.
-    func deliver(_ outcome: Outcome) {
-        let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
+    public init() {}
+
+    /// Delivers an outcome; later deliveries are ignored. Says whether this one was taken.
+    @discardableResult
+    public func deliver(_ outcome: Outcome) -> Bool {
+        let (taken, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Outcome, Never>?) in
             switch state {
             case .empty:
                 state = .delivered(outcome)
-                return nil
+                return (true, nil)
             case .waiting(let continuation):
                 state = .consumed
-                return continuation
+                return (true, continuation)
             case .delivered, .consumed:
-                return nil
+                return (false, nil)
             }
         }
         waiter?.resume(returning: outcome)
+        return taken
     }
 
     /// The first outcome delivered.
-    func wait() async -> Outcome {
+    public func wait() async -> Outcome {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state -> Outcome? in
                 if case .delivered(let outcome) = state {
