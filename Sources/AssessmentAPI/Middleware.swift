@@ -49,8 +49,12 @@ struct ProblemMiddleware: RouterMiddleware {
             }
         } catch {
             let problem = Problem.from(error)
-            if problem.statusCode >= 500 {
-                context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            if problem.statusCode == 503 {
+                // The client was told to try again; the database connection is being replaced.
+                context.logger.warning(
+                    "request lost its database connection; answered 503", metadata: ["error": "\(DatabaseErrorSummary.loggable(error))"])
+            } else if problem.statusCode >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(DatabaseErrorSummary.loggable(error))"])
             }
             response = try problem.response(from: request, context: context)
         }

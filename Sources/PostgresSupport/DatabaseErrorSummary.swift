@@ -9,6 +9,16 @@ public struct DatabaseErrorSummary: CustomStringConvertible, Sendable {
 
     /// Summarises any error; non-database errors keep their own description.
     public init(_ error: any Error) {
+        if let transaction = error as? PostgresTransactionError {
+            if let failure = transaction.beginError {
+                text = "BEGIN failed: \(Self(failure))"
+            } else if let failure = transaction.commitError {
+                text = "COMMIT failed, so whether the transaction committed is unknown: \(Self(failure))"
+            } else {
+                text = transaction.closureError.map { "\(Self($0))" } ?? "the transaction failed"
+            }
+            return
+        }
         guard let error = error as? PSQLError else {
             text = String(describing: error)
             return
@@ -37,6 +47,15 @@ public struct DatabaseErrorSummary: CustomStringConvertible, Sendable {
     /// The summary.
     public var description: String { text }
 
+    /// What a log line may say of `error`: the summary of a database error; of any other, its type
+    /// only, since its description may carry what a caller sent.
+    public static func loggable(_ error: any Error) -> String {
+        switch error {
+        case is PSQLError, is PostgresTransactionError, is ConnectionClosedUnanswered: "\(Self(error))"
+        default: String(reflecting: type(of: error))
+        }
+    }
+
     /// The statement's first line, cut to a length a log line carries.
     static func firstWords(of sql: String) -> String {
         let line = sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty } ?? ""
@@ -48,12 +67,17 @@ public struct DatabaseErrorSummary: CustomStringConvertible, Sendable {
     /// back (PostgreSQL restarting, a backend terminated, a failover).
     public static func isConnectionLoss(_ error: any Error) -> Bool {
         if error is ConnectionClosedUnanswered { return true }
+        if let transaction = error as? PostgresTransactionError {
+            return (transaction.beginError ?? transaction.closureError ?? transaction.commitError).map(isConnectionLoss) ?? false
+        }
         guard let error = error as? PSQLError else { return false }
         if let state = error.serverInfo?[.sqlState] {
             // 08: connection exception; 57P01–57P03: terminated by an administrator, crash or
             // shutdown, or not accepting connections yet.
             return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
         }
-        return [.connectionError, .serverClosedConnection, .uncleanShutdown].contains(error.code)
+        // `clientClosedConnection` too: the pool can hand out a connection it is closing because
+        // its server ended it, and that statement fails so.
+        return [.connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection].contains(error.code)
     }
 }

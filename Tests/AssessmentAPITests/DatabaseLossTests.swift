@@ -46,4 +46,15 @@ struct DatabaseLossTests {
             #expect(try await client.query("SELECT 1", logger: database.logger).collect().count == 1, "the pool goes on with a fresh connection")
         }
     }
+
+    @Test("a statement abandoned on a closed connection is a lost connection, a 503; a log names database errors and only the type of others")
+    func abandonedAndLogged() throws {
+        let abandoned = ConnectionClosedUnanswered()
+        #expect(DatabaseErrorSummary.isConnectionLoss(abandoned))
+        #expect(Problem.from(abandoned).statusCode == 503)
+        #expect(DatabaseErrorSummary.loggable(abandoned).contains("never answered"))
+        struct Leaky: Error, CustomStringConvertible { var description: String { "110101199003077777" } }
+        let logged = DatabaseErrorSummary.loggable(Leaky())
+        #expect(!logged.contains("1101011990") && logged.hasSuffix("Leaky"), "\(logged)")
+    }
 }

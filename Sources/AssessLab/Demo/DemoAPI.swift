@@ -49,8 +49,7 @@ struct DemoAPI: Sendable {
             request.headers.add(name: "Content-Type", value: file.type)
             request.body = .bytes(ByteBuffer(bytes: file.bytes))
         }
-        let response = try await http.execute(request, timeout: .seconds(60))
-        let bytes = try await response.body.collect(upTo: 1 << 22)
+        let (response, bytes) = try await execute(request, upTo: 1 << 22)
         let body = (try? JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any]) ?? [:]
         let status = Int(response.status.code)
         guard expected.contains(status) else {
@@ -63,12 +62,25 @@ struct DemoAPI: Sendable {
     func download(_ path: String, token: String) async throws -> [UInt8] {
         var request = HTTPClientRequest(url: base + path)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await http.execute(request, timeout: .seconds(60))
-        let bytes = try await response.body.collect(upTo: 1 << 26)
+        let (response, bytes) = try await execute(request, upTo: 1 << 26)
         guard response.status == .ok else {
             throw Refused(method: "GET", path: path, status: Int(response.status.code), detail: String(buffer: bytes))
         }
         return Array(bytes.readableBytesView)
+    }
+
+    /// Sends `request`, again after the wait it names while the API answers 503 (its database
+    /// connection was lost and it says to try again), for up to a minute: a season carries on
+    /// through a database restart or a terminated backend, as a real client should.
+    private func execute(_ request: HTTPClientRequest, upTo limit: Int) async throws -> (HTTPClientResponse, ByteBuffer) {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            let response = try await http.execute(request, timeout: .seconds(60))
+            let bytes = try await response.body.collect(upTo: limit)
+            let wait = Duration.seconds(min(max(Int(response.headers.first(name: "Retry-After") ?? "") ?? 2, 1), 10))
+            guard response.status == .serviceUnavailable, ContinuousClock.now + wait < deadline else { return (response, bytes) }
+            try await Task.sleep(for: wait)
+        }
     }
 
     /// Every item of a paginated list.
