@@ -9,7 +9,7 @@ import ArgumentParser
 public struct BenchCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks; each prints its figures, and one JSON line with --json.",
-        subcommands: [QueueBench.self, LatencyBench.self, AssignBench.self, RoundBench.self, NotifyBench.self, APIBench.self]
+        subcommands: [QueueBench.self, LatencyBench.self, AssignBench.self, RoundBench.self, NotifyBench.self, APIBench.self, ChaosBench.self]
     )
 
     public init() {}

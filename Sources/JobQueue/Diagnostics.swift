@@ -18,7 +18,8 @@ public struct NoOpHandler: JobHandler {
 }
 
 /// A job that works a while and records its run in `queue_probes` in the same transaction that
-/// completes it: a second run of one job could not record itself, so the table shows each ran once.
+/// completes it: a second run that got past the lease's fence would leave a second row, so the
+/// table shows whether each ran exactly once.
 public struct ProbeJob: JobArgs {
     public static let kind = "probe"
     public var milliseconds: Int
@@ -48,24 +49,28 @@ public struct ProbeHandler: JobHandler {
     }
 }
 
-/// What the probes tell: how many were enqueued, ran exactly once (recorded), and completed.
+/// What the probes tell: how many were enqueued, ran exactly once, ran more than once (doubled),
+/// and completed.
 public struct ProbeReport: Sendable, Equatable {
     public let enqueued: Int
     public let ranOnce: Int
+    public let doubled: Int
     public let completed: Int
 }
 
 extension JobQueueClient {
     /// How the probe jobs fared.
     public func probeReport() async throws -> ProbeReport {
-        for try await (jobs, ran, completed) in try await client.query(
+        for try await (jobs, once, doubled, completed) in try await client.query(
             """
-            SELECT count(*)::int, count(p.job_id)::int, count(*) FILTER (WHERE j.state = 'completed')::int
-            FROM jobs j LEFT JOIN queue_probes p ON p.job_id = j.id WHERE j.kind = \(ProbeJob.kind)
+            SELECT count(*)::int, count(*) FILTER (WHERE runs = 1)::int, count(*) FILTER (WHERE runs > 1)::int,
+                   count(*) FILTER (WHERE j.state = 'completed')::int
+            FROM jobs j, LATERAL (SELECT count(*) AS runs FROM queue_probes p WHERE p.job_id = j.id) r
+            WHERE j.kind = \(ProbeJob.kind)
             """, logger: logger
-        ).decode((Int, Int, Int).self) {
-            return ProbeReport(enqueued: jobs, ranOnce: ran, completed: completed)
+        ).decode((Int, Int, Int, Int).self) {
+            return ProbeReport(enqueued: jobs, ranOnce: once, doubled: doubled, completed: completed)
         }
-        return ProbeReport(enqueued: 0, ranOnce: 0, completed: 0)
+        return ProbeReport(enqueued: 0, ranOnce: 0, doubled: 0, completed: 0)
     }
 }

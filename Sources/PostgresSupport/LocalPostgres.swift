@@ -99,9 +99,16 @@ public final class LocalPostgres: Sendable {
         try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).deletingLastPathComponent)
     }
 
-    /// Restarts the server (same data, same port): lets tests prove that clients reconnect.
-    public func restart() throws {
-        try runServerProgram("pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "restart"], failure: .startFailed)
+    /// How `restart` stops the server: `fast` rolls back open transactions and closes connections
+    /// cleanly; `immediate` kills every backend as a crash would, with recovery at the next start.
+    public enum StopMode: String, Sendable {
+        case fast, immediate
+    }
+
+    /// Restarts the server (same data, same port): lets tests and the chaos bench prove that
+    /// clients reconnect.
+    public func restart(_ mode: StopMode = .fast) throws {
+        try runServerProgram("pg_ctl", ["-D", dataDirectory, "-m", mode.rawValue, "-w", "restart"], failure: .startFailed)
     }
 
     private func startWatchdog(folder: String) throws {

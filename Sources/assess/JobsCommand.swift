@@ -225,7 +225,9 @@ struct JobsCommand: AsyncParsableCommand {
             try await JobsCommand.withQueue(database) { client in
                 if check {
                     let report = try await client.probeReport()
-                    print("probes: \(report.enqueued) enqueued, \(report.ranOnce) ran exactly once, \(report.completed) completed")
+                    print(
+                        "probes: \(report.enqueued) enqueued, \(report.ranOnce) ran exactly once, \(report.doubled) more than once, \(report.completed) completed"
+                    )
                 } else {
                     try await client.enqueue(
                         (0..<count).map { n in

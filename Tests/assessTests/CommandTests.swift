@@ -280,6 +280,40 @@ struct CommandTests {
         }
     }
 
+    /// Every fault of the chaos bench, a few seconds each, against real worker and coordinator
+    /// processes (#24 item 4). It restarts its own cluster and keeps both cores busy: alone, last
+    /// (ASSESS_DEMO_TEST=1).
+    @Test(
+        "assess bench chaos --short: every scenario ends with no job lost and none run twice, and says how long the jobs stalled",
+        .enabled(if: ProcessInfo.processInfo.environment["ASSESS_DEMO_TEST"] == "1", "set ASSESS_DEMO_TEST=1; ops/test runs it alone"))
+    func benchChaos() async throws {
+        let result = try await withChildProcesses { processes in
+            let process = try processes.start(["bench", "chaos", "--short", "--json"], environment: [:])
+            #expect(await process.waitForExit(timeout: .seconds(600)))
+            return (process.exitCode, process.output)
+        }
+        #expect(result.0 == 0, "\(result.1)")
+        let last = result.1.split(separator: "\n").last.map(String.init) ?? ""
+        let report = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] ?? [:]
+        let scenarios = report["scenarios"] as? [[String: Any]] ?? []
+        #expect(scenarios.count == 10, "\(last)")
+        for scenario in scenarios {
+            let name = scenario["scenario"] as? String ?? "?"
+            #expect(scenario["lost"] as? Int == 0 && scenario["doubled"] as? Int == 0, "\(name): \(scenario)")
+            #expect(
+                (scenario["enqueued"] as? Int ?? 0) > 500 && scenario["completed"] as? Int == scenario["enqueued"] as? Int, "\(name): \(scenario)")
+            #expect((scenario["baseline_per_s"] as? Double ?? 0) > 150, "the producer's 200/s ran before the fault: \(name): \(scenario)")
+        }
+        // Faults that are held: the queue keeps its speed while they last.
+        for held in ["idle-transaction", "pool-exhaustion", "repeated-kills", "stop-leader"] {
+            let figures = scenarios.first { $0["scenario"] as? String == held }
+            #expect((figures?["hold_speed"] as? Double ?? 0) >= 0.9, "\(held): \(figures ?? [:])")
+        }
+        // A restart stops the jobs for a moment, which the figures must show rather than average away.
+        let restart = scenarios.first { $0["scenario"] as? String == "restart-immediate" }
+        #expect((restart?["stall_s"] as? Double ?? 0) > 0.1, "\(restart ?? [:])")
+    }
+
     @Test("assess bench latency: the warm-up runs its jobs but is printed apart, not counted; the last line is the JSON figures")
     func benchLatency() async throws {
         try await TestDatabase.with { client, database in
