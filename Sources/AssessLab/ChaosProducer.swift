@@ -11,9 +11,15 @@ final class ChaosProducer: Sendable {
     /// How long each job works: long enough that a killed worker dies with jobs in hand.
     static let workMilliseconds = 20
 
+    private let prefix: String
     private let confirmed = Mutex<[Int64]>([])
     private let given = Atomic<Int>(0)
     private let failed = Atomic<Int>(0)
+
+    /// A producer whose unique keys start with `prefix`: one per producer of a run.
+    init(prefix: String = "chaos") {
+        self.prefix = prefix
+    }
 
     /// Ids of the jobs whose enqueue was answered.
     var confirmedIDs: [Int64] { confirmed.withLock { $0 } }
@@ -37,7 +43,7 @@ final class ChaosProducer: Sendable {
                 sent += owed
                 do {
                     let jobs = try numbers.map {
-                        try NewJob(ProbeJob(milliseconds: ChaosProducer.workMilliseconds), options: .init(uniqueKey: "chaos-\($0)"))
+                        try NewJob(ProbeJob(milliseconds: ChaosProducer.workMilliseconds), options: .init(uniqueKey: "\(prefix)-\($0)"))
                     }
                     let enqueued = try await ConnectionRetry.retrying("an enqueue", budget: .seconds(60), logger: logger) {
                         try await queue.enqueue(jobs)

@@ -49,11 +49,29 @@ struct ChaosRun: Sendable {
             let ran = try await client.count("SELECT count(*)::int FROM queue_probes")
             return leaders == 1 && workers == 2 && ran >= 1
         }
+        // Jobs the fault adds (a burst, an overload, the backlog that measures capacity first) are
+        // left out of the steady speed; recovery is when the last of them has run.
+        var extra: [Int64] = []
+        var capacity = 0.0
+        if scenario == .overload {
+            let backlog = try await queue.enqueue(
+                (0..<ChaosScenario.capacityProbeSize(short: short)).map { _ in
+                    try NewJob(ProbeJob(milliseconds: ChaosProducer.workMilliseconds))
+                }
+            ).map(\.id)
+            producer.confirm(backlog)
+            extra += backlog
+            try await waitUntil("the capacity backlog drained", limit: drainLimit) {
+                try await client.count("SELECT count(*)::int FROM jobs WHERE kind = 'probe' AND state <> 'completed'") == 0
+            }
+            capacity = try await client.rate("SELECT count(*)::float8 / extract(epoch FROM max(ran_at) - min(ran_at))::float8 FROM queue_probes")
+        }
         let producing = Task { await producer.run(queue: queue, rate: rate, logger: logger) }
         try await Task.sleep(for: .seconds(warmSeconds))
         let faultAt = Date()
-        let burst = try await inject(deployment: deployment, client: client, queue: queue)
-        producer.confirm(burst)
+        let added = try await inject(deployment: deployment, client: client, queue: queue, capacity: capacity)
+        producer.confirm(added)
+        extra += added
         let heldUntil = Date()
         try await Task.sleep(for: .seconds(afterSeconds))
         producing.cancel()
@@ -66,12 +84,14 @@ struct ChaosRun: Sendable {
         }
         let rows = try await ChaosRow.all(client, logger: logger)
         return ChaosRow.result(
-            scenario, rows: rows, expected: expected, burst: Set(burst), faultAt: faultAt, heldUntil: heldUntil, stoppedAt: stoppedAt,
+            scenario, rows: rows, expected: expected, extra: Set(extra), faultAt: faultAt, heldUntil: heldUntil, stoppedAt: stoppedAt,
             warmSeconds: warmSeconds)
     }
 
-    /// Injects the fault and returns when it has ended; the ids of a burst's jobs.
-    private func inject(deployment: ChaosDeployment, client: PostgresClient, queue: JobQueueClient) async throws -> [Int64] {
+    /// Injects the fault and returns when it has ended; the ids of the jobs it added.
+    private func inject(
+        deployment: ChaosDeployment, client: PostgresClient, queue: JobQueueClient, capacity: Double
+    ) async throws -> [Int64] {
         let hold = Duration.seconds(scenario.holdSeconds(short: short))
         switch scenario {
         case .restartFast, .restartImmediate:
@@ -128,6 +148,18 @@ struct ChaosRun: Sendable {
                 try await Task.sleep(for: hold)
                 try await connection.query("COMMIT", logger: logger)
             }
+        case .overload:
+            let offered = max(Int(1.5 * capacity) - rate, 1)
+            let surge = ChaosProducer(prefix: "overload")
+            let surging = Task { await surge.run(queue: queue, rate: offered, logger: logger) }
+            try await Task.sleep(for: hold)
+            surging.cancel()
+            await surging.value
+            let added = surge.confirmedIDs
+            print(
+                "overload: capacity \(Int(capacity)) jobs/s (a backlog's drain); offered \(rate + added.count / max(Int(hold / .seconds(1)), 1))/s "
+                    + "for \(hold) (1.5 times: \(Int(1.5 * capacity))/s)")
+            return added
         case .burst:
             let jobs = try (0..<ChaosScenario.burstSize(short: short)).map { _ in try NewJob(ProbeJob(milliseconds: 0)) }
             return try await queue.enqueue(jobs).map(\.id)
@@ -171,6 +203,12 @@ extension PostgresClient {
         return 0
     }
 
+    /// The one number `query` returns.
+    fileprivate func rate(_ query: PostgresQuery) async throws -> Double {
+        for try await value in try await self.query(query).decode(Double?.self) { return value ?? 0 }
+        return 0
+    }
+
     /// The one text `query` returns, if a row came back.
     fileprivate func text(_ query: PostgresQuery) async throws -> String? {
         for try await value in try await self.query(query).decode(String.self) { return value }
@@ -204,7 +242,7 @@ struct ChaosRow: Sendable {
     /// What the rows say: lost (a job enqueued, or answered as enqueued, that never ran), doubled
     /// (ran more than once), the speed before the fault, and the recovery.
     static func result(
-        _ scenario: ChaosScenario, rows: [ChaosRow], expected: Set<Int64>, burst: Set<Int64>, faultAt: Date, heldUntil: Date,
+        _ scenario: ChaosScenario, rows: [ChaosRow], expected: Set<Int64>, extra: Set<Int64>, faultAt: Date, heldUntil: Date,
         stoppedAt: Date, warmSeconds: Int
     ) -> ChaosResult {
         let present = Set(rows.map(\.id))
@@ -213,7 +251,7 @@ struct ChaosRow: Sendable {
         let fault = faultAt.timeIntervalSince1970
         let held = heldUntil.timeIntervalSince1970
         let stop = stoppedAt.timeIntervalSince1970
-        let steady = rows.filter { !burst.contains($0.id) }
+        let steady = rows.filter { !extra.contains($0.id) }
         let runs = steady.flatMap(\.runs).sorted()
         func completions(from start: Double, to end: Double) -> Int {
             lowerBound(runs, end) - lowerBound(runs, start)
@@ -221,8 +259,8 @@ struct ChaosRow: Sendable {
         let window = Double(max(warmSeconds - 1, 1))
         let baseline = Double(completions(from: fault - window, to: fault)) / window
         var recovery = 0.0
-        if !burst.isEmpty {
-            recovery = (rows.filter { burst.contains($0.id) }.compactMap(\.firstRunAt).max() ?? fault) - fault
+        if !extra.isEmpty {
+            recovery = max(0, (rows.filter { extra.contains($0.id) }.compactMap(\.firstRunAt).max() ?? fault) - fault)
         } else {
             // The first moment from which every one-second window of the next three holds 90 % of
             // the speed before: a later hiccup of the disk is no part of this fault's recovery.

@@ -9,6 +9,7 @@ enum ChaosScenario: String, CaseIterable, Sendable {
     case killLeader = "kill-leader"
     case stopLeader = "stop-leader"
     case idleTransaction = "idle-transaction"
+    case overload
     case burst
 
     /// What the fault is, for the report.
@@ -23,6 +24,7 @@ enum ChaosScenario: String, CaseIterable, Sendable {
         case .killLeader: "kill -9 of the leading coordinator, restarted a second later"
         case .stopLeader: "SIGSTOP of the leading coordinator past its lease, then SIGCONT"
         case .idleTransaction: "a transaction left idle, holding back the xmin horizon"
+        case .overload: "1.5 times the measured capacity offered, on top of the steady load"
         case .burst: "a burst of enqueues in one statement on top of the steady load"
         }
     }
@@ -34,12 +36,16 @@ enum ChaosScenario: String, CaseIterable, Sendable {
         case .idleTransaction: short ? 6 : 60
         case .poolExhaustion: short ? 4 : 20
         case .stopLeader: short ? 4 : 6
+        case .overload: short ? 6 : 60
         default: 0
         }
     }
 
     /// Jobs of the burst.
     static func burstSize(short: Bool) -> Int { short ? 10_000 : 100_000 }
+
+    /// Jobs of the backlog whose drain measures the deployment's capacity before an overload.
+    static func capacityProbeSize(short: Bool) -> Int { short ? 2_000 : 20_000 }
 
     /// Parses `all` or one name.
     static func chosen(_ name: String) -> [ChaosScenario]? {

@@ -296,7 +296,7 @@ struct CommandTests {
         let last = result.1.split(separator: "\n").last.map(String.init) ?? ""
         let report = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] ?? [:]
         let scenarios = report["scenarios"] as? [[String: Any]] ?? []
-        #expect(scenarios.count == 10, "\(last)")
+        #expect(scenarios.count == 11, "\(last)")
         for scenario in scenarios {
             let name = scenario["scenario"] as? String ?? "?"
             #expect(scenario["lost"] as? Int == 0 && scenario["doubled"] as? Int == 0, "\(name): \(scenario)")
