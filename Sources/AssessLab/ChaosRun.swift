@@ -19,7 +19,7 @@ struct ChaosRun: Sendable {
     private var drainLimit: Duration { .seconds(short ? 60 : 180) }
 
     func play() async throws -> ChaosResult {
-        try await Self.withClient(url.with(database: "postgres"), logger: logger) { admin in
+        _ = try await Self.withClient(url.with(database: "postgres"), logger: logger) { admin in
             try await admin.query("CREATE DATABASE \(unescaped: url.database)", logger: logger)
         }
         let deployment = try ChaosDeployment(url: url)

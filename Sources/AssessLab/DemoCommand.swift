@@ -66,17 +66,18 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
         let notify = NotifyConfiguration(endpoints: endpoints)
         try await DeliveryHTTP.with(configuration: notify) { http in
             let parts = DemoServices.Slot()
+            let listenURL = try options.database.listenURL
             try await database.withDatabase(
                 allowEmbedded: true, durability: .throwaway, prelude: .migrate, maximumConnections: 40, signals: [.sigint, .sigterm],
                 logger: logger,
-                services: { client, _ in
+                services: { client, url in
                     let workflow = Workflow(
                         client: client, vault: keys.vault, signer: keys.signer, passwordRounds: 1 << Self.passwordRoundsLog2,
                         logger: logger)
                     let notifier = Notifier(client: client, secrets: keys.secrets, configuration: notify, logger: logger)
                     let services = try DemoServices(
-                        client: client, workflow: workflow, notifier: notifier, http: http, tls: material,
-                        apiPort: options.port, logger: logger)
+                        client: client, wakeUps: JobWorkerPool.WakeUps.forDatabase(url, listenURL: listenURL, logger: logger),
+                        workflow: workflow, notifier: notifier, http: http, tls: material, apiPort: options.port, logger: logger)
                     parts.fill(services)
                     return services.list
                 }
@@ -281,15 +282,15 @@ struct DemoServices: Sendable {
     private let receiverPort: AsyncStream<Int>
 
     init(
-        client: PostgresClient, workflow: Workflow, notifier: Notifier, http: DeliveryHTTP, tls: DemoTLS, apiPort port: Int,
-        logger: Logger
+        client: PostgresClient, wakeUps: (JobWorkerPool.WakeUps, PostgresClient?), workflow: Workflow, notifier: Notifier,
+        http: DeliveryHTTP, tls: DemoTLS, apiPort port: Int, logger: Logger
     ) throws {
         let registry = WorkerHandlers.registry(workflow: workflow, notifier: notifier, http: http)
         let pool = JobWorkerPool(
             client: client, registry: registry,
             configuration: WorkerConfiguration(
                 queues: [Workflow.queueName: 8, Workflow.signingQueueName: 2, NotifyConfiguration.queueName: 16], claimBatchSize: 50,
-                pollInterval: .milliseconds(200), workerID: "demo-worker"), logger: logger)
+                pollInterval: .milliseconds(200), workerID: "demo-worker"), wakeUps: wakeUps.0, logger: logger)
         let coordinator = QueueCoordinator(
             client: client,
             configuration: CoordinatorConfiguration(
@@ -304,7 +305,8 @@ struct DemoServices: Sendable {
             onServerRunning: { apiReady.yield($0.localAddress?.port ?? 0) }, logger: logger)
         receiver = WebhookReceiver(tls: try tls.serverTLS, secrets: [], logger: logger)
         let hook = try receiver.service { receiverReady.yield($0) }
-        list = [coordinator, pool, app, hook]
+        // A listening client of its own (the database URL leads to a pooler) starts before the pool.
+        list = [wakeUps.1].compactMap { $0 } + [coordinator, pool, app, hook]
         (self.workflow, self.notifier) = (workflow, notifier)
         (self.apiPort, self.receiverPort) = (apiPort, receiverPort)
     }

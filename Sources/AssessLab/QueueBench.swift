@@ -62,7 +62,7 @@ struct QueueBench: AsyncParsableCommand {
                         format: "warm-up: %d jobs, enqueue %.0f/s (COPY), %.0f/s (unnest), process %.0f/s (a table that saw no churn yet)",
                         warmup, round.enqueuePerSecond, round.unnestPerSecond, round.processPerSecond))
                 let vacuumStart = ContinuousClock.now
-                try await ConnectionRetry.retrying("VACUUM", logger: logger) { try await client.query("VACUUM jobs", logger: logger) }
+                _ = try await ConnectionRetry.retrying("VACUUM", logger: logger) { try await client.query("VACUUM jobs", logger: logger) }
                 // Its time is printed because a running system pays it too, in autovacuum.
                 print(
                     String(

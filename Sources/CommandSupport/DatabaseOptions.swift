@@ -18,7 +18,28 @@ public struct DatabaseOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     public var logLevel: String = "info"
 
+    @Option(
+        name: .long,
+        help:
+            "A direct PostgreSQL URL (not through a pooler) on which workers LISTEN for ready jobs, when the database URL leads to PgBouncer (pgbouncer=true); defaults to DATABASE_LISTEN_URL. Without it such workers poll."
+    )
+    public var databaseListenURL: String?
+
     public init() {}
+
+    /// `--database-listen-url`, else `DATABASE_LISTEN_URL`, parsed; nil when neither is set.
+    public var listenURL: DatabaseURL? {
+        get throws {
+            guard let given = databaseListenURL ?? ProcessInfo.processInfo.environment["DATABASE_LISTEN_URL"], !given.isEmpty else {
+                return nil
+            }
+            do {
+                return try DatabaseURL(given)
+            } catch let error as DatabaseURLError {
+                throw ValidationError("the listen URL: \(error.reason)")
+            }
+        }
+    }
 
     /// `--database-wait`, within its range.
     var reachBudget: Duration {

@@ -56,13 +56,9 @@ public struct JobQueueClient: Sendable {
                 }
             }
         }
-        if Self.copiesDirectly(jobs) {
-            // One COPY is a transaction of its own: no BEGIN and COMMIT round trips around it.
-            return try await client.withOpenConnection(logger: logger) { connection in
-                let copied = try await copy(jobs, on: connection, wake: .afterStatement)
-                return copied.ids.map { EnqueuedJob(id: $0, isDuplicate: false) }
-            }
-        }
+        // In a transaction of its own, even a lone COPY: its wake-up setting then stays local to
+        // it, and no session state outlives the statement, which a transaction pooler (PgBouncer)
+        // would leave on whichever server connection it picked.
         return try await client.transaction(logger: logger) { try await enqueue(jobs, on: $0) }
     }
 
@@ -189,10 +185,6 @@ public struct JobQueueClient: Sendable {
         case inTrigger
         /// The caller's transaction helper, after its commit.
         case afterCommit
-        /// The copy itself, right after its statement, which is its own transaction. The trigger is
-        /// silenced for the session until then, since no transaction-local setting reaches a
-        /// statement outside a transaction.
-        case afterStatement
     }
 
     /// Streams jobs with COPY straight into `jobs`, ids drawn first from its identity so that they
@@ -206,45 +198,13 @@ public struct JobQueueClient: Sendable {
         // The sequence is named once: looked up per row, it cost more than the ids themselves.
         let rows = try await connection.query(
             """
-            WITH wake AS (SELECT set_config('jobqueue.wake', \(setting), \(wake != .afterStatement))),
+            WITH wake AS (SELECT set_config('jobqueue.wake', \(setting), true)),
                  sequence AS (SELECT pg_get_serial_sequence('jobs', 'id')::regclass AS name FROM wake)
             SELECT nextval(name) FROM sequence, generate_series(1, \(jobs.count)) ORDER BY 1
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { ids.append(id) }
-        let queues = Set(jobs.map(\.options.queue))
-        guard wake == .afterStatement else {
-            try await copyRows(ids, jobs, on: connection)
-            return (ids, queues)
-        }
-        do {
-            try await copyRows(ids, jobs, on: connection)
-        } catch {
-            await clearWakeSetting(on: connection)
-            throw error
-        }
-        do {
-            // The session's setting cleared and the workers woken in one statement that waits for no flush.
-            try await connection.query(
-                """
-                SELECT set_config('jobqueue.wake', '', false), set_config('synchronous_commit', 'off', true),
-                       pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || q)
-                FROM unnest(\(queues.sorted())) AS q
-                """, logger: logger)
-        } catch {
-            // The jobs are committed: the workers' poll finds them. The failed statement undid its
-            // setting too, so it is cleared again on its own: no later insert on this session may
-            // go unannounced.
-            await clearWakeSetting(on: connection)
-            logger.notice(
-                "waking workers after a bulk enqueue failed; their poll will find the jobs", metadata: ["error": "\(DatabaseErrorSummary(error))"])
-        }
-        return (ids, queues)
-    }
-
-    /// Lets the insert trigger notify again on this session. A connection this fails on is broken,
-    /// and the pool does not hand it out again.
-    private func clearWakeSetting(on connection: PostgresConnection) async {
-        _ = try? await connection.query("SELECT set_config('jobqueue.wake', '', false)", logger: logger)
+        try await copyRows(ids, jobs, on: connection)
+        return (ids, Set(jobs.map(\.options.queue)))
     }
 
     private func copyRows(_ ids: [Int64], _ jobs: [NewJob], on connection: PostgresConnection) async throws {

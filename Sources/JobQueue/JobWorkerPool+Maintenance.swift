@@ -7,10 +7,16 @@ extension JobWorkerPool {
     /// cancellations (`c:<job id>`) on one held connection,
     /// reconnecting with backoff. Polling covers whatever is missed while it is down.
     func listen() async {
+        let listener: PostgresClient
+        switch wakeUps {
+        case .ownClient: listener = client
+        case .client(let other): listener = other
+        case .pollOnly: return
+        }
         var failures = 0
         while !Task.isCancelled {
             do {
-                try await client.withConnection { connection in
+                try await listener.withConnection { connection in
                     try await connection.listen(on: JobQueueSchema.wakeChannel) { notifications in
                         failures = 0
                         runtime.setListening(true)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresSupport
 import ServiceLifecycle
 
 /// Claims jobs in batches, runs them with their handlers under a lease, and acknowledges their
@@ -10,16 +11,48 @@ import ServiceLifecycle
 /// On graceful shutdown it stops claiming, lets running jobs finish within the drain timeout,
 /// then cancels the rest and releases them to other workers without counting their attempt.
 public struct JobWorkerPool: Service {
+    /// Where a pool hears that jobs are ready, besides its poll.
+    public enum WakeUps: Sendable {
+        /// LISTEN on a session of the pool's own client.
+        case ownClient
+        /// LISTEN on a session of this client: a direct one, when the pool's own goes through a
+        /// transaction pooler, whose sessions a LISTEN does not keep.
+        case client(PostgresClient)
+        /// No LISTEN: the poll alone finds ready jobs.
+        case pollOnly
+
+        /// For a pool on `url`: its own client, unless `url` leads to a transaction pooler; then a
+        /// client of `listenURL`, which the caller runs as a service, or the poll alone, said in the log.
+        public static func forDatabase(_ url: DatabaseURL, listenURL: DatabaseURL?, logger: Logger) -> (Self, PostgresClient?) {
+            if let listenURL {
+                let listener = PostgresClient(configuration: listenURL.clientConfiguration(maximumConnections: 2), backgroundLogger: logger)
+                return (.client(listener), listener)
+            }
+            if url.transactionPooled {
+                logger.notice(
+                    "the database URL leads to a transaction pooler and no listen URL (DATABASE_LISTEN_URL) is set: workers find ready jobs by their poll alone"
+                )
+                return (.pollOnly, nil)
+            }
+            return (.ownClient, nil)
+        }
+    }
+
     let client: PostgresClient
     let queue: JobQueueClient
     let registry: JobRegistry
     let configuration: WorkerConfiguration
     let logger: Logger
     let runtime: WorkerRuntime
+    let wakeUps: WakeUps
 
     /// A pool that runs the handlers of `registry` on the queues of `configuration`.
-    public init(client: PostgresClient, registry: JobRegistry, configuration: WorkerConfiguration = .init(), logger: Logger) {
+    public init(
+        client: PostgresClient, registry: JobRegistry, configuration: WorkerConfiguration = .init(), wakeUps: WakeUps = .ownClient,
+        logger: Logger
+    ) {
         self.client = client
+        self.wakeUps = wakeUps
         self.queue = JobQueueClient(client: client, logger: logger)
         self.registry = registry
         self.configuration = configuration

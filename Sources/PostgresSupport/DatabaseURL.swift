@@ -18,6 +18,10 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     public var database: String
     /// `disable`, `prefer` (default) or `require`; `verify-full` verifies the server certificate.
     public var sslMode: String
+    /// The URL leads to a transaction pooler such as PgBouncer (`pgbouncer=true`, as other clients
+    /// spell it): consecutive transactions may run on different server sessions, so nothing may
+    /// rely on session state, and LISTEN needs a direct session of its own.
+    public var transactionPooled: Bool
 
     /// Parses a URL, or says what is wrong with it (without echoing a password).
     public init(_ string: String) throws {
@@ -39,6 +43,11 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         guard ["disable", "prefer", "require", "verify-full"].contains(sslMode) else {
             throw DatabaseURLError(reason: "sslmode must be disable, prefer, require or verify-full, not \(sslMode)")
         }
+        let pooled = components.queryItems?.first { $0.name == "pgbouncer" }?.value ?? "false"
+        guard ["true", "false"].contains(pooled) else {
+            throw DatabaseURLError(reason: "pgbouncer must be true or false, not \(pooled)")
+        }
+        self.transactionPooled = pooled == "true"
     }
 
     /// The same server and credentials, another database.
@@ -57,13 +66,15 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         components.host = host
         components.port = port
         components.path = "/" + database
-        components.queryItems = [URLQueryItem(name: "sslmode", value: sslMode)]
+        components.queryItems =
+            [URLQueryItem(name: "sslmode", value: sslMode)] + (transactionPooled ? [URLQueryItem(name: "pgbouncer", value: "true")] : [])
         return components.string!
     }
 
     /// The URL with the password masked.
     public var description: String {
         "postgres://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)?sslmode=\(sslMode)"
+            + (transactionPooled ? "&pgbouncer=true" : "")
     }
 
     /// A PostgresNIO client configuration for this URL.

@@ -4,8 +4,10 @@ import PostgresNIO
 
 /// Applies pending migrations in order, each once, each in its own transaction.
 ///
-/// Holds a session advisory lock for the whole run, so migrators started at once on several
-/// machines apply each file exactly once; the later ones find nothing left to do.
+/// Every step is one transaction that holds a transaction-level advisory lock, so migrators
+/// started at once on several machines apply each file exactly once (a later one finds it recorded
+/// and skips it), and nothing lives in the session: through a transaction pooler (PgBouncer) a
+/// session's lock or temporary function would stay on whichever server connection it picked.
 public struct SchemaMigrator: Sendable {
     /// The lock key; any constant that nothing else in the database uses.
     static let advisoryLockKey: Int64 = 0x6173_7365_7373_0001
@@ -22,17 +24,15 @@ public struct SchemaMigrator: Sendable {
     /// nothing, when an applied file's checksum changed or an applied file is missing.
     @discardableResult
     public func migrate(_ client: PostgresClient) async throws -> [String] {
-        try await client.withConnection { connection in
-            try await connection.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger)
-            do {
-                let applied = try await apply(on: connection)
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
-                return applied
-            } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
-                throw error
-            }
+        let pending = try await client.withOpenConnection(logger: logger) { [self] connection in
+            try await connection.withTransaction(logger: logger) { try await checkRecorded(on: $0) }
         }
+        var appliedNow: [String] = []
+        for migration in pending where try await apply(migration, client: client) {
+            logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
+            appliedNow.append(migration.name)
+        }
+        return appliedNow
     }
 
     /// The migrations this build has that the database lacks, by name; writes nothing. Commands
@@ -48,7 +48,10 @@ public struct SchemaMigrator: Sendable {
         return migrations.filter { !applied.contains($0.version) }.map(\.name)
     }
 
-    private func apply(on connection: PostgresConnection) async throws -> [String] {
+    /// Takes the lock, makes the record table, checks every recorded file against this build's,
+    /// and returns the migrations not recorded.
+    private func checkRecorded(on connection: PostgresConnection) async throws -> [Migration] {
+        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.advisoryLockKey))", logger: logger)
         try await connection.query(
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -75,36 +78,38 @@ public struct SchemaMigrator: Sendable {
                         + "restore the applied file and put the change in a new numbered file")
             }
         }
-        var appliedNow: [String] = []
-        let pending = migrations.filter { recorded[$0.version] == nil }
-        if !pending.isEmpty {
-            // A file holds several statements, which a prepared statement cannot; PL/pgSQL's
-            // EXECUTE runs them all from one bound parameter.
-            try await connection.query(
-                """
-                CREATE OR REPLACE FUNCTION pg_temp.assess_run_migration(body text) RETURNS void
-                LANGUAGE plpgsql AS $$ BEGIN EXECUTE body; END $$
-                """, logger: logger)
-        }
-        for migration in pending {
-            try await apply(migration, on: connection)
-            logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
-            appliedNow.append(migration.name)
-        }
-        return appliedNow
+        return migrations.filter { recorded[$0.version] == nil }
     }
 
-    private func apply(_ migration: Migration, on connection: PostgresConnection) async throws {
+    /// Applies `migration` in one transaction under the lock, unless another migrator recorded it
+    /// first; says whether this one applied it.
+    private func apply(_ migration: Migration, client: PostgresClient) async throws -> Bool {
         do {
-            try await connection.withTransaction(logger: logger) { transaction in
-                // A server error arrives with the rows, so they must be read for it to be thrown here.
-                let rows = try await transaction.query("SELECT pg_temp.assess_run_migration(\(migration.sql))", logger: logger)
-                for try await _ in rows {}
-                try await transaction.query(
-                    """
-                    INSERT INTO schema_migrations (version, name, checksum)
-                    VALUES (\(migration.version), \(migration.name), \(migration.checksum))
-                    """, logger: logger)
+            return try await client.withOpenConnection(logger: logger) { [self] connection in
+                try await connection.withTransaction(logger: logger) { transaction in
+                    try await transaction.query("SELECT pg_advisory_xact_lock(\(Self.advisoryLockKey))", logger: logger)
+                    for try await _ in try await transaction.query(
+                        "SELECT 1 FROM schema_migrations WHERE version = \(migration.version)", logger: logger)
+                    {
+                        return false
+                    }
+                    // A file holds several statements, which a prepared statement cannot; PL/pgSQL's
+                    // EXECUTE runs them all from one bound parameter.
+                    try await transaction.query(
+                        """
+                        CREATE OR REPLACE FUNCTION pg_temp.assess_run_migration(body text) RETURNS void
+                        LANGUAGE plpgsql AS $$ BEGIN EXECUTE body; END $$
+                        """, logger: logger)
+                    // A server error arrives with the rows, so they must be read for it to be thrown here.
+                    let rows = try await transaction.query("SELECT pg_temp.assess_run_migration(\(migration.sql))", logger: logger)
+                    for try await _ in rows {}
+                    try await transaction.query(
+                        """
+                        INSERT INTO schema_migrations (version, name, checksum)
+                        VALUES (\(migration.version), \(migration.name), \(migration.checksum))
+                        """, logger: logger)
+                    return true
+                }
             }
         } catch let error as PostgresTransactionError {
             let cause = error.closureError ?? error.commitError ?? error.beginError ?? error

@@ -40,8 +40,9 @@ struct WorkerCommand: AsyncParsableCommand {
             jobTimeout: .seconds(jobTimeoutSeconds))
         let notify = NotifyConfiguration(endpoints: try .fromEnvironment())
         let rehearsalDelayMs = rehearsalDelayMs
+        let listenURL = try database.listenURL
         try await DeliveryHTTP.with(configuration: notify) { http in
-            try await database.runServices(logger: logger) { client, _ in
+            try await database.runServices(logger: logger) { client, url in
                 let workflow = try WorkerHandlers.workflow(client: client, logger: logger)
                 let notifier = try WorkerHandlers.notifier(client: client, configuration: notify, logger: logger)
                 var configuration = configuration
@@ -49,7 +50,10 @@ struct WorkerCommand: AsyncParsableCommand {
                 if notifier == nil { configuration.queues[NotifyConfiguration.queueName] = nil }
                 var registry = WorkerHandlers.registry(workflow: workflow, notifier: notifier, http: http)
                 if rehearsalDelayMs > 0 { registry.delayEveryHandler(by: .milliseconds(rehearsalDelayMs)) }
-                return [JobWorkerPool(client: client, registry: registry, configuration: configuration, logger: logger)]
+                let (wakeUps, listener) = JobWorkerPool.WakeUps.forDatabase(url, listenURL: listenURL, logger: logger)
+                // The listening client first: it stops after the pool that uses it.
+                return [listener].compactMap { $0 }
+                    + [JobWorkerPool(client: client, registry: registry, configuration: configuration, wakeUps: wakeUps, logger: logger)]
             }
         }
     }

@@ -29,11 +29,14 @@ struct DatabaseLossTests {
             #expect(problem.statusCode == 503 && problem.retryAfterSeconds == 2, "\(problem)")
 
             // The pool may hand out the dying connection once more: that statement fails as a lost
-            // connection too, and is tried again; the server's own refusal is not.
+            // connection too (or, written after the close, is abandoned as one rather than left
+            // waiting: the guard), and is tried again; the server's own refusal is not.
             var refused: (any Error)?
             do {
                 try await ConnectionRetry.retrying("a probe", budget: .seconds(10), logger: database.logger) {
-                    _ = try await client.query("SELEC 1", logger: database.logger).collect()
+                    _ = try await client.withOpenConnection(logger: database.logger) {
+                        try await $0.query("SELEC 1", logger: database.logger).collect()
+                    }
                 }
             } catch {
                 refused = error

@@ -14,6 +14,15 @@ struct DatabaseURLTests {
         #expect(try DatabaseURL(url.connectionString).password == "s3cr@t")
     }
 
+    @Test("pgbouncer=true marks a URL that leads to a transaction pooler, and survives the round trip; anything but true or false is refused")
+    func pooled() throws {
+        let url = try DatabaseURL("postgres://assess@pooler:6432/assess?sslmode=require&pgbouncer=true")
+        #expect(url.transactionPooled && url.description.hasSuffix("&pgbouncer=true"))
+        #expect(try DatabaseURL(url.connectionString).transactionPooled)
+        #expect(try !DatabaseURL("postgres://assess@db/assess").transactionPooled)
+        #expect(throws: DatabaseURLError.self) { try DatabaseURL("postgres://a@b/c?pgbouncer=yes") }
+    }
+
     @Test("says what is wrong with a malformed URL")
     func rejects() {
         #expect(throws: DatabaseURLError.self) { try DatabaseURL("mysql://x@y/z") }

@@ -32,6 +32,11 @@ public struct TestDatabase: Sendable {
         }
     }
 
+    /// The same database reached at `url` (through a pooler in front of its server, say).
+    public func reached(at url: DatabaseURL) -> TestDatabase {
+        TestDatabase(url: url, logger: logger)
+    }
+
     /// Creates a fresh empty (unmigrated) database, for migrator tests.
     public static func empty() async throws -> TestDatabase {
         try await TestCluster.shared.createDatabase(template: "template0")

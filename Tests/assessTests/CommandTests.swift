@@ -280,6 +280,36 @@ struct CommandTests {
         }
     }
 
+    /// The whole season through PgBouncer in transaction pooling mode (#24 item 2): coordinator,
+    /// worker pool and API all on pooled sessions, the worker listening on a direct one.
+    @Test(
+        "assess demo plays its season through PgBouncer in transaction pooling mode, listening for ready jobs on a direct session",
+        .enabled(if: ProcessInfo.processInfo.environment["ASSESS_DEMO_TEST"] == "1", "set ASSESS_DEMO_TEST=1; ops/test runs it alone"))
+    func demoThroughPgBouncer() async throws {
+        try await TestDatabase.with { client, database in
+            let bouncer = try await PgBouncer.start(inFrontOf: database.url)
+            defer { bouncer.stop() }
+            let demo = try await withChildProcesses { processes in
+                let process = try processes.start(
+                    ["demo", "--applicants", "24", "--day-seconds", "1", "--seed", "11", "--log-level", "notice"],
+                    environment: [
+                        "DATABASE_URL": bouncer.url(for: database.url).connectionString,
+                        "DATABASE_LISTEN_URL": database.url.connectionString,
+                    ])
+                #expect(await process.waitForExit(timeout: .seconds(240)))
+                return (process.exitCode, process.output)
+            }
+            #expect(demo.0 == 0, "\(demo.1)")
+            for line in ["hash chain verified", "0 dead-lettered", "0 with a bad signature", ", then revoked", "appeals: overturned, upheld"] {
+                #expect(demo.1.contains(line), "the summary lacks \(line): \(demo.1)")
+            }
+            #expect(!demo.1.contains("by their poll alone"), "with a listen URL the worker listens")
+            #expect(try await client.scalar("SELECT count(*)::int FROM applicants") == 24)
+            #expect(try await client.scalar("SELECT count(*)::int FROM notification_deliveries WHERE state <> 'delivered'") == 0)
+            #expect(try await bouncer.transactions(database: database.url.database) > 1_000, "the season's transactions went through PgBouncer")
+        }
+    }
+
     /// Every fault of the chaos bench, a few seconds each, against real worker and coordinator
     /// processes (#24 item 4). It restarts its own cluster and keeps both cores busy: alone, last
     /// (ASSESS_DEMO_TEST=1).
