@@ -44,9 +44,9 @@ struct ChaosRun: Sendable {
         let first = try await queue.enqueue(ProbeJob(milliseconds: 0))
         producer.confirm([first.id])
         try await waitUntil("a coordinator leads, both workers are alive and a first job ran", limit: .seconds(60)) {
-            let leaders = try await client.count("SELECT count(*)::int FROM queue_leader WHERE expires_at > now()")
-            let workers = try await client.count("SELECT count(*)::int FROM queue_workers WHERE state = 'alive'")
-            let ran = try await client.count("SELECT count(*)::int FROM queue_probes")
+            let leaders = try await client.scalar("SELECT count(*)::int FROM queue_leader WHERE expires_at > now()")
+            let workers = try await client.scalar("SELECT count(*)::int FROM queue_workers WHERE state = 'alive'")
+            let ran = try await client.scalar("SELECT count(*)::int FROM queue_probes")
             return leaders == 1 && workers == 2 && ran >= 1
         }
         // Jobs the fault adds (a burst, an overload, the backlog that measures capacity first) are
@@ -62,9 +62,11 @@ struct ChaosRun: Sendable {
             producer.confirm(backlog)
             extra += backlog
             try await waitUntil("the capacity backlog drained", limit: drainLimit) {
-                try await client.count("SELECT count(*)::int FROM jobs WHERE kind = 'probe' AND state <> 'completed'") == 0
+                try await client.scalar("SELECT count(*)::int FROM jobs WHERE kind = 'probe' AND state <> 'completed'") == 0
             }
-            capacity = try await client.rate("SELECT count(*)::float8 / extract(epoch FROM max(ran_at) - min(ran_at))::float8 FROM queue_probes")
+            let measured = try await client.first(
+                "SELECT count(*)::float8 / extract(epoch FROM max(ran_at) - min(ran_at))::float8 FROM queue_probes", as: Double?.self)
+            capacity = measured.flatMap { $0 } ?? 0
         }
         let producing = Task { await producer.run(queue: queue, rate: rate, logger: logger) }
         try await Task.sleep(for: .seconds(warmSeconds))
@@ -79,7 +81,7 @@ struct ChaosRun: Sendable {
         let stoppedAt = Date()
         let expected = Set(producer.confirmedIDs)
         try? await waitUntil("every job enqueued ran", limit: drainLimit) {
-            try await client.count(
+            try await client.scalar(
                 "SELECT count(*)::int FROM jobs j WHERE j.kind = 'probe' AND NOT EXISTS (SELECT FROM queue_probes p WHERE p.job_id = j.id)") == 0
         }
         let rows = try await ChaosRow.all(client, logger: logger)
@@ -98,11 +100,11 @@ struct ChaosRun: Sendable {
             let mode: LocalPostgres.StopMode = scenario == .restartFast ? .fast : .immediate
             try await Self.offThread { try cluster.restart(mode) }
         case .terminateBackends:
-            _ = try await client.count(
+            _ = try await client.scalar(
                 "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
         case .poolExhaustion:
-            let maximum = try await client.count("SELECT setting::int FROM pg_settings WHERE name = 'max_connections'")
-            let used = try await client.count("SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend'")
+            let maximum = try await client.scalar("SELECT setting::int FROM pg_settings WHERE name = 'max_connections'")
+            let used = try await client.scalar("SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend'")
             let hog = max(1, maximum - used - 3)
             try await Self.withClient(url, maximumConnections: hog, logger: logger) { hogger in
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -128,7 +130,7 @@ struct ChaosRun: Sendable {
                 try await Task.sleep(for: .seconds(2))
             }
         case .killLeader, .stopLeader:
-            let holder = try await client.text("SELECT holder FROM queue_leader WHERE expires_at > now()")
+            let holder = try await client.first("SELECT holder FROM queue_leader WHERE expires_at > now()", as: String.self)
             guard let leader = holder.flatMap(deployment.coordinatorName(leaseID:)) else {
                 throw ChaosFailure("no coordinator of this deployment leads")
             }
@@ -193,26 +195,6 @@ struct ChaosRun: Sendable {
             defer { group.cancelAll() }
             return try await body(client)
         }
-    }
-}
-
-extension PostgresClient {
-    /// The one integer `query` returns.
-    fileprivate func count(_ query: PostgresQuery) async throws -> Int {
-        for try await value in try await self.query(query).decode(Int.self) { return value }
-        return 0
-    }
-
-    /// The one number `query` returns.
-    fileprivate func rate(_ query: PostgresQuery) async throws -> Double {
-        for try await value in try await self.query(query).decode(Double?.self) { return value ?? 0 }
-        return 0
-    }
-
-    /// The one text `query` returns, if a row came back.
-    fileprivate func text(_ query: PostgresQuery) async throws -> String? {
-        for try await value in try await self.query(query).decode(String.self) { return value }
-        return nil
     }
 }
 

@@ -330,8 +330,8 @@ struct DemoServices: Sendable {
 
 extension PostgresClient {
     func scalarDate(_ query: PostgresQuery) async throws -> Date {
-        for try await value in try await self.query(query).decode(Date.self) { return value }
-        throw ValidationError("the query returned no row")
+        guard let value = try await first(query, as: Date.self) else { throw ValidationError("the query returned no row") }
+        return value
     }
 
     func triple(_ query: PostgresQuery) async throws -> (Int, Int, Int) {

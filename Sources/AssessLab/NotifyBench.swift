@@ -97,7 +97,12 @@ struct NotifyBench: AsyncParsableCommand {
 extension PostgresClient {
     /// The first column of the first row, as a whole number.
     func scalar(_ query: PostgresQuery) async throws -> Int {
-        for try await value in try await self.query(query).decode(Int.self) { return value }
-        return 0
+        try await first(query, as: Int.self) ?? 0
+    }
+
+    /// The first column of the first row, if a row came back.
+    func first<Value: PostgresDecodable>(_ query: PostgresQuery, as: Value.Type) async throws -> Value? {
+        for try await value in try await self.query(query).decode(Value.self) { return value }
+        return nil
     }
 }

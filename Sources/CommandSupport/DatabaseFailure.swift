@@ -9,7 +9,7 @@ public struct DatabaseFailure: Error, CustomStringConvertible {
 
     /// `error` explained, or nil when it is not a database error.
     public init?(_ error: any Error, at url: DatabaseURL?) {
-        guard error is PSQLError else { return nil }
+        guard DatabaseErrorSummary.isDatabaseError(error) else { return nil }
         let place = url.map { "\($0.host):\($0.port)/\($0.database)" }
         let summary = DatabaseErrorSummary(error)
         description =

@@ -6,22 +6,13 @@ import PostgresSupport
 func withDeadline<Result: Sendable>(
     _ limit: Duration, _ what: String, _ operation: @escaping @Sendable () async throws -> Result
 ) async throws -> Result {
-    let relay = OneShotRelay<Swift.Result<Result, any Error>>()
-    let work = Task {
-        do { relay.deliver(.success(try await operation())) } catch { relay.deliver(.failure(error)) }
+    try await abandonable(operation) { abandon in
+        let timer = Task {
+            guard (try? await Task.sleep(for: limit)) != nil else { return }
+            abandon(DeadlineExceeded(what: what, limit: limit))
+        }
+        return { timer.cancel() }
     }
-    let timer = Task {
-        try? await Task.sleep(for: limit)
-        relay.deliver(.failure(DeadlineExceeded(what: what, limit: limit)))
-    }
-    let result = await withTaskCancellationHandler {
-        await relay.wait()
-    } onCancel: {
-        work.cancel()
-    }
-    timer.cancel()
-    if case .failure(let error) = result, error is DeadlineExceeded { work.cancel() }
-    return try result.get()
 }
 
 /// A database round took longer than its deadline and was abandoned.

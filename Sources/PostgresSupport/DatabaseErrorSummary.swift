@@ -50,10 +50,12 @@ public struct DatabaseErrorSummary: CustomStringConvertible, Sendable {
     /// What a log line may say of `error`: the summary of a database error; of any other, its type
     /// only, since its description may carry what a caller sent.
     public static func loggable(_ error: any Error) -> String {
-        switch error {
-        case is PSQLError, is PostgresTransactionError, is ConnectionClosedUnanswered: "\(Self(error))"
-        default: String(reflecting: type(of: error))
-        }
+        isDatabaseError(error) ? "\(Self(error))" : String(reflecting: type(of: error))
+    }
+
+    /// Whether `error` came from the database or its connection, which this summary explains.
+    public static func isDatabaseError(_ error: any Error) -> Bool {
+        error is PSQLError || error is PostgresTransactionError || error is ConnectionClosedUnanswered
     }
 
     /// The statement's first line, cut to a length a log line carries.

@@ -25,20 +25,14 @@ extension DatabaseURL {
         }
     }
 
-    /// A single connection's configuration, with the TLS `sslmode` asks for (as `clientConfiguration`).
+    /// A single connection's configuration, with the same TLS as `clientConfiguration`.
     func connectionConfiguration() throws -> PostgresConnection.Configuration {
-        let tls: PostgresConnection.Configuration.TLS
-        switch sslMode {
-        case "disable":
-            tls = .disable
-        case "verify-full":
-            tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        default:
-            var unverified = TLSConfiguration.makeClientConfiguration()
-            unverified.certificateVerification = .none
-            let context = try NIOSSLContext(configuration: unverified)
-            tls = sslMode == "require" ? .require(context) : .prefer(context)
-        }
+        let tls: PostgresConnection.Configuration.TLS =
+            switch tlsRequirement {
+            case nil: .disable
+            case (let configuration, let required)?:
+                required ? .require(try NIOSSLContext(configuration: configuration)) : .prefer(try NIOSSLContext(configuration: configuration))
+            }
         var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tls)
         configuration.options.connectTimeout = .seconds(5)

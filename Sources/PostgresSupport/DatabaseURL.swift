@@ -79,24 +79,32 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
 
     /// A PostgresNIO client configuration for this URL.
     public func clientConfiguration(maximumConnections: Int = 20) -> PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS
-        switch sslMode {
-        case "disable":
-            tls = .disable
-        case "verify-full":
-            tls = .require(.makeClientConfiguration())
-        default:
-            var unverified = TLSConfiguration.makeClientConfiguration()
-            // libpq's `prefer` and `require` encrypt without verifying; `verify-full` is the verifying mode.
-            unverified.certificateVerification = .none
-            tls = sslMode == "require" ? .require(unverified) : .prefer(unverified)
-        }
+        let tls: PostgresClient.Configuration.TLS =
+            switch tlsRequirement {
+            case nil: .disable
+            case (let configuration, let required)?: required ? .require(configuration) : .prefer(configuration)
+            }
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tls
         )
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(5)
         return configuration
+    }
+
+    /// The TLS `sslmode` asks for, and whether it is required; nil for none. libpq's `prefer` and
+    /// `require` encrypt without verifying; `verify-full` is the verifying mode.
+    var tlsRequirement: (configuration: TLSConfiguration, required: Bool)? {
+        switch sslMode {
+        case "disable":
+            return nil
+        case "verify-full":
+            return (.makeClientConfiguration(), true)
+        default:
+            var unverified = TLSConfiguration.makeClientConfiguration()
+            unverified.certificateVerification = .none
+            return (unverified, sslMode == "require")
+        }
     }
 }
 

@@ -26,26 +26,19 @@ extension PostgresConnection {
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let watch = CloseWatch.of(self)
-        let relay = OneShotRelay<Swift.Result<Result, any Error>>()
-        let work = Task {
-            do { relay.deliver(.success(try await body(self))) } catch { relay.deliver(.failure(error)) }
-        }
-        let token = watch.add {
-            Task {
-                try? await Task.sleep(for: grace)
-                if relay.deliver(.failure(ConnectionClosedUnanswered())) {
-                    logger.warning("a statement's connection closed and was never answered; abandoning it")
-                    work.cancel()
+        return try await abandonable(
+            { try await body(self) },
+            watch: { abandon in
+                let token = watch.add {
+                    Task {
+                        try? await Task.sleep(for: grace)
+                        if abandon(ConnectionClosedUnanswered()) {
+                            logger.warning("a statement's connection closed and was never answered; abandoning it")
+                        }
+                    }
                 }
-            }
-        }
-        let result = await withTaskCancellationHandler {
-            await relay.wait()
-        } onCancel: {
-            work.cancel()
-        }
-        watch.remove(token)
-        return try result.get()
+                return { watch.remove(token) }
+            })
     }
 }
 

@@ -59,5 +59,7 @@ struct DatabaseLossTests {
         struct Leaky: Error, CustomStringConvertible { var description: String { "110101199003077777" } }
         let logged = DatabaseErrorSummary.loggable(Leaky())
         #expect(!logged.contains("1101011990") && logged.hasSuffix("Leaky"), "\(logged)")
+        // What ends a command as a named database failure is the same set.
+        #expect(DatabaseErrorSummary.isDatabaseError(abandoned) && !DatabaseErrorSummary.isDatabaseError(Leaky()))
     }
 }
