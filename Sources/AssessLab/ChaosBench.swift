@@ -12,7 +12,8 @@ struct ChaosBench: AsyncParsableCommand {
         abstract:
             "Inject faults into real worker and coordinator processes under a steady load; print what was lost or doubled and how soon full speed came back.",
         discussion: """
-            Runs on a cluster of its own (PostgreSQL's durable defaults), which it restarts; DATABASE_URL is not used. \
+            Runs on a cluster of its own (PostgreSQL's durable defaults), which it restarts, and the failover scenario on a \
+            pg_auto_failover formation of its own (a monitor, a primary and a synchronous standby); DATABASE_URL is not used. \
             Scenarios: \(ChaosScenario.allCases.map(\.rawValue).joined(separator: ", ")). \
             Fails when any job was lost or ran twice.
             """)
@@ -33,13 +34,27 @@ struct ChaosBench: AsyncParsableCommand {
         }
         var logger = Logger(label: "assess.bench")
         logger.logLevel = level
-        let cluster = try LocalPostgres.start(durability: .durable, maxConnections: 300)
-        defer { cluster.stop() }
+        // The failover scenario runs on a pg_auto_failover formation of its own; the rest share a cluster.
+        let cluster = scenarios.contains { $0 != .failover } ? try LocalPostgres.start(durability: .durable, maxConnections: 300) : nil
+        defer { cluster?.stop() }
+        let formation = scenarios.contains(.failover) ? try await AutoFailoverFormation.start(maxConnections: 300, logger: logger) : nil
+        defer { formation?.stop() }
         var results: [ChaosResult] = []
         for (index, scenario) in scenarios.enumerated() {
-            let url = try DatabaseURL(cluster.url(database: "chaos_\(index)"))
-            let run = ChaosRun(scenario: scenario, cluster: cluster, url: url, rate: rate, short: short, logger: logger)
+            let servers: ChaosServers
+            if scenario == .failover, let formation {
+                servers = .formation(formation)
+            } else if let cluster {
+                servers = .local(cluster)
+            } else {
+                throw ChaosFailure("no servers for \(scenario.rawValue)")
+            }
+            let url = try servers.url(database: "chaos_\(index)")
+            let run = ChaosRun(scenario: scenario, servers: servers, url: url, rate: rate, short: short, logger: logger)
             let result = try await run.play()
+            if result.lost > 0 || result.doubled > 0, case .formation(let formation) = servers {
+                print("\(scenario.rawValue): the formation's servers, data and logs are kept in \(formation.keepFiles())")
+            }
             print(result.line)
             fflush(nil)
             results.append(result)
@@ -58,6 +73,8 @@ struct ChaosBench: AsyncParsableCommand {
 struct ChaosResult: Sendable {
     let scenario: ChaosScenario
     let enqueued: Int
+    /// Of those, how many were answered by the API's operator route.
+    let throughAPI: Int
     let completed: Int
     let lost: Int
     let doubled: Int
@@ -74,19 +91,23 @@ struct ChaosResult: Sendable {
     let recoveryMaxMilliseconds: Double
     /// Throughput while a held fault lasted, against the baseline.
     let holdSpeed: Double?
+    /// Which jobs were lost and how, when any were.
+    let lostDetail: String?
 
     var line: String {
         let hold = holdSpeed.map { ", \(Self.figure($0 * 100, 0)) % of the speed while it held" } ?? ""
-        return "\(scenario.rawValue): \(enqueued) enqueued, \(completed) completed, \(lost) lost, \(doubled) doubled; "
+        return
+            "\(scenario.rawValue): \(enqueued) enqueued (\(throughAPI) through the API), \(completed) completed, \(lost) lost, \(doubled) doubled; "
             + "no job finished for \(Self.figure(stallSeconds, 2)) s, full speed (\(Self.figure(baseline, 0))/s) back after "
             + "\(Self.figure(recoverySeconds, 1)) s, "
             + "start latency in recovery p99 \(Self.figure(recoveryP99Milliseconds, 0)) ms, max \(Self.figure(recoveryMaxMilliseconds, 0)) ms"
-            + "\(hold) (\(scenario.summary))"
+            + "\(hold) (\(scenario.summary))" + (lostDetail.map { "\n  lost: \($0)" } ?? "")
     }
 
     var json: String {
         let hold = holdSpeed.map { ", \"hold_speed\": \(Self.figure($0, 3))" } ?? ""
-        return "{\"scenario\": \"\(scenario.rawValue)\", \"enqueued\": \(enqueued), \"completed\": \(completed), \"lost\": \(lost), "
+        return
+            "{\"scenario\": \"\(scenario.rawValue)\", \"enqueued\": \(enqueued), \"through_api\": \(throughAPI), \"completed\": \(completed), \"lost\": \(lost), "
             + "\"doubled\": \(doubled), \"baseline_per_s\": \(Self.figure(baseline, 1)), \"recovery_s\": \(Self.figure(recoverySeconds, 2)), "
             + "\"stall_s\": \(Self.figure(stallSeconds, 2)), "
             + "\"recovery_p99_ms\": \(Self.figure(recoveryP99Milliseconds, 1)), \"recovery_max_ms\": \(Self.figure(recoveryMaxMilliseconds, 1))\(hold)}"

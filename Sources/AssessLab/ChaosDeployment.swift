@@ -2,8 +2,8 @@ import Foundation
 import PostgresSupport
 import Synchronization
 
-/// One scenario's deployment: real `assess coordinator` and `assess worker` processes on a
-/// database of the bench's own cluster, started, killed, stopped and restarted by name.
+/// One scenario's deployment: real `assess coordinator`, `assess worker` and `assess serve`
+/// processes on a database of the bench's own cluster, started, killed, stopped and restarted by name.
 final class ChaosDeployment: Sendable {
     /// Settings that make a scenario take seconds: the crash tests' lease, tick and worker timeout.
     static let coordinatorArguments = ["--lease-ms", "1500", "--tick-ms", "250", "--worker-timeout-ms", "2000", "--log-level", "warning"]
@@ -11,6 +11,10 @@ final class ChaosDeployment: Sendable {
 
     let url: DatabaseURL
     let folder: String
+    /// The loopback port `assess serve` listens on.
+    let apiPort: Int
+    /// Where `assess serve` listens.
+    var apiBase: String { "http://127.0.0.1:\(apiPort)" }
     private let executable: String
     private let environment: [String: String]
     private let running = Mutex<[String: (pid: pid_t, arguments: [String])]>([:])
@@ -23,8 +27,12 @@ final class ChaosDeployment: Sendable {
         free(path)
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("assess-chaos-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        apiPort = try freeLoopbackPort()
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = url.connectionString
+        // The API seals identity numbers with it; the probes it enqueues touch none, and the
+        // database is dropped with the run.
+        environment["ASSESS_DATA_KEY"] = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) }).base64EncodedString()
         self.environment = environment
     }
 
@@ -36,12 +44,13 @@ final class ChaosDeployment: Sendable {
         }
     }
 
-    /// Starts two coordinators (the first leads) and two workers.
+    /// Starts two coordinators (the first leads), two workers and the API.
     func start() throws {
         try startCoordinator("coordinator-1")
         try startCoordinator("coordinator-2")
         try start("worker-1", ["worker"] + Self.workerArguments)
         try start("worker-2", ["worker"] + Self.workerArguments)
+        try start("api", ["serve", "--port", "\(apiPort)", "--log-level", "warning"])
     }
 
     /// Starts (or starts again) the coordinator `name` under a fresh lease id, as a new process would get.
@@ -82,12 +91,16 @@ final class ChaosDeployment: Sendable {
         return "\(parts[1])-\(parts[2])"
     }
 
-    /// Stops every process: SIGTERM, then SIGKILL to any still running 10 s later.
-    func stop() async {
-        let pids = running.withLock { running in
+    /// Stops every process: SIGTERM, then SIGKILL to any still running 10 s later. Returns the
+    /// names of those that had ended before they were told to: no fault may end a process of ours.
+    @discardableResult
+    func stop() async -> [String] {
+        let processes = running.withLock { running in
             defer { running = [:] }
-            return running.values.map(\.pid)
+            return running
         }
+        let ended = processes.filter { Self.reaped($0.value.pid) }.keys.sorted()
+        let pids = processes.values.map(\.pid)
         for pid in pids { kill(pid, SIGCONT) }
         for pid in pids { kill(pid, SIGTERM) }
         let deadline = ContinuousClock.now + .seconds(10)
@@ -97,6 +110,7 @@ final class ChaosDeployment: Sendable {
                 try? await Task.sleep(for: .milliseconds(50))
             }
         }
+        return ended
     }
 
     /// Removes the processes' logs.
@@ -126,7 +140,7 @@ final class ChaosDeployment: Sendable {
     }
 
     /// Waits for `pid` to end; its exit code, or -1 when a signal ended it.
-    private static func exitStatus(of pid: pid_t) async -> Int32 {
+    static func exitStatus(of pid: pid_t) async -> Int32 {
         while true {
             var status: Int32 = 0
             let result = waitpid(pid, &status, WNOHANG)

@@ -1,14 +1,17 @@
+import AsyncHTTPClient
 import Foundation
 import JobQueue
 import Logging
+import Notify
 import PostgresNIO
 import PostgresSupport
+import Workflow
 
 /// One scenario: a deployment on a fresh database, a steady producer, the fault, a drain, and
 /// what the jobs' rows say about it.
 struct ChaosRun: Sendable {
     let scenario: ChaosScenario
-    let cluster: LocalPostgres
+    let servers: ChaosServers
     let url: DatabaseURL
     let rate: Int
     let short: Bool
@@ -26,10 +29,19 @@ struct ChaosRun: Sendable {
         do {
             try await deployment.migrate()
             let result = try await Self.withClient(url, logger: logger) { client in
-                try await play(on: deployment, client: client)
+                try await withHTTPClient { http in try await play(on: deployment, client: client, http: http) }
             }
-            await deployment.stop()
-            deployment.removeLogs()
+            let ended = await deployment.stop()
+            guard ended.isEmpty else {
+                throw ChaosFailure(
+                    "\(scenario.rawValue): \(ended.joined(separator: ", ")) ended on its own during the fault; "
+                        + "its log: \(deployment.tail(of: ended[0]))")
+            }
+            if result.lost > 0 || result.doubled > 0 {
+                print("\(scenario.rawValue): the processes' logs are kept in \(deployment.folder)")
+            } else {
+                deployment.removeLogs()
+            }
             return result
         } catch {
             await deployment.stop()
@@ -37,17 +49,22 @@ struct ChaosRun: Sendable {
         }
     }
 
-    private func play(on deployment: ChaosDeployment, client: PostgresClient) async throws -> ChaosResult {
+    private func play(on deployment: ChaosDeployment, client: PostgresClient, http: HTTPClient) async throws -> ChaosResult {
         let queue = JobQueueClient(client: client, logger: logger)
         let producer = ChaosProducer()
+        let apiProducer = ChaosProducer(prefix: "chaos-api")
         try deployment.start()
+        let token = try await Workflow(client: client, vault: .ephemeral(), signer: nil, logger: logger)
+            .issueToken(role: .operations, subject: "chaos bench", validFor: .seconds(86_400))
+        let api = ChaosAPIClient(http: http, base: deployment.apiBase, token: token)
         let first = try await queue.enqueue(ProbeJob(milliseconds: 0))
         producer.confirm([first.id])
-        try await waitUntil("a coordinator leads, both workers are alive and a first job ran", limit: .seconds(60)) {
+        try await waitUntil("a coordinator leads, both workers and the API are alive and a first job ran", limit: .seconds(60)) {
             let leaders = try await client.scalar("SELECT count(*)::int FROM queue_leader WHERE expires_at > now()")
             let workers = try await client.scalar("SELECT count(*)::int FROM queue_workers WHERE state = 'alive'")
             let ran = try await client.scalar("SELECT count(*)::int FROM queue_probes")
-            return leaders == 1 && workers == 2 && ran >= 1
+            let serving = await api.ready()
+            return leaders == 1 && workers == 2 && ran >= 1 && serving
         }
         // Jobs the fault adds (a burst, an overload, the backlog that measures capacity first) are
         // left out of the steady speed; recovery is when the last of them has run.
@@ -68,7 +85,14 @@ struct ChaosRun: Sendable {
                 "SELECT count(*)::float8 / extract(epoch FROM max(ran_at) - min(ran_at))::float8 FROM queue_probes", as: Double?.self)
             capacity = measured.flatMap { $0 } ?? 0
         }
-        let producing = Task { await producer.run(queue: queue, rate: rate, logger: logger) }
+        // Half the rate through the API (an enqueue in a request's transaction), half standalone.
+        let apiRate = rate / 2
+        let producing = Task { await producer.run(queue: queue, rate: rate - apiRate, logger: logger) }
+        let producingThroughAPI = Task {
+            await apiProducer.run(rate: apiRate, logger: logger, retryable: ChaosAPIClient.isRetryable) { keys in
+                try await api.enqueueProbes(keys: keys, milliseconds: ChaosProducer.workMilliseconds)
+            }
+        }
         try await Task.sleep(for: .seconds(warmSeconds))
         let faultAt = Date()
         let added = try await inject(deployment: deployment, client: client, queue: queue, capacity: capacity)
@@ -76,18 +100,21 @@ struct ChaosRun: Sendable {
         extra += added
         let heldUntil = Date()
         try await Task.sleep(for: .seconds(afterSeconds))
-        producing.cancel()
+        producer.stop()
+        apiProducer.stop()
         await producing.value
+        await producingThroughAPI.value
         let stoppedAt = Date()
-        let expected = Set(producer.confirmedIDs)
+        let throughAPI = Set(apiProducer.confirmedIDs)
+        let expected = Set(producer.confirmedIDs).union(throughAPI)
         try? await waitUntil("every job enqueued ran", limit: drainLimit) {
             try await client.scalar(
                 "SELECT count(*)::int FROM jobs j WHERE j.kind = 'probe' AND NOT EXISTS (SELECT FROM queue_probes p WHERE p.job_id = j.id)") == 0
         }
         let rows = try await ChaosRow.all(client, logger: logger)
         return ChaosRow.result(
-            scenario, rows: rows, expected: expected, extra: Set(extra), faultAt: faultAt, heldUntil: heldUntil, stoppedAt: stoppedAt,
-            warmSeconds: warmSeconds)
+            scenario, rows: rows, expected: expected, throughAPI: throughAPI, extra: Set(extra), faultAt: faultAt, heldUntil: heldUntil,
+            stoppedAt: stoppedAt, warmSeconds: warmSeconds)
     }
 
     /// Injects the fault and returns when it has ended; the ids of the jobs it added.
@@ -97,8 +124,12 @@ struct ChaosRun: Sendable {
         let hold = Duration.seconds(scenario.holdSeconds(short: short))
         switch scenario {
         case .restartFast, .restartImmediate:
+            guard case .local(let cluster) = servers else { throw ChaosFailure("\(scenario.rawValue) restarts the bench's own cluster") }
             let mode: LocalPostgres.StopMode = scenario == .restartFast ? .fast : .immediate
-            try await Self.offThread { try cluster.restart(mode) }
+            try await runBlocking { try cluster.restart(mode) }
+        case .failover:
+            guard case .formation(let formation) = servers else { throw ChaosFailure("failover needs the pg_auto_failover formation") }
+            try await formation.performFailover(logger: logger)
         case .terminateBackends:
             _ = try await client.scalar(
                 "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
@@ -155,7 +186,7 @@ struct ChaosRun: Sendable {
             let surge = ChaosProducer(prefix: "overload")
             let surging = Task { await surge.run(queue: queue, rate: offered, logger: logger) }
             try await Task.sleep(for: hold)
-            surging.cancel()
+            surge.stop()
             await surging.value
             let added = surge.confirmedIDs
             print(
@@ -178,18 +209,12 @@ struct ChaosRun: Sendable {
         throw ChaosFailure("not within \(limit): \(what)")
     }
 
-    /// Runs blocking work (pg_ctl) on a thread of its own, not one of the few the tasks share.
-    private static func offThread(_ work: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-        }
-    }
-
     /// A client for `url` for the length of `body`.
     static func withClient<Result: Sendable>(
         _ url: DatabaseURL, maximumConnections: Int = 10, logger: Logger, _ body: (PostgresClient) async throws -> Result
     ) async throws -> Result {
-        let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
+        let client = PostgresClient(
+            configuration: try url.clientConfiguration(maximumConnections: maximumConnections, logger: logger), backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
@@ -224,11 +249,19 @@ struct ChaosRow: Sendable {
     /// What the rows say: lost (a job enqueued, or answered as enqueued, that never ran), doubled
     /// (ran more than once), the speed before the fault, and the recovery.
     static func result(
-        _ scenario: ChaosScenario, rows: [ChaosRow], expected: Set<Int64>, extra: Set<Int64>, faultAt: Date, heldUntil: Date,
-        stoppedAt: Date, warmSeconds: Int
+        _ scenario: ChaosScenario, rows: [ChaosRow], expected: Set<Int64>, throughAPI: Set<Int64>, extra: Set<Int64>, faultAt: Date,
+        heldUntil: Date, stoppedAt: Date, warmSeconds: Int
     ) -> ChaosResult {
         let present = Set(rows.map(\.id))
-        let lost = expected.subtracting(present).count + rows.filter { $0.runs.isEmpty }.count
+        let absent = expected.subtracting(present).sorted()
+        let unrun = rows.filter { $0.runs.isEmpty }.map(\.id).sorted()
+        let lost = absent.count + unrun.count
+        // Which ones, so that a loss can be traced in the processes' logs and the tables.
+        let lostDetail =
+            lost == 0
+            ? nil
+            : "\(absent.count) answered as enqueued but absent from the table (ids \(absent.prefix(20).map(String.init).joined(separator: ", "))), "
+                + "\(unrun.count) in the table but never run (ids \(unrun.prefix(20).map(String.init).joined(separator: ", ")))"
         let doubled = rows.filter { $0.runs.count > 1 }.count
         let fault = faultAt.timeIntervalSince1970
         let held = heldUntil.timeIntervalSince1970
@@ -272,9 +305,10 @@ struct ChaosRow: Sendable {
         let holdSpeed: Double? =
             held - fault >= 2 && baseline > 0 ? Double(completions(from: fault, to: held)) / (held - fault) / baseline : nil
         return ChaosResult(
-            scenario: scenario, enqueued: rows.count, completed: rows.filter(\.completed).count, lost: lost, doubled: doubled,
+            scenario: scenario, enqueued: rows.count, throughAPI: throughAPI.count, completed: rows.filter(\.completed).count, lost: lost,
+            doubled: doubled,
             baseline: baseline, recoverySeconds: recovery, stallSeconds: stall, recoveryP99Milliseconds: p99,
-            recoveryMaxMilliseconds: worst, holdSpeed: holdSpeed)
+            recoveryMaxMilliseconds: worst, holdSpeed: holdSpeed, lostDetail: lostDetail)
     }
 
     /// The index of the first element of sorted `values` not below `bound`.

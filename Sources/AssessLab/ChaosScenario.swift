@@ -1,3 +1,19 @@
+import PostgresSupport
+
+/// The servers a scenario runs on: the bench's own cluster, or a pg_auto_failover formation that
+/// the processes reach through a URL naming both nodes.
+enum ChaosServers: Sendable {
+    case local(LocalPostgres)
+    case formation(AutoFailoverFormation)
+
+    func url(database: String) throws -> DatabaseURL {
+        switch self {
+        case .local(let cluster): try DatabaseURL(cluster.url(database: database))
+        case .formation(let formation): try formation.url(database: database)
+        }
+    }
+}
+
 /// A fault `assess bench chaos` injects into a running deployment, and how long it lasts.
 enum ChaosScenario: String, CaseIterable, Sendable {
     case restartFast = "restart-fast"
@@ -11,6 +27,7 @@ enum ChaosScenario: String, CaseIterable, Sendable {
     case idleTransaction = "idle-transaction"
     case overload
     case burst
+    case failover
 
     /// What the fault is, for the report.
     var summary: String {
@@ -26,6 +43,7 @@ enum ChaosScenario: String, CaseIterable, Sendable {
         case .idleTransaction: "a transaction left idle, holding back the xmin horizon"
         case .overload: "1.5 times the measured capacity offered, on top of the steady load"
         case .burst: "a burst of enqueues in one statement on top of the steady load"
+        case .failover: "pg_auto_failover's primary drained and demoted, its synchronous standby promoted"
         }
     }
 

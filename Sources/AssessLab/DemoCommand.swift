@@ -76,7 +76,7 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                         logger: logger)
                     let notifier = Notifier(client: client, secrets: keys.secrets, configuration: notify, logger: logger)
                     let services = try DemoServices(
-                        client: client, wakeUps: JobWorkerPool.WakeUps.forDatabase(url, listenURL: listenURL, logger: logger),
+                        client: client, wakeUps: try JobWorkerPool.WakeUps.forDatabase(url, listenURL: listenURL, logger: logger),
                         workflow: workflow, notifier: notifier, http: http, tls: material, apiPort: options.port, logger: logger)
                     parts.fill(services)
                     return services.list
@@ -86,7 +86,7 @@ public struct DemoCommand: AsyncParsableCommand, Sendable {
                 let (workflow, notifier) = (services.workflow, services.notifier)
                 let embedded = (options.database.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty
                 say(
-                    "  database: \(embedded ? "a throwaway local PostgreSQL (removed at exit)" : "DATABASE_URL, \(url.host):\(url.port)/\(url.database)")"
+                    "  database: \(embedded ? "a throwaway local PostgreSQL (removed at exit)" : "DATABASE_URL, \(url.place)")"
                 )
                 let runStart = try await client.scalarDate("SELECT now()")
                 let (apiPort, receiverPort) = try await services.ports()

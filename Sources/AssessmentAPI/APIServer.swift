@@ -23,16 +23,19 @@ public struct APIServer: Sendable {
     /// `https`, or `http` where this server speaks plain HTTP: the console's links that leave the
     /// browser (QR codes) name it unless ASSESS_PUBLIC_URL says where the public reaches us.
     let scheme: String
+    /// Whether each request runs in a span of the process's tracer (see `TraceExport`).
+    let tracing: Bool
     let logger: Logger
 
     /// `trustedProxies` are the addresses whose `X-Forwarded-For` names the client (nil: from
     /// ASSESS_TRUSTED_PROXIES, comma-separated); per-client sign-in limits need the real client.
-    /// `maxFileBytes` is clamped to `fileBytes`.
+    /// `maxFileBytes` is clamped to `fileBytes`. `tracing` adds Hummingbird's tracing middleware.
     public init(
         workflow: Workflow, notifier: Notifier, trustedProxies: Set<String>? = nil, lookupsPerMinute: Int = 60,
-        maxFileBytes: Int = 20 * 1024 * 1024, scheme: String = "https", logger: Logger
+        maxFileBytes: Int = 20 * 1024 * 1024, scheme: String = "https", tracing: Bool = false, logger: Logger
     ) {
         self.scheme = scheme
+        self.tracing = tracing
         self.lookups = ClientRateLimiter(limit: lookupsPerMinute, window: .seconds(60))
         self.maxFileBytes = min(max(maxFileBytes, Self.fileBytes.lowerBound), Self.fileBytes.upperBound)
         self.workflow = workflow
@@ -48,7 +51,7 @@ public struct APIServer: Sendable {
     /// Every audience's routes, described.
     func audiences(document: ServedDocument) -> [Endpoints] {
         [
-            OperatorRoutes(queue: workflow.queue, metrics: metrics, document: document).endpoints,
+            OperatorRoutes(workflow: workflow, metrics: metrics, document: document).endpoints,
             PublicRoutes(workflow: workflow, trustedProxies: trustedProxies, lookups: lookups).endpoints,
             ApplicantRoutes(workflow: workflow, trustedProxies: trustedProxies).endpoints,
             PrivacyRoutes(workflow: workflow).endpoints,
@@ -69,6 +72,9 @@ public struct APIServer: Sendable {
     public func router() -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         let table = RouteTable()
+        // First, so that a request's span holds everything the others do, and continues the
+        // caller's W3C trace into the jobs the request enqueues.
+        if tracing { router.add(middleware: TracingMiddleware()) }
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware(routes: table))
         router.add(middleware: AuthenticationMiddleware(workflow: workflow))

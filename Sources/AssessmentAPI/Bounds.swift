@@ -28,6 +28,11 @@ enum Bounds {
     static let scheduleYear = 2000...2200
     /// A privacy notice's version number.
     static let noticeVersion = 1...1_000
+    /// Probe jobs one request enqueues.
+    static let probes = 1...1_000
+    /// How long a probe job enqueued through the API works, in milliseconds: a probe of the path
+    /// through the API and the queue, not of the workers' patience (`assess jobs probe` goes longer).
+    static let probeMilliseconds = 0...10_000
     /// Hours a rotated webhook secret stays valid beside the new one.
     static let overlapHours = 0.0...720.0
 

@@ -95,7 +95,7 @@ public enum AuditLog {
 
     /// Entries appended but not yet sealed.
     public static func pending(client: PostgresClient, logger: Logger) async throws -> Int {
-        for try await count in try await client.query("SELECT count(*)::int FROM audit_pending", logger: logger).decode(Int.self) {
+        for count in try await client.guardedQuery("SELECT count(*)::int FROM audit_pending", logger: logger).decode(Int.self) {
             return count
         }
         return 0

@@ -10,7 +10,7 @@ public struct DatabaseFailure: Error, CustomStringConvertible {
     /// `error` explained, or nil when it is not a database error.
     public init?(_ error: any Error, at url: DatabaseURL?) {
         guard DatabaseErrorSummary.isDatabaseError(error) else { return nil }
-        let place = url.map { "\($0.host):\($0.port)/\($0.database)" }
+        let place = url?.place
         let summary = DatabaseErrorSummary(error)
         description =
             place.map { "数据库 \($0) 出错 / the database at \($0) failed: \(summary)" } ?? "数据库出错 / the database failed: \(summary)"

@@ -120,7 +120,8 @@ private struct BodyService<Result: Sendable>: Service {
 }
 
 extension DatabaseOptions {
-    /// Runs the process: one `ServiceGroup` of the `PostgresClient` (first, so it stops last), the
+    /// Runs the process: one `ServiceGroup` of the trace exporter when `TraceExport` is configured
+    /// (first, so it stops last), the `PostgresClient` (next, so it stops after the others), the
     /// schema prelude, the command's `services` in dependency order (shut down in reverse), and
     /// `body`, whose end shuts the group down gracefully. `signals` ask the group to drain.
     public func withDatabase<Result: Sendable>(
@@ -135,10 +136,15 @@ extension DatabaseOptions {
     ) async throws -> Result {
         let budget = try reachBudget
         return try await withDatabaseURL(allowEmbedded: allowEmbedded, durability: durability, logger: logger) { url in
-            let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
+            let client = PostgresClient(
+                configuration: try url.clientConfiguration(maximumConnections: maximumConnections, logger: logger), backgroundLogger: logger)
             let gate = StartGate()
             let outcome = BodyService<Result>.Outcome()
-            var configurations: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            var configurations: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            if let exporter = try TraceExport.exporter(serviceName: logger.label, logger: logger) {
+                configurations.append(.init(service: exporter))
+            }
+            configurations += [
                 .init(service: client),
                 .init(
                     service: PreludeService(prelude: prelude, client: client, url: url, reachBudget: budget, gate: gate, logger: logger),

@@ -18,4 +18,6 @@ public struct ClaimedJob: Sendable {
     public let leaseToken: UUID
     /// Whether a limit of its kind admitted it (see `JobLimit`).
     public var isLimited = false
+    /// The W3C trace headers its enqueuer left, read only when the pool traces jobs.
+    var traceHeaders: [String: String]?
 }

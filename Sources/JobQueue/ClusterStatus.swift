@@ -28,19 +28,19 @@ extension JobQueueClient {
     /// The leader and the workers alive or seen within `window`, by id.
     public func clusterStatus(window: Duration = .seconds(3_600)) async throws -> ClusterStatus {
         var leader: ClusterStatus.Leader?
-        let leaders = try await client.query("SELECT holder, term, (expires_at > now()) FROM queue_leader", logger: logger)
-        for try await (holder, term, live) in leaders.decode((String, Int64, Bool).self) {
+        let leaders = try await client.guardedQuery("SELECT holder, term, (expires_at > now()) FROM queue_leader", logger: logger)
+        for (holder, term, live) in try leaders.decode((String, Int64, Bool).self) {
             leader = .init(holder: holder, term: term, leaseLive: live)
         }
         var workers: [ClusterStatus.Worker] = []
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT id, state, queues, extract(epoch FROM now() - last_seen_at)::float8
             FROM queue_workers
             WHERE state = 'alive' OR last_seen_at > now() - \(window.milliseconds) * interval '1 millisecond'
             ORDER BY id
             """, logger: logger)
-        for try await (id, state, queues, age) in rows.decode((String, String, [String], Double).self) {
+        for (id, state, queues, age) in try rows.decode((String, String, [String], Double).self) {
             workers.append(.init(id: id, state: state, queues: queues, secondsSinceSeen: age))
         }
         return ClusterStatus(leader: leader, workers: workers)
@@ -65,10 +65,10 @@ public struct CronEntry: Sendable {
 extension JobQueueClient {
     /// Every cron schedule a coordinator has registered, by name.
     public func cronEntries() async throws -> [CronEntry] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT name, expression, time_zone, next_tick_at, last_tick_at, last_job_id FROM queue_cron ORDER BY name", logger: logger)
         var entries: [CronEntry] = []
-        for try await (name, expression, zone, next, last, job) in rows.decode((String, String, String, Date, Date?, Int64?).self) {
+        for (name, expression, zone, next, last, job) in try rows.decode((String, String, String, Date, Date?, Int64?).self) {
             entries.append(CronEntry(name: name, expression: expression, timeZone: zone, nextTick: next, lastTick: last, lastJobID: job))
         }
         return entries

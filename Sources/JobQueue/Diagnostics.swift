@@ -61,7 +61,7 @@ public struct ProbeReport: Sendable, Equatable {
 extension JobQueueClient {
     /// How the probe jobs fared.
     public func probeReport() async throws -> ProbeReport {
-        for try await (jobs, once, doubled, completed) in try await client.query(
+        for (jobs, once, doubled, completed) in try await client.guardedQuery(
             """
             SELECT count(*)::int, count(*) FILTER (WHERE runs = 1)::int, count(*) FILTER (WHERE runs > 1)::int,
                    count(*) FILTER (WHERE j.state = 'completed')::int

@@ -50,7 +50,7 @@ extension JobContext {
     }
 
     private func recorded(_ statement: PostgresQuery) async throws -> Bool {
-        for try await _ in try await client.query(statement, logger: logger) { return true }
+        for _ in try await client.guardedQuery(statement, logger: logger) { return true }
         return false
     }
 }

@@ -44,14 +44,17 @@ public struct JobQueueClient: Sendable {
     }
 
     /// Enqueues many jobs at once, all or none, in input order. Enqueues from other tasks may
-    /// share the statement; if the server refuses it, each is written again on its own.
+    /// share the statement; if the server refuses it, each is written again on its own. Answered
+    /// once the commit is confirmed, with a synchronous standby's acknowledgement when there is one.
     @discardableResult
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueuedJob] {
         if jobs.count < bulkCopyThreshold {
             return try await coalescer.enqueue(jobs) { [self] jobs in
                 try await client.withOpenConnection(logger: logger) { connection in
                     let inserted = try await insert(jobs, on: connection, wakeAfterCommit: true, coalesced: true)
-                    await PendingWakes.wake(inserted.readyQueues, on: connection, logger: logger)
+                    // One statement committing on its own, whose rows come back before its commit
+                    // is done: the next statement on the connection confirms it (see there).
+                    try await PendingWakes.wakeConfirmingCommit(inserted.readyQueues, on: connection, logger: logger)
                     return inserted.enqueued
                 }
             }
@@ -124,7 +127,7 @@ public struct JobQueueClient: Sendable {
                 rows = try await connection.query(
                     """
                     WITH wake AS (SELECT set_config('jobqueue.wake', \(wake), true))
-                    \(unescaped: Self.insertFrom) wake, jobqueue_staged_jobs AS t ORDER BY n
+                    \(unescaped: Self.insertFrom) wake, jobqueue_staged_traced_jobs AS t ORDER BY n
                     \(unescaped: Self.insertConflict)
                     """, logger: logger)
             } else {
@@ -133,8 +136,8 @@ public struct JobQueueClient: Sendable {
                     WITH wake AS (SELECT set_config('jobqueue.wake', \(wake), true))
                     \(unescaped: Self.insertFrom) wake, unnest(\(jobs.map(\.options.queue)), \(jobs.map(\.kind)), \(jobs.map(\.argsJSON)),
                                 \(jobs.map { Int16($0.options.priority) }), \(jobs.map { $0.options.runAt ?? .distantPast }),
-                                \(jobs.map { Int16($0.options.maxAttempts) }), \(uniqueKeys.map { $0 ?? "" }))
-                         WITH ORDINALITY AS t(q, k, a, p, r, m, u, n)
+                                \(jobs.map { Int16($0.options.maxAttempts) }), \(uniqueKeys.map { $0 ?? "" }), \(Self.traces(of: jobs)))
+                         WITH ORDINALITY AS t(q, k, a, p, r, m, u, x, n)
                     ORDER BY n
                     \(unescaped: Self.insertConflict)
                     """, logger: logger)
@@ -166,18 +169,24 @@ public struct JobQueueClient: Sendable {
         return (enqueued, readyQueues)
     }
 
-    /// The insert both sources share: each row `t(q, k, a, p, r, m, u, n)`, ready now or scheduled
+    /// The insert both sources share: each row `t(q, k, a, p, r, m, u, x, n)` (`x` the trace metadata), ready now or scheduled
     /// by the server's clock.
     private static let insertFrom = """
-        INSERT INTO jobs (queue, kind, args, priority, state, run_at, max_attempts, unique_key)
+        INSERT INTO jobs (queue, kind, args, priority, state, run_at, max_attempts, unique_key, meta)
         SELECT q, k, a::jsonb, p, (CASE WHEN r > now() THEN 'scheduled' ELSE 'available' END)::job_state,
-               greatest(r, now()), m, nullif(u, '')
+               greatest(r, now()), m, nullif(u, ''), nullif(x, '')::jsonb
         FROM
         """
     private static let insertConflict = """
         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
         RETURNING id, coalesce(unique_key, ''), CASE WHEN state = 'available' THEN queue END
         """
+
+    /// The jobs' trace metadata for the insert's `unnest`; none at all when no job was made in a
+    /// trace (nearly always), which `unnest` pads with NULLs: an untraced enqueue binds nothing more.
+    private static func traces(of jobs: [NewJob]) -> [String] {
+        jobs.contains { $0.traceJSON != nil } ? jobs.map { $0.traceJSON ?? "" } : []
+    }
 
     /// Who wakes the workers of jobs copied in.
     private enum CopyWake {
@@ -209,7 +218,7 @@ public struct JobQueueClient: Sendable {
 
     private func copyRows(_ ids: [Int64], _ jobs: [NewJob], on connection: PostgresConnection) async throws {
         try await connection.copyFrom(
-            table: "jobs", columns: ["id", "queue", "kind", "args", "priority", "state", "max_attempts"], logger: logger
+            table: "jobs", columns: ["id", "queue", "kind", "args", "priority", "state", "max_attempts", "meta"], logger: logger
         ) { writer in
             try await Self.stream(zip(ids, jobs), to: writer) { line, row in
                 let (id, job) = row
@@ -218,20 +227,25 @@ public struct JobQueueClient: Sendable {
                     line.writeInteger(UInt8(ascii: "\t"))
                     CopyText.write(field, to: &line)
                 }
-                line.writeString("\t\(job.options.priority)\tavailable\t\(job.options.maxAttempts)\n")
+                line.writeString("\t\(job.options.priority)\tavailable\t\(job.options.maxAttempts)\t")
+                if let trace = job.traceJSON { CopyText.write(trace, to: &line) } else { line.writeString("\\N") }
+                line.writeInteger(UInt8(ascii: "\n"))
             }
         }
     }
 
-    /// Streams jobs with COPY into this transaction's staging table, for the insert to read.
+    /// Streams jobs with COPY into this transaction's staging table, for the insert to read. The
+    /// table's name changes with its columns: behind a transaction pooler, a server connection can
+    /// keep an older build's table into a newer build's transaction.
     private func stage(_ jobs: [NewJob], uniqueKeys: [String?], on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            CREATE TEMPORARY TABLE IF NOT EXISTS jobqueue_staged_jobs (
-                q text, k text, a text, p smallint, r timestamptz, m smallint, u text, n bigint) ON COMMIT DELETE ROWS
+            CREATE TEMPORARY TABLE IF NOT EXISTS jobqueue_staged_traced_jobs (
+                q text, k text, a text, p smallint, r timestamptz, m smallint, u text, x text, n bigint) ON COMMIT DELETE ROWS
             """, logger: logger)
-        try await connection.query("TRUNCATE jobqueue_staged_jobs", logger: logger)
-        try await connection.copyFrom(table: "jobqueue_staged_jobs", columns: ["q", "k", "a", "p", "r", "m", "u", "n"], logger: logger) { writer in
+        try await connection.query("TRUNCATE jobqueue_staged_traced_jobs", logger: logger)
+        try await connection.copyFrom(table: "jobqueue_staged_traced_jobs", columns: ["q", "k", "a", "p", "r", "m", "u", "x", "n"], logger: logger) {
+            writer in
             let rows = zip(jobs, uniqueKeys).enumerated().map { ($0.offset + 1, $0.element.0, $0.element.1) }
             try await Self.stream(rows, to: writer) { line, row in
                 let (n, job, key) = row
@@ -241,6 +255,8 @@ public struct JobQueueClient: Sendable {
                 }
                 line.writeString("\(job.options.priority)\t\(job.options.runAt.map(CopyText.timestamp) ?? "-infinity")\t\(job.options.maxAttempts)\t")
                 CopyText.write(key ?? "", to: &line)
+                line.writeInteger(UInt8(ascii: "\t"))
+                CopyText.write(job.traceJSON ?? "", to: &line)
                 line.writeString("\t\(n)\n")
             }
         }
@@ -287,8 +303,8 @@ public struct JobQueueClient: Sendable {
 
     /// The job with this id, or nil.
     public func job(_ id: Int64) async throws -> JobRecord? {
-        let rows = try await client.query("\(unescaped: JobRecord.selectSQL) WHERE id = \(id)", logger: logger)
-        for try await row in rows { return try JobRecord(row: row) }
+        let rows = try await client.guardedQuery("\(unescaped: JobRecord.selectSQL) WHERE id = \(id)", logger: logger)
+        for row in rows { return try JobRecord(row: row) }
         return nil
     }
 
@@ -296,7 +312,7 @@ public struct JobQueueClient: Sendable {
     /// cancellation and ends cancelled when its handler stops. Returns the state it is in now.
     @discardableResult
     public func cancel(_ id: Int64) async throws -> JobState {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             WITH target AS (SELECT id, state AS before FROM jobs WHERE id = \(id) FOR UPDATE),
             changed AS (
@@ -312,7 +328,7 @@ public struct JobQueueClient: Sendable {
                    CASE WHEN changed.state = 'running' THEN pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'c:' || target.id) END IS NULL
             FROM target LEFT JOIN changed ON true
             """, logger: logger)
-        for try await (before, after, _) in rows.decode((JobState, JobState?, Bool).self) {
+        for (before, after, _) in try rows.decode((JobState, JobState?, Bool).self) {
             guard let after else {
                 throw JobQueueError(code: .invalidState, message: "job \(id) is already \(before.rawValue) and cannot be cancelled")
             }
@@ -360,18 +376,18 @@ public struct JobQueueClient: Sendable {
 
     /// Resumes a paused queue and wakes its workers.
     public func resume(queue: String) async throws {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             WITH resumed AS (DELETE FROM queue_pauses WHERE queue = \(queue) RETURNING queue)
             SELECT pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'r:' || queue) IS NULL, pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || queue) IS NULL FROM resumed
             """, logger: logger)
-        for try await _ in rows {}
+        for _ in rows {}
     }
 
     /// The paused queues.
     public func pausedQueues() async throws -> Set<String> {
         var paused = Set<String>()
-        for try await name in try await client.query("SELECT queue FROM queue_pauses", logger: logger).decode(String.self) {
+        for name in try await client.guardedQuery("SELECT queue FROM queue_pauses", logger: logger).decode(String.self) {
             paused.insert(name)
         }
         return paused
@@ -398,7 +414,7 @@ public struct JobQueueClient: Sendable {
     /// Runs a failed, cancelled or waiting job again now, with one more attempt allowed if it
     /// had used them all; a quarantined job starts again with no worker deaths counted.
     public func retry(_ id: Int64) async throws {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             WITH target AS (SELECT id, state AS before FROM jobs WHERE id = \(id) FOR UPDATE),
             changed AS (
@@ -410,7 +426,7 @@ public struct JobQueueClient: Sendable {
             )
             SELECT target.before::text, (SELECT pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || queue) IS NULL FROM changed) FROM target
             """, logger: logger)
-        for try await (before, notified) in rows.decode((JobState, Bool?).self) {
+        for (before, notified) in try rows.decode((JobState, Bool?).self) {
             guard notified != nil else {
                 throw JobQueueError(
                     code: .invalidState, message: "job \(id) is \(before.rawValue); only discarded, cancelled or waiting jobs can be retried")
@@ -425,7 +441,7 @@ public struct JobQueueClient: Sendable {
     public func jobs(
         state: JobState? = nil, queue: String? = nil, kind: String? = nil, args: JSONObjectText? = nil, quarantined: Bool = false, limit: Int = 50
     ) async throws -> [JobRecord] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             \(unescaped: JobRecord.selectSQL)
             WHERE (\(state?.rawValue)::job_state IS NULL OR state = \(state?.rawValue)::job_state)
@@ -436,43 +452,43 @@ public struct JobQueueClient: Sendable {
             ORDER BY id DESC LIMIT \(limit)
             """, logger: logger)
         var records: [JobRecord] = []
-        for try await row in rows { records.append(try JobRecord(row: row)) }
+        for row in rows { records.append(try JobRecord(row: row)) }
         return records
     }
 
     /// Which of `queues` have ready jobs one worker death short of quarantine: workers run those alone.
     public func queuesWithSuspects(among queues: [String]) async throws -> Set<String> {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT DISTINCT queue FROM jobs WHERE state = 'available' AND run_alone AND queue = ANY(\(queues))
             """, logger: logger)
         var found: Set<String> = []
-        for try await queue in rows.decode(String.self) { found.insert(queue) }
+        for queue in try rows.decode(String.self) { found.insert(queue) }
         return found
     }
 
     /// Quarantined jobs by queue: discarded for killing their workers, waiting for an operator.
     public func quarantinedCounts() async throws -> [String: Int] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT queue, count(*)::int FROM jobs WHERE quarantined_at IS NOT NULL GROUP BY queue
             """, logger: logger)
         var counts: [String: Int] = [:]
-        for try await (queue, count) in rows.decode((String, Int).self) { counts[queue] = count }
+        for (queue, count) in try rows.decode((String, Int).self) { counts[queue] = count }
         return counts
     }
 
     /// Running jobs that reported progress, the longest running first, at most `limit`: what
     /// `/metrics` publishes of them (a series per job, so the count is bounded).
     public func runningProgress(limit: Int = 100) async throws -> [RunningProgress] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT id, queue, kind, progress::int FROM jobs
             WHERE state = 'running' AND progress IS NOT NULL
             ORDER BY attempted_at, id LIMIT \(limit)
             """, logger: logger)
         var running: [RunningProgress] = []
-        for try await (id, queue, kind, progress) in rows.decode((Int64, String, String, Int).self) {
+        for (id, queue, kind, progress) in try rows.decode((Int64, String, String, Int).self) {
             running.append(RunningProgress(id: id, queue: queue, kind: kind, percent: progress))
         }
         return running
@@ -481,14 +497,14 @@ public struct JobQueueClient: Sendable {
     /// Counts by queue and state and the oldest available job's age, as the leading coordinator
     /// last recorded them (every housekeeping interval), by queue name.
     public func queueStats() async throws -> [QueueStats] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT queue, state::text, jobs, extract(epoch FROM recorded_at - oldest_run_at)::float8, recorded_at
             FROM queue_stats ORDER BY queue
             """, logger: logger)
         var byQueue: [String: (counts: [JobState: Int], oldest: Double?, recordedAt: Date)] = [:]
         var order: [String] = []
-        for try await (queue, state, jobs, oldest, recordedAt) in rows.decode((String, JobState, Int64, Double?, Date).self) {
+        for (queue, state, jobs, oldest, recordedAt) in try rows.decode((String, JobState, Int64, Double?, Date).self) {
             if byQueue[queue] == nil { order.append(queue) }
             var entry = byQueue[queue] ?? ([:], nil, recordedAt)
             entry.counts[state] = Int(jobs)
@@ -507,7 +523,7 @@ public struct JobQueueClient: Sendable {
     /// the median and 99th percentile over jobs that finished within `window`, read from at most
     /// `sample` of them, so that a scrape costs the same at 20,000 jobs/s as at 20.
     public func recentLatencies(window: Duration = .seconds(300), sample: Int = 20_000) async throws -> [JobLatencies] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT queue, count(*)::int,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - run_at))::float8,
@@ -520,7 +536,7 @@ public struct JobQueueClient: Sendable {
             GROUP BY queue ORDER BY queue
             """, logger: logger)
         var latencies: [JobLatencies] = []
-        for try await (queue, count, waitP50, waitP99, runP50, runP99) in rows.decode((String, Int, Double, Double, Double, Double).self) {
+        for (queue, count, waitP50, waitP99, runP50, runP99) in try rows.decode((String, Int, Double, Double, Double, Double).self) {
             latencies.append(
                 JobLatencies(
                     queue: queue, completed: count, waitP50: max(0, waitP50), waitP99: max(0, waitP99),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresSupport
 
 extension JobWorkerPool {
     /// Writes outcomes in batches: whatever accumulated while the previous batch was written goes
@@ -60,11 +61,11 @@ extension JobWorkerPool {
             }
         }
         if !completedIDs.isEmpty {
-            try await client.query(Self.completionQuery(ids: completedIDs, tokens: completedTokens), logger: logger)
+            try await client.guardedQuery(Self.completionQuery(ids: completedIDs, tokens: completedTokens), logger: logger)
         }
         if !others.isEmpty {
             let json = String(decoding: try JSONEncoder().encode(others), as: UTF8.self)
-            let rows = try await client.query(
+            let rows = try await client.guardedQuery(
                 """
                 WITH a AS (
                     SELECT * FROM jsonb_to_recordset(\(json)::jsonb)
@@ -88,7 +89,7 @@ extension JobWorkerPool {
                 SELECT pg_notify('\(unescaped: JobQueueSchema.wakeChannel)', 'q:' || queue) IS NULL
                 FROM (SELECT DISTINCT queue FROM changed WHERE state = 'available') AS released
                 """, logger: logger)
-            for try await _ in rows {}
+            for _ in rows {}
         }
     }
 

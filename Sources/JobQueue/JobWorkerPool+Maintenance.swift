@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresSupport
 
 extension JobWorkerPool {
     /// Listens for wake-ups (`q:<queue>`), pauses (`p:<queue>`), resumptions (`r:<queue>`) and
@@ -87,7 +88,7 @@ extension JobWorkerPool {
         // SKIP LOCKED: a locked row is being acknowledged right now, and waiting for it while
         // holding other rows' locks is how two statements deadlock. `j.id = ANY(…)`: see
         // `completionQuery`.
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             WITH a AS (SELECT * FROM unnest(\(held.map(\.id)), \(held.map(\.token))) AS a(id, token)),
             held AS (
@@ -101,7 +102,7 @@ extension JobWorkerPool {
             RETURNING j.id, j.cancel_requested_at IS NOT NULL
             """, logger: logger)
         var extended = Set<Int64>()
-        for try await (id, cancelRequested) in rows.decode((Int64, Bool).self) {
+        for (id, cancelRequested) in try rows.decode((Int64, Bool).self) {
             extended.insert(id)
             if cancelRequested { runtime.stop(id, reason: .cancelRequested) }
         }
@@ -117,14 +118,14 @@ extension JobWorkerPool {
     private func stopLostLeases(_ skipped: [(id: Int64, token: UUID)]) async throws {
         let running = skipped.filter { runtime.isRunning($0.id, token: $0.token) }
         guard !running.isEmpty else { return }
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             WITH a AS (SELECT * FROM unnest(\(running.map(\.id)), \(running.map(\.token))) AS a(id, token))
             SELECT a.id FROM a JOIN jobs j ON j.id = a.id
             WHERE j.id = ANY(ARRAY(SELECT id FROM a))
               AND j.lease_token IS DISTINCT FROM a.token AND j.state <> 'completed'
             """, logger: logger)
-        for try await id in rows.decode(Int64.self) {
+        for id in try rows.decode(Int64.self) {
             guard let lease = running.first(where: { $0.id == id }), runtime.isRunning(id, token: lease.token) else { continue }
             logger.warning("lease lost", metadata: ["job": "\(id)"])
             runtime.stop(id, reason: .leaseLost)
@@ -135,7 +136,7 @@ extension JobWorkerPool {
     /// heals itself after a database restart, and a pool wrongly found dead comes back.
     func announce(state: String) async {
         do {
-            try await client.query(
+            try await client.guardedQuery(
                 """
                 INSERT INTO queue_workers (id, host, pid, queues, state)
                 VALUES (\(configuration.workerID), \(ProcessInfo.processInfo.hostName),

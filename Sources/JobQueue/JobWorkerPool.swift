@@ -23,9 +23,10 @@ public struct JobWorkerPool: Service {
 
         /// For a pool on `url`: its own client, unless `url` leads to a transaction pooler; then a
         /// client of `listenURL`, which the caller runs as a service, or the poll alone, said in the log.
-        public static func forDatabase(_ url: DatabaseURL, listenURL: DatabaseURL?, logger: Logger) -> (Self, PostgresClient?) {
+        public static func forDatabase(_ url: DatabaseURL, listenURL: DatabaseURL?, logger: Logger) throws -> (Self, PostgresClient?) {
             if let listenURL {
-                let listener = PostgresClient(configuration: listenURL.clientConfiguration(maximumConnections: 2), backgroundLogger: logger)
+                let listener = PostgresClient(
+                    configuration: try listenURL.clientConfiguration(maximumConnections: 2, logger: logger), backgroundLogger: logger)
                 return (.client(listener), listener)
             }
             if url.transactionPooled {
@@ -172,7 +173,7 @@ public struct JobWorkerPool: Service {
                 }
                 failures = 0
                 runtime.started(claimed)
-                claimed.forEach(start)
+                await withTraceHeaders(claimed).forEach(start)
             } catch {
                 failures += 1
                 mayHaveMore = false
@@ -211,7 +212,7 @@ public struct JobWorkerPool: Service {
             } else {
                 logger.notice("running a job alone: one more worker death would quarantine it", metadata: ["job": "\(claimed[0].id)"])
                 runtime.started(claimed)
-                claimed.forEach(start)
+                await withTraceHeaders(claimed).forEach(start)
                 while runtime.inFlight(name) > 0 { await signal.waitIgnoringCancellation() }
             }
         } catch {
@@ -223,7 +224,7 @@ public struct JobWorkerPool: Service {
 
     private func claim(queue name: String, limit: Int, suspects: Bool = false) async throws -> [ClaimedJob] {
         let token = UUID()
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             Self.claimQuery(
                 queue: name, limit: limit, lease: configuration.leaseDuration, workerID: configuration.workerID, token: token,
                 suspects: suspects),
@@ -232,7 +233,7 @@ public struct JobWorkerPool: Service {
         claimed.reserveCapacity(limit)
         // Row by row with the inlinable decode: the sequence's variadic decode is not specialized
         // and looked up tuple metadata for every row, a tenth of the worker's CPU under a backlog.
-        for try await row in rows {
+        for row in rows {
             let (id, kind, args, attempt, maxAttempts) = try row.decode((Int64, String, String, Int, Int).self)
             claimed.append(
                 ClaimedJob(
@@ -241,20 +242,48 @@ public struct JobWorkerPool: Service {
         return claimed
     }
 
+    /// The jobs with the trace headers their enqueuers left, when the pool traces jobs. Best effort:
+    /// the jobs are claimed already, and one whose headers could not be read runs in a trace of its own.
+    private func withTraceHeaders(_ claimed: [ClaimedJob]) async -> [ClaimedJob] {
+        guard configuration.tracesJobs, !claimed.isEmpty else { return claimed }
+        var headers: [Int64: [String: String]] = [:]
+        do {
+            headers = try await withDeadline(configuration.databaseRoundDeadline, "reading trace headers") { [self] in
+                let rows = try await client.guardedQuery(
+                    """
+                    SELECT id, meta->>'traceparent', meta->>'tracestate' FROM jobs
+                    WHERE id = ANY(\(claimed.map(\.id))) AND meta ? 'traceparent'
+                    """, logger: logger)
+                var read: [Int64: [String: String]] = [:]
+                for (id, parent, state) in try rows.decode((Int64, String, String?).self) {
+                    read[id] = ["traceparent": parent, "tracestate": state].compactMapValues { $0 }
+                }
+                return read
+            }
+        } catch {
+            logger.notice("the claimed jobs' trace headers could not be read; they run in traces of their own", metadata: ["error": "\(error)"])
+        }
+        return claimed.map { job in
+            var job = job
+            job.traceHeaders = headers[job.id]
+            return job
+        }
+    }
+
     /// Claims up to `limit` jobs of a limited kind within its limits (`jobs_claim_limited`), and
     /// says how long its rate makes it wait when it may start none.
     private func claimLimited(
         queue name: String, kind: String, limit: Int, suspects: Bool = false
     ) async throws -> (jobs: [ClaimedJob], wait: Duration?) {
         let token = UUID()
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT * FROM jobs_claim_limited(\(name), \(kind), \(Int32(limit)), \(configuration.leaseDuration.milliseconds),
                                              \(configuration.workerID), \(token), \(suspects))
             """, logger: logger)
         var claimed: [ClaimedJob] = []
         var wait: Duration?
-        for try await (id, kind, args, attempt, maxAttempts, waitMilliseconds) in rows.decode((Int64?, String?, String?, Int?, Int?, Int?).self) {
+        for (id, kind, args, attempt, maxAttempts, waitMilliseconds) in try rows.decode((Int64?, String?, String?, Int?, Int?, Int?).self) {
             guard let id, let kind, let args, let attempt, let maxAttempts else {
                 wait = waitMilliseconds.map { .milliseconds($0) }
                 continue
@@ -321,7 +350,11 @@ public struct JobWorkerPool: Service {
         let context = JobContext(job: job, workerLogger: logger, client: client, completion: completion)
         let result: Result<Void, any Error>
         do {
-            try await handler(job, context)
+            if configuration.tracesJobs {
+                try await JobTrace.withRunSpan(job, headers: job.traceHeaders) { try await handler(job, context) }
+            } else {
+                try await handler(job, context)
+            }
             result = .success(())
         } catch {
             result = .failure(error)
@@ -373,7 +406,11 @@ public struct JobWorkerPool: Service {
                     logger().error("job discarded after its last attempt", metadata: ["error": "\(message)"])
                     return .discard(error: message)
                 }
-                let delay = configuration.retryPolicy.delay(afterAttempt: job.attempt)
+                // A lost connection (a restart, a failover) was no fault of the job's: it runs again
+                // after the first delay, not a growing one, or a job caught three times in one
+                // failover would wait 7 s more. The attempt still counts, so that a job whose
+                // statement crashes its server each time ends.
+                let delay = configuration.retryPolicy.delay(afterAttempt: DatabaseErrorSummary.isConnectionLoss(error) ? 1 : job.attempt)
                 logger().notice("job failed; will retry", metadata: ["error": "\(message)", "retry_in": "\(delay)"])
                 return .retry(after: delay, error: message)
             }

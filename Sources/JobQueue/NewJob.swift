@@ -8,6 +8,9 @@ public struct NewJob: Sendable {
     public let argsJSON: String
     /// Where, when and how.
     public let options: EnqueueOptions
+    /// The trace context of the code that made it, as the JSON of its first metadata (see
+    /// `JobTrace`); nil outside a trace.
+    let traceJSON: String?
 
     /// Encodes typed arguments; throws when the options are out of range or the arguments hold U+0000.
     public init<Args: JobArgs>(_ args: Args, options: EnqueueOptions = .init()) throws {
@@ -21,17 +24,19 @@ public struct NewJob: Sendable {
         }
         self.argsJSON = String(decoding: encoded, as: UTF8.self)
         self.options = options
+        self.traceJSON = JobTrace.currentMetadataJSON()
     }
 
     /// The same job with other options, e.g. one tick of a cron schedule with its unique key.
     func with(options: EnqueueOptions) -> NewJob {
-        NewJob(kind: kind, argsJSON: argsJSON, options: options)
+        NewJob(kind: kind, argsJSON: argsJSON, options: options, traceJSON: traceJSON)
     }
 
-    private init(kind: String, argsJSON: String, options: EnqueueOptions) {
+    private init(kind: String, argsJSON: String, options: EnqueueOptions, traceJSON: String?) {
         self.kind = kind
         self.argsJSON = argsJSON
         self.options = options
+        self.traceJSON = traceJSON
     }
 
     private static let encoder: JSONEncoder = {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresSupport
 import ServiceLifecycle
 
 /// Keeps the queue healthy. Several may run on several machines; one leads at a time through a
@@ -119,7 +120,7 @@ public struct QueueCoordinator: Service {
 
     /// Gives the lead up on a graceful stop, so that a standby takes over at its next tick.
     private func resign(term: Int64) async {
-        _ = try? await client.query(
+        _ = try? await client.guardedQuery(
             """
             UPDATE queue_leader SET expires_at = now()
             WHERE holder = \(configuration.coordinatorID) AND term = \(term)

@@ -28,13 +28,13 @@ public struct QueueMinute: Sendable, Equatable {
 extension JobQueueClient {
     /// Each queue's recorded minutes within `window`, oldest first, by queue name.
     public func queueHistory(window: Duration = .seconds(3_600)) async throws -> [String: [QueueMinute]] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT queue, minute, available, oldest_age_seconds, completed FROM queue_stats_history
             WHERE minute >= now() - \(window.milliseconds) * interval '1 millisecond' ORDER BY queue, minute
             """, logger: logger)
         var history: [String: [QueueMinute]] = [:]
-        for try await (queue, minute, available, oldest, completed) in rows.decode((String, Date, Int64, Double?, Int64).self) {
+        for (queue, minute, available, oldest, completed) in try rows.decode((String, Date, Int64, Double?, Int64).self) {
             history[queue, default: []].append(
                 QueueMinute(minute: minute, available: Int(available), oldestAgeSeconds: oldest, completed: Int(completed)))
         }

@@ -27,6 +27,10 @@ public struct WorkerConfiguration: Sendable {
     /// may take before it is abandoned and tried afresh: after a database restart some requests
     /// are never answered.
     public var databaseRoundDeadline: Duration = .seconds(15)
+    /// Runs each job in a span of the process's tracer that continues the trace of the code that
+    /// enqueued it (one more read per claimed batch, for the jobs' trace context). Off unless the
+    /// process exports traces.
+    public var tracesJobs = false
 
     /// A configuration with working defaults: queue `default` with 10 at once, batches of 100,
     /// a 10 s lease extended every 2 s, a 1 s poll, a 30 s drain, a 10 min job timeout.

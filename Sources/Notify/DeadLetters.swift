@@ -25,7 +25,7 @@ extension Notifier {
     /// Dead-lettered deliveries in id order after `after`, at most `limit`; with `subscription`, only its.
     public func deadDeliveries(subscription: Int64? = nil, after: Int64 = 0, limit: Int = 100) async throws -> [DeadDelivery] {
         var dead: [DeadDelivery] = []
-        for try await (id, subscription, event, key, attempts, error, finished) in try await client.query(
+        for (id, subscription, event, key, attempts, error, finished) in try await client.guardedQuery(
             """
             SELECT d.id, d.subscription_id, o.event, o.idempotency_key, d.attempts, d.last_error, d.finished_at
             FROM notification_deliveries d JOIN notification_outbox o ON o.id = d.outbox_id
@@ -71,7 +71,7 @@ extension Notifier {
     /// A delivery's attempts, oldest first.
     public func deliveryLog(_ delivery: Int64) async throws -> [DeliveryAttempt] {
         var attempts: [DeliveryAttempt] = []
-        for try await (attempt, at, status, latency, error) in try await client.query(
+        for (attempt, at, status, latency, error) in try await client.guardedQuery(
             """
             SELECT attempt, at, status_code, latency_ms, error FROM notification_attempts WHERE delivery_id = \(delivery) ORDER BY at
             """, logger: logger

@@ -109,7 +109,7 @@ enum DeliveryEnd: String {
 extension Notifier {
     /// The delivery if it is still pending; its body is the outbox row as JSON, built once here.
     func loadDelivery(_ id: Int64) async throws -> PendingDelivery? {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT d.id, o.id, o.idempotency_key, o.event,
                    jsonb_build_object('id', o.idempotency_key, 'event', o.event, 'recipient', o.recipient,
@@ -122,7 +122,7 @@ extension Notifier {
             JOIN notification_subscriptions s ON s.id = d.subscription_id
             WHERE d.id = \(id) AND d.state = 'pending'
             """, logger: logger)
-        for try await row in rows.decode(
+        for row in try rows.decode(
             (Int64, Int64, String, String, String, Int64, Date, String, Bool, ByteBuffer, ByteBuffer?, String?, String?, ByteBuffer?).self)
         {
             return PendingDelivery(

@@ -22,7 +22,7 @@ public struct PruneDeliveryLog: JobArgs {
 extension Notifier {
     /// Deletes up to `batch` attempts older than the retention; returns how many.
     func pruneDeliveryLog(olderThanSeconds retention: Double, batch: Int) async throws -> Int {
-        for try await deleted in try await client.query(
+        for deleted in try await client.guardedQuery(
             """
             WITH old AS (
                 SELECT ctid FROM notification_attempts WHERE at < now() - make_interval(secs => \(retention)) LIMIT \(batch)

@@ -105,7 +105,7 @@ extension Notifier {
         try await configuration.endpoints.check(host: URLComponents(string: request.url)?.host ?? "", unresolvable: .accept, field: "url")
         let secret = SecretBox.newSecret()
         let sealedKey = try request.clientKeyPEM.map { ByteBuffer(bytes: try secrets.seal($0)) }
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             INSERT INTO notification_subscriptions
                 (recipient, url, events, secret_sealed, trust_roots_pem, client_certificate_pem, client_key_sealed)
@@ -113,7 +113,7 @@ extension Notifier {
                     \(request.trustRootsPEM), \(request.clientCertificatePEM), \(sealedKey))
             RETURNING id
             """, logger: logger)
-        for try await id in rows.decode(Int64.self) { return (id, secret) }
+        for id in try rows.decode(Int64.self) { return (id, secret) }
         throw NotifyError(.wrongState, "the subscription was not stored", zh: "订阅未能保存")
     }
 
@@ -124,24 +124,24 @@ extension Notifier {
             throw NotifyError(.invalidInput, "the overlap runs from 0 to 30 days", zh: "overlap 须为 0 至 30 天", field: "overlap")
         }
         let secret = SecretBox.newSecret()
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             UPDATE notification_subscriptions
             SET previous_secret_sealed = secret_sealed, secret_sealed = \(ByteBuffer(bytes: try secrets.seal(secret))),
                 previous_secret_until = now() + make_interval(secs => \(overlap.milliseconds / 1000)), updated_at = now()
             WHERE id = \(id) RETURNING id
             """, logger: logger)
-        for try await _ in rows.decode(Int64.self) { return secret }
+        for _ in try rows.decode(Int64.self) { return secret }
         throw NotifyError(.notFound, "no subscription has the id \(id)", zh: "没有编号为 \(id) 的订阅")
     }
 
     /// Stops deliveries to a subscription; pending ones are dead-lettered when their turn comes.
     public func deactivate(subscription id: Int64) async throws {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             UPDATE notification_subscriptions SET active = false, updated_at = now() WHERE id = \(id) RETURNING id
             """, logger: logger)
-        for try await _ in rows.decode(Int64.self) { return }
+        for _ in try rows.decode(Int64.self) { return }
         throw NotifyError(.notFound, "no subscription has the id \(id)", zh: "没有编号为 \(id) 的订阅")
     }
 
@@ -154,7 +154,7 @@ extension Notifier {
     /// Subscriptions in id order after `after`, at most `limit`; with `recipient`, only its own.
     public func subscriptions(recipient: String? = nil, after: Int64 = 0, limit: Int = 100) async throws -> [SubscriptionSummary] {
         var summaries: [SubscriptionSummary] = []
-        for try await (id, who, url, events, active, mutual, roots, until) in try await client.query(
+        for (id, who, url, events, active, mutual, roots, until) in try await client.guardedQuery(
             """
             SELECT id, recipient, url, events, active, client_key_sealed IS NOT NULL, trust_roots_pem IS NOT NULL,
                    CASE WHEN previous_secret_until > now() THEN previous_secret_until END

@@ -6,8 +6,11 @@ import Logging
 /// on once the server is back rather than end. Only for work that is whole or nothing: a transaction
 /// (rolled back when its connection dies), a read, or a write whose repeat is harmless.
 public enum ConnectionRetry {
+    /// `retryable` widens what counts as a lost connection, for a client of another protocol (HTTP)
+    /// whose server answers "unavailable, send again".
     public static func retrying<Result>(
-        _ what: String, budget: Duration = .seconds(60), logger: Logger, _ work: () async throws -> Result
+        _ what: String, budget: Duration = .seconds(60), logger: Logger,
+        retryable: (any Error) -> Bool = DatabaseErrorSummary.isConnectionLoss, _ work: () async throws -> Result
     ) async throws -> Result {
         let clock = ContinuousClock()
         let deadline = clock.now + budget
@@ -15,8 +18,8 @@ public enum ConnectionRetry {
         while true {
             do {
                 return try await work()
-            } catch  where DatabaseErrorSummary.isConnectionLoss(error) && clock.now + pause < deadline {
-                logger.warning("\(what) lost its database connection; trying again", metadata: ["error": "\(DatabaseErrorSummary(error))"])
+            } catch  where retryable(error) && clock.now + pause < deadline {
+                logger.warning("\(what) lost its connection; trying again", metadata: ["error": "\(DatabaseErrorSummary(error))"])
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(2))
             }

@@ -55,7 +55,7 @@ public struct DatabaseErrorSummary: CustomStringConvertible, Sendable {
 
     /// Whether `error` came from the database or its connection, which this summary explains.
     public static func isDatabaseError(_ error: any Error) -> Bool {
-        error is PSQLError || error is PostgresTransactionError || error is ConnectionClosedUnanswered
+        error is PSQLError || error is PostgresTransactionError || error is ConnectionClosedUnanswered || error is NoWritablePrimary
     }
 
     /// The statement's first line, cut to a length a log line carries.
@@ -68,15 +68,16 @@ public struct DatabaseErrorSummary: CustomStringConvertible, Sendable {
     /// the statement failed: the same work on a fresh connection may succeed once the server is
     /// back (PostgreSQL restarting, a backend terminated, a failover).
     public static func isConnectionLoss(_ error: any Error) -> Bool {
-        if error is ConnectionClosedUnanswered { return true }
+        if error is ConnectionClosedUnanswered || error is NoWritablePrimary { return true }
         if let transaction = error as? PostgresTransactionError {
             return (transaction.beginError ?? transaction.closureError ?? transaction.commitError).map(isConnectionLoss) ?? false
         }
         guard let error = error as? PSQLError else { return false }
         if let state = error.serverInfo?[.sqlState] {
             // 08: connection exception; 57P01–57P03: terminated by an administrator, crash or
-            // shutdown, or not accepting connections yet.
-            return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
+            // shutdown, or not accepting connections yet; 25006: a write reached a server that a
+            // failover made read-only, whose connections the primary relay is closing.
+            return state.hasPrefix("08") || ["57P01", "57P02", "57P03", "25006"].contains(state)
         }
         // `clientClosedConnection` too: the pool can hand out a connection it is closing because
         // its server ended it, and that statement fails so.

@@ -22,6 +22,7 @@ public final class LocalPostgres: Sendable {
     public let user = "postgres"
     /// The folder of the server programs (initdb, pg_ctl, psql).
     public let binDirectory: String
+    private let maxConnections: Int
     private let runAsPostgresUser: Bool
 
     /// A connection URL for `database` on this cluster.
@@ -32,19 +33,49 @@ public final class LocalPostgres: Sendable {
     /// Creates and starts a cluster. Throws a `LocalPostgresError` that says what to install when
     /// the PostgreSQL server programs are missing.
     public static func start(durability: Durability = .throwaway, maxConnections: Int = 200) throws -> LocalPostgres {
-        let binDirectory = try findServerBinaries()
+        try onFreePort(.initdb(durability), maxConnections: maxConnections)
+    }
+
+    /// A streaming standby of this cluster (`pg_basebackup`), started on a port of its own: with
+    /// `promote` and `restart`, a failover on one machine.
+    public func startStandby() throws -> LocalPostgres {
+        try Self.onFreePort(.standby(of: self), maxConnections: maxConnections)
+    }
+
+    /// Ends recovery: the standby becomes a primary that accepts writes.
+    public func promote() throws {
+        try runServerProgram("pg_ctl", ["-D", dataDirectory, "-w", "promote"], failure: .startFailed)
+    }
+
+    /// Turns TLS on with this certificate and key (PEM), keeping plain connections allowed.
+    public func enableTLS(certificatePEM: String, keyPEM: String) throws {
+        let files = [("server.crt", certificatePEM, 0o644), ("server.key", keyPEM, 0o600)]
+        for (name, text, mode) in files {
+            let path = dataDirectory + "/" + name
+            try text.write(toFile: path, atomically: false, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+            if runAsPostgresUser { try Self.run("/bin/chown", ["postgres:postgres", path]) }
+        }
+        let confPath = dataDirectory + "/postgresql.auto.conf"
+        let existing = try String(contentsOfFile: confPath, encoding: .utf8)
+        try (existing + "ssl=on\n").write(toFile: confPath, atomically: false, encoding: .utf8)
+        try restart(.fast)
+    }
+
+    private enum Origin {
+        case initdb(Durability)
+        case standby(of: LocalPostgres)
+    }
+
+    private static func onFreePort(_ origin: Origin, maxConnections: Int) throws -> LocalPostgres {
+        let binDirectory = try serverProgramsFolder()
         let runAsPostgresUser = getuid() == 0
         var lastError: (any Error)?
         for _ in 0..<5 {
             let port = try freeLoopbackPort()
             do {
                 return try LocalPostgres(
-                    binDirectory: binDirectory,
-                    port: port,
-                    durability: durability,
-                    maxConnections: maxConnections,
-                    runAsPostgresUser: runAsPostgresUser
-                )
+                    binDirectory: binDirectory, port: port, origin: origin, maxConnections: maxConnections, runAsPostgresUser: runAsPostgresUser)
             } catch let error as LocalPostgresError where error.code == .startFailed {
                 lastError = error  // most likely the port was taken between probing and binding
             }
@@ -52,9 +83,10 @@ public final class LocalPostgres: Sendable {
         throw lastError!
     }
 
-    private init(binDirectory: String, port: Int, durability: Durability, maxConnections: Int, runAsPostgresUser: Bool) throws {
+    private init(binDirectory: String, port: Int, origin: Origin, maxConnections: Int, runAsPostgresUser: Bool) throws {
         self.binDirectory = binDirectory
         self.port = port
+        self.maxConnections = maxConnections
         self.runAsPostgresUser = runAsPostgresUser
         // The postgres user must reach the folder, which a root TMPDIR such as /root/tmp would not allow.
         let base = runAsPostgresUser ? "/tmp" : FileManager.default.temporaryDirectory.path
@@ -67,21 +99,30 @@ public final class LocalPostgres: Sendable {
         }
         // Before initdb: a command killed at any moment from here on leaves nothing behind.
         try startWatchdog(folder: folder)
-        // A durable cluster starts on disk: left unsynced, initdb's 40 MB are written back by the
-        // kernel seconds later, beside a benchmark's commits, and slow their fsyncs (and the NOTIFY
-        // lock held across them). It made fewer `bench latency` runs stall; it did not end the stalls.
-        try runServerProgram(
-            "initdb",
-            [
-                "-D", dataDirectory, "-U", user, "--auth=trust", "--encoding=UTF8", "--locale=C",
-            ] + (durability == .throwaway ? ["--no-sync"] : []), failure: .initdbFailed)
-
         var settings = [
             "listen_addresses='127.0.0.1'", "port=\(port)", "unix_socket_directories='\(folder)'",
             "max_connections=\(maxConnections)", "shared_buffers=256MB", "log_min_messages=warning",
         ]
-        if durability == .throwaway {
-            settings += ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]
+        switch origin {
+        case .initdb(let durability):
+            // A durable cluster starts on disk: left unsynced, initdb's 40 MB are written back by the
+            // kernel seconds later, beside a benchmark's commits, and slow their fsyncs (and the NOTIFY
+            // lock held across them). It made fewer `bench latency` runs stall; it did not end the stalls.
+            try runServerProgram(
+                "initdb",
+                [
+                    "-D", dataDirectory, "-U", user, "--auth=trust", "--encoding=UTF8", "--locale=C",
+                ] + (durability == .throwaway ? ["--no-sync"] : []), failure: .initdbFailed)
+            if durability == .throwaway {
+                settings += ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]
+            }
+        case .standby(let primary):
+            // -R writes primary_conninfo and standby.signal; the primary's own settings come along
+            // in the copy, and the lines below, appended after them, take precedence.
+            try runServerProgram(
+                "pg_basebackup",
+                ["-D", dataDirectory, "-h", "127.0.0.1", "-p", "\(primary.port)", "-U", user, "-X", "stream", "-R", "--no-sync"],
+                failure: .initdbFailed)
         }
         let conf = settings.joined(separator: "\n") + "\n"
         let confPath = dataDirectory + "/postgresql.auto.conf"
@@ -161,7 +202,8 @@ public final class LocalPostgres: Sendable {
         }
     }
 
-    private static func findServerBinaries() throws -> String {
+    /// The folder of the PostgreSQL server programs: `PG_BIN`, else the newest installed version's.
+    public static func serverProgramsFolder() throws -> String {
         var candidates: [String] = []
         if let explicit = ProcessInfo.processInfo.environment["PG_BIN"] { candidates.append(explicit) }
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
@@ -206,9 +248,24 @@ public struct LocalPostgresError: Error, CustomStringConvertible {
 /// A TCP port on 127.0.0.1 that was free a moment ago: whoever binds it next should be ready
 /// to try another.
 public func freeLoopbackPort() throws -> Int {
+    let (fd, port) = try boundLoopbackSocket()
+    close(fd)
+    return port
+}
+
+/// A TCP socket listening on 127.0.0.1 at a port the system chose, and the port.
+func listeningLoopbackSocket() throws -> (socket: Int32, port: Int) {
+    let (fd, port) = try boundLoopbackSocket()
+    guard listen(fd, 128) == 0 else {
+        close(fd)
+        throw LocalPostgresError(code: .startFailed, detail: "cannot listen on 127.0.0.1:\(port)")
+    }
+    return (fd, port)
+}
+
+private func boundLoopbackSocket() throws -> (socket: Int32, port: Int) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw LocalPostgresError(code: .startFailed, detail: "cannot open a socket") }
-    defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
@@ -219,6 +276,9 @@ public func freeLoopbackPort() throws -> Int {
             bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
         }
     }
-    guard bound else { throw LocalPostgresError(code: .startFailed, detail: "cannot find a free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    guard bound else {
+        close(fd)
+        throw LocalPostgresError(code: .startFailed, detail: "cannot find a free port")
+    }
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
 }

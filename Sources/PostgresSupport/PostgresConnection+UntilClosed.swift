@@ -62,20 +62,29 @@ private final class CloseWatch: Sendable {
         var waiters: [UInt64: @Sendable () -> Void] = [:]
     }
     private let state = Mutex(State())
-    private static let watches = Mutex<[ObjectIdentifier: CloseWatch]>([:])
+    /// An entry is found by the connection's address, and kept only while that is still the same
+    /// connection: an address freed before the close callback ran could be taken by a new
+    /// connection, which would then share the old one's watch and see its statements abandoned
+    /// when the old one closed (seen once in CI: two tests' statements abandoned in one second).
+    /// The entry does not keep its connection alive, which would keep a dropped connection open.
+    private struct Entry {
+        weak var connection: PostgresConnection?
+        let watch: CloseWatch
+    }
+    private static let watches = Mutex<[ObjectIdentifier: Entry]>([:])
 
     static func of(_ connection: PostgresConnection) -> CloseWatch {
         let id = ObjectIdentifier(connection)
         let (watch, isNew) = watches.withLock { watches in
-            if let watch = watches[id] { return (watch, false) }
+            if let entry = watches[id], entry.connection === connection { return (entry.watch, false) }
             let watch = CloseWatch()
-            watches[id] = watch
+            watches[id] = Entry(connection: connection, watch: watch)
             return (watch, true)
         }
         if isNew {
             // Registered outside the lock: a future already complete runs its callback at once.
             connection.closeFuture.whenComplete { _ in
-                watches.withLock { if $0[id] === watch { $0[id] = nil } }
+                watches.withLock { if $0[id]?.watch === watch { $0[id] = nil } }
                 watch.fire()
             }
         }
@@ -108,5 +117,30 @@ private final class CloseWatch: Sendable {
             return Array(state.waiters.values)
         }
         for waiter in waiters { waiter() }
+    }
+}
+
+extension PostgresClient {
+    /// One statement on a pooled connection, its rows read in full, ended as a lost connection if
+    /// the connection closes under it. `query` alone waits for ever when the pool hands out a
+    /// connection just as it closes, which a restart or a failover does to every connection at
+    /// once (see `untilClosed`): a worker's heartbeat stuck so was rescued as dead.
+    @discardableResult
+    public func guardedQuery(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await withOpenConnection(logger: logger) { try await $0.query(query, logger: logger).collect() }
+    }
+}
+
+extension Array where Element == PostgresRow {
+    /// Each row's one column, decoded.
+    public func decode<Column: PostgresDecodable>(_ column: Column.Type, file: String = #fileID, line: Int = #line) throws -> [Column] {
+        try map { try $0.decode(column, file: file, line: line) }
+    }
+
+    /// Each row's columns, decoded.
+    public func decode<each Column: PostgresDecodable>(
+        _ columns: (repeat each Column).Type, file: String = #fileID, line: Int = #line
+    ) throws -> [(repeat each Column)] {
+        try map { try $0.decode(columns, file: file, line: line) }
     }
 }

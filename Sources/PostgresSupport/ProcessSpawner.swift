@@ -14,7 +14,17 @@ public enum ProcessSpawner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        if ownSession { posix_spawnattr_setflags(&attributes, Int16(newSessionFlag)) }
+        // Default signal handling and nothing blocked: this process ignores or blocks signals it
+        // handles on a queue of its own, and a child would inherit that. pg_autoctl, whose services
+        // stop on SIGINT and SIGTERM, waited for ever on children that ignored both.
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        let flags = Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETSIGDEF) | (ownSession ? newSessionFlag : 0)
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -47,6 +47,7 @@
 @_exported import struct JobQueue.CronEntry
 @_exported import struct JobQueue.DatabaseErrorSummary
 @_exported import struct JobQueue.DecodingErrorSummary
+@_exported import struct JobQueue.EnqueuedJob
 @_exported import struct JobQueue.JSONObjectText
 @_exported import enum JobQueue.JSONText
 @_exported import struct JobQueue.JobLatencies

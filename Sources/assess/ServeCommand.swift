@@ -74,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
             let notifier = Notifier(client: client, secrets: secrets, configuration: .init(endpoints: try .fromEnvironment()), logger: logger)
             let api = APIServer(
                 workflow: workflow, notifier: notifier, maxFileBytes: maxFileKilobytes * 1024, scheme: serverTLS == nil ? "http" : "https",
-                logger: logger)
+                tracing: TraceExport.isConfigured(), logger: logger)
             let app = Application(
                 router: api.router(), server: try serverTLS.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
                 configuration: .init(address: .hostname(host, port: port), serverName: "assess"),
@@ -101,7 +101,7 @@ struct TokensCommand: AsyncParsableCommand {
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a new bearer token (shown once; only its hash is stored).")
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "applicant, institution, reviewer or bureau.") var role: String
+        @Option(help: "applicant, institution, reviewer, bureau or operator.") var role: String
         @Option(help: "Whom it acts for: the institution's, reviewer's or applicant's id; the officer's name for the bureau.") var subject: String
         @Option(help: "Days it is valid (1 to 3650); none for no expiry.") var days: Int?
 
@@ -127,7 +127,7 @@ struct TokensCommand: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke every live token of a role and subject.")
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "applicant, institution, reviewer or bureau.") var role: String
+        @Option(help: "applicant, institution, reviewer, bureau or operator.") var role: String
         @Option(help: "Whom the tokens act for.") var subject: String
 
         func run() async throws {

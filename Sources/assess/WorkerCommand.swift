@@ -35,9 +35,11 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try database.logger(label: "assess.worker")
-        let configuration = WorkerConfiguration(
+        var configured = WorkerConfiguration(
             queues: try Self.parseQueues(queue), claimBatchSize: batchSize, drainTimeout: .seconds(drainSeconds),
             jobTimeout: .seconds(jobTimeoutSeconds))
+        configured.tracesJobs = TraceExport.isConfigured()
+        let configuration = configured
         let notify = NotifyConfiguration(endpoints: try .fromEnvironment())
         let rehearsalDelayMs = rehearsalDelayMs
         let listenURL = try database.listenURL
@@ -50,7 +52,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 if notifier == nil { configuration.queues[NotifyConfiguration.queueName] = nil }
                 var registry = WorkerHandlers.registry(workflow: workflow, notifier: notifier, http: http)
                 if rehearsalDelayMs > 0 { registry.delayEveryHandler(by: .milliseconds(rehearsalDelayMs)) }
-                let (wakeUps, listener) = JobWorkerPool.WakeUps.forDatabase(url, listenURL: listenURL, logger: logger)
+                let (wakeUps, listener) = try JobWorkerPool.WakeUps.forDatabase(url, listenURL: listenURL, logger: logger)
                 // The listening client first: it stops after the pool that uses it.
                 return [listener].compactMap { $0 }
                     + [JobWorkerPool(client: client, registry: registry, configuration: configuration, wakeUps: wakeUps, logger: logger)]

@@ -81,10 +81,12 @@ struct API: Sendable {
         var registry = JobRegistry()
         workflow.register(in: &registry)
         notifier.register(in: &registry, http: delivery)
+        // The operators' probes, as `assess worker` runs them.
+        registry.register(ProbeHandler())
         let pool = JobWorkerPool(
             client: client, registry: registry,
             configuration: WorkerConfiguration(
-                queues: [Workflow.queueName: 4, Workflow.signingQueueName: 2, NotifyConfiguration.queueName: 4],
+                queues: [Workflow.queueName: 4, Workflow.signingQueueName: 2, NotifyConfiguration.queueName: 4, "default": 4],
                 pollInterval: .milliseconds(200), workerID: "api-test"), logger: Logger(label: "api-test"))
         try await withServices([pool], logger: Logger(label: "api-test")) { try await body() }
     }

@@ -533,6 +533,7 @@ struct APITests {
                 .institution: try await api.workflow.issueToken(role: .institution, subject: "inst"),
                 .reviewer: try await api.workflow.issueToken(role: .reviewer, subject: "r1"),
                 .bureau: try await api.workflow.issueToken(role: .bureau, subject: "officer-7"),
+                .operations: try await api.workflow.issueToken(role: .operations, subject: "ops"),
             ]
             let subscribed = try await api.request(
                 .POST, "/v1/subscriptions", token: tokens[.institution], json: #"{"url": "https://hooks.example/a"}"#)
@@ -561,6 +562,7 @@ struct APITests {
                 ("/v1/sittings/{id}/marks", .reviewer, true), ("/v1/sittings/{id}/marks/confirm", .reviewer, true),
                 ("/v1/sittings/{id}/confirm", .bureau, false), ("/v1/remarks/{id}", .reviewer, true),
                 ("/v1/sittings/{id}/theory-mark", .reviewer, true), ("/v1/applications/{id}/appeal/redraw", .institution, false),
+                ("/v1/ops/probes", .operations, true),
                 // Its body is a file's bytes, not JSON: a bad path id is still refused before the body is read.
                 ("/v1/applications/{id}/files", .applicant, false),
             ]
@@ -597,6 +599,37 @@ struct APITests {
                 }
             }
             #expect(try await api.client.text(fingerprint) == before, "refused requests changed nothing")
+        }
+    }
+
+    @Test("an operator probes the deployment through the API: one job per key in one transaction, a repeat makes none twice")
+    func probesThroughTheAPI() async throws {
+        try await API.with { api in
+            let operatorToken = try await api.workflow.issueToken(role: .operations, subject: "ops")
+            let body = #"{"keys": ["p-1", "p-2", "p-3"], "milliseconds": 5}"#
+            let first = try await api.request(.POST, "/v1/ops/probes", token: operatorToken, json: body)
+            #expect(first.status == 201, "\(first.body)")
+            let jobs = try #require(first.json["jobs"] as? [[String: Any]])
+            #expect(jobs.map { $0["key"] as? String } == ["p-1", "p-2", "p-3"] && jobs.allSatisfy { $0["duplicate"] as? Bool == false })
+            // Sent again, as after an answer lost on the way: the same jobs, flagged, and no new row.
+            let again = try await api.request(.POST, "/v1/ops/probes", token: operatorToken, json: body)
+            let repeated = try #require(again.json["jobs"] as? [[String: Any]])
+            #expect(again.status == 201 && repeated.map { $0["id"] as? Int } == jobs.map { $0["id"] as? Int })
+            #expect(repeated.allSatisfy { $0["duplicate"] as? Bool == true })
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM jobs WHERE kind = 'probe'") == 3)
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM jobs WHERE kind = 'probe' AND args->>'milliseconds' = '5'") == 3)
+            // One bad key refuses the whole request: nothing is half-written.
+            let bad = try await api.request(.POST, "/v1/ops/probes", token: operatorToken, json: #"{"keys": ["p-4", ""]}"#)
+            #expect(bad.status == 422 && bad.fields == ["keys"], "\(bad.body)")
+            let repeatedKey = try await api.request(.POST, "/v1/ops/probes", token: operatorToken, json: #"{"keys": ["p-5", "p-5"]}"#)
+            #expect(repeatedKey.status == 422, "\(repeatedKey.body)")
+            let tooLong = try await api.request(.POST, "/v1/ops/probes", token: operatorToken, json: #"{"keys": ["p-6"], "milliseconds": 10001}"#)
+            #expect(tooLong.status == 422 && tooLong.fields == ["milliseconds"], "\(tooLong.body)")
+            #expect(try await api.client.scalar("SELECT count(*)::int FROM jobs WHERE kind = 'probe'") == 3)
+            // For operators only.
+            let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
+            #expect(try await api.request(.POST, "/v1/ops/probes", token: institution, json: body).status == 403)
+            #expect(try await api.request(.POST, "/v1/ops/probes", json: body).status == 401)
         }
     }
 

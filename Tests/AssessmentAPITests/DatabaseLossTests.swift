@@ -33,7 +33,8 @@ struct DatabaseLossTests {
             // waiting: the guard), and is tried again; the server's own refusal is not.
             var refused: (any Error)?
             do {
-                try await ConnectionRetry.retrying("a probe", budget: .seconds(10), logger: database.logger) {
+                // A budget past the whole-database stalls of a loaded full suite (5 s and more).
+                try await ConnectionRetry.retrying("a probe", budget: .seconds(30), logger: database.logger) {
                     _ = try await client.withOpenConnection(logger: database.logger) {
                         try await $0.query("SELEC 1", logger: database.logger).collect()
                     }

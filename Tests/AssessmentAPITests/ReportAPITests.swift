@@ -132,7 +132,7 @@ struct ReportAPITests {
             // Looking into a complaint: every field of every result.
             let workbook = try await api.request(.GET, "/v1/rounds/\(round)/results.xlsx?purpose=verification", token: bureau)
             #expect(workbook.status == 200 && workbook.contentType?.hasPrefix("application/vnd.openxmlformats") == true)
-            let cells = try Self.readWorkbook(workbook.bytes)
+            let cells = try await Self.readWorkbook(workbook.bytes)
             #expect(cells.first?.contains("姓名 Name") == true && cells.first?.contains("出生日期 Born") == true && cells.count == 4, "\(cells)")
             #expect(cells[1][4] == documents[0] && cells[1][2] == "张伟" && cells[2][2] == "=HYPERLINK(\"http://x\")", "\(cells)")
             #expect(cells[1][10] == "#80" && cells[3][10] == "#82" && cells[1][0] == "#1", "scores are numbers: \(cells[1])")
@@ -174,7 +174,7 @@ struct ReportAPITests {
     }
 
     /// The cells of the first sheet as openpyxl, a spreadsheet library from PyPI, reads them.
-    static func readWorkbook(_ bytes: [UInt8]) throws -> [[String]] {
+    static func readWorkbook(_ bytes: [UInt8]) async throws -> [[String]] {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("assess-\(UUID().uuidString).xlsx")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -188,7 +188,7 @@ struct ReportAPITests {
                 return str(c)
             print(json.dumps([[cell(c) for c in row] for row in sheet.iter_rows(values_only=True)], ensure_ascii=False))
             """
-        let (data, status) = try TestPython.run(script, arguments: [file.path])
+        let (data, status) = try await TestPython.run(script, arguments: [file.path])
         guard status == 0, let cells = try JSONSerialization.jsonObject(with: data) as? [[String]] else {
             throw TestSetupError(description: "openpyxl could not read the workbook: \(String(decoding: data, as: UTF8.self))")
         }

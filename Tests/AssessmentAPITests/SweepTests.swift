@@ -29,6 +29,7 @@ struct SweepTests {
                 nil, applicant, try await api.workflow.issueToken(role: .institution, subject: "inst"),
                 try await api.workflow.issueToken(role: .reviewer, subject: "r1"),
                 try await api.workflow.issueToken(role: .bureau, subject: "officer"),
+                try await api.workflow.issueToken(role: .operations, subject: "ops"),
             ]
             try await api.withWorkers {
                 let document = try #require(

@@ -70,15 +70,15 @@ struct WakeUpSourceTests {
         let logger = Logger(label: "test")
         let direct = try DatabaseURL("postgres://assess@db:5432/assess")
         let pooled = try DatabaseURL("postgres://assess@pooler:6432/assess?pgbouncer=true")
-        guard case (.ownClient, nil) = JobWorkerPool.WakeUps.forDatabase(direct, listenURL: nil, logger: logger) else {
+        guard case (.ownClient, nil) = try JobWorkerPool.WakeUps.forDatabase(direct, listenURL: nil, logger: logger) else {
             Issue.record("a direct URL listens on the pool's own client")
             return
         }
-        guard case (.pollOnly, nil) = JobWorkerPool.WakeUps.forDatabase(pooled, listenURL: nil, logger: logger) else {
+        guard case (.pollOnly, nil) = try JobWorkerPool.WakeUps.forDatabase(pooled, listenURL: nil, logger: logger) else {
             Issue.record("a pooled URL without a listen URL polls")
             return
         }
-        let (wakeUps, listener) = JobWorkerPool.WakeUps.forDatabase(pooled, listenURL: direct, logger: logger)
+        let (wakeUps, listener) = try JobWorkerPool.WakeUps.forDatabase(pooled, listenURL: direct, logger: logger)
         guard case .client(let client) = wakeUps, let listener else {
             Issue.record("a listen URL gets a client of its own, which the caller runs")
             return

@@ -1,6 +1,7 @@
 import Foundation
 import JobQueue
 import PostgresNIO
+import PostgresSupport
 import Synchronization
 import TestSupport
 import Testing
@@ -78,6 +79,37 @@ struct WorkerTests {
                 let expected = Duration.milliseconds(100) * (1 << index)
                 #expect(pair.1 - pair.0 >= expected * 0.9, "gap \(index + 1) was \(pair.1 - pair.0)")
             }
+        }
+    }
+
+    @Test("a job whose database connection was lost retries after the first delay each time, not a growing one, and counts its attempts")
+    func connectionLossRetriesSoon() async throws {
+        try await TestDatabase.with { client, database in
+            let queue = JobQueueClient(client: client, logger: database.logger)
+            var registry = JobRegistry()
+            registry.register(ClosureHandler(NumberedJob.self) { _, _ in throw ConnectionClosedUnanswered() })
+            var configuration = quickConfiguration()
+            configuration.retryPolicy = RetryPolicy(base: .seconds(1), cap: .seconds(60), jitter: 0.1)
+            // The delay each failure chose, read from the row: the acknowledgement sets the next run
+            // and stamps the error in one statement, so a stalled machine cannot blur it.
+            let delays = try await withPool(registry, configuration, client: client, database: database) {
+                let job = try await queue.enqueue(NumberedJob(n: 1), options: .init(maxAttempts: 10))
+                var delays: [Double] = []
+                try await eventually(timeout: .seconds(60), "three attempts failed") {
+                    let rows = try await client.query(
+                        """
+                        SELECT attempt::int, extract(epoch FROM run_at - (errors -> -1 ->> 'at')::timestamptz)::float8
+                        FROM jobs WHERE id = \(job.id) AND state = 'retryable'
+                        """
+                    ).collect()
+                    guard let (attempt, delay) = try rows.first?.decode((Int, Double).self) else { return false }
+                    if delays.count < attempt { delays.append(delay) }
+                    return attempt >= 3
+                }
+                return delays
+            }
+            // Growing, the third would be 4 s; each is the first delay, 1 s within its 10 % jitter.
+            #expect(delays.count >= 2 && delays.allSatisfy { (0.89...1.11).contains($0) }, "\(delays)")
         }
     }
 

@@ -65,15 +65,16 @@ struct DeliveryTests {
                 }
                 let delivered = try #require(receiver.accepted.first)
                 #expect(delivered.standardHeaders["webhook-id"] == "result:application:9:institution:inst")
-                #expect(try StandardWebhooksVerifier.verify(secret: secret, body: delivered.body, headers: delivered.standardHeaders) == "ok")
+                #expect(try await StandardWebhooksVerifier.verify(secret: secret, body: delivered.body, headers: delivered.standardHeaders) == "ok")
                 var changed = delivered.body
                 changed[changed.count / 2] ^= 0x01
                 #expect(
-                    try StandardWebhooksVerifier.verify(secret: secret, body: changed, headers: delivered.standardHeaders)
+                    try await StandardWebhooksVerifier.verify(secret: secret, body: changed, headers: delivered.standardHeaders)
                         == "WebhookVerificationError")
                 var replayed = delivered.standardHeaders
                 replayed["webhook-timestamp"] = String((Int(replayed["webhook-timestamp"] ?? "0") ?? 0) - 3_600)
-                #expect(try StandardWebhooksVerifier.verify(secret: secret, body: delivered.body, headers: replayed) == "WebhookVerificationError")
+                #expect(
+                    try await StandardWebhooksVerifier.verify(secret: secret, body: delivered.body, headers: replayed) == "WebhookVerificationError")
             }
         }
     }

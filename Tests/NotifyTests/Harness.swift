@@ -87,7 +87,7 @@ struct Certificates {
 /// Verifies a delivery with PyPI's `standardwebhooks`, the library a receiver would use, from the
 /// virtual environment `ops/install-deps` makes. Returns "ok" or the name of the error it raised.
 enum StandardWebhooksVerifier {
-    static func verify(secret: String, body: [UInt8], headers: [String: String]) throws -> String {
+    static func verify(secret: String, body: [UInt8], headers: [String: String]) async throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assess-swh-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -105,7 +105,7 @@ enum StandardWebhooksVerifier {
             except Exception as error:
                 print(type(error).__name__)
             """
-        let data = try TestPython.run(script, arguments: [folder.path]).output
+        let data = try await TestPython.run(script, arguments: [folder.path]).output
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

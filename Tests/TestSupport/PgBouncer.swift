@@ -37,7 +37,7 @@ public final class PgBouncer: Sendable {
         // Trust on loopback, as the test cluster itself does; the admin console for the statistics.
         let configuration = """
             [databases]
-            * = host=\(server.host) port=\(server.port)
+            * = host=\(server.endpoints[0].host) port=\(server.endpoints[0].port)
             [pgbouncer]
             listen_addr = 127.0.0.1
             listen_port = \(port)
@@ -69,8 +69,7 @@ public final class PgBouncer: Sendable {
     /// `database` reached through this pooler, marked as such (`pgbouncer=true`).
     public func url(for database: DatabaseURL) -> DatabaseURL {
         var url = database
-        url.host = "127.0.0.1"
-        url.port = port
+        url.endpoints = [.init(host: "127.0.0.1", port: port)]
         url.transactionPooled = true
         return url
     }

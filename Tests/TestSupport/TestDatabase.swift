@@ -22,7 +22,7 @@ public struct TestDatabase: Sendable {
     ) async throws -> Result {
         let database = try await TestCluster.shared.createDatabase()
         let client = PostgresClient(
-            configuration: database.url.clientConfiguration(maximumConnections: maximumConnections),
+            configuration: try database.url.clientConfiguration(maximumConnections: maximumConnections, logger: database.logger),
             backgroundLogger: database.logger
         )
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -53,7 +53,7 @@ public struct TestDatabase: Sendable {
     /// Runs `body` with a running client on this database.
     @discardableResult
     public func withClient<Result: Sendable>(_ body: (PostgresClient) async throws -> Result) async throws -> Result {
-        let client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
+        let client = PostgresClient(configuration: try url.clientConfiguration(logger: logger), backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
@@ -68,7 +68,7 @@ public struct TestDatabase: Sendable {
     public static func withOwnCluster<Result: Sendable>(
         _ body: @Sendable (TestDatabase, LocalPostgres) async throws -> Result
     ) async throws -> Result {
-        let cluster = try LocalPostgres.start(durability: .throwaway)
+        let cluster = try await runBlocking { try LocalPostgres.start(durability: .throwaway) }
         defer { cluster.stop() }
         let database = TestDatabase(url: try DatabaseURL(cluster.url()), logger: TestCluster.shared.logger)
         try await database.withClient { client in
@@ -147,7 +147,7 @@ actor TestCluster {
     }
 
     private func withAdminClient<R: Sendable>(_ url: DatabaseURL, _ body: (PostgresClient) async throws -> R) async throws -> R {
-        let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: 2), backgroundLogger: logger)
+        let client = PostgresClient(configuration: try url.clientConfiguration(maximumConnections: 2, logger: logger), backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }

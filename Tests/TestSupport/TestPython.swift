@@ -1,4 +1,5 @@
 import Foundation
+import PostgresSupport
 
 /// The Python of the virtual environment `ops/install-deps` makes, with the PyPI libraries the
 /// tests check against (standardwebhooks, openpyxl): what a receiver or a spreadsheet program
@@ -6,8 +7,13 @@ import Foundation
 public enum TestPython {
     public static let path = ".build/test-venv/bin/python"
 
-    /// Runs `script` with `arguments`; returns its standard output and exit status.
-    public static func run(_ script: String, arguments: [String]) throws -> (output: Data, status: Int32) {
+    /// Runs `script` with `arguments` on a thread of its own (see `runBlocking`); returns its
+    /// standard output and exit status.
+    public static func run(_ script: String, arguments: [String]) async throws -> (output: Data, status: Int32) {
+        try await runBlocking { try runWaiting(script, arguments: arguments) }
+    }
+
+    private static func runWaiting(_ script: String, arguments: [String]) throws -> (output: Data, status: Int32) {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw TestSetupError(description: "\(path) is missing: run ops/install-deps, which installs the PyPI libraries the tests use")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import PostgresSupport
 import TestSupport
 import Testing
 
@@ -215,7 +216,7 @@ struct CrashTests {
                 let enqueue = try processes.start(["jobs", "probe", "--count", "30", "--sleep-ms", "400"], environment: environment)
                 #expect(await enqueue.waitForExit())
                 try await eventually("some jobs ran") { Int(try await psql.scalar("SELECT count(*) FROM queue_probes")) ?? 0 >= 5 }
-                try cluster.restart()
+                try await runBlocking { try cluster.restart() }
                 do {
                     try await eventually(timeout: .seconds(60), "all 30 jobs complete after the restart") {
                         (try? await psql.scalar("SELECT count(*) FROM jobs WHERE state = 'completed'")) == "30"

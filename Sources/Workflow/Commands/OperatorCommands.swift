@@ -1,9 +1,19 @@
 import AssessmentStore
 import Foundation
+import JobQueue
 
-/// What operators do to the audit log from the command line: check its hash chain, and chain the
-/// entries waiting to be sealed now rather than at the coordinator's next pass.
+/// What operators do beyond the evaluations: check the audit log's hash chain, chain the entries
+/// waiting to be sealed now rather than at the coordinator's next pass, and probe the deployment.
 extension Workflow {
+    /// Enqueues one probe job per key on the queue `default` (which `assess worker` serves) in one
+    /// transaction, as a request's follow-up jobs are: each works `milliseconds` and records its
+    /// run beside its completion. A key already used answers with its job, marked a duplicate, so a
+    /// request sent again after a lost answer makes none twice.
+    public func enqueueProbes(keys: [String], milliseconds: Int) async throws -> [EnqueuedJob] {
+        let jobs = try keys.map { try NewJob(ProbeJob(milliseconds: milliseconds), options: EnqueueOptions(uniqueKey: $0)) }
+        return try await transaction { [queue] in try await queue.enqueue(jobs, on: $0) }
+    }
+
     /// Recomputes every entry's hash from its fields and the previous hash.
     public func verifyAuditLog() async throws -> AuditLog.Verification {
         try await client.withOpenConnection(logger: logger) { try await AuditLog.verify(on: $0, logger: logger) }

@@ -1,9 +1,7 @@
-import PostgresSupport
-
 /// Runs `operation` but stops waiting for it after `limit`: a request caught by a database
 /// restart can stay unanswered forever, and a maintenance loop must not stall behind it. The
 /// operation is cancelled and left to end on its own; everything it writes is fenced anyway.
-func withDeadline<Result: Sendable>(
+public func withDeadline<Result: Sendable>(
     _ limit: Duration, _ what: String, _ operation: @escaping @Sendable () async throws -> Result
 ) async throws -> Result {
     try await abandonable(operation) { abandon in
@@ -16,8 +14,8 @@ func withDeadline<Result: Sendable>(
 }
 
 /// A database round took longer than its deadline and was abandoned.
-struct DeadlineExceeded: Error, CustomStringConvertible {
+public struct DeadlineExceeded: Error, CustomStringConvertible {
     let what: String
     let limit: Duration
-    var description: String { "\(what) got no answer within \(limit); abandoned" }
+    public var description: String { "\(what) got no answer within \(limit); abandoned" }
 }
