@@ -1,8 +1,9 @@
 import Foundation
 
 /// A JSON value as the wire has it: booleans, whole numbers and other numbers kept apart, which
-/// JSONSerialization's NSNumber blurs.
-indirect enum JSON: Decodable, Sendable, Equatable {
+/// JSONSerialization's NSNumber blurs. Parsed by hand: decoding it with JSONDecoder means trying each
+/// type in turn, and the throw of every wrong guess cost a fifth of the suite's CPU.
+indirect enum JSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -11,26 +12,12 @@ indirect enum JSON: Decodable, Sendable, Equatable {
     case array([JSON])
     case object([String: JSON])
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSON].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSON].self))
-        }
+    static func parse(_ text: String) -> JSON? {
+        var parser = JSONParser(bytes: Array(text.utf8))
+        guard let value = parser.value() else { return nil }
+        parser.skipSpace()
+        return parser.atEnd ? value : nil
     }
-
-    static func parse(_ text: String) -> JSON? { try? JSONDecoder().decode(JSON.self, from: Data(text.utf8)) }
 
     subscript(key: String) -> JSON? {
         if case .object(let members) = self { return members[key] }
@@ -151,5 +138,164 @@ struct SchemaConformance: Sendable {
             }
         }
         return problems
+    }
+}
+
+/// RFC 8259, strictly: what it refuses, the wire must not carry.
+private struct JSONParser {
+    let bytes: [UInt8]
+    var index = 0
+
+    var atEnd: Bool { index == bytes.count }
+
+    mutating func skipSpace() {
+        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    }
+
+    mutating func value() -> JSON? {
+        skipSpace()
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return object()
+        case UInt8(ascii: "["): return array()
+        case UInt8(ascii: "\""): return string().map(JSON.string)
+        case UInt8(ascii: "t"): return literal("true", .bool(true))
+        case UInt8(ascii: "f"): return literal("false", .bool(false))
+        case UInt8(ascii: "n"): return literal("null", .null)
+        default: return number()
+        }
+    }
+
+    private mutating func literal(_ word: String, _ value: JSON) -> JSON? {
+        let expected = Array(word.utf8)
+        guard bytes[index...].starts(with: expected) else { return nil }
+        index += expected.count
+        return value
+    }
+
+    private mutating func object() -> JSON? {
+        index += 1
+        var members: [String: JSON] = [:]
+        skipSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
+        while true {
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            guard let member = value() else { return nil }
+            members[key] = member
+            skipSpace()
+            guard index < bytes.count else { return nil }
+            index += 1
+            switch bytes[index - 1] {
+            case UInt8(ascii: ","): continue
+            case UInt8(ascii: "}"): return .object(members)
+            default: return nil
+            }
+        }
+    }
+
+    private mutating func array() -> JSON? {
+        index += 1
+        var elements: [JSON] = []
+        skipSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(elements)
+        }
+        while true {
+            guard let element = value() else { return nil }
+            elements.append(element)
+            skipSpace()
+            guard index < bytes.count else { return nil }
+            index += 1
+            switch bytes[index - 1] {
+            case UInt8(ascii: ","): continue
+            case UInt8(ascii: "]"): return .array(elements)
+            default: return nil
+            }
+        }
+    }
+
+    private mutating func string() -> String? {
+        index += 1
+        var scalars = String.UnicodeScalarView()
+        var run: [UInt8] = []
+        func flush() {
+            scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
+            run.removeAll(keepingCapacity: true)
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                flush()
+                return String(scalars)
+            case UInt8(ascii: "\\"):
+                flush()
+                guard index < bytes.count else { return nil }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(Unicode.Scalar(escape))
+                case UInt8(ascii: "b"): scalars.append("\u{08}")
+                case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                case UInt8(ascii: "n"): scalars.append("\n")
+                case UInt8(ascii: "r"): scalars.append("\r")
+                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "u"):
+                    guard let unit = hex4() else { return nil }
+                    if (0xD800..<0xDC00).contains(unit) {
+                        guard bytes[index...].starts(with: Array("\\u".utf8)) else { return nil }
+                        index += 2
+                        guard let low = hex4(), (0xDC00..<0xE000).contains(low),
+                            let scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+                        else { return nil }
+                        scalars.append(scalar)
+                    } else {
+                        guard let scalar = Unicode.Scalar(unit) else { return nil }
+                        scalars.append(scalar)
+                    }
+                default: return nil
+                }
+            case 0..<0x20: return nil
+            default: run.append(byte)
+            }
+        }
+        return nil
+    }
+
+    private mutating func hex4() -> UInt32? {
+        guard index + 4 <= bytes.count, let unit = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+        else { return nil }
+        index += 4
+        return unit
+    }
+
+    private mutating func number() -> JSON? {
+        let start = index
+        var whole = true
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): break
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"): whole = false
+            default:
+                return number(String(decoding: bytes[start..<index], as: UTF8.self), whole: whole)
+            }
+            index += 1
+        }
+        return number(String(decoding: bytes[start..<index], as: UTF8.self), whole: whole)
+    }
+
+    private func number(_ text: String, whole: Bool) -> JSON? {
+        guard text.wholeMatch(of: /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/) != nil else { return nil }
+        if whole, let value = Int64(text) { return .integer(value) }
+        return Double(text).map(JSON.number)
     }
 }

@@ -232,12 +232,18 @@ struct WorkflowTests {
                 let cast = try await withServices([coordinator], logger: database.logger) {
                     try await withThrowingTaskGroup(of: Void.self) { tasks in
                         let cast = try await Self.playSeason(workflow, client: client) {
-                            try await eventually("the doomed worker has jobs in flight") {
-                                if await doomed.waitForExit(timeout: .zero) {
-                                    Issue.record("the doomed worker exited early: \(doomed.output.suffix(2_000))")
-                                    throw CancellationError()
+                            do {
+                                try await eventually("the doomed worker has jobs in flight") {
+                                    if await doomed.waitForExit(timeout: .zero) {
+                                        Issue.record("the doomed worker exited early: \(doomed.output.suffix(2_000))")
+                                        throw CancellationError()
+                                    }
+                                    return try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'running'") > 0
                                 }
-                                return try await client.scalar("SELECT count(*)::int FROM jobs WHERE state = 'running'") > 0
+                            } catch {
+                                let jobs = try await client.text("SELECT string_agg(kind || ':' || state, ', ') FROM jobs") ?? "none"
+                                Issue.record("jobs: \(jobs); the doomed worker said: \(doomed.output.suffix(2_000))")
+                                throw error
                             }
                             doomed.send(SIGKILL)
                             tasks.addTask { try await survivor.run() }
