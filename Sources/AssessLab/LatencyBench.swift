@@ -16,15 +16,21 @@ struct LatencyBench: AsyncParsableCommand {
     @Option(name: .long, help: "Jobs enqueued per second.") var rate = 200
     @Option(name: .long, help: "Seconds to run.") var seconds = 10
     @Option(name: .long, help: "Seconds at the same rate before, not counted (0: none).") var warmupSeconds = 1
+    @Flag(name: .long, help: "Also print where each job's time went: to the server, from its insert to its claim, from the claim to its handler.")
+    var breakdown = false
     @Flag(name: .long, help: "End with one JSON line.") var json = false
 
     func run() async throws {
         let logger = try database.logger(label: "assess.bench", quietest: .warning)
-        let (rate, seconds, warmupSeconds, json) = (self.rate, self.seconds, self.warmupSeconds, self.json)
+        let (rate, seconds, warmupSeconds, json, breakdown) = (self.rate, self.seconds, self.warmupSeconds, self.json, self.breakdown)
         guard rate > 0, seconds > 0 else { throw ValidationError("--rate and --seconds must be positive") }
         guard warmupSeconds >= 0 else { throw ValidationError("--warmup-seconds must not be negative") }
         try await database.withDatabase(allowEmbedded: true, prelude: .migrate, logger: logger) { client, _ in
-            let recorder = try await Self.measure(client: client, rate: rate, seconds: seconds, warmupSeconds: warmupSeconds, logger: logger)
+            let (recorder, queueName) = try await Self.measure(
+                client: client, rate: rate, seconds: seconds, warmupSeconds: warmupSeconds, logger: logger)
+            if breakdown {
+                print(try await LatencyBreakdown.read(queue: queueName, recorder: recorder, client: client, logger: logger).description)
+            }
             report(
                 "bench latency: \(recorder.count) jobs at \(rate)/s into an idle queue",
                 [
@@ -37,8 +43,10 @@ struct LatencyBench: AsyncParsableCommand {
 
     /// Enqueues at `rate` per second for `seconds` into a queue of its own with one worker pool,
     /// after `warmupSeconds` at the same rate that are printed and not counted; returns the
-    /// enqueue-to-start latencies.
-    static func measure(client: PostgresClient, rate: Int, seconds: Int, warmupSeconds: Int, logger: Logger) async throws -> LatencyRecorder {
+    /// enqueue-to-start latencies and the queue's name.
+    static func measure(
+        client: PostgresClient, rate: Int, seconds: Int, warmupSeconds: Int, logger: Logger
+    ) async throws -> (LatencyRecorder, String) {
         let queue = JobQueueClient(client: client, logger: logger)
         let queueName = "latency-\(UUID().uuidString.prefix(8))"
         let recorder = LatencyRecorder()
@@ -77,7 +85,7 @@ struct LatencyBench: AsyncParsableCommand {
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
-        return recorder
+        return (recorder, queueName)
     }
 
     /// Enqueues `count` jobs at `rate` per second, then waits until all have started (10 s at most).
@@ -95,9 +103,10 @@ struct LatencyBench: AsyncParsableCommand {
                 try await clock.sleep(until: next)
                 senders.addTask {
                     let stamp = LatencyRecorder.nowNanos()
-                    try await ConnectionRetry.retrying("an enqueue", logger: logger) {
-                        _ = try await queue.enqueue(NoOpJob(enqueuedAtNanos: stamp), options: .init(queue: name))
+                    let job = try await ConnectionRetry.retrying("an enqueue", logger: logger) {
+                        try await queue.enqueue(NoOpJob(enqueuedAtNanos: stamp), options: .init(queue: name))
                     }
+                    recorder.recordEnqueue(job: job.id, began: stamp, returned: LatencyRecorder.nowNanos())
                 }
             }
             try await senders.waitForAll()

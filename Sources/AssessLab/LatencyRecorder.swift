@@ -2,14 +2,34 @@ import Foundation
 import JobQueue
 import Synchronization
 
-/// Collects enqueue-to-start latencies from a benchmark's handler.
+/// Collects enqueue-to-start latencies from a benchmark's handler, and per job the client's
+/// instants that `LatencyBreakdown` sets beside the server's.
 final class LatencyRecorder: Sendable {
     private let samples = Mutex<[Double]>([])
+    private let journeys = Mutex<[Int64: ClientInstants]>([:])
 
-    func record(enqueuedAtNanos: Int64) {
-        let milliseconds = Double(Self.nowNanos() - enqueuedAtNanos) / 1e6
-        samples.withLock { $0.append(milliseconds) }
+    /// When a job's enqueue began and returned, and when its handler started: nanoseconds since
+    /// 1970 on the same clock as the server's `now()`, the bench and the server sharing a machine.
+    struct ClientInstants {
+        var enqueued: Int64?
+        var returned: Int64?
+        var started: Int64?
     }
+
+    func record(enqueuedAtNanos: Int64, job: Int64? = nil) {
+        let now = Self.nowNanos()
+        samples.withLock { $0.append(Double(now - enqueuedAtNanos) / 1e6) }
+        if let job { journeys.withLock { $0[job, default: .init()].started = now } }
+    }
+
+    func recordEnqueue(job: Int64, began: Int64, returned: Int64) {
+        journeys.withLock {
+            $0[job, default: .init()].enqueued = began
+            $0[job, default: .init()].returned = returned
+        }
+    }
+
+    var clientInstants: [Int64: ClientInstants] { journeys.withLock { $0 } }
 
     var count: Int { samples.withLock { $0.count } }
 
@@ -21,16 +41,12 @@ final class LatencyRecorder: Sendable {
             return current
         }
         earlier.samples.withLock { $0 = taken }
+        journeys.withLock { $0 = [:] }
         return earlier
     }
 
     /// The q-quantile (0…1) in milliseconds, nearest rank.
-    func quantile(_ q: Double) -> Double {
-        let sorted = samples.withLock { $0 }.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let rank = Int((q * Double(sorted.count)).rounded(.up)) - 1
-        return sorted[min(max(rank, 0), sorted.count - 1)]
-    }
+    func quantile(_ q: Double) -> Double { nearestRank(samples.withLock { $0 }, q) }
 
     static func nowNanos() -> Int64 {
         var time = timespec()
@@ -39,11 +55,18 @@ final class LatencyRecorder: Sendable {
     }
 }
 
+/// The q-quantile (0…1) of `values` by nearest rank; NaN when there are none.
+func nearestRank(_ values: [Double], _ q: Double) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    return sorted[min(max(Int((q * Double(sorted.count)).rounded(.up)) - 1, 0), sorted.count - 1)]
+}
+
 /// A no-op handler that records when each job started.
 struct RecordingNoOpHandler: JobHandler {
     let recorder: LatencyRecorder
     func handle(_ args: NoOpJob, context: JobContext) async throws {
-        if let enqueued = args.enqueuedAtNanos { recorder.record(enqueuedAtNanos: enqueued) }
+        if let enqueued = args.enqueuedAtNanos { recorder.record(enqueuedAtNanos: enqueued, job: context.job.id) }
     }
 }
 

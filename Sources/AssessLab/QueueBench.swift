@@ -96,7 +96,7 @@ struct QueueBench: AsyncParsableCommand {
     private func besideBacklog(empty: Round, client: PostgresClient, logger: Logger) async throws {
         let queue = JobQueueClient(client: client, logger: logger)
         try await Self.checkpoint(client: client, logger: logger)
-        let emptyLatency = try await LatencyBench.measure(
+        let (emptyLatency, _) = try await LatencyBench.measure(
             client: client, rate: latencyRate, seconds: latencySeconds, warmupSeconds: 1, logger: logger)
         print("the claim on an empty table:\n" + (try await plannedClaim(queue, client: client, logger: logger)))
         let fillStart = ContinuousClock.now
@@ -109,7 +109,7 @@ struct QueueBench: AsyncParsableCommand {
                 backlog, retained, (vacuumStart - fillStart) / .seconds(1), (ContinuousClock.now - vacuumStart) / .seconds(1)))
         try await Self.checkpoint(client: client, logger: logger)
         let deep = try await round(jobs: jobs, client: client, logger: logger)
-        let deepLatency = try await LatencyBench.measure(
+        let (deepLatency, _) = try await LatencyBench.measure(
             client: client, rate: latencyRate, seconds: latencySeconds, warmupSeconds: 1, logger: logger)
         print("the claim beside the backlog:\n" + (try await plannedClaim(queue, client: client, logger: logger)))
         let drainRatio = deep.processPerSecond / empty.processPerSecond

@@ -351,13 +351,28 @@ struct CommandTests {
         }
     }
 
-    @Test("assess bench latency: the warm-up runs its jobs but is printed apart, not counted; the last line is the JSON figures")
+    @Test(
+        "assess bench latency: the warm-up runs its jobs but is printed apart, not counted; the breakdown's segments lie within the whole; the last line is the JSON figures"
+    )
     func benchLatency() async throws {
         try await TestDatabase.with { client, database in
-            let result = try await run(["bench", "latency", "--rate", "20", "--seconds", "1", "--warmup-seconds", "1", "--json"], database)
+            let result = try await run(
+                ["bench", "latency", "--rate", "20", "--seconds", "1", "--warmup-seconds", "1", "--breakdown", "--json"], database)
             #expect(result.code == 0, "\(result.output)")
             #expect(result.output.contains("warm-up: 20 jobs in 1 s, not counted"), "\(result.output)")
             #expect(result.output.contains("bench latency: 20 jobs at 20/s"), "\(result.output)")
+            #expect(result.output.contains("breakdown of 20 jobs (ms)"), "\(result.output)")
+            // p50, p99, max and the slowest 1 %'s median of each segment, in milliseconds.
+            var rows: [String: [Double]] = [:]
+            for name in ["to the server", "insert to claim", "claim to handler", "(the enqueue call)", "enqueue to start"] {
+                let line = result.output.split(separator: "\n").first { $0.hasPrefix("  " + name) }
+                rows[name] = line.map { $0.dropFirst(2 + name.count).split(separator: " ").compactMap { Double($0) } } ?? []
+                #expect(rows[name]?.count == 4 && rows[name]!.allSatisfy { $0 >= 0 }, "\(name): \(result.output)")
+            }
+            for part in ["to the server", "insert to claim", "claim to handler"] {
+                #expect(
+                    (rows[part]?[2] ?? .infinity) <= (rows["enqueue to start"]?[2] ?? 0), "no part of a job's wait is longer than the wait: \(part)")
+            }
             let last = result.output.split(separator: "\n").last.map(String.init) ?? ""
             let figures = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Double] ?? [:]
             #expect(Set(figures.keys) == ["enqueue_per_s", "latency_p50_ms", "latency_p99_ms"], "\(last)")
