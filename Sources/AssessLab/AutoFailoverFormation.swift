@@ -15,6 +15,11 @@ final class AutoFailoverFormation: Sendable {
     private let runAsPostgresUser: Bool
     private let environment: [String: String]
     private let autoctl: String
+    /// Ends every keeper and server of the formation and removes its folder unless it is kept:
+    /// what a killed bench's watchdog runs, and `stop()` after the keepers' own stop. `[p]g_autoctl`
+    /// so that pkill's pattern does not match this script's own command line, as `pg_autoctl` did:
+    /// the watchdog ended itself there and left every formation's folder behind.
+    private let teardown: String
 
     /// Creates the monitor and two nodes and returns once one is the primary and the other its
     /// synchronous standby. `maxConnections` is set before the first node starts, so the standby,
@@ -50,17 +55,21 @@ final class AutoFailoverFormation: Sendable {
         // The keepers run in sessions of their own, whose ids they add to `groups`: a killed bench's
         // watchdog ends each group (pg_autoctl and the server it supervises), any keeper started
         // but not yet recorded (by its command line), then any server left.
-        let stops = (["monitor"] + nodePorts.indices.map { "node\($0 + 1)" }).map { name in
-            "\(asPostgres("\(binaries)/pg_ctl -D '\(folder)/\(name)' -m immediate -w stop")) >/dev/null 2>&1"
+        let asPostgres = runAsPostgresUser ? "runuser -u postgres -- " : ""
+        let stops = (["monitor"] + nodePorts.indices.map { "node\($0 + 1)" }).map { [folder] name in
+            "\(asPostgres)\(binaries)/pg_ctl -D '\(folder)/\(name)' -m immediate -w stop >/dev/null 2>&1"
         }
-        let watchdog = """
-            while kill -0 \(getpid()) 2>/dev/null && [ -d '\(folder)' ]; do sleep 1; done
+        teardown = """
             [ -d '\(folder)' ] || exit 0
             for group in $(cat '\(folder)/groups' 2>/dev/null); do kill -TERM -- -$group 2>/dev/null; done
-            pkill -TERM -f 'pg_autoctl .*\(folder)' 2>/dev/null; sleep 3
+            pkill -TERM -f '[p]g_autoctl .*\(folder)' 2>/dev/null && sleep 3
             for group in $(cat '\(folder)/groups' 2>/dev/null); do kill -KILL -- -$group 2>/dev/null; done
-            pkill -KILL -f 'pg_autoctl .*\(folder)' 2>/dev/null
+            pkill -KILL -f '[p]g_autoctl .*\(folder)' 2>/dev/null
             \(stops.joined(separator: "; ")); [ -f '\(folder)/keep' ] || rm -rf '\(folder)'
+            """
+        let watchdog = """
+            while kill -0 \(getpid()) 2>/dev/null && [ -d '\(folder)' ]; do sleep 1; done
+            \(teardown)
             """
         _ = try ProcessSpawner.spawn("/bin/sh", ["-c", watchdog], outputPath: "/dev/null", ownSession: true)
     }
@@ -84,13 +93,14 @@ final class AutoFailoverFormation: Sendable {
         return folder
     }
 
-    /// Stops the nodes and the monitor and removes the folder, unless it is kept.
+    /// Stops the nodes and the monitor and removes the folder (about 150 MB), unless it is kept;
+    /// the teardown waits for each server to be gone first.
     func stop() {
         for name in ["node2", "node1", "monitor"] {
             let (program, arguments) = commandLine(autoctl, ["stop", "--pgdata", "\(folder)/\(name)", "--immediate"])
             try? Self.runToEnd(program, arguments, environment: environment)
         }
-        if !FileManager.default.fileExists(atPath: "\(folder)/keep") { try? FileManager.default.removeItem(atPath: folder) }
+        try? Self.runToEnd("/bin/sh", ["-c", teardown])
     }
 
     private func create(maxConnections: Int, logger: Logger) async throws {
@@ -182,10 +192,6 @@ final class AutoFailoverFormation: Sendable {
         guard runAsPostgresUser else { return (executable, arguments) }
         let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         return ("/usr/sbin/runuser", ["-u", "postgres", "--", "/usr/bin/env"] + assignments + [executable] + arguments)
-    }
-
-    private func asPostgres(_ command: String) -> String {
-        runAsPostgresUser ? "runuser -u postgres -- \(command)" : command
     }
 
     private static func runToEnd(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
