@@ -4,9 +4,10 @@ import ServiceLifecycle
 import Testing
 
 /// Waits until `condition` holds, failing the test after `timeout`. The timeout is no claim of
-/// speed, only the point of giving up: the whole suite runs at once on two cores, and a condition
-/// that holds in a second alone has taken twenty beside the rest. Checking every 100 ms, not 20,
-/// keeps forty waiting tests from loading the database they wait on.
+/// speed, only the point of giving up: the suites share two cores (eight tests at a time under
+/// `ops/test`, all at once under a bare `swift test`), and a condition that holds in a second alone
+/// has taken twenty beside the rest. Checking every 100 ms, not 20, keeps the waiting tests from
+/// loading the database they wait on.
 public func eventually(
     timeout: Duration = .seconds(45), _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () async throws -> Bool
