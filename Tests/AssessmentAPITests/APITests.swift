@@ -21,7 +21,7 @@ struct APITests {
         return try await api.workflow.openRound(
             RoundDraft(
                 institutionID: "inst", name: "r", track: .title, field: "cultural_relics_museums", seed: 1,
-                startDate: try RoundRecord.today(), closesOnDay: 100))
+                startDate: try await clearOfShanghaiMidnight { try RoundRecord.today() }, closesOnDay: 100))
     }
 
     @Test("the OpenAPI document is JSON and documents exactly the routes the server answers")
@@ -186,7 +186,7 @@ struct APITests {
             let opened = try await api.request(
                 .POST, "/v1/rounds", token: institution,
                 json:
-                    #"{"name": "Economics 2026", "track": "title", "field": "cultural_relics_museums", "startDate": "\#(try RoundRecord.today())", "seed": 7}"#
+                    #"{"name": "Economics 2026", "track": "title", "field": "cultural_relics_museums", "startDate": "\#(try await clearOfShanghaiMidnight { try RoundRecord.today() })", "seed": 7}"#
             )
             #expect(opened.status == 201, "\(opened.body)")
             let round = try #require(opened.json["id"] as? Int)

@@ -24,7 +24,7 @@ struct CommitteeAPITests {
         let round = try await api.workflow.openRound(
             RoundDraft(
                 institutionID: "inst", name: "r", track: .title, field: "cultural_relics_museums", policy: policy, seed: 1,
-                startDate: try RoundRecord.today(), closesOnDay: 100))
+                startDate: try await clearOfShanghaiMidnight { try RoundRecord.today() }, closesOnDay: 100))
         var cases: [Int64] = []
         for (index, employer) in ["Acme Media", nil].enumerated() {
             let born = CalendarDate(iso: "1990-03-01")!
@@ -80,13 +80,13 @@ struct CommitteeAPITests {
             let small = try await api.workflow.openRound(
                 RoundDraft(
                     institutionID: "inst", name: "r2", track: .title, field: "cultural_relics_museums", policy: national, seed: 1,
-                    startDate: try RoundRecord.today(), closesOnDay: 100))
+                    startDate: try await clearOfShanghaiMidnight { try RoundRecord.today() }, closesOnDay: 100))
             let refused = try await api.request(.POST, "/v1/rounds/\(small)/committee", token: institution, json: "{}")
             #expect(refused.status == 409 && refused.body.contains("the pool has 8 available experts"), "\(refused.body)")
             let belowMinimum = try await api.request(
                 .POST, "/v1/rounds", token: institution,
                 json:
-                    #"{"name": "r", "track": "title", "field": "cultural_relics_museums", "startDate": "\#(try RoundRecord.today())", "policy": {"committeeSize": 9, "committeeKind": "specialty"}}"#
+                    #"{"name": "r", "track": "title", "field": "cultural_relics_museums", "startDate": "\#(try await clearOfShanghaiMidnight { try RoundRecord.today() })", "policy": {"committeeSize": 9, "committeeKind": "specialty"}}"#
             )
             #expect(belowMinimum.status == 422 && belowMinimum.body.contains("national minimum of 11"), "\(belowMinimum.body)")
         }

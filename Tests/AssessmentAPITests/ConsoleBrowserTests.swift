@@ -37,7 +37,7 @@ struct ConsoleBrowserTests {
             let round = try await api.workflow.openRound(
                 RoundDraft(
                     institutionID: "inst", name: "2026 文物博物系列职称评审", track: .title, field: "cultural_relics_museums", policy: policy, seed: 1,
-                    startDate: try RoundRecord.today(), closesOnDay: 100))
+                    startDate: try await clearOfShanghaiMidnight { try RoundRecord.today() }, closesOnDay: 100))
             let (document, password) = (residentID(born: "1990-03-01", sequence: 42), "correct horse battery")
             try await api.withWorkers {
                 let applied = try await Self.stage(

@@ -550,7 +550,7 @@ struct ConsoleTests {
             #expect(try await institution.get("/console/institutions").status == 403)
 
             let header = "id,name,fields,term_start,skill_level,certificate_kind,certificate_number,certificate_until,employer\n"
-            let today = try RoundRecord.today()
+            let today = try await clearOfShanghaiMidnight { try RoundRecord.today() }
             let valid = try today.adding(days: 300)
             let bad = try await institution.postFile("/console/experts/import", file: ("experts.csv", "text/csv", header + "ex-1,考评员1\n"))
             #expect(bad.status == 422, "\(bad.status) \(bad.body.prefix(300))")

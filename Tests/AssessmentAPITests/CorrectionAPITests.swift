@@ -45,7 +45,7 @@ struct CorrectionAPITests {
                 .POST, path, token: token, json: #"{"note": "硕士学位证书已上传 master's degree, certificate uploaded"}"#)
             #expect(asked.status == 201 && asked.json["outcome"] as? String == "pending", "\(asked.body)")
             #expect((asked.json["fields"] as? [[String: Any]])?.map { $0["field"] as? String } == ["education"], "\(asked.body)")
-            #expect(asked.json["due"] as? String == (try RoundRecord.today().adding(days: 15).description))
+            #expect(asked.json["due"] as? String == (try await clearOfShanghaiMidnight { try RoundRecord.today() }.adding(days: 15).description))
             let request = try #require(asked.json["id"] as? Int)
             #expect(try await api.request(.POST, path, token: token, json: #"{"note": "again"}"#).status == 409, "one waits at a time")
             #expect(

@@ -26,7 +26,7 @@ struct ExamAPITests {
                             employer: nil, profile: Applicant(birthDate: born, education: .bachelor), consent: .currentInFull)))
             }
             let candidate = try await api.workflow.issueToken(role: .applicant, subject: String(applicants[0]))
-            let today = try RoundRecord.today()
+            let today = try await clearOfShanghaiMidnight { try RoundRecord.today() }
 
             let review = try await api.request(
                 .POST, "/v1/rounds", token: institution,

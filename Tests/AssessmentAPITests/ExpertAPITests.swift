@@ -1,5 +1,6 @@
 import AssessmentStore
 import Foundation
+import TestSupport
 import Testing
 import Workflow
 
@@ -19,7 +20,7 @@ struct ExpertAPITests {
         try await API.with { api in
             try await api.workflow.addInstitution(id: "inst", name: "Institution")
             let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
-            let today = try RoundRecord.today()
+            let today = try await clearOfShanghaiMidnight { try RoundRecord.today() }
             let refusals: [(String, String)] = [
                 (try Self.expert("e0", ["grade": nil]), "grade"),
                 (try Self.expert("e0", ["termStart": today.description, "termEnd": try today.adding(years: 3).description]), "termEnd"),

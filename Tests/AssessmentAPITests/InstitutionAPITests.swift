@@ -1,6 +1,7 @@
 import AssessmentStore
 import Crypto
 import Foundation
+import TestSupport
 import Testing
 import Workflow
 
@@ -43,7 +44,7 @@ struct InstitutionAPITests {
             #expect(replaced.status == 204, "\(replaced.body)")
             #expect(try await api.request(.PUT, "/v1/institutions/nobody", token: bureau, json: Self.association).status == 404)
 
-            let today = try RoundRecord.today()
+            let today = try await clearOfShanghaiMidnight { try RoundRecord.today() }
             let art = try await api.request(
                 .POST, "/v1/rounds", token: institution, json: #"{"name": "r", "track": "title", "field": "art", "startDate": "\#(today)"}"#)
             #expect(art.status == 422 && art.fields == ["field"] && art.body.contains("is filed to evaluate"), "\(art.body)")
@@ -67,7 +68,7 @@ struct InstitutionAPITests {
                 json: Self.association.replacingOccurrences(
                     of: #""occupations": ["4-13-01-05"]"#, with: #""occupations": ["4-13-01-05"], "series": ["cultural_relics_museums"]"#))
             let institution = try await api.workflow.issueToken(role: .institution, subject: "media-assoc")
-            let today = try RoundRecord.today()
+            let today = try await clearOfShanghaiMidnight { try RoundRecord.today() }
             let sitting = try #require(
                 try await api.request(
                     .POST, "/v1/rounds", token: institution,

@@ -20,7 +20,7 @@ struct MaterialsAPITests {
         let opened = try await api.request(
             .POST, "/v1/rounds", token: institution,
             json:
-                #"{"name": "2026 \#(series)", "track": "title", "field": "\#(series)", "startDate": "\#(try RoundRecord.today())", "closesOnDay": 300, "policy": \#(policy)\#(clock)}"#
+                #"{"name": "2026 \#(series)", "track": "title", "field": "\#(series)", "startDate": "\#(try await clearOfShanghaiMidnight { try RoundRecord.today() })", "closesOnDay": 300, "policy": \#(policy)\#(clock)}"#
         )
         #expect(opened.status == 201, "\(opened.body)")
         return (Int64(try #require(opened.json["id"] as? String ?? (opened.json["id"] as? Int).map(String.init)))!, institution)
@@ -114,7 +114,7 @@ struct MaterialsAPITests {
                 try await api.request(
                     .PUT, "/v1/applicants/me/record", token: newcomer,
                     json:
-                        #"{"education": "bachelor", "workHistory": [{"employer": "Wave MCN", "start": "\#(try RoundRecord.today().adding(days: -100))"}]}"#
+                        #"{"education": "bachelor", "workHistory": [{"employer": "Wave MCN", "start": "\#(try await clearOfShanghaiMidnight { try RoundRecord.today() }.adding(days: -100))"}]}"#
                 ).status == 204)
             let eligible = try await Self.apply(api, holder, round: round, grade: 4)
             let tooOld = try await Self.apply(api, retired, round: round, grade: 4)
@@ -192,7 +192,9 @@ struct MaterialsAPITests {
             let institution = try await api.workflow.issueToken(role: .institution, subject: "platform")
             let opened = try await api.request(
                 .POST, "/v1/rounds", token: institution,
-                json: #"{"name": "platform sitting", "track": "skill", "field": "4-13-01-05", "startDate": "\#(try RoundRecord.today())"}"#)
+                json:
+                    #"{"name": "platform sitting", "track": "skill", "field": "4-13-01-05", "startDate": "\#(try await clearOfShanghaiMidnight { try RoundRecord.today() })"}"#
+            )
             let round = try #require(opened.json["id"].map { "\($0)" }, "\(opened.body)")
             var applications: [(token: String, id: Int64)] = []
             // An employee, a contracted creator whose name is spelt differently but whose code matches, a former employee, a stranger.
@@ -232,7 +234,7 @@ struct MaterialsAPITests {
         try await API.with { api in
             try await api.workflow.addInstitution(id: "inst", name: "Institution")
             let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
-            let today = try RoundRecord.today()
+            let today = try await clearOfShanghaiMidnight { try RoundRecord.today() }
             let opened = try await api.request(
                 .POST, "/v1/rounds", token: institution,
                 json: #"{"name": "全媒体运营师认定", "track": "skill", "field": "4-13-01-05", "startDate": "\#(today)"}"#)
@@ -412,7 +414,7 @@ struct MaterialsAPITests {
             let noReasons = try await api.request(
                 .POST, "/v1/applications/\(fixed)/formal-check", token: institution, json: #"{"decision": "return", "correctBy": "2030-01-01"}"#)
             #expect(noReasons.status == 422 && noReasons.fields == ["reasons"], "\(noReasons.body)")
-            let start = try RoundRecord.today()
+            let start = try await clearOfShanghaiMidnight { try RoundRecord.today() }
             let beyond = try await api.request(
                 .POST, "/v1/applications/\(fixed)/formal-check", token: institution,
                 json: #"{"decision": "return", "reasons": ["x"], "correctBy": "\#(try start.adding(days: 300))"}"#)

@@ -193,14 +193,15 @@ struct PrivacyAPITests {
             try await api.client.query("UPDATE applications SET state = 'decided', passed = true WHERE id = \(certifiedApplication)")
             let number = try await api.client.withTransaction(logger: Logger(label: "erasure-test")) { connection in
                 try await api.workflow.store.issueCertificate(
-                    application: Int64(certifiedApplication), issuedOn: try RoundRecord.today(), rehearsal: false, signer: api.workflow.signer!,
+                    application: Int64(certifiedApplication), issuedOn: try await clearOfShanghaiMidnight { try RoundRecord.today() },
+                    rehearsal: false, signer: api.workflow.signer!,
                     on: connection)
             }
             try await api.client.query("UPDATE rounds SET state = 'confirmed' WHERE id = \(round)")
             let second = try await api.workflow.openRound(
                 RoundDraft(
                     institutionID: "inst", name: "second", track: .title, field: "cultural_relics_museums", seed: 2,
-                    startDate: try RoundRecord.today(), closesOnDay: 100))
+                    startDate: try await clearOfShanghaiMidnight { try RoundRecord.today() }, closesOnDay: 100))
             let (failedApplication, _) = try await Self.apply(api, round: second, token: token)
             try await api.client.query("UPDATE applications SET state = 'decided', passed = false WHERE id = \(failedApplication)")
             try await api.client.query("UPDATE rounds SET state = 'finalized' WHERE id = \(second)")

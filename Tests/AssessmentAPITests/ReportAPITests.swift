@@ -15,7 +15,7 @@ struct ReportAPITests {
             try await api.workflow.addReviewer(
                 Reviewer(id: ReviewerID(id), fields: ["cultural_relics_museums"], loadCap: 10), name: id, institution: "inst")
         }
-        let today = try RoundRecord.today()
+        let today = try await clearOfShanghaiMidnight { try RoundRecord.today() }
         let round = try await api.workflow.openRound(
             RoundDraft(
                 institutionID: "inst", name: "2026 文物博物专业", track: .title, field: "cultural_relics_museums", seed: 1, startDate: today,
@@ -55,7 +55,7 @@ struct ReportAPITests {
             let (round, _, _) = try await Self.decidedRound(api)
             let early = try await api.request(.GET, "/v1/rounds/\(round)/notice")
             #expect(early.status == 404 && early.body.contains("no notice yet"), "\(early.body)")
-            let today = try RoundRecord.today()
+            let today = try await clearOfShanghaiMidnight { try RoundRecord.today() }
             try await api.client.query(
                 """
                 UPDATE rounds SET state = 'public_notice', notice_published_on = \(today.description)::date,

@@ -92,7 +92,8 @@ struct RetentionTests {
             try await api.client.query("UPDATE applications SET state = 'decided', passed = (id = \(passed)) WHERE round_id = \(round)")
             let number = try await api.client.withTransaction(logger: Logger(label: "retention-test")) { connection in
                 try await api.workflow.store.issueCertificate(
-                    application: Int64(passed), issuedOn: try RoundRecord.today(), rehearsal: false, signer: api.workflow.signer!, on: connection)
+                    application: Int64(passed), issuedOn: try await clearOfShanghaiMidnight { try RoundRecord.today() }, rehearsal: false,
+                    signer: api.workflow.signer!, on: connection)
             }
             let objectsBefore = try await api.client.scalar("SELECT count(*)::int FROM pg_largeobject_metadata")
             // Not yet a year: nothing goes.

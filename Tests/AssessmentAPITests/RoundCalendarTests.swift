@@ -1,13 +1,26 @@
 import AssessmentStore
 import Foundation
+import TestSupport
 import Testing
 import Workflow
 
 /// Today in the zone rounds keep their days in, as a production round counts it.
-func todayInShanghai(plus days: Int = 0) throws -> CalendarDate { try RoundRecord.today().adding(days: days) }
+func todayInShanghai(plus days: Int = 0) async throws -> CalendarDate {
+    try await clearOfShanghaiMidnight { try RoundRecord.today() }.adding(days: days)
+}
 
 @Suite("Rounds: real dates, calendars and every policy rule")
 struct RoundCalendarTests {
+    @Test("tests date rounds clear of Shanghai's midnight: in its last five minutes they wait for the new day")
+    func clearOfMidnight() throws {
+        // 2026-12-08 15:55:00 UTC is 23:55:00 in Shanghai: five minutes left, no wait.
+        let fiveMinutesBefore = Date(timeIntervalSince1970: 1_796_745_300)
+        #expect(secondsToWaitClearOfShanghaiMidnight(at: fiveMinutesBefore) == 0)
+        #expect(secondsToWaitClearOfShanghaiMidnight(at: fiveMinutesBefore.addingTimeInterval(60)) == 241)
+        #expect(secondsToWaitClearOfShanghaiMidnight(at: fiveMinutesBefore.addingTimeInterval(299.5)) == 1.5)
+        #expect(secondsToWaitClearOfShanghaiMidnight(at: fiveMinutesBefore.addingTimeInterval(300)) == 0)
+    }
+
     func round(_ members: String) -> String { #"{"name": "Economics", "track": "title", "field": "cultural_relics_museums", \#(members)}"# }
 
     @Test("a production round starts today or later, counts the dates of its zone, and takes applications from its first day")
@@ -17,10 +30,10 @@ struct RoundCalendarTests {
             try await api.workflow.addInstitution(id: "other", name: "Other")
             let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
             let other = try await api.workflow.issueToken(role: .institution, subject: "other")
-            let today = try todayInShanghai()
+            let today = try await todayInShanghai()
 
             let past = try await api.request(
-                .POST, "/v1/rounds", token: institution, json: round(#""startDate": "\#(try todayInShanghai(plus: -1))""#))
+                .POST, "/v1/rounds", token: institution, json: round(#""startDate": "\#(try await todayInShanghai(plus: -1))""#))
             #expect(past.status == 422 && past.fields == ["startDate"] && past.body.contains("\(today)"), "\(past.body)")
             let nowhere = try await api.request(
                 .POST, "/v1/rounds", token: institution, json: round(#""startDate": "\#(today)", "timeZone": "Mars/Olympus_Mons""#))
@@ -55,7 +68,7 @@ struct RoundCalendarTests {
             #expect(mine.json["appliedOn"] as? String == today.description, "\(mine.body)")
 
             // A round dated tomorrow takes no application today.
-            let nextDay = try todayInShanghai(plus: 1)
+            let nextDay = try await todayInShanghai(plus: 1)
             let tomorrow = try await api.request(.POST, "/v1/rounds", token: institution, json: round(#""startDate": "\#(nextDay)""#))
             let early = try await api.request(
                 .POST, "/v1/applications", token: applicant,
@@ -73,7 +86,7 @@ struct RoundCalendarTests {
             let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
             let with2027 = round(
                 #"""
-                "startDate": "\#(try todayInShanghai())",
+                "startDate": "\#(try await todayInShanghai())",
                 "calendar": {"schedules": [{"year": 2027, "holidays": ["2027-01-01"], "adjustedWorkdays": []}]}
                 """#)
             let opened = try await api.request(.POST, "/v1/rounds", token: institution, json: with2027)
@@ -103,7 +116,7 @@ struct RoundCalendarTests {
             let badDay = try await api.request(
                 .POST, "/v1/rounds", token: institution,
                 json: round(
-                    #""startDate": "\#(try todayInShanghai())", "calendar": {"schedules": [{"year": 2027, "holidays": ["2027-02-30"], "adjustedWorkdays": []}]}"#
+                    #""startDate": "\#(try await todayInShanghai())", "calendar": {"schedules": [{"year": 2027, "holidays": ["2027-02-30"], "adjustedWorkdays": []}]}"#
                 ))
             #expect(badDay.status == 422 && badDay.fields == ["calendar.schedules[0].holidays[0]"], "\(badDay.body)")
         }
@@ -114,7 +127,7 @@ struct RoundCalendarTests {
         try await API.with { api in
             try await api.workflow.addInstitution(id: "inst", name: "Institution")
             let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
-            let today = try todayInShanghai()
+            let today = try await todayInShanghai()
             let policy = #"""
                 {"titleYears": {"4": {"doctorate": 3}}, "skillYears": {"3": 3}, "minimumSkillsAge": 18, "committeeSize": 11, "committeeKind": "specialty",
                  "reviewersPerCase": 5, "quorum": {"numerator": 3, "denominator": 4}, "passFraction": {"numerator": 1, "denominator": 2},

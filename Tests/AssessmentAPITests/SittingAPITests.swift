@@ -22,7 +22,7 @@ struct SittingAPITests {
     ) async throws -> Season {
         try await api.workflow.addInstitution(id: "inst", name: "上海网络视听行业协会")
         let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
-        let today = try RoundRecord.today()
+        let today = try await clearOfShanghaiMidnight { try RoundRecord.today() }
         let opened = try await api.request(
             .POST, "/v1/rounds", token: institution,
             json: #"{"name": "全媒体运营师认定", "track": "skill", "field": "4-13-01-05", "startDate": "\#(today)", "daySeconds": \#(daySeconds)}"#)
@@ -322,7 +322,7 @@ struct SittingAPITests {
         try await API.with { api in
             try await api.workflow.addInstitution(id: "inst", name: "Institution")
             let institution = try await api.workflow.issueToken(role: .institution, subject: "inst")
-            let today = try RoundRecord.today()
+            let today = try await clearOfShanghaiMidnight { try RoundRecord.today() }
             func open(_ ratios: String) async throws -> API.Reply {
                 try await api.request(
                     .POST, "/v1/rounds", token: institution,

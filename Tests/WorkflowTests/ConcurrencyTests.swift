@@ -24,7 +24,7 @@ struct ConcurrencyTests {
             let round = try await workflow.openRound(
                 RoundDraft(
                     institutionID: "inst", name: "r", track: .title, field: "cultural_relics_museums",
-                    seed: 1, startDate: try RoundRecord.today(), closesOnDay: 100))
+                    seed: 1, startDate: try await clearOfShanghaiMidnight { try RoundRecord.today() }, closesOnDay: 100))
             let target = ApplicationTarget.title(series: "cultural_relics_museums", grade: .assistant, specialty: nil)
             let born = date("1990-01-01")
             var applications: [Int64] = []

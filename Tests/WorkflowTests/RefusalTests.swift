@@ -72,7 +72,7 @@ struct RefusalTests {
             badPolicy.committeeSize = 4
             let draft = RoundDraft(
                 institutionID: "inst", name: "r", track: .title, field: "cultural_relics_museums", seed: 1,
-                startDate: try RoundRecord.today(), closesOnDay: 100)
+                startDate: try await clearOfShanghaiMidnight { try RoundRecord.today() }, closesOnDay: 100)
             var invalid = draft
             invalid.policy = badPolicy
             await expectRefusal(.invalidInput, mentioning: "committeeSize") { _ = try await workflow.openRound(invalid) }
@@ -159,7 +159,7 @@ struct RefusalTests {
             let round = try await workflow.openRound(
                 RoundDraft(
                     institutionID: "inst", name: "r", track: .title, field: "cultural_relics_museums", seed: 1,
-                    startDate: try RoundRecord.today(), closesOnDay: 100))
+                    startDate: try await clearOfShanghaiMidnight { try RoundRecord.today() }, closesOnDay: 100))
             // As a round opened before the bounds existed could have been stored.
             try await client.query(
                 """
