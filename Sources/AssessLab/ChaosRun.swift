@@ -22,13 +22,13 @@ struct ChaosRun: Sendable {
     private var drainLimit: Duration { .seconds(short ? 60 : 180) }
 
     func play() async throws -> ChaosResult {
-        _ = try await Self.withClient(url.with(database: "postgres"), logger: logger) { admin in
+        _ = try await withRunningClient(url.with(database: "postgres"), maximumConnections: 10, logger: logger) { admin in
             try await admin.query("CREATE DATABASE \(unescaped: url.database)", logger: logger)
         }
         let deployment = try ChaosDeployment(url: url)
         do {
             try await deployment.migrate()
-            let result = try await Self.withClient(url, logger: logger) { client in
+            let result = try await withRunningClient(url, maximumConnections: 10, logger: logger) { client in
                 try await withHTTPClient { http in try await play(on: deployment, client: client, http: http) }
             }
             let ended = await deployment.stop()
@@ -137,7 +137,7 @@ struct ChaosRun: Sendable {
             let maximum = try await client.scalar("SELECT setting::int FROM pg_settings WHERE name = 'max_connections'")
             let used = try await client.scalar("SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend'")
             let hog = max(1, maximum - used - 3)
-            try await Self.withClient(url, maximumConnections: hog, logger: logger) { hogger in
+            try await withRunningClient(url, maximumConnections: hog, logger: logger) { hogger in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<hog {
                         group.addTask {
@@ -207,19 +207,6 @@ struct ChaosRun: Sendable {
             try await Task.sleep(for: .milliseconds(200))
         }
         throw ChaosFailure("not within \(limit): \(what)")
-    }
-
-    /// A client for `url` for the length of `body`.
-    static func withClient<Result: Sendable>(
-        _ url: DatabaseURL, maximumConnections: Int = 10, logger: Logger, _ body: (PostgresClient) async throws -> Result
-    ) async throws -> Result {
-        let client = PostgresClient(
-            configuration: try url.clientConfiguration(maximumConnections: maximumConnections, logger: logger), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
     }
 }
 

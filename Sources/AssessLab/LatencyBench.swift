@@ -27,7 +27,7 @@ struct LatencyBench: AsyncParsableCommand {
         guard warmupSeconds >= 0 else { throw ValidationError("--warmup-seconds must not be negative") }
         try await database.withDatabase(allowEmbedded: true, prelude: .migrate, logger: logger) { client, _ in
             let (recorder, queueName) = try await Self.measure(
-                client: client, rate: rate, seconds: seconds, warmupSeconds: warmupSeconds, logger: logger)
+                client: client, rate: rate, seconds: seconds, warmupSeconds: warmupSeconds, keepsInstants: breakdown, logger: logger)
             if breakdown {
                 print(try await LatencyBreakdown.read(queue: queueName, recorder: recorder, client: client, logger: logger).description)
             }
@@ -45,11 +45,11 @@ struct LatencyBench: AsyncParsableCommand {
     /// after `warmupSeconds` at the same rate that are printed and not counted; returns the
     /// enqueue-to-start latencies and the queue's name.
     static func measure(
-        client: PostgresClient, rate: Int, seconds: Int, warmupSeconds: Int, logger: Logger
+        client: PostgresClient, rate: Int, seconds: Int, warmupSeconds: Int, keepsInstants: Bool = false, logger: Logger
     ) async throws -> (LatencyRecorder, String) {
         let queue = JobQueueClient(client: client, logger: logger)
         let queueName = "latency-\(UUID().uuidString.prefix(8))"
-        let recorder = LatencyRecorder()
+        let recorder = LatencyRecorder(keepsInstants: keepsInstants)
         var registry = JobRegistry()
         registry.register(RecordingNoOpHandler(recorder: recorder))
         let pool = JobWorkerPool(

@@ -7,6 +7,12 @@ import Synchronization
 final class LatencyRecorder: Sendable {
     private let samples = Mutex<[Double]>([])
     private let journeys = Mutex<[Int64: ClientInstants]>([:])
+    /// Whether it keeps each job's instants (`--breakdown`): not in a drain's hot path otherwise.
+    private let keepsInstants: Bool
+
+    init(keepsInstants: Bool = false) {
+        self.keepsInstants = keepsInstants
+    }
 
     /// When a job's enqueue began and returned, and when its handler started: nanoseconds since
     /// 1970 on the same clock as the server's `now()`, the bench and the server sharing a machine.
@@ -19,10 +25,11 @@ final class LatencyRecorder: Sendable {
     func record(enqueuedAtNanos: Int64, job: Int64? = nil) {
         let now = Self.nowNanos()
         samples.withLock { $0.append(Double(now - enqueuedAtNanos) / 1e6) }
-        if let job { journeys.withLock { $0[job, default: .init()].started = now } }
+        if keepsInstants, let job { journeys.withLock { $0[job, default: .init()].started = now } }
     }
 
     func recordEnqueue(job: Int64, began: Int64, returned: Int64) {
+        guard keepsInstants else { return }
         journeys.withLock {
             $0[job, default: .init()].enqueued = began
             $0[job, default: .init()].returned = returned

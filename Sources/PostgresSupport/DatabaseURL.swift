@@ -117,7 +117,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     }
 
     /// Where the database is, for messages: `host:port[,host:port…]/database`.
-    public var place: String { endpoints.map(\.description).joined(separator: ",") + "/\(database)" }
+    public var place: String { hostList + "/\(database)" }
 
     /// The same server and credentials, another database.
     public func with(database: String) -> DatabaseURL {

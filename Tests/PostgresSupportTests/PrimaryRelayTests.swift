@@ -133,12 +133,7 @@ struct PrimaryRelayTests {
     }
 
     private func withClient<Result: Sendable>(_ url: DatabaseURL, _ body: (PostgresClient) async throws -> Result) async throws -> Result {
-        let client = PostgresClient(configuration: try url.clientConfiguration(maximumConnections: 4, logger: logger), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
+        try await withRunningClient(url, maximumConnections: 4, logger: logger, body)
     }
 
     private func write(_ client: PostgresClient, _ sql: String) async throws {

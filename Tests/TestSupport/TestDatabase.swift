@@ -21,14 +21,8 @@ public struct TestDatabase: Sendable {
         _ body: @Sendable (PostgresClient, TestDatabase) async throws -> Result
     ) async throws -> Result {
         let database = try await TestCluster.shared.createDatabase()
-        let client = PostgresClient(
-            configuration: try database.url.clientConfiguration(maximumConnections: maximumConnections, logger: database.logger),
-            backgroundLogger: database.logger
-        )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client, database)
+        return try await withRunningClient(database.url, maximumConnections: maximumConnections, logger: database.logger) {
+            try await body($0, database)
         }
     }
 
@@ -53,12 +47,7 @@ public struct TestDatabase: Sendable {
     /// Runs `body` with a running client on this database.
     @discardableResult
     public func withClient<Result: Sendable>(_ body: (PostgresClient) async throws -> Result) async throws -> Result {
-        let client = PostgresClient(configuration: try url.clientConfiguration(logger: logger), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
+        try await withRunningClient(url, logger: logger, body)
     }
 
     /// Runs `body` on a migrated database of a cluster of its own, which the test may restart
@@ -117,11 +106,15 @@ actor TestCluster {
         let server = try start()
         let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         if template == nil {
-            let templateTask = Task { try await self.withAdminClient(server.url) { try await self.createTemplate(admin: $0, url: server.url) } }
+            let templateTask = Task {
+                try await withRunningClient(server.url, maximumConnections: 2, logger: self.logger) {
+                    try await self.createTemplate(admin: $0, url: server.url)
+                }
+            }
             self.template = templateTask
         }
         try await self.template!.value
-        try await withAdminClient(server.url) { admin in
+        try await withRunningClient(server.url, maximumConnections: 2, logger: logger) { admin in
             let source = source ?? "assess_template"
             // The migrating connection to the template may still be closing; cloning waits for it.
             for attempt in 1...100 {
@@ -141,19 +134,11 @@ actor TestCluster {
         try await admin.query("DROP DATABASE IF EXISTS assess_template", logger: logger)
         try await admin.query("CREATE DATABASE assess_template", logger: logger)
         let migrations = try BundledMigrations.load()
-        _ = try await withAdminClient(url.with(database: "assess_template")) { client in
+        _ = try await withRunningClient(url.with(database: "assess_template"), maximumConnections: 2, logger: logger) { client in
             try await SchemaMigrator(migrations: migrations, logger: logger).migrate(client)
         }
     }
 
-    private func withAdminClient<R: Sendable>(_ url: DatabaseURL, _ body: (PostgresClient) async throws -> R) async throws -> R {
-        let client = PostgresClient(configuration: try url.clientConfiguration(maximumConnections: 2, logger: logger), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
-    }
 }
 
 /// A test database or process could not be set up.
